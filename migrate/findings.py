@@ -1,0 +1,72 @@
+"""What a rewrite tells its caller: findings, run-site records and the result of one source."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(str, enum.Enum):
+    """How much a finding matters to someone reading the migrated code."""
+
+    ERROR = "error"  # the output will not run as the input did; a person must act
+    WARNING = "warning"  # converted in a working but not idiomatic form (for example compat.v1)
+    INFO = "info"  # a change worth knowing about; nothing to do
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One thing a transform reports about a place in the source."""
+
+    line: int
+    column: int
+    code: str
+    message: str
+    severity: Severity = Severity.WARNING
+    path: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+        }
+
+    def format(self) -> str:
+        where = f"{self.path}:" if self.path else ""
+        return f"{where}{self.line}:{self.column + 1}: {self.code} [{self.severity.value}] {self.message}"
+
+
+@dataclass(frozen=True)
+class RunSite:
+    """A legacy `sess.run` / `.eval()` site and the generated function that replaced it.
+
+    The equivalence harness pairs what the two programs compute through these records: the
+    values fetched at `legacy_line`, in the order the legacy program fetched them, against the
+    values returned by calls of `function`, in the order the migrated program made them.
+    """
+
+    legacy_line: int
+    function: str
+
+
+@dataclass(frozen=True)
+class RewriteResult:
+    """The outcome of rewriting one source text."""
+
+    original: str
+    code: str
+    findings: tuple[Finding, ...] = ()
+    run_sites: tuple[RunSite, ...] = ()
+    error: str | None = field(default=None)
+
+    @property
+    def changed(self) -> bool:
+        return self.error is None and self.code != self.original
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None

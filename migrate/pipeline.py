@@ -1,0 +1,160 @@
+"""Run the ordered transforms over one source text.
+
+The source is parsed once; metadata is computed once and shared between transforms for as long
+as the tree is unchanged. Findings carry line numbers of the *input* text, whatever earlier
+transforms inserted or removed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.codemod import CodemodContext, SkipFile
+
+from migrate.analysis.tf_names import mentions_tensorflow
+from migrate.findings import Finding, RewriteResult, RunSite, Severity
+from migrate.transforms import ALL_TRANSFORMS
+from migrate.transforms.base import (
+    FINDINGS_KEY,
+    RUN_SITES_KEY,
+    SUPPRESSIONS_KEY,
+    MigrationTransform,
+)
+
+PARSE_ERROR = "TFM901"
+TRANSFORM_ERROR = "TFM902"
+
+_SUPPRESSION = re.compile(r"#\s*tf-migrate:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which rules run: codes or code prefixes, as `--select` / `--ignore` take them."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None) -> Selection:
+        return cls(tuple(_codes(select)), tuple(_codes(ignore)))
+
+    def enabled(self, code: str) -> bool:
+        if self.select and not any(code.startswith(prefix) for prefix in self.select):
+            return False
+        return not any(code.startswith(prefix) for prefix in self.ignore)
+
+    def transforms(self) -> list[type[MigrationTransform]]:
+        return [transform for transform in ALL_TRANSFORMS if self.enabled(transform.CODE)]
+
+
+def _codes(values: Iterable[str] | None) -> Iterable[str]:
+    for value in values or ():
+        yield from (part.strip().upper() for part in value.split(",") if part.strip())
+
+
+def rewrite_code(source: str, *, path: str | None = None, selection: Selection = Selection()) -> RewriteResult:
+    """Rewrite one Python source text. Never raises for bad input: errors come back as data."""
+    if not mentions_tensorflow(source):
+        return RewriteResult(original=source, code=source)
+    try:
+        module = cst.parse_module(source)
+    except (cst.ParserSyntaxError, RecursionError) as error:
+        message = _describe_parse_error(error)
+        finding = Finding(_error_line(error), 0, PARSE_ERROR, message, Severity.ERROR, path)
+        return RewriteResult(original=source, code=source, findings=(finding,), error=message)
+
+    context = CodemodContext(filename=path)
+    code = source
+    findings: list[Finding] = []
+    run_sites: list[RunSite] = []
+    to_original = _identity_lines(code)
+    for transform_type in selection.transforms():
+        if not transform_type.has_work(code):
+            continue
+        context.scratch[SUPPRESSIONS_KEY] = _suppressions(code)
+        context.scratch[FINDINGS_KEY] = []
+        context.scratch[RUN_SITES_KEY] = []
+        try:
+            new_module = transform_type(context).transform_module(module)
+        except SkipFile:
+            continue
+        except Exception as error:  # a transform bug must not cost the user the file
+            message = f"{transform_type.CODE} failed: {type(error).__name__}: {error}"
+            finding = Finding(0, 0, TRANSFORM_ERROR, message, Severity.ERROR, path)
+            return RewriteResult(original=source, code=source, findings=(finding,), error=message)
+        findings.extend(_relocate(context.scratch[FINDINGS_KEY], to_original))
+        run_sites.extend(
+            RunSite(to_original.get(site.legacy_line, site.legacy_line), site.function)
+            for site in context.scratch[RUN_SITES_KEY]
+        )
+        new_code = new_module.code
+        if new_code != code:
+            to_original = _compose(_line_map(new_code, code), to_original)
+            module, code = new_module, new_code
+    return RewriteResult(
+        original=source,
+        code=code,
+        findings=tuple(sorted(set(findings))),
+        run_sites=tuple(run_sites),
+    )
+
+
+def _suppressions(code: str) -> dict[int, tuple[str, ...]]:
+    lines: dict[int, tuple[str, ...]] = {}
+    if "tf-migrate" not in code:
+        return lines
+    for number, text in enumerate(code.splitlines(), start=1):
+        match = _SUPPRESSION.search(text)
+        if match:
+            listed = tuple(c.strip().upper() for c in (match.group(1) or "").split(",") if c.strip())
+            lines[number] = listed or ("*",)
+    return lines
+
+
+def _identity_lines(code: str) -> dict[int, int]:
+    return {n: n for n in range(1, code.count("\n") + 2)}
+
+
+def _line_map(new: str, old: str) -> dict[int, int]:
+    """For each line of `new`, the line of `old` it came from (or the nearest one before)."""
+    mapping: dict[int, int] = {}
+    matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
+    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        for offset in range(new_end - new_start):
+            if tag == "equal":
+                source_line = old_start + offset
+            else:
+                source_line = min(old_start + offset, max(old_end - 1, old_start))
+            mapping[new_start + offset + 1] = source_line + 1
+    mapping.setdefault(len(new.splitlines()) + 1, len(old.splitlines()) + 1)
+    return mapping
+
+
+def _compose(new_to_old: dict[int, int], old_to_original: dict[int, int]) -> dict[int, int]:
+    return {new: old_to_original.get(old, old) for new, old in new_to_old.items()}
+
+
+def _relocate(found: Sequence[Finding], to_original: dict[int, int]) -> list[Finding]:
+    return [
+        Finding(
+            to_original.get(f.line, f.line), f.column, f.code, f.message, f.severity, f.path
+        )
+        for f in found
+    ]
+
+
+def _describe_parse_error(error: Exception) -> str:
+    if isinstance(error, RecursionError):
+        return "cannot parse: nesting too deep"
+    text = str(error).strip().splitlines()
+    first = text[0] if text else "syntax error"
+    return f"cannot parse as Python 3 (Python 2 code or a syntax error): {first}"
+
+
+def _error_line(error: Exception) -> int:
+    line = getattr(error, "raw_line", None)
+    return line if isinstance(line, int) else 0

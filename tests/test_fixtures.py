@@ -1,0 +1,36 @@
+"""Every `tests/fixtures/<rule>/<case>.in.py` must rewrite to its `<case>.out.py`, and the output
+must be a fixed point. An optional `<case>.findings` lists the expected `line code` pairs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from migrate import rewrite_source
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CASES = sorted(FIXTURES.glob("*/*.in.py"))
+
+
+def _case_id(path: Path) -> str:
+    return f"{path.parent.name}/{path.name.removesuffix('.in.py')}"
+
+
+def test_fixtures_exist() -> None:
+    assert CASES, "no fixtures found"
+
+
+@pytest.mark.parametrize("source", CASES, ids=_case_id)
+def test_fixture(source: Path) -> None:
+    expected_path = source.with_name(source.name.replace(".in.py", ".out.py"))
+    original = source.read_text(encoding="utf-8")
+    result = rewrite_source(original, path=str(source))
+    assert result.error is None
+    assert result.code == expected_path.read_text(encoding="utf-8")
+    assert rewrite_source(result.code).code == result.code, "second rewrite changed the output"
+
+    findings_path = source.with_name(source.name.replace(".in.py", ".findings"))
+    if findings_path.exists():
+        expected = [line.split() for line in findings_path.read_text().splitlines() if line.strip()]
+        assert [[str(f.line), f.code] for f in result.findings] == expected
