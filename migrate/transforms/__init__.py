@@ -9,8 +9,13 @@ clean-up runs last, when it is known whether the file still needs graph mode.
 from __future__ import annotations
 
 from migrate.transforms.base import MigrationTransform
+from migrate.transforms.compat_imports import CompatImports
+from migrate.transforms.native_equivalents import NativeEquivalents
 
-ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = ()
+ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = (
+    CompatImports,
+    NativeEquivalents,
+)
 
 
 def by_code() -> dict[str, type[MigrationTransform]]:

@@ -1,0 +1,242 @@
+"""TFM110: write the native TF 2 form where TensorFlow's tables would only say `tf.compat.v1`.
+
+`tf.to_float(x)` becomes `tf.cast(x, tf.float32)`, `tf.nn.dropout(x, keep_prob)` becomes
+`tf.nn.dropout(x, rate=1 - keep_prob)`, TF1 and contrib initializers become the Keras
+initializers with the same distribution, `tf.set_random_seed` becomes `tf.random.set_seed` and
+`tf.gfile.*` become `tf.io.gfile.*`. The mappings live in migrate.transforms.native_table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import ClassVar
+
+import libcst as cst
+
+from migrate.findings import Severity
+from migrate.transforms import native_table as table
+from migrate.transforms.base import Example, MigrationTransform
+
+INITIALIZER_NOTE = "TFM111"
+NOT_CONVERTED = "TFM112"
+
+
+def bind_arguments(call: cst.Call, params: tuple[str, ...]) -> dict[str, cst.Arg] | None:
+    """Map each argument of `call` to its parameter name, or None if that cannot be known."""
+    bound: dict[str, cst.Arg] = {}
+    for index, arg in enumerate(call.args):
+        if arg.star:
+            return None
+        if arg.keyword is None:
+            if index >= len(params):
+                return None
+            name = params[index]
+        else:
+            name = arg.keyword.value
+        if name not in params or name in bound:
+            return None
+        bound[name] = arg
+    return bound
+
+
+def keyword_arg(name: str, value: cst.BaseExpression, like: cst.Arg | None = None) -> cst.Arg:
+    """`name=value`, keeping the comma and whitespace of `like` when given."""
+    keyword = cst.Name(name)
+    equal = cst.AssignEqual(
+        whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+    )
+    if like is not None:
+        return like.with_changes(keyword=keyword, equal=equal, value=value)
+    return cst.Arg(value=value, keyword=keyword, equal=equal)
+
+
+def positional_arg(arg: cst.Arg) -> cst.Arg:
+    return arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
+
+
+def finish_args(args: list[cst.Arg]) -> list[cst.Arg]:
+    """Drop a trailing comma carried over from an argument that is no longer last."""
+    if args and isinstance(args[-1].comma, cst.Comma) and not _comma_breaks_line(args[-1].comma):
+        args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return args
+
+
+def _comma_breaks_line(comma: cst.Comma) -> bool:
+    return isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace)
+
+
+def one_minus(value: cst.BaseExpression) -> cst.BaseExpression:
+    """`1 - value`, computed exactly when `value` is a number literal."""
+    if isinstance(value, (cst.Float, cst.Integer)) and not value.lpar:
+        try:
+            result = Decimal(1) - Decimal(value.value.replace("_", ""))
+        except InvalidOperation:
+            result = None
+        if result is not None and result >= 0:
+            text = str(result)
+            if isinstance(value, cst.Float) and not any(c in text for c in ".Ee"):
+                text += ".0"
+            return cst.Float(text) if any(c in text for c in ".Ee") else cst.Integer(text)
+    atomic = (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.Integer, cst.Float)
+    if not isinstance(value, atomic) and not value.lpar:
+        value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return cst.BinaryOperation(
+        left=cst.Integer("1"),
+        operator=cst.Subtract(whitespace_before=cst.SimpleWhitespace(" "), whitespace_after=cst.SimpleWhitespace(" ")),
+        right=value,
+    )
+
+
+class NativeEquivalents(MigrationTransform):
+    CODE = "TFM110"
+    DESCRIPTION = "TF1 calls with a native TF 2 equivalent (casts, dropout keep_prob, initializers, seeds, gfile) use it"
+    FINDINGS: ClassVar[Mapping[str, str]] = {
+        INITIALIZER_NOTE: "a converted initializer draws from a slightly different distribution than TF1's",
+        NOT_CONVERTED: "a call with a native TF 2 equivalent was left as it is (arguments not literal)",
+    }
+    TRIGGERS = ("to_", "dropout", "initializer", "set_random_seed", "gfile")
+    EXAMPLES = (
+        Example(
+            "import tensorflow as tf\n\ny = tf.to_float(x, name='y')\nh = tf.nn.dropout(h, keep_prob=0.8)\n",
+            "import tensorflow as tf\n\ny = tf.cast(x, tf.float32, name='y')\nh = tf.nn.dropout(h, rate=0.2)\n",
+            "cast-and-dropout",
+        ),
+        Example(
+            "import tensorflow as tf\n\nw = tf.contrib.layers.xavier_initializer(seed=1)\ntf.set_random_seed(0)\n",
+            "import tensorflow as tf\n\nw = tf.keras.initializers.GlorotUniform(seed=1)\ntf.random.set_seed(0)\n",
+            "initializer-and-seed",
+        ),
+        Example(
+            "import tensorflow as tf\n\nh = tf.nn.dropout(h, rate=0.5)\ny = tf.cast(x, tf.float32)\n",
+            None,
+            "already-native",
+        ),
+    )
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        name = self.tf_api(original_node.func)
+        if name is None or self.is_suppressed_at(original_node):
+            return updated_node
+        if name in table.RENAMES:
+            return updated_node.with_changes(func=self.tf_expr(table.RENAMES[name]))
+        if name in table.CASTS:
+            return self._cast(updated_node, table.CASTS[name])
+        if name == table.DROPOUT:
+            return self._dropout(updated_node)
+        if name in table.INITIALIZERS:
+            return self._initializer(original_node, updated_node, table.INITIALIZERS[name])
+        if name == table.XAVIER:
+            return self._xavier(original_node, updated_node)
+        if name == table.VARIANCE_SCALING:
+            return self._variance_scaling(original_node, updated_node)
+        return updated_node
+
+    def _cast(self, call: cst.Call, dtype: str) -> cst.Call:
+        bound = bind_arguments(call, ("x", "name"))
+        if bound is None or "x" not in bound:
+            return call
+        args = [positional_arg(bound["x"]), cst.Arg(self.tf_expr(dtype))]
+        if "name" in bound:
+            args.append(keyword_arg("name", bound["name"].value, bound["name"]))
+        return call.with_changes(func=self.tf_expr(table.CAST_TARGET), args=finish_args(args))
+
+    def _dropout(self, call: cst.Call) -> cst.Call:
+        bound = bind_arguments(call, table.DROPOUT_PARAMS)
+        if bound is None or "keep_prob" not in bound or "rate" in bound or "x" not in bound:
+            return call
+        args = [positional_arg(bound["x"])]
+        for param in table.DROPOUT_PARAMS[1:]:
+            if param == "keep_prob":
+                keep = bound[param]
+                args.append(keyword_arg("rate", one_minus(keep.value), keep))
+            elif param in bound:
+                args.append(keyword_arg(param, bound[param].value, bound[param]))
+        return call.with_changes(func=self.tf_expr("nn.dropout"), args=finish_args(args))
+
+    def _initializer(self, original: cst.Call, call: cst.Call, spec: table.Initializer) -> cst.Call:
+        bound = bind_arguments(call, spec.params)
+        if bound is None or not self._default_dtype(original, spec.params):
+            return call
+        if "verify_shape" in bound or ("value" in bound and not _is_number(bound["value"].value)):
+            self.report(original, "only a scalar constant_initializer has a Keras equivalent", code=NOT_CONVERTED)
+            return call
+        args: list[cst.Arg] = []
+        for param in spec.params:
+            keyword = spec.keywords.get(param)
+            if keyword is None:
+                continue
+            if param in bound and not _is_none(bound[param].value):
+                args.append(keyword_arg(keyword, bound[param].value, bound[param]))
+            elif keyword in spec.defaults:
+                args.append(keyword_arg(keyword, cst.parse_expression(spec.defaults[keyword])))
+        return call.with_changes(func=self.tf_expr(spec.target), args=finish_args(args))
+
+    def _xavier(self, original: cst.Call, call: cst.Call) -> cst.Call:
+        bound = bind_arguments(call, table.XAVIER_PARAMS)
+        if bound is None or not self._default_dtype(original, table.XAVIER_PARAMS):
+            return call
+        uniform = _bool_literal(bound["uniform"].value) if "uniform" in bound else True
+        if uniform is None:
+            self.report(original, "xavier_initializer(uniform=...) is not a literal", code=NOT_CONVERTED)
+            return call
+        if not uniform:
+            self.report(original, table.CONTRIB_TRUNCATION_NOTE, code=INITIALIZER_NOTE, severity=Severity.INFO)
+        args = [keyword_arg("seed", bound["seed"].value, bound["seed"])] if "seed" in bound else []
+        target = table.XAVIER_UNIFORM if uniform else table.XAVIER_NORMAL
+        return call.with_changes(func=self.tf_expr(target), args=finish_args(args))
+
+    def _variance_scaling(self, original: cst.Call, call: cst.Call) -> cst.Call:
+        bound = bind_arguments(call, table.VARIANCE_SCALING_PARAMS)
+        if bound is None or not self._default_dtype(original, table.VARIANCE_SCALING_PARAMS):
+            return call
+        uniform = _bool_literal(bound["uniform"].value) if "uniform" in bound else False
+        mode_text = _string_literal(bound["mode"].value) if "mode" in bound else "FAN_IN"
+        mode = table.VARIANCE_SCALING_MODES.get(mode_text.upper()) if mode_text is not None else None
+        if uniform is None or mode is None:
+            self.report(original, "variance_scaling_initializer mode / uniform are not literals", code=NOT_CONVERTED)
+            return call
+        if not uniform:
+            self.report(original, table.CONTRIB_TRUNCATION_NOTE, code=INITIALIZER_NOTE, severity=Severity.INFO)
+        factor = bound["factor"].value if "factor" in bound else cst.Float("2.0")
+        args = [
+            keyword_arg("scale", factor, bound.get("factor")),
+            keyword_arg("mode", cst.SimpleString(f'"{mode}"'), bound.get("mode")),
+            keyword_arg(
+                "distribution",
+                cst.SimpleString('"uniform"' if uniform else '"truncated_normal"'),
+                bound.get("uniform"),
+            ),
+        ]
+        if "seed" in bound:
+            args.append(keyword_arg("seed", bound["seed"].value, bound["seed"]))
+        return call.with_changes(func=self.tf_expr(table.VARIANCE_SCALING_TARGET), args=finish_args(args))
+
+    def _default_dtype(self, original: cst.Call, params: tuple[str, ...]) -> bool:
+        # Keras initializers take their dtype at call time: only the default one can be dropped.
+        # The original node carries the metadata that resolves the dtype's name.
+        dtype = (bind_arguments(original, params) or {}).get("dtype")
+        return dtype is None or self.tf_api(dtype.value) == "tf.float32"
+
+
+def _is_none(value: cst.BaseExpression) -> bool:
+    return isinstance(value, cst.Name) and value.value == "None"
+
+
+def _is_number(value: cst.BaseExpression) -> bool:
+    if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, (cst.Minus, cst.Plus)):
+        value = value.expression
+    return isinstance(value, (cst.Integer, cst.Float))
+
+
+def _bool_literal(value: cst.BaseExpression) -> bool | None:
+    if isinstance(value, cst.Name) and value.value in ("True", "False"):
+        return value.value == "True"
+    return None
+
+
+def _string_literal(value: cst.BaseExpression) -> str | None:
+    if isinstance(value, cst.SimpleString):
+        evaluated = value.evaluated_value
+        return evaluated if isinstance(evaluated, str) else None
+    return None

@@ -1,0 +1,154 @@
+"""Native TF 2 spellings for TF1 APIs that TensorFlow's upgrade tables send to `tf.compat.v1`.
+
+Keys are canonical TF1 paths (`tf.to_float`, see migrate.analysis.tf_names); targets are paths
+relative to the root package (`random.set_seed` means `tf.random.set_seed`). A test checks that
+every target exists in the installed TF 2 API.
+
+`tf.log` and the other math renames are not here: the upgrade tables already give them native
+targets (`tf.log` -> `tf.math.log`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Final
+
+# Calls whose arguments carry over unchanged; only the function is renamed.
+RENAMES: Final = MappingProxyType(
+    {
+        "tf.set_random_seed": "random.set_seed",
+        "tf.random.set_random_seed": "random.set_seed",
+        "tf.gfile.GFile": "io.gfile.GFile",
+        "tf.gfile.Open": "io.gfile.GFile",
+        # FastGFile only skipped a locking layer that TF 2's GFile no longer has.
+        "tf.gfile.FastGFile": "io.gfile.GFile",
+        "tf.gfile.Exists": "io.gfile.exists",
+        "tf.gfile.MakeDirs": "io.gfile.makedirs",
+        "tf.gfile.MkDir": "io.gfile.mkdir",
+        "tf.gfile.ListDirectory": "io.gfile.listdir",
+        "tf.gfile.Glob": "io.gfile.glob",
+        "tf.gfile.Remove": "io.gfile.remove",
+        "tf.gfile.IsDirectory": "io.gfile.isdir",
+        "tf.gfile.Copy": "io.gfile.copy",
+        "tf.gfile.Rename": "io.gfile.rename",
+        "tf.gfile.DeleteRecursively": "io.gfile.rmtree",
+        "tf.gfile.Stat": "io.gfile.stat",
+        "tf.gfile.Walk": "io.gfile.walk",
+    }
+)
+
+# `tf.to_<type>(x, name=None)` -> `tf.cast(x, tf.<type>, name=None)`.
+CASTS: Final = MappingProxyType(
+    {
+        "tf.to_float": "float32",
+        "tf.to_double": "float64",
+        "tf.to_int32": "int32",
+        "tf.to_int64": "int64",
+        "tf.to_bfloat16": "bfloat16",
+        "tf.to_complex64": "complex64",
+        "tf.to_complex128": "complex128",
+    }
+)
+CAST_TARGET: Final = "cast"
+
+DROPOUT: Final = "tf.nn.dropout"
+# TF1 `tf.nn.dropout(x, keep_prob, noise_shape, seed, name, rate)` in positional order.
+DROPOUT_PARAMS: Final = ("x", "keep_prob", "noise_shape", "seed", "name", "rate")
+
+
+@dataclass(frozen=True)
+class Initializer:
+    """How a TF1 initializer call maps to a Keras initializer class.
+
+    `params` are the TF1 parameters in positional order; `keywords` maps each one that carries
+    over to its Keras name (parameters absent from it, like `dtype`, are dropped: Keras takes
+    the dtype when the initializer is called, and `tf.compat.v1.get_variable` passes it then).
+    `defaults` are Keras arguments written out because the TF1 default differs from Keras'.
+    """
+
+    target: str
+    params: tuple[str, ...]
+    keywords: MappingProxyType[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    defaults: MappingProxyType[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+def _init(
+    target: str, params: tuple[str, ...], keywords: dict[str, str], defaults: dict[str, str] | None = None
+) -> Initializer:
+    return Initializer(target, params, MappingProxyType(keywords), MappingProxyType(defaults or {}))
+
+
+_SEED = {"seed": "seed"}
+
+INITIALIZERS: Final = MappingProxyType(
+    {
+        "tf.zeros_initializer": _init("keras.initializers.Zeros", ("dtype",), {}),
+        "tf.ones_initializer": _init("keras.initializers.Ones", ("dtype",), {}),
+        # Only scalar values: Keras' Constant broadcasts, TF1's also reshapes a list to the shape.
+        "tf.constant_initializer": _init(
+            "keras.initializers.Constant", ("value", "dtype", "verify_shape"), {"value": "value"}
+        ),
+        # TF1's stddev defaults to 1.0, Keras' to 0.05.
+        "tf.random_normal_initializer": _init(
+            "keras.initializers.RandomNormal",
+            ("mean", "stddev", "seed", "dtype"),
+            {"mean": "mean", "stddev": "stddev", **_SEED},
+            {"stddev": "1.0"},
+        ),
+        "tf.truncated_normal_initializer": _init(
+            "keras.initializers.TruncatedNormal",
+            ("mean", "stddev", "seed", "dtype"),
+            {"mean": "mean", "stddev": "stddev", **_SEED},
+            {"stddev": "1.0"},
+        ),
+        # TF1 draws from [0, 1) by default, Keras from [-0.05, 0.05).
+        "tf.random_uniform_initializer": _init(
+            "keras.initializers.RandomUniform",
+            ("minval", "maxval", "seed", "dtype"),
+            {"minval": "minval", "maxval": "maxval", **_SEED},
+            {"minval": "0.0", "maxval": "1.0"},
+        ),
+        # TF1's glorot initializers are VarianceScaling(1.0, "fan_avg", uniform / truncated
+        # normal) with the same 0.8796 truncation correction Keras applies.
+        "tf.glorot_uniform_initializer": _init("keras.initializers.GlorotUniform", ("seed", "dtype"), _SEED),
+        "tf.glorot_normal_initializer": _init("keras.initializers.GlorotNormal", ("seed", "dtype"), _SEED),
+    }
+)
+
+# tf.contrib.layers.xavier_initializer(uniform=True, seed=None, dtype=tf.float32)
+XAVIER: Final = "tf.contrib.layers.xavier_initializer"
+XAVIER_PARAMS: Final = ("uniform", "seed", "dtype")
+XAVIER_UNIFORM: Final = "keras.initializers.GlorotUniform"
+XAVIER_NORMAL: Final = "keras.initializers.GlorotNormal"
+
+# tf.contrib.layers.variance_scaling_initializer(factor=2.0, mode='FAN_IN', uniform=False,
+# seed=None, dtype=tf.float32)
+VARIANCE_SCALING: Final = "tf.contrib.layers.variance_scaling_initializer"
+VARIANCE_SCALING_PARAMS: Final = ("factor", "mode", "uniform", "seed", "dtype")
+VARIANCE_SCALING_TARGET: Final = "keras.initializers.VarianceScaling"
+VARIANCE_SCALING_MODES: Final = MappingProxyType({"FAN_IN": "fan_in", "FAN_OUT": "fan_out", "FAN_AVG": "fan_avg"})
+
+# contrib's truncated normal uses stddev sqrt(1.3 * factor / n); Keras uses
+# sqrt(scale / n) / 0.87962566103423978, i.e. sqrt(1.2924 * scale / n): 0.29% narrower.
+CONTRIB_TRUNCATION_NOTE: Final = (
+    "contrib draws the truncated normal with stddev sqrt(1.3*factor/n), Keras with "
+    "sqrt(1.2924*scale/n): initial weights are 0.29% narrower in spread"
+)
+
+
+def all_targets() -> set[str]:
+    """Every root-relative path this table emits, for the test that they exist in TF 2."""
+    targets = set(RENAMES.values()) | {CAST_TARGET, XAVIER_UNIFORM, XAVIER_NORMAL, VARIANCE_SCALING_TARGET}
+    targets |= {spec.target for spec in INITIALIZERS.values()}
+    targets |= set(CASTS.values())
+    targets.add("nn.dropout")
+    return targets
+
+
+# Canonical TF1 paths of what this table emits that TensorFlow's own rename tables would send
+# back to `tf.compat.v1` (they predate TF 2's Keras initializers). A table-driven rename must
+# leave these alone once this transform has written them.
+NATIVE_TF2_NAMES: Final = frozenset(
+    f"tf.{target}" for target in all_targets() if target.startswith("keras.initializers.")
+)
