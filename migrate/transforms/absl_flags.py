@@ -1,0 +1,155 @@
+"""TFM120: `tf.app.flags`, `tf.logging` and `tf.app.run` become the absl modules they wrapped.
+
+TF1's `tf.flags` / `tf.app.flags` re-exported `absl.flags`, and `tf.app.run` called
+`absl.app.run`; `tf.logging` logged through absl's logger with the same levels. TF 2 dropped all
+three, so the absl modules are imported instead. When the file already binds `logging` (or
+`flags`, `app`) to something else, typically the standard library, the absl module is imported
+under an `absl_` alias.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Final
+
+import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor
+
+from migrate.analysis import tf_names
+from migrate.transforms.base import Example, MigrationTransform
+
+_FLAGS_MODULES: Final = frozenset({"tf.app.flags", "tf.flags"})
+# tf.logging members and their absl.logging names (TF1's `warn` was an alias of `warning`).
+LOGGING_NAMES: Final = MappingProxyType(
+    {
+        **{
+            name: name
+            for name in (
+                "debug", "info", "warning", "error", "fatal", "log", "vlog", "log_every_n",
+                "log_first_n", "log_if", "flush", "set_verbosity", "get_verbosity",
+                "DEBUG", "INFO", "WARN", "ERROR", "FATAL",
+            )
+        },
+        "warn": "warning",
+    }
+)
+_APP_RUN: Final = "tf.app.run"
+_DROPPED_FLAGS: Final = "<flags = ...>"  # removed when the value is tf.app.flags
+
+
+class AbslFlags(MigrationTransform):
+    CODE = "TFM120"
+    DESCRIPTION = "`tf.app.flags`, `tf.logging` and `tf.app.run` become `absl.flags`, `absl.logging` and `absl.app.run`"
+    TRIGGERS = ("flags", "logging", "app")
+    EXAMPLES = (
+        Example(
+            "import tensorflow as tf\n\nflags = tf.app.flags\nflags.DEFINE_integer('steps', 10, 'how many')\n"
+            "FLAGS = flags.FLAGS\ntf.logging.set_verbosity(tf.logging.INFO)\n\n"
+            "def main(_):\n    tf.logging.info('%d', FLAGS.steps)\n\ntf.app.run(main)\n",
+            "import tensorflow as tf\nfrom absl import app, flags, logging\n\n"
+            "flags.DEFINE_integer('steps', 10, 'how many')\n"
+            "FLAGS = flags.FLAGS\nlogging.set_verbosity(logging.INFO)\n\n"
+            "def main(_):\n    logging.info('%d', FLAGS.steps)\n\napp.run(main)\n",
+            "flags-logging-run",
+        ),
+        Example(
+            "import logging\nimport tensorflow as tf\n\ntf.logging.warn('x')\nlogging.info('y')\n",
+            "import logging\nimport tensorflow as tf\nfrom absl import logging as absl_logging\n\n"
+            "absl_logging.warning('x')\nlogging.info('y')\n",
+            "stdlib-logging-collision",
+        ),
+        Example("from absl import flags\n\nimport tensorflow as tf\n\nFLAGS = flags.FLAGS\n", None, "already-absl"),
+    )
+
+    def __init__(self, context: cst.codemod.CodemodContext) -> None:
+        super().__init__(context)
+        self._aliases: dict[str, str] = {}
+        self._bindings: dict[str, set[str]] = {}
+        self._dropped: set[cst.CSTNode] = set()
+
+    def visit_Module(self, node: cst.Module) -> bool:
+        super().visit_Module(node)
+        self._bindings = module_bindings(node)
+        return True
+
+    def _alias(self, module: str) -> str:
+        """The name the absl module goes by in this file, importing it on first use."""
+        if module not in self._aliases:
+            alias = module if self._name_is_free(module) else f"absl_{module}"
+            AddImportsVisitor.add_needed_import(
+                self.context, "absl", module, asname=None if alias == module else alias
+            )
+            self._aliases[module] = alias
+        return self._aliases[module]
+
+    def _name_is_free(self, name: str) -> bool:
+        # Free when unbound, bound by `from absl import <name>`, or by the `flags = tf.app.flags`
+        # line this transform removes.
+        allowed = {f"absl.{name}", _DROPPED_FLAGS} if self._dropped else {f"absl.{name}"}
+        return self._bindings.get(name, set()) <= allowed
+
+    # `flags = tf.app.flags` (module level): absl's import binds `flags` itself.
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        if len(node.body) == 1 and isinstance(node.body[0], cst.Assign):
+            assign = node.body[0]
+            if (
+                len(assign.targets) == 1
+                and isinstance(assign.targets[0].target, cst.Name)
+                and assign.targets[0].target.value == "flags"
+                and self.tf_api(assign.value) in _FLAGS_MODULES
+                and not self.is_suppressed_at(node)
+            ):
+                self._dropped.add(node)
+        return True
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        if original_node in self._dropped and self._name_is_free("flags"):
+            self._alias("flags")
+            return cst.RemovalSentinel.REMOVE
+        return updated_node
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        name = self.tf_api(original_node)
+        if name is None or self.is_suppressed_at(original_node):
+            return updated_node
+        if name in _FLAGS_MODULES:
+            return cst.Name(self._alias("flags"))
+        if name == _APP_RUN:
+            return tf_names.build_dotted(f"{self._alias('app')}.run")
+        module, _, member = name.rpartition(".")
+        if module == "tf.logging" and member in LOGGING_NAMES:
+            return tf_names.build_dotted(f"{self._alias('logging')}.{LOGGING_NAMES[member]}")
+        return updated_node
+
+
+def module_bindings(module: cst.Module) -> dict[str, set[str]]:
+    """What each module-level name is bound to: a dotted import path, or "<local>"."""
+    bindings: dict[str, set[str]] = {}
+
+    def bind(name: str, what: str) -> None:
+        bindings.setdefault(name, set()).add(what)
+
+    for statement in module.body:
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            bind(statement.name.value, "<local>")
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    path = tf_names.dotted(alias.name) or ""
+                    bind(alias.evaluated_alias or path.split(".")[0], path if alias.asname else path.split(".")[0])
+            elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+                module_path = tf_names.dotted(small.module) if small.module and not small.relative else None
+                for alias in small.names:
+                    imported = tf_names.dotted(alias.name) or ""
+                    bind(alias.evaluated_alias or imported, f"{module_path}.{imported}" if module_path else "<local>")
+            elif isinstance(small, cst.Assign):
+                for target in small.targets:
+                    if isinstance(target.target, cst.Name):
+                        flags_line = len(statement.body) == 1 and target.target.value == "flags"
+                        bind(target.target.value, _DROPPED_FLAGS if flags_line else "<local>")
+    return bindings
+
