@@ -1,0 +1,56 @@
+"""`migrate.rewrite_paths`: the library form of `tf-migrate rewrite`. It prints nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rewrite_cases import changing_case
+
+import migrate
+from migrate import FileResult, PathsReport, Status, rewrite_paths
+
+
+def test_rewrite_paths_is_public() -> None:
+    assert {"rewrite_paths", "rewrite_source", "PathsReport", "FileResult"} <= set(migrate.__all__)
+
+
+def test_dry_run_reports_without_writing_or_printing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case = changing_case()
+    (tmp_path / "a.py").write_text(case.before)
+    (tmp_path / "b.py").write_text("import tensorflow as tf\nprint 'b'\n")
+    seen: list[tuple[str, int, int]] = []
+
+    def progress(result: FileResult, done: int, total: int) -> None:
+        seen.append((Path(result.path).name, done, total))
+
+    report = rewrite_paths([tmp_path], select=case.select, jobs=1, progress=progress, diff=True)
+    assert isinstance(report, PathsReport)
+    assert [(Path(r.path).name, r.status) for r in report.files] == [("a.py", Status.CHANGED), ("b.py", Status.FAILED)]
+    assert report.files[0].diff is not None and report.files[0].output is None
+    assert [(name, total) for name, _, total in seen] == [("a.py", 2), ("b.py", 2)]
+    assert [done for _, done, _ in seen] == [1, 2]
+    assert (tmp_path / "a.py").read_text() == case.before
+    assert report.has_errors and report.has_changes
+    assert report.findings_by_code()["TFM901"] == 1
+    assert capsys.readouterr() == ("", "")
+
+
+def test_in_place_and_output(tmp_path: Path) -> None:
+    case = changing_case()
+    source = tmp_path / "a.py"
+    source.write_text(case.before)
+    copied = rewrite_paths(source, output=tmp_path / "b.py", select=case.select)
+    assert (tmp_path / "b.py").read_text() == case.after and source.read_text() == case.before
+    assert copied.files[0].output == str(tmp_path / "b.py")
+    report = rewrite_paths([source], in_place=True, select=case.select)
+    assert source.read_text() == case.after
+    assert report.counts() == {"changed": 1, "unchanged": 0, "failed": 0, "skipped": 0}
+    again = rewrite_paths([source], in_place=True, select=case.select)
+    assert again.counts()["unchanged"] == 1, "a second run changes nothing"
+
+
+def test_missing_path_is_a_failed_result(tmp_path: Path) -> None:
+    report = rewrite_paths([tmp_path / "nope.py"])
+    assert report.files[0].status is Status.FAILED
+    assert "no such file" in (report.files[0].reason or "")
