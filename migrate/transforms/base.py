@@ -85,15 +85,19 @@ class MigrationTransform(VisitorBasedCodemodCommand):
         self._tf_alias = _root_alias(node)
         return True
 
+    def tf_alias(self) -> str:
+        """The name this file binds to the root `tensorflow` package, importing it if needed."""
+        if self._tf_alias is None:
+            self._tf_alias = "tf"
+            AddImportsVisitor.add_needed_import(self.context, "tensorflow", asname="tf")
+        return self._tf_alias
+
     def tf_expr(self, path: str) -> cst.Attribute | cst.Name:
         """An expression for `tf.<path>` in this file, importing TensorFlow if needed.
 
         `path` is relative to the root package: "random.normal" gives `tf.random.normal`.
         """
-        alias = self._tf_alias
-        if alias is None:
-            alias = "tf"
-            AddImportsVisitor.add_needed_import(self.context, "tensorflow", asname="tf")
+        alias = self.tf_alias()
         return tf_names.build_dotted(f"{alias}.{path}" if path else alias)
 
     # --- reporting --------------------------------------------------------------------

@@ -1,0 +1,875 @@
+"""The dataflow of TF1 graph code: what a session program builds, and what each run needs.
+
+`analyze_scope` reads the statements of one scope (a module, or a function such as `main`)
+that builds a graph and runs it in a session. It sorts every statement into a kind (placeholder,
+variable, optimizer, training op, graph computation, plain Python, boilerplate), finds every
+place where the session runs something, and works out for each distinct run the backward slice
+of graph statements it needs and the placeholders it is fed. Whatever it cannot prove safe raises
+`Declined` with a reason code; callers then leave the scope as working compat.v1 code.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+import libcst.matchers as m
+
+from migrate.analysis.optimizers import OPTIMIZERS
+
+Resolver = Callable[[cst.CSTNode], "str | None"]
+
+SESSION_APIS = frozenset({"tf.Session", "tf.InteractiveSession"})
+PLACEHOLDER_APIS = frozenset({"tf.placeholder", "tf.placeholder_with_default"})
+INITIALIZER_APIS = frozenset(
+    {
+        "tf.global_variables_initializer",
+        "tf.initialize_all_variables",
+        "tf.local_variables_initializer",
+        "tf.initialize_local_variables",
+        "tf.tables_initializer",
+        "tf.variables_initializer",
+    }
+)
+DROPPED_CALLS = frozenset({"tf.reset_default_graph", "tf.disable_v2_behavior", "tf.disable_eager_execution"})
+# Graph-wide state that has no meaning once code runs eagerly; a scope using it is declined.
+COLLECTION_APIS = frozenset(
+    {
+        "tf.get_collection",
+        "tf.add_to_collection",
+        "tf.trainable_variables",
+        "tf.global_variables",
+        "tf.all_variables",
+        "tf.local_variables",
+        "tf.get_default_graph",
+        "tf.GraphKeys",
+        "tf.train.import_meta_graph",
+        "tf.import_graph_def",
+    }
+)
+# Constructs the variables-and-layers family converts; until it does, they are declined here.
+VARIABLE_FAMILY_APIS = frozenset(
+    {"tf.get_variable", "tf.variable_scope", "tf.train.Saver", "tf.contrib.slim", "tf.layers"}
+)
+SUMMARY_APIS = frozenset({"tf.summary"})
+
+
+class Kind(enum.Enum):
+    PLACEHOLDER = "placeholder"
+    VARIABLE = "variable"
+    OPTIMIZER = "optimizer"
+    TRAIN = "train"
+    INITIALIZER = "initializer"
+    GRAPH = "graph"
+    PYTHON = "python"
+    DROP = "drop"
+
+
+class Declined(Exception):
+    """The scope cannot be converted safely; `code` is the reason code reported to the user."""
+
+    def __init__(self, code: str, message: str, node: cst.CSTNode | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.node = node
+
+
+# Reason codes (documented by the sessions transform's FINDINGS).
+GRAPH_IN_CONTROL_FLOW = "TFM210"
+SESSION_ESCAPES = "TFM211"
+FETCH_BY_NAME = "TFM212"
+FEED_OVERRIDE = "TFM213"
+TENSOR_OUTSIDE_RUN = "TFM214"
+GRAPH_COLLECTIONS = "TFM215"
+VARIABLE_FAMILY = "TFM216"
+UNFED_PLACEHOLDER = "TFM217"
+UNSUPPORTED_RUN = "TFM218"
+UNSUPPORTED_OPTIMIZER = "TFM402"
+
+
+@dataclass
+class Statement:
+    node: cst.BaseStatement
+    kind: Kind
+    defines: tuple[str, ...] = ()
+    uses: frozenset[str] = frozenset()
+    call: cst.Call | None = None
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    name: str
+    dtype: cst.BaseExpression
+    shape: cst.BaseExpression | None
+    spec_name: cst.BaseExpression | None
+    default: cst.BaseExpression | None
+
+
+@dataclass(frozen=True)
+class TrainOp:
+    name: str
+    loss: str
+    optimizer: cst.BaseExpression  # a module-level name or an inline TF1 optimizer call
+    var_list: cst.BaseExpression | None
+    global_step: cst.BaseExpression | None
+
+
+@dataclass
+class RunSite:
+    """One place that runs the graph: `sess.run(...)`, `t.eval(...)` or `op.run(...)`."""
+
+    call: cst.Call
+    fetches: cst.BaseExpression
+    feeds: list[tuple[str, cst.BaseExpression]]
+    function: Function | None = None  # None when the site only reads variables
+
+
+@dataclass
+class Helper:
+    """Graph statements that several generated functions need, written once as a plain
+    Python function they all call."""
+
+    name: str
+    params: list[str]
+    returns: list[str]
+    statements: list[Statement]
+
+
+@dataclass
+class Function:
+    """A generated `tf.function`: the graph slice one kind of run needs."""
+
+    name: str
+    params: list[Placeholder]
+    fetches: cst.BaseExpression
+    train: TrainOp | None
+    statements: list[Statement] = field(default_factory=list)
+    key: str = ""
+    roots: frozenset[str] = frozenset()
+    steps: list[Statement | Helper] = field(default_factory=list)
+
+
+@dataclass
+class ScopePlan:
+    statements: list[Statement]
+    placeholders: dict[str, Placeholder]
+    variables: dict[str, Statement]
+    train_ops: dict[str, TrainOp]
+    run_sites: list[RunSite]
+    functions: list[Function]
+    session_names: set[str]
+    first_run_index: int
+    dropped_config: list[cst.CSTNode]
+    init_calls: list[cst.Call]
+    helpers: list[Helper]
+
+
+class _Names(cst.CSTVisitor):
+    """Names a piece of code reads, leaving out attribute names and keyword names."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)
+        return False
+
+
+def names_in(node: cst.CSTNode) -> frozenset[str]:
+    collector = _Names()
+    node.visit(collector)
+    return frozenset(collector.names)
+
+
+class _ApiCalls(cst.CSTVisitor):
+    def __init__(self, resolve: Resolver) -> None:
+        self.resolve = resolve
+        self.apis: list[tuple[str, cst.CSTNode]] = []
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        api = self.resolve(node)
+        if api is not None:
+            self.apis.append((api, node))
+            return False
+        return True
+
+    def visit_Name(self, node: cst.Name) -> None:
+        api = self.resolve(node)
+        if api is not None and api != "tf":
+            self.apis.append((api, node))
+
+
+def tf_apis_in(node: cst.CSTNode, resolve: Resolver) -> list[tuple[str, cst.CSTNode]]:
+    finder = _ApiCalls(resolve)
+    node.visit(finder)
+    return finder.apis
+
+
+def _starts_with_any(api: str, prefixes: Iterable[str]) -> bool:
+    return any(api == p or api.startswith(p + ".") for p in prefixes)
+
+
+def _argument(call: cst.Call, position: int, keyword: str) -> cst.BaseExpression | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    return positional[position].value if position < len(positional) else None
+
+
+def _single_call(statement: cst.BaseStatement) -> tuple[tuple[str, ...], cst.Call | None, cst.BaseSmallStatement | None]:
+    """For `a = f(...)`/`f(...)` lines: (targets, the call, the small statement)."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return (), None, None
+    small = statement.body[0]
+    value: cst.BaseExpression | None = None
+    targets: tuple[str, ...] = ()
+    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+        value = small.value
+        target = small.targets[0].target
+        if isinstance(target, cst.Name):
+            targets = (target.value,)
+        elif isinstance(target, (cst.Tuple, cst.List)) and all(
+            isinstance(e.value, cst.Name) for e in target.elements
+        ):
+            targets = tuple(e.value.value for e in target.elements if isinstance(e.value, cst.Name))
+        else:
+            return (), None, small
+    elif isinstance(small, cst.Expr):
+        value = small.value
+    else:
+        return (), None, small
+    return targets, value if isinstance(value, cst.Call) else None, small
+
+
+def defined_names(statement: cst.BaseStatement) -> tuple[str, ...]:
+    if isinstance(statement, cst.SimpleStatementLine):
+        found: list[str] = []
+        for small in statement.body:
+            targets: list[cst.BaseExpression] = []
+            if isinstance(small, cst.Assign):
+                targets = [t.target for t in small.targets]
+            elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
+                targets = [small.target]
+            elif isinstance(small, (cst.Import, cst.ImportFrom)):
+                continue
+            for target in targets:
+                found.extend(sorted(names_in(target)))
+        return tuple(found)
+    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+        return (statement.name.value,)
+    return ()
+
+
+# --- flattening --------------------------------------------------------------------------
+
+
+def _session_call(node: cst.BaseExpression, resolve: Resolver) -> bool:
+    return isinstance(node, cst.Call) and resolve(node.func) in SESSION_APIS
+
+
+def _is_graph_as_default(item: cst.WithItem, resolve: Resolver) -> bool:
+    return m.matches(
+        item.item,
+        m.Call(func=m.Attribute(value=m.Call(), attr=m.Name("as_default"))),
+    ) and resolve(item.item.func.value.func) == "tf.Graph"  # type: ignore[attr-defined]
+
+
+def flatten(
+    body: Sequence[cst.BaseStatement], resolve: Resolver
+) -> tuple[list[cst.BaseStatement], set[str], list[cst.CSTNode]]:
+    """Unwrap `with tf.Graph().as_default():` and `with tf.Session() as sess:` blocks and drop
+    session creation / closing lines. Returns the statements, the session names and the session
+    configuration arguments that were dropped."""
+    statements: list[cst.BaseStatement] = []
+    sessions: set[str] = set()
+    dropped: list[cst.CSTNode] = []
+    carried: list[cst.EmptyLine] = []
+
+    def emit(statement: cst.BaseStatement) -> None:
+        nonlocal carried
+        if carried:
+            statement = statement.with_changes(leading_lines=[*carried, *statement.leading_lines])
+            carried = []
+        statements.append(statement)
+
+    def walk(nodes: Sequence[cst.BaseStatement]) -> None:
+        nonlocal carried
+        for statement in nodes:
+            if isinstance(statement, cst.With) and len(statement.items) == 1:
+                item = statement.items[0]
+                unwrap = False
+                if _session_call(item.item, resolve):
+                    if item.asname is None or not isinstance(item.asname.name, cst.Name):
+                        raise Declined(SESSION_ESCAPES, "a session without a name", statement)
+                    sessions.add(item.asname.name.value)
+                    dropped.extend(a for a in item.item.args)  # type: ignore[attr-defined]
+                    unwrap = True
+                elif _is_graph_as_default(item, resolve):
+                    unwrap = True
+                if unwrap and isinstance(statement.body, cst.IndentedBlock):
+                    carried = [*carried, *statement.leading_lines]
+                    walk(statement.body.body)
+                    continue
+            targets, call, _small = _single_call(statement)
+            if call is not None and _session_call(call, resolve) and len(targets) == 1:
+                sessions.add(targets[0])
+                dropped.extend(call.args)
+                carried = [*carried, *statement.leading_lines]
+                continue
+            if call is not None and not targets and resolve(call.func) in DROPPED_CALLS:
+                carried = [*carried, *statement.leading_lines]
+                continue
+            if (
+                call is not None
+                and not targets
+                and m.matches(call, m.Call(func=m.Attribute(value=m.Name(), attr=m.Name("close"))))
+                and call.func.value.value in sessions  # type: ignore[attr-defined]
+            ):
+                carried = [*carried, *statement.leading_lines]
+                continue
+            emit(statement)
+
+    walk(body)
+    return statements, sessions, dropped
+
+
+# --- classification ----------------------------------------------------------------------
+
+
+def classify(statement: cst.BaseStatement, resolve: Resolver, graph_names: set[str]) -> Statement:
+    targets, call, small = _single_call(statement)
+    uses = names_in(statement)
+    defines = defined_names(statement)
+    if call is not None:
+        api = resolve(call.func)
+        if api in PLACEHOLDER_APIS and len(targets) == 1:
+            return Statement(statement, Kind.PLACEHOLDER, targets, uses, call)
+        if api in INITIALIZER_APIS:
+            return Statement(statement, Kind.INITIALIZER, targets, uses, call)
+        if api == "tf.Variable" and len(targets) == 1:
+            return Statement(statement, Kind.VARIABLE, targets, uses, call)
+        if api in OPTIMIZERS and len(targets) == 1:
+            return Statement(statement, Kind.OPTIMIZER, targets, uses, call)
+        if (
+            m.matches(call.func, m.Attribute(attr=m.Name("minimize")))
+            and len(targets) == 1
+        ):
+            return Statement(statement, Kind.TRAIN, targets, uses, call)
+    apis = tf_apis_in(statement, resolve)
+    for api, node in apis:
+        if _starts_with_any(api, COLLECTION_APIS):
+            raise Declined(GRAPH_COLLECTIONS, f"uses graph collections ({api})", node)
+        if _starts_with_any(api, VARIABLE_FAMILY_APIS):
+            raise Declined(
+                VARIABLE_FAMILY, f"{api} is left for the variables-and-layers conversion", node
+            )
+        if _starts_with_any(api, SUMMARY_APIS):
+            raise Declined(UNSUPPORTED_RUN, f"{api}: summaries are not converted yet", node)
+        if api in PLACEHOLDER_APIS or api == "tf.Variable" or api in OPTIMIZERS:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                raise Declined(GRAPH_IN_CONTROL_FLOW, f"{api} inside a compound statement", node)
+            raise Declined(UNSUPPORTED_RUN, f"{api} in an unsupported form", node)
+    calls_tf = _has_tf_call(statement, resolve)
+    reads_graph = bool(uses & graph_names)
+    if isinstance(statement, cst.SimpleStatementLine) and targets and (calls_tf or reads_graph):
+        return Statement(statement, Kind.GRAPH, defines, uses, call)
+    return Statement(statement, Kind.PYTHON, defines, uses, call)
+
+
+class _TfCalls(cst.CSTVisitor):
+    def __init__(self, resolve: Resolver) -> None:
+        self.resolve = resolve
+        self.found = False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.resolve(node.func) is not None:
+            self.found = True
+
+
+def _has_tf_call(node: cst.CSTNode, resolve: Resolver) -> bool:
+    finder = _TfCalls(resolve)
+    node.visit(finder)
+    return finder.found
+
+
+def placeholder_of(statement: Statement, resolve: Resolver) -> Placeholder:
+    call = statement.call
+    assert call is not None
+    if resolve(call.func) == "tf.placeholder_with_default":
+        default = _argument(call, 0, "input")
+        shape = _argument(call, 1, "shape")
+        name = _argument(call, 2, "name")
+        if default is None:
+            raise Declined(UNSUPPORTED_RUN, "placeholder_with_default without a default", call)
+        return Placeholder(statement.defines[0], cst.Name("None"), shape, name, default)
+    dtype = _argument(call, 0, "dtype")
+    if dtype is None:
+        raise Declined(UNSUPPORTED_RUN, "placeholder without a dtype", call)
+    return Placeholder(
+        statement.defines[0], dtype, _argument(call, 1, "shape"), _argument(call, 2, "name"), None
+    )
+
+
+def train_op_of(statement: Statement, optimizers: set[str], resolve: Resolver) -> TrainOp:
+    call = statement.call
+    assert call is not None and isinstance(call.func, cst.Attribute)
+    optimizer = call.func.value
+    if isinstance(optimizer, cst.Name):
+        if optimizer.value not in optimizers:
+            raise Declined(UNSUPPORTED_OPTIMIZER, f"minimize on unknown optimizer {optimizer.value}", call)
+    elif not (isinstance(optimizer, cst.Call) and resolve(optimizer.func) in OPTIMIZERS):
+        raise Declined(UNSUPPORTED_OPTIMIZER, "minimize on an optimizer this tool does not map", call)
+    loss = _argument(call, 0, "loss")
+    if not isinstance(loss, cst.Name):
+        raise Declined(UNSUPPORTED_RUN, "minimize of an expression rather than a named loss", call)
+    for arg in call.args:
+        keyword = arg.keyword.value if arg.keyword else None
+        if keyword not in {None, "loss", "global_step", "var_list", "name"}:
+            raise Declined(UNSUPPORTED_RUN, f"minimize(..., {keyword}=...) is not converted", call)
+    return TrainOp(
+        statement.defines[0],
+        loss.value,
+        optimizer,
+        _argument(call, 2, "var_list"),
+        _argument(call, 1, "global_step"),
+    )
+
+
+# --- run sites ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Leaf:
+    expression: cst.BaseExpression
+    role: str  # "op", "tensor", "variable", "init"
+
+
+class _RunSiteFinder(cst.CSTVisitor):
+    """Finds the session runs in plain Python statements, and refuses any other use of the
+    session or of a graph tensor there: in eager code those would mean something else."""
+
+    def __init__(self, plan: _PlanState) -> None:
+        self.plan = plan
+        self.sites: list[RunSite] = []
+        self.init_calls: list[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        site = self.plan.run_site(node)
+        if site is None:
+            return True
+        if site == "init":
+            self.init_calls.append(node)
+        else:
+            self.sites.append(site)
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value in self.plan.sessions:
+            raise Declined(SESSION_ESCAPES, f"the session `{node.value}` is used outside `run`", node)
+        if node.value in self.plan.graph_only:
+            raise Declined(
+                TENSOR_OUTSIDE_RUN,
+                f"graph tensor `{node.value}` is used outside a session run",
+                node,
+            )
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)
+        return False
+
+
+@dataclass
+class _PlanState:
+    resolve: Resolver
+    sessions: set[str]
+    placeholders: dict[str, Placeholder]
+    variables: dict[str, Statement]
+    train_ops: dict[str, TrainOp]
+    initializers: set[str]
+    graph_defs: dict[str, Statement]
+    graph_only: set[str]
+
+    def run_site(self, call: cst.Call) -> RunSite | str | None:
+        func = call.func
+        if not isinstance(func, cst.Attribute):
+            return None
+        method = func.attr.value
+        target = func.value
+        if isinstance(target, cst.Name) and target.value in self.sessions and method == "run":
+            fetches = _argument(call, 0, "fetches")
+            feed = _argument(call, 1, "feed_dict")
+            extra = [a for a in call.args if a.keyword and a.keyword.value not in {"fetches", "feed_dict"}]
+            if fetches is None or extra or len([a for a in call.args if a.keyword is None]) > 2:
+                raise Declined(UNSUPPORTED_RUN, "session run with options or run metadata", call)
+        elif method in {"eval", "run"} and self._is_graph_object(target):
+            fetches = target
+            feed = _argument(call, 0, "feed_dict")
+            for arg in call.args:
+                keyword = arg.keyword.value if arg.keyword else None
+                if keyword == "session":
+                    if not (isinstance(arg.value, cst.Name) and arg.value.value in self.sessions):
+                        raise Declined(SESSION_ESCAPES, "eval/run in another session", call)
+                elif keyword not in {None, "feed_dict"}:
+                    raise Declined(UNSUPPORTED_RUN, f"{method}(..., {keyword}=...)", call)
+        else:
+            return None
+        leaves = self.leaves(fetches)
+        if leaves and all(leaf.role == "init" for leaf in leaves):
+            return "init"
+        if any(leaf.role == "init" for leaf in leaves):
+            raise Declined(UNSUPPORTED_RUN, "initializer fetched together with other values", call)
+        return RunSite(call, fetches, self.feeds(feed, call))
+
+    def _is_graph_object(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Name):
+            return node.value in self.graph_defs or node.value in self.train_ops or node.value in self.initializers or node.value in self.variables
+        return isinstance(node, cst.Call) and self.resolve(node.func) in INITIALIZER_APIS
+
+    def leaves(self, fetches: cst.BaseExpression) -> list[_Leaf]:
+        if isinstance(fetches, (cst.List, cst.Tuple)):
+            return [leaf for element in fetches.elements for leaf in self.leaves(element.value)]
+        if isinstance(fetches, cst.Dict):
+            found: list[_Leaf] = []
+            for element in fetches.elements:
+                if not isinstance(element, cst.DictElement):
+                    raise Declined(UNSUPPORTED_RUN, "a fetch dict built with **", fetches)
+                found.extend(self.leaves(element.value))
+            return found
+        if isinstance(fetches, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+            raise Declined(FETCH_BY_NAME, "a fetch by tensor-name string", fetches)
+        if isinstance(fetches, cst.Name):
+            name = fetches.value
+            if name in self.train_ops:
+                return [_Leaf(fetches, "op")]
+            if name in self.initializers:
+                return [_Leaf(fetches, "init")]
+            if name in self.variables:
+                return [_Leaf(fetches, "variable")]
+            if name in self.placeholders:
+                raise Declined(UNSUPPORTED_RUN, f"fetching the placeholder `{name}`", fetches)
+            if name in self.graph_defs:
+                return [_Leaf(fetches, "tensor")]
+            raise Declined(UNSUPPORTED_RUN, f"fetch `{name}` is not a tensor this tool can trace", fetches)
+        if isinstance(fetches, cst.Call) and self.resolve(fetches.func) in INITIALIZER_APIS:
+            return [_Leaf(fetches, "init")]
+        for api, node in tf_apis_in(fetches, self.resolve):
+            if _starts_with_any(api, COLLECTION_APIS):
+                raise Declined(GRAPH_COLLECTIONS, f"fetches through {api}", node)
+        return [_Leaf(fetches, "tensor")]
+
+    def feeds(self, feed: cst.BaseExpression | None, call: cst.Call) -> list[tuple[str, cst.BaseExpression]]:
+        if feed is None:
+            return []
+        if not isinstance(feed, cst.Dict):
+            raise Declined(UNSUPPORTED_RUN, "a feed_dict built elsewhere", call)
+        pairs: list[tuple[str, cst.BaseExpression]] = []
+        for element in feed.elements:
+            if not isinstance(element, cst.DictElement):
+                raise Declined(UNSUPPORTED_RUN, "a feed_dict built with **", call)
+            key = element.key
+            if isinstance(key, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+                raise Declined(FETCH_BY_NAME, "a feed by tensor-name string", key)
+            if isinstance(key, cst.Name) and key.value in self.placeholders:
+                pairs.append((key.value, element.value))
+                continue
+            raise Declined(FEED_OVERRIDE, "feeding a value for a tensor that is not a placeholder", key)
+        return pairs
+
+
+# --- the plan ----------------------------------------------------------------------------
+
+
+def analyze_scope(body: Sequence[cst.BaseStatement], resolve: Resolver) -> ScopePlan | None:
+    """Plan the conversion of one scope, None when it runs no session."""
+    statements_nodes, sessions, dropped = flatten(body, resolve)
+    if not sessions:
+        return None
+    graph_names: set[str] = set()
+    statements: list[Statement] = []
+    for node in statements_nodes:
+        statement = classify(node, resolve, graph_names)
+        if statement.kind is not Kind.PYTHON:
+            graph_names.update(statement.defines)
+        statements.append(statement)
+
+    placeholders: dict[str, Placeholder] = {}
+    variables: dict[str, Statement] = {}
+    optimizers: set[str] = set()
+    train_ops: dict[str, TrainOp] = {}
+    initializers: set[str] = set()
+    graph_defs: dict[str, Statement] = {}
+    for statement in statements:
+        if statement.kind is Kind.PLACEHOLDER:
+            placeholders[statement.defines[0]] = placeholder_of(statement, resolve)
+        elif statement.kind is Kind.VARIABLE:
+            if statement.uses & set(placeholders):
+                raise Declined(UNSUPPORTED_RUN, "a variable initialised from a placeholder", statement.node)
+            variables[statement.defines[0]] = statement
+        elif statement.kind is Kind.OPTIMIZER:
+            optimizers.add(statement.defines[0])
+        elif statement.kind is Kind.TRAIN:
+            train_ops[statement.defines[0]] = train_op_of(statement, optimizers, resolve)
+        elif statement.kind is Kind.INITIALIZER:
+            initializers.update(statement.defines)
+        elif statement.kind is Kind.GRAPH:
+            for name in statement.defines:
+                if name in graph_defs or name in variables or name in placeholders:
+                    raise Declined(UNSUPPORTED_RUN, f"the tensor name `{name}` is bound twice", statement.node)
+                graph_defs[name] = statement
+
+    _hoist_eager_values(statements, graph_defs, placeholders)
+    function_uses = _function_uses(statements)
+    for statement in statements:
+        if statement.kind is Kind.GRAPH:
+            statement.uses = _expand(statement.uses, function_uses)
+
+    graph_only = set(placeholders) | set(graph_defs) | set(train_ops) | initializers
+    state = _PlanState(resolve, sessions, placeholders, variables, train_ops, initializers, graph_defs, graph_only)
+    finder = _RunSiteFinder(state)
+    first_run_index = -1
+    for index, statement in enumerate(statements):
+        if statement.kind is Kind.PYTHON:
+            before = len(finder.sites) + len(finder.init_calls)
+            statement.node.visit(finder)
+            if first_run_index < 0 and len(finder.sites) + len(finder.init_calls) > before:
+                first_run_index = index
+    if not finder.sites and not finder.init_calls:
+        return None
+
+    functions: list[Function] = []
+    by_key: dict[str, Function] = {}
+    taken = {name for s in statements for name in s.defines}
+    for site in finder.sites:
+        leaves = state.leaves(site.fetches)
+        if all(leaf.role == "variable" for leaf in leaves):
+            continue  # a plain variable read needs no function
+        function = _function_for(site, leaves, state, statements, function_uses)
+        existing = by_key.get(function.key)
+        if existing is None:
+            function.name = _unique(function.name, taken)
+            taken.add(function.name)
+            by_key[function.key] = function
+            functions.append(function)
+            existing = function
+        site.function = existing
+    helpers = _share_slices(functions, statements, placeholders, taken)
+    return ScopePlan(
+        statements,
+        placeholders,
+        variables,
+        train_ops,
+        finder.sites,
+        functions,
+        sessions,
+        first_run_index,
+        dropped,
+        finder.init_calls,
+        helpers,
+    )
+
+
+def _hoist_eager_values(statements: list[Statement], graph_defs: dict[str, Statement], placeholders: dict[str, Placeholder]) -> None:
+    """Graph statements that variables or optimizers are built from stay at module level: they
+    are computed once, eagerly, as TF1 computed them once per initialisation."""
+    needed: set[str] = set()
+    for statement in statements:
+        if statement.kind in (Kind.VARIABLE, Kind.OPTIMIZER):
+            needed |= statement.uses & set(graph_defs)
+    while needed:
+        name = needed.pop()
+        statement = graph_defs.pop(name, None)
+        if statement is None:
+            continue
+        if statement.uses & set(placeholders):
+            raise Declined(UNSUPPORTED_RUN, f"`{name}` feeds a variable but depends on a placeholder", statement.node)
+        statement.kind = Kind.PYTHON
+        for other in statement.defines:
+            graph_defs.pop(other, None)
+        needed |= statement.uses & set(graph_defs)
+
+
+def _function_uses(statements: Sequence[Statement]) -> dict[str, frozenset[str]]:
+    """Names each module-level function reads, so a graph statement that calls a model-building
+    function depends on the variables that function reads."""
+    uses: dict[str, frozenset[str]] = {}
+    for statement in statements:
+        if isinstance(statement.node, cst.FunctionDef):
+            uses[statement.node.name.value] = names_in(statement.node.body)
+    return uses
+
+
+def _expand(names: frozenset[str], function_uses: dict[str, frozenset[str]]) -> frozenset[str]:
+    result = set(names)
+    pending = [n for n in names if n in function_uses]
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for used in function_uses[name]:
+            result.add(used)
+            if used in function_uses:
+                pending.append(used)
+    return frozenset(result)
+
+
+def _slice(roots: Iterable[str], state: _PlanState) -> list[Statement]:
+    needed: dict[int, Statement] = {}
+    pending = [name for name in roots if name in state.graph_defs]
+    while pending:
+        statement = state.graph_defs[pending.pop()]
+        if id(statement) in needed:
+            continue
+        needed[id(statement)] = statement
+        pending.extend(name for name in statement.uses if name in state.graph_defs)
+    return list(needed.values())
+
+
+def _function_for(
+    site: RunSite,
+    leaves: list[_Leaf],
+    state: _PlanState,
+    statements: list[Statement],
+    function_uses: dict[str, frozenset[str]],
+) -> Function:
+    trains = [state.train_ops[leaf.expression.value] for leaf in leaves if leaf.role == "op" and isinstance(leaf.expression, cst.Name)]
+    if len(trains) > 1:
+        raise Declined(UNSUPPORTED_RUN, "several training ops in one run", site.call)
+    train = trains[0] if trains else None
+    roots: set[str] = set()
+    for leaf in leaves:
+        if leaf.role in ("tensor", "variable"):
+            roots |= _expand(names_in(leaf.expression), function_uses)
+    if train is not None:
+        roots.add(train.loss)
+        for extra in (train.var_list, train.global_step):
+            if extra is not None and names_in(extra) & state.graph_only:
+                raise Declined(UNSUPPORTED_RUN, "var_list or global_step computed in the graph", site.call)
+    needed = _slice(roots, state)
+    order = {id(s): i for i, s in enumerate(statements)}
+    needed.sort(key=lambda s: order[id(s)])
+    used: set[str] = set(roots)
+    for statement in needed:
+        used |= statement.uses
+    fed = dict(site.feeds)
+    params = [p for name, p in state.placeholders.items() if name in used]
+    for placeholder in params:
+        if placeholder.name not in fed and placeholder.default is None:
+            raise Declined(UNFED_PLACEHOLDER, f"placeholder `{placeholder.name}` is not fed here", site.call)
+    fetch_code = cst.Module([]).code_for_node(site.fetches)
+    key = f"{fetch_code}|{','.join(p.name for p in params)}"
+    return Function(_name_for(leaves, train), params, site.fetches, train, needed, key, frozenset(roots))
+
+
+def _share_slices(
+    functions: list[Function],
+    statements: list[Statement],
+    placeholders: dict[str, Placeholder],
+    taken: set[str],
+) -> list[Helper]:
+    """Split out the graph statements that more than one function needs.
+
+    Statements are grouped into runs that are consecutive in program order and needed by the
+    same set of functions; a run needed by two or more becomes one helper. Since every function
+    sees the runs in program order, a run's inputs always come from earlier runs."""
+    users: dict[int, set[str]] = {}
+    for function in functions:
+        for statement in function.statements:
+            users.setdefault(id(statement), set()).add(function.name)
+    runs: list[tuple[frozenset[str], list[Statement]]] = []
+    for statement in statements:
+        if id(statement) not in users:
+            continue
+        owners = frozenset(users[id(statement)])
+        if runs and runs[-1][0] == owners:
+            runs[-1][1].append(statement)
+        else:
+            runs.append((owners, [statement]))
+    helper_of: dict[int, Helper] = {}
+    helpers: list[Helper] = []
+    graph_order = [name for s in statements for name in s.defines]
+    for owners, run in runs:
+        if len(owners) < 2:
+            continue
+        defined = {name for s in run for name in s.defines}
+        used = set().union(*(s.uses for s in run))
+        in_run = {id(s) for s in run}
+        outside: set[str] = set()
+        for function in functions:
+            if function.name in owners:
+                outside |= function.roots
+                outside |= set().union(*(s.uses for s in function.statements if id(s) not in in_run))
+        params = [p for p in placeholders if p in used]
+        params += [n for n in graph_order if n in used and n not in defined and n not in placeholders and _defined_by_graph(n, statements)]
+        returns = [n for n in graph_order if n in defined and n in outside]
+        stem = "forward" if len(returns) > 2 or not returns else "compute_" + "_and_".join(returns)
+        helper = Helper(_unique(stem, taken), list(dict.fromkeys(params)), list(dict.fromkeys(returns)), run)
+        taken.add(helper.name)
+        helpers.append(helper)
+        for statement in run:
+            helper_of[id(statement)] = helper
+    for function in functions:
+        steps: list[Statement | Helper] = []
+        for statement in function.statements:
+            helper = helper_of.get(id(statement))
+            if helper is None:
+                steps.append(statement)
+            elif helper not in steps:
+                steps.append(helper)
+        function.steps = steps
+    return helpers
+
+
+def _defined_by_graph(name: str, statements: list[Statement]) -> bool:
+    return any(s.kind is Kind.GRAPH and name in s.defines for s in statements)
+
+
+def _name_for(leaves: list[_Leaf], train: TrainOp | None) -> str:
+    if train is not None:
+        stem = train.name.removesuffix("_op")
+        if stem in {"train", "train_step", "optimizer", "optim", "opt", "minimize", "update", "step", "training"}:
+            return "train_step"
+        return stem if stem.endswith("_step") else f"{stem}_step"
+    words: list[str] = []
+    for leaf in leaves:
+        if leaf.role == "op":
+            continue
+        expression = leaf.expression
+        if isinstance(expression, cst.Name):
+            words.append(expression.value)
+        elif isinstance(expression, cst.Call) and isinstance(expression.func, (cst.Attribute, cst.Name)):
+            func = expression.func
+            words.append(func.attr.value if isinstance(func, cst.Attribute) else func.value)
+        else:
+            words.append("value")
+    if not words:
+        return "run_ops"
+    if words[0] in {"pred", "prediction", "predictions", "y_pred", "logits", "output", "outputs"} and len(words) == 1:
+        return "predict"
+    name = "compute_" + "_and_".join(dict.fromkeys(words))
+    return name if len(name) <= 40 else "compute_" + words[0] + "_and_more"
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    if name not in taken:
+        return name
+    counter = 2
+    while f"{name}_{counter}" in taken:
+        counter += 1
+    return f"{name}_{counter}"

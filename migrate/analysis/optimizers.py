@@ -1,0 +1,78 @@
+"""TF1 optimizers and their Keras 3 equivalents, with every default that differs made explicit.
+
+The numbers only stay the same when the TF1 defaults are passed to Keras: Adam's epsilon is 1e-8
+in TF1 and 1e-7 in Keras; RMSProp's `decay` is Keras' `rho`, its epsilon 1e-10 against 1e-7, and
+TF1 starts the mean-square accumulator at one where Keras starts at zero; Momentum is SGD with
+`momentum`; Adagrad has no epsilon in TF1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class OptimizerMapping:
+    keras_name: str
+    # TF1 parameters in positional order, each with the Keras keyword it becomes (None: a
+    # graph-mode detail such as `use_locking` or `name` that is dropped).
+    parameters: tuple[tuple[str, str | None], ...]
+    # TF1 defaults that Keras does not share, as Keras keyword -> source text of the TF1 value.
+    tf1_defaults: Mapping[str, str] = field(default_factory=dict)
+    # Keras optimizer slots that TF1 starts at one rather than zero (by slot-name suffix).
+    slots_start_at_one: str | None = None
+
+
+OPTIMIZERS: Mapping[str, OptimizerMapping] = {
+    "tf.train.GradientDescentOptimizer": OptimizerMapping(
+        "SGD",
+        (("learning_rate", "learning_rate"), ("use_locking", None), ("name", None)),
+    ),
+    "tf.train.MomentumOptimizer": OptimizerMapping(
+        "SGD",
+        (
+            ("learning_rate", "learning_rate"),
+            ("momentum", "momentum"),
+            ("use_locking", None),
+            ("name", None),
+            ("use_nesterov", "nesterov"),
+        ),
+    ),
+    "tf.train.AdamOptimizer": OptimizerMapping(
+        "Adam",
+        (
+            ("learning_rate", "learning_rate"),
+            ("beta1", "beta_1"),
+            ("beta2", "beta_2"),
+            ("epsilon", "epsilon"),
+            ("use_locking", None),
+            ("name", None),
+        ),
+        tf1_defaults={"epsilon": "1e-08"},
+    ),
+    "tf.train.RMSPropOptimizer": OptimizerMapping(
+        "RMSprop",
+        (
+            ("learning_rate", "learning_rate"),
+            ("decay", "rho"),
+            ("momentum", "momentum"),
+            ("epsilon", "epsilon"),
+            ("use_locking", None),
+            ("centered", "centered"),
+            ("name", None),
+        ),
+        tf1_defaults={"epsilon": "1e-10"},
+        slots_start_at_one="_velocity",
+    ),
+    "tf.train.AdagradOptimizer": OptimizerMapping(
+        "Adagrad",
+        (
+            ("learning_rate", "learning_rate"),
+            ("initial_accumulator_value", "initial_accumulator_value"),
+            ("use_locking", None),
+            ("name", None),
+        ),
+        tf1_defaults={"epsilon": "0.0"},
+    ),
+}

@@ -1,0 +1,539 @@
+"""Sessions become functions: placeholders, feed_dict and `sess.run` become `tf.function` calls.
+
+Each distinct run of the graph becomes a generated `@tf.function` whose parameters are the
+placeholders that run feeds (with their dtype and shape as the input signature) and whose body is
+the slice of graph statements its fetches depend on. Variables and optimizers stay where the
+graph code created them, so they are created once. `minimize` becomes a `tf.GradientTape` step.
+Fetched values come back as NumPy values, as `sess.run` gave them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+import libcst as cst
+import libcst.matchers as m
+
+from migrate.analysis import graph_program as gp
+from migrate.analysis.optimizers import OPTIMIZERS
+from migrate.findings import Severity
+from migrate.transforms.base import Example, MigrationTransform
+
+CONFIG_DROPPED = "TFM220"
+UNUSED_GRAPH = "TFM221"
+OPTIMIZER_DEFAULTS = "TFM401"
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+class SessionsToFunctions(MigrationTransform):
+    CODE = "TFM201"
+    DESCRIPTION = "placeholders, feed_dict and Session.run become tf.function calls"
+    FINDINGS: ClassVar[dict[str, str]] = {
+        gp.GRAPH_IN_CONTROL_FLOW: "graph built inside a loop, branch or function: left as a session",
+        gp.SESSION_ESCAPES: "the session is used other than to run fetches: left as a session",
+        gp.FETCH_BY_NAME: "a fetch or feed by tensor-name string: left as a session",
+        gp.FEED_OVERRIDE: "feeding a tensor that is not a placeholder: left as a session",
+        gp.TENSOR_OUTSIDE_RUN: "a graph tensor used outside a session run: left as a session",
+        gp.GRAPH_COLLECTIONS: "graph collections or graph surgery: left as a session",
+        gp.VARIABLE_FAMILY: "variable scopes, get_variable, tf.layers or Saver: left as a session",
+        gp.UNFED_PLACEHOLDER: "a placeholder a run needs is not fed there: left as a session",
+        gp.UNSUPPORTED_RUN: "a session-run form this tool does not convert: left as a session",
+        gp.UNSUPPORTED_OPTIMIZER: "an optimizer or learning-rate schedule not converted: left as a session",
+        CONFIG_DROPPED: "session configuration (ConfigProto) dropped; set tf.config options if needed",
+        UNUSED_GRAPH: "graph code that no run fetched is removed",
+        OPTIMIZER_DEFAULTS: "TF1 optimizer mapped to Keras with TF1's differing defaults made explicit",
+    }
+    TRIGGERS = ("Session",)
+    EXAMPLES = (
+        Example(
+            name="feed-and-fetch",
+            before=(
+                "import tensorflow as tf\n"
+                "\n"
+                "x = tf.placeholder(tf.float32, [None])\n"
+                "y = x * 2.0\n"
+                "with tf.Session() as sess:\n"
+                "    print(sess.run(y, feed_dict={x: [1.0, 2.0]}))\n"
+            ),
+            after=(
+                "import tensorflow as tf\n"
+                "\n"
+                "@tf.function(input_signature=[tf.TensorSpec(shape=[None], dtype=tf.float32)])\n"
+                "def compute_y(x):\n"
+                "    y = x * 2.0\n"
+                "    return y\n"
+                "\n"
+                "print(compute_y([1.0, 2.0]).numpy())\n"
+            ),
+        ),
+        Example(
+            name="no-session",
+            before="import tensorflow as tf\n\nx = tf.constant(1.0)\nprint(x.numpy())\n",
+        ),
+    )
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        body = self._convert_scope(original_node.body, original_node, top_level=True)
+        if body is None:
+            converted: list[cst.BaseStatement] = []
+            changed = False
+            for statement in original_node.body:
+                new = statement
+                if isinstance(statement, cst.FunctionDef) and isinstance(statement.body, cst.IndentedBlock):
+                    inner = self._convert_scope(statement.body.body, statement, top_level=False)
+                    if inner is not None:
+                        new = statement.with_changes(body=statement.body.with_changes(body=inner))
+                        changed = True
+                converted.append(new)
+            if not changed:
+                return updated_node
+            body = converted
+        return updated_node.with_changes(body=body)
+
+    # --- one scope ---------------------------------------------------------------------
+    def _convert_scope(
+        self, body: Sequence[cst.BaseStatement], owner: cst.CSTNode, *, top_level: bool
+    ) -> list[cst.BaseStatement] | None:
+        try:
+            plan = gp.analyze_scope(body, self.tf_api)
+            if plan is None:
+                return None
+            return _ScopeWriter(self, plan, top_level).write()
+        except gp.Declined as declined:
+            self.report(
+                declined.node or owner,
+                f"{declined.message}; left as tf.compat.v1 session code",
+                code=declined.code,
+                severity=Severity.WARNING,
+            )
+            return None
+
+
+class _ScopeWriter:
+    """Builds the new statements of one scope from its plan."""
+
+    def __init__(self, transform: SessionsToFunctions, plan: gp.ScopePlan, top_level: bool) -> None:
+        self.t = transform
+        self.plan = plan
+        self.top_level = top_level
+        self.tf = transform.tf_alias()
+        self.taken = {name for s in plan.statements for name in s.defines} | {
+            f.name for f in plan.functions
+        }
+        self.optimizer_names: dict[str, str] = {}  # train op -> module-level optimizer name
+        self.optimizer_kinds: dict[str, str] = {}  # optimizer name -> TF1 API
+        self.init_calls = {id(call) for call in plan.init_calls}
+
+    def write(self) -> list[cst.BaseStatement]:
+        plan = self.plan
+        for config in plan.dropped_config:
+            self.t.report(config, "session configuration dropped", code=CONFIG_DROPPED, severity=Severity.INFO)
+        self._check_optimizers()
+        out: list[cst.BaseStatement] = []
+        carried: list[cst.EmptyLine] = []
+        functions_written = False
+        after_functions = False
+        sites = {id(site.call): site for site in plan.run_sites}
+        used_graph = {id(s) for f in plan.functions for s in f.statements}
+        for index, statement in enumerate(plan.statements):
+            if index == plan.first_run_index and not functions_written:
+                out.extend(self._functions())
+                functions_written = after_functions = True
+            kind = statement.kind
+            produced: list[cst.BaseStatement] = []
+            if kind is gp.Kind.OPTIMIZER:
+                produced = [self._keras_optimizer(statement)]
+            elif kind is gp.Kind.TRAIN:
+                produced = self._train_setup(statement)
+            elif kind is gp.Kind.VARIABLE:
+                produced = [statement.node]
+            elif kind is gp.Kind.PYTHON:
+                rewritten = _replace_sites(statement.node, sites, self)
+                produced = [rewritten] if rewritten is not None else []
+            elif kind is gp.Kind.GRAPH and id(statement) in used_graph:
+                continue  # its comments moved with it into the functions
+            elif kind is gp.Kind.GRAPH:
+                self.t.report(statement.node, "graph code that no run fetches is removed", code=UNUSED_GRAPH, severity=Severity.INFO)
+            if not produced:
+                carried.extend(statement.node.leading_lines)
+                continue
+            lines = [*carried, *produced[0].leading_lines]
+            carried = []
+            if after_functions:
+                lines = [cst.EmptyLine()] * (2 if self.top_level else 1) + lines
+                after_functions = False
+            produced[0] = produced[0].with_changes(leading_lines=_tidy(lines, 2 if self.top_level else 1))
+            out.extend(produced)
+        if not functions_written:
+            out.extend(self._functions())
+        if not out:
+            out.append(cst.SimpleStatementLine([cst.Pass()]))
+        for site in plan.run_sites:
+            self.t.record_run_site(site.call, site.function.name if site.function else "")
+        return out
+
+    # --- optimizers --------------------------------------------------------------------
+    def _check_optimizers(self) -> None:
+        users: dict[str, int] = {}
+        for train in self.plan.train_ops.values():
+            if isinstance(train.optimizer, cst.Name):
+                users[train.optimizer.value] = users.get(train.optimizer.value, 0) + 1
+        for name, count in users.items():
+            if count > 1:
+                raise gp.Declined(gp.UNSUPPORTED_OPTIMIZER, f"optimizer `{name}` minimises several losses")
+        graph = set(self.plan.placeholders) | {
+            n for s in self.plan.statements if s.kind is gp.Kind.GRAPH for n in s.defines
+        }
+        for statement in self.plan.statements:
+            if statement.kind is gp.Kind.OPTIMIZER and statement.uses & graph:
+                raise gp.Declined(gp.UNSUPPORTED_OPTIMIZER, "a learning rate computed in the graph", statement.node)
+
+    def _keras_call(self, call: cst.Call) -> cst.Call:
+        api = self.t.tf_api(call.func)
+        assert api is not None
+        mapping = OPTIMIZERS[api]
+        given: dict[str, cst.BaseExpression] = {}
+        positional = [a for a in call.args if a.keyword is None]
+        if any(a.star for a in call.args):
+            raise gp.Declined(gp.UNSUPPORTED_OPTIMIZER, "optimizer arguments passed with *", call)
+        for (tf1_name, _), arg in zip(mapping.parameters, positional):
+            given[tf1_name] = arg.value
+        for arg in call.args:
+            if arg.keyword is not None:
+                given[arg.keyword.value] = arg.value
+        known = dict(mapping.parameters)
+        args: list[cst.Arg] = []
+        for tf1_name, value in given.items():
+            if tf1_name not in known:
+                raise gp.Declined(gp.UNSUPPORTED_OPTIMIZER, f"{api}({tf1_name}=...) has no Keras equivalent", call)
+            keras_name = known[tf1_name]
+            if keras_name is not None:
+                args.append(_kwarg(keras_name, value))
+        for keras_name, default in mapping.tf1_defaults.items():
+            if not any(a.keyword is not None and a.keyword.value == keras_name for a in args):
+                args.append(_kwarg(keras_name, cst.parse_expression(default)))
+        if mapping.tf1_defaults or api != "tf.train.GradientDescentOptimizer":
+            self.t.report(call, f"{api} becomes tf.keras.optimizers.{mapping.keras_name}", code=OPTIMIZER_DEFAULTS, severity=Severity.INFO)
+        return cst.Call(func=self.t.tf_expr(f"keras.optimizers.{mapping.keras_name}"), args=args)
+
+    def _keras_optimizer(self, statement: gp.Statement) -> cst.BaseStatement:
+        assert statement.call is not None and isinstance(statement.node, cst.SimpleStatementLine)
+        self.optimizer_kinds[statement.defines[0]] = self.t.tf_api(statement.call.func) or ""
+        return _replace_value(statement.node, self._keras_call(statement.call))
+
+    def _train_setup(self, statement: gp.Statement) -> list[cst.BaseStatement]:
+        """What stays at the place of `train_op = opt.minimize(loss)`: the optimizer, if it was
+        created inline, and the TF1 slot initial values Keras does not share."""
+        train = self.plan.train_ops[statement.defines[0]]
+        produced: list[cst.BaseStatement] = []
+        if isinstance(train.optimizer, cst.Name):
+            name = train.optimizer.value
+        else:
+            assert isinstance(train.optimizer, cst.Call)
+            name = self._new_name("optimizer" if len(self.plan.train_ops) == 1 else f"{train.name.removesuffix('_op')}_optimizer")
+            self.optimizer_kinds[name] = self.t.tf_api(train.optimizer.func) or ""
+            produced.append(
+                statement.node.with_changes(
+                    body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(name))], value=self._keras_call(train.optimizer))]
+                )
+                if isinstance(statement.node, cst.SimpleStatementLine)
+                else statement.node
+            )
+        self.optimizer_names[train.name] = name
+        mapping = OPTIMIZERS.get(self.optimizer_kinds.get(name, ""))
+        if mapping is not None and mapping.slots_start_at_one:
+            var_list = self._var_list_code(train)
+            produced.extend(
+                cst.parse_module(
+                    f"{name}.build({var_list})\n"
+                    "# TF1 starts these accumulators at one, Keras at zero.\n"
+                    f"for slot in {name}.variables:\n"
+                    f"    if slot.name.endswith({mapping.slots_start_at_one!r}):\n"
+                    f"        slot.assign({self.tf}.ones_like(slot))\n"
+                ).body
+            )
+        return produced
+
+    def _var_list_code(self, train: gp.TrainOp) -> str:
+        if train.var_list is not None:
+            return _code(train.var_list)
+        used: set[str] = {train.loss}
+        for statement in gp._slice([train.loss], self._state_for_slices()):
+            used |= statement.uses
+        trainable = [
+            name
+            for name, statement in self.plan.variables.items()
+            if name in used and not _is_untrainable(statement)
+        ]
+        if not trainable:
+            raise gp.Declined(gp.UNSUPPORTED_RUN, f"no trainable variable reaches `{train.loss}`")
+        return "[" + ", ".join(trainable) + "]"
+
+    def _state_for_slices(self) -> gp._PlanState:
+        graph_defs = {n: s for s in self.plan.statements if s.kind is gp.Kind.GRAPH for n in s.defines}
+        return gp._PlanState(self.t.tf_api, self.plan.session_names, self.plan.placeholders, self.plan.variables, self.plan.train_ops, set(), graph_defs, set())
+
+    def _new_name(self, stem: str) -> str:
+        name = gp._unique(stem, self.taken)
+        self.taken.add(name)
+        return name
+
+    # --- generated functions -----------------------------------------------------------
+    def _functions(self) -> list[cst.BaseStatement]:
+        written: list[cst.BaseStatement] = [self._helper(h) for h in self.plan.helpers]
+        written.extend(self._function(f) for f in self.plan.functions)
+        return written
+
+    def _def(self, header: str, body: list[cst.BaseStatement]) -> cst.FunctionDef:
+        node = cst.parse_statement(f"{header}    pass\n")
+        assert isinstance(node, cst.FunctionDef)
+        blank = [cst.EmptyLine()] * (2 if self.top_level else 1)
+        return node.with_changes(
+            body=node.body.with_changes(body=body or [cst.SimpleStatementLine([cst.Pass()])]),
+            leading_lines=blank,
+        )
+
+    def _steps(self, steps: Sequence[gp.Statement | gp.Helper]) -> list[cst.BaseStatement]:
+        body: list[cst.BaseStatement] = []
+        for step in steps:
+            if isinstance(step, gp.Helper):
+                targets = ", ".join(step.returns)
+                call = f"{step.name}({', '.join(step.params)})"
+                body.append(cst.parse_statement(f"{targets} = {call}\n" if targets else f"{call}\n"))
+            else:
+                body.append(_strip_blank(step.node))
+        return body
+
+    def _helper(self, helper: gp.Helper) -> cst.FunctionDef:
+        body = [_strip_blank(s.node) for s in helper.statements]
+        if helper.returns:
+            body.append(cst.parse_statement(f"return {', '.join(helper.returns)}\n"))
+        return self._def(f"def {helper.name}({', '.join(helper.params)}):\n", body)
+
+    def _function(self, function: gp.Function) -> cst.FunctionDef:
+        tf = self.tf
+        specs = []
+        for p in function.params:
+            shape = _code(p.shape) if p.shape is not None else "None"
+            dtype = _code(p.dtype) if p.default is None else f"{tf}.convert_to_tensor({_code(p.default)}).dtype"
+            specs.append(f"{tf}.TensorSpec(shape={shape}, dtype={dtype})")
+        decorator = f"@{tf}.function"
+        if specs:
+            one_line = f"@{tf}.function(input_signature=[{', '.join(specs)}])"
+            if len(one_line) <= 99:
+                decorator = one_line
+            else:
+                listed = "".join(f"        {spec},\n" for spec in specs)
+                decorator = f"@{tf}.function(\n    input_signature=[\n{listed}    ]\n)"
+        params = ", ".join(p.name for p in function.params)
+        body = self._steps(function.steps)
+        returns = _returned(function.fetches, self.plan)
+        if function.train is not None:
+            train = function.train
+            optimizer = self.optimizer_names[train.name]
+            var_list = self._var_list_code(train)
+            tape = cst.parse_statement(f"with {tf}.GradientTape() as tape:\n    pass\n")
+            assert isinstance(tape, cst.With) and isinstance(tape.body, cst.IndentedBlock)
+            tape = tape.with_changes(body=tape.body.with_changes(body=body or [cst.SimpleStatementLine([cst.Pass()])]))
+            after = f"gradients = tape.gradient({train.loss}, {var_list})\n{optimizer}.apply_gradients(zip(gradients, {var_list}))\n"
+            if train.global_step is not None:
+                after += f"{_code(train.global_step)}.assign_add(1)\n"
+            body = [tape, *cst.parse_module(after).body]
+        if returns is not None:
+            body.append(cst.SimpleStatementLine([cst.Return(returns)]))
+        return self._def(f"{decorator}\ndef {function.name}({params}):\n", body)
+
+    # --- call sites --------------------------------------------------------------------
+    def call_for(self, site: gp.RunSite) -> cst.BaseExpression:
+        """The expression that replaces a run site, NumPy values as sess.run gave them."""
+        if site.function is None:
+            return _numpy_leaves(site.fetches)
+        call = self._call(site)
+        leaves = self._value_leaves(site.fetches)
+        if not leaves:
+            return call
+        if not isinstance(site.fetches, (cst.List, cst.Tuple, cst.Dict)):
+            return _dot_numpy(call)
+        if any(self._is_op(e) for e in _elements(site.fetches)):
+            raise gp.Declined(gp.UNSUPPORTED_RUN, "a training op fetched inside a structure used as a value", site.call)
+        if isinstance(site.fetches, cst.Dict) or any(isinstance(e, (cst.List, cst.Tuple, cst.Dict)) for e in _elements(site.fetches)):
+            return cst.parse_expression(f"{self.tf}.nest.map_structure(lambda t: t.numpy(), {_code(call)})")
+        comprehension = f"[value.numpy() for value in {_code(call)}]"
+        if isinstance(site.fetches, cst.Tuple):
+            comprehension = f"tuple(value.numpy() for value in {_code(call)})"
+        return cst.parse_expression(comprehension)
+
+    def destructure(self, site: gp.RunSite, target: cst.BaseExpression) -> cst.Assign | None:
+        """`_, l = sess.run([train_op, loss])` becomes `l = train_step(...).numpy()`."""
+        if site.function is None or not isinstance(site.fetches, (cst.List, cst.Tuple)):
+            return None
+        if not isinstance(target, (cst.Tuple, cst.List)) or len(target.elements) != len(site.fetches.elements):
+            return None
+        kept: list[cst.BaseExpression] = []
+        for element, fetch in zip(target.elements, site.fetches.elements):
+            if self._is_op(fetch.value):
+                if not (isinstance(element.value, cst.Name) and element.value.value == "_"):
+                    raise gp.Declined(gp.UNSUPPORTED_RUN, "the result of a training op is kept", site.call)
+                continue
+            if isinstance(fetch.value, (cst.List, cst.Tuple, cst.Dict)):
+                return None
+            kept.append(element.value)
+        call = self._call(site)
+        if not kept:
+            return None
+        if len(kept) == 1:
+            return cst.Assign([cst.AssignTarget(kept[0])], _dot_numpy(call))
+        value = cst.parse_expression(f"[value.numpy() for value in {_code(call)}]")
+        new_target = target.with_changes(elements=[cst.Element(v) for v in kept])
+        return cst.Assign([cst.AssignTarget(new_target)], value)
+
+    def _call(self, site: gp.RunSite) -> cst.Call:
+        assert site.function is not None
+        fed = dict(site.feeds)
+        args = []
+        for p in site.function.params:
+            value = fed.get(p.name, p.default)
+            assert value is not None
+            args.append(cst.Arg(value))
+        return cst.Call(cst.Name(site.function.name), args=args)
+
+    def _is_op(self, node: cst.BaseExpression) -> bool:
+        return isinstance(node, cst.Name) and node.value in self.plan.train_ops
+
+    def _value_leaves(self, fetches: cst.BaseExpression) -> list[cst.BaseExpression]:
+        if isinstance(fetches, (cst.List, cst.Tuple, cst.Dict)):
+            return [leaf for e in _elements(fetches) for leaf in self._value_leaves(e)]
+        return [] if self._is_op(fetches) else [fetches]
+
+
+def _elements(node: cst.List | cst.Tuple | cst.Dict) -> list[cst.BaseExpression]:
+    if isinstance(node, cst.Dict):
+        return [e.value for e in node.elements if isinstance(e, cst.DictElement)]
+    return [e.value for e in node.elements]
+
+
+def _returned(fetches: cst.BaseExpression, plan: gp.ScopePlan) -> cst.BaseExpression | None:
+    """What a generated function returns: the fetches without the training ops."""
+    def is_op(node: cst.BaseExpression) -> bool:
+        return isinstance(node, cst.Name) and node.value in plan.train_ops
+
+    if isinstance(fetches, (cst.List, cst.Tuple)):
+        values = [e.value for e in fetches.elements if not is_op(e.value)]
+        if not values:
+            return None
+        if len(values) == 1 and len(fetches.elements) > 1:
+            return values[0]
+        return cst.Tuple([cst.Element(v) for v in values], lpar=[], rpar=[])
+    if is_op(fetches):
+        return None
+    return fetches
+
+
+def _dot_numpy(node: cst.BaseExpression) -> cst.Call:
+    return cst.Call(cst.Attribute(node, cst.Name("numpy")))
+
+
+def _numpy_leaves(fetches: cst.BaseExpression) -> cst.BaseExpression:
+    if isinstance(fetches, (cst.List, cst.Tuple)):
+        return fetches.with_changes(elements=[e.with_changes(value=_numpy_leaves(e.value)) for e in fetches.elements])
+    if isinstance(fetches, cst.Dict):
+        return fetches.with_changes(
+            elements=[e.with_changes(value=_numpy_leaves(e.value)) if isinstance(e, cst.DictElement) else e for e in fetches.elements]
+        )
+    return _dot_numpy(fetches)
+
+
+def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(
+        value=value,
+        keyword=cst.Name(name),
+        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+    )
+
+
+def _replace_value(line: cst.SimpleStatementLine, value: cst.BaseExpression) -> cst.SimpleStatementLine:
+    small = line.body[0]
+    assert isinstance(small, cst.Assign)
+    return line.with_changes(body=[small.with_changes(value=value)])
+
+
+def _is_untrainable(statement: gp.Statement) -> bool:
+    call = statement.call
+    return call is not None and any(
+        a.keyword is not None and a.keyword.value == "trainable" and m.matches(a.value, m.Name("False"))
+        for a in call.args
+    )
+
+
+def _tidy(lines: Sequence[cst.EmptyLine], most_blank: int) -> list[cst.EmptyLine]:
+    """Lines gathered from removed statements, without runs of more blank lines than PEP 8's."""
+    tidy: list[cst.EmptyLine] = []
+    blanks = 0
+    for line in lines:
+        blanks = blanks + 1 if line.comment is None else 0
+        if blanks <= most_blank:
+            tidy.append(line)
+    return tidy
+
+
+def _strip_blank(statement: cst.BaseStatement) -> cst.BaseStatement:
+    """Moved statements keep their comments but not the blank lines that separated them."""
+    lines = list(statement.leading_lines)
+    while lines and lines[0].comment is None:
+        lines.pop(0)
+    return statement.with_changes(leading_lines=lines)
+
+
+class _SiteReplacer(cst.CSTTransformer):
+    def __init__(self, sites: dict[int, gp.RunSite], writer: _ScopeWriter) -> None:
+        self.sites = sites
+        self.writer = writer
+        self.assignments: dict[int, cst.Assign] = {}  # destructuring assignments rewritten whole
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        return id(node) not in self.sites
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        site = self.sites.get(id(original_node))
+        if site is None:
+            return updated_node
+        return self.writer.call_for(site)
+
+    def visit_Assign(self, node: cst.Assign) -> bool:
+        site = self.sites.get(id(node.value))
+        if site is None or len(node.targets) != 1:
+            return True
+        replacement = self.writer.destructure(site, node.targets[0].target)
+        if replacement is None:
+            return True
+        self.assignments[id(node)] = replacement
+        return False
+
+    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.BaseSmallStatement:
+        return self.assignments.get(id(original_node), updated_node)
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        if not updated_node.body:
+            return cst.RemoveFromParent()
+        return updated_node
+
+    def leave_Expr(self, original_node: cst.Expr, updated_node: cst.Expr) -> cst.Expr | cst.RemovalSentinel:
+        if isinstance(original_node.value, cst.Call) and id(original_node.value) in self.writer.init_calls:
+            return cst.RemoveFromParent()
+        return updated_node
+
+
+def _replace_sites(
+    statement: cst.BaseStatement, sites: dict[int, gp.RunSite], writer: _ScopeWriter
+) -> cst.BaseStatement | None:
+    replacer = _SiteReplacer(sites, writer)
+    result = statement.visit(replacer)
+    if isinstance(result, cst.RemovalSentinel) or isinstance(result, cst.FlattenSentinel):
+        return None
+    return result
