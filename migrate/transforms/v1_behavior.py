@@ -1,0 +1,185 @@
+"""TFM002: keep graph mode only where the file still needs it.
+
+Runs last. If any reference left in the file is a graph-only TF1 API, the file must run with
+TF 2 behaviour off: a `tf.compat.v1.disable_v2_behavior()` call is ensured right after the
+imports and TFM003 says why. Otherwise the calls that switched behaviour
+(`disable_v2_behavior`, `disable_eager_execution`, `enable_eager_execution`) are removed: TF 2's
+defaults are what the migrated code wants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import ClassVar, Final
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+from migrate.findings import Severity
+from migrate.transforms.base import Example, MigrationTransform
+
+STILL_GRAPH = "TFM003"
+SWITCH_REMOVED = "TFM004"
+
+# APIs that need TF1 graph mode, with the reason each one does.
+GRAPH_ONLY: Final = MappingProxyType(
+    {
+        "tf.placeholder": "placeholders raise under eager execution",
+        "tf.placeholder_with_default": "only has a meaning in a graph fed by a session",
+        "tf.Session": "sessions run graphs; eager tensors cannot be fetched",
+        "tf.InteractiveSession": "sessions run graphs; eager tensors cannot be fetched",
+        "tf.get_variable": "variables are shared through the graph's variable store",
+        "tf.variable_scope": "scopes name and reuse graph variables",
+        "tf.global_variables_initializer": "initializer ops exist only for graph variables",
+        "tf.local_variables_initializer": "initializer ops exist only for graph variables",
+        "tf.tables_initializer": "initializer ops exist only for graph tables",
+        "tf.initialize_all_variables": "initializer ops exist only for graph variables",
+        "tf.train.Saver": "saves graph variables through a session",
+        "tf.get_collection": "collections are graph state, empty under eager execution",
+        "tf.GraphKeys": "collections are graph state, empty under eager execution",
+        "tf.summary.FileWriter": "writes graph summaries evaluated by a session",
+        "tf.summary.merge_all": "merges the graph's summary collection",
+        "tf.layers.": "v1 layers create graph variables (and need legacy Keras)",
+        "tf.losses.": "v1 losses add to the graph's loss collection",
+    }
+)
+# Every `tf.train.*Optimizer` builds update ops that a session runs.
+_OPTIMIZER_PREFIX: Final = "tf.train."
+_OPTIMIZER_SUFFIX: Final = "Optimizer"
+_OPTIMIZER_REASON: Final = "v1 optimizers' minimize builds update ops that a session runs"
+
+BEHAVIOUR_SWITCHES: Final = frozenset(
+    {"tf.disable_v2_behavior", "tf.disable_eager_execution", "tf.enable_eager_execution"}
+)
+_DISABLE: Final = "tf.disable_v2_behavior"
+
+
+def graph_only_reason(name: str) -> str | None:
+    if name.startswith(_OPTIMIZER_PREFIX) and name.endswith(_OPTIMIZER_SUFFIX):
+        return _OPTIMIZER_REASON
+    for key, reason in GRAPH_ONLY.items():
+        if name == key or (key.endswith(".") and name.startswith(key)) or name.startswith(key + "."):
+            return reason
+    return None
+
+
+class V1Behavior(MigrationTransform):
+    CODE = "TFM002"
+    DESCRIPTION = "graph-only code keeps `tf.compat.v1.disable_v2_behavior()`; otherwise behaviour switches are removed"
+    FINDINGS: ClassVar[Mapping[str, str]] = {
+        STILL_GRAPH: "the file still runs in TF1 graph mode through tf.compat.v1",
+        SWITCH_REMOVED: "a v1/v2 behaviour switch was removed: nothing in the file needs graph mode",
+    }
+    TRIGGERS = ("tensorflow",)
+    EXAMPLES = (
+        Example(
+            "import tensorflow as tf\n\nx = tf.compat.v1.placeholder(tf.float32)\n",
+            "import tensorflow as tf\ntf.compat.v1.disable_v2_behavior()\n\nx = tf.compat.v1.placeholder(tf.float32)\n",
+            "graph-only-keeps-v1",
+        ),
+        Example(
+            "import tensorflow as tf\n\ntf.compat.v1.disable_v2_behavior()\ny = tf.math.log(2.0)\n",
+            "import tensorflow as tf\ny = tf.math.log(2.0)\n",
+            "eager-ready-drops-switch",
+        ),
+        Example(
+            "import tensorflow as tf\ntf.compat.v1.disable_v2_behavior()\n\nsess = tf.compat.v1.Session()\n",
+            None,
+            "already-switched",
+        ),
+    )
+
+    def __init__(self, context: cst.codemod.CodemodContext) -> None:
+        super().__init__(context)
+        self._first_graph_only: tuple[str, cst.CSTNode] | None = None
+        self._module_disables = False
+        self._switches: list[cst.SimpleStatementLine] = []
+
+    def visit_Module(self, node: cst.Module) -> bool:
+        super().visit_Module(node)
+        self._module_disables = any(self._switch(statement) == _DISABLE for statement in node.body)
+        # Decided before any switch is left: a graph-only use may come after the switch.
+        references = _References()
+        node.visit(references)
+        for reference in references.found:
+            name = self.tf_api(reference)
+            if name is not None and graph_only_reason(name) is not None:
+                self._first_graph_only = (name, reference)
+                break
+        return True
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        if self._switch(node) is not None:
+            self._switches.append(node)
+        return True
+
+    def _switch(self, statement: cst.BaseStatement) -> str | None:
+        """The behaviour switch a statement line calls, if that is all it does."""
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            return None
+        expr = statement.body[0]
+        if not isinstance(expr, cst.Expr) or not isinstance(expr.value, cst.Call) or expr.value.args:
+            return None
+        name = self.tf_api(expr.value.func)
+        return name if name in BEHAVIOUR_SWITCHES else None
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        if self._first_graph_only is not None or original_node not in self._switches:
+            return updated_node
+        if self.is_suppressed_at(original_node):
+            return updated_node
+        self.report(
+            original_node,
+            f"removed {self._switch(original_node)}(): nothing in this file needs graph mode",
+            code=SWITCH_REMOVED,
+            severity=Severity.INFO,
+        )
+        return cst.RemovalSentinel.REMOVE
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if self._first_graph_only is None:
+            return updated_node
+        name, node = self._first_graph_only
+        position = self.get_metadata(PositionProvider, node, None)
+        line = position.start.line if position is not None else 0
+        self.report(
+            node,
+            f"still runs in graph mode through tf.compat.v1: {name} at line {line}",
+            code=STILL_GRAPH,
+        )
+        if self._module_disables:
+            return updated_node
+        call = cst.SimpleStatementLine([cst.Expr(cst.Call(self.tf_expr("compat.v1.disable_v2_behavior")))])
+        index = _after_imports(updated_node)
+        return updated_node.with_changes(body=[*updated_node.body[:index], call, *updated_node.body[index:]])
+
+
+class _References(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: list[cst.Attribute | cst.Name] = []
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        self.found.append(node)
+        return True
+
+    def visit_Name(self, node: cst.Name) -> bool:
+        self.found.append(node)
+        return True
+
+
+def _after_imports(module: cst.Module) -> int:
+    """Index of the first statement after the leading docstring, imports and `__future__`."""
+    index = 0
+    for index, statement in enumerate(module.body):
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return index
+        if not all(
+            isinstance(small, (cst.Import, cst.ImportFrom))
+            or (isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString))
+            for small in statement.body
+        ):
+            return index
+    return index + 1
