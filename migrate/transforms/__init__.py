@@ -1,20 +1,32 @@
 """The transforms, in the order the pipeline runs them.
 
 Order matters: imports are normalised first so every later transform can spell TensorFlow
-through one root alias; structural transforms (sessions, variables) run before the
-table-driven renames, which then tidy whatever graph code remains; the v1-behaviour
-clean-up runs last, when it is known whether the file still needs graph mode.
+through one root alias; native equivalents and the table-driven renames then bring every
+symbol to its TF 2 spelling (they read their input as TF1 code, so they must not see code the
+structural transforms generate); the structural transforms (sessions) follow, and resolve
+`tf.compat.v1.X` and `tf.X` alike; the v1-behaviour clean-up runs last, when it is known
+whether the file still needs graph mode.
 """
 
 from __future__ import annotations
 
+from migrate.transforms.absl_flags import AbslFlags
 from migrate.transforms.base import MigrationTransform
 from migrate.transforms.compat_imports import CompatImports
 from migrate.transforms.native_equivalents import NativeEquivalents
+from migrate.transforms.sessions import SessionsToFunctions
+from migrate.transforms.slim_import import SlimImport
+from migrate.transforms.unported_symbols import UnportedSymbols
+from migrate.transforms.v1_behavior import V1Behavior
 
 ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = (
     CompatImports,
     NativeEquivalents,
+    AbslFlags,
+    SlimImport,
+    UnportedSymbols,
+    SessionsToFunctions,
+    V1Behavior,
 )
 
 
