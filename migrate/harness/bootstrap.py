@@ -1,0 +1,126 @@
+"""Entry point of a harness child: `python -m migrate.harness.bootstrap CONFIG.json`.
+
+Applies the memory cap, installs the side's aliasing and recording, runs the program file as
+`__main__`, and writes what it recorded to the run directory whatever way the program ends.
+Exit codes: 0 finished or stopped at `--steps`, 1 the program raised, 3 out of memory, else the
+program's own `sys.exit` code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import runpy
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+EXIT_CRASH = 1
+EXIT_MEMORY = 3
+
+
+def _limit_memory(megabytes: int | None) -> None:
+    # RLIMIT_AS caps the address space; TensorFlow 2.21 starts and trains under 2 GB with it,
+    # and an allocation past the cap raises MemoryError or aborts with bad_alloc: a clear end.
+    if megabytes:
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _setup(config: dict[str, Any]) -> tuple[Any, Any]:
+    """Install the side's shim and hooks; returns (capture or None, numpy)."""
+    import numpy as np
+
+    from migrate.harness import records, shim
+
+    seed = int(config["seed"])
+    random.seed(seed)
+    np.random.seed(seed)
+    program = config["program"]
+    steps = config.get("steps")
+    capture: Any = None
+    if config["side"] == "legacy":
+        v1 = shim.install_legacy()
+        v1.set_random_seed(seed)
+        if config.get("capture", True):
+            from migrate.harness.capture import LegacyCapture
+
+            capture = LegacyCapture(v1, program, steps)
+            capture.install()
+    else:
+        import tensorflow as tf
+
+        shim.install_examples()
+        tf.random.set_seed(seed)
+        if config.get("capture", True):
+            from migrate.harness.capture import MigratedCapture
+            from migrate.harness.weights import Injector
+
+            legacy_dir = config.get("legacy_results")
+            legacy = records.load(Path(legacy_dir)).variables if legacy_dir else []
+            capture = MigratedCapture(tf, program, steps, Injector(tf, legacy))
+            capture.install()
+    return capture, np
+
+
+def main(argv: list[str]) -> int:
+    config = json.loads(Path(argv[1]).read_text())
+    _limit_memory(config.get("memory_mb"))
+    program = config["program"]
+    results = Path(config["results"])
+    status, error, code = "finished", "", 0
+    capture: Any = None
+    try:
+        capture, _ = _setup(config)
+    except MemoryError:
+        traceback.print_exc()
+        status, error, code = "out_of_memory", "MemoryError while starting TensorFlow", EXIT_MEMORY
+    except Exception as exc:  # noqa: BLE001  # any set-up failure is the run's result
+        traceback.print_exc()
+        status, error, code = "crashed", f"harness set-up failed: {type(exc).__name__}: {exc}", EXIT_CRASH
+    if code == 0:
+        from migrate.harness.capture import StopProgram
+
+        sys.argv = [program, *config.get("argv", [])]
+        sys.path.insert(0, str(Path(program).parent))
+        try:
+            runpy.run_path(program, run_name="__main__")
+        except StopProgram as stop:
+            status = "stopped"
+            error = str(stop)
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else EXIT_CRASH)
+            status = "finished" if code == 0 else "crashed"
+            error = "" if code == 0 else f"sys.exit({exit_.code!r})"
+        except MemoryError:
+            traceback.print_exc()
+            status, error, code = "out_of_memory", "MemoryError", EXIT_MEMORY
+        except BaseException as exc:  # noqa: BLE001  # whatever the program raised is its result
+            traceback.print_exc()
+            status, error, code = "crashed", f"{type(exc).__name__}: {exc}", EXIT_CRASH
+    _write(capture, results, status, error)
+    sys.stdout.flush()
+    return code
+
+
+def _write(capture: Any, results: Path, status: str, error: str) -> None:
+    from migrate.harness import records
+
+    try:
+        result = capture.finish() if capture is not None else records.SideResult()
+    except Exception as exc:  # noqa: BLE001  # recording must not hide the program's own outcome
+        result = records.SideResult(notes=[f"recording failed: {type(exc).__name__}: {exc}"])
+    result.status = status
+    result.error = error
+    records.save(results, result)
+
+
+if __name__ == "__main__":
+    code = main(sys.argv)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # TensorFlow's atexit handlers can hang or crash after a failed run; the results are written.
+    os._exit(code)

@@ -1,0 +1,147 @@
+"""The files a child writes and the parent reads: fetched values, variables, how the run ended.
+
+Everything crosses the process boundary as files in the run's directory (`values.npz` for
+arrays, `result.json` for the rest), never through the program's stdout.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+RESULT_FILE = "result.json"
+VALUES_FILE = "values.npz"
+SUMMARY_FILE = "summary.json"
+
+
+@dataclass
+class Call:
+    """One call of a run site (legacy: a source line; migrated: a tf.function name)."""
+
+    site: str
+    values: list[Any]
+    time: float = 0.0
+
+
+@dataclass
+class VariableRecord:
+    """A variable as one side saw it; `initial` / `final` are arrays or None when unread."""
+
+    name: str
+    shape: tuple[int, ...]
+    dtype: str
+    trainable: bool
+    kind: str = "model"  # model | optimizer | other (metrics, seed state)
+    matched: str | None = None  # migrated side: the legacy variable it took its start from
+    how: str | None = None  # name | order
+    note: str = ""
+    initial: Any = None
+    final: Any = None
+
+
+@dataclass
+class SideResult:
+    """What one child recorded. Missing files (a killed child) give an empty result."""
+
+    calls: list[Call] = field(default_factory=list)
+    variables: list[VariableRecord] = field(default_factory=list)
+    stop_reason: str = ""
+    random_ops: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    status: str = ""
+    error: str = ""
+
+    def variable(self, name: str) -> VariableRecord | None:
+        return next((v for v in self.variables if v.name == name), None)
+
+    def step_rate(self) -> float | None:
+        """Calls per second of the most-called site, from its first call to its last."""
+        counts: dict[str, list[float]] = {}
+        for call in self.calls:
+            counts.setdefault(call.site, []).append(call.time)
+        if not counts:
+            return None
+        times = max(counts.values(), key=len)
+        if len(times) < 3 or times[-1] <= times[0]:
+            return None
+        # The first call includes tracing / graph set-up; measure the steady state after it.
+        return (len(times) - 1) / (times[-1] - times[0])
+
+
+def save(directory: Path, result: SideResult) -> None:
+    arrays: dict[str, Any] = {}
+    calls = []
+    for index, call in enumerate(result.calls):
+        for position, value in enumerate(call.values):
+            arrays[f"c{index}_{position}"] = value
+        calls.append({"site": call.site, "count": len(call.values), "time": call.time})
+    variables = []
+    for index, variable in enumerate(result.variables):
+        if variable.initial is not None:
+            arrays[f"i{index}"] = variable.initial
+        if variable.final is not None:
+            arrays[f"f{index}"] = variable.final
+        variables.append(
+            {
+                "name": variable.name,
+                "shape": list(variable.shape),
+                "dtype": variable.dtype,
+                "trainable": variable.trainable,
+                "kind": variable.kind,
+                "matched": variable.matched,
+                "how": variable.how,
+                "note": variable.note,
+            }
+        )
+    np.savez(directory / VALUES_FILE, **arrays)
+    payload = {
+        "calls": calls,
+        "variables": variables,
+        "stop_reason": result.stop_reason,
+        "random_ops": result.random_ops,
+        "notes": result.notes,
+        "status": result.status,
+        "error": result.error,
+    }
+    (directory / RESULT_FILE).write_text(json.dumps(payload))
+
+
+def load(directory: Path) -> SideResult:
+    result_path = directory / RESULT_FILE
+    if not result_path.exists():
+        return SideResult()
+    payload = json.loads(result_path.read_text())
+    with np.load(directory / VALUES_FILE, allow_pickle=False) as stored:
+        arrays = {key: stored[key] for key in stored.files}
+    calls = [
+        Call(entry["site"], [arrays[f"c{index}_{p}"] for p in range(entry["count"])], entry["time"])
+        for index, entry in enumerate(payload["calls"])
+    ]
+    variables = [
+        VariableRecord(
+            name=entry["name"],
+            shape=tuple(entry["shape"]),
+            dtype=entry["dtype"],
+            trainable=entry["trainable"],
+            kind=entry["kind"],
+            matched=entry["matched"],
+            how=entry["how"],
+            note=entry["note"],
+            initial=arrays.get(f"i{index}"),
+            final=arrays.get(f"f{index}"),
+        )
+        for index, entry in enumerate(payload["variables"])
+    ]
+    return SideResult(
+        calls=calls,
+        variables=variables,
+        stop_reason=payload["stop_reason"],
+        random_ops=list(payload["random_ops"]),
+        notes=list(payload["notes"]),
+        status=payload["status"],
+        error=payload["error"],
+    )

@@ -1,0 +1,158 @@
+"""Parent side: run one program in a child process with a timeout and a memory cap.
+
+A crash, a hang or running out of memory ends the child and comes back as a status; the parent
+never waits longer than the timeout (the child's whole process group is killed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import migrate
+from migrate.harness.options import HarnessOptions
+
+LEGACY = "legacy"
+MIGRATED = "migrated"
+_MEMORY_SIGNS = ("std::bad_alloc", "MemoryError", "Cannot allocate memory", "OOM when allocating", "out of memory")
+
+
+@dataclass(frozen=True)
+class SideRun:
+    """How one program's run ended, with its output and wall time."""
+
+    side: str
+    program: str
+    status: str  # finished | stopped | crashed | timeout | out_of_memory
+    returncode: int | None
+    wall_time: float
+    stdout: str
+    stderr: str
+    results: Path
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("finished", "stopped")
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "side": self.side,
+            "program": self.program,
+            "status": self.status,
+            "returncode": self.returncode,
+            "wall_time": round(self.wall_time, 3),
+            "error": self.error,
+            "stdout_lines": len(self.stdout.splitlines()),
+            "stderr_tail": self.stderr.splitlines()[-15:],
+        }
+
+
+def child_environment(side: str, seed: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
+    env["PYTHONHASHSEED"] = str(seed)
+    env["PYTHONUNBUFFERED"] = "1"
+    package_root = str(Path(migrate.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
+    # Legacy Keras backs tf.compat.v1.layers; the migrated side must get Keras 3.
+    if side == LEGACY:
+        env["TF_USE_LEGACY_KERAS"] = "1"
+    else:
+        env.pop("TF_USE_LEGACY_KERAS", None)
+    return env
+
+
+def run_side(
+    side: str,
+    program: Path,
+    directory: Path,
+    options: HarnessOptions,
+    *,
+    legacy_results: Path | None = None,
+    capture: bool = True,
+) -> SideRun:
+    """Run `program` as `side` under the bootstrap; results land in `directory / side`."""
+    results = directory / side
+    results.mkdir(parents=True, exist_ok=True)
+    scratch = directory / f"{side}-cwd"
+    scratch.mkdir(parents=True, exist_ok=True)
+    config = {
+        "side": side,
+        "program": str(program.resolve()),
+        "results": str(results),
+        "steps": options.steps,
+        "seed": options.seed,
+        "memory_mb": options.memory_mb,
+        "capture": capture,
+        "legacy_results": str(legacy_results) if legacy_results else None,
+    }
+    config_path = directory / f"{side}-config.json"
+    config_path.write_text(json.dumps(config))
+    command = [sys.executable, "-m", "migrate.harness.bootstrap", str(config_path)]
+    return _run(side, str(program), command, scratch, child_environment(side, options.seed), options.timeout, results)
+
+
+def _run(side: str, program: str, command: list[str], cwd: Path, env: dict[str, str], timeout: float, results: Path) -> SideRun:
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        cwd=cwd,
+        env=env,
+        start_new_session=True,
+        text=True,
+        errors="replace",
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        stdout, stderr = process.communicate()
+        timed_out = True
+    wall = time.perf_counter() - start
+    status, error = _classify(process.returncode, stderr, timed_out, timeout, results)
+    return SideRun(side, program, status, process.returncode, wall, stdout, stderr, results, error)
+
+
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _classify(returncode: int | None, stderr: str, timed_out: bool, timeout: float, results: Path) -> tuple[str, str]:
+    if timed_out:
+        return "timeout", f"no result within {timeout:g} s; the process was killed"
+    recorded = _recorded_status(results)
+    if returncode == 0 and recorded[0] in ("finished", "stopped"):
+        return recorded
+    if returncode == 3 or any(sign in stderr for sign in _MEMORY_SIGNS):
+        return "out_of_memory", recorded[1] or "ran out of memory under the --memory cap"
+    if returncode is not None and returncode < 0:
+        return "crashed", f"killed by signal {signal.Signals(-returncode).name}"
+    if recorded[0] == "crashed":
+        return recorded
+    last = stderr.strip().splitlines()[-1:] or [f"exit status {returncode}"]
+    return "crashed", last[0]
+
+
+def _recorded_status(results: Path) -> tuple[str, str]:
+    path = results / "result.json"
+    if not path.exists():
+        return "", ""
+    try:
+        payload = json.loads(path.read_text())
+    except ValueError:
+        return "", ""
+    return str(payload.get("status", "")), str(payload.get("error", ""))

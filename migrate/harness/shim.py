@@ -1,0 +1,155 @@
+"""Module aliasing inside a child process, so a program's `import tensorflow` finds what it needs.
+
+Legacy side: `import tensorflow as tf` resolves to `tf.compat.v1` with v2 behaviour disabled,
+`tf.contrib.*` members resolve to their TF 2 homes (`tf_slim`, `tf.compat.v1.nn.rnn_cell`), and
+`tf.compat` stays the real one. Both sides: `tensorflow.examples.tutorials.mnist.input_data` is
+the deterministic stand-in in `migrate.harness.mnist`. Only the harness child imports this.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import sys
+import types
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from migrate.harness import mnist
+
+_MNIST_PATH = "tensorflow.examples.tutorials.mnist"
+
+
+class ContribUnavailable(AttributeError):
+    """A `tf.contrib` member with no TensorFlow 2 home, so the legacy side cannot run."""
+
+
+def _with_real_tensorflow(real: types.ModuleType, action: Callable[[], Any]) -> Any:
+    # Libraries imported on demand (tf_slim) must bind the real TensorFlow, not the v1 view.
+    current = sys.modules.get("tensorflow")
+    sys.modules["tensorflow"] = real
+    try:
+        return action()
+    finally:
+        if current is not None:
+            sys.modules["tensorflow"] = current
+
+
+class _ContribModule(types.ModuleType):
+    """`tf.contrib`: each member found lazily in the library that took it over."""
+
+    def __init__(self, real: types.ModuleType) -> None:
+        super().__init__("tensorflow.contrib")
+        self._real = real
+
+    def _slim(self) -> Any:
+        return _with_real_tensorflow(self._real, lambda: importlib.import_module("tf_slim"))
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        v1 = self._real.compat.v1
+        homes: dict[str, Callable[[], Any]] = {
+            "slim": self._slim,
+            "layers": self._slim,
+            "framework": self._slim,
+            "rnn": lambda: _merged("tensorflow.contrib.rnn", v1.nn.rnn_cell, v1.nn),
+            "losses": lambda: v1.losses,
+            "metrics": lambda: v1.metrics,
+            "distributions": lambda: v1.distributions,
+        }
+        if name not in homes:
+            raise ContribUnavailable(f"tf.contrib.{name} has no TensorFlow 2 home; the legacy program cannot run")
+        value = homes[name]()
+        setattr(self, name, value)
+        return value
+
+
+def _merged(name: str, *sources: Any) -> types.ModuleType:
+    module = types.ModuleType(name)
+    for source in reversed(sources):
+        module.__dict__.update({k: v for k, v in vars(source).items() if not k.startswith("_")})
+    return module
+
+
+class _LegacyTensorflow(types.ModuleType):
+    """`tensorflow` as TF1 code expects it: the `tf.compat.v1` API plus `contrib` and `examples`."""
+
+    def __init__(self, real: types.ModuleType, examples: types.ModuleType) -> None:
+        super().__init__("tensorflow")
+        self.__path__ = list(getattr(real, "__path__", []))
+        self.__file__ = getattr(real, "__file__", None)
+        self._real = real
+        self.compat = real.compat
+        self.contrib = _ContribModule(real)
+        self.examples = examples
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name != "__version__":
+            raise AttributeError(name)
+        try:
+            return getattr(self._real.compat.v1, name)
+        except AttributeError:
+            return getattr(self._real, name)
+
+
+def _examples_package() -> types.ModuleType:
+    """`tensorflow.examples.tutorials.mnist.input_data` and its parents, as module objects."""
+    input_data = mnist
+    parent: types.ModuleType = input_data
+    leaf_name = "input_data"
+    for name in ("tensorflow.examples.tutorials.mnist", "tensorflow.examples.tutorials", "tensorflow.examples"):
+        package = types.ModuleType(name)
+        package.__path__ = []
+        setattr(package, leaf_name, parent)
+        sys.modules[name] = package
+        parent, leaf_name = package, name.rsplit(".", 1)[1]
+    sys.modules[f"{_MNIST_PATH}.input_data"] = input_data
+    return parent
+
+
+class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Serves `tensorflow.contrib.X` from the contrib object's attributes."""
+
+    def __init__(self, contrib: _ContribModule) -> None:
+        self._contrib = contrib
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname == "tensorflow.contrib" or fullname.startswith("tensorflow.contrib."):
+            return importlib.util.spec_from_loader(fullname, self)
+        return None
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> Any:
+        value: Any = self._contrib
+        for part in spec.name.split(".")[2:]:
+            value = getattr(value, part)
+        return value
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        return None
+
+
+def install_examples() -> types.ModuleType:
+    """Make the mnist stand-in importable (migrated side)."""
+    examples = _examples_package()
+    real = sys.modules.get("tensorflow")
+    if real is not None:
+        real.__dict__["examples"] = examples
+    return examples
+
+
+def install_legacy() -> Any:
+    """Alias `tensorflow` to the v1 API; returns the real `tensorflow.compat.v1`."""
+    import tensorflow as real
+
+    v1 = real.compat.v1
+    v1.disable_v2_behavior()
+    examples = _examples_package()
+    legacy = _LegacyTensorflow(real, examples)
+    sys.modules["tensorflow"] = legacy
+    sys.meta_path.insert(0, _AliasFinder(legacy.contrib))
+    return v1
