@@ -11,8 +11,10 @@ whether the file still needs graph mode.
 from __future__ import annotations
 
 from migrate.transforms.absl_flags import AbslFlags
+from migrate.transforms.api_renames import ApiRenames
 from migrate.transforms.base import MigrationTransform
 from migrate.transforms.compat_imports import CompatImports
+from migrate.transforms.keyword_arguments import KeywordArguments
 from migrate.transforms.native_equivalents import NativeEquivalents
 from migrate.transforms.sessions import SessionsToFunctions
 from migrate.transforms.slim_import import SlimImport
@@ -25,6 +27,8 @@ ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = (
     AbslFlags,
     SlimImport,
     UnportedSymbols,
+    KeywordArguments,
+    ApiRenames,
     SessionsToFunctions,
     V1Behavior,
 )

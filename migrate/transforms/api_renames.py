@@ -1,0 +1,332 @@
+"""TFM101: rename TF1 symbols to their TF 2 names, from TensorFlow's own upgrade tables.
+
+Every reference counts, not only calls: attribute chains (`tf.gfile.Exists`), names imported
+with `from tensorflow import random_normal`, decorators, values passed around. References are
+resolved to canonical TF1 paths, so `tf.compat.v1.log` (as TFM001 leaves it) is renamed like
+`tf.log`, and a reference already spelled as its target (`tf.compat.v1.placeholder`) stays.
+A from-imported name is replaced by a reference through the root alias and its import goes
+when nothing else uses it.
+
+A few TF 2 names are themselves TF1 names of something else (`tf.nn.max_pool_v2` ->
+`tf.nn.max_pool`, whose TF1 meaning is `tf.nn.max_pool2d`). Renaming into such a name would
+make a second run rename it again, so those symbols become `tf.compat.v1.X` instead.
+
+Findings, at most one per symbol and file: TFM103 for TensorFlow's notes on changed
+behaviour, TFM104 for members of modules TF 2 no longer has (`tf.contrib`), TFM105 for a
+symbol whose only TF 2 home is `tf.compat.v1`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import ClassVar
+
+import libcst as cst
+from libcst.codemod.visitors import RemoveImportsVisitor
+from libcst.metadata import (
+    ExpressionContext,
+    ExpressionContextProvider,
+    ImportAssignment,
+    PositionProvider,
+    QualifiedNameProvider,
+    ScopeProvider,
+)
+
+from migrate.analysis import rename_tables, tf_names
+from migrate.analysis.rename_tables import RenameTables
+from migrate.findings import Severity
+from migrate.transforms.base import Example, MigrationTransform
+from migrate.transforms.keyword_arguments import SEVERITIES, head_name, through_v1_alias
+
+BEHAVIOUR_CHANGED = "TFM103"
+DEPRECATED_MODULE = "TFM104"
+KEPT_AS_COMPAT_V1 = "TFM105"
+_COMPAT_V1 = "tf.compat.v1."
+# tf_slim resolves to `tf.contrib.slim.*` for the rules that convert slim code; the package
+# itself works with TF 2, so its members are no deprecated-module finding here.
+_NOT_DEPRECATED_ROOTS = ("tf_slim",)
+
+
+def effective_target(tables: RenameTables, name: str) -> str | None:
+    """What `name` becomes: its table entry, unless that entry is itself renamed again."""
+    target = tables.symbol_renames.get(name)
+    if (
+        target is None
+        or target not in tables.symbol_renames
+        or tables.symbol_renames[target] == target
+    ):
+        return target
+    final = target
+    seen = {name}
+    while final in tables.symbol_renames and final not in seen:
+        seen.add(final)
+        final = tables.symbol_renames[final]
+    if final.startswith(_COMPAT_V1) or name.startswith("tf.contrib."):
+        return final  # tf.compat.v1 has no contrib; its chain ends in a stable name
+    return _COMPAT_V1 + name[len("tf.") :]
+
+
+class ApiRenames(MigrationTransform):
+    CODE = "TFM101"
+    DESCRIPTION = "rename TF1 symbols to their TF 2 names (TensorFlow's upgrade tables)"
+    FINDINGS: ClassVar[Mapping[str, str]] = {
+        BEHAVIOUR_CHANGED: "a TF1 symbol whose behaviour changed in TF 2 (TensorFlow's note); check its use",
+        DEPRECATED_MODULE: "a member of a module that TF 2 no longer has (tf.contrib, tf.flags)",
+        KEPT_AS_COMPAT_V1: "a TF1 symbol with no TF 2 name; kept working as tf.compat.v1",
+    }
+    EXAMPLES: ClassVar[Sequence[Example]] = (
+        Example(
+            "import tensorflow as tf\nw = tf.random_normal([3]) + tf.log(x)\n",
+            "import tensorflow as tf\nw = tf.random.normal([3]) + tf.math.log(x)\n",
+            "attribute-chains",
+        ),
+        Example(
+            "from tensorflow import random_normal\nw = random_normal([3])\n",
+            "import tensorflow as tf\n\nw = tf.random.normal([3])\n",
+            "from-import",
+        ),
+        Example(
+            "import tensorflow as tf\nif tf.gfile.Exists(path):\n    read = tf.gfile.GFile\n",
+            "import tensorflow as tf\nif tf.io.gfile.exists(path):\n    read = tf.io.gfile.GFile\n",
+            "non-call-reference",
+        ),
+        Example(
+            "import tensorflow as tf\nw = tf.random.normal([3])\nx = tf.compat.v1.placeholder(tf.float32)\n",
+            None,
+            "already-tf2",
+        ),
+        Example(
+            "import tensorflow as tf\ndef f(tf):\n    return tf.random_normal([3])\n",
+            None,
+            "shadowed-alias",
+        ),
+    )
+
+    # The base class's inferred tuple type is narrower than libcst's Collection[ProviderT].
+    METADATA_DEPENDENCIES = (  # type: ignore[assignment]
+        PositionProvider,
+        QualifiedNameProvider,
+        ScopeProvider,
+        ExpressionContextProvider,
+    )
+
+    @classmethod
+    def has_work(cls, source: str) -> bool:
+        # Without TensorFlow there are no tables: the file is left as it is.
+        return rename_tables.tables_problem() is None and super().has_work(source)
+
+    def visit_Module(self, node: cst.Module) -> bool:
+        self._tables: RenameTables = rename_tables.load_tables()
+        self._replacements: dict[cst.CSTNode, cst.BaseExpression] = {}
+        self._covered: set[cst.CSTNode] = set()
+        self._reported: set[tuple[str, str]] = set()
+        return super().visit_Module(node)
+
+    # Names inside import statements are bindings, not references.
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        self._reference(node)
+        return True
+
+    def visit_Name(self, node: cst.Name) -> bool:
+        self._reference(node)
+        return True
+
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
+        return self._replace(original_node, updated_node)
+
+    def leave_Name(
+        self, original_node: cst.Name, updated_node: cst.Name
+    ) -> cst.BaseExpression:
+        return self._replace(original_node, updated_node)
+
+    def _replace(
+        self, original: cst.Attribute | cst.Name, updated: cst.Attribute | cst.Name
+    ) -> cst.BaseExpression:
+        replacement = self._replacements.get(original)
+        if replacement is None:
+            return updated
+        return replacement.with_changes(lpar=updated.lpar, rpar=updated.rpar)
+
+    def _reference(self, node: cst.Attribute | cst.Name) -> None:
+        """Handle the outermost TensorFlow chain that `node` starts, once."""
+        if node in self._covered:
+            return
+        if (
+            self.get_metadata(ExpressionContextProvider, node, None)
+            is not ExpressionContext.LOAD
+        ):
+            return
+        name = self.tf_api(node)
+        if name is None or name == "tf":
+            return
+        chain: list[cst.Attribute | cst.Name] = []
+        current: cst.BaseExpression = node
+        while isinstance(current, (cst.Attribute, cst.Name)):
+            chain.append(current)
+            current = (
+                current.value if isinstance(current, cst.Attribute) else cst.Ellipsis()
+            )
+        self._covered.update(chain)
+        if through_v1_alias(self._qualified(chain[-1])):
+            return
+        for part in chain:  # longest first: `tf.GraphKeys.X` renames `tf.GraphKeys`
+            part_name = self.tf_api(part)
+            if part_name is None or part_name == "tf":
+                break
+            if part_name in self._tables.symbol_renames:
+                self._rename(part, part_name)
+                return
+        self._note(node, name)
+
+    def _qualified(self, node: cst.CSTNode) -> set[str]:
+        return {q.name for q in self.get_metadata(QualifiedNameProvider, node, set())}
+
+    def _rename(self, node: cst.Attribute | cst.Name, name: str) -> None:
+        target = effective_target(self._tables, name)
+        if target is None or not target.startswith("tf."):
+            return
+        if _to_qualified(target) in self._qualified(node) or self.is_suppressed_at(
+            node
+        ):
+            return  # already spelled as its target, or switched off here
+        self._note(node, name)
+        if not self._alias_usable(node):
+            return
+        self._replacements[node] = self.tf_expr(target[len("tf.") :])
+        self._forget_import(node)
+        if target.startswith(_COMPAT_V1):
+            listed = self._tables.symbol_renames[name]
+            why = (
+                "has no TF 2 name"
+                if listed == target
+                else f"is renamed to {listed} by TensorFlow's table, a TF1 name of another symbol"
+            )
+            self._once(
+                node,
+                name,
+                KEPT_AS_COMPAT_V1,
+                f"{name} {why}; kept as {target}",
+                Severity.WARNING,
+            )
+
+    def _note(self, node: cst.CSTNode, name: str) -> None:
+        warning = self._tables.function_warnings.get(name)
+        if warning is not None:
+            message = f"{name} requires manual check: {rename_tables.condense(warning.message, name)}"
+            self._once(
+                node,
+                name,
+                BEHAVIOUR_CHANGED,
+                message,
+                SEVERITIES.get(warning.level, Severity.WARNING),
+            )
+        if name in self._tables.symbol_renames or any(
+            q.startswith(_NOT_DEPRECATED_ROOTS) for q in self._qualified(node)
+        ):
+            return
+        module = _deprecated_module(self._tables, name)
+        if module is not None:
+            note = self._tables.module_deprecations[module]
+            message = f"{name} is in module {module}, which TF 2 does not have: {rename_tables.condense(note.message, name)}"
+            self._once(
+                node,
+                name,
+                DEPRECATED_MODULE,
+                message,
+                SEVERITIES.get(note.level, Severity.WARNING),
+            )
+
+    def _once(
+        self, node: cst.CSTNode, name: str, code: str, message: str, severity: Severity
+    ) -> None:
+        if (code, name) in self._reported:
+            return
+        self._reported.add((code, name))
+        self.report(node, message, code=code, severity=severity)
+
+    def _alias_usable(self, node: cst.CSTNode) -> bool:
+        """The root alias (or the `tf` an import will bind) must mean TensorFlow at `node`."""
+        alias = self._tf_alias or "tf"
+        scope = self.get_metadata(ScopeProvider, node, None)
+        if scope is None or alias not in scope:
+            return True
+        return all(
+            isinstance(assignment, ImportAssignment)
+            and self._binds_root(assignment, alias)
+            for assignment in scope[alias]
+        )
+
+    @staticmethod
+    def _binds_root(assignment: ImportAssignment, alias: str) -> bool:
+        statement = assignment.node
+        if not isinstance(statement, cst.Import):
+            return False
+        for imported in statement.names:
+            bound = imported.evaluated_alias or imported.evaluated_name
+            if bound == alias and imported.evaluated_name == "tensorflow":
+                return True
+        return False
+
+    def _forget_import(self, node: cst.Attribute | cst.Name) -> None:
+        """Schedule removal of the import that bound the chain's head, once it is unused."""
+        head = head_name(node)
+        if head is None or head.value == self._tf_alias:
+            return
+        scope = self.get_metadata(ScopeProvider, head, None)
+        if scope is None:
+            return
+        for assignment in scope[head.value]:
+            if not isinstance(assignment, ImportAssignment):
+                continue
+            statement = assignment.node
+            if (
+                isinstance(statement, cst.ImportFrom)
+                and statement.module is not None
+                and not statement.relative
+            ):
+                module = tf_names.dotted(statement.module)
+                if module is None or not isinstance(statement.names, Sequence):
+                    continue
+                for imported in statement.names:
+                    if (
+                        imported.evaluated_alias or imported.evaluated_name
+                    ) == head.value:
+                        RemoveImportsVisitor.remove_unused_import(
+                            self.context,
+                            module,
+                            imported.evaluated_name,
+                            imported.evaluated_alias,
+                        )
+            elif isinstance(statement, cst.Import):
+                for imported in statement.names:
+                    if (
+                        imported.evaluated_alias == head.value
+                        and imported.evaluated_name != "tensorflow"
+                    ):
+                        RemoveImportsVisitor.remove_unused_import(
+                            self.context,
+                            imported.evaluated_name,
+                            None,
+                            imported.evaluated_alias,
+                        )
+
+
+def _to_qualified(target: str) -> str:
+    return "tensorflow" + target[len("tf") :]
+
+
+def _deprecated_module(tables: RenameTables, name: str) -> str | None:
+    parts = name.split(".")
+    for end in range(len(parts) - 1, 1, -1):
+        module = ".".join(parts[:end])
+        if module in tables.module_deprecations:
+            return module
+    return None

@@ -1,0 +1,166 @@
+"""TensorFlow's upgrade tables as `rename_tables` reads them, against TensorFlow's own modules."""
+
+from __future__ import annotations
+
+import ast
+import functools
+import json
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from migrate.analysis import rename_tables
+from migrate.analysis.rename_tables import RenameTables
+from migrate.transforms.api_renames import effective_target
+
+# Targets of TensorFlow 2.21's tables that `import tensorflow` (Keras 3) does not have,
+# measured: 26 are Keras-2 era `tf.compat.v1.keras.*`, `tf.compat.v1.layers.*` and
+# `tf.compat.v1.nn.rnn_cell.*` names, present only with tf-keras and TF_USE_LEGACY_KERAS=1;
+# 4 `tf.compat.v1.tpu.experimental.*Parameters`, 5 `tf.data.experimental` stats/hook names,
+# `UnionClusterResolver`, and 4 Keras names (`tf.keras.experimental.LinearModel`,
+# `WideDeepModel`, legacy Adadelta/Adamax/Nadam) were removed after the tables were written.
+# The TF1 spellings of these are missing as well, so renaming them loses nothing.
+MISSING_TARGETS_TF_2_21 = 40
+
+
+def _without_contrib_aliases(table: Mapping[str, Any]) -> dict[str, Any]:
+    # `contrib_*` aliases serve an import style canonical names never produce: not loaded.
+    return {k: v for k, v in table.items() if not k.startswith("contrib_")}
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory: pytest.TempPathFactory) -> RenameTables:
+    return rename_tables.read_tables(cache=tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(scope="module")
+def spec() -> Any:
+    from tensorflow.tools.compatibility import tf_upgrade_v2
+
+    return tf_upgrade_v2.TFAPIChangeSpec()
+
+
+@pytest.mark.tensorflow
+def test_symbol_renames_equal_tensorflows(tables: RenameTables) -> None:
+    from tensorflow.tools.compatibility import all_renames_v2
+
+    assert tables.symbol_renames == _without_contrib_aliases(
+        all_renames_v2.symbol_renames
+    )
+
+
+@pytest.mark.tensorflow
+def test_change_spec_tables_equal_tensorflows(tables: RenameTables, spec: Any) -> None:
+    from tensorflow.tools.compatibility import module_deprecations_v2
+
+    assert tables.keyword_renames == _without_contrib_aliases(
+        spec.function_keyword_renames
+    )
+    assert {k: list(v) for k, v in tables.reorders.items()} == _without_contrib_aliases(
+        spec.function_reorders
+    )
+    assert {
+        k: (n.level, n.message) for k, n in tables.function_warnings.items()
+    } == _without_contrib_aliases(spec.function_warnings)
+    theirs_args = {
+        name: {(n.arg, n.position): (n.level, n.message) for n in notes}
+        for name, notes in tables.arg_warnings.items()
+    }
+    assert theirs_args == _without_contrib_aliases(spec.function_arg_warnings)
+    assert {
+        k: (n.level, n.message) for k, n in tables.module_deprecations.items()
+    } == dict(module_deprecations_v2.MODULE_DEPRECATIONS)
+
+
+@pytest.mark.tensorflow
+def test_added_arguments_equal_tensorflows_partials(
+    tables: RenameTables, spec: Any
+) -> None:
+    from tensorflow.tools.compatibility import tf_upgrade_v2
+
+    expected: dict[str, dict[str, object]] = {}
+    for name, transformer in _without_contrib_aliases(
+        spec.function_transformers
+    ).items():
+        if (
+            isinstance(transformer, functools.partial)
+            and transformer.func is tf_upgrade_v2._add_argument_transformer
+        ):
+            expected.setdefault(name, {})[transformer.keywords["arg_name"]] = (
+                transformer.keywords["arg_value_ast"].value
+            )
+    loaded = {
+        name: {arg: ast.literal_eval(src) for arg, src in args.items()}
+        for name, args in tables.added_arguments.items()
+    }
+    assert loaded == expected
+    assert expected, "TensorFlow's tables add arguments to some functions"
+
+
+def _resolves(root: Any, path: str) -> bool:
+    node = root
+    for part in path.split(".")[1:]:
+        try:
+            node = getattr(node, part)
+        except AttributeError:
+            return False
+    return True
+
+
+@pytest.mark.tensorflow
+def test_every_target_resolves_in_tf2(tables: RenameTables) -> None:
+    import tensorflow as tf
+
+    targets = {effective_target(tables, name) for name in tables.symbol_renames}
+    missing = sorted(t for t in targets if t is not None and not _resolves(tf, t))
+    print(
+        f"{len(missing)} of {len(targets)} targets missing in TF {tf.__version__}: {missing}"
+    )
+    assert len(missing) == MISSING_TARGETS_TF_2_21, missing
+
+
+def test_cache_round_trip(tmp_path: Path) -> None:
+    if rename_tables.tables_problem() is not None:
+        pytest.skip(rename_tables.tables_problem() or "")
+    started = time.perf_counter()
+    parsed = rename_tables.read_tables(cache=tmp_path)
+    cold = time.perf_counter() - started
+    files = list(tmp_path.glob("upgrade-tables-*.json"))
+    assert len(files) == 1 and not list(tmp_path.glob("*.tmp"))
+    started = time.perf_counter()
+    cached = rename_tables.read_tables(cache=tmp_path)
+    warm = time.perf_counter() - started
+    print(f"tables: parse {cold * 1000:.1f} ms, cache {warm * 1000:.1f} ms")
+    assert cached == parsed
+    assert RenameTables.from_json(json.loads(json.dumps(parsed.to_json()))) == parsed
+
+    # A damaged cache is parsed again and rewritten, not trusted.
+    files[0].write_text("{not json", encoding="utf-8")
+    assert rename_tables.read_tables(cache=tmp_path) == parsed
+    assert (
+        json.loads(files[0].read_text(encoding="utf-8"))["tf_version"]
+        == parsed.tf_version
+    )
+
+
+def test_cache_is_used(tmp_path: Path) -> None:
+    if rename_tables.tables_problem() is not None:
+        pytest.skip(rename_tables.tables_problem() or "")
+    parsed = rename_tables.read_tables(cache=tmp_path)
+    path = rename_tables.cache_path(parsed.tf_version, tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["symbol_renames"] = {"tf.only_in_cache": "tf.cached"}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert rename_tables.read_tables(cache=tmp_path).symbol_renames == {
+        "tf.only_in_cache": "tf.cached"
+    }
+
+
+def test_missing_tensorflow_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(
+        rename_tables.TablesUnavailable, match="could not read|cannot read"
+    ):
+        rename_tables.parse_tables(tmp_path, "0.0")
