@@ -347,9 +347,47 @@ def flatten(
 # --- classification ----------------------------------------------------------------------
 
 
-def classify(statement: cst.BaseStatement, resolve: Resolver, graph_names: set[str]) -> Statement:
+class _OutsideRuns(_Names):
+    """Names read outside session runs: a Python line that only fetches stays Python."""
+
+    def __init__(self, sessions: set[str], graph_names: set[str]) -> None:
+        super().__init__()
+        self.sessions = sessions
+        self.graph_names = graph_names
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        func = node.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            owner = func.value.value
+            if owner in self.sessions and func.attr.value == "run":
+                return False
+            if owner in self.graph_names and func.attr.value in {"eval", "run"}:
+                return False
+        return True
+
+
+def _variable_container(value: cst.BaseExpression, resolve: Resolver) -> bool:
+    """A literal dict / list / tuple whose values are all `tf.Variable(...)` calls."""
+    if isinstance(value, cst.Dict):
+        values = [e.value for e in value.elements if isinstance(e, cst.DictElement)]
+        if len(values) != len(value.elements):
+            return False
+    elif isinstance(value, (cst.List, cst.Tuple)):
+        values = [e.value for e in value.elements]
+    else:
+        return False
+    return bool(values) and all(
+        isinstance(v, cst.Call) and resolve(v.func) == "tf.Variable" for v in values
+    )
+
+
+def classify(
+    statement: cst.BaseStatement, resolve: Resolver, graph_names: set[str], sessions: set[str]
+) -> Statement:
     targets, call, small = _single_call(statement)
-    uses = names_in(statement)
+    outside = _OutsideRuns(sessions, graph_names)
+    statement.visit(outside)
+    uses = frozenset(outside.names)
     defines = defined_names(statement)
     if call is not None:
         api = resolve(call.func)
@@ -361,11 +399,14 @@ def classify(statement: cst.BaseStatement, resolve: Resolver, graph_names: set[s
             return Statement(statement, Kind.VARIABLE, targets, uses, call)
         if api in OPTIMIZERS and len(targets) == 1:
             return Statement(statement, Kind.OPTIMIZER, targets, uses, call)
-        if (
-            m.matches(call.func, m.Attribute(attr=m.Name("minimize")))
-            and len(targets) == 1
-        ):
+        if m.matches(call.func, m.Attribute(attr=m.Name("minimize"))) and len(targets) == 1:
             return Statement(statement, Kind.TRAIN, targets, uses, call)
+    if (
+        isinstance(small, cst.Assign)
+        and len(targets) == 1
+        and _variable_container(small.value, resolve)
+    ):
+        return Statement(statement, Kind.VARIABLE, targets, uses, None)
     apis = tf_apis_in(statement, resolve)
     for api, node in apis:
         if _starts_with_any(api, COLLECTION_APIS):
@@ -380,11 +421,21 @@ def classify(statement: cst.BaseStatement, resolve: Resolver, graph_names: set[s
             if not isinstance(statement, cst.SimpleStatementLine):
                 raise Declined(GRAPH_IN_CONTROL_FLOW, f"{api} inside a compound statement", node)
             raise Declined(UNSUPPORTED_RUN, f"{api} in an unsupported form", node)
-    calls_tf = _has_tf_call(statement, resolve)
+    calls_tf = _has_tf_call(statement, resolve) and not _has_run(statement, sessions, graph_names)
     reads_graph = bool(uses & graph_names)
     if isinstance(statement, cst.SimpleStatementLine) and targets and (calls_tf or reads_graph):
         return Statement(statement, Kind.GRAPH, defines, uses, call)
     return Statement(statement, Kind.PYTHON, defines, uses, call)
+
+
+def _has_run(statement: cst.CSTNode, sessions: set[str], graph_names: set[str]) -> bool:
+    everything = _Names()
+    statement.visit(everything)
+    outside = _OutsideRuns(sessions, graph_names)
+    statement.visit(outside)
+    return everything.names != outside.names or any(
+        m.findall(statement, m.Call(func=m.Attribute(value=m.Name(n), attr=m.Name("run")))) for n in sessions
+    )
 
 
 class _TfCalls(cst.CSTVisitor):
@@ -463,6 +514,23 @@ class _RunSiteFinder(cst.CSTVisitor):
         self.plan = plan
         self.sites: list[RunSite] = []
         self.init_calls: list[cst.Call] = []
+        self.local_names: list[frozenset[str]] = []  # parameters and locals of enclosing defs
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        local = {p.name.value for p in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params)}
+        for star in (node.params.star_arg, node.params.star_kwarg):
+            if isinstance(star, cst.Param):
+                local.add(star.name.value)
+        for statement in m.findall(node.body, m.AssignTarget(target=m.Name())):
+            assert isinstance(statement, cst.AssignTarget) and isinstance(statement.target, cst.Name)
+            local.add(statement.target.value)
+        self.local_names.append(frozenset(local))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.local_names.pop()
+
+    def _is_local(self, name: str) -> bool:
+        return any(name in scope for scope in self.local_names)
 
     def visit_Call(self, node: cst.Call) -> bool:
         site = self.plan.run_site(node)
@@ -475,6 +543,8 @@ class _RunSiteFinder(cst.CSTVisitor):
         return False
 
     def visit_Name(self, node: cst.Name) -> None:
+        if self._is_local(node.value):
+            return
         if node.value in self.plan.sessions:
             raise Declined(SESSION_ESCAPES, f"the session `{node.value}` is used outside `run`", node)
         if node.value in self.plan.graph_only:
@@ -602,7 +672,7 @@ def analyze_scope(body: Sequence[cst.BaseStatement], resolve: Resolver) -> Scope
     graph_names: set[str] = set()
     statements: list[Statement] = []
     for node in statements_nodes:
-        statement = classify(node, resolve, graph_names)
+        statement = classify(node, resolve, graph_names, sessions)
         if statement.kind is not Kind.PYTHON:
             graph_names.update(statement.defines)
         statements.append(statement)
@@ -632,7 +702,7 @@ def analyze_scope(body: Sequence[cst.BaseStatement], resolve: Resolver) -> Scope
                     raise Declined(UNSUPPORTED_RUN, f"the tensor name `{name}` is bound twice", statement.node)
                 graph_defs[name] = statement
 
-    _hoist_eager_values(statements, graph_defs, placeholders)
+    _hoist_eager_values(statements, graph_defs, placeholders, train_ops)
     function_uses = _function_uses(statements)
     for statement in statements:
         if statement.kind is Kind.GRAPH:
@@ -683,13 +753,22 @@ def analyze_scope(body: Sequence[cst.BaseStatement], resolve: Resolver) -> Scope
     )
 
 
-def _hoist_eager_values(statements: list[Statement], graph_defs: dict[str, Statement], placeholders: dict[str, Placeholder]) -> None:
-    """Graph statements that variables or optimizers are built from stay at module level: they
-    are computed once, eagerly, as TF1 computed them once per initialisation."""
+def _hoist_eager_values(
+    statements: list[Statement],
+    graph_defs: dict[str, Statement],
+    placeholders: dict[str, Placeholder],
+    train_ops: dict[str, TrainOp],
+) -> None:
+    """Graph statements that variables, optimizers or var_lists are built from stay where they
+    are: they are computed once, eagerly, as TF1 computed them once per initialisation."""
     needed: set[str] = set()
     for statement in statements:
         if statement.kind in (Kind.VARIABLE, Kind.OPTIMIZER):
             needed |= statement.uses & set(graph_defs)
+    for train in train_ops.values():
+        for argument in (train.var_list, train.global_step):
+            if argument is not None:
+                needed |= names_in(argument) & set(graph_defs)
     while needed:
         name = needed.pop()
         statement = graph_defs.pop(name, None)
@@ -818,7 +897,9 @@ def _share_slices(
         params = [p for p in placeholders if p in used]
         params += [n for n in graph_order if n in used and n not in defined and n not in placeholders and _defined_by_graph(n, statements)]
         returns = [n for n in graph_order if n in defined and n in outside]
-        stem = "forward" if len(returns) > 2 or not returns else "compute_" + "_and_".join(returns)
+        # Helpers are plain functions of the tensors they return (`loss_fn`); the generated
+        # tf.functions are named after what a run fetches (`compute_loss`), so names do not meet.
+        stem = "forward" if len(returns) > 2 or not returns else "_and_".join(returns) + "_fn"
         helper = Helper(_unique(stem, taken), list(dict.fromkeys(params)), list(dict.fromkeys(returns)), run)
         taken.add(helper.name)
         helpers.append(helper)

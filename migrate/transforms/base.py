@@ -40,7 +40,7 @@ class Example:
 
 class MigrationTransform(VisitorBasedCodemodCommand):
     CODE: ClassVar[str]
-    DESCRIPTION: ClassVar[str]
+    # DESCRIPTION is inherited from libcst's CodemodCommand, which declares it per instance.
     FINDINGS: ClassVar[Mapping[str, str]] = {}
     EXAMPLES: ClassVar[Sequence[Example]] = ()
     # Words at least one of which a source must contain for this transform to have work to do.

@@ -155,7 +155,9 @@ class _ScopeWriter:
                 rewritten = _replace_sites(statement.node, sites, self)
                 produced = [rewritten] if rewritten is not None else []
             elif kind is gp.Kind.GRAPH and id(statement) in used_graph:
-                continue  # its comments moved with it into the functions
+                # Its comments moved with it into the functions; the spacing stays here.
+                carried.extend(line for line in statement.node.leading_lines if line.comment is None)
+                continue
             elif kind is gp.Kind.GRAPH:
                 self.t.report(statement.node, "graph code that no run fetches is removed", code=UNUSED_GRAPH, severity=Severity.INFO)
             if not produced:
@@ -234,7 +236,13 @@ class _ScopeWriter:
             name = train.optimizer.value
         else:
             assert isinstance(train.optimizer, cst.Call)
-            name = self._new_name("optimizer" if len(self.plan.train_ops) == 1 else f"{train.name.removesuffix('_op')}_optimizer")
+            # The training op's own name is free once it is gone: `optimizer = ....minimize(loss)`
+            # keeps the name `optimizer` for the optimizer itself.
+            stem = "optimizer" if len(self.plan.train_ops) == 1 else f"{train.name.removesuffix('_op')}_optimizer"
+            if train.name == stem or train.name in {"optimizer", "opt", "optim"}:
+                stem = train.name
+                self.taken.discard(stem)
+            name = self._new_name(stem)
             self.optimizer_kinds[name] = self.t.tf_api(train.optimizer.func) or ""
             produced.append(
                 statement.node.with_changes(
@@ -265,7 +273,7 @@ class _ScopeWriter:
         for statement in gp._slice([train.loss], self._state_for_slices()):
             used |= statement.uses
         trainable = [
-            name
+            _variable_refs(name, statement)
             for name, statement in self.plan.variables.items()
             if name in used and not _is_untrainable(statement)
         ]
@@ -459,6 +467,15 @@ def _replace_value(line: cst.SimpleStatementLine, value: cst.BaseExpression) -> 
     small = line.body[0]
     assert isinstance(small, cst.Assign)
     return line.with_changes(body=[small.with_changes(value=value)])
+
+
+def _variable_refs(name: str, statement: gp.Statement) -> str:
+    """How a variable statement's variables appear in a var_list: `W`, `*weights.values()`."""
+    if statement.call is not None:
+        return name
+    line = statement.node
+    assert isinstance(line, cst.SimpleStatementLine) and isinstance(line.body[0], cst.Assign)
+    return f"*{name}.values()" if isinstance(line.body[0].value, cst.Dict) else f"*{name}"
 
 
 def _is_untrainable(statement: gp.Statement) -> bool:
