@@ -165,6 +165,7 @@ class ScopePlan:
     dropped_config: list[cst.CSTNode]
     init_calls: list[cst.Call]
     helpers: list[Helper]
+    threaded: dict[str, tuple[str, ...]]
 
 
 class _Names(cst.CSTVisitor):
@@ -506,6 +507,45 @@ class _Leaf:
     role: str  # "op", "tensor", "variable", "init"
 
 
+def local_names(node: cst.FunctionDef) -> frozenset[str]:
+    """A function's parameters and the plain names it assigns."""
+    params = node.params
+    local = {p.name.value for p in (*params.params, *params.kwonly_params, *params.posonly_params)}
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            local.add(star.name.value)
+    for target in m.findall(node.body, m.AssignTarget(target=m.Name())):
+        assert isinstance(target, cst.AssignTarget) and isinstance(target.target, cst.Name)
+        local.add(target.target.value)
+    return frozenset(local)
+
+
+def _threaded_placeholders(
+    statements: Sequence[Statement], placeholders: dict[str, Placeholder]
+) -> dict[str, tuple[str, ...]]:
+    """Module functions that read placeholders as globals, with those placeholders.
+
+    Such a function (`def mlp(x): ... tf.nn.dropout(h, keep_prob)`) is given the placeholders
+    as extra parameters, and its calls pass them on, since placeholders become parameters of
+    the generated functions rather than globals."""
+    defs = {s.node.name.value: s.node for s in statements if isinstance(s.node, cst.FunctionDef)}
+    reads: dict[str, set[str]] = {}
+    for name, node in defs.items():
+        free = names_in(node.body) - local_names(node)
+        reads[name] = {n for n in free if n in placeholders or n in defs}
+    threaded: dict[str, set[str]] = {name: {n for n in r if n in placeholders} for name, r in reads.items()}
+    changed = True
+    while changed:
+        changed = False
+        for name, r in reads.items():
+            for callee in r & set(defs):
+                if not threaded[callee] <= threaded[name]:
+                    threaded[name] |= threaded[callee]
+                    changed = True
+    order = list(placeholders)
+    return {name: tuple(sorted(found, key=order.index)) for name, found in threaded.items() if found}
+
+
 class _RunSiteFinder(cst.CSTVisitor):
     """Finds the session runs in plain Python statements, and refuses any other use of the
     session or of a graph tensor there: in eager code those would mean something else."""
@@ -517,14 +557,8 @@ class _RunSiteFinder(cst.CSTVisitor):
         self.local_names: list[frozenset[str]] = []  # parameters and locals of enclosing defs
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        local = {p.name.value for p in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params)}
-        for star in (node.params.star_arg, node.params.star_kwarg):
-            if isinstance(star, cst.Param):
-                local.add(star.name.value)
-        for statement in m.findall(node.body, m.AssignTarget(target=m.Name())):
-            assert isinstance(statement, cst.AssignTarget) and isinstance(statement.target, cst.Name)
-            local.add(statement.target.value)
-        self.local_names.append(frozenset(local))
+        threaded = self.plan.threaded.get(node.name.value, ())
+        self.local_names.append(local_names(node) | frozenset(threaded))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.local_names.pop()
@@ -573,6 +607,7 @@ class _PlanState:
     initializers: set[str]
     graph_defs: dict[str, Statement]
     graph_only: set[str]
+    threaded: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def run_site(self, call: cst.Call) -> RunSite | str | None:
         func = call.func
@@ -709,7 +744,10 @@ def analyze_scope(body: Sequence[cst.BaseStatement], resolve: Resolver) -> Scope
             statement.uses = _expand(statement.uses, function_uses)
 
     graph_only = set(placeholders) | set(graph_defs) | set(train_ops) | initializers
-    state = _PlanState(resolve, sessions, placeholders, variables, train_ops, initializers, graph_defs, graph_only)
+    threaded = _threaded_placeholders(statements, placeholders)
+    state = _PlanState(
+        resolve, sessions, placeholders, variables, train_ops, initializers, graph_defs, graph_only, threaded
+    )
     finder = _RunSiteFinder(state)
     first_run_index = -1
     for index, statement in enumerate(statements):
@@ -750,6 +788,7 @@ def analyze_scope(body: Sequence[cst.BaseStatement], resolve: Resolver) -> Scope
         dropped,
         finder.init_calls,
         helpers,
+        threaded,
     )
 
 

@@ -153,6 +153,8 @@ class _ScopeWriter:
                 produced = [statement.node]
             elif kind is gp.Kind.PYTHON:
                 rewritten = _replace_sites(statement.node, sites, self)
+                if isinstance(rewritten, cst.FunctionDef) and plan.threaded:
+                    rewritten = _thread(rewritten, plan.threaded)
                 produced = [rewritten] if rewritten is not None else []
             elif kind is gp.Kind.GRAPH and id(statement) in used_graph:
                 # Its comments moved with it into the functions; the spacing stays here.
@@ -305,6 +307,10 @@ class _ScopeWriter:
             leading_lines=blank,
         )
 
+    def _moved(self, statement: gp.Statement) -> cst.BaseStatement:
+        node = _strip_blank(statement.node)
+        return _thread(node, self.plan.threaded) if self.plan.threaded else node
+
     def _steps(self, steps: Sequence[gp.Statement | gp.Helper]) -> list[cst.BaseStatement]:
         body: list[cst.BaseStatement] = []
         for step in steps:
@@ -313,11 +319,11 @@ class _ScopeWriter:
                 call = f"{step.name}({', '.join(step.params)})"
                 body.append(cst.parse_statement(f"{targets} = {call}\n" if targets else f"{call}\n"))
             else:
-                body.append(_strip_blank(step.node))
+                body.append(self._moved(step))
         return body
 
     def _helper(self, helper: gp.Helper) -> cst.FunctionDef:
-        body = [_strip_blank(s.node) for s in helper.statements]
+        body = [self._moved(s) for s in helper.statements]
         if helper.returns:
             body.append(cst.parse_statement(f"return {', '.join(helper.returns)}\n"))
         return self._def(f"def {helper.name}({', '.join(helper.params)}):\n", body)
@@ -503,6 +509,37 @@ def _strip_blank(statement: cst.BaseStatement) -> cst.BaseStatement:
     while lines and lines[0].comment is None:
         lines.pop(0)
     return statement.with_changes(leading_lines=lines)
+
+
+class _ThreadPlaceholders(cst.CSTTransformer):
+    """Adds the placeholders a module function reads to its parameters and to its calls."""
+
+    def __init__(self, threaded: dict[str, tuple[str, ...]]) -> None:
+        self.threaded = threaded
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        extra = self.threaded.get(updated_node.name.value, ())
+        if not extra:
+            return updated_node
+        params = [*updated_node.params.params, *(cst.Param(cst.Name(name)) for name in extra)]
+        return updated_node.with_changes(params=updated_node.params.with_changes(params=params))
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        func = updated_node.func
+        extra = self.threaded.get(func.value, ()) if isinstance(func, cst.Name) else ()
+        if not extra:
+            return updated_node
+        args = list(updated_node.args)
+        if args:
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        args.extend(_kwarg(name, cst.Name(name)) for name in extra)
+        return updated_node.with_changes(args=args)
+
+
+def _thread(node: cst.BaseStatement, threaded: dict[str, tuple[str, ...]]) -> cst.BaseStatement:
+    result = node.visit(_ThreadPlaceholders(threaded))
+    assert isinstance(result, cst.BaseStatement)
+    return result
 
 
 class _SiteReplacer(cst.CSTTransformer):
