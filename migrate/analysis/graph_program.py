@@ -166,6 +166,7 @@ class ScopePlan:
     init_calls: list[cst.Call]
     helpers: list[Helper]
     threaded: dict[str, tuple[str, ...]]
+    feed_dict_nodes: dict[int, cst.Dict]
 
 
 class _Names(cst.CSTVisitor):
@@ -279,11 +280,19 @@ def _session_call(node: cst.BaseExpression, resolve: Resolver) -> bool:
     return isinstance(node, cst.Call) and resolve(node.func) in SESSION_APIS
 
 
-def _is_graph_as_default(item: cst.WithItem, resolve: Resolver) -> bool:
-    return m.matches(
-        item.item,
-        m.Call(func=m.Attribute(value=m.Call(), attr=m.Name("as_default"))),
-    ) and resolve(item.item.func.value.func) == "tf.Graph"  # type: ignore[attr-defined]
+def _is_graph_as_default(item: cst.WithItem, resolve: Resolver, graphs: set[str]) -> bool:
+    """`with tf.Graph().as_default():` or `with graph.as_default():` for a `graph = tf.Graph()`."""
+    call = item.item
+    if not (
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Attribute)
+        and call.func.attr.value == "as_default"
+    ):
+        return False
+    owner = call.func.value
+    if isinstance(owner, cst.Name):
+        return owner.value in graphs
+    return isinstance(owner, cst.Call) and resolve(owner.func) == "tf.Graph"
 
 
 def flatten(
@@ -294,6 +303,7 @@ def flatten(
     configuration arguments that were dropped."""
     statements: list[cst.BaseStatement] = []
     sessions: set[str] = set()
+    graphs: set[str] = set()
     dropped: list[cst.CSTNode] = []
     carried: list[cst.EmptyLine] = []
 
@@ -314,9 +324,9 @@ def flatten(
                     if item.asname is None or not isinstance(item.asname.name, cst.Name):
                         raise Declined(SESSION_ESCAPES, "a session without a name", statement)
                     sessions.add(item.asname.name.value)
-                    dropped.extend(a for a in item.item.args)  # type: ignore[attr-defined]
+                    dropped.extend(_configuration(item.item))
                     unwrap = True
-                elif _is_graph_as_default(item, resolve):
+                elif _is_graph_as_default(item, resolve, graphs):
                     unwrap = True
                 if unwrap and isinstance(statement.body, cst.IndentedBlock):
                     carried = [*carried, *statement.leading_lines]
@@ -325,7 +335,11 @@ def flatten(
             targets, call, _small = _single_call(statement)
             if call is not None and _session_call(call, resolve) and len(targets) == 1:
                 sessions.add(targets[0])
-                dropped.extend(call.args)
+                dropped.extend(_configuration(call))
+                carried = [*carried, *statement.leading_lines]
+                continue
+            if call is not None and resolve(call.func) == "tf.Graph" and len(targets) == 1 and not call.args:
+                graphs.add(targets[0])
                 carried = [*carried, *statement.leading_lines]
                 continue
             if call is not None and not targets and resolve(call.func) in DROPPED_CALLS:
@@ -342,7 +356,14 @@ def flatten(
             emit(statement)
 
     walk(body)
-    return statements, sessions, dropped
+    # A graph object is only ever entered or handed to a session; any other use is declined.
+    return statements, sessions | graphs, dropped
+
+
+def _configuration(session_call: cst.BaseExpression) -> list[cst.CSTNode]:
+    """The arguments of a session constructor other than its graph: configuration dropped."""
+    assert isinstance(session_call, cst.Call)
+    return [a for a in session_call.args if not (a.keyword is not None and a.keyword.value == "graph")]
 
 
 # --- classification ----------------------------------------------------------------------
@@ -576,11 +597,21 @@ class _RunSiteFinder(cst.CSTVisitor):
             self.sites.append(site)
         return False
 
+    def visit_Assign(self, node: cst.Assign) -> bool:
+        found = self.plan.feed_dict_assignment(node)
+        if found is None:
+            return True
+        for element in found[1].elements:
+            element.value.visit(self)
+        return False
+
     def visit_Name(self, node: cst.Name) -> None:
         if self._is_local(node.value):
             return
         if node.value in self.plan.sessions:
-            raise Declined(SESSION_ESCAPES, f"the session `{node.value}` is used outside `run`", node)
+            raise Declined(
+                SESSION_ESCAPES, f"the session or graph `{node.value}` is used other than to run fetches", node
+            )
         if node.value in self.plan.graph_only:
             raise Declined(
                 TENSOR_OUTSIDE_RUN,
@@ -608,6 +639,29 @@ class _PlanState:
     graph_defs: dict[str, Statement]
     graph_only: set[str]
     threaded: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # `feed = {x: ..., y: ...}` dicts: name -> placeholders, and the dict nodes to re-key.
+    feed_dicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    feed_dict_nodes: dict[int, cst.Dict] = field(default_factory=dict)
+
+    def feed_dict_assignment(self, node: cst.Assign) -> tuple[str, cst.Dict] | None:
+        """`feed = {x: xs, y: ys}` with placeholder keys: the dict is kept with the placeholder
+        names as string keys, and each run reads its arguments from it."""
+        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+            return None
+        value = node.value
+        if not isinstance(value, cst.Dict) or not value.elements:
+            return None
+        keys: list[str] = []
+        for element in value.elements:
+            if not (isinstance(element, cst.DictElement) and isinstance(element.key, cst.Name)):
+                return None
+            if element.key.value not in self.placeholders:
+                return None
+            keys.append(element.key.value)
+        name = node.targets[0].target.value
+        self.feed_dicts[name] = tuple(keys)
+        self.feed_dict_nodes[id(value)] = value
+        return name, value
 
     def run_site(self, call: cst.Call) -> RunSite | str | None:
         func = call.func
@@ -672,6 +726,12 @@ class _PlanState:
             raise Declined(UNSUPPORTED_RUN, f"fetch `{name}` is not a tensor this tool can trace", fetches)
         if isinstance(fetches, cst.Call) and self.resolve(fetches.func) in INITIALIZER_APIS:
             return [_Leaf(fetches, "init")]
+        if (
+            isinstance(fetches, cst.Subscript)
+            and isinstance(fetches.value, cst.Name)
+            and fetches.value.value in self.variables
+        ):
+            return [_Leaf(fetches, "variable")]
         for api, node in tf_apis_in(fetches, self.resolve):
             if _starts_with_any(api, COLLECTION_APIS):
                 raise Declined(GRAPH_COLLECTIONS, f"fetches through {api}", node)
@@ -680,6 +740,11 @@ class _PlanState:
     def feeds(self, feed: cst.BaseExpression | None, call: cst.Call) -> list[tuple[str, cst.BaseExpression]]:
         if feed is None:
             return []
+        if isinstance(feed, cst.Name) and feed.value in self.feed_dicts:
+            return [
+                (key, cst.Subscript(feed, [cst.SubscriptElement(cst.Index(cst.SimpleString(f'"{key}"')))]))
+                for key in self.feed_dicts[feed.value]
+            ]
         if not isinstance(feed, cst.Dict):
             raise Declined(UNSUPPORTED_RUN, "a feed_dict built elsewhere", call)
         pairs: list[tuple[str, cst.BaseExpression]] = []
@@ -789,6 +854,7 @@ def analyze_scope(body: Sequence[cst.BaseStatement], resolve: Resolver) -> Scope
         finder.init_calls,
         helpers,
         threaded,
+        state.feed_dict_nodes,
     )
 
 

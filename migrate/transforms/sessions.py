@@ -570,6 +570,19 @@ class _SiteReplacer(cst.CSTTransformer):
     def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.BaseSmallStatement:
         return self.assignments.get(id(original_node), updated_node)
 
+    def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.Dict:
+        if id(original_node) not in self.writer.plan.feed_dict_nodes:
+            return updated_node
+        # A feed dict keeps its shape, keyed by placeholder names: runs read their arguments from it.
+        return updated_node.with_changes(
+            elements=[
+                e.with_changes(key=cst.SimpleString(f'"{e.key.value}"'))
+                if isinstance(e, cst.DictElement) and isinstance(e.key, cst.Name)
+                else e
+                for e in updated_node.elements
+            ]
+        )
+
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
