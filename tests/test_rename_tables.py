@@ -164,3 +164,101 @@ def test_missing_tensorflow_is_a_clear_error(tmp_path: Path) -> None:
         rename_tables.TablesUnavailable, match="could not read|cannot read"
     ):
         rename_tables.parse_tables(tmp_path, "0.0")
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_api_listing_compares_v1_and_v2_imports(tmp_path: Path) -> None:
+    api = tmp_path / "_api" / "v2"
+    _write(
+        tmp_path / "__init__.py",
+        "import sys as _sys\n"
+        "from tensorflow._api.v2 import nn\n"
+        "from tensorflow.python.ops.math_ops import matmul # line: 1\n"
+        "from tensorflow.python.ops.math_ops import argmax_v2 as argmax # line: 2\n"
+        "from tensorflow.python.framework.dtypes import float32\n",
+    )
+    _write(api / "__init__.py", "")
+    _write(
+        api / "nn" / "__init__.py",
+        "from tensorflow.python.ops.gen_nn_ops import relu\n"
+        "from tensorflow.python.ops.nn_ops import dropout_v2 as dropout\n",
+    )
+    _write(
+        api / "compat" / "v1" / "__init__.py",
+        "from tensorflow._api.v2.compat.v1 import nn\n"
+        "from tensorflow.python.ops.math_ops import matmul\n"
+        "from tensorflow.python.ops.math_ops import argmax\n"
+        "from tensorflow.python.framework.dtypes import float32\n"
+        "from tensorflow.python.ops.array_ops import placeholder\n",
+    )
+    _write(
+        api / "compat" / "v1" / "nn" / "__init__.py",
+        "from tensorflow.python.ops.gen_nn_ops import relu\n"
+        "from tensorflow.python.ops.nn_ops import dropout\n",
+    )
+    _write(api / "compat" / "v2" / "__init__.py", "from tensorflow.python.ops.math_ops import only_v2\n")
+    names, same = rename_tables.parse_api(tmp_path)
+    assert names == {
+        "tf.nn",
+        "tf.matmul",
+        "tf.argmax",
+        "tf.float32",
+        "tf.nn.relu",
+        "tf.nn.dropout",
+    }
+    assert same == {"tf.matmul", "tf.float32", "tf.nn.relu"}
+    with pytest.raises(rename_tables.TablesUnavailable, match="API listing"):
+        rename_tables.parse_api(tmp_path / "_api")
+
+
+def _is_weak_tensor_passthrough(v2: object, v1: object) -> bool:
+    # TensorFlow wraps some ops for WeakTensor after `tf.compat.v1.math` imported them and
+    # before `tf.math` did; the wrapper calls the original unless the experimental
+    # auto dtype conversion mode is on (never in TF1 code). `tf.compat.v1.exp` is the
+    # wrapped one too, so v1 code already mixed both.
+    code = getattr(v2, "__code__", None)
+    return (
+        code is not None
+        and code.co_filename.endswith("weak_tensor_ops.py")
+        and getattr(v2, "__wrapped__", None) is v1
+    )
+
+
+@pytest.mark.tensorflow
+def test_api_listing_matches_live_tensorflow(tables: RenameTables) -> None:
+    import tensorflow as tf
+
+    # Lazily attached at import time by code, not by the listing: never simplified into.
+    lazy = {"dtensor", "initializers", "keras", "losses", "metrics", "optimizers", "security", "tools"}
+    for module in ("tf", "tf.nn", "tf.math", "tf.io.gfile", "tf.random", "tf.train", "tf.linalg", "tf.data", "tf.image"):
+        listed = {
+            name[len(module) + 1 :]
+            for name in tables.tf2_names
+            if name.startswith(module + ".") and "." not in name[len(module) + 1 :]
+        }
+        live = {name for name in dir(_resolve(tf, module)) if not name.startswith("_")}
+        assert listed == live - lazy, module
+
+    passthrough: list[str] = []
+    for name in sorted(tables.same_in_v1):
+        v2 = _resolve(tf, name)
+        v1 = _resolve(tf.compat.v1, name)
+        if v2 is not v1:
+            assert _is_weak_tensor_passthrough(v2, v1), name
+            passthrough.append(name)
+    print(f"{len(tables.same_in_v1)} names identical in v1 and v2, {len(passthrough)} through the WeakTensor pass-through")
+    assert len(tables.same_in_v1) > 2000
+    for name in ("tf.argmax", "tf.nn.dropout", "tf.Variable", "tf.reduce_sum", "tf.constant", "tf.nn.softmax"):
+        assert name in tables.tf2_names and name not in tables.same_in_v1, name
+        assert _resolve(tf, name) is not _resolve(tf.compat.v1, name), name
+
+
+def _resolve(root: Any, path: str) -> Any:
+    node = root
+    for part in path.split(".")[1:]:
+        node = getattr(node, part)
+    return node

@@ -17,6 +17,16 @@ Two deliberate differences from TensorFlow's in-memory tables:
 * Of `function_transformers`, only the `_add_argument_transformer` partials are plain data
   (`added_arguments`); the other transformers are code and have their own transforms here.
 
+The same cache holds the public TF 2 API as the installed TensorFlow declares it: the generated
+`tensorflow/__init__.py` and `tensorflow/_api/v2/**/__init__.py` files list every export as an
+import statement (`from tensorflow.python.ops.math_ops import matmul`). Read with `ast`, they
+give the set of TF 2 names (`tf2_names`) and, by comparing the import behind `tf.compat.v1.X`
+with the one behind `tf.X` (same source module, same original name: the same object), the names
+whose v1 and v2 symbols are one object (`same_in_v1`). In TF 2.21, 90 of those 2584 (math
+ops such as `tf.math.exp`) are, at run time, TensorFlow's WeakTensor wrapper around the v1 object,
+which calls it unchanged unless the experimental auto dtype conversion is on; TF1 code already
+reached the wrapped form through `tf.compat.v1.exp`. A test checks all of them against TensorFlow.
+
 Without TensorFlow installed, `load_tables()` raises `TablesUnavailable`; the transforms that
 need the tables then report that they have no work (`has_work` is False), so a run without
 TensorFlow leaves the files unchanged rather than failing. `tables_problem()` gives the reason
@@ -36,10 +46,11 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 # Bump when the cached JSON layout or the meaning of a field changes.
-SCHEMA = 1
+SCHEMA = 2
 
 # Distributions that ship the `tensorflow` package, in the order we ask about them.
 _DISTRIBUTIONS = (
@@ -60,6 +71,26 @@ _FILES = (
     "tf_upgrade_v2",
 )
 _CONTRIB_ALIAS_HELPER = "add_contrib_direct_import_support"
+
+# Entries of the tables that do not apply to the TF 2 this tool targets, by name prefix, and why.
+NOT_APPLICABLE: Mapping[str, str] = MappingProxyType(
+    {
+        "tf.keras.": (
+            "TensorFlow's tables describe Keras 2 (tf.keras before TF 2.16): they send Keras "
+            "names to tf.compat.v1.keras.* or tf.keras.optimizers.legacy.*, and add Keras 2 "
+            "arguments such as save_format; TF 2.16+ ships Keras 3 as tf.keras, which has "
+            "none of these, while its tf.keras.* names are already TF 2 code"
+        ),
+    }
+)
+
+
+def not_applicable(name: str) -> str | None:
+    """Why the tables' entries for canonical `name` must not be applied, or None."""
+    for prefix, reason in NOT_APPLICABLE.items():
+        if name.startswith(prefix) or name == prefix.rstrip("."):
+            return reason
+    return None
 
 
 class TablesUnavailable(RuntimeError):
@@ -99,6 +130,10 @@ class RenameTables:
     arg_warnings: Mapping[str, Sequence[ArgNote]]
     module_deprecations: Mapping[str, Note]
     tf_version: str
+    # Public TF 2 API paths (`tf.nn.relu`, modules included), from the generated API listing.
+    tf2_names: frozenset[str]
+    # TF 2 paths whose `tf.compat.v1` twin is the same object (`tf.nn.relu`, not `tf.argmax`).
+    same_in_v1: frozenset[str]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -118,6 +153,8 @@ class RenameTables:
             "module_deprecations": {
                 k: [n.level, n.message] for k, n in self.module_deprecations.items()
             },
+            "tf2_names": sorted(self.tf2_names),
+            "same_in_v1": sorted(self.same_in_v1),
         }
 
     @classmethod
@@ -140,6 +177,8 @@ class RenameTables:
                 k: Note(*v) for k, v in data["module_deprecations"].items()
             },
             tf_version=str(data["tf_version"]),
+            tf2_names=frozenset(data["tf2_names"]),
+            same_in_v1=frozenset(data["same_in_v1"]),
         )
 
 
@@ -422,6 +461,7 @@ def parse_tables(directory: Path, tf_version: str) -> RenameTables:
     warnings = field("function_warnings", spec)
     arg_warnings = field("function_arg_warnings", spec)
     deprecations = field("MODULE_DEPRECATIONS", modules["module_deprecations_v2"])
+    tf2_names, same_in_v1 = parse_api(directory.parent.parent)
 
     added: dict[str, dict[str, str]] = {}
     for name, transformer in transformers.items():
@@ -447,7 +487,62 @@ def parse_tables(directory: Path, tf_version: str) -> RenameTables:
         },
         module_deprecations={k: Note(*v) for k, v in deprecations.items()},
         tf_version=tf_version,
+        tf2_names=tf2_names,
+        same_in_v1=same_in_v1,
     )
+
+
+# --- the TF 2 API listing ----------------------------------------------------------------------
+_API_PACKAGE = "tensorflow._api.v2"
+# What an exported symbol is: the module it is imported from and its name there.
+_Origin = tuple[str, str]
+
+
+def _exports(path: Path) -> dict[str, _Origin | None]:
+    """Public names an API `__init__.py` binds by import: origin, or None for an API submodule."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    exports: dict[str, _Origin | None] = {}
+    # Only top-level imports: the generated files import conditionally only private helpers.
+    for node in tree.body:
+        if not isinstance(node, ast.ImportFrom) or node.module is None or node.level:
+            continue
+        for alias in node.names:
+            public = alias.asname or alias.name
+            if public.startswith("_") or alias.name == "*":
+                continue
+            submodule = node.module == _API_PACKAGE or node.module.startswith(_API_PACKAGE + ".")
+            exports[public] = None if submodule else (node.module, alias.name)
+    return exports
+
+
+def parse_api(package: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """(`tf2_names`, `same_in_v1`) of the TensorFlow package at `package`; see the module docs."""
+    api = package / "_api" / "v2"
+    root = package / "__init__.py"
+    if not api.is_dir() or not root.is_file():
+        raise TablesUnavailable(f"cannot read TensorFlow's API listing: no {api}")
+    v2: dict[str, _Origin | None] = {}
+    v1: dict[str, _Origin | None] = {}
+    try:
+        listings = [((), root), *((p.parent.relative_to(api).parts, p) for p in api.rglob("__init__.py"))]
+        for parts, path in listings:
+            if parts[:2] == ("compat", "v1"):
+                namespace, target = parts[2:], v1
+                if namespace[:1] == ("compat",):
+                    continue  # tf.compat.v1.compat.* mirrors tf.compat.*
+            elif parts[:2] == ("compat", "v2"):
+                continue  # tf.compat.v2.* mirrors tf.*
+            else:
+                namespace, target = parts, v2
+            prefix = ".".join(("tf", *namespace))
+            for name, origin in _exports(path).items():
+                target[f"{prefix}.{name}"] = origin
+    except (OSError, SyntaxError, ValueError) as error:
+        raise TablesUnavailable(f"cannot read TensorFlow's API listing in {api}: {error}") from error
+    same = frozenset(
+        name for name, origin in v2.items() if origin is not None and v1.get(name) == origin
+    )
+    return frozenset(v2), same
 
 
 # --- cache ------------------------------------------------------------------------------------

@@ -7,13 +7,25 @@ resolved to canonical TF1 paths, so `tf.compat.v1.log` (as TFM001 leaves it) is 
 A from-imported name is replaced by a reference through the root alias and its import goes
 when nothing else uses it.
 
+After TFM001, code written against `tensorflow.compat.v1` reads `tf.compat.v1.X` everywhere.
+Where `tf.X` has no table entry, exists in TF 2, and TensorFlow exports the very same object as
+`tf.compat.v1.X` and `tf.X` (`tf.nn.relu`, `tf.float32`, `tf.matmul`; see
+`RenameTables.same_in_v1`), the reference becomes `tf.X`. Where the two differ
+(`tf.compat.v1.nn.dropout`, `tf.compat.v1.reduce_sum` with its `keep_dims`), it stays.
+
+`tf.keras.*` references are never touched (see `rename_tables.NOT_APPLICABLE`), nor the names
+TFM110 emits (`native_table.NATIVE_TF2_NAMES`): the tables' Keras entries point at Keras-2
+names that Keras 3 does not have, and the tool's own output must be a fixed point.
+
 A few TF 2 names are themselves TF1 names of something else (`tf.nn.max_pool_v2` ->
 `tf.nn.max_pool`, whose TF1 meaning is `tf.nn.max_pool2d`). Renaming into such a name would
 make a second run rename it again, so those symbols become `tf.compat.v1.X` instead.
 
 Findings, at most one per symbol and file: TFM103 for TensorFlow's notes on changed
-behaviour, TFM104 for members of modules TF 2 no longer has (`tf.contrib`), TFM105 for a
-symbol whose only TF 2 home is `tf.compat.v1`.
+behaviour, TFM104 for members of modules TF 2 no longer has (`tf.flags`, `tf.app.flags`; the
+`tf.contrib` modules TFM801 reports with a replacement are left to it), TFM105 (INFO) for a
+symbol whose only TF 2 home is `tf.compat.v1`: later transforms (sessions) often convert those
+away, and TFM003 warns when graph-mode code remains.
 """
 
 from __future__ import annotations
@@ -22,7 +34,6 @@ from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 import libcst as cst
-from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import (
     ExpressionContext,
     ExpressionContextProvider,
@@ -32,16 +43,23 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from migrate.analysis import rename_tables, tf_names
+from migrate.analysis import rename_tables
 from migrate.analysis.rename_tables import RenameTables
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
-from migrate.transforms.keyword_arguments import SEVERITIES, head_name, through_v1_alias
+from migrate.transforms.keyword_arguments import (
+    SEVERITIES,
+    forget_import,
+    through_v1_alias,
+)
+from migrate.transforms.native_table import NATIVE_TF2_NAMES
+from migrate.transforms.unported_table import lookup as unported
 
 BEHAVIOUR_CHANGED = "TFM103"
 DEPRECATED_MODULE = "TFM104"
 KEPT_AS_COMPAT_V1 = "TFM105"
 _COMPAT_V1 = "tf.compat.v1."
+_QUALIFIED_COMPAT_V1 = "tensorflow.compat.v1."
 # tf_slim resolves to `tf.contrib.slim.*` for the rules that convert slim code; the package
 # itself works with TF 2, so its members are no deprecated-module finding here.
 _NOT_DEPRECATED_ROOTS = ("tf_slim",)
@@ -72,7 +90,7 @@ class ApiRenames(MigrationTransform):
     FINDINGS: ClassVar[Mapping[str, str]] = {
         BEHAVIOUR_CHANGED: "a TF1 symbol whose behaviour changed in TF 2 (TensorFlow's note); check its use",
         DEPRECATED_MODULE: "a member of a module that TF 2 no longer has (tf.contrib, tf.flags)",
-        KEPT_AS_COMPAT_V1: "a TF1 symbol with no TF 2 name; kept working as tf.compat.v1",
+        KEPT_AS_COMPAT_V1: "a TF1 symbol with no TF 2 name; kept working as tf.compat.v1 (info)",
     }
     EXAMPLES: ClassVar[Sequence[Example]] = (
         Example(
@@ -91,9 +109,27 @@ class ApiRenames(MigrationTransform):
             "non-call-reference",
         ),
         Example(
+            "import tensorflow as tf\ny = tf.compat.v1.nn.relu(tf.compat.v1.matmul(x, w))\n"
+            "z = tf.compat.v1.cast(y, tf.compat.v1.float32)\n",
+            "import tensorflow as tf\ny = tf.nn.relu(tf.matmul(x, w))\nz = tf.cast(y, tf.float32)\n",
+            "compat-v1-same-object",
+        ),
+        Example(
             "import tensorflow as tf\nw = tf.random.normal([3])\nx = tf.compat.v1.placeholder(tf.float32)\n",
             None,
             "already-tf2",
+        ),
+        Example(
+            "import tensorflow as tf\ns = tf.compat.v1.reduce_sum(x, keep_dims=True)\n"
+            "h = tf.compat.v1.nn.dropout(x, 0.5)\n",
+            None,
+            "compat-v1-different-object",
+        ),
+        Example(
+            "import tensorflow as tf\nopt = tf.keras.optimizers.Adam(0.1)\n"
+            "init = tf.keras.initializers.Zeros()\n",
+            None,
+            "keras-3-untouched",
         ),
         Example(
             "import tensorflow as tf\ndef f(tf):\n    return tf.random_normal([3])\n",
@@ -181,10 +217,33 @@ class ApiRenames(MigrationTransform):
             part_name = self.tf_api(part)
             if part_name is None or part_name == "tf":
                 break
+            if (
+                rename_tables.not_applicable(part_name) is not None
+                or part_name in NATIVE_TF2_NAMES
+            ):
+                return  # already TF 2 code; the tables' entries would break it
             if part_name in self._tables.symbol_renames:
                 self._rename(part, part_name)
                 return
+        self._drop_compat_v1(chain)
         self._note(node, name)
+
+    def _drop_compat_v1(self, chain: Sequence[cst.Attribute | cst.Name]) -> None:
+        """`tf.compat.v1.X` -> `tf.X` for the longest part whose two symbols are one object."""
+        if self._qualified(chain[-1]) != {"tensorflow"}:
+            return  # spelled through a from-import or a module alias: left as written
+        for part in chain:
+            spelled = [
+                q for q in self._qualified(part) if q.startswith(_QUALIFIED_COMPAT_V1)
+            ]
+            if len(spelled) != 1:
+                return
+            path = spelled[0][len(_QUALIFIED_COMPAT_V1) :]
+            if "tf." + path not in self._tables.same_in_v1:
+                continue
+            if not self.is_suppressed_at(part) and self._alias_usable(part):
+                self._replacements[part] = self.tf_expr(path)
+            return
 
     def _qualified(self, node: cst.CSTNode) -> set[str]:
         return {q.name for q in self.get_metadata(QualifiedNameProvider, node, set())}
@@ -201,7 +260,7 @@ class ApiRenames(MigrationTransform):
         if not self._alias_usable(node):
             return
         self._replacements[node] = self.tf_expr(target[len("tf.") :])
-        self._forget_import(node)
+        forget_import(self, node, self._tf_alias)
         if target.startswith(_COMPAT_V1):
             listed = self._tables.symbol_renames[name]
             why = (
@@ -214,7 +273,7 @@ class ApiRenames(MigrationTransform):
                 name,
                 KEPT_AS_COMPAT_V1,
                 f"{name} {why}; kept as {target}",
-                Severity.WARNING,
+                Severity.INFO,
             )
 
     def _note(self, node: cst.CSTNode, name: str) -> None:
@@ -233,7 +292,7 @@ class ApiRenames(MigrationTransform):
         ):
             return
         module = _deprecated_module(self._tables, name)
-        if module is not None:
+        if module is not None and unported(name) is None:  # else TFM801 reports it
             note = self._tables.module_deprecations[module]
             message = f"{name} is in module {module}, which TF 2 does not have: {rename_tables.condense(note.message, name)}"
             self._once(
@@ -274,49 +333,6 @@ class ApiRenames(MigrationTransform):
             if bound == alias and imported.evaluated_name == "tensorflow":
                 return True
         return False
-
-    def _forget_import(self, node: cst.Attribute | cst.Name) -> None:
-        """Schedule removal of the import that bound the chain's head, once it is unused."""
-        head = head_name(node)
-        if head is None or head.value == self._tf_alias:
-            return
-        scope = self.get_metadata(ScopeProvider, head, None)
-        if scope is None:
-            return
-        for assignment in scope[head.value]:
-            if not isinstance(assignment, ImportAssignment):
-                continue
-            statement = assignment.node
-            if (
-                isinstance(statement, cst.ImportFrom)
-                and statement.module is not None
-                and not statement.relative
-            ):
-                module = tf_names.dotted(statement.module)
-                if module is None or not isinstance(statement.names, Sequence):
-                    continue
-                for imported in statement.names:
-                    if (
-                        imported.evaluated_alias or imported.evaluated_name
-                    ) == head.value:
-                        RemoveImportsVisitor.remove_unused_import(
-                            self.context,
-                            module,
-                            imported.evaluated_name,
-                            imported.evaluated_alias,
-                        )
-            elif isinstance(statement, cst.Import):
-                for imported in statement.names:
-                    if (
-                        imported.evaluated_alias == head.value
-                        and imported.evaluated_name != "tensorflow"
-                    ):
-                        RemoveImportsVisitor.remove_unused_import(
-                            self.context,
-                            imported.evaluated_name,
-                            None,
-                            imported.evaluated_alias,
-                        )
 
 
 def _to_qualified(target: str) -> str:

@@ -3,7 +3,8 @@
 For a call resolved to a TF1 function, as `tf_upgrade_v2` does and in its order:
 positional arguments whose position means something else in TF 2 are passed by keyword
 (`reorders`), keywords are renamed or dropped (`keyword_renames`), and arguments TF 2 needs
-explicitly are added (`added_arguments`). It runs before TFM101, so it sees TF1 names.
+explicitly are added (`added_arguments`). It runs before TFM101, so it sees TF1 names. Calls of `tf.keras.*` are
+left alone: the tables' entries for them describe Keras 2 (see `rename_tables.NOT_APPLICABLE`).
 
 Arguments listed in `arg_warnings` (for example `colocate_gradients_with_ops`, whose TF 2
 behaviour is fixed) are reported before they are dropped. A call that passes `*args` or
@@ -17,7 +18,8 @@ from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 import libcst as cst
-from libcst.metadata import QualifiedNameProvider
+from libcst.codemod.visitors import RemoveImportsVisitor
+from libcst.metadata import ImportAssignment, QualifiedNameProvider, ScopeProvider
 
 from migrate.analysis import rename_tables, tf_names
 from migrate.analysis.rename_tables import ArgNote, RenameTables
@@ -45,6 +47,41 @@ def head_name(node: cst.BaseExpression) -> cst.Name | None:
     while isinstance(node, cst.Attribute):
         node = node.value
     return node if isinstance(node, cst.Name) else None
+
+
+def forget_import(
+    transform: MigrationTransform, node: cst.BaseExpression, root_alias: str | None
+) -> None:
+    """Schedule removal of the import that bound `node`'s head name, once nothing uses it.
+
+    For a reference the transform has just replaced (`gfile.Exists` from `from tensorflow
+    import gfile`); the root alias stays. `transform` must declare ScopeProvider.
+    """
+    head = head_name(node)
+    if head is None or head.value == root_alias:
+        return
+    scope = transform.get_metadata(ScopeProvider, head, None)
+    if scope is None:
+        return
+    for assignment in scope[head.value]:
+        if not isinstance(assignment, ImportAssignment):
+            continue
+        statement = assignment.node
+        if isinstance(statement, cst.ImportFrom):
+            module = tf_names.dotted(statement.module) if statement.module else None
+            if module is None or statement.relative or not isinstance(statement.names, Sequence):
+                continue
+            for imported in statement.names:
+                if (imported.evaluated_alias or imported.evaluated_name) == head.value:
+                    RemoveImportsVisitor.remove_unused_import(
+                        transform.context, module, imported.evaluated_name, imported.evaluated_alias
+                    )
+        elif isinstance(statement, cst.Import):
+            for imported in statement.names:
+                if imported.evaluated_alias == head.value and imported.evaluated_name != "tensorflow":
+                    RemoveImportsVisitor.remove_unused_import(
+                        transform.context, imported.evaluated_name, None, imported.evaluated_alias
+                    )
 
 
 class KeywordArguments(MigrationTransform):
@@ -78,6 +115,11 @@ class KeywordArguments(MigrationTransform):
             "unchanged-signature-use",
         ),
         Example(
+            "import tensorflow as tf\ntf.keras.models.save_model(model, path)\n",
+            None,
+            "keras-3-untouched",
+        ),
+        Example(
             "def argmax(x, dimension):\n    return x\nimport tensorflow as tf\nbest = argmax(logits, dimension=1)\n",
             None,
             "not-tensorflow",
@@ -100,6 +142,8 @@ class KeywordArguments(MigrationTransform):
         name = self.tf_api(func)
         if name is not None and through_v1_alias(self._head_names(func)):
             return updated_node
+        if name is not None and rename_tables.not_applicable(name) is not None:
+            name = None  # Keras 3 code: the tables' entries for it describe Keras 2
         tables = self._tables
         glob = f"*.{func.attr.value}" if isinstance(func, cst.Attribute) else None
         renames: dict[str, str | None] = (

@@ -13,10 +13,12 @@ from decimal import Decimal, InvalidOperation
 from typing import ClassVar
 
 import libcst as cst
+from libcst.metadata import PositionProvider, QualifiedNameProvider, ScopeProvider
 
 from migrate.findings import Severity
 from migrate.transforms import native_table as table
 from migrate.transforms.base import Example, MigrationTransform
+from migrate.transforms.keyword_arguments import forget_import
 
 INITIALIZER_NOTE = "TFM111"
 NOT_CONVERTED = "TFM112"
@@ -112,12 +114,31 @@ class NativeEquivalents(MigrationTransform):
             None,
             "already-native",
         ),
+        Example(
+            "from tensorflow import gfile\n\nif gfile.Exists(path):\n    gfile.MakeDirs(path)\n",
+            "import tensorflow as tf\n\nif tf.io.gfile.exists(path):\n    tf.io.gfile.makedirs(path)\n",
+            "from-import-removed",
+        ),
+    )
+
+    # The base class's inferred tuple type is narrower than libcst's Collection[ProviderT].
+    METADATA_DEPENDENCIES = (  # type: ignore[assignment]
+        PositionProvider,
+        QualifiedNameProvider,
+        ScopeProvider,
     )
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         name = self.tf_api(original_node.func)
         if name is None or self.is_suppressed_at(original_node):
             return updated_node
+        converted = self._convert(name, original_node, updated_node)
+        if converted is not updated_node:
+            # `from tensorflow import gfile`: the converted call goes through the root alias.
+            forget_import(self, original_node.func, self._tf_alias)
+        return converted
+
+    def _convert(self, name: str, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         if name in table.RENAMES:
             return updated_node.with_changes(func=self.tf_expr(table.RENAMES[name]))
         if name in table.CASTS:
