@@ -60,24 +60,47 @@ def _program_observable(run: SideRun) -> Observable:
     return Observable(PROGRAM, f"{run.side} program", run.ok, detail=f"{run.status}" + (f": {run.error}" if run.error else ""))
 
 
+def run_legacy(legacy: str | Path, directory: str | Path, options: HarnessOptions) -> SideRun:
+    """Run the legacy program once; its run can be compared with several migrations."""
+    return run_side(LEGACY, Path(legacy), Path(directory), options)
+
+
+def run_migrated(
+    migrated: str | Path, directory: str | Path, options: HarnessOptions, legacy_run: SideRun
+) -> SideRun:
+    """Run the migrated program, starting its variables from `legacy_run`'s initial values."""
+    has_variables = bool(records.load(legacy_run.results).variables)
+    return run_side(
+        MIGRATED,
+        Path(migrated),
+        Path(directory),
+        options,
+        legacy_results=legacy_run.results if has_variables else None,
+    )
+
+
 def _compare(
     legacy: Path, migrated: Path, options: HarnessOptions, sites: tuple[RunSite, ...], directory: Path
 ) -> EquivalenceReport:
-    legacy_run = run_side(LEGACY, legacy, directory, options)
+    legacy_run = run_legacy(legacy, directory, options)
+    migrated_run = run_migrated(migrated, directory, options, legacy_run)
+    return evaluate(legacy_run, migrated_run, options, sites)
+
+
+def evaluate(
+    legacy_run: SideRun, migrated_run: SideRun, options: HarnessOptions, sites: Sequence[RunSite] = ()
+) -> EquivalenceReport:
+    """Compare two finished runs (their result files must still exist) under `options`."""
     legacy_result = records.load(legacy_run.results)
-    migrated_run = run_side(
-        MIGRATED,
-        migrated,
-        directory,
-        options,
-        legacy_results=legacy_run.results if legacy_result.variables else None,
-    )
     migrated_result = records.load(migrated_run.results)
     notes = [f"legacy: {n}" for n in legacy_result.notes] + [f"migrated: {n}" for n in migrated_result.notes]
     if not legacy_result.variables and legacy_run.ok:
         notes.append("the legacy program initialised no variables through a session; nothing was injected")
     if legacy_result.stop_reason or migrated_result.stop_reason:
-        notes.append(f"legacy {legacy_result.stop_reason or 'ran to the end'}; migrated {migrated_result.stop_reason or 'ran to the end'}")
+        notes.append(
+            f"legacy {legacy_result.stop_reason or 'ran to the end'}; "
+            f"migrated {migrated_result.stop_reason or 'ran to the end'}"
+        )
     pairing = pair_sites(legacy_result, migrated_result, sites)
     observables = [_program_observable(legacy_run), _program_observable(migrated_run)]
     observables.extend(compare_fetches(legacy_result, migrated_result, pairing, options))

@@ -1,4 +1,4 @@
-"""Entry point of a harness child: `python -m migrate.harness.bootstrap CONFIG.json`.
+"""Entry point of a harness child: `python .../migrate/harness/bootstrap.py CONFIG.json`.
 
 Applies the memory cap, installs the side's aliasing and recording, runs the program file as
 `__main__`, and writes what it recorded to the run directory whatever way the program ends.
@@ -15,11 +15,30 @@ import resource
 import runpy
 import sys
 import traceback
+import types
 from pathlib import Path
 from typing import Any
 
 EXIT_CRASH = 1
 EXIT_MEMORY = 3
+
+_HERE = Path(__file__).resolve().parent
+
+
+def _light_package() -> None:
+    """Make `migrate.harness` importable without running `migrate/__init__.py`.
+
+    The package root imports the rewriter (libcst and every transform); the child needs none of
+    it, and a half-edited transform must not stop the harness from running programs. The
+    script's own directory is dropped from sys.path so its module names cannot shadow a program's.
+    """
+    if sys.path and Path(sys.path[0] or ".").resolve() == _HERE:
+        del sys.path[0]
+    if "migrate" not in sys.modules:
+        package = types.ModuleType("migrate")
+        package.__path__ = [str(_HERE.parent)]
+        package.__file__ = str(_HERE.parent / "__init__.py")
+        sys.modules["migrate"] = package
 
 
 def _limit_memory(megabytes: int | None) -> None:
@@ -67,6 +86,7 @@ def _setup(config: dict[str, Any]) -> tuple[Any, Any]:
 
 
 def main(argv: list[str]) -> int:
+    _light_package()
     config = json.loads(Path(argv[1]).read_text())
     _limit_memory(config.get("memory_mb"))
     program = config["program"]

@@ -83,7 +83,7 @@ def difference(legacy: Any, migrated: Any, tolerance: Tolerance) -> Difference:
     scale = np.abs(x)
     relative = np.where(error == 0, 0.0, error / np.maximum(scale, np.finfo(np.float64).tiny))
     allowed = tolerance.atol + tolerance.rtol * scale
-    passed = bool(np.all(error <= allowed))
+    passed = bool(np.all((error == 0) | (error <= allowed)))
     return Difference(float(np.max(error)), float(np.max(relative)), passed)
 
 

@@ -95,7 +95,7 @@ def run_side(
     }
     config_path = directory / f"{side}-config.json"
     config_path.write_text(json.dumps(config))
-    command = [sys.executable, "-m", "migrate.harness.bootstrap", str(config_path)]
+    command = [sys.executable, str(Path(__file__).resolve().parent / "bootstrap.py"), str(config_path)]
     return _run(side, str(program), command, scratch, child_environment(side, options.seed), options.timeout, results)
 
 

@@ -1,0 +1,118 @@
+"""Harness parts that need no TensorFlow: comparison, tolerances, pairing, the mnist stand-in."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from migrate.findings import RunSite
+from migrate.harness import HarnessOptions, Tolerance
+from migrate.harness import mnist
+from migrate.harness.compare import compare_stdout, difference, pair_sites
+from migrate.harness.records import Call, SideResult
+
+
+@pytest.mark.parametrize(
+    ("legacy", "migrated", "tolerance", "passed"),
+    [
+        (1.0, 1.0 + 5e-6, Tolerance(1e-5, 0.0), True),
+        (1.0, 1.0 + 5e-5, Tolerance(1e-5, 0.0), False),
+        (0.0, 5e-7, Tolerance(1e-5, 1e-6), True),
+        (0.0, 5e-6, Tolerance(1e-5, 1e-6), False),
+        (float("nan"), float("nan"), Tolerance(1e-5, 1e-6), True),
+        (1.0, float("nan"), Tolerance(1e-5, 1e-6), False),
+        (3, 3, Tolerance(0.0, 0.0), True),
+        (3, 4, Tolerance(0.0, 0.0), False),
+    ],
+    ids=["within-rtol", "past-rtol", "within-atol", "past-atol", "nan-both", "nan-one", "int-equal", "int-differs"],
+)
+def test_difference_under_tolerance(legacy: float, migrated: float, tolerance: Tolerance, passed: bool) -> None:
+    assert difference(np.asarray(legacy), np.asarray(migrated), tolerance).passed is passed
+
+
+def test_shape_mismatch_fails_with_reason() -> None:
+    diff = difference(np.zeros((2, 1)), np.zeros((1, 2)), Tolerance(1.0, 1.0))
+    assert not diff.passed and math.isinf(diff.max_abs) and "shape" in diff.reason
+
+
+def test_default_tolerances_per_dtype() -> None:
+    options = HarnessOptions()
+    assert options.tolerance("float32") == Tolerance(1e-5, 1e-6)
+    assert options.tolerance("int64") == Tolerance(0.0, 0.0)
+    changed = options.with_tolerance("float32", rtol=1e-3)
+    assert changed.tolerance("float32") == Tolerance(1e-3, 1e-6)
+    assert options.tolerance("float32") == Tolerance(1e-5, 1e-6)
+
+
+@pytest.mark.parametrize(
+    ("legacy", "migrated", "passed", "first"),
+    [
+        ("step 0 loss 0.123456\n", "step 0 loss 0.123457\n", True, None),  # one unit of print rounding
+        ("step 0 loss 0.123456\n", "step 0 loss 0.123470\n", False, 1),
+        ("a\nstep 1 loss 2.5\n", "b\nstep 2 loss 2.5\n", False, 2),  # integers are exact
+        ("W [[2.9999897]] b [2.0000052]\n", "W [[2.9999897]] b [2.0000052]\n", True, None),
+        ("loss 1.0\nloss 2.0\n", "loss 1.0\n", False, 2),
+    ],
+    ids=["print-rounding", "real-change", "integer-step", "numpy-arrays", "missing-line"],
+)
+def test_stdout_numbers(legacy: str, migrated: str, passed: bool, first: int | None) -> None:
+    observable = compare_stdout(legacy, migrated, HarnessOptions())
+    assert observable.passed is passed
+    assert observable.first_divergence == first
+
+
+def _result(*sites: tuple[str, int]) -> SideResult:
+    return SideResult(calls=[Call(site, [np.float32(1.0)] * count) for site, count in sites])
+
+
+def test_pairing_by_run_sites_groups_lines_of_one_function() -> None:
+    legacy = _result(("line 10", 0), ("line 12", 1), ("line 20", 1), ("line 12", 1))
+    migrated = _result(("step", 1), ("evaluate", 1))
+    sites = (RunSite(12, "step"), RunSite(20, "step"), RunSite(25, ""))
+    pairing = pair_sites(legacy, migrated, sites)
+    assert pairing.method == "run-sites"
+    assert pairing.pairs == ((("line 12", "line 20"), "step"),)
+    assert pairing.unpaired_legacy == ("line 10",)
+    assert pairing.unpaired_migrated == ("evaluate",)
+
+
+def test_pairing_falls_back_to_order_without_records() -> None:
+    legacy = _result(("line 10", 0), ("line 12", 2), ("line 30", 1))
+    migrated = _result(("train_step", 1), ("accuracy", 1))
+    pairing = pair_sites(legacy, migrated, ())
+    assert pairing.method == "order"
+    assert pairing.pairs == ((("line 12",), "train_step"), (("line 30",), "accuracy"))
+    assert "order" in pairing.note
+
+
+def test_mnist_stand_in_api() -> None:
+    data = mnist.read_data_sets("/nonexistent", one_hot=True)
+    assert data.train.images.shape == (5500, 784) and data.train.images.dtype == np.float32
+    assert data.train.labels.shape == (5500, 10)
+    assert data.validation.num_examples == 500 and data.test.num_examples == 1000
+    assert 0.0 <= data.train.images.min() and data.train.images.max() <= 1.0
+    images, labels = data.train.next_batch(100)
+    assert images.shape == (100, 784) and np.all(labels.sum(axis=1) == 1)
+    again = mnist.read_data_sets("elsewhere", one_hot=True)
+    assert np.array_equal(again.train.next_batch(100)[0], images)  # deterministic across calls
+    dense = mnist.read_data_sets("", one_hot=False, reshape=False)
+    assert dense.test.images.shape == (1000, 28, 28, 1) and dense.test.labels.dtype == np.int64
+
+
+def test_mnist_batches_wrap_epochs() -> None:
+    train = mnist.read_data_sets("").train
+    seen = 0
+    while train.epochs_completed == 0:
+        batch, _ = train.next_batch(512)
+        assert len(batch) == 512
+        seen += 512
+    assert seen >= train.num_examples
+
+
+def test_mnist_classes_are_learnable() -> None:
+    data = mnist.read_data_sets("", one_hot=False)
+    means = np.stack([data.train.images[data.train.labels == k].mean(axis=0) for k in range(10)])
+    nearest = np.argmin(((data.test.images[:, None, :] - means[None]) ** 2).sum(axis=2), axis=1)
+    assert (nearest == data.test.labels).mean() > 0.9
