@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from migrate.findings import RunSite
-from migrate.harness import HarnessOptions, Tolerance
-from migrate.harness import mnist
+from migrate.harness import HarnessOptions, Tolerance, mnist
 from migrate.harness.compare import compare_stdout, difference, pair_sites
 from migrate.harness.records import Call, SideResult
 
