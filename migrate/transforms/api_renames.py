@@ -8,10 +8,11 @@ A from-imported name is replaced by a reference through the root alias and its i
 when nothing else uses it.
 
 After TFM001, code written against `tensorflow.compat.v1` reads `tf.compat.v1.X` everywhere.
-Where `tf.X` has no table entry, exists in TF 2, and TensorFlow exports the very same object as
-`tf.compat.v1.X` and `tf.X` (`tf.nn.relu`, `tf.float32`, `tf.matmul`; see
-`RenameTables.same_in_v1`), the reference becomes `tf.X`. Where the two differ
-(`tf.compat.v1.nn.dropout`, `tf.compat.v1.reduce_sum` with its `keep_dims`), it stays.
+Where `tf.X` has no table entry and exists in TF 2, the reference becomes `tf.X`: that is the
+tables' own contract (TensorFlow's upgrader leaves such a `tf.X` as it is, since the argument
+changes between the two versions are exactly what TFM102 and TFM110 apply), so code written
+against `import tensorflow.compat.v1 as tf` ends up like code written against
+`import tensorflow as tf`. Most of these are even the same object (`RenameTables.same_in_v1`).
 
 `tf.keras.*` references are never touched (see `rename_tables.NOT_APPLICABLE`), nor the names
 TFM110 emits (`native_table.NATIVE_TF2_NAMES`): the tables' Keras entries point at Keras-2
@@ -53,6 +54,7 @@ from migrate.transforms.keyword_arguments import (
     through_v1_alias,
 )
 from migrate.transforms.native_table import NATIVE_TF2_NAMES
+from migrate.transforms.native_table import SOURCE_NAMES as NATIVE_SOURCE_NAMES
 from migrate.transforms.unported_table import lookup as unported
 
 BEHAVIOUR_CHANGED = "TFM103"
@@ -155,6 +157,7 @@ class ApiRenames(MigrationTransform):
         self._tables: RenameTables = rename_tables.load_tables()
         self._replacements: dict[cst.CSTNode, cst.BaseExpression] = {}
         self._covered: set[cst.CSTNode] = set()
+        self._calls: dict[cst.BaseExpression, cst.Call] = {}
         self._reported: set[tuple[str, str]] = set()
         return super().visit_Module(node)
 
@@ -164,6 +167,10 @@ class ApiRenames(MigrationTransform):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
         return False
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        self._calls[node.func] = node
+        return True
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         self._reference(node)
@@ -229,7 +236,7 @@ class ApiRenames(MigrationTransform):
         self._note(node, name)
 
     def _drop_compat_v1(self, chain: Sequence[cst.Attribute | cst.Name]) -> None:
-        """`tf.compat.v1.X` -> `tf.X` for the longest part whose two symbols are one object."""
+        """`tf.compat.v1.X` -> `tf.X` for the longest part that TF 2 exports."""
         if self._qualified(chain[-1]) != {"tensorflow"}:
             return  # spelled through a from-import or a module alias: left as written
         for part in chain:
@@ -239,11 +246,30 @@ class ApiRenames(MigrationTransform):
             if len(spelled) != 1:
                 return
             path = spelled[0][len(_QUALIFIED_COMPAT_V1) :]
-            if "tf." + path not in self._tables.same_in_v1:
+            if "tf." + path in NATIVE_SOURCE_NAMES:
+                return  # TFM110 converts these where it can; what it left needs compat.v1
+            if "tf." + path not in self._tables.tf2_names:
                 continue
+            call = self._calls.get(chain[0]) if part is chain[0] else None
+            if call is not None and self._needs_argument_changes("tf." + path, call):
+                return  # TFM102 has not adapted this call (not selected, or it declined)
             if not self.is_suppressed_at(part) and self._alias_usable(part):
                 self._replacements[part] = self.tf_expr(path)
             return
+
+    def _needs_argument_changes(self, name: str, call: cst.Call) -> bool:
+        """Whether the call still has arguments whose TF 2 meaning differs (per the tables)."""
+        renamed = self._tables.keyword_renames.get(name, {})
+        if any(a.keyword is not None and a.keyword.value in renamed for a in call.args):
+            return True
+        positional = [a for a in call.args if a.keyword is None]
+        reorder = self._tables.reorders.get(name, ())
+        if any(n < len(reorder) and reorder[n] for n in range(len(positional))):
+            return True  # a positional argument whose position TF 2 changed
+        added = self._tables.added_arguments.get(name)
+        return bool(added) and not any(
+            a.keyword is not None and a.keyword.value in added for a in call.args
+        )
 
     def _qualified(self, node: cst.CSTNode) -> set[str]:
         return {q.name for q in self.get_metadata(QualifiedNameProvider, node, set())}

@@ -152,3 +152,10 @@ def all_targets() -> set[str]:
 NATIVE_TF2_NAMES: Final = frozenset(
     f"tf.{target}" for target in all_targets() if target.startswith("keras.initializers.")
 )
+
+# Canonical TF1 paths this table converts. Where TF 2 has a symbol of the same name with
+# another meaning (`tf.nn.dropout` takes `rate`, not `keep_prob`), a reference that was not
+# converted here must keep its `tf.compat.v1` spelling.
+SOURCE_NAMES: Final = frozenset(
+    [*RENAMES, *CASTS, DROPOUT, *INITIALIZERS, XAVIER, VARIANCE_SCALING]
+)

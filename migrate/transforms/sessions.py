@@ -62,10 +62,12 @@ class SessionsToFunctions(MigrationTransform):
             after=(
                 "import tensorflow as tf\n"
                 "\n"
+                "\n"
                 "@tf.function(input_signature=[tf.TensorSpec(shape=[None], dtype=tf.float32)])\n"
                 "def compute_y(x):\n"
                 "    y = x * 2.0\n"
                 "    return y\n"
+                "\n"
                 "\n"
                 "print(compute_y([1.0, 2.0]).numpy())\n"
             ),
