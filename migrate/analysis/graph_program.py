@@ -167,6 +167,7 @@ class ScopePlan:
     helpers: list[Helper]
     threaded: dict[str, tuple[str, ...]]
     feed_dict_nodes: dict[int, cst.Dict]
+    structured: set[str]  # graph names bound to a dict / list / tuple of tensors
 
 
 class _Names(cst.CSTVisitor):
@@ -855,6 +856,16 @@ def analyze_scope(body: Sequence[cst.BaseStatement], resolve: Resolver) -> Scope
         helpers,
         threaded,
         state.feed_dict_nodes,
+        {name for name, statement in graph_defs.items() if _binds_container(statement)},
+    )
+
+
+def _binds_container(statement: Statement) -> bool:
+    node = statement.node
+    return (
+        isinstance(node, cst.SimpleStatementLine)
+        and isinstance(node.body[0], cst.Assign)
+        and isinstance(node.body[0].value, (cst.Dict, cst.List, cst.Tuple))
     )
 
 

@@ -369,19 +369,16 @@ class _ScopeWriter:
         if site.function is None:
             return _numpy_leaves(site.fetches)
         call = self._call(site)
-        leaves = self._value_leaves(site.fetches)
-        if not leaves:
+        if not self._value_leaves(site.fetches):
             return call
-        if not isinstance(site.fetches, (cst.List, cst.Tuple, cst.Dict)):
-            return _dot_numpy(call)
-        if any(self._is_op(e) for e in _elements(site.fetches)):
+        if isinstance(site.fetches, (cst.List, cst.Tuple, cst.Dict)) and any(
+            self._is_op(e) for e in _elements(site.fetches)
+        ):
             raise gp.Declined(gp.UNSUPPORTED_RUN, "a training op fetched inside a structure used as a value", site.call)
-        if isinstance(site.fetches, cst.Dict) or any(isinstance(e, (cst.List, cst.Tuple, cst.Dict)) for e in _elements(site.fetches)):
-            return cst.parse_expression(f"{self.tf}.nest.map_structure(lambda t: t.numpy(), {_code(call)})")
-        comprehension = f"[value.numpy() for value in {_code(call)}]"
-        if isinstance(site.fetches, cst.Tuple):
-            comprehension = f"tuple(value.numpy() for value in {_code(call)})"
-        return cst.parse_expression(comprehension)
+        fetches = site.fetches
+        if isinstance(fetches, (cst.List, cst.Tuple, cst.Dict)):
+            return self._numpy(call, _elements(fetches), type(fetches).__name__.lower())
+        return self._numpy(call, [fetches], "single")
 
     def destructure(self, site: gp.RunSite, target: cst.BaseExpression) -> cst.Assign | None:
         """`_, l = sess.run([train_op, loss])` becomes `l = train_step(...).numpy()`."""
@@ -390,22 +387,37 @@ class _ScopeWriter:
         if not isinstance(target, (cst.Tuple, cst.List)) or len(target.elements) != len(site.fetches.elements):
             return None
         kept: list[cst.BaseExpression] = []
+        fetched: list[cst.BaseExpression] = []
         for element, fetch in zip(target.elements, site.fetches.elements):
             if self._is_op(fetch.value):
                 if not (isinstance(element.value, cst.Name) and element.value.value == "_"):
                     raise gp.Declined(gp.UNSUPPORTED_RUN, "the result of a training op is kept", site.call)
                 continue
-            if isinstance(fetch.value, (cst.List, cst.Tuple, cst.Dict)):
-                return None
             kept.append(element.value)
-        call = self._call(site)
+            fetched.append(fetch.value)
         if not kept:
             return None
+        call = self._call(site)
         if len(kept) == 1:
-            return cst.Assign([cst.AssignTarget(kept[0])], _dot_numpy(call))
-        value = cst.parse_expression(f"[value.numpy() for value in {_code(call)}]")
+            return cst.Assign([cst.AssignTarget(kept[0])], self._numpy(call, fetched, "single"))
         new_target = target.with_changes(elements=[cst.Element(v) for v in kept])
-        return cst.Assign([cst.AssignTarget(new_target)], value)
+        return cst.Assign([cst.AssignTarget(new_target)], self._numpy(call, fetched, "list"))
+
+    def _numpy(self, call: cst.Call, fetched: list[cst.BaseExpression], shape: str) -> cst.BaseExpression:
+        """`call` converted to NumPy values: `.numpy()` for one tensor, a comprehension for a
+        flat list or tuple (`shape`), `tf.nest.map_structure` for a dict or anything nested."""
+        if shape == "dict" or any(self._is_structure(value) for value in fetched):
+            return cst.parse_expression(f"{self.tf}.nest.map_structure(lambda t: t.numpy(), {_code(call)})")
+        if shape == "single":
+            return _dot_numpy(call)
+        if shape == "tuple":
+            return cst.parse_expression(f"tuple(value.numpy() for value in {_code(call)})")
+        return cst.parse_expression(f"[value.numpy() for value in {_code(call)}]")
+
+    def _is_structure(self, fetch: cst.BaseExpression) -> bool:
+        if isinstance(fetch, (cst.List, cst.Tuple, cst.Dict)):
+            return True
+        return isinstance(fetch, cst.Name) and fetch.value in self.plan.structured
 
     def _call(self, site: gp.RunSite) -> cst.Call:
         assert site.function is not None
