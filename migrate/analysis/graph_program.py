@@ -53,6 +53,15 @@ COLLECTION_APIS = frozenset(
 VARIABLE_FAMILY_APIS = frozenset(
     {"tf.get_variable", "tf.variable_scope", "tf.train.Saver", "tf.contrib.slim", "tf.layers"}
 )
+# TF1 summary ops and the TF 2 function that writes the same record.
+SUMMARY_OPS = {
+    "tf.summary.scalar": "scalar",
+    "tf.summary.histogram": "histogram",
+    "tf.summary.image": "image",
+    "tf.summary.text": "text",
+}
+SUMMARY_MERGES = frozenset({"tf.summary.merge_all", "tf.summary.merge"})
+SUMMARY_WRITER = "tf.summary.FileWriter"
 SUMMARY_APIS = frozenset({"tf.summary"})
 
 
@@ -65,6 +74,9 @@ class Kind(enum.Enum):
     GRAPH = "graph"
     PYTHON = "python"
     DROP = "drop"
+    SUMMARY = "summary"  # a TF1 summary op: `tf.summary.scalar("loss", loss)`
+    MERGE = "merge"  # `merged = tf.summary.merge_all()`
+    WRITER = "writer"  # `writer = tf.summary.FileWriter(logdir, sess.graph)`
 
 
 class Declined(Exception):
@@ -106,6 +118,14 @@ class Placeholder:
     shape: cst.BaseExpression | None
     spec_name: cst.BaseExpression | None
     default: cst.BaseExpression | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    kind: str  # the TF 2 `tf.summary` function
+    tag: cst.BaseExpression  # with the enclosing name scopes, as TF1 prefixed it
+    value: cst.BaseExpression
+    extra: tuple[cst.Arg, ...]  # e.g. `max_outputs=`
 
 
 @dataclass(frozen=True)
@@ -168,6 +188,10 @@ class ScopePlan:
     threaded: dict[str, tuple[str, ...]]
     feed_dict_nodes: dict[int, cst.Dict]
     structured: set[str]  # graph names bound to a dict / list / tuple of tensors
+    summaries: list[Summary]  # what the one merged summary op collects, in TF1's order
+    writers: dict[str, cst.BaseExpression]  # FileWriter name -> its log directory
+    summary_writes: dict[int, cst.Call]  # `writer.add_summary(value, step)` calls
+    merged: set[str]
 
 
 class _Names(cst.CSTVisitor):
@@ -297,15 +321,17 @@ def _is_graph_as_default(item: cst.WithItem, resolve: Resolver, graphs: set[str]
 
 
 def flatten(
-    body: Sequence[cst.BaseStatement], resolve: Resolver
+    body: Sequence[cst.BaseStatement], resolve: Resolver, prefixes: dict[int, str]
 ) -> tuple[list[cst.BaseStatement], set[str], list[cst.CSTNode]]:
-    """Unwrap `with tf.Graph().as_default():` and `with tf.Session() as sess:` blocks and drop
-    session creation / closing lines. Returns the statements, the session names and the session
-    configuration arguments that were dropped."""
+    """Unwrap `with tf.Graph().as_default():`, `with tf.Session() as sess:` and
+    `with tf.name_scope(...):` blocks and drop session creation / closing lines. Returns the
+    statements, the session names and the session configuration arguments that were dropped;
+    `prefixes` receives the name-scope prefix of each statement that had one."""
     statements: list[cst.BaseStatement] = []
     sessions: set[str] = set()
     graphs: set[str] = set()
     dropped: list[cst.CSTNode] = []
+    scopes: list[str] = []
     carried: list[cst.EmptyLine] = []
 
     def emit(statement: cst.BaseStatement) -> None:
@@ -313,6 +339,8 @@ def flatten(
         if carried:
             statement = statement.with_changes(leading_lines=[*carried, *statement.leading_lines])
             carried = []
+        if scopes:
+            prefixes[id(statement)] = "".join(f"{scope}/" for scope in scopes)
         statements.append(statement)
 
     def walk(nodes: Sequence[cst.BaseStatement]) -> None:
@@ -329,6 +357,17 @@ def flatten(
                     unwrap = True
                 elif _is_graph_as_default(item, resolve, graphs):
                     unwrap = True
+                elif _name_scope(item, resolve) is not None:
+                    if _creates_variables(statement, resolve):
+                        raise Declined(
+                            VARIABLE_FAMILY, "variables created inside a name scope", statement
+                        )
+                    if isinstance(statement.body, cst.IndentedBlock):
+                        carried = [*carried, *statement.leading_lines]
+                        scopes.append(_name_scope(item, resolve) or "")
+                        walk(statement.body.body)
+                        scopes.pop()
+                        continue
                 if unwrap and isinstance(statement.body, cst.IndentedBlock):
                     carried = [*carried, *statement.leading_lines]
                     walk(statement.body.body)
@@ -359,6 +398,22 @@ def flatten(
     walk(body)
     # A graph object is only ever entered or handed to a session; any other use is declined.
     return statements, sessions | graphs, dropped
+
+
+def _name_scope(item: cst.WithItem, resolve: Resolver) -> str | None:
+    """The literal name of `with tf.name_scope("x"):`, None for anything else."""
+    call = item.item
+    if not (isinstance(call, cst.Call) and resolve(call.func) == "tf.name_scope") or item.asname:
+        return None
+    name = _argument(call, 0, "name")
+    if isinstance(name, cst.SimpleString):
+        value = name.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _creates_variables(node: cst.CSTNode, resolve: Resolver) -> bool:
+    return any(api == "tf.Variable" for api, _ in tf_apis_in(node, resolve))
 
 
 def _configuration(session_call: cst.BaseExpression) -> list[cst.CSTNode]:
@@ -424,6 +479,12 @@ def classify(
             return Statement(statement, Kind.OPTIMIZER, targets, uses, call)
         if m.matches(call.func, m.Attribute(attr=m.Name("minimize"))) and len(targets) == 1:
             return Statement(statement, Kind.TRAIN, targets, uses, call)
+        if api in SUMMARY_OPS and len(targets) <= 1:
+            return Statement(statement, Kind.SUMMARY, targets, uses, call)
+        if api in SUMMARY_MERGES and len(targets) == 1:
+            return Statement(statement, Kind.MERGE, targets, uses, call)
+        if api == SUMMARY_WRITER and len(targets) == 1:
+            return Statement(statement, Kind.WRITER, targets, uses, call)
     if (
         isinstance(small, cst.Assign)
         and len(targets) == 1
@@ -439,7 +500,7 @@ def classify(
                 VARIABLE_FAMILY, f"{api} is left for the variables-and-layers conversion", node
             )
         if _starts_with_any(api, SUMMARY_APIS):
-            raise Declined(UNSUPPORTED_RUN, f"{api}: summaries are not converted yet", node)
+            raise Declined(UNSUPPORTED_RUN, f"{api} in a form this tool does not convert", node)
         if api in PLACEHOLDER_APIS or api == "tf.Variable" or api in OPTIMIZERS:
             if not isinstance(statement, cst.SimpleStatementLine):
                 raise Declined(GRAPH_IN_CONTROL_FLOW, f"{api} inside a compound statement", node)
@@ -577,6 +638,7 @@ class _RunSiteFinder(cst.CSTVisitor):
         self.sites: list[RunSite] = []
         self.init_calls: list[cst.Call] = []
         self.local_names: list[frozenset[str]] = []  # parameters and locals of enclosing defs
+        self.summary_writes: dict[int, cst.Call] = {}
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         threaded = self.plan.threaded.get(node.name.value, ())
@@ -589,6 +651,12 @@ class _RunSiteFinder(cst.CSTVisitor):
         return any(name in scope for scope in self.local_names)
 
     def visit_Call(self, node: cst.Call) -> bool:
+        if m.matches(node.func, m.Attribute(value=m.Name(), attr=m.Name("add_summary"))):
+            writer = node.func.value.value  # type: ignore[attr-defined]
+            if writer in self.plan.writers:
+                if len(node.args) != 2 or any(a.keyword or a.star for a in node.args):
+                    raise Declined(UNSUPPORTED_RUN, "add_summary without a value and a step", node)
+                self.summary_writes[id(node)] = node
         site = self.plan.run_site(node)
         if site is None:
             return True
@@ -643,6 +711,9 @@ class _PlanState:
     # `feed = {x: ..., y: ...}` dicts: name -> placeholders, and the dict nodes to re-key.
     feed_dicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     feed_dict_nodes: dict[int, cst.Dict] = field(default_factory=dict)
+    merged: set[str] = field(default_factory=set)
+    summary_roots: frozenset[str] = frozenset()
+    writers: set[str] = field(default_factory=set)
 
     def feed_dict_assignment(self, node: cst.Assign) -> tuple[str, cst.Dict] | None:
         """`feed = {x: xs, y: ys}` with placeholder keys: the dict is kept with the placeholder
@@ -718,6 +789,8 @@ class _PlanState:
                 return [_Leaf(fetches, "op")]
             if name in self.initializers:
                 return [_Leaf(fetches, "init")]
+            if name in self.merged:
+                return [_Leaf(fetches, "summary")]
             if name in self.variables:
                 return [_Leaf(fetches, "variable")]
             if name in self.placeholders:
@@ -767,7 +840,8 @@ class _PlanState:
 
 def analyze_scope(body: Sequence[cst.BaseStatement], resolve: Resolver) -> ScopePlan | None:
     """Plan the conversion of one scope, None when it runs no session."""
-    statements_nodes, sessions, dropped = flatten(body, resolve)
+    prefixes: dict[int, str] = {}
+    statements_nodes, sessions, dropped = flatten(body, resolve, prefixes)
     if not sessions:
         return None
     graph_names: set[str] = set()
@@ -780,6 +854,11 @@ def analyze_scope(body: Sequence[cst.BaseStatement], resolve: Resolver) -> Scope
 
     placeholders: dict[str, Placeholder] = {}
     variables: dict[str, Statement] = {}
+    summaries: list[Summary] = []
+    named_summaries: dict[str, Summary] = {}
+    merged: set[str] = set()
+    merged_calls: list[Statement] = []
+    writers: dict[str, cst.BaseExpression] = {}
     optimizers: set[str] = set()
     train_ops: dict[str, TrainOp] = {}
     initializers: set[str] = set()
@@ -802,6 +881,20 @@ def analyze_scope(body: Sequence[cst.BaseStatement], resolve: Resolver) -> Scope
                 if name in graph_defs or name in variables or name in placeholders:
                     raise Declined(UNSUPPORTED_RUN, f"the tensor name `{name}` is bound twice", statement.node)
                 graph_defs[name] = statement
+        elif statement.kind is Kind.SUMMARY:
+            summary = _summary_of(statement, prefixes.get(id(statement.node), ""), resolve)
+            summaries.append(summary)
+            if statement.defines:
+                named_summaries[statement.defines[0]] = summary
+        elif statement.kind is Kind.MERGE:
+            merged.update(statement.defines)
+            merged_calls.append(statement)
+        elif statement.kind is Kind.WRITER:
+            writers[statement.defines[0]] = _writer_logdir(statement)
+    if len(merged_calls) > 1:
+        raise Declined(UNSUPPORTED_RUN, "several merged summary ops", merged_calls[1].node)
+    if merged_calls:
+        summaries = _merged_summaries(merged_calls[0], summaries, named_summaries, resolve)
 
     _hoist_eager_values(statements, graph_defs, placeholders, train_ops)
     function_uses = _function_uses(statements)
@@ -810,10 +903,14 @@ def analyze_scope(body: Sequence[cst.BaseStatement], resolve: Resolver) -> Scope
             statement.uses = _expand(statement.uses, function_uses)
 
     graph_only = set(placeholders) | set(graph_defs) | set(train_ops) | initializers
+    graph_only |= set(named_summaries) | merged
     threaded = _threaded_placeholders(statements, placeholders)
     state = _PlanState(
         resolve, sessions, placeholders, variables, train_ops, initializers, graph_defs, graph_only, threaded
     )
+    state.merged = merged
+    state.summary_roots = frozenset().union(*(names_in(s.value) for s in summaries)) if summaries else frozenset()
+    state.writers = set(writers)
     finder = _RunSiteFinder(state)
     first_run_index = -1
     for index, statement in enumerate(statements):
@@ -827,7 +924,7 @@ def analyze_scope(body: Sequence[cst.BaseStatement], resolve: Resolver) -> Scope
 
     functions: list[Function] = []
     by_key: dict[str, Function] = {}
-    taken = {name for s in statements for name in s.defines}
+    taken = names_kept(statements)
     for site in finder.sites:
         leaves = state.leaves(site.fetches)
         if all(leaf.role == "variable" for leaf in leaves):
@@ -857,7 +954,66 @@ def analyze_scope(body: Sequence[cst.BaseStatement], resolve: Resolver) -> Scope
         threaded,
         state.feed_dict_nodes,
         {name for name, statement in graph_defs.items() if _binds_container(statement)},
+        summaries,
+        writers,
+        finder.summary_writes,
+        merged,
     )
+
+
+def _summary_of(statement: Statement, prefix: str, resolve: Resolver) -> Summary:
+    call = statement.call
+    assert call is not None
+    kind = SUMMARY_OPS[resolve(call.func) or ""]
+    tag = _argument(call, 0, "name")
+    value = _argument(call, 1, "tensor" if kind in ("scalar", "image", "text") else "values")
+    if tag is None or value is None:
+        raise Declined(UNSUPPORTED_RUN, "a summary without a name or a value", call)
+    extra: list[cst.Arg] = []
+    for position, arg in enumerate(call.args):
+        keyword = arg.keyword.value if arg.keyword else None
+        if keyword in (None, "name", "tensor", "values") and position < 2:
+            continue
+        if kind == "image" and (keyword == "max_outputs" or (keyword is None and position == 2)):
+            extra.append(arg.with_changes(keyword=cst.Name("max_outputs"), equal=cst.AssignEqual(
+                cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
+            continue
+        raise Declined(UNSUPPORTED_RUN, f"summary argument `{keyword or position}` is not converted", call)
+    if prefix:
+        if isinstance(tag, cst.SimpleString) and isinstance(tag.evaluated_value, str):
+            tag = cst.SimpleString(repr(prefix + tag.evaluated_value))
+        else:
+            tag = cst.BinaryOperation(cst.SimpleString(repr(prefix)), cst.Add(), tag)
+    return Summary(kind, tag, value, tuple(extra))
+
+
+def _merged_summaries(
+    merge: Statement, summaries: list[Summary], named: dict[str, Summary], resolve: Resolver
+) -> list[Summary]:
+    call = merge.call
+    assert call is not None
+    if resolve(call.func) == "tf.summary.merge_all":
+        if call.args:
+            raise Declined(UNSUPPORTED_RUN, "merge_all of a summary collection", call)
+        return summaries
+    inputs = _argument(call, 0, "inputs")
+    if not isinstance(inputs, (cst.List, cst.Tuple)) or not all(
+        isinstance(e.value, cst.Name) and e.value.value in named for e in inputs.elements
+    ):
+        raise Declined(UNSUPPORTED_RUN, "merge of summaries this tool cannot trace", call)
+    return [named[e.value.value] for e in inputs.elements if isinstance(e.value, cst.Name)]
+
+
+def _writer_logdir(statement: Statement) -> cst.BaseExpression:
+    call = statement.call
+    assert call is not None
+    logdir = _argument(call, 0, "logdir")
+    extra = [
+        a for a in call.args[1:] if not (a.keyword is None or a.keyword.value == "graph")
+    ]
+    if logdir is None or extra or len([a for a in call.args if a.keyword is None]) > 2:
+        raise Declined(UNSUPPORTED_RUN, "a FileWriter with options", call)
+    return logdir
 
 
 def _binds_container(statement: Statement) -> bool:
@@ -867,6 +1023,16 @@ def _binds_container(statement: Statement) -> bool:
         and isinstance(node.body[0], cst.Assign)
         and isinstance(node.body[0].value, (cst.Dict, cst.List, cst.Tuple))
     )
+
+
+# Statements that disappear in TF 2 code: their names are free for generated functions.
+_VANISHING = frozenset({Kind.TRAIN, Kind.PLACEHOLDER, Kind.INITIALIZER, Kind.SUMMARY, Kind.MERGE})
+
+
+def names_kept(statements: Sequence[Statement]) -> set[str]:
+    """Names the converted scope still binds (graph names included: they live on inside the
+    generated functions, which must not shadow them)."""
+    return {name for s in statements if s.kind not in _VANISHING for name in s.defines}
 
 
 def _hoist_eager_values(
@@ -951,6 +1117,8 @@ def _function_for(
     for leaf in leaves:
         if leaf.role in ("tensor", "variable"):
             roots |= _expand(names_in(leaf.expression), function_uses)
+        elif leaf.role == "summary":
+            roots |= _expand(state.summary_roots, function_uses)
     if train is not None:
         roots.add(train.loss)
         for extra in (train.var_list, train.global_step):
@@ -1048,7 +1216,9 @@ def _name_for(leaves: list[_Leaf], train: TrainOp | None) -> str:
         if leaf.role == "op":
             continue
         expression = leaf.expression
-        if isinstance(expression, cst.Name):
+        if leaf.role == "summary":
+            words.append("summaries")
+        elif isinstance(expression, cst.Name):
             words.append(expression.value)
         elif isinstance(expression, cst.Call) and isinstance(expression.func, (cst.Attribute, cst.Name)):
             func = expression.func

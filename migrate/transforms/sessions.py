@@ -123,8 +123,8 @@ class _ScopeWriter:
         self.plan = plan
         self.top_level = top_level
         self.tf = transform.tf_alias()
-        self.taken = {name for s in plan.statements for name in s.defines} | {
-            f.name for f in plan.functions
+        self.taken = gp.names_kept(plan.statements) | {f.name for f in plan.functions} | {
+            h.name for h in plan.helpers
         }
         self.optimizer_names: dict[str, str] = {}  # train op -> module-level optimizer name
         self.optimizer_kinds: dict[str, str] = {}  # optimizer name -> TF1 API
@@ -153,6 +153,8 @@ class _ScopeWriter:
                 produced = self._train_setup(statement)
             elif kind is gp.Kind.VARIABLE:
                 produced = [statement.node]
+            elif kind is gp.Kind.WRITER:
+                produced = [self._summary_writer(statement)]
             elif kind is gp.Kind.PYTHON:
                 rewritten = _replace_sites(statement.node, sites, self)
                 if isinstance(rewritten, cst.FunctionDef) and plan.threaded:
@@ -298,7 +300,42 @@ class _ScopeWriter:
     def _functions(self) -> list[cst.BaseStatement]:
         written: list[cst.BaseStatement] = [self._helper(h) for h in self.plan.helpers]
         written.extend(self._function(f) for f in self.plan.functions)
+        if self.plan.summary_writes:
+            written.append(self._summary_helper())
         return written
+
+    # --- summaries ---------------------------------------------------------------------
+    def _summary_writer(self, statement: gp.Statement) -> cst.BaseStatement:
+        """`FileWriter(logdir, sess.graph)` becomes `tf.summary.create_file_writer(logdir)`."""
+        assert isinstance(statement.node, cst.SimpleStatementLine)
+        logdir = self.plan.writers[statement.defines[0]]
+        call = cst.Call(self.t.tf_expr("summary.create_file_writer"), [cst.Arg(logdir)])
+        return _replace_value(statement.node, call)
+
+    @property
+    def summary_helper_name(self) -> str:
+        if not hasattr(self, "_summary_helper_name"):
+            self._summary_helper_name = self._new_name("write_summaries")
+        return self._summary_helper_name
+
+    def _summary_helper(self) -> cst.FunctionDef:
+        """Writes what the merged summary op collected, as `writer.add_summary` wrote it."""
+        lines = []
+        for index, summary in enumerate(self.plan.summaries):
+            extra = "".join(f", {_code(arg)}" for arg in summary.extra)
+            lines.append(
+                f"        {self.tf}.summary.{summary.kind}({_code(summary.tag)}, values[{index}], step=step{extra})\n"
+            )
+        body = cst.parse_statement(f"with writer.as_default():\n{''.join(lines)}")
+        return self._def(f"def {self.summary_helper_name}(writer, values, step):\n", [body])
+
+    def summary_write(self, call: cst.Call) -> cst.Call:
+        """`writer.add_summary(summary, step)` becomes `write_summaries(writer, summary, step)`."""
+        assert isinstance(call.func, cst.Attribute)
+        return cst.Call(
+            cst.Name(self.summary_helper_name),
+            [cst.Arg(call.func.value, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), *call.args],
+        )
 
     def _def(self, header: str, body: list[cst.BaseStatement]) -> cst.FunctionDef:
         node = cst.parse_statement(f"{header}    pass\n")
@@ -417,7 +454,9 @@ class _ScopeWriter:
     def _is_structure(self, fetch: cst.BaseExpression) -> bool:
         if isinstance(fetch, (cst.List, cst.Tuple, cst.Dict)):
             return True
-        return isinstance(fetch, cst.Name) and fetch.value in self.plan.structured
+        return isinstance(fetch, cst.Name) and (
+            fetch.value in self.plan.structured or fetch.value in self.plan.merged
+        )
 
     def _call(self, site: gp.RunSite) -> cst.Call:
         assert site.function is not None
@@ -445,9 +484,12 @@ def _elements(node: cst.List | cst.Tuple | cst.Dict) -> list[cst.BaseExpression]
 
 
 def _returned(fetches: cst.BaseExpression, plan: gp.ScopePlan) -> cst.BaseExpression | None:
-    """What a generated function returns: the fetches without the training ops."""
+    """What a generated function returns: the fetches without the training ops, and the values
+    a merged summary op collects in place of its serialized summary."""
     def is_op(node: cst.BaseExpression) -> bool:
         return isinstance(node, cst.Name) and node.value in plan.train_ops
+
+    fetches = _SummaryValues(plan).expand(fetches)
 
     if isinstance(fetches, (cst.List, cst.Tuple)):
         values = [e.value for e in fetches.elements if not is_op(e.value)]
@@ -459,6 +501,21 @@ def _returned(fetches: cst.BaseExpression, plan: gp.ScopePlan) -> cst.BaseExpres
     if is_op(fetches):
         return None
     return fetches
+
+
+class _SummaryValues(cst.CSTTransformer):
+    def __init__(self, plan: gp.ScopePlan) -> None:
+        self.plan = plan
+
+    def expand(self, fetches: cst.BaseExpression) -> cst.BaseExpression:
+        result = fetches.visit(self)
+        assert isinstance(result, cst.BaseExpression)
+        return result
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        if updated_node.value not in self.plan.merged:
+            return updated_node
+        return cst.Tuple([cst.Element(s.value) for s in self.plan.summaries] or [])
 
 
 def _dot_numpy(node: cst.BaseExpression) -> cst.Call:
@@ -566,6 +623,8 @@ class _SiteReplacer(cst.CSTTransformer):
         return id(node) not in self.sites
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if id(original_node) in self.writer.plan.summary_writes:
+            return self.writer.summary_write(updated_node)
         site = self.sites.get(id(original_node))
         if site is None:
             return updated_node
