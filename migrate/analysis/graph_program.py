@@ -109,6 +109,13 @@ class Statement:
     defines: tuple[str, ...] = ()
     uses: frozenset[str] = frozenset()
     call: cst.Call | None = None
+    # For VARIABLE statements: how the bound name holds its variables.
+    holds: str = ""  # "variable", "dict", "sequence" or "module" (`.trainable_variables`)
+
+
+# Objects that own variables and list them as `.trainable_variables`: Keras layers and models,
+# and tf.Module subclasses defined in the file (as the variables transform writes them).
+MODULE_APIS = ("tf.keras.layers", "tf.keras.Sequential", "tf.keras.Model", "tf.Module")
 
 
 @dataclass(frozen=True)
@@ -460,7 +467,11 @@ def _variable_container(value: cst.BaseExpression, resolve: Resolver) -> bool:
 
 
 def classify(
-    statement: cst.BaseStatement, resolve: Resolver, graph_names: set[str], sessions: set[str]
+    statement: cst.BaseStatement,
+    resolve: Resolver,
+    graph_names: set[str],
+    sessions: set[str],
+    module_classes: frozenset[str] = frozenset(),
 ) -> Statement:
     targets, call, small = _single_call(statement)
     outside = _OutsideRuns(sessions, graph_names)
@@ -474,7 +485,12 @@ def classify(
         if api in INITIALIZER_APIS:
             return Statement(statement, Kind.INITIALIZER, targets, uses, call)
         if api == "tf.Variable" and len(targets) == 1:
-            return Statement(statement, Kind.VARIABLE, targets, uses, call)
+            return Statement(statement, Kind.VARIABLE, targets, uses, call, "variable")
+        if len(targets) == 1 and (
+            (api is not None and _starts_with_any(api, MODULE_APIS))
+            or (isinstance(call.func, cst.Name) and call.func.value in module_classes)
+        ):
+            return Statement(statement, Kind.VARIABLE, targets, uses, call, "module")
         if api in OPTIMIZERS and len(targets) == 1:
             return Statement(statement, Kind.OPTIMIZER, targets, uses, call)
         if m.matches(call.func, m.Attribute(attr=m.Name("minimize"))) and len(targets) == 1:
@@ -490,7 +506,8 @@ def classify(
         and len(targets) == 1
         and _variable_container(small.value, resolve)
     ):
-        return Statement(statement, Kind.VARIABLE, targets, uses, None)
+        holds = "dict" if isinstance(small.value, cst.Dict) else "sequence"
+        return Statement(statement, Kind.VARIABLE, targets, uses, None, holds)
     apis = tf_apis_in(statement, resolve)
     for api, node in apis:
         if _starts_with_any(api, COLLECTION_APIS):
@@ -846,8 +863,9 @@ def analyze_scope(body: Sequence[cst.BaseStatement], resolve: Resolver) -> Scope
         return None
     graph_names: set[str] = set()
     statements: list[Statement] = []
+    module_classes = _module_classes(statements_nodes, resolve)
     for node in statements_nodes:
-        statement = classify(node, resolve, graph_names, sessions)
+        statement = classify(node, resolve, graph_names, sessions, module_classes)
         if statement.kind is not Kind.PYTHON:
             graph_names.update(statement.defines)
         statements.append(statement)
@@ -1014,6 +1032,18 @@ def _writer_logdir(statement: Statement) -> cst.BaseExpression:
     if logdir is None or extra or len([a for a in call.args if a.keyword is None]) > 2:
         raise Declined(UNSUPPORTED_RUN, "a FileWriter with options", call)
     return logdir
+
+
+def _module_classes(nodes: Sequence[cst.BaseStatement], resolve: Resolver) -> frozenset[str]:
+    """Classes of the scope that subclass tf.Module or a Keras layer or model."""
+    found = set()
+    for node in nodes:
+        if isinstance(node, cst.ClassDef) and any(
+            (api := resolve(base.value)) is not None and _starts_with_any(api, MODULE_APIS)
+            for base in node.bases
+        ):
+            found.add(node.name.value)
+    return frozenset(found)
 
 
 def _binds_container(statement: Statement) -> bool:

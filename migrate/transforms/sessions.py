@@ -548,11 +548,12 @@ def _replace_value(line: cst.SimpleStatementLine, value: cst.BaseExpression) -> 
 
 def _variable_refs(name: str, statement: gp.Statement) -> str:
     """How a variable statement's variables appear in a var_list: `W`, `*weights.values()`."""
-    if statement.call is not None:
-        return name
-    line = statement.node
-    assert isinstance(line, cst.SimpleStatementLine) and isinstance(line.body[0], cst.Assign)
-    return f"*{name}.values()" if isinstance(line.body[0].value, cst.Dict) else f"*{name}"
+    return {
+        "variable": name,
+        "dict": f"*{name}.values()",
+        "sequence": f"*{name}",
+        "module": f"*{name}.trainable_variables",
+    }[statement.holds]
 
 
 def _is_untrainable(statement: gp.Statement) -> bool:
