@@ -24,9 +24,9 @@ make a second run rename it again, so those symbols become `tf.compat.v1.X` inst
 
 Findings, at most one per symbol and file: TFM103 for TensorFlow's notes on changed
 behaviour, TFM104 for members of modules TF 2 no longer has (`tf.flags`, `tf.app.flags`; the
-`tf.contrib` modules TFM801 reports with a replacement are left to it), TFM105 (INFO) for a
-symbol whose only TF 2 home is `tf.compat.v1`: later transforms (sessions) often convert those
-away, and TFM003 warns when graph-mode code remains.
+`tf.contrib` modules TFM801 reports with a replacement are left to it), symbols
+left as `tf.compat.v1` are reported by TFM002 at the end (TFM005), once later transforms (the
+sessions transform) have converted what they can.
 """
 
 from __future__ import annotations
@@ -59,7 +59,6 @@ from migrate.transforms.unported_table import lookup as unported
 
 BEHAVIOUR_CHANGED = "TFM103"
 DEPRECATED_MODULE = "TFM104"
-KEPT_AS_COMPAT_V1 = "TFM105"
 _COMPAT_V1 = "tf.compat.v1."
 _QUALIFIED_COMPAT_V1 = "tensorflow.compat.v1."
 # tf_slim resolves to `tf.contrib.slim.*` for the rules that convert slim code; the package
@@ -92,7 +91,6 @@ class ApiRenames(MigrationTransform):
     FINDINGS: ClassVar[Mapping[str, str]] = {
         BEHAVIOUR_CHANGED: "a TF1 symbol whose behaviour changed in TF 2 (TensorFlow's note); check its use",
         DEPRECATED_MODULE: "a member of a module that TF 2 no longer has (tf.contrib, tf.flags)",
-        KEPT_AS_COMPAT_V1: "a TF1 symbol with no TF 2 name; kept working as tf.compat.v1 (info)",
     }
     EXAMPLES: ClassVar[Sequence[Example]] = (
         Example(
@@ -287,21 +285,6 @@ class ApiRenames(MigrationTransform):
             return
         self._replacements[node] = self.tf_expr(target[len("tf.") :])
         forget_import(self, node, self._tf_alias)
-        if target.startswith(_COMPAT_V1):
-            listed = self._tables.symbol_renames[name]
-            why = (
-                "has no TF 2 name"
-                if listed == target
-                else f"is renamed to {listed} by TensorFlow's table, a TF1 name of another symbol"
-            )
-            self._once(
-                node,
-                name,
-                KEPT_AS_COMPAT_V1,
-                f"{name} {why}; kept as {target}",
-                Severity.INFO,
-            )
-
     def _note(self, node: cst.CSTNode, name: str) -> None:
         warning = self._tables.function_warnings.get(name)
         if warning is not None:

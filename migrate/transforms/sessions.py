@@ -361,6 +361,17 @@ class _ScopeWriter:
                 body.append(self._moved(step))
         return body
 
+    def _default_dtype(self, default: cst.BaseExpression) -> str:
+        """The dtype TF1 gave a `placeholder_with_default`: that of its default value."""
+        literal = default.operand if isinstance(default, cst.UnaryOperation) else default
+        if isinstance(literal, cst.Float):
+            return f"{self.tf}.float32"
+        if isinstance(literal, cst.Integer):
+            return f"{self.tf}.int32"
+        if isinstance(literal, cst.Name) and literal.value in ("True", "False"):
+            return f"{self.tf}.bool"
+        return f"{self.tf}.convert_to_tensor({_code(default)}).dtype"
+
     def _helper(self, helper: gp.Helper) -> cst.FunctionDef:
         body = [self._moved(s) for s in helper.statements]
         if helper.returns:
@@ -372,7 +383,7 @@ class _ScopeWriter:
         specs = []
         for p in function.params:
             shape = _code(p.shape) if p.shape is not None else "None"
-            dtype = _code(p.dtype) if p.default is None else f"{tf}.convert_to_tensor({_code(p.default)}).dtype"
+            dtype = _code(p.dtype) if p.default is None else self._default_dtype(p.default)
             specs.append(f"{tf}.TensorSpec(shape={shape}, dtype={dtype})")
         decorator = f"@{tf}.function"
         if specs:

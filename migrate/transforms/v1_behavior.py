@@ -14,13 +14,14 @@ from types import MappingProxyType
 from typing import ClassVar, Final
 
 import libcst as cst
-from libcst.metadata import PositionProvider
+from libcst.metadata import PositionProvider, QualifiedNameProvider
 
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
 STILL_GRAPH = "TFM003"
 SWITCH_REMOVED = "TFM004"
+KEPT_AS_COMPAT_V1 = "TFM005"
 
 # APIs that need TF1 graph mode, with the reason each one does.
 GRAPH_ONLY: Final = MappingProxyType(
@@ -70,6 +71,7 @@ class V1Behavior(MigrationTransform):
     FINDINGS: ClassVar[Mapping[str, str]] = {
         STILL_GRAPH: "the file still runs in TF1 graph mode through tf.compat.v1",
         SWITCH_REMOVED: "a v1/v2 behaviour switch was removed: nothing in the file needs graph mode",
+        KEPT_AS_COMPAT_V1: "a TF1 symbol left as tf.compat.v1 in the output (info, once per symbol)",
     }
     TRIGGERS = ("tensorflow",)
     EXAMPLES = (
@@ -107,7 +109,36 @@ class V1Behavior(MigrationTransform):
             if name is not None and graph_only_reason(name) is not None:
                 self._first_graph_only = (name, reference)
                 break
+        self._report_compat_v1(references.found)
         return True
+
+    def _report_compat_v1(self, references: list[cst.Attribute | cst.Name]) -> None:
+        """What the output still spells `tf.compat.v1.X`, once per symbol: reported here, at the
+        end, since earlier transforms (sessions) convert many such symbols away."""
+        covered: set[int] = set()
+        reported: set[str] = set()
+        for reference in references:  # outer attribute chains come before their parts
+            if id(reference) in covered or not isinstance(reference, cst.Attribute):
+                continue
+            qualified = {q.name for q in self.get_metadata(QualifiedNameProvider, reference, set())}
+            spelled = [q for q in qualified if q.startswith("tensorflow.compat.v1.")]
+            if len(spelled) != 1:
+                continue
+            part: cst.BaseExpression = reference
+            while isinstance(part, cst.Attribute):
+                covered.add(id(part))
+                part = part.value
+            symbol = "tf.compat.v1." + spelled[0][len("tensorflow.compat.v1.") :]
+            if "tf." + symbol[len("tf.compat.v1.") :] in BEHAVIOUR_SWITCHES:
+                continue  # removed here, or kept on purpose and reported as TFM003
+            if symbol not in reported:
+                reported.add(symbol)
+                self.report(
+                    reference,
+                    f"{symbol} is kept: it has no TF 2 equivalent this tool could use here",
+                    code=KEPT_AS_COMPAT_V1,
+                    severity=Severity.INFO,
+                )
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
         if self._switch(node) is not None:
