@@ -7,6 +7,7 @@ arrays, `result.json` for the rest), never through the program's stdout.
 from __future__ import annotations
 
 import json
+import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,17 +60,19 @@ class SideResult:
         return next((v for v in self.variables if v.name == name), None)
 
     def step_rate(self) -> float | None:
-        """Calls per second of the most-called site, from its first call to its last."""
+        """Steady-state calls per second of the most-called site: one over the median interval
+        between its calls. The median leaves out one-off costs that land between two calls
+        (tracing a function on its first call, graph set-up, a periodic evaluation)."""
         counts: dict[str, list[float]] = {}
         for call in self.calls:
             counts.setdefault(call.site, []).append(call.time)
         if not counts:
             return None
         times = max(counts.values(), key=len)
-        if len(times) < 3 or times[-1] <= times[0]:
+        if len(times) < 3:
             return None
-        # The first call includes tracing / graph set-up; measure the steady state after it.
-        return (len(times) - 1) / (times[-1] - times[0])
+        interval = statistics.median(b - a for a, b in zip(times, times[1:]))
+        return 1.0 / interval if interval > 0 else None
 
 
 def save(directory: Path, result: SideResult) -> None:
