@@ -50,6 +50,22 @@ def to_numpy(value: Any) -> Any:
     return np.asarray(value)
 
 
+def _summary_values(value: Any, v1: Any) -> list[Any]:
+    """A fetched serialized `Summary` stands for the values it records: the migrated program
+    returns those values (in the same order) and writes them with `tf.summary`. Scalars are
+    compared; other kinds keep the serialized bytes and show up as a difference."""
+    array = np.asarray(value)
+    if array.dtype.kind not in "SO" or array.shape != ():
+        return [array]
+    try:
+        summary = v1.Summary.FromString(array.item())
+    except Exception:  # noqa: BLE001  # bytes that are not a summary are compared as bytes
+        return [array]
+    if not summary.value or any(entry.WhichOneof("value") != "simple_value" for entry in summary.value):
+        return [array]
+    return [np.float32(entry.simple_value) for entry in summary.value]
+
+
 class Recorder:
     """Calls in program order, with the `--steps` cut-off shared by both sides."""
 
@@ -152,7 +168,12 @@ class LegacyCapture:
                 except Exception as error:  # noqa: BLE001  # an unusual fetch must not break the program
                     capture.variables.notes.append(f"random-op scan failed at line {line}: {error}")
             result = raw_run(session, fetches, *args, **kwargs)
-            values = [np.asarray(v) for v in capture._v1.nest.flatten(result) if v is not None]
+            values = [
+                value
+                for v in capture._v1.nest.flatten(result)
+                if v is not None
+                for value in _summary_values(v, capture._v1)
+            ]
             if capture.recorder.record(f"line {line}", values):
                 capture.variables.record_final(session)
                 raise StopProgram(capture.recorder.stop_reason)
