@@ -13,6 +13,7 @@ from __future__ import annotations
 from migrate.transforms.absl_flags import AbslFlags
 from migrate.transforms.api_renames import ApiRenames
 from migrate.transforms.base import MigrationTransform
+from migrate.transforms.checkpoints import SaverToCheckpoint
 from migrate.transforms.compat_imports import CompatImports
 from migrate.transforms.keyword_arguments import KeywordArguments
 from migrate.transforms.native_equivalents import NativeEquivalents
@@ -20,6 +21,7 @@ from migrate.transforms.sessions import SessionsToFunctions
 from migrate.transforms.slim_import import SlimImport
 from migrate.transforms.unported_symbols import UnportedSymbols
 from migrate.transforms.v1_behavior import V1Behavior
+from migrate.transforms.variables import VariablesToModules
 
 ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = (
     CompatImports,
@@ -29,6 +31,8 @@ ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = (
     UnportedSymbols,
     KeywordArguments,
     ApiRenames,
+    VariablesToModules,
+    SaverToCheckpoint,
     SessionsToFunctions,
     V1Behavior,
 )

@@ -1,0 +1,287 @@
+"""TFM501: `tf.train.Saver` becomes `tf.train.Checkpoint`, keyed by the TF1 variable names.
+
+`saver = tf.train.Saver()` becomes a `tf.train.Checkpoint` of every variable the scope creates,
+each under the name TF1 gave it (`"layer/w"`), so the names survive and `tf-migrate checkpoint
+convert` can turn a TF1 checkpoint into one the program reads. `saver.save(sess, path)` becomes
+`checkpoint.write(path)` (the same file prefix TF1 wrote, `path-<step>` with a global step) and
+`saver.restore(sess, path)` becomes a `read` that fails, as TF1's restore did, when a variable
+is missing from the file. The variables must be plain named `tf.Variable`s or the attributes of
+tf.Module subclasses of the file, as the variables rule (TFM301) writes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+import libcst as cst
+import libcst.matchers as m
+
+from migrate.analysis import graph_program as gp
+from migrate.findings import Severity
+from migrate.transforms.base import Example, MigrationTransform
+
+UNTRACKED_VARIABLES = "TFM502"
+SLOTS_NOT_SAVED = "TFM503"
+UNSUPPORTED_SAVER = "TFM504"
+
+SAVER = "tf.train.Saver"
+# tf.train.Saver(var_list=None, reshape=False, sharded=False, max_to_keep=5, ...)
+SAVER_PARAMS = ("var_list", "reshape", "sharded", "max_to_keep", "keep_checkpoint_every_n_hours")
+SAVER_ARGS_DROPPED = frozenset({"max_to_keep", "keep_checkpoint_every_n_hours", "sharded"})
+# Saver.save(sess, save_path, global_step=None, latest_filename=None, meta_graph_suffix="meta",
+# write_meta_graph=True, write_state=True, strip_default_attrs=False, save_debug_info=False)
+SAVE_PARAMS = ("sess", "save_path", "global_step", "latest_filename", "meta_graph_suffix", "write_meta_graph", "write_state")
+SAVE_ARGS_DROPPED = frozenset({"write_meta_graph", "meta_graph_suffix", "write_state"})
+RESTORE_PARAMS = ("sess", "save_path")
+# The checkpoint is bound with an annotation: the sessions rule keeps annotated assignments
+# in place as plain Python state instead of moving them into the generated functions.
+ANNOTATED = True
+
+
+class _Declined(Exception):
+    def __init__(self, code: str, message: str, node: cst.CSTNode) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.node = node
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _literal(node: cst.BaseExpression | None) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _bind(call: cst.Call, params: Sequence[str]) -> dict[str, cst.BaseExpression]:
+    bound: dict[str, cst.BaseExpression] = {}
+    for index, arg in enumerate(call.args):
+        if arg.star or (arg.keyword is None and index >= len(params)):
+            raise _Declined(UNSUPPORTED_SAVER, "arguments this rule cannot bind", call)
+        bound[arg.keyword.value if arg.keyword is not None else params[index]] = arg.value
+    return bound
+
+
+class SaverToCheckpoint(MigrationTransform):
+    CODE = "TFM501"
+    DESCRIPTION = "tf.train.Saver save/restore become tf.train.Checkpoint write/read keyed by TF1 names"
+    FINDINGS: ClassVar[dict[str, str]] = {
+        UNTRACKED_VARIABLES: "a Saver next to variables without a static name: left as tf.compat.v1",
+        SLOTS_NOT_SAVED: "the checkpoint holds the model variables, not the optimizer's slot variables",
+        UNSUPPORTED_SAVER: "a Saver used in a form this rule does not convert: left as tf.compat.v1",
+    }
+    TRIGGERS = ("Saver",)
+    EXAMPLES = (
+        Example(
+            name="save-and-restore",
+            before=(
+                "import tensorflow as tf\n"
+                "\n"
+                'w = tf.Variable(1.0, name="w")\n'
+                "saver = tf.train.Saver()\n"
+                "with tf.Session() as sess:\n"
+                '    saver.save(sess, "/tmp/model")\n'
+                '    saver.restore(sess, "/tmp/model")\n'
+            ),
+            after=(
+                "import tensorflow as tf\n"
+                "\n"
+                'w = tf.Variable(1.0, name="w")\n'
+                'saver: tf.train.Checkpoint = tf.train.Checkpoint(**{"w": w})\n'
+                "with tf.Session() as sess:\n"
+                '    saver.write("/tmp/model")\n'
+                '    saver.read("/tmp/model").assert_existing_objects_matched()\n'
+            ),
+        ),
+        Example(
+            name="unnamed-variable",
+            before=(
+                "import tensorflow as tf\n"
+                "\n"
+                "w = tf.Variable(1.0)\n"
+                "saver = tf.train.Saver()\n"
+            ),
+        ),
+    )
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        classes = self._module_classes(original_node)
+        body: list[cst.BaseStatement] = list(original_node.body)
+        changed = False
+        top = self._scope(body, classes)
+        if top is not None:
+            body, changed = top, True
+        out: list[cst.BaseStatement] = []
+        for statement in body:
+            if isinstance(statement, cst.FunctionDef) and isinstance(statement.body, cst.IndentedBlock):
+                inner = self._scope(list(statement.body.body), classes)
+                if inner is not None:
+                    statement = statement.with_changes(body=statement.body.with_changes(body=inner))
+                    changed = True
+            out.append(statement)
+        return updated_node.with_changes(body=out) if changed else updated_node
+
+    def _module_classes(self, module: cst.Module) -> dict[str, list[tuple[str, str]]]:
+        """tf.Module subclasses of the file: class name -> (TF1 name, attribute) pairs."""
+        found: dict[str, list[tuple[str, str]]] = {}
+        for statement in module.body:
+            if not isinstance(statement, cst.ClassDef):
+                continue
+            if not any(self.tf_api(base.value) == "tf.Module" for base in statement.bases):
+                continue
+            pairs: list[tuple[str, str]] = []
+            for assign in m.findall(statement, m.Assign(targets=[m.AssignTarget(m.Attribute(value=m.Name("self")))], value=m.Call())):
+                assert isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call)
+                target = assign.targets[0].target
+                assert isinstance(target, cst.Attribute)
+                if self.tf_api(assign.value.func) == "tf.Variable":
+                    name = _literal(gp._argument(assign.value, 6, "name"))
+                    if name is None:
+                        break
+                    pairs.append((name, target.attr.value))
+            else:
+                found[statement.name.value] = pairs
+        return found
+
+    def _scope(self, body: list[cst.BaseStatement], classes: dict[str, list[tuple[str, str]]]) -> list[cst.BaseStatement] | None:
+        savers: list[tuple[cst.Assign, str]] = []
+        for statement in body:
+            for assign in m.findall(statement, m.Assign(targets=[m.AssignTarget(m.Name())], value=m.Call())):
+                assert isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call)
+                if self.tf_api(assign.value.func) == SAVER and not isinstance(statement, cst.FunctionDef):
+                    target = assign.targets[0].target
+                    assert isinstance(target, cst.Name)
+                    savers.append((assign, target.value))
+        if not savers or any(self.is_suppressed_at(s) for s in body):
+            return None
+        try:
+            variables = self._variables(body, classes)
+            rewriter = _SaverRewriter(self, {id(a): (a, n) for a, n in savers}, variables)
+            out = [s.visit(rewriter) for s in body]
+            kept = [s for s in out if isinstance(s, cst.BaseStatement)]
+            for name in rewriter.names:
+                uses = sum(len(m.findall(s, m.Name(name))) for s in kept)
+                if uses != rewriter.handled[name]:
+                    raise _Declined(UNSUPPORTED_SAVER, f"the saver `{name}` is used other than to save and restore", savers[0][0])
+        except _Declined as declined:
+            self.report(declined.node, f"{declined.message}; left as tf.compat.v1", code=declined.code)
+            return None
+        if self._has_optimizer(body):
+            self.report(savers[0][0], "optimizer slot variables are not in the checkpoint", code=SLOTS_NOT_SAVED, severity=Severity.INFO)
+        return kept
+
+    def _has_optimizer(self, body: list[cst.BaseStatement]) -> bool:
+        return any(
+            api.startswith("tf.train.") and api.endswith("Optimizer") for s in body for api, _ in gp.tf_apis_in(s, self.tf_api)
+        )
+
+    def _variables(self, body: list[cst.BaseStatement], classes: dict[str, list[tuple[str, str]]]) -> list[tuple[str, str, int]]:
+        """Every variable the scope creates: (TF1 name, reference, id of the creating node)."""
+        found: list[tuple[str, str, int]] = []
+        for statement in body:
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                continue
+            for api, node in gp.tf_apis_in(statement, self.tf_api):
+                if api in ("tf.get_variable", "tf.variable_scope") or api.startswith(("tf.layers", "tf.keras.layers", "tf.contrib")):
+                    raise _Declined(UNTRACKED_VARIABLES, f"{api} creates variables this rule cannot name", node)
+            for assign in m.findall(statement, m.Assign(targets=[m.AssignTarget(m.Name())], value=m.Call())):
+                assert isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call)
+                target = assign.targets[0].target
+                assert isinstance(target, cst.Name)
+                func = assign.value.func
+                if self.tf_api(func) == "tf.Variable":
+                    name = _literal(gp._argument(assign.value, 6, "name"))
+                    if name is None:
+                        raise _Declined(UNTRACKED_VARIABLES, "a tf.Variable without a literal name", assign)
+                    found.append((name, target.value, id(assign)))
+                elif isinstance(func, cst.Name) and func.value in classes:
+                    found.extend((name, f"{target.value}.{attr}", id(assign)) for name, attr in classes[func.value])
+            bound = {id(a.value) for a in m.findall(statement, m.Assign(targets=[m.AssignTarget(m.Name())])) if isinstance(a, cst.Assign)}
+            for call in m.findall(statement, m.Call()):
+                if isinstance(call, cst.Call) and self.tf_api(call.func) == "tf.Variable" and id(call) not in bound:
+                    raise _Declined(UNTRACKED_VARIABLES, "a tf.Variable not bound to a name", call)
+        return found
+
+
+class _SaverRewriter(cst.CSTTransformer):
+    def __init__(self, t: SaverToCheckpoint, savers: dict[int, tuple[cst.Assign, str]], variables: list[tuple[str, str, int]]) -> None:
+        self.t = t
+        self.savers = savers
+        self.variables = variables
+        self.names = {name for _, name in savers.values()}
+        self.handled = {name: 0 for name in self.names}
+
+    def _checkpoint(self, call: cst.Call) -> cst.Call:
+        bound = _bind(call, SAVER_PARAMS)
+        for key in bound:
+            if key != "var_list" and key not in SAVER_ARGS_DROPPED:
+                raise _Declined(UNSUPPORTED_SAVER, f"Saver({key}=...) is not converted", call)
+        by_ref = {ref: name for name, ref, _ in self.variables}
+        var_list = bound.get("var_list")
+        entries: list[tuple[str, str]]
+        if var_list is None:
+            entries = [(name, ref) for name, ref, _ in self.variables]
+        elif isinstance(var_list, (cst.List, cst.Tuple)):
+            entries = []
+            for element in var_list.elements:
+                ref = _code(element.value)
+                if ref not in by_ref:
+                    raise _Declined(UNTRACKED_VARIABLES, f"`{ref}` is not a variable this rule can name", element)
+                entries.append((by_ref[ref], ref))
+        elif isinstance(var_list, cst.Dict):
+            entries = []
+            for item in var_list.elements:
+                literal = _literal(item.key) if isinstance(item, cst.DictElement) else None
+                if literal is None:
+                    raise _Declined(UNSUPPORTED_SAVER, "a Saver dict whose keys are not string literals", var_list)
+                entries.append((literal, _code(item.value)))
+        else:
+            raise _Declined(UNSUPPORTED_SAVER, "a Saver var_list this rule cannot read", call)
+        if not entries:
+            raise _Declined(UNSUPPORTED_SAVER, "a Saver with no variables to save", call)
+        mapping = ", ".join(f'"{name}": {ref}' for name, ref in entries)
+        built = cst.parse_expression(f"{self.t.tf_alias()}.train.Checkpoint(**{{{mapping}}})")
+        assert isinstance(built, cst.Call)
+        return built
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine:
+        small = original_node.body[0] if len(original_node.body) == 1 else None
+        if not (isinstance(small, cst.Assign) and id(small) in self.savers):
+            return updated_node
+        assert isinstance(small.value, cst.Call)
+        name = self.savers[id(small)][1]
+        self.handled[name] += 1
+        value = self._checkpoint(small.value)
+        if not ANNOTATED:
+            return updated_node.with_changes(body=[small.with_changes(value=value)])
+        annotation = cst.Annotation(self.t.tf_expr("train.Checkpoint"))
+        return updated_node.with_changes(body=[cst.AnnAssign(cst.Name(name), annotation, value)])
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        func = original_node.func
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in self.names):
+            return updated_node
+        name = func.value.value
+        if func.attr.value == "save":
+            bound = _bind(original_node, SAVE_PARAMS)
+            if set(bound) - {"sess", "save_path", "global_step"} - SAVE_ARGS_DROPPED or "save_path" not in bound:
+                raise _Declined(UNSUPPORTED_SAVER, "Saver.save with options this rule does not convert", original_node)
+            path = _code(bound["save_path"])
+            if "global_step" in bound:
+                path = f'"{{}}-{{}}".format({path}, int({_code(bound["global_step"])}))'
+            self.handled[name] += 1
+            return cst.parse_expression(f"{name}.write({path})")
+        if func.attr.value == "restore":
+            bound = _bind(original_node, RESTORE_PARAMS)
+            if set(bound) != {"sess", "save_path"}:
+                raise _Declined(UNSUPPORTED_SAVER, "Saver.restore without a session and a path", original_node)
+            self.handled[name] += 1
+            return cst.parse_expression(f"{name}.read({_code(bound['save_path'])}).assert_existing_objects_matched()")
+        return updated_node

@@ -1,0 +1,899 @@
+"""TFM301: variable scopes, `get_variable` and variable sharing become plain TF 2 variables.
+
+`tf.get_variable("w", shape, initializer=...)` inside `with tf.variable_scope("a"):` becomes
+`tf.Variable(<initializer>(shape=..., dtype=...), name="a/w")`: created once, with the full
+name TF1 gave it, so checkpoints and the equivalence harness still find it. Variable scopes at
+scope level are flattened. A function whose variables are shared between calls
+(`def discriminator(x, reuse=False): with tf.variable_scope("disc", reuse=reuse): ...`) becomes
+a `tf.Module` subclass whose `__init__` creates the variables and whose `__call__` computes;
+one instance, named like the function, is created before the first call, so every call shares
+it. `tf.trainable_variables()` and scope-filtered collections become explicit lists of the
+variables they held, worked out statically from the names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import libcst as cst
+import libcst.matchers as m
+
+from migrate.analysis import graph_program as gp
+from migrate.analysis import initializers as inits
+from migrate.findings import Severity
+from migrate.transforms.base import Example, MigrationTransform
+
+UNSUPPORTED_FORM = "TFM302"
+UNKNOWN_INITIALIZER = "TFM303"
+NAME_REBOUND = "TFM304"
+UNSHARABLE_FUNCTION = "TFM305"
+REGULARIZER = "TFM306"
+OPTIMIZER_SLOTS = "TFM307"
+MODULE_CREATED = "TFM308"
+DYNAMIC_COLLECTION = "TFM309"
+
+GET_VARIABLE = "tf.get_variable"
+VARIABLE_SCOPE = "tf.variable_scope"
+VARIABLE = "tf.Variable"
+AUTO_REUSE = "tf.AUTO_REUSE"
+# tf.get_variable(name, shape, dtype, initializer, regularizer, trainable, collections, ...)
+GET_VARIABLE_PARAMS = (
+    "name", "shape", "dtype", "initializer", "regularizer", "trainable", "collections",
+    "caching_device", "partitioner", "validate_shape", "use_resource", "custom_getter",
+    "constraint", "synchronization", "aggregation",
+)
+# Arguments that only steer TF1's graph machinery and mean nothing for an eager variable.
+IGNORED_ARGS = frozenset({"validate_shape", "use_resource", "caching_device"})
+SCOPE_PARAMS = ("name_or_scope", "default_name", "values", "initializer", "regularizer")
+SCOPE_ARGS_KEPT = frozenset({"name_or_scope", "values", "initializer", "reuse"})
+COLLECTION_CALLS = {"tf.trainable_variables": True, "tf.global_variables": False, "tf.all_variables": False}
+COLLECTION_KEYS = {"tf.GraphKeys.TRAINABLE_VARIABLES": True, "tf.GraphKeys.GLOBAL_VARIABLES": False}
+# Variable creators this transform does not track: a collection read next to them stays.
+UNTRACKED_CREATORS = ("tf.layers", "tf.contrib", "tf.keras.layers", "tf.keras.Sequential", "tf.keras.Model")
+
+
+class Declined(Exception):
+    def __init__(self, code: str, message: str, node: cst.CSTNode) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.node = node
+
+
+def _leading(node: cst.BaseStatement) -> Sequence[cst.EmptyLine]:
+    return node.leading_lines if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)) else ()
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _literal(node: cst.BaseExpression | None) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _bind(call: cst.Call, params: Sequence[str]) -> dict[str, cst.BaseExpression]:
+    bound: dict[str, cst.BaseExpression] = {}
+    for index, arg in enumerate(call.args):
+        if arg.star:
+            raise Declined(UNSUPPORTED_FORM, "arguments passed with *", call)
+        name = arg.keyword.value if arg.keyword is not None else (params[index] if index < len(params) else "")
+        if not name:
+            raise Declined(UNSUPPORTED_FORM, "too many positional arguments", call)
+        bound[name] = arg.value
+    return bound
+
+
+def _assigned_call(statement: cst.BaseStatement) -> tuple[str, cst.Call] | None:
+    """`name = f(...)` on a line of its own: the name and the call."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if (
+        isinstance(small, cst.Assign)
+        and len(small.targets) == 1
+        and isinstance(small.targets[0].target, cst.Name)
+        and isinstance(small.value, cst.Call)
+    ):
+        return small.targets[0].target.value, small.value
+    return None
+
+
+@dataclass
+class VarInfo:
+    full_name: str
+    ref: str  # how code of the scope refers to it: `w`, `weights["h1"]`, `discriminator.w`
+    trainable: bool
+    index: int  # position of the statement that creates it
+
+
+@dataclass
+class Flat:
+    """One statement of a scope once variable scopes are unwrapped."""
+
+    node: cst.BaseStatement
+    prefix: str = ""
+    reuse: str = ""  # "", "reuse", "auto" or "param" (a function's `reuse` argument)
+    initializer: cst.BaseExpression | None = None
+
+
+@dataclass
+class ModelFunction:
+    node: cst.FunctionDef
+    reuse_param: str | None
+    calls: list[tuple[int, cst.Call]] = field(default_factory=list)
+    prefix: str | None = None
+    class_name: str = ""
+    plan: tuple[_ModulePlan, list[VarInfo]] | None = None
+    external: bool = False  # defined at module level, called from a function's scope
+
+
+class VariablesToModules(MigrationTransform):
+    CODE = "TFM301"
+    DESCRIPTION = "get_variable and variable scopes become named tf.Variables; shared ones a tf.Module"
+    FINDINGS: ClassVar[dict[str, str]] = {
+        UNSUPPORTED_FORM: "get_variable or variable_scope in a form not converted: left as tf.compat.v1",
+        UNKNOWN_INITIALIZER: "an initializer that is neither a known initializer nor a value: left as tf.compat.v1",
+        NAME_REBOUND: "a variable's Python name is bound again, or variables this rule does not track: left as tf.compat.v1",
+        UNSHARABLE_FUNCTION: "a function creating variables that cannot become one shared tf.Module: left as tf.compat.v1",
+        REGULARIZER: "get_variable with a regularizer: left as tf.compat.v1",
+        OPTIMIZER_SLOTS: "global_variables read after an optimizer created slot variables: left as tf.compat.v1",
+        MODULE_CREATED: "a function sharing its variables became a tf.Module subclass with one instance",
+        DYNAMIC_COLLECTION: "a variable collection filtered by a scope that is not a string literal: left as tf.compat.v1",
+    }
+    TRIGGERS = ("get_variable", "variable_scope", "trainable_variables", "global_variables", "all_variables", "get_collection")
+    EXAMPLES = (
+        Example(
+            name="scoped-get-variable",
+            before=(
+                "import tensorflow as tf\n"
+                "\n"
+                'with tf.variable_scope("layer"):\n'
+                '    w = tf.get_variable("w", [3, 2])\n'
+                '    b = tf.get_variable("b", [2], initializer=tf.zeros_initializer())\n'
+                "params = tf.trainable_variables()\n"
+            ),
+            after=(
+                "import tensorflow as tf\n"
+                "\n"
+                'w = tf.Variable(tf.keras.initializers.GlorotUniform()(shape=[3, 2], dtype=tf.float32), name="layer/w")\n'
+                'b = tf.Variable(tf.zeros_initializer()(shape=[2], dtype=tf.float32), name="layer/b")\n'
+                "params = [w, b]\n"
+            ),
+        ),
+        Example(
+            name="shared-function",
+            before=(
+                "import tensorflow as tf\n"
+                "\n"
+                "def disc(x, reuse=False):\n"
+                '    with tf.variable_scope("disc", reuse=reuse):\n'
+                '        w = tf.get_variable("w", [1, 1])\n'
+                "        return tf.matmul(x, w)\n"
+                "\n"
+                "a = disc(tf.ones([2, 1]))\n"
+                "b = disc(tf.zeros([2, 1]), reuse=True)\n"
+            ),
+            after=(
+                "import tensorflow as tf\n"
+                "\n"
+                "class Disc(tf.Module):\n"
+                "    def __init__(self):\n"
+                "        super().__init__()\n"
+                '        self.w = tf.Variable(tf.keras.initializers.GlorotUniform()(shape=[1, 1], dtype=tf.float32), name="disc/w")\n'
+                "\n"
+                "    def __call__(self, x):\n"
+                "        return tf.matmul(x, self.w)\n"
+                "\n"
+                "disc = Disc()\n"
+                "a = disc(tf.ones([2, 1]))\n"
+                "b = disc(tf.zeros([2, 1]))\n"
+            ),
+        ),
+        Example(
+            name="scope-name-from-argument",
+            before=(
+                "import tensorflow as tf\n"
+                "\n"
+                "def layer(x, name):\n"
+                "    with tf.variable_scope(name):\n"
+                '        w = tf.get_variable("w", [1, 1])\n'
+                "        return tf.matmul(x, w)\n"
+                "\n"
+                'y = layer(tf.ones([1, 1]), "a")\n'
+            ),
+        ),
+    )
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        body = list(original_node.body)
+        models = {s.name.value: s for s in body if isinstance(s, cst.FunctionDef) and self._is_model(s)}
+        # A module-level function called from one function's scope (`main`) is converted
+        # there: its instance is created in that scope, its class replaces it here.
+        callers: dict[str, list[str]] = {}
+        for statement in body:
+            if isinstance(statement, cst.FunctionDef) and statement.name.value not in models:
+                for name in sorted(set(models) & gp.names_in(statement.body)):
+                    callers.setdefault(name, []).append(statement.name.value)
+        module_level_names = set().union(*(gp.names_in(s) for s in body if not isinstance(s, cst.FunctionDef)))
+        external = {n for n, found in callers.items() if len(found) == 1 and n not in module_level_names}
+        classes: dict[str, cst.BaseStatement] = {}
+        changed = False
+        out: list[cst.BaseStatement] = []
+        for statement in body:
+            if isinstance(statement, cst.FunctionDef) and statement.name.value not in models and isinstance(statement.body, cst.IndentedBlock):
+                mine = {n: models[n] for n in external if callers[n] == [statement.name.value]}
+                inner = self._scope(list(statement.body.body), statement, top=False, external=mine, classes=classes)
+                if inner is not None:
+                    statement = statement.with_changes(body=statement.body.with_changes(body=inner))
+                    changed = True
+            out.append(statement)
+        module_body = self._scope(out, original_node, top=True, skip=frozenset(classes) | external)
+        if module_body is not None:
+            out, changed = module_body, True
+        if classes:
+            out = [classes.get(s.name.value, s) if isinstance(s, cst.FunctionDef) else s for s in out]
+        return updated_node.with_changes(body=out) if changed else updated_node
+
+    # --- one scope ---------------------------------------------------------------------
+    def _scope(
+        self,
+        body: list[cst.BaseStatement],
+        owner: cst.CSTNode,
+        *,
+        top: bool,
+        external: dict[str, cst.FunctionDef] | None = None,
+        classes: dict[str, cst.BaseStatement] | None = None,
+        skip: frozenset[str] = frozenset(),
+    ) -> list[cst.BaseStatement] | None:
+        work = [s for s in body if self._has_work(s) and not (isinstance(s, cst.FunctionDef) and s.name.value in skip)]
+        if not work and not external:
+            return None
+        if any(self.is_suppressed_at(s) for s in work):
+            return None
+        rewriter = _ScopeRewriter(self, body, top, skip)
+        try:
+            for name, node in (external or {}).items():
+                rewriter.models[name] = ModelFunction(node, _reuse_param(node), external=True)
+            result = rewriter.rewrite()
+        except Declined as declined:
+            self.report(declined.node, f"{declined.message}; left as tf.compat.v1", code=declined.code)
+            return None
+        if classes is not None:
+            classes.update(rewriter.built)
+        return result
+
+    def _has_work(self, node: cst.CSTNode) -> bool:
+        for api, _ in gp.tf_apis_in(node, self.tf_api):
+            if api in (GET_VARIABLE, VARIABLE_SCOPE) or api in COLLECTION_CALLS or api in COLLECTION_KEYS:
+                return True
+        return False
+
+    def _is_model(self, node: cst.FunctionDef) -> bool:
+        return any(api in (GET_VARIABLE, VARIABLE_SCOPE) for api, _ in gp.tf_apis_in(node, self.tf_api)) and not _runs_session(node, self)
+
+
+def _runs_session(node: cst.CSTNode, t: VariablesToModules) -> bool:
+    return any(api in gp.SESSION_APIS for api, _ in gp.tf_apis_in(node, t.tf_api))
+
+
+class _ScopeRewriter:
+    def __init__(self, transform: VariablesToModules, body: list[cst.BaseStatement], top: bool, skip: frozenset[str]) -> None:
+        self.t = transform
+        self.body = body
+        self.top = top
+        self.skip = skip
+        self.built: dict[str, cst.BaseStatement] = {}
+        self.tf = transform.tf_alias()
+        self.variables: list[VarInfo] = []
+        self.by_name: dict[str, VarInfo] = {}
+        self.models: dict[str, ModelFunction] = {}
+        self.initializer_names: set[str] = set()
+        self.optimizer_seen = False
+        self.untracked = False
+
+    # --- flattening --------------------------------------------------------------------
+    def flatten(
+        self, nodes: Sequence[cst.BaseStatement], prefix: str, reuse: str, init: cst.BaseExpression | None, *, in_function: bool
+    ) -> list[Flat]:
+        out: list[Flat] = []
+        block_reuse = reuse
+        scope_names: set[str] = set()
+        for statement in nodes:
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and not in_function:
+                out.append(Flat(statement, prefix, block_reuse, init))
+                continue
+            if isinstance(statement, cst.With) and len(statement.items) == 1:
+                item = statement.items[0]
+                call = item.item
+                if isinstance(call, cst.Call) and self.t.tf_api(call.func) == VARIABLE_SCOPE:
+                    name, new_reuse, new_init = self._scope_args(call, block_reuse, init, in_function=in_function)
+                    for api, node in gp.tf_apis_in(statement.body, self.t.tf_api):
+                        if gp._starts_with_any(api, UNTRACKED_CREATORS):
+                            raise Declined(UNSUPPORTED_FORM, f"{api} inside a variable scope, which names its variables", node)
+                    inner_names: set[str] = set()
+                    if item.asname is not None:
+                        if not isinstance(item.asname.name, cst.Name):
+                            raise Declined(UNSUPPORTED_FORM, "variable_scope bound to a pattern", call)
+                        inner_names.add(item.asname.name.value)
+                    assert isinstance(statement.body, cst.IndentedBlock)
+                    inner = self._flatten_block(statement.body.body, f"{prefix}{name}/", new_reuse, new_init, inner_names, in_function)
+                    if inner:
+                        first = inner[0]
+                        first.node = first.node.with_changes(leading_lines=[*statement.leading_lines, *_leading(first.node)])
+                    out.extend(inner)
+                    continue
+            if self._reuse_call(statement, scope_names):
+                block_reuse = "reuse"
+                continue
+            for api, node in gp.tf_apis_in(statement, self.t.tf_api):
+                if api == VARIABLE_SCOPE:
+                    raise Declined(UNSUPPORTED_FORM, "variable_scope used other than as a `with` block at scope level", node)
+            out.append(Flat(statement, prefix, block_reuse, init))
+        return out
+
+    def _flatten_block(
+        self,
+        nodes: Sequence[cst.BaseStatement],
+        prefix: str,
+        reuse: str,
+        init: cst.BaseExpression | None,
+        scope_names: set[str],
+        in_function: bool,
+    ) -> list[Flat]:
+        out: list[Flat] = []
+        current = reuse
+        pending: list[cst.BaseStatement] = []
+        for statement in nodes:
+            if self._reuse_call(statement, scope_names):
+                out.extend(self.flatten(pending, prefix, current, init, in_function=in_function))
+                pending = []
+                current = "reuse"
+                continue
+            for name in scope_names:
+                if name in gp.names_in(statement):
+                    raise Declined(UNSUPPORTED_FORM, f"the variable scope object `{name}` is used", statement)
+            pending.append(statement)
+        out.extend(self.flatten(pending, prefix, current, init, in_function=in_function))
+        return out
+
+    def _reuse_call(self, statement: cst.BaseStatement, scope_names: set[str]) -> bool:
+        return any(
+            m.matches(
+                statement,
+                m.SimpleStatementLine(body=[m.Expr(m.Call(func=m.Attribute(value=m.Name(name), attr=m.Name("reuse_variables"))))]),
+            )
+            for name in scope_names
+        )
+
+    def _scope_args(
+        self, call: cst.Call, reuse: str, init: cst.BaseExpression | None, *, in_function: bool
+    ) -> tuple[str, str, cst.BaseExpression | None]:
+        bound = _bind(call, SCOPE_PARAMS)
+        for key in bound:
+            if key not in SCOPE_ARGS_KEPT:
+                raise Declined(UNSUPPORTED_FORM, f"variable_scope({key}=...) is not converted", call)
+        name = _literal(bound.get("name_or_scope"))
+        if name is None:
+            raise Declined(UNSUPPORTED_FORM, "a variable scope whose name is not a string literal", call)
+        value = bound.get("reuse")
+        if value is not None:
+            if m.matches(value, m.Name("True")):
+                reuse = "reuse"
+            elif self.t.tf_api(value) == AUTO_REUSE:
+                reuse = "auto"
+            elif isinstance(value, cst.Name) and in_function:
+                reuse = "param"
+            elif not m.matches(value, m.Name("False") | m.Name("None")):
+                raise Declined(UNSUPPORTED_FORM, "a reuse flag this rule cannot evaluate", call)
+        return name, reuse, bound.get("initializer", init)
+
+    # --- the scope ---------------------------------------------------------------------
+    def rewrite(self) -> list[cst.BaseStatement]:
+        flat: list[Flat] = []
+        for statement in self.body:
+            if isinstance(statement, cst.FunctionDef) and statement.name.value in self.skip:
+                flat.append(Flat(statement))
+            elif isinstance(statement, cst.FunctionDef) and self.t._is_model(statement):
+                self.models[statement.name.value] = ModelFunction(statement, _reuse_param(statement))
+                flat.append(Flat(statement))
+            else:
+                flat.extend(self.flatten([statement], "", "", None, in_function=False))
+        self._find_calls(flat)
+        out: list[cst.BaseStatement] = []
+        instances: dict[int, list[cst.BaseStatement]] = {}
+        for name, model in self.models.items():
+            if model.calls:
+                instances.setdefault(model.calls[0][0], []).append(
+                    cst.parse_statement(f"{name} = {model.class_name}()\n")
+                )
+        for model in self.models.values():
+            if model.external:
+                self.built[model.node.name.value] = self._module_class(model, model.node)
+        for index, entry in enumerate(flat):
+            statement = entry.node
+            if isinstance(statement, cst.FunctionDef) and statement.name.value in self.skip:
+                out.append(statement)
+                continue
+            for instance in instances.get(index, []):
+                self._module_variables(index, instance)
+                out.append(instance.with_changes(leading_lines=_leading(statement)))
+                statement = statement.with_changes(leading_lines=[])
+            if isinstance(statement, cst.FunctionDef) and statement.name.value in self.models:
+                out.append(self._module_class(self.models[statement.name.value], statement))
+                continue
+            out.append(self._statement(index, entry, statement))
+        return out
+
+    def _find_calls(self, flat: list[Flat]) -> None:
+        names = set(self.models)
+        taken = {n for f in flat for n in gp.defined_names(f.node)}
+        for index, entry in enumerate(flat):
+            if isinstance(entry.node, cst.FunctionDef) and entry.node.name.value in names | self.skip:
+                continue
+            for name in names & gp.names_in(entry.node):
+                calls = [c for c in m.findall(entry.node, m.Call(func=m.Name(name))) if isinstance(c, cst.Call)]
+                references = [n for n in m.findall(entry.node, m.Name(name))]
+                if len(references) != len(calls) or not isinstance(entry.node, cst.SimpleStatementLine):
+                    raise Declined(UNSHARABLE_FUNCTION, f"`{name}` is used other than called on a line of its own", entry.node)
+                model = self.models[name]
+                if model.prefix is not None and model.prefix != entry.prefix:
+                    raise Declined(UNSHARABLE_FUNCTION, f"`{name}` is called inside different variable scopes", entry.node)
+                model.prefix = entry.prefix
+                model.calls.extend((index, c) for c in calls)
+        for name, model in self.models.items():
+            stem = "".join(part.capitalize() or "_" for part in name.split("_"))
+            model.class_name = gp._unique(stem, taken)
+            taken.add(model.class_name)
+
+    def _module_variables(self, index: int, instance: cst.BaseStatement) -> None:
+        for model in self.models.values():
+            if model.calls and model.calls[0][0] == index:
+                for info in model_infos(self, model):
+                    info.index = index
+                    self._add(info, instance)
+
+    def _add(self, info: VarInfo, node: cst.CSTNode) -> None:
+        if info.full_name in self.by_name:
+            raise Declined(UNSUPPORTED_FORM, f"variable `{info.full_name}` is created twice", node)
+        self.by_name[info.full_name] = info
+        self.variables.append(info)
+
+    # --- statements --------------------------------------------------------------------
+    def _statement(self, index: int, entry: Flat, statement: cst.BaseStatement) -> cst.BaseStatement:
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            if entry.prefix:
+                raise Declined(UNSUPPORTED_FORM, "a definition inside a variable scope", statement)
+            return statement
+        assigned = _assigned_call(statement)
+        apis = gp.tf_apis_in(statement, self.t.tf_api)
+        for api, _node in apis:
+            if gp._starts_with_any(api, UNTRACKED_CREATORS):
+                self.untracked = True
+            if gp._starts_with_any(api, ("tf.train",)) and api.endswith("Optimizer"):
+                self.optimizer_seen = True
+        if m.findall(statement, m.Call(func=m.Attribute(attr=m.Name("minimize")))):
+            self.optimizer_seen = True
+        if assigned is not None:
+            target, call = assigned
+            created_by = self.t.tf_api(call.func)
+            if created_by == GET_VARIABLE:
+                return self._get_variable(index, entry, statement, target, call)
+            if created_by == VARIABLE:
+                self._check_rebinding(target, statement)
+                name = _literal(gp._argument(call, 6, "name"))
+                trainable = not any(
+                    a.keyword is not None and a.keyword.value == "trainable" and m.matches(a.value, m.Name("False")) for a in call.args
+                )
+                self._add(VarInfo(entry.prefix + (name or "Variable"), target, trainable, index), statement)
+                if entry.prefix and name is not None:
+                    return statement.visit(_Renamed(call, entry.prefix + name))  # type: ignore[return-value]
+                return statement
+            if created_by is not None and inits.is_initializer_api(created_by):
+                self.initializer_names.add(target)
+        self._containers(index, statement)
+        if any(api == GET_VARIABLE for api, _ in apis):
+            raise Declined(UNSUPPORTED_FORM, "get_variable used other than as `name = tf.get_variable(...)`", statement)
+        for name, model in self.models.items():
+            if model.reuse_param and name in gp.names_in(statement):
+                statement = statement.visit(_DropReuse(name, model))  # type: ignore[assignment]
+        return self._collections(index, statement)
+
+    def _containers(self, index: int, statement: cst.BaseStatement) -> None:
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            return
+        small = statement.body[0]
+        if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)):
+            return
+        owner = small.targets[0].target.value
+        value = small.value
+        items: list[tuple[str, cst.BaseExpression]] = []
+        if isinstance(value, cst.Dict):
+            for element in value.elements:
+                if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+                    items.append((f"{owner}[{element.key.value}]", element.value))
+        elif isinstance(value, (cst.List, cst.Tuple)):
+            items = [(f"{owner}[{i}]", e.value) for i, e in enumerate(value.elements)]
+        for ref, item in items:
+            if isinstance(item, cst.Call) and self.t.tf_api(item.func) == VARIABLE:
+                name = _literal(gp._argument(item, 6, "name")) or "Variable"
+                self._add(VarInfo(name, ref, True, index), statement)
+
+    def _check_rebinding(self, target: str, node: cst.CSTNode) -> None:
+        if any(v.ref == target for v in self.variables):
+            raise Declined(NAME_REBOUND, f"`{target}` names two variables", node)
+
+    def _get_variable(self, index: int, entry: Flat, statement: cst.BaseStatement, target: str, call: cst.Call) -> cst.BaseStatement:
+        full, value, trainable = variable_call(self.t, call, entry.prefix, entry.initializer, self.initializer_names)
+        existing = self.by_name.get(full)
+        reuse = entry.reuse
+        if existing is not None:
+            if reuse not in ("reuse", "auto"):
+                raise Declined(UNSUPPORTED_FORM, f"`{full}` is requested again outside a reusing scope", call)
+            return statement.with_changes(
+                body=[cst.Assign([cst.AssignTarget(cst.Name(target))], cst.parse_expression(existing.ref))]
+            )
+        if reuse == "reuse":
+            raise Declined(UNSUPPORTED_FORM, f"`{full}` is reused before it is created", call)
+        self._check_rebinding(target, statement)
+        self._add(VarInfo(full, target, trainable, index), statement)
+        assert isinstance(statement, cst.SimpleStatementLine)
+        return statement.with_changes(body=[cst.Assign([cst.AssignTarget(cst.Name(target))], value)])
+
+    # --- collections -------------------------------------------------------------------
+    def _collections(self, index: int, statement: cst.BaseStatement) -> cst.BaseStatement:
+        replacer = _Collections(self, index)
+        result = statement.visit(replacer)
+        assert isinstance(result, cst.BaseStatement)
+        return result
+
+    def collection(self, call: cst.Call, index: int) -> list[VarInfo] | None:
+        api = self.t.tf_api(call.func)
+        if api in COLLECTION_CALLS:
+            trainable = COLLECTION_CALLS[api]
+            scope = gp._argument(call, 0, "scope")
+        elif api == "tf.get_collection":
+            key = gp._argument(call, 0, "key")
+            key_api = self.t.tf_api(key) if key is not None else None
+            if key_api not in COLLECTION_KEYS:
+                return None
+            trainable = COLLECTION_KEYS[key_api]
+            scope = gp._argument(call, 1, "scope")
+        else:
+            return None
+        if self.untracked:
+            raise Declined(NAME_REBOUND, "a variable collection next to variables this rule does not track", call)
+        if not trainable and self.optimizer_seen:
+            raise Declined(OPTIMIZER_SLOTS, "all global variables, optimizer slots included", call)
+        pattern: str | None = None
+        if scope is not None and not m.matches(scope, m.Name("None")):
+            pattern = _literal(scope)
+            if pattern is None:
+                raise Declined(DYNAMIC_COLLECTION, "a collection scope that is not a string literal", call)
+        return [
+            v
+            for v in self.variables
+            if v.index < index and (v.trainable or not trainable) and (pattern is None or re.match(pattern, v.full_name + ":0"))
+        ]
+
+    # --- shared functions --------------------------------------------------------------
+    def _module_class(self, model: ModelFunction, node: cst.FunctionDef) -> cst.BaseStatement:
+        if not model.calls:
+            raise Declined(UNSHARABLE_FUNCTION, f"`{node.name.value}` creates variables but is not called in this scope", node)
+        built = build_module(self, model)
+        self.t.report(node, f"`{node.name.value}` becomes tf.Module subclass `{model.class_name}`", code=MODULE_CREATED, severity=Severity.INFO)
+        return built
+
+
+def _reuse_param(node: cst.FunctionDef) -> str | None:
+    for param in node.params.params:
+        if param.name.value == "reuse":
+            return "reuse"
+    return None
+
+
+class _Renamed(cst.CSTTransformer):
+    """Sets the `name=` of one tf.Variable call."""
+
+    def __init__(self, call: cst.Call, name: str) -> None:
+        self.call = call
+        self.name = name
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        if original_node is not self.call:
+            return updated_node
+        args = [
+            a.with_changes(value=cst.SimpleString(f'"{self.name}"')) if a.keyword is not None and a.keyword.value == "name" else a
+            for a in updated_node.args
+        ]
+        return updated_node.with_changes(args=args)
+
+
+class _DropReuse(cst.CSTTransformer):
+    """Calls of a shared function lose their `reuse` argument: sharing is by construction."""
+
+    def __init__(self, name: str, model: ModelFunction) -> None:
+        self.name = name
+        params = [p.name.value for p in model.node.params.params]
+        self.position = params.index(model.reuse_param) if model.reuse_param in params else -1
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        if not m.matches(updated_node.func, m.Name(self.name)):
+            return updated_node
+        args = [
+            a
+            for i, a in enumerate(updated_node.args)
+            if not ((a.keyword is not None and a.keyword.value == "reuse") or (a.keyword is None and i == self.position))
+        ]
+        if args and len(args) < len(updated_node.args):
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated_node.with_changes(args=args)
+
+
+class _Collections(cst.CSTTransformer):
+    def __init__(self, scope: _ScopeRewriter, index: int) -> None:
+        self.scope = scope
+        self.index = index
+
+    def _list(self, infos: list[VarInfo]) -> cst.List:
+        return cst.List([cst.Element(cst.parse_expression(v.ref)) for v in infos])
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        infos = self.scope.collection(original_node, self.index)
+        return updated_node if infos is None else self._list(infos)
+
+    def leave_ListComp(self, original_node: cst.ListComp, updated_node: cst.ListComp) -> cst.BaseExpression:
+        """`[v for v in tf.trainable_variables() if v.name.startswith("d")]`, filtered here."""
+        comp = original_node.for_in
+        if comp.inner_for_in is not None or len(comp.ifs) != 1 or not isinstance(comp.iter, cst.Call):
+            return updated_node
+        if not (isinstance(comp.target, cst.Name) and m.matches(original_node.elt, m.Name(comp.target.value))):
+            return updated_node
+        infos = self.scope.collection(comp.iter, self.index)
+        if infos is None:
+            return updated_node
+        var = comp.target.value
+        test = comp.ifs[0].test
+        name_attr = m.Attribute(value=m.Name(var), attr=m.Name("name"))
+        if m.matches(test, m.Call(func=m.Attribute(value=name_attr, attr=m.Name("startswith")), args=[m.Arg(m.SimpleString())])):
+            assert isinstance(test, cst.Call)
+            prefix = _literal(test.args[0].value) or ""
+            return self._list([v for v in infos if (v.full_name + ":0").startswith(prefix)])
+        if m.matches(test, m.Comparison(left=m.SimpleString(), comparisons=[m.ComparisonTarget(m.In(), name_attr)])):
+            assert isinstance(test, cst.Comparison) and isinstance(test.left, cst.SimpleString)
+            part = _literal(test.left) or ""
+            return self._list([v for v in infos if part in v.full_name + ":0"])
+        return updated_node
+
+
+# --- get_variable -------------------------------------------------------------------------
+
+
+def variable_call(
+    t: VariablesToModules,
+    call: cst.Call,
+    prefix: str,
+    scope_initializer: cst.BaseExpression | None,
+    initializer_names: set[str],
+) -> tuple[str, cst.Call, bool]:
+    """The full name, the `tf.Variable(...)` call and trainability for one get_variable call."""
+    bound = _bind(call, GET_VARIABLE_PARAMS)
+    name = _literal(bound.get("name"))
+    if name is None:
+        raise Declined(UNSUPPORTED_FORM, "get_variable with a name that is not a string literal", call)
+    if "regularizer" in bound and not m.matches(bound["regularizer"], m.Name("None")):
+        raise Declined(REGULARIZER, "get_variable with a regularizer", call)
+    for key in bound:
+        if key not in {"name", "shape", "dtype", "initializer", "trainable", "constraint"} | IGNORED_ARGS:
+            raise Declined(UNSUPPORTED_FORM, f"get_variable({key}=...) is not converted", call)
+    tf = t.tf_alias()
+    shape = bound.get("shape")
+    dtype = bound.get("dtype")
+    dtype_code = _code(dtype) if dtype is not None else f"{tf}.float32"
+    initializer = bound.get("initializer", scope_initializer)
+    value: str
+    if initializer is None or m.matches(initializer, m.Name("None")):
+        family = inits.dtype_family(t.tf_api(dtype)) if dtype is not None else "float"
+        if family is None:
+            raise Declined(UNKNOWN_INITIALIZER, "get_variable's default initializer for this dtype is not known", call)
+        if shape is None:
+            raise Declined(UNSUPPORTED_FORM, "get_variable without a shape", call)
+        if family == "float":
+            value = f"{tf}.{inits.DEFAULT_FLOAT_INITIALIZER}()(shape={_code(shape)}, dtype={dtype_code})"
+        else:
+            value = f"{tf}.{inits.DEFAULT_ZERO_INITIALIZER}({_code(shape)}, dtype={dtype_code})"
+    elif _is_initializer(t, initializer, initializer_names):
+        if shape is None:
+            raise Declined(UNSUPPORTED_FORM, "an initializer object without a shape", call)
+        value = f"{_code(initializer)}(shape={_code(shape)}, dtype={dtype_code})"
+    elif _is_value(t, initializer):
+        value = _code(initializer)
+        if dtype is not None:
+            value = f"{value}, dtype={dtype_code}"
+    else:
+        raise Declined(UNKNOWN_INITIALIZER, "an initializer this rule cannot tell from a value", call)
+    extra = ""
+    if "trainable" in bound:
+        extra += f", trainable={_code(bound['trainable'])}"
+    if "constraint" in bound:
+        extra += f", constraint={_code(bound['constraint'])}"
+    full = prefix + name
+    trainable = not ("trainable" in bound and m.matches(bound["trainable"], m.Name("False")))
+    built = cst.parse_expression(f'{tf}.Variable({value}, name="{full}"{extra})')
+    assert isinstance(built, cst.Call)
+    return full, built, trainable
+
+
+def _is_initializer(t: VariablesToModules, node: cst.BaseExpression, names: set[str]) -> bool:
+    if isinstance(node, cst.Name):
+        return node.value in names
+    if isinstance(node, cst.Call):
+        api = t.tf_api(node.func)
+        return api is not None and inits.is_initializer_api(api)
+    return False
+
+
+def _is_value(t: VariablesToModules, node: cst.BaseExpression) -> bool:
+    if isinstance(node, (cst.Integer, cst.Float, cst.List, cst.Tuple, cst.UnaryOperation)):
+        return True
+    if isinstance(node, cst.Call):
+        api = t.tf_api(node.func)
+        if api is not None:
+            return not inits.is_initializer_api(api)
+        root = node.func
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        return isinstance(root, cst.Name) and root.value in {"np", "numpy"}
+    return False
+
+
+# --- shared functions as tf.Module ---------------------------------------------------------
+
+
+def model_infos(scope: _ScopeRewriter, model: ModelFunction) -> list[VarInfo]:
+    _, infos = _plan_module(scope, model)
+    return infos
+
+
+@dataclass
+class _ModulePlan:
+    init_lines: list[cst.BaseStatement]
+    body: list[cst.BaseStatement]
+
+
+def _plan_module(scope: _ScopeRewriter, model: ModelFunction) -> tuple[_ModulePlan, list[VarInfo]]:
+    if model.plan is not None:
+        return model.plan
+    node = model.node
+    assert isinstance(node.body, cst.IndentedBlock)
+    flat = scope.flatten(node.body.body, model.prefix or "", "", None, in_function=True)
+    params = {p.name.value for p in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params)}
+    local = gp.local_names(node) | params
+    created: list[tuple[int, str, str, VarInfo, cst.Call, cst.BaseStatement]] = []
+    initializer_names: set[str] = set()
+    for position, entry in enumerate(flat):
+        assigned = _assigned_call(entry.node)
+        api = scope.t.tf_api(assigned[1].func) if assigned is not None else None
+        if assigned is not None and api in (GET_VARIABLE, VARIABLE):
+            target, call = assigned
+            if gp.names_in(call) & local:
+                raise Declined(UNSHARABLE_FUNCTION, "a variable whose shape or initial value depends on the function's inputs", call)
+            if api == GET_VARIABLE:
+                full, value, trainable = variable_call(scope.t, call, entry.prefix, entry.initializer, initializer_names | scope.initializer_names)
+            else:
+                if len(model.calls) > 1:
+                    raise Declined(UNSHARABLE_FUNCTION, "tf.Variable in a function called more than once creates new variables per call", call)
+                name = _literal(gp._argument(call, 6, "name")) or "Variable"
+                full, value = entry.prefix + name, call.visit(_Renamed(call, entry.prefix + name))  # type: ignore[assignment]
+                trainable = True
+            created.append((position, target, full, VarInfo(full, "", trainable, 0), value, entry.node))
+        elif any(a in (GET_VARIABLE, VARIABLE) for a, _ in gp.tf_apis_in(entry.node, scope.t.tf_api)):
+            raise Declined(UNSHARABLE_FUNCTION, "a variable created inside control flow or an expression", entry.node)
+        elif any(a in COLLECTION_CALLS or a == "tf.get_collection" for a, _ in gp.tf_apis_in(entry.node, scope.t.tf_api)):
+            raise Declined(UNSHARABLE_FUNCTION, "a variable collection read inside a function", entry.node)
+    targets = [c[1] for c in created]
+    by_full: dict[str, str] = {}
+    attrs: dict[int, str] = {}
+    for position, target, full, info, _value, _stmt in created:
+        if full in by_full:
+            if flat[position].reuse not in ("reuse", "auto", "param"):
+                raise Declined(UNSUPPORTED_FORM, f"`{full}` is requested twice outside a reusing scope", flat[position].node)
+            attrs[position] = by_full[full]
+            continue
+        relative = full[len(model.prefix or "") :]
+        attr = target if targets.count(target) == 1 else re.sub(r"\W", "_", relative)
+        by_full[full] = attr
+        attrs[position] = attr
+        info.ref = f"{node.name.value}.{attr}"
+    init_lines: list[cst.BaseStatement] = []
+    body: list[cst.BaseStatement] = []
+    mapping: dict[str, str] = {}
+    created_at = {c[0]: c for c in created}
+    for position, entry in enumerate(flat):
+        if position in created_at:
+            _, target, full, _info, value, statement = created_at[position]
+            mapping[target] = attrs[position]
+            if _info.ref:
+                init_lines.append(
+                    statement.with_changes(
+                        body=[cst.Assign([cst.AssignTarget(cst.Attribute(cst.Name("self"), cst.Name(attrs[position])))], value)]
+                    )
+                )
+            continue
+        statement = entry.node
+        rebinds = set(gp.defined_names(statement)) & set(mapping)
+        if rebinds and not isinstance(statement, cst.SimpleStatementLine):
+            raise Declined(NAME_REBOUND, "a variable's name is bound again inside control flow", statement)
+        statement = statement.visit(_SelfRefs(mapping))  # type: ignore[assignment]
+        for name in rebinds:
+            mapping.pop(name)
+        body.append(statement)
+    if model.reuse_param is not None:
+        for statement in body:
+            if model.reuse_param in gp.names_in(statement):
+                raise Declined(UNSHARABLE_FUNCTION, "the `reuse` argument is used for more than the variable scope", statement)
+    infos = [c[3] for c in created if c[3].ref]
+    plan = _ModulePlan(init_lines, body)
+    model.plan = (plan, infos)
+    return model.plan
+
+
+class _SelfRefs(cst.CSTTransformer):
+    def __init__(self, mapping: dict[str, str]) -> None:
+        self.mapping = mapping
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        attr = self.mapping.get(updated_node.value)
+        return cst.Attribute(cst.Name("self"), cst.Name(attr)) if attr is not None else updated_node
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return True
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.Attribute:
+        # Only the object part of `a.b` is a variable reference; the attribute name stays.
+        return updated_node.with_changes(attr=original_node.attr)
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        return updated_node.with_changes(keyword=original_node.keyword)
+
+    def leave_Param(self, original_node: cst.Param, updated_node: cst.Param) -> cst.Param:
+        return updated_node.with_changes(name=original_node.name)
+
+
+def build_module(scope: _ScopeRewriter, model: ModelFunction) -> cst.BaseStatement:
+    plan, _ = _plan_module(scope, model)
+    node = model.node
+    tf = scope.tf
+    params = [p for p in node.params.params if p.name.value != model.reuse_param]
+    if params:
+        params[-1] = params[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    template = cst.parse_statement(
+        f"class {model.class_name}({tf}.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "\n"
+        "    def __call__(self):\n"
+        "        pass\n"
+    )
+    assert isinstance(template, cst.ClassDef) and isinstance(template.body, cst.IndentedBlock)
+    init, call = template.body.body
+    assert isinstance(init, cst.FunctionDef) and isinstance(init.body, cst.IndentedBlock)
+    assert isinstance(call, cst.FunctionDef) and isinstance(call.body, cst.IndentedBlock)
+    init = init.with_changes(body=init.body.with_changes(body=[*init.body.body, *plan.init_lines]))
+    self_param = call.params.params[0].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if params else cst.MaybeSentinel.DEFAULT)
+    call = call.with_changes(
+        params=node.params.with_changes(params=[self_param, *params]),
+        body=call.body.with_changes(body=plan.body or [cst.SimpleStatementLine([cst.Pass()])]),
+        decorators=node.decorators,
+    )
+    return template.with_changes(
+        body=template.body.with_changes(body=[init, call]),
+        leading_lines=node.leading_lines,
+    )
