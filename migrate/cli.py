@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import migrate
 
 # Each module in migrate.commands registers one sub-command.
-COMMAND_MODULES = ("rewrite", "rules", "diff", "verify")
+COMMAND_MODULES = ("rewrite", "rules", "diff", "verify", "checkpoint")
 
 
 def build_parser() -> argparse.ArgumentParser:
