@@ -656,6 +656,35 @@ class _RunSiteFinder(cst.CSTVisitor):
         self.init_calls: list[cst.Call] = []
         self.local_names: list[frozenset[str]] = []  # parameters and locals of enclosing defs
         self.summary_writes: dict[int, cst.Call] = {}
+        self.control_flow = 0  # loops and branches around the node being visited
+        self.assigning = 0
+
+    def visit_For(self, node: cst.For) -> None:
+        self.control_flow += 1
+
+    def leave_For(self, original_node: cst.For) -> None:
+        self.control_flow -= 1
+
+    def visit_While(self, node: cst.While) -> None:
+        self.control_flow += 1
+
+    def leave_While(self, original_node: cst.While) -> None:
+        self.control_flow -= 1
+
+    def visit_If(self, node: cst.If) -> None:
+        self.control_flow += 1
+
+    def leave_If(self, original_node: cst.If) -> None:
+        self.control_flow -= 1
+
+    def leave_Assign(self, original_node: cst.Assign) -> None:
+        self.assigning -= 1
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self.assigning += 1
+
+    def leave_AugAssign(self, original_node: cst.AugAssign) -> None:
+        self.assigning -= 1
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         threaded = self.plan.threaded.get(node.name.value, ())
@@ -684,6 +713,7 @@ class _RunSiteFinder(cst.CSTVisitor):
         return False
 
     def visit_Assign(self, node: cst.Assign) -> bool:
+        self.assigning += 1
         found = self.plan.feed_dict_assignment(node)
         if found is None:
             return True
@@ -697,6 +727,12 @@ class _RunSiteFinder(cst.CSTVisitor):
         if node.value in self.plan.sessions:
             raise Declined(
                 SESSION_ESCAPES, f"the session or graph `{node.value}` is used other than to run fetches", node
+            )
+        if node.value in self.plan.graph_only and self.control_flow and self.assigning:
+            raise Declined(
+                GRAPH_IN_CONTROL_FLOW,
+                f"graph built inside a loop or branch (from `{node.value}`)",
+                node,
             )
         if node.value in self.plan.graph_only:
             raise Declined(

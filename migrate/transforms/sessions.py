@@ -10,6 +10,7 @@ Fetched values come back as NumPy values, as `sess.run` gave them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import libcst as cst
@@ -17,8 +18,8 @@ import libcst.matchers as m
 
 from migrate.analysis import graph_program as gp
 from migrate.analysis.optimizers import OPTIMIZERS
-from migrate.findings import Severity
-from migrate.transforms.base import Example, MigrationTransform
+from migrate.findings import Finding, RunSite, Severity
+from migrate.transforms.base import FINDINGS_KEY, RUN_SITES_KEY, Example, MigrationTransform
 
 CONFIG_DROPPED = "TFM220"
 UNUSED_GRAPH = "TFM221"
@@ -79,32 +80,67 @@ class SessionsToFunctions(MigrationTransform):
     )
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        body = self._convert_scope(original_node.body, original_node, top_level=True)
-        if body is None:
-            converted: list[cst.BaseStatement] = []
-            changed = False
-            for statement in original_node.body:
-                new = statement
+        # A file is converted whole or not at all: one scope converted to eager code next to
+        # one left as graph code would run in graph mode (TFM002 keeps graph mode on for the
+        # declined one) and break the converted one.
+        scopes: list[tuple[int | None, Sequence[cst.BaseStatement], cst.CSTNode]] = [
+            (None, original_node.body, original_node)
+        ]
+        outcomes = [self._convert_scope(original_node.body, original_node, top_level=True)]
+        if outcomes[0].status == "none":
+            scopes, outcomes = [], []
+            for index, statement in enumerate(original_node.body):
                 if isinstance(statement, cst.FunctionDef) and isinstance(statement.body, cst.IndentedBlock):
-                    inner = self._convert_scope(statement.body.body, statement, top_level=False)
-                    if inner is not None:
-                        new = statement.with_changes(body=statement.body.with_changes(body=inner))
-                        changed = True
-                converted.append(new)
-            if not changed:
-                return updated_node
-            body = converted
+                    outcome = self._convert_scope(statement.body.body, statement, top_level=False)
+                    if outcome.status != "none":
+                        scopes.append((index, statement.body.body, statement))
+                        outcomes.append(outcome)
+        declined = [o for o in outcomes if o.status == "declined"]
+        for outcome in declined:
+            self._keep(outcome)
+        converted = [o for o in outcomes if o.status == "converted"]
+        if not converted:
+            return updated_node
+        if declined:
+            for (_, _, owner), outcome in zip(scopes, outcomes):
+                if outcome.status == "converted":
+                    self.report(
+                        owner,
+                        "not converted, so that the file does not mix eager and graph code: "
+                        "another scope of the file is left as a session",
+                        code=gp.UNSUPPORTED_RUN,
+                    )
+            return updated_node
+        for outcome in converted:
+            self._keep(outcome)
+        if scopes[0][0] is None:
+            return updated_node.with_changes(body=converted[0].body)
+        body = list(original_node.body)
+        for (index, _, owner), outcome in zip(scopes, outcomes):
+            assert index is not None and isinstance(owner, cst.FunctionDef)
+            assert isinstance(owner.body, cst.IndentedBlock)
+            body[index] = owner.with_changes(body=owner.body.with_changes(body=outcome.body))
         return updated_node.with_changes(body=body)
+
+    def _keep(self, outcome: _Outcome) -> None:
+        self.context.scratch.setdefault(FINDINGS_KEY, []).extend(outcome.findings)
+        self.context.scratch.setdefault(RUN_SITES_KEY, []).extend(outcome.run_sites)
 
     # --- one scope ---------------------------------------------------------------------
     def _convert_scope(
         self, body: Sequence[cst.BaseStatement], owner: cst.CSTNode, *, top_level: bool
-    ) -> list[cst.BaseStatement] | None:
+    ) -> _Outcome:
+        """Plan and write one scope, with what it reports held back until the file's fate is known."""
+        kept_findings = self.context.scratch.get(FINDINGS_KEY, [])
+        kept_sites = self.context.scratch.get(RUN_SITES_KEY, [])
+        self.context.scratch[FINDINGS_KEY] = []
+        self.context.scratch[RUN_SITES_KEY] = []
         try:
             plan = gp.analyze_scope(body, self.tf_api)
             if plan is None:
-                return None
-            return _ScopeWriter(self, plan, top_level).write()
+                outcome = _Outcome("none")
+            else:
+                outcome = _Outcome("converted", _ScopeWriter(self, plan, top_level).write())
         except gp.Declined as declined:
             self.report(
                 declined.node or owner,
@@ -112,7 +148,20 @@ class SessionsToFunctions(MigrationTransform):
                 code=declined.code,
                 severity=Severity.WARNING,
             )
-            return None
+            outcome = _Outcome("declined")
+        outcome.findings = self.context.scratch[FINDINGS_KEY]
+        outcome.run_sites = self.context.scratch[RUN_SITES_KEY]
+        self.context.scratch[FINDINGS_KEY] = kept_findings
+        self.context.scratch[RUN_SITES_KEY] = kept_sites
+        return outcome
+
+
+@dataclass
+class _Outcome:
+    status: str  # "none" (no session here), "converted" or "declined"
+    body: list[cst.BaseStatement] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    run_sites: list[RunSite] = field(default_factory=list)
 
 
 class _ScopeWriter:
