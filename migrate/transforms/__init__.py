@@ -16,6 +16,7 @@ from migrate.transforms.base import MigrationTransform
 from migrate.transforms.checkpoints import SaverToCheckpoint
 from migrate.transforms.compat_imports import CompatImports
 from migrate.transforms.keyword_arguments import KeywordArguments
+from migrate.transforms.layers import LayersToKeras
 from migrate.transforms.native_equivalents import NativeEquivalents
 from migrate.transforms.sessions import SessionsToFunctions
 from migrate.transforms.slim_import import SlimImport
@@ -33,6 +34,7 @@ ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = (
     ApiRenames,
     VariablesToModules,
     SaverToCheckpoint,
+    LayersToKeras,
     SessionsToFunctions,
     V1Behavior,
 )
