@@ -113,6 +113,17 @@ class Statement:
     holds: str = ""  # "variable", "dict", "sequence" or "module" (`.trainable_variables`)
 
 
+# TF 2 objects that earlier transforms create where TF1 code made graph state (checkpoints,
+# writers, Keras optimizers and initializers): plain Python objects kept where they are made.
+EAGER_OBJECT_APIS = (
+    "tf.train.Checkpoint",
+    "tf.train.CheckpointManager",
+    "tf.summary.create_file_writer",
+    "tf.keras.optimizers",
+    "tf.keras.initializers",
+    "tf.keras.regularizers",
+)
+
 # Objects that own variables and list them as `.trainable_variables`: Keras layers and models,
 # and tf.Module subclasses defined in the file (as the variables transform writes them).
 MODULE_APIS = ("tf.keras.layers", "tf.keras.Sequential", "tf.keras.Model", "tf.Module")
@@ -473,6 +484,8 @@ def classify(
     sessions: set[str],
     module_classes: frozenset[str] = frozenset(),
 ) -> Statement:
+    if isinstance(statement, cst.ClassDef) and statement.name.value in module_classes:
+        return Statement(statement, Kind.PYTHON, defined_names(statement), names_in(statement))
     targets, call, small = _single_call(statement)
     outside = _OutsideRuns(sessions, graph_names)
     statement.visit(outside)
@@ -495,6 +508,8 @@ def classify(
             return Statement(statement, Kind.OPTIMIZER, targets, uses, call)
         if m.matches(call.func, m.Attribute(attr=m.Name("minimize"))) and len(targets) == 1:
             return Statement(statement, Kind.TRAIN, targets, uses, call)
+        if api is not None and _starts_with_any(api, EAGER_OBJECT_APIS) and not uses & graph_names:
+            return Statement(statement, Kind.PYTHON, defines, uses, call)
         if api in SUMMARY_OPS and len(targets) <= 1:
             return Statement(statement, Kind.SUMMARY, targets, uses, call)
         if api in SUMMARY_MERGES and len(targets) == 1:
@@ -891,15 +906,20 @@ class _PlanState:
 # --- the plan ----------------------------------------------------------------------------
 
 
-def analyze_scope(body: Sequence[cst.BaseStatement], resolve: Resolver) -> ScopePlan | None:
-    """Plan the conversion of one scope, None when it runs no session."""
+def analyze_scope(
+    body: Sequence[cst.BaseStatement],
+    resolve: Resolver,
+    enclosing: Sequence[cst.BaseStatement] = (),
+) -> ScopePlan | None:
+    """Plan the conversion of one scope, None when it runs no session. `enclosing` is the
+    module body when the scope is a function's, for the classes defined around it."""
     prefixes: dict[int, str] = {}
     statements_nodes, sessions, dropped = flatten(body, resolve, prefixes)
     if not sessions:
         return None
     graph_names: set[str] = set()
     statements: list[Statement] = []
-    module_classes = _module_classes(statements_nodes, resolve)
+    module_classes = _module_classes([*enclosing, *statements_nodes], resolve)
     for node in statements_nodes:
         statement = classify(node, resolve, graph_names, sessions, module_classes)
         if statement.kind is not Kind.PYTHON:

@@ -91,13 +91,17 @@ class SessionsToFunctions(MigrationTransform):
             scopes, outcomes = [], []
             for index, statement in enumerate(original_node.body):
                 if isinstance(statement, cst.FunctionDef) and isinstance(statement.body, cst.IndentedBlock):
-                    outcome = self._convert_scope(statement.body.body, statement, top_level=False)
+                    outcome = self._convert_scope(
+                        statement.body.body, statement, top_level=False, enclosing=original_node.body
+                    )
                     if outcome.status != "none":
                         scopes.append((index, statement.body.body, statement))
                         outcomes.append(outcome)
         declined = [o for o in outcomes if o.status == "declined"]
         for outcome in declined:
             self._keep(outcome)
+        if declined:
+            self._checkpoints_need_eager(original_node)
         converted = [o for o in outcomes if o.status == "converted"]
         if not converted:
             return updated_node
@@ -122,13 +126,32 @@ class SessionsToFunctions(MigrationTransform):
             body[index] = owner.with_changes(body=owner.body.with_changes(body=outcome.body))
         return updated_node.with_changes(body=body)
 
+    def _checkpoints_need_eager(self, module: cst.Module) -> None:
+        """A `tf.train.Checkpoint` (TFM501's output) restores nothing in graph mode: say so
+        loudly where the file stays a session program."""
+        for call in m.findall(module, m.Call()):
+            assert isinstance(call, cst.Call)
+            if self.tf_api(call.func) == "tf.train.Checkpoint":
+                self.report(
+                    call,
+                    "this tf.train.Checkpoint runs in graph mode, where read() restores nothing: "
+                    "convert the session code by hand or keep tf.compat.v1.train.Saver",
+                    code=gp.UNSUPPORTED_RUN,
+                    severity=Severity.ERROR,
+                )
+
     def _keep(self, outcome: _Outcome) -> None:
         self.context.scratch.setdefault(FINDINGS_KEY, []).extend(outcome.findings)
         self.context.scratch.setdefault(RUN_SITES_KEY, []).extend(outcome.run_sites)
 
     # --- one scope ---------------------------------------------------------------------
     def _convert_scope(
-        self, body: Sequence[cst.BaseStatement], owner: cst.CSTNode, *, top_level: bool
+        self,
+        body: Sequence[cst.BaseStatement],
+        owner: cst.CSTNode,
+        *,
+        top_level: bool,
+        enclosing: Sequence[cst.BaseStatement] = (),
     ) -> _Outcome:
         """Plan and write one scope, with what it reports held back until the file's fate is known."""
         kept_findings = self.context.scratch.get(FINDINGS_KEY, [])
@@ -136,7 +159,7 @@ class SessionsToFunctions(MigrationTransform):
         self.context.scratch[FINDINGS_KEY] = []
         self.context.scratch[RUN_SITES_KEY] = []
         try:
-            plan = gp.analyze_scope(body, self.tf_api)
+            plan = gp.analyze_scope(body, self.tf_api, enclosing)
             if plan is None:
                 outcome = _Outcome("none")
             else:
