@@ -508,7 +508,9 @@ def classify(
             return Statement(statement, Kind.OPTIMIZER, targets, uses, call)
         if m.matches(call.func, m.Attribute(attr=m.Name("minimize"))) and len(targets) == 1:
             return Statement(statement, Kind.TRAIN, targets, uses, call)
-        if api is not None and _starts_with_any(api, EAGER_OBJECT_APIS) and not uses & graph_names:
+        if api is not None and _starts_with_any(api, EAGER_OBJECT_APIS):
+            # Variables may go in (a checkpoint lists them); a graph tensor going in is
+            # refused later, as any Python use of one is.
             return Statement(statement, Kind.PYTHON, defines, uses, call)
         if api in SUMMARY_OPS and len(targets) <= 1:
             return Statement(statement, Kind.SUMMARY, targets, uses, call)

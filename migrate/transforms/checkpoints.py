@@ -34,9 +34,6 @@ SAVER_ARGS_DROPPED = frozenset({"max_to_keep", "keep_checkpoint_every_n_hours", 
 SAVE_PARAMS = ("sess", "save_path", "global_step", "latest_filename", "meta_graph_suffix", "write_meta_graph", "write_state")
 SAVE_ARGS_DROPPED = frozenset({"write_meta_graph", "meta_graph_suffix", "write_state"})
 RESTORE_PARAMS = ("sess", "save_path")
-# The checkpoint is bound with an annotation: the sessions rule keeps annotated assignments
-# in place as plain Python state instead of moving them into the generated functions.
-ANNOTATED = True
 
 
 class _Declined(Exception):
@@ -259,10 +256,7 @@ class _SaverRewriter(cst.CSTTransformer):
         name = self.savers[id(small)][1]
         self.handled[name] += 1
         value = self._checkpoint(small.value)
-        if not ANNOTATED:
-            return updated_node.with_changes(body=[small.with_changes(value=value)])
-        annotation = cst.Annotation(self.t.tf_expr("train.Checkpoint"))
-        return updated_node.with_changes(body=[cst.AnnAssign(cst.Name(name), annotation, value)])
+        return updated_node.with_changes(body=[small.with_changes(value=value)])
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
