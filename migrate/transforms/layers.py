@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from typing import ClassVar
 
 import libcst as cst
+from libcst.codemod.visitors import RemoveImportsVisitor
 
 from migrate.analysis import layer_arguments as la
 from migrate.findings import Severity
@@ -42,7 +43,10 @@ _REGULARIZATION_SUM = frozenset({"tf.losses.get_regularization_loss"})
 _REGULARIZATION_LIST = frozenset({"tf.losses.get_regularization_losses"})
 _L2 = frozenset({"tf.contrib.layers.l2_regularizer", "tf.contrib.slim.l2_regularizer"})
 _L1 = frozenset({"tf.contrib.layers.l1_regularizer", "tf.contrib.slim.l1_regularizer"})
-_VARIABLE_SCOPES = frozenset({"tf.variable_scope", "tf.contrib.slim.arg_scope"})
+_VARIABLE_SCOPES = frozenset({"tf.variable_scope"})
+_ARG_SCOPE = "tf.contrib.slim.arg_scope"
+# slim helpers that call a layer function passed to them: not converted.
+_LAYER_DRIVERS = frozenset({"tf.contrib.slim.repeat", "tf.contrib.slim.stack", _ARG_SCOPE})
 # Elementwise functions whose output has the rank of their first argument.
 _RANK_KEEPING = ("tf.nn.", "tf.math.", "tf.identity", "tf.sigmoid", "tf.tanh")
 _KERAS_POSITIONAL = {
@@ -82,6 +86,8 @@ class _State:
     flags: set[str] = field(default_factory=set)  # names bound to boolean placeholders
     ranks: dict[str, int] = field(default_factory=dict)
     update_ops: set[str] = field(default_factory=set)  # names holding the UPDATE_OPS collection
+    # slim.arg_scope defaults in force: canonical layer API -> keyword -> value.
+    arg_scopes: list[dict[str, dict[str, cst.BaseExpression]]] = field(default_factory=list)
     batch_norms: int = 0
 
 
@@ -106,7 +112,7 @@ def _one_minus(value: cst.BaseExpression) -> cst.BaseExpression:
             return cst.Float(str(Decimal(1) - Decimal(value.value)))
         except InvalidOperation:
             pass
-    operand = value if isinstance(value, (cst.Name, cst.Attribute)) else cst.Parenthesized(value)  # type: ignore[arg-type]
+    operand = _parenthesized(value)
     return cst.BinaryOperation(left=cst.Integer("1"), operator=cst.Subtract(), right=operand)
 
 
@@ -116,8 +122,20 @@ def _half(value: cst.BaseExpression) -> cst.BaseExpression:
             return cst.Float(str(Decimal(value.value) / 2))
         except InvalidOperation:
             pass
-    operand = value if isinstance(value, (cst.Name, cst.Attribute)) else cst.Parenthesized(value)  # type: ignore[arg-type]
+    operand = _parenthesized(value)
     return cst.BinaryOperation(left=operand, operator=cst.Divide(), right=cst.Integer("2"))
+
+
+def _parenthesized(value: cst.BaseExpression) -> cst.BaseExpression:
+    if isinstance(value, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)):
+        return value
+    return value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+
+
+def _prepend_lines(statement: cst.BaseStatement, lines: Sequence[cst.EmptyLine]) -> cst.BaseStatement:
+    if isinstance(statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        return statement.with_changes(leading_lines=[*lines, *statement.leading_lines])
+    return statement
 
 
 def _identifier(layer_name: str) -> str:
@@ -216,25 +234,54 @@ class LayersToKeras(MigrationTransform):
         self._hoisted: dict[str, list[cst.SimpleStatementLine]] = {}
         self._done_defs: set[str] = set()
         try:
+            self._check_references(original_node)
             body = self._module_body(original_node.body, state)
         except _Decline as declined:
             self.report(declined.node, declined.message, code=declined.code, severity=Severity.WARNING)
             return updated_node
         if not state.layers:
             return updated_node
+        for statement in original_node.body:
+            # `import tf_slim as slim` is dropped when no slim name is left.
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, (cst.Import, cst.ImportFrom)) and "tf_slim" in _code(small):
+                        RemoveImportsVisitor.remove_unused_import_by_node(self.context, small)
         return updated_node.with_changes(body=body)
+
+    def _check_references(self, module: cst.Module) -> None:
+        """Layer functions used other than by calling them (handed to slim.repeat / stack, stored)
+        cannot be converted; neither can the rest of the file then."""
+        called = {id(call.func) for call in _calls(module)}
+        in_arg_scopes = {
+            id(element.value)
+            for call in _calls(module)
+            if self.tf_api(call.func) == _ARG_SCOPE and call.args
+            and isinstance(call.args[0].value, (cst.List, cst.Tuple))
+            for element in call.args[0].value.elements
+        }
+        for node in _references(module):
+            api = self.tf_api(node)
+            if api in _LAYER_DRIVERS - {_ARG_SCOPE}:
+                raise _Decline(UNSUPPORTED_ARGUMENT, f"{api} is not converted", node)
+            if la.spec_for(api) is not None and id(node) not in called and id(node) not in in_arg_scopes:
+                raise _Decline(UNSUPPORTED_ARGUMENT, f"{api} used as a value", node)
 
     # --- walking scopes ---------------------------------------------------------------
     def _module_body(self, body: Sequence[cst.BaseStatement], state: _State) -> list[cst.BaseStatement]:
         out: list[cst.BaseStatement] = []
-        walked: dict[str, list[cst.BaseStatement]] = {}
+        walked: dict[str, cst.FunctionDef] = {}
         for statement in body:
-            if isinstance(statement, cst.FunctionDef) and statement.name.value in self._defs:
-                if _contains_session(statement, self.tf_api) and isinstance(statement.body, cst.IndentedBlock):
-                    inner = self._block(statement.body.body, state, params={})
-                    walked[statement.name.value] = [
-                        statement.with_changes(body=statement.body.with_changes(body=inner))
-                    ]
+            if (
+                isinstance(statement, cst.FunctionDef)
+                and statement.name.value in self._defs
+                and _contains_session(statement, self.tf_api)
+                and isinstance(statement.body, cst.IndentedBlock)
+            ):
+                inner = self._block(statement.body.body, state, params={})
+                walked[statement.name.value] = statement.with_changes(
+                    body=statement.body.with_changes(body=inner)
+                )
             out.append(statement)
         # Model functions are converted when the walk reaches their one call, so names follow
         # TF1's graph-construction order; their layers are placed before the function.
@@ -244,7 +291,7 @@ class LayersToKeras(MigrationTransform):
             if isinstance(statement, cst.FunctionDef):
                 name = statement.name.value
                 if name in walked:
-                    statement = walked[name][0]
+                    statement = walked[name]
                 if name in self._hoisted:
                     converted = self._converted_defs[name]
                     hoisted = self._hoisted[name]
@@ -302,12 +349,50 @@ class LayersToKeras(MigrationTransform):
                 if api == "tf.control_dependencies" and item.args and self._is_update_ops(item.args[0].value, state):
                     inner = self._block(statement.body.body, state, params, hoist)
                     if inner:
-                        inner[0] = inner[0].with_changes(leading_lines=[*statement.leading_lines, *inner[0].leading_lines])
+                        inner[0] = _prepend_lines(inner[0], statement.leading_lines)
                     return inner
+                if api == _ARG_SCOPE:
+                    return self._arg_scope(statement, item, state, params, hoist)
                 if api in _VARIABLE_SCOPES and self._has_layer(statement):
                     raise _Decline(LAYER_IN_VARIABLE_SCOPE, f"layers built inside {api}", statement)
         inner = self._block(statement.body.body, state, params, hoist)
         return [statement.with_changes(body=statement.body.with_changes(body=inner))]
+
+    def _arg_scope(
+        self,
+        statement: cst.With,
+        item: cst.Call,
+        state: _State,
+        params: dict[str, cst.BaseExpression],
+        hoist: bool,
+    ) -> list[cst.BaseStatement]:
+        """`with slim.arg_scope([slim.conv2d], padding="SAME"):` gives the listed layers of its
+        block default arguments; the block is unwrapped once they are written out."""
+        assert isinstance(statement.body, cst.IndentedBlock)
+        listed = item.args[0].value if item.args and item.args[0].keyword is None else None
+        if not isinstance(listed, (cst.List, cst.Tuple)) or statement.items[0].asname is not None:
+            raise _Decline(LAYER_IN_VARIABLE_SCOPE, "slim.arg_scope in a form this rule cannot expand", statement)
+        apis: list[str] = []
+        for element in listed.elements:
+            found = la.spec_for(self.tf_api(element.value))
+            if found is None:
+                raise _Decline(LAYER_IN_VARIABLE_SCOPE, f"slim.arg_scope over {_code(element.value)}", statement)
+            apis.append(found[0])
+        defaults = {a.keyword.value: a.value for a in item.args[1:] if a.keyword is not None}
+        if len(defaults) != len(item.args) - 1:
+            raise _Decline(LAYER_IN_VARIABLE_SCOPE, "slim.arg_scope with positional defaults", statement)
+        scope: dict[str, dict[str, cst.BaseExpression]] = {}
+        for api in apis:
+            outer = next((s[api] for s in reversed(state.arg_scopes) if api in s), {})
+            scope[api] = {**outer, **defaults}
+        state.arg_scopes.append(scope)
+        try:
+            inner = self._block(statement.body.body, state, params, hoist)
+        finally:
+            state.arg_scopes.pop()
+        if inner:
+            inner[0] = _prepend_lines(inner[0], statement.leading_lines)
+        return inner
 
     def _simple(
         self,
@@ -495,7 +580,8 @@ class _CallRewriter(cst.CSTTransformer):
     def _layer(self, original: cst.Call, updated: cst.Call, api: str, spec: la.LayerSpec) -> cst.BaseExpression:
         if any(a.star for a in updated.args):
             raise _Decline(UNSUPPORTED_ARGUMENT, f"{api} arguments passed with *", original)
-        if not updated.args or updated.args[0].keyword not in (None,) and updated.args[0].keyword.value != "inputs":  # type: ignore[union-attr]
+        first = updated.args[0] if updated.args else None
+        if first is None or (first.keyword is not None and first.keyword.value != "inputs"):
             raise _Decline(UNSUPPORTED_ARGUMENT, f"{api} without its inputs first", original)
         inputs = updated.args[0].value
         given: dict[str, cst.BaseExpression] = {}
@@ -506,6 +592,9 @@ class _CallRewriter(cst.CSTTransformer):
         for arg in updated.args[1:]:
             if arg.keyword is not None:
                 given[arg.keyword.value] = arg.value
+        scoped = next((s[api] for s in reversed(self.state.arg_scopes) if api in s), {})
+        for parameter, value in scoped.items():
+            given.setdefault(parameter, value)
         if len([a for a in updated.args[1:] if a.keyword is None]) > len(spec.positional):
             raise _Decline(UNSUPPORTED_ARGUMENT, f"too many positional arguments to {api}", original)
 
@@ -681,6 +770,32 @@ def _argument(call: cst.Call, index: int, keyword: str) -> cst.BaseExpression | 
             return arg.value
     positional = [a for a in call.args if a.keyword is None and not a.star]
     return positional[index].value if index < len(positional) else None
+
+
+class _ReferenceCollector(cst.CSTVisitor):
+    """Outermost Name / Attribute chains (`tf.layers.dense`, not also `tf.layers`)."""
+
+    def __init__(self) -> None:
+        self.found: list[cst.BaseExpression] = []
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        self.found.append(node)
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.found.append(node)
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+
+def _references(node: cst.CSTNode) -> list[cst.BaseExpression]:
+    collector = _ReferenceCollector()
+    node.visit(collector)
+    return collector.found
 
 
 class _CallCollector(cst.CSTVisitor):
