@@ -21,8 +21,10 @@ HEADER = "import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\n
         ("h = tf.contrib.layers.dropout(x, keep_prob=0.9)\n", ["rate=0.1", "training=True"]),
         ("h = tf.layers.dropout(x, 0.3)\n", ["Dropout(0.3", "h = dropout(x)\n"]),
         (
-            "h = tf.layers.dense(x, 3, kernel_regularizer=tf.contrib.layers.l2_regularizer(0.1))\n"
-            "r = tf.losses.get_regularization_loss()\n",
+            (
+                "h = tf.layers.dense(x, 3, kernel_regularizer=tf.contrib.layers.l2_regularizer(0.1))\n"
+                "r = tf.losses.get_regularization_loss()\n"
+            ),
             ["tf.keras.regularizers.L2(0.05)", "r = tf.add_n(dense.losses)"],
         ),
     ],
