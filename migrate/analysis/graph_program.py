@@ -111,6 +111,7 @@ class Statement:
     call: cst.Call | None = None
     # For VARIABLE statements: how the bound name holds its variables.
     holds: str = ""  # "variable", "dict", "sequence" or "module" (`.trainable_variables`)
+    gradients: Gradients | None = None  # for GRAPH statements computing gradients
 
 
 # TF 2 objects that earlier transforms create where TF1 code made graph state (checkpoints,
@@ -149,10 +150,22 @@ class Summary:
 @dataclass(frozen=True)
 class TrainOp:
     name: str
-    loss: str
+    loss: str | None  # None for `apply_gradients`: the gradients come from `applied`
     optimizer: cst.BaseExpression  # a module-level name or an inline TF1 optimizer call
     var_list: cst.BaseExpression | None
     global_step: cst.BaseExpression | None
+    applied: cst.BaseExpression | None = None  # the (gradient, variable) pairs applied
+
+
+@dataclass(frozen=True)
+class Gradients:
+    """`gv = opt.compute_gradients(loss, var_list)` (pairs) or `g = tf.gradients(loss, xs)`
+    (a list): inside a generated function, a `tape.gradient` of the loss computed under the
+    tape."""
+
+    loss: str
+    targets: cst.BaseExpression | None  # None: the trainable variables the loss reaches
+    pairs: bool
 
 
 @dataclass
@@ -506,8 +519,15 @@ def classify(
             return Statement(statement, Kind.VARIABLE, targets, uses, call, "module")
         if api in OPTIMIZERS and len(targets) == 1:
             return Statement(statement, Kind.OPTIMIZER, targets, uses, call)
-        if m.matches(call.func, m.Attribute(attr=m.Name("minimize"))) and len(targets) == 1:
+        if (
+            m.matches(call.func, m.Attribute(attr=m.Name("minimize") | m.Name("apply_gradients")))
+            and len(targets) == 1
+        ):
             return Statement(statement, Kind.TRAIN, targets, uses, call)
+        if m.matches(call.func, m.Attribute(attr=m.Name("compute_gradients"))) and len(targets) == 1:
+            return Statement(statement, Kind.GRAPH, targets, uses, call, gradients=_gradients_of(call, True))
+        if api == "tf.gradients" and len(targets) == 1:
+            return Statement(statement, Kind.GRAPH, targets, uses, call, gradients=_gradients_of(call, False))
         if api is not None and _starts_with_any(api, EAGER_OBJECT_APIS):
             # Variables may go in (a checkpoint lists them); a graph tensor going in is
             # refused later, as any Python use of one is.
@@ -590,10 +610,27 @@ def placeholder_of(statement: Statement, resolve: Resolver) -> Placeholder:
     )
 
 
+def _gradients_of(call: cst.Call, pairs: bool) -> Gradients:
+    loss = _argument(call, 0, "loss" if pairs else "ys")
+    if not isinstance(loss, cst.Name):
+        raise Declined(UNSUPPORTED_RUN, "gradients of an expression rather than a named loss", call)
+    allowed = {None, "loss", "var_list", "ys", "xs", "name"}
+    for arg in call.args:
+        keyword = arg.keyword.value if arg.keyword else None
+        if keyword not in allowed or arg.star:
+            raise Declined(UNSUPPORTED_RUN, f"gradients(..., {keyword}=...) is not converted", call)
+    targets = _argument(call, 1, "var_list" if pairs else "xs")
+    if not pairs and targets is None:
+        raise Declined(UNSUPPORTED_RUN, "tf.gradients without xs", call)
+    return Gradients(loss.value, targets, pairs)
+
+
 def train_op_of(statement: Statement, optimizers: set[str], resolve: Resolver) -> TrainOp:
     call = statement.call
     assert call is not None and isinstance(call.func, cst.Attribute)
     optimizer = call.func.value
+    if call.func.attr.value == "apply_gradients":
+        return _applied_op_of(statement, call, optimizers)
     if isinstance(optimizer, cst.Name):
         if optimizer.value not in optimizers:
             raise Declined(UNSUPPORTED_OPTIMIZER, f"minimize on unknown optimizer {optimizer.value}", call)
@@ -612,6 +649,23 @@ def train_op_of(statement: Statement, optimizers: set[str], resolve: Resolver) -
         optimizer,
         _argument(call, 2, "var_list"),
         _argument(call, 1, "global_step"),
+    )
+
+
+def _applied_op_of(statement: Statement, call: cst.Call, optimizers: set[str]) -> TrainOp:
+    assert isinstance(call.func, cst.Attribute)
+    optimizer = call.func.value
+    if not (isinstance(optimizer, cst.Name) and optimizer.value in optimizers):
+        raise Declined(UNSUPPORTED_OPTIMIZER, "apply_gradients on an optimizer this tool does not map", call)
+    for arg in call.args:
+        keyword = arg.keyword.value if arg.keyword else None
+        if keyword not in {None, "grads_and_vars", "global_step", "name"} or arg.star:
+            raise Declined(UNSUPPORTED_RUN, f"apply_gradients(..., {keyword}=...) is not converted", call)
+    applied = _argument(call, 0, "grads_and_vars")
+    if applied is None:
+        raise Declined(UNSUPPORTED_RUN, "apply_gradients without gradients", call)
+    return TrainOp(
+        statement.defines[0], None, optimizer, None, _argument(call, 1, "global_step"), applied
     )
 
 
@@ -1105,6 +1159,8 @@ def _module_classes(nodes: Sequence[cst.BaseStatement], resolve: Resolver) -> fr
 
 
 def _binds_container(statement: Statement) -> bool:
+    if statement.gradients is not None:
+        return True  # a list of gradients, or of (gradient, variable) pairs
     node = statement.node
     return (
         isinstance(node, cst.SimpleStatementLine)
@@ -1208,7 +1264,10 @@ def _function_for(
         elif leaf.role == "summary":
             roots |= _expand(state.summary_roots, function_uses)
     if train is not None:
-        roots.add(train.loss)
+        if train.loss is not None:
+            roots.add(train.loss)
+        if train.applied is not None:
+            roots |= names_in(train.applied)
         for extra in (train.var_list, train.global_step):
             if extra is not None and names_in(extra) & state.graph_only:
                 raise Declined(UNSUPPORTED_RUN, "var_list or global_step computed in the graph", site.call)

@@ -345,10 +345,18 @@ class _ScopeWriter:
         return produced
 
     def _var_list_code(self, train: gp.TrainOp) -> str:
-        if train.var_list is not None:
-            return _code(train.var_list)
-        used: set[str] = {train.loss}
-        for statement in gp._slice([train.loss], self._state_for_slices()):
+        if train.loss is not None:
+            return self._variables_reaching(train.loss, train.var_list)
+        gradients = self._applied_gradients(train)
+        return self._variables_reaching(gradients.loss, gradients.targets)
+
+    def _variables_reaching(self, loss: str, var_list: cst.BaseExpression | None) -> str:
+        """The variables TF1 differentiated: the given list, or (TF1's default) every trainable
+        variable, of which only those the loss reaches get a gradient."""
+        if var_list is not None:
+            return _code(var_list)
+        used: set[str] = {loss}
+        for statement in gp._slice([loss], self._state_for_slices()):
             used |= statement.uses
         trainable = [
             _variable_refs(name, statement)
@@ -356,8 +364,20 @@ class _ScopeWriter:
             if name in used and not _is_untrainable(statement)
         ]
         if not trainable:
-            raise gp.Declined(gp.UNSUPPORTED_RUN, f"no trainable variable reaches `{train.loss}`")
+            raise gp.Declined(gp.UNSUPPORTED_RUN, f"no trainable variable reaches `{loss}`")
         return "[" + ", ".join(trainable) + "]"
+
+    def _applied_gradients(self, train: gp.TrainOp) -> gp.Gradients:
+        """The one gradient computation whose result `apply_gradients` applies."""
+        assert train.applied is not None
+        found = [
+            s.gradients
+            for s in gp._slice(gp.names_in(train.applied), self._state_for_slices())
+            if s.gradients is not None
+        ]
+        if len(found) != 1:
+            raise gp.Declined(gp.UNSUPPORTED_RUN, f"`{train.name}` applies gradients this tool cannot trace")
+        return found[0]
 
     def _state_for_slices(self) -> gp._PlanState:
         graph_defs = {n: s for s in self.plan.statements if s.kind is gp.Kind.GRAPH for n in s.defines}
@@ -466,22 +486,81 @@ class _ScopeWriter:
                 listed = "".join(f"        {spec},\n" for spec in specs)
                 decorator = f"@{tf}.function(\n    input_signature=[\n{listed}    ]\n)"
         params = ", ".join(p.name for p in function.params)
-        body = self._steps(function.steps)
+        body = self._differentiated(function)
         returns = _returned(function.fetches, self.plan)
-        if function.train is not None:
-            train = function.train
-            optimizer = self.optimizer_names[train.name]
-            var_list = self._var_list_code(train)
-            tape = cst.parse_statement(f"with {tf}.GradientTape() as tape:\n    pass\n")
-            assert isinstance(tape, cst.With) and isinstance(tape.body, cst.IndentedBlock)
-            tape = tape.with_changes(body=tape.body.with_changes(body=body or [cst.SimpleStatementLine([cst.Pass()])]))
-            after = f"gradients = tape.gradient({train.loss}, {var_list})\n{optimizer}.apply_gradients(zip(gradients, {var_list}))\n"
-            if train.global_step is not None:
-                after += f"{_code(train.global_step)}.assign_add(1)\n"
-            body = [tape, *cst.parse_module(after).body]
         if returns is not None:
             body.append(cst.SimpleStatementLine([cst.Return(returns)]))
         return self._def(f"{decorator}\ndef {function.name}({params}):\n", body)
+
+    def _differentiated(self, function: gp.Function) -> list[cst.BaseStatement]:
+        """The function's statements; where it trains or takes gradients, the forward pass runs
+        under a `tf.GradientTape` and what uses the gradients follows it."""
+        gradient_steps = [s for s in function.statements if s.gradients is not None]
+        train = function.train
+        if train is None and not gradient_steps:
+            return self._steps(function.steps)
+        dependent: set[str] = set()
+        for statement in function.statements:
+            if statement.gradients is not None or statement.uses & dependent:
+                dependent |= set(statement.defines)
+        before: list[gp.Statement | gp.Helper] = []
+        after: list[gp.Statement | gp.Helper] = []
+        for step in function.steps:
+            inner = step.statements if isinstance(step, gp.Helper) else [step]
+            late = [s for s in inner if set(s.defines) & dependent]
+            if late and len(late) != len(inner):
+                raise gp.Declined(gp.UNSUPPORTED_RUN, "gradients computed in code shared by several runs")
+            if late and isinstance(step, gp.Helper):
+                raise gp.Declined(gp.UNSUPPORTED_RUN, "gradients computed in code shared by several runs")
+            (after if late else before).append(step)
+        tf = self.tf
+        computations = len(gradient_steps) + (1 if train is not None and train.loss is not None else 0)
+        persistent = "persistent=True" if computations > 1 else ""
+        tape = cst.parse_statement(f"with {tf}.GradientTape({persistent}) as tape:\n    pass\n")
+        assert isinstance(tape, cst.With) and isinstance(tape.body, cst.IndentedBlock)
+        inside = self._watched(gradient_steps) + self._steps(before)
+        tape = tape.with_changes(body=tape.body.with_changes(body=inside or [cst.SimpleStatementLine([cst.Pass()])]))
+        body: list[cst.BaseStatement] = [tape]
+        for step in after:
+            assert isinstance(step, gp.Statement)
+            body.append(self._gradient_statement(step) if step.gradients is not None else self._moved(step))
+        if train is not None:
+            optimizer = self.optimizer_names[train.name]
+            if train.applied is not None:
+                lines = f"{optimizer}.apply_gradients({_code(train.applied)})\n"
+            else:
+                var_list = self._var_list_code(train)
+                lines = (
+                    f"gradients = tape.gradient({train.loss}, {var_list})\n"
+                    f"{optimizer}.apply_gradients(zip(gradients, {var_list}))\n"
+                )
+            if train.global_step is not None:
+                lines += f"{_code(train.global_step)}.assign_add(1)\n"
+            body.extend(cst.parse_module(lines).body)
+        return body
+
+    def _gradient_statement(self, statement: gp.Statement) -> cst.BaseStatement:
+        """`gv = opt.compute_gradients(loss, vl)` -> pairs from the tape; `g = tf.gradients(loss,
+        xs)` -> `g = tape.gradient(loss, xs)`."""
+        gradients = statement.gradients
+        assert gradients is not None and isinstance(statement.node, cst.SimpleStatementLine)
+        targets = self._variables_reaching(gradients.loss, gradients.targets)
+        if gradients.pairs:
+            value = f"list(zip(tape.gradient({gradients.loss}, {targets}), {targets}))"
+        else:
+            value = f"tape.gradient({gradients.loss}, {targets})"
+        return _replace_value(_strip_blank(statement.node), cst.parse_expression(value))
+
+    def _watched(self, gradient_steps: list[gp.Statement]) -> list[cst.BaseStatement]:
+        """Gradients with respect to fed inputs need the tape to watch them (variables it watches)."""
+        watched = [
+            name
+            for s in gradient_steps
+            if s.gradients is not None and s.gradients.targets is not None
+            for name in gp.names_in(s.gradients.targets)
+            if name in self.plan.placeholders
+        ]
+        return [cst.parse_statement(f"tape.watch({name})\n") for name in dict.fromkeys(watched)]
 
     # --- call sites --------------------------------------------------------------------
     def call_for(self, site: gp.RunSite) -> cst.BaseExpression:
