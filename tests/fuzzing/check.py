@@ -1,0 +1,164 @@
+"""Push one program through rewrite, the idempotency check and the equivalence harness.
+
+Every program must end one of two ways:
+
+* converted: the output no longer needs graph mode, and the harness finds parity with the
+  legacy program (fetches, printed numbers, final variables);
+* declined: the output still runs as `tf.compat.v1` graph code (TFM003) and the rewriter said why
+  with a reason code (a TFM2xx/TFM3xx/TFM4xx warning). The declined output is run on TF 2 (the
+  harness's migrated side, no TF1 aliasing) and must finish and print the same numbers.
+
+Anything else is a bug, and `Outcome.kind` names it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from migrate import RewriteResult, rewrite_source
+from migrate.findings import Severity
+from migrate.harness import EquivalenceReport, HarnessOptions
+from migrate.harness import api as harness
+
+CONVERTED = "converted+parity"
+DECLINED = "declined"
+CRASH = "crash"
+UNPARSABLE = "unparsable"
+NOT_IDEMPOTENT = "not idempotent"
+MISMATCH = "silent mismatch"
+DECLINED_BROKEN = "declined output broken"
+NO_REASON = "declined without reason"
+INVALID = "invalid program"  # the legacy program itself failed: a generator bug
+
+FAILURES = (CRASH, UNPARSABLE, NOT_IDEMPOTENT, MISMATCH, DECLINED_BROKEN, NO_REASON)
+STILL_GRAPH = "TFM003"
+# No --steps cut-off: the programs are short, and a declined output (sessions, not recorded) would
+# run past a legacy program stopped early.
+DEFAULT_OPTIONS = HarnessOptions(timeout=120.0)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str
+    reasons: tuple[str, ...] = ()
+    detail: str = ""
+    output: str = ""
+    report: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        return self.kind in FAILURES
+
+
+def decline_reasons(result: RewriteResult) -> tuple[str, ...]:
+    """The reason codes a declined rewrite gave: non-info findings of the structural bands."""
+    return tuple(
+        sorted(
+            {
+                f.code
+                for f in result.findings
+                if f.severity is not Severity.INFO and f.code[:4] in ("TFM2", "TFM3", "TFM4")
+            }
+        )
+    )
+
+
+def still_graph(result: RewriteResult) -> bool:
+    return any(f.code == STILL_GRAPH for f in result.findings)
+
+
+def static_check(source: str) -> tuple[Outcome | None, RewriteResult]:
+    """Rewrite, parse and idempotency: everything that needs no TensorFlow. None means it passed."""
+    result = rewrite_source(source, path="program.py")
+    if result.error is not None:
+        return Outcome(CRASH, detail=result.error), result
+    try:
+        compile(result.code, "migrated.py", "exec")
+    except SyntaxError as error:
+        return Outcome(UNPARSABLE, detail=f"{error.msg} at line {error.lineno}", output=result.code), result
+    second = rewrite_source(result.code, path="migrated.py")
+    if second.error is not None:
+        return Outcome(CRASH, detail=f"second rewrite: {second.error}", output=result.code), result
+    if second.code != result.code:
+        return Outcome(NOT_IDEMPOTENT, detail=_first_difference(result.code, second.code), output=result.code), result
+    if still_graph(result) and not decline_reasons(result):
+        codes = ", ".join(sorted({f.code for f in result.findings}))
+        return Outcome(NO_REASON, detail=f"still graph mode; findings: {codes}", output=result.code), result
+    return None, result
+
+
+def _first_difference(first: str, second: str) -> str:
+    for number, (a, b) in enumerate(zip(first.splitlines(), second.splitlines()), 1):
+        if a != b:
+            return f"line {number}: {a.strip()!r} becomes {b.strip()!r}"
+    return "the second rewrite changed the line count"
+
+
+def check(
+    source: str, *, options: HarnessOptions = DEFAULT_OPTIONS, workdir: Path | None = None, parity: bool = True
+) -> Outcome:
+    """The outcome of one program. With `parity=False`, only the static checks run."""
+    failure, result = static_check(source)
+    if failure is not None:
+        return failure
+    declined = still_graph(result)
+    reasons = decline_reasons(result) if declined else ()
+    if not parity:
+        return Outcome(DECLINED if declined else CONVERTED, reasons, "parity not checked", result.code)
+    if workdir is None:
+        with tempfile.TemporaryDirectory(prefix="tfm-fuzz-") as temporary:
+            return _parity(source, result, reasons, declined, options, Path(temporary))
+    return _parity(source, result, reasons, declined, options, workdir)
+
+
+def _parity(
+    source: str,
+    result: RewriteResult,
+    reasons: tuple[str, ...],
+    declined: bool,
+    options: HarnessOptions,
+    directory: Path,
+) -> Outcome:
+    directory.mkdir(parents=True, exist_ok=True)
+    legacy_path = directory / "legacy.py"
+    migrated_path = directory / "migrated.py"
+    legacy_path.write_text(source, encoding="utf-8")
+    migrated_path.write_text(result.code, encoding="utf-8")
+    legacy_run = harness.run_legacy(legacy_path, directory, options)
+    if not legacy_run.ok:
+        return Outcome(INVALID, reasons, f"legacy: {legacy_run.status}: {legacy_run.error}", result.code)
+    migrated_run = harness.run_migrated(migrated_path, directory, options, legacy_run)
+    report = harness.evaluate(legacy_run, migrated_run, options, result.run_sites)
+    if declined:
+        problems = _declined_problems(report)
+        if problems:
+            return Outcome(DECLINED_BROKEN, reasons, problems, result.code, report.to_json())
+        return Outcome(DECLINED, reasons, "", result.code)
+    if not report.passed:
+        return Outcome(MISMATCH, (), _describe(report), result.code, report.to_json())
+    return Outcome(CONVERTED, (), "", result.code)
+
+
+def _declined_problems(report: EquivalenceReport) -> str:
+    """Declined output must run and print what the legacy program printed.
+
+    Its session runs are not recorded on the migrated side, and its variables' final values are
+    not read there (graph-mode variables), so only those two observables are left out.
+    """
+    relevant = [
+        o
+        for o in report.failures
+        if not (o.kind == "variable" and "final value unread" in o.detail)
+    ]
+    return "; ".join(f"{o.name}: {o.detail}" for o in relevant)
+
+
+def _describe(report: EquivalenceReport) -> str:
+    parts = [f"{o.name}: {o.detail or 'values differ'} (max abs {o.max_abs})" for o in report.failures]
+    if not [o for o in report.observables if o.kind != "program"]:
+        parts.append("nothing was compared")
+    if report.migrated.status not in ("finished", "stopped"):
+        parts.append(f"migrated {report.migrated.status}: {report.migrated.error}")
+    return "; ".join(parts)

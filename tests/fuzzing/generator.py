@@ -1,0 +1,669 @@
+"""A seeded generator of small, valid, deterministic TF1 programs.
+
+`generate(seed, options)` returns the source of one program: `import tensorflow as tf`,
+placeholders, variables, a chain of graph ops, usually a loss with a v1 optimizer, and a session
+that runs several fetch structures in Python loops and prints what it fetched. Every program is
+meant to run on the harness's legacy side (TF 2.21 through tf.compat.v1) and to print the same
+numbers on every run: data comes from a seeded `np.random.RandomState`, random initialisers are
+seeded by `tf.set_random_seed` (and replaced by injected values on the migrated side), and no op
+after initialisation draws random numbers.
+
+The same seed and options always give the same program, so a failing case is named by its seed.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+OPTIMIZERS = ("GradientDescent", "Adam", "Momentum", "RMSProp", "Adagrad")
+ACTIVATIONS = ("tf.nn.relu", "tf.nn.sigmoid", "tf.nn.tanh", "tf.nn.softplus", "tf.nn.elu")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the generated programs may contain.
+
+    `variable_family` adds `tf.get_variable` under `tf.variable_scope` (with and without reuse)
+    and `tf.layers.dense` / `tf.layers.conv2d`. It is off by default: when this generator was
+    written the pipeline declined all of them (TFM216), so they only add declined programs.
+    """
+
+    variable_family: bool = False
+    conv: bool = True
+    cond: bool = True
+    assigns: bool = True
+    control_dependencies: bool = True
+    optimizer: bool = True
+
+
+@dataclass
+class Value:
+    """A graph value the program can fetch or build on."""
+
+    name: str
+    shape: tuple[int, ...]  # the runtime shape; dimension 0 of a batch value is the batch
+    dtype: str  # "float32", "int32", "int64", "bool"
+    feeds: frozenset[str]  # placeholders it depends on
+    batch: bool = False  # dimension 0 follows the fed batch
+    variable: bool = False
+    trainable: bool = True
+    # Runs an assign: fetched with the variable it changes, TF1 reads either value (a race).
+    mutates: bool = False
+
+
+@dataclass
+class _Placeholder:
+    name: str
+    shape: tuple[int, ...]
+    dtype: str
+    data: str  # the name of its numpy data, or a literal
+    batch: bool
+    with_default: bool = False
+
+
+@dataclass
+class _State:
+    rng: random.Random
+    options: Options
+    batch: int
+    fixed_batch: bool
+    lines: list[str] = field(default_factory=list)
+    values: list[Value] = field(default_factory=list)
+    placeholders: list[_Placeholder] = field(default_factory=list)
+    used: set[str] = field(default_factory=set)
+    trained: list[Value] = field(default_factory=list)  # trainable variables on the loss path
+    scope_count: int = 0
+
+    def fresh(self, stem: str) -> str:
+        n = 0
+        name = stem
+        while name in self.used:
+            n += 1
+            name = f"{stem}{n}"
+        self.used.add(name)
+        return name
+
+    def emit(self, line: str) -> None:
+        self.lines.append(line)
+
+    def add(self, value: Value) -> Value:
+        self.values.append(value)
+        return value
+
+    def floats(self, rank: int | None = None, batch: bool | None = None) -> list[Value]:
+        return [
+            v
+            for v in self.values
+            if v.dtype == "float32"
+            and (rank is None or len(v.shape) == rank)
+            and (batch is None or v.batch == batch)
+        ]
+
+
+def _shape_text(shape: tuple[int, ...], batch: bool, fixed: bool) -> str:
+    dims = [str(d) for d in shape]
+    if batch and not fixed:
+        dims[0] = "None"
+    return "[" + ", ".join(dims) + "]"
+
+
+def _float(rng: random.Random, low: float, high: float) -> str:
+    return repr(round(rng.uniform(low, high), 2))
+
+
+def _initializer(state: _State, shape: tuple[int, ...]) -> str:
+    rng = state.rng
+    dims = "[" + ", ".join(str(d) for d in shape) + "]"
+    choice = rng.randrange(8)
+    if choice == 0:
+        return f"tf.zeros({dims})"
+    if choice == 1:
+        return f"tf.ones({dims}) * {_float(rng, 0.05, 0.5)}"
+    if choice == 2:
+        return f"tf.random_normal({dims}, stddev={_float(rng, 0.05, 0.5)})"
+    if choice == 3:
+        return f"tf.truncated_normal({dims}, stddev={_float(rng, 0.05, 0.5)})"
+    if choice == 4:
+        return f"tf.random_uniform({dims}, -0.5, 0.5)"
+    if choice == 5:
+        return f"tf.fill({dims}, {_float(rng, -0.3, 0.3)})"
+    if choice == 6:
+        return f"rng.uniform(-0.5, 0.5, size={tuple(shape)!r}).astype(np.float32)"
+    return f"tf.constant({_float(rng, -0.3, 0.3)}, shape={dims})"
+
+
+def _variable(state: _State, stem: str, shape: tuple[int, ...], *, trainable: bool = True) -> Value:
+    rng = state.rng
+    name = state.fresh(stem)
+    extra = ""
+    if rng.random() < 0.3:
+        extra += f', name="{name}"'
+    if not trainable:
+        extra += ", trainable=False"
+    if state.options.variable_family and rng.random() < 0.35:
+        return _get_variable(state, name, shape, trainable)
+    state.emit(f"{name} = tf.Variable({_initializer(state, shape)}{extra})")
+    return state.add(Value(name, shape, "float32", frozenset(), variable=True, trainable=trainable))
+
+
+def _get_variable(state: _State, name: str, shape: tuple[int, ...], trainable: bool) -> Value:
+    rng = state.rng
+    state.scope_count += 1
+    scope = f"scope{state.scope_count}"
+    dims = "[" + ", ".join(str(d) for d in shape) + "]"
+    init = rng.choice(
+        (
+            "tf.zeros_initializer()",
+            f"tf.constant_initializer({_float(rng, -0.3, 0.3)})",
+            f"tf.random_normal_initializer(stddev={_float(rng, 0.05, 0.3)})",
+            "tf.glorot_uniform_initializer()",
+            f"tf.truncated_normal_initializer(stddev={_float(rng, 0.05, 0.3)})",
+        )
+    )
+    flag = "" if trainable else ", trainable=False"
+    state.emit(f'with tf.variable_scope("{scope}"):')
+    state.emit(f'    {name} = tf.get_variable("{name}", shape={dims}, initializer={init}{flag})')
+    if rng.random() < 0.4:
+        again = state.fresh(f"{name}_again")
+        reuse = rng.choice(("reuse=True", "reuse=tf.AUTO_REUSE"))
+        state.emit(f'with tf.variable_scope("{scope}", {reuse}):')
+        state.emit(f'    {again} = tf.get_variable("{name}", shape={dims})')
+        name = again
+    return state.add(Value(name, shape, "float32", frozenset(), variable=True, trainable=trainable))
+
+
+# --- placeholders and data --------------------------------------------------------------------
+def _placeholders(state: _State) -> None:
+    rng = state.rng
+    n = state.batch
+    for _ in range(rng.randint(1, 2)):
+        name = state.fresh(rng.choice(("x", "inputs", "features")))
+        width = rng.randint(1, 4)
+        _add_placeholder(state, name, (n, width), "float32", batch=True)
+    if state.options.conv and rng.random() < 0.3:
+        name = state.fresh("images")
+        size, channels = rng.choice((4, 6)), rng.randint(1, 2)
+        _add_placeholder(state, name, (n, size, size, channels), "float32", batch=True)
+    if rng.random() < 0.2:
+        name = state.fresh("scale")
+        _add_placeholder(state, name, (), "float32", batch=False, literal=_float(rng, 0.5, 1.5))
+
+
+def _add_placeholder(
+    state: _State,
+    name: str,
+    shape: tuple[int, ...],
+    dtype: str,
+    *,
+    batch: bool,
+    literal: str | None = None,
+    classes: int = 2,
+) -> Value:
+    rng = state.rng
+    shape_text = _shape_text(shape, batch, state.fixed_batch)
+    named = f', name="{name}"' if rng.random() < 0.3 else ""
+    if literal is not None:
+        data = literal
+    else:
+        data = state.fresh(f"{name}_data")
+        if dtype == "float32":
+            state.emit(f"{data} = rng.rand({', '.join(str(d) for d in shape)}).astype(np.float32)")
+        else:
+            state.emit(f"{data} = rng.randint(0, {classes}, size={shape[0]}).astype(np.{dtype})")
+    state.emit(f"{name} = tf.placeholder(tf.{dtype}, shape={shape_text}{named})")
+    state.placeholders.append(_Placeholder(name, shape, dtype, data, batch))
+    return state.add(Value(name, shape, dtype, frozenset({name}), batch=batch))
+
+
+# --- graph ops ----------------------------------------------------------------------------------
+def _dense(state: _State, source: Value) -> Value:
+    rng = state.rng
+    width = rng.randint(1, 4)
+    if state.options.variable_family and rng.random() < 0.25:
+        name = state.fresh("dense")
+        act = rng.choice(("None", "tf.nn.relu", "tf.nn.tanh"))
+        state.emit(f"{name} = tf.layers.dense({source.name}, {width}, activation={act})")
+        return state.add(Value(name, (source.shape[0], width), "float32", source.feeds, batch=source.batch))
+    weights = _variable(state, "W", (source.shape[1], width))
+    state.trained.append(weights)
+    expression = f"tf.matmul({source.name}, {weights.name})"
+    if rng.random() < 0.7:
+        bias = _variable(state, "b", (width,))
+        state.trained.append(bias)
+        expression = rng.choice((f"{expression} + {bias.name}", f"tf.add({expression}, {bias.name})", f"tf.nn.bias_add({expression}, {bias.name})"))
+    if rng.random() < 0.6:
+        expression = f"{rng.choice(ACTIVATIONS)}({expression})"
+    name = state.fresh(rng.choice(("h", "hidden", "logits", "z")))
+    state.emit(f"{name} = {expression}")
+    return state.add(Value(name, (source.shape[0], width), "float32", source.feeds, batch=source.batch))
+
+
+def _conv(state: _State, images: Value) -> Value:
+    rng = state.rng
+    n, size, _, channels = images.shape
+    filters = rng.randint(1, 3)
+    if state.options.variable_family and rng.random() < 0.3:
+        conv = state.fresh("conv")
+        state.emit(f'{conv} = tf.layers.conv2d({images.name}, {filters}, 3, padding="same", activation=tf.nn.relu)')
+    else:
+        kernel = _variable(state, "kernel", (3, 3, channels, filters))
+        state.trained.append(kernel)
+        conv = state.fresh("conv")
+        state.emit(f'{conv} = tf.nn.relu(tf.nn.conv2d({images.name}, {kernel.name}, strides=[1, 1, 1, 1], padding="SAME"))')
+    pooled = state.fresh("pool")
+    pool = rng.choice(("tf.nn.max_pool", "tf.nn.avg_pool"))
+    state.emit(f'{pooled} = {pool}({conv}, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding="VALID")')
+    flat_width = (size // 2) * (size // 2) * filters
+    flat = state.fresh("flat")
+    state.emit(f"{flat} = tf.reshape({pooled}, [-1, {flat_width}])")
+    return state.add(Value(flat, (n, flat_width), "float32", images.feeds, batch=True))
+
+
+def _elementwise(state: _State, a: Value) -> Value:
+    rng = state.rng
+    partners = [v for v in state.floats() if v.shape == a.shape and v.name != a.name and v.batch == a.batch]
+    name = state.fresh(rng.choice(("t", "mixed", "act")))
+    if partners and rng.random() < 0.6:
+        b = rng.choice(partners)
+        op = rng.choice(("{a} + {b}", "{a} - {b}", "{a} * {b}", "tf.maximum({a}, {b})", "tf.add({a}, {b})"))
+        state.emit(f"{name} = {op.format(a=a.name, b=b.name)}")
+        feeds = a.feeds | b.feeds
+    else:
+        op = rng.choice(
+            ("{f}({a})", "{a} * {c}", "tf.square({a})", "tf.abs({a}) + {c}", "tf.clip_by_value({a}, -1.0, 1.0)")
+        )
+        state.emit(f"{name} = {op.format(f=rng.choice(ACTIVATIONS), a=a.name, c=_float(rng, 0.1, 2.0))}")
+        feeds = a.feeds
+    return state.add(Value(name, a.shape, "float32", feeds, batch=a.batch))
+
+
+def _scaled(state: _State, a: Value) -> Value:
+    scales = [p for p in state.placeholders if p.shape == () and p.dtype == "float32"]
+    scale = state.rng.choice(scales)
+    name = state.fresh("scaled")
+    state.emit(f"{name} = {a.name} * {scale.name}")
+    return state.add(Value(name, a.shape, "float32", a.feeds | {scale.name}, batch=a.batch))
+
+
+def _concat(state: _State, a: Value) -> Value | None:
+    partners = [v for v in state.floats(rank=2) if v.batch == a.batch and v.name != a.name and v.batch]
+    if not partners or len(a.shape) != 2:
+        return None
+    b = state.rng.choice(partners)
+    name = state.fresh("joined")
+    state.emit(f"{name} = tf.concat([{a.name}, {b.name}], axis=1)")
+    return state.add(Value(name, (a.shape[0], a.shape[1] + b.shape[1]), "float32", a.feeds | b.feeds, batch=True))
+
+
+def _reduction(state: _State, a: Value) -> Value:
+    rng = state.rng
+    op = rng.choice(("tf.reduce_sum", "tf.reduce_mean", "tf.reduce_max", "tf.reduce_min"))
+    name = state.fresh(rng.choice(("total", "mean", "summary_value", "r")))
+    if len(a.shape) == 2 and rng.random() < 0.5:
+        axis = rng.choice((0, 1))
+        keep = rng.random() < 0.3
+        state.emit(f"{name} = {op}({a.name}, axis={axis}" + (", keepdims=True)" if keep else ")"))
+        shape = list(a.shape)
+        if keep:
+            shape[axis] = 1
+        else:
+            del shape[axis]
+        return state.add(Value(name, tuple(shape), "float32", a.feeds, batch=a.batch and axis != 0))
+    state.emit(f"{name} = {op}({a.name})")
+    return state.add(Value(name, (), "float32", a.feeds))
+
+
+def _cond(state: _State, a: Value) -> Value:
+    rng = state.rng
+    name = state.fresh("branch")
+    if rng.random() < 0.4:
+        flag = state.fresh("use_double")
+        default = rng.choice(("True", "False"))
+        state.emit(f"{flag} = tf.placeholder_with_default({default}, shape=[])")
+        state.placeholders.append(_Placeholder(flag, (), "bool", rng.choice(("True", "False")), False, with_default=True))
+        pred, feeds = flag, a.feeds | {flag}
+    else:
+        pred, feeds = f"tf.reduce_mean({a.name}) > {_float(rng, 0.0, 0.6)}", a.feeds
+    state.emit(f"{name} = tf.cond({pred}, lambda: {a.name} * 2.0, lambda: {a.name} - {_float(rng, 0.1, 1.0)})")
+    return state.add(Value(name, a.shape, "float32", feeds, batch=a.batch))
+
+
+def _graph_ops(state: _State) -> Value:
+    """A chain of ops from the inputs; returns a rank-2 batch value to put a loss on."""
+    rng = state.rng
+    images = [v for v in state.values if len(v.shape) == 4]
+    current = _conv(state, images[0]) if images else rng.choice(state.floats(rank=2, batch=True))
+    if images and rng.random() < 0.5:
+        others = [v for v in state.floats(rank=2, batch=True) if v.name != current.name]
+        if others:
+            current = _concat(state, current) or current
+    for _ in range(rng.randint(1, 4)):
+        roll = rng.random()
+        if roll < 0.4:
+            current = _dense(state, current)
+        elif roll < 0.6:
+            current = _elementwise(state, current)
+        elif roll < 0.7 and state.options.cond:
+            current = _cond(state, current)
+        elif roll < 0.8 and any(p.shape == () and p.dtype == "float32" for p in state.placeholders):
+            current = _scaled(state, current)
+        elif roll < 0.9:
+            current = _concat(state, current) or _elementwise(state, current)
+        else:
+            _reduction(state, current)
+    if rng.random() < 0.6:
+        _reduction(state, current)
+    return current
+
+
+# --- loss, optimizer, assigns --------------------------------------------------------------------
+@dataclass
+class _Training:
+    loss: Value
+    train: str | None
+    metric: Value | None
+    counter: Value | None
+    extra_ops: list[Value]
+
+
+def _loss(state: _State, output: Value) -> tuple[Value, Value | None]:
+    rng = state.rng
+    n, width = output.shape
+    metric: Value | None = None
+    loss = state.fresh(rng.choice(("loss", "cost", "objective")))
+    if width >= 2 and rng.random() < 0.5:
+        dtype = rng.choice(("int32", "int64"))
+        labels = _add_placeholder(state, state.fresh("labels"), (n,), dtype, batch=True, classes=width)
+        # The data line was emitted after the graph code; that is still before the session.
+        state.emit(
+            f"{loss} = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels={labels.name}, logits={output.name}))"
+        )
+        feeds = output.feeds | labels.feeds
+        if rng.random() < 0.6:
+            correct = state.fresh("correct")
+            target = labels.name if dtype == "int64" else f"tf.cast({labels.name}, tf.int64)"
+            state.emit(f"{correct} = tf.equal(tf.argmax({output.name}, 1), {target})")
+            accuracy = state.fresh("accuracy")
+            state.emit(f"{accuracy} = tf.reduce_mean(tf.cast({correct}, tf.float32))")
+            metric = state.add(Value(accuracy, (), "float32", feeds))
+    else:
+        target = _add_placeholder(state, state.fresh("targets"), (n, width), "float32", batch=True)
+        form = rng.choice(
+            (
+                "tf.reduce_mean(tf.square({o} - {t}))",
+                "tf.reduce_sum(tf.square({o} - {t})) / {n}.0",
+                "tf.reduce_mean(tf.abs({o} - {t}))",
+            )
+        )
+        state.emit(f"{loss} = {form.format(o=output.name, t=target.name, n=n)}")
+        feeds = output.feeds | target.feeds
+    if state.trained and rng.random() < 0.3:
+        weights = rng.choice(state.trained)
+        state.emit(f"{loss} = {loss} + {_float(rng, 0.001, 0.05)} * tf.nn.l2_loss({weights.name})")
+    return state.add(Value(loss, (), "float32", feeds)), metric
+
+
+def _optimizer(state: _State) -> str:
+    rng = state.rng
+    kind = rng.choice(OPTIMIZERS)
+    lr = rng.choice(("0.01", "0.05", "0.1"))
+    if kind == "GradientDescent":
+        return f"tf.train.GradientDescentOptimizer({rng.choice((lr, f'learning_rate={lr}'))})"
+    if kind == "Adam":
+        extra = rng.choice(("", ", beta1=0.8", ", epsilon=1e-6"))
+        return f"tf.train.AdamOptimizer({lr}{extra})"
+    if kind == "Momentum":
+        extra = rng.choice(("", ", use_nesterov=True"))
+        return f"tf.train.MomentumOptimizer({lr}, momentum={rng.choice(('0.9', '0.5'))}{extra})"
+    if kind == "RMSProp":
+        extra = rng.choice(("", ", decay=0.8", ", momentum=0.5"))
+        return f"tf.train.RMSPropOptimizer({lr}{extra})"
+    return f"tf.train.AdagradOptimizer({lr})"
+
+
+def _training(state: _State, output: Value) -> _Training:
+    rng = state.rng
+    loss, metric = _loss(state, output)
+    counter: Value | None = None
+    extra: list[Value] = []
+    train: str | None = None
+    if state.options.optimizer and state.trained:
+        arguments = [loss.name]
+        on_path = [v for v in state.trained if v.trainable]
+        if rng.random() < 0.3 and len(on_path) > 1:
+            chosen = rng.sample(on_path, rng.randint(1, len(on_path) - 1))
+            arguments.append("var_list=[" + ", ".join(v.name for v in chosen) + "]")
+        if rng.random() < 0.35:
+            step = state.fresh("global_step")
+            if rng.random() < 0.5:
+                state.emit(f'{step} = tf.Variable(0, trainable=False, name="{step}")')
+            else:
+                state.emit(f"{step} = tf.train.get_or_create_global_step()")
+            state.add(Value(step, (), "int64", frozenset(), variable=True, trainable=False))
+            arguments.append(f"global_step={step}")
+        train = state.fresh(rng.choice(("train_op", "train_step", "optimize")))
+        if rng.random() < 0.3:
+            state.emit(f"{train} = {_optimizer(state)}.minimize({', '.join(arguments)})")
+        else:
+            opt = state.fresh(rng.choice(("optimizer", "opt")))
+            state.emit(f"{opt} = {_optimizer(state)}")
+            state.emit(f"{train} = {opt}.minimize({', '.join(arguments)})")
+    if state.options.assigns and rng.random() < 0.4:
+        counter_name = state.fresh("counter")
+        state.emit(f"{counter_name} = tf.Variable(0, trainable=False)")
+        counter = state.add(Value(counter_name, (), "int32", frozenset(), variable=True, trainable=False))
+        increment = state.fresh("increment")
+        state.emit(rng.choice((f"{increment} = tf.assign_add({counter_name}, 1)", f"{increment} = {counter_name}.assign_add(1)")))
+        extra.append(state.add(Value(increment, (), "int32", frozenset(), mutates=True)))
+        if state.options.control_dependencies and rng.random() < 0.5:
+            guarded = state.fresh("loss_after_count")
+            state.emit(f"with tf.control_dependencies([{increment}]):")
+            state.emit(f"    {guarded} = tf.identity({loss.name})")
+            extra.append(state.add(Value(guarded, (), "float32", loss.feeds, mutates=True)))
+    if state.options.assigns and state.trained and rng.random() < 0.2:
+        target = rng.choice(state.trained)
+        shrink = state.fresh("shrink")
+        state.emit(f"{shrink} = tf.assign({target.name}, {target.name} * {_float(rng, 0.5, 0.99)})")
+        extra.append(state.add(Value(shrink, target.shape, "float32", frozenset(), mutates=True)))
+    return _Training(loss, train, metric, counter, extra)
+
+
+# --- the session --------------------------------------------------------------------------------
+def _feed(state: _State, feeds: frozenset[str], sliced: str | None = None) -> str:
+    items = []
+    for p in state.placeholders:
+        if p.name not in feeds:
+            continue
+        if p.with_default and state.rng.random() < 0.5:
+            continue
+        data = p.data
+        if sliced and p.batch:
+            data = f"{data}[{sliced}]"
+        items.append(f"{p.name}: {data}")
+    return "{" + ", ".join(items) + "}"
+
+
+def _fetch_structure(state: _State, fetched: list[Value]) -> tuple[str, list[tuple[str, Value]]]:
+    """A fetch expression for `fetched` and how to reach each value in the result `res`."""
+    rng = state.rng
+    if len(fetched) == 1 and rng.random() < 0.6:
+        return fetched[0].name, [("res", fetched[0])]
+    form = rng.choice(("list", "tuple", "dict", "nested"))
+    if form == "list":
+        return "[" + ", ".join(v.name for v in fetched) + "]", [(f"res[{i}]", v) for i, v in enumerate(fetched)]
+    if form == "tuple":
+        return "(" + ", ".join(v.name for v in fetched) + ",)", [(f"res[{i}]", v) for i, v in enumerate(fetched)]
+    if form == "dict":
+        return (
+            "{" + ", ".join(f'"{v.name}": {v.name}' for v in fetched) + "}",
+            [(f'res["{v.name}"]', v) for v in fetched],
+        )
+    head, rest = fetched[0], fetched[1:]
+    if not rest:
+        return f'{{"only": [{head.name}]}}', [('res["only"][0]', head)]
+    return (
+        f'[{head.name}, {{"rest": [' + ", ".join(v.name for v in rest) + "]}]",
+        [("res[0]", head)] + [(f'res[1]["rest"][{i}]', v) for i, v in enumerate(rest)],
+    )
+
+
+def _print(value: Value, access: str, rng: random.Random) -> str:
+    if value.shape == ():
+        if value.dtype == "float32":
+            return rng.choice((f'print("%.6f" % {access})', f'print("{value.name}", "%.5f" % {access})'))
+        return f'print("%d" % {access})'
+    return rng.choice((f"print({access})", f"print(np.round({access}, 5))"))
+
+
+class _Session:
+    def __init__(self, state: _State, training: _Training) -> None:
+        self.state = state
+        self.training = training
+        rng = state.rng
+        self.style = rng.choices(("with", "explicit", "interactive"), weights=(7, 2, 1))[0]
+        self.indent = "    " if self.style == "with" else ""
+        self.feed_names: dict[frozenset[str], str] = {}
+
+    def line(self, text: str, depth: int = 0) -> None:
+        self.state.emit(self.indent + "    " * depth + text)
+
+    def prebuilt_feeds(self) -> None:
+        """Some feed dicts are built before the session, as many TF1 scripts do."""
+        rng = self.state.rng
+        needed = {self.training.loss.feeds}
+        needed |= {v.feeds for v in self.state.values if v.feeds and not v.variable}
+        for feeds in sorted(needed, key=sorted):
+            if rng.random() < 0.35:
+                name = self.state.fresh("feed")
+                self.state.emit(f"{name} = {_feed(self.state, feeds)}")
+                self.feed_names[feeds] = name
+
+    def feed_argument(self, feeds: frozenset[str], sliced: str | None = None) -> str:
+        if not feeds or not any(p.name in feeds for p in self.state.placeholders):
+            return ""
+        if sliced is None and feeds in self.feed_names:
+            return f", feed_dict={self.feed_names[feeds]}"
+        text = _feed(self.state, feeds, sliced)
+        if text == "{}":
+            return ""
+        return f", {text}" if self.state.rng.random() < 0.2 else f", feed_dict={text}"
+
+    def open(self) -> None:
+        rng = self.state.rng
+        init = "tf.global_variables_initializer()"
+        if rng.random() < 0.4:
+            self.state.emit(f"init = {init}")
+            init = "init"
+        if self.style == "with":
+            self.state.emit("with tf.Session() as sess:")
+        elif self.style == "explicit":
+            self.state.emit("sess = tf.Session()")
+        else:
+            self.state.emit("sess = tf.InteractiveSession()")
+        self.line(f"sess.run({init})")
+
+    def close(self) -> None:
+        if self.style != "with":
+            self.state.emit("sess.close()")
+
+    def train_loop(self) -> None:
+        state, training = self.state, self.training
+        rng = state.rng
+        if training.train is None:
+            return
+        steps = rng.randint(2, 4)
+        self.line(f"for step in range({steps}):")
+        depth = 1
+        sliced = None
+        batched = not state.fixed_batch and state.batch >= 4 and rng.random() < 0.3
+        if batched:
+            self.line(f"for start in range(0, {state.batch}, 2):", 1)
+            depth = 2
+            sliced = "start:start + 2"
+        feeds = training.loss.feeds
+        form = rng.randrange(3)
+        if form == 0:
+            self.line(f"sess.run({training.train}{self.feed_argument(feeds, sliced)})", depth)
+        elif form == 1:
+            value = state.fresh("loss_value")
+            self.line(f"_, {value} = sess.run([{training.train}, {training.loss.name}]{self.feed_argument(feeds, sliced)})", depth)
+            if rng.random() < 0.5:
+                self.line("if step % 2 == 0:", depth)
+                self.line(f'print("step", step, "%.6f" % {value})', depth + 1)
+            else:
+                self.line(f'print("%.6f" % {value})', depth)
+        else:
+            extras = [training.metric] if training.metric is not None else []
+            fetched = [training.loss, *extras]
+            value = state.fresh("out")
+            names = ", ".join(f'"{v.name}": {v.name}' for v in fetched)
+            self.line(f'{value} = sess.run({{"train": {training.train}, {names}}}{self.feed_argument(feeds, sliced)})', depth)
+            for v in fetched:
+                self.line(f'print("%.6f" % {value}["{v.name}"])', depth)
+
+    def fetch_site(self) -> None:
+        state = self.state
+        rng = state.rng
+        candidates = [
+            v for v in state.values if v.dtype != "bool" and not v.mutates and not (v.feeds and len(v.shape) == 4)
+        ]
+        candidates = [v for v in candidates if not (len(v.feeds) == 1 and v.name in v.feeds)]
+        fetched = rng.sample(candidates, min(len(candidates), rng.randint(1, 3)))
+        feeds = frozenset().union(*(v.feeds for v in fetched))
+        expression, accesses = _fetch_structure(state, fetched)
+        repeat = rng.random() < 0.3
+        depth = 0
+        if repeat:
+            self.line(f"for repeat in range({rng.randint(2, 3)}):")
+            depth = 1
+        if len(accesses) == 1 and accesses[0][0] == "res" and rng.random() < 0.25 and self.style != "explicit":
+            self.line(f"res = {fetched[0].name}.eval({self.feed_argument(feeds).lstrip(', ')})", depth)
+        elif len(fetched) > 1 and expression.startswith(("[", "(")) and "{" not in expression and rng.random() < 0.5:
+            names = [state.fresh(f"{v.name}_value") for v in fetched]
+            self.line(f"{', '.join(names)} = sess.run({expression}{self.feed_argument(feeds)})", depth)
+            accesses = [(n, v) for n, (_, v) in zip(names, accesses)]
+        else:
+            self.line(f"res = sess.run({expression}{self.feed_argument(feeds)})", depth)
+        for access, value in accesses:
+            self.line(_print(value, access, rng), depth)
+
+    def counter_site(self) -> None:
+        state, training = self.state, self.training
+        rng = state.rng
+        for op in training.extra_ops:
+            if rng.random() < 0.6:
+                value = state.fresh(f"{op.name}_value")
+                self.line(f"{value} = sess.run({op.name}{self.feed_argument(op.feeds)})")
+                self.line(_print(op, value, rng))
+
+
+def generate(seed: int, options: Options = Options()) -> str:
+    """The source of one TF1 program, the same for the same seed and options."""
+    rng = random.Random(seed)
+    state = _State(rng, options, batch=rng.choice((2, 3, 4, 4)), fixed_batch=rng.random() < 0.2)
+    state.used.update({"np", "tf", "rng", "sess", "init", "res", "step", "start", "repeat", "_"})
+    state.emit("import numpy as np")
+    state.emit("import tensorflow as tf")
+    state.emit("")
+    state.emit(f"tf.set_random_seed({rng.randint(0, 99)})")
+    state.emit(f"rng = np.random.RandomState({rng.randint(0, 99)})")
+    _placeholders(state)
+    output = _graph_ops(state)
+    training = _training(state, output)
+    session = _Session(state, training)
+    session.prebuilt_feeds()
+    session.open()
+    sites = ["train", "fetch", "fetch", "counter"]
+    rng.shuffle(sites)
+    if rng.random() < 0.5:
+        sites.insert(0, "fetch")
+    for site in sites:
+        if site == "train":
+            session.train_loop()
+        elif site == "fetch":
+            session.fetch_site()
+        else:
+            session.counter_site()
+    session.close()
+    return "\n".join(state.lines) + "\n"
