@@ -112,6 +112,9 @@ class Statement:
     # For VARIABLE statements: how the bound name holds its variables.
     holds: str = ""  # "variable", "dict", "sequence" or "module" (`.trainable_variables`)
     gradients: Gradients | None = None  # for GRAPH statements computing gradients
+    # For GRAPH statements: the graph statements whose values this one reads (the definitions
+    # that reach it), so `h = dense(h)` chains slice correctly.
+    deps: list[Statement] = field(default_factory=list)
 
 
 # TF 2 objects that earlier transforms create where TF1 code made graph state (checkpoints,
@@ -123,6 +126,17 @@ EAGER_OBJECT_APIS = (
     "tf.keras.optimizers",
     "tf.keras.initializers",
     "tf.keras.regularizers",
+)
+
+# Keras layers that own no variables: nothing of theirs goes into a var_list.
+WEIGHTLESS_LAYERS = frozenset(
+    f"tf.keras.layers.{name}"
+    for name in (
+        "Activation", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "Dropout",
+        "Flatten", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D",
+        "GlobalMaxPooling2D", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "Permute",
+        "ReLU", "Reshape", "Softmax", "SpatialDropout1D", "SpatialDropout2D",
+    )
 )
 
 # Objects that own variables and list them as `.trainable_variables`: Keras layers and models,
@@ -512,6 +526,8 @@ def classify(
             return Statement(statement, Kind.INITIALIZER, targets, uses, call)
         if api == "tf.Variable" and len(targets) == 1:
             return Statement(statement, Kind.VARIABLE, targets, uses, call, "variable")
+        if len(targets) == 1 and api in WEIGHTLESS_LAYERS:
+            return Statement(statement, Kind.VARIABLE, targets, uses, call, "nothing")
         if len(targets) == 1 and (
             (api is not None and _starts_with_any(api, MODULE_APIS))
             or (isinstance(call.func, cst.Name) and call.func.value in module_classes)
@@ -973,9 +989,11 @@ def analyze_scope(
     statements_nodes, sessions, dropped = flatten(body, resolve, prefixes)
     if not sessions:
         return None
-    graph_names: set[str] = set()
     statements: list[Statement] = []
     module_classes = _module_classes([*enclosing, *statements_nodes], resolve)
+    outer_statements = _outer_state(enclosing, resolve, module_classes)
+    outer_variables = {s.defines[0]: s for s in outer_statements if s.kind is Kind.VARIABLE}
+    graph_names: set[str] = set(outer_variables)
     for node in statements_nodes:
         statement = classify(node, resolve, graph_names, sessions, module_classes)
         if statement.kind is not Kind.PYTHON:
@@ -983,7 +1001,7 @@ def analyze_scope(
         statements.append(statement)
 
     placeholders: dict[str, Placeholder] = {}
-    variables: dict[str, Statement] = {}
+    variables: dict[str, Statement] = dict(outer_variables)
     summaries: list[Summary] = []
     named_summaries: dict[str, Summary] = {}
     merged: set[str] = set()
@@ -1008,9 +1026,9 @@ def analyze_scope(
             initializers.update(statement.defines)
         elif statement.kind is Kind.GRAPH:
             for name in statement.defines:
-                if name in graph_defs or name in variables or name in placeholders:
-                    raise Declined(UNSUPPORTED_RUN, f"the tensor name `{name}` is bound twice", statement.node)
-                graph_defs[name] = statement
+                if name in variables or name in placeholders:
+                    raise Declined(UNSUPPORTED_RUN, f"`{name}` is bound to a tensor and to a variable or placeholder", statement.node)
+                graph_defs[name] = statement  # the last definition: what a run fetches
         elif statement.kind is Kind.SUMMARY:
             summary = _summary_of(statement, prefixes.get(id(statement.node), ""), resolve)
             summaries.append(summary)
@@ -1027,10 +1045,14 @@ def analyze_scope(
         summaries = _merged_summaries(merged_calls[0], summaries, named_summaries, resolve)
 
     _hoist_eager_values(statements, graph_defs, placeholders, train_ops)
-    function_uses = _function_uses(statements)
+    function_uses = _function_uses([*outer_statements, *statements])
+    reaching: dict[str, Statement] = {}
     for statement in statements:
         if statement.kind is Kind.GRAPH:
             statement.uses = _expand(statement.uses, function_uses)
+            statement.deps = list({id(d): d for d in (reaching[n] for n in statement.uses if n in reaching)}.values())
+            for name in statement.defines:
+                reaching[name] = statement
 
     graph_only = set(placeholders) | set(graph_defs) | set(train_ops) | initializers
     graph_only |= set(named_summaries) | merged
@@ -1146,6 +1168,25 @@ def _writer_logdir(statement: Statement) -> cst.BaseExpression:
     return logdir
 
 
+def _outer_state(
+    enclosing: Sequence[cst.BaseStatement], resolve: Resolver, module_classes: frozenset[str]
+) -> list[Statement]:
+    """What the module around a function scope holds for it: its variables and layers (state
+    the scope trains) and its functions (which a graph statement of the scope may call)."""
+    found: list[Statement] = []
+    for node in enclosing:
+        if isinstance(node, cst.FunctionDef):
+            found.append(Statement(node, Kind.PYTHON, (node.name.value,), names_in(node)))
+            continue
+        try:
+            statement = classify(node, resolve, set(), set(), module_classes)
+        except Declined:
+            continue  # not the scope being converted: its own conversion reports it
+        if statement.kind is Kind.VARIABLE:
+            found.append(statement)
+    return found
+
+
 def _module_classes(nodes: Sequence[cst.BaseStatement], resolve: Resolver) -> frozenset[str]:
     """Classes of the scope that subclass tf.Module or a Keras layer or model."""
     found = set()
@@ -1235,14 +1276,16 @@ def _expand(names: frozenset[str], function_uses: dict[str, frozenset[str]]) -> 
 
 
 def _slice(roots: Iterable[str], state: _PlanState) -> list[Statement]:
+    """The graph statements the named values need: their last definitions and, through the
+    definitions reaching each statement, everything those read."""
     needed: dict[int, Statement] = {}
-    pending = [name for name in roots if name in state.graph_defs]
+    pending = [state.graph_defs[name] for name in roots if name in state.graph_defs]
     while pending:
-        statement = state.graph_defs[pending.pop()]
+        statement = pending.pop()
         if id(statement) in needed:
             continue
         needed[id(statement)] = statement
-        pending.extend(name for name in statement.uses if name in state.graph_defs)
+        pending.extend(statement.deps)
     return list(needed.values())
 
 
@@ -1326,8 +1369,12 @@ def _share_slices(
                 outside |= function.roots
                 outside |= set().union(*(s.uses for s in function.statements if id(s) not in in_run))
         params = [p for p in placeholders if p in used]
-        params += [n for n in graph_order if n in used and n not in defined and n not in placeholders and _defined_by_graph(n, statements)]
-        returns = [n for n in graph_order if n in defined and n in outside]
+        params += [
+            n
+            for n in dict.fromkeys(graph_order)
+            if n in used and n not in defined and n not in placeholders and _defined_by_graph(n, statements)
+        ]
+        returns = list(dict.fromkeys(n for n in graph_order if n in defined and n in outside))
         # Helpers are plain functions of the tensors they return (`loss_fn`); the generated
         # tf.functions are named after what a run fetches (`compute_loss`), so names do not meet.
         stem = "forward" if len(returns) > 2 or not returns else "_and_".join(returns) + "_fn"

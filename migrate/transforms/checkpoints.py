@@ -89,7 +89,7 @@ class SaverToCheckpoint(MigrationTransform):
                 "import tensorflow as tf\n"
                 "\n"
                 'w = tf.Variable(1.0, name="w")\n'
-                'saver: tf.train.Checkpoint = tf.train.Checkpoint(**{"w": w})\n'
+                'saver = tf.train.Checkpoint(**{"w": w})\n'
                 "with tf.Session() as sess:\n"
                 '    saver.write("/tmp/model")\n'
                 '    saver.read("/tmp/model").assert_existing_objects_matched()\n'

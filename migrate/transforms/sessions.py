@@ -127,18 +127,25 @@ class SessionsToFunctions(MigrationTransform):
         return updated_node.with_changes(body=body)
 
     def _checkpoints_need_eager(self, module: cst.Module) -> None:
-        """A `tf.train.Checkpoint` (TFM501's output) restores nothing in graph mode: say so
-        loudly where the file stays a session program."""
+        """Objects earlier transforms made for eager code (TFM501's `tf.train.Checkpoint`,
+        TFM311's Keras 3 layers) do not work in graph mode: say so loudly where the file stays
+        a session program."""
         for call in m.findall(module, m.Call()):
             assert isinstance(call, cst.Call)
-            if self.tf_api(call.func) == "tf.train.Checkpoint":
-                self.report(
-                    call,
-                    "this tf.train.Checkpoint runs in graph mode, where read() restores nothing: "
-                    "convert the session code by hand or keep tf.compat.v1.train.Saver",
-                    code=gp.UNSUPPORTED_RUN,
-                    severity=Severity.ERROR,
-                )
+            api = self.tf_api(call.func)
+            if api == "tf.train.Checkpoint":
+                why = "read() restores nothing in graph mode: keep tf.compat.v1.train.Saver"
+            elif api is not None and api.startswith("tf.keras.layers."):
+                why = "Keras 3 layers do not run in TF1 graph mode: keep tf.compat.v1.layers"
+            else:
+                continue
+            self.report(
+                call,
+                f"this file stays a session program, but {why} or convert the session code by hand",
+                code=gp.UNSUPPORTED_RUN,
+                severity=Severity.ERROR,
+            )
+            return
 
     def _keep(self, outcome: _Outcome) -> None:
         self.context.scratch.setdefault(FINDINGS_KEY, []).extend(outcome.findings)
@@ -361,7 +368,7 @@ class _ScopeWriter:
         trainable = [
             _variable_refs(name, statement)
             for name, statement in self.plan.variables.items()
-            if name in used and not _is_untrainable(statement)
+            if name in used and statement.holds != "nothing" and not _is_untrainable(statement)
         ]
         if not trainable:
             raise gp.Declined(gp.UNSUPPORTED_RUN, f"no trainable variable reaches `{loss}`")
