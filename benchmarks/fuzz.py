@@ -2,6 +2,7 @@
 
     python benchmarks/fuzz.py --n 1000 [--seed S] [--jobs N] [--static] [--variable-family]
                               [--failures DIR]
+    python benchmarks/fuzz.py --shrink seedN.in.py [--static]
 
 Program i uses seed S + i. Prints one line per failing program as it is found, then the counts
 per outcome: converted + parity, declined by reason code, crash, unparsable, not idempotent,
@@ -9,11 +10,14 @@ declined without reason, declined output broken, silent mismatch (and invalid pr
 program itself failed, a generator bug). Failing cases are saved under --failures (default
 fuzz-failures/) as seedN.in.py, seedN.rewritten.py and seedN.json. Exit status 1 when any
 program failed. With --static, only rewrite, parse and idempotency are checked (no TensorFlow).
+With --shrink, one saved program is shrunk by statement deletion while it keeps failing the same
+way, and the result is written next to it as seedN.min.py.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -21,9 +25,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from fuzzing.check import CONVERTED, DECLINED, FAILURES, INVALID
+from fuzzing.check import CONVERTED, DECLINED, FAILURES, INVALID, check
 from fuzzing.generator import Options
 from fuzzing.runner import Case, run_seeds, save_failure, tally
+from fuzzing.shrink import shrink
+
+
+def shrink_file(path: Path, parity: bool) -> int:
+    source = path.read_text(encoding="utf-8")
+    kind = check(source, parity=parity).kind
+    if kind not in FAILURES:
+        print(f"{path}: does not fail ({kind}); nothing to shrink")
+        return 1
+    smaller = shrink(source, lambda candidate: check(candidate, parity=parity).kind == kind)
+    target = path.with_name(path.name.replace(".in.py", "") + ".min.py")
+    target.write_text(smaller, encoding="utf-8")
+    print(f"{kind}: {len(source.splitlines())} -> {len(smaller.splitlines())} lines, written to {target}")
+    print(smaller)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,13 +55,21 @@ def main(argv: list[str] | None = None) -> int:
         "--variable-family", action="store_true", help="also generate get_variable, variable_scope and tf.layers"
     )
     parser.add_argument("--failures", type=Path, default=Path("fuzz-failures"), help="where failing cases go")
+    parser.add_argument("--log", type=Path, help="append one JSON line per program (seed, outcome) as it finishes")
+    parser.add_argument("--shrink", type=Path, metavar="PROGRAM", help="shrink one failing program instead")
     args = parser.parse_args(argv)
+    if args.shrink:
+        return shrink_file(args.shrink, parity=not args.static)
 
     options = Options(variable_family=args.variable_family)
     start = time.perf_counter()
     failed: list[Case] = []
 
     def progress(case: Case, done: int) -> None:
+        if args.log:
+            with args.log.open("a", encoding="utf-8") as log:
+                entry = {"seed": case.seed, "label": case.label, "detail": case.outcome.detail[:500]}
+                log.write(json.dumps(entry) + "\n")
         if case.outcome.failed or case.outcome.kind == INVALID:
             failed.append(case)
             stem = save_failure(case, args.failures)

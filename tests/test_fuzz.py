@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fuzzing.check import CONVERTED, DECLINED, FAILURES, INVALID, static_check
 from fuzzing.generator import Options, generate
 from fuzzing.runner import run_seeds, tally
+from fuzzing.shrink import shrink
 
 QUICK_SEEDS = range(30)
 
@@ -39,6 +40,20 @@ def test_variable_family_option_generates_scopes_and_layers() -> None:
     sources = "".join(generate(seed, Options(variable_family=True)) for seed in range(40))
     for construct in ("tf.get_variable(", "tf.variable_scope(", "reuse=", "tf.layers.dense("):
         assert construct in sources
+
+
+def test_shrink_keeps_the_failure_and_drops_the_rest() -> None:
+    source = generate(3)
+    assert ".minimize(" in source
+
+    def still_fails(candidate: str) -> bool:
+        return ".minimize(" in candidate
+
+    smaller = shrink(source, still_fails)
+    compile(smaller, "smaller.py", "exec")
+    assert ".minimize(" in smaller
+    kept = [line for line in smaller.splitlines() if line.strip() and not line.startswith("import ")]
+    assert len(kept) == 1 and ".minimize(" in kept[0], smaller
 
 
 @pytest.mark.parametrize("seed", QUICK_SEEDS, ids=lambda s: f"seed{s}")
