@@ -11,7 +11,7 @@ of graph statements it needs and the placeholders it is fed. Whatever it cannot 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -237,6 +237,7 @@ class ScopePlan:
     writers: dict[str, cst.BaseExpression]  # FileWriter name -> its log directory
     summary_writes: dict[int, cst.Call]  # `writer.add_summary(value, step)` calls
     merged: set[str]
+    graph_defs: dict[str, Statement]  # tensor name -> its last definition
 
 
 class _Names(cst.CSTVisitor):
@@ -1084,7 +1085,7 @@ def analyze_scope(
         function = _function_for(site, leaves, state, statements, function_uses)
         existing = by_key.get(function.key)
         if existing is None:
-            function.name = _unique(function.name, taken)
+            function.name = unique_name(function.name, taken)
             taken.add(function.name)
             by_key[function.key] = function
             functions.append(function)
@@ -1110,6 +1111,7 @@ def analyze_scope(
         writers,
         finder.summary_writes,
         merged,
+        graph_defs,
     )
 
 
@@ -1275,11 +1277,11 @@ def _expand(names: frozenset[str], function_uses: dict[str, frozenset[str]]) -> 
     return frozenset(result)
 
 
-def _slice(roots: Iterable[str], state: _PlanState) -> list[Statement]:
+def backward_slice(roots: Iterable[str], graph_defs: Mapping[str, Statement]) -> list[Statement]:
     """The graph statements the named values need: their last definitions and, through the
     definitions reaching each statement, everything those read."""
     needed: dict[int, Statement] = {}
-    pending = [state.graph_defs[name] for name in roots if name in state.graph_defs]
+    pending = [graph_defs[name] for name in roots if name in graph_defs]
     while pending:
         statement = pending.pop()
         if id(statement) in needed:
@@ -1314,7 +1316,7 @@ def _function_for(
         for extra in (train.var_list, train.global_step):
             if extra is not None and names_in(extra) & state.graph_only:
                 raise Declined(UNSUPPORTED_RUN, "var_list or global_step computed in the graph", site.call)
-    needed = _slice(roots, state)
+    needed = backward_slice(roots, state.graph_defs)
     order = {id(s): i for i, s in enumerate(statements)}
     needed.sort(key=lambda s: order[id(s)])
     used: set[str] = set(roots)
@@ -1378,7 +1380,7 @@ def _share_slices(
         # Helpers are plain functions of the tensors they return (`loss_fn`); the generated
         # tf.functions are named after what a run fetches (`compute_loss`), so names do not meet.
         stem = "forward" if len(returns) > 2 or not returns else "_and_".join(returns) + "_fn"
-        helper = Helper(_unique(stem, taken), list(dict.fromkeys(params)), list(dict.fromkeys(returns)), run)
+        helper = Helper(unique_name(stem, taken), list(dict.fromkeys(params)), list(dict.fromkeys(returns)), run)
         taken.add(helper.name)
         helpers.append(helper)
         for statement in run:
@@ -1427,7 +1429,7 @@ def _name_for(leaves: list[_Leaf], train: TrainOp | None) -> str:
     return name if len(name) <= 40 else "compute_" + words[0] + "_and_more"
 
 
-def _unique(name: str, taken: set[str]) -> str:
+def unique_name(name: str, taken: set[str]) -> str:
     if name not in taken:
         return name
     counter = 2

@@ -363,7 +363,7 @@ class _ScopeWriter:
         if var_list is not None:
             return _code(var_list)
         used: set[str] = {loss}
-        for statement in gp._slice([loss], self._state_for_slices()):
+        for statement in gp.backward_slice([loss], self.plan.graph_defs):
             used |= statement.uses
         trainable = [
             _variable_refs(name, statement)
@@ -379,19 +379,15 @@ class _ScopeWriter:
         assert train.applied is not None
         found = [
             s.gradients
-            for s in gp._slice(gp.names_in(train.applied), self._state_for_slices())
+            for s in gp.backward_slice(gp.names_in(train.applied), self.plan.graph_defs)
             if s.gradients is not None
         ]
         if len(found) != 1:
             raise gp.Declined(gp.UNSUPPORTED_RUN, f"`{train.name}` applies gradients this tool cannot trace")
         return found[0]
 
-    def _state_for_slices(self) -> gp._PlanState:
-        graph_defs = {n: s for s in self.plan.statements if s.kind is gp.Kind.GRAPH for n in s.defines}
-        return gp._PlanState(self.t.tf_api, self.plan.session_names, self.plan.placeholders, self.plan.variables, self.plan.train_ops, set(), graph_defs, set())
-
     def _new_name(self, stem: str) -> str:
-        name = gp._unique(stem, self.taken)
+        name = gp.unique_name(stem, self.taken)
         self.taken.add(name)
         return name
 
