@@ -34,6 +34,7 @@ INVALID = "invalid program"  # the legacy program itself failed: a generator bug
 
 FAILURES = (CRASH, UNPARSABLE, NOT_IDEMPOTENT, MISMATCH, DECLINED_BROKEN, NO_REASON)
 STILL_GRAPH = "TFM003"
+UNCHECKED = "parity not checked"
 # No --steps cut-off: the programs are short, and a declined output (sessions, not recorded) would
 # run past a legacy program stopped early.
 DEFAULT_OPTIONS = HarnessOptions(timeout=120.0)
@@ -106,7 +107,7 @@ def check(
     declined = still_graph(result)
     reasons = decline_reasons(result) if declined else ()
     if not parity:
-        return Outcome(DECLINED if declined else CONVERTED, reasons, "parity not checked", result.code)
+        return Outcome(DECLINED if declined else CONVERTED, reasons, UNCHECKED, result.code)
     if workdir is None:
         with tempfile.TemporaryDirectory(prefix="tfm-fuzz-") as temporary:
             return _parity(source, result, reasons, declined, options, Path(temporary))

@@ -15,7 +15,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from fuzzing.check import DECLINED, DEFAULT_OPTIONS, Outcome, check
+from fuzzing.check import (
+    CONVERTED,
+    DECLINED,
+    DEFAULT_OPTIONS,
+    UNCHECKED,
+    Outcome,
+    check,
+)
 from fuzzing.generator import Options, generate
 from migrate.harness import HarnessOptions
 
@@ -30,6 +37,8 @@ class Case:
     def label(self) -> str:
         if self.outcome.kind == DECLINED:
             return f"{DECLINED} {'+'.join(self.outcome.reasons)}"
+        if self.outcome.kind == CONVERTED and self.outcome.detail == UNCHECKED:
+            return "converted (parity not checked)"
         return self.outcome.kind
 
 
