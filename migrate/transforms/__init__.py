@@ -18,6 +18,7 @@ from migrate.transforms.compat_imports import CompatImports
 from migrate.transforms.keyword_arguments import KeywordArguments
 from migrate.transforms.layers import LayersToKeras
 from migrate.transforms.native_equivalents import NativeEquivalents
+from migrate.transforms.rnn import RNNToKeras
 from migrate.transforms.sessions import SessionsToFunctions
 from migrate.transforms.slim_import import SlimImport
 from migrate.transforms.unported_symbols import UnportedSymbols
@@ -35,6 +36,7 @@ ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = (
     VariablesToModules,
     SaverToCheckpoint,
     LayersToKeras,
+    RNNToKeras,
     SessionsToFunctions,
     V1Behavior,
 )

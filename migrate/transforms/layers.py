@@ -27,6 +27,7 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 from migrate.analysis import layer_arguments as la
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
+from migrate.transforms.rnn import RNNToKeras
 
 LAYER_IN_CONTROL_FLOW = "TFM312"
 TRAINING_UNKNOWN = "TFM313"
@@ -36,6 +37,7 @@ LAYER_IN_VARIABLE_SCOPE = "TFM316"
 UPDATE_OPS_KEPT = "TFM317"
 REGULARIZATION_KEPT = "TFM318"
 TRAINING_COND = "TFM319"
+RNN_KEPT = "TFM310"
 
 _PLACEHOLDERS = frozenset({"tf.placeholder", "tf.placeholder_with_default"})
 _COLLECTION_GETTERS = frozenset({"tf.get_collection", "tf.compat.v1.get_collection"})
@@ -173,6 +175,7 @@ class LayersToKeras(MigrationTransform):
         UPDATE_OPS_KEPT: "the UPDATE_OPS collection is used other than as control dependencies of a training op: layers left as TF1 code",
         REGULARIZATION_KEPT: "regularization losses collected in a form this rule does not convert: layers left as TF1 code",
         TRAINING_COND: "a boolean placeholder fed to training= becomes tf.cond between the training and inference calls",
+        RNN_KEPT: "the file's RNNs stay TF1 code (see TFM321's finding), so its layers do too",
     }
     TRIGGERS = ("layers", "slim", "UPDATE_OPS", "REGULARIZATION_LOSSES", "regularization_loss")
     EXAMPLES = (
@@ -234,6 +237,7 @@ class LayersToKeras(MigrationTransform):
         self._hoisted: dict[str, list[cst.SimpleStatementLine]] = {}
         self._done_defs: set[str] = set()
         try:
+            self._check_rnn(original_node)
             self._check_references(original_node)
             body = self._module_body(original_node.body, state)
         except _Decline as declined:
@@ -248,6 +252,17 @@ class LayersToKeras(MigrationTransform):
                     if isinstance(small, (cst.Import, cst.ImportFrom)) and "tf_slim" in _code(small):
                         RemoveImportsVisitor.remove_unused_import_by_node(self.context, small)
         return updated_node.with_changes(body=body)
+
+    def _check_rnn(self, module: cst.Module) -> None:
+        if not self._has_layer(module):
+            return
+        probe = RNNToKeras(self.context)
+        if not probe.uses_rnn(module):
+            return
+        declined = probe.declined(module)
+        if declined is not None:
+            code, message, _ = declined
+            raise _Decline(RNN_KEPT, f"the RNNs of this file stay TF1 code ({code}: {message})", module.body[0])
 
     def _check_references(self, module: cst.Module) -> None:
         """Layer functions used other than by calling them (handed to slim.repeat / stack, stored)
