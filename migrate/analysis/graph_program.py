@@ -288,11 +288,13 @@ def tf_apis_in(node: cst.CSTNode, resolve: Resolver) -> list[tuple[str, cst.CSTN
     return finder.apis
 
 
-def _starts_with_any(api: str, prefixes: Iterable[str]) -> bool:
+def api_under(api: str, prefixes: Iterable[str]) -> bool:
+    """Whether a TF API path is one of `prefixes` or inside one (`tf.layers` covers `tf.layers.dense`)."""
     return any(api == p or api.startswith(p + ".") for p in prefixes)
 
 
-def _argument(call: cst.Call, position: int, keyword: str) -> cst.BaseExpression | None:
+def call_argument(call: cst.Call, position: int, keyword: str) -> cst.BaseExpression | None:
+    """The argument bound to a parameter, given by keyword or at its position."""
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == keyword:
             return arg.value
@@ -451,7 +453,7 @@ def _name_scope(item: cst.WithItem, resolve: Resolver) -> str | None:
     call = item.item
     if not (isinstance(call, cst.Call) and resolve(call.func) == "tf.name_scope") or item.asname:
         return None
-    name = _argument(call, 0, "name")
+    name = call_argument(call, 0, "name")
     if isinstance(name, cst.SimpleString):
         value = name.evaluated_value
         return value if isinstance(value, str) else None
@@ -530,7 +532,7 @@ def classify(
         if len(targets) == 1 and api in WEIGHTLESS_LAYERS:
             return Statement(statement, Kind.VARIABLE, targets, uses, call, "nothing")
         if len(targets) == 1 and (
-            (api is not None and _starts_with_any(api, MODULE_APIS))
+            (api is not None and api_under(api, MODULE_APIS))
             or (isinstance(call.func, cst.Name) and call.func.value in module_classes)
         ):
             return Statement(statement, Kind.VARIABLE, targets, uses, call, "module")
@@ -545,7 +547,7 @@ def classify(
             return Statement(statement, Kind.GRAPH, targets, uses, call, gradients=_gradients_of(call, True))
         if api == "tf.gradients" and len(targets) == 1:
             return Statement(statement, Kind.GRAPH, targets, uses, call, gradients=_gradients_of(call, False))
-        if api is not None and _starts_with_any(api, EAGER_OBJECT_APIS):
+        if api is not None and api_under(api, EAGER_OBJECT_APIS):
             # Variables may go in (a checkpoint lists them); a graph tensor going in is
             # refused later, as any Python use of one is.
             return Statement(statement, Kind.PYTHON, defines, uses, call)
@@ -564,13 +566,13 @@ def classify(
         return Statement(statement, Kind.VARIABLE, targets, uses, None, holds)
     apis = tf_apis_in(statement, resolve)
     for api, node in apis:
-        if _starts_with_any(api, COLLECTION_APIS):
+        if api_under(api, COLLECTION_APIS):
             raise Declined(GRAPH_COLLECTIONS, f"uses graph collections ({api})", node)
-        if _starts_with_any(api, VARIABLE_FAMILY_APIS):
+        if api_under(api, VARIABLE_FAMILY_APIS):
             raise Declined(
                 VARIABLE_FAMILY, f"{api} is left for the variables-and-layers conversion", node
             )
-        if _starts_with_any(api, SUMMARY_APIS):
+        if api_under(api, SUMMARY_APIS):
             raise Declined(UNSUPPORTED_RUN, f"{api} in a form this tool does not convert", node)
         if api in PLACEHOLDER_APIS or api == "tf.Variable" or api in OPTIMIZERS:
             if not isinstance(statement, cst.SimpleStatementLine):
@@ -613,22 +615,22 @@ def placeholder_of(statement: Statement, resolve: Resolver) -> Placeholder:
     call = statement.call
     assert call is not None
     if resolve(call.func) == "tf.placeholder_with_default":
-        default = _argument(call, 0, "input")
-        shape = _argument(call, 1, "shape")
-        name = _argument(call, 2, "name")
+        default = call_argument(call, 0, "input")
+        shape = call_argument(call, 1, "shape")
+        name = call_argument(call, 2, "name")
         if default is None:
             raise Declined(UNSUPPORTED_RUN, "placeholder_with_default without a default", call)
         return Placeholder(statement.defines[0], cst.Name("None"), shape, name, default)
-    dtype = _argument(call, 0, "dtype")
+    dtype = call_argument(call, 0, "dtype")
     if dtype is None:
         raise Declined(UNSUPPORTED_RUN, "placeholder without a dtype", call)
     return Placeholder(
-        statement.defines[0], dtype, _argument(call, 1, "shape"), _argument(call, 2, "name"), None
+        statement.defines[0], dtype, call_argument(call, 1, "shape"), call_argument(call, 2, "name"), None
     )
 
 
 def _gradients_of(call: cst.Call, pairs: bool) -> Gradients:
-    loss = _argument(call, 0, "loss" if pairs else "ys")
+    loss = call_argument(call, 0, "loss" if pairs else "ys")
     if not isinstance(loss, cst.Name):
         raise Declined(UNSUPPORTED_RUN, "gradients of an expression rather than a named loss", call)
     allowed = {None, "loss", "var_list", "ys", "xs", "name"}
@@ -636,7 +638,7 @@ def _gradients_of(call: cst.Call, pairs: bool) -> Gradients:
         keyword = arg.keyword.value if arg.keyword else None
         if keyword not in allowed or arg.star:
             raise Declined(UNSUPPORTED_RUN, f"gradients(..., {keyword}=...) is not converted", call)
-    targets = _argument(call, 1, "var_list" if pairs else "xs")
+    targets = call_argument(call, 1, "var_list" if pairs else "xs")
     if not pairs and targets is None:
         raise Declined(UNSUPPORTED_RUN, "tf.gradients without xs", call)
     return Gradients(loss.value, targets, pairs)
@@ -653,7 +655,7 @@ def train_op_of(statement: Statement, optimizers: set[str], resolve: Resolver) -
             raise Declined(UNSUPPORTED_OPTIMIZER, f"minimize on unknown optimizer {optimizer.value}", call)
     elif not (isinstance(optimizer, cst.Call) and resolve(optimizer.func) in OPTIMIZERS):
         raise Declined(UNSUPPORTED_OPTIMIZER, "minimize on an optimizer this tool does not map", call)
-    loss = _argument(call, 0, "loss")
+    loss = call_argument(call, 0, "loss")
     if not isinstance(loss, cst.Name):
         raise Declined(UNSUPPORTED_RUN, "minimize of an expression rather than a named loss", call)
     for arg in call.args:
@@ -664,8 +666,8 @@ def train_op_of(statement: Statement, optimizers: set[str], resolve: Resolver) -
         statement.defines[0],
         loss.value,
         optimizer,
-        _argument(call, 2, "var_list"),
-        _argument(call, 1, "global_step"),
+        call_argument(call, 2, "var_list"),
+        call_argument(call, 1, "global_step"),
     )
 
 
@@ -678,11 +680,11 @@ def _applied_op_of(statement: Statement, call: cst.Call, optimizers: set[str]) -
         keyword = arg.keyword.value if arg.keyword else None
         if keyword not in {None, "grads_and_vars", "global_step", "name"} or arg.star:
             raise Declined(UNSUPPORTED_RUN, f"apply_gradients(..., {keyword}=...) is not converted", call)
-    applied = _argument(call, 0, "grads_and_vars")
+    applied = call_argument(call, 0, "grads_and_vars")
     if applied is None:
         raise Declined(UNSUPPORTED_RUN, "apply_gradients without gradients", call)
     return TrainOp(
-        statement.defines[0], None, optimizer, None, _argument(call, 1, "global_step"), applied
+        statement.defines[0], None, optimizer, None, call_argument(call, 1, "global_step"), applied
     )
 
 
@@ -883,14 +885,14 @@ class _PlanState:
         method = func.attr.value
         target = func.value
         if isinstance(target, cst.Name) and target.value in self.sessions and method == "run":
-            fetches = _argument(call, 0, "fetches")
-            feed = _argument(call, 1, "feed_dict")
+            fetches = call_argument(call, 0, "fetches")
+            feed = call_argument(call, 1, "feed_dict")
             extra = [a for a in call.args if a.keyword and a.keyword.value not in {"fetches", "feed_dict"}]
             if fetches is None or extra or len([a for a in call.args if a.keyword is None]) > 2:
                 raise Declined(UNSUPPORTED_RUN, "session run with options or run metadata", call)
         elif method in {"eval", "run"} and self._is_graph_object(target):
             fetches = target
-            feed = _argument(call, 0, "feed_dict")
+            feed = call_argument(call, 0, "feed_dict")
             for arg in call.args:
                 keyword = arg.keyword.value if arg.keyword else None
                 if keyword == "session":
@@ -948,7 +950,7 @@ class _PlanState:
         ):
             return [_Leaf(fetches, "variable")]
         for api, node in tf_apis_in(fetches, self.resolve):
-            if _starts_with_any(api, COLLECTION_APIS):
+            if api_under(api, COLLECTION_APIS):
                 raise Declined(GRAPH_COLLECTIONS, f"fetches through {api}", node)
         return [_Leaf(fetches, "tensor")]
 
@@ -1025,6 +1027,8 @@ def analyze_scope(
             train_ops[statement.defines[0]] = train_op_of(statement, optimizers, resolve)
         elif statement.kind is Kind.INITIALIZER:
             initializers.update(statement.defines)
+        elif statement.kind is Kind.GRAPH and _is_feed_dict(statement, placeholders):
+            statement.kind = Kind.PYTHON  # a feed dict built ahead of its runs: see feed_dict_assignment
         elif statement.kind is Kind.GRAPH:
             for name in statement.defines:
                 if name in variables or name in placeholders:
@@ -1119,8 +1123,8 @@ def _summary_of(statement: Statement, prefix: str, resolve: Resolver) -> Summary
     call = statement.call
     assert call is not None
     kind = SUMMARY_OPS[resolve(call.func) or ""]
-    tag = _argument(call, 0, "name")
-    value = _argument(call, 1, "tensor" if kind in ("scalar", "image", "text") else "values")
+    tag = call_argument(call, 0, "name")
+    value = call_argument(call, 1, "tensor" if kind in ("scalar", "image", "text") else "values")
     if tag is None or value is None:
         raise Declined(UNSUPPORTED_RUN, "a summary without a name or a value", call)
     extra: list[cst.Arg] = []
@@ -1150,7 +1154,7 @@ def _merged_summaries(
         if call.args:
             raise Declined(UNSUPPORTED_RUN, "merge_all of a summary collection", call)
         return summaries
-    inputs = _argument(call, 0, "inputs")
+    inputs = call_argument(call, 0, "inputs")
     if not isinstance(inputs, (cst.List, cst.Tuple)) or not all(
         isinstance(e.value, cst.Name) and e.value.value in named for e in inputs.elements
     ):
@@ -1161,7 +1165,7 @@ def _merged_summaries(
 def _writer_logdir(statement: Statement) -> cst.BaseExpression:
     call = statement.call
     assert call is not None
-    logdir = _argument(call, 0, "logdir")
+    logdir = call_argument(call, 0, "logdir")
     extra = [
         a for a in call.args[1:] if not (a.keyword is None or a.keyword.value == "graph")
     ]
@@ -1194,11 +1198,26 @@ def _module_classes(nodes: Sequence[cst.BaseStatement], resolve: Resolver) -> fr
     found = set()
     for node in nodes:
         if isinstance(node, cst.ClassDef) and any(
-            (api := resolve(base.value)) is not None and _starts_with_any(api, MODULE_APIS)
+            (api := resolve(base.value)) is not None and api_under(api, MODULE_APIS)
             for base in node.bases
         ):
             found.add(node.name.value)
     return frozenset(found)
+
+
+def _is_feed_dict(statement: Statement, placeholders: Mapping[str, Placeholder]) -> bool:
+    node = statement.node
+    if not (isinstance(node, cst.SimpleStatementLine) and isinstance(node.body[0], cst.Assign)):
+        return False
+    value = node.body[0].value
+    return (
+        isinstance(value, cst.Dict)
+        and bool(value.elements)
+        and all(
+            isinstance(e, cst.DictElement) and isinstance(e.key, cst.Name) and e.key.value in placeholders
+            for e in value.elements
+        )
+    )
 
 
 def _binds_container(statement: Statement) -> bool:
@@ -1370,12 +1389,18 @@ def _share_slices(
             if function.name in owners:
                 outside |= function.roots
                 outside |= set().union(*(s.uses for s in function.statements if id(s) not in in_run))
+        # Inputs: placeholders, and the tensors whose definitions reaching the run lie outside
+        # it (by reaching definitions, so `cost = cost + penalty` takes the earlier `cost`).
+        incoming = {
+            name
+            for statement in run
+            for dep in statement.deps
+            if id(dep) not in in_run
+            for name in dep.defines
+            if name in statement.uses
+        }
         params = [p for p in placeholders if p in used]
-        params += [
-            n
-            for n in dict.fromkeys(graph_order)
-            if n in used and n not in defined and n not in placeholders and _defined_by_graph(n, statements)
-        ]
+        params += [n for n in dict.fromkeys(graph_order) if n in incoming and n not in placeholders]
         returns = list(dict.fromkeys(n for n in graph_order if n in defined and n in outside))
         # Helpers are plain functions of the tensors they return (`loss_fn`); the generated
         # tf.functions are named after what a run fetches (`compute_loss`), so names do not meet.
@@ -1395,10 +1420,6 @@ def _share_slices(
                 steps.append(helper)
         function.steps = steps
     return helpers
-
-
-def _defined_by_graph(name: str, statements: list[Statement]) -> bool:
-    return any(s.kind is Kind.GRAPH and name in s.defines for s in statements)
 
 
 def _name_for(leaves: list[_Leaf], train: TrainOp | None) -> str:

@@ -137,7 +137,7 @@ class SaverToCheckpoint(MigrationTransform):
                 target = assign.targets[0].target
                 assert isinstance(target, cst.Attribute)
                 if self.tf_api(assign.value.func) == "tf.Variable":
-                    name = _literal(gp._argument(assign.value, 6, "name"))
+                    name = _literal(gp.call_argument(assign.value, 6, "name"))
                     if name is None:
                         break
                     pairs.append((name, target.attr.value))
@@ -192,7 +192,7 @@ class SaverToCheckpoint(MigrationTransform):
                 assert isinstance(target, cst.Name)
                 func = assign.value.func
                 if self.tf_api(func) == "tf.Variable":
-                    name = _literal(gp._argument(assign.value, 6, "name"))
+                    name = _literal(gp.call_argument(assign.value, 6, "name"))
                     if name is None:
                         raise _Declined(UNTRACKED_VARIABLES, "a tf.Variable without a literal name", assign)
                     found.append((name, target.value, id(assign)))

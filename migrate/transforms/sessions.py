@@ -337,19 +337,37 @@ class _ScopeWriter:
                 else statement.node
             )
         self.optimizer_names[train.name] = name
-        mapping = OPTIMIZERS.get(self.optimizer_kinds.get(name, ""))
-        if mapping is not None and mapping.slots_start_at_one:
-            var_list = self._var_list_code(train)
-            produced.extend(
-                cst.parse_module(
-                    f"{name}.build({var_list})\n"
-                    "# TF1 starts these accumulators at one, Keras at zero.\n"
-                    f"for slot in {name}.variables:\n"
-                    f"    if slot.name.endswith({mapping.slots_start_at_one!r}):\n"
-                    f"        slot.assign({self.tf}.ones_like(slot))\n"
-                ).body
-            )
+        if self._slots_start_at_one(train) and not self._built_lazily(train):
+            produced.extend(cst.parse_module(self._slot_setup(train)).body)
         return produced
+
+    def _slots_start_at_one(self, train: gp.TrainOp) -> str | None:
+        name = self.optimizer_names[train.name]
+        mapping = OPTIMIZERS.get(self.optimizer_kinds.get(name, ""))
+        return mapping.slots_start_at_one if mapping is not None else None
+
+    def _built_lazily(self, train: gp.TrainOp) -> bool:
+        """Whether the trained variables belong to layers, which create them on first call."""
+        return ".trainable_variables" in self._var_list_code(train)
+
+    def _slot_setup(self, train: gp.TrainOp) -> str:
+        """Builds the optimizer and gives its slots TF1's initial value (one, where Keras uses
+        zero), as source lines."""
+        name = self.optimizer_names[train.name]
+        return (
+            f"{name}.build({self._var_list_code(train)})\n"
+            "# TF1 starts these accumulators at one, Keras at zero.\n"
+            f"for slot in {name}.variables:\n"
+            f"    if slot.name.endswith({self._slots_start_at_one(train)!r}):\n"
+            f"        slot.assign({self.tf}.ones_like(slot))\n"
+        )
+
+    def _lazy_slot_setup(self, train: gp.TrainOp) -> str:
+        """`_slot_setup` inside the training step, for layers that exist only once called:
+        `init_scope` runs it once, eagerly, when the step is first traced."""
+        name = self.optimizer_names[train.name]
+        body = "".join(f"        {line}\n" for line in self._slot_setup(train).splitlines())
+        return f"if not {name}.built:\n    with {self.tf}.init_scope():\n{body}"
 
     def _var_list_code(self, train: gp.TrainOp) -> str:
         if train.loss is not None:
@@ -372,6 +390,8 @@ class _ScopeWriter:
         ]
         if not trainable:
             raise gp.Declined(gp.UNSUPPORTED_RUN, f"no trainable variable reaches `{loss}`")
+        if len(trainable) == 1 and trainable[0].endswith(".trainable_variables"):
+            return trainable[0].removeprefix("*")  # already a list
         return "[" + ", ".join(trainable) + "]"
 
     def _applied_gradients(self, train: gp.TrainOp) -> gp.Gradients:
@@ -529,6 +549,8 @@ class _ScopeWriter:
             body.append(self._gradient_statement(step) if step.gradients is not None else self._moved(step))
         if train is not None:
             optimizer = self.optimizer_names[train.name]
+            if self._slots_start_at_one(train) and self._built_lazily(train):
+                body.extend(cst.parse_module(self._lazy_slot_setup(train)).body)
             if train.applied is not None:
                 lines = f"{optimizer}.apply_gradients({_code(train.applied)})\n"
             else:

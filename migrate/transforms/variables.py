@@ -315,7 +315,7 @@ class _ScopeRewriter:
                 if isinstance(call, cst.Call) and self.t.tf_api(call.func) == VARIABLE_SCOPE:
                     name, new_reuse, new_init = self._scope_args(call, block_reuse, init, in_function=in_function)
                     for api, node in gp.tf_apis_in(statement.body, self.t.tf_api):
-                        if gp._starts_with_any(api, UNTRACKED_CREATORS):
+                        if gp.api_under(api, UNTRACKED_CREATORS):
                             raise Declined(UNSUPPORTED_FORM, f"{api} inside a variable scope, which names its variables", node)
                     inner_names: set[str] = set()
                     if item.asname is not None:
@@ -449,7 +449,7 @@ class _ScopeRewriter:
                 model.calls.extend((index, c) for c in calls)
         for name, model in self.models.items():
             stem = "".join(part.capitalize() or "_" for part in name.split("_"))
-            model.class_name = gp._unique(stem, taken)
+            model.class_name = gp.unique_name(stem, taken)
             taken.add(model.class_name)
 
     def _module_variables(self, index: int, instance: cst.BaseStatement) -> None:
@@ -474,9 +474,9 @@ class _ScopeRewriter:
         assigned = _assigned_call(statement)
         apis = gp.tf_apis_in(statement, self.t.tf_api)
         for api, _node in apis:
-            if gp._starts_with_any(api, UNTRACKED_CREATORS):
+            if gp.api_under(api, UNTRACKED_CREATORS):
                 self.untracked = True
-            if gp._starts_with_any(api, ("tf.train",)) and api.endswith("Optimizer"):
+            if gp.api_under(api, ("tf.train",)) and api.endswith("Optimizer"):
                 self.optimizer_seen = True
         if m.findall(statement, m.Call(func=m.Attribute(attr=m.Name("minimize")))):
             self.optimizer_seen = True
@@ -487,7 +487,7 @@ class _ScopeRewriter:
                 return self._get_variable(index, entry, statement, target, call)
             if created_by == VARIABLE:
                 self._check_rebinding(target, statement)
-                name = _literal(gp._argument(call, 6, "name"))
+                name = _literal(gp.call_argument(call, 6, "name"))
                 trainable = not any(
                     a.keyword is not None and a.keyword.value == "trainable" and m.matches(a.value, m.Name("False")) for a in call.args
                 )
@@ -522,7 +522,7 @@ class _ScopeRewriter:
             items = [(f"{owner}[{i}]", e.value) for i, e in enumerate(value.elements)]
         for ref, item in items:
             if isinstance(item, cst.Call) and self.t.tf_api(item.func) == VARIABLE:
-                name = _literal(gp._argument(item, 6, "name")) or "Variable"
+                name = _literal(gp.call_argument(item, 6, "name")) or "Variable"
                 self._add(VarInfo(name, ref, True, index), statement)
 
     def _check_rebinding(self, target: str, node: cst.CSTNode) -> None:
@@ -557,14 +557,14 @@ class _ScopeRewriter:
         api = self.t.tf_api(call.func)
         if api in COLLECTION_CALLS:
             trainable = COLLECTION_CALLS[api]
-            scope = gp._argument(call, 0, "scope")
+            scope = gp.call_argument(call, 0, "scope")
         elif api == "tf.get_collection":
-            key = gp._argument(call, 0, "key")
+            key = gp.call_argument(call, 0, "key")
             key_api = self.t.tf_api(key) if key is not None else None
             if key_api not in COLLECTION_KEYS:
                 return None
             trainable = COLLECTION_KEYS[key_api]
-            scope = gp._argument(call, 1, "scope")
+            scope = gp.call_argument(call, 1, "scope")
         else:
             return None
         if self.untracked:
@@ -789,7 +789,7 @@ def _plan_module(scope: _ScopeRewriter, model: ModelFunction) -> tuple[_ModulePl
             else:
                 if len(model.calls) > 1:
                     raise Declined(UNSHARABLE_FUNCTION, "tf.Variable in a function called more than once creates new variables per call", call)
-                name = _literal(gp._argument(call, 6, "name")) or "Variable"
+                name = _literal(gp.call_argument(call, 6, "name")) or "Variable"
                 full, value = entry.prefix + name, call.visit(_Renamed(call, entry.prefix + name))  # type: ignore[assignment]
                 trainable = True
             created.append((position, target, full, VarInfo(full, "", trainable, 0), value, entry.node))

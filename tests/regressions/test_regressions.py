@@ -1,8 +1,8 @@
 """Shrunk programs that the differential fuzzer found failing, kept as regression tests.
 
 Each program goes through `fuzzing.check.check`: rewrite, parse, idempotency, then the harness.
-It must end converted with parity or declined with a reason code. Cases whose fix is pending
-in a file owned elsewhere are strict xfails, so the fix flips them to a failure to remove.
+It must end converted with parity or declined with a reason code. A comment on each
+case says what went wrong before its fix.
 """
 
 from __future__ import annotations
@@ -18,30 +18,10 @@ sys.path.insert(0, str(HERE.parent))
 from fuzzing.check import CONVERTED, DECLINED, check
 
 CASES = [
-    pytest.param(
-        "rmsprop_dense_layer.py",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=(
-                "TFM201 emits optimizer.build([*dense.trainable_variables]) at module level for RMSProp's "
-                "slot initialisation, before the Keras layer has built its variables: apply_gradients then "
-                "raises 'Unknown variable: dense/kernel'"
-            ),
-        ),
-        id="rmsprop-dense-layer",
-    ),
-    pytest.param(
-        "rebound_loss_in_shared_helper.py",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=(
-                "TFM201 splits `cost = ...; cost = cost + ...` (with another graph statement between the two "
-                "bindings) into helpers, and the second helper `cost_fn()` reads `cost` without taking it as a "
-                "parameter: UnboundLocalError in the migrated program"
-            ),
-        ),
-        id="rebound-loss-in-shared-helper",
-    ),
+    # TFM201 built RMSProp's slots at module level, before the Keras layer had its variables.
+    pytest.param("rmsprop_dense_layer.py", id="rmsprop-dense-layer"),
+    # TFM201 split `cost = ...; cost = cost + ...` into helpers without passing `cost` on.
+    pytest.param("rebound_loss_in_shared_helper.py", id="rebound-loss-in-shared-helper"),
 ]
 
 
