@@ -4,10 +4,16 @@ The numbers only stay the same when the TF1 defaults are passed to Keras: Adam's
 in TF1 and 1e-7 in Keras; RMSProp's `decay` is Keras' `rho`, its epsilon 1e-10 against 1e-7, and
 TF1 starts the mean-square accumulator at one where Keras starts at zero; Momentum is SGD with
 `momentum`; Adagrad has no epsilon in TF1.
+
+TF1 also holds its hyperparameters as float32 tensors and computes `1 - beta` in float32, where
+Keras computes it from a Python float: for Adam's betas and RMSProp's rho the two differ in the
+last bits, and over hundreds of steps that difference grows past float32 round-off. Those
+parameters are therefore passed as their float32 values (`0.9` -> `0.8999999761581421`).
 """
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -22,6 +28,14 @@ class OptimizerMapping:
     tf1_defaults: Mapping[str, str] = field(default_factory=dict)
     # Keras optimizer slots that TF1 starts at one rather than zero (by slot-name suffix).
     slots_start_at_one: str | None = None
+    # Keras keywords whose value TF1 uses as a float32 (see the module docstring).
+    float32_parameters: tuple[str, ...] = ()
+
+
+def float32_literal(value: float) -> str:
+    """The source text of the double nearest to `value` rounded to float32."""
+    rounded: float = struct.unpack("<f", struct.pack("<f", value))[0]
+    return repr(rounded)
 
 
 OPTIMIZERS: Mapping[str, OptimizerMapping] = {
@@ -49,7 +63,8 @@ OPTIMIZERS: Mapping[str, OptimizerMapping] = {
             ("use_locking", None),
             ("name", None),
         ),
-        tf1_defaults={"epsilon": "1e-08"},
+        tf1_defaults={"beta_1": "0.9", "beta_2": "0.999", "epsilon": "1e-08"},
+        float32_parameters=("beta_1", "beta_2"),
     ),
     "tf.train.RMSPropOptimizer": OptimizerMapping(
         "RMSprop",
@@ -62,8 +77,9 @@ OPTIMIZERS: Mapping[str, OptimizerMapping] = {
             ("centered", "centered"),
             ("name", None),
         ),
-        tf1_defaults={"epsilon": "1e-10"},
+        tf1_defaults={"rho": "0.9", "epsilon": "1e-10"},
         slots_start_at_one="_velocity",
+        float32_parameters=("rho",),
     ),
     "tf.train.AdagradOptimizer": OptimizerMapping(
         "Adagrad",

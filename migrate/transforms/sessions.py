@@ -17,7 +17,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from migrate.analysis import graph_program as gp
-from migrate.analysis.optimizers import OPTIMIZERS
+from migrate.analysis.optimizers import OPTIMIZERS, float32_literal
 from migrate.findings import Finding, RunSite, Severity
 from migrate.transforms.base import FINDINGS_KEY, RUN_SITES_KEY, Example, MigrationTransform
 
@@ -303,8 +303,15 @@ class _ScopeWriter:
         for keras_name, default in mapping.tf1_defaults.items():
             if not any(a.keyword is not None and a.keyword.value == keras_name for a in args):
                 args.append(_kwarg(keras_name, cst.parse_expression(default)))
+        args = [_as_float32(arg) if _keyword(arg) in mapping.float32_parameters else arg for arg in args]
         if mapping.tf1_defaults or api != "tf.train.GradientDescentOptimizer":
-            self.t.report(call, f"{api} becomes tf.keras.optimizers.{mapping.keras_name}", code=OPTIMIZER_DEFAULTS, severity=Severity.INFO)
+            self.t.report(
+                call,
+                f"{api} becomes tf.keras.optimizers.{mapping.keras_name} with TF1's defaults"
+                + (" and its float32 " + ", ".join(mapping.float32_parameters) if mapping.float32_parameters else ""),
+                code=OPTIMIZER_DEFAULTS,
+                severity=Severity.INFO,
+            )
         return cst.Call(func=self.t.tf_expr(f"keras.optimizers.{mapping.keras_name}"), args=args)
 
     def _keras_optimizer(self, statement: gp.Statement) -> cst.BaseStatement:
@@ -717,6 +724,17 @@ def _numpy_leaves(fetches: cst.BaseExpression) -> cst.BaseExpression:
             elements=[e.with_changes(value=_numpy_leaves(e.value)) if isinstance(e, cst.DictElement) else e for e in fetches.elements]
         )
     return _dot_numpy(fetches)
+
+
+def _keyword(arg: cst.Arg) -> str | None:
+    return arg.keyword.value if arg.keyword is not None else None
+
+
+def _as_float32(arg: cst.Arg) -> cst.Arg:
+    """A float literal becomes its float32 value, as TF1 used it; anything else stays."""
+    if isinstance(arg.value, cst.Float):
+        return arg.with_changes(value=cst.Float(float32_literal(float(arg.value.value))))
+    return arg
 
 
 def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
