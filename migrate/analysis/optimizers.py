@@ -30,6 +30,8 @@ class OptimizerMapping:
     slots_start_at_one: str | None = None
     # Keras keywords whose value TF1 uses as a float32 (see the module docstring).
     float32_parameters: tuple[str, ...] = ()
+    # A difference no argument can remove, reported where this optimizer is mapped.
+    caveat: str = ""
 
 
 def float32_literal(value: float) -> str:
@@ -51,6 +53,11 @@ OPTIMIZERS: Mapping[str, OptimizerMapping] = {
             ("use_locking", None),
             ("name", None),
             ("use_nesterov", "nesterov"),
+        ),
+        caveat=(
+            "Keras' momentum update (m = momentum * m - lr * g; w += m) rounds differently from "
+            "TF1's (a = momentum * a + g; w -= lr * a): long runs drift apart in the last bits, "
+            "more where batch normalization amplifies small differences"
         ),
     ),
     "tf.train.AdamOptimizer": OptimizerMapping(

@@ -24,6 +24,7 @@ from migrate.transforms.base import FINDINGS_KEY, RUN_SITES_KEY, Example, Migrat
 CONFIG_DROPPED = "TFM220"
 UNUSED_GRAPH = "TFM221"
 OPTIMIZER_DEFAULTS = "TFM401"
+OPTIMIZER_ROUNDING = "TFM403"
 
 
 def _code(node: cst.CSTNode) -> str:
@@ -47,6 +48,7 @@ class SessionsToFunctions(MigrationTransform):
         CONFIG_DROPPED: "session configuration (ConfigProto) dropped; set tf.config options if needed",
         UNUSED_GRAPH: "graph code that no run fetched is removed",
         OPTIMIZER_DEFAULTS: "TF1 optimizer mapped to Keras with TF1's differing defaults made explicit",
+        OPTIMIZER_ROUNDING: "the Keras optimizer computes the same update in another order: long runs drift apart slightly",
     }
     TRIGGERS = ("Session",)
     EXAMPLES = (
@@ -312,6 +314,8 @@ class _ScopeWriter:
                 code=OPTIMIZER_DEFAULTS,
                 severity=Severity.INFO,
             )
+        if mapping.caveat:
+            self.t.report(call, mapping.caveat, code=OPTIMIZER_ROUNDING, severity=Severity.INFO)
         return cst.Call(func=self.t.tf_expr(f"keras.optimizers.{mapping.keras_name}"), args=args)
 
     def _keras_optimizer(self, statement: gp.Statement) -> cst.BaseStatement:
