@@ -60,9 +60,16 @@ def _program_observable(run: SideRun) -> Observable:
     return Observable(PROGRAM, f"{run.side} program", run.ok, detail=f"{run.status}" + (f": {run.error}" if run.error else ""))
 
 
-def run_legacy(legacy: str | Path, directory: str | Path, options: HarnessOptions) -> SideRun:
-    """Run the legacy program once; its run can be compared with several migrations."""
-    return run_side(LEGACY, Path(legacy), Path(directory), options)
+def run_legacy(
+    legacy: str | Path,
+    directory: str | Path,
+    options: HarnessOptions,
+    *,
+    counted: Sequence[str] | None = None,
+) -> SideRun:
+    """Run the legacy program once; its run can be compared with several migrations.
+    `counted` names the run sites that count towards `--steps` (all, when None)."""
+    return run_side(LEGACY, Path(legacy), Path(directory), options, counted=counted)
 
 
 def run_migrated(
@@ -82,7 +89,10 @@ def run_migrated(
 def _compare(
     legacy: Path, migrated: Path, options: HarnessOptions, sites: tuple[RunSite, ...], directory: Path
 ) -> EquivalenceReport:
-    legacy_run = run_legacy(legacy, directory, options)
+    # Only legacy runs with a migrated counterpart count towards --steps: an initializer run,
+    # say, has none, and counting it would stop the two programs at different points.
+    counted = sorted({f"line {s.legacy_line}" for s in sites if s.function}) or None
+    legacy_run = run_legacy(legacy, directory, options, counted=counted)
     migrated_run = run_migrated(migrated, directory, options, legacy_run)
     return evaluate(legacy_run, migrated_run, options, sites)
 

@@ -67,7 +67,7 @@ def _setup(config: dict[str, Any]) -> tuple[Any, Any]:
         if config.get("capture", True):
             from migrate.harness.capture import LegacyCapture
 
-            capture = LegacyCapture(v1, program, steps)
+            capture = LegacyCapture(v1, program, steps, config.get("counted"))
             capture.install()
     else:
         import tensorflow as tf

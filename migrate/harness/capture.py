@@ -69,9 +69,10 @@ def _summary_values(value: Any, v1: Any) -> list[Any]:
 class Recorder:
     """Calls in program order, with the `--steps` cut-off shared by both sides."""
 
-    def __init__(self, steps: int | None) -> None:
+    def __init__(self, steps: int | None, counted: list[str] | None = None) -> None:
         self.calls: list[Call] = []
         self.steps = steps
+        self.counted = set(counted) if counted is not None else None
         self.counts: dict[str, int] = {}
         self.stop_reason = ""
         self._stored = 0
@@ -87,7 +88,8 @@ class Recorder:
         self.calls.append(Call(site, values, time.perf_counter()))
         count = self.counts.get(site, 0) + 1
         self.counts[site] = count
-        if self.steps is not None and count >= self.steps:
+        counts_towards_steps = self.counted is None or site in self.counted
+        if self.steps is not None and counts_towards_steps and count >= self.steps:
             self.stop_reason = f"stopped after call {count} of {site} (--steps {self.steps})"
             return True
         return False
@@ -134,12 +136,12 @@ def _random_ops(graph: Any, fetches: Any, v1: Any) -> set[str]:
 class LegacyCapture:
     """Hooks on the TF1 session API of the real `tensorflow.compat.v1`."""
 
-    def __init__(self, v1: Any, program: str, steps: int | None) -> None:
+    def __init__(self, v1: Any, program: str, steps: int | None, counted: list[str] | None = None) -> None:
         from tensorflow.python.client import session as session_module
 
         self._v1 = v1
         self._program = program
-        self.recorder = Recorder(steps)
+        self.recorder = Recorder(steps, counted)
         self._base = session_module.BaseSession
         self._raw_run = self._base.run
         self._raw_close = self._base.close

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +78,7 @@ def run_side(
     *,
     legacy_results: Path | None = None,
     capture: bool = True,
+    counted: Sequence[str] | None = None,
 ) -> SideRun:
     """Run `program` as `side` under the bootstrap; results land in `directory / side`."""
     results = directory / side
@@ -88,6 +90,7 @@ def run_side(
         "program": str(program.resolve()),
         "results": str(results),
         "steps": options.steps,
+        "counted": list(counted) if counted is not None else None,
         "seed": options.seed,
         "memory_mb": options.memory_mb,
         "capture": capture,
