@@ -1,8 +1,9 @@
 """Run the ordered transforms over one source text.
 
-The source is parsed once; metadata is computed once and shared between transforms for as long
-as the tree is unchanged. Findings carry line numbers of the *input* text, whatever earlier
-transforms inserted or removed.
+The source is parsed once. Consecutive transforms of the same `TRAVERSAL_GROUP` run in one
+traversal of the tree (migrate.passes); name bindings and positions are computed once per pass.
+A transform runs only when its trigger words are in the code. Findings carry line numbers of the
+*input* text, whatever earlier transforms inserted or removed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from libcst.codemod import CodemodContext, SkipFile
 
 from migrate.analysis.tf_names import mentions_tensorflow
 from migrate.findings import Finding, RewriteResult, RunSite, Severity
+from migrate.passes import run_pass
 from migrate.transforms import ALL_TRANSFORMS
 from migrate.transforms.base import (
     FINDINGS_KEY,
@@ -56,8 +58,18 @@ def _codes(values: Iterable[str] | None) -> Iterable[str]:
         yield from (part.strip().upper() for part in value.split(",") if part.strip())
 
 
-def rewrite_code(source: str, *, path: str | None = None, selection: Selection = Selection()) -> RewriteResult:
-    """Rewrite one Python source text. Never raises for bad input: errors come back as data."""
+def rewrite_code(
+    source: str,
+    *,
+    path: str | None = None,
+    selection: Selection = Selection(),
+    share_traversals: bool = True,
+) -> RewriteResult:
+    """Rewrite one Python source text. Never raises for bad input: errors come back as data.
+
+    `share_traversals=False` runs every transform in its own pass (the reference the shared
+    traversals are tested against).
+    """
     if not mentions_tensorflow(source):
         return RewriteResult(original=source, code=source)
     try:
@@ -72,18 +84,22 @@ def rewrite_code(source: str, *, path: str | None = None, selection: Selection =
     findings: list[Finding] = []
     run_sites: list[RunSite] = []
     to_original = _identity_lines(code)
-    for transform_type in selection.transforms():
-        if not transform_type.has_work(code):
+    transforms = selection.transforms()
+    index = 0
+    while index < len(transforms):
+        group, index = _next_pass(transforms, index, code, share_traversals)
+        if not group:
             continue
         context.scratch[SUPPRESSIONS_KEY] = _suppressions(code)
         context.scratch[FINDINGS_KEY] = []
         context.scratch[RUN_SITES_KEY] = []
         try:
-            new_module = transform_type(context).transform_module(module)
+            new_module = run_pass(group, module, code, context)
         except SkipFile:
             continue
         except Exception as error:  # a transform bug must not cost the user the file
-            message = f"{transform_type.CODE} failed: {type(error).__name__}: {error}"
+            codes = "+".join(transform_type.CODE for transform_type in group)
+            message = f"{codes} failed: {type(error).__name__}: {error}"
             finding = Finding(0, 0, TRANSFORM_ERROR, message, Severity.ERROR, path)
             return RewriteResult(original=source, code=source, findings=(finding,), error=message)
         findings.extend(_relocate(context.scratch[FINDINGS_KEY], to_original))
@@ -101,6 +117,19 @@ def rewrite_code(source: str, *, path: str | None = None, selection: Selection =
         findings=tuple(sorted(set(findings))),
         run_sites=tuple(run_sites),
     )
+
+
+def _next_pass(
+    transforms: Sequence[type[MigrationTransform]], index: int, code: str, share: bool
+) -> tuple[list[type[MigrationTransform]], int]:
+    """The transforms of the pass starting at `index` that have work in `code`, and the index
+    after them: a run of transforms that share a traversal, or one transform."""
+    end = index + 1
+    group = transforms[index].TRAVERSAL_GROUP
+    if share and group:
+        while end < len(transforms) and transforms[end].TRAVERSAL_GROUP == group:
+            end += 1
+    return [t for t in transforms[index:end] if t.has_work(code)], end
 
 
 def _suppressions(code: str) -> dict[int, tuple[str, ...]]:

@@ -40,6 +40,7 @@ _DROPPED_FLAGS: Final = "<flags = ...>"  # removed when the value is tf.app.flag
 class AbslFlags(MigrationTransform):
     CODE = "TFM120"
     DESCRIPTION = "`tf.app.flags`, `tf.logging` and `tf.app.run` become `absl.flags`, `absl.logging` and `absl.app.run`"
+    TRAVERSAL_GROUP = "modules"
     TRIGGERS = ("flags", "logging", "app")
     EXAMPLES = (
         Example(

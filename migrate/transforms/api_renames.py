@@ -35,14 +35,6 @@ from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 import libcst as cst
-from libcst.metadata import (
-    ExpressionContext,
-    ExpressionContextProvider,
-    ImportAssignment,
-    PositionProvider,
-    QualifiedNameProvider,
-    ScopeProvider,
-)
 
 from migrate.analysis import rename_tables
 from migrate.analysis.rename_tables import RenameTables
@@ -138,14 +130,6 @@ class ApiRenames(MigrationTransform):
         ),
     )
 
-    # The base class's inferred tuple type is narrower than libcst's Collection[ProviderT].
-    METADATA_DEPENDENCIES = (  # type: ignore[assignment]
-        PositionProvider,
-        QualifiedNameProvider,
-        ScopeProvider,
-        ExpressionContextProvider,
-    )
-
     @classmethod
     def has_work(cls, source: str) -> bool:
         # Without TensorFlow there are no tables: the file is left as it is.
@@ -200,13 +184,8 @@ class ApiRenames(MigrationTransform):
         """Handle the outermost TensorFlow chain that `node` starts, once."""
         if node in self._covered:
             return
-        if (
-            self.get_metadata(ExpressionContextProvider, node, None)
-            is not ExpressionContext.LOAD
-        ):
-            return
         name = self.tf_api(node)
-        if name is None or name == "tf":
+        if name is None or name == "tf" or not self.is_load(node):
             return
         chain: list[cst.Attribute | cst.Name] = []
         current: cst.BaseExpression = node
@@ -270,7 +249,7 @@ class ApiRenames(MigrationTransform):
         )
 
     def _qualified(self, node: cst.CSTNode) -> set[str]:
-        return {q.name for q in self.get_metadata(QualifiedNameProvider, node, set())}
+        return {q.name for q in self.qualified_names(node)}
 
     def _rename(self, node: cst.Attribute | cst.Name, name: str) -> None:
         target = effective_target(self._tables, name)
@@ -323,18 +302,16 @@ class ApiRenames(MigrationTransform):
     def _alias_usable(self, node: cst.CSTNode) -> bool:
         """The root alias (or the `tf` an import will bind) must mean TensorFlow at `node`."""
         alias = self._tf_alias or "tf"
-        scope = self.get_metadata(ScopeProvider, node, None)
-        if scope is None or alias not in scope:
+        bindings = self.import_bindings(node, alias)
+        if not bindings:
             return True
         return all(
-            isinstance(assignment, ImportAssignment)
-            and self._binds_root(assignment, alias)
-            for assignment in scope[alias]
+            statement is not None and self._binds_root(statement, alias)
+            for statement in bindings
         )
 
     @staticmethod
-    def _binds_root(assignment: ImportAssignment, alias: str) -> bool:
-        statement = assignment.node
+    def _binds_root(statement: cst.Import | cst.ImportFrom, alias: str) -> bool:
         if not isinstance(statement, cst.Import):
             return False
         for imported in statement.names:

@@ -8,25 +8,48 @@ suite runs and `tf-migrate rules --examples` prints.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
 import libcst as cst
-from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.codemod import Codemod, CodemodContext, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor
-from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameProvider
+from libcst.matchers import MatcherDecoratableTransformer
+from libcst.metadata import MetadataWrapper, QualifiedName
 
 from migrate.analysis import tf_names
+from migrate.analysis.bindings import Bindings, ImportStatement
+from migrate.analysis.positions import Positions
 from migrate.findings import Finding, RunSite, Severity
 
 FINDINGS_KEY = "tf_migrate.findings"
 RUN_SITES_KEY = "tf_migrate.run_sites"
 # The pipeline shares one metadata wrapper between transforms while the tree is unchanged.
 SHARED_WRAPPER_KEY = "tf_migrate.wrapper"
+# ... and one PassAnalysis: name bindings and positions of the tree a pass reads.
+PASS_ANALYSIS_KEY = "tf_migrate.pass_analysis"
 # Rule codes that `# tf-migrate: ignore[...]` comments switch off, by line.
 SUPPRESSIONS_KEY = "tf_migrate.suppressions"
+
+
+class PassAnalysis:
+    """What every transform of one pass asks about the tree it reads, computed once for all.
+
+    Name resolution comes from the import table of `migrate.analysis.bindings` (libcst's
+    scope metadata only for files it cannot answer); positions only once something is reported.
+    """
+
+    def __init__(self, module: cst.Module, code: str | None = None) -> None:
+        self.module = module
+        self.bindings = Bindings(module, code)
+        self._positions: Positions | None = None
+
+    def start(self, node: cst.CSTNode) -> tuple[int, int] | None:
+        if self._positions is None:
+            self._positions = Positions(self.module)
+        return self._positions.start(node)
 
 
 @dataclass(frozen=True)
@@ -45,11 +68,24 @@ class MigrationTransform(VisitorBasedCodemodCommand):
     EXAMPLES: ClassVar[Sequence[Example]] = ()
     # Words at least one of which a source must contain for this transform to have work to do.
     TRIGGERS: ClassVar[tuple[str, ...]] = ()
-
-    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider)
+    # Consecutive transforms with the same non-empty group share one traversal (migrate.passes).
+    # Only for transforms that read names and positions through the methods below, declare no
+    # libcst metadata, and whose output does not depend on what the transforms before them in
+    # the group changed (tests/test_passes.py checks shared against separate traversals).
+    TRAVERSAL_GROUP: ClassVar[str] = ""
 
     def __init__(self, context: CodemodContext) -> None:
-        super().__init__(context)
+        if uses_matcher_decorators(type(self)):
+            super().__init__(context)
+        else:
+            # libcst's matcher set-up inspects every attribute of the instance (about 6 ms, for
+            # each transform on each file) to find decorated hooks; without any, it finds none.
+            Codemod.__init__(self, context)
+            cst.CSTTransformer.__init__(self)
+            # libcst's name-mangled field behind `_matchers`: no decorated hooks to gate on.
+            setattr(self, "_MatcherDecoratableTransformer__matchers", {})  # noqa: B010
+            self._extra_visit_funcs = {}
+            self._extra_leave_funcs = {}
         self._tf_alias: str | None = None
 
     # --- pipeline support -------------------------------------------------------------
@@ -59,6 +95,12 @@ class MigrationTransform(VisitorBasedCodemodCommand):
 
     @contextmanager
     def _handle_metadata_reference(self, module: cst.Module) -> Iterator[cst.Module]:
+        analysis = self.context.scratch.get(PASS_ANALYSIS_KEY)
+        if not isinstance(analysis, PassAnalysis) or analysis.module is not module:
+            self.context.scratch[PASS_ANALYSIS_KEY] = PassAnalysis(module)
+        if not self.get_inherited_dependencies():
+            yield module  # nothing declared: no libcst metadata to compute
+            return
         # libcst deep-copies the tree for each codemod and recomputes every provider; the
         # pipeline owns its trees, so a wrapper over the same tree is reused without a copy.
         shared = self.context.scratch.get(SHARED_WRAPPER_KEY)
@@ -76,10 +118,34 @@ class MigrationTransform(VisitorBasedCodemodCommand):
                 self.context = replace(self.context, wrapper=old)
 
     # --- name resolution --------------------------------------------------------------
+    def pass_analysis(self) -> PassAnalysis:
+        analysis = self.context.scratch.get(PASS_ANALYSIS_KEY)
+        if isinstance(analysis, PassAnalysis):
+            return analysis
+        raise RuntimeError("names and positions are only known while the transform runs")
+
     def tf_api(self, node: cst.CSTNode) -> str | None:
         """The TF1 API path (`tf.placeholder`) that `node` refers to, or None."""
-        names = self.get_metadata(QualifiedNameProvider, node, None)
-        return tf_names.resolve(names) if names else None
+        names = self.qualified_names(node)
+        return tf_names.resolve(set(names)) if names else None
+
+    def qualified_names(self, node: cst.CSTNode) -> Collection[QualifiedName]:
+        """libcst's qualified names of `node` (QualifiedNameProvider), for TensorFlow names."""
+        return self.pass_analysis().bindings.qualified_names(node)
+
+    def import_bindings(self, node: cst.CSTNode, name: str) -> list[ImportStatement | None] | None:
+        """The statements binding `name` where `node` is (None for a binding that is not an
+        import); None when `node` has no scope. For TensorFlow names and the root alias."""
+        return self.pass_analysis().bindings.import_bindings(node, name)
+
+    def is_load(self, node: cst.CSTNode) -> bool:
+        """Whether a reference that `tf_api` resolves is read (not assigned or deleted)."""
+        return self.pass_analysis().bindings.is_load(node)
+
+    def line_of(self, node: cst.CSTNode) -> int:
+        """The line `node` starts on in the tree this pass reads (0 when unknown)."""
+        start = self.pass_analysis().start(node)
+        return start[0] if start is not None else 0
 
     def visit_Module(self, node: cst.Module) -> bool:
         self._tf_alias = _root_alias(node)
@@ -110,8 +176,7 @@ class MigrationTransform(VisitorBasedCodemodCommand):
         severity: Severity = Severity.WARNING,
     ) -> None:
         code = code or self.CODE
-        position = self.get_metadata(PositionProvider, node, None)
-        line, column = (position.start.line, position.start.column) if position else (0, 0)
+        line, column = self.pass_analysis().start(node) or (0, 0)
         suppressed = self.context.scratch.get(SUPPRESSIONS_KEY, {})
         if isinstance(suppressed, dict) and _is_suppressed(suppressed.get(line, ()), code):
             return
@@ -119,19 +184,34 @@ class MigrationTransform(VisitorBasedCodemodCommand):
         findings.append(Finding(line, column, code, message, severity, self.context.filename))
 
     def record_run_site(self, legacy_node: cst.CSTNode, function: str) -> None:
-        position = self.get_metadata(PositionProvider, legacy_node, None)
-        line = position.start.line if position else 0
+        line = self.line_of(legacy_node)
         self.context.scratch.setdefault(RUN_SITES_KEY, []).append(RunSite(line, function))
 
     def is_suppressed_at(self, node: cst.CSTNode) -> bool:
         """True when a comment on the node's first line switches this rule off there."""
-        position = self.get_metadata(PositionProvider, node, None)
-        if position is None:
-            return False
         suppressed = self.context.scratch.get(SUPPRESSIONS_KEY, {})
-        return isinstance(suppressed, dict) and _is_suppressed(
-            suppressed.get(position.start.line, ()), self.CODE
+        if not isinstance(suppressed, dict) or not suppressed:
+            return False  # no suppression comment in the file: positions are not needed
+        start = self.pass_analysis().start(node)
+        return start is not None and _is_suppressed(suppressed.get(start[0], ()), self.CODE)
+
+
+_MATCHER_ATTRIBUTES = ("_call_if_inside_matcher", "_call_if_not_inside_matcher", "_visit_matcher", "_leave_matcher")
+_USES_MATCHERS: dict[type, bool] = {}
+
+
+def uses_matcher_decorators(transform_type: type[MatcherDecoratableTransformer]) -> bool:
+    """Whether a method of the class carries a libcst matcher decorator (`m.visit`, ...)."""
+    found = _USES_MATCHERS.get(transform_type)
+    if found is None:
+        found = any(
+            getattr(getattr(transform_type, name, None), attribute, None)
+            for name in dir(transform_type)
+            if not isinstance(getattr(transform_type, name, None), property)
+            for attribute in _MATCHER_ATTRIBUTES
         )
+        _USES_MATCHERS[transform_type] = found
+    return found
 
 
 def _is_suppressed(codes: Sequence[str], code: str) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import libcst as cst
-from libcst.metadata import QualifiedNameProvider, QualifiedNameSource
+from libcst.metadata import QualifiedNameSource
 
 from migrate.analysis import tf_names
 from migrate.transforms.base import Example, MigrationTransform
@@ -206,7 +206,7 @@ class CompatImports(MigrationTransform):
         return tf_names.build_dotted(f"{target}.compat.v1")
 
     def _is_v1_reference(self, node: cst.Name) -> bool:
-        names = self.get_metadata(QualifiedNameProvider, node, set())
+        names = self.qualified_names(node)
         qualified = {q.name for q in names if q.source is QualifiedNameSource.IMPORT}
         return len(qualified) == len(names) and _V1_MODULE in qualified and qualified <= _ROOT_OR_V1
 

@@ -19,7 +19,6 @@ from typing import ClassVar
 
 import libcst as cst
 from libcst.codemod.visitors import RemoveImportsVisitor
-from libcst.metadata import ImportAssignment, QualifiedNameProvider, ScopeProvider
 
 from migrate.analysis import rename_tables, tf_names
 from migrate.analysis.rename_tables import ArgNote, RenameTables
@@ -55,18 +54,12 @@ def forget_import(
     """Schedule removal of the import that bound `node`'s head name, once nothing uses it.
 
     For a reference the transform has just replaced (`gfile.Exists` from `from tensorflow
-    import gfile`); the root alias stays. `transform` must declare ScopeProvider.
+    import gfile`); the root alias stays.
     """
     head = head_name(node)
     if head is None or head.value == root_alias:
         return
-    scope = transform.get_metadata(ScopeProvider, head, None)
-    if scope is None:
-        return
-    for assignment in scope[head.value]:
-        if not isinstance(assignment, ImportAssignment):
-            continue
-        statement = assignment.node
+    for statement in transform.import_bindings(head, head.value) or ():
         if isinstance(statement, cst.ImportFrom):
             module = tf_names.dotted(statement.module) if statement.module else None
             if module is None or statement.relative or not isinstance(statement.names, Sequence):
@@ -87,6 +80,7 @@ def forget_import(
 class KeywordArguments(MigrationTransform):
     CODE = "TFM102"
     DESCRIPTION = "pass, rename, drop or add call arguments whose TF 2 signature changed (TensorFlow's upgrade tables)"
+    TRAVERSAL_GROUP = "arguments"
     EXAMPLES: ClassVar[Sequence[Example]] = (
         Example(
             "import tensorflow as tf\nbest = tf.argmax(logits, dimension=1)\n",
@@ -199,7 +193,7 @@ class KeywordArguments(MigrationTransform):
         head = head_name(func)
         if head is None:
             return set()
-        return {q.name for q in self.get_metadata(QualifiedNameProvider, head, set())}
+        return {q.name for q in self.qualified_names(head)}
 
     def _manual(self, node: cst.CSTNode, shown: str, why: str) -> None:
         self.report(

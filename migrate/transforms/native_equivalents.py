@@ -13,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 from typing import ClassVar
 
 import libcst as cst
-from libcst.metadata import PositionProvider, QualifiedNameProvider, ScopeProvider
 
 from migrate.findings import Severity
 from migrate.transforms import native_table as table
@@ -97,6 +96,7 @@ class NativeEquivalents(MigrationTransform):
         INITIALIZER_NOTE: "a converted initializer draws from a slightly different distribution than TF1's",
         NOT_CONVERTED: "a call with a native TF 2 equivalent was left as it is (arguments not literal)",
     }
+    TRAVERSAL_GROUP = "modules"
     TRIGGERS = ("to_", "dropout", "initializer", "set_random_seed", "gfile")
     EXAMPLES = (
         Example(
@@ -119,13 +119,6 @@ class NativeEquivalents(MigrationTransform):
             "import tensorflow as tf\n\nif tf.io.gfile.exists(path):\n    tf.io.gfile.makedirs(path)\n",
             "from-import-removed",
         ),
-    )
-
-    # The base class's inferred tuple type is narrower than libcst's Collection[ProviderT].
-    METADATA_DEPENDENCIES = (  # type: ignore[assignment]
-        PositionProvider,
-        QualifiedNameProvider,
-        ScopeProvider,
     )
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:

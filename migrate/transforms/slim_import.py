@@ -24,6 +24,7 @@ def _slim_import(alias: str) -> cst.Import:
 class SlimImport(MigrationTransform):
     CODE = "TFM130"
     DESCRIPTION = "`tf.contrib.slim` becomes `import tf_slim as slim`"
+    TRAVERSAL_GROUP = "modules"
     TRIGGERS = ("slim",)
     EXAMPLES = (
         Example(

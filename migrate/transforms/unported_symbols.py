@@ -8,7 +8,6 @@ One finding per line, for the outermost reference on it (`tf.contrib.rnn.LSTMCel
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import PositionProvider
 
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
@@ -18,6 +17,7 @@ from migrate.transforms.unported_table import lookup
 class UnportedSymbols(MigrationTransform):
     CODE = "TFM801"
     DESCRIPTION = "a TF1 symbol with no TF 2 home (tf.contrib, tensorflow.examples.tutorials): reported, code unchanged"
+    TRAVERSAL_GROUP = "arguments"
     TRIGGERS = ("contrib", "examples")
     EXAMPLES = (
         Example(
@@ -54,8 +54,7 @@ class UnportedSymbols(MigrationTransform):
         found = lookup(name) if name is not None else None
         if name is None or found is None:
             return True
-        position = self.get_metadata(PositionProvider, node, None)
-        line = position.start.line if position is not None else 0
+        line = self.line_of(node)
         if line not in self._reported_lines:
             self._reported_lines.add(line)
             reason, replacement = found

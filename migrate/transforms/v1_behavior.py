@@ -14,8 +14,8 @@ from types import MappingProxyType
 from typing import ClassVar, Final
 
 import libcst as cst
-from libcst.metadata import PositionProvider, QualifiedNameProvider
 
+from migrate.analysis import tf_names
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -110,7 +110,10 @@ class V1Behavior(MigrationTransform):
                 self._first_graph_only = (name, reference)
                 break
         self._report_compat_v1(references.found)
-        return True
+        # Without a switch to remove, the traversal below would change nothing: skip it.
+        return self._first_graph_only is None and any(
+            self._switch(line) is not None for line in references.lines
+        )
 
     def _report_compat_v1(self, references: list[cst.Attribute | cst.Name]) -> None:
         """What the output still spells `tf.compat.v1.X`, once per symbol: reported here, at the
@@ -120,7 +123,9 @@ class V1Behavior(MigrationTransform):
         for reference in references:  # outer attribute chains come before their parts
             if id(reference) in covered or not isinstance(reference, cst.Attribute):
                 continue
-            qualified = {q.name for q in self.get_metadata(QualifiedNameProvider, reference, set())}
+            if tf_names.dotted(reference) is None:
+                continue  # a method of a call's result, not a module symbol
+            qualified = {q.name for q in self.qualified_names(reference)}
             spelled = [q for q in qualified if q.startswith("tensorflow.compat.v1.")]
             if len(spelled) != 1:
                 continue
@@ -174,8 +179,7 @@ class V1Behavior(MigrationTransform):
         if self._first_graph_only is None:
             return updated_node
         name, node = self._first_graph_only
-        position = self.get_metadata(PositionProvider, node, None)
-        line = position.start.line if position is not None else 0
+        line = self.line_of(node)
         self.report(
             node,
             f"still runs in graph mode through tf.compat.v1: {name} at line {line}",
@@ -191,6 +195,11 @@ class V1Behavior(MigrationTransform):
 class _References(cst.CSTVisitor):
     def __init__(self) -> None:
         self.found: list[cst.Attribute | cst.Name] = []
+        self.lines: list[cst.SimpleStatementLine] = []
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        self.lines.append(node)
+        return True
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         self.found.append(node)

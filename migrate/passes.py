@@ -1,0 +1,192 @@
+"""One pass of the pipeline: transforms applied to one tree, in as few traversals as they allow.
+
+A libcst traversal of a 100-line file costs tens of milliseconds, about what all the rules
+together spend on their own work, and a codemod's traversal several times that (libcst's matcher
+machinery asks about every attribute of every node). So the transforms of a pass (consecutive
+transforms with the same `TRAVERSAL_GROUP`, or one transform) run in one plain traversal: every
+visit and leave event goes to each of them in pipeline order. A transform whose only hooks are
+on the Module (it analyses the whole file at once) gets no traversal at all; one that uses
+libcst's matcher decorators runs as the codemod it is.
+
+Each transform's import edits are applied after the traversal, in pipeline order, as libcst
+does after a single codemod: a transform's edits do not land in the middle of another's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from dataclasses import replace
+from functools import cache
+from typing import Any
+
+import libcst as cst
+from libcst.codemod import Codemod, CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+
+from migrate.transforms.base import (
+    PASS_ANALYSIS_KEY,
+    MigrationTransform,
+    PassAnalysis,
+    uses_matcher_decorators,
+)
+
+_IMPORT_EDITS: tuple[tuple[str, type[Codemod]], ...] = (
+    (AddImportsVisitor.CONTEXT_KEY, AddImportsVisitor),
+    (RemoveImportsVisitor.CONTEXT_KEY, RemoveImportsVisitor),
+)
+_MODULE_HOOKS = frozenset({"visit_Module", "leave_Module"})
+# visit_<Node>_<attribute> hooks, which the dispatcher does not send.
+_ATTRIBUTE_HOOK = re.compile(r"^(?:visit|leave)_[A-Z][A-Za-z]*_[a-z_]+$")
+
+
+def run_pass(
+    transforms: Sequence[type[MigrationTransform]],
+    module: cst.Module,
+    code: str,
+    context: CodemodContext,
+) -> cst.Module:
+    """Apply `transforms` (in order) to `module`, whose text is `code`; may raise SkipFile."""
+    context.scratch[PASS_ANALYSIS_KEY] = PassAnalysis(module, code)
+    if len(transforms) == 1:
+        (transform_type,) = transforms
+        if module_hooks_only(transform_type):
+            return _apply_import_edits(context, _module_only(transform_type(context), module))
+        transform = transform_type(context)
+        if not _plain(transform):
+            return transform.transform_module(module)
+    return _shared_traversal(transforms, module, context)
+
+
+def _plain(transform: MigrationTransform) -> bool:
+    """Whether the transform's traversal needs none of libcst's matcher or attribute hooks."""
+    if uses_matcher_decorators(type(transform)):
+        return False
+    return not any(
+        _ATTRIBUTE_HOOK.match(name) and _overridden(type(transform), name) for name in dir(type(transform))
+    )
+
+
+@cache
+def module_hooks_only(transform_type: type[MigrationTransform]) -> bool:
+    """True when the transform defines no visit_*/leave_* hook other than the Module's."""
+    for name in dir(transform_type):
+        if not name.startswith(("visit_", "leave_")) or name in _MODULE_HOOKS:
+            continue
+        owner = next(c for c in transform_type.__mro__ if name in c.__dict__)
+        if not _from_libcst(owner):
+            return False
+    return True
+
+
+def _module_only(transform: MigrationTransform, module: cst.Module) -> cst.Module:
+    with transform._handle_metadata_reference(module) as tree:
+        transform.visit_Module(tree)
+        return transform.leave_Module(tree, tree)
+
+
+def _apply_import_edits(context: CodemodContext, tree: cst.Module) -> cst.Module:
+    # As libcst's CodemodCommand.transform_module: once a key exists, its visitor runs.
+    for key, visitor in _IMPORT_EDITS:
+        if key in context.scratch:
+            tree = visitor(context).transform_module(tree)
+    return tree
+
+
+def _shared_traversal(
+    transforms: Sequence[type[MigrationTransform]], module: cst.Module, context: CodemodContext
+) -> cst.Module:
+    edit_keys = {key for key, _ in _IMPORT_EDITS}
+    rules: list[MigrationTransform] = []
+    for transform_type in transforms:
+        own = {key: value for key, value in context.scratch.items() if key not in edit_keys}
+        rules.append(transform_type(replace(context, scratch=own)))
+    if not all(_plain(rule) for rule in rules):
+        raise TypeError("transforms with matcher or attribute hooks cannot share a traversal")
+    with ExitStack() as stack:
+        for rule in rules:
+            stack.enter_context(rule._handle_metadata_reference(module))
+        tree = module.visit(_Dispatcher(rules))
+    if not isinstance(tree, cst.Module):
+        raise TypeError("a transform replaced the module")
+    edited = False
+    for rule in rules:
+        new = False
+        for key, _ in _IMPORT_EDITS:
+            scheduled = rule.context.scratch.get(key)
+            if scheduled:
+                context.scratch[key] = [*context.scratch.get(key, []), *scheduled]
+                new = True
+        if new:
+            tree = _apply_import_edits(context, tree)
+            edited = True
+    return tree if edited else _apply_import_edits(context, tree)
+
+
+Hook = Callable[..., Any]
+
+
+class _Dispatcher(cst.CSTTransformer):
+    """Sends each visit / leave event to every rule in order, as its own traversal would."""
+
+    def __init__(self, rules: Sequence[MigrationTransform]) -> None:
+        super().__init__()
+        self.rules = rules
+        # The node whose visit returned False, per rule: its subtree is skipped for that rule.
+        self.pruned_at: list[cst.CSTNode | None] = [None] * len(rules)
+        self._visits: dict[type[cst.CSTNode], list[tuple[int, Hook]]] = {}
+        self._leaves: dict[type[cst.CSTNode], list[tuple[int, Hook]]] = {}
+
+    def _hooks(self, prefix: str, kind: type[cst.CSTNode]) -> list[tuple[int, Hook]]:
+        table = self._visits if prefix == "visit_" else self._leaves
+        hooks = table.get(kind)
+        if hooks is None:
+            name = prefix + kind.__name__
+            hooks = [
+                (index, getattr(rule, name))
+                for index, rule in enumerate(self.rules)
+                if _overridden(type(rule), name)
+            ]
+            table[kind] = hooks
+        return hooks
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        pruned_at = self.pruned_at
+        for index, hook in self._hooks("visit_", type(node)):
+            if pruned_at[index] is None and hook(node) is False:
+                pruned_at[index] = node
+        return any(mark is None for mark in pruned_at)
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
+        pruned_at = self.pruned_at
+        current: Any = updated_node
+        kind = type(original_node)
+        for index, hook in self._hooks("leave_", kind):
+            mark = pruned_at[index]
+            if mark is not None and mark is not original_node:
+                continue
+            if type(current) is not kind:
+                break  # an earlier rule replaced or removed the node: not this hook's type
+            current = hook(original_node, current)
+        for index, mark in enumerate(pruned_at):
+            if mark is original_node:
+                pruned_at[index] = None
+        return current
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+
+@cache
+def _overridden(rule_type: type[MigrationTransform], name: str) -> bool:
+    owner = next((c for c in rule_type.__mro__ if name in c.__dict__), None)
+    return owner is not None and not _from_libcst(owner)
+
+
+def _from_libcst(owner: type) -> bool:
+    # libcst's base classes declare a no-op visit_* / leave_* for every node type.
+    return owner.__module__.startswith("libcst.")

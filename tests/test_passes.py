@@ -1,0 +1,148 @@
+"""Shared traversals give what separate passes give; the dispatcher keeps each rule's semantics."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst.codemod import CodemodContext
+
+from migrate.passes import module_hooks_only, run_pass
+from migrate.pipeline import rewrite_code
+from migrate.transforms import ALL_TRANSFORMS
+from migrate.transforms.api_renames import ApiRenames
+from migrate.transforms.base import FINDINGS_KEY, MigrationTransform
+from migrate.transforms.sessions import SessionsToFunctions
+
+ROOT = Path(__file__).parent.parent
+FIXTURE_INPUTS = sorted((ROOT / "tests" / "fixtures").glob("*/*.in.py"))
+
+
+def _synthetic_sources(count: int) -> list[str]:
+    """Files like the throughput benchmark's (benchmarks/rewrite_throughput.py)."""
+    spec = importlib.util.spec_from_file_location("rewrite_throughput", ROOT / "benchmarks" / "rewrite_throughput.py")
+    assert spec is not None and spec.loader is not None
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    rng = random.Random(7)
+    return [benchmark.make_file(rng, index) for index in range(count)]
+
+
+CASES = [
+    *(pytest.param(path.read_text(encoding="utf-8"), id=f"{path.parent.name}/{path.name}") for path in FIXTURE_INPUTS),
+    *(pytest.param(source, id=f"synthetic-{n}") for n, source in enumerate(_synthetic_sources(4))),
+]
+
+
+def test_groups_are_consecutive() -> None:
+    # A group split by another transform would silently become two passes.
+    seen: set[str] = set()
+    previous = ""
+    for transform in ALL_TRANSFORMS:
+        group = transform.TRAVERSAL_GROUP
+        if group and group != previous:
+            assert group not in seen, f"{transform.CODE}: group {group} is not consecutive"
+            seen.add(group)
+        previous = group
+
+
+@pytest.mark.tensorflow
+@pytest.mark.parametrize("source", CASES)
+def test_shared_traversal_equals_separate_passes(source: str) -> None:
+    shared = rewrite_code(source, path="case.py")
+    separate = rewrite_code(source, path="case.py", share_traversals=False)
+    assert shared.code == separate.code
+    assert shared.findings == separate.findings
+    assert shared.run_sites == separate.run_sites
+    assert shared.error == separate.error
+
+
+def test_module_hooks_only() -> None:
+    assert module_hooks_only(SessionsToFunctions)
+    assert not module_hooks_only(ApiRenames)
+
+
+class _Log(MigrationTransform):
+    """Records the events it sees; prunes below calls, renames `a` to `b`."""
+
+    CODE = "TFM990"
+    DESCRIPTION = "test rule"
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        self.context.scratch.setdefault("log", []).append(f"{self.CODE} visit Call")
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.context.scratch.setdefault("log", []).append(f"{self.CODE} visit {node.value}")
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        self.context.scratch.setdefault("log", []).append(f"{self.CODE} leave {updated_node.value}")
+        if updated_node.value == "a":
+            return updated_node.with_changes(value="b")
+        if updated_node.value == "gone":
+            return cst.Attribute(value=cst.Name("x"), attr=cst.Name("y"))
+        return updated_node
+
+
+class _Second(_Log):
+    CODE = "TFM991"
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        return True
+
+
+def _run(source: str, rules: list[type[MigrationTransform]]) -> tuple[str, list[str]]:
+    context = CodemodContext()
+    context.scratch[FINDINGS_KEY] = []
+    module = cst.parse_module(source)
+    log: list[str] = []
+    context.scratch["log"] = log
+    new = run_pass(rules, module, source, context)
+    return new.code, log
+
+
+def test_dispatcher_threads_updates_and_prunes_per_rule() -> None:
+    code, log = _run("a + f(c)\n", [_Log, _Second])
+    # The second rule sees the first rule's `b`; only the first rule skips the call's inside.
+    assert code == "b + f(c)\n"
+    assert log == [
+        "TFM990 visit a",
+        "TFM991 visit a",
+        "TFM990 leave a",
+        "TFM991 leave b",
+        "TFM990 visit Call",
+        "TFM991 visit f",
+        "TFM991 leave f",
+        "TFM991 visit c",
+        "TFM991 leave c",
+    ]
+
+
+def test_dispatcher_stops_leave_after_a_type_change() -> None:
+    code, log = _run("gone\n", [_Log, _Second])
+    assert code == "x.y\n"
+    assert "TFM991 leave gone" not in log
+
+
+def test_transform_still_runs_as_libcst_codemod(tmp_path: Path) -> None:
+    (tmp_path / ".libcst.codemod.yaml").write_text(
+        "generated_code_marker: '@generated'\nformatter: []\nblacklist_patterns: []\n"
+        "modules:\n- migrate.transforms\nrepo_root: .\n"
+    )
+    target = tmp_path / "model.py"
+    target.write_text("import tensorflow as tf\nw = tf.random_normal([3]) + tf.log(x)\n")
+    completed = subprocess.run(
+        [sys.executable, "-m", "libcst.tool", "codemod", "--no-format", "api_renames.ApiRenames", str(target)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert target.read_text() == "import tensorflow as tf\nw = tf.random.normal([3]) + tf.math.log(x)\n"
