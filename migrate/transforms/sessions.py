@@ -566,7 +566,10 @@ class _ScopeWriter:
                 lines = f"{optimizer}.apply_gradients({_code(train.applied)})\n"
             else:
                 var_list = self._var_list_code(train)
-                lines = (
+                lines = ""
+                if not var_list.isidentifier() and "variables" not in self.taken:
+                    lines, var_list = f"variables = {var_list}\n", "variables"
+                lines += (
                     f"gradients = tape.gradient({train.loss}, {var_list})\n"
                     f"{optimizer}.apply_gradients(zip(gradients, {var_list}))\n"
                 )
