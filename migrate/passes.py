@@ -48,7 +48,10 @@ def run_pass(
     context: CodemodContext,
 ) -> cst.Module:
     """Apply `transforms` (in order) to `module`, whose text is `code`; may raise SkipFile."""
-    context.scratch[PASS_ANALYSIS_KEY] = PassAnalysis(module, code)
+    analysis = context.scratch.get(PASS_ANALYSIS_KEY)
+    if not isinstance(analysis, PassAnalysis) or analysis.module is not module:
+        # A pass that left the tree as it was hands its analysis on to the next one.
+        context.scratch[PASS_ANALYSIS_KEY] = PassAnalysis(module, code)
     if len(transforms) == 1:
         (transform_type,) = transforms
         if module_hooks_only(transform_type):

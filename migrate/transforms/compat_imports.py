@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import libcst as cst
 from libcst.metadata import QualifiedNameSource
 
-from migrate.analysis import tf_names
+from migrate.analysis import tf_names, walk
 from migrate.transforms.base import Example, MigrationTransform
 
 _V1_MODULE = "tensorflow.compat.v1"
@@ -93,7 +93,7 @@ class CompatImports(MigrationTransform):
     def visit_Module(self, node: cst.Module) -> bool:
         super().visit_Module(node)
         collector = _ImportCollector()
-        node.visit(collector)
+        walk.visit(node, collector)
         top_level = _top_level_positions(node)
         root_index = next(
             (i for i, statement in enumerate(node.body) if _imports_root_as(statement, self._tf_alias)),

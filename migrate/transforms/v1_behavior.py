@@ -15,7 +15,7 @@ from typing import ClassVar, Final
 
 import libcst as cst
 
-from migrate.analysis import tf_names
+from migrate.analysis import tf_names, walk
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -103,7 +103,7 @@ class V1Behavior(MigrationTransform):
         self._module_disables = any(self._switch(statement) == _DISABLE for statement in node.body)
         # Decided before any switch is left: a graph-only use may come after the switch.
         references = _References()
-        node.visit(references)
+        walk.visit(node, references)
         for reference in references.found:
             name = self.tf_api(reference)
             if name is not None and graph_only_reason(name) is not None:

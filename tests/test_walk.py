@@ -1,0 +1,76 @@
+"""`walk.visit` sends a visitor exactly the events libcst's `node.visit` sends."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst._nodes.base import CSTNode
+
+from migrate.analysis import walk
+
+ROOT = Path(__file__).parent.parent
+SOURCES = sorted(
+    [
+        *(ROOT / "tests" / "fixtures").glob("*/*.py"),
+        *(ROOT / "legacy_examples").glob("*.py"),
+        *(ROOT / "migrate").rglob("*.py"),
+    ]
+)[::2]
+
+
+class _Events(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.events: list[tuple[str, int]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.events.append(("visit", id(node)))
+        # Skip some subtrees, as visitors do.
+        return not (isinstance(node, cst.Call) and len(self.events) % 3 == 0)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.events.append(("leave", id(original_node)))
+
+
+class _AttributeEvents(_Events):
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        self.events.append((f"visit {attribute}", id(node)))
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        self.events.append((f"leave {attribute}", id(original_node)))
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: str(path.relative_to(ROOT)))
+@pytest.mark.parametrize("visitor_type", [_Events, _AttributeEvents], ids=["nodes", "attributes"])
+def test_same_events_as_libcst(path: Path, visitor_type: type[_Events]) -> None:
+    module = cst.parse_module(path.read_text(encoding="utf-8"))
+    expected, got = visitor_type(), visitor_type()
+    module.visit(expected)
+    walk.visit(module, got)
+    assert got.events == expected.events
+    assert [id(child) for child in walk.children(module)] == [id(child) for child in module.children]
+
+
+def _node_classes(kind: type) -> set[type]:
+    found: set[type] = set()
+    subclasses: list[type] = type.__subclasses__(kind)
+    for sub in subclasses:
+        found |= {sub, *_node_classes(sub)}
+    return found
+
+
+def test_conditional_visits_are_listed() -> None:
+    # A class whose children libcst visits under a condition cannot share one field list.
+    conditional = set()
+    for kind in _node_classes(CSTNode):
+        method = kind.__dict__.get("_visit_and_replace_children")
+        if method is None:
+            continue
+        tree = ast.parse(textwrap.dedent(inspect.getsource(method)))
+        if any(isinstance(node, (ast.IfExp, ast.If, ast.For, ast.While)) for node in ast.walk(tree)):
+            conditional.add(kind.__name__)
+    assert conditional <= walk.CONDITIONAL
