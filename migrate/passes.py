@@ -6,7 +6,8 @@ machinery asks about every attribute of every node). So the transforms of a pass
 transforms with the same `TRAVERSAL_GROUP`, or one transform) run in one plain traversal: every
 visit and leave event goes to each of them in pipeline order. A transform whose only hooks are
 on the Module (it analyses the whole file at once) gets no traversal at all; one that uses
-libcst's matcher decorators runs as the codemod it is.
+libcst's matcher decorators runs as the codemod it is. The traversal itself
+(`migrate.analysis.walk.transform`) rebuilds only the nodes whose children changed.
 
 Each transform's import edits are applied after the traversal, in pipeline order, as libcst
 does after a single codemod: a transform's edits do not land in the middle of another's.
@@ -25,6 +26,7 @@ import libcst as cst
 from libcst.codemod import Codemod, CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
+from migrate.analysis import walk
 from migrate.transforms.base import (
     PASS_ANALYSIS_KEY,
     MigrationTransform,
@@ -89,6 +91,11 @@ def _module_only(transform: MigrationTransform, module: cst.Module) -> cst.Modul
         return transform.leave_Module(tree, tree)
 
 
+def traverse(module: cst.Module, transformer: cst.CSTTransformer) -> Any:
+    """`module.visit(transformer)`, rebuilding only the nodes whose children changed."""
+    return walk.transform(module, transformer)
+
+
 def _apply_import_edits(context: CodemodContext, tree: cst.Module) -> cst.Module:
     # As libcst's CodemodCommand.transform_module: once a key exists, its visitor runs.
     for key, visitor in _IMPORT_EDITS:
@@ -110,7 +117,7 @@ def _shared_traversal(
     with ExitStack() as stack:
         for rule in rules:
             stack.enter_context(rule._handle_metadata_reference(module))
-        tree = module.visit(_Dispatcher(rules))
+        tree = traverse(module, _Dispatcher(rules))
     if not isinstance(tree, cst.Module):
         raise TypeError("a transform replaced the module")
     edited = False
@@ -176,12 +183,6 @@ class _Dispatcher(cst.CSTTransformer):
             if mark is original_node:
                 pruned_at[index] = None
         return current
-
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        return None
-
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        return None
 
 
 @cache

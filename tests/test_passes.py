@@ -12,6 +12,7 @@ import libcst as cst
 import pytest
 from libcst.codemod import CodemodContext
 
+from migrate import passes
 from migrate.passes import module_hooks_only, run_pass
 from migrate.pipeline import rewrite_code
 from migrate.transforms import ALL_TRANSFORMS
@@ -60,6 +61,17 @@ def test_shared_traversal_equals_separate_passes(source: str) -> None:
     assert shared.findings == separate.findings
     assert shared.run_sites == separate.run_sites
     assert shared.error == separate.error
+
+
+@pytest.mark.tensorflow
+@pytest.mark.parametrize("source", CASES)
+def test_traversal_equals_libcst_visit(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = rewrite_code(source, path="case.py")
+    monkeypatch.setattr(passes, "traverse", lambda module, transformer: module.visit(transformer))
+    reference = rewrite_code(source, path="case.py")
+    assert fast.code == reference.code
+    assert fast.findings == reference.findings
+    assert fast.run_sites == reference.run_sites
 
 
 def test_module_hooks_only() -> None:

@@ -6,6 +6,7 @@ import ast
 import inspect
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import libcst as cst
 import pytest
@@ -74,3 +75,51 @@ def test_conditional_visits_are_listed() -> None:
         if any(isinstance(node, (ast.IfExp, ast.If, ast.For, ast.While)) for node in ast.walk(tree)):
             conditional.add(kind.__name__)
     assert conditional <= walk.CONDITIONAL
+
+
+class _Rewriter(cst.CSTTransformer):
+    """Replaces, removes and flattens, recording the events it gets."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, int]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.events.append(("visit", id(node)))
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
+        self.events.append(("leave", id(original_node)))
+        return super().on_leave(original_node, updated_node)
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        self.events.append((f"visit {attribute}", id(node)))
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        return updated_node.with_changes(value="renamed") if updated_node.value == "self" else updated_node
+
+    def leave_Pass(self, original_node: cst.Pass, updated_node: cst.Pass) -> cst.RemovalSentinel:
+        return cst.RemovalSentinel.REMOVE
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg | cst.RemovalSentinel:
+        keyword = updated_node.keyword
+        return cst.RemovalSentinel.REMOVE if keyword is not None and keyword.value == "name" else updated_node
+
+    def leave_Return(
+        self, original_node: cst.Return, updated_node: cst.Return
+    ) -> cst.FlattenSentinel[cst.BaseSmallStatement]:
+        return cst.FlattenSentinel([cst.Expr(cst.Name("before")), updated_node])
+
+    def leave_Decorator(self, original_node: cst.Decorator, updated_node: cst.Decorator) -> cst.RemovalSentinel:
+        return cst.RemovalSentinel.REMOVE
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_transform_equals_libcst(path: Path) -> None:
+    module = cst.parse_module(path.read_text(encoding="utf-8"))
+    expected, got = _Rewriter(), _Rewriter()
+    expected_module = module.visit(expected)
+    got_module = walk.transform(module, got)
+    assert isinstance(got_module, cst.Module)
+    assert got_module.code == expected_module.code
+    assert got_module.deep_equals(expected_module)
+    assert got.events == expected.events

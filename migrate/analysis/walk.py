@@ -6,12 +6,17 @@ about 25 ms for 100 lines. `visit(node, visitor)` sends the visitor the same eve
 order (on_visit, the attribute events, on_leave; a False from on_visit skips the children) by
 reading the children straight from the node's fields. The field order of each node class is the
 order libcst visits them in, learnt once per class from libcst itself.
+
+`transform(node, transformer)` does the same for a transformer: libcst rebuilds every node on
+the way up; this rebuilds only the nodes whose children a hook replaced.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import libcst as cst
 
@@ -22,7 +27,7 @@ _FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
 CONDITIONAL = frozenset(
     {"FormattedStringExpression", "ImportFrom", "LazyImportFrom", "TemplatedStringExpression"}
 )
-_ATTRIBUTE_HOOKS: dict[type[cst.CSTVisitor], bool] = {}
+_ATTRIBUTE_HOOKS: dict[type[cst.CSTVisitor | cst.CSTTransformer], bool] = {}
 _ATTRIBUTE_HOOK = re.compile(r"^(?:(?:visit|leave)_[A-Z][A-Za-z]*_[a-z_]+|on_(?:visit|leave)_attribute)$")
 
 
@@ -98,7 +103,7 @@ def _visit_with_attributes(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     visitor.on_leave(node)
 
 
-def _has_attribute_hooks(kind: type[cst.CSTVisitor]) -> bool:
+def _has_attribute_hooks(kind: type[cst.CSTVisitor | cst.CSTTransformer]) -> bool:
     """Whether the visitor defines visit_<Node>_<field> hooks (or overrides the dispatch)."""
     found = _ATTRIBUTE_HOOKS.get(kind)
     if found is None:
@@ -109,3 +114,106 @@ def _has_attribute_hooks(kind: type[cst.CSTVisitor]) -> bool:
             for name in owner.__dict__
         )
     return found
+
+
+# --- transformers ------------------------------------------------------------------------------
+_KINDS: dict[type[cst.CSTNode], tuple[tuple[str, str | None, str | None], ...]] = {}
+_SEQUENCE_HELPERS = frozenset({"visit_sequence", "visit_iterable", "visit_body_sequence", "visit_body_iterable"})
+_VISIT_CALL = re.compile(r"\b(visit_[a-z_]+)\(\s*self,\s*\"([a-z_]+)\"")
+
+
+def field_kinds(node: cst.CSTNode) -> tuple[tuple[str, str | None, str | None], ...]:
+    """(field, helper for a sequence, helper for one node) for each child field, in visiting
+    order, from libcst's own `_visit_and_replace_children`: the helper says how a removed child
+    is handled, and a field visited under a condition (`import *`) has both."""
+    kind = type(node)
+    found = _KINDS.get(kind)
+    if found is None:
+        owner = next(c for c in kind.__mro__ if "_visit_and_replace_children" in c.__dict__)
+        source = inspect.getsource(owner.__dict__["_visit_and_replace_children"])
+        helpers: dict[str, list[str | None]] = {}
+        for helper, field in _VISIT_CALL.findall(source):
+            slots = helpers.setdefault(field, [None, None])
+            slots[0 if helper in _SEQUENCE_HELPERS else 1] = helper
+        found = _KINDS[kind] = tuple((field, one, other) for field, (one, other) in helpers.items())
+    return found
+
+
+def transform(node: cst.CSTNode, transformer: cst.CSTTransformer) -> Any:
+    """What `node.visit(transformer)` returns, rebuilding only nodes whose children changed.
+
+    Events and their order are libcst's; the one difference is that a leave hook whose node kept
+    all its children gets that node itself as `updated_node`, not an equal copy.
+    """
+    return _transform(node, transformer, _has_attribute_hooks(type(transformer)))
+
+
+def _transform(node: cst.CSTNode, transformer: cst.CSTTransformer, attributes: bool) -> Any:
+    if transformer.on_visit(node):
+        changes: dict[str, Any] | None = None
+        for field, sequence_helper, node_helper in _KINDS.get(type(node)) or field_kinds(node):
+            value = getattr(node, field)
+            if type(value) is tuple or type(value) is list:
+                if sequence_helper is None:
+                    continue
+                if attributes:
+                    transformer.on_visit_attribute(node, field)
+                new = _transform_sequence(value, transformer, attributes, sequence_helper)
+            else:
+                if node_helper is None:
+                    continue  # a conditional field libcst does not visit (no format spec)
+                if attributes:
+                    transformer.on_visit_attribute(node, field)
+                new = _transform_one(value, transformer, attributes, node_helper)
+            if attributes:
+                transformer.on_leave_attribute(node, field)
+            if new is not value:
+                if changes is None:
+                    changes = {}
+                changes[field] = new
+        updated = node.with_changes(**changes) if changes else node
+    else:
+        updated = node
+    result = transformer.on_leave(node, updated)
+    if not isinstance(result, (cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel)):
+        raise cst.CSTValidationError(
+            f"Expected a node of type CSTNode or a RemovalSentinel, but got a return value of {type(result).__name__}"
+        )
+    return result
+
+
+
+def _transform_one(value: Any, transformer: cst.CSTTransformer, attributes: bool, helper: str) -> Any:
+    if value is None or isinstance(value, cst.MaybeSentinel):
+        return value
+    result = _transform(value, transformer, attributes)
+    if isinstance(result, cst.FlattenSentinel):
+        raise TypeError(f"We got a FlattenSentinel while visiting a {type(value).__name__}.")
+    if isinstance(result, cst.RemovalSentinel):
+        if helper == "visit_optional":
+            return None
+        if helper == "visit_sentinel":
+            return cst.MaybeSentinel.DEFAULT
+        raise TypeError(f"We got a RemovalSentinel while visiting a {type(value).__name__}.")
+    return result
+
+
+def _transform_sequence(
+    values: Sequence[cst.CSTNode], transformer: cst.CSTTransformer, attributes: bool, helper: str
+) -> Any:
+    body = helper.startswith("visit_body_")
+    new: list[cst.CSTNode] = []
+    changed = False
+    for child in values:
+        result = _transform(child, transformer, attributes)
+        if result is not child:
+            changed = True
+        if isinstance(result, cst.RemovalSentinel):
+            continue
+        replacements = list(result) if isinstance(result, cst.FlattenSentinel) else [result]
+        for item in replacements:
+            # As libcst's visit_body_iterable: a statement emptied by removals is dropped.
+            if body and not child._is_removable() and item._is_removable():
+                continue
+            new.append(item)
+    return tuple(new) if changed else values
