@@ -97,12 +97,17 @@ class NativeEquivalents(MigrationTransform):
         NOT_CONVERTED: "a call with a native TF 2 equivalent was left as it is (arguments not literal)",
     }
     TRAVERSAL_GROUP = "modules"
-    TRIGGERS = ("to_", "dropout", "initializer", "set_random_seed", "gfile")
+    TRIGGERS = ("to_", "dropout", "initializer", "set_random_seed", "gfile", "assign")
     EXAMPLES = (
         Example(
             "import tensorflow as tf\n\ny = tf.to_float(x, name='y')\nh = tf.nn.dropout(h, keep_prob=0.8)\n",
             "import tensorflow as tf\n\ny = tf.cast(x, tf.float32, name='y')\nh = tf.nn.dropout(h, rate=0.2)\n",
             "cast-and-dropout",
+        ),
+        Example(
+            "import tensorflow as tf\n\nstep = tf.assign_add(counter, 1)\n",
+            "import tensorflow as tf\n\nstep = counter.assign_add(1)\n",
+            "assign-is-a-method",
         ),
         Example(
             "import tensorflow as tf\n\nw = tf.contrib.layers.xavier_initializer(seed=1)\ntf.set_random_seed(0)\n",
@@ -136,6 +141,8 @@ class NativeEquivalents(MigrationTransform):
             return updated_node.with_changes(func=self.tf_expr(table.RENAMES[name]))
         if name in table.CASTS:
             return self._cast(updated_node, table.CASTS[name])
+        if name in table.ASSIGNS:
+            return self._assign(updated_node, table.ASSIGNS[name])
         if name == table.DROPOUT:
             return self._dropout(updated_node)
         if name in table.INITIALIZERS:
@@ -154,6 +161,23 @@ class NativeEquivalents(MigrationTransform):
         if "name" in bound:
             args.append(keyword_arg("name", bound["name"].value, bound["name"]))
         return call.with_changes(func=self.tf_expr(table.CAST_TARGET), args=finish_args(args))
+
+    def _assign(self, call: cst.Call, method: str) -> cst.Call:
+        """`tf.assign(ref, value)` -> `ref.assign(value)` (a variable in TF 2 code)."""
+        bound = bind_arguments(call, table.ASSIGN_PARAMS)
+        if bound is None or "ref" not in bound or "value" not in bound:
+            return call
+        if "validate_shape" in bound or "use_locking" in bound:
+            return call  # graph-mode options: left for a person to look at
+        ref = bound["ref"].value
+        if not isinstance(ref, (cst.Name, cst.Attribute, cst.Subscript)):
+            return call
+        args = [positional_arg(bound["value"])]
+        if "name" in bound:
+            args.append(keyword_arg("name", bound["name"].value, bound["name"]))
+        return call.with_changes(
+            func=cst.Attribute(value=ref, attr=cst.Name(method)), args=finish_args(args)
+        )
 
     def _dropout(self, call: cst.Call) -> cst.Call:
         bound = bind_arguments(call, table.DROPOUT_PARAMS)

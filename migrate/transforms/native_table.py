@@ -52,6 +52,14 @@ CASTS: Final = MappingProxyType(
 )
 CAST_TARGET: Final = "cast"
 
+# `tf.assign(ref, value)` -> `ref.assign(value)`: the variable's own method, the TF 2 spelling.
+# TF1's `use_locking` / `validate_shape` only matter to graph-mode ref variables and are dropped
+# when they have their defaults; any other use keeps the call as it is.
+ASSIGNS: Final = MappingProxyType(
+    {"tf.assign": "assign", "tf.assign_add": "assign_add", "tf.assign_sub": "assign_sub"}
+)
+ASSIGN_PARAMS: Final = ("ref", "value", "validate_shape", "use_locking", "name")
+
 DROPOUT: Final = "tf.nn.dropout"
 # TF1 `tf.nn.dropout(x, keep_prob, noise_shape, seed, name, rate)` in positional order.
 DROPOUT_PARAMS: Final = ("x", "keep_prob", "noise_shape", "seed", "name", "rate")
@@ -157,5 +165,5 @@ NATIVE_TF2_NAMES: Final = frozenset(
 # another meaning (`tf.nn.dropout` takes `rate`, not `keep_prob`), a reference that was not
 # converted here must keep its `tf.compat.v1` spelling.
 SOURCE_NAMES: Final = frozenset(
-    [*RENAMES, *CASTS, DROPOUT, *INITIALIZERS, XAVIER, VARIANCE_SCALING]
+    [*RENAMES, *CASTS, *ASSIGNS, DROPOUT, *INITIALIZERS, XAVIER, VARIANCE_SCALING]
 )
