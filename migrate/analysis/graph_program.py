@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 import libcst.matchers as m
@@ -33,6 +33,8 @@ INITIALIZER_APIS = frozenset(
         "tf.variables_initializer",
     }
 )
+# Graph ops that produce no value: fetched, they give None, as a training op does.
+OP_APIS = frozenset({"tf.group", "tf.no_op"})
 DROPPED_CALLS = frozenset({"tf.reset_default_graph", "tf.disable_v2_behavior", "tf.disable_eager_execution"})
 # Graph-wide state that has no meaning once code runs eagerly; a scope using it is declined.
 COLLECTION_APIS = frozenset(
@@ -169,6 +171,8 @@ class TrainOp:
     var_list: cst.BaseExpression | None
     global_step: cst.BaseExpression | None
     applied: cst.BaseExpression | None = None  # the (gradient, variable) pairs applied
+    # `minimize(tf.reduce_sum(y))`: the loss expression, computed under the tape as `loss`.
+    loss_expression: cst.BaseExpression | None = None
 
 
 @dataclass(frozen=True)
@@ -238,6 +242,7 @@ class ScopePlan:
     summary_writes: dict[int, cst.Call]  # `writer.add_summary(value, step)` calls
     merged: set[str]
     graph_defs: dict[str, Statement]  # tensor name -> its last definition
+    ops: set[str]  # fetched names that give no value: training ops, groups, no_ops
 
 
 class _Names(cst.CSTVisitor):
@@ -516,6 +521,12 @@ def classify(
 ) -> Statement:
     if isinstance(statement, cst.ClassDef) and statement.name.value in module_classes:
         return Statement(statement, Kind.PYTHON, defined_names(statement), names_in(statement))
+    if _control_dependencies_block(statement, resolve):
+        # Graph code under `tf.control_dependencies`: moved into the functions whole, where the
+        # dependencies mean what they meant in the graph.
+        assert isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock)
+        defines = tuple(name for line in statement.body.body for name in defined_names(line))
+        return Statement(statement, Kind.GRAPH, defines, names_in(statement))
     targets, call, small = _single_call(statement)
     outside = _OutsideRuns(sessions, graph_names)
     statement.visit(outside)
@@ -583,6 +594,30 @@ def classify(
     if isinstance(statement, cst.SimpleStatementLine) and targets and (calls_tf or reads_graph):
         return Statement(statement, Kind.GRAPH, defines, uses, call)
     return Statement(statement, Kind.PYTHON, defines, uses, call)
+
+
+def _control_dependencies_block(statement: cst.BaseStatement, resolve: Resolver) -> bool:
+    """`with tf.control_dependencies([...]):` around plain tensor assignments only."""
+    if not isinstance(statement, cst.With) or not isinstance(statement.body, cst.IndentedBlock):
+        return False
+    if not all(
+        isinstance(item.item, cst.Call)
+        and resolve(item.item.func) == "tf.control_dependencies"
+        and item.asname is None
+        for item in statement.items
+    ):
+        return False
+    for line in statement.body.body:
+        targets, call, small = _single_call(line)
+        if not isinstance(small, cst.Assign) or not targets:
+            return False
+        if call is not None and isinstance(call.func, cst.Attribute) and call.func.attr.value in (
+            "minimize", "apply_gradients", "compute_gradients"
+        ):
+            return False  # training under dependencies: not a plain tensor
+        if any(api == "tf.Variable" or api in PLACEHOLDER_APIS for api, _ in tf_apis_in(line, resolve)):
+            return False
+    return True
 
 
 def _has_run(statement: cst.CSTNode, sessions: set[str], graph_names: set[str]) -> bool:
@@ -656,18 +691,19 @@ def train_op_of(statement: Statement, optimizers: set[str], resolve: Resolver) -
     elif not (isinstance(optimizer, cst.Call) and resolve(optimizer.func) in OPTIMIZERS):
         raise Declined(UNSUPPORTED_OPTIMIZER, "minimize on an optimizer this tool does not map", call)
     loss = call_argument(call, 0, "loss")
-    if not isinstance(loss, cst.Name):
-        raise Declined(UNSUPPORTED_RUN, "minimize of an expression rather than a named loss", call)
+    if loss is None:
+        raise Declined(UNSUPPORTED_RUN, "minimize without a loss", call)
     for arg in call.args:
         keyword = arg.keyword.value if arg.keyword else None
         if keyword not in {None, "loss", "global_step", "var_list", "name"}:
             raise Declined(UNSUPPORTED_RUN, f"minimize(..., {keyword}=...) is not converted", call)
     return TrainOp(
         statement.defines[0],
-        loss.value,
+        loss.value if isinstance(loss, cst.Name) else "loss",
         optimizer,
         call_argument(call, 2, "var_list"),
         call_argument(call, 1, "global_step"),
+        loss_expression=None if isinstance(loss, cst.Name) else loss,
     )
 
 
@@ -855,6 +891,7 @@ class _PlanState:
     feed_dicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     feed_dict_nodes: dict[int, cst.Dict] = field(default_factory=dict)
     merged: set[str] = field(default_factory=set)
+    ops: set[str] = field(default_factory=set)  # training ops and value-less graph ops
     summary_roots: frozenset[str] = frozenset()
     writers: set[str] = field(default_factory=set)
 
@@ -928,7 +965,7 @@ class _PlanState:
             raise Declined(FETCH_BY_NAME, "a fetch by tensor-name string", fetches)
         if isinstance(fetches, cst.Name):
             name = fetches.value
-            if name in self.train_ops:
+            if name in self.train_ops or name in self.ops:
                 return [_Leaf(fetches, "op")]
             if name in self.initializers:
                 return [_Leaf(fetches, "init")]
@@ -1049,6 +1086,10 @@ def analyze_scope(
     if merged_calls:
         summaries = _merged_summaries(merged_calls[0], summaries, named_summaries, resolve)
 
+    defined = {name for statement in statements for name in statement.defines}
+    for name, train in train_ops.items():
+        if train.loss_expression is not None:
+            train_ops[name] = replace(train, loss=unique_name("loss", defined))
     _hoist_eager_values(statements, graph_defs, placeholders, train_ops)
     function_uses = _function_uses([*outer_statements, *statements])
     reaching: dict[str, Statement] = {}
@@ -1066,6 +1107,11 @@ def analyze_scope(
         resolve, sessions, placeholders, variables, train_ops, initializers, graph_defs, graph_only, threaded
     )
     state.merged = merged
+    state.ops = set(train_ops) | {
+        name
+        for name, statement in graph_defs.items()
+        if statement.call is not None and resolve(statement.call.func) in OP_APIS
+    }
     state.summary_roots = frozenset().union(*(names_in(s.value) for s in summaries)) if summaries else frozenset()
     state.writers = set(writers)
     finder = _RunSiteFinder(state)
@@ -1116,6 +1162,7 @@ def analyze_scope(
         finder.summary_writes,
         merged,
         graph_defs,
+        state.ops,
     )
 
 
@@ -1317,7 +1364,11 @@ def _function_for(
     statements: list[Statement],
     function_uses: dict[str, frozenset[str]],
 ) -> Function:
-    trains = [state.train_ops[leaf.expression.value] for leaf in leaves if leaf.role == "op" and isinstance(leaf.expression, cst.Name)]
+    trains = [
+        state.train_ops[leaf.expression.value]
+        for leaf in leaves
+        if leaf.role == "op" and isinstance(leaf.expression, cst.Name) and leaf.expression.value in state.train_ops
+    ]
     if len(trains) > 1:
         raise Declined(UNSUPPORTED_RUN, "several training ops in one run", site.call)
     train = trains[0] if trains else None
@@ -1327,8 +1378,12 @@ def _function_for(
             roots |= _expand(names_in(leaf.expression), function_uses)
         elif leaf.role == "summary":
             roots |= _expand(state.summary_roots, function_uses)
+        elif leaf.role == "op" and isinstance(leaf.expression, cst.Name) and leaf.expression.value in state.graph_defs:
+            roots.add(leaf.expression.value)  # a group or no_op: run, not returned
     if train is not None:
-        if train.loss is not None:
+        if train.loss_expression is not None:
+            roots |= _expand(names_in(train.loss_expression), function_uses)
+        elif train.loss is not None:
             roots.add(train.loss)
         if train.applied is not None:
             roots |= names_in(train.applied)
@@ -1443,7 +1498,8 @@ def _name_for(leaves: list[_Leaf], train: TrainOp | None) -> str:
         else:
             words.append("value")
     if not words:
-        return "run_ops"
+        ops = [leaf.expression.value for leaf in leaves if isinstance(leaf.expression, cst.Name)]
+        return "run_" + "_and_".join(ops) if 0 < len(ops) <= 2 else "run_ops"
     if words[0] in {"pred", "prediction", "predictions", "y_pred", "logits", "output", "outputs"} and len(words) == 1:
         return "predict"
     name = "compute_" + "_and_".join(dict.fromkeys(words))

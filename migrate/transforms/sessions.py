@@ -381,18 +381,20 @@ class _ScopeWriter:
         return f"if not {name}.built:\n    with {self.tf}.init_scope():\n{body}"
 
     def _var_list_code(self, train: gp.TrainOp) -> str:
+        if train.loss_expression is not None:
+            return self._variables_reaching(gp.names_in(train.loss_expression), train.var_list, train.loss)
         if train.loss is not None:
-            return self._variables_reaching(train.loss, train.var_list)
+            return self._variables_reaching({train.loss}, train.var_list, train.loss)
         gradients = self._applied_gradients(train)
-        return self._variables_reaching(gradients.loss, gradients.targets)
+        return self._variables_reaching({gradients.loss}, gradients.targets, gradients.loss)
 
-    def _variables_reaching(self, loss: str, var_list: cst.BaseExpression | None) -> str:
+    def _variables_reaching(self, roots: set[str], var_list: cst.BaseExpression | None, loss: str) -> str:
         """The variables TF1 differentiated: the given list, or (TF1's default) every trainable
-        variable, of which only those the loss reaches get a gradient."""
+        variable, of which only those the loss (read from `roots`) reaches get a gradient."""
         if var_list is not None:
             return _code(var_list)
-        used: set[str] = {loss}
-        for statement in gp.backward_slice([loss], self.plan.graph_defs):
+        used: set[str] = set(roots)
+        for statement in gp.backward_slice(roots, self.plan.graph_defs):
             used |= statement.uses
         trainable = [
             _variable_refs(name, statement)
@@ -553,6 +555,8 @@ class _ScopeWriter:
         tape = cst.parse_statement(f"with {tf}.GradientTape({persistent}) as tape:\n    pass\n")
         assert isinstance(tape, cst.With) and isinstance(tape.body, cst.IndentedBlock)
         inside = self._watched(gradient_steps) + self._steps(before)
+        if train is not None and train.loss_expression is not None:
+            inside.append(cst.parse_statement(f"{train.loss} = {_code(train.loss_expression)}\n"))
         tape = tape.with_changes(body=tape.body.with_changes(body=inside or [cst.SimpleStatementLine([cst.Pass()])]))
         body: list[cst.BaseStatement] = [tape]
         for step in after:
@@ -583,7 +587,7 @@ class _ScopeWriter:
         xs)` -> `g = tape.gradient(loss, xs)`."""
         gradients = statement.gradients
         assert gradients is not None and isinstance(statement.node, cst.SimpleStatementLine)
-        targets = self._variables_reaching(gradients.loss, gradients.targets)
+        targets = self._variables_reaching({gradients.loss}, gradients.targets, gradients.loss)
         if gradients.pairs:
             value = f"list(zip(tape.gradient({gradients.loss}, {targets}), {targets}))"
         else:
@@ -670,7 +674,7 @@ class _ScopeWriter:
         return cst.Call(cst.Name(site.function.name), args=args)
 
     def _is_op(self, node: cst.BaseExpression) -> bool:
-        return isinstance(node, cst.Name) and node.value in self.plan.train_ops
+        return isinstance(node, cst.Name) and node.value in self.plan.ops
 
     def _value_leaves(self, fetches: cst.BaseExpression) -> list[cst.BaseExpression]:
         if isinstance(fetches, (cst.List, cst.Tuple, cst.Dict)):
@@ -688,7 +692,7 @@ def _returned(fetches: cst.BaseExpression, plan: gp.ScopePlan) -> cst.BaseExpres
     """What a generated function returns: the fetches without the training ops, and the values
     a merged summary op collects in place of its serialized summary."""
     def is_op(node: cst.BaseExpression) -> bool:
-        return isinstance(node, cst.Name) and node.value in plan.train_ops
+        return isinstance(node, cst.Name) and node.value in plan.ops
 
     fetches = _SummaryValues(plan).expand(fetches)
 
@@ -698,6 +702,8 @@ def _returned(fetches: cst.BaseExpression, plan: gp.ScopePlan) -> cst.BaseExpres
             return None
         if len(values) == 1 and len(fetches.elements) > 1:
             return values[0]
+        if isinstance(fetches, cst.List) and len(values) == len(fetches.elements):
+            return cst.List([cst.Element(v) for v in values])  # sess.run gave a list back
         return cst.Tuple([cst.Element(v) for v in values], lpar=[], rpar=[])
     if is_op(fetches):
         return None
