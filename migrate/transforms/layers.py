@@ -312,7 +312,7 @@ class LayersToKeras(MigrationTransform):
                     hoisted = self._hoisted[name]
                     hoisted[0] = hoisted[0].with_changes(leading_lines=statement.leading_lines)
                     result.extend(hoisted)
-                    statement = converted.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+                    statement = converted.with_changes(leading_lines=[cst.EmptyLine(indent=False), cst.EmptyLine(indent=False)])
                 elif name in self._converted_defs:
                     statement = self._converted_defs[name]
             result.append(statement)

@@ -329,7 +329,7 @@ class RNNToKeras(MigrationTransform):
                 hoisted = plan.hoisted[statement.name.value]
                 result.append(_with_leading(hoisted[0], statement.leading_lines))
                 result.extend(hoisted[1:])
-                statement = statement.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+                statement = statement.with_changes(leading_lines=[cst.EmptyLine(indent=False), cst.EmptyLine(indent=False)])
             result.append(statement)
         return result
 
@@ -646,7 +646,7 @@ class RNNToKeras(MigrationTransform):
             if class_name in plan.taken:
                 raise _Decline(UNSUPPORTED_RNN_API, f"the name {class_name} is taken", cst.Name(class_name))
             parsed = cst.parse_module(source.format(tf=self.tf_alias()))
-            classes.append(_with_leading(parsed.body[0], [cst.EmptyLine(), cst.EmptyLine()]))
+            classes.append(_with_leading(parsed.body[0], [cst.EmptyLine(indent=False), cst.EmptyLine(indent=False)]))
         position = 0
         for index, statement in enumerate(body):
             if _is_preamble(statement):
@@ -658,7 +658,7 @@ class RNNToKeras(MigrationTransform):
             kept = list(after[0].leading_lines)
             while kept and kept[0].comment is None:
                 kept.pop(0)
-            after[0] = after[0].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *kept])
+            after[0] = after[0].with_changes(leading_lines=[cst.EmptyLine(indent=False), cst.EmptyLine(indent=False), *kept])
         return [*body[:position], *classes, *after]
 
 

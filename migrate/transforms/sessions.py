@@ -253,7 +253,7 @@ class _ScopeWriter:
             lines = [*carried, *produced[0].leading_lines]
             carried = []
             if after_functions:
-                lines = [cst.EmptyLine()] * (2 if self.top_level else 1) + lines
+                lines = [cst.EmptyLine(indent=False)] * (2 if self.top_level else 1) + lines
                 after_functions = False
             produced[0] = produced[0].with_changes(leading_lines=_tidy(lines, 2 if self.top_level else 1))
             out.extend(produced)
@@ -468,7 +468,7 @@ class _ScopeWriter:
     def _def(self, header: str, body: list[cst.BaseStatement]) -> cst.FunctionDef:
         node = cst.parse_statement(f"{header}    pass\n")
         assert isinstance(node, cst.FunctionDef)
-        blank = [cst.EmptyLine()] * (2 if self.top_level else 1)
+        blank = [cst.EmptyLine(indent=False)] * (2 if self.top_level else 1)
         return node.with_changes(
             body=node.body.with_changes(body=body or [cst.SimpleStatementLine([cst.Pass()])]),
             leading_lines=blank,
