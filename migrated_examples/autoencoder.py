@@ -105,7 +105,7 @@ def compute_loss(X):
 @tf.function(input_signature=[tf.TensorSpec(shape=[None, num_input], dtype="float")])
 def compute_encoder_op_and_decoder_op(X):
     encoder_op, decoder_op = encoder_op_and_decoder_op_fn(X)
-    return encoder_op, decoder_op
+    return [encoder_op, decoder_op]
 
 
 # Initialize the variables (i.e. assign their default value)

@@ -85,28 +85,28 @@ def main():
     }
 
     optimizer = tf.keras.optimizers.Adam(learning_rate=learning_rate, beta_1=0.8999999761581421, beta_2=0.9990000128746033, epsilon=1e-08)
-    
+
     def logits_fn(X):
         # Construct model
         logits = conv_net(X, weights, biases)
         return logits
-    
+
     def prediction_fn(logits):
         prediction = tf.nn.softmax(logits)
         return prediction
-    
+
     def loss_op_fn(Y, logits):
         # Define loss and optimizer
         loss_op = tf.reduce_mean(
             tf.nn.softmax_cross_entropy_with_logits(logits=logits, labels=Y))
         return loss_op
-    
+
     def accuracy_fn(Y, prediction):
         # Evaluate model
         correct_pred = tf.equal(tf.argmax(prediction, 1), tf.argmax(Y, 1))
         accuracy = tf.reduce_mean(tf.cast(correct_pred, tf.float32))
         return accuracy
-    
+
     @tf.function(
         input_signature=[
             tf.TensorSpec(shape=[None, image_size, image_size, num_channels], dtype=tf.float32),
@@ -120,7 +120,7 @@ def main():
         variables = [*weights.values(), *biases.values()]
         gradients = tape.gradient(loss_op, variables)
         optimizer.apply_gradients(zip(gradients, variables))
-    
+
     @tf.function(
         input_signature=[
             tf.TensorSpec(shape=[None, image_size, image_size, num_channels], dtype=tf.float32),
@@ -132,8 +132,8 @@ def main():
         prediction = prediction_fn(logits)
         loss_op = loss_op_fn(Y, logits)
         accuracy = accuracy_fn(Y, prediction)
-        return loss_op, accuracy
-    
+        return [loss_op, accuracy]
+
     @tf.function(
         input_signature=[
             tf.TensorSpec(shape=[None, image_size, image_size, num_channels], dtype=tf.float32),
@@ -145,7 +145,7 @@ def main():
         prediction = prediction_fn(logits)
         accuracy = accuracy_fn(Y, prediction)
         return accuracy
-    
+
     # Initialize the variables (i.e. assign their default value)
 
     n_batches = len(train_images) // batch_size

@@ -76,16 +76,16 @@ def main():
     # Discriminator Network Variables
     disc_vars = [weights["disc_hidden1"], weights["disc_out"],
                  biases["disc_hidden1"], biases["disc_out"]]
-    
+
     def gen_sample_fn(gen_input):
         # Build Generator Network
         gen_sample = generator(gen_input)
         return gen_sample
-    
+
     def disc_fake_fn(gen_sample):
         disc_fake = discriminator(gen_sample)
         return disc_fake
-    
+
     @tf.function(
         input_signature=[
             tf.TensorSpec(shape=[None, noise_dim], dtype=tf.float32),
@@ -102,7 +102,7 @@ def main():
         gradients = tape.gradient(disc_loss, disc_vars)
         optimizer_disc.apply_gradients(zip(gradients, disc_vars))
         return disc_loss
-    
+
     @tf.function(input_signature=[tf.TensorSpec(shape=[None, noise_dim], dtype=tf.float32)])
     def train_gen_step(gen_input):
         with tf.GradientTape() as tape:
@@ -113,12 +113,12 @@ def main():
         gradients = tape.gradient(gen_loss, gen_vars)
         optimizer_gen.apply_gradients(zip(gradients, gen_vars))
         return gen_loss
-    
+
     @tf.function(input_signature=[tf.TensorSpec(shape=[None, noise_dim], dtype=tf.float32)])
     def compute_gen_sample(gen_input):
         gen_sample = gen_sample_fn(gen_input)
         return gen_sample
-    
+
     # Create training operations
 
     # Initialize the variables (i.e. assign their default value)

@@ -121,7 +121,7 @@ def compute_loss_op_and_accuracy(X, Y, is_training):
     logits = logits_fn(X, is_training)
     loss_op = loss_op_fn(Y, logits)
     accuracy = accuracy_fn(Y, logits)
-    return loss_op, accuracy
+    return [loss_op, accuracy]
 
 
 @tf.function(

@@ -121,7 +121,7 @@ def compute_loss_op_and_last_output_gap(X, Y):
     loss_op = loss_op_fn(Y, prediction)
     # The last output of the sequence is the final hidden state
     last_output_gap = tf.reduce_max(tf.abs(outputs[:, -1, :] - state_h))
-    return loss_op, last_output_gap
+    return [loss_op, last_output_gap]
 
 
 @tf.function(input_signature=[tf.TensorSpec(shape=[None, timesteps, num_input], dtype=tf.float32)])

@@ -124,7 +124,7 @@ def compute_loss_op_and_accuracy(x, y, keep_prob):
     prediction = prediction_fn(logits)
     loss_op = loss_op_fn(y, logits)
     accuracy = accuracy_fn(y, prediction)
-    return loss_op, accuracy
+    return [loss_op, accuracy]
 
 
 @tf.function(

@@ -81,7 +81,7 @@ def compute_summaries_and_more(x, labels):
     logits = logits_fn(x)
     cross_entropy = cross_entropy_fn(labels, logits)
     accuracy = accuracy_fn(labels, logits)
-    return (cross_entropy, accuracy), accuracy, cross_entropy
+    return [(cross_entropy, accuracy), accuracy, cross_entropy]
 
 
 @tf.function(

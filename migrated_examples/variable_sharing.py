@@ -30,11 +30,11 @@ def main():
     tower = Tower()
     tower_vars = [tower.tower_hidden_w, tower.tower_hidden_b, tower.tower_embed_w, tower.tower_embed_b]
     optimizer = tf.keras.optimizers.Adam(learning_rate=0.01, beta_1=0.8999999761581421, beta_2=0.9990000128746033, epsilon=1e-08)
-    
+
     def left_embedding_fn(left):
         left_embedding = tower(left)
         return left_embedding
-    
+
     @tf.function(
         input_signature=[
             tf.TensorSpec(shape=[None, input_dim], dtype=tf.float32),
@@ -50,12 +50,12 @@ def main():
         gradients = tape.gradient(loss, tower_vars)
         optimizer.apply_gradients(zip(gradients, tower_vars))
         return loss
-    
+
     @tf.function(input_signature=[tf.TensorSpec(shape=[None, input_dim], dtype=tf.float32)])
     def compute_left_embedding(left):
         left_embedding = left_embedding_fn(left)
         return left_embedding
-    
+
     for step in range(60):
         a = rng.normal(size=(16, input_dim)).astype(np.float32)
         b = a + 0.1 * rng.normal(size=(16, input_dim)).astype(np.float32)
