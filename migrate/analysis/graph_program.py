@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 import libcst as cst
 import libcst.matchers as m
 
+from migrate.analysis import walk
 from migrate.analysis.optimizers import OPTIMIZERS
 
 Resolver = Callable[[cst.CSTNode], "str | None"]
@@ -255,17 +256,17 @@ class _Names(cst.CSTVisitor):
         self.names.add(node.value)
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
+        walk.visit(node.value, self)
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
+        walk.visit(node.value, self)
         return False
 
 
 def names_in(node: cst.CSTNode) -> frozenset[str]:
     collector = _Names()
-    node.visit(collector)
+    walk.visit(node, collector)
     return frozenset(collector.names)
 
 
@@ -289,7 +290,7 @@ class _ApiCalls(cst.CSTVisitor):
 
 def tf_apis_in(node: cst.CSTNode, resolve: Resolver) -> list[tuple[str, cst.CSTNode]]:
     finder = _ApiCalls(resolve)
-    node.visit(finder)
+    walk.visit(node, finder)
     return finder.apis
 
 
@@ -529,7 +530,7 @@ def classify(
         return Statement(statement, Kind.GRAPH, defines, names_in(statement))
     targets, call, small = _single_call(statement)
     outside = _OutsideRuns(sessions, graph_names)
-    statement.visit(outside)
+    walk.visit(statement, outside)
     uses = frozenset(outside.names)
     defines = defined_names(statement)
     if call is not None:
@@ -622,9 +623,9 @@ def _control_dependencies_block(statement: cst.BaseStatement, resolve: Resolver)
 
 def _has_run(statement: cst.CSTNode, sessions: set[str], graph_names: set[str]) -> bool:
     everything = _Names()
-    statement.visit(everything)
+    walk.visit(statement, everything)
     outside = _OutsideRuns(sessions, graph_names)
-    statement.visit(outside)
+    walk.visit(statement, outside)
     return everything.names != outside.names or any(
         m.findall(statement, m.Call(func=m.Attribute(value=m.Name(n), attr=m.Name("run")))) for n in sessions
     )
@@ -642,7 +643,7 @@ class _TfCalls(cst.CSTVisitor):
 
 def _has_tf_call(node: cst.CSTNode, resolve: Resolver) -> bool:
     finder = _TfCalls(resolve)
-    node.visit(finder)
+    walk.visit(node, finder)
     return finder.found
 
 
@@ -844,7 +845,7 @@ class _RunSiteFinder(cst.CSTVisitor):
         if found is None:
             return True
         for element in found[1].elements:
-            element.value.visit(self)
+            walk.visit(element.value, self)
         return False
 
     def visit_Name(self, node: cst.Name) -> None:
@@ -868,11 +869,11 @@ class _RunSiteFinder(cst.CSTVisitor):
             )
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
+        walk.visit(node.value, self)
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
+        walk.visit(node.value, self)
         return False
 
 
@@ -1119,7 +1120,7 @@ def analyze_scope(
     for index, statement in enumerate(statements):
         if statement.kind is Kind.PYTHON:
             before = len(finder.sites) + len(finder.init_calls)
-            statement.node.visit(finder)
+            walk.visit(statement.node, finder)
             if first_run_index < 0 and len(finder.sites) + len(finder.init_calls) > before:
                 first_run_index = index
     if not finder.sites and not finder.init_calls:

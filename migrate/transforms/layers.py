@@ -25,6 +25,7 @@ import libcst as cst
 from libcst.codemod.visitors import RemoveImportsVisitor
 
 from migrate.analysis import layer_arguments as la
+from migrate.analysis import walk
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 from migrate.transforms.rnn import RNNToKeras
@@ -155,11 +156,11 @@ class _Names(cst.CSTVisitor):
         self.names.add(node.value)
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
+        walk.visit(node.value, self)
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
+        walk.visit(node.value, self)
         return False
 
 
@@ -228,7 +229,7 @@ class LayersToKeras(MigrationTransform):
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         collector = _Names()
-        original_node.visit(collector)
+        walk.visit(original_node, collector)
         state = _State(taken=set(collector.names))
         self._defs = {
             s.name.value: s for s in original_node.body if isinstance(s, cst.FunctionDef)
@@ -809,7 +810,7 @@ class _ReferenceCollector(cst.CSTVisitor):
 
 def _references(node: cst.CSTNode) -> list[cst.BaseExpression]:
     collector = _ReferenceCollector()
-    node.visit(collector)
+    walk.visit(node, collector)
     return collector.found
 
 
@@ -823,13 +824,13 @@ class _CallCollector(cst.CSTVisitor):
 
 def _calls(node: cst.CSTNode) -> list[cst.Call]:
     collector = _CallCollector()
-    node.visit(collector)
+    walk.visit(node, collector)
     return collector.calls
 
 
 def _names_in(node: cst.CSTNode) -> set[str]:
     collector = _Names()
-    node.visit(collector)
+    walk.visit(node, collector)
     return collector.names
 
 
@@ -841,7 +842,7 @@ def _call_counts(module: cst.Module, names: set[str]) -> dict[str, int]:
     # A function referenced other than by a call or its `def` (passed around, stored) may
     # run any number of times.
     references = _NameCounter(names)
-    module.visit(references)
+    walk.visit(module, references)
     for name in names:
         if references.counts.get(name, 0) != counts.get(name, 0) + 1:
             counts[name] = -1

@@ -25,6 +25,7 @@ import libcst as cst
 
 from migrate.analysis import layer_arguments as la
 from migrate.analysis import rnn_cells as rc
+from migrate.analysis import walk
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -121,7 +122,7 @@ class _Names(cst.CSTVisitor):
 
 def _name_counts(node: cst.CSTNode) -> dict[str, int]:
     collector = _Names()
-    node.visit(collector)
+    walk.visit(node, collector)
     return collector.names
 
 
@@ -135,7 +136,7 @@ class _Calls(cst.CSTVisitor):
 
 def _calls(node: cst.CSTNode) -> list[cst.Call]:
     collector = _Calls()
-    node.visit(collector)
+    walk.visit(node, collector)
     return collector.calls
 
 
@@ -288,7 +289,7 @@ class RNNToKeras(MigrationTransform):
         counts = _name_counts(module)
         plan.taken.update(counts)
         attributes = _StateAttributeReads()
-        module.visit(attributes)
+        walk.visit(module, attributes)
         self._attribute_reads = attributes.reads
         body = self._convert(module, plan, counts)
         if not layers_converted:
@@ -299,7 +300,7 @@ class RNNToKeras(MigrationTransform):
 
     def _references(self, module: cst.Module) -> list[cst.BaseExpression]:
         collector = _References()
-        module.visit(collector)
+        walk.visit(module, collector)
         return collector.found
 
     # --- walking ------------------------------------------------------------------------

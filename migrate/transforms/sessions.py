@@ -19,7 +19,12 @@ import libcst.matchers as m
 from migrate.analysis import graph_program as gp
 from migrate.analysis.optimizers import OPTIMIZERS, float32_literal
 from migrate.findings import Finding, RunSite, Severity
-from migrate.transforms.base import FINDINGS_KEY, RUN_SITES_KEY, Example, MigrationTransform
+from migrate.transforms.base import (
+    FINDINGS_KEY,
+    RUN_SITES_KEY,
+    Example,
+    MigrationTransform,
+)
 
 CONFIG_DROPPED = "TFM220"
 UNUSED_GRAPH = "TFM221"
