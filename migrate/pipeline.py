@@ -97,7 +97,7 @@ def rewrite_code(
             new_module = run_pass(group, module, code, context)
         except SkipFile:
             continue
-        except Exception as error:  # a transform bug must not cost the user the file
+        except Exception as error:  # noqa: BLE001  # a transform bug must not cost the user the file
             codes = "+".join(transform_type.CODE for transform_type in group)
             message = f"{codes} failed: {type(error).__name__}: {error}"
             finding = Finding(0, 0, TRANSFORM_ERROR, message, Severity.ERROR, path)

@@ -272,18 +272,18 @@ def names_in(node: cst.CSTNode) -> frozenset[str]:
 
 class _ApiCalls(cst.CSTVisitor):
     def __init__(self, resolve: Resolver) -> None:
-        self.resolve = resolve
+        self._resolve = resolve
         self.apis: list[tuple[str, cst.CSTNode]] = []
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        api = self.resolve(node)
+        api = self._resolve(node)
         if api is not None:
             self.apis.append((api, node))
             return False
         return True
 
     def visit_Name(self, node: cst.Name) -> None:
-        api = self.resolve(node)
+        api = self._resolve(node)
         if api is not None and api != "tf":
             self.apis.append((api, node))
 
@@ -355,6 +355,17 @@ def defined_names(statement: cst.BaseStatement) -> tuple[str, ...]:
 # --- flattening --------------------------------------------------------------------------
 
 
+def leading_lines(statement: cst.BaseStatement) -> Sequence[cst.EmptyLine]:
+    """The blank and comment lines before a statement (every statement kind has them)."""
+    assert isinstance(statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+    return statement.leading_lines
+
+
+def with_leading_lines(statement: cst.BaseStatement, lines: Sequence[cst.EmptyLine]) -> cst.BaseStatement:
+    assert isinstance(statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+    return statement.with_changes(leading_lines=list(lines))
+
+
 def _session_call(node: cst.BaseExpression, resolve: Resolver) -> bool:
     return isinstance(node, cst.Call) and resolve(node.func) in SESSION_APIS
 
@@ -391,7 +402,7 @@ def flatten(
     def emit(statement: cst.BaseStatement) -> None:
         nonlocal carried
         if carried:
-            statement = statement.with_changes(leading_lines=[*carried, *statement.leading_lines])
+            statement = with_leading_lines(statement, [*carried, *leading_lines(statement)])
             carried = []
         if scopes:
             prefixes[id(statement)] = "".join(f"{scope}/" for scope in scopes)
@@ -417,27 +428,27 @@ def flatten(
                             VARIABLE_FAMILY, "variables created inside a name scope", statement
                         )
                     if isinstance(statement.body, cst.IndentedBlock):
-                        carried = [*carried, *statement.leading_lines]
+                        carried = [*carried, *leading_lines(statement)]
                         scopes.append(_name_scope(item, resolve) or "")
                         walk(statement.body.body)
                         scopes.pop()
                         continue
                 if unwrap and isinstance(statement.body, cst.IndentedBlock):
-                    carried = [*carried, *statement.leading_lines]
+                    carried = [*carried, *leading_lines(statement)]
                     walk(statement.body.body)
                     continue
             targets, call, _small = _single_call(statement)
             if call is not None and _session_call(call, resolve) and len(targets) == 1:
                 sessions.add(targets[0])
                 dropped.extend(_configuration(call))
-                carried = [*carried, *statement.leading_lines]
+                carried = [*carried, *leading_lines(statement)]
                 continue
             if call is not None and resolve(call.func) == "tf.Graph" and len(targets) == 1 and not call.args:
                 graphs.add(targets[0])
-                carried = [*carried, *statement.leading_lines]
+                carried = [*carried, *leading_lines(statement)]
                 continue
             if call is not None and not targets and resolve(call.func) in DROPPED_CALLS:
-                carried = [*carried, *statement.leading_lines]
+                carried = [*carried, *leading_lines(statement)]
                 continue
             if (
                 call is not None
@@ -445,7 +456,7 @@ def flatten(
                 and m.matches(call, m.Call(func=m.Attribute(value=m.Name(), attr=m.Name("close"))))
                 and call.func.value.value in sessions  # type: ignore[attr-defined]
             ):
-                carried = [*carried, *statement.leading_lines]
+                carried = [*carried, *leading_lines(statement)]
                 continue
             emit(statement)
 
@@ -633,11 +644,11 @@ def _has_run(statement: cst.CSTNode, sessions: set[str], graph_names: set[str]) 
 
 class _TfCalls(cst.CSTVisitor):
     def __init__(self, resolve: Resolver) -> None:
-        self.resolve = resolve
+        self._resolve = resolve
         self.found = False
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self.resolve(node.func) is not None:
+        if self._resolve(node.func) is not None:
             self.found = True
 
 
@@ -833,7 +844,7 @@ class _RunSiteFinder(cst.CSTVisitor):
         site = self.plan.run_site(node)
         if site is None:
             return True
-        if site == "init":
+        if isinstance(site, str):  # an initializer run
             self.init_calls.append(node)
         else:
             self.sites.append(site)
@@ -1307,9 +1318,9 @@ def _hoist_eager_values(
                 needed |= names_in(argument) & set(graph_defs)
     while needed:
         name = needed.pop()
-        statement = graph_defs.pop(name, None)
-        if statement is None:
+        if name not in graph_defs:
             continue
+        statement = graph_defs.pop(name)
         if statement.uses & set(placeholders):
             raise Declined(UNSUPPORTED_RUN, f"`{name}` feeds a variable but depends on a placeholder", statement.node)
         statement.kind = Kind.PYTHON
@@ -1469,11 +1480,11 @@ def _share_slices(
     for function in functions:
         steps: list[Statement | Helper] = []
         for statement in function.statements:
-            helper = helper_of.get(id(statement))
-            if helper is None:
+            shared = helper_of.get(id(statement))
+            if shared is None:
                 steps.append(statement)
-            elif helper not in steps:
-                steps.append(helper)
+            elif shared not in steps:
+                steps.append(shared)
         function.steps = steps
     return helpers
 

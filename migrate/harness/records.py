@@ -6,6 +6,7 @@ arrays, `result.json` for the rest), never through the program's stdout.
 
 from __future__ import annotations
 
+import itertools
 import json
 import statistics
 from dataclasses import dataclass, field
@@ -71,7 +72,7 @@ class SideResult:
         times = max(counts.values(), key=len)
         if len(times) < 3:
             return None
-        interval = statistics.median(b - a for a, b in zip(times, times[1:]))
+        interval = statistics.median(b - a for a, b in itertools.pairwise(times))
         return 1.0 / interval if interval > 0 else None
 
 

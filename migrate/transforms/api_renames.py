@@ -37,6 +37,7 @@ from typing import ClassVar
 import libcst as cst
 
 from migrate.analysis import rename_tables
+from migrate.analysis.graph_program import SUMMARY_OPS
 from migrate.analysis.rename_tables import RenameTables
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
@@ -48,6 +49,7 @@ from migrate.transforms.keyword_arguments import (
 from migrate.transforms.native_table import NATIVE_TF2_NAMES
 from migrate.transforms.native_table import SOURCE_NAMES as NATIVE_SOURCE_NAMES
 from migrate.transforms.unported_table import lookup as unported
+from migrate.transforms.v1_behavior import graph_only_reason
 
 BEHAVIOUR_CHANGED = "TFM103"
 DEPRECATED_MODULE = "TFM104"
@@ -75,6 +77,12 @@ def effective_target(tables: RenameTables, name: str) -> str | None:
     if final.startswith(_COMPAT_V1) or name.startswith("tf.contrib."):
         return final  # tf.compat.v1 has no contrib; its chain ends in a stable name
     return _COMPAT_V1 + name[len("tf.") :]
+
+
+def converted_later(name: str) -> bool:
+    """Symbols the structural transforms (sessions, variables, layers, checkpoints) convert, or
+    that TFM003 reports when they cannot: TensorFlow's note on them would be noise."""
+    return graph_only_reason(name) is not None or name in SUMMARY_OPS
 
 
 class ApiRenames(MigrationTransform):
@@ -244,9 +252,9 @@ class ApiRenames(MigrationTransform):
         if any(n < len(reorder) and reorder[n] for n in range(len(positional))):
             return True  # a positional argument whose position TF 2 changed
         added = self._tables.added_arguments.get(name)
-        return bool(added) and not any(
-            a.keyword is not None and a.keyword.value in added for a in call.args
-        )
+        if not added:
+            return False
+        return not any(a.keyword is not None and a.keyword.value in added for a in call.args)
 
     def _qualified(self, node: cst.CSTNode) -> set[str]:
         return {q.name for q in self.qualified_names(node)}
@@ -266,7 +274,7 @@ class ApiRenames(MigrationTransform):
         forget_import(self, node, self._tf_alias)
     def _note(self, node: cst.CSTNode, name: str) -> None:
         warning = self._tables.function_warnings.get(name)
-        if warning is not None:
+        if warning is not None and not converted_later(name):
             message = f"{name} requires manual check: {rename_tables.condense(warning.message, name)}"
             self._once(
                 node,

@@ -9,7 +9,7 @@ Fetched values come back as NumPy values, as `sess.run` gave them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -127,10 +127,10 @@ class SessionsToFunctions(MigrationTransform):
         if scopes[0][0] is None:
             return updated_node.with_changes(body=converted[0].body)
         body = list(original_node.body)
-        for (index, _, owner), outcome in zip(scopes, outcomes):
-            assert index is not None and isinstance(owner, cst.FunctionDef)
+        for (position, _, owner), outcome in zip(scopes, outcomes):
+            assert position is not None and isinstance(owner, cst.FunctionDef)
             assert isinstance(owner.body, cst.IndentedBlock)
-            body[index] = owner.with_changes(body=owner.body.with_changes(body=outcome.body))
+            body[position] = owner.with_changes(body=owner.body.with_changes(body=outcome.body))
         return updated_node.with_changes(body=body)
 
     def _checkpoints_need_eager(self, module: cst.Module) -> None:
@@ -248,19 +248,19 @@ class _ScopeWriter:
                 produced = [rewritten] if rewritten is not None else []
             elif kind is gp.Kind.GRAPH and id(statement) in used_graph:
                 # Its comments moved with it into the functions; the spacing stays here.
-                carried.extend(line for line in statement.node.leading_lines if line.comment is None)
+                carried.extend(line for line in gp.leading_lines(statement.node) if line.comment is None)
                 continue
             elif kind is gp.Kind.GRAPH:
                 self.t.report(statement.node, "graph code that no run fetches is removed", code=UNUSED_GRAPH, severity=Severity.INFO)
             if not produced:
-                carried.extend(statement.node.leading_lines)
+                carried.extend(gp.leading_lines(statement.node))
                 continue
-            lines = [*carried, *produced[0].leading_lines]
+            lines = [*carried, *gp.leading_lines(produced[0])]
             carried = []
             if after_functions:
                 lines = [cst.EmptyLine(indent=False)] * (2 if self.top_level else 1) + lines
                 after_functions = False
-            produced[0] = produced[0].with_changes(leading_lines=_tidy(lines, 2 if self.top_level else 1))
+            produced[0] = gp.with_leading_lines(produced[0], _tidy(lines, 2 if self.top_level else 1))
             out.extend(produced)
         if not functions_written:
             out.extend(self._functions())
@@ -393,7 +393,9 @@ class _ScopeWriter:
         gradients = self._applied_gradients(train)
         return self._variables_reaching({gradients.loss}, gradients.targets, gradients.loss)
 
-    def _variables_reaching(self, roots: set[str], var_list: cst.BaseExpression | None, loss: str) -> str:
+    def _variables_reaching(
+        self, roots: Collection[str], var_list: cst.BaseExpression | None, loss: str | None
+    ) -> str:
         """The variables TF1 differentiated: the given list, or (TF1's default) every trainable
         variable, of which only those the loss (read from `roots`) reaches get a gradient."""
         if var_list is not None:
@@ -496,7 +498,7 @@ class _ScopeWriter:
 
     def _default_dtype(self, default: cst.BaseExpression) -> str:
         """The dtype TF1 gave a `placeholder_with_default`: that of its default value."""
-        literal = default.operand if isinstance(default, cst.UnaryOperation) else default
+        literal = default.expression if isinstance(default, cst.UnaryOperation) else default
         if isinstance(literal, cst.Float):
             return f"{self.tf}.float32"
         if isinstance(literal, cst.Integer):
@@ -597,7 +599,9 @@ class _ScopeWriter:
             value = f"list(zip(tape.gradient({gradients.loss}, {targets}), {targets}))"
         else:
             value = f"tape.gradient({gradients.loss}, {targets})"
-        return _replace_value(_strip_blank(statement.node), cst.parse_expression(value))
+        line = _strip_blank(statement.node)
+        assert isinstance(line, cst.SimpleStatementLine)
+        return _replace_value(line, cst.parse_expression(value))
 
     def _watched(self, gradient_steps: list[gp.Statement]) -> list[cst.BaseStatement]:
         """Gradients with respect to fed inputs need the tape to watch them (variables it watches)."""
@@ -646,7 +650,9 @@ class _ScopeWriter:
             return None
         call = self._call(site)
         if len(kept) == 1:
-            return cst.Assign([cst.AssignTarget(kept[0])], self._numpy(call, fetched, "single"))
+            single = kept[0]
+            assert isinstance(single, cst.BaseAssignTargetExpression)
+            return cst.Assign([cst.AssignTarget(single)], self._numpy(call, fetched, "single"))
         new_target = target.with_changes(elements=[cst.Element(v) for v in kept])
         return cst.Assign([cst.AssignTarget(new_target)], self._numpy(call, fetched, "list"))
 
@@ -800,10 +806,10 @@ def _tidy(lines: Sequence[cst.EmptyLine], most_blank: int) -> list[cst.EmptyLine
 
 def _strip_blank(statement: cst.BaseStatement) -> cst.BaseStatement:
     """Moved statements keep their comments but not the blank lines that separated them."""
-    lines = list(statement.leading_lines)
+    lines = list(gp.leading_lines(statement))
     while lines and lines[0].comment is None:
         lines.pop(0)
-    return statement.with_changes(leading_lines=lines)
+    return gp.with_leading_lines(statement, lines)
 
 
 class _ThreadPlaceholders(cst.CSTTransformer):
@@ -898,6 +904,6 @@ def _replace_sites(
 ) -> cst.BaseStatement | None:
     replacer = _SiteReplacer(sites, writer)
     result = statement.visit(replacer)
-    if isinstance(result, cst.RemovalSentinel) or isinstance(result, cst.FlattenSentinel):
+    if isinstance(result, (cst.RemovalSentinel, cst.FlattenSentinel)):
         return None
     return result
