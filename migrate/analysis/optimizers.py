@@ -72,6 +72,10 @@ OPTIMIZERS: Mapping[str, OptimizerMapping] = {
         ),
         tf1_defaults={"beta_1": "0.9", "beta_2": "0.999", "epsilon": "1e-08"},
         float32_parameters=("beta_1", "beta_2"),
+        caveat=(
+            "Keras' Adam computes beta ** step with a power where TF1 multiplies its beta powers "
+            "step by step: long runs drift apart in the last bits"
+        ),
     ),
     "tf.train.RMSPropOptimizer": OptimizerMapping(
         "RMSprop",
