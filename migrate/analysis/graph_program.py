@@ -11,7 +11,7 @@ of graph statements it needs and the placeholders it is fed. Whatever it cannot 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import libcst as cst
@@ -149,8 +149,10 @@ MODULE_APIS = ("tf.keras.layers", "tf.keras.Sequential", "tf.keras.Model", "tf.M
 
 @dataclass(frozen=True)
 class Placeholder:
+    """A function parameter: a TF1 placeholder, or a tensor a run fed over (`dtype` None)."""
+
     name: str
-    dtype: cst.BaseExpression
+    dtype: cst.BaseExpression | None
     shape: cst.BaseExpression | None
     spec_name: cst.BaseExpression | None
     default: cst.BaseExpression | None
@@ -902,6 +904,7 @@ class _PlanState:
     # `feed = {x: ..., y: ...}` dicts: name -> placeholders, and the dict nodes to re-key.
     feed_dicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     feed_dict_nodes: dict[int, cst.Dict] = field(default_factory=dict)
+    structured: set[str] = field(default_factory=set)
     merged: set[str] = field(default_factory=set)
     ops: set[str] = field(default_factory=set)  # training ops and value-less graph ops
     summary_roots: frozenset[str] = frozenset()
@@ -1023,7 +1026,12 @@ class _PlanState:
             if isinstance(key, cst.Name) and key.value in self.placeholders:
                 pairs.append((key.value, element.value))
                 continue
-            raise Declined(FEED_OVERRIDE, "feeding a value for a tensor that is not a placeholder", key)
+            if isinstance(key, cst.Name) and key.value in self.graph_defs and key.value not in self.structured:
+                # Feeding a computed tensor overrides it for that run: the function takes it as a
+                # parameter and does not compute it.
+                pairs.append((key.value, element.value))
+                continue
+            raise Declined(FEED_OVERRIDE, "feeding a value for a tensor that is neither a placeholder nor a named tensor", key)
         return pairs
 
 
@@ -1119,6 +1127,7 @@ def analyze_scope(
         resolve, sessions, placeholders, variables, train_ops, initializers, graph_defs, graph_only, threaded
     )
     state.merged = merged
+    state.structured = {name for name, statement in graph_defs.items() if _binds_container(statement)}
     state.ops = set(train_ops) | {
         name
         for name, statement in graph_defs.items()
@@ -1355,17 +1364,20 @@ def _expand(names: frozenset[str], function_uses: dict[str, frozenset[str]]) -> 
     return frozenset(result)
 
 
-def backward_slice(roots: Iterable[str], graph_defs: Mapping[str, Statement]) -> list[Statement]:
+def backward_slice(
+    roots: Iterable[str], graph_defs: Mapping[str, Statement], given: Collection[str] = ()
+) -> list[Statement]:
     """The graph statements the named values need: their last definitions and, through the
-    definitions reaching each statement, everything those read."""
+    definitions reaching each statement, everything those read. Tensors in `given` (fed over
+    by the run) are inputs: what computes them is not needed."""
     needed: dict[int, Statement] = {}
-    pending = [graph_defs[name] for name in roots if name in graph_defs]
+    pending = [graph_defs[name] for name in roots if name in graph_defs and name not in given]
     while pending:
         statement = pending.pop()
         if id(statement) in needed:
             continue
         needed[id(statement)] = statement
-        pending.extend(statement.deps)
+        pending.extend(d for d in statement.deps if not set(d.defines) & set(given))
     return list(needed.values())
 
 
@@ -1402,17 +1414,21 @@ def _function_for(
         for extra in (train.var_list, train.global_step):
             if extra is not None and names_in(extra) & state.graph_only:
                 raise Declined(UNSUPPORTED_RUN, "var_list or global_step computed in the graph", site.call)
-    needed = backward_slice(roots, state.graph_defs)
+    fed = dict(site.feeds)
+    overridden = [name for name in fed if name in state.graph_defs]
+    if train is not None and overridden:
+        raise Declined(FEED_OVERRIDE, "a training run that feeds over a computed tensor", site.call)
+    needed = backward_slice(roots, state.graph_defs, overridden)
     order = {id(s): i for i, s in enumerate(statements)}
     needed.sort(key=lambda s: order[id(s)])
     used: set[str] = set(roots)
     for statement in needed:
         used |= statement.uses
-    fed = dict(site.feeds)
     params = [p for name, p in state.placeholders.items() if name in used]
     for placeholder in params:
         if placeholder.name not in fed and placeholder.default is None:
             raise Declined(UNFED_PLACEHOLDER, f"placeholder `{placeholder.name}` is not fed here", site.call)
+    params += [Placeholder(name, None, None, None, None) for name in overridden if name in used]
     fetch_code = cst.Module([]).code_for_node(site.fetches)
     key = f"{fetch_code}|{','.join(p.name for p in params)}"
     return Function(_name_for(leaves, train), params, site.fetches, train, needed, key, frozenset(roots))

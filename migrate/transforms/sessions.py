@@ -518,7 +518,13 @@ class _ScopeWriter:
         specs = []
         for p in function.params:
             shape = _code(p.shape) if p.shape is not None else "None"
-            dtype = _code(p.dtype) if p.default is None else self._default_dtype(p.default)
+            if p.default is not None:
+                dtype = self._default_dtype(p.default)
+            elif p.dtype is not None:
+                dtype = _code(p.dtype)
+            else:
+                specs = []  # a tensor fed over has no declared dtype: no input signature
+                break
             specs.append(f"{tf}.TensorSpec(shape={shape}, dtype={dtype})")
         decorator = f"@{tf}.function"
         if specs:
@@ -529,7 +535,13 @@ class _ScopeWriter:
                 listed = "".join(f"        {spec},\n" for spec in specs)
                 decorator = f"@{tf}.function(\n    input_signature=[\n{listed}    ]\n)"
         params = ", ".join(p.name for p in function.params)
-        body = self._differentiated(function)
+        # A tensor the run fed over arrives as whatever was fed (a list, a NumPy array).
+        body: list[cst.BaseStatement] = [
+            cst.parse_statement(f"{p.name} = {tf}.convert_to_tensor({p.name})\n")
+            for p in function.params
+            if p.dtype is None and p.default is None
+        ]
+        body += self._differentiated(function)
         returns = _returned(function.fetches, self.plan)
         if returns is not None:
             body.append(cst.SimpleStatementLine([cst.Return(returns)]))
