@@ -515,7 +515,7 @@ class _ScopeWriter:
 
     def _function(self, function: gp.Function) -> cst.FunctionDef:
         tf = self.tf
-        specs = []
+        specs: list[str] = []
         for p in function.params:
             shape = _code(p.shape) if p.shape is not None else "None"
             if p.default is not None:
