@@ -37,7 +37,7 @@ from typing import ClassVar
 import libcst as cst
 
 from migrate.analysis import rename_tables
-from migrate.analysis.graph_program import SUMMARY_OPS
+from migrate.analysis.graph_model import SUMMARY_OPS
 from migrate.analysis.rename_tables import RenameTables
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform

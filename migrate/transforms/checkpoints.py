@@ -17,7 +17,7 @@ from typing import ClassVar
 import libcst as cst
 import libcst.matchers as m
 
-from migrate.analysis import graph_program as gp
+from migrate.analysis import syntax
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -137,7 +137,7 @@ class SaverToCheckpoint(MigrationTransform):
                 target = assign.targets[0].target
                 assert isinstance(target, cst.Attribute)
                 if self.tf_api(assign.value.func) == "tf.Variable":
-                    name = _literal(gp.call_argument(assign.value, 6, "name"))
+                    name = _literal(syntax.call_argument(assign.value, 6, "name"))
                     if name is None:
                         break
                     pairs.append((name, target.attr.value))
@@ -174,7 +174,7 @@ class SaverToCheckpoint(MigrationTransform):
 
     def _has_optimizer(self, body: list[cst.BaseStatement]) -> bool:
         return any(
-            api.startswith("tf.train.") and api.endswith("Optimizer") for s in body for api, _ in gp.tf_apis_in(s, self.tf_api)
+            api.startswith("tf.train.") and api.endswith("Optimizer") for s in body for api, _ in syntax.tf_apis_in(s, self.tf_api)
         )
 
     def _variables(self, body: list[cst.BaseStatement], classes: dict[str, list[tuple[str, str]]]) -> list[tuple[str, str, int]]:
@@ -183,7 +183,7 @@ class SaverToCheckpoint(MigrationTransform):
         for statement in body:
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                 continue
-            for api, node in gp.tf_apis_in(statement, self.tf_api):
+            for api, node in syntax.tf_apis_in(statement, self.tf_api):
                 if api in ("tf.get_variable", "tf.variable_scope") or api.startswith(("tf.layers", "tf.keras.layers", "tf.contrib")):
                     raise _Declined(UNTRACKED_VARIABLES, f"{api} creates variables this rule cannot name", node)
             for assign in m.findall(statement, m.Assign(targets=[m.AssignTarget(m.Name())], value=m.Call())):
@@ -192,7 +192,7 @@ class SaverToCheckpoint(MigrationTransform):
                 assert isinstance(target, cst.Name)
                 func = assign.value.func
                 if self.tf_api(func) == "tf.Variable":
-                    name = _literal(gp.call_argument(assign.value, 6, "name"))
+                    name = _literal(syntax.call_argument(assign.value, 6, "name"))
                     if name is None:
                         raise _Declined(UNTRACKED_VARIABLES, "a tf.Variable without a literal name", assign)
                     found.append((name, target.value, id(assign)))

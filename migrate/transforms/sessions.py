@@ -16,7 +16,9 @@ from typing import ClassVar
 import libcst as cst
 import libcst.matchers as m
 
+from migrate.analysis import graph_model as model
 from migrate.analysis import graph_program as gp
+from migrate.analysis import syntax
 from migrate.analysis.optimizers import OPTIMIZERS, float32_literal
 from migrate.findings import Finding, RunSite, Severity
 from migrate.transforms.base import (
@@ -40,16 +42,16 @@ class SessionsToFunctions(MigrationTransform):
     CODE = "TFM201"
     DESCRIPTION = "placeholders, feed_dict and Session.run become tf.function calls"
     FINDINGS: ClassVar[dict[str, str]] = {
-        gp.GRAPH_IN_CONTROL_FLOW: "graph built inside a loop, branch or function: left as a session",
-        gp.SESSION_ESCAPES: "the session is used other than to run fetches: left as a session",
-        gp.FETCH_BY_NAME: "a fetch or feed by tensor-name string: left as a session",
-        gp.FEED_OVERRIDE: "feeding a tensor that is not a placeholder: left as a session",
-        gp.TENSOR_OUTSIDE_RUN: "a graph tensor used outside a session run: left as a session",
-        gp.GRAPH_COLLECTIONS: "graph collections or graph surgery: left as a session",
-        gp.VARIABLE_FAMILY: "variable scopes, get_variable, tf.layers or Saver: left as a session",
-        gp.UNFED_PLACEHOLDER: "a placeholder a run needs is not fed there: left as a session",
-        gp.UNSUPPORTED_RUN: "a session-run form this tool does not convert: left as a session",
-        gp.UNSUPPORTED_OPTIMIZER: "an optimizer or learning-rate schedule not converted: left as a session",
+        model.GRAPH_IN_CONTROL_FLOW: "graph built inside a loop, branch or function: left as a session",
+        model.SESSION_ESCAPES: "the session is used other than to run fetches: left as a session",
+        model.FETCH_BY_NAME: "a fetch or feed by tensor-name string: left as a session",
+        model.FEED_OVERRIDE: "feeding a tensor that is not a placeholder: left as a session",
+        model.TENSOR_OUTSIDE_RUN: "a graph tensor used outside a session run: left as a session",
+        model.GRAPH_COLLECTIONS: "graph collections or graph surgery: left as a session",
+        model.VARIABLE_FAMILY: "variable scopes, get_variable, tf.layers or Saver: left as a session",
+        model.UNFED_PLACEHOLDER: "a placeholder a run needs is not fed there: left as a session",
+        model.UNSUPPORTED_RUN: "a session-run form this tool does not convert: left as a session",
+        model.UNSUPPORTED_OPTIMIZER: "an optimizer or learning-rate schedule not converted: left as a session",
         CONFIG_DROPPED: "session configuration (ConfigProto) dropped; set tf.config options if needed",
         UNUSED_GRAPH: "graph code that no run fetched is removed",
         OPTIMIZER_DEFAULTS: "TF1 optimizer mapped to Keras with TF1's differing defaults made explicit",
@@ -119,7 +121,7 @@ class SessionsToFunctions(MigrationTransform):
                         owner,
                         "not converted, so that the file does not mix eager and graph code: "
                         "another scope of the file is left as a session",
-                        code=gp.UNSUPPORTED_RUN,
+                        code=model.UNSUPPORTED_RUN,
                     )
             return updated_node
         for outcome in converted:
@@ -149,7 +151,7 @@ class SessionsToFunctions(MigrationTransform):
             self.report(
                 call,
                 f"this file stays a session program, but {why} or convert the session code by hand",
-                code=gp.UNSUPPORTED_RUN,
+                code=model.UNSUPPORTED_RUN,
                 severity=Severity.ERROR,
             )
             return
@@ -178,7 +180,7 @@ class SessionsToFunctions(MigrationTransform):
                 outcome = _Outcome("none")
             else:
                 outcome = _Outcome("converted", _ScopeWriter(self, plan, top_level).write())
-        except gp.Declined as declined:
+        except model.Declined as declined:
             self.report(
                 declined.node or owner,
                 f"{declined.message}; left as tf.compat.v1 session code",
@@ -204,7 +206,7 @@ class _Outcome:
 class _ScopeWriter:
     """Builds the new statements of one scope from its plan."""
 
-    def __init__(self, transform: SessionsToFunctions, plan: gp.ScopePlan, top_level: bool) -> None:
+    def __init__(self, transform: SessionsToFunctions, plan: model.ScopePlan, top_level: bool) -> None:
         self.t = transform
         self.plan = plan
         self.top_level = top_level
@@ -233,34 +235,34 @@ class _ScopeWriter:
                 functions_written = after_functions = True
             kind = statement.kind
             produced: list[cst.BaseStatement] = []
-            if kind is gp.Kind.OPTIMIZER:
+            if kind is model.Kind.OPTIMIZER:
                 produced = [self._keras_optimizer(statement)]
-            elif kind is gp.Kind.TRAIN:
+            elif kind is model.Kind.TRAIN:
                 produced = self._train_setup(statement)
-            elif kind is gp.Kind.VARIABLE:
+            elif kind is model.Kind.VARIABLE:
                 produced = [statement.node]
-            elif kind is gp.Kind.WRITER:
+            elif kind is model.Kind.WRITER:
                 produced = [self._summary_writer(statement)]
-            elif kind is gp.Kind.PYTHON:
+            elif kind is model.Kind.PYTHON:
                 rewritten = _replace_sites(statement.node, sites, self)
                 if isinstance(rewritten, cst.FunctionDef) and plan.threaded:
                     rewritten = _thread(rewritten, plan.threaded)
                 produced = [rewritten] if rewritten is not None else []
-            elif kind is gp.Kind.GRAPH and id(statement) in used_graph:
+            elif kind is model.Kind.GRAPH and id(statement) in used_graph:
                 # Its comments moved with it into the functions; the spacing stays here.
-                carried.extend(line for line in gp.leading_lines(statement.node) if line.comment is None)
+                carried.extend(line for line in syntax.leading_lines(statement.node) if line.comment is None)
                 continue
-            elif kind is gp.Kind.GRAPH:
+            elif kind is model.Kind.GRAPH:
                 self.t.report(statement.node, "graph code that no run fetches is removed", code=UNUSED_GRAPH, severity=Severity.INFO)
             if not produced:
-                carried.extend(gp.leading_lines(statement.node))
+                carried.extend(syntax.leading_lines(statement.node))
                 continue
-            lines = [*carried, *gp.leading_lines(produced[0])]
+            lines = [*carried, *syntax.leading_lines(produced[0])]
             carried = []
             if after_functions:
                 lines = [cst.EmptyLine(indent=False)] * (2 if self.top_level else 1) + lines
                 after_functions = False
-            produced[0] = gp.with_leading_lines(produced[0], _tidy(lines, 2 if self.top_level else 1))
+            produced[0] = syntax.with_leading_lines(produced[0], _tidy(lines, 2 if self.top_level else 1))
             out.extend(produced)
         if not functions_written:
             out.extend(self._functions())
@@ -278,13 +280,13 @@ class _ScopeWriter:
                 users[train.optimizer.value] = users.get(train.optimizer.value, 0) + 1
         for name, count in users.items():
             if count > 1:
-                raise gp.Declined(gp.UNSUPPORTED_OPTIMIZER, f"optimizer `{name}` minimises several losses")
+                raise model.Declined(model.UNSUPPORTED_OPTIMIZER, f"optimizer `{name}` minimises several losses")
         graph = set(self.plan.placeholders) | {
-            n for s in self.plan.statements if s.kind is gp.Kind.GRAPH for n in s.defines
+            n for s in self.plan.statements if s.kind is model.Kind.GRAPH for n in s.defines
         }
         for statement in self.plan.statements:
-            if statement.kind is gp.Kind.OPTIMIZER and statement.uses & graph:
-                raise gp.Declined(gp.UNSUPPORTED_OPTIMIZER, "a learning rate computed in the graph", statement.node)
+            if statement.kind is model.Kind.OPTIMIZER and statement.uses & graph:
+                raise model.Declined(model.UNSUPPORTED_OPTIMIZER, "a learning rate computed in the graph", statement.node)
 
     def _keras_call(self, call: cst.Call) -> cst.Call:
         api = self.t.tf_api(call.func)
@@ -293,7 +295,7 @@ class _ScopeWriter:
         given: dict[str, cst.BaseExpression] = {}
         positional = [a for a in call.args if a.keyword is None]
         if any(a.star for a in call.args):
-            raise gp.Declined(gp.UNSUPPORTED_OPTIMIZER, "optimizer arguments passed with *", call)
+            raise model.Declined(model.UNSUPPORTED_OPTIMIZER, "optimizer arguments passed with *", call)
         for (tf1_name, _), arg in zip(mapping.parameters, positional):
             given[tf1_name] = arg.value
         for arg in call.args:
@@ -303,7 +305,7 @@ class _ScopeWriter:
         args: list[cst.Arg] = []
         for tf1_name, value in given.items():
             if tf1_name not in known:
-                raise gp.Declined(gp.UNSUPPORTED_OPTIMIZER, f"{api}({tf1_name}=...) has no Keras equivalent", call)
+                raise model.Declined(model.UNSUPPORTED_OPTIMIZER, f"{api}({tf1_name}=...) has no Keras equivalent", call)
             keras_name = known[tf1_name]
             if keras_name is not None:
                 args.append(_kwarg(keras_name, value))
@@ -323,12 +325,12 @@ class _ScopeWriter:
             self.t.report(call, mapping.caveat, code=OPTIMIZER_ROUNDING, severity=Severity.INFO)
         return cst.Call(func=self.t.tf_expr(f"keras.optimizers.{mapping.keras_name}"), args=args)
 
-    def _keras_optimizer(self, statement: gp.Statement) -> cst.BaseStatement:
+    def _keras_optimizer(self, statement: model.Statement) -> cst.BaseStatement:
         assert statement.call is not None and isinstance(statement.node, cst.SimpleStatementLine)
         self.optimizer_kinds[statement.defines[0]] = self.t.tf_api(statement.call.func) or ""
         return _replace_value(statement.node, self._keras_call(statement.call))
 
-    def _train_setup(self, statement: gp.Statement) -> list[cst.BaseStatement]:
+    def _train_setup(self, statement: model.Statement) -> list[cst.BaseStatement]:
         """What stays at the place of `train_op = opt.minimize(loss)`: the optimizer, if it was
         created inline, and the TF1 slot initial values Keras does not share."""
         train = self.plan.train_ops[statement.defines[0]]
@@ -357,16 +359,16 @@ class _ScopeWriter:
             produced.extend(cst.parse_module(self._slot_setup(train)).body)
         return produced
 
-    def _slots_start_at_one(self, train: gp.TrainOp) -> str | None:
+    def _slots_start_at_one(self, train: model.TrainOp) -> str | None:
         name = self.optimizer_names[train.name]
         mapping = OPTIMIZERS.get(self.optimizer_kinds.get(name, ""))
         return mapping.slots_start_at_one if mapping is not None else None
 
-    def _built_lazily(self, train: gp.TrainOp) -> bool:
+    def _built_lazily(self, train: model.TrainOp) -> bool:
         """Whether the trained variables belong to layers, which create them on first call."""
         return ".trainable_variables" in self._var_list_code(train)
 
-    def _slot_setup(self, train: gp.TrainOp) -> str:
+    def _slot_setup(self, train: model.TrainOp) -> str:
         """Builds the optimizer and gives its slots TF1's initial value (one, where Keras uses
         zero), as source lines."""
         name = self.optimizer_names[train.name]
@@ -378,16 +380,16 @@ class _ScopeWriter:
             f"        slot.assign({self.tf}.ones_like(slot))\n"
         )
 
-    def _lazy_slot_setup(self, train: gp.TrainOp) -> str:
+    def _lazy_slot_setup(self, train: model.TrainOp) -> str:
         """`_slot_setup` inside the training step, for layers that exist only once called:
         `init_scope` runs it once, eagerly, when the step is first traced."""
         name = self.optimizer_names[train.name]
         body = "".join(f"        {line}\n" for line in self._slot_setup(train).splitlines())
         return f"if not {name}.built:\n    with {self.tf}.init_scope():\n{body}"
 
-    def _var_list_code(self, train: gp.TrainOp) -> str:
+    def _var_list_code(self, train: model.TrainOp) -> str:
         if train.loss_expression is not None:
-            return self._variables_reaching(gp.names_in(train.loss_expression), train.var_list, train.loss)
+            return self._variables_reaching(syntax.names_in(train.loss_expression), train.var_list, train.loss)
         if train.loss is not None:
             return self._variables_reaching({train.loss}, train.var_list, train.loss)
         gradients = self._applied_gradients(train)
@@ -409,25 +411,25 @@ class _ScopeWriter:
             if name in used and statement.holds != "nothing" and not _is_untrainable(statement)
         ]
         if not trainable:
-            raise gp.Declined(gp.UNSUPPORTED_RUN, f"no trainable variable reaches `{loss}`")
+            raise model.Declined(model.UNSUPPORTED_RUN, f"no trainable variable reaches `{loss}`")
         if len(trainable) == 1 and trainable[0].endswith(".trainable_variables"):
             return trainable[0].removeprefix("*")  # already a list
         return "[" + ", ".join(trainable) + "]"
 
-    def _applied_gradients(self, train: gp.TrainOp) -> gp.Gradients:
+    def _applied_gradients(self, train: model.TrainOp) -> model.Gradients:
         """The one gradient computation whose result `apply_gradients` applies."""
         assert train.applied is not None
         found = [
             s.gradients
-            for s in gp.backward_slice(gp.names_in(train.applied), self.plan.graph_defs)
+            for s in gp.backward_slice(syntax.names_in(train.applied), self.plan.graph_defs)
             if s.gradients is not None
         ]
         if len(found) != 1:
-            raise gp.Declined(gp.UNSUPPORTED_RUN, f"`{train.name}` applies gradients this tool cannot trace")
+            raise model.Declined(model.UNSUPPORTED_RUN, f"`{train.name}` applies gradients this tool cannot trace")
         return found[0]
 
     def _new_name(self, stem: str) -> str:
-        name = gp.unique_name(stem, self.taken)
+        name = syntax.unique_name(stem, self.taken)
         self.taken.add(name)
         return name
 
@@ -440,7 +442,7 @@ class _ScopeWriter:
         return written
 
     # --- summaries ---------------------------------------------------------------------
-    def _summary_writer(self, statement: gp.Statement) -> cst.BaseStatement:
+    def _summary_writer(self, statement: model.Statement) -> cst.BaseStatement:
         """`FileWriter(logdir, sess.graph)` becomes `tf.summary.create_file_writer(logdir)`."""
         assert isinstance(statement.node, cst.SimpleStatementLine)
         logdir = self.plan.writers[statement.defines[0]]
@@ -481,14 +483,14 @@ class _ScopeWriter:
             leading_lines=blank,
         )
 
-    def _moved(self, statement: gp.Statement) -> cst.BaseStatement:
+    def _moved(self, statement: model.Statement) -> cst.BaseStatement:
         node = _strip_blank(statement.node)
         return _thread(node, self.plan.threaded) if self.plan.threaded else node
 
-    def _steps(self, steps: Sequence[gp.Statement | gp.Helper]) -> list[cst.BaseStatement]:
+    def _steps(self, steps: Sequence[model.Statement | model.Helper]) -> list[cst.BaseStatement]:
         body: list[cst.BaseStatement] = []
         for step in steps:
-            if isinstance(step, gp.Helper):
+            if isinstance(step, model.Helper):
                 targets = ", ".join(step.returns)
                 call = f"{step.name}({', '.join(step.params)})"
                 body.append(cst.parse_statement(f"{targets} = {call}\n" if targets else f"{call}\n"))
@@ -507,13 +509,13 @@ class _ScopeWriter:
             return f"{self.tf}.bool"
         return f"{self.tf}.convert_to_tensor({_code(default)}).dtype"
 
-    def _helper(self, helper: gp.Helper) -> cst.FunctionDef:
+    def _helper(self, helper: model.Helper) -> cst.FunctionDef:
         body = [self._moved(s) for s in helper.statements]
         if helper.returns:
             body.append(cst.parse_statement(f"return {', '.join(helper.returns)}\n"))
         return self._def(f"def {helper.name}({', '.join(helper.params)}):\n", body)
 
-    def _function(self, function: gp.Function) -> cst.FunctionDef:
+    def _function(self, function: model.Function) -> cst.FunctionDef:
         tf = self.tf
         specs: list[str] = []
         for p in function.params:
@@ -547,7 +549,7 @@ class _ScopeWriter:
             body.append(cst.SimpleStatementLine([cst.Return(returns)]))
         return self._def(f"{decorator}\ndef {function.name}({params}):\n", body)
 
-    def _differentiated(self, function: gp.Function) -> list[cst.BaseStatement]:
+    def _differentiated(self, function: model.Function) -> list[cst.BaseStatement]:
         """The function's statements; where it trains or takes gradients, the forward pass runs
         under a `tf.GradientTape` and what uses the gradients follows it."""
         gradient_steps = [s for s in function.statements if s.gradients is not None]
@@ -558,15 +560,15 @@ class _ScopeWriter:
         for statement in function.statements:
             if statement.gradients is not None or statement.uses & dependent:
                 dependent |= set(statement.defines)
-        before: list[gp.Statement | gp.Helper] = []
-        after: list[gp.Statement | gp.Helper] = []
+        before: list[model.Statement | model.Helper] = []
+        after: list[model.Statement | model.Helper] = []
         for step in function.steps:
-            inner = step.statements if isinstance(step, gp.Helper) else [step]
+            inner = step.statements if isinstance(step, model.Helper) else [step]
             late = [s for s in inner if set(s.defines) & dependent]
             if late and len(late) != len(inner):
-                raise gp.Declined(gp.UNSUPPORTED_RUN, "gradients computed in code shared by several runs")
-            if late and isinstance(step, gp.Helper):
-                raise gp.Declined(gp.UNSUPPORTED_RUN, "gradients computed in code shared by several runs")
+                raise model.Declined(model.UNSUPPORTED_RUN, "gradients computed in code shared by several runs")
+            if late and isinstance(step, model.Helper):
+                raise model.Declined(model.UNSUPPORTED_RUN, "gradients computed in code shared by several runs")
             (after if late else before).append(step)
         tf = self.tf
         computations = len(gradient_steps) + (1 if train is not None and train.loss is not None else 0)
@@ -579,7 +581,7 @@ class _ScopeWriter:
         tape = tape.with_changes(body=tape.body.with_changes(body=inside or [cst.SimpleStatementLine([cst.Pass()])]))
         body: list[cst.BaseStatement] = [tape]
         for step in after:
-            assert isinstance(step, gp.Statement)
+            assert isinstance(step, model.Statement)
             body.append(self._gradient_statement(step) if step.gradients is not None else self._moved(step))
         if train is not None:
             optimizer = self.optimizer_names[train.name]
@@ -601,7 +603,7 @@ class _ScopeWriter:
             body.extend(cst.parse_module(lines).body)
         return body
 
-    def _gradient_statement(self, statement: gp.Statement) -> cst.BaseStatement:
+    def _gradient_statement(self, statement: model.Statement) -> cst.BaseStatement:
         """`gv = opt.compute_gradients(loss, vl)` -> pairs from the tape; `g = tf.gradients(loss,
         xs)` -> `g = tape.gradient(loss, xs)`."""
         gradients = statement.gradients
@@ -615,19 +617,19 @@ class _ScopeWriter:
         assert isinstance(line, cst.SimpleStatementLine)
         return _replace_value(line, cst.parse_expression(value))
 
-    def _watched(self, gradient_steps: list[gp.Statement]) -> list[cst.BaseStatement]:
+    def _watched(self, gradient_steps: list[model.Statement]) -> list[cst.BaseStatement]:
         """Gradients with respect to fed inputs need the tape to watch them (variables it watches)."""
         watched = [
             name
             for s in gradient_steps
             if s.gradients is not None and s.gradients.targets is not None
-            for name in gp.names_in(s.gradients.targets)
+            for name in syntax.names_in(s.gradients.targets)
             if name in self.plan.placeholders
         ]
         return [cst.parse_statement(f"tape.watch({name})\n") for name in dict.fromkeys(watched)]
 
     # --- call sites --------------------------------------------------------------------
-    def call_for(self, site: gp.RunSite) -> cst.BaseExpression:
+    def call_for(self, site: model.RunSite) -> cst.BaseExpression:
         """The expression that replaces a run site, NumPy values as sess.run gave them."""
         if site.function is None:
             return _numpy_leaves(site.fetches)
@@ -637,13 +639,13 @@ class _ScopeWriter:
         if isinstance(site.fetches, (cst.List, cst.Tuple, cst.Dict)) and any(
             self._is_op(e) for e in _elements(site.fetches)
         ):
-            raise gp.Declined(gp.UNSUPPORTED_RUN, "a training op fetched inside a structure used as a value", site.call)
+            raise model.Declined(model.UNSUPPORTED_RUN, "a training op fetched inside a structure used as a value", site.call)
         fetches = site.fetches
         if isinstance(fetches, (cst.List, cst.Tuple, cst.Dict)):
             return self._numpy(call, _elements(fetches), type(fetches).__name__.lower())
         return self._numpy(call, [fetches], "single")
 
-    def destructure(self, site: gp.RunSite, target: cst.BaseExpression) -> cst.Assign | None:
+    def destructure(self, site: model.RunSite, target: cst.BaseExpression) -> cst.Assign | None:
         """`_, l = sess.run([train_op, loss])` becomes `l = train_step(...).numpy()`."""
         if site.function is None or not isinstance(site.fetches, (cst.List, cst.Tuple)):
             return None
@@ -654,7 +656,7 @@ class _ScopeWriter:
         for element, fetch in zip(target.elements, site.fetches.elements):
             if self._is_op(fetch.value):
                 if not (isinstance(element.value, cst.Name) and element.value.value == "_"):
-                    raise gp.Declined(gp.UNSUPPORTED_RUN, "the result of a training op is kept", site.call)
+                    raise model.Declined(model.UNSUPPORTED_RUN, "the result of a training op is kept", site.call)
                 continue
             kept.append(element.value)
             fetched.append(fetch.value)
@@ -686,7 +688,7 @@ class _ScopeWriter:
             fetch.value in self.plan.structured or fetch.value in self.plan.merged
         )
 
-    def _call(self, site: gp.RunSite) -> cst.Call:
+    def _call(self, site: model.RunSite) -> cst.Call:
         assert site.function is not None
         fed = dict(site.feeds)
         args = []
@@ -711,7 +713,7 @@ def _elements(node: cst.List | cst.Tuple | cst.Dict) -> list[cst.BaseExpression]
     return [e.value for e in node.elements]
 
 
-def _returned(fetches: cst.BaseExpression, plan: gp.ScopePlan) -> cst.BaseExpression | None:
+def _returned(fetches: cst.BaseExpression, plan: model.ScopePlan) -> cst.BaseExpression | None:
     """What a generated function returns: the fetches without the training ops, and the values
     a merged summary op collects in place of its serialized summary."""
     def is_op(node: cst.BaseExpression) -> bool:
@@ -734,7 +736,7 @@ def _returned(fetches: cst.BaseExpression, plan: gp.ScopePlan) -> cst.BaseExpres
 
 
 class _SummaryValues(cst.CSTTransformer):
-    def __init__(self, plan: gp.ScopePlan) -> None:
+    def __init__(self, plan: model.ScopePlan) -> None:
         self.plan = plan
 
     def expand(self, fetches: cst.BaseExpression) -> cst.BaseExpression:
@@ -787,7 +789,7 @@ def _replace_value(line: cst.SimpleStatementLine, value: cst.BaseExpression) -> 
     return line.with_changes(body=[small.with_changes(value=value)])
 
 
-def _variable_refs(name: str, statement: gp.Statement) -> str:
+def _variable_refs(name: str, statement: model.Statement) -> str:
     """How a variable statement's variables appear in a var_list: `W`, `*weights.values()`."""
     return {
         "variable": name,
@@ -797,7 +799,7 @@ def _variable_refs(name: str, statement: gp.Statement) -> str:
     }[statement.holds]
 
 
-def _is_untrainable(statement: gp.Statement) -> bool:
+def _is_untrainable(statement: model.Statement) -> bool:
     call = statement.call
     return call is not None and any(
         a.keyword is not None and a.keyword.value == "trainable" and m.matches(a.value, m.Name("False"))
@@ -818,10 +820,10 @@ def _tidy(lines: Sequence[cst.EmptyLine], most_blank: int) -> list[cst.EmptyLine
 
 def _strip_blank(statement: cst.BaseStatement) -> cst.BaseStatement:
     """Moved statements keep their comments but not the blank lines that separated them."""
-    lines = list(gp.leading_lines(statement))
+    lines = list(syntax.leading_lines(statement))
     while lines and lines[0].comment is None:
         lines.pop(0)
-    return gp.with_leading_lines(statement, lines)
+    return syntax.with_leading_lines(statement, lines)
 
 
 class _ThreadPlaceholders(cst.CSTTransformer):
@@ -856,7 +858,7 @@ def _thread(node: cst.BaseStatement, threaded: dict[str, tuple[str, ...]]) -> cs
 
 
 class _SiteReplacer(cst.CSTTransformer):
-    def __init__(self, sites: dict[int, gp.RunSite], writer: _ScopeWriter) -> None:
+    def __init__(self, sites: dict[int, model.RunSite], writer: _ScopeWriter) -> None:
         self.sites = sites
         self.writer = writer
         self.assignments: dict[int, cst.Assign] = {}  # destructuring assignments rewritten whole
@@ -912,7 +914,7 @@ class _SiteReplacer(cst.CSTTransformer):
 
 
 def _replace_sites(
-    statement: cst.BaseStatement, sites: dict[int, gp.RunSite], writer: _ScopeWriter
+    statement: cst.BaseStatement, sites: dict[int, model.RunSite], writer: _ScopeWriter
 ) -> cst.BaseStatement | None:
     replacer = _SiteReplacer(sites, writer)
     result = statement.visit(replacer)

@@ -21,8 +21,9 @@ from typing import ClassVar
 import libcst as cst
 import libcst.matchers as m
 
-from migrate.analysis import graph_program as gp
 from migrate.analysis import initializers as inits
+from migrate.analysis import syntax
+from migrate.analysis.graph_model import SESSION_APIS
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -219,9 +220,9 @@ class VariablesToModules(MigrationTransform):
         callers: dict[str, list[str]] = {}
         for statement in body:
             if isinstance(statement, cst.FunctionDef) and statement.name.value not in models:
-                for name in sorted(set(models) & gp.names_in(statement.body)):
+                for name in sorted(set(models) & syntax.names_in(statement.body)):
                     callers.setdefault(name, []).append(statement.name.value)
-        module_level_names = set().union(*(gp.names_in(s) for s in body if not isinstance(s, cst.FunctionDef)))
+        module_level_names = set().union(*(syntax.names_in(s) for s in body if not isinstance(s, cst.FunctionDef)))
         external = {n for n, found in callers.items() if len(found) == 1 and n not in module_level_names}
         classes: dict[str, cst.BaseStatement] = {}
         changed = False
@@ -270,17 +271,17 @@ class VariablesToModules(MigrationTransform):
         return result
 
     def _has_work(self, node: cst.CSTNode) -> bool:
-        for api, _ in gp.tf_apis_in(node, self.tf_api):
+        for api, _ in syntax.tf_apis_in(node, self.tf_api):
             if api in (GET_VARIABLE, VARIABLE_SCOPE) or api in COLLECTION_CALLS or api in COLLECTION_KEYS:
                 return True
         return False
 
     def _is_model(self, node: cst.FunctionDef) -> bool:
-        return any(api in (GET_VARIABLE, VARIABLE_SCOPE) for api, _ in gp.tf_apis_in(node, self.tf_api)) and not _runs_session(node, self)
+        return any(api in (GET_VARIABLE, VARIABLE_SCOPE) for api, _ in syntax.tf_apis_in(node, self.tf_api)) and not _runs_session(node, self)
 
 
 def _runs_session(node: cst.CSTNode, t: VariablesToModules) -> bool:
-    return any(api in gp.SESSION_APIS for api, _ in gp.tf_apis_in(node, t.tf_api))
+    return any(api in SESSION_APIS for api, _ in syntax.tf_apis_in(node, t.tf_api))
 
 
 class _ScopeRewriter:
@@ -314,8 +315,8 @@ class _ScopeRewriter:
                 call = item.item
                 if isinstance(call, cst.Call) and self.t.tf_api(call.func) == VARIABLE_SCOPE:
                     name, new_reuse, new_init = self._scope_args(call, block_reuse, init, in_function=in_function)
-                    for api, node in gp.tf_apis_in(statement.body, self.t.tf_api):
-                        if gp.api_under(api, UNTRACKED_CREATORS):
+                    for api, node in syntax.tf_apis_in(statement.body, self.t.tf_api):
+                        if syntax.api_under(api, UNTRACKED_CREATORS):
                             raise Declined(UNSUPPORTED_FORM, f"{api} inside a variable scope, which names its variables", node)
                     inner_names: set[str] = set()
                     if item.asname is not None:
@@ -332,7 +333,7 @@ class _ScopeRewriter:
             if self._reuse_call(statement, scope_names):
                 block_reuse = "reuse"
                 continue
-            for api, node in gp.tf_apis_in(statement, self.t.tf_api):
+            for api, node in syntax.tf_apis_in(statement, self.t.tf_api):
                 if api == VARIABLE_SCOPE:
                     raise Declined(UNSUPPORTED_FORM, "variable_scope used other than as a `with` block at scope level", node)
             out.append(Flat(statement, prefix, block_reuse, init))
@@ -357,7 +358,7 @@ class _ScopeRewriter:
                 current = "reuse"
                 continue
             for name in scope_names:
-                if name in gp.names_in(statement):
+                if name in syntax.names_in(statement):
                     raise Declined(UNSUPPORTED_FORM, f"the variable scope object `{name}` is used", statement)
             pending.append(statement)
         out.extend(self.flatten(pending, prefix, current, init, in_function=in_function))
@@ -433,11 +434,11 @@ class _ScopeRewriter:
 
     def _find_calls(self, flat: list[Flat]) -> None:
         names = set(self.models)
-        taken = {n for f in flat for n in gp.defined_names(f.node)}
+        taken = {n for f in flat for n in syntax.defined_names(f.node)}
         for index, entry in enumerate(flat):
             if isinstance(entry.node, cst.FunctionDef) and entry.node.name.value in names | self.skip:
                 continue
-            for name in names & gp.names_in(entry.node):
+            for name in names & syntax.names_in(entry.node):
                 calls = [c for c in m.findall(entry.node, m.Call(func=m.Name(name))) if isinstance(c, cst.Call)]
                 references = [n for n in m.findall(entry.node, m.Name(name))]
                 if len(references) != len(calls) or not isinstance(entry.node, cst.SimpleStatementLine):
@@ -449,7 +450,7 @@ class _ScopeRewriter:
                 model.calls.extend((index, c) for c in calls)
         for name, model in self.models.items():
             stem = "".join(part.capitalize() or "_" for part in name.split("_"))
-            model.class_name = gp.unique_name(stem, taken)
+            model.class_name = syntax.unique_name(stem, taken)
             taken.add(model.class_name)
 
     def _module_variables(self, index: int, instance: cst.BaseStatement) -> None:
@@ -472,11 +473,11 @@ class _ScopeRewriter:
                 raise Declined(UNSUPPORTED_FORM, "a definition inside a variable scope", statement)
             return statement
         assigned = _assigned_call(statement)
-        apis = gp.tf_apis_in(statement, self.t.tf_api)
+        apis = syntax.tf_apis_in(statement, self.t.tf_api)
         for api, _node in apis:
-            if gp.api_under(api, UNTRACKED_CREATORS):
+            if syntax.api_under(api, UNTRACKED_CREATORS):
                 self.untracked = True
-            if gp.api_under(api, ("tf.train",)) and api.endswith("Optimizer"):
+            if syntax.api_under(api, ("tf.train",)) and api.endswith("Optimizer"):
                 self.optimizer_seen = True
         if m.findall(statement, m.Call(func=m.Attribute(attr=m.Name("minimize")))):
             self.optimizer_seen = True
@@ -487,7 +488,7 @@ class _ScopeRewriter:
                 return self._get_variable(index, entry, statement, target, call)
             if created_by == VARIABLE:
                 self._check_rebinding(target, statement)
-                name = _literal(gp.call_argument(call, 6, "name"))
+                name = _literal(syntax.call_argument(call, 6, "name"))
                 trainable = not any(
                     a.keyword is not None and a.keyword.value == "trainable" and m.matches(a.value, m.Name("False")) for a in call.args
                 )
@@ -501,7 +502,7 @@ class _ScopeRewriter:
         if any(api == GET_VARIABLE for api, _ in apis):
             raise Declined(UNSUPPORTED_FORM, "get_variable used other than as `name = tf.get_variable(...)`", statement)
         for name, model in self.models.items():
-            if model.reuse_param and name in gp.names_in(statement):
+            if model.reuse_param and name in syntax.names_in(statement):
                 statement = statement.visit(_DropReuse(name, model))  # type: ignore[assignment]
         return self._collections(index, statement)
 
@@ -522,7 +523,7 @@ class _ScopeRewriter:
             items = [(f"{owner}[{i}]", e.value) for i, e in enumerate(value.elements)]
         for ref, item in items:
             if isinstance(item, cst.Call) and self.t.tf_api(item.func) == VARIABLE:
-                name = _literal(gp.call_argument(item, 6, "name")) or "Variable"
+                name = _literal(syntax.call_argument(item, 6, "name")) or "Variable"
                 self._add(VarInfo(name, ref, True, index), statement)
 
     def _check_rebinding(self, target: str, node: cst.CSTNode) -> None:
@@ -557,14 +558,14 @@ class _ScopeRewriter:
         api = self.t.tf_api(call.func)
         if api in COLLECTION_CALLS:
             trainable = COLLECTION_CALLS[api]
-            scope = gp.call_argument(call, 0, "scope")
+            scope = syntax.call_argument(call, 0, "scope")
         elif api == "tf.get_collection":
-            key = gp.call_argument(call, 0, "key")
+            key = syntax.call_argument(call, 0, "key")
             key_api = self.t.tf_api(key) if key is not None else None
             if key_api not in COLLECTION_KEYS:
                 return None
             trainable = COLLECTION_KEYS[key_api]
-            scope = gp.call_argument(call, 1, "scope")
+            scope = syntax.call_argument(call, 1, "scope")
         else:
             return None
         if self.untracked:
@@ -774,7 +775,7 @@ def _plan_module(scope: _ScopeRewriter, model: ModelFunction) -> tuple[_ModulePl
     assert isinstance(node.body, cst.IndentedBlock)
     flat = scope.flatten(node.body.body, model.prefix or "", "", None, in_function=True)
     params = {p.name.value for p in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params)}
-    local = gp.local_names(node) | params
+    local = syntax.local_names(node) | params
     created: list[tuple[int, str, str, VarInfo, cst.Call, cst.BaseStatement]] = []
     initializer_names: set[str] = set()
     for position, entry in enumerate(flat):
@@ -782,20 +783,20 @@ def _plan_module(scope: _ScopeRewriter, model: ModelFunction) -> tuple[_ModulePl
         api = scope.t.tf_api(assigned[1].func) if assigned is not None else None
         if assigned is not None and api in (GET_VARIABLE, VARIABLE):
             target, call = assigned
-            if gp.names_in(call) & local:
+            if syntax.names_in(call) & local:
                 raise Declined(UNSHARABLE_FUNCTION, "a variable whose shape or initial value depends on the function's inputs", call)
             if api == GET_VARIABLE:
                 full, value, trainable = variable_call(scope.t, call, entry.prefix, entry.initializer, initializer_names | scope.initializer_names)
             else:
                 if len(model.calls) > 1:
                     raise Declined(UNSHARABLE_FUNCTION, "tf.Variable in a function called more than once creates new variables per call", call)
-                name = _literal(gp.call_argument(call, 6, "name")) or "Variable"
+                name = _literal(syntax.call_argument(call, 6, "name")) or "Variable"
                 full, value = entry.prefix + name, call.visit(_Renamed(call, entry.prefix + name))  # type: ignore[assignment]
                 trainable = True
             created.append((position, target, full, VarInfo(full, "", trainable, 0), value, entry.node))
-        elif any(a in (GET_VARIABLE, VARIABLE) for a, _ in gp.tf_apis_in(entry.node, scope.t.tf_api)):
+        elif any(a in (GET_VARIABLE, VARIABLE) for a, _ in syntax.tf_apis_in(entry.node, scope.t.tf_api)):
             raise Declined(UNSHARABLE_FUNCTION, "a variable created inside control flow or an expression", entry.node)
-        elif any(a in COLLECTION_CALLS or a == "tf.get_collection" for a, _ in gp.tf_apis_in(entry.node, scope.t.tf_api)):
+        elif any(a in COLLECTION_CALLS or a == "tf.get_collection" for a, _ in syntax.tf_apis_in(entry.node, scope.t.tf_api)):
             raise Declined(UNSHARABLE_FUNCTION, "a variable collection read inside a function", entry.node)
     targets = [c[1] for c in created]
     by_full: dict[str, str] = {}
@@ -827,7 +828,7 @@ def _plan_module(scope: _ScopeRewriter, model: ModelFunction) -> tuple[_ModulePl
                 )
             continue
         statement = entry.node
-        rebinds = set(gp.defined_names(statement)) & set(mapping)
+        rebinds = set(syntax.defined_names(statement)) & set(mapping)
         if rebinds and not isinstance(statement, cst.SimpleStatementLine):
             raise Declined(NAME_REBOUND, "a variable's name is bound again inside control flow", statement)
         statement = statement.visit(_SelfRefs(mapping))  # type: ignore[assignment]
@@ -836,7 +837,7 @@ def _plan_module(scope: _ScopeRewriter, model: ModelFunction) -> tuple[_ModulePl
         body.append(statement)
     if model.reuse_param is not None:
         for statement in body:
-            if model.reuse_param in gp.names_in(statement):
+            if model.reuse_param in syntax.names_in(statement):
                 raise Declined(UNSHARABLE_FUNCTION, "the `reuse` argument is used for more than the variable scope", statement)
     infos = [c[3] for c in created if c[3].ref]
     plan = _ModulePlan(init_lines, body)

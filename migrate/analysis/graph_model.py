@@ -1,0 +1,238 @@
+"""What the analysis of TF1 graph code records: the kinds of statement it tells apart, the
+TensorFlow APIs behind each kind, the reasons it declines, and the plan it hands the sessions
+transform (placeholders, training ops, run sites, generated functions and shared helpers)."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+Resolver = Callable[[cst.CSTNode], "str | None"]
+
+SESSION_APIS = frozenset({"tf.Session", "tf.InteractiveSession"})
+PLACEHOLDER_APIS = frozenset({"tf.placeholder", "tf.placeholder_with_default"})
+INITIALIZER_APIS = frozenset(
+    {
+        "tf.global_variables_initializer",
+        "tf.initialize_all_variables",
+        "tf.local_variables_initializer",
+        "tf.initialize_local_variables",
+        "tf.tables_initializer",
+        "tf.variables_initializer",
+    }
+)
+# Graph ops that produce no value: fetched, they give None, as a training op does.
+OP_APIS = frozenset({"tf.group", "tf.no_op"})
+DROPPED_CALLS = frozenset({"tf.reset_default_graph", "tf.disable_v2_behavior", "tf.disable_eager_execution"})
+# Graph-wide state that has no meaning once code runs eagerly; a scope using it is declined.
+COLLECTION_APIS = frozenset(
+    {
+        "tf.get_collection",
+        "tf.add_to_collection",
+        "tf.trainable_variables",
+        "tf.global_variables",
+        "tf.all_variables",
+        "tf.local_variables",
+        "tf.get_default_graph",
+        "tf.GraphKeys",
+        "tf.train.import_meta_graph",
+        "tf.import_graph_def",
+    }
+)
+# Constructs the variables-and-layers family converts; until it does, they are declined here.
+VARIABLE_FAMILY_APIS = frozenset(
+    {"tf.get_variable", "tf.variable_scope", "tf.train.Saver", "tf.contrib.slim", "tf.layers"}
+)
+# TF1 summary ops and the TF 2 function that writes the same record.
+SUMMARY_OPS = {
+    "tf.summary.scalar": "scalar",
+    "tf.summary.histogram": "histogram",
+    "tf.summary.image": "image",
+    "tf.summary.text": "text",
+}
+SUMMARY_MERGES = frozenset({"tf.summary.merge_all", "tf.summary.merge"})
+SUMMARY_WRITER = "tf.summary.FileWriter"
+SUMMARY_APIS = frozenset({"tf.summary"})
+
+
+class Kind(enum.Enum):
+    PLACEHOLDER = "placeholder"
+    VARIABLE = "variable"
+    OPTIMIZER = "optimizer"
+    TRAIN = "train"
+    INITIALIZER = "initializer"
+    GRAPH = "graph"
+    PYTHON = "python"
+    DROP = "drop"
+    SUMMARY = "summary"  # a TF1 summary op: `tf.summary.scalar("loss", loss)`
+    MERGE = "merge"  # `merged = tf.summary.merge_all()`
+    WRITER = "writer"  # `writer = tf.summary.FileWriter(logdir, sess.graph)`
+
+
+class Declined(Exception):
+    """The scope cannot be converted safely; `code` is the reason code reported to the user."""
+
+    def __init__(self, code: str, message: str, node: cst.CSTNode | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.node = node
+
+
+# Reason codes (documented by the sessions transform's FINDINGS).
+GRAPH_IN_CONTROL_FLOW = "TFM210"
+SESSION_ESCAPES = "TFM211"
+FETCH_BY_NAME = "TFM212"
+FEED_OVERRIDE = "TFM213"
+TENSOR_OUTSIDE_RUN = "TFM214"
+GRAPH_COLLECTIONS = "TFM215"
+VARIABLE_FAMILY = "TFM216"
+UNFED_PLACEHOLDER = "TFM217"
+UNSUPPORTED_RUN = "TFM218"
+UNSUPPORTED_OPTIMIZER = "TFM402"
+
+
+@dataclass
+class Statement:
+    node: cst.BaseStatement
+    kind: Kind
+    defines: tuple[str, ...] = ()
+    uses: frozenset[str] = frozenset()
+    call: cst.Call | None = None
+    # For VARIABLE statements: how the bound name holds its variables.
+    holds: str = ""  # "variable", "dict", "sequence" or "module" (`.trainable_variables`)
+    gradients: Gradients | None = None  # for GRAPH statements computing gradients
+    # For GRAPH statements: the graph statements whose values this one reads (the definitions
+    # that reach it), so `h = dense(h)` chains slice correctly.
+    deps: list[Statement] = field(default_factory=list)
+
+
+# TF 2 objects that earlier transforms create where TF1 code made graph state (checkpoints,
+# writers, Keras optimizers and initializers): plain Python objects kept where they are made.
+EAGER_OBJECT_APIS = (
+    "tf.train.Checkpoint",
+    "tf.train.CheckpointManager",
+    "tf.summary.create_file_writer",
+    "tf.keras.optimizers",
+    "tf.keras.initializers",
+    "tf.keras.regularizers",
+)
+
+# Keras layers that own no variables: nothing of theirs goes into a var_list.
+WEIGHTLESS_LAYERS = frozenset(
+    f"tf.keras.layers.{name}"
+    for name in (
+        "Activation", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "Dropout",
+        "Flatten", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D",
+        "GlobalMaxPooling2D", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "Permute",
+        "ReLU", "Reshape", "Softmax", "SpatialDropout1D", "SpatialDropout2D",
+    )
+)
+
+# Objects that own variables and list them as `.trainable_variables`: Keras layers and models,
+# and tf.Module subclasses defined in the file (as the variables transform writes them).
+MODULE_APIS = ("tf.keras.layers", "tf.keras.Sequential", "tf.keras.Model", "tf.Module")
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A function parameter: a TF1 placeholder, or a tensor a run fed over (`dtype` None)."""
+
+    name: str
+    dtype: cst.BaseExpression | None
+    shape: cst.BaseExpression | None
+    spec_name: cst.BaseExpression | None
+    default: cst.BaseExpression | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    kind: str  # the TF 2 `tf.summary` function
+    tag: cst.BaseExpression  # with the enclosing name scopes, as TF1 prefixed it
+    value: cst.BaseExpression
+    extra: tuple[cst.Arg, ...]  # e.g. `max_outputs=`
+
+
+@dataclass(frozen=True)
+class TrainOp:
+    name: str
+    loss: str | None  # None for `apply_gradients`: the gradients come from `applied`
+    optimizer: cst.BaseExpression  # a module-level name or an inline TF1 optimizer call
+    var_list: cst.BaseExpression | None
+    global_step: cst.BaseExpression | None
+    applied: cst.BaseExpression | None = None  # the (gradient, variable) pairs applied
+    # `minimize(tf.reduce_sum(y))`: the loss expression, computed under the tape as `loss`.
+    loss_expression: cst.BaseExpression | None = None
+
+
+@dataclass(frozen=True)
+class Gradients:
+    """`gv = opt.compute_gradients(loss, var_list)` (pairs) or `g = tf.gradients(loss, xs)`
+    (a list): inside a generated function, a `tape.gradient` of the loss computed under the
+    tape."""
+
+    loss: str
+    targets: cst.BaseExpression | None  # None: the trainable variables the loss reaches
+    pairs: bool
+
+
+@dataclass
+class RunSite:
+    """One place that runs the graph: `sess.run(...)`, `t.eval(...)` or `op.run(...)`."""
+
+    call: cst.Call
+    fetches: cst.BaseExpression
+    feeds: list[tuple[str, cst.BaseExpression]]
+    function: Function | None = None  # None when the site only reads variables
+
+
+@dataclass
+class Helper:
+    """Graph statements that several generated functions need, written once as a plain
+    Python function they all call."""
+
+    name: str
+    params: list[str]
+    returns: list[str]
+    statements: list[Statement]
+
+
+@dataclass
+class Function:
+    """A generated `tf.function`: the graph slice one kind of run needs."""
+
+    name: str
+    params: list[Placeholder]
+    fetches: cst.BaseExpression
+    train: TrainOp | None
+    statements: list[Statement] = field(default_factory=list)
+    key: str = ""
+    roots: frozenset[str] = frozenset()
+    steps: list[Statement | Helper] = field(default_factory=list)
+
+
+@dataclass
+class ScopePlan:
+    statements: list[Statement]
+    placeholders: dict[str, Placeholder]
+    variables: dict[str, Statement]
+    train_ops: dict[str, TrainOp]
+    run_sites: list[RunSite]
+    functions: list[Function]
+    session_names: set[str]
+    first_run_index: int
+    dropped_config: list[cst.CSTNode]
+    init_calls: list[cst.Call]
+    helpers: list[Helper]
+    threaded: dict[str, tuple[str, ...]]
+    feed_dict_nodes: dict[int, cst.Dict]
+    structured: set[str]  # graph names bound to a dict / list / tuple of tensors
+    summaries: list[Summary]  # what the one merged summary op collects, in TF1's order
+    writers: dict[str, cst.BaseExpression]  # FileWriter name -> its log directory
+    summary_writes: dict[int, cst.Call]  # `writer.add_summary(value, step)` calls
+    merged: set[str]
+    graph_defs: dict[str, Statement]  # tensor name -> its last definition
+    ops: set[str]  # fetched names that give no value: training ops, groups, no_ops

@@ -1,0 +1,544 @@
+"""One scope of TF1 graph code, statement by statement.
+
+`flatten` unwraps the blocks that only set up graph and session (`with tf.Session() as sess:`,
+`with tf.Graph().as_default():`, name scopes) and drops session boilerplate; `classify` tells
+each remaining statement's kind; the `*_of` functions read what a placeholder, training op,
+gradient computation or summary statement says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import libcst as cst
+import libcst.matchers as m
+
+from migrate.analysis import walk
+from migrate.analysis.graph_model import (
+    COLLECTION_APIS,
+    DROPPED_CALLS,
+    EAGER_OBJECT_APIS,
+    GRAPH_COLLECTIONS,
+    GRAPH_IN_CONTROL_FLOW,
+    INITIALIZER_APIS,
+    MODULE_APIS,
+    PLACEHOLDER_APIS,
+    SESSION_APIS,
+    SESSION_ESCAPES,
+    SUMMARY_APIS,
+    SUMMARY_MERGES,
+    SUMMARY_OPS,
+    SUMMARY_WRITER,
+    UNSUPPORTED_OPTIMIZER,
+    UNSUPPORTED_RUN,
+    VARIABLE_FAMILY,
+    VARIABLE_FAMILY_APIS,
+    WEIGHTLESS_LAYERS,
+    Declined,
+    Gradients,
+    Kind,
+    Placeholder,
+    Resolver,
+    Statement,
+    Summary,
+    TrainOp,
+)
+from migrate.analysis.optimizers import OPTIMIZERS
+from migrate.analysis.syntax import (
+    NameCollector,
+    api_under,
+    call_argument,
+    defined_names,
+    leading_lines,
+    names_in,
+    single_call,
+    tf_apis_in,
+    with_leading_lines,
+)
+
+# --- flattening --------------------------------------------------------------------------
+
+
+def _session_call(node: cst.BaseExpression, resolve: Resolver) -> bool:
+    return isinstance(node, cst.Call) and resolve(node.func) in SESSION_APIS
+
+
+def _is_graph_as_default(item: cst.WithItem, resolve: Resolver, graphs: set[str]) -> bool:
+    """`with tf.Graph().as_default():` or `with graph.as_default():` for a `graph = tf.Graph()`."""
+    call = item.item
+    if not (
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Attribute)
+        and call.func.attr.value == "as_default"
+    ):
+        return False
+    owner = call.func.value
+    if isinstance(owner, cst.Name):
+        return owner.value in graphs
+    return isinstance(owner, cst.Call) and resolve(owner.func) == "tf.Graph"
+
+
+def flatten(
+    body: Sequence[cst.BaseStatement], resolve: Resolver, prefixes: dict[int, str]
+) -> tuple[list[cst.BaseStatement], set[str], list[cst.CSTNode]]:
+    """Unwrap `with tf.Graph().as_default():`, `with tf.Session() as sess:` and
+    `with tf.name_scope(...):` blocks and drop session creation / closing lines. Returns the
+    statements, the session names and the session configuration arguments that were dropped;
+    `prefixes` receives the name-scope prefix of each statement that had one."""
+    statements: list[cst.BaseStatement] = []
+    sessions: set[str] = set()
+    graphs: set[str] = set()
+    dropped: list[cst.CSTNode] = []
+    scopes: list[str] = []
+    carried: list[cst.EmptyLine] = []
+
+    def emit(statement: cst.BaseStatement) -> None:
+        nonlocal carried
+        if carried:
+            statement = with_leading_lines(statement, [*carried, *leading_lines(statement)])
+            carried = []
+        if scopes:
+            prefixes[id(statement)] = "".join(f"{scope}/" for scope in scopes)
+        statements.append(statement)
+
+    def walk(nodes: Sequence[cst.BaseStatement]) -> None:
+        nonlocal carried
+        for statement in nodes:
+            if isinstance(statement, cst.With) and len(statement.items) == 1:
+                item = statement.items[0]
+                unwrap = False
+                if _session_call(item.item, resolve):
+                    if item.asname is None or not isinstance(item.asname.name, cst.Name):
+                        raise Declined(SESSION_ESCAPES, "a session without a name", statement)
+                    sessions.add(item.asname.name.value)
+                    dropped.extend(_configuration(item.item))
+                    unwrap = True
+                elif _is_graph_as_default(item, resolve, graphs):
+                    unwrap = True
+                elif _name_scope(item, resolve) is not None:
+                    if _creates_variables(statement, resolve):
+                        raise Declined(
+                            VARIABLE_FAMILY, "variables created inside a name scope", statement
+                        )
+                    if isinstance(statement.body, cst.IndentedBlock):
+                        carried = [*carried, *leading_lines(statement)]
+                        scopes.append(_name_scope(item, resolve) or "")
+                        walk(statement.body.body)
+                        scopes.pop()
+                        continue
+                if unwrap and isinstance(statement.body, cst.IndentedBlock):
+                    carried = [*carried, *leading_lines(statement)]
+                    walk(statement.body.body)
+                    continue
+            targets, call, _small = single_call(statement)
+            if call is not None and _session_call(call, resolve) and len(targets) == 1:
+                sessions.add(targets[0])
+                dropped.extend(_configuration(call))
+                carried = [*carried, *leading_lines(statement)]
+                continue
+            if call is not None and resolve(call.func) == "tf.Graph" and len(targets) == 1 and not call.args:
+                graphs.add(targets[0])
+                carried = [*carried, *leading_lines(statement)]
+                continue
+            if call is not None and not targets and resolve(call.func) in DROPPED_CALLS:
+                carried = [*carried, *leading_lines(statement)]
+                continue
+            if (
+                call is not None
+                and not targets
+                and m.matches(call, m.Call(func=m.Attribute(value=m.Name(), attr=m.Name("close"))))
+                and call.func.value.value in sessions  # type: ignore[attr-defined]
+            ):
+                carried = [*carried, *leading_lines(statement)]
+                continue
+            emit(statement)
+
+    walk(body)
+    # A graph object is only ever entered or handed to a session; any other use is declined.
+    return statements, sessions | graphs, dropped
+
+
+def _name_scope(item: cst.WithItem, resolve: Resolver) -> str | None:
+    """The literal name of `with tf.name_scope("x"):`, None for anything else."""
+    call = item.item
+    if not (isinstance(call, cst.Call) and resolve(call.func) == "tf.name_scope") or item.asname:
+        return None
+    name = call_argument(call, 0, "name")
+    if isinstance(name, cst.SimpleString):
+        value = name.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _creates_variables(node: cst.CSTNode, resolve: Resolver) -> bool:
+    return any(api == "tf.Variable" for api, _ in tf_apis_in(node, resolve))
+
+
+def _configuration(session_call: cst.BaseExpression) -> list[cst.CSTNode]:
+    """The arguments of a session constructor other than its graph: configuration dropped."""
+    assert isinstance(session_call, cst.Call)
+    return [a for a in session_call.args if not (a.keyword is not None and a.keyword.value == "graph")]
+
+
+# --- classification ----------------------------------------------------------------------
+
+
+class _OutsideRuns(NameCollector):
+    """Names read outside session runs: a Python line that only fetches stays Python."""
+
+    def __init__(self, sessions: set[str], graph_names: set[str]) -> None:
+        super().__init__()
+        self.sessions = sessions
+        self.graph_names = graph_names
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        func = node.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            owner = func.value.value
+            if owner in self.sessions and func.attr.value == "run":
+                return False
+            if owner in self.graph_names and func.attr.value in {"eval", "run"}:
+                return False
+        return True
+
+
+def _variable_container(value: cst.BaseExpression, resolve: Resolver) -> bool:
+    """A literal dict / list / tuple whose values are all `tf.Variable(...)` calls."""
+    if isinstance(value, cst.Dict):
+        values = [e.value for e in value.elements if isinstance(e, cst.DictElement)]
+        if len(values) != len(value.elements):
+            return False
+    elif isinstance(value, (cst.List, cst.Tuple)):
+        values = [e.value for e in value.elements]
+    else:
+        return False
+    return bool(values) and all(
+        isinstance(v, cst.Call) and resolve(v.func) == "tf.Variable" for v in values
+    )
+
+
+def classify(
+    statement: cst.BaseStatement,
+    resolve: Resolver,
+    graph_names: set[str],
+    sessions: set[str],
+    module_classes: frozenset[str] = frozenset(),
+) -> Statement:
+    if isinstance(statement, cst.ClassDef) and statement.name.value in module_classes:
+        return Statement(statement, Kind.PYTHON, defined_names(statement), names_in(statement))
+    if _control_dependencies_block(statement, resolve):
+        # Graph code under `tf.control_dependencies`: moved into the functions whole, where the
+        # dependencies mean what they meant in the graph.
+        assert isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock)
+        defines = tuple(name for line in statement.body.body for name in defined_names(line))
+        return Statement(statement, Kind.GRAPH, defines, names_in(statement))
+    targets, call, small = single_call(statement)
+    outside = _OutsideRuns(sessions, graph_names)
+    walk.visit(statement, outside)
+    uses = frozenset(outside.names)
+    defines = defined_names(statement)
+    if call is not None:
+        api = resolve(call.func)
+        if api in PLACEHOLDER_APIS and len(targets) == 1:
+            return Statement(statement, Kind.PLACEHOLDER, targets, uses, call)
+        if api in INITIALIZER_APIS:
+            return Statement(statement, Kind.INITIALIZER, targets, uses, call)
+        if api == "tf.Variable" and len(targets) == 1:
+            return Statement(statement, Kind.VARIABLE, targets, uses, call, "variable")
+        if len(targets) == 1 and api in WEIGHTLESS_LAYERS:
+            return Statement(statement, Kind.VARIABLE, targets, uses, call, "nothing")
+        if len(targets) == 1 and (
+            (api is not None and api_under(api, MODULE_APIS))
+            or (isinstance(call.func, cst.Name) and call.func.value in module_classes)
+        ):
+            return Statement(statement, Kind.VARIABLE, targets, uses, call, "module")
+        if api in OPTIMIZERS and len(targets) == 1:
+            return Statement(statement, Kind.OPTIMIZER, targets, uses, call)
+        if (
+            m.matches(call.func, m.Attribute(attr=m.Name("minimize") | m.Name("apply_gradients")))
+            and len(targets) == 1
+        ):
+            return Statement(statement, Kind.TRAIN, targets, uses, call)
+        if m.matches(call.func, m.Attribute(attr=m.Name("compute_gradients"))) and len(targets) == 1:
+            return Statement(statement, Kind.GRAPH, targets, uses, call, gradients=_gradients_of(call, True))
+        if api == "tf.gradients" and len(targets) == 1:
+            return Statement(statement, Kind.GRAPH, targets, uses, call, gradients=_gradients_of(call, False))
+        if api is not None and api_under(api, EAGER_OBJECT_APIS):
+            # Variables may go in (a checkpoint lists them); a graph tensor going in is
+            # refused later, as any Python use of one is.
+            return Statement(statement, Kind.PYTHON, defines, uses, call)
+        if api in SUMMARY_OPS and len(targets) <= 1:
+            return Statement(statement, Kind.SUMMARY, targets, uses, call)
+        if api in SUMMARY_MERGES and len(targets) == 1:
+            return Statement(statement, Kind.MERGE, targets, uses, call)
+        if api == SUMMARY_WRITER and len(targets) == 1:
+            return Statement(statement, Kind.WRITER, targets, uses, call)
+    if (
+        isinstance(small, cst.Assign)
+        and len(targets) == 1
+        and _variable_container(small.value, resolve)
+    ):
+        holds = "dict" if isinstance(small.value, cst.Dict) else "sequence"
+        return Statement(statement, Kind.VARIABLE, targets, uses, None, holds)
+    apis = tf_apis_in(statement, resolve)
+    for api, node in apis:
+        if api_under(api, COLLECTION_APIS):
+            raise Declined(GRAPH_COLLECTIONS, f"uses graph collections ({api})", node)
+        if api_under(api, VARIABLE_FAMILY_APIS):
+            raise Declined(
+                VARIABLE_FAMILY, f"{api} is left for the variables-and-layers conversion", node
+            )
+        if api_under(api, SUMMARY_APIS):
+            raise Declined(UNSUPPORTED_RUN, f"{api} in a form this tool does not convert", node)
+        if api in PLACEHOLDER_APIS or api == "tf.Variable" or api in OPTIMIZERS:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                raise Declined(GRAPH_IN_CONTROL_FLOW, f"{api} inside a compound statement", node)
+            raise Declined(UNSUPPORTED_RUN, f"{api} in an unsupported form", node)
+    calls_tf = _has_tf_call(statement, resolve) and not _has_run(statement, sessions, graph_names)
+    reads_graph = bool(uses & graph_names)
+    if isinstance(statement, cst.SimpleStatementLine) and targets and (calls_tf or reads_graph):
+        return Statement(statement, Kind.GRAPH, defines, uses, call)
+    return Statement(statement, Kind.PYTHON, defines, uses, call)
+
+
+def _control_dependencies_block(statement: cst.BaseStatement, resolve: Resolver) -> bool:
+    """`with tf.control_dependencies([...]):` around plain tensor assignments only."""
+    if not isinstance(statement, cst.With) or not isinstance(statement.body, cst.IndentedBlock):
+        return False
+    if not all(
+        isinstance(item.item, cst.Call)
+        and resolve(item.item.func) == "tf.control_dependencies"
+        and item.asname is None
+        for item in statement.items
+    ):
+        return False
+    for line in statement.body.body:
+        targets, call, small = single_call(line)
+        if not isinstance(small, cst.Assign) or not targets:
+            return False
+        if call is not None and isinstance(call.func, cst.Attribute) and call.func.attr.value in (
+            "minimize", "apply_gradients", "compute_gradients"
+        ):
+            return False  # training under dependencies: not a plain tensor
+        if any(api == "tf.Variable" or api in PLACEHOLDER_APIS for api, _ in tf_apis_in(line, resolve)):
+            return False
+    return True
+
+
+def _has_run(statement: cst.CSTNode, sessions: set[str], graph_names: set[str]) -> bool:
+    everything = NameCollector()
+    walk.visit(statement, everything)
+    outside = _OutsideRuns(sessions, graph_names)
+    walk.visit(statement, outside)
+    return everything.names != outside.names or any(
+        m.findall(statement, m.Call(func=m.Attribute(value=m.Name(n), attr=m.Name("run")))) for n in sessions
+    )
+
+
+class _TfCalls(cst.CSTVisitor):
+    def __init__(self, resolve: Resolver) -> None:
+        self._resolve = resolve
+        self.found = False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self._resolve(node.func) is not None:
+            self.found = True
+
+
+def _has_tf_call(node: cst.CSTNode, resolve: Resolver) -> bool:
+    finder = _TfCalls(resolve)
+    walk.visit(node, finder)
+    return finder.found
+
+
+def placeholder_of(statement: Statement, resolve: Resolver) -> Placeholder:
+    call = statement.call
+    assert call is not None
+    if resolve(call.func) == "tf.placeholder_with_default":
+        default = call_argument(call, 0, "input")
+        shape = call_argument(call, 1, "shape")
+        name = call_argument(call, 2, "name")
+        if default is None:
+            raise Declined(UNSUPPORTED_RUN, "placeholder_with_default without a default", call)
+        return Placeholder(statement.defines[0], cst.Name("None"), shape, name, default)
+    dtype = call_argument(call, 0, "dtype")
+    if dtype is None:
+        raise Declined(UNSUPPORTED_RUN, "placeholder without a dtype", call)
+    return Placeholder(
+        statement.defines[0], dtype, call_argument(call, 1, "shape"), call_argument(call, 2, "name"), None
+    )
+
+
+def _gradients_of(call: cst.Call, pairs: bool) -> Gradients:
+    loss = call_argument(call, 0, "loss" if pairs else "ys")
+    if not isinstance(loss, cst.Name):
+        raise Declined(UNSUPPORTED_RUN, "gradients of an expression rather than a named loss", call)
+    allowed = {None, "loss", "var_list", "ys", "xs", "name"}
+    for arg in call.args:
+        keyword = arg.keyword.value if arg.keyword else None
+        if keyword not in allowed or arg.star:
+            raise Declined(UNSUPPORTED_RUN, f"gradients(..., {keyword}=...) is not converted", call)
+    targets = call_argument(call, 1, "var_list" if pairs else "xs")
+    if not pairs and targets is None:
+        raise Declined(UNSUPPORTED_RUN, "tf.gradients without xs", call)
+    return Gradients(loss.value, targets, pairs)
+
+
+def train_op_of(statement: Statement, optimizers: set[str], resolve: Resolver) -> TrainOp:
+    call = statement.call
+    assert call is not None and isinstance(call.func, cst.Attribute)
+    optimizer = call.func.value
+    if call.func.attr.value == "apply_gradients":
+        return _applied_op_of(statement, call, optimizers)
+    if isinstance(optimizer, cst.Name):
+        if optimizer.value not in optimizers:
+            raise Declined(UNSUPPORTED_OPTIMIZER, f"minimize on unknown optimizer {optimizer.value}", call)
+    elif not (isinstance(optimizer, cst.Call) and resolve(optimizer.func) in OPTIMIZERS):
+        raise Declined(UNSUPPORTED_OPTIMIZER, "minimize on an optimizer this tool does not map", call)
+    loss = call_argument(call, 0, "loss")
+    if loss is None:
+        raise Declined(UNSUPPORTED_RUN, "minimize without a loss", call)
+    for arg in call.args:
+        keyword = arg.keyword.value if arg.keyword else None
+        if keyword not in {None, "loss", "global_step", "var_list", "name"}:
+            raise Declined(UNSUPPORTED_RUN, f"minimize(..., {keyword}=...) is not converted", call)
+    return TrainOp(
+        statement.defines[0],
+        loss.value if isinstance(loss, cst.Name) else "loss",
+        optimizer,
+        call_argument(call, 2, "var_list"),
+        call_argument(call, 1, "global_step"),
+        loss_expression=None if isinstance(loss, cst.Name) else loss,
+    )
+
+
+def _applied_op_of(statement: Statement, call: cst.Call, optimizers: set[str]) -> TrainOp:
+    assert isinstance(call.func, cst.Attribute)
+    optimizer = call.func.value
+    if not (isinstance(optimizer, cst.Name) and optimizer.value in optimizers):
+        raise Declined(UNSUPPORTED_OPTIMIZER, "apply_gradients on an optimizer this tool does not map", call)
+    for arg in call.args:
+        keyword = arg.keyword.value if arg.keyword else None
+        if keyword not in {None, "grads_and_vars", "global_step", "name"} or arg.star:
+            raise Declined(UNSUPPORTED_RUN, f"apply_gradients(..., {keyword}=...) is not converted", call)
+    applied = call_argument(call, 0, "grads_and_vars")
+    if applied is None:
+        raise Declined(UNSUPPORTED_RUN, "apply_gradients without gradients", call)
+    return TrainOp(
+        statement.defines[0], None, optimizer, None, call_argument(call, 1, "global_step"), applied
+    )
+
+
+def summary_of(statement: Statement, prefix: str, resolve: Resolver) -> Summary:
+    call = statement.call
+    assert call is not None
+    kind = SUMMARY_OPS[resolve(call.func) or ""]
+    tag = call_argument(call, 0, "name")
+    value = call_argument(call, 1, "tensor" if kind in ("scalar", "image", "text") else "values")
+    if tag is None or value is None:
+        raise Declined(UNSUPPORTED_RUN, "a summary without a name or a value", call)
+    extra: list[cst.Arg] = []
+    for position, arg in enumerate(call.args):
+        keyword = arg.keyword.value if arg.keyword else None
+        if keyword in (None, "name", "tensor", "values") and position < 2:
+            continue
+        if kind == "image" and (keyword == "max_outputs" or (keyword is None and position == 2)):
+            extra.append(arg.with_changes(keyword=cst.Name("max_outputs"), equal=cst.AssignEqual(
+                cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
+            continue
+        raise Declined(UNSUPPORTED_RUN, f"summary argument `{keyword or position}` is not converted", call)
+    if prefix:
+        if isinstance(tag, cst.SimpleString) and isinstance(tag.evaluated_value, str):
+            tag = cst.SimpleString(repr(prefix + tag.evaluated_value))
+        else:
+            tag = cst.BinaryOperation(cst.SimpleString(repr(prefix)), cst.Add(), tag)
+    return Summary(kind, tag, value, tuple(extra))
+
+
+def merged_summaries(
+    merge: Statement, summaries: list[Summary], named: dict[str, Summary], resolve: Resolver
+) -> list[Summary]:
+    call = merge.call
+    assert call is not None
+    if resolve(call.func) == "tf.summary.merge_all":
+        if call.args:
+            raise Declined(UNSUPPORTED_RUN, "merge_all of a summary collection", call)
+        return summaries
+    inputs = call_argument(call, 0, "inputs")
+    if not isinstance(inputs, (cst.List, cst.Tuple)) or not all(
+        isinstance(e.value, cst.Name) and e.value.value in named for e in inputs.elements
+    ):
+        raise Declined(UNSUPPORTED_RUN, "merge of summaries this tool cannot trace", call)
+    return [named[e.value.value] for e in inputs.elements if isinstance(e.value, cst.Name)]
+
+
+def writer_logdir(statement: Statement) -> cst.BaseExpression:
+    call = statement.call
+    assert call is not None
+    logdir = call_argument(call, 0, "logdir")
+    extra = [
+        a for a in call.args[1:] if not (a.keyword is None or a.keyword.value == "graph")
+    ]
+    if logdir is None or extra or len([a for a in call.args if a.keyword is None]) > 2:
+        raise Declined(UNSUPPORTED_RUN, "a FileWriter with options", call)
+    return logdir
+
+
+def outer_state(
+    enclosing: Sequence[cst.BaseStatement], resolve: Resolver, module_classes: frozenset[str]
+) -> list[Statement]:
+    """What the module around a function scope holds for it: its variables and layers (state
+    the scope trains) and its functions (which a graph statement of the scope may call)."""
+    found: list[Statement] = []
+    for node in enclosing:
+        if isinstance(node, cst.FunctionDef):
+            found.append(Statement(node, Kind.PYTHON, (node.name.value,), names_in(node)))
+            continue
+        try:
+            statement = classify(node, resolve, set(), set(), module_classes)
+        except Declined:
+            continue  # not the scope being converted: its own conversion reports it
+        if statement.kind is Kind.VARIABLE:
+            found.append(statement)
+    return found
+
+
+def module_classes_in(nodes: Sequence[cst.BaseStatement], resolve: Resolver) -> frozenset[str]:
+    """Classes of the scope that subclass tf.Module or a Keras layer or model."""
+    found = set()
+    for node in nodes:
+        if isinstance(node, cst.ClassDef) and any(
+            (api := resolve(base.value)) is not None and api_under(api, MODULE_APIS)
+            for base in node.bases
+        ):
+            found.add(node.name.value)
+    return frozenset(found)
+
+
+def is_feed_dict(statement: Statement, placeholders: Mapping[str, Placeholder]) -> bool:
+    node = statement.node
+    if not (isinstance(node, cst.SimpleStatementLine) and isinstance(node.body[0], cst.Assign)):
+        return False
+    value = node.body[0].value
+    return (
+        isinstance(value, cst.Dict)
+        and bool(value.elements)
+        and all(
+            isinstance(e, cst.DictElement) and isinstance(e.key, cst.Name) and e.key.value in placeholders
+            for e in value.elements
+        )
+    )
+
+
+def binds_container(statement: Statement) -> bool:
+    if statement.gradients is not None:
+        return True  # a list of gradients, or of (gradient, variable) pairs
+    node = statement.node
+    return (
+        isinstance(node, cst.SimpleStatementLine)
+        and isinstance(node.body[0], cst.Assign)
+        and isinstance(node.body[0].value, (cst.Dict, cst.List, cst.Tuple))
+    )
+
+
+# Statements that disappear in TF 2 code: their names are free for generated functions.

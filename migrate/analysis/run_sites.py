@@ -1,0 +1,286 @@
+"""Where a scope runs its graph (`sess.run`, `.eval()`, `op.run()`), what each run fetches and
+what it feeds; any other use of the session or of a graph tensor from Python is declined."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+import libcst.matchers as m
+
+from migrate.analysis import walk
+from migrate.analysis.graph_model import (
+    COLLECTION_APIS,
+    FEED_OVERRIDE,
+    FETCH_BY_NAME,
+    GRAPH_COLLECTIONS,
+    GRAPH_IN_CONTROL_FLOW,
+    INITIALIZER_APIS,
+    SESSION_ESCAPES,
+    TENSOR_OUTSIDE_RUN,
+    UNSUPPORTED_RUN,
+    Declined,
+    Placeholder,
+    Resolver,
+    RunSite,
+    Statement,
+    TrainOp,
+)
+from migrate.analysis.syntax import api_under, call_argument, local_names, tf_apis_in
+
+# --- run sites ---------------------------------------------------------------------------
+
+
+@dataclass
+class Leaf:
+    expression: cst.BaseExpression
+    role: str  # "op", "tensor", "variable", "init"
+
+
+class RunSiteFinder(cst.CSTVisitor):
+    """Finds the session runs in plain Python statements, and refuses any other use of the
+    session or of a graph tensor there: in eager code those would mean something else."""
+
+    def __init__(self, plan: RunContext) -> None:
+        self.plan = plan
+        self.sites: list[RunSite] = []
+        self.init_calls: list[cst.Call] = []
+        self.local_names: list[frozenset[str]] = []  # parameters and locals of enclosing defs
+        self.summary_writes: dict[int, cst.Call] = {}
+        self.control_flow = 0  # loops and branches around the node being visited
+        self.assigning = 0
+
+    def visit_For(self, node: cst.For) -> None:
+        self.control_flow += 1
+
+    def leave_For(self, original_node: cst.For) -> None:
+        self.control_flow -= 1
+
+    def visit_While(self, node: cst.While) -> None:
+        self.control_flow += 1
+
+    def leave_While(self, original_node: cst.While) -> None:
+        self.control_flow -= 1
+
+    def visit_If(self, node: cst.If) -> None:
+        self.control_flow += 1
+
+    def leave_If(self, original_node: cst.If) -> None:
+        self.control_flow -= 1
+
+    def leave_Assign(self, original_node: cst.Assign) -> None:
+        self.assigning -= 1
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self.assigning += 1
+
+    def leave_AugAssign(self, original_node: cst.AugAssign) -> None:
+        self.assigning -= 1
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        threaded = self.plan.threaded.get(node.name.value, ())
+        self.local_names.append(local_names(node) | frozenset(threaded))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.local_names.pop()
+
+    def _is_local(self, name: str) -> bool:
+        return any(name in scope for scope in self.local_names)
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        if m.matches(node.func, m.Attribute(value=m.Name(), attr=m.Name("add_summary"))):
+            writer = node.func.value.value  # type: ignore[attr-defined]
+            if writer in self.plan.writers:
+                if len(node.args) != 2 or any(a.keyword or a.star for a in node.args):
+                    raise Declined(UNSUPPORTED_RUN, "add_summary without a value and a step", node)
+                self.summary_writes[id(node)] = node
+        site = self.plan.run_site(node)
+        if site is None:
+            return True
+        if isinstance(site, str):  # an initializer run
+            self.init_calls.append(node)
+        else:
+            self.sites.append(site)
+        return False
+
+    def visit_Assign(self, node: cst.Assign) -> bool:
+        self.assigning += 1
+        found = self.plan.feed_dict_assignment(node)
+        if found is None:
+            return True
+        for element in found[1].elements:
+            walk.visit(element.value, self)
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if self._is_local(node.value):
+            return
+        if node.value in self.plan.sessions:
+            raise Declined(
+                SESSION_ESCAPES, f"the session or graph `{node.value}` is used other than to run fetches", node
+            )
+        if node.value in self.plan.graph_only and self.control_flow and self.assigning:
+            raise Declined(
+                GRAPH_IN_CONTROL_FLOW,
+                f"graph built inside a loop or branch (from `{node.value}`)",
+                node,
+            )
+        if node.value in self.plan.graph_only:
+            raise Declined(
+                TENSOR_OUTSIDE_RUN,
+                f"graph tensor `{node.value}` is used outside a session run",
+                node,
+            )
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        walk.visit(node.value, self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        walk.visit(node.value, self)
+        return False
+
+
+@dataclass
+class RunContext:
+    resolve: Resolver
+    sessions: set[str]
+    placeholders: dict[str, Placeholder]
+    variables: dict[str, Statement]
+    train_ops: dict[str, TrainOp]
+    initializers: set[str]
+    graph_defs: dict[str, Statement]
+    graph_only: set[str]
+    threaded: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # `feed = {x: ..., y: ...}` dicts: name -> placeholders, and the dict nodes to re-key.
+    feed_dicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    feed_dict_nodes: dict[int, cst.Dict] = field(default_factory=dict)
+    structured: set[str] = field(default_factory=set)
+    merged: set[str] = field(default_factory=set)
+    ops: set[str] = field(default_factory=set)  # training ops and value-less graph ops
+    summary_roots: frozenset[str] = frozenset()
+    writers: set[str] = field(default_factory=set)
+
+    def feed_dict_assignment(self, node: cst.Assign) -> tuple[str, cst.Dict] | None:
+        """`feed = {x: xs, y: ys}` with placeholder keys: the dict is kept with the placeholder
+        names as string keys, and each run reads its arguments from it."""
+        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+            return None
+        value = node.value
+        if not isinstance(value, cst.Dict) or not value.elements:
+            return None
+        keys: list[str] = []
+        for element in value.elements:
+            if not (isinstance(element, cst.DictElement) and isinstance(element.key, cst.Name)):
+                return None
+            if element.key.value not in self.placeholders:
+                return None
+            keys.append(element.key.value)
+        name = node.targets[0].target.value
+        self.feed_dicts[name] = tuple(keys)
+        self.feed_dict_nodes[id(value)] = value
+        return name, value
+
+    def run_site(self, call: cst.Call) -> RunSite | str | None:
+        func = call.func
+        if not isinstance(func, cst.Attribute):
+            return None
+        method = func.attr.value
+        target = func.value
+        if isinstance(target, cst.Name) and target.value in self.sessions and method == "run":
+            fetches = call_argument(call, 0, "fetches")
+            feed = call_argument(call, 1, "feed_dict")
+            extra = [a for a in call.args if a.keyword and a.keyword.value not in {"fetches", "feed_dict"}]
+            if fetches is None or extra or len([a for a in call.args if a.keyword is None]) > 2:
+                raise Declined(UNSUPPORTED_RUN, "session run with options or run metadata", call)
+        elif method in {"eval", "run"} and self._is_graph_object(target):
+            fetches = target
+            feed = call_argument(call, 0, "feed_dict")
+            for arg in call.args:
+                keyword = arg.keyword.value if arg.keyword else None
+                if keyword == "session":
+                    if not (isinstance(arg.value, cst.Name) and arg.value.value in self.sessions):
+                        raise Declined(SESSION_ESCAPES, "eval/run in another session", call)
+                elif keyword not in {None, "feed_dict"}:
+                    raise Declined(UNSUPPORTED_RUN, f"{method}(..., {keyword}=...)", call)
+        else:
+            return None
+        leaves = self.leaves(fetches)
+        if leaves and all(leaf.role == "init" for leaf in leaves):
+            return "init"
+        if any(leaf.role == "init" for leaf in leaves):
+            raise Declined(UNSUPPORTED_RUN, "initializer fetched together with other values", call)
+        return RunSite(call, fetches, self.feeds(feed, call))
+
+    def _is_graph_object(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Name):
+            return node.value in self.graph_defs or node.value in self.train_ops or node.value in self.initializers or node.value in self.variables
+        return isinstance(node, cst.Call) and self.resolve(node.func) in INITIALIZER_APIS
+
+    def leaves(self, fetches: cst.BaseExpression) -> list[Leaf]:
+        if isinstance(fetches, (cst.List, cst.Tuple)):
+            return [leaf for element in fetches.elements for leaf in self.leaves(element.value)]
+        if isinstance(fetches, cst.Dict):
+            found: list[Leaf] = []
+            for element in fetches.elements:
+                if not isinstance(element, cst.DictElement):
+                    raise Declined(UNSUPPORTED_RUN, "a fetch dict built with **", fetches)
+                found.extend(self.leaves(element.value))
+            return found
+        if isinstance(fetches, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+            raise Declined(FETCH_BY_NAME, "a fetch by tensor-name string", fetches)
+        if isinstance(fetches, cst.Name):
+            name = fetches.value
+            if name in self.train_ops or name in self.ops:
+                return [Leaf(fetches, "op")]
+            if name in self.initializers:
+                return [Leaf(fetches, "init")]
+            if name in self.merged:
+                return [Leaf(fetches, "summary")]
+            if name in self.variables:
+                return [Leaf(fetches, "variable")]
+            if name in self.placeholders:
+                raise Declined(UNSUPPORTED_RUN, f"fetching the placeholder `{name}`", fetches)
+            if name in self.graph_defs:
+                return [Leaf(fetches, "tensor")]
+            raise Declined(UNSUPPORTED_RUN, f"fetch `{name}` is not a tensor this tool can trace", fetches)
+        if isinstance(fetches, cst.Call) and self.resolve(fetches.func) in INITIALIZER_APIS:
+            return [Leaf(fetches, "init")]
+        if (
+            isinstance(fetches, cst.Subscript)
+            and isinstance(fetches.value, cst.Name)
+            and fetches.value.value in self.variables
+        ):
+            return [Leaf(fetches, "variable")]
+        for api, node in tf_apis_in(fetches, self.resolve):
+            if api_under(api, COLLECTION_APIS):
+                raise Declined(GRAPH_COLLECTIONS, f"fetches through {api}", node)
+        return [Leaf(fetches, "tensor")]
+
+    def feeds(self, feed: cst.BaseExpression | None, call: cst.Call) -> list[tuple[str, cst.BaseExpression]]:
+        if feed is None:
+            return []
+        if isinstance(feed, cst.Name) and feed.value in self.feed_dicts:
+            return [
+                (key, cst.Subscript(feed, [cst.SubscriptElement(cst.Index(cst.SimpleString(f'"{key}"')))]))
+                for key in self.feed_dicts[feed.value]
+            ]
+        if not isinstance(feed, cst.Dict):
+            raise Declined(UNSUPPORTED_RUN, "a feed_dict built elsewhere", call)
+        pairs: list[tuple[str, cst.BaseExpression]] = []
+        for element in feed.elements:
+            if not isinstance(element, cst.DictElement):
+                raise Declined(UNSUPPORTED_RUN, "a feed_dict built with **", call)
+            key = element.key
+            if isinstance(key, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+                raise Declined(FETCH_BY_NAME, "a feed by tensor-name string", key)
+            if isinstance(key, cst.Name) and key.value in self.placeholders:
+                pairs.append((key.value, element.value))
+                continue
+            if isinstance(key, cst.Name) and key.value in self.graph_defs and key.value not in self.structured:
+                # Feeding a computed tensor overrides it for that run: the function takes it as a
+                # parameter and does not compute it.
+                pairs.append((key.value, element.value))
+                continue
+            raise Declined(FEED_OVERRIDE, "feeding a value for a tensor that is neither a placeholder nor a named tensor", key)
+        return pairs

@@ -1,0 +1,151 @@
+"""Questions about libcst syntax trees that the graph analysis and the transforms share: which
+names code reads or binds, which TensorFlow APIs it calls, a call's arguments by parameter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import libcst as cst
+import libcst.matchers as m
+
+from migrate.analysis import walk
+from migrate.analysis.graph_model import Resolver
+
+
+class NameCollector(cst.CSTVisitor):
+    """Names a piece of code reads, leaving out attribute names and keyword names."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        walk.visit(node.value, self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        walk.visit(node.value, self)
+        return False
+
+
+def names_in(node: cst.CSTNode) -> frozenset[str]:
+    collector = NameCollector()
+    walk.visit(node, collector)
+    return frozenset(collector.names)
+
+
+class _ApiCalls(cst.CSTVisitor):
+    def __init__(self, resolve: Resolver) -> None:
+        self._resolve = resolve
+        self.apis: list[tuple[str, cst.CSTNode]] = []
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        api = self._resolve(node)
+        if api is not None:
+            self.apis.append((api, node))
+            return False
+        return True
+
+    def visit_Name(self, node: cst.Name) -> None:
+        api = self._resolve(node)
+        if api is not None and api != "tf":
+            self.apis.append((api, node))
+
+
+def tf_apis_in(node: cst.CSTNode, resolve: Resolver) -> list[tuple[str, cst.CSTNode]]:
+    finder = _ApiCalls(resolve)
+    walk.visit(node, finder)
+    return finder.apis
+
+
+def api_under(api: str, prefixes: Iterable[str]) -> bool:
+    """Whether a TF API path is one of `prefixes` or inside one (`tf.layers` covers `tf.layers.dense`)."""
+    return any(api == p or api.startswith(p + ".") for p in prefixes)
+
+
+def call_argument(call: cst.Call, position: int, keyword: str) -> cst.BaseExpression | None:
+    """The argument bound to a parameter, given by keyword or at its position."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    return positional[position].value if position < len(positional) else None
+
+
+def single_call(statement: cst.BaseStatement) -> tuple[tuple[str, ...], cst.Call | None, cst.BaseSmallStatement | None]:
+    """For `a = f(...)`/`f(...)` lines: (targets, the call, the small statement)."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return (), None, None
+    small = statement.body[0]
+    value: cst.BaseExpression | None = None
+    targets: tuple[str, ...] = ()
+    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+        value = small.value
+        target = small.targets[0].target
+        if isinstance(target, cst.Name):
+            targets = (target.value,)
+        elif isinstance(target, (cst.Tuple, cst.List)) and all(
+            isinstance(e.value, cst.Name) for e in target.elements
+        ):
+            targets = tuple(e.value.value for e in target.elements if isinstance(e.value, cst.Name))
+        else:
+            return (), None, small
+    elif isinstance(small, cst.Expr):
+        value = small.value
+    else:
+        return (), None, small
+    return targets, value if isinstance(value, cst.Call) else None, small
+
+
+def defined_names(statement: cst.BaseStatement) -> tuple[str, ...]:
+    if isinstance(statement, cst.SimpleStatementLine):
+        found: list[str] = []
+        for small in statement.body:
+            targets: list[cst.BaseExpression] = []
+            if isinstance(small, cst.Assign):
+                targets = [t.target for t in small.targets]
+            elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
+                targets = [small.target]
+            elif isinstance(small, (cst.Import, cst.ImportFrom)):
+                continue
+            for target in targets:
+                found.extend(sorted(names_in(target)))
+        return tuple(found)
+    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+        return (statement.name.value,)
+    return ()
+
+
+def leading_lines(statement: cst.BaseStatement) -> Sequence[cst.EmptyLine]:
+    """The blank and comment lines before a statement (every statement kind has them)."""
+    assert isinstance(statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+    return statement.leading_lines
+
+
+def with_leading_lines(statement: cst.BaseStatement, lines: Sequence[cst.EmptyLine]) -> cst.BaseStatement:
+    assert isinstance(statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+    return statement.with_changes(leading_lines=list(lines))
+
+
+def local_names(node: cst.FunctionDef) -> frozenset[str]:
+    """A function's parameters and the plain names it assigns."""
+    params = node.params
+    local = {p.name.value for p in (*params.params, *params.kwonly_params, *params.posonly_params)}
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            local.add(star.name.value)
+    for target in m.findall(node.body, m.AssignTarget(target=m.Name())):
+        assert isinstance(target, cst.AssignTarget) and isinstance(target.target, cst.Name)
+        local.add(target.target.value)
+    return frozenset(local)
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    if name not in taken:
+        return name
+    counter = 2
+    while f"{name}_{counter}" in taken:
+        counter += 1
+    return f"{name}_{counter}"
