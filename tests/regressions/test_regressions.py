@@ -22,6 +22,32 @@ CASES = [
     pytest.param("rmsprop_dense_layer.py", id="rmsprop-dense-layer"),
     # TFM201 split `cost = ...; cost = cost + ...` into helpers without passing `cost` on.
     pytest.param("rebound_loss_in_shared_helper.py", id="rebound-loss-in-shared-helper"),
+    # Found while reducing the --variable-family failures by hand: a global step fetched on its
+    # own (no optimizer uses it) becomes a tf.function calling get_or_create_global_step, which
+    # fails eagerly: a converted program that crashes. The fix belongs to TFM201 (migrate/transforms/sessions.py).
+    pytest.param(
+        "global_step_fetched_alone.py",
+        id="global-step-fetched-alone",
+        marks=pytest.mark.xfail(strict=True, reason="TFM201 traces get_or_create_global_step into a tf.function"),
+    ),
+    # Fuzz seeds 7002, 7014, 7019 (--variable-family): TFM301 turns a random get_variable initializer
+    # into an unseeded Keras 3 initializer, and the file then stays in graph mode (TFM218), where
+    # the harness cannot inject initial values: the declined program draws other (and on every run
+    # different) numbers than TF1's seeded initializer.
+    pytest.param(
+        "declined_get_variable_random_initializer.py",
+        id="declined-get-variable-random-initializer",
+        marks=pytest.mark.xfail(strict=True, reason="TFM301 emits an unseeded Keras initializer in a declined file"),
+    ),
+    # Fuzz seeds 7028, 7030, 7044 (--variable-family): TFM302 declines (two unnamed tf.Variables,
+    # which TF1 names Variable and Variable_1), but the native-equivalents table has already
+    # replaced tf.glorot_uniform_initializer() with an unseeded Keras 3 GlorotUniform() inside
+    # the kept tf.compat.v1.get_variable: the declined program's numbers change.
+    pytest.param(
+        "declined_glorot_initializer_renamed.py",
+        id="declined-glorot-initializer-renamed",
+        marks=pytest.mark.xfail(strict=True, reason="TFM110 swaps a seeded TF1 initializer for an unseeded Keras one"),
+    ),
 ]
 
 
