@@ -24,6 +24,8 @@ INITIALIZER_APIS = frozenset(
         "tf.variables_initializer",
     }
 )
+# TF1's graph-collection global step; in TF 2 code it is a plain int64 variable, created once.
+GLOBAL_STEP_API = "tf.train.get_or_create_global_step"
 # Graph ops that produce no value: fetched, they give None, as a training op does.
 OP_APIS = frozenset({"tf.group", "tf.no_op"})
 DROPPED_CALLS = frozenset({"tf.reset_default_graph", "tf.disable_v2_behavior", "tf.disable_eager_execution"})
@@ -103,7 +105,9 @@ class Statement:
     uses: frozenset[str] = frozenset()
     call: cst.Call | None = None
     # For VARIABLE statements: how the bound name holds its variables.
-    holds: str = ""  # "variable", "dict", "sequence" or "module" (`.trainable_variables`)
+    # "variable", "dict", "sequence", "module" (`.trainable_variables`), "nothing" (weightless
+    # layers) or "global step" (not trainable).
+    holds: str = ""
     gradients: Gradients | None = None  # for GRAPH statements computing gradients
     # For GRAPH statements: the graph statements whose values this one reads (the definitions
     # that reach it), so `h = dense(h)` chains slice correctly.

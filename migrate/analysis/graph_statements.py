@@ -18,6 +18,7 @@ from migrate.analysis.graph_model import (
     COLLECTION_APIS,
     DROPPED_CALLS,
     EAGER_OBJECT_APIS,
+    GLOBAL_STEP_API,
     GRAPH_COLLECTIONS,
     GRAPH_IN_CONTROL_FLOW,
     INITIALIZER_APIS,
@@ -245,6 +246,8 @@ def classify(
             return Statement(statement, Kind.INITIALIZER, targets, uses, call)
         if api == "tf.Variable" and len(targets) == 1:
             return Statement(statement, Kind.VARIABLE, targets, uses, call, "variable")
+        if api == GLOBAL_STEP_API and len(targets) == 1 and not call.args:
+            return Statement(statement, Kind.VARIABLE, targets, uses, call, "global step")
         if len(targets) == 1 and api in WEIGHTLESS_LAYERS:
             return Statement(statement, Kind.VARIABLE, targets, uses, call, "nothing")
         if len(targets) == 1 and (

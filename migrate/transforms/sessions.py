@@ -231,14 +231,17 @@ class _ScopeWriter:
         used_graph = {id(s) for f in plan.functions for s in f.statements}
         for index, statement in enumerate(plan.statements):
             if index == plan.first_run_index and not functions_written:
-                out.extend(self._functions())
-                functions_written = after_functions = True
+                generated = self._functions()
+                out.extend(generated)
+                functions_written, after_functions = True, bool(generated)
             kind = statement.kind
             produced: list[cst.BaseStatement] = []
             if kind is model.Kind.OPTIMIZER:
                 produced = [self._keras_optimizer(statement)]
             elif kind is model.Kind.TRAIN:
                 produced = self._train_setup(statement)
+            elif kind is model.Kind.VARIABLE and statement.holds == "global step":
+                produced = [self._global_step(statement)]
             elif kind is model.Kind.VARIABLE:
                 produced = [statement.node]
             elif kind is model.Kind.WRITER:
@@ -287,6 +290,14 @@ class _ScopeWriter:
         for statement in self.plan.statements:
             if statement.kind is model.Kind.OPTIMIZER and statement.uses & graph:
                 raise model.Declined(model.UNSUPPORTED_OPTIMIZER, "a learning rate computed in the graph", statement.node)
+
+    def _global_step(self, statement: model.Statement) -> cst.BaseStatement:
+        """`tf.train.get_or_create_global_step()` is the int64 variable TF1 made for it."""
+        assert isinstance(statement.node, cst.SimpleStatementLine)
+        value = cst.parse_expression(
+            f'{self.tf}.Variable(0, dtype={self.tf}.int64, trainable=False, name="global_step")'
+        )
+        return _replace_value(statement.node, value)
 
     def _keras_call(self, call: cst.Call) -> cst.Call:
         api = self.t.tf_api(call.func)
@@ -408,7 +419,9 @@ class _ScopeWriter:
         trainable = [
             _variable_refs(name, statement)
             for name, statement in self.plan.variables.items()
-            if name in used and statement.holds != "nothing" and not _is_untrainable(statement)
+            if name in used
+            and statement.holds not in ("nothing", "global step")
+            and not _is_untrainable(statement)
         ]
         if not trainable:
             raise model.Declined(model.UNSUPPORTED_RUN, f"no trainable variable reaches `{loss}`")
@@ -796,6 +809,7 @@ def _variable_refs(name: str, statement: model.Statement) -> str:
         "dict": f"*{name}.values()",
         "sequence": f"*{name}",
         "module": f"*{name}.trainable_variables",
+        "global step": name,
     }[statement.holds]
 
 

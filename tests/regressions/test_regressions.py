@@ -22,14 +22,8 @@ CASES = [
     pytest.param("rmsprop_dense_layer.py", id="rmsprop-dense-layer"),
     # TFM201 split `cost = ...; cost = cost + ...` into helpers without passing `cost` on.
     pytest.param("rebound_loss_in_shared_helper.py", id="rebound-loss-in-shared-helper"),
-    # Found while reducing the --variable-family failures by hand: a global step fetched on its
-    # own (no optimizer uses it) becomes a tf.function calling get_or_create_global_step, which
-    # fails eagerly: a converted program that crashes. The fix belongs to TFM201 (migrate/transforms/sessions.py).
-    pytest.param(
-        "global_step_fetched_alone.py",
-        id="global-step-fetched-alone",
-        marks=pytest.mark.xfail(strict=True, reason="TFM201 traces get_or_create_global_step into a tf.function"),
-    ),
+    # TFM201 traced get_or_create_global_step into a tf.function, which fails eagerly.
+    pytest.param("global_step_fetched_alone.py", id="global-step-fetched-alone"),
     # Fuzz seeds 7002, 7014, 7019 (--variable-family): TFM301 turns a random get_variable initializer
     # into an unseeded Keras 3 initializer, and the file then stays in graph mode (TFM218), where
     # the harness cannot inject initial values: the declined program draws other (and on every run
