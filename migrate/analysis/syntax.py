@@ -149,3 +149,43 @@ def unique_name(name: str, taken: set[str]) -> str:
     while f"{name}_{counter}" in taken:
         counter += 1
     return f"{name}_{counter}"
+
+
+class _OuterReferences(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: list[cst.BaseExpression] = []
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        self.found.append(node)
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.found.append(node)
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+
+def outer_references(node: cst.CSTNode) -> list[cst.BaseExpression]:
+    """Outermost Name / Attribute chains (`tf.layers.dense`, not also `tf.layers`), outside imports."""
+    collector = _OuterReferences()
+    walk.visit(node, collector)
+    return collector.found
+
+
+class _Calls(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.calls: list[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append(node)
+
+
+def calls_in(node: cst.CSTNode) -> list[cst.Call]:
+    """Every call in a tree, outermost first."""
+    collector = _Calls()
+    walk.visit(node, collector)
+    return collector.calls

@@ -25,7 +25,7 @@ import libcst as cst
 from libcst.codemod.visitors import RemoveImportsVisitor
 
 from migrate.analysis import layer_arguments as la
-from migrate.analysis import walk
+from migrate.analysis import syntax, walk
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 from migrate.transforms.rnn import RNNToKeras
@@ -268,15 +268,15 @@ class LayersToKeras(MigrationTransform):
     def _check_references(self, module: cst.Module) -> None:
         """Layer functions used other than by calling them (handed to slim.repeat / stack, stored)
         cannot be converted; neither can the rest of the file then."""
-        called = {id(call.func) for call in _calls(module)}
+        called = {id(call.func) for call in syntax.calls_in(module)}
         in_arg_scopes = {
             id(element.value)
-            for call in _calls(module)
+            for call in syntax.calls_in(module)
             if self.tf_api(call.func) == _ARG_SCOPE and call.args
             and isinstance(call.args[0].value, (cst.List, cst.Tuple))
             for element in call.args[0].value.elements
         }
-        for node in _references(module):
+        for node in syntax.outer_references(module):
             api = self.tf_api(node)
             if api in _LAYER_DRIVERS - {_ARG_SCOPE}:
                 raise _Decline(UNSUPPORTED_ARGUMENT, f"{api} is not converted", node)
@@ -435,7 +435,7 @@ class LayersToKeras(MigrationTransform):
     # --- model functions --------------------------------------------------------------
     def _model_calls(self, statement: cst.CSTNode) -> list[str]:
         found: list[str] = []
-        for call in _calls(statement):
+        for call in syntax.calls_in(statement):
             if isinstance(call.func, cst.Name) and call.func.value in self._defs:
                 name = call.func.value
                 if self._has_layer(self._defs[name]) and name not in found:
@@ -451,7 +451,7 @@ class LayersToKeras(MigrationTransform):
             raise _Decline(LAYER_IN_CONTROL_FLOW, f"function `{name}` builds layers and is called more than once", call_site)
         if not isinstance(definition.body, cst.IndentedBlock):
             raise _Decline(LAYER_IN_CONTROL_FLOW, f"function `{name}` is a one-liner", definition)
-        call = next(c for c in _calls(call_site) if isinstance(c.func, cst.Name) and c.func.value == name)
+        call = next(c for c in syntax.calls_in(call_site) if isinstance(c.func, cst.Name) and c.func.value == name)
         params = _bind_arguments(definition, call)
         self._done_defs.add(name)
         before = len(state.layers)
@@ -463,7 +463,7 @@ class LayersToKeras(MigrationTransform):
 
     # --- facts about statements -------------------------------------------------------
     def _has_layer(self, node: cst.CSTNode) -> bool:
-        return any(la.spec_for(self.tf_api(call.func)) is not None for call in _calls(node))
+        return any(la.spec_for(self.tf_api(call.func)) is not None for call in syntax.calls_in(node))
 
     def _note_bindings(self, statement: cst.SimpleStatementLine, state: _State) -> None:
         for small in statement.body:
@@ -474,14 +474,14 @@ class LayersToKeras(MigrationTransform):
                 continue
             value = small.value
             if isinstance(value, cst.Call) and self.tf_api(value.func) in _PLACEHOLDERS:
-                dtype = _argument(value, 0, "dtype")
+                dtype = syntax.call_argument(value, 0, "dtype")
                 if dtype is not None and self.tf_api(dtype) == "tf.bool":
                     state.flags.add(target.value)
                 if self.tf_api(value.func) == "tf.placeholder_with_default":
-                    default = _argument(value, 0, "input")
+                    default = syntax.call_argument(value, 0, "input")
                     if isinstance(default, cst.Name) and default.value in {"True", "False"}:
                         state.flags.add(target.value)
-                shape = _argument(value, 1, "shape")
+                shape = syntax.call_argument(value, 1, "shape")
                 if isinstance(shape, (cst.List, cst.Tuple)):
                     state.ranks[target.value] = len(shape.elements)
             rank = self._rank(value, state)
@@ -495,7 +495,7 @@ class LayersToKeras(MigrationTransform):
             return None
         api = self.tf_api(value.func)
         if api == "tf.reshape":
-            shape = _argument(value, 1, "shape")
+            shape = syntax.call_argument(value, 1, "shape")
             return len(shape.elements) if isinstance(shape, (cst.List, cst.Tuple)) else None
         found = la.spec_for(api)
         if found is not None and found[1].output_rank is not None:
@@ -780,54 +780,6 @@ def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
     )
 
 
-def _argument(call: cst.Call, index: int, keyword: str) -> cst.BaseExpression | None:
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == keyword:
-            return arg.value
-    positional = [a for a in call.args if a.keyword is None and not a.star]
-    return positional[index].value if index < len(positional) else None
-
-
-class _ReferenceCollector(cst.CSTVisitor):
-    """Outermost Name / Attribute chains (`tf.layers.dense`, not also `tf.layers`)."""
-
-    def __init__(self) -> None:
-        self.found: list[cst.BaseExpression] = []
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        self.found.append(node)
-        return False
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.found.append(node)
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        return False
-
-
-def _references(node: cst.CSTNode) -> list[cst.BaseExpression]:
-    collector = _ReferenceCollector()
-    walk.visit(node, collector)
-    return collector.found
-
-
-class _CallCollector(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.calls: list[cst.Call] = []
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.calls.append(node)
-
-
-def _calls(node: cst.CSTNode) -> list[cst.Call]:
-    collector = _CallCollector()
-    walk.visit(node, collector)
-    return collector.calls
-
-
 def _names_in(node: cst.CSTNode) -> set[str]:
     collector = _Names()
     walk.visit(node, collector)
@@ -836,7 +788,7 @@ def _names_in(node: cst.CSTNode) -> set[str]:
 
 def _call_counts(module: cst.Module, names: set[str]) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for call in _calls(module):
+    for call in syntax.calls_in(module):
         if isinstance(call.func, cst.Name) and call.func.value in names:
             counts[call.func.value] = counts.get(call.func.value, 0) + 1
     # A function referenced other than by a call or its `def` (passed around, stored) may
@@ -874,4 +826,4 @@ def _bind_arguments(definition: cst.FunctionDef, call: cst.Call) -> dict[str, cs
 
 
 def _contains_session(node: cst.CSTNode, resolve: Callable[[cst.CSTNode], str | None]) -> bool:
-    return any(resolve(call.func) in {"tf.Session", "tf.InteractiveSession"} for call in _calls(node))
+    return any(resolve(call.func) in {"tf.Session", "tf.InteractiveSession"} for call in syntax.calls_in(node))

@@ -25,7 +25,7 @@ import libcst as cst
 
 from migrate.analysis import layer_arguments as la
 from migrate.analysis import rnn_cells as rc
-from migrate.analysis import walk
+from migrate.analysis import syntax, walk
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -124,40 +124,6 @@ def _name_counts(node: cst.CSTNode) -> dict[str, int]:
     collector = _Names()
     walk.visit(node, collector)
     return collector.names
-
-
-class _Calls(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.calls: list[cst.Call] = []
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.calls.append(node)
-
-
-def _calls(node: cst.CSTNode) -> list[cst.Call]:
-    collector = _Calls()
-    walk.visit(node, collector)
-    return collector.calls
-
-
-class _References(cst.CSTVisitor):
-    """Outermost Name / Attribute chains, outside imports."""
-
-    def __init__(self) -> None:
-        self.found: list[cst.BaseExpression] = []
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        self.found.append(node)
-        return False
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.found.append(node)
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        return False
 
 
 class _StateAttributeReads(cst.CSTVisitor):
@@ -273,7 +239,7 @@ class RNNToKeras(MigrationTransform):
         return module
 
     def uses_rnn(self, module: cst.Module) -> bool:
-        return any(rc.is_rnn_api(rc.canonical(self.tf_api(node))) for node in self._references(module))
+        return any(rc.is_rnn_api(rc.canonical(self.tf_api(node))) for node in syntax.outer_references(module))
 
     def declined(self, module: cst.Module) -> tuple[str, str, cst.CSTNode] | None:
         """Why this rule would leave the RNNs of `module` as TF1 code (code, message, node), or
@@ -293,25 +259,20 @@ class RNNToKeras(MigrationTransform):
         self._attribute_reads = attributes.reads
         body = self._convert(module, plan, counts)
         if not layers_converted:
-            for node in self._references(module):
+            for node in syntax.outer_references(module):
                 if la.spec_for(self.tf_api(node)) is not None:
                     raise _Decline(UNSUPPORTED_RNN_API, "TF1 layers are kept in this file (see TFM311's finding)", node)
         return body
 
-    def _references(self, module: cst.Module) -> list[cst.BaseExpression]:
-        collector = _References()
-        walk.visit(module, collector)
-        return collector.found
-
     # --- walking ------------------------------------------------------------------------
     def _convert(self, module: cst.Module, plan: _Plan, counts: dict[str, int]) -> list[cst.BaseStatement]:
         defs = {s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef)}
-        calls = {name: sum(1 for c in _calls(module) if _is_name(c.func, name)) for name in defs}
+        calls = {name: sum(1 for c in syntax.calls_in(module) if _is_name(c.func, name)) for name in defs}
         converted: dict[str, cst.FunctionDef] = {}
         for name, definition in defs.items():
             if not self._has_rnn(definition):
                 continue
-            in_place = any(self.tf_api(c.func) in _SESSIONS for c in _calls(definition))
+            in_place = any(self.tf_api(c.func) in _SESSIONS for c in syntax.calls_in(definition))
             # A model function must run once, as each of its RNNs becomes one layer; its name
             # must be referenced only by that call and its `def`.
             if not in_place and (calls[name] != 1 or counts.get(name, 0) != 2):
@@ -335,7 +296,7 @@ class RNNToKeras(MigrationTransform):
         return result
 
     def _has_rnn(self, node: cst.CSTNode) -> bool:
-        return any(rc.is_rnn_api(rc.canonical(self.tf_api(c.func))) for c in _calls(node))
+        return any(rc.is_rnn_api(rc.canonical(self.tf_api(c.func))) for c in syntax.calls_in(node))
 
     def _block(
         self,
@@ -410,7 +371,7 @@ class RNNToKeras(MigrationTransform):
         for name in scope.zero_states:
             if used.get(name):
                 raise _Decline(INITIAL_STATE, f"zero state `{name}` used other than as an initial state", statement)
-        for call in _calls(statement):
+        for call in syntax.calls_in(statement):
             api = rc.canonical(self.tf_api(call.func))
             if rc.is_rnn_api(api):
                 raise _Decline(UNSUPPORTED_RNN_API, f"{api} is not converted", call)
