@@ -189,3 +189,16 @@ def calls_in(node: cst.CSTNode) -> list[cst.Call]:
     collector = _Calls()
     walk.visit(node, collector)
     return collector.calls
+
+
+def code_of(node: cst.CSTNode) -> str:
+    """The source text of a node, as it would appear in a module."""
+    return cst.Module([]).code_for_node(node)
+
+
+def string_literal(node: cst.BaseExpression | None) -> str | None:
+    """The value of a plain string literal, None for anything else."""
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None

@@ -44,17 +44,6 @@ class _Declined(Exception):
         self.node = node
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
-
-
-def _literal(node: cst.BaseExpression | None) -> str | None:
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
-
-
 def _bind(call: cst.Call, params: Sequence[str]) -> dict[str, cst.BaseExpression]:
     bound: dict[str, cst.BaseExpression] = {}
     for index, arg in enumerate(call.args):
@@ -137,7 +126,7 @@ class SaverToCheckpoint(MigrationTransform):
                 target = assign.targets[0].target
                 assert isinstance(target, cst.Attribute)
                 if self.tf_api(assign.value.func) == "tf.Variable":
-                    name = _literal(syntax.call_argument(assign.value, 6, "name"))
+                    name = syntax.string_literal(syntax.call_argument(assign.value, 6, "name"))
                     if name is None:
                         break
                     pairs.append((name, target.attr.value))
@@ -192,7 +181,7 @@ class SaverToCheckpoint(MigrationTransform):
                 assert isinstance(target, cst.Name)
                 func = assign.value.func
                 if self.tf_api(func) == "tf.Variable":
-                    name = _literal(syntax.call_argument(assign.value, 6, "name"))
+                    name = syntax.string_literal(syntax.call_argument(assign.value, 6, "name"))
                     if name is None:
                         raise _Declined(UNTRACKED_VARIABLES, "a tf.Variable without a literal name", assign)
                     found.append((name, target.value, id(assign)))
@@ -226,17 +215,17 @@ class _SaverRewriter(cst.CSTTransformer):
         elif isinstance(var_list, (cst.List, cst.Tuple)):
             entries = []
             for element in var_list.elements:
-                ref = _code(element.value)
+                ref = syntax.code_of(element.value)
                 if ref not in by_ref:
                     raise _Declined(UNTRACKED_VARIABLES, f"`{ref}` is not a variable this rule can name", element)
                 entries.append((by_ref[ref], ref))
         elif isinstance(var_list, cst.Dict):
             entries = []
             for item in var_list.elements:
-                literal = _literal(item.key) if isinstance(item, cst.DictElement) else None
+                literal = syntax.string_literal(item.key) if isinstance(item, cst.DictElement) else None
                 if literal is None:
                     raise _Declined(UNSUPPORTED_SAVER, "a Saver dict whose keys are not string literals", var_list)
-                entries.append((literal, _code(item.value)))
+                entries.append((literal, syntax.code_of(item.value)))
         else:
             raise _Declined(UNSUPPORTED_SAVER, "a Saver var_list this rule cannot read", call)
         if not entries:
@@ -267,9 +256,9 @@ class _SaverRewriter(cst.CSTTransformer):
             bound = _bind(original_node, SAVE_PARAMS)
             if set(bound) - {"sess", "save_path", "global_step"} - SAVE_ARGS_DROPPED or "save_path" not in bound:
                 raise _Declined(UNSUPPORTED_SAVER, "Saver.save with options this rule does not convert", original_node)
-            path = _code(bound["save_path"])
+            path = syntax.code_of(bound["save_path"])
             if "global_step" in bound:
-                path = f'"{{}}-{{}}".format({path}, int({_code(bound["global_step"])}))'
+                path = f'"{{}}-{{}}".format({path}, int({syntax.code_of(bound["global_step"])}))'
             self.handled[name] += 1
             return cst.parse_expression(f"{name}.write({path})")
         if func.attr.value == "restore":
@@ -277,5 +266,5 @@ class _SaverRewriter(cst.CSTTransformer):
             if set(bound) != {"sess", "save_path"}:
                 raise _Declined(UNSUPPORTED_SAVER, "Saver.restore without a session and a path", original_node)
             self.handled[name] += 1
-            return cst.parse_expression(f"{name}.read({_code(bound['save_path'])}).assert_existing_objects_matched()")
+            return cst.parse_expression(f"{name}.read({syntax.code_of(bound['save_path'])}).assert_existing_objects_matched()")
         return updated_node

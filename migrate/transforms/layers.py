@@ -94,19 +94,8 @@ class _State:
     batch_norms: int = 0
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
-
-
 def _is_none_or_false(value: cst.BaseExpression) -> bool:
     return isinstance(value, cst.Name) and value.value in {"None", "False"}
-
-
-def _literal_string(value: cst.BaseExpression) -> str | None:
-    if isinstance(value, cst.SimpleString):
-        evaluated = value.evaluated_value
-        return evaluated if isinstance(evaluated, str) else None
-    return None
 
 
 def _one_minus(value: cst.BaseExpression) -> cst.BaseExpression:
@@ -250,7 +239,7 @@ class LayersToKeras(MigrationTransform):
             # `import tf_slim as slim` is dropped when no slim name is left.
             if isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
-                    if isinstance(small, (cst.Import, cst.ImportFrom)) and "tf_slim" in _code(small):
+                    if isinstance(small, (cst.Import, cst.ImportFrom)) and "tf_slim" in syntax.code_of(small):
                         RemoveImportsVisitor.remove_unused_import_by_node(self.context, small)
         return updated_node.with_changes(body=body)
 
@@ -392,7 +381,7 @@ class LayersToKeras(MigrationTransform):
         for element in listed.elements:
             found = la.spec_for(self.tf_api(element.value))
             if found is None:
-                raise _Decline(LAYER_IN_VARIABLE_SCOPE, f"slim.arg_scope over {_code(element.value)}", statement)
+                raise _Decline(LAYER_IN_VARIABLE_SCOPE, f"slim.arg_scope over {syntax.code_of(element.value)}", statement)
             apis.append(found[0])
         defaults = {a.keyword.value: a.value for a in item.args[1:] if a.keyword is not None}
         if len(defaults) != len(item.args) - 1:
@@ -650,7 +639,7 @@ class _CallRewriter(cst.CSTTransformer):
                 regularized = True
                 value = self._regularizer(value)
             if keras in _PADDING_KEYWORDS:
-                text = _literal_string(value)
+                text = syntax.string_literal(value)
                 if text is not None and isinstance(value, cst.SimpleString):
                     value = cst.SimpleString(value.value.replace(text, text.lower()))
             constructor.append((keras, value))
@@ -678,7 +667,7 @@ class _CallRewriter(cst.CSTTransformer):
 
         # TF1's unique names: variable-scope names opened so far, explicit ones included.
         if explicit_name is not None:
-            layer_name = _literal_string(explicit_name)
+            layer_name = syntax.string_literal(explicit_name)
             if layer_name is None:
                 raise _Decline(UNSUPPORTED_ARGUMENT, f"{api} named by an expression", original)
         else:
@@ -735,12 +724,12 @@ class _CallRewriter(cst.CSTTransformer):
             if isinstance(bound, cst.Name) and bound.value in {"True", "False"}:
                 return call(None) if bound.value == "False" else call(bound)
             if not (isinstance(bound, cst.Name) and bound.value in self.state.flags):
-                raise _Decline(TRAINING_UNKNOWN, f"training={_code(training)} is not known to be a boolean placeholder", node)
+                raise _Decline(TRAINING_UNKNOWN, f"training={syntax.code_of(training)} is not known to be a boolean placeholder", node)
         elif not (isinstance(flag, cst.Name) and flag.value in self.state.flags):
-            raise _Decline(TRAINING_UNKNOWN, f"training={_code(training)} is not known to be a boolean placeholder", node)
+            raise _Decline(TRAINING_UNKNOWN, f"training={syntax.code_of(training)} is not known to be a boolean placeholder", node)
         self.t.report(
             node,
-            f"training={_code(training)} (a boolean placeholder) becomes tf.cond between "
+            f"training={syntax.code_of(training)} (a boolean placeholder) becomes tf.cond between "
             "the training and inference calls",
             code=TRAINING_COND,
             severity=Severity.INFO,

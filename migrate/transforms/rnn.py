@@ -79,10 +79,6 @@ class _Plan:
     lstm_states: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
-
-
 def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
     return cst.Arg(
         value,
@@ -399,7 +395,7 @@ class RNNToKeras(MigrationTransform):
             raise _Decline(UNSUPPORTED_DRIVER_ARGUMENT, f"{api}(time_major=...) is not converted", call)
         dtype = bound.get("dtype")
         if dtype is not None and not _is_name(dtype, "None") and self.tf_api(dtype) not in _FLOAT32:
-            raise _Decline(UNSUPPORTED_DRIVER_ARGUMENT, f"{api} with dtype {_code(dtype)}", call)
+            raise _Decline(UNSUPPORTED_DRIVER_ARGUMENT, f"{api} with dtype {syntax.code_of(dtype)}", call)
         cell_expr = bound.get("cell")
         inputs = bound.get("inputs")
         if cell_expr is None or inputs is None:
@@ -413,7 +409,7 @@ class RNNToKeras(MigrationTransform):
             cell_name, cell_call = None, cell_expr
         else:
             inner = rc.canonical(self.tf_api(cell_expr.func)) if isinstance(cell_expr, cst.Call) else None
-            raise _Decline(UNSUPPORTED_RNN_API, f"{api} over {inner or _code(cell_expr)} is not converted", call)
+            raise _Decline(UNSUPPORTED_RNN_API, f"{api} over {inner or syntax.code_of(cell_expr)} is not converted", call)
         initial = bound.get("initial_state")
         if cell_name is not None:
             # The cell's name is read by this call (and its zero_state) only.
@@ -449,7 +445,7 @@ class RNNToKeras(MigrationTransform):
 
         if not (isinstance(target, (cst.Tuple, cst.List)) and len(target.elements) == 2
                 and all(isinstance(e.value, cst.Name) for e in target.elements)):
-            raise _Decline(STATE_USED, f"{api} result bound to {_code(target)}; expected `outputs, state`", statement)
+            raise _Decline(STATE_USED, f"{api} result bound to {syntax.code_of(target)}; expected `outputs, state`", statement)
         first, second = (e.value for e in target.elements)
         assert isinstance(first, cst.Name) and isinstance(second, cst.Name)
         state_targets: list[cst.BaseExpression] = [second]
@@ -541,7 +537,7 @@ class RNNToKeras(MigrationTransform):
             and _is_name(initial.func.value, cell_name)
         ):
             return
-        raise _Decline(INITIAL_STATE, f"initial_state={_code(initial)} is not the cell's zero state", call)
+        raise _Decline(INITIAL_STATE, f"initial_state={syntax.code_of(initial)} is not the cell's zero state", call)
 
     def _cell(self, call: cst.Call, plan: _Plan) -> tuple[str, cst.Call]:
         api = rc.canonical(self.tf_api(call.func))
@@ -558,7 +554,7 @@ class RNNToKeras(MigrationTransform):
                     continue
                 if isinstance(value, cst.Name) and value.value in allowed:
                     continue
-                raise _Decline(UNSUPPORTED_CELL_ARGUMENT, f"{api}({parameter}={_code(value)}) is not converted", call)
+                raise _Decline(UNSUPPORTED_CELL_ARGUMENT, f"{api}({parameter}={syntax.code_of(value)}) is not converted", call)
             if parameter == "num_units":
                 args.insert(0, cst.Arg(value))
             elif not _is_name(value, "None"):
@@ -589,7 +585,7 @@ class RNNToKeras(MigrationTransform):
             return _SCOPE_NAMES[api]
         if isinstance(scope, cst.SimpleString) and isinstance(scope.evaluated_value, str):
             return scope.evaluated_value
-        raise _Decline(UNSUPPORTED_DRIVER_ARGUMENT, f"{api}(scope={_code(scope)}) is not a literal name", call)
+        raise _Decline(UNSUPPORTED_DRIVER_ARGUMENT, f"{api}(scope={syntax.code_of(scope)}) is not a literal name", call)
 
     def _fresh(self, stem: str, plan: _Plan) -> str:
         base = "".join(ch if ch.isalnum() else "_" for ch in stem).strip("_") or "rnn"

@@ -34,10 +34,6 @@ OPTIMIZER_DEFAULTS = "TFM401"
 OPTIMIZER_ROUNDING = "TFM403"
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
-
-
 class SessionsToFunctions(MigrationTransform):
     CODE = "TFM201"
     DESCRIPTION = "placeholders, feed_dict and Session.run become tf.function calls"
@@ -412,7 +408,7 @@ class _ScopeWriter:
         """The variables TF1 differentiated: the given list, or (TF1's default) every trainable
         variable, of which only those the loss (read from `roots`) reaches get a gradient."""
         if var_list is not None:
-            return _code(var_list)
+            return syntax.code_of(var_list)
         used: set[str] = set(roots)
         for statement in gp.backward_slice(roots, self.plan.graph_defs):
             used |= statement.uses
@@ -472,9 +468,9 @@ class _ScopeWriter:
         """Writes what the merged summary op collected, as `writer.add_summary` wrote it."""
         lines = []
         for index, summary in enumerate(self.plan.summaries):
-            extra = "".join(f", {_code(arg)}" for arg in summary.extra)
+            extra = "".join(f", {syntax.code_of(arg)}" for arg in summary.extra)
             lines.append(
-                f"        {self.tf}.summary.{summary.kind}({_code(summary.tag)}, values[{index}], step=step{extra})\n"
+                f"        {self.tf}.summary.{summary.kind}({syntax.code_of(summary.tag)}, values[{index}], step=step{extra})\n"
             )
         body = cst.parse_statement(f"with writer.as_default():\n{''.join(lines)}")
         return self._def(f"def {self.summary_helper_name}(writer, values, step):\n", [body])
@@ -520,7 +516,7 @@ class _ScopeWriter:
             return f"{self.tf}.int32"
         if isinstance(literal, cst.Name) and literal.value in ("True", "False"):
             return f"{self.tf}.bool"
-        return f"{self.tf}.convert_to_tensor({_code(default)}).dtype"
+        return f"{self.tf}.convert_to_tensor({syntax.code_of(default)}).dtype"
 
     def _helper(self, helper: model.Helper) -> cst.FunctionDef:
         body = [self._moved(s) for s in helper.statements]
@@ -532,11 +528,11 @@ class _ScopeWriter:
         tf = self.tf
         specs: list[str] = []
         for p in function.params:
-            shape = _code(p.shape) if p.shape is not None else "None"
+            shape = syntax.code_of(p.shape) if p.shape is not None else "None"
             if p.default is not None:
                 dtype = self._default_dtype(p.default)
             elif p.dtype is not None:
-                dtype = _code(p.dtype)
+                dtype = syntax.code_of(p.dtype)
             else:
                 specs = []  # a tensor fed over has no declared dtype: no input signature
                 break
@@ -590,7 +586,7 @@ class _ScopeWriter:
         assert isinstance(tape, cst.With) and isinstance(tape.body, cst.IndentedBlock)
         inside = self._watched(gradient_steps) + self._steps(before)
         if train is not None and train.loss_expression is not None:
-            inside.append(cst.parse_statement(f"{train.loss} = {_code(train.loss_expression)}\n"))
+            inside.append(cst.parse_statement(f"{train.loss} = {syntax.code_of(train.loss_expression)}\n"))
         tape = tape.with_changes(body=tape.body.with_changes(body=inside or [cst.SimpleStatementLine([cst.Pass()])]))
         body: list[cst.BaseStatement] = [tape]
         for step in after:
@@ -601,7 +597,7 @@ class _ScopeWriter:
             if self._slots_start_at_one(train) and self._built_lazily(train):
                 body.extend(cst.parse_module(self._lazy_slot_setup(train)).body)
             if train.applied is not None:
-                lines = f"{optimizer}.apply_gradients({_code(train.applied)})\n"
+                lines = f"{optimizer}.apply_gradients({syntax.code_of(train.applied)})\n"
             else:
                 var_list = self._var_list_code(train)
                 lines = ""
@@ -612,7 +608,7 @@ class _ScopeWriter:
                     f"{optimizer}.apply_gradients(zip(gradients, {var_list}))\n"
                 )
             if train.global_step is not None:
-                lines += f"{_code(train.global_step)}.assign_add(1)\n"
+                lines += f"{syntax.code_of(train.global_step)}.assign_add(1)\n"
             body.extend(cst.parse_module(lines).body)
         return body
 
@@ -687,12 +683,12 @@ class _ScopeWriter:
         """`call` converted to NumPy values: `.numpy()` for one tensor, a comprehension for a
         flat list or tuple (`shape`), `tf.nest.map_structure` for a dict or anything nested."""
         if shape == "dict" or any(self._is_structure(value) for value in fetched):
-            return cst.parse_expression(f"{self.tf}.nest.map_structure(lambda t: t.numpy(), {_code(call)})")
+            return cst.parse_expression(f"{self.tf}.nest.map_structure(lambda t: t.numpy(), {syntax.code_of(call)})")
         if shape == "single":
             return _dot_numpy(call)
         if shape == "tuple":
-            return cst.parse_expression(f"tuple(value.numpy() for value in {_code(call)})")
-        return cst.parse_expression(f"[value.numpy() for value in {_code(call)}]")
+            return cst.parse_expression(f"tuple(value.numpy() for value in {syntax.code_of(call)})")
+        return cst.parse_expression(f"[value.numpy() for value in {syntax.code_of(call)}]")
 
     def _is_structure(self, fetch: cst.BaseExpression) -> bool:
         if isinstance(fetch, (cst.List, cst.Tuple, cst.Dict)):

@@ -68,17 +68,6 @@ def _leading(node: cst.BaseStatement) -> Sequence[cst.EmptyLine]:
     return node.leading_lines if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)) else ()
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
-
-
-def _literal(node: cst.BaseExpression | None) -> str | None:
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
-
-
 def _bind(call: cst.Call, params: Sequence[str]) -> dict[str, cst.BaseExpression]:
     bound: dict[str, cst.BaseExpression] = {}
     for index, arg in enumerate(call.args):
@@ -380,7 +369,7 @@ class _ScopeRewriter:
         for key in bound:
             if key not in SCOPE_ARGS_KEPT:
                 raise Declined(UNSUPPORTED_FORM, f"variable_scope({key}=...) is not converted", call)
-        name = _literal(bound.get("name_or_scope"))
+        name = syntax.string_literal(bound.get("name_or_scope"))
         if name is None:
             raise Declined(UNSUPPORTED_FORM, "a variable scope whose name is not a string literal", call)
         value = bound.get("reuse")
@@ -488,7 +477,7 @@ class _ScopeRewriter:
                 return self._get_variable(index, entry, statement, target, call)
             if created_by == VARIABLE:
                 self._check_rebinding(target, statement)
-                name = _literal(syntax.call_argument(call, 6, "name"))
+                name = syntax.string_literal(syntax.call_argument(call, 6, "name"))
                 trainable = not any(
                     a.keyword is not None and a.keyword.value == "trainable" and m.matches(a.value, m.Name("False")) for a in call.args
                 )
@@ -523,7 +512,7 @@ class _ScopeRewriter:
             items = [(f"{owner}[{i}]", e.value) for i, e in enumerate(value.elements)]
         for ref, item in items:
             if isinstance(item, cst.Call) and self.t.tf_api(item.func) == VARIABLE:
-                name = _literal(syntax.call_argument(item, 6, "name")) or "Variable"
+                name = syntax.string_literal(syntax.call_argument(item, 6, "name")) or "Variable"
                 self._add(VarInfo(name, ref, True, index), statement)
 
     def _check_rebinding(self, target: str, node: cst.CSTNode) -> None:
@@ -574,7 +563,7 @@ class _ScopeRewriter:
             raise Declined(OPTIMIZER_SLOTS, "all global variables, optimizer slots included", call)
         pattern: str | None = None
         if scope is not None and not m.matches(scope, m.Name("None")):
-            pattern = _literal(scope)
+            pattern = syntax.string_literal(scope)
             if pattern is None:
                 raise Declined(DYNAMIC_COLLECTION, "a collection scope that is not a string literal", call)
         return [
@@ -664,11 +653,11 @@ class _Collections(cst.CSTTransformer):
         name_attr = m.Attribute(value=m.Name(var), attr=m.Name("name"))
         if m.matches(test, m.Call(func=m.Attribute(value=name_attr, attr=m.Name("startswith")), args=[m.Arg(m.SimpleString())])):
             assert isinstance(test, cst.Call)
-            prefix = _literal(test.args[0].value) or ""
+            prefix = syntax.string_literal(test.args[0].value) or ""
             return self._list([v for v in infos if (v.full_name + ":0").startswith(prefix)])
         if m.matches(test, m.Comparison(left=m.SimpleString(), comparisons=[m.ComparisonTarget(m.In(), name_attr)])):
             assert isinstance(test, cst.Comparison) and isinstance(test.left, cst.SimpleString)
-            part = _literal(test.left) or ""
+            part = syntax.string_literal(test.left) or ""
             return self._list([v for v in infos if part in v.full_name + ":0"])
         return updated_node
 
@@ -685,7 +674,7 @@ def variable_call(
 ) -> tuple[str, cst.Call, bool]:
     """The full name, the `tf.Variable(...)` call and trainability for one get_variable call."""
     bound = _bind(call, GET_VARIABLE_PARAMS)
-    name = _literal(bound.get("name"))
+    name = syntax.string_literal(bound.get("name"))
     if name is None:
         raise Declined(UNSUPPORTED_FORM, "get_variable with a name that is not a string literal", call)
     if "regularizer" in bound and not m.matches(bound["regularizer"], m.Name("None")):
@@ -696,7 +685,7 @@ def variable_call(
     tf = t.tf_alias()
     shape = bound.get("shape")
     dtype = bound.get("dtype")
-    dtype_code = _code(dtype) if dtype is not None else f"{tf}.float32"
+    dtype_code = syntax.code_of(dtype) if dtype is not None else f"{tf}.float32"
     initializer = bound.get("initializer", scope_initializer)
     value: str
     if initializer is None or m.matches(initializer, m.Name("None")):
@@ -706,24 +695,24 @@ def variable_call(
         if shape is None:
             raise Declined(UNSUPPORTED_FORM, "get_variable without a shape", call)
         if family == "float":
-            value = f"{tf}.{inits.DEFAULT_FLOAT_INITIALIZER}()(shape={_code(shape)}, dtype={dtype_code})"
+            value = f"{tf}.{inits.DEFAULT_FLOAT_INITIALIZER}()(shape={syntax.code_of(shape)}, dtype={dtype_code})"
         else:
-            value = f"{tf}.{inits.DEFAULT_ZERO_INITIALIZER}({_code(shape)}, dtype={dtype_code})"
+            value = f"{tf}.{inits.DEFAULT_ZERO_INITIALIZER}({syntax.code_of(shape)}, dtype={dtype_code})"
     elif _is_initializer(t, initializer, initializer_names):
         if shape is None:
             raise Declined(UNSUPPORTED_FORM, "an initializer object without a shape", call)
-        value = f"{_code(initializer)}(shape={_code(shape)}, dtype={dtype_code})"
+        value = f"{syntax.code_of(initializer)}(shape={syntax.code_of(shape)}, dtype={dtype_code})"
     elif _is_value(t, initializer):
-        value = _code(initializer)
+        value = syntax.code_of(initializer)
         if dtype is not None:
             value = f"{value}, dtype={dtype_code}"
     else:
         raise Declined(UNKNOWN_INITIALIZER, "an initializer this rule cannot tell from a value", call)
     extra = ""
     if "trainable" in bound:
-        extra += f", trainable={_code(bound['trainable'])}"
+        extra += f", trainable={syntax.code_of(bound['trainable'])}"
     if "constraint" in bound:
-        extra += f", constraint={_code(bound['constraint'])}"
+        extra += f", constraint={syntax.code_of(bound['constraint'])}"
     full = prefix + name
     trainable = not ("trainable" in bound and m.matches(bound["trainable"], m.Name("False")))
     built = cst.parse_expression(f'{tf}.Variable({value}, name="{full}"{extra})')
@@ -790,7 +779,7 @@ def _plan_module(scope: _ScopeRewriter, model: ModelFunction) -> tuple[_ModulePl
             else:
                 if len(model.calls) > 1:
                     raise Declined(UNSHARABLE_FUNCTION, "tf.Variable in a function called more than once creates new variables per call", call)
-                name = _literal(syntax.call_argument(call, 6, "name")) or "Variable"
+                name = syntax.string_literal(syntax.call_argument(call, 6, "name")) or "Variable"
                 full, value = entry.prefix + name, call.visit(_Renamed(call, entry.prefix + name))  # type: ignore[assignment]
                 trainable = True
             created.append((position, target, full, VarInfo(full, "", trainable, 0), value, entry.node))
