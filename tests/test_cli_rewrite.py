@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 from pathlib import Path
@@ -144,15 +143,6 @@ def test_progress_and_summary_go_to_stderr(tree: Path, capsys: pytest.CaptureFix
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "unchanged" in captured.err
-
-
-@pytest.mark.skipif(
-    importlib.util.find_spec("migrate.commands.verify") is not None, reason="the verify command exists"
-)
-def test_verify_without_the_harness_fails_clearly(tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status = main(["rewrite", str(tree / "pkg"), "-o", str(tmp_path / "out"), "--verify", "-q"])
-    assert status == 2
-    assert "--verify is not available" in capsys.readouterr().err
 
 
 def test_verify_needs_an_output_tree(tree: Path) -> None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol, TextIO, cast
+from typing import Any, TextIO
 
+from migrate.commands import verify
 from migrate.pipeline import Selection
 from migrate.sources import (
     FileResult,
@@ -36,22 +36,6 @@ With -o, a single source directory is mirrored into OUT; several sources are pla
 OUT by name; a single file is written to OUT itself unless OUT is a directory.
 Without -o, --in-place, --diff or --check nothing is written and the findings are listed.
 """
-
-
-class _VerifyModule(Protocol):
-    def add_harness_options(self, parser: argparse.ArgumentParser) -> None: ...
-
-    def verify_trees_command(self, src: Path, out: Path, args: argparse.Namespace) -> int: ...
-
-
-def _verify_module() -> _VerifyModule | None:
-    try:
-        module = importlib.import_module("migrate.commands.verify")
-    except ModuleNotFoundError as error:
-        if error.name != "migrate.commands.verify":
-            raise
-        return None
-    return cast(_VerifyModule, module)
 
 
 def register(commands: Any) -> None:
@@ -87,9 +71,7 @@ def register(commands: Any) -> None:
         action="store_true",
         help="after writing OUT, run each legacy program and its rewrite and compare what they compute",
     )
-    verify = _verify_module()
-    if verify is not None:
-        verify.add_harness_options(parser)
+    verify.add_harness_options(parser)
     parser.set_defaults(run=run, parser=parser)
 
 
@@ -137,14 +119,6 @@ def run(args: argparse.Namespace) -> int:
     if args.check and report.has_changes and status == EXIT_OK:
         status = EXIT_CHANGES
     if args.verify:
-        verify = _verify_module()
-        if verify is None:
-            print(
-                "tf-migrate: --verify is not available: the equivalence harness "
-                "(migrate.commands.verify) is not installed in this build",
-                file=sys.stderr,
-            )
-            return EXIT_FAILED
         verified = verify.verify_trees_command(Path(args.sources[0]), Path(args.output), args)
         status = max(status, verified)
     return status
