@@ -449,7 +449,15 @@ class _ScopeRewriter:
                     info.index = index
                     self._add(info, instance)
 
-    def _add(self, info: VarInfo, node: cst.CSTNode) -> None:
+    def _add(self, info: VarInfo, node: cst.CSTNode, *, uniquify: bool = False) -> None:
+        """Track a variable by its TF1 name. `tf.Variable` names are made unique as TF1's graph
+        made them (`Variable`, `Variable_1`, ...); `get_variable` asking for a taken name without
+        reuse was an error in TF1 and is declined."""
+        if info.full_name in self.by_name and uniquify:
+            counter = 1
+            while f"{info.full_name}_{counter}" in self.by_name:
+                counter += 1
+            info.full_name = f"{info.full_name}_{counter}"
         if info.full_name in self.by_name:
             raise Declined(UNSUPPORTED_FORM, f"variable `{info.full_name}` is created twice", node)
         self.by_name[info.full_name] = info
@@ -481,7 +489,7 @@ class _ScopeRewriter:
                 trainable = not any(
                     a.keyword is not None and a.keyword.value == "trainable" and m.matches(a.value, m.Name("False")) for a in call.args
                 )
-                self._add(VarInfo(entry.prefix + (name or "Variable"), target, trainable, index), statement)
+                self._add(VarInfo(entry.prefix + (name or "Variable"), target, trainable, index), statement, uniquify=True)
                 if entry.prefix and name is not None:
                     return statement.visit(_Renamed(call, entry.prefix + name))  # type: ignore[return-value]
                 return statement
@@ -513,7 +521,7 @@ class _ScopeRewriter:
         for ref, item in items:
             if isinstance(item, cst.Call) and self.t.tf_api(item.func) == VARIABLE:
                 name = syntax.string_literal(syntax.call_argument(item, 6, "name")) or "Variable"
-                self._add(VarInfo(name, ref, True, index), statement)
+                self._add(VarInfo(name, ref, True, index), statement, uniquify=True)
 
     def _check_rebinding(self, target: str, node: cst.CSTNode) -> None:
         if any(v.ref == target for v in self.variables):
