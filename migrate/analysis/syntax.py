@@ -202,3 +202,22 @@ def string_literal(node: cst.BaseExpression | None) -> str | None:
         value = node.evaluated_value
         return value if isinstance(value, str) else None
     return None
+
+
+class _NodesOf(cst.CSTVisitor):
+    def __init__(self, types: tuple[type[cst.CSTNode], ...]) -> None:
+        self.types = types
+        self.found: list[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, self.types):
+            self.found.append(node)
+        return True
+
+
+def nodes_of(node: cst.CSTNode, *types: type[cst.CSTNode]) -> list[cst.CSTNode]:
+    """Every node of the given types in a tree, in visiting order (`matchers.findall` for plain
+    type tests, without matcher overhead or rebuilding the tree)."""
+    collector = _NodesOf(types)
+    walk.visit(node, collector)
+    return collector.found

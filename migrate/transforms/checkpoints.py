@@ -53,6 +53,22 @@ def _bind(call: cst.Call, params: Sequence[str]) -> dict[str, cst.BaseExpression
     return bound
 
 
+def _assignments(statement: cst.CSTNode, *, self_attributes: bool = False) -> list[cst.Assign]:
+    """`name = call(...)` assignments in a tree (`self.name = call(...)` with `self_attributes`)."""
+    found: list[cst.Assign] = []
+    for node in syntax.nodes_of(statement, cst.Assign):
+        assert isinstance(node, cst.Assign)
+        if len(node.targets) != 1 or not isinstance(node.value, cst.Call):
+            continue
+        target = node.targets[0].target
+        if self_attributes:
+            if isinstance(target, cst.Attribute) and m.matches(target.value, m.Name("self")):
+                found.append(node)
+        elif isinstance(target, cst.Name):
+            found.append(node)
+    return found
+
+
 class SaverToCheckpoint(MigrationTransform):
     CODE = "TFM501"
     DESCRIPTION = "tf.train.Saver save/restore become tf.train.Checkpoint write/read keyed by TF1 names"
@@ -121,7 +137,7 @@ class SaverToCheckpoint(MigrationTransform):
             if not any(self.tf_api(base.value) == "tf.Module" for base in statement.bases):
                 continue
             pairs: list[tuple[str, str]] = []
-            for assign in m.findall(statement, m.Assign(targets=[m.AssignTarget(m.Attribute(value=m.Name("self")))], value=m.Call())):
+            for assign in _assignments(statement, self_attributes=True):
                 assert isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call)
                 target = assign.targets[0].target
                 assert isinstance(target, cst.Attribute)
@@ -137,7 +153,7 @@ class SaverToCheckpoint(MigrationTransform):
     def _scope(self, body: list[cst.BaseStatement], classes: dict[str, list[tuple[str, str]]]) -> list[cst.BaseStatement] | None:
         savers: list[tuple[cst.Assign, str]] = []
         for statement in body:
-            for assign in m.findall(statement, m.Assign(targets=[m.AssignTarget(m.Name())], value=m.Call())):
+            for assign in _assignments(statement):
                 assert isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call)
                 if self.tf_api(assign.value.func) == SAVER and not isinstance(statement, cst.FunctionDef):
                     target = assign.targets[0].target
@@ -151,7 +167,7 @@ class SaverToCheckpoint(MigrationTransform):
             out = [s.visit(rewriter) for s in body]
             kept = [s for s in out if isinstance(s, cst.BaseStatement)]
             for name in rewriter.names:
-                uses = sum(len(m.findall(s, m.Name(name))) for s in kept)
+                uses = sum(1 for s in kept for n in syntax.nodes_of(s, cst.Name) if isinstance(n, cst.Name) and n.value == name)
                 if uses != rewriter.handled[name]:
                     raise _Declined(UNSUPPORTED_SAVER, f"the saver `{name}` is used other than to save and restore", savers[0][0])
         except _Declined as declined:
@@ -175,7 +191,7 @@ class SaverToCheckpoint(MigrationTransform):
             for api, node in syntax.tf_apis_in(statement, self.tf_api):
                 if api in ("tf.get_variable", "tf.variable_scope") or api.startswith(("tf.layers", "tf.keras.layers", "tf.contrib")):
                     raise _Declined(UNTRACKED_VARIABLES, f"{api} creates variables this rule cannot name", node)
-            for assign in m.findall(statement, m.Assign(targets=[m.AssignTarget(m.Name())], value=m.Call())):
+            for assign in _assignments(statement):
                 assert isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call)
                 target = assign.targets[0].target
                 assert isinstance(target, cst.Name)
@@ -187,8 +203,12 @@ class SaverToCheckpoint(MigrationTransform):
                     found.append((name, target.value, id(assign)))
                 elif isinstance(func, cst.Name) and func.value in classes:
                     found.extend((name, f"{target.value}.{attr}", id(assign)) for name, attr in classes[func.value])
-            bound = {id(a.value) for a in m.findall(statement, m.Assign(targets=[m.AssignTarget(m.Name())])) if isinstance(a, cst.Assign)}
-            for call in m.findall(statement, m.Call()):
+            bound = {
+                id(a.value)
+                for a in syntax.nodes_of(statement, cst.Assign)
+                if isinstance(a, cst.Assign) and len(a.targets) == 1 and isinstance(a.targets[0].target, cst.Name)
+            }
+            for call in syntax.nodes_of(statement, cst.Call):
                 if isinstance(call, cst.Call) and self.tf_api(call.func) == "tf.Variable" and id(call) not in bound:
                     raise _Declined(UNTRACKED_VARIABLES, "a tf.Variable not bound to a name", call)
         return found
