@@ -476,7 +476,10 @@ class _ScopeRewriter:
                 self.untracked = True
             if syntax.api_under(api, ("tf.train",)) and api.endswith("Optimizer"):
                 self.optimizer_seen = True
-        if m.findall(statement, m.Call(func=m.Attribute(attr=m.Name("minimize")))):
+        if any(
+            isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute) and c.func.attr.value == "minimize"
+            for c in syntax.nodes_of(statement, cst.Call)
+        ):
             self.optimizer_seen = True
         if assigned is not None:
             target, call = assigned
