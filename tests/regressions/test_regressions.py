@@ -33,15 +33,10 @@ CASES = [
         id="declined-get-variable-random-initializer",
         marks=pytest.mark.xfail(strict=True, reason="TFM301 emits an unseeded Keras initializer in a declined file"),
     ),
-    # Fuzz seeds 7028, 7030, 7044 (--variable-family): TFM302 declines (two unnamed tf.Variables,
-    # which TF1 names Variable and Variable_1), but the native-equivalents table has already
-    # replaced tf.glorot_uniform_initializer() with an unseeded Keras 3 GlorotUniform() inside
-    # the kept tf.compat.v1.get_variable: the declined program's numbers change.
-    pytest.param(
-        "declined_glorot_initializer_renamed.py",
-        id="declined-glorot-initializer-renamed",
-        marks=pytest.mark.xfail(strict=True, reason="TFM110 swaps a seeded TF1 initializer for an unseeded Keras one"),
-    ),
+    # Fuzz seeds 7028, 7030, 7044 (--variable-family): TFM302 declined two unnamed tf.Variables
+    # beside a get_variable, and the kept graph code then held an unseeded Keras initializer.
+    # TFM301 now numbers them as TF1 does, so the program converts and matches.
+    pytest.param("declined_glorot_initializer_renamed.py", id="declined-glorot-initializer-renamed"),
 ]
 
 
