@@ -135,24 +135,6 @@ def _identifier(layer_name: str) -> str:
     return text if not text[0].isdigit() else f"layer_{text}"
 
 
-class _Names(cst.CSTVisitor):
-    """Names a Python identifier could clash with (attribute names and keywords cannot)."""
-
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        walk.visit(node.value, self)
-        return False
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        walk.visit(node.value, self)
-        return False
-
-
 class LayersToKeras(MigrationTransform):
     CODE = "TFM311"
     DESCRIPTION = "tf.layers / tf.contrib.layers / slim layer functions become Keras layers created once"
@@ -217,9 +199,7 @@ class LayersToKeras(MigrationTransform):
     )
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        collector = _Names()
-        walk.visit(original_node, collector)
-        state = _State(taken=set(collector.names))
+        state = _State(taken=set(syntax.names_in(original_node)))
         self._defs = {
             s.name.value: s for s in original_node.body if isinstance(s, cst.FunctionDef)
         }
@@ -414,7 +394,7 @@ class LayersToKeras(MigrationTransform):
         rewriter = _CallRewriter(self, state, params)
         new = statement.visit(rewriter)
         assert isinstance(new, cst.SimpleStatementLine)
-        for name in _names_in(new) & state.update_ops:
+        for name in syntax.names_in(new) & state.update_ops:
             raise _Decline(UPDATE_OPS_KEPT, f"`{name}` (UPDATE_OPS) used other than in tf.control_dependencies", statement)
         if not rewriter.constructions or hoist:
             return [new]
@@ -767,12 +747,6 @@ def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
         keyword=cst.Name(name),
         equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
     )
-
-
-def _names_in(node: cst.CSTNode) -> set[str]:
-    collector = _Names()
-    walk.visit(node, collector)
-    return collector.names
 
 
 def _call_counts(module: cst.Module, names: set[str]) -> dict[str, int]:
