@@ -26,6 +26,7 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 
 from migrate.analysis import layer_arguments as la
 from migrate.analysis import syntax, walk
+from migrate.analysis.graph_model import Declined
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 from migrate.transforms.rnn import RNNToKeras
@@ -61,14 +62,6 @@ _KERAS_POSITIONAL = {
     "Dropout": ("rate",),
 }
 _PADDING_KEYWORDS = frozenset({"padding"})
-
-
-class _Decline(Exception):
-    def __init__(self, code: str, message: str, node: cst.CSTNode) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.node = node
 
 
 @dataclass
@@ -210,8 +203,8 @@ class LayersToKeras(MigrationTransform):
             self._check_rnn(original_node)
             self._check_references(original_node)
             body = self._module_body(original_node.body, state)
-        except _Decline as declined:
-            self.report(declined.node, declined.message, code=declined.code, severity=Severity.WARNING)
+        except Declined as declined:
+            self.report(declined.node or original_node, declined.message, code=declined.code, severity=Severity.WARNING)
             return updated_node
         if not state.layers:
             return updated_node
@@ -232,7 +225,7 @@ class LayersToKeras(MigrationTransform):
         declined = probe.declined(module)
         if declined is not None:
             code, message, _ = declined
-            raise _Decline(RNN_KEPT, f"the RNNs of this file stay TF1 code ({code}: {message})", module.body[0])
+            raise Declined(RNN_KEPT, f"the RNNs of this file stay TF1 code ({code}: {message})", module.body[0])
 
     def _check_references(self, module: cst.Module) -> None:
         """Layer functions used other than by calling them (handed to slim.repeat / stack, stored)
@@ -248,9 +241,9 @@ class LayersToKeras(MigrationTransform):
         for node in syntax.outer_references(module):
             api = self.tf_api(node)
             if api in _LAYER_DRIVERS - {_ARG_SCOPE}:
-                raise _Decline(UNSUPPORTED_ARGUMENT, f"{api} is not converted", node)
+                raise Declined(UNSUPPORTED_ARGUMENT, f"{api} is not converted", node)
             if la.spec_for(api) is not None and id(node) not in called and id(node) not in in_arg_scopes:
-                raise _Decline(UNSUPPORTED_ARGUMENT, f"{api} used as a value", node)
+                raise Declined(UNSUPPORTED_ARGUMENT, f"{api} used as a value", node)
 
     # --- walking scopes ---------------------------------------------------------------
     def _module_body(self, body: Sequence[cst.BaseStatement], state: _State) -> list[cst.BaseStatement]:
@@ -288,7 +281,7 @@ class LayersToKeras(MigrationTransform):
             result.append(statement)
         for name, definition in self._defs.items():
             if name not in self._done_defs and self._has_layer(definition):
-                raise _Decline(
+                raise Declined(
                     LAYER_IN_CONTROL_FLOW,
                     f"function `{name}` builds layers and is not called exactly once",
                     definition,
@@ -314,11 +307,11 @@ class LayersToKeras(MigrationTransform):
                 out.extend(self._with(statement, state, params, hoist))
             elif isinstance(statement, cst.FunctionDef):
                 if statement.name.value not in self._defs and self._has_layer(statement):
-                    raise _Decline(LAYER_IN_CONTROL_FLOW, "a layer built inside a nested function", statement)
+                    raise Declined(LAYER_IN_CONTROL_FLOW, "a layer built inside a nested function", statement)
                 out.append(statement)
             else:
                 if self._has_layer(statement) or self._calls_model_def(statement):
-                    raise _Decline(LAYER_IN_CONTROL_FLOW, "a layer built inside a loop or branch", statement)
+                    raise Declined(LAYER_IN_CONTROL_FLOW, "a layer built inside a loop or branch", statement)
                 out.append(statement)
         return out
 
@@ -339,7 +332,7 @@ class LayersToKeras(MigrationTransform):
                 if api == _ARG_SCOPE:
                     return self._arg_scope(statement, item, state, params, hoist)
                 if api in _VARIABLE_SCOPES and self._has_layer(statement):
-                    raise _Decline(LAYER_IN_VARIABLE_SCOPE, f"layers built inside {api}", statement)
+                    raise Declined(LAYER_IN_VARIABLE_SCOPE, f"layers built inside {api}", statement)
         inner = self._block(statement.body.body, state, params, hoist)
         return [statement.with_changes(body=statement.body.with_changes(body=inner))]
 
@@ -356,16 +349,16 @@ class LayersToKeras(MigrationTransform):
         assert isinstance(statement.body, cst.IndentedBlock)
         listed = item.args[0].value if item.args and item.args[0].keyword is None else None
         if not isinstance(listed, (cst.List, cst.Tuple)) or statement.items[0].asname is not None:
-            raise _Decline(LAYER_IN_VARIABLE_SCOPE, "slim.arg_scope in a form this rule cannot expand", statement)
+            raise Declined(LAYER_IN_VARIABLE_SCOPE, "slim.arg_scope in a form this rule cannot expand", statement)
         apis: list[str] = []
         for element in listed.elements:
             found = la.spec_for(self.tf_api(element.value))
             if found is None:
-                raise _Decline(LAYER_IN_VARIABLE_SCOPE, f"slim.arg_scope over {syntax.code_of(element.value)}", statement)
+                raise Declined(LAYER_IN_VARIABLE_SCOPE, f"slim.arg_scope over {syntax.code_of(element.value)}", statement)
             apis.append(found[0])
         defaults = {a.keyword.value: a.value for a in item.args[1:] if a.keyword is not None}
         if len(defaults) != len(item.args) - 1:
-            raise _Decline(LAYER_IN_VARIABLE_SCOPE, "slim.arg_scope with positional defaults", statement)
+            raise Declined(LAYER_IN_VARIABLE_SCOPE, "slim.arg_scope with positional defaults", statement)
         scope: dict[str, dict[str, cst.BaseExpression]] = {}
         for api in apis:
             outer = next((s[api] for s in reversed(state.arg_scopes) if api in s), {})
@@ -395,7 +388,7 @@ class LayersToKeras(MigrationTransform):
         new = statement.visit(rewriter)
         assert isinstance(new, cst.SimpleStatementLine)
         for name in syntax.names_in(new) & state.update_ops:
-            raise _Decline(UPDATE_OPS_KEPT, f"`{name}` (UPDATE_OPS) used other than in tf.control_dependencies", statement)
+            raise Declined(UPDATE_OPS_KEPT, f"`{name}` (UPDATE_OPS) used other than in tf.control_dependencies", statement)
         if not rewriter.constructions or hoist:
             return [new]
         first = rewriter.constructions[0].with_changes(leading_lines=statement.leading_lines)
@@ -417,9 +410,9 @@ class LayersToKeras(MigrationTransform):
     def _convert_def(self, name: str, state: _State, call_site: cst.CSTNode) -> None:
         definition = self._defs[name]
         if self._def_calls.get(name, 0) != 1 or name in self._done_defs:
-            raise _Decline(LAYER_IN_CONTROL_FLOW, f"function `{name}` builds layers and is called more than once", call_site)
+            raise Declined(LAYER_IN_CONTROL_FLOW, f"function `{name}` builds layers and is called more than once", call_site)
         if not isinstance(definition.body, cst.IndentedBlock):
-            raise _Decline(LAYER_IN_CONTROL_FLOW, f"function `{name}` is a one-liner", definition)
+            raise Declined(LAYER_IN_CONTROL_FLOW, f"function `{name}` is a one-liner", definition)
         call = next(c for c in syntax.calls_in(call_site) if isinstance(c.func, cst.Name) and c.func.value == name)
         params = _bind_arguments(definition, call)
         self._done_defs.add(name)
@@ -524,7 +517,7 @@ class _CallRewriter(cst.CSTTransformer):
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         if self.t._has_layer(node):
-            raise _Decline(LAYER_IN_CONTROL_FLOW, "a layer built inside a lambda", node)
+            raise Declined(LAYER_IN_CONTROL_FLOW, "a layer built inside a lambda", node)
         return False
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
@@ -534,7 +527,7 @@ class _CallRewriter(cst.CSTTransformer):
             return self._regularization(original_node, updated_node, api)
         canonical, spec = found
         if self.t.is_suppressed_at(original_node):
-            raise _Decline(UNSUPPORTED_ARGUMENT, f"{canonical} is excluded by a suppression comment", original_node)
+            raise Declined(UNSUPPORTED_ARGUMENT, f"{canonical} is excluded by a suppression comment", original_node)
         return self._layer(original_node, updated_node, canonical, spec)
 
     def _regularization(
@@ -546,7 +539,7 @@ class _CallRewriter(cst.CSTTransformer):
             and self.t.tf_api(original.args[0].value) == "tf.GraphKeys.REGULARIZATION_LOSSES"
         ):
             if len(original.args) > (0 if api in _REGULARIZATION_SUM | _REGULARIZATION_LIST else 1):
-                raise _Decline(REGULARIZATION_KEPT, "regularization losses filtered by scope", original)
+                raise Declined(REGULARIZATION_KEPT, "regularization losses filtered by scope", original)
             sources = [layer for layer in self.state.layers if layer.regularized]
             elements = [
                 cst.StarredElement(cst.Attribute(cst.Name(layer.python_name), cst.Name("losses")))
@@ -564,10 +557,10 @@ class _CallRewriter(cst.CSTTransformer):
 
     def _layer(self, original: cst.Call, updated: cst.Call, api: str, spec: la.LayerSpec) -> cst.BaseExpression:
         if any(a.star for a in updated.args):
-            raise _Decline(UNSUPPORTED_ARGUMENT, f"{api} arguments passed with *", original)
+            raise Declined(UNSUPPORTED_ARGUMENT, f"{api} arguments passed with *", original)
         first = updated.args[0] if updated.args else None
         if first is None or (first.keyword is not None and first.keyword.value != "inputs"):
-            raise _Decline(UNSUPPORTED_ARGUMENT, f"{api} without its inputs first", original)
+            raise Declined(UNSUPPORTED_ARGUMENT, f"{api} without its inputs first", original)
         inputs = updated.args[0].value
         given: dict[str, cst.BaseExpression] = {}
         positional: list[str] = []
@@ -581,7 +574,7 @@ class _CallRewriter(cst.CSTTransformer):
         for parameter, value in scoped.items():
             given.setdefault(parameter, value)
         if len([a for a in updated.args[1:] if a.keyword is None]) > len(spec.positional):
-            raise _Decline(UNSUPPORTED_ARGUMENT, f"too many positional arguments to {api}", original)
+            raise Declined(UNSUPPORTED_ARGUMENT, f"too many positional arguments to {api}", original)
 
         constructor: list[tuple[str, cst.BaseExpression]] = []
         call_kwargs: dict[str, cst.BaseExpression] = {}
@@ -592,12 +585,12 @@ class _CallRewriter(cst.CSTTransformer):
         for parameter, value in given.items():
             if parameter in spec.ignored:
                 if parameter == "reuse" and not _is_none_or_false(value):
-                    raise _Decline(UNSUPPORTED_ARGUMENT, f"{api}(reuse=...) shares a layer by name", original)
+                    raise Declined(UNSUPPORTED_ARGUMENT, f"{api}(reuse=...) shares a layer by name", original)
                 continue
             if parameter in spec.unsupported:
                 if _is_none_or_false(value):
                     continue
-                raise _Decline(UNSUPPORTED_ARGUMENT, f"{api}({parameter}=...) has no Keras 3 equivalent here", original)
+                raise Declined(UNSUPPORTED_ARGUMENT, f"{api}({parameter}=...) has no Keras 3 equivalent here", original)
             if parameter in spec.call_args:
                 call_kwargs[spec.call_args[parameter]] = value
                 continue
@@ -638,7 +631,7 @@ class _CallRewriter(cst.CSTTransformer):
                 rank = self.t._rank(inputs, self.state)
                 if rank is None or rank == 4:
                     why = "a 4-D input" if rank == 4 else "an input of unknown rank"
-                    raise _Decline(
+                    raise Declined(
                         FUSED_BATCH_NORM,
                         f"{api} on {why}: TF1's fused batch norm keeps the unbiased batch variance "
                         "in its moving average, Keras 3 the biased one",
@@ -649,13 +642,13 @@ class _CallRewriter(cst.CSTTransformer):
         if explicit_name is not None:
             layer_name = syntax.string_literal(explicit_name)
             if layer_name is None:
-                raise _Decline(UNSUPPORTED_ARGUMENT, f"{api} named by an expression", original)
+                raise Declined(UNSUPPORTED_ARGUMENT, f"{api} named by an expression", original)
         else:
             count = self.state.counts.get(spec.base_name, 0)
             layer_name = spec.base_name if count == 0 else f"{spec.base_name}_{count}"
         self.state.counts[layer_name] = self.state.counts.get(layer_name, 0) + 1
         if explicit_name is not None and self.state.counts[layer_name] > 1:
-            raise _Decline(UNSUPPORTED_ARGUMENT, f"layer name {layer_name!r} used twice", original)
+            raise Declined(UNSUPPORTED_ARGUMENT, f"layer name {layer_name!r} used twice", original)
         python_name = self.t.fresh(_identifier(layer_name), self.state)
 
         keras_positional = _KERAS_POSITIONAL.get(spec.keras, ())
@@ -704,9 +697,9 @@ class _CallRewriter(cst.CSTTransformer):
             if isinstance(bound, cst.Name) and bound.value in {"True", "False"}:
                 return call(None) if bound.value == "False" else call(bound)
             if not (isinstance(bound, cst.Name) and bound.value in self.state.flags):
-                raise _Decline(TRAINING_UNKNOWN, f"training={syntax.code_of(training)} is not known to be a boolean placeholder", node)
+                raise Declined(TRAINING_UNKNOWN, f"training={syntax.code_of(training)} is not known to be a boolean placeholder", node)
         elif not (isinstance(flag, cst.Name) and flag.value in self.state.flags):
-            raise _Decline(TRAINING_UNKNOWN, f"training={syntax.code_of(training)} is not known to be a boolean placeholder", node)
+            raise Declined(TRAINING_UNKNOWN, f"training={syntax.code_of(training)} is not known to be a boolean placeholder", node)
         self.t.report(
             node,
             f"training={syntax.code_of(training)} (a boolean placeholder) becomes tf.cond between "
@@ -733,7 +726,7 @@ class _CallRewriter(cst.CSTTransformer):
         if api in _L1 and len(value.args) == 1 and value.args[0].keyword in (None,):
             return cst.Call(self.t.tf_expr("keras.regularizers.L1"), [cst.Arg(value.args[0].value)])
         if api is not None and api.startswith("tf.contrib"):
-            raise _Decline(UNSUPPORTED_ARGUMENT, f"regularizer {api} is not converted", value)
+            raise Declined(UNSUPPORTED_ARGUMENT, f"regularizer {api} is not converted", value)
         return value
 
 

@@ -26,6 +26,7 @@ import libcst as cst
 from migrate.analysis import layer_arguments as la
 from migrate.analysis import rnn_cells as rc
 from migrate.analysis import syntax, walk
+from migrate.analysis.graph_model import Declined
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -41,14 +42,6 @@ UNSUPPORTED_DRIVER_ARGUMENT = "TFM329"
 _SESSIONS = frozenset({"tf.Session", "tf.InteractiveSession"})
 _SCOPE_NAMES = {rc.DYNAMIC_RNN: "rnn", rc.STATIC_RNN: "rnn"}
 _FLOAT32 = frozenset({"tf.float32"})
-
-
-class _Decline(Exception):
-    def __init__(self, code: str, message: str, node: cst.CSTNode) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.node = node
 
 
 @dataclass
@@ -89,17 +82,17 @@ def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
 
 def _bind(call: cst.Call, parameters: Sequence[str], node: cst.CSTNode) -> dict[str, cst.BaseExpression]:
     if any(arg.star for arg in call.args):
-        raise _Decline(UNSUPPORTED_DRIVER_ARGUMENT, "arguments passed with *", node)
+        raise Declined(UNSUPPORTED_DRIVER_ARGUMENT, "arguments passed with *", node)
     bound: dict[str, cst.BaseExpression] = {}
     positional = [arg for arg in call.args if arg.keyword is None]
     if len(positional) > len(parameters):
-        raise _Decline(UNSUPPORTED_DRIVER_ARGUMENT, "too many positional arguments", node)
+        raise Declined(UNSUPPORTED_DRIVER_ARGUMENT, "too many positional arguments", node)
     for parameter, arg in zip(parameters, positional):
         bound[parameter] = arg.value
     for arg in call.args:
         if arg.keyword is not None:
             if arg.keyword.value not in parameters:
-                raise _Decline(UNSUPPORTED_DRIVER_ARGUMENT, f"unknown argument {arg.keyword.value}=", node)
+                raise Declined(UNSUPPORTED_DRIVER_ARGUMENT, f"unknown argument {arg.keyword.value}=", node)
             bound[arg.keyword.value] = arg.value
     return bound
 
@@ -224,8 +217,8 @@ class RNNToKeras(MigrationTransform):
         plan = _Plan(taken=set())
         try:
             body = self._with_classes(self._plan(original_node, plan), plan)
-        except _Decline as declined:
-            self.report(declined.node, declined.message, code=declined.code, severity=Severity.WARNING)
+        except Declined as declined:
+            self.report(declined.node or original_node, declined.message, code=declined.code, severity=Severity.WARNING)
             return updated_node
         module = updated_node.with_changes(body=body)
         if plan.lstm_states:
@@ -243,8 +236,8 @@ class RNNToKeras(MigrationTransform):
         self.visit_Module(module)
         try:
             self._plan(module, _Plan(taken=set()), layers_converted=True)
-        except _Decline as declined:
-            return declined.code, declined.message, declined.node
+        except Declined as declined:
+            return declined.code, declined.message, declined.node or module
         return None
 
     def _plan(self, module: cst.Module, plan: _Plan, layers_converted: bool = False) -> list[cst.BaseStatement]:
@@ -257,7 +250,7 @@ class RNNToKeras(MigrationTransform):
         if not layers_converted:
             for node in syntax.outer_references(module):
                 if la.spec_for(self.tf_api(node)) is not None:
-                    raise _Decline(UNSUPPORTED_RNN_API, "TF1 layers are kept in this file (see TFM311's finding)", node)
+                    raise Declined(UNSUPPORTED_RNN_API, "TF1 layers are kept in this file (see TFM311's finding)", node)
         return body
 
     # --- walking ------------------------------------------------------------------------
@@ -272,9 +265,9 @@ class RNNToKeras(MigrationTransform):
             # A model function must run once, as each of its RNNs becomes one layer; its name
             # must be referenced only by that call and its `def`.
             if not in_place and (calls[name] != 1 or counts.get(name, 0) != 2):
-                raise _Decline(RNN_IN_CONTROL_FLOW, f"function `{name}` builds an RNN and is not called exactly once", definition)
+                raise Declined(RNN_IN_CONTROL_FLOW, f"function `{name}` builds an RNN and is not called exactly once", definition)
             if not isinstance(definition.body, cst.IndentedBlock):
-                raise _Decline(RNN_IN_CONTROL_FLOW, f"function `{name}` is a one-liner", definition)
+                raise Declined(RNN_IN_CONTROL_FLOW, f"function `{name}` is a one-liner", definition)
             hoisted: list[cst.BaseStatement] = []
             inner = self._block(definition.body.body, plan, counts, None if in_place else hoisted)
             converted[name] = definition.with_changes(body=definition.body.with_changes(body=inner))
@@ -308,7 +301,7 @@ class RNNToKeras(MigrationTransform):
             if isinstance(statement, cst.FunctionDef):
                 out.append(defs.get(statement.name.value, statement) if defs is not None else statement)
                 if defs is None and self._has_rnn(statement):
-                    raise _Decline(RNN_IN_CONTROL_FLOW, "an RNN built inside a nested function", statement)
+                    raise Declined(RNN_IN_CONTROL_FLOW, "an RNN built inside a nested function", statement)
             elif isinstance(statement, cst.SimpleStatementLine):
                 out.extend(self._simple(statement, scope, plan, counts, hoisted))
             elif isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock):
@@ -316,15 +309,15 @@ class RNNToKeras(MigrationTransform):
                     isinstance(item.item, cst.Call) and self.tf_api(item.item.func) == "tf.variable_scope"
                     for item in statement.items
                 ):
-                    raise _Decline(RNN_IN_CONTROL_FLOW, "an RNN built inside tf.variable_scope", statement)
+                    raise Declined(RNN_IN_CONTROL_FLOW, "an RNN built inside tf.variable_scope", statement)
                 inner = self._block(statement.body.body, plan, counts, hoisted, defs)
                 out.append(statement.with_changes(body=statement.body.with_changes(body=inner)))
             else:
                 if self._has_rnn(statement):
-                    raise _Decline(RNN_IN_CONTROL_FLOW, "an RNN built inside a loop or branch", statement)
+                    raise Declined(RNN_IN_CONTROL_FLOW, "an RNN built inside a loop or branch", statement)
                 out.append(statement)
         for name, cell in scope.cells.items():
-            raise _Decline(CELL_USED_ELSEWHERE, f"cell `{name}` is not run by dynamic_rnn / static_rnn", cell.statement)
+            raise Declined(CELL_USED_ELSEWHERE, f"cell `{name}` is not run by dynamic_rnn / static_rnn", cell.statement)
         result: list[cst.BaseStatement] = []
         for statement in out:
             result.extend(scope.replaced.get(id(statement), [statement]))
@@ -346,7 +339,7 @@ class RNNToKeras(MigrationTransform):
             api = rc.canonical(self.tf_api(value.func)) if isinstance(value, cst.Call) else None
             if isinstance(value, cst.Call) and api in rc.CELLS and isinstance(target, cst.Name):
                 if target.value in scope.cells or counts.get(target.value, 0) < 2:
-                    raise _Decline(CELL_USED_ELSEWHERE, f"cell `{target.value}` is rebound or unused", statement)
+                    raise Declined(CELL_USED_ELSEWHERE, f"cell `{target.value}` is rebound or unused", statement)
                 scope.cells[target.value] = _Cell(statement, value)
                 return [statement]
             if (
@@ -363,14 +356,14 @@ class RNNToKeras(MigrationTransform):
                 return self._driver(statement, assign, target, value, api, scope, plan, counts, hoisted)
         for name in scope.cells:
             if used.get(name):
-                raise _Decline(CELL_USED_ELSEWHERE, f"cell `{name}` used other than by one dynamic_rnn / static_rnn call", statement)
+                raise Declined(CELL_USED_ELSEWHERE, f"cell `{name}` used other than by one dynamic_rnn / static_rnn call", statement)
         for name in scope.zero_states:
             if used.get(name):
-                raise _Decline(INITIAL_STATE, f"zero state `{name}` used other than as an initial state", statement)
+                raise Declined(INITIAL_STATE, f"zero state `{name}` used other than as an initial state", statement)
         for call in syntax.calls_in(statement):
             api = rc.canonical(self.tf_api(call.func))
             if rc.is_rnn_api(api):
-                raise _Decline(UNSUPPORTED_RNN_API, f"{api} is not converted", call)
+                raise Declined(UNSUPPORTED_RNN_API, f"{api} is not converted", call)
         return [statement]
 
     # --- one dynamic_rnn / static_rnn call ------------------------------------------------
@@ -387,19 +380,19 @@ class RNNToKeras(MigrationTransform):
         hoisted: list[cst.BaseStatement] | None,
     ) -> list[cst.BaseStatement]:
         if self.is_suppressed_at(call):
-            raise _Decline(UNSUPPORTED_RNN_API, f"{api} is excluded by a suppression comment", call)
+            raise Declined(UNSUPPORTED_RNN_API, f"{api} is excluded by a suppression comment", call)
         bound = _bind(call, rc.DRIVER_PARAMETERS[api], call)
         if "sequence_length" in bound and not _is_name(bound["sequence_length"], "None"):
-            raise _Decline(SEQUENCE_LENGTH, f"{api}(sequence_length=...) masks steps; not converted", call)
+            raise Declined(SEQUENCE_LENGTH, f"{api}(sequence_length=...) masks steps; not converted", call)
         if "time_major" in bound and not _is_name(bound["time_major"], "False"):
-            raise _Decline(UNSUPPORTED_DRIVER_ARGUMENT, f"{api}(time_major=...) is not converted", call)
+            raise Declined(UNSUPPORTED_DRIVER_ARGUMENT, f"{api}(time_major=...) is not converted", call)
         dtype = bound.get("dtype")
         if dtype is not None and not _is_name(dtype, "None") and self.tf_api(dtype) not in _FLOAT32:
-            raise _Decline(UNSUPPORTED_DRIVER_ARGUMENT, f"{api} with dtype {syntax.code_of(dtype)}", call)
+            raise Declined(UNSUPPORTED_DRIVER_ARGUMENT, f"{api} with dtype {syntax.code_of(dtype)}", call)
         cell_expr = bound.get("cell")
         inputs = bound.get("inputs")
         if cell_expr is None or inputs is None:
-            raise _Decline(UNSUPPORTED_DRIVER_ARGUMENT, f"{api} without a cell and inputs", call)
+            raise Declined(UNSUPPORTED_DRIVER_ARGUMENT, f"{api} without a cell and inputs", call)
         cell_statement: cst.SimpleStatementLine | None = None
         if isinstance(cell_expr, cst.Name) and cell_expr.value in scope.cells:
             cell_name: str | None = cell_expr.value
@@ -409,7 +402,7 @@ class RNNToKeras(MigrationTransform):
             cell_name, cell_call = None, cell_expr
         else:
             inner = rc.canonical(self.tf_api(cell_expr.func)) if isinstance(cell_expr, cst.Call) else None
-            raise _Decline(UNSUPPORTED_RNN_API, f"{api} over {inner or syntax.code_of(cell_expr)} is not converted", call)
+            raise Declined(UNSUPPORTED_RNN_API, f"{api} over {inner or syntax.code_of(cell_expr)} is not converted", call)
         initial = bound.get("initial_state")
         if cell_name is not None:
             # The cell's name is read by this call (and its zero_state) only.
@@ -421,7 +414,7 @@ class RNNToKeras(MigrationTransform):
             ):
                 reads += 1
             if counts.get(cell_name, 0) != reads + 1:
-                raise _Decline(CELL_USED_ELSEWHERE, f"cell `{cell_name}` used other than by one {api} call", call)
+                raise Declined(CELL_USED_ELSEWHERE, f"cell `{cell_name}` used other than by one {api} call", call)
         if initial is not None and not _is_name(initial, "None"):
             self._check_zero_state(initial, cell_name, scope, counts, call)
 
@@ -445,7 +438,7 @@ class RNNToKeras(MigrationTransform):
 
         if not (isinstance(target, (cst.Tuple, cst.List)) and len(target.elements) == 2
                 and all(isinstance(e.value, cst.Name) for e in target.elements)):
-            raise _Decline(STATE_USED, f"{api} result bound to {syntax.code_of(target)}; expected `outputs, state`", statement)
+            raise Declined(STATE_USED, f"{api} result bound to {syntax.code_of(target)}; expected `outputs, state`", statement)
         first, second = (e.value for e in target.elements)
         assert isinstance(first, cst.Name) and isinstance(second, cst.Name)
         state_targets: list[cst.BaseExpression] = [second]
@@ -513,7 +506,7 @@ class RNNToKeras(MigrationTransform):
     ) -> None:
         """The LSTM state is read as `state.c` / `state.h`; any other read declines."""
         if name in plan.lstm_states:
-            raise _Decline(STATE_USED, f"LSTM state `{name}` bound twice", statement)
+            raise Declined(STATE_USED, f"LSTM state `{name}` bound twice", statement)
         plan.lstm_states[name] = names
 
     def _check_zero_state(
@@ -526,7 +519,7 @@ class RNNToKeras(MigrationTransform):
     ) -> None:
         if isinstance(initial, cst.Name) and scope.zero_states.get(initial.value) == cell_name and cell_name:
             if counts.get(initial.value, 0) != 2:
-                raise _Decline(INITIAL_STATE, f"zero state `{initial.value}` used elsewhere", call)
+                raise Declined(INITIAL_STATE, f"zero state `{initial.value}` used elsewhere", call)
             del scope.zero_states[initial.value]
             return
         if (
@@ -537,7 +530,7 @@ class RNNToKeras(MigrationTransform):
             and _is_name(initial.func.value, cell_name)
         ):
             return
-        raise _Decline(INITIAL_STATE, f"initial_state={syntax.code_of(initial)} is not the cell's zero state", call)
+        raise Declined(INITIAL_STATE, f"initial_state={syntax.code_of(initial)} is not the cell's zero state", call)
 
     def _cell(self, call: cst.Call, plan: _Plan) -> tuple[str, cst.Call]:
         api = rc.canonical(self.tf_api(call.func))
@@ -554,20 +547,20 @@ class RNNToKeras(MigrationTransform):
                     continue
                 if isinstance(value, cst.Name) and value.value in allowed:
                     continue
-                raise _Decline(UNSUPPORTED_CELL_ARGUMENT, f"{api}({parameter}={syntax.code_of(value)}) is not converted", call)
+                raise Declined(UNSUPPORTED_CELL_ARGUMENT, f"{api}({parameter}={syntax.code_of(value)}) is not converted", call)
             if parameter == "num_units":
                 args.insert(0, cst.Arg(value))
             elif not _is_name(value, "None"):
                 args.append(_kwarg(parameter, value))
         if "num_units" not in bound:
-            raise _Decline(UNSUPPORTED_CELL_ARGUMENT, f"{api} without num_units", call)
+            raise Declined(UNSUPPORTED_CELL_ARGUMENT, f"{api} without num_units", call)
         explicit = bound.get("name")
         if explicit is not None and not _is_name(explicit, "None"):
             if not isinstance(explicit, cst.SimpleString) or not isinstance(explicit.evaluated_value, str):
-                raise _Decline(UNSUPPORTED_CELL_ARGUMENT, f"{api} named by an expression", call)
+                raise Declined(UNSUPPORTED_CELL_ARGUMENT, f"{api} named by an expression", call)
             layer_name = explicit.evaluated_value
             if layer_name in plan.counts:
-                raise _Decline(UNSUPPORTED_CELL_ARGUMENT, f"cell name {layer_name!r} used twice", call)
+                raise Declined(UNSUPPORTED_CELL_ARGUMENT, f"cell name {layer_name!r} used twice", call)
         else:
             # TF1 names cells apart inside the one `rnn` scope: basic_lstm_cell, basic_lstm_cell_1.
             count = plan.counts.get(spec.base_name, 0)
@@ -585,7 +578,7 @@ class RNNToKeras(MigrationTransform):
             return _SCOPE_NAMES[api]
         if isinstance(scope, cst.SimpleString) and isinstance(scope.evaluated_value, str):
             return scope.evaluated_value
-        raise _Decline(UNSUPPORTED_DRIVER_ARGUMENT, f"{api}(scope={syntax.code_of(scope)}) is not a literal name", call)
+        raise Declined(UNSUPPORTED_DRIVER_ARGUMENT, f"{api}(scope={syntax.code_of(scope)}) is not a literal name", call)
 
     def _fresh(self, stem: str, plan: _Plan) -> str:
         base = "".join(ch if ch.isalnum() else "_" for ch in stem).strip("_") or "rnn"
@@ -602,7 +595,7 @@ class RNNToKeras(MigrationTransform):
         for kind in plan.kinds:
             class_name, source = rc.CELL_CLASSES[kind]
             if class_name in plan.taken:
-                raise _Decline(UNSUPPORTED_RNN_API, f"the name {class_name} is taken", cst.Name(class_name))
+                raise Declined(UNSUPPORTED_RNN_API, f"the name {class_name} is taken", cst.Name(class_name))
             parsed = cst.parse_module(source.format(tf=self.tf_alias()))
             classes.append(_with_leading(parsed.body[0], [cst.EmptyLine(indent=False), cst.EmptyLine(indent=False)]))
         position = 0
