@@ -1,6 +1,6 @@
 """Differential fuzzing: generated TF1 programs through rewrite, idempotency and parity.
 
-    python benchmarks/fuzz.py --n 1000 [--seed S] [--jobs N] [--static] [--variable-family]
+    python benchmarks/fuzz.py --n 1000 [--seed S] [--jobs N] [--static] [--no-variable-family]
                               [--failures DIR]
     python benchmarks/fuzz.py --shrink seedN.in.py [--static]
 
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="programs checked at once (default 2)")
     parser.add_argument("--static", action="store_true", help="rewrite, parse and idempotency only")
     parser.add_argument(
-        "--variable-family", action="store_true", help="also generate get_variable, variable_scope and tf.layers"
+        "--no-variable-family", action="store_true", help="leave out get_variable, variable_scope and tf.layers"
     )
     parser.add_argument("--failures", type=Path, default=Path("fuzz-failures"), help="where failing cases go")
     parser.add_argument("--log", type=Path, help="append one JSON line per program (seed, outcome) as it finishes")
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.shrink:
         return shrink_file(args.shrink, parity=not args.static)
 
-    options = Options(variable_family=args.variable_family)
+    options = Options(variable_family=not args.no_variable_family)
     start = time.perf_counter()
     failed: list[Case] = []
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 from libcst.codemod import CodemodContext, SkipFile
@@ -26,6 +26,8 @@ from migrate.transforms.base import (
     SUPPRESSIONS_KEY,
     MigrationTransform,
 )
+from migrate.transforms.unported_symbols import UnportedSymbols
+from migrate.transforms.v1_behavior import STILL_GRAPH
 
 PARSE_ERROR = "TFM901"
 TRANSFORM_ERROR = "TFM902"
@@ -79,22 +81,79 @@ def rewrite_code(
         finding = Finding(_error_line(error), 0, PARSE_ERROR, message, Severity.ERROR, path)
         return RewriteResult(original=source, code=source, findings=(finding,), error=message)
 
-    context = CodemodContext(filename=path)
-    code = source
-    findings: list[Finding] = []
-    run_sites: list[RunSite] = []
-    to_original = _identity_lines(code)
     transforms = selection.transforms()
+    # Everything before the first eager-only transform is shared by both outcomes below.
+    split = next((i for i, t in enumerate(transforms) if t.EAGER_ONLY), len(transforms))
+    shared = _apply(transforms[:split], _Progress.start(module, source), source, path, share_traversals)
+    if isinstance(shared, RewriteResult):
+        return shared
+    outcome = _apply(transforms[split:], shared.copy(), source, path, share_traversals)
+    if isinstance(outcome, RewriteResult):
+        return outcome
+    if outcome.eager_only_changed and any(finding.code == STILL_GRAPH for finding in outcome.findings):
+        # Keras 3 layers and tf.train.Checkpoint are meant for eager code: in a file that stays in
+        # graph mode, Keras 3 draws its own unseeded initial weights and a Checkpoint restores
+        # nothing. Keep what those transforms replaced in its tf.compat.v1 form instead, unless
+        # that form does not exist in TF 2 at all (tf.contrib.layers).
+        graph_mode = [transform for transform in transforms[split:] if not transform.EAGER_ONLY]
+        kept = _apply(graph_mode, shared.copy(), source, path, share_traversals)
+        if isinstance(kept, RewriteResult):
+            return kept
+        if kept.count(UnportedSymbols.CODE) <= outcome.count(UnportedSymbols.CODE):
+            outcome = kept
+    return outcome.result(source)
+
+
+@dataclass
+class _Progress:
+    """The state of a rewrite between passes."""
+
+    module: cst.Module
+    code: str
+    findings: list[Finding]
+    run_sites: list[RunSite]
+    to_original: dict[int, int]  # line of `code` -> line of the input
+    eager_only_changed: bool = False
+
+    @classmethod
+    def start(cls, module: cst.Module, source: str) -> _Progress:
+        return cls(module, source, [], [], _identity_lines(source))
+
+    def copy(self) -> _Progress:
+        return replace(self, findings=list(self.findings), run_sites=list(self.run_sites))
+
+    def count(self, code: str) -> int:
+        return sum(finding.code == code for finding in self.findings)
+
+    def result(self, source: str) -> RewriteResult:
+        return RewriteResult(
+            original=source,
+            code=self.code,
+            findings=tuple(sorted(set(self.findings))),
+            run_sites=tuple(self.run_sites),
+        )
+
+
+def _apply(
+    transforms: Sequence[type[MigrationTransform]],
+    progress: _Progress,
+    source: str,
+    path: str | None,
+    share_traversals: bool,
+) -> _Progress | RewriteResult:
+    """`progress` after running `transforms` in order, or, when one raised, the result that
+    leaves `source` untouched and says why."""
+    context = CodemodContext(filename=path)
     index = 0
     while index < len(transforms):
-        group, index = _next_pass(transforms, index, code, share_traversals)
+        group, index = _next_pass(transforms, index, progress.code, share_traversals)
         if not group:
             continue
-        context.scratch[SUPPRESSIONS_KEY] = _suppressions(code)
+        context.scratch[SUPPRESSIONS_KEY] = _suppressions(progress.code)
         context.scratch[FINDINGS_KEY] = []
         context.scratch[RUN_SITES_KEY] = []
         try:
-            new_module = run_pass(group, module, code, context)
+            new_module = run_pass(group, progress.module, progress.code, context)
         except SkipFile:
             continue
         except Exception as error:  # noqa: BLE001  # a transform bug must not cost the user the file
@@ -102,21 +161,17 @@ def rewrite_code(
             message = f"{codes} failed: {type(error).__name__}: {error}"
             finding = Finding(0, 0, TRANSFORM_ERROR, message, Severity.ERROR, path)
             return RewriteResult(original=source, code=source, findings=(finding,), error=message)
-        findings.extend(_relocate(context.scratch[FINDINGS_KEY], to_original))
-        run_sites.extend(
-            RunSite(to_original.get(site.legacy_line, site.legacy_line), site.function)
+        progress.findings.extend(_relocate(context.scratch[FINDINGS_KEY], progress.to_original))
+        progress.run_sites.extend(
+            RunSite(progress.to_original.get(site.legacy_line, site.legacy_line), site.function)
             for site in context.scratch[RUN_SITES_KEY]
         )
         new_code = new_module.code
-        if new_code != code:
-            to_original = _compose(_line_map(new_code, code), to_original)
-            module, code = new_module, new_code
-    return RewriteResult(
-        original=source,
-        code=code,
-        findings=tuple(sorted(set(findings))),
-        run_sites=tuple(run_sites),
-    )
+        if new_code != progress.code:
+            progress.eager_only_changed |= any(transform.EAGER_ONLY for transform in group)
+            progress.to_original = _compose(_line_map(new_code, progress.code), progress.to_original)
+            progress.module, progress.code = new_module, new_code
+    return progress
 
 
 def _next_pass(

@@ -20,9 +20,9 @@ data_std = 0.5
 class Generator(tf.Module):
     def __init__(self):
         super().__init__()
-        self.w1 = tf.Variable(tf.keras.initializers.RandomNormal(stddev=0.1)(shape=[noise_dim, hidden_dim], dtype=tf.float32), name="generator/w1")
+        self.w1 = tf.Variable(tf.random.normal([noise_dim, hidden_dim], stddev=0.1, dtype=tf.float32), name="generator/w1")
         self.b1 = tf.Variable(tf.keras.initializers.Zeros()(shape=[hidden_dim], dtype=tf.float32), name="generator/b1")
-        self.w2 = tf.Variable(tf.keras.initializers.RandomNormal(stddev=0.1)(shape=[hidden_dim, 1], dtype=tf.float32), name="generator/w2")
+        self.w2 = tf.Variable(tf.random.normal([hidden_dim, 1], stddev=0.1, dtype=tf.float32), name="generator/w2")
         self.b2 = tf.Variable(tf.keras.initializers.Zeros()(shape=[1], dtype=tf.float32), name="generator/b2")
 
     def __call__(self, z):
@@ -33,9 +33,9 @@ class Generator(tf.Module):
 class Discriminator(tf.Module):
     def __init__(self):
         super().__init__()
-        self.w1 = tf.Variable(tf.keras.initializers.RandomNormal(stddev=0.1)(shape=[1, hidden_dim], dtype=tf.float32), name="discriminator/w1")
+        self.w1 = tf.Variable(tf.random.normal([1, hidden_dim], stddev=0.1, dtype=tf.float32), name="discriminator/w1")
         self.b1 = tf.Variable(tf.keras.initializers.Zeros()(shape=[hidden_dim], dtype=tf.float32), name="discriminator/b1")
-        self.w2 = tf.Variable(tf.keras.initializers.RandomNormal(stddev=0.1)(shape=[hidden_dim, 1], dtype=tf.float32), name="discriminator/w2")
+        self.w2 = tf.Variable(tf.random.normal([hidden_dim, 1], stddev=0.1, dtype=tf.float32), name="discriminator/w2")
         self.b2 = tf.Variable(tf.keras.initializers.Zeros()(shape=[1], dtype=tf.float32), name="discriminator/b2")
 
     def __call__(self, x):

@@ -15,7 +15,7 @@ tf.random.set_seed(0)
 x_data = rng.normal(size=(64, 3)).astype(np.float32)
 y_data = (x_data @ np.array([[1.5], [-2.0], [0.5]], dtype=np.float32) + 0.3).astype(np.float32)
 
-W = tf.Variable(tf.keras.initializers.RandomNormal(stddev=0.1)(shape=[3, 1], dtype=tf.float32), name="linear/W")
+W = tf.Variable(tf.random.normal([3, 1], stddev=0.1, dtype=tf.float32), name="linear/W")
 b = tf.Variable(tf.keras.initializers.Zeros()(shape=[1], dtype=tf.float32), name="linear/b")
 optimizer = tf.keras.optimizers.SGD(learning_rate=0.1)
 

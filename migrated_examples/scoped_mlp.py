@@ -14,9 +14,9 @@ features = rng.normal(size=(128, 4)).astype(np.float32)
 labels = (features.sum(axis=1, keepdims=True) > 0).astype(np.float32)
 
 
-w1 = tf.Variable(tf.keras.initializers.GlorotUniform()(shape=[4, 16], dtype=tf.float32), name="mlp/hidden/weights")
+w1 = tf.Variable(tf.random.uniform([4, 16], -(6 / 20) ** 0.5, (6 / 20) ** 0.5, dtype=tf.float32), name="mlp/hidden/weights")
 b1 = tf.Variable(tf.keras.initializers.Constant(value=0.05)(shape=[16], dtype=tf.float32), name="mlp/hidden/biases")
-w2 = tf.Variable(tf.keras.initializers.RandomUniform(minval=-0.2, maxval=0.2)(shape=[16, 1], dtype=tf.float32), name="mlp/output/weights")
+w2 = tf.Variable(tf.random.uniform([16, 1], minval=-0.2, maxval=0.2, dtype=tf.float32), name="mlp/output/weights")
 b2 = tf.Variable(tf.keras.initializers.Zeros()(shape=[1], dtype=tf.float32), name="mlp/output/biases")
 counter = tf.Variable(tf.zeros([], dtype=tf.int32), name="mlp/counter", trainable=False)
 

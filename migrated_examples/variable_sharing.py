@@ -14,7 +14,7 @@ embed_dim = 3
 class Tower(tf.Module):
     def __init__(self):
         super().__init__()
-        self.tower_hidden_w = tf.Variable(tf.keras.initializers.TruncatedNormal(stddev=0.3)(shape=[input_dim, 8], dtype=tf.float32), name="tower/hidden/w")
+        self.tower_hidden_w = tf.Variable(tf.random.truncated_normal([input_dim, 8], stddev=0.3, dtype=tf.float32), name="tower/hidden/w")
         self.tower_hidden_b = tf.Variable(tf.keras.initializers.Constant(value=0.1)(shape=[8], dtype=tf.float32), name="tower/hidden/b")
         self.tower_embed_w = tf.Variable(tf.keras.initializers.GlorotUniform()(shape=[8, embed_dim], dtype=tf.float32), name="tower/embed/w")
         self.tower_embed_b = tf.Variable(tf.keras.initializers.Zeros()(shape=[embed_dim], dtype=tf.float32), name="tower/embed/b")

@@ -11,6 +11,7 @@ to nothing, so it is never rewritten.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 import libcst as cst
 from libcst.metadata import QualifiedName, QualifiedNameSource
@@ -98,3 +99,8 @@ def build_dotted(path: str) -> cst.Attribute | cst.Name:
     for part in parts[1:]:
         node = cst.Attribute(value=node, attr=cst.Name(part))
     return node
+
+
+# tf.compat.v1 modules that TF 2.x serves only with legacy Keras: the tf-keras package and
+# TF_USE_LEGACY_KERAS=1 set before TensorFlow is imported.
+NEEDS_LEGACY_KERAS: Final = ("tf.compat.v1.layers.", "tf.compat.v1.nn.rnn_cell.", "tf.compat.v1.keras.")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import migrate
+from migrate.analysis import tf_names
 from migrate.harness.options import HarnessOptions
 
 LEGACY = "legacy"
@@ -55,7 +56,9 @@ class SideRun:
         }
 
 
-def child_environment(side: str, seed: int) -> dict[str, str]:
+def child_environment(side: str, seed: int, *, legacy_keras: bool = False) -> dict[str, str]:
+    """The environment of one side. `legacy_keras` gives a migrated program that kept
+    `tf.compat.v1.layers` (a file left in graph mode) the legacy Keras those need."""
     env = dict(os.environ)
     env["TF_CPP_MIN_LOG_LEVEL"] = "2"
     env["PYTHONHASHSEED"] = str(seed)
@@ -63,7 +66,7 @@ def child_environment(side: str, seed: int) -> dict[str, str]:
     package_root = str(Path(migrate.__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
     # Legacy Keras backs tf.compat.v1.layers; the migrated side must get Keras 3.
-    if side == LEGACY:
+    if side == LEGACY or legacy_keras:
         env["TF_USE_LEGACY_KERAS"] = "1"
     else:
         env.pop("TF_USE_LEGACY_KERAS", None)
@@ -99,7 +102,17 @@ def run_side(
     config_path = directory / f"{side}-config.json"
     config_path.write_text(json.dumps(config))
     command = [sys.executable, str(Path(__file__).resolve().parent / "bootstrap.py"), str(config_path)]
-    return _run(side, str(program), command, scratch, child_environment(side, options.seed), options.timeout, results)
+    env = child_environment(side, options.seed, legacy_keras=side != LEGACY and _needs_legacy_keras(program))
+    return _run(side, str(program), command, scratch, env, options.timeout, results)
+
+
+def _needs_legacy_keras(program: Path) -> bool:
+    try:
+        source = program.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    # Spelled `tf.compat.v1.layers.dense`, `tensorflow.compat.v1.layers` or `v1.layers` alike.
+    return any(prefix.removeprefix("tf.compat.") in source for prefix in tf_names.NEEDS_LEGACY_KERAS)
 
 
 def _run(side: str, program: str, command: list[str], cwd: Path, env: dict[str, str], timeout: float, results: Path) -> SideRun:

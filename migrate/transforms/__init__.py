@@ -4,8 +4,9 @@ Order matters: imports are normalised first so every later transform can spell T
 through one root alias; native equivalents and the table-driven renames then bring every
 symbol to its TF 2 spelling (they read their input as TF1 code, so they must not see code the
 structural transforms generate); the structural transforms (sessions) follow, and resolve
-`tf.compat.v1.X` and `tf.X` alike; the v1-behaviour clean-up runs last, when it is known
-whether the file still needs graph mode.
+`tf.compat.v1.X` and `tf.X` alike; symbols with no TF 2 home are reported after them, so only
+what they left is; the v1-behaviour clean-up runs last, when it is known whether the file
+still needs graph mode.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = (
     NativeEquivalents,
     AbslFlags,
     SlimImport,
-    UnportedSymbols,
     KeywordArguments,
     ApiRenames,
     VariablesToModules,
@@ -38,6 +38,7 @@ ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = (
     LayersToKeras,
     RNNToKeras,
     SessionsToFunctions,
+    UnportedSymbols,
     V1Behavior,
 )
 

@@ -32,7 +32,7 @@ sessions transform) have converted what they can.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import ClassVar
+from typing import ClassVar, Final
 
 import libcst as cst
 
@@ -58,11 +58,16 @@ _QUALIFIED_COMPAT_V1 = "tensorflow.compat.v1."
 # tf_slim resolves to `tf.contrib.slim.*` for the rules that convert slim code; the package
 # itself works with TF 2, so its members are no deprecated-module finding here.
 _NOT_DEPRECATED_ROOTS = ("tf_slim",)
+# Modules TF 2 dropped whole, whose members TF 2.21's tables no longer all list (Keras 3 took
+# tf.compat.v1.layers out of TensorFlow's own API; tf-keras serves it): they keep their v1 path.
+V1_ONLY_MODULES: Final = ("tf.layers.",)
 
 
 def effective_target(tables: RenameTables, name: str) -> str | None:
     """What `name` becomes: its table entry, unless that entry is itself renamed again."""
     target = tables.symbol_renames.get(name)
+    if target is None and name.startswith(V1_ONLY_MODULES):
+        return _COMPAT_V1 + name[len("tf.") :]
     if (
         target is None
         or target not in tables.symbol_renames
@@ -214,7 +219,7 @@ class ApiRenames(MigrationTransform):
                 or part_name in NATIVE_TF2_NAMES
             ):
                 return  # already TF 2 code; the tables' entries would break it
-            if part_name in self._tables.symbol_renames:
+            if part_name in self._tables.symbol_renames or part_name.startswith(V1_ONLY_MODULES):
                 self._rename(part, part_name)
                 return
         self._drop_compat_v1(chain)

@@ -73,6 +73,9 @@ class MigrationTransform(VisitorBasedCodemodCommand):
     # libcst metadata, and whose output does not depend on what the transforms before them in
     # the group changed (tests/test_passes.py checks shared against separate traversals).
     TRAVERSAL_GROUP: ClassVar[str] = ""
+    # What this transform writes (Keras 3 layers, `tf.train.Checkpoint`) only works eagerly: in a
+    # file that stays in TF1 graph mode the pipeline runs again without it (migrate.pipeline).
+    EAGER_ONLY: ClassVar[bool] = False
 
     def __init__(self, context: CodemodContext) -> None:
         if uses_matcher_decorators(type(self)):

@@ -71,6 +71,7 @@ def _assignments(statement: cst.CSTNode, *, self_attributes: bool = False) -> li
 
 class SaverToCheckpoint(MigrationTransform):
     CODE = "TFM501"
+    EAGER_ONLY = True
     DESCRIPTION = "tf.train.Saver save/restore become tf.train.Checkpoint write/read keyed by TF1 names"
     FINDINGS: ClassVar[dict[str, str]] = {
         UNTRACKED_VARIABLES: "a Saver next to variables without a static name: left as tf.compat.v1",

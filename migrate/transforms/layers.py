@@ -130,6 +130,7 @@ def _identifier(layer_name: str) -> str:
 
 class LayersToKeras(MigrationTransform):
     CODE = "TFM311"
+    EAGER_ONLY = True
     DESCRIPTION = "tf.layers / tf.contrib.layers / slim layer functions become Keras layers created once"
     FINDINGS: ClassVar[dict[str, str]] = {
         LAYER_IN_CONTROL_FLOW: "a layer built inside a loop, branch or a function called more than once: layers left as TF1 code",

@@ -144,6 +144,7 @@ class _StateAttributes(cst.CSTTransformer):
 
 class RNNToKeras(MigrationTransform):
     CODE = "TFM321"
+    EAGER_ONLY = True
     DESCRIPTION = "TF1 RNN cells with dynamic_rnn / static_rnn become Keras RNN layers with TF1's cell math"
     FINDINGS: ClassVar[dict[str, str]] = {
         RNN_IN_CONTROL_FLOW: "an RNN built inside a loop, branch, variable scope or a function not called exactly once: RNNs left as TF1 code",

@@ -17,7 +17,6 @@ from migrate.transforms.unported_table import lookup
 class UnportedSymbols(MigrationTransform):
     CODE = "TFM801"
     DESCRIPTION = "a TF1 symbol with no TF 2 home (tf.contrib, tensorflow.examples.tutorials): reported, code unchanged"
-    TRAVERSAL_GROUP = "arguments"
     TRIGGERS = ("contrib", "examples")
     EXAMPLES = (
         Example(

@@ -65,6 +65,15 @@ def graph_only_reason(name: str) -> str | None:
     return None
 
 
+def _kept_reason(symbol: str) -> str:
+    if symbol.startswith(tf_names.NEEDS_LEGACY_KERAS):
+        return (
+            "Keras 3 does not provide it; it needs the tf-keras package and TF_USE_LEGACY_KERAS=1 "
+            "set before TensorFlow is imported"
+        )
+    return "it has no TF 2 equivalent this tool could use here"
+
+
 class V1Behavior(MigrationTransform):
     CODE = "TFM002"
     DESCRIPTION = "graph-only code keeps `tf.compat.v1.disable_v2_behavior()`; otherwise behaviour switches are removed"
@@ -140,9 +149,9 @@ class V1Behavior(MigrationTransform):
                 reported.add(symbol)
                 self.report(
                     reference,
-                    f"{symbol} is kept: it has no TF 2 equivalent this tool could use here",
+                    f"{symbol} is kept: {_kept_reason(symbol)}",
                     code=KEPT_AS_COMPAT_V1,
-                    severity=Severity.INFO,
+                    severity=Severity.WARNING if symbol.startswith(tf_names.NEEDS_LEGACY_KERAS) else Severity.INFO,
                 )
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:

@@ -1,8 +1,10 @@
 """TFM301: variable scopes, `get_variable` and variable sharing become plain TF 2 variables.
 
 `tf.get_variable("w", shape, initializer=...)` inside `with tf.variable_scope("a"):` becomes
-`tf.Variable(<initializer>(shape=..., dtype=...), name="a/w")`: created once, with the full
-name TF1 gave it, so checkpoints and the equivalence harness still find it. Variable scopes at
+`tf.Variable(<initial value>, name="a/w")`: created once, with the full name TF1 gave it, so
+checkpoints and the equivalence harness still find it. A random initializer becomes the
+`tf.random` op TF1's calls (`tf.random.normal(shape, stddev=...)`), which keeps following the
+seed set with `tf.random.set_seed`, where a Keras 3 initializer would not. Variable scopes at
 scope level are flattened. A function whose variables are shared between calls
 (`def discriminator(x, reuse=False): with tf.variable_scope("disc", reuse=reuse): ...`) becomes
 a `tf.Module` subclass whose `__init__` creates the variables and whose `__call__` computes;
@@ -152,7 +154,7 @@ class VariablesToModules(MigrationTransform):
             after=(
                 "import tensorflow as tf\n"
                 "\n"
-                'w = tf.Variable(tf.keras.initializers.GlorotUniform()(shape=[3, 2], dtype=tf.float32), name="layer/w")\n'
+                'w = tf.Variable(tf.random.uniform([3, 2], -(6 / 5) ** 0.5, (6 / 5) ** 0.5, dtype=tf.float32), name="layer/w")\n'
                 'b = tf.Variable(tf.zeros_initializer()(shape=[2], dtype=tf.float32), name="layer/b")\n'
                 "params = [w, b]\n"
             ),
@@ -176,7 +178,7 @@ class VariablesToModules(MigrationTransform):
                 "class Disc(tf.Module):\n"
                 "    def __init__(self):\n"
                 "        super().__init__()\n"
-                '        self.w = tf.Variable(tf.keras.initializers.GlorotUniform()(shape=[1, 1], dtype=tf.float32), name="disc/w")\n'
+                '        self.w = tf.Variable(tf.random.uniform([1, 1], -(6 / 2) ** 0.5, (6 / 2) ** 0.5, dtype=tf.float32), name="disc/w")\n'
                 "\n"
                 "    def __call__(self, x):\n"
                 "        return tf.matmul(x, self.w)\n"
@@ -706,13 +708,17 @@ def variable_call(
         if shape is None:
             raise Declined(UNSUPPORTED_FORM, "get_variable without a shape", call)
         if family == "float":
-            value = f"{tf}.{inits.DEFAULT_FLOAT_INITIALIZER}()(shape={syntax.code_of(shape)}, dtype={dtype_code})"
+            value = inits.seeded_value(
+                inits.GLOROT_UNIFORM, {}, syntax.code_of(shape), _static_dims(shape), dtype_code, tf
+            ) or f"{tf}.{inits.DEFAULT_FLOAT_INITIALIZER}()(shape={syntax.code_of(shape)}, dtype={dtype_code})"
         else:
             value = f"{tf}.{inits.DEFAULT_ZERO_INITIALIZER}({syntax.code_of(shape)}, dtype={dtype_code})"
     elif _is_initializer(t, initializer, initializer_names):
         if shape is None:
             raise Declined(UNSUPPORTED_FORM, "an initializer object without a shape", call)
-        value = f"{syntax.code_of(initializer)}(shape={syntax.code_of(shape)}, dtype={dtype_code})"
+        value = _seeded_value(t, initializer, shape, dtype_code) or (
+            f"{syntax.code_of(initializer)}(shape={syntax.code_of(shape)}, dtype={dtype_code})"
+        )
     elif _is_value(t, initializer):
         value = syntax.code_of(initializer)
         if dtype is not None:
@@ -729,6 +735,31 @@ def variable_call(
     built = cst.parse_expression(f'{tf}.Variable({value}, name="{full}"{extra})')
     assert isinstance(built, cst.Call)
     return full, built, trainable
+
+
+def _static_dims(shape: cst.BaseExpression) -> tuple[int, ...] | None:
+    if not isinstance(shape, (cst.List, cst.Tuple)):
+        return None
+    dims: list[int] = []
+    for element in shape.elements:
+        if not isinstance(element.value, cst.Integer):
+            return None
+        dims.append(int(element.value.evaluated_value))
+    return tuple(dims)
+
+
+def _seeded_value(
+    t: VariablesToModules, initializer: cst.BaseExpression, shape: cst.BaseExpression, dtype: str
+) -> str | None:
+    """The `tf.random` op drawing what an initializer call draws, so that the graph seed still
+    decides the numbers; None for a name bound earlier or an initializer with no such op."""
+    if not isinstance(initializer, cst.Call) or any(arg.keyword is None or arg.star for arg in initializer.args):
+        return None
+    api = t.tf_api(initializer.func)
+    if api is None:
+        return None
+    keywords = {arg.keyword.value: syntax.code_of(arg.value) for arg in initializer.args if arg.keyword is not None}
+    return inits.seeded_value(api, keywords, syntax.code_of(shape), _static_dims(shape), dtype, t.tf_alias())
 
 
 def _is_initializer(t: VariablesToModules, node: cst.BaseExpression, names: set[str]) -> bool:

@@ -25,11 +25,10 @@ class Options:
     """What the generated programs may contain.
 
     `variable_family` adds `tf.get_variable` under `tf.variable_scope` (with and without reuse)
-    and `tf.layers.dense` / `tf.layers.conv2d`. It is off by default: when this generator was
-    written the pipeline declined all of them (TFM216), so they only add declined programs.
+    and `tf.layers.dense` / `tf.layers.conv2d`.
     """
 
-    variable_family: bool = False
+    variable_family: bool = True
     conv: bool = True
     cond: bool = True
     assigns: bool = True

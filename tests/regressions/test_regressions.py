@@ -24,15 +24,16 @@ CASES = [
     pytest.param("rebound_loss_in_shared_helper.py", id="rebound-loss-in-shared-helper"),
     # TFM201 traced get_or_create_global_step into a tf.function, which fails eagerly.
     pytest.param("global_step_fetched_alone.py", id="global-step-fetched-alone"),
-    # Fuzz seeds 7002, 7014, 7019 (--variable-family): TFM301 turns a random get_variable initializer
-    # into an unseeded Keras 3 initializer, and the file then stays in graph mode (TFM218), where
-    # the harness cannot inject initial values: the declined program draws other (and on every run
-    # different) numbers than TF1's seeded initializer.
-    pytest.param(
-        "declined_get_variable_random_initializer.py",
-        id="declined-get-variable-random-initializer",
-        marks=pytest.mark.xfail(strict=True, reason="TFM301 emits an unseeded Keras initializer in a declined file"),
-    ),
+    # Fuzz seeds 7002, 7014, 7019 (--variable-family): TFM301 turned a random get_variable
+    # initializer into an unseeded Keras 3 initializer, and the file then stays in graph mode
+    # (TFM218), where the harness cannot inject initial values: the declined program drew other
+    # (and on every run different) numbers than TF1's seeded initializer. TFM301 now writes the
+    # `tf.random` op TF1's initializer calls, which follows the graph seed.
+    pytest.param("declined_get_variable_random_initializer.py", id="declined-get-variable-random-initializer"),
+    # Fuzz seeds 7002, 7015 (--variable-family): TFM311 made a Keras 3 Dense in a file that stays
+    # in graph mode, where it draws unseeded weights. Such a file now keeps tf.compat.v1.layers
+    # (which need tf-keras, as the legacy program does) and reproduces TF1's numbers.
+    pytest.param("declined_layers_dense.py", id="declined-layers-dense"),
     # Fuzz seeds 7028, 7030, 7044 (--variable-family): TFM302 declined two unnamed tf.Variables
     # beside a get_variable, and the kept graph code then held an unseeded Keras initializer.
     # TFM301 now numbers them as TF1 does, so the program converts and matches.

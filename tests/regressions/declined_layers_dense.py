@@ -1,0 +1,12 @@
+import numpy as np
+import tensorflow as tf
+
+tf.set_random_seed(3)
+x = tf.placeholder(tf.float32, shape=[None, 2])
+y = tf.layers.dense(x, 2, activation=tf.nn.tanh)
+loss = tf.reduce_sum(tf.square(y))
+train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    out = sess.run({"train": train_op, "loss": loss}, feed_dict={x: np.ones((1, 2), np.float32)})
+    print("%.6f" % out["loss"])
