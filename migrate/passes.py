@@ -91,9 +91,41 @@ def _module_only(transform: MigrationTransform, module: cst.Module) -> cst.Modul
         return transform.leave_Module(tree, tree)
 
 
-def traverse(module: cst.Module, transformer: cst.CSTTransformer) -> Any:
-    """`module.visit(transformer)`, rebuilding only the nodes whose children changed."""
-    return walk.transform(module, transformer)
+def traverse(module: cst.Module, transformer: cst.CSTTransformer, *, code_only: bool = False) -> Any:
+    """`module.visit(transformer)`, rebuilding only the nodes whose children changed; with
+    `code_only`, formatting nodes (whitespace, comments, brackets) are not visited."""
+    return walk.transform(module, transformer, code_only=code_only)
+
+
+# Node classes made only of formatting, which `walk.transform(code_only=True)` does not visit.
+FORMATTING_NODES = frozenset(
+    {
+        "SimpleWhitespace", "ParenthesizedWhitespace", "TrailingWhitespace", "EmptyLine", "Newline",
+        "Comment", "LeftParen", "RightParen", "LeftSquareBracket", "RightSquareBracket",
+        "LeftCurlyBrace", "RightCurlyBrace", "Comma", "Dot", "Semicolon", "Colon", "AssignEqual",
+        "Asynchronous",
+    }
+)
+
+
+@cache
+def hooks_formatting(rule_type: type[MigrationTransform]) -> bool:
+    """Whether a rule has a hook for a formatting node (or a generic on_visit / on_leave)."""
+    if _overridden(rule_type, "on_visit") or _overridden(rule_type, "on_leave"):
+        return True
+    for name in dir(rule_type):
+        prefix, _, kind = name.partition("_")
+        formatting = kind in FORMATTING_NODES or _is_operator(kind)
+        if prefix in ("visit", "leave") and formatting and _overridden(rule_type, name):
+            return True
+    return False
+
+
+def _is_operator(kind: str) -> bool:
+    node_class = getattr(cst, kind, None)
+    return isinstance(node_class, type) and issubclass(
+        node_class, (cst.BaseBinaryOp, cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp)
+    )
 
 
 def _apply_import_edits(context: CodemodContext, tree: cst.Module) -> cst.Module:
@@ -117,7 +149,8 @@ def _shared_traversal(
     with ExitStack() as stack:
         for rule in rules:
             stack.enter_context(rule._handle_metadata_reference(module))
-        tree = traverse(module, _Dispatcher(rules))
+        code_only = not any(hooks_formatting(type(rule)) for rule in rules)
+        tree = traverse(module, _Dispatcher(rules), code_only=code_only)
     if not isinstance(tree, cst.Module):
         raise TypeError("a transform replaced the module")
     edited = False

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 import libcst as cst
 from libcst.codemod import CodemodContext, SkipFile
 
+from migrate.analysis import syntax
 from migrate.analysis.tf_names import mentions_tensorflow
 from migrate.findings import Finding, RewriteResult, RunSite, Severity
 from migrate.passes import run_pass
@@ -81,6 +82,7 @@ def rewrite_code(
         finding = Finding(_error_line(error), 0, PARSE_ERROR, message, Severity.ERROR, path)
         return RewriteResult(original=source, code=source, findings=(finding,), error=message)
 
+    syntax.forget_subtrees()
     transforms = selection.transforms()
     # Everything before the first eager-only transform is shared by both outcomes below.
     split = next((i for i, t in enumerate(transforms) if t.EAGER_ONLY), len(transforms))
@@ -166,6 +168,8 @@ def _apply(
             RunSite(progress.to_original.get(site.legacy_line, site.legacy_line), site.function)
             for site in context.scratch[RUN_SITES_KEY]
         )
+        if new_module is progress.module:
+            continue  # nothing rebuilt, so nothing changed: skip generating the code again
         new_code = new_module.code
         if new_code != progress.code:
             progress.eager_only_changed |= any(transform.EAGER_ONLY for transform in group)

@@ -67,7 +67,7 @@ def test_shared_traversal_equals_separate_passes(source: str) -> None:
 @pytest.mark.parametrize("source", CASES)
 def test_traversal_equals_libcst_visit(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
     fast = rewrite_code(source, path="case.py")
-    monkeypatch.setattr(passes, "traverse", lambda module, transformer: module.visit(transformer))
+    monkeypatch.setattr(passes, "traverse", lambda module, transformer, code_only=False: module.visit(transformer))
     reference = rewrite_code(source, path="case.py")
     assert fast.code == reference.code
     assert fast.findings == reference.findings
@@ -158,3 +158,16 @@ def test_transform_still_runs_as_libcst_codemod(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert target.read_text() == "import tensorflow as tf\nw = tf.random.normal([3]) + tf.math.log(x)\n"
+
+
+class _CommaRule(MigrationTransform):
+    CODE = "TFM991"
+    DESCRIPTION = "test rule with a formatting hook"
+
+    def leave_Comma(self, original_node: cst.Comma, updated_node: cst.Comma) -> cst.Comma:
+        return updated_node
+
+
+def test_rules_with_formatting_hooks_see_formatting() -> None:
+    assert passes.hooks_formatting(_CommaRule)
+    assert not any(passes.hooks_formatting(rule) for rule in (ApiRenames, SessionsToFunctions))

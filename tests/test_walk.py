@@ -56,6 +56,35 @@ def test_same_events_as_libcst(path: Path, visitor_type: type[_Events]) -> None:
     assert [id(child) for child in walk.children(module)] == [id(child) for child in module.children]
 
 
+# What formatting is made of: visit_code leaves these out, and nothing else.
+FORMATTING = (
+    cst.BaseParenthesizableWhitespace, cst.TrailingWhitespace, cst.EmptyLine, cst.Newline, cst.Comment,
+    cst.LeftParen, cst.RightParen, cst.LeftSquareBracket, cst.RightSquareBracket, cst.LeftCurlyBrace,
+    cst.RightCurlyBrace, cst.Comma, cst.Dot, cst.Semicolon, cst.Colon, cst.AssignEqual, cst.Asynchronous,
+    cst.BaseBinaryOp, cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp,
+)
+
+
+class _CodeEvents(_Events):
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, FORMATTING):
+            return False
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if not isinstance(original_node, FORMATTING):
+            super().on_leave(original_node)
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_visit_code_leaves_out_only_formatting(path: Path) -> None:
+    module = cst.parse_module(path.read_text(encoding="utf-8"))
+    expected, got = _CodeEvents(), _Events()
+    walk.visit(module, expected)
+    walk.visit_code(module, got)
+    assert got.events == expected.events
+
+
 def _node_classes(kind: type) -> set[type]:
     found: set[type] = set()
     subclasses: list[type] = type.__subclasses__(kind)

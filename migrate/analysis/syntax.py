@@ -22,18 +22,40 @@ class NameCollector(cst.CSTVisitor):
         self.names.add(node.value)
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        walk.visit(node.value, self)
+        walk.visit_code(node.value, self)
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        walk.visit(node.value, self)
+        walk.visit_code(node.value, self)
         return False
 
 
+# Answers about a subtree, by the subtree's identity. libcst nodes are immutable and the
+# transforms rebuild only what they change, so an unchanged statement keeps its answers across
+# the analyses of one transform and across transforms. Each entry holds its node, so an id is
+# never reused while its entry lives; `forget_subtrees` empties the memo between files.
+_NAMES: dict[int, tuple[cst.CSTNode, frozenset[str]]] = {}
+_CALLS: dict[int, tuple[cst.CSTNode, tuple[cst.Call, ...]]] = {}
+_MEMO_LIMIT = 200_000
+
+
+def forget_subtrees() -> None:
+    """Drop the memoised answers (the pipeline calls this once per file)."""
+    _NAMES.clear()
+    _CALLS.clear()
+
+
 def names_in(node: cst.CSTNode) -> frozenset[str]:
+    known = _NAMES.get(id(node))
+    if known is not None and known[0] is node:
+        return known[1]
     collector = NameCollector()
-    walk.visit(node, collector)
-    return frozenset(collector.names)
+    walk.visit_code(node, collector)
+    names = frozenset(collector.names)
+    if len(_NAMES) > _MEMO_LIMIT:
+        _NAMES.clear()
+    _NAMES[id(node)] = (node, names)
+    return names
 
 
 class _ApiCalls(cst.CSTVisitor):
@@ -56,7 +78,7 @@ class _ApiCalls(cst.CSTVisitor):
 
 def tf_apis_in(node: cst.CSTNode, resolve: Resolver) -> list[tuple[str, cst.CSTNode]]:
     finder = _ApiCalls(resolve)
-    walk.visit(node, finder)
+    walk.visit_code(node, finder)
     return finder.apis
 
 
@@ -172,7 +194,7 @@ class _OuterReferences(cst.CSTVisitor):
 def outer_references(node: cst.CSTNode) -> list[cst.BaseExpression]:
     """Outermost Name / Attribute chains (`tf.layers.dense`, not also `tf.layers`), outside imports."""
     collector = _OuterReferences()
-    walk.visit(node, collector)
+    walk.visit_code(node, collector)
     return collector.found
 
 
@@ -184,11 +206,18 @@ class _Calls(cst.CSTVisitor):
         self.calls.append(node)
 
 
-def calls_in(node: cst.CSTNode) -> list[cst.Call]:
+def calls_in(node: cst.CSTNode) -> tuple[cst.Call, ...]:
     """Every call in a tree, outermost first."""
+    known = _CALLS.get(id(node))
+    if known is not None and known[0] is node:
+        return known[1]
     collector = _Calls()
-    walk.visit(node, collector)
-    return collector.calls
+    walk.visit_code(node, collector)
+    calls = tuple(collector.calls)
+    if len(_CALLS) > _MEMO_LIMIT:
+        _CALLS.clear()
+    _CALLS[id(node)] = (node, calls)
+    return calls
 
 
 def code_of(node: cst.CSTNode) -> str:
@@ -216,8 +245,9 @@ class _NodesOf(cst.CSTVisitor):
 
 
 def nodes_of(node: cst.CSTNode, *types: type[cst.CSTNode]) -> list[cst.CSTNode]:
-    """Every node of the given types in a tree, in visiting order (`matchers.findall` for plain
-    type tests, without matcher overhead or rebuilding the tree)."""
+    """Every code node (not whitespace, comments or brackets) of the given types in a tree, in
+    visiting order (`matchers.findall` for plain type tests, without matcher overhead or
+    rebuilding the tree)."""
     collector = _NodesOf(types)
-    walk.visit(node, collector)
+    walk.visit_code(node, collector)
     return collector.found

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import libcst as cst
@@ -75,6 +75,53 @@ def visit(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
         _visit_with_attributes(node, visitor)
     else:
         _visit(node, visitor)
+
+
+# Fields that hold only formatting: whitespace, comments, brackets and separators, and the
+# operator tokens of an operation. No name, call or other code is ever inside them.
+_FORMATTING_FIELDS = frozenset(
+    {
+        "asynchronous", "colon", "comma", "comment", "dot", "empty_lines", "equal", "first_colon",
+        "first_line", "footer", "header", "last_line", "lbrace", "lbracket", "leading_lines",
+        "lines_after_decorators", "lpar", "newline", "operator", "rbrace", "rbracket", "rpar",
+        "second_colon", "semicolon", "trailing_comma", "trailing_whitespace",
+    }
+)
+_CODE_FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
+
+
+def code_fields(node: cst.CSTNode) -> tuple[str, ...]:
+    """`fields(node)` without the formatting ones."""
+    kind = type(node)
+    found = _CODE_FIELDS.get(kind)
+    if found is None:
+        found = tuple(
+            name for name in fields(node) if name not in _FORMATTING_FIELDS and not name.startswith(("whitespace", "leading_whitespace"))
+        )
+        if kind.__name__ not in CONDITIONAL:
+            _CODE_FIELDS[kind] = found
+    return found
+
+
+def visit_code(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    """`visit` for a visitor that looks only at code (names, calls, statements): formatting
+    nodes (whitespace, comments, brackets, commas, operator tokens) are neither sent nor
+    descended into, which halves the nodes a typical statement has."""
+    if _has_attribute_hooks(type(visitor)):
+        raise TypeError("visit_code does not send attribute events; use visit")
+    _visit_code(node, visitor)
+
+
+def _visit_code(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    if visitor.on_visit(node):
+        for name in _CODE_FIELDS.get(type(node)) or code_fields(node):
+            value = getattr(node, name)
+            if isinstance(value, cst.CSTNode):
+                _visit_code(value, visitor)
+            elif isinstance(value, (tuple, list)):
+                for child in value:
+                    _visit_code(child, visitor)
+    visitor.on_leave(node)
 
 
 def _visit(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
@@ -139,32 +186,55 @@ def field_kinds(node: cst.CSTNode) -> tuple[tuple[str, str | None, str | None], 
     return found
 
 
-def transform(node: cst.CSTNode, transformer: cst.CSTTransformer) -> Any:
+_Kinds = Callable[[cst.CSTNode], tuple[tuple[str, str | None, str | None], ...]]
+_CODE_KINDS: dict[type[cst.CSTNode], tuple[tuple[str, str | None, str | None], ...]] = {}
+
+
+def _code_kinds(node: cst.CSTNode) -> tuple[tuple[str, str | None, str | None], ...]:
+    kind = type(node)
+    found = _CODE_KINDS.get(kind)
+    if found is None:
+        found = _CODE_KINDS[kind] = tuple(
+            entry for entry in field_kinds(node) if entry[0] not in _FORMATTING_FIELDS and not entry[0].startswith(("whitespace", "leading_whitespace"))
+        )
+    return found
+
+
+def transform(node: cst.CSTNode, transformer: cst.CSTTransformer, *, code_only: bool = False) -> Any:
     """What `node.visit(transformer)` returns, rebuilding only nodes whose children changed.
 
     Events and their order are libcst's; the one difference is that a leave hook whose node kept
-    all its children gets that node itself as `updated_node`, not an equal copy.
+    all its children gets that node itself as `updated_node`, not an equal copy. `code_only`
+    leaves formatting nodes out, as `visit_code` does, for a transformer with no hook for them.
     """
-    return _transform(node, transformer, _has_attribute_hooks(type(transformer)))
+    attributes = _has_attribute_hooks(type(transformer))
+    if code_only and attributes:
+        raise TypeError("code_only traversal does not send attribute events")
+    return _transform(node, transformer, attributes, _code_kinds if code_only else field_kinds)
 
 
-def _transform(node: cst.CSTNode, transformer: cst.CSTTransformer, attributes: bool) -> Any:
+def _transform(
+    node: cst.CSTNode,
+    transformer: cst.CSTTransformer,
+    attributes: bool,
+    kinds: _Kinds,
+) -> Any:
     if transformer.on_visit(node):
         changes: dict[str, Any] | None = None
-        for field, sequence_helper, node_helper in _KINDS.get(type(node)) or field_kinds(node):
+        for field, sequence_helper, node_helper in kinds(node):
             value = getattr(node, field)
             if type(value) is tuple or type(value) is list:
                 if sequence_helper is None:
                     continue
                 if attributes:
                     transformer.on_visit_attribute(node, field)
-                new = _transform_sequence(value, transformer, attributes, sequence_helper)
+                new = _transform_sequence(value, transformer, attributes, sequence_helper, kinds)
             else:
                 if node_helper is None:
                     continue  # a conditional field libcst does not visit (no format spec)
                 if attributes:
                     transformer.on_visit_attribute(node, field)
-                new = _transform_one(value, transformer, attributes, node_helper)
+                new = _transform_one(value, transformer, attributes, node_helper, kinds)
             if attributes:
                 transformer.on_leave_attribute(node, field)
             if new is not value:
@@ -183,10 +253,10 @@ def _transform(node: cst.CSTNode, transformer: cst.CSTTransformer, attributes: b
 
 
 
-def _transform_one(value: Any, transformer: cst.CSTTransformer, attributes: bool, helper: str) -> Any:
+def _transform_one(value: Any, transformer: cst.CSTTransformer, attributes: bool, helper: str, kinds: _Kinds) -> Any:
     if value is None or isinstance(value, cst.MaybeSentinel):
         return value
-    result = _transform(value, transformer, attributes)
+    result = _transform(value, transformer, attributes, kinds)
     if isinstance(result, cst.FlattenSentinel):
         raise TypeError(f"We got a FlattenSentinel while visiting a {type(value).__name__}.")
     if isinstance(result, cst.RemovalSentinel):
@@ -199,13 +269,13 @@ def _transform_one(value: Any, transformer: cst.CSTTransformer, attributes: bool
 
 
 def _transform_sequence(
-    values: Sequence[cst.CSTNode], transformer: cst.CSTTransformer, attributes: bool, helper: str
+    values: Sequence[cst.CSTNode], transformer: cst.CSTTransformer, attributes: bool, helper: str, kinds: _Kinds
 ) -> Any:
     body = helper.startswith("visit_body_")
     new: list[cst.CSTNode] = []
     changed = False
     for child in values:
-        result = _transform(child, transformer, attributes)
+        result = _transform(child, transformer, attributes, kinds)
         if result is not child:
             changed = True
         if isinstance(result, cst.RemovalSentinel):
