@@ -3,7 +3,8 @@ names code reads or binds, which TensorFlow APIs it calls, a call's arguments by
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 import libcst as cst
 import libcst.matchers as m
@@ -37,6 +38,7 @@ class NameCollector(cst.CSTVisitor):
 _NAMES: dict[int, tuple[cst.CSTNode, frozenset[str]]] = {}
 _CALLS: dict[int, tuple[cst.CSTNode, tuple[cst.Call, ...]]] = {}
 _MEMO_LIMIT = 200_000
+T = TypeVar("T")
 
 
 def forget_subtrees() -> None:
@@ -45,17 +47,24 @@ def forget_subtrees() -> None:
     _CALLS.clear()
 
 
-def names_in(node: cst.CSTNode) -> frozenset[str]:
-    known = _NAMES.get(id(node))
+def _remembered(table: dict[int, tuple[cst.CSTNode, T]], node: cst.CSTNode, compute: Callable[[], T]) -> T:
+    known = table.get(id(node))
     if known is not None and known[0] is node:
         return known[1]
-    collector = NameCollector()
-    walk.visit_code(node, collector)
-    names = frozenset(collector.names)
-    if len(_NAMES) > _MEMO_LIMIT:
-        _NAMES.clear()
-    _NAMES[id(node)] = (node, names)
-    return names
+    answer = compute()
+    if len(table) > _MEMO_LIMIT:
+        table.clear()
+    table[id(node)] = (node, answer)
+    return answer
+
+
+def names_in(node: cst.CSTNode) -> frozenset[str]:
+    def compute() -> frozenset[str]:
+        collector = NameCollector()
+        walk.visit_code(node, collector)
+        return frozenset(collector.names)
+
+    return _remembered(_NAMES, node, compute)
 
 
 class _ApiCalls(cst.CSTVisitor):
@@ -208,16 +217,13 @@ class _Calls(cst.CSTVisitor):
 
 def calls_in(node: cst.CSTNode) -> tuple[cst.Call, ...]:
     """Every call in a tree, outermost first."""
-    known = _CALLS.get(id(node))
-    if known is not None and known[0] is node:
-        return known[1]
-    collector = _Calls()
-    walk.visit_code(node, collector)
-    calls = tuple(collector.calls)
-    if len(_CALLS) > _MEMO_LIMIT:
-        _CALLS.clear()
-    _CALLS[id(node)] = (node, calls)
-    return calls
+
+    def compute() -> tuple[cst.Call, ...]:
+        collector = _Calls()
+        walk.visit_code(node, collector)
+        return tuple(collector.calls)
+
+    return _remembered(_CALLS, node, compute)
 
 
 def code_of(node: cst.CSTNode) -> str:

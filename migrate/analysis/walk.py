@@ -113,26 +113,23 @@ def visit_code(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
 
 
 def _visit_code(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
-    if visitor.on_visit(node):
-        for name in _CODE_FIELDS.get(type(node)) or code_fields(node):
-            value = getattr(node, name)
-            if isinstance(value, cst.CSTNode):
-                _visit_code(value, visitor)
-            elif isinstance(value, (tuple, list)):
-                for child in value:
-                    _visit_code(child, visitor)
-    visitor.on_leave(node)
+    _visit(node, visitor, _CODE_FIELDS, code_fields)
 
 
-def _visit(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+def _visit(
+    node: cst.CSTNode,
+    visitor: cst.CSTVisitor,
+    known: dict[type[cst.CSTNode], tuple[str, ...]] = _FIELDS,
+    learn: Callable[[cst.CSTNode], tuple[str, ...]] = fields,
+) -> None:
     if visitor.on_visit(node):
-        for name in _FIELDS.get(type(node)) or fields(node):
+        for name in known.get(type(node)) or learn(node):
             value = getattr(node, name)
             if isinstance(value, cst.CSTNode):
-                _visit(value, visitor)
+                _visit(value, visitor, known, learn)
             elif isinstance(value, (tuple, list)):
                 for child in value:
-                    _visit(child, visitor)
+                    _visit(child, visitor, known, learn)
     visitor.on_leave(node)
 
 
