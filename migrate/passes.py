@@ -27,11 +27,11 @@ from libcst.codemod import Codemod, CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from migrate.analysis import walk
+from migrate.analysis.walk import uses_matcher_decorators
 from migrate.transforms.base import (
     PASS_ANALYSIS_KEY,
     MigrationTransform,
     PassAnalysis,
-    uses_matcher_decorators,
 )
 
 _IMPORT_EDITS: tuple[tuple[str, type[Codemod]], ...] = (
@@ -66,11 +66,14 @@ def run_pass(
 
 def _plain(transform: MigrationTransform) -> bool:
     """Whether the transform's traversal needs none of libcst's matcher or attribute hooks."""
-    if uses_matcher_decorators(type(transform)):
+    return _plain_type(type(transform))
+
+
+@cache
+def _plain_type(transform_type: type[MigrationTransform]) -> bool:
+    if uses_matcher_decorators(transform_type):
         return False
-    return not any(
-        _ATTRIBUTE_HOOK.match(name) and _overridden(type(transform), name) for name in dir(type(transform))
-    )
+    return not any(_ATTRIBUTE_HOOK.match(name) and _overridden(transform_type, name) for name in dir(transform_type))
 
 
 @cache
@@ -97,37 +100,6 @@ def traverse(module: cst.Module, transformer: cst.CSTTransformer, *, code_only: 
     return walk.transform(module, transformer, code_only=code_only)
 
 
-# Node classes made only of formatting, which `walk.transform(code_only=True)` does not visit.
-FORMATTING_NODES = frozenset(
-    {
-        "SimpleWhitespace", "ParenthesizedWhitespace", "TrailingWhitespace", "EmptyLine", "Newline",
-        "Comment", "LeftParen", "RightParen", "LeftSquareBracket", "RightSquareBracket",
-        "LeftCurlyBrace", "RightCurlyBrace", "Comma", "Dot", "Semicolon", "Colon", "AssignEqual",
-        "Asynchronous",
-    }
-)
-
-
-@cache
-def hooks_formatting(rule_type: type[MigrationTransform]) -> bool:
-    """Whether a rule has a hook for a formatting node (or a generic on_visit / on_leave)."""
-    if _overridden(rule_type, "on_visit") or _overridden(rule_type, "on_leave"):
-        return True
-    for name in dir(rule_type):
-        prefix, _, kind = name.partition("_")
-        formatting = kind in FORMATTING_NODES or _is_operator(kind)
-        if prefix in ("visit", "leave") and formatting and _overridden(rule_type, name):
-            return True
-    return False
-
-
-def _is_operator(kind: str) -> bool:
-    node_class = getattr(cst, kind, None)
-    return isinstance(node_class, type) and issubclass(
-        node_class, (cst.BaseBinaryOp, cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp)
-    )
-
-
 def _apply_import_edits(context: CodemodContext, tree: cst.Module) -> cst.Module:
     # As libcst's CodemodCommand.transform_module: once a key exists, its visitor runs.
     for key, visitor in _IMPORT_EDITS:
@@ -149,7 +121,7 @@ def _shared_traversal(
     with ExitStack() as stack:
         for rule in rules:
             stack.enter_context(rule._handle_metadata_reference(module))
-        code_only = not any(hooks_formatting(type(rule)) for rule in rules)
+        code_only = not any(walk.sees_formatting(type(rule)) for rule in rules)
         tree = traverse(module, _Dispatcher(rules), code_only=code_only)
     if not isinstance(tree, cst.Module):
         raise TypeError("a transform replaced the module")

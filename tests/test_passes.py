@@ -13,6 +13,7 @@ import pytest
 from libcst.codemod import CodemodContext
 
 from migrate import passes
+from migrate.analysis import walk
 from migrate.passes import module_hooks_only, run_pass
 from migrate.pipeline import rewrite_code
 from migrate.transforms import ALL_TRANSFORMS
@@ -169,5 +170,5 @@ class _CommaRule(MigrationTransform):
 
 
 def test_rules_with_formatting_hooks_see_formatting() -> None:
-    assert passes.hooks_formatting(_CommaRule)
-    assert not any(passes.hooks_formatting(rule) for rule in (ApiRenames, SessionsToFunctions))
+    assert walk.sees_formatting(_CommaRule)
+    assert not any(walk.sees_formatting(rule) for rule in (ApiRenames, SessionsToFunctions))

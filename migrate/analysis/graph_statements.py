@@ -49,6 +49,7 @@ from migrate.analysis.syntax import (
     NameCollector,
     api_under,
     call_argument,
+    calls_in,
     defined_names,
     leading_lines,
     names_in,
@@ -329,12 +330,18 @@ def _control_dependencies_block(statement: cst.BaseStatement, resolve: Resolver)
 
 
 def _has_run(statement: cst.CSTNode, sessions: set[str], graph_names: set[str]) -> bool:
-    everything = NameCollector()
-    walk.visit(statement, everything)
     outside = _OutsideRuns(sessions, graph_names)
-    walk.visit(statement, outside)
-    return everything.names != outside.names or any(
-        m.findall(statement, m.Call(func=m.Attribute(value=m.Name(n), attr=m.Name("run")))) for n in sessions
+    walk.visit_code(statement, outside)
+    return names_in(statement) != outside.names or any(_is_run_of(call, sessions) for call in calls_in(statement))
+
+
+def _is_run_of(call: cst.Call, sessions: set[str]) -> bool:
+    func = call.func
+    return (
+        isinstance(func, cst.Attribute)
+        and isinstance(func.value, cst.Name)
+        and func.value.value in sessions
+        and func.attr.value == "run"
     )
 
 

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 import libcst as cst
-import libcst.matchers as m
 
 from migrate.analysis import walk
 from migrate.analysis.graph_model import Resolver
@@ -37,6 +36,7 @@ class NameCollector(cst.CSTVisitor):
 # never reused while its entry lives; `forget_subtrees` empties the memo between files.
 _NAMES: dict[int, tuple[cst.CSTNode, frozenset[str]]] = {}
 _CALLS: dict[int, tuple[cst.CSTNode, tuple[cst.Call, ...]]] = {}
+_APIS: dict[int, tuple[cst.CSTNode, Resolver, tuple[tuple[str, cst.CSTNode], ...]]] = {}
 _MEMO_LIMIT = 200_000
 T = TypeVar("T")
 
@@ -45,6 +45,7 @@ def forget_subtrees() -> None:
     """Drop the memoised answers (the pipeline calls this once per file)."""
     _NAMES.clear()
     _CALLS.clear()
+    _APIS.clear()
 
 
 def _remembered(table: dict[int, tuple[cst.CSTNode, T]], node: cst.CSTNode, compute: Callable[[], T]) -> T:
@@ -85,10 +86,20 @@ class _ApiCalls(cst.CSTVisitor):
             self.apis.append((api, node))
 
 
-def tf_apis_in(node: cst.CSTNode, resolve: Resolver) -> list[tuple[str, cst.CSTNode]]:
+def tf_apis_in(node: cst.CSTNode, resolve: Resolver) -> tuple[tuple[str, cst.CSTNode], ...]:
+    """The TensorFlow references in a tree, outermost chains only, with their API paths.
+    Remembered per subtree for the same resolver (the names a file's imports bind can change
+    between transforms, so answers are not shared across resolvers)."""
+    known = _APIS.get(id(node))
+    if known is not None and known[0] is node and known[1] == resolve:
+        return known[2]
     finder = _ApiCalls(resolve)
     walk.visit_code(node, finder)
-    return finder.apis
+    apis = tuple(finder.apis)
+    if len(_APIS) > _MEMO_LIMIT:
+        _APIS.clear()
+    _APIS[id(node)] = (node, resolve, apis)
+    return apis
 
 
 def api_under(api: str, prefixes: Iterable[str]) -> bool:
@@ -167,9 +178,10 @@ def local_names(node: cst.FunctionDef) -> frozenset[str]:
     for star in (params.star_arg, params.star_kwarg):
         if isinstance(star, cst.Param):
             local.add(star.name.value)
-    for target in m.findall(node.body, m.AssignTarget(target=m.Name())):
-        assert isinstance(target, cst.AssignTarget) and isinstance(target.target, cst.Name)
-        local.add(target.target.value)
+    for target in nodes_of(node.body, cst.AssignTarget):
+        assert isinstance(target, cst.AssignTarget)
+        if isinstance(target.target, cst.Name):
+            local.add(target.target.value)
     return frozenset(local)
 
 

@@ -70,11 +70,72 @@ def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
 
 
 def visit(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
-    """What `node.visit(visitor)` does for a read-only visitor."""
-    if _has_attribute_hooks(type(visitor)):
+    """What `node.visit(visitor)` does for a read-only visitor. A visitor with no hook on
+    formatting nodes is not sent them (`visit_code`): it could not tell the difference."""
+    kind = type(visitor)
+    if _has_attribute_hooks(kind):
         _visit_with_attributes(node, visitor)
-    else:
+    elif sees_formatting(kind):
         _visit(node, visitor)
+    else:
+        _visit_code(node, visitor)
+
+
+# Node classes made only of formatting, which `visit_code` and `transform(code_only=True)` skip.
+FORMATTING_NODES = frozenset(
+    {
+        "SimpleWhitespace", "ParenthesizedWhitespace", "TrailingWhitespace", "EmptyLine", "Newline",
+        "Comment", "LeftParen", "RightParen", "LeftSquareBracket", "RightSquareBracket",
+        "LeftCurlyBrace", "RightCurlyBrace", "Comma", "Dot", "Semicolon", "Colon", "AssignEqual",
+        "Asynchronous",
+    }
+)
+_OPERATORS = (cst.BaseBinaryOp, cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp)
+_SEES_FORMATTING: dict[type[cst.CSTVisitor | cst.CSTTransformer], bool] = {}
+
+
+def sees_formatting(kind: type[cst.CSTVisitor | cst.CSTTransformer]) -> bool:
+    """Whether a visitor or transformer class could observe formatting nodes: a hook on one, a
+    generic on_visit / on_leave of its own, or libcst's matcher decorators."""
+    found = _SEES_FORMATTING.get(kind)
+    if found is None:
+        found = _SEES_FORMATTING[kind] = uses_matcher_decorators(kind) or any(
+            _own_hook(kind, name) for name in dir(kind) if _formatting_hook(name)
+        )
+    return found
+
+
+_MATCHER_ATTRIBUTES = ("_call_if_inside_matcher", "_call_if_not_inside_matcher", "_visit_matcher", "_leave_matcher")
+_USES_MATCHERS: dict[type, bool] = {}
+
+
+def uses_matcher_decorators(transform_type: type[cst.CSTVisitor | cst.CSTTransformer]) -> bool:
+    """Whether a method of the class carries a libcst matcher decorator (`m.visit`, ...)."""
+    found = _USES_MATCHERS.get(transform_type)
+    if found is None:
+        found = any(
+            getattr(getattr(transform_type, name, None), attribute, None)
+            for name in dir(transform_type)
+            if not isinstance(getattr(transform_type, name, None), property)
+            for attribute in _MATCHER_ATTRIBUTES
+        )
+        _USES_MATCHERS[transform_type] = found
+    return found
+
+
+def _formatting_hook(name: str) -> bool:
+    if name in ("on_visit", "on_leave"):
+        return True
+    prefix, _, node = name.partition("_")
+    if prefix not in ("visit", "leave"):
+        return False
+    node_class = getattr(cst, node, None)
+    return node in FORMATTING_NODES or (isinstance(node_class, type) and issubclass(node_class, _OPERATORS))
+
+
+def _own_hook(kind: type, name: str) -> bool:
+    owner = next((c for c in kind.__mro__ if name in c.__dict__), None)
+    return owner is not None and not owner.__module__.startswith("libcst.")
 
 
 # Fields that hold only formatting: whitespace, comments, brackets and separators, and the

@@ -16,12 +16,12 @@ from typing import ClassVar
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor
-from libcst.matchers import MatcherDecoratableTransformer
 from libcst.metadata import MetadataWrapper, QualifiedName
 
 from migrate.analysis import tf_names
 from migrate.analysis.bindings import Bindings, ImportStatement
 from migrate.analysis.positions import Positions
+from migrate.analysis.walk import uses_matcher_decorators
 from migrate.findings import Finding, RunSite, Severity
 
 FINDINGS_KEY = "tf_migrate.findings"
@@ -197,24 +197,6 @@ class MigrationTransform(VisitorBasedCodemodCommand):
             return False  # no suppression comment in the file: positions are not needed
         start = self.pass_analysis().start(node)
         return start is not None and _is_suppressed(suppressed.get(start[0], ()), self.CODE)
-
-
-_MATCHER_ATTRIBUTES = ("_call_if_inside_matcher", "_call_if_not_inside_matcher", "_visit_matcher", "_leave_matcher")
-_USES_MATCHERS: dict[type, bool] = {}
-
-
-def uses_matcher_decorators(transform_type: type[MatcherDecoratableTransformer]) -> bool:
-    """Whether a method of the class carries a libcst matcher decorator (`m.visit`, ...)."""
-    found = _USES_MATCHERS.get(transform_type)
-    if found is None:
-        found = any(
-            getattr(getattr(transform_type, name, None), attribute, None)
-            for name in dir(transform_type)
-            if not isinstance(getattr(transform_type, name, None), property)
-            for attribute in _MATCHER_ATTRIBUTES
-        )
-        _USES_MATCHERS[transform_type] = found
-    return found
 
 
 def _is_suppressed(codes: Sequence[str], code: str) -> bool:

@@ -135,8 +135,7 @@ class SessionsToFunctions(MigrationTransform):
         """Objects earlier transforms made for eager code (TFM501's `tf.train.Checkpoint`,
         TFM311's Keras 3 layers) do not work in graph mode: say so loudly where the file stays
         a session program."""
-        for call in m.findall(module, m.Call()):
-            assert isinstance(call, cst.Call)
+        for call in syntax.calls_in(module):
             api = self.tf_api(call.func)
             if api == "tf.train.Checkpoint":
                 why = "read() restores nothing in graph mode: keep tf.compat.v1.train.Saver"

@@ -430,8 +430,8 @@ class _ScopeRewriter:
             if isinstance(entry.node, cst.FunctionDef) and entry.node.name.value in names | self.skip:
                 continue
             for name in names & syntax.names_in(entry.node):
-                calls = [c for c in m.findall(entry.node, m.Call(func=m.Name(name))) if isinstance(c, cst.Call)]
-                references = [n for n in m.findall(entry.node, m.Name(name))]
+                calls = [c for c in syntax.calls_in(entry.node) if m.matches(c.func, m.Name(name))]
+                references = [n for n in syntax.nodes_of(entry.node, cst.Name) if m.matches(n, m.Name(name))]
                 if len(references) != len(calls) or not isinstance(entry.node, cst.SimpleStatementLine):
                     raise Declined(UNSHARABLE_FUNCTION, f"`{name}` is used other than called on a line of its own", entry.node)
                 model = self.models[name]
