@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from fuzzing.check import CONVERTED, DECLINED, FAILURES, INVALID, check
+from fuzzing.check import CONVERTED, CONVERTED_ROUNDING, DECLINED, FAILURES, INVALID, check
 from fuzzing.generator import Options
 from fuzzing.runner import Case, run_seeds, save_failure, tally
 from fuzzing.shrink import shrink
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.perf_counter() - start
     counts = tally(cases)
     total = len(cases)
-    converted = sum(1 for c in cases if c.outcome.kind == CONVERTED)
+    converted = sum(1 for c in cases if c.outcome.kind in (CONVERTED, CONVERTED_ROUNDING))
     declined = sum(1 for c in cases if c.outcome.kind == DECLINED)
     print()
     print(f"{total} programs, seeds {args.seed}..{args.seed + args.n - 1}, {wall:.0f} s wall, {args.jobs} jobs")

@@ -7,16 +7,30 @@ regression in the rewriter, the harness or the generator itself.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fuzzing.check import CONVERTED, DECLINED, FAILURES, INVALID, static_check
+from fuzzing.check import (
+    CONVERTED,
+    CONVERTED_ROUNDING,
+    DECLINED,
+    DEFAULT_OPTIONS,
+    FAILURES,
+    INVALID,
+    MISMATCH,
+    parity_outcome,
+    static_check,
+)
 from fuzzing.generator import Options, generate
+from fuzzing.optimizer_rounding import with_tf1_optimizers
 from fuzzing.runner import run_seeds, tally
 from fuzzing.shrink import shrink
+
+from migrate import rewrite_source
 
 QUICK_SEEDS = range(30)
 
@@ -71,7 +85,49 @@ def test_quick_run_converts_with_parity_or_declines_with_a_reason() -> None:
     bad = [c for c in cases if c.outcome.kind in FAILURES or c.outcome.kind == INVALID]
     described = "\n".join(f"seed {c.seed}: {c.outcome.kind}: {c.outcome.detail}" for c in bad)
     assert not bad, f"{dict(counts)}\n{described}"
-    assert all(c.outcome.kind in (CONVERTED, DECLINED) for c in cases)
+    assert all(c.outcome.kind in (CONVERTED, CONVERTED_ROUNDING, DECLINED) for c in cases)
     assert all(c.outcome.reasons for c in cases if c.outcome.kind == DECLINED)
     # Both ends are exercised: some programs convert and pass parity, some are declined.
     assert any(c.outcome.kind == CONVERTED for c in cases), dict(counts)
+
+
+@pytest.mark.parametrize(
+    ("keras", "tf1"),
+    [
+        pytest.param(
+            "tf.keras.optimizers.Adam(learning_rate=0.1, beta_1=0.5, epsilon=1e-08)",
+            "tf.compat.v1.train.AdamOptimizer(learning_rate=0.1, beta1=0.5, epsilon=1e-08)",
+            id="adam",
+        ),
+        pytest.param(
+            "tf.keras.optimizers.SGD(learning_rate=0.1, momentum=0.9, nesterov=True)",
+            "tf.compat.v1.train.MomentumOptimizer(learning_rate=0.1, momentum=0.9, use_nesterov=True)",
+            id="momentum",
+        ),
+    ],
+)
+def test_counterfactual_puts_back_the_tf1_optimizer_with_the_same_arguments(keras: str, tf1: str) -> None:
+    code = f"import tensorflow as tf\nopt = {keras}\n"
+    assert with_tf1_optimizers(code) == f"import tensorflow as tf\nopt = {tf1}\n"
+
+
+@pytest.mark.parametrize(
+    "keras",
+    [
+        pytest.param("tf.keras.optimizers.SGD(learning_rate=0.1)", id="plain-sgd"),
+        pytest.param("tf.keras.optimizers.RMSprop(learning_rate=0.1, rho=0.9)", id="rmsprop-no-caveat"),
+    ],
+)
+def test_counterfactual_leaves_optimizers_without_a_rounding_caveat(keras: str) -> None:
+    assert with_tf1_optimizers(f"import tensorflow as tf\nopt = {keras}\n") is None
+
+
+@pytest.mark.tensorflow
+@pytest.mark.slow
+def test_optimizer_rounding_does_not_hide_a_wrong_learning_rate(tmp_path: Path) -> None:
+    source = (Path(__file__).parent / "regressions" / "adam_early_steps_rounding.py").read_text(encoding="utf-8")
+    result = rewrite_source(source)
+    assert "learning_rate=0.1," in result.code
+    wrong = replace(result, code=result.code.replace("learning_rate=0.1,", "learning_rate=0.11,"))
+    outcome = parity_outcome(source, wrong, (), False, DEFAULT_OPTIONS, tmp_path)
+    assert outcome.kind == MISMATCH, outcome.detail

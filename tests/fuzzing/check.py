@@ -17,12 +17,18 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fuzzing.optimizer_rounding import with_tf1_optimizers
 from migrate import RewriteResult, rewrite_source
 from migrate.findings import Severity
 from migrate.harness import EquivalenceReport, HarnessOptions
 from migrate.harness import api as harness
+from migrate.harness.runner import SideRun
 
 CONVERTED = "converted+parity"
+# Parity missed only through the Keras optimizer's documented rounding (TFM403): the same
+# program with the TF1 optimizer it came from matches (fuzzing.optimizer_rounding).
+CONVERTED_ROUNDING = "converted+parity with TF1's optimizer (TFM403 rounding)"
+OPTIMIZER_ROUNDING = "TFM403"
 DECLINED = "declined"
 CRASH = "crash"
 UNPARSABLE = "unparsable"
@@ -110,11 +116,11 @@ def check(
         return Outcome(DECLINED if declined else CONVERTED, reasons, UNCHECKED, result.code)
     if workdir is None:
         with tempfile.TemporaryDirectory(prefix="tfm-fuzz-") as temporary:
-            return _parity(source, result, reasons, declined, options, Path(temporary))
-    return _parity(source, result, reasons, declined, options, workdir)
+            return parity_outcome(source, result, reasons, declined, options, Path(temporary))
+    return parity_outcome(source, result, reasons, declined, options, workdir)
 
 
-def _parity(
+def parity_outcome(
     source: str,
     result: RewriteResult,
     reasons: tuple[str, ...],
@@ -138,8 +144,25 @@ def _parity(
             return Outcome(DECLINED_BROKEN, reasons, problems, result.code, report.to_json())
         return Outcome(DECLINED, reasons, "", result.code)
     if not report.passed:
+        if _only_optimizer_rounding(result, legacy_run, options, directory):
+            return Outcome(CONVERTED_ROUNDING, (), _describe(report), result.code, report.to_json())
         return Outcome(MISMATCH, (), _describe(report), result.code, report.to_json())
     return Outcome(CONVERTED, (), "", result.code)
+
+
+def _only_optimizer_rounding(
+    result: RewriteResult, legacy_run: SideRun, options: HarnessOptions, directory: Path
+) -> bool:
+    """Whether the migrated program matches once its TFM403 Keras optimizers are TF1's again."""
+    if not any(finding.code == OPTIMIZER_ROUNDING for finding in result.findings):
+        return False
+    counterfactual = with_tf1_optimizers(result.code)
+    if counterfactual is None:
+        return False
+    path = directory / "migrated_tf1_optimizer.py"
+    path.write_text(counterfactual, encoding="utf-8")
+    run = harness.run_migrated(path, directory / "counterfactual", options, legacy_run)
+    return harness.evaluate(legacy_run, run, options, result.run_sites).passed
 
 
 def _declined_problems(report: EquivalenceReport) -> str:

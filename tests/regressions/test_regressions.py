@@ -15,7 +15,7 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from fuzzing.check import CONVERTED, DECLINED, check
+from fuzzing.check import CONVERTED, CONVERTED_ROUNDING, DECLINED, check
 
 CASES = [
     # TFM201 built RMSProp's slots at module level, before the Keras layer had its variables.
@@ -34,6 +34,11 @@ CASES = [
     # in graph mode, where it draws unseeded weights. Such a file now keeps tf.compat.v1.layers
     # (which need tf-keras, as the legacy program does) and reproduces TF1's numbers.
     pytest.param("declined_layers_dense.py", id="declined-layers-dense"),
+    # Fuzz seed 20159: three Adam steps at learning rate 0.1 leave the kernel 7e-7 apart, past the
+    # default tolerance: Keras' pow(beta2, step) and TF1's running product differ in the last bit,
+    # and 1 - beta2 ** step is small early on. The program with TF1's optimizer matches exactly,
+    # so the fuzzer counts it as converted with the documented rounding (TFM403).
+    pytest.param("adam_early_steps_rounding.py", id="adam-early-steps-rounding"),
     # Fuzz seeds 7028, 7030, 7044 (--variable-family): TFM302 declined two unnamed tf.Variables
     # beside a get_variable, and the kept graph code then held an unseeded Keras initializer.
     # TFM301 now numbers them as TF1 does, so the program converts and matches.
@@ -46,6 +51,6 @@ CASES = [
 @pytest.mark.parametrize("program", CASES)
 def test_regression_converts_with_parity_or_declines(program: str) -> None:
     outcome = check((HERE / program).read_text(encoding="utf-8"))
-    assert outcome.kind in (CONVERTED, DECLINED), f"{outcome.kind}: {outcome.detail}\n{outcome.output}"
+    assert outcome.kind in (CONVERTED, CONVERTED_ROUNDING, DECLINED), f"{outcome.kind}: {outcome.detail}\n{outcome.output}"
     if outcome.kind == DECLINED:
         assert outcome.reasons
