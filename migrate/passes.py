@@ -53,7 +53,8 @@ def run_pass(
     analysis = context.scratch.get(PASS_ANALYSIS_KEY)
     if not isinstance(analysis, PassAnalysis) or analysis.module is not module:
         # A pass that left the tree as it was hands its analysis on to the next one.
-        context.scratch[PASS_ANALYSIS_KEY] = PassAnalysis(module, code)
+        previous = analysis if isinstance(analysis, PassAnalysis) else None
+        context.scratch[PASS_ANALYSIS_KEY] = PassAnalysis(module, code, previous)
     if len(transforms) == 1:
         (transform_type,) = transforms
         if module_hooks_only(transform_type):

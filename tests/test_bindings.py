@@ -142,3 +142,39 @@ def test_positions_equal_position_provider(path: Path) -> None:
     positions = Positions(module)
     for node, where in expected.items():
         assert positions.start(node) == (where.start.line, where.start.column), node
+
+
+class _RenameLogToMathLog(cst.CSTTransformer):
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        if tf_names.dotted(updated_node) == "tf.log":
+            return cst.parse_expression("tf.math.log")
+        return updated_node
+
+
+def _names(bindings: Bindings, module: cst.Module) -> list[set[str]]:
+    found: list[set[str]] = []
+
+    class Collect(cst.CSTVisitor):
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            found.append({q.name for q in bindings.qualified_names(node)})
+
+    module.visit(Collect())
+    return found
+
+
+def test_bindings_after_a_rewrite_that_kept_the_imports_are_carried_over() -> None:
+    code = "import numpy as np\nimport tensorflow as tf\ny = tf.log(np.ones(2))\n"
+    before = cst.parse_module(code)
+    after = before.visit(_RenameLogToMathLog())
+    carried = Bindings.after(Bindings(before, code), after, after.code)
+    assert carried.exact and carried.module is after
+    assert _names(carried, after) == _names(Bindings(after, after.code), after)
+    assert {"tensorflow.math.log"} in _names(carried, after)
+
+
+def test_bindings_after_a_rewrite_that_changed_the_imports_are_worked_out_again() -> None:
+    code = "import tensorflow as tf\ny = tf.log(2.0)\n"
+    before = cst.parse_module(code)
+    after = cst.parse_module("import tensorflow.compat.v1 as tf\ny = tf.log(2.0)\n")
+    fresh = Bindings.after(Bindings(before, code), after, after.code)
+    assert {"tensorflow.compat.v1.log"} in _names(fresh, after)

@@ -19,6 +19,7 @@ anything else have no qualified name here (no TensorFlow rule looks at them).
 from __future__ import annotations
 
 import ast
+import copy
 from collections.abc import Collection, Iterator, Sequence
 
 import libcst as cst
@@ -57,12 +58,27 @@ class Bindings:
         self._table: dict[str, list[tuple[ImportStatement, str]]] = {}
         self._inside_imports: set[int] = set()
         self._wrapper: MetadataWrapper | None = None
+        self._imports = _import_statements(module.body)
         try:
-            self._collect_imports(module.body)
+            for statement in self._imports:
+                self._add_import(statement)
             self._check(code if code is not None else module.code)
             self.exact = True
         except _Fallback:
             self.exact = False
+
+    @classmethod
+    def after(cls, previous: Bindings, module: cst.Module, code: str | None = None) -> Bindings:
+        """The bindings of `module`, a rewrite of `previous.module`. When the rewrite kept every
+        import statement (the same nodes) the table still holds: transforms bind no TensorFlow
+        name other than by import. Otherwise they are worked out afresh."""
+        imports = _import_statements(module.body)
+        same = len(imports) == len(previous._imports) and all(a is b for a, b in zip(imports, previous._imports))
+        if not (previous.exact and same):
+            return cls(module, code)
+        carried = copy.copy(previous)
+        carried.module = module
+        return carried
 
     # --- queries ---------------------------------------------------------------------
     def qualified_names(self, node: cst.CSTNode) -> Collection[QualifiedName]:
@@ -113,17 +129,6 @@ class Bindings:
         if self._wrapper is None:
             self._wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
         return self._wrapper
-
-    def _collect_imports(self, body: Sequence[cst.BaseStatement | cst.BaseSmallStatement]) -> None:
-        for statement in body:
-            if isinstance(statement, cst.SimpleStatementLine):
-                for small in statement.body:
-                    if isinstance(small, (cst.Import, cst.ImportFrom)):
-                        self._add_import(small)
-            elif isinstance(statement, (cst.If, cst.Try, cst.TryStar, cst.With, cst.For, cst.While)):
-                # Compound statements at module level bind in the module's scope.
-                for block in _blocks(statement):
-                    self._collect_imports(block)
 
     def _add_import(self, statement: ImportStatement) -> None:
         if isinstance(statement.names, cst.ImportStar):
@@ -187,6 +192,19 @@ class Bindings:
             first_read = checker.first_module_read.get(alias)
             if last is not None and first_read is not None and first_read < last:
                 raise _Fallback  # libcst resolves a read only to the imports before it
+
+
+def _import_statements(body: Sequence[cst.BaseStatement | cst.BaseSmallStatement]) -> list[ImportStatement]:
+    """The import statements that bind in the module's scope, in order."""
+    found: list[ImportStatement] = []
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            found.extend(small for small in statement.body if isinstance(small, (cst.Import, cst.ImportFrom)))
+        elif isinstance(statement, (cst.If, cst.Try, cst.TryStar, cst.With, cst.For, cst.While)):
+            # Compound statements at module level bind in the module's scope.
+            for block in _blocks(statement):
+                found.extend(_import_statements(block))
+    return found
 
 
 def _blocks(statement: cst.BaseCompoundStatement) -> Iterator[Sequence[cst.BaseStatement | cst.BaseSmallStatement]]:

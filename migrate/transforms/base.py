@@ -41,9 +41,10 @@ class PassAnalysis:
     scope metadata only for files it cannot answer); positions only once something is reported.
     """
 
-    def __init__(self, module: cst.Module, code: str | None = None) -> None:
+    def __init__(self, module: cst.Module, code: str | None = None, previous: PassAnalysis | None = None) -> None:
+        """`previous` is the analysis of the tree that the pass before rewrote into `module`."""
         self.module = module
-        self.bindings = Bindings(module, code)
+        self.bindings: Bindings = Bindings.after(previous.bindings, module, code) if previous else Bindings(module, code)
         self._positions: Positions | None = None
 
     def start(self, node: cst.CSTNode) -> tuple[int, int] | None:
