@@ -23,9 +23,11 @@ from migrate.passes import run_pass
 from migrate.transforms import ALL_TRANSFORMS
 from migrate.transforms.base import (
     FINDINGS_KEY,
+    PASS_ANALYSIS_KEY,
     RUN_SITES_KEY,
     SUPPRESSIONS_KEY,
     MigrationTransform,
+    PassAnalysis,
 )
 from migrate.transforms.unported_symbols import UnportedSymbols
 from migrate.transforms.v1_behavior import STILL_GRAPH
@@ -116,6 +118,7 @@ class _Progress:
     run_sites: list[RunSite]
     to_original: dict[int, int]  # line of `code` -> line of the input
     eager_only_changed: bool = False
+    analysis: PassAnalysis | None = None  # of `module`, or of the tree before it
 
     @classmethod
     def start(cls, module: cst.Module, source: str) -> _Progress:
@@ -146,6 +149,8 @@ def _apply(
     """`progress` after running `transforms` in order, or, when one raised, the result that
     leaves `source` untouched and says why."""
     context = CodemodContext(filename=path)
+    if progress.analysis is not None:
+        context.scratch[PASS_ANALYSIS_KEY] = progress.analysis  # names and positions carry on
     index = 0
     while index < len(transforms):
         group, index = _next_pass(transforms, index, progress.code, share_traversals)
@@ -175,6 +180,8 @@ def _apply(
             progress.eager_only_changed |= any(transform.EAGER_ONLY for transform in group)
             progress.to_original = _compose(_line_map(new_code, progress.code), progress.to_original)
             progress.module, progress.code = new_module, new_code
+    analysis = context.scratch.get(PASS_ANALYSIS_KEY)
+    progress.analysis = analysis if isinstance(analysis, PassAnalysis) else None
     return progress
 
 
