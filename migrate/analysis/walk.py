@@ -75,10 +75,12 @@ def visit(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     kind = type(visitor)
     if _has_attribute_hooks(kind):
         _visit_with_attributes(node, visitor)
-    elif sees_formatting(kind):
-        _visit(node, visitor)
-    else:
+    elif not sees_formatting(kind):
         _visit_code(node, visitor)
+    elif (table := _dispatch_table(kind)) is not None:
+        _visit_dispatched(node, visitor, table, _FIELDS, fields)
+    else:
+        _visit(node, visitor)
 
 
 # Node classes made only of formatting, which `visit_code` and `transform(code_only=True)` skip.
@@ -174,7 +176,55 @@ def visit_code(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
 
 
 def _visit_code(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
-    _visit(node, visitor, _CODE_FIELDS, code_fields)
+    table = _dispatch_table(type(visitor))
+    if table is None:
+        _visit(node, visitor, _CODE_FIELDS, code_fields)
+    else:
+        _visit_dispatched(node, visitor, table, _CODE_FIELDS, code_fields)
+
+
+_Hook = Callable[..., Any]
+_DISPATCH: dict[type[cst.CSTVisitor], dict[type[cst.CSTNode], tuple[_Hook | None, _Hook | None]] | None] = {}
+
+
+def _dispatch_table(kind: type[cst.CSTVisitor]) -> dict[type[cst.CSTNode], tuple[_Hook | None, _Hook | None]] | None:
+    """For a visitor that keeps libcst's own on_visit / on_leave (which look up `visit_<Node>` /
+    `leave_<Node>` by name on every node), a table of its own hooks per node class, filled as
+    classes are met; None for a visitor that dispatches by itself."""
+    if kind not in _DISPATCH:
+        plain = kind.on_visit is cst.CSTVisitor.on_visit and kind.on_leave is cst.CSTVisitor.on_leave
+        _DISPATCH[kind] = {} if plain else None
+    return _DISPATCH[kind]
+
+
+def _visit_dispatched(
+    node: cst.CSTNode,
+    visitor: cst.CSTVisitor,
+    table: dict[type[cst.CSTNode], tuple[_Hook | None, _Hook | None]],
+    known: dict[type[cst.CSTNode], tuple[str, ...]],
+    learn: Callable[[cst.CSTNode], tuple[str, ...]],
+) -> None:
+    """`_visit` that calls only the hooks the visitor defines, as libcst's on_visit would."""
+    kind = type(node)
+    hooks = table.get(kind)
+    if hooks is None:
+        owner = type(visitor)
+        enter_name, leave_name = f"visit_{kind.__name__}", f"leave_{kind.__name__}"
+        hooks = table[kind] = (
+            getattr(owner, enter_name) if _own_hook(owner, enter_name) else None,
+            getattr(owner, leave_name) if _own_hook(owner, leave_name) else None,
+        )
+    enter, leave = hooks
+    if enter is None or enter(visitor, node) is not False:
+        for name in known.get(kind) or learn(node):
+            value = getattr(node, name)
+            if isinstance(value, cst.CSTNode):
+                _visit_dispatched(value, visitor, table, known, learn)
+            elif isinstance(value, (tuple, list)):
+                for child in value:
+                    _visit_dispatched(child, visitor, table, known, learn)
+    if leave is not None:
+        leave(visitor, node)
 
 
 def _visit(
