@@ -3,7 +3,9 @@
 The source is parsed once. Consecutive transforms of the same `TRAVERSAL_GROUP` run in one
 traversal of the tree (migrate.passes); name bindings and positions are computed once per pass.
 A transform runs only when its trigger words are in the code. Findings carry line numbers of the
-*input* text, whatever earlier transforms inserted or removed.
+*input* text, whatever earlier transforms inserted or removed. When the file ends up still in
+graph mode, the transforms from the first EAGER_ONLY one on run again without the eager-only
+ones, from the tree the transforms before them left.
 """
 
 from __future__ import annotations
