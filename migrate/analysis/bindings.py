@@ -59,6 +59,7 @@ class Bindings:
         self._inside_imports: set[int] = set()
         self._wrapper: MetadataWrapper | None = None
         self._imports = _import_statements(module.body)
+        self._apis: dict[int, tuple[cst.CSTNode, str | None]] = {}
         try:
             for statement in self._imports:
                 self._add_import(statement)
@@ -81,6 +82,17 @@ class Bindings:
         return carried
 
     # --- queries ---------------------------------------------------------------------
+    def tf_api(self, node: cst.CSTNode) -> str | None:
+        """The TF1 API path (`tf.placeholder`) that `node` refers to, or None; remembered per
+        node, and shared with the bindings carried over to later passes."""
+        known = self._apis.get(id(node))
+        if known is not None and known[0] is node:
+            return known[1]
+        names = self.qualified_names(node)
+        api = tf_names.resolve(set(names)) if names else None
+        self._apis[id(node)] = (node, api)
+        return api
+
     def qualified_names(self, node: cst.CSTNode) -> Collection[QualifiedName]:
         """What libcst's QualifiedNameProvider gives for `node` (empty when nothing)."""
         if not self.exact:

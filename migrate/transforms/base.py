@@ -130,8 +130,7 @@ class MigrationTransform(VisitorBasedCodemodCommand):
 
     def tf_api(self, node: cst.CSTNode) -> str | None:
         """The TF1 API path (`tf.placeholder`) that `node` refers to, or None."""
-        names = self.qualified_names(node)
-        return tf_names.resolve(set(names)) if names else None
+        return self.pass_analysis().bindings.tf_api(node)
 
     def qualified_names(self, node: cst.CSTNode) -> Collection[QualifiedName]:
         """libcst's qualified names of `node` (QualifiedNameProvider), for TensorFlow names."""
