@@ -96,19 +96,21 @@ def test_quick_run_converts_with_parity_or_declines_with_a_reason() -> None:
     [
         pytest.param(
             "tf.keras.optimizers.Adam(learning_rate=0.1, beta_1=0.5, epsilon=1e-08)",
-            "tf.compat.v1.train.AdamOptimizer(learning_rate=0.1, beta1=0.5, epsilon=1e-08)",
+            "_tf1_optimizer(tf.compat.v1.train.AdamOptimizer)(learning_rate=0.1, beta1=0.5, epsilon=1e-08)",
             id="adam",
         ),
         pytest.param(
             "tf.keras.optimizers.SGD(learning_rate=0.1, momentum=0.9, nesterov=True)",
-            "tf.compat.v1.train.MomentumOptimizer(learning_rate=0.1, momentum=0.9, use_nesterov=True)",
+            "_tf1_optimizer(tf.compat.v1.train.MomentumOptimizer)(learning_rate=0.1, momentum=0.9, use_nesterov=True)",
             id="momentum",
         ),
     ],
 )
 def test_counterfactual_puts_back_the_tf1_optimizer_with_the_same_arguments(keras: str, tf1: str) -> None:
-    code = f"import tensorflow as tf\nopt = {keras}\n"
-    assert with_tf1_optimizers(code) == f"import tensorflow as tf\nopt = {tf1}\n"
+    counterfactual = with_tf1_optimizers(f"import tensorflow as tf\nopt = {keras}\n")
+    assert counterfactual is not None
+    assert counterfactual.endswith(f"\nopt = {tf1}\n")
+    assert "def _tf1_optimizer(base):" in counterfactual
 
 
 @pytest.mark.parametrize(

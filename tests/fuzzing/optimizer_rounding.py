@@ -16,11 +16,23 @@ would still differ.
 from __future__ import annotations
 
 import libcst as cst
+import libcst.matchers as m
 
 from migrate.analysis.optimizers import OPTIMIZERS
 from migrate.analysis.tf_names import dotted
 
 KERAS_PREFIX = "tf.keras.optimizers."
+# TF1 optimizers take tf.Variables; Keras 3 layers hold their own Variable type over one.
+HELPER = """
+
+def _tf1_optimizer(base):
+    class Optimizer(base):
+        def apply_gradients(self, grads_and_vars, *args, **kwargs):
+            pairs = [(g, v if isinstance(v, tf.Variable) else v.value) for g, v in grads_and_vars]
+            return super().apply_gradients(pairs, *args, **kwargs)
+
+    return Optimizer
+"""
 
 
 def _tf1_name(keras_name: str, keywords: set[str]) -> str | None:
@@ -55,8 +67,19 @@ class _ToTF1(cst.CSTTransformer):
             if arg.keyword is not None
         ]
         self.replaced += 1
-        target = "tf.compat.v1." + tf1_name[len("tf.") :]
+        target = f"_tf1_optimizer(tf.compat.v1.{tf1_name[len('tf.') :]})"
         return updated_node.with_changes(func=cst.parse_expression(target), args=args)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if not self.replaced:
+            return updated_node
+        body = list(updated_node.body)
+        after_imports = 0
+        for index, statement in enumerate(body):
+            if m.matches(statement, m.SimpleStatementLine(body=[m.OneOf(m.Import(), m.ImportFrom())])):
+                after_imports = index + 1
+        body[after_imports:after_imports] = cst.parse_module(HELPER).body
+        return updated_node.with_changes(body=body)
 
 
 def with_tf1_optimizers(code: str) -> str | None:

@@ -39,6 +39,9 @@ CASES = [
     # and 1 - beta2 ** step is small early on. The program with TF1's optimizer matches exactly,
     # so the fuzzer counts it as converted with the documented rounding (TFM403).
     pytest.param("adam_early_steps_rounding.py", id="adam-early-steps-rounding"),
+    # Fuzz seed 20365: the same rounding with a Keras Dense layer's variables, which the TF1
+    # optimizer of the counterfactual only takes as the tf.Variables under them.
+    pytest.param("adam_rounding_keras_layer.py", id="adam-rounding-keras-layer"),
     # Fuzz seeds 7028, 7030, 7044 (--variable-family): TFM302 declined two unnamed tf.Variables
     # beside a get_variable, and the kept graph code then held an unseeded Keras initializer.
     # TFM301 now numbers them as TF1 does, so the program converts and matches.
