@@ -80,7 +80,7 @@ def forget_import(
 class KeywordArguments(MigrationTransform):
     CODE = "TFM102"
     DESCRIPTION = "pass, rename, drop or add call arguments whose TF 2 signature changed (TensorFlow's upgrade tables)"
-    TRAVERSAL_GROUP = "arguments"
+    TRAVERSAL_GROUP = "modules"
     EXAMPLES: ClassVar[Sequence[Example]] = (
         Example(
             "import tensorflow as tf\nbest = tf.argmax(logits, dimension=1)\n",
