@@ -152,3 +152,39 @@ def test_transform_equals_libcst(path: Path) -> None:
     assert got_module.code == expected_module.code
     assert got_module.deep_equals(expected_module)
     assert got.events == expected.events
+
+
+class _CodeHookEvents(cst.CSTVisitor):
+    """Hooks by node name only, as most visitors have: walk.visit dispatches them from a table
+    and, as none is on a formatting node, leaves those out, which the visitor cannot notice."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, int]] = []
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        self.events.append(("visit Call", id(node)))
+        return len(self.events) % 3 != 0  # skip some subtrees, as visitors do
+
+    def leave_Call(self, original_node: cst.Call) -> None:
+        self.events.append(("leave Call", id(original_node)))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.events.append(("visit Name", id(node)))
+
+
+class _HookEvents(_CodeHookEvents):
+    """With a hook on a formatting node: every node is visited."""
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.events.append(("visit Comment", id(node)))
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: str(path.relative_to(ROOT)))
+@pytest.mark.parametrize("visitor_type", [_HookEvents, _CodeHookEvents], ids=["all-nodes", "code-only"])
+def test_table_dispatch_sends_libcst_events(path: Path, visitor_type: type[_CodeHookEvents]) -> None:
+    assert walk.sees_formatting(visitor_type) is (visitor_type is _HookEvents)
+    module = cst.parse_module(path.read_text(encoding="utf-8"))
+    expected, got = visitor_type(), visitor_type()
+    module.visit(expected)
+    walk.visit(module, got)
+    assert got.events == expected.events
