@@ -34,9 +34,10 @@ class NameCollector(cst.CSTVisitor):
 # transforms rebuild only what they change, so an unchanged statement keeps its answers across
 # the analyses of one transform and across transforms. Each entry holds its node, so an id is
 # never reused while its entry lives; `forget_subtrees` empties the memo between files.
-_NAMES: dict[int, tuple[cst.CSTNode, frozenset[str]]] = {}
-_CALLS: dict[int, tuple[cst.CSTNode, tuple[cst.Call, ...]]] = {}
-_APIS: dict[int, tuple[cst.CSTNode, Resolver, tuple[tuple[str, cst.CSTNode], ...]]] = {}
+# An entry is (node, key, answer): the key tells answers to different questions apart.
+_NAMES: dict[int, tuple[cst.CSTNode, object, frozenset[str]]] = {}
+_CALLS: dict[int, tuple[cst.CSTNode, object, tuple[cst.Call, ...]]] = {}
+_APIS: dict[int, tuple[cst.CSTNode, object, tuple[tuple[str, cst.CSTNode], ...]]] = {}
 _MEMO_LIMIT = 200_000
 T = TypeVar("T")
 
@@ -48,14 +49,16 @@ def forget_subtrees() -> None:
     _APIS.clear()
 
 
-def _remembered(table: dict[int, tuple[cst.CSTNode, T]], node: cst.CSTNode, compute: Callable[[], T]) -> T:
+def _remembered(
+    table: dict[int, tuple[cst.CSTNode, object, T]], node: cst.CSTNode, compute: Callable[[], T], key: object = None
+) -> T:
     known = table.get(id(node))
-    if known is not None and known[0] is node:
-        return known[1]
+    if known is not None and known[0] is node and known[1] == key:
+        return known[2]
     answer = compute()
     if len(table) > _MEMO_LIMIT:
         table.clear()
-    table[id(node)] = (node, answer)
+    table[id(node)] = (node, key, answer)
     return answer
 
 
@@ -90,16 +93,13 @@ def tf_apis_in(node: cst.CSTNode, resolve: Resolver) -> tuple[tuple[str, cst.CST
     """The TensorFlow references in a tree, outermost chains only, with their API paths.
     Remembered per subtree for the same resolver (the names a file's imports bind can change
     between transforms, so answers are not shared across resolvers)."""
-    known = _APIS.get(id(node))
-    if known is not None and known[0] is node and known[1] == resolve:
-        return known[2]
-    finder = _ApiCalls(resolve)
-    walk.visit_code(node, finder)
-    apis = tuple(finder.apis)
-    if len(_APIS) > _MEMO_LIMIT:
-        _APIS.clear()
-    _APIS[id(node)] = (node, resolve, apis)
-    return apis
+
+    def compute() -> tuple[tuple[str, cst.CSTNode], ...]:
+        finder = _ApiCalls(resolve)
+        walk.visit_code(node, finder)
+        return tuple(finder.apis)
+
+    return _remembered(_APIS, node, compute, key=resolve)
 
 
 def api_under(api: str, prefixes: Iterable[str]) -> bool:
