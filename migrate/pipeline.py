@@ -19,6 +19,7 @@ import libcst as cst
 from libcst.codemod import CodemodContext, SkipFile
 
 from migrate.analysis import syntax
+from migrate.analysis.module_text import forget_statements, text_of
 from migrate.analysis.tf_names import mentions_tensorflow
 from migrate.findings import Finding, RewriteResult, RunSite, Severity
 from migrate.passes import run_pass
@@ -87,6 +88,7 @@ def rewrite_code(
         return RewriteResult(original=source, code=source, findings=(finding,), error=message)
 
     syntax.forget_subtrees()
+    forget_statements()
     transforms = selection.transforms()
     # Everything before the first eager-only transform is shared by both outcomes below.
     split = next((i for i, t in enumerate(transforms) if t.EAGER_ONLY), len(transforms))
@@ -177,7 +179,7 @@ def _apply(
         )
         if new_module is progress.module:
             continue  # nothing rebuilt, so nothing changed: skip generating the code again
-        new_code = new_module.code
+        new_code = text_of(new_module).code
         if new_code != progress.code:
             progress.eager_only_changed |= any(transform.EAGER_ONLY for transform in group)
             progress.to_original = _compose(_line_map(new_code, progress.code), progress.to_original)

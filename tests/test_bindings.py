@@ -1,4 +1,4 @@
-"""The import-table name resolution and the lazy positions give exactly libcst's answers."""
+"""The import-table name resolution gives exactly libcst's answers."""
 
 from __future__ import annotations
 
@@ -11,14 +11,12 @@ from libcst.metadata import (
     ExpressionContextProvider,
     ImportAssignment,
     MetadataWrapper,
-    PositionProvider,
     QualifiedNameProvider,
     ScopeProvider,
 )
 
 from migrate.analysis import tf_names
 from migrate.analysis.bindings import Bindings
-from migrate.analysis.positions import Positions
 
 ROOT = Path(__file__).parent.parent
 SOURCES = sorted(
@@ -133,15 +131,6 @@ def test_import_styles_resolve_without_libcst(source: str, expected: str | None)
     assign = statement.body[0]
     assert isinstance(assign, cst.Assign)
     assert tf_names.resolve(set(bindings.qualified_names(assign.value))) == expected
-
-
-@pytest.mark.parametrize("path", SOURCES[::3], ids=_id)
-def test_positions_equal_position_provider(path: Path) -> None:
-    _, module = _parsed(path)
-    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    positions = Positions(module)
-    for node, where in expected.items():
-        assert positions.start(node) == (where.start.line, where.start.column), node
 
 
 class _RenameLogToMathLog(cst.CSTTransformer):

@@ -20,7 +20,7 @@ from libcst.metadata import MetadataWrapper, QualifiedName
 
 from migrate.analysis import tf_names
 from migrate.analysis.bindings import Bindings, ImportStatement
-from migrate.analysis.positions import Positions
+from migrate.analysis.module_text import ModuleText, text_of
 from migrate.analysis.walk import uses_matcher_decorators
 from migrate.findings import Finding, RunSite, Severity
 
@@ -45,12 +45,12 @@ class PassAnalysis:
         """`previous` is the analysis of the tree that the pass before rewrote into `module`."""
         self.module = module
         self.bindings: Bindings = Bindings.after(previous.bindings, module, code) if previous else Bindings(module, code)
-        self._positions: Positions | None = None
+        self._text: ModuleText | None = None
 
     def start(self, node: cst.CSTNode) -> tuple[int, int] | None:
-        if self._positions is None:
-            self._positions = Positions(self.module)
-        return self._positions.start(node)
+        if self._text is None:
+            self._text = text_of(self.module)
+        return self._text.start(node)
 
 
 @dataclass(frozen=True)
