@@ -21,6 +21,7 @@ from typing import Any
 import libcst as cst
 
 _FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
+_DEFAULT = cst.MaybeSentinel.DEFAULT  # MaybeSentinel's only member
 # Node classes whose children libcst visits only under a condition (`format_spec` when present,
 # `names` unless it is `*`): their fields are learnt for each node. tests/test_walk.py keeps
 # this list complete against libcst's sources.
@@ -218,11 +219,13 @@ def _visit_dispatched(
     if enter is None or enter(visitor, node) is not False:
         for name in known.get(kind) or learn(node):
             value = getattr(node, name)
-            if isinstance(value, cst.CSTNode):
-                _visit_dispatched(value, visitor, table, known, learn)
-            elif isinstance(value, (tuple, list)):
+            # A child field holds a node, a sequence of nodes, None or MaybeSentinel.DEFAULT;
+            # telling them apart by type is much cheaper than isinstance against CSTNode, an ABC.
+            if type(value) is tuple or type(value) is list:
                 for child in value:
                     _visit_dispatched(child, visitor, table, known, learn)
+            elif value is not None and value is not _DEFAULT:
+                _visit_dispatched(value, visitor, table, known, learn)
     if leave is not None:
         leave(visitor, node)
 
@@ -236,11 +239,11 @@ def _visit(
     if visitor.on_visit(node):
         for name in known.get(type(node)) or learn(node):
             value = getattr(node, name)
-            if isinstance(value, cst.CSTNode):
-                _visit(value, visitor, known, learn)
-            elif isinstance(value, (tuple, list)):
+            if type(value) is tuple or type(value) is list:
                 for child in value:
                     _visit(child, visitor, known, learn)
+            elif value is not None and value is not _DEFAULT:
+                _visit(value, visitor, known, learn)
     visitor.on_leave(node)
 
 
@@ -353,7 +356,7 @@ def _transform(
     else:
         updated = node
     result = transformer.on_leave(node, updated)
-    if not isinstance(result, (cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel)):
+    if result is not updated and not isinstance(result, (cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel)):
         raise cst.CSTValidationError(
             f"Expected a node of type CSTNode or a RemovalSentinel, but got a return value of {type(result).__name__}"
         )
@@ -362,9 +365,11 @@ def _transform(
 
 
 def _transform_one(value: Any, transformer: cst.CSTTransformer, attributes: bool, helper: str, kinds: _Kinds) -> Any:
-    if value is None or isinstance(value, cst.MaybeSentinel):
+    if value is None or value is _DEFAULT:
         return value
     result = _transform(value, transformer, attributes, kinds)
+    if result is value:
+        return result
     if isinstance(result, cst.FlattenSentinel):
         raise TypeError(f"We got a FlattenSentinel while visiting a {type(value).__name__}.")
     if isinstance(result, cst.RemovalSentinel):
@@ -384,8 +389,10 @@ def _transform_sequence(
     changed = False
     for child in values:
         result = _transform(child, transformer, attributes, kinds)
-        if result is not child:
-            changed = True
+        if result is child:
+            new.append(child)
+            continue
+        changed = True
         if isinstance(result, cst.RemovalSentinel):
             continue
         replacements = list(result) if isinstance(result, cst.FlattenSentinel) else [result]
