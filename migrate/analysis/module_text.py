@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -27,53 +27,74 @@ _NEWLINE = re.compile(r"\r\n?|\n")
 
 
 class _StartRecorder(CodegenState):
-    """Generates code like libcst, noting the character offset where each node starts."""
+    """Generates code like libcst, noting the token where each node starts.
 
-    def __init__(self, default_indent: str, default_newline: str, offset: int = 0) -> None:
+    Token indices, not character offsets, keep `add_token` libcst's own; `offsets` turns them
+    into characters once at the end. The syntactic-position hook is a plain context manager
+    object: libcst enters one for most nodes, and a generator-based one costs several times more.
+    """
+
+    def __init__(self, default_indent: str, default_newline: str) -> None:
         super().__init__(default_indent=default_indent, default_newline=default_newline)
-        self.length = offset
         self.starts: dict[cst.CSTNode, int] = {}
         self._stack: list[int] = []
 
-    def add_indent_tokens(self) -> None:
-        for token in self.indent_tokens:
-            self.add_token(token)
-
-    def add_token(self, value: str) -> None:
-        self.tokens.append(value)
-        self.length += len(value)
-
     def before_codegen(self, node: cst.CSTNode) -> None:
-        self._stack.append(self.length)
+        self._stack.append(len(self.tokens))
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         start = self._stack.pop()
         self.starts.setdefault(node, start)
 
-    @contextmanager
-    def record_syntactic_position(
+    def record_syntactic_position(  # type: ignore[override]
         self,
         node: cst.CSTNode,
         *,
         start_node: cst.CSTNode | None = None,
         end_node: cst.CSTNode | None = None,
-    ) -> Iterator[None]:
-        start = self.length
-        try:
-            yield
-        finally:
-            self.starts[node] = self.starts[start_node] if start_node is not None else start
+    ) -> _SyntacticStart:
+        return _SyntacticStart(self, node, start_node)
+
+    def offsets(self, base: int = 0) -> list[int]:
+        """The character offset of each token, and of the end, from `base`."""
+        return list(accumulate(map(len, self.tokens), initial=base))
+
+
+class _SyntacticStart:
+    """A node starts where its own tokens start (past leading lines), or where `start_node` does."""
+
+    __slots__ = ("_node", "_recorder", "_start", "_start_node")
+
+    def __init__(self, recorder: _StartRecorder, node: cst.CSTNode, start_node: cst.CSTNode | None) -> None:
+        self._recorder = recorder
+        self._node = node
+        self._start_node = start_node
+        self._start = 0
+
+    def __enter__(self) -> None:
+        self._start = len(self._recorder.tokens)
+
+    def __exit__(self, *exception: object) -> None:
+        starts = self._recorder.starts
+        starts[self._node] = starts[self._start_node] if self._start_node is not None else self._start
 
 
 @dataclass(frozen=True)
 class _Generated:
-    """One top-level statement's code, as generated for a module with `layout`."""
+    """Code generated for one top-level statement (or a module's header or footer)."""
 
-    node: cst.CSTNode
+    node: cst.CSTNode | None
     layout: tuple[str, str]  # the module's default indent and newline
     tokens: tuple[str, ...]  # tokens, not one string: a module without a final newline drops its last
-    starts: Mapping[cst.CSTNode, int]  # offsets from the statement's first character
-    length: int
+    starts: Mapping[cst.CSTNode, int]  # the token each node starts at
+    offsets: Sequence[int]  # each token's character offset from the first, then the length
+
+    @classmethod
+    def of(cls, nodes: Sequence[cst.CSTNode], layout: tuple[str, str]) -> _Generated:
+        recorder = _StartRecorder(*layout)
+        for node in nodes:
+            node._codegen(recorder)
+        return cls(nodes[0] if len(nodes) == 1 else None, layout, tuple(recorder.tokens), recorder.starts, recorder.offsets())
 
 
 # By the statement's id; each entry holds its node, so an id is never reused while it lives.
@@ -88,13 +109,11 @@ def forget_statements() -> None:
     _TEXTS.clear()
 
 
-def _generated(statement: cst.CSTNode, layout: tuple[str, str]) -> _Generated:
+def _statement(statement: cst.BaseStatement, layout: tuple[str, str]) -> _Generated:
     known = _STATEMENTS.get(id(statement))
     if known is not None and known.node is statement and known.layout == layout:
         return known
-    recorder = _StartRecorder(*layout)
-    statement._codegen(recorder)
-    generated = _Generated(statement, layout, tuple(recorder.tokens), recorder.starts, recorder.length)
+    generated = _Generated.of([statement], layout)
     if len(_STATEMENTS) > _LIMIT:
         _STATEMENTS.clear()
     _STATEMENTS[id(statement)] = generated
@@ -107,23 +126,20 @@ class ModuleText:
 
     def __init__(self, module: cst.Module) -> None:
         layout = (module.default_indent, module.default_newline)
-        header = _StartRecorder(*layout)
-        for line in module.header:
-            line._codegen(header)
-        tokens = header.tokens
-        # (offset, starts) for the header, each statement, then the footer, in the code's order.
-        self._pieces: list[tuple[int, Mapping[cst.CSTNode, int]]] = [(0, {module: 0}), (0, header.starts)]
-        offset = header.length
-        for statement in module.body:
-            generated = _generated(statement, layout)
-            self._pieces.append((offset, generated.starts))
-            tokens.extend(generated.tokens)
-            offset += generated.length
-        footer = _StartRecorder(*layout, offset=offset)
-        for line in module.footer:
-            line._codegen(footer)
-        self._pieces.append((0, footer.starts))
-        tokens.extend(footer.tokens)
+        pieces = [
+            _Generated(module, layout, (), {module: 0}, (0,)),
+            _Generated.of(module.header, layout),
+            *(_statement(statement, layout) for statement in module.body),
+            _Generated.of(module.footer, layout),
+        ]
+        # (where the piece starts in the code, the piece), in the code's order.
+        self._pieces: list[tuple[int, _Generated]] = []
+        tokens: list[str] = []
+        offset = 0
+        for piece in pieces:
+            self._pieces.append((offset, piece))
+            tokens.extend(piece.tokens)
+            offset += piece.offsets[-1]
         # libcst's Module._codegen_impl ends the same way.
         if module.has_trailing_newline:
             if not tokens:
@@ -135,10 +151,10 @@ class ModuleText:
         self._line_starts = [match.end() for match in _NEWLINE.finditer(self.code)]
 
     def start(self, node: cst.CSTNode) -> tuple[int, int] | None:
-        for base, starts in self._pieces:
-            offset = starts.get(node)
-            if offset is not None:
-                return self._line_and_column(base + offset)
+        for base, piece in self._pieces:
+            token = piece.starts.get(node)
+            if token is not None:
+                return self._line_and_column(base + piece.offsets[token])
         return None
 
     def _line_and_column(self, offset: int) -> tuple[int, int]:
