@@ -6,7 +6,8 @@ rewriter writes it (a `tf.function` with an input signature, a GradientTape and 
 optimizer), then with parts of the migrated step taken away: the optimizer, the gradient, the
 work, and the NumPy-to-tensor conversion of the arguments. Each figure is microseconds per step,
 the median of several timed runs in this process; ratios are against the session step measured in
-the same run. A second table times what a step that logs two scalar summaries adds on each side.
+the same run. A second table times what a step that logs two scalar summaries adds on each side,
+and a third the two steps of a model large enough that the step's work outweighs its call.
 
     python benchmarks/step_overhead.py [--steps N] [--repeat R]
 """
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -39,41 +41,58 @@ def per_step(step: Callable[[], Any], steps: int, repeat: int) -> float:
     return statistics.median(runs)
 
 
-def session_step(features: np.ndarray, targets: np.ndarray) -> Callable[[], Any]:
+SMALL = (3, 1)  # a linear layer: the size of the examples
+LARGE = (784, 1024, 1024, 10)  # an MLP whose step does real work
+
+
+def session_step(features: np.ndarray, targets: np.ndarray, widths: tuple[int, ...] = SMALL) -> Callable[[], Any]:
     v1 = tf.compat.v1
     graph = tf.Graph()
     with graph.as_default():
-        x = v1.placeholder(tf.float32, [None, 3])
-        y = v1.placeholder(tf.float32, [None, 1])
-        w = v1.Variable(v1.random_normal([3, 1], stddev=0.1))
-        b = v1.Variable(v1.zeros([1]))
-        loss = v1.reduce_mean(v1.square(v1.matmul(x, w) + b - y))
+        x = v1.placeholder(tf.float32, [None, widths[0]])
+        y = v1.placeholder(tf.float32, [None, widths[-1]])
+        layers = [
+            (v1.Variable(v1.random_normal([n, m], stddev=0.05)), v1.Variable(v1.zeros([m])))
+            for n, m in pairwise(widths)
+        ]
+        loss = v1.reduce_mean(v1.square(_forward(x, layers) - y))
         train = v1.train.GradientDescentOptimizer(0.01).minimize(loss)
         session = v1.Session(graph=graph)
         session.run(v1.global_variables_initializer())
     return lambda: session.run([train, loss], feed_dict={x: features, y: targets})
 
 
-def function_step(features: Any, targets: Any, variant: str) -> Callable[[], Any]:
-    w = tf.Variable(tf.random.normal([3, 1], stddev=0.1))
-    b = tf.Variable(tf.zeros([1]))
+def _forward(x: Any, layers: list[tuple[Any, Any]]) -> Any:
+    for index, (w, b) in enumerate(layers):
+        x = tf.matmul(x, w) + b
+        if index < len(layers) - 1:
+            x = tf.nn.relu(x)
+    return x
+
+
+def function_step(features: Any, targets: Any, variant: str, widths: tuple[int, ...] = SMALL) -> Callable[[], Any]:
+    layers = [
+        (tf.Variable(tf.random.normal([n, m], stddev=0.05)), tf.Variable(tf.zeros([m])))
+        for n, m in pairwise(widths)
+    ]
+    variables = [v for layer in layers for v in layer]
     optimizer = tf.keras.optimizers.SGD(learning_rate=0.01)
-    signature = [tf.TensorSpec([None, 3], tf.float32), tf.TensorSpec([None, 1], tf.float32)]
+    signature = [tf.TensorSpec([None, widths[0]], tf.float32), tf.TensorSpec([None, widths[-1]], tf.float32)]
 
     @tf.function(input_signature=signature)
     def step(x: tf.Tensor, y: tf.Tensor) -> tf.Tensor:
         if variant == "empty":
             return x[0, 0]
         with tf.GradientTape() as tape:
-            loss = tf.reduce_mean(tf.square(tf.matmul(x, w) + b - y))
+            loss = tf.reduce_mean(tf.square(_forward(x, layers) - y))
         if variant == "forward":
             return loss
-        gradients = tape.gradient(loss, [w, b])
+        gradients = tape.gradient(loss, variables)
         if variant == "keras":
-            optimizer.apply_gradients(zip(gradients, [w, b]))
+            optimizer.apply_gradients(zip(gradients, variables))
         else:
-            w.assign_sub(0.01 * gradients[0])
-            b.assign_sub(0.01 * gradients[1])
+            for variable, gradient in zip(variables, gradients, strict=True):
+                variable.assign_sub(0.01 * gradient)
         return loss
 
     return lambda: step(features, targets).numpy()
@@ -141,6 +160,18 @@ def main(argv: list[str] | None = None) -> int:
             ("the same in a tf.function", summary_write(logdir, compiled=True)),
         ]:
             print(f"{label:<58}{per_step(step, args.steps // 4, args.repeat):8.0f} us/step")
+    print()
+    print(f"A step that does real work (an MLP {'-'.join(map(str, LARGE))}, batch 256):")
+    features = rng.randn(256, LARGE[0]).astype(np.float32)
+    targets = rng.randn(256, LARGE[-1]).astype(np.float32)
+    baseline = None
+    for label, step in [
+        ("TF1 session step (train op + loss, feed_dict)", session_step(features, targets, LARGE)),
+        ("tf.function step, Keras SGD (what the rewriter writes)", function_step(features, targets, "keras", LARGE)),
+    ]:
+        micros = per_step(step, max(10, args.steps // 20), args.repeat)
+        baseline = baseline or micros
+        print(f"{label:<58}{micros:8.0f} us/step  {baseline / micros:5.2f}x session speed")
     return 0
 
 
