@@ -172,7 +172,7 @@ def _apply(
             message = f"{codes} failed: {type(error).__name__}: {error}"
             finding = Finding(0, 0, TRANSFORM_ERROR, message, Severity.ERROR, path)
             return RewriteResult(original=source, code=source, findings=(finding,), error=message)
-        progress.findings.extend(_relocate(context.scratch[FINDINGS_KEY], progress.to_original))
+        progress.findings.extend(_relocate(context.scratch[FINDINGS_KEY], progress, source))
         progress.run_sites.extend(
             RunSite(progress.to_original.get(site.legacy_line, site.legacy_line), site.function)
             for site in context.scratch[RUN_SITES_KEY]
@@ -237,13 +237,33 @@ def _compose(new_to_old: dict[int, int], old_to_original: dict[int, int]) -> dic
     return {new: old_to_original.get(old, old) for new, old in new_to_old.items()}
 
 
-def _relocate(found: Sequence[Finding], to_original: dict[int, int]) -> list[Finding]:
-    return [
-        Finding(
-            to_original.get(f.line, f.line), f.column, f.code, f.message, f.severity, f.path
-        )
-        for f in found
-    ]
+def _relocate(found: Sequence[Finding], progress: _Progress, source: str) -> list[Finding]:
+    """Findings placed in the text of `progress.code`, placed in `source` instead: the line
+    through the line map, the column through the difference between the two lines."""
+    if not found:
+        return []
+    now_lines = progress.code.splitlines()
+    source_lines = source.splitlines() if progress.code != source else now_lines
+    relocated = []
+    for f in found:
+        line = progress.to_original.get(f.line, f.line)
+        column = f.column
+        if 0 < f.line <= len(now_lines) and 0 < line <= len(source_lines):
+            column = _original_column(now_lines[f.line - 1], source_lines[line - 1], column)
+        relocated.append(Finding(line, column, f.code, f.message, f.severity, f.path))
+    return relocated
+
+
+def _original_column(now: str, then: str, column: int) -> int:
+    """The column of `then` that column `column` of `now` came from: the same character where
+    the lines agree there, else the start of what that part of the line replaced."""
+    if now == then:
+        return column
+    matcher = difflib.SequenceMatcher(None, then, now, autojunk=False)
+    for tag, then_start, _, now_start, now_end in matcher.get_opcodes():
+        if now_start <= column < now_end:
+            return then_start + (column - now_start) if tag == "equal" else then_start
+    return len(then)
 
 
 def _describe_parse_error(error: Exception) -> str:
