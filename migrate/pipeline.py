@@ -221,16 +221,42 @@ def _identity_lines(code: str) -> dict[int, int]:
 def _line_map(new: str, old: str) -> dict[int, int]:
     """For each line of `new`, the line of `old` it came from (or the nearest one before)."""
     mapping: dict[int, int] = {}
-    matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
     for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
-        for offset in range(new_end - new_start):
+        old_size, new_size = old_end - old_start, new_end - new_start
+        # Where a pass removed, added or split lines, a line it kept or edited is placed at the
+        # replaced line most like it; otherwise lines are placed by their position.
+        by_likeness = tag == "replace" and old_size != new_size and old_size * new_size <= _MOST_ALIKE_PAIRS
+        for offset in range(new_size):
             if tag == "equal":
                 source_line = old_start + offset
+            elif by_likeness and new_lines[new_start + offset].strip():
+                source_line = _most_like(new_lines[new_start + offset], old_lines[old_start:old_end]) + old_start
             else:
                 source_line = min(old_start + offset, max(old_end - 1, old_start))
             mapping[new_start + offset + 1] = source_line + 1
-    mapping.setdefault(len(new.splitlines()) + 1, len(old.splitlines()) + 1)
+    mapping.setdefault(len(new_lines) + 1, len(old_lines) + 1)
     return mapping
+
+
+# Line pairs compared in one replaced block at most: a larger block is a rewrite of a whole
+# region (a session loop made a function), where lines are placed by their position.
+_MOST_ALIKE_PAIRS = 400
+
+
+def _most_like(line: str, candidates: list[str]) -> int:
+    """The index of the candidate most like `line`, indentation aside (the first of equals)."""
+    best, best_ratio = 0, 0.0
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(line.strip())
+    for index, candidate in enumerate(candidates):
+        matcher.set_seq1(candidate.strip())
+        if matcher.real_quick_ratio() > best_ratio and matcher.quick_ratio() > best_ratio:
+            ratio = matcher.ratio()
+            if ratio > best_ratio:
+                best, best_ratio = index, ratio
+    return best
 
 
 def _compose(new_to_old: dict[int, int], old_to_original: dict[int, int]) -> dict[int, int]:

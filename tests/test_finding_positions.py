@@ -3,9 +3,13 @@ even when passes before the reporting one changed that line or the lines around 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from migrate import rewrite_source
+
+EXAMPLES = Path(__file__).parent.parent / "legacy_examples"
 
 CASES = [
     pytest.param(
@@ -31,6 +35,13 @@ CASES = [
         "TFM801",
         "tf.contrib.learn.foo(x)",
         id="unchanged-line",
+    ),
+    pytest.param(
+        # TFM311 removes the UPDATE_OPS lines and dedents the train op before TFM201 reports on it.
+        (EXAMPLES / "layers_cnn.py").read_text(encoding="utf-8"),
+        "TFM401",
+        "tf.train.MomentumOptimizer(",
+        id="line-after-earlier-passes-removed-lines-around-it",
     ),
 ]
 
