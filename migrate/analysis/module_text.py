@@ -83,18 +83,18 @@ class _SyntacticStart:
 class _Generated:
     """Code generated for one top-level statement (or a module's header or footer)."""
 
-    node: cst.CSTNode | None
+    node: cst.CSTNode | None  # the statement it is kept for, if kept
     layout: tuple[str, str]  # the module's default indent and newline
     tokens: tuple[str, ...]  # tokens, not one string: a module without a final newline drops its last
     starts: Mapping[cst.CSTNode, int]  # the token each node starts at
     offsets: Sequence[int]  # each token's character offset from the first, then the length
 
     @classmethod
-    def of(cls, nodes: Sequence[cst.CSTNode], layout: tuple[str, str]) -> _Generated:
+    def of(cls, nodes: Sequence[cst.CSTNode], layout: tuple[str, str], kept_for: cst.CSTNode | None = None) -> _Generated:
         recorder = _StartRecorder(*layout)
         for node in nodes:
             node._codegen(recorder)
-        return cls(nodes[0] if len(nodes) == 1 else None, layout, tuple(recorder.tokens), recorder.starts, recorder.offsets())
+        return cls(kept_for, layout, tuple(recorder.tokens), recorder.starts, recorder.offsets())
 
 
 # By the statement's id; each entry holds its node, so an id is never reused while it lives.
@@ -113,7 +113,7 @@ def _statement(statement: cst.BaseStatement, layout: tuple[str, str]) -> _Genera
     known = _STATEMENTS.get(id(statement))
     if known is not None and known.node is statement and known.layout == layout:
         return known
-    generated = _Generated.of([statement], layout)
+    generated = _Generated.of([statement], layout, kept_for=statement)
     if len(_STATEMENTS) > _LIMIT:
         _STATEMENTS.clear()
     _STATEMENTS[id(statement)] = generated

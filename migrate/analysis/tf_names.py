@@ -58,11 +58,6 @@ def canonical_name(qualified: str) -> str | None:
     return None
 
 
-def is_compat_v1_module(qualified: str) -> bool:
-    """True for names that bind the v1 module itself (`import tensorflow.compat.v1 as tf`)."""
-    return qualified == "tensorflow.compat.v1"
-
-
 def resolve(names: set[QualifiedName]) -> str | None:
     """Pick the TensorFlow API path among the qualified names libcst reports for one node.
 
