@@ -17,7 +17,7 @@ from typing import ClassVar
 import libcst as cst
 import libcst.matchers as m
 
-from migrate.analysis import syntax
+from migrate.analysis import syntax, walk
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -165,7 +165,8 @@ class SaverToCheckpoint(MigrationTransform):
         try:
             variables = self._variables(body, classes)
             rewriter = _SaverRewriter(self, {id(a): (a, n) for a, n in savers}, variables)
-            out = [s.visit(rewriter) for s in body]
+            # A statement that names no saver has nothing for the rewriter.
+            out = [walk.transform(s, rewriter, code_only=True) if syntax.names_in(s) & rewriter.names else s for s in body]
             kept = [s for s in out if isinstance(s, cst.BaseStatement)]
             for name in rewriter.names:
                 uses = sum(1 for s in kept for n in syntax.nodes_of(s, cst.Name) if isinstance(n, cst.Name) and n.value == name)

@@ -45,6 +45,7 @@ _PLACEHOLDERS = frozenset({"tf.placeholder", "tf.placeholder_with_default"})
 _COLLECTION_GETTERS = frozenset({"tf.get_collection", "tf.compat.v1.get_collection"})
 _REGULARIZATION_SUM = frozenset({"tf.losses.get_regularization_loss"})
 _REGULARIZATION_LIST = frozenset({"tf.losses.get_regularization_losses"})
+_REGULARIZATION_KEY = "tf.GraphKeys.REGULARIZATION_LOSSES"
 _L2 = frozenset({"tf.contrib.layers.l2_regularizer", "tf.contrib.slim.l2_regularizer"})
 _L1 = frozenset({"tf.contrib.layers.l1_regularizer", "tf.contrib.slim.l1_regularizer"})
 _VARIABLE_SCOPES = frozenset({"tf.variable_scope"})
@@ -385,15 +386,19 @@ class LayersToKeras(MigrationTransform):
             return []
         for name in self._model_calls(statement):
             self._convert_def(name, state, statement)
-        rewriter = _CallRewriter(self, state, params)
-        new = statement.visit(rewriter)
+        new: cst.CSTNode = statement
+        constructions: list[cst.SimpleStatementLine] = []
+        if any(self._rewrites(call) for call in syntax.calls_in(statement)):
+            rewriter = _CallRewriter(self, state, params)
+            new = walk.transform(statement, rewriter, code_only=True)
+            constructions = rewriter.constructions
         assert isinstance(new, cst.SimpleStatementLine)
         for name in syntax.names_in(new) & state.update_ops:
             raise Declined(UPDATE_OPS_KEPT, f"`{name}` (UPDATE_OPS) used other than in tf.control_dependencies", statement)
-        if not rewriter.constructions or hoist:
+        if not constructions or hoist:
             return [new]
-        first = rewriter.constructions[0].with_changes(leading_lines=statement.leading_lines)
-        return [first, *rewriter.constructions[1:], new.with_changes(leading_lines=[])]
+        first = constructions[0].with_changes(leading_lines=statement.leading_lines)
+        return [first, *constructions[1:], new.with_changes(leading_lines=[])]
 
     # --- model functions --------------------------------------------------------------
     def _model_calls(self, statement: cst.CSTNode) -> list[str]:
@@ -425,6 +430,13 @@ class LayersToKeras(MigrationTransform):
             del self._hoisted[name]
 
     # --- facts about statements -------------------------------------------------------
+    def _rewrites(self, call: cst.Call) -> bool:
+        """Whether _CallRewriter acts on `call`: a layer, or a read of the regularization losses."""
+        api = self.tf_api(call.func)
+        if la.spec_for(api) is not None or api in _REGULARIZATION_SUM or api in _REGULARIZATION_LIST:
+            return True
+        return api in _COLLECTION_GETTERS and bool(call.args) and self.tf_api(call.args[0].value) == _REGULARIZATION_KEY
+
     def _has_layer(self, node: cst.CSTNode) -> bool:
         return any(la.spec_for(self.tf_api(call.func)) is not None for call in syntax.calls_in(node))
 
@@ -537,7 +549,7 @@ class _CallRewriter(cst.CSTTransformer):
         if api in _REGULARIZATION_SUM or api in _REGULARIZATION_LIST or (
             api in _COLLECTION_GETTERS
             and original.args
-            and self.t.tf_api(original.args[0].value) == "tf.GraphKeys.REGULARIZATION_LOSSES"
+            and self.t.tf_api(original.args[0].value) == _REGULARIZATION_KEY
         ):
             if len(original.args) > (0 if api in _REGULARIZATION_SUM | _REGULARIZATION_LIST else 1):
                 raise Declined(REGULARIZATION_KEPT, "regularization losses filtered by scope", original)
