@@ -46,10 +46,11 @@ _ATTRIBUTE_HOOK = re.compile(r"^(?:visit|leave)_[A-Z][A-Za-z]*_[a-z_]+$")
 def run_pass(
     transforms: Sequence[type[MigrationTransform]],
     module: cst.Module,
-    code: str,
+    code: str | None,
     context: CodemodContext,
 ) -> cst.Module:
-    """Apply `transforms` (in order) to `module`, whose text is `code`; may raise SkipFile."""
+    """Apply `transforms` (in order) to `module`, whose text is `code` (None: not generated
+    yet); may raise SkipFile."""
     analysis = context.scratch.get(PASS_ANALYSIS_KEY)
     if not isinstance(analysis, PassAnalysis) or analysis.module is not module:
         # A pass that left the tree as it was hands its analysis on to the next one.

@@ -3,7 +3,9 @@
 The source is parsed once. Consecutive transforms of the same `TRAVERSAL_GROUP` run in one
 traversal of the tree (migrate.passes); name bindings and positions are computed once per pass.
 A transform runs only when its trigger words are in the code. Findings carry line numbers of the
-*input* text, whatever earlier transforms inserted or removed. When the file ends up still in
+*input* text, whatever earlier transforms inserted or removed. The text of a pass's tree is
+generated only when something asks for it (a later transform's trigger words, a finding's
+position, the result), so a tree that the next pass rewrites again may never be written out. When the file ends up still in
 graph mode, the transforms from the first EAGER_ONLY one on run again without the eager-only
 ones, from the tree the transforms before them left.
 """
@@ -117,7 +119,8 @@ class _Progress:
     """The state of a rewrite between passes."""
 
     module: cst.Module
-    code: str
+    written: cst.Module  # the last tree whose text was generated: `module` or one before it
+    code: str  # the text of `written`
     findings: list[Finding]
     run_sites: list[RunSite]
     to_original: dict[int, int]  # line of `code` -> line of the input
@@ -126,7 +129,7 @@ class _Progress:
 
     @classmethod
     def start(cls, module: cst.Module, source: str) -> _Progress:
-        return cls(module, source, [], [], _identity_lines(source))
+        return cls(module, module, source, [], [], _identity_lines(source))
 
     def copy(self) -> _Progress:
         return replace(self, findings=list(self.findings), run_sites=list(self.run_sites))
@@ -134,10 +137,23 @@ class _Progress:
     def count(self, code: str) -> int:
         return sum(finding.code == code for finding in self.findings)
 
+    def text(self) -> str:
+        """The text of `module`, generated now if it was not yet; the line map follows it."""
+        if self.written is not self.module:
+            new_code = text_of(self.module).code
+            if new_code != self.code:
+                self.to_original = _compose(_line_map(new_code, self.code), self.to_original)
+                self.code = new_code
+            self.written = self.module
+        return self.code
+
+    def known_text(self) -> str | None:
+        return self.code if self.written is self.module else None
+
     def result(self, source: str) -> RewriteResult:
         return RewriteResult(
             original=source,
-            code=self.code,
+            code=self.text(),
             findings=tuple(sorted(set(self.findings))),
             run_sites=tuple(self.run_sites),
         )
@@ -157,14 +173,16 @@ def _apply(
         context.scratch[PASS_ANALYSIS_KEY] = progress.analysis  # names and positions carry on
     index = 0
     while index < len(transforms):
-        group, index = _next_pass(transforms, index, progress.code, share_traversals)
+        group, index = _next_pass(transforms, index, progress, share_traversals)
         if not group:
             continue
-        context.scratch[SUPPRESSIONS_KEY] = _suppressions(progress.code)
+        # Transforms keep comments and write none of their own: without one in the input, no
+        # tree of the file has a suppression comment.
+        context.scratch[SUPPRESSIONS_KEY] = _suppressions(progress.text()) if _SUPPRESSION_WORD in source else {}
         context.scratch[FINDINGS_KEY] = []
         context.scratch[RUN_SITES_KEY] = []
         try:
-            new_module = run_pass(group, progress.module, progress.code, context)
+            new_module = run_pass(group, progress.module, progress.known_text(), context)
         except SkipFile:
             continue
         except Exception as error:  # noqa: BLE001  # a transform bug must not cost the user the file
@@ -172,39 +190,49 @@ def _apply(
             message = f"{codes} failed: {type(error).__name__}: {error}"
             finding = Finding(0, 0, TRANSFORM_ERROR, message, Severity.ERROR, path)
             return RewriteResult(original=source, code=source, findings=(finding,), error=message)
-        progress.findings.extend(_relocate(context.scratch[FINDINGS_KEY], progress, source))
-        progress.run_sites.extend(
-            RunSite(progress.to_original.get(site.legacy_line, site.legacy_line), site.function)
-            for site in context.scratch[RUN_SITES_KEY]
-        )
+        if context.scratch[FINDINGS_KEY] or context.scratch[RUN_SITES_KEY]:
+            progress.text()  # their lines are lines of this tree's text
+            progress.findings.extend(_relocate(context.scratch[FINDINGS_KEY], progress, source))
+            progress.run_sites.extend(
+                RunSite(progress.to_original.get(site.legacy_line, site.legacy_line), site.function)
+                for site in context.scratch[RUN_SITES_KEY]
+            )
         if new_module is progress.module:
-            continue  # nothing rebuilt, so nothing changed: skip generating the code again
-        new_code = text_of(new_module).code
-        if new_code != progress.code:
-            progress.eager_only_changed |= any(transform.EAGER_ONLY for transform in group)
-            progress.to_original = _compose(_line_map(new_code, progress.code), progress.to_original)
-            progress.module, progress.code = new_module, new_code
+            continue  # nothing rebuilt, so nothing changed
+        if any(transform.EAGER_ONLY for transform in group):
+            before = progress.text()
+            progress.module = new_module
+            progress.eager_only_changed |= progress.text() != before
+        else:
+            progress.module = new_module
     analysis = context.scratch.get(PASS_ANALYSIS_KEY)
     progress.analysis = analysis if isinstance(analysis, PassAnalysis) else None
     return progress
 
 
 def _next_pass(
-    transforms: Sequence[type[MigrationTransform]], index: int, code: str, share: bool
+    transforms: Sequence[type[MigrationTransform]], index: int, progress: _Progress, share: bool
 ) -> tuple[list[type[MigrationTransform]], int]:
-    """The transforms of the pass starting at `index` that have work in `code`, and the index
-    after them: a run of transforms that share a traversal, or one transform."""
+    """The transforms of the pass starting at `index` that have work in the current tree, and
+    the index after them: a run of transforms that share a traversal, or one transform."""
     end = index + 1
     group = transforms[index].TRAVERSAL_GROUP
     if share and group:
         while end < len(transforms) and transforms[end].TRAVERSAL_GROUP == group:
             end += 1
-    return [t for t in transforms[index:end] if t.has_work(code)], end
+    candidates = [t for t in transforms[index:end] if t.runnable()]
+    if any(t.TRIGGERS for t in candidates):  # else the text is not needed
+        code = progress.text()
+        candidates = [t for t in candidates if t.has_work(code)]
+    return candidates, end
+
+
+_SUPPRESSION_WORD = "tf-migrate"
 
 
 def _suppressions(code: str) -> dict[int, tuple[str, ...]]:
     lines: dict[int, tuple[str, ...]] = {}
-    if "tf-migrate" not in code:
+    if _SUPPRESSION_WORD not in code:
         return lines
     for number, text in enumerate(code.splitlines(), start=1):
         match = _SUPPRESSION.search(text)

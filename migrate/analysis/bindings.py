@@ -37,6 +37,7 @@ from libcst.metadata import (
 )
 
 from migrate.analysis import tf_names
+from migrate.analysis.module_text import text_of
 
 # Names that resolve to TensorFlow however they are bound, and the alias transforms write.
 _ALWAYS_CHECKED = frozenset({"tensorflow", "tf_slim", "tf"})
@@ -63,7 +64,7 @@ class Bindings:
         try:
             for statement in self._imports:
                 self._add_import(statement)
-            self._check(code if code is not None else module.code)
+            self._check(code if code is not None else text_of(module).code)
             self.exact = True
         except _Fallback:
             self.exact = False

@@ -94,8 +94,13 @@ class MigrationTransform(VisitorBasedCodemodCommand):
 
     # --- pipeline support -------------------------------------------------------------
     @classmethod
+    def runnable(cls) -> bool:
+        """Whether the transform can run here at all, whatever the file says."""
+        return True
+
+    @classmethod
     def has_work(cls, source: str) -> bool:
-        return not cls.TRIGGERS or any(word in source for word in cls.TRIGGERS)
+        return cls.runnable() and (not cls.TRIGGERS or any(word in source for word in cls.TRIGGERS))
 
     @contextmanager
     def _handle_metadata_reference(self, module: cst.Module) -> Iterator[cst.Module]:

@@ -121,9 +121,9 @@ class KeywordArguments(MigrationTransform):
     )
 
     @classmethod
-    def has_work(cls, source: str) -> bool:
+    def runnable(cls) -> bool:
         # Without TensorFlow there are no tables: the file is left as it is.
-        return rename_tables.tables_problem() is None and super().has_work(source)
+        return rename_tables.tables_problem() is None
 
     def visit_Module(self, node: cst.Module) -> bool:
         self._tables: RenameTables = rename_tables.load_tables()
