@@ -4,6 +4,7 @@ names code reads or binds, which TensorFlow APIs it calls, a call's arguments by
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 import libcst as cst
@@ -38,6 +39,7 @@ class NameCollector(cst.CSTVisitor):
 _NAMES: dict[int, tuple[cst.CSTNode, object, frozenset[str]]] = {}
 _CALLS: dict[int, tuple[cst.CSTNode, object, tuple[cst.Call, ...]]] = {}
 _APIS: dict[int, tuple[cst.CSTNode, object, tuple[tuple[str, cst.CSTNode], ...]]] = {}
+_REFERENCES: dict[int, tuple[cst.CSTNode, object, References]] = {}
 _MEMO_LIMIT = 200_000
 T = TypeVar("T")
 
@@ -47,6 +49,7 @@ def forget_subtrees() -> None:
     _NAMES.clear()
     _CALLS.clear()
     _APIS.clear()
+    _REFERENCES.clear()
 
 
 def _remembered(
@@ -194,16 +197,34 @@ def unique_name(name: str, taken: set[str]) -> str:
     return f"{name}_{counter}"
 
 
-class _OuterReferences(cst.CSTVisitor):
+@dataclass(frozen=True)
+class References:
+    """The Name and Attribute nodes of a tree outside import statements, in visiting order (a
+    chain before its parts), and the tree's statement lines."""
+
+    nodes: tuple[cst.Attribute | cst.Name, ...]
+    ends: tuple[int, ...]  # for nodes[i]: the index just past the references inside it
+    lines: tuple[cst.SimpleStatementLine, ...]
+
+    def outermost(self) -> list[cst.Attribute | cst.Name]:
+        """Outermost chains only (`tf.layers.dense`, not also `tf.layers`), nothing inside them."""
+        found = []
+        index = 0
+        while index < len(self.nodes):
+            found.append(self.nodes[index])
+            index = self.ends[index]
+        return found
+
+
+class _ReferenceCollector(cst.CSTVisitor):
     def __init__(self) -> None:
-        self.found: list[cst.BaseExpression] = []
+        self.nodes: list[cst.Attribute | cst.Name] = []
+        self.ends: list[int] = []
+        self.lines: list[cst.SimpleStatementLine] = []
+        self._open: list[int] = []
 
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        self.found.append(node)
-        return False
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.found.append(node)
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self.lines.append(node)
 
     def visit_Import(self, node: cst.Import) -> bool:
         return False
@@ -211,12 +232,31 @@ class _OuterReferences(cst.CSTVisitor):
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
         return False
 
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._enter(node)
 
-def outer_references(node: cst.CSTNode) -> list[cst.BaseExpression]:
-    """Outermost Name / Attribute chains (`tf.layers.dense`, not also `tf.layers`), outside imports."""
-    collector = _OuterReferences()
-    walk.visit_code(node, collector)
-    return collector.found
+    def leave_Attribute(self, original_node: cst.Attribute) -> None:
+        self.ends[self._open.pop()] = len(self.nodes)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self._enter(node)
+        self.ends[self._open.pop()] = len(self.nodes)
+
+    def _enter(self, node: cst.Attribute | cst.Name) -> None:
+        self._open.append(len(self.nodes))
+        self.nodes.append(node)
+        self.ends.append(0)
+
+
+def references_in(node: cst.CSTNode) -> References:
+    """The references of a tree (see References), remembered per subtree."""
+
+    def compute() -> References:
+        collector = _ReferenceCollector()
+        walk.visit_code(node, collector)
+        return References(tuple(collector.nodes), tuple(collector.ends), tuple(collector.lines))
+
+    return _remembered(_REFERENCES, node, compute)
 
 
 class _Calls(cst.CSTVisitor):

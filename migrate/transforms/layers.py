@@ -240,7 +240,7 @@ class LayersToKeras(MigrationTransform):
             and isinstance(call.args[0].value, (cst.List, cst.Tuple))
             for element in call.args[0].value.elements
         }
-        for node in syntax.outer_references(module):
+        for node in syntax.references_in(module).outermost():
             api = self.tf_api(node)
             if api in _LAYER_DRIVERS - {_ARG_SCOPE}:
                 raise Declined(UNSUPPORTED_ARGUMENT, f"{api} is not converted", node)

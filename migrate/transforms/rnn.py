@@ -229,7 +229,7 @@ class RNNToKeras(MigrationTransform):
         return module
 
     def uses_rnn(self, module: cst.Module) -> bool:
-        return any(rc.is_rnn_api(rc.canonical(self.tf_api(node))) for node in syntax.outer_references(module))
+        return any(rc.is_rnn_api(rc.canonical(self.tf_api(node))) for node in syntax.references_in(module).outermost())
 
     def declined(self, module: cst.Module) -> tuple[str, str, cst.CSTNode] | None:
         """Why this rule would leave the RNNs of `module` as TF1 code (code, message, node), or
@@ -249,7 +249,7 @@ class RNNToKeras(MigrationTransform):
         self._attribute_reads = attributes.reads
         body = self._convert(module, plan, counts)
         if not layers_converted:
-            for node in syntax.outer_references(module):
+            for node in syntax.references_in(module).outermost():
                 if la.spec_for(self.tf_api(node)) is not None:
                     raise Declined(UNSUPPORTED_RNN_API, "TF1 layers are kept in this file (see TFM311's finding)", node)
         return body

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from migrate.analysis import syntax
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 from migrate.transforms.unported_table import lookup
@@ -32,30 +33,22 @@ class UnportedSymbols(MigrationTransform):
         ),
     )
 
-    def __init__(self, context: cst.codemod.CodemodContext) -> None:
-        super().__init__(context)
-        self._reported_lines: set[int] = set()
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        return self._check(node)
-
-    def visit_Name(self, node: cst.Name) -> bool:
-        return self._check(node)
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        return False  # the uses are reported; an import alone costs nothing at run time
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        return False
-
-    def _check(self, node: cst.Attribute | cst.Name) -> bool:
-        name = self.tf_api(node)
-        found = lookup(name) if name is not None else None
-        if name is None or found is None:
-            return True
-        line = self.line_of(node)
-        if line not in self._reported_lines:
-            self._reported_lines.add(line)
-            reason, replacement = found
-            self.report(node, f"{name}: {reason}; use {replacement}", severity=Severity.ERROR)
+    def visit_Module(self, node: cst.Module) -> bool:
+        super().visit_Module(node)
+        reported_lines: set[int] = set()
+        references = syntax.references_in(node)  # import statements left out: their uses are reported
+        index = 0
+        while index < len(references.nodes):
+            reference = references.nodes[index]
+            name = self.tf_api(reference)
+            found = lookup(name) if name is not None else None
+            if name is None or found is None:
+                index += 1
+                continue
+            line = self.line_of(reference)
+            if line not in reported_lines:
+                reported_lines.add(line)
+                reason, replacement = found
+                self.report(reference, f"{name}: {reason}; use {replacement}", severity=Severity.ERROR)
+            index = references.ends[index]  # not also the parts of a reported chain
         return False

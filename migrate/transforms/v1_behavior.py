@@ -9,13 +9,13 @@ defaults are what the migrated code wants.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import ClassVar, Final
 
 import libcst as cst
 
-from migrate.analysis import tf_names, walk
+from migrate.analysis import syntax, tf_names
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -111,20 +111,19 @@ class V1Behavior(MigrationTransform):
         super().visit_Module(node)
         self._module_disables = any(self._switch(statement) == _DISABLE for statement in node.body)
         # Decided before any switch is left: a graph-only use may come after the switch.
-        references = _References()
-        walk.visit(node, references)
-        for reference in references.found:
+        references = syntax.references_in(node)
+        for reference in references.nodes:
             name = self.tf_api(reference)
             if name is not None and graph_only_reason(name) is not None:
                 self._first_graph_only = (name, reference)
                 break
-        self._report_compat_v1(references.found)
+        self._report_compat_v1(references.nodes)
         # Without a switch to remove, the traversal below would change nothing: skip it.
         return self._first_graph_only is None and any(
             self._switch(line) is not None for line in references.lines
         )
 
-    def _report_compat_v1(self, references: list[cst.Attribute | cst.Name]) -> None:
+    def _report_compat_v1(self, references: Sequence[cst.Attribute | cst.Name]) -> None:
         """What the output still spells `tf.compat.v1.X`, once per symbol: reported here, at the
         end, since earlier transforms (sessions) convert many such symbols away."""
         covered: set[int] = set()
@@ -199,24 +198,6 @@ class V1Behavior(MigrationTransform):
         call = cst.SimpleStatementLine([cst.Expr(cst.Call(self.tf_expr("compat.v1.disable_v2_behavior")))])
         index = _after_imports(updated_node)
         return updated_node.with_changes(body=[*updated_node.body[:index], call, *updated_node.body[index:]])
-
-
-class _References(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.found: list[cst.Attribute | cst.Name] = []
-        self.lines: list[cst.SimpleStatementLine] = []
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
-        self.lines.append(node)
-        return True
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        self.found.append(node)
-        return True
-
-    def visit_Name(self, node: cst.Name) -> bool:
-        self.found.append(node)
-        return True
 
 
 def _after_imports(module: cst.Module) -> int:
