@@ -152,6 +152,7 @@ class _Dispatcher(cst.CSTTransformer):
         self.rules = rules
         # The node whose visit returned False, per rule: its subtree is skipped for that rule.
         self.pruned_at: list[cst.CSTNode | None] = [None] * len(rules)
+        self._pruned = 0  # how many rules skip the current subtree
         self._visits: dict[type[cst.CSTNode], list[tuple[int, Hook]]] = {}
         self._leaves: dict[type[cst.CSTNode], list[tuple[int, Hook]]] = {}
 
@@ -169,26 +170,36 @@ class _Dispatcher(cst.CSTTransformer):
         return hooks
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        pruned_at = self.pruned_at
-        for index, hook in self._hooks("visit_", type(node)):
-            if pruned_at[index] is None and hook(node) is False:
-                pruned_at[index] = node
-        return any(mark is None for mark in pruned_at)
+        hooks = self._visits.get(type(node))
+        if hooks is None:
+            hooks = self._hooks("visit_", type(node))
+        if hooks:
+            pruned_at = self.pruned_at
+            for index, hook in hooks:
+                if pruned_at[index] is None and hook(node) is False:
+                    pruned_at[index] = node
+                    self._pruned += 1
+        return self._pruned < len(self.rules)
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
         pruned_at = self.pruned_at
         current: Any = updated_node
         kind = type(original_node)
-        for index, hook in self._hooks("leave_", kind):
+        hooks = self._leaves.get(kind)
+        if hooks is None:
+            hooks = self._hooks("leave_", kind)
+        for index, hook in hooks:
             mark = pruned_at[index]
             if mark is not None and mark is not original_node:
                 continue
             if type(current) is not kind:
                 break  # an earlier rule replaced or removed the node: not this hook's type
             current = hook(original_node, current)
-        for index, mark in enumerate(pruned_at):
-            if mark is original_node:
-                pruned_at[index] = None
+        if self._pruned:
+            for index, mark in enumerate(pruned_at):
+                if mark is original_node:
+                    pruned_at[index] = None
+                    self._pruned -= 1
         return current
 
 

@@ -61,6 +61,7 @@ class Bindings:
         self._wrapper: MetadataWrapper | None = None
         self._imports = _import_statements(module.body)
         self._apis: dict[int, tuple[cst.CSTNode, str | None]] = {}
+        self._names: dict[int, tuple[cst.CSTNode, frozenset[QualifiedName]]] = {}
         try:
             for statement in self._imports:
                 self._add_import(statement)
@@ -95,7 +96,16 @@ class Bindings:
         return api
 
     def qualified_names(self, node: cst.CSTNode) -> Collection[QualifiedName]:
-        """What libcst's QualifiedNameProvider gives for `node` (empty when nothing)."""
+        """What libcst's QualifiedNameProvider gives for `node` (empty when nothing); remembered
+        per node like `tf_api`."""
+        known = self._names.get(id(node))
+        if known is not None and known[0] is node:
+            return known[1]
+        names = frozenset(self._qualified_names(node))
+        self._names[id(node)] = (node, names)
+        return names
+
+    def _qualified_names(self, node: cst.CSTNode) -> Collection[QualifiedName]:
         if not self.exact:
             value = self._fallback().resolve(QualifiedNameProvider).get(node, set())
             return value() if isinstance(value, LazyValue) else value

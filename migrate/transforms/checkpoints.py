@@ -154,9 +154,11 @@ class SaverToCheckpoint(MigrationTransform):
     def _scope(self, body: list[cst.BaseStatement], classes: dict[str, list[tuple[str, str]]]) -> list[cst.BaseStatement] | None:
         savers: list[tuple[cst.Assign, str]] = []
         for statement in body:
+            if isinstance(statement, cst.FunctionDef):
+                continue  # a function's savers belong to its own scope
             for assign in _assignments(statement):
                 assert isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call)
-                if self.tf_api(assign.value.func) == SAVER and not isinstance(statement, cst.FunctionDef):
+                if self.tf_api(assign.value.func) == SAVER:
                     target = assign.targets[0].target
                     assert isinstance(target, cst.Name)
                     savers.append((assign, target.value))
