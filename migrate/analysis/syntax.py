@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import libcst as cst
 
-from migrate.analysis import walk
+from migrate.analysis import subtree_index, walk
 from migrate.analysis.graph_model import Resolver
 
 
@@ -45,7 +45,8 @@ T = TypeVar("T")
 
 
 def forget_subtrees() -> None:
-    """Drop the memoised answers (the pipeline calls this once per file)."""
+    """Drop the memoised answers and indexes (the pipeline calls this once per file)."""
+    subtree_index.forget()
     _NAMES.clear()
     _CALLS.clear()
     _APIS.clear()
@@ -66,30 +67,27 @@ def _remembered(
 
 
 def names_in(node: cst.CSTNode) -> frozenset[str]:
+    """The names NameCollector collects from `node`."""
+
     def compute() -> frozenset[str]:
-        collector = NameCollector()
-        walk.visit_code(node, collector)
-        return frozenset(collector.names)
+        if type(node) is cst.Name:
+            return frozenset((node.value,))
+        done, start = subtree_index.subtree(node)
+        nodes = done.nodes
+        names: set[str] = set()
+        hidden: set[int] = set()  # attribute and keyword names: not read
+        for index in range(start, done.ends[start]):
+            inner = nodes[index]
+            if type(inner) is cst.Name:
+                if id(inner) not in hidden:
+                    names.add(inner.value)
+            elif type(inner) is cst.Attribute:
+                hidden.add(id(inner.attr))
+            elif type(inner) is cst.Arg and inner.keyword is not None:
+                hidden.add(id(inner.keyword))
+        return frozenset(names)
 
     return _remembered(_NAMES, node, compute)
-
-
-class _ApiCalls(cst.CSTVisitor):
-    def __init__(self, resolve: Resolver) -> None:
-        self._resolve = resolve
-        self.apis: list[tuple[str, cst.CSTNode]] = []
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        api = self._resolve(node)
-        if api is not None:
-            self.apis.append((api, node))
-            return False
-        return True
-
-    def visit_Name(self, node: cst.Name) -> None:
-        api = self._resolve(node)
-        if api is not None and api != "tf":
-            self.apis.append((api, node))
 
 
 def tf_apis_in(node: cst.CSTNode, resolve: Resolver) -> tuple[tuple[str, cst.CSTNode], ...]:
@@ -98,9 +96,24 @@ def tf_apis_in(node: cst.CSTNode, resolve: Resolver) -> tuple[tuple[str, cst.CST
     between transforms, so answers are not shared across resolvers)."""
 
     def compute() -> tuple[tuple[str, cst.CSTNode], ...]:
-        finder = _ApiCalls(resolve)
-        walk.visit_code(node, finder)
-        return tuple(finder.apis)
+        done, index = subtree_index.subtree(node)
+        nodes, ends, end = done.nodes, done.ends, done.ends[index]
+        found: list[tuple[str, cst.CSTNode]] = []
+        while index < end:
+            inner = nodes[index]
+            kind = type(inner)
+            if kind is cst.Attribute:
+                api = resolve(inner)
+                if api is not None:
+                    found.append((api, inner))
+                    index = ends[index]  # not also the chain's parts
+                    continue
+            elif kind is cst.Name:
+                api = resolve(inner)
+                if api is not None and api != "tf":
+                    found.append((api, inner))
+            index += 1
+        return tuple(found)
 
     return _remembered(_APIS, node, compute, key=resolve)
 
@@ -216,64 +229,43 @@ class References:
         return found
 
 
-class _ReferenceCollector(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.nodes: list[cst.Attribute | cst.Name] = []
-        self.ends: list[int] = []
-        self.lines: list[cst.SimpleStatementLine] = []
-        self._open: list[int] = []
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        self.lines.append(node)
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        return False
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._enter(node)
-
-    def leave_Attribute(self, original_node: cst.Attribute) -> None:
-        self.ends[self._open.pop()] = len(self.nodes)
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self._enter(node)
-        self.ends[self._open.pop()] = len(self.nodes)
-
-    def _enter(self, node: cst.Attribute | cst.Name) -> None:
-        self._open.append(len(self.nodes))
-        self.nodes.append(node)
-        self.ends.append(0)
-
-
 def references_in(node: cst.CSTNode) -> References:
     """The references of a tree (see References), remembered per subtree."""
 
     def compute() -> References:
-        collector = _ReferenceCollector()
-        walk.visit_code(node, collector)
-        return References(tuple(collector.nodes), tuple(collector.ends), tuple(collector.lines))
+        done, index = subtree_index.subtree(node)
+        nodes, subtree_ends, end = done.nodes, done.ends, done.ends[index]
+        found: list[cst.Attribute | cst.Name] = []
+        ends: list[int] = []
+        lines: list[cst.SimpleStatementLine] = []
+        open_chains: list[tuple[int, int]] = []  # (index in `found`, where its subtree ends)
+        while index < end:
+            while open_chains and open_chains[-1][1] <= index:
+                ends[open_chains.pop()[0]] = len(found)
+            inner = nodes[index]
+            if type(inner) is cst.Import or type(inner) is cst.ImportFrom:
+                index = subtree_ends[index]
+                continue
+            if type(inner) is cst.SimpleStatementLine:
+                lines.append(inner)
+            elif type(inner) is cst.Attribute or type(inner) is cst.Name:
+                open_chains.append((len(found), subtree_ends[index]))
+                found.append(inner)
+                ends.append(0)
+            index += 1
+        for position, _ in open_chains:
+            ends[position] = len(found)
+        return References(tuple(found), tuple(ends), tuple(lines))
 
     return _remembered(_REFERENCES, node, compute)
-
-
-class _Calls(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.calls: list[cst.Call] = []
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.calls.append(node)
 
 
 def calls_in(node: cst.CSTNode) -> tuple[cst.Call, ...]:
     """Every call in a tree, outermost first."""
 
     def compute() -> tuple[cst.Call, ...]:
-        collector = _Calls()
-        walk.visit_code(node, collector)
-        return tuple(collector.calls)
+        done, start = subtree_index.subtree(node)
+        return tuple(inner for inner in done.nodes[start : done.ends[start]] if type(inner) is cst.Call)
 
     return _remembered(_CALLS, node, compute)
 
@@ -291,21 +283,9 @@ def string_literal(node: cst.BaseExpression | None) -> str | None:
     return None
 
 
-class _NodesOf(cst.CSTVisitor):
-    def __init__(self, types: tuple[type[cst.CSTNode], ...]) -> None:
-        self.types = types
-        self.found: list[cst.CSTNode] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, self.types):
-            self.found.append(node)
-        return True
-
-
 def nodes_of(node: cst.CSTNode, *types: type[cst.CSTNode]) -> list[cst.CSTNode]:
     """Every code node (not whitespace, comments or brackets) of the given types in a tree, in
     visiting order (`matchers.findall` for plain type tests, without matcher overhead or
     rebuilding the tree)."""
-    collector = _NodesOf(types)
-    walk.visit_code(node, collector)
-    return collector.found
+    done, start = subtree_index.subtree(node)
+    return [inner for inner in done.nodes[start : done.ends[start]] if isinstance(inner, types)]

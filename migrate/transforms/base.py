@@ -18,7 +18,7 @@ from libcst.codemod import Codemod, CodemodContext, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, QualifiedName
 
-from migrate.analysis import tf_names
+from migrate.analysis import subtree_index, tf_names
 from migrate.analysis.bindings import Bindings, ImportStatement
 from migrate.analysis.module_text import ModuleText, text_of
 from migrate.analysis.walk import uses_matcher_decorators
@@ -44,6 +44,7 @@ class PassAnalysis:
     def __init__(self, module: cst.Module, code: str | None = None, previous: PassAnalysis | None = None) -> None:
         """`previous` is the analysis of the tree that the pass before rewrote into `module`."""
         self.module = module
+        subtree_index.expect(module)
         self.bindings: Bindings = Bindings.after(previous.bindings, module, code) if previous else Bindings(module, code)
         self._text: ModuleText | None = None
 

@@ -1,0 +1,145 @@
+"""The questions of `migrate.analysis.syntax`, answered from one walk of a tree
+(`subtree_index`), against visitors that ask libcst's own traversal the same thing, for every
+subtree of the fixtures and examples: whichever tree a subtree was first walked in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from migrate.analysis import subtree_index, syntax, tf_names
+
+ROOT = Path(__file__).parent.parent
+SOURCES = sorted([*(ROOT / "tests" / "fixtures").glob("*/*.in.py"), *(ROOT / "legacy_examples").glob("*.py")])
+
+
+class _Expected(cst.CSTVisitor):
+    """References outside imports, with the ones inside each, by libcst's node.visit."""
+
+    def __init__(self) -> None:
+        self.nodes: list[cst.CSTNode] = []
+        self.inside: list[list[cst.CSTNode]] = []
+        self.lines: list[cst.SimpleStatementLine] = []
+        self._open: list[int] = []
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self.lines.append(node)
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.Attribute, cst.Name)):
+            for index in self._open:
+                self.inside[index].append(node)
+            self._open.append(len(self.nodes))
+            self.nodes.append(node)
+            self.inside.append([])
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if isinstance(original_node, (cst.Attribute, cst.Name)):
+            self._open.pop()
+        super().on_leave(original_node)
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_references_match_libcst(path: Path) -> None:
+    module = cst.parse_module(path.read_text())
+    expected = _Expected()
+    module.visit(expected)
+    found = syntax.references_in(module)
+    assert [id(n) for n in found.nodes] == [id(n) for n in expected.nodes]
+    assert [id(n) for n in found.lines] == [id(n) for n in expected.lines]
+    for index, end in enumerate(found.ends):
+        assert [id(n) for n in found.nodes[index + 1 : end]] == [id(n) for n in expected.inside[index]]
+
+
+def test_outermost_skips_inside_chains_and_imports() -> None:
+    module = cst.parse_module(
+        "import tensorflow as tf\n"
+        "from tensorflow.contrib import slim\n"
+        "y = tf.contrib.layers.flatten(x).shape[0] + f(tf.nn.relu)\n"
+    )
+    outer = [cst.Module([]).code_for_node(node) for node in syntax.references_in(module).outermost()]
+    assert outer == ["y", "tf.contrib.layers.flatten(x).shape", "f", "tf.nn.relu"]
+
+
+def test_remembered_for_the_same_tree_only() -> None:
+    module = cst.parse_module("a = b.c\n")
+    assert syntax.references_in(module) is syntax.references_in(module)
+    other = cst.parse_module("a = b.c\n")
+    assert syntax.references_in(other) is not syntax.references_in(module)
+
+
+class _Apis(cst.CSTVisitor):
+    """tf_apis_in's definition: outermost resolved chains, and resolved names but `tf`."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[str, int]] = []
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        api = _resolve(node)
+        if api is not None:
+            self.found.append((api, id(node)))
+            return False
+        return True
+
+    def visit_Name(self, node: cst.Name) -> None:
+        api = _resolve(node)
+        if api is not None and api != "tf":
+            self.found.append((api, id(node)))
+
+
+def _resolve(node: cst.CSTNode) -> str | None:
+    """A stand-in resolver: chains that start at `tf` or `np`."""
+    spelled = tf_names.dotted(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
+    return spelled if spelled is not None and spelled.split(".")[0] in {"tf", "np"} else None
+
+
+class _AllNodes(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.nodes: list[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.nodes.append(node)
+        return True
+
+
+def _subtrees(module: cst.Module) -> list[cst.CSTNode]:
+    collector = _AllNodes()
+    module.visit(collector)
+    return [n for n in collector.nodes if not isinstance(n, (cst.BaseParenthesizableWhitespace, cst.Newline, cst.Comment))]
+
+
+def _in_code_order(node: cst.CSTNode, *types: type[cst.CSTNode]) -> list[int]:
+    collector = _AllNodes()
+    node.visit(collector)
+    return [id(n) for n in collector.nodes if isinstance(n, types)]
+
+
+@pytest.mark.parametrize("path", SOURCES[::3], ids=lambda path: str(path.relative_to(ROOT)))
+@pytest.mark.parametrize("first", ["module", "statements"], ids=["module-first", "statements-first"])
+def test_questions_match_visitors(path: Path, first: str) -> None:
+    module = cst.parse_module(path.read_text())
+    syntax.forget_subtrees()
+    if first == "statements":
+        # Some subtrees walked on their own before the whole tree is: their nodes then belong
+        # to two walks.
+        for statement in module.body[::2]:
+            syntax.calls_in(statement)
+    subtree_index.expect(module)
+    for node in _subtrees(module):
+        expected_names = syntax.NameCollector()  # names read: not attribute or keyword names
+        node.visit(expected_names)
+        assert syntax.names_in(node) == frozenset(expected_names.names), node
+        assert [id(c) for c in syntax.calls_in(node)] == _in_code_order(node, cst.Call)
+        assert [id(c) for c in syntax.nodes_of(node, cst.Assign, cst.Subscript)] == _in_code_order(node, cst.Assign, cst.Subscript)
+        apis = _Apis()
+        node.visit(apis)
+        assert [(api, id(n)) for api, n in syntax.tf_apis_in(node, _resolve)] == apis.found
