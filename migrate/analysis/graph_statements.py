@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import libcst as cst
-import libcst.matchers as m
 
 from migrate.analysis import walk
 from migrate.analysis.graph_model import (
@@ -145,12 +144,7 @@ def flatten(
             if call is not None and not targets and resolve(call.func) in DROPPED_CALLS:
                 carried = [*carried, *leading_lines(statement)]
                 continue
-            if (
-                call is not None
-                and not targets
-                and m.matches(call, m.Call(func=m.Attribute(value=m.Name(), attr=m.Name("close"))))
-                and call.func.value.value in sessions  # type: ignore[attr-defined]
-            ):
+            if call is not None and not targets and _method_of(call.func, sessions) == "close":
                 carried = [*carried, *leading_lines(statement)]
                 continue
             emit(statement)
@@ -158,6 +152,13 @@ def flatten(
     walk(body)
     # A graph object is only ever entered or handed to a session; any other use is declined.
     return statements, sessions | graphs, dropped
+
+
+def _method_of(func: cst.BaseExpression, owners: set[str]) -> str | None:
+    """`m` for a `name.m` whose `name` is one of `owners`, else None."""
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in owners:
+        return func.attr.value
+    return None
 
 
 def _name_scope(item: cst.WithItem, resolve: Resolver) -> str | None:
@@ -258,12 +259,10 @@ def classify(
             return Statement(statement, Kind.VARIABLE, targets, uses, call, "module")
         if api in OPTIMIZERS and len(targets) == 1:
             return Statement(statement, Kind.OPTIMIZER, targets, uses, call)
-        if (
-            m.matches(call.func, m.Attribute(attr=m.Name("minimize") | m.Name("apply_gradients")))
-            and len(targets) == 1
-        ):
+        method = call.func.attr.value if isinstance(call.func, cst.Attribute) else None
+        if method in ("minimize", "apply_gradients") and len(targets) == 1:
             return Statement(statement, Kind.TRAIN, targets, uses, call)
-        if m.matches(call.func, m.Attribute(attr=m.Name("compute_gradients"))) and len(targets) == 1:
+        if method == "compute_gradients" and len(targets) == 1:
             return Statement(statement, Kind.GRAPH, targets, uses, call, gradients=_gradients_of(call, True))
         if api == "tf.gradients" and len(targets) == 1:
             return Statement(statement, Kind.GRAPH, targets, uses, call, gradients=_gradients_of(call, False))

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
-import libcst.matchers as m
 
 from migrate.analysis import walk
 from migrate.analysis.graph_model import (
@@ -88,8 +87,9 @@ class RunSiteFinder(cst.CSTVisitor):
         return any(name in scope for scope in self.local_names)
 
     def visit_Call(self, node: cst.Call) -> bool:
-        if m.matches(node.func, m.Attribute(value=m.Name(), attr=m.Name("add_summary"))):
-            writer = node.func.value.value  # type: ignore[attr-defined]
+        func = node.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value == "add_summary":
+            writer = func.value.value
             if writer in self.plan.writers:
                 if len(node.args) != 2 or any(a.keyword or a.star for a in node.args):
                     raise Declined(UNSUPPORTED_RUN, "add_summary without a value and a step", node)

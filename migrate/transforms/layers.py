@@ -762,22 +762,14 @@ def _call_counts(module: cst.Module, names: set[str]) -> dict[str, int]:
             counts[call.func.value] = counts.get(call.func.value, 0) + 1
     # A function referenced other than by a call or its `def` (passed around, stored) may
     # run any number of times.
-    references = _NameCounter(names)
-    walk.visit(module, references)
+    references: dict[str, int] = {}
+    for node in syntax.nodes_of(module, cst.Name):
+        if isinstance(node, cst.Name) and node.value in names:
+            references[node.value] = references.get(node.value, 0) + 1
     for name in names:
-        if references.counts.get(name, 0) != counts.get(name, 0) + 1:
+        if references.get(name, 0) != counts.get(name, 0) + 1:
             counts[name] = -1
     return counts
-
-
-class _NameCounter(cst.CSTVisitor):
-    def __init__(self, names: set[str]) -> None:
-        self.names = names
-        self.counts: dict[str, int] = {}
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if node.value in self.names:
-            self.counts[node.value] = self.counts.get(node.value, 0) + 1
 
 
 def _bind_arguments(definition: cst.FunctionDef, call: cst.Call) -> dict[str, cst.BaseExpression]:
