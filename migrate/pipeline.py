@@ -16,6 +16,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import libcst as cst
 from libcst.codemod import CodemodContext, SkipFile
@@ -311,13 +312,18 @@ def _relocate(found: Sequence[Finding], progress: _Progress, source: str) -> lis
 def _original_column(now: str, then: str, column: int) -> int:
     """The column of `then` that column `column` of `now` came from: the same character where
     the lines agree there, else the start of what that part of the line replaced."""
-    if now == then:
-        return column
-    matcher = difflib.SequenceMatcher(None, then, now, autojunk=False)
-    for tag, then_start, _, now_start, now_end in matcher.get_opcodes():
+    if now[: column + 1] == then[: column + 1]:
+        return column  # nothing changed up to it
+    for tag, then_start, _, now_start, now_end in _character_opcodes(then, now):
         if now_start <= column < now_end:
             return then_start + (column - now_start) if tag == "equal" else then_start
     return len(then)
+
+
+@lru_cache(maxsize=1024)
+def _character_opcodes(then: str, now: str) -> Sequence[tuple[str, int, int, int, int]]:
+    # Files repeat their lines (`sess.run(...)`), and a line often carries several findings.
+    return difflib.SequenceMatcher(None, then, now, autojunk=False).get_opcodes()
 
 
 def _describe_parse_error(error: Exception) -> str:
