@@ -62,6 +62,7 @@ class Bindings:
         self._imports = _import_statements(module.body)
         self._apis: dict[int, tuple[cst.CSTNode, str | None]] = {}
         self._names: dict[int, tuple[cst.CSTNode, frozenset[QualifiedName]]] = {}
+        self._spelled: dict[str, str | None] = {}  # a reference's spelling -> its API path
         try:
             for statement in self._imports:
                 self._add_import(statement)
@@ -90,8 +91,19 @@ class Bindings:
         known = self._apis.get(id(node))
         if known is not None and known[0] is node:
             return known[1]
-        names = self.qualified_names(node)
-        api = tf_names.resolve(set(names)) if names else None
+        if self.exact and id(node) not in self._inside_imports:
+            # The import table answers by the spelling alone: a spelling seen before is known.
+            full = get_full_name_for_node(node)
+            if full is None:
+                api = None
+            elif full in self._spelled:
+                api = self._spelled[full]
+            else:
+                names = self._imported_names(full)
+                api = self._spelled[full] = tf_names.resolve(names) if names else None
+        else:
+            names = set(self.qualified_names(node))
+            api = tf_names.resolve(names) if names else None
         self._apis[id(node)] = (node, api)
         return api
 
@@ -112,14 +124,12 @@ class Bindings:
         if id(node) in self._inside_imports:
             return set()  # libcst gives names inside import statements no scope
         full = get_full_name_for_node(node)
-        if full is None:
-            return set()
+        return set() if full is None else self._imported_names(full)
+
+    def _imported_names(self, full: str) -> set[QualifiedName]:
         head, dot, rest = full.partition(".")
-        bound = self._table.get(head)
-        if not bound:
-            return set()
         return {
-            QualifiedName(f"{target}{dot}{rest}", QualifiedNameSource.IMPORT) for _, target in bound
+            QualifiedName(f"{target}{dot}{rest}", QualifiedNameSource.IMPORT) for _, target in self._table.get(head, ())
         }
 
     def import_bindings(self, node: cst.CSTNode, name: str) -> list[ImportStatement | None] | None:
