@@ -16,7 +16,7 @@ does after a single codemod: a transform's edits do not land in the middle of an
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from contextlib import ExitStack
 from dataclasses import replace
 from functools import cache
@@ -96,10 +96,17 @@ def _module_only(transform: MigrationTransform, module: cst.Module) -> cst.Modul
         return transform.leave_Module(tree, tree)
 
 
-def traverse(module: cst.Module, transformer: cst.CSTTransformer, *, code_only: bool = False) -> Any:
+def traverse(
+    module: cst.Module,
+    transformer: cst.CSTTransformer,
+    *,
+    code_only: bool = False,
+    quiet: Container[type[cst.CSTNode]] = frozenset(),
+) -> Any:
     """`module.visit(transformer)`, rebuilding only the nodes whose children changed; with
-    `code_only`, formatting nodes (whitespace, comments, brackets) are not visited."""
-    return walk.transform(module, transformer, code_only=code_only)
+    `code_only`, formatting nodes (whitespace, comments, brackets) are not visited, and nodes
+    of the `quiet` types are walked through without events."""
+    return walk.transform(module, transformer, code_only=code_only, quiet=quiet)
 
 
 def _apply_import_edits(context: CodemodContext, tree: cst.Module) -> cst.Module:
@@ -124,7 +131,8 @@ def _shared_traversal(
         for rule in rules:
             stack.enter_context(rule._handle_metadata_reference(module))
         code_only = not any(walk.sees_formatting(type(rule)) for rule in rules)
-        tree = traverse(module, _Dispatcher(rules), code_only=code_only)
+        quiet = _unhooked(tuple(type(rule) for rule in rules))
+        tree = traverse(module, _Dispatcher(rules), code_only=code_only, quiet=quiet)
     if not isinstance(tree, cst.Module):
         raise TypeError("a transform replaced the module")
     edited = False
@@ -201,6 +209,25 @@ class _Dispatcher(cst.CSTTransformer):
                     pruned_at[index] = None
                     self._pruned -= 1
         return current
+
+
+# Every node class of libcst: events are sent by a node's own class name.
+_NODE_TYPES = frozenset(
+    kind for kind in vars(cst).values() if isinstance(kind, type) and issubclass(kind, cst.CSTNode)
+)
+
+
+@cache
+def _unhooked(rule_types: tuple[type[MigrationTransform], ...]) -> frozenset[type[cst.CSTNode]]:
+    """The node classes none of the rules has a visit or leave hook for: the dispatcher would
+    do nothing with their events."""
+    return frozenset(
+        kind
+        for kind in _NODE_TYPES
+        if not any(
+            _overridden(rule_type, f"{prefix}{kind.__name__}") for rule_type in rule_types for prefix in ("visit_", "leave_")
+        )
+    )
 
 
 @cache

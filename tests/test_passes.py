@@ -68,7 +68,7 @@ def test_shared_traversal_equals_separate_passes(source: str) -> None:
 @pytest.mark.parametrize("source", CASES)
 def test_traversal_equals_libcst_visit(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
     fast = rewrite_code(source, path="case.py")
-    monkeypatch.setattr(passes, "traverse", lambda module, transformer, code_only=False: module.visit(transformer))
+    monkeypatch.setattr(passes, "traverse", lambda module, transformer, **_: module.visit(transformer))
     reference = rewrite_code(source, path="case.py")
     assert fast.code == reference.code
     assert fast.findings == reference.findings

@@ -120,9 +120,6 @@ class _Rewriter(cst.CSTTransformer):
         self.events.append(("leave", id(original_node)))
         return super().on_leave(original_node, updated_node)
 
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        self.events.append((f"visit {attribute}", id(node)))
-
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
         return updated_node.with_changes(value="renamed") if updated_node.value == "self" else updated_node
 
@@ -142,16 +139,50 @@ class _Rewriter(cst.CSTTransformer):
         return cst.RemovalSentinel.REMOVE
 
 
+class _AttributeRewriter(_Rewriter):
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        self.events.append((f"visit {attribute}", id(node)))
+
+
 @pytest.mark.parametrize("path", SOURCES, ids=lambda path: str(path.relative_to(ROOT)))
 def test_transform_equals_libcst(path: Path) -> None:
     module = cst.parse_module(path.read_text(encoding="utf-8"))
-    expected, got = _Rewriter(), _Rewriter()
+    expected, got = _AttributeRewriter(), _AttributeRewriter()
     expected_module = module.visit(expected)
     got_module = walk.transform(module, got)
     assert isinstance(got_module, cst.Module)
     assert got_module.code == expected_module.code
     assert got_module.deep_equals(expected_module)
     assert got.events == expected.events
+
+
+# The classes _Rewriter's hooks are on; events for every other class change nothing.
+_HOOKED = {cst.Name, cst.Pass, cst.Arg, cst.Return, cst.Decorator}
+
+
+@pytest.mark.parametrize("path", SOURCES[::3], ids=lambda path: str(path.relative_to(ROOT)))
+def test_quiet_types_get_no_events_and_change_nothing(path: Path) -> None:
+    module = cst.parse_module(path.read_text(encoding="utf-8"))
+    quiet = {kind for kind in vars(cst).values() if isinstance(kind, type) and issubclass(kind, cst.CSTNode)} - _HOOKED
+    everything, hooked_only = _Rewriter(), _Rewriter()
+    expected = walk.transform(module, everything)
+    got = walk.transform(module, hooked_only, quiet=frozenset(quiet))
+    assert got.code == expected.code
+    assert got.deep_equals(expected)
+    hooked_ids = {id(node) for node in _all_nodes(module) if type(node) in _HOOKED}
+    assert hooked_only.events == [event for event in everything.events if event[1] in hooked_ids]
+
+
+def _all_nodes(module: cst.Module) -> list[cst.CSTNode]:
+    collected: list[cst.CSTNode] = []
+
+    class _All(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            collected.append(node)
+            return True
+
+    module.visit(_All())
+    return collected
 
 
 class _CodeHookEvents(cst.CSTVisitor):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from typing import Any
 
 import libcst as cst
@@ -311,17 +311,27 @@ def _code_kinds(node: cst.CSTNode) -> tuple[tuple[str, str | None, str | None], 
     return found
 
 
-def transform(node: cst.CSTNode, transformer: cst.CSTTransformer, *, code_only: bool = False) -> Any:
+def transform(
+    node: cst.CSTNode,
+    transformer: cst.CSTTransformer,
+    *,
+    code_only: bool = False,
+    quiet: Container[type[cst.CSTNode]] = frozenset(),
+) -> Any:
     """What `node.visit(transformer)` returns, rebuilding only nodes whose children changed.
 
     Events and their order are libcst's; the one difference is that a leave hook whose node kept
     all its children gets that node itself as `updated_node`, not an equal copy. `code_only`
     leaves formatting nodes out, as `visit_code` does, for a transformer with no hook for them.
+    `quiet` names node types whose events the transformer ignores (on_visit would return True
+    and on_leave the node it is given): they are walked through without calling it.
     """
     attributes = _has_attribute_hooks(type(transformer))
     if code_only and attributes:
         raise TypeError("code_only traversal does not send attribute events")
-    return _transform(node, transformer, attributes, _code_kinds if code_only else field_kinds)
+    if attributes and quiet:
+        raise TypeError("attribute events are sent for every node")
+    return _transform(node, transformer, attributes, _code_kinds if code_only else field_kinds, quiet)
 
 
 def _transform(
@@ -329,8 +339,10 @@ def _transform(
     transformer: cst.CSTTransformer,
     attributes: bool,
     kinds: _Kinds,
+    quiet: Container[type[cst.CSTNode]],
 ) -> Any:
-    if transformer.on_visit(node):
+    silent = type(node) in quiet
+    if silent or transformer.on_visit(node):
         changes: dict[str, Any] | None = None
         for field, sequence_helper, node_helper in kinds(node):
             value = getattr(node, field)
@@ -339,13 +351,13 @@ def _transform(
                     continue
                 if attributes:
                     transformer.on_visit_attribute(node, field)
-                new = _transform_sequence(value, transformer, attributes, sequence_helper, kinds)
+                new = _transform_sequence(value, transformer, attributes, sequence_helper, kinds, quiet)
             else:
                 if node_helper is None:
                     continue  # a conditional field libcst does not visit (no format spec)
                 if attributes:
                     transformer.on_visit_attribute(node, field)
-                new = _transform_one(value, transformer, attributes, node_helper, kinds)
+                new = _transform_one(value, transformer, attributes, node_helper, kinds, quiet)
             if attributes:
                 transformer.on_leave_attribute(node, field)
             if new is not value:
@@ -355,6 +367,8 @@ def _transform(
         updated = node.with_changes(**changes) if changes else node
     else:
         updated = node
+    if silent:
+        return updated
     result = transformer.on_leave(node, updated)
     if result is not updated and not isinstance(result, (cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel)):
         raise cst.CSTValidationError(
@@ -364,10 +378,12 @@ def _transform(
 
 
 
-def _transform_one(value: Any, transformer: cst.CSTTransformer, attributes: bool, helper: str, kinds: _Kinds) -> Any:
+def _transform_one(
+    value: Any, transformer: cst.CSTTransformer, attributes: bool, helper: str, kinds: _Kinds, quiet: Container[type[cst.CSTNode]]
+) -> Any:
     if value is None or value is _DEFAULT:
         return value
-    result = _transform(value, transformer, attributes, kinds)
+    result = _transform(value, transformer, attributes, kinds, quiet)
     if result is value:
         return result
     if isinstance(result, cst.FlattenSentinel):
@@ -382,13 +398,18 @@ def _transform_one(value: Any, transformer: cst.CSTTransformer, attributes: bool
 
 
 def _transform_sequence(
-    values: Sequence[cst.CSTNode], transformer: cst.CSTTransformer, attributes: bool, helper: str, kinds: _Kinds
+    values: Sequence[cst.CSTNode],
+    transformer: cst.CSTTransformer,
+    attributes: bool,
+    helper: str,
+    kinds: _Kinds,
+    quiet: Container[type[cst.CSTNode]],
 ) -> Any:
     body = helper.startswith("visit_body_")
     new: list[cst.CSTNode] = []
     changed = False
     for child in values:
-        result = _transform(child, transformer, attributes, kinds)
+        result = _transform(child, transformer, attributes, kinds, quiet)
         if result is child:
             new.append(child)
             continue
