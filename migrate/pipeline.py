@@ -21,7 +21,7 @@ from functools import lru_cache
 import libcst as cst
 from libcst.codemod import CodemodContext, SkipFile
 
-from migrate.analysis import syntax
+from migrate.analysis import parsing, syntax
 from migrate.analysis.module_text import forget_statements, text_of
 from migrate.analysis.tf_names import mentions_tensorflow
 from migrate.findings import Finding, RewriteResult, RunSite, Severity
@@ -84,7 +84,7 @@ def rewrite_code(
     if not mentions_tensorflow(source):
         return RewriteResult(original=source, code=source)
     try:
-        module = cst.parse_module(source)
+        module = parsing.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError) as error:
         message = _describe_parse_error(error)
         finding = Finding(_error_line(error), 0, PARSE_ERROR, message, Severity.ERROR, path)
