@@ -461,9 +461,15 @@ def run_tasks(tasks: Sequence[Task], *, jobs: int | None = None, progress: Progr
 
 
 def _batches(work: list[int], jobs: int) -> list[list[int]]:
-    # Small batches keep the cores busy to the end; not too small, each costs a round trip.
-    size = max(1, min(16, len(work) // (jobs * 4)))
-    return [work[start : start + size] for start in range(0, len(work), size)]
+    """Batches that shrink as the work runs out: large ones save round trips, and the last
+    ones are single files, so no worker is left with a long batch while the others idle."""
+    batches: list[list[int]] = []
+    start = 0
+    while start < len(work):
+        size = max(1, min(16, (len(work) - start) // (jobs * 4)))
+        batches.append(work[start : start + size])
+        start += size
+    return batches
 
 
 def _in_workers(tasks: Sequence[Task], work: list[int], jobs: int) -> Iterator[tuple[int, FileResult]]:

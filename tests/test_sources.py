@@ -20,6 +20,7 @@ from migrate.sources import (
     Status,
     Task,
     WriteMode,
+    _batches,
     decode,
     plan,
     pool_context,
@@ -236,6 +237,16 @@ def test_workers_give_the_same_report_in_path_order(tmp_path: Path) -> None:
     assert pooled == alone
     assert [Path(r.path).name for r in pooled.files] == sorted(p.name for p in tmp_path.iterdir())
     assert pooled.counts() == {"changed": 3, "unchanged": 3, "failed": 1, "skipped": 0}
+
+
+@pytest.mark.parametrize("files,jobs", [(500, 2), (50, 2), (7, 4), (1, 2)], ids=["500x2", "50x2", "7x4", "1x2"])
+def test_batches_cover_the_work_in_order_and_end_with_single_files(files: int, jobs: int) -> None:
+    batches = _batches(list(range(files)), jobs)
+    assert [index for batch in batches for index in batch] == list(range(files))
+    sizes = [len(batch) for batch in batches]
+    assert max(sizes) <= 16
+    assert sizes == sorted(sizes, reverse=True)
+    assert sizes[-jobs:] == [1] * min(jobs, len(sizes))
 
 
 def _has_tensorflow(_: object) -> bool:
