@@ -85,6 +85,32 @@ def test_visit_code_leaves_out_only_formatting(path: Path) -> None:
     assert got.events == expected.events
 
 
+class _Order(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.nodes: list[cst.CSTNode] = []
+        self.spans: dict[int, tuple[int, int]] = {}
+        self._open: list[int] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self._open.append(len(self.nodes))
+        self.nodes.append(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        start = self._open.pop()
+        self.spans[start] = (start, len(self.nodes))
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_code_order_is_visit_codes_order(path: Path) -> None:
+    module = cst.parse_module(path.read_text(encoding="utf-8"))
+    expected = _Order()
+    walk.visit_code(module, expected)
+    nodes, ends = walk.code_order(module)
+    assert [id(n) for n in nodes] == [id(n) for n in expected.nodes]
+    assert ends == [expected.spans[position][1] for position in range(len(nodes))]
+
+
 def _node_classes(kind: type) -> set[type]:
     found: set[type] = set()
     subclasses: list[type] = type.__subclasses__(kind)

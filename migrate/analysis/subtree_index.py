@@ -27,9 +27,8 @@ class Walk:
 
     __slots__ = ("ends", "nodes")
 
-    def __init__(self) -> None:
-        self.nodes: list[cst.CSTNode] = []
-        self.ends: list[int] = []  # ends[i]: the position just past the subtree of nodes[i]
+    def __init__(self, root: cst.CSTNode) -> None:
+        self.nodes, self.ends = walk.code_order(root)  # ends[i]: just past the subtree of nodes[i]
 
 
 def expect(module: cst.Module) -> None:
@@ -62,23 +61,6 @@ def subtree(node: cst.CSTNode) -> tuple[Walk, int]:
 
 
 def _index(root: cst.CSTNode) -> None:
-    order = _Order()
-    walk.visit_code(root, order)
-    done = order.done
+    done = Walk(root)
     for position, node in enumerate(done.nodes):
         _POSITIONS[id(node)] = (node, done, position)
-
-
-class _Order(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.done = Walk()
-        self._open: list[int] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        self._open.append(len(self.done.nodes))
-        self.done.nodes.append(node)
-        self.done.ends.append(0)
-        return True
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        self.done.ends[self._open.pop()] = len(self.done.nodes)

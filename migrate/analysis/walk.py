@@ -184,6 +184,29 @@ def _visit_code(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
         _visit_dispatched(node, visitor, table, _CODE_FIELDS, code_fields)
 
 
+def code_order(node: cst.CSTNode) -> tuple[list[cst.CSTNode], list[int]]:
+    """The nodes `visit_code` visits in a tree, in its order, and for each the position just
+    past its subtree in that list."""
+    nodes: list[cst.CSTNode] = []
+    ends: list[int] = []
+    _code_order(node, nodes, ends)
+    return nodes, ends
+
+
+def _code_order(node: cst.CSTNode, nodes: list[cst.CSTNode], ends: list[int]) -> None:
+    position = len(nodes)
+    nodes.append(node)
+    ends.append(0)
+    for name in _CODE_FIELDS.get(type(node)) or code_fields(node):
+        value = getattr(node, name)
+        if type(value) is tuple or type(value) is list:
+            for child in value:
+                _code_order(child, nodes, ends)
+        elif value is not None and value is not _DEFAULT:
+            _code_order(value, nodes, ends)
+    ends[position] = len(nodes)
+
+
 _Hook = Callable[..., Any]
 _DISPATCH: dict[type[cst.CSTVisitor], dict[type[cst.CSTNode], tuple[_Hook | None, _Hook | None]] | None] = {}
 
