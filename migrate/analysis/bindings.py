@@ -258,6 +258,14 @@ def _blocks(statement: cst.BaseCompoundStatement) -> Iterator[Sequence[cst.BaseS
         yield suite.body
 
 
+# Expression contexts and operators: a third of a tree's nodes, with no name in them.
+_NAMELESS = frozenset(
+    kind
+    for base in (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+    for kind in base.__subclasses__()
+)
+
+
 class _Checker:
     """Walks a Python `ast` tree and raises _Fallback at any binding the table cannot answer."""
 
@@ -273,16 +281,16 @@ class _Checker:
 
     def walk(self, node: ast.AST, *, nested: bool) -> None:
         relevant = self.relevant
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            self._import(node, nested)
-            return
-        if isinstance(node, ast.Name):
+        if type(node) is ast.Name:
             if node.id in relevant:
                 if not isinstance(node.ctx, ast.Load):
                     raise _Fallback
                 position = (node.lineno, node.col_offset)
                 if not nested and position < self.first_module_read.get(node.id, (1 << 60, 0)):
                     self.first_module_read[node.id] = position
+            return
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            self._import(node, nested)
             return
         if isinstance(node, ast.Attribute):
             if node.attr in relevant:
@@ -316,8 +324,14 @@ class _Checker:
                 raise _Fallback
         elif isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             nested = True
-        for child in ast.iter_child_nodes(node):
-            self.walk(child, nested=nested)
+        for field in node._fields:  # ast.iter_child_nodes, without its generators
+            value = getattr(node, field, None)
+            if type(value) is list:
+                for child in value:
+                    if isinstance(child, ast.AST) and type(child) not in _NAMELESS:
+                        self.walk(child, nested=nested)
+            elif isinstance(value, ast.AST) and type(value) not in _NAMELESS:
+                self.walk(value, nested=nested)
 
     def _import(self, node: ast.Import | ast.ImportFrom, nested: bool) -> None:
         module = node.module if isinstance(node, ast.ImportFrom) else None
