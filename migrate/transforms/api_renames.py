@@ -150,9 +150,11 @@ class ApiRenames(MigrationTransform):
 
     def visit_Module(self, node: cst.Module) -> bool:
         self._tables: RenameTables = rename_tables.load_tables()
-        self._replacements: dict[cst.CSTNode, cst.BaseExpression] = {}
-        self._covered: set[cst.CSTNode] = set()
-        self._calls: dict[cst.BaseExpression, cst.Call] = {}
+        # By the node's id (nodes of the tree being read, alive for the whole pass): libcst's
+        # own hash of a node is a Python-level call, and these are asked at every reference.
+        self._replacements: dict[int, cst.BaseExpression] = {}
+        self._covered: set[int] = set()
+        self._calls: dict[int, cst.Call] = {}
         self._reported: set[tuple[str, str]] = set()
         return super().visit_Module(node)
 
@@ -164,7 +166,7 @@ class ApiRenames(MigrationTransform):
         return False
 
     def visit_Call(self, node: cst.Call) -> bool:
-        self._calls[node.func] = node
+        self._calls[id(node.func)] = node
         return True
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
@@ -188,14 +190,14 @@ class ApiRenames(MigrationTransform):
     def _replace(
         self, original: cst.Attribute | cst.Name, updated: cst.Attribute | cst.Name
     ) -> cst.BaseExpression:
-        replacement = self._replacements.get(original)
+        replacement = self._replacements.get(id(original))
         if replacement is None:
             return updated
         return replacement.with_changes(lpar=updated.lpar, rpar=updated.rpar)
 
     def _reference(self, node: cst.Attribute | cst.Name) -> None:
         """Handle the outermost TensorFlow chain that `node` starts, once."""
-        if node in self._covered:
+        if id(node) in self._covered:
             return
         name = self.tf_api(node)
         if name is None or name == "tf" or not self.is_load(node):
@@ -207,7 +209,7 @@ class ApiRenames(MigrationTransform):
             current = (
                 current.value if isinstance(current, cst.Attribute) else cst.Ellipsis()
             )
-        self._covered.update(chain)
+        self._covered.update(map(id, chain))
         if through_v1_alias(self._qualified(chain[-1])):
             return
         for part in chain:  # longest first: `tf.GraphKeys.X` renames `tf.GraphKeys`
@@ -240,11 +242,11 @@ class ApiRenames(MigrationTransform):
                 return  # TFM110 converts these where it can; what it left needs compat.v1
             if "tf." + path not in self._tables.tf2_names:
                 continue
-            call = self._calls.get(chain[0]) if part is chain[0] else None
+            call = self._calls.get(id(chain[0])) if part is chain[0] else None
             if call is not None and self._needs_argument_changes("tf." + path, call):
                 return  # TFM102 has not adapted this call (not selected, or it declined)
             if not self.is_suppressed_at(part) and self._alias_usable(part):
-                self._replacements[part] = self.tf_expr(path)
+                self._replacements[id(part)] = self.tf_expr(path)
             return
 
     def _needs_argument_changes(self, name: str, call: cst.Call) -> bool:
@@ -275,7 +277,7 @@ class ApiRenames(MigrationTransform):
         self._note(node, name)
         if not self._alias_usable(node):
             return
-        self._replacements[node] = self.tf_expr(target[len("tf.") :])
+        self._replacements[id(node)] = self.tf_expr(target[len("tf.") :])
         forget_import(self, node, self._tf_alias)
     def _note(self, node: cst.CSTNode, name: str) -> None:
         warning = self._tables.function_warnings.get(name)
