@@ -5,9 +5,9 @@ traversal of the tree (migrate.passes); name bindings and positions are computed
 A transform runs only when its trigger words are in the code. Findings carry line numbers of the
 *input* text, whatever earlier transforms inserted or removed. The text of a pass's tree is
 generated only when something asks for it (a later transform's trigger words, a finding's
-position, the result), so a tree that the next pass rewrites again may never be written out. When the file ends up still in
-graph mode, the transforms from the first EAGER_ONLY one on run again without the eager-only
-ones, from the tree the transforms before them left.
+position, the result), so a tree that the next pass rewrites again may never be written out.
+When the file ends up still in graph mode, the transforms from the first EAGER_ONLY one on run
+again without the eager-only ones, from the tree the transforms before them left.
 """
 
 from __future__ import annotations
