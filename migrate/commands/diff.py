@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from migrate import harness
 from migrate.commands.verify import (
     EXIT_DIFFERENT,
     EXIT_PARITY,
@@ -15,6 +14,7 @@ from migrate.commands.verify import (
     add_harness_options,
     harness_options,
 )
+from migrate.harness import compare
 
 
 def register(commands: Any) -> None:
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         if not Path(path).is_file():
             print(f"tf-migrate diff: {path}: no such file", file=sys.stderr)
             return EXIT_USAGE
-    report = harness.compare(args.legacy, args.migrated, options=harness_options(args))
+    report = compare(args.legacy, args.migrated, options=harness_options(args))
     print(report.format_table(only_failures=args.failures_only))
     if args.json:
         Path(args.json).write_text(report.to_json_text() + "\n", encoding="utf-8")

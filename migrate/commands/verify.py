@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from migrate import harness
 from migrate.analysis.tf_names import mentions_tensorflow
-from migrate.harness.options import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, HarnessOptions
+from migrate.harness import EquivalenceReport, HarnessOptions, compare
+from migrate.harness.options import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS
 
 EXIT_PARITY = 0
 EXIT_DIFFERENT = 1
@@ -122,23 +122,23 @@ def verify_trees_command(src: Path, out: Path, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     options = harness_options(args)
     only_failures = bool(getattr(args, "failures_only", False))
-    reports: dict[str, harness.EquivalenceReport | str] = {}
+    reports: dict[str, EquivalenceReport | str] = {}
     for legacy, migrated, rel in pairs:
         if not migrated.exists():
             reports[str(rel)] = "missing: no migrated file"
             print(f"MISSING  {rel}: {migrated} does not exist\n")
             continue
-        report = harness.compare(legacy, migrated, options=options)
+        report = compare(legacy, migrated, options=options)
         reports[str(rel)] = report
         verdict = "PARITY " if report.passed else "DIFFERS"
         print(f"{verdict}  {rel}")
         print(report.format_table(only_failures=only_failures))
         print()
-    passed = sum(1 for r in reports.values() if isinstance(r, harness.EquivalenceReport) and r.passed)
+    passed = sum(1 for r in reports.values() if isinstance(r, EquivalenceReport) and r.passed)
     print(f"{passed} of {len(reports)} program pairs compute the same numbers", file=sys.stderr)
     if args.json:
         payload = {
-            rel: r.to_json() if isinstance(r, harness.EquivalenceReport) else {"passed": False, "error": r}
+            rel: r.to_json() if isinstance(r, EquivalenceReport) else {"passed": False, "error": r}
             for rel, r in reports.items()
         }
         Path(args.json).write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
