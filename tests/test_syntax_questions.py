@@ -143,3 +143,14 @@ def test_questions_match_visitors(path: Path, first: str) -> None:
         apis = _Apis()
         node.visit(apis)
         assert [(api, id(n)) for api, n in syntax.tf_apis_in(node, _resolve)] == apis.found
+
+
+def test_index_stays_bounded_and_right(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(subtree_index, "_LIMIT", 50)
+    syntax.forget_subtrees()
+    modules = [cst.parse_module(path.read_text()) for path in SOURCES[:4]]
+    for module in modules:
+        for statement in module.body:
+            assert [id(call) for call in syntax.calls_in(statement)] == _in_code_order(statement, cst.Call)
+            assert len(subtree_index._POSITIONS) <= max(50, len(subtree_index.Walk(statement).nodes))
+

@@ -20,6 +20,7 @@ from migrate.analysis import walk
 # its node, so an id is never reused while its entry lives.
 _POSITIONS: dict[int, tuple[cst.CSTNode, Walk, int]] = {}
 _expected: list[cst.Module] = []  # the tree the next questions are about, until it is walked
+_LIMIT = 1_000_000
 
 
 class Walk:
@@ -62,5 +63,7 @@ def subtree(node: cst.CSTNode) -> tuple[Walk, int]:
 
 def _index(root: cst.CSTNode) -> None:
     done = Walk(root)
+    if len(_POSITIONS) + len(done.nodes) > _LIMIT:
+        _POSITIONS.clear()  # a caller that never forgets (libcst's codemod runner) stays bounded
     for position, node in enumerate(done.nodes):
         _POSITIONS[id(node)] = (node, done, position)
