@@ -141,6 +141,11 @@ class ApiRenames(MigrationTransform):
             None,
             "shadowed-alias",
         ),
+        Example(
+            "import tensorflow as tf\ny = tf.layers.Dense(3).apply(x)\nz = tf.random_normal([2]).shape\n",
+            "import tensorflow as tf\ny = tf.compat.v1.layers.Dense(3).apply(x)\nz = tf.random.normal([2]).shape\n",
+            "attribute-of-a-call-result",
+        ),
     )
 
     @classmethod
@@ -210,6 +215,11 @@ class ApiRenames(MigrationTransform):
                 current.value if isinstance(current, cst.Attribute) else cst.Ellipsis()
             )
         self._covered.update(map(id, chain))
+        if not isinstance(chain[-1], cst.Name):
+            # An attribute of what an expression gives (`tf.layers.Dense(3).apply`): libcst
+            # names it through the call, but it is no module symbol; the call's own reference
+            # is handled on its own.
+            return
         if through_v1_alias(self._qualified(chain[-1])):
             return
         for part in chain:  # longest first: `tf.GraphKeys.X` renames `tf.GraphKeys`

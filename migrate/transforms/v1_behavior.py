@@ -113,6 +113,8 @@ class V1Behavior(MigrationTransform):
         # Decided before any switch is left: a graph-only use may come after the switch.
         references = syntax.references_in(node)
         for reference in references.nodes:
+            if tf_names.dotted(reference) is None:
+                continue  # an attribute of what an expression gives: its own reference is next
             name = self.tf_api(reference)
             if name is not None and graph_only_reason(name) is not None:
                 self._first_graph_only = (name, reference)
