@@ -433,7 +433,11 @@ class LayersToKeras(MigrationTransform):
     def _rewrites(self, call: cst.Call) -> bool:
         """Whether _CallRewriter acts on `call`: a layer, or a read of the regularization losses."""
         api = self.tf_api(call.func)
-        if la.spec_for(api) is not None or api in _REGULARIZATION_SUM or api in _REGULARIZATION_LIST:
+        return la.spec_for(api) is not None or self._reads_regularization(call, api)
+
+    def _reads_regularization(self, call: cst.Call, api: str | None) -> bool:
+        """Whether `call`, of `api`, reads the regularization losses."""
+        if api in _REGULARIZATION_SUM or api in _REGULARIZATION_LIST:
             return True
         return api in _COLLECTION_GETTERS and bool(call.args) and self.tf_api(call.args[0].value) == _REGULARIZATION_KEY
 
@@ -546,11 +550,7 @@ class _CallRewriter(cst.CSTTransformer):
     def _regularization(
         self, original: cst.Call, updated: cst.Call, api: str | None
     ) -> cst.BaseExpression:
-        if api in _REGULARIZATION_SUM or api in _REGULARIZATION_LIST or (
-            api in _COLLECTION_GETTERS
-            and original.args
-            and self.t.tf_api(original.args[0].value) == _REGULARIZATION_KEY
-        ):
+        if self.t._reads_regularization(original, api):
             if len(original.args) > (0 if api in _REGULARIZATION_SUM | _REGULARIZATION_LIST else 1):
                 raise Declined(REGULARIZATION_KEPT, "regularization losses filtered by scope", original)
             sources = [layer for layer in self.state.layers if layer.regularized]
