@@ -63,6 +63,7 @@ class Bindings:
         self._apis: dict[int, tuple[cst.CSTNode, str | None]] = {}
         self._names: dict[int, tuple[cst.CSTNode, frozenset[QualifiedName]]] = {}
         self._spelled: dict[str, str | None] = {}  # a reference's spelling -> its API path
+        self._by_spelling: dict[str, frozenset[QualifiedName]] = {}
         try:
             for statement in self._imports:
                 self._add_import(statement)
@@ -99,11 +100,9 @@ class Bindings:
             elif full in self._spelled:
                 api = self._spelled[full]
             else:
-                names = self._imported_names(full)
-                api = self._spelled[full] = tf_names.resolve(names) if names else None
+                api = self._spelled[full] = tf_names.resolve(self._imported_names(full))
         else:
-            names = set(self.qualified_names(node))
-            api = tf_names.resolve(names) if names else None
+            api = tf_names.resolve(self.qualified_names(node))
         self._apis[id(node)] = (node, api)
         return api
 
@@ -126,11 +125,15 @@ class Bindings:
         full = get_full_name_for_node(node)
         return set() if full is None else self._imported_names(full)
 
-    def _imported_names(self, full: str) -> set[QualifiedName]:
-        head, dot, rest = full.partition(".")
-        return {
-            QualifiedName(f"{target}{dot}{rest}", QualifiedNameSource.IMPORT) for _, target in self._table.get(head, ())
-        }
+    def _imported_names(self, full: str) -> frozenset[QualifiedName]:
+        """The qualified names the import table gives a spelling, built once per spelling."""
+        known = self._by_spelling.get(full)
+        if known is None:
+            head, dot, rest = full.partition(".")
+            known = self._by_spelling[full] = frozenset(
+                QualifiedName(f"{target}{dot}{rest}", QualifiedNameSource.IMPORT) for _, target in self._table.get(head, ())
+            )
+        return known
 
     def import_bindings(self, node: cst.CSTNode, name: str) -> list[ImportStatement | None] | None:
         """The bindings of `name` visible at `node`: the import statement of each, None for a

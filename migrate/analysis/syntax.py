@@ -288,4 +288,19 @@ def nodes_of(node: cst.CSTNode, *types: type[cst.CSTNode]) -> list[cst.CSTNode]:
     visiting order (`matchers.findall` for plain type tests, without matcher overhead or
     rebuilding the tree)."""
     done, start = subtree_index.subtree(node)
-    return [inner for inner in done.nodes[start : done.ends[start]] if isinstance(inner, types)]
+    # isinstance against libcst's abstract classes is slow: decide once per concrete class.
+    wanted = _OF_TYPES.get(types)
+    if wanted is None:
+        wanted = _OF_TYPES[types] = {}
+    found = []
+    for inner in done.nodes[start : done.ends[start]]:
+        kind = type(inner)
+        hit = wanted.get(kind)
+        if hit is None:
+            hit = wanted[kind] = issubclass(kind, types)
+        if hit:
+            found.append(inner)
+    return found
+
+
+_OF_TYPES: dict[tuple[type[cst.CSTNode], ...], dict[type, bool]] = {}

@@ -11,6 +11,7 @@ to nothing, so it is never rewritten.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Final
 
 import libcst as cst
@@ -58,7 +59,7 @@ def canonical_name(qualified: str) -> str | None:
     return None
 
 
-def resolve(names: set[QualifiedName]) -> str | None:
+def resolve(names: Iterable[QualifiedName]) -> str | None:
     """Pick the TensorFlow API path among the qualified names libcst reports for one node.
 
     Only names that come from an import count: a local assignment named like a TF symbol

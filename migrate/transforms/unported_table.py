@@ -6,6 +6,7 @@ it); the longest matching key wins. `tf.contrib.slim` is absent: TFM130 moves it
 
 from __future__ import annotations
 
+from functools import cache
 from types import MappingProxyType
 from typing import Final
 
@@ -65,6 +66,7 @@ UNPORTED: Final = MappingProxyType(
 HAS_A_HOME: Final = ("tf.contrib.slim",)
 
 
+@cache
 def lookup(name: str) -> tuple[str, str] | None:
     """(reason, replacement) for a canonical TF1 path, or None if it has a TF 2 home."""
     if any(name == home or name.startswith(home + ".") for home in HAS_A_HOME):
