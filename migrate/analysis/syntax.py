@@ -40,6 +40,8 @@ _NAMES: dict[int, tuple[cst.CSTNode, object, frozenset[str]]] = {}
 _CALLS: dict[int, tuple[cst.CSTNode, object, tuple[cst.Call, ...]]] = {}
 _APIS: dict[int, tuple[cst.CSTNode, object, tuple[tuple[str, cst.CSTNode], ...]]] = {}
 _REFERENCES: dict[int, tuple[cst.CSTNode, object, References]] = {}
+# For nodes_of: whether a node class is one of the asked types, by the asked types.
+_OF_TYPES: dict[tuple[type[cst.CSTNode], ...], dict[type, bool]] = {}
 _MEMO_LIMIT = 200_000
 T = TypeVar("T")
 
@@ -302,5 +304,3 @@ def nodes_of(node: cst.CSTNode, *types: type[cst.CSTNode]) -> list[cst.CSTNode]:
             found.append(inner)
     return found
 
-
-_OF_TYPES: dict[tuple[type[cst.CSTNode], ...], dict[type, bool]] = {}
