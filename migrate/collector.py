@@ -12,20 +12,33 @@ everything else at once) for a fraction of the work.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 # Net allocations between two collections of the youngest generation (CPython's default: 700).
 BATCH_THRESHOLD = 10_000
 
+_LOCK = threading.Lock()
+_active = 0  # blocks running under `fewer_collections`, in any thread
+_saved: tuple[int, ...] = ()
+
 
 @contextmanager
 def fewer_collections() -> Iterator[None]:
     """Run the block with the youngest generation collected at most every `BATCH_THRESHOLD`
-    allocations; the previous thresholds come back afterwards."""
-    previous = gc.get_threshold()
-    gc.set_threshold(max(previous[0], BATCH_THRESHOLD), *previous[1:])
+    allocations. The thresholds are the process's, so overlapping blocks (threads, nesting)
+    share one setting: the first raises it, the last to end puts back what was there."""
+    global _active, _saved
+    with _LOCK:
+        if _active == 0:
+            _saved = gc.get_threshold()
+            gc.set_threshold(max(_saved[0], BATCH_THRESHOLD), *_saved[1:])
+        _active += 1
     try:
         yield
     finally:
-        gc.set_threshold(*previous)
+        with _LOCK:
+            _active -= 1
+            if _active == 0:
+                gc.set_threshold(*_saved)

@@ -24,6 +24,7 @@ from libcst.codemod import CodemodContext, SkipFile
 from migrate.analysis import parsing, syntax
 from migrate.analysis.module_text import forget_statements, text_of
 from migrate.analysis.tf_names import mentions_tensorflow
+from migrate.collector import fewer_collections
 from migrate.findings import Finding, RewriteResult, RunSite, Severity
 from migrate.passes import run_pass
 from migrate.transforms import ALL_TRANSFORMS
@@ -83,6 +84,11 @@ def rewrite_code(
     """
     if not mentions_tensorflow(source):
         return RewriteResult(original=source, code=source)
+    with fewer_collections():
+        return _rewrite(source, path, selection, share_traversals)
+
+
+def _rewrite(source: str, path: str | None, selection: Selection, share_traversals: bool) -> RewriteResult:
     try:
         module = parsing.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError) as error:

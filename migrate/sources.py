@@ -29,7 +29,6 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from migrate.analysis.tf_names import mentions_tensorflow
-from migrate.collector import fewer_collections
 from migrate.findings import Finding, Severity
 from migrate.pipeline import PARSE_ERROR, TRANSFORM_ERROR, Selection, rewrite_code
 
@@ -450,9 +449,8 @@ def run_tasks(tasks: Sequence[Task], *, jobs: int | None = None, progress: Progr
 
     work = [index for index, task in enumerate(tasks) if task.kind in (Kind.PYTHON, Kind.NOTEBOOK)]
     if jobs == 1 or len(work) < 2:
-        with fewer_collections():
-            for index, task in enumerate(tasks):
-                finish(index, process(task))
+        for index, task in enumerate(tasks):
+            finish(index, process(task))
     else:
         for index, task in enumerate(tasks):
             if task.kind not in (Kind.PYTHON, Kind.NOTEBOOK):
@@ -491,8 +489,7 @@ def _in_workers(tasks: Sequence[Task], work: list[int], jobs: int) -> Iterator[t
 
 
 def process_batch(tasks: Iterable[Task]) -> list[FileResult]:
-    with fewer_collections():
-        return [process(task) for task in tasks]
+    return [process(task) for task in tasks]
 
 
 def _crashed(task: Task) -> FileResult:

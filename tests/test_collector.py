@@ -5,9 +5,11 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 
+import libcst as cst
 import pytest
 
-from migrate import sources
+from migrate import rewrite_source
+from migrate.analysis import parsing
 from migrate.collector import BATCH_THRESHOLD, fewer_collections
 
 
@@ -48,9 +50,27 @@ def test_collection_is_not_switched_off(default_thresholds: tuple[int, int, int]
         assert gc.get_stats()[0]["collections"] > before
 
 
-def test_a_worker_batch_runs_under_it(monkeypatch: pytest.MonkeyPatch, default_thresholds: tuple[int, int, int]) -> None:
+def test_every_rewrite_runs_under_it(monkeypatch: pytest.MonkeyPatch, default_thresholds: tuple[int, int, int]) -> None:
     seen: list[tuple[int, int, int]] = []
-    monkeypatch.setattr(sources, "process", lambda task: seen.append(gc.get_threshold()))
-    sources.process_batch([object(), object()])  # type: ignore[list-item]
-    assert seen == [(BATCH_THRESHOLD, 10, 10)] * 2
+    original = parsing.parse_module
+
+    def parse(source: str) -> cst.Module:
+        seen.append(gc.get_threshold())
+        return original(source)
+
+    monkeypatch.setattr(parsing, "parse_module", parse)
+    result = rewrite_source("import tensorflow as tf\nx = tf.log(1.0)\n")
+    assert result.code == "import tensorflow as tf\nx = tf.math.log(1.0)\n"
+    assert seen == [(BATCH_THRESHOLD, 10, 10)]
+    assert gc.get_threshold() == default_thresholds
+
+
+def test_overlapping_blocks_restore_when_the_last_ends(default_thresholds: tuple[int, int, int]) -> None:
+    outer = fewer_collections()
+    inner = fewer_collections()
+    outer.__enter__()
+    inner.__enter__()
+    outer.__exit__(None, None, None)  # blocks in two threads may end in either order
+    assert gc.get_threshold() == (BATCH_THRESHOLD, 10, 10)
+    inner.__exit__(None, None, None)
     assert gc.get_threshold() == default_thresholds
