@@ -84,7 +84,7 @@ def rewrite_code(
     """
     if not mentions_tensorflow(source):
         return RewriteResult(original=source, code=source)
-    with fewer_collections():
+    with fewer_collections():  # many short-lived objects, few cycles: see migrate.collector
         return _rewrite(source, path, selection, share_traversals)
 
 
