@@ -1,0 +1,342 @@
+"""The scoreboard on real code: how much of a corpus of real TF1 files tf-migrate converts.
+
+    python benchmarks/corpus_coverage.py [CORPUS] [--json OUT.json] [--worst N] [--jobs N]
+                                         [--no-upgrader] [--list-declined]
+
+CORPUS defaults to $DEV_CORPUS, else ~/dev-corpus (built as ../shared/corpus/README.md says).
+
+Which files count. A `.py` file or notebook is a TF1 file when its code (comments, strings and,
+in notebooks, IPython magics aside) imports TensorFlow and uses at least one TF1-only name:
+`Session`, `InteractiveSession`, `placeholder`, `variable_scope`, `get_variable`,
+`global_variables_initializer`, `tf.contrib`, `tf.layers`, `tf.app`, `tf.train.*Optimizer`,
+`tensorflow.examples.tutorials` or `compat.v1`. Files with the same code are counted once (the
+first path in sorted order). Files that are not Python 3 (Python 2 code, syntax errors) are
+listed apart and not counted: no tool can rewrite them as they are.
+
+How a file is classified. The whole corpus is rewritten as one directory run (so modules see
+their siblings). An output is **converted** when its code no longer names `compat.v1`,
+`Session` / `InteractiveSession`, a placeholder, `tf.contrib` or `tensorflow.examples.tutorials`;
+**failed** when the rewrite reported TFM901 / TFM902 or the output does not parse; otherwise
+**declined**, and its blocking reasons are the decline codes among its findings (a file
+declined with none is counted as "no reason": a defect).
+
+Every output is also checked with pyflakes: an undefined name the input did not have is a
+broken output (it would die with NameError).
+
+For reference, TensorFlow's `tf_upgrade_v2` is run over the same unique files and judged by the
+same rule.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tokenize
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from static_checks import new_undefined_names  # noqa: E402
+
+from migrate import rewrite_paths  # noqa: E402
+from migrate.sources import FileResult, Status  # noqa: E402
+
+# Names whose presence in code marks a file as TF1 code (the rule in the module docstring).
+TF1_MARKERS = re.compile(
+    r"\b(?:Session|InteractiveSession|placeholder|placeholder_with_default|sparse_placeholder|variable_scope"
+    r"|get_variable|global_variables_initializer|initialize_all_variables|compat\.v1|examples\.tutorials"
+    r"|tf\.contrib|tf\.layers|tf\.app|train\.\w+Optimizer)\b"
+)
+IMPORTS_TENSORFLOW = re.compile(r"^\s*(?:import|from)\s+tensorflow\b", re.MULTILINE)
+# What a converted output no longer names in its code.
+LEFT_OVER = {
+    "compat.v1": re.compile(r"\bcompat\.v1\b"),
+    "Session": re.compile(r"\b(?:Interactive)?Session\b"),
+    "placeholder": re.compile(r"\b(?:placeholder|placeholder_with_default|sparse_placeholder)\b"),
+    "tf.contrib": re.compile(r"\b(?:tf|tensorflow)\.contrib\b"),
+    "examples.tutorials": re.compile(r"\btensorflow\.examples\.tutorials\b"),
+}
+# Findings that say why a file, or part of it, was left in TF1 form.
+DECLINE_BANDS = ("TFM2", "TFM3", "TFM4", "TFM5")
+NOT_DECLINES = frozenset({"TFM201", "TFM220", "TFM221", "TFM301", "TFM308", "TFM311", "TFM319", "TFM321",
+                          "TFM401", "TFM403", "TFM501", "TFM503"})
+EXTRA_DECLINES = frozenset({"TFM104", "TFM801"})
+FAILURE_CODES = frozenset({"TFM901", "TFM902"})
+CONVERTED, DECLINED, FAILED = "converted", "declined", "failed"
+
+
+@dataclass
+class SourceFile:
+    path: Path  # relative to the corpus
+    kind: str  # "py" or "ipynb"
+    code: str  # Python code (notebooks: their code cells, IPython lines removed)
+    python3: bool
+
+
+@dataclass
+class Outcome:
+    path: str
+    kind: str
+    status: str
+    reasons: list[str] = field(default_factory=list)
+    left_over: dict[str, int] = field(default_factory=dict)
+    new_undefined: list[str] = field(default_factory=list)
+    detail: str = ""
+
+
+def notebook_code(text: str) -> str | None:
+    """The code cells of a notebook, joined, with IPython-only lines and cells dropped."""
+    try:
+        notebook = json.loads(text)
+    except ValueError:
+        return None
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    if not isinstance(cells, list):
+        return None
+    parts = []
+    for cell in cells:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        text = "".join(source) if isinstance(source, list) else str(source)
+        if text.lstrip().startswith("%%"):
+            continue
+        lines = [_pass_for_ipython(line) for line in text.splitlines()]
+        cell_code = "\n".join(lines) + "\n"
+        if is_python3(cell_code):  # a Python 2 cell is left as it is by any tool: not counted
+            parts.append(cell_code)
+    return "\n".join(parts)
+
+
+def _pass_for_ipython(line: str) -> str:
+    stripped = line.lstrip()
+    if stripped.startswith(("%", "!", "?")):
+        return line[: len(line) - len(stripped)] + "pass"
+    return line
+
+
+def code_only(code: str) -> str:
+    """`code` with comments and string literals blanked out (as far as it tokenizes)."""
+    out: list[str] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type in (tokenize.COMMENT, tokenize.STRING) or token.type == getattr(tokenize, "FSTRING_MIDDLE", -1):
+                continue
+            out.append(token.string)
+            out.append("" if token.type == tokenize.OP and token.string == "." else " ")
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return code
+    return re.sub(r"\s*\.\s*", ".", "".join(out))
+
+
+def is_python3(code: str) -> bool:
+    try:
+        compile(code, "<corpus>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def read_code(path: Path) -> str | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, OSError):
+        return None
+    return notebook_code(text) if path.suffix == ".ipynb" else text
+
+
+def discover(corpus: Path) -> tuple[list[SourceFile], int]:
+    """The unique TF1 files of the corpus, and how many duplicates were dropped."""
+    seen: set[str] = set()
+    found: list[SourceFile] = []
+    duplicates = 0
+    for path in sorted(p for p in corpus.rglob("*") if p.suffix in (".py", ".ipynb") and p.is_file()):
+        code = read_code(path)
+        if code is None or not IMPORTS_TENSORFLOW.search(code):
+            continue
+        if not TF1_MARKERS.search(code_only(code)):
+            continue
+        digest = hashlib.sha256(code.encode()).hexdigest()
+        if digest in seen:
+            duplicates += 1
+            continue
+        seen.add(digest)
+        kind = path.suffix[1:]
+        found.append(SourceFile(path.relative_to(corpus), kind, code, is_python3(code)))
+    return found, duplicates
+
+
+def left_over(code: str) -> dict[str, int]:
+    text = code_only(code)
+    counts = {name: len(pattern.findall(text)) for name, pattern in LEFT_OVER.items()}
+    return {name: n for name, n in counts.items() if n}
+
+
+def decline_reasons(result: FileResult) -> list[str]:
+    codes = {
+        f.code
+        for f in result.findings
+        if f.code in EXTRA_DECLINES
+        or (f.code.startswith(DECLINE_BANDS) and f.code not in NOT_DECLINES and f.severity.value != "info")
+    }
+    return sorted(codes)
+
+
+def classify(source: SourceFile, result: FileResult | None, output: Path) -> Outcome:
+    name = str(source.path)
+    if result is None:
+        return Outcome(name, source.kind, FAILED, detail="no result for the file")
+    codes = {f.code for f in result.findings}
+    if result.status is Status.FAILED or codes & FAILURE_CODES:
+        return Outcome(name, source.kind, FAILED, sorted(codes & FAILURE_CODES), detail="; ".join(result.errors)[:200])
+    code = read_code(output)
+    if code is None or not is_python3(code):
+        return Outcome(name, source.kind, FAILED, detail="the output does not parse")
+    remaining = left_over(code)
+    undefined = sorted(new_undefined_names(source.code, code))
+    status = DECLINED if remaining else CONVERTED
+    reasons = decline_reasons(result) if remaining else []
+    return Outcome(name, source.kind, status, reasons, remaining, undefined)
+
+
+def rewrite_corpus(corpus: Path, out: Path, jobs: int | None) -> tuple[dict[str, FileResult], float]:
+    started = time.perf_counter()
+    report = rewrite_paths([corpus], output=out, jobs=jobs)
+    elapsed = time.perf_counter() - started
+    results = {}
+    for result in report.files:
+        try:
+            results[str(Path(result.path).resolve().relative_to(corpus.resolve()))] = result
+        except ValueError:
+            continue
+    return results, elapsed
+
+
+def upgrader_outcomes(corpus: Path, files: list[SourceFile], scratch: Path) -> tuple[Counter[str], float] | None:
+    """tf_upgrade_v2 over the same unique files, judged by the same rule (None: not installed)."""
+    tool = shutil.which("tf_upgrade_v2")
+    if tool is None:
+        return None
+    tree_in, tree_out = scratch / "upgrader_in", scratch / "upgrader_out"
+    for source in files:
+        destination = tree_in / source.path
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(corpus / source.path, destination)
+    started = time.perf_counter()
+    subprocess.run([tool, "--intree", str(tree_in), "--outtree", str(tree_out), "--reportfile",
+                    str(scratch / "upgrader_report.txt")], capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    counts: Counter[str] = Counter()
+    for source in files:
+        code = read_code(tree_out / source.path)
+        if code is None or not is_python3(code):
+            counts[FAILED] += 1
+        else:
+            counts[DECLINED if left_over(code) else CONVERTED] += 1
+    return counts, elapsed
+
+
+def share(part: int, whole: int) -> str:
+    return f"{100.0 * part / whole:5.1f}%" if whole else "   - "
+
+
+def print_report(outcomes: list[Outcome], not_python3: list[SourceFile], duplicates: int, worst: int,
+                 upgrader: tuple[Counter[str], float] | None, elapsed: float, list_declined: bool) -> None:
+    print(f"TF1 files: {len(outcomes)} unique ({duplicates} duplicates dropped); "
+          f"{len(not_python3)} more are not Python 3 and are not counted")
+    print(f"rewrite: {elapsed:.1f} s for the whole corpus")
+    print()
+    print(f"{'kind':10} {'files':>6} {'converted':>16} {'declined':>16} {'failed':>12}")
+    for kind in ("py", "ipynb", "all"):
+        group = [o for o in outcomes if kind == "all" or o.kind == kind]
+        n = Counter(o.status for o in group)
+        print(f"{kind:10} {len(group):6} {n[CONVERTED]:6} {share(n[CONVERTED], len(group))}   "
+              f"{n[DECLINED]:6} {share(n[DECLINED], len(group))}   {n[FAILED]:4} {share(n[FAILED], len(group))}")
+    if upgrader is not None:
+        counts, seconds = upgrader
+        total = sum(counts.values())
+        print(f"{'upgrade_v2':10} {total:6} {counts[CONVERTED]:6} {share(counts[CONVERTED], total)}   "
+              f"{counts[DECLINED]:6} {share(counts[DECLINED], total)}   {counts[FAILED]:4} "
+              f"{share(counts[FAILED], total)}   (tf_upgrade_v2, {seconds:.1f} s)")
+    print()
+    by_repo: dict[str, Counter[str]] = {}
+    for outcome in outcomes:
+        by_repo.setdefault(outcome.path.split(os.sep)[0], Counter())[outcome.status] += 1
+    print(f"{'repository':55} {'files':>5} {'converted':>9}")
+    for repo, n in sorted(by_repo.items()):
+        total = sum(n.values())
+        print(f"{repo:55} {total:5} {n[CONVERTED]:5} {share(n[CONVERTED], total)}")
+    print()
+    declined = [o for o in outcomes if o.status == DECLINED]
+    reasons: Counter[str] = Counter()
+    for outcome in declined:
+        reasons.update(outcome.reasons or ["no reason"])
+    print("blocking reasons (declined files naming each code; a file may name several):")
+    for code, n in reasons.most_common():
+        print(f"  {code:10} {n:4}")
+    broken = [o for o in outcomes if o.new_undefined]
+    print()
+    print(f"outputs with an undefined name their input did not have: {len(broken)}")
+    for outcome in broken:
+        print(f"  {outcome.path}: {', '.join(outcome.new_undefined)}")
+    failed = [o for o in outcomes if o.status == FAILED]
+    if failed:
+        print("failed:")
+        for outcome in failed:
+            print(f"  {outcome.path}: {' '.join(outcome.reasons)} {outcome.detail}")
+    print()
+    print(f"worst declined files (most TF1 names left in code), {worst} of {len(declined)}:")
+    ranked = sorted(declined, key=lambda o: -sum(o.left_over.values()))
+    for outcome in ranked if list_declined else ranked[:worst]:
+        left = ", ".join(f"{k} x{v}" for k, v in outcome.left_over.items())
+        print(f"  {outcome.path}: {' '.join(outcome.reasons) or 'no reason'} | {left}")
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", nargs="?", default=os.environ.get("DEV_CORPUS", str(Path.home() / "dev-corpus")))
+    parser.add_argument("--json", type=Path, help="write every file's outcome here")
+    parser.add_argument("--worst", type=int, default=15)
+    parser.add_argument("--list-declined", action="store_true", help="list every declined file")
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--no-upgrader", action="store_true", help="do not run tf_upgrade_v2 for reference")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    corpus = Path(args.corpus)
+    if not corpus.is_dir():
+        print(f"no corpus at {corpus}: build it as ../shared/corpus/README.md says", file=sys.stderr)
+        return 2
+    files, duplicates = discover(corpus)
+    counted = [f for f in files if f.python3]
+    not_python3 = [f for f in files if not f.python3]
+    with tempfile.TemporaryDirectory(prefix="corpus-coverage-") as scratch_name:
+        scratch = Path(scratch_name)
+        out = scratch / "migrated"
+        results, elapsed = rewrite_corpus(corpus, out, args.jobs)
+        outcomes = [classify(f, results.get(str(f.path)), out / f.path) for f in counted]
+        upgrader = None if args.no_upgrader else upgrader_outcomes(corpus, counted, scratch)
+    print_report(outcomes, not_python3, duplicates, args.worst, upgrader, elapsed, args.list_declined)
+    if args.json:
+        args.json.write_text(json.dumps({
+            "corpus": str(corpus),
+            "duplicates": duplicates,
+            "not_python3": [str(f.path) for f in not_python3],
+            "files": [o.__dict__ for o in outcomes],
+        }, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
