@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import ast
+import configparser
 import functools
+import importlib
+import importlib.util
 import json
+import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -122,9 +126,8 @@ def test_every_target_resolves_in_tf2(tables: RenameTables) -> None:
     assert len(missing) == MISSING_TARGETS_TF_2_21, missing
 
 
+@pytest.mark.tensorflow
 def test_cache_round_trip(tmp_path: Path) -> None:
-    if rename_tables.tables_problem() is not None:
-        pytest.skip(rename_tables.tables_problem() or "")
     started = time.perf_counter()
     parsed = rename_tables.read_tables(cache=tmp_path)
     cold = time.perf_counter() - started
@@ -146,9 +149,8 @@ def test_cache_round_trip(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.tensorflow
 def test_cache_is_used(tmp_path: Path) -> None:
-    if rename_tables.tables_problem() is not None:
-        pytest.skip(rename_tables.tables_problem() or "")
     parsed = rename_tables.read_tables(cache=tmp_path)
     path = rename_tables.cache_path(parsed.tf_version, tmp_path)
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -262,3 +264,72 @@ def _resolve(root: Any, path: str) -> Any:
     for part in path.split(".")[1:]:
         node = getattr(node, part)
     return node
+
+
+def _pinned_tensorflow_version() -> str:
+    parser = configparser.ConfigParser()
+    parser.read(Path(__file__).resolve().parent.parent / "setup.cfg", encoding="utf-8")
+    requirements = parser["options.extras_require"]["tensorflow"].split()
+    pins = [r.split("==", 1)[1] for r in requirements if r.startswith("tensorflow==")]
+    assert len(pins) == 1, f"setup.cfg's tensorflow extra pins no single tensorflow version: {requirements}"
+    return pins[0]
+
+
+def test_shipped_tables_are_the_pinned_versions() -> None:
+    pinned = rename_tables.pinned_tables()
+    assert pinned.tf_version == _pinned_tensorflow_version()
+    assert len(pinned.symbol_renames) > 900 and "tf.log" in pinned.symbol_renames
+    assert len(pinned.tf2_names) > 3000 and "tf.math.log" in pinned.tf2_names
+
+
+@pytest.mark.tensorflow
+def test_shipped_tables_equal_the_installed_pinned_tensorflows() -> None:
+    directory = rename_tables.compatibility_dir()
+    version = rename_tables.tensorflow_version(directory)
+    if version != _pinned_tensorflow_version():
+        pytest.skip(f"installed TensorFlow {version} is not the pinned {_pinned_tensorflow_version()}")
+    parsed = rename_tables.parse_tables(directory, version)
+    assert rename_tables.pinned_tables() == parsed, (
+        "the shipped tables differ from the installed TensorFlow's: "
+        "run rename_tables.write_pinned_tables(rename_tables.read_tables(use_cache=False))"
+    )
+
+
+@pytest.fixture
+def fresh_load(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # load_tables() remembers its first answer per process: forget it around the test.
+    rename_tables._memoised.cache_clear()
+    yield
+    monkeypatch.undo()
+    rename_tables._memoised.cache_clear()
+
+
+def test_without_tensorflow_the_shipped_tables_stand_in(monkeypatch: pytest.MonkeyPatch, fresh_load: None) -> None:
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, package=None: None)
+    with pytest.raises(rename_tables.TensorFlowNotInstalled):
+        rename_tables.compatibility_dir()
+    assert rename_tables.load_tables() == rename_tables.pinned_tables()
+    assert rename_tables.tables_problem() is None
+
+
+def test_an_unreadable_installed_tensorflow_is_not_replaced(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fresh_load: None
+) -> None:
+    # An installed TensorFlow of any version decides the API; the shipped tables must not mask
+    # a broken installation.
+    _write(tmp_path / "tensorflow" / "__init__.py", "")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "tensorflow", raising=False)
+    importlib.invalidate_caches()
+    problem = rename_tables.tables_problem()
+    assert problem is not None and "no tools/compatibility upgrade tables" in problem
+    with pytest.raises(rename_tables.TablesUnavailable):
+        rename_tables.load_tables()
+
+
+def test_unreadable_shipped_tables_are_a_clear_error(monkeypatch: pytest.MonkeyPatch, fresh_load: None) -> None:
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, package=None: None)
+    monkeypatch.setattr(rename_tables, "PINNED_TABLES", "no_such_tables.json")
+    problem = rename_tables.tables_problem()
+    assert problem is not None
+    assert problem.startswith("TensorFlow is not installed, and the upgrade tables shipped with tf-migrate")

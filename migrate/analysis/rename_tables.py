@@ -27,10 +27,13 @@ ops such as `tf.math.exp`) are, at run time, TensorFlow's WeakTensor wrapper aro
 which calls it unchanged unless the experimental auto dtype conversion is on; TF1 code already
 reached the wrapped form through `tf.compat.v1.exp`. A test checks all of them against TensorFlow.
 
-Without TensorFlow installed, `load_tables()` raises `TablesUnavailable`; the transforms that
-need the tables then report that they have no work (`has_work` is False), so a run without
-TensorFlow leaves the files unchanged rather than failing. `tables_problem()` gives the reason
-for a caller (the CLI) that wants to say why.
+Without TensorFlow installed, `load_tables()` returns the tables of the TensorFlow version this
+package pins (setup.cfg's `tensorflow` extra), parsed as above and shipped in the package
+(`pinned_upgrade_tables.json`, written by `write_pinned_tables()`; a test checks it against the
+installed TensorFlow of that version). An installed TensorFlow always wins: its own tables describe
+the API the rewritten code will run on. Only when neither can be had does `load_tables()` raise
+`TablesUnavailable`; the transforms that need the tables then report that they have no work
+(`has_work` is False), and `tables_problem()` gives the reason for a caller that wants to say why.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ import ast
 import functools
 import hashlib
 import importlib.metadata
+import importlib.resources
 import importlib.util
 import json
 import os
@@ -95,6 +99,10 @@ def not_applicable(name: str) -> str | None:
 
 class TablesUnavailable(RuntimeError):
     """TensorFlow's upgrade tables cannot be found or read."""
+
+
+class TensorFlowNotInstalled(TablesUnavailable):
+    """No `tensorflow` package on the path: the pinned tables shipped with the package stand in."""
 
 
 @dataclass(frozen=True)
@@ -198,9 +206,7 @@ def compatibility_dir() -> Path:
         if (candidate / "tf_upgrade_v2.py").is_file():
             return candidate
     if not locations:
-        raise TablesUnavailable(
-            "TensorFlow is not installed; install tensorflow-cpu to use the rename rules"
-        )
+        raise TensorFlowNotInstalled("TensorFlow is not installed")
     raise TablesUnavailable(
         f"TensorFlow at {locations[0]} has no tools/compatibility upgrade tables"
     )
@@ -563,23 +569,54 @@ def _read_cache(path: Path) -> RenameTables | None:
         return None  # absent, partial or stale: parse again
 
 
-def _write_cache(path: Path, tables: RenameTables) -> None:
+def _write_json(path: Path, tables: RenameTables, *, indent: int | None = None) -> None:
     # Write to a temporary file in the same directory, then rename: readers in parallel
-    # workers see either no cache or a complete one.
+    # workers see either no file or a complete one.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=path.name, suffix=".tmp"
-        )
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(tables.to_json(), stream, sort_keys=True)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(tables.to_json(), stream, sort_keys=True, indent=indent)
+            stream.write("\n")
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _write_cache(path: Path, tables: RenameTables) -> None:
+    try:
+        _write_json(path, tables)
     except OSError:
         pass  # a read-only cache directory costs time on the next run, nothing else
+
+
+# --- the tables shipped with the package ----------------------------------------------------
+PINNED_TABLES = "pinned_upgrade_tables.json"
+
+
+def pinned_tables() -> RenameTables:
+    """The tables of the pinned TensorFlow version, as shipped in this package."""
+    resource = importlib.resources.files("migrate.analysis") / PINNED_TABLES
+    try:
+        return RenameTables.from_json(json.loads(resource.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise TablesUnavailable(f"the upgrade tables shipped with tf-migrate cannot be read: {error}") from error
+
+
+def write_pinned_tables(tables: RenameTables) -> Path:
+    """Replace the shipped tables by `tables` (parsed from the pinned TensorFlow); returns the file.
+
+    Written one entry a line, so that a new TensorFlow version reviews as a diff. After changing
+    the pinned version and installing it:
+
+        from migrate.analysis import rename_tables
+        rename_tables.write_pinned_tables(rename_tables.read_tables(use_cache=False))
+    """
+    path = Path(__file__).resolve().with_name(PINNED_TABLES)
+    _write_json(path, tables, indent=1)
+    path.chmod(0o644)  # package data, readable by all (the temporary file was private)
+    return path
 
 
 def read_tables(
@@ -603,12 +640,17 @@ def read_tables(
 def _memoised() -> RenameTables | TablesUnavailable:
     try:
         return read_tables()
+    except TensorFlowNotInstalled as missing:
+        try:
+            return pinned_tables()
+        except TablesUnavailable as error:
+            return TablesUnavailable(f"{missing}, and {error}")
     except TablesUnavailable as error:
         return error
 
 
 def load_tables() -> RenameTables:
-    """The installed TensorFlow's upgrade tables, loaded once per process."""
+    """The installed TensorFlow's upgrade tables, else the pinned version's; loaded once per process."""
     result = _memoised()
     if isinstance(result, TablesUnavailable):
         raise result
@@ -631,8 +673,11 @@ __all__ = [
     "Note",
     "RenameTables",
     "TablesUnavailable",
+    "TensorFlowNotInstalled",
     "condense",
     "load_tables",
+    "pinned_tables",
     "read_tables",
     "tables_problem",
+    "write_pinned_tables",
 ]
