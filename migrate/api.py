@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from migrate.findings import RewriteResult
 from migrate.pipeline import Selection, rewrite_code
-from migrate.sources import PathsReport, Progress, plan, run_tasks
+from migrate.sources import PathsReport, Progress, plan, run_tasks, write_requirements
 
 
 def rewrite_source(
@@ -39,7 +39,10 @@ def rewrite_paths(
 
     With `output`, every file goes to the output tree (the same relative layout; other files
     copied as they are, symlinks kept as symlinks); with `in_place`, changed files are replaced
-    atomically; with neither, nothing is written and the report says what would change.
+    atomically; with neither, nothing is written and the report says what would change. A
+    rewritten program may need a module written next to it (`FileResult.support_files`, such as
+    the MNIST reader); an output tree also gets `requirements-tf2.txt`, the packages beyond
+    TensorFlow that the rewritten files import (`PathsReport.requirements()`).
     `jobs` worker processes (default: one per core) do the work; `progress(result, done,
     total)` is called in this process as each file finishes. With `diff`, each changed file's
     result carries a unified diff. Raises `migrate.sources.PathError` when the paths cannot be
@@ -49,4 +52,5 @@ def rewrite_paths(
     tasks = plan(
         sources, output=output, in_place=in_place, selection=Selection.of(select, ignore), want_diff=diff
     )
-    return run_tasks(tasks, jobs=jobs, progress=progress)
+    report = run_tasks(tasks, jobs=jobs, progress=progress)
+    return write_requirements(report, tasks, output) if output is not None else report

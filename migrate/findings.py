@@ -53,15 +53,34 @@ class RunSite:
     function: str
 
 
+@dataclass(frozen=True, order=True)
+class SupportFile:
+    """A module the rewritten program imports, to be written next to it under `name`.
+
+    For example the MNIST reader that replaces `tensorflow.examples.tutorials.mnist.input_data`:
+    plain TF 2 code that belongs to the user from then on, not a dependency on this tool.
+    """
+
+    name: str  # a file name, no directory part
+    text: str
+    rule: str  # the rule that needs it; without the file, rewrite with this rule off
+
+
 @dataclass(frozen=True)
 class RewriteResult:
-    """The outcome of rewriting one source text."""
+    """The outcome of rewriting one source text.
+
+    `requirements` names the packages beyond TensorFlow that the rewritten code (with its
+    support files) imports, as pip knows them (`absl-py`, `tf-slim`, `tensorboard`).
+    """
 
     original: str
     code: str
     findings: tuple[Finding, ...] = ()
     run_sites: tuple[RunSite, ...] = ()
     error: str | None = field(default=None)
+    support_files: tuple[SupportFile, ...] = ()
+    requirements: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:

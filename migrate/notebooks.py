@@ -17,8 +17,9 @@ import json
 import re
 from dataclasses import dataclass
 
+from migrate.analysis.requirements import merged
 from migrate.analysis.tf_names import mentions_tensorflow
-from migrate.findings import Finding, Severity
+from migrate.findings import Finding, RewriteResult, Severity, SupportFile
 from migrate.pipeline import PARSE_ERROR, TRANSFORM_ERROR, Selection, rewrite_code
 
 # Cell magics whose body is Python run by IPython; other cell magics (%%bash, %%html,
@@ -44,6 +45,8 @@ class NotebookResult:
     findings: tuple[Finding, ...] = ()
     errors: tuple[str, ...] = ()  # cells left as they were, or why the whole notebook was
     failed: bool = False  # the notebook itself could not be read
+    support_files: tuple[SupportFile, ...] = ()  # modules the rewritten cells import
+    requirements: tuple[str, ...] = ()  # packages beyond TensorFlow the rewritten cells import
 
     @property
     def changed(self) -> bool:
@@ -77,6 +80,7 @@ def rewrite_notebook(
     findings: list[Finding] = []
     errors: list[str] = []
     todo: list[_Cell] = []
+    results: list[RewriteResult] = []
     for index, cell in enumerate(cells):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
@@ -98,8 +102,9 @@ def rewrite_notebook(
         todo.append(_Cell(number, masked[0], masked[1], source.endswith("\n")))
 
     has_work = bool(todo) and mentions_tensorflow("".join(cell.text for cell in todo))
-    if has_work and not _rewrite_together(todo, marker, path, selection, findings):
-        _rewrite_each(todo, path, selection, findings, errors)
+    if has_work and not _rewrite_together(todo, marker, path, selection, findings, results):
+        results.clear()
+        _rewrite_each(todo, path, selection, findings, errors, results)
 
     changed = False
     for cell in todo:
@@ -120,7 +125,14 @@ def rewrite_notebook(
         changed = True
 
     code = _dump(notebook, text) if changed else text
-    return NotebookResult(text, code, tuple(sorted(set(findings), key=_finding_order)), tuple(errors))
+    return NotebookResult(
+        text,
+        code,
+        tuple(sorted(set(findings), key=_finding_order)),
+        tuple(errors),
+        support_files=tuple(sorted({f for result in results if result.error is None for f in result.support_files})),
+        requirements=merged(result.requirements for result in results if result.error is None),
+    )
 
 
 def _finding_order(finding: Finding) -> tuple[int, int, int, str]:
@@ -216,7 +228,12 @@ def _syntax_problem(text: str) -> tuple[int, str] | None:
 
 
 def _rewrite_together(
-    cells: list[_Cell], marker: str, path: str | None, selection: Selection, findings: list[Finding]
+    cells: list[_Cell],
+    marker: str,
+    path: str | None,
+    selection: Selection,
+    findings: list[Finding],
+    results: list[RewriteResult],
 ) -> bool:
     """Rewrite the cells as one module, cut apart again at marker statements. False when that
     fails (a parse error or a marker that did not survive), so the caller goes cell by cell."""
@@ -238,6 +255,7 @@ def _rewrite_together(
         return False
     for cell, piece in zip(cells, pieces):
         cell.result = piece
+    results.append(result)
     for finding in result.findings:
         position = max((i for i, start in enumerate(starts) if start <= finding.line), default=0)
         cell = cells[position]
@@ -263,10 +281,16 @@ def _split(code: str, marker: str, count: int) -> list[str] | None:
 
 
 def _rewrite_each(
-    cells: list[_Cell], path: str | None, selection: Selection, findings: list[Finding], errors: list[str]
+    cells: list[_Cell],
+    path: str | None,
+    selection: Selection,
+    findings: list[Finding],
+    errors: list[str],
+    results: list[RewriteResult],
 ) -> None:
     for cell in cells:
         result = rewrite_code(cell.text, path=path, selection=selection)
+        results.append(result)
         findings.extend(_in_cell(finding, path, cell.number, finding.line) for finding in result.findings)
         if result.error is not None:
             errors.append(f"cell {cell.number}: {result.error}; left as it is")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import libcst as cst
@@ -23,15 +23,17 @@ from libcst.codemod import CodemodContext, SkipFile
 
 from migrate.analysis import parsing, syntax
 from migrate.analysis.module_text import forget_statements, text_of
+from migrate.analysis.requirements import merged, requirements_of
 from migrate.analysis.tf_names import mentions_tensorflow
 from migrate.collector import fewer_collections
-from migrate.findings import Finding, RewriteResult, RunSite, Severity
+from migrate.findings import Finding, RewriteResult, RunSite, Severity, SupportFile
 from migrate.passes import run_pass
 from migrate.transforms import ALL_TRANSFORMS
 from migrate.transforms.base import (
     FINDINGS_KEY,
     PASS_ANALYSIS_KEY,
     RUN_SITES_KEY,
+    SUPPORT_FILES_KEY,
     SUPPRESSIONS_KEY,
     MigrationTransform,
     PassAnalysis,
@@ -131,6 +133,7 @@ class _Progress:
     findings: list[Finding]
     run_sites: list[RunSite]
     to_original: dict[int, int]  # line of `code` -> line of the input
+    support_files: list[SupportFile] = field(default_factory=list)
     eager_only_changed: bool = False
     analysis: PassAnalysis | None = None  # of `module`, or of the tree before it
 
@@ -139,7 +142,9 @@ class _Progress:
         return cls(module, module, source, [], [], _identity_lines(source))
 
     def copy(self) -> _Progress:
-        return replace(self, findings=list(self.findings), run_sites=list(self.run_sites))
+        return replace(
+            self, findings=list(self.findings), run_sites=list(self.run_sites), support_files=list(self.support_files)
+        )
 
     def count(self, code: str) -> int:
         return sum(finding.code == code for finding in self.findings)
@@ -158,11 +163,15 @@ class _Progress:
         return self.code if self.written is self.module else None
 
     def result(self, source: str) -> RewriteResult:
+        code = self.text()
+        support_files = tuple(sorted(set(self.support_files)))
         return RewriteResult(
             original=source,
-            code=self.text(),
+            code=code,
             findings=tuple(sorted(set(self.findings))),
             run_sites=tuple(self.run_sites),
+            support_files=support_files,
+            requirements=merged(requirements_of(text) for text in (code, *(f.text for f in support_files))),
         )
 
 
@@ -188,6 +197,7 @@ def _apply(
         context.scratch[SUPPRESSIONS_KEY] = _suppressions(progress.text()) if _SUPPRESSION_WORD in source else {}
         context.scratch[FINDINGS_KEY] = []
         context.scratch[RUN_SITES_KEY] = []
+        context.scratch[SUPPORT_FILES_KEY] = []
         try:
             new_module = run_pass(group, progress.module, progress.known_text(), context)
         except SkipFile:
@@ -204,6 +214,7 @@ def _apply(
                 RunSite(progress.to_original.get(site.legacy_line, site.legacy_line), site.function)
                 for site in context.scratch[RUN_SITES_KEY]
             )
+        progress.support_files.extend(context.scratch[SUPPORT_FILES_KEY])
         if new_module is progress.module:
             continue  # nothing rebuilt, so nothing changed
         if any(transform.EAGER_ONLY for transform in group):

@@ -24,18 +24,21 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
+from migrate.analysis.requirements import merged, requirements_text
 from migrate.analysis.tf_names import mentions_tensorflow
-from migrate.findings import Finding, Severity
+from migrate.findings import Finding, Severity, SupportFile
 from migrate.pipeline import PARSE_ERROR, TRANSFORM_ERROR, Selection, rewrite_code
 
 PYTHON_SUFFIXES = frozenset({".py", ".pyw", ".pyi"})
 NOTEBOOK_SUFFIX = ".ipynb"
 # Directories that are never part of a program's source: they are neither rewritten nor copied.
 SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
+# Written at the top of an output tree: the packages its programs import beyond TensorFlow.
+REQUIREMENTS_FILE = "requirements-tf2.txt"
 
 
 class Status(str, enum.Enum):
@@ -65,6 +68,10 @@ class FileResult:
     reason: str | None = None
     errors: tuple[str, ...] = ()
     diff: str | None = None
+    # Modules written next to the output (or that would be), such as the MNIST reader.
+    support_files: tuple[str, ...] = ()
+    # Packages beyond TensorFlow that the output imports (migrate.analysis.requirements).
+    requirements: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -73,6 +80,8 @@ class FileResult:
             "output": self.output,
             "reason": self.reason,
             "errors": list(self.errors),
+            "support_files": list(self.support_files),
+            "requirements": list(self.requirements),
             "findings": [finding.to_json() for finding in self.findings],
         }
 
@@ -82,6 +91,9 @@ class PathsReport:
     """The outcome of a run over files and directory trees, one result per file, in path order."""
 
     files: tuple[FileResult, ...] = ()
+    # OUT/requirements-tf2.txt when it was written; why not, when it could not be.
+    requirements_file: str | None = None
+    requirements_problem: str | None = None
 
     def with_status(self, status: Status) -> tuple[FileResult, ...]:
         return tuple(result for result in self.files if result.status is status)
@@ -106,9 +118,18 @@ class PathsReport:
     def findings_by_code(self) -> dict[str, int]:
         return dict(sorted(Counter(finding.code for finding in self.findings).items()))
 
+    def requirements(self) -> tuple[str, ...]:
+        """Packages beyond TensorFlow that the rewritten files import, sorted."""
+        return merged(result.requirements for result in self.files)
+
     def to_json(self) -> dict[str, object]:
         return {
-            "summary": {**self.counts(), "findings": self.findings_by_code()},
+            "summary": {
+                **self.counts(),
+                "findings": self.findings_by_code(),
+                "requirements": list(self.requirements()),
+                "requirements_file": self.requirements_file,
+            },
             "files": [result.to_json() for result in self.files],
             "findings": [finding.to_json() for finding in self.findings],
         }
@@ -364,7 +385,8 @@ def _process(task: Task) -> FileResult:
             copy_atomic(source, dest)
         return _failed(task.source, str(error), written)
 
-    new_text, findings, errors = _rewrite_text(task, decoded.text)
+    rewritten = _rewrite_with_support(task, decoded.text, source, dest if to_output else None)
+    new_text, findings, errors = rewritten.text, rewritten.findings, rewritten.errors
     if new_text is None:
         if to_output and dest is not None:
             copy_atomic(source, dest)
@@ -372,6 +394,9 @@ def _process(task: Task) -> FileResult:
     changed = new_text != decoded.text
     new_data = decoded.encode(new_text) if changed else data
     mode = stat.S_IMODE(source.stat().st_mode)
+    # The program's own directory on output: where the modules it now imports go.
+    home = dest.parent if to_output and dest is not None else source.parent
+    writing = to_output or task.write is WriteMode.IN_PLACE
     if to_output and dest is not None:
         if changed:
             write_atomic(dest, new_data, mode)
@@ -380,29 +405,100 @@ def _process(task: Task) -> FileResult:
     elif task.write is WriteMode.IN_PLACE and changed:
         write_atomic(source, new_data, mode)
         written = task.source
-    diff = _diff(task.source, decoded.text, new_text) if task.want_diff and changed else None
+    support_paths = []
+    for support in rewritten.support_files:
+        target = home / support.name
+        if writing and not _holds(target, support.text):
+            write_atomic(target, support.text.encode("utf-8"), _SUPPORT_FILE_MODE)
+        support_paths.append(str(target))
+    diff = None
+    if task.want_diff and changed:
+        diff = _diff(task.source, decoded.text, new_text)
+        for support in rewritten.support_files:
+            if not _holds(source.parent / support.name, support.text):
+                diff += _diff(str(source.parent / support.name), "", support.text)
     status = Status.CHANGED if changed else Status.UNCHANGED
-    return FileResult(task.source, status, written, findings, errors[0] if errors else None, errors, diff)
+    return FileResult(
+        task.source,
+        status,
+        written,
+        findings,
+        errors[0] if errors else None,
+        errors,
+        diff,
+        tuple(support_paths),
+        rewritten.requirements,
+    )
 
 
-def _rewrite_text(task: Task, text: str) -> tuple[str | None, tuple[Finding, ...], tuple[str, ...]]:
-    """New text (None when the file cannot be rewritten at all), findings and error messages."""
+_SUPPORT_FILE_MODE = 0o644
+SUPPORT_FILE_TAKEN = "a file named {name} next to the program is not the module this rule writes there; left as it was"
+
+
+@dataclass(frozen=True)
+class _Rewritten:
+    text: str | None  # None when the file cannot be rewritten at all
+    findings: tuple[Finding, ...] = ()
+    errors: tuple[str, ...] = ()
+    support_files: tuple[SupportFile, ...] = ()
+    requirements: tuple[str, ...] = ()
+
+
+def _rewrite_with_support(task: Task, text: str, source: Path, dest: Path | None) -> _Rewritten:
+    """The rewrite of `text`, its support files free to be written: a rule whose support file
+    would replace a different file of the same name (next to the source, or next to `dest`) is
+    switched off for this file, and a finding says so. User files are never overwritten."""
+    rewritten = _rewrite_text(task, text)
+    taken = [
+        support
+        for support in rewritten.support_files
+        if not _free_for(source.parent / support.name, support.text)
+        or (dest is not None and not _free_for(dest.parent / support.name, support.text))
+    ]
+    if not taken:
+        return rewritten
+    rules = tuple(sorted({support.rule for support in taken}))
+    narrower = replace(task, selection=replace(task.selection, ignore=task.selection.ignore + rules))
+    again = _rewrite_text(narrower, text)
+    notes = []
+    for support in taken:
+        line = next((f.line for f in rewritten.findings if f.code == support.rule), 0)
+        message = SUPPORT_FILE_TAKEN.format(name=support.name)
+        notes.append(Finding(line, 0, support.rule, message, Severity.ERROR, task.source))
+    return replace(again, findings=tuple(sorted({*again.findings, *notes})))
+
+
+def _free_for(path: Path, text: str) -> bool:
+    """Whether `text` may be written to `path`: nothing is there, or the same text already is."""
+    return not (path.exists() or path.is_symlink()) or _holds(path, text)
+
+
+def _holds(path: Path, text: str) -> bool:
+    try:
+        return not path.is_symlink() and path.read_bytes() == text.encode("utf-8")
+    except OSError:
+        return False
+
+
+def _rewrite_text(task: Task, text: str) -> _Rewritten:
     if task.kind is Kind.NOTEBOOK:
         from migrate.notebooks import rewrite_notebook
 
         notebook = rewrite_notebook(text, path=task.source, selection=task.selection)
         if notebook.failed:
-            return None, notebook.findings, notebook.errors
-        return notebook.code, notebook.findings, notebook.errors
+            return _Rewritten(None, notebook.findings, notebook.errors)
+        return _Rewritten(
+            notebook.code, notebook.findings, notebook.errors, notebook.support_files, notebook.requirements
+        )
     if not mentions_tensorflow(text):
         error = syntax_error(text, task.source)
         if error is not None:
-            return None, (error,), (error.message,)
-        return text, (), ()
+            return _Rewritten(None, (error,), (error.message,))
+        return _Rewritten(text)
     result = rewrite_code(text, path=task.source, selection=task.selection)
     if result.error is not None:
-        return None, result.findings, (result.error,)
-    return result.code, result.findings, ()
+        return _Rewritten(None, result.findings, (result.error,))
+    return _Rewritten(result.code, result.findings, (), result.support_files, result.requirements)
 
 
 def syntax_error(text: str, path: str | None) -> Finding | None:
@@ -427,6 +523,22 @@ def _diff(path: str, old: str, new: str) -> str:
         old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
     )
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def write_requirements(report: PathsReport, tasks: Sequence[Task], output: str | os.PathLike[str]) -> PathsReport:
+    """Write OUT/requirements-tf2.txt (when OUT is a directory) listing `report`'s requirements;
+    a file of that name that the source tree itself holds is left as it is, and the report says so."""
+    out = Path(output)
+    if not out.is_dir():
+        return report
+    target = out / REQUIREMENTS_FILE
+    if any(task.dest is not None and Path(task.dest) == target for task in tasks):
+        problem = f"not written: the source tree has its own {REQUIREMENTS_FILE}"
+        return replace(report, requirements_problem=problem)
+    text = requirements_text(report.requirements())
+    if not _holds(target, text):
+        write_atomic(target, text.encode("utf-8"), _SUPPORT_FILE_MODE)
+    return replace(report, requirements_file=str(target))
 
 
 # --- many files ----------------------------------------------------------------------------

@@ -13,12 +13,14 @@ from typing import Any, TextIO
 from migrate.commands import verify
 from migrate.pipeline import Selection
 from migrate.sources import (
+    REQUIREMENTS_FILE,
     FileResult,
     PathError,
     PathsReport,
     Progress,
     plan,
     run_tasks,
+    write_requirements,
 )
 
 EXIT_OK = 0
@@ -103,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
     show_bar = directory_run and (args.progress or sys.stderr.isatty())
     with _progress_bar(show_bar) as progress:
         report = run_tasks(tasks, jobs=args.jobs, progress=progress)
+    if output is not None:
+        report = write_requirements(report, tasks, output)
 
     findings_stream = sys.stderr if args.diff else sys.stdout
     for result in report.files:
@@ -142,7 +146,11 @@ def summary(report: PathsReport, *, written: bool) -> str:
         parts.append(f"{counts['skipped']} skipped or copied")
     by_code = report.findings_by_code()
     findings = ", ".join(f"{code} x{count}" for code, count in by_code.items()) or "none"
-    return f"{', '.join(parts)}; findings: {findings}"
+    needs = ", ".join(report.requirements()) or "nothing"
+    where = f" ({report.requirements_file})" if report.requirements_file else ""
+    if report.requirements_problem:
+        where = f" ({REQUIREMENTS_FILE} {report.requirements_problem})"
+    return f"{', '.join(parts)}; findings: {findings}; needs beyond TensorFlow: {needs}{where}"
 
 
 def _files(count: int) -> str:

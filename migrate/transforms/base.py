@@ -22,7 +22,7 @@ from migrate.analysis import subtree_index, tf_names
 from migrate.analysis.bindings import Bindings, ImportStatement
 from migrate.analysis.module_text import ModuleText, text_of
 from migrate.analysis.walk import uses_matcher_decorators
-from migrate.findings import Finding, RunSite, Severity
+from migrate.findings import Finding, RunSite, Severity, SupportFile
 
 FINDINGS_KEY = "tf_migrate.findings"
 RUN_SITES_KEY = "tf_migrate.run_sites"
@@ -32,6 +32,8 @@ SHARED_WRAPPER_KEY = "tf_migrate.wrapper"
 PASS_ANALYSIS_KEY = "tf_migrate.pass_analysis"
 # Rule codes that `# tf-migrate: ignore[...]` comments switch off, by line.
 SUPPRESSIONS_KEY = "tf_migrate.suppressions"
+# Modules the rewritten program imports, written next to it (findings.SupportFile).
+SUPPORT_FILES_KEY = "tf_migrate.support_files"
 
 
 class PassAnalysis:
@@ -191,6 +193,10 @@ class MigrationTransform(VisitorBasedCodemodCommand):
             return
         findings = self.context.scratch.setdefault(FINDINGS_KEY, [])
         findings.append(Finding(line, column, code, message, severity, self.context.filename))
+
+    def add_support_file(self, name: str, text: str) -> None:
+        """Ask for a module named `name` with `text` to be written next to the program."""
+        self.context.scratch.setdefault(SUPPORT_FILES_KEY, []).append(SupportFile(name, text, self.CODE))
 
     def record_run_site(self, legacy_node: cst.CSTNode, function: str) -> None:
         line = self.line_of(legacy_node)

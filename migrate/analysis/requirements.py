@@ -1,0 +1,126 @@
+"""Which packages beyond TensorFlow a migrated program needs installed.
+
+Read from the program's own text (`ast`, no TensorFlow import): the packages it imports from the
+TensorFlow family (`absl` is absl-py, `tf_slim` is tf-slim), `tensorboard` when it writes TF 2
+summaries (TF 2's `tf.summary.scalar` and its siblings live in the tensorboard package, which
+`tensorflow-cpu` does not install), and `tf-keras` when it keeps a `tf.compat.v1` module that
+TF 2 serves only with legacy Keras (`tf.compat.v1.layers`). Packages outside the TensorFlow
+family (numpy, matplotlib) are the program's own business and are not listed.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+from types import MappingProxyType
+from typing import Final
+
+from migrate.analysis.tf_names import NEEDS_LEGACY_KERAS
+
+# Top-level import name -> the distribution that provides it.
+DISTRIBUTIONS: Final = MappingProxyType(
+    {
+        "absl": "absl-py",
+        "tf_slim": "tf-slim",
+        "tf_keras": "tf-keras",
+        "tensorboard": "tensorboard",
+        "tensorflow_probability": "tensorflow-probability",
+        "tensorflow_datasets": "tensorflow-datasets",
+        "tensorflow_hub": "tensorflow-hub",
+        "tensorflow_addons": "tensorflow-addons",
+    }
+)
+TENSORBOARD: Final = "tensorboard"
+TF_KERAS: Final = "tf-keras"
+# TF 2 summary ops implemented in the tensorboard package (tf.summary.write and the writers are
+# TensorFlow's own).
+TENSORBOARD_SUMMARY_OPS: Final = frozenset({"scalar", "histogram", "image", "audio", "text"})
+# What each requirement line says to someone installing it.
+NOTES: Final = MappingProxyType(
+    {
+        TF_KERAS: "the same minor version as tensorflow; set TF_USE_LEGACY_KERAS=1 before importing it",
+        TENSORBOARD: "TF 2's tf.summary ops",
+    }
+)
+
+# A cheap test that code may need something listed above: most files are never parsed here.
+_MAY_NEED = re.compile(r"\b(?:absl|tf_slim|tf_keras|tensorboard|tensorflow_\w+|summary|layers|rnn_cell|keras)\b")
+
+
+def requirements_of(code: str) -> tuple[str, ...]:
+    """The distributions beyond TensorFlow that `code` needs, sorted; () if it does not parse."""
+    if _MAY_NEED.search(code) is None:
+        return ()
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ()
+    needed: set[str] = set()
+    tensorflow_aliases: dict[str, str] = {}  # local name -> the tensorflow path it is bound to
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                _note_module(alias.name, needed)
+                if alias.name == "tensorflow" or alias.name.startswith("tensorflow."):
+                    local = alias.asname or alias.name.split(".")[0]
+                    tensorflow_aliases[local] = alias.name if alias.asname else "tensorflow"
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            _note_module(node.module, needed)
+            if node.module == "tensorflow" or node.module.startswith("tensorflow."):
+                for alias in node.names:
+                    tensorflow_aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    if tensorflow_aliases:
+        for path in _tensorflow_paths(tree, tensorflow_aliases):
+            needed.update(_needs(path))
+    return tuple(sorted(needed))
+
+
+def merged(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
+    return tuple(sorted({name for group in groups for name in group}))
+
+
+def requirements_text(requirements: Iterable[str]) -> str:
+    """The body of a requirements file listing `requirements`, each with its note."""
+    lines = ["# Packages the migrated code imports beyond TensorFlow 2 itself (written by tf-migrate)."]
+    for name in sorted(set(requirements)):
+        note = NOTES.get(name)
+        lines.append(f"{name}  # {note}" if note else name)
+    return "\n".join(lines) + "\n"
+
+
+def _note_module(module: str, needed: set[str]) -> None:
+    distribution = DISTRIBUTIONS.get(module.split(".")[0])
+    if distribution is not None:
+        needed.add(distribution)
+
+
+def _tensorflow_paths(tree: ast.AST, aliases: dict[str, str]) -> Iterable[str]:
+    """Every outermost attribute chain through a TensorFlow binding, as `tensorflow.a.b`."""
+    inner: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            if id(node) in inner:
+                inner.add(id(node.value))
+                continue
+            inner.add(id(node.value))
+            parts = [node.attr]
+            value: ast.expr = node.value
+            while isinstance(value, ast.Attribute):
+                parts.append(value.attr)
+                value = value.value
+            if isinstance(value, ast.Name) and value.id in aliases:
+                yield ".".join([aliases[value.id], *reversed(parts)])
+        elif isinstance(node, ast.Name) and node.id in aliases and id(node) not in inner:
+            yield aliases[node.id]
+
+
+def _needs(path: str) -> set[str]:
+    canonical = "tf" + path[len("tensorflow") :] if path.startswith("tensorflow") else path
+    found: set[str] = set()
+    if canonical.startswith(NEEDS_LEGACY_KERAS) or canonical + "." in NEEDS_LEGACY_KERAS:
+        found.add(TF_KERAS)
+    parts = canonical.split(".")
+    if len(parts) >= 3 and parts[1] == "summary" and parts[2] in TENSORBOARD_SUMMARY_OPS:
+        found.add(TENSORBOARD)
+    return found
