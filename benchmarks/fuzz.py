@@ -73,7 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         if case.outcome.failed or case.outcome.kind == INVALID:
             failed.append(case)
             stem = save_failure(case, args.failures)
-            print(f"[{done}/{args.n}] seed {case.seed}: {case.outcome.kind}: {case.outcome.detail[:300]} -> {stem}", flush=True)
+            print(
+                f"[{done}/{args.n}] seed {case.seed}: {case.outcome.kind}: {case.outcome.detail[:300]} -> {stem}",
+                flush=True,
+            )
         elif done % 25 == 0:
             print(f"[{done}/{args.n}] {time.perf_counter() - start:.0f} s", flush=True)
 

@@ -71,7 +71,10 @@ def main() -> int:
         legacy_files = [p for p in legacy_files if p.stem in args.names]
     bare_total = harness_total = 0.0
     speedups: list[float] = []
-    print(f"{'example':<24}{'bare s':>8}{'harness s':>10}{'overhead':>9}{'legacy st/s':>12}{'migr st/s':>10}{'speed':>7}  parity")
+    print(
+        f"{'example':<24}{'bare s':>8}{'harness s':>10}{'overhead':>9}"
+        f"{'legacy st/s':>12}{'migr st/s':>10}{'speed':>7}  parity"
+    )
     with tempfile.TemporaryDirectory(prefix="harness-bench-") as temporary:
         scratch = Path(temporary)
         for legacy in legacy_files:

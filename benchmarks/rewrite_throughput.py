@@ -22,7 +22,10 @@ from pathlib import Path
 
 HEADER = [
     "import numpy as np\nimport tensorflow as tf\n",
-    "import os\n\nimport numpy as np\nimport tensorflow as tf\nfrom tensorflow.examples.tutorials.mnist import input_data\n",
+    (
+        "import os\n\nimport numpy as np\nimport tensorflow as tf\n"
+        "from tensorflow.examples.tutorials.mnist import input_data\n"
+    ),
     "from __future__ import print_function\n\nimport tensorflow as tf\nimport numpy as np\n",
 ]
 
@@ -174,7 +177,9 @@ def measure(files: int, repeat: int, seed: int) -> float:
     with tempfile.TemporaryDirectory(prefix="tfm-bench-") as temporary:
         root = Path(temporary)
         lines = build_tree(root / "tree", files, seed)
-        ours, ours_run = timed([tool("tf-migrate"), "rewrite", str(root / "tree"), "-q", "-o", str(root / "out")], repeat)
+        ours, ours_run = timed(
+            [tool("tf-migrate"), "rewrite", str(root / "tree"), "-q", "-o", str(root / "out")], repeat
+        )
         theirs, theirs_run = timed(
             [tool("tf_upgrade_v2"), "--reportfile", str(root / "report.txt"),
              "--intree", str(root / "tree"), "--outtree", str(root / "out2")],

@@ -32,7 +32,9 @@ def checkpoint_keys(source: str) -> list[str]:
             if keyword.arg is not None:
                 keys.append(keyword.arg)
             elif isinstance(keyword.value, ast.Dict):
-                keys.extend(k.value for k in keyword.value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str))
+                keys.extend(
+                    k.value for k in keyword.value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                )
     return list(dict.fromkeys(keys))
 
 

@@ -225,7 +225,9 @@ def _unhooked(rule_types: tuple[type[MigrationTransform], ...]) -> frozenset[typ
         kind
         for kind in _NODE_TYPES
         if not any(
-            _overridden(rule_type, f"{prefix}{kind.__name__}") for rule_type in rule_types for prefix in ("visit_", "leave_")
+            _overridden(rule_type, f"{prefix}{kind.__name__}")
+            for rule_type in rule_types
+            for prefix in ("visit_", "leave_")
         )
     )
 

@@ -108,7 +108,9 @@ def test_shadowing_falls_back_to_libcst(source: str) -> None:
     [
         pytest.param("import tensorflow as tf\ny = tf.placeholder\n", "tf.placeholder", id="root-alias"),
         pytest.param("import tensorflow.compat.v1 as tf\ny = tf.placeholder\n", "tf.placeholder", id="compat-v1"),
-        pytest.param("from tensorflow.compat import v1 as tf\ny = tf.placeholder\n", "tf.placeholder", id="from-compat"),
+        pytest.param(
+            "from tensorflow.compat import v1 as tf\ny = tf.placeholder\n", "tf.placeholder", id="from-compat"
+        ),
         pytest.param("from tensorflow import placeholder\ny = placeholder\n", "tf.placeholder", id="from-import"),
         pytest.param(
             "import tensorflow.contrib.slim as slim\ny = slim.conv2d\n", "tf.contrib.slim.conv2d", id="slim"

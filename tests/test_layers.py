@@ -17,7 +17,10 @@ HEADER = "import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\n
         ("h = tf.contrib.layers.fully_connected(x, 3)\n", ["activation=tf.nn.relu"]),
         ("h = tf.contrib.layers.fully_connected(x, 3, biases_initializer=None)\n", ["use_bias=False"]),
         ("h = tf.contrib.layers.batch_norm(x)\n", ["momentum=0.999", "scale=False", "(x, training=True)"]),
-        ("h = tf.contrib.layers.batch_norm(x, activation_fn=tf.nn.relu)\n", ["tf.nn.relu(batchnorm(x, training=True))"]),
+        (
+            "h = tf.contrib.layers.batch_norm(x, activation_fn=tf.nn.relu)\n",
+            ["tf.nn.relu(batchnorm(x, training=True))"],
+        ),
         ("h = tf.contrib.layers.dropout(x, keep_prob=0.9)\n", ["rate=0.1", "training=True"]),
         ("h = tf.layers.dropout(x, 0.3)\n", ["Dropout(0.3", "h = dropout(x)\n"]),
         (

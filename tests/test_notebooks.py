@@ -105,7 +105,11 @@ def test_python2_cell_is_reported_and_the_others_still_rewritten() -> None:
 
 @pytest.mark.parametrize(
     ("indent", "final_newline"),
-    [pytest.param(1, True, id="nbformat-style"), pytest.param(2, False, id="indent-2-no-newline"), pytest.param(4, True, id="indent-4")],
+    [
+        pytest.param(1, True, id="nbformat-style"),
+        pytest.param(2, False, id="indent-2-no-newline"),
+        pytest.param(4, True, id="indent-4"),
+    ],
 )
 def test_json_layout_is_preserved(indent: int, final_newline: bool) -> None:
     case = changing_case()

@@ -20,7 +20,9 @@ LAYOUTS = [
 ]
 
 
-@pytest.mark.parametrize("source", [*(pytest.param(p.read_text(), id=str(p.relative_to(ROOT))) for p in SOURCES), *LAYOUTS])
+@pytest.mark.parametrize(
+    "source", [*(pytest.param(p.read_text(), id=str(p.relative_to(ROOT))) for p in SOURCES), *LAYOUTS]
+)
 def test_same_tree_as_libcst(source: str) -> None:
     fast = parsing.parse_module(source)
     assert fast.deep_equals(cst.parse_module(source))

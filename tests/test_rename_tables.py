@@ -236,7 +236,17 @@ def test_api_listing_matches_live_tensorflow(tables: RenameTables) -> None:
 
     # Lazily attached at import time by code, not by the listing: never simplified into.
     lazy = {"dtensor", "initializers", "keras", "losses", "metrics", "optimizers", "security", "tools"}
-    for module in ("tf", "tf.nn", "tf.math", "tf.io.gfile", "tf.random", "tf.train", "tf.linalg", "tf.data", "tf.image"):
+    for module in (
+        "tf",
+        "tf.nn",
+        "tf.math",
+        "tf.io.gfile",
+        "tf.random",
+        "tf.train",
+        "tf.linalg",
+        "tf.data",
+        "tf.image",
+    ):
         listed = {
             name[len(module) + 1 :]
             for name in tables.tf2_names
@@ -252,7 +262,9 @@ def test_api_listing_matches_live_tensorflow(tables: RenameTables) -> None:
         if v2 is not v1:
             assert _is_weak_tensor_passthrough(v2, v1), name
             passthrough.append(name)
-    print(f"{len(tables.same_in_v1)} names identical in v1 and v2, {len(passthrough)} through the WeakTensor pass-through")
+    print(
+        f"{len(tables.same_in_v1)} names identical in v1 and v2, {len(passthrough)} through the WeakTensor pass-through"
+    )
     assert len(tables.same_in_v1) > 2000
     for name in ("tf.argmax", "tf.nn.dropout", "tf.Variable", "tf.reduce_sum", "tf.constant", "tf.nn.softmax"):
         assert name in tables.tf2_names and name not in tables.same_in_v1, name

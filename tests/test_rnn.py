@@ -20,11 +20,22 @@ HEADER = "import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 5, 2]
     ("body", "expected"),
     [
         (
-            "cell = tf.nn.rnn_cell.BasicLSTMCell(4)\noutputs, state = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\ny = state.h\n",
-            ['TF1LSTMCell(4, name="basic_lstm_cell")', 'name="rnn"', "outputs, state_c, state_h = rnn(x)", "y = state_h\n"],
+            (
+                "cell = tf.nn.rnn_cell.BasicLSTMCell(4)\n"
+                "outputs, state = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\ny = state.h\n"
+            ),
+            [
+                'TF1LSTMCell(4, name="basic_lstm_cell")',
+                'name="rnn"',
+                "outputs, state_c, state_h = rnn(x)",
+                "y = state_h\n",
+            ],
         ),
         (
-            "cell = tf.nn.rnn_cell.LSTMCell(4, forget_bias=0.5)\noutputs, state = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\nz = state\n",
+            (
+                "cell = tf.nn.rnn_cell.LSTMCell(4, forget_bias=0.5)\n"
+                "outputs, state = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\nz = state\n"
+            ),
             ['TF1LSTMCell(4, forget_bias=0.5, name="lstm_cell")', "state = (state_c, state_h)"],
         ),
         (
@@ -39,12 +50,16 @@ HEADER = "import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 5, 2]
             ["outputs, state = rnn(x)"],
         ),
         (
-            "cell = tf.nn.rnn_cell.BasicRNNCell(3)\noutputs, state = tf.nn.static_rnn(cell, tf.unstack(x, 5, 1), dtype=tf.float32)\n",
+            (
+                "cell = tf.nn.rnn_cell.BasicRNNCell(3)\n"
+                "outputs, state = tf.nn.static_rnn(cell, tf.unstack(x, 5, 1), dtype=tf.float32)\n"
+            ),
             ["sequence, state = rnn(tf.stack(tf.unstack(x, 5, 1), axis=1))", "outputs = tf.unstack(sequence, axis=1)"],
         ),
         (
             (
-                "a = tf.nn.rnn_cell.GRUCell(3)\nb = tf.nn.rnn_cell.GRUCell(3)\no1, s1 = tf.nn.dynamic_rnn(a, x, dtype=tf.float32)\n"
+                "a = tf.nn.rnn_cell.GRUCell(3)\nb = tf.nn.rnn_cell.GRUCell(3)\n"
+                "o1, s1 = tf.nn.dynamic_rnn(a, x, dtype=tf.float32)\n"
                 "o2, s2 = tf.nn.dynamic_rnn(b, x, dtype=tf.float32, scope='second')\n"
             ),
             ['name="gru_cell"', 'name="gru_cell_1"', 'name="second"'],
@@ -57,22 +72,69 @@ def test_conversion(body: str, expected: list[str]) -> None:
     assert result.error is None
     for text in expected:
         assert text in result.code, result.code
-    assert not {"rnn_cell", "dynamic_rnn", "static_rnn", "zero_state"} & set(result.code.replace("(", " ").replace(".", " ").split())
+    assert not {"rnn_cell", "dynamic_rnn", "static_rnn", "zero_state"} & set(
+        result.code.replace("(", " ").replace(".", " ").split()
+    )
 
 
 @pytest.mark.parametrize(
     ("body", "code"),
     [
-        ("cell = tf.nn.rnn_cell.BasicLSTMCell(4)\nfor i in range(2):\n    o, s = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n", "TFM322"),
-        ("cell = tf.nn.rnn_cell.GRUCell(4)\no, s = tf.nn.dynamic_rnn(cell, x, sequence_length=[5], dtype=tf.float32)\n", "TFM323"),
-        ("cell = tf.nn.rnn_cell.LSTMCell(4, use_peepholes=True)\no, s = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n", "TFM324"),
-        ("cell = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(4)])\no, s = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n", "TFM325"),
-        ("cell = tf.nn.rnn_cell.GRUCell(4)\no, s = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\nn = cell.output_size\n", "TFM326"),
+        (
+            (
+                "cell = tf.nn.rnn_cell.BasicLSTMCell(4)\nfor i in range(2):\n"
+                "    o, s = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n"
+            ),
+            "TFM322",
+        ),
+        (
+            (
+                "cell = tf.nn.rnn_cell.GRUCell(4)\no, s = tf.nn.dynamic_rnn(cell, x, sequence_length=[5], "
+                "dtype=tf.float32)\n"
+            ),
+            "TFM323",
+        ),
+        (
+            (
+                "cell = tf.nn.rnn_cell.LSTMCell(4, use_peepholes=True)\n"
+                "o, s = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n"
+            ),
+            "TFM324",
+        ),
+        (
+            (
+                "cell = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(4)])\n"
+                "o, s = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n"
+            ),
+            "TFM325",
+        ),
+        (
+            (
+                "cell = tf.nn.rnn_cell.GRUCell(4)\no, s = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n"
+                "n = cell.output_size\n"
+            ),
+            "TFM326",
+        ),
         ("cell = tf.nn.rnn_cell.GRUCell(4)\nresult = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n", "TFM327"),
-        ("cell = tf.nn.rnn_cell.GRUCell(4)\no, s = tf.nn.dynamic_rnn(cell, x, initial_state=tf.ones([2, 4]))\n", "TFM328"),
-        ("cell = tf.nn.rnn_cell.GRUCell(4)\no, s = tf.nn.dynamic_rnn(cell, x, time_major=True, dtype=tf.float32)\n", "TFM329"),
+        (
+            "cell = tf.nn.rnn_cell.GRUCell(4)\no, s = tf.nn.dynamic_rnn(cell, x, initial_state=tf.ones([2, 4]))\n",
+            "TFM328",
+        ),
+        (
+            "cell = tf.nn.rnn_cell.GRUCell(4)\no, s = tf.nn.dynamic_rnn(cell, x, time_major=True, dtype=tf.float32)\n",
+            "TFM329",
+        ),
     ],
-    ids=["loop", "sequence-length", "peepholes", "multi-cell", "cell-read", "result-unpacked", "initial-state", "time-major"],
+    ids=[
+        "loop",
+        "sequence-length",
+        "peepholes",
+        "multi-cell",
+        "cell-read",
+        "result-unpacked",
+        "initial-state",
+        "time-major",
+    ],
 )
 def test_declined_file_is_left_whole(body: str, code: str) -> None:
     source = HEADER + body
@@ -127,8 +189,13 @@ _TF1_PROGRAM = textwrap.dedent(
 
 
 @pytest.mark.tensorflow
-@pytest.mark.parametrize(("key", "kind", "kwargs"), [("lstm", "lstm", {"forget_bias": 0.7}), ("lstm2", "lstm", {}), ("gru", "gru", {}), ("simple", "simple", {})])
-def test_cells_equal_tf1_outputs_and_gradients(tf1_rnn_values: Path, key: str, kind: str, kwargs: dict[str, float]) -> None:
+@pytest.mark.parametrize(
+    ("key", "kind", "kwargs"),
+    [("lstm", "lstm", {"forget_bias": 0.7}), ("lstm2", "lstm", {}), ("gru", "gru", {}), ("simple", "simple", {})],
+)
+def test_cells_equal_tf1_outputs_and_gradients(
+    tf1_rnn_values: Path, key: str, kind: str, kwargs: dict[str, float]
+) -> None:
     import numpy as np
     import tensorflow as tf
 

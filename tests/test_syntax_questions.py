@@ -114,7 +114,9 @@ class _AllNodes(cst.CSTVisitor):
 def _subtrees(module: cst.Module) -> list[cst.CSTNode]:
     collector = _AllNodes()
     module.visit(collector)
-    return [n for n in collector.nodes if not isinstance(n, (cst.BaseParenthesizableWhitespace, cst.Newline, cst.Comment))]
+    return [
+        n for n in collector.nodes if not isinstance(n, (cst.BaseParenthesizableWhitespace, cst.Newline, cst.Comment))
+    ]
 
 
 def _in_code_order(node: cst.CSTNode, *types: type[cst.CSTNode]) -> list[int]:
@@ -139,7 +141,9 @@ def test_questions_match_visitors(path: Path, first: str) -> None:
         node.visit(expected_names)
         assert syntax.names_in(node) == frozenset(expected_names.names), node
         assert [id(c) for c in syntax.calls_in(node)] == _in_code_order(node, cst.Call)
-        assert [id(c) for c in syntax.nodes_of(node, cst.Assign, cst.Subscript)] == _in_code_order(node, cst.Assign, cst.Subscript)
+        assert [id(c) for c in syntax.nodes_of(node, cst.Assign, cst.Subscript)] == _in_code_order(
+            node, cst.Assign, cst.Subscript
+        )
         apis = _Apis()
         node.visit(apis)
         assert [(api, id(n)) for api, n in syntax.tf_apis_in(node, _resolve)] == apis.found

@@ -131,7 +131,8 @@ class Bindings:
         if known is None:
             head, dot, rest = full.partition(".")
             known = self._by_spelling[full] = frozenset(
-                QualifiedName(f"{target}{dot}{rest}", QualifiedNameSource.IMPORT) for _, target in self._table.get(head, ())
+                QualifiedName(f"{target}{dot}{rest}", QualifiedNameSource.IMPORT)
+                for _, target in self._table.get(head, ())
             )
         return known
 

@@ -90,7 +90,9 @@ class _Generated:
     offsets: Sequence[int]  # each token's character offset from the first, then the length
 
     @classmethod
-    def of(cls, nodes: Sequence[cst.CSTNode], layout: tuple[str, str], kept_for: cst.CSTNode | None = None) -> _Generated:
+    def of(
+        cls, nodes: Sequence[cst.CSTNode], layout: tuple[str, str], kept_for: cst.CSTNode | None = None
+    ) -> _Generated:
         recorder = _StartRecorder(*layout)
         for node in nodes:
             node._codegen(recorder)

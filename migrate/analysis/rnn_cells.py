@@ -201,7 +201,7 @@ CELL_CLASSES: Final[Mapping[str, tuple[str, str]]] = {
         candidate = {tf}.nn.bias_add({tf}.matmul({tf}.concat([inputs, r * h], 1), self.candidate_kernel), self.candidate_bias)
         h = u * h + (1 - u) * self.activation(candidate)
         return h, h
-''',
+''',  # noqa: E501 (the cell class as it is written into the program)
     ),
     "simple": (
         "TF1BasicRNNCell",

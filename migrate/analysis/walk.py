@@ -160,7 +160,9 @@ def code_fields(node: cst.CSTNode) -> tuple[str, ...]:
     found = _CODE_FIELDS.get(kind)
     if found is None:
         found = tuple(
-            name for name in fields(node) if name not in _FORMATTING_FIELDS and not name.startswith(("whitespace", "leading_whitespace"))
+            name
+            for name in fields(node)
+            if name not in _FORMATTING_FIELDS and not name.startswith(("whitespace", "leading_whitespace"))
         )
         if kind.__name__ not in CONDITIONAL:
             _CODE_FIELDS[kind] = found
@@ -329,7 +331,9 @@ def _code_kinds(node: cst.CSTNode) -> tuple[tuple[str, str | None, str | None], 
     found = _CODE_KINDS.get(kind)
     if found is None:
         found = _CODE_KINDS[kind] = tuple(
-            entry for entry in field_kinds(node) if entry[0] not in _FORMATTING_FIELDS and not entry[0].startswith(("whitespace", "leading_whitespace"))
+            entry
+            for entry in field_kinds(node)
+            if entry[0] not in _FORMATTING_FIELDS and not entry[0].startswith(("whitespace", "leading_whitespace"))
         )
     return found
 
@@ -402,7 +406,12 @@ def _transform(
 
 
 def _transform_one(
-    value: Any, transformer: cst.CSTTransformer, attributes: bool, helper: str, kinds: _Kinds, quiet: Container[type[cst.CSTNode]]
+    value: Any,
+    transformer: cst.CSTTransformer,
+    attributes: bool,
+    helper: str,
+    kinds: _Kinds,
+    quiet: Container[type[cst.CSTNode]],
 ) -> Any:
     if value is None or value is _DEFAULT:
         return value

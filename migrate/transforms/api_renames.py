@@ -307,7 +307,9 @@ class ApiRenames(MigrationTransform):
         module = _deprecated_module(self._tables, name)
         if module is not None and unported(name) is None:  # else TFM801 reports it
             note = self._tables.module_deprecations[module]
-            message = f"{name} is in module {module}, which TF 2 does not have: {rename_tables.condense(note.message, name)}"
+            message = (
+                f"{name} is in module {module}, which TF 2 does not have: {rename_tables.condense(note.message, name)}"
+            )
             self._once(
                 node,
                 name,

@@ -31,7 +31,15 @@ SAVER_PARAMS = ("var_list", "reshape", "sharded", "max_to_keep", "keep_checkpoin
 SAVER_ARGS_DROPPED = frozenset({"max_to_keep", "keep_checkpoint_every_n_hours", "sharded"})
 # Saver.save(sess, save_path, global_step=None, latest_filename=None, meta_graph_suffix="meta",
 # write_meta_graph=True, write_state=True, strip_default_attrs=False, save_debug_info=False)
-SAVE_PARAMS = ("sess", "save_path", "global_step", "latest_filename", "meta_graph_suffix", "write_meta_graph", "write_state")
+SAVE_PARAMS = (
+    "sess",
+    "save_path",
+    "global_step",
+    "latest_filename",
+    "meta_graph_suffix",
+    "write_meta_graph",
+    "write_state",
+)
 SAVE_ARGS_DROPPED = frozenset({"write_meta_graph", "meta_graph_suffix", "write_state"})
 RESTORE_PARAMS = ("sess", "save_path")
 
@@ -151,7 +159,9 @@ class SaverToCheckpoint(MigrationTransform):
                 found[statement.name.value] = pairs
         return found
 
-    def _scope(self, body: list[cst.BaseStatement], classes: dict[str, list[tuple[str, str]]]) -> list[cst.BaseStatement] | None:
+    def _scope(
+        self, body: list[cst.BaseStatement], classes: dict[str, list[tuple[str, str]]]
+    ) -> list[cst.BaseStatement] | None:
         savers: list[tuple[cst.Assign, str]] = []
         for statement in body:
             if isinstance(statement, cst.FunctionDef):
@@ -168,32 +178,49 @@ class SaverToCheckpoint(MigrationTransform):
             variables = self._variables(body, classes)
             rewriter = _SaverRewriter(self, {id(a): (a, n) for a, n in savers}, variables)
             # A statement that names no saver has nothing for the rewriter.
-            out = [walk.transform(s, rewriter, code_only=True) if syntax.names_in(s) & rewriter.names else s for s in body]
+            out = [
+                walk.transform(s, rewriter, code_only=True) if syntax.names_in(s) & rewriter.names else s for s in body
+            ]
             kept = [s for s in out if isinstance(s, cst.BaseStatement)]
             for name in rewriter.names:
-                uses = sum(1 for s in kept for n in syntax.nodes_of(s, cst.Name) if isinstance(n, cst.Name) and n.value == name)
+                uses = sum(
+                    1 for s in kept for n in syntax.nodes_of(s, cst.Name) if isinstance(n, cst.Name) and n.value == name
+                )
                 if uses != rewriter.handled[name]:
-                    raise _Declined(UNSUPPORTED_SAVER, f"the saver `{name}` is used other than to save and restore", savers[0][0])
+                    raise _Declined(
+                        UNSUPPORTED_SAVER, f"the saver `{name}` is used other than to save and restore", savers[0][0]
+                    )
         except _Declined as declined:
             self.report(declined.node, f"{declined.message}; left as tf.compat.v1", code=declined.code)
             return None
         if self._has_optimizer(body):
-            self.report(savers[0][0], "optimizer slot variables are not in the checkpoint", code=SLOTS_NOT_SAVED, severity=Severity.INFO)
+            self.report(
+                savers[0][0],
+                "optimizer slot variables are not in the checkpoint",
+                code=SLOTS_NOT_SAVED,
+                severity=Severity.INFO,
+            )
         return kept
 
     def _has_optimizer(self, body: list[cst.BaseStatement]) -> bool:
         return any(
-            api.startswith("tf.train.") and api.endswith("Optimizer") for s in body for api, _ in syntax.tf_apis_in(s, self.tf_api)
+            api.startswith("tf.train.") and api.endswith("Optimizer")
+            for s in body
+            for api, _ in syntax.tf_apis_in(s, self.tf_api)
         )
 
-    def _variables(self, body: list[cst.BaseStatement], classes: dict[str, list[tuple[str, str]]]) -> list[tuple[str, str, int]]:
+    def _variables(
+        self, body: list[cst.BaseStatement], classes: dict[str, list[tuple[str, str]]]
+    ) -> list[tuple[str, str, int]]:
         """Every variable the scope creates: (TF1 name, reference, id of the creating node)."""
         found: list[tuple[str, str, int]] = []
         for statement in body:
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                 continue
             for api, node in syntax.tf_apis_in(statement, self.tf_api):
-                if api in ("tf.get_variable", "tf.variable_scope") or api.startswith(("tf.layers", "tf.keras.layers", "tf.contrib")):
+                if api in ("tf.get_variable", "tf.variable_scope") or api.startswith(
+                    ("tf.layers", "tf.keras.layers", "tf.contrib")
+                ):
                     raise _Declined(UNTRACKED_VARIABLES, f"{api} creates variables this rule cannot name", node)
             for assign in _assignments(statement):
                 assert isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call)
@@ -219,7 +246,9 @@ class SaverToCheckpoint(MigrationTransform):
 
 
 class _SaverRewriter(cst.CSTTransformer):
-    def __init__(self, t: SaverToCheckpoint, savers: dict[int, tuple[cst.Assign, str]], variables: list[tuple[str, str, int]]) -> None:
+    def __init__(
+        self, t: SaverToCheckpoint, savers: dict[int, tuple[cst.Assign, str]], variables: list[tuple[str, str, int]]
+    ) -> None:
         self.t = t
         self.savers = savers
         self.variables = variables
@@ -273,7 +302,9 @@ class _SaverRewriter(cst.CSTTransformer):
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
-        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in self.names):
+        if not (
+            isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in self.names
+        ):
             return updated_node
         name = func.value.value
         if func.attr.value == "save":
@@ -290,5 +321,7 @@ class _SaverRewriter(cst.CSTTransformer):
             if set(bound) != {"sess", "save_path"}:
                 raise _Declined(UNSUPPORTED_SAVER, "Saver.restore without a session and a path", original_node)
             self.handled[name] += 1
-            return cst.parse_expression(f"{name}.read({syntax.code_of(bound['save_path'])}).assert_existing_objects_matched()")
+            return cst.parse_expression(
+                f"{name}.read({syntax.code_of(bound['save_path'])}).assert_existing_objects_matched()"
+            )
         return updated_node

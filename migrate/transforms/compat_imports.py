@@ -63,7 +63,9 @@ class _ImportCollector(cst.CSTVisitor):
 
 class CompatImports(MigrationTransform):
     CODE = "TFM001"
-    DESCRIPTION = "`import tensorflow.compat.v1 as tf` becomes `import tensorflow as tf`; its references become `tf.compat.v1.X`"
+    DESCRIPTION = (
+        "`import tensorflow.compat.v1 as tf` becomes `import tensorflow as tf`; its references become `tf.compat.v1.X`"
+    )
     TRIGGERS = ("compat",)
     EXAMPLES = (
         Example(

@@ -134,14 +134,28 @@ class LayersToKeras(MigrationTransform):
     EAGER_ONLY = True
     DESCRIPTION = "tf.layers / tf.contrib.layers / slim layer functions become Keras layers created once"
     FINDINGS: ClassVar[dict[str, str]] = {
-        LAYER_IN_CONTROL_FLOW: "a layer built inside a loop, branch or a function called more than once: layers left as TF1 code",
+        LAYER_IN_CONTROL_FLOW: (
+            "a layer built inside a loop, branch or a function called more than once: layers left as TF1 code"
+        ),
         TRAINING_UNKNOWN: "`training=` is neither a literal nor a boolean placeholder: layers left as TF1 code",
-        FUSED_BATCH_NORM: "batch norm on a 4-D or unknown-rank input: TF1's fused kernel keeps the unbiased batch variance in the moving average and Keras 3 does not; layers left as TF1 code (pass fused=False to convert)",
+        FUSED_BATCH_NORM: (
+            "batch norm on a 4-D or unknown-rank input: TF1's fused kernel keeps the unbiased batch variance in the "
+            "moving average and Keras 3 does not; layers left as TF1 code (pass fused=False to convert)"
+        ),
         UNSUPPORTED_ARGUMENT: "a layer argument with no Keras 3 equivalent: layers left as TF1 code",
-        LAYER_IN_VARIABLE_SCOPE: "a layer inside tf.variable_scope or slim.arg_scope this rule cannot expand: layers left as TF1 code",
-        UPDATE_OPS_KEPT: "the UPDATE_OPS collection is used other than as control dependencies of a training op: layers left as TF1 code",
-        REGULARIZATION_KEPT: "regularization losses collected in a form this rule does not convert: layers left as TF1 code",
-        TRAINING_COND: "a boolean placeholder fed to training= becomes tf.cond between the training and inference calls",
+        LAYER_IN_VARIABLE_SCOPE: (
+            "a layer inside tf.variable_scope or slim.arg_scope this rule cannot expand: layers left as TF1 code"
+        ),
+        UPDATE_OPS_KEPT: (
+            "the UPDATE_OPS collection is used other than as control dependencies of a training op: "
+            "layers left as TF1 code"
+        ),
+        REGULARIZATION_KEPT: (
+            "regularization losses collected in a form this rule does not convert: layers left as TF1 code"
+        ),
+        TRAINING_COND: (
+            "a boolean placeholder fed to training= becomes tf.cond between the training and inference calls"
+        ),
         RNN_KEPT: "the file's RNNs stay TF1 code (see TFM321's finding), so its layers do too",
     }
     TRIGGERS = ("layers", "slim", "UPDATE_OPS", "REGULARIZATION_LOSSES", "regularization_loss")
@@ -277,7 +291,9 @@ class LayersToKeras(MigrationTransform):
                     hoisted = self._hoisted[name]
                     hoisted[0] = hoisted[0].with_changes(leading_lines=statement.leading_lines)
                     result.extend(hoisted)
-                    statement = converted.with_changes(leading_lines=[cst.EmptyLine(indent=False), cst.EmptyLine(indent=False)])
+                    statement = converted.with_changes(
+                        leading_lines=[cst.EmptyLine(indent=False), cst.EmptyLine(indent=False)]
+                    )
                 elif name in self._converted_defs:
                     statement = self._converted_defs[name]
             result.append(statement)
@@ -356,7 +372,9 @@ class LayersToKeras(MigrationTransform):
         for element in listed.elements:
             found = la.spec_for(self.tf_api(element.value))
             if found is None:
-                raise Declined(LAYER_IN_VARIABLE_SCOPE, f"slim.arg_scope over {syntax.code_of(element.value)}", statement)
+                raise Declined(
+                    LAYER_IN_VARIABLE_SCOPE, f"slim.arg_scope over {syntax.code_of(element.value)}", statement
+                )
             apis.append(found[0])
         defaults = {a.keyword.value: a.value for a in item.args[1:] if a.keyword is not None}
         if len(defaults) != len(item.args) - 1:
@@ -394,7 +412,9 @@ class LayersToKeras(MigrationTransform):
             constructions = rewriter.constructions
         assert isinstance(new, cst.SimpleStatementLine)
         for name in syntax.names_in(new) & state.update_ops:
-            raise Declined(UPDATE_OPS_KEPT, f"`{name}` (UPDATE_OPS) used other than in tf.control_dependencies", statement)
+            raise Declined(
+                UPDATE_OPS_KEPT, f"`{name}` (UPDATE_OPS) used other than in tf.control_dependencies", statement
+            )
         if not constructions or hoist:
             return [new]
         first = constructions[0].with_changes(leading_lines=statement.leading_lines)
@@ -416,7 +436,9 @@ class LayersToKeras(MigrationTransform):
     def _convert_def(self, name: str, state: _State, call_site: cst.CSTNode) -> None:
         definition = self._defs[name]
         if self._def_calls.get(name, 0) != 1 or name in self._done_defs:
-            raise Declined(LAYER_IN_CONTROL_FLOW, f"function `{name}` builds layers and is called more than once", call_site)
+            raise Declined(
+                LAYER_IN_CONTROL_FLOW, f"function `{name}` builds layers and is called more than once", call_site
+            )
         if not isinstance(definition.body, cst.IndentedBlock):
             raise Declined(LAYER_IN_CONTROL_FLOW, f"function `{name}` is a one-liner", definition)
         call = next(c for c in syntax.calls_in(call_site) if isinstance(c.func, cst.Name) and c.func.value == name)
@@ -669,7 +691,12 @@ class _CallRewriter(cst.CSTTransformer):
         lead = 0
         for keras, value in constructor:
             keras_param = keras
-            if lead < len(keras_positional) and keras_param == keras_positional[lead] and lead < len(positional) and spec.renames.get(positional[lead], positional[lead]) == keras_param:
+            if (
+                lead < len(keras_positional)
+                and keras_param == keras_positional[lead]
+                and lead < len(positional)
+                and spec.renames.get(positional[lead], positional[lead]) == keras_param
+            ):
                 args.append(cst.Arg(value))
                 lead += 1
             else:
@@ -710,9 +737,15 @@ class _CallRewriter(cst.CSTTransformer):
             if isinstance(bound, cst.Name) and bound.value in {"True", "False"}:
                 return call(None) if bound.value == "False" else call(bound)
             if not (isinstance(bound, cst.Name) and bound.value in self.state.flags):
-                raise Declined(TRAINING_UNKNOWN, f"training={syntax.code_of(training)} is not known to be a boolean placeholder", node)
+                raise Declined(
+                    TRAINING_UNKNOWN,
+                    f"training={syntax.code_of(training)} is not known to be a boolean placeholder",
+                    node,
+                )
         elif not (isinstance(flag, cst.Name) and flag.value in self.state.flags):
-            raise Declined(TRAINING_UNKNOWN, f"training={syntax.code_of(training)} is not known to be a boolean placeholder", node)
+            raise Declined(
+                TRAINING_UNKNOWN, f"training={syntax.code_of(training)} is not known to be a boolean placeholder", node
+            )
         self.t.report(
             node,
             f"training={syntax.code_of(training)} (a boolean placeholder) becomes tf.cond between "

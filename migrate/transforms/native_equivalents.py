@@ -91,7 +91,9 @@ def one_minus(value: cst.BaseExpression) -> cst.BaseExpression:
 
 class NativeEquivalents(MigrationTransform):
     CODE = "TFM110"
-    DESCRIPTION = "TF1 calls with a native TF 2 equivalent (casts, dropout keep_prob, initializers, seeds, gfile) use it"
+    DESCRIPTION = (
+        "TF1 calls with a native TF 2 equivalent (casts, dropout keep_prob, initializers, seeds, gfile) use it"
+    )
     FINDINGS: ClassVar[Mapping[str, str]] = {
         INITIALIZER_NOTE: "a converted initializer draws from a slightly different distribution than TF1's",
         NOT_CONVERTED: "a call with a native TF 2 equivalent was left as it is (arguments not literal)",

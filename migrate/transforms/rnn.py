@@ -147,14 +147,30 @@ class RNNToKeras(MigrationTransform):
     EAGER_ONLY = True
     DESCRIPTION = "TF1 RNN cells with dynamic_rnn / static_rnn become Keras RNN layers with TF1's cell math"
     FINDINGS: ClassVar[dict[str, str]] = {
-        RNN_IN_CONTROL_FLOW: "an RNN built inside a loop, branch, variable scope or a function not called exactly once: RNNs left as TF1 code",
-        SEQUENCE_LENGTH: "dynamic_rnn with sequence_length (masked steps copy the state through): RNNs left as TF1 code",
-        UNSUPPORTED_CELL_ARGUMENT: "a cell argument with no equivalent in the converted cell (peepholes, projections, initializers, state_is_tuple=False): RNNs left as TF1 code",
-        UNSUPPORTED_RNN_API: "an RNN API this rule does not convert (bidirectional RNNs, MultiRNNCell, DropoutWrapper, custom cells), or TF1 layers kept in the file: RNNs left as TF1 code",
-        CELL_USED_ELSEWHERE: "a cell object used other than by one dynamic_rnn / static_rnn call: RNNs left as TF1 code",
+        RNN_IN_CONTROL_FLOW: (
+            "an RNN built inside a loop, branch, variable scope or a function not called exactly once: "
+            "RNNs left as TF1 code"
+        ),
+        SEQUENCE_LENGTH: (
+            "dynamic_rnn with sequence_length (masked steps copy the state through): RNNs left as TF1 code"
+        ),
+        UNSUPPORTED_CELL_ARGUMENT: (
+            "a cell argument with no equivalent in the converted cell (peepholes, projections, initializers, "
+            "state_is_tuple=False): RNNs left as TF1 code"
+        ),
+        UNSUPPORTED_RNN_API: (
+            "an RNN API this rule does not convert (bidirectional RNNs, MultiRNNCell, DropoutWrapper, custom cells), "
+            "or TF1 layers kept in the file: RNNs left as TF1 code"
+        ),
+        CELL_USED_ELSEWHERE: (
+            "a cell object used other than by one dynamic_rnn / static_rnn call: RNNs left as TF1 code"
+        ),
         STATE_USED: "the final state bound in a form this rule does not rewrite: RNNs left as TF1 code",
         INITIAL_STATE: "an initial state other than the cell's zero_state: RNNs left as TF1 code",
-        UNSUPPORTED_DRIVER_ARGUMENT: "a dynamic_rnn / static_rnn argument with no Keras equivalent (time_major=True, a dtype other than float32, a computed scope): RNNs left as TF1 code",
+        UNSUPPORTED_DRIVER_ARGUMENT: (
+            "a dynamic_rnn / static_rnn argument with no Keras equivalent (time_major=True, a dtype other than "
+            "float32, a computed scope): RNNs left as TF1 code"
+        ),
     }
     TRIGGERS = ("rnn",)
     EXAMPLES = (
@@ -183,17 +199,20 @@ class RNNToKeras(MigrationTransform):
                 "\n"
                 "    def build(self, input_shape):\n"
                 "        depth = input_shape[-1] + self.units\n"
-                '        self.kernel = self.add_weight(name="kernel", shape=(depth, self.units), initializer="glorot_uniform")\n'
+                '        self.kernel = self.add_weight(name="kernel", shape=(depth, self.units), '
+                'initializer="glorot_uniform")\n'
                 '        self.bias = self.add_weight(name="bias", shape=(self.units,), initializer="zeros")\n'
                 "\n"
                 "    def call(self, inputs, states):\n"
                 "        h = states[0] if isinstance(states, (list, tuple)) else states\n"
-                "        h = self.activation(tf.nn.bias_add(tf.matmul(tf.concat([inputs, h], 1), self.kernel), self.bias))\n"
+                "        h = self.activation(tf.nn.bias_add(tf.matmul(tf.concat([inputs, h], 1), self.kernel), "
+                "self.bias))\n"
                 "        return h, h\n"
                 "\n"
                 "\n"
                 "x = tf.placeholder(tf.float32, [None, 5, 2])\n"
-                'rnn = tf.keras.layers.RNN(TF1BasicRNNCell(4, name="basic_rnn_cell"), return_sequences=True, return_state=True, name="rnn")\n'
+                'rnn = tf.keras.layers.RNN(TF1BasicRNNCell(4, name="basic_rnn_cell"), return_sequences=True, '
+                'return_state=True, name="rnn")\n'
                 "outputs, state = rnn(x)\n"
             ),
         ),
@@ -266,7 +285,9 @@ class RNNToKeras(MigrationTransform):
             # A model function must run once, as each of its RNNs becomes one layer; its name
             # must be referenced only by that call and its `def`.
             if not in_place and (calls[name] != 1 or counts.get(name, 0) != 2):
-                raise Declined(RNN_IN_CONTROL_FLOW, f"function `{name}` builds an RNN and is not called exactly once", definition)
+                raise Declined(
+                    RNN_IN_CONTROL_FLOW, f"function `{name}` builds an RNN and is not called exactly once", definition
+                )
             if not isinstance(definition.body, cst.IndentedBlock):
                 raise Declined(RNN_IN_CONTROL_FLOW, f"function `{name}` is a one-liner", definition)
             hoisted: list[cst.BaseStatement] = []
@@ -281,7 +302,9 @@ class RNNToKeras(MigrationTransform):
                 hoisted = plan.hoisted[statement.name.value]
                 result.append(_with_leading(hoisted[0], statement.leading_lines))
                 result.extend(hoisted[1:])
-                statement = statement.with_changes(leading_lines=[cst.EmptyLine(indent=False), cst.EmptyLine(indent=False)])
+                statement = statement.with_changes(
+                    leading_lines=[cst.EmptyLine(indent=False), cst.EmptyLine(indent=False)]
+                )
             result.append(statement)
         return result
 
@@ -357,7 +380,11 @@ class RNNToKeras(MigrationTransform):
                 return self._driver(statement, assign, target, value, api, scope, plan, counts, hoisted)
         for name in scope.cells:
             if used.get(name):
-                raise Declined(CELL_USED_ELSEWHERE, f"cell `{name}` used other than by one dynamic_rnn / static_rnn call", statement)
+                raise Declined(
+                    CELL_USED_ELSEWHERE,
+                    f"cell `{name}` used other than by one dynamic_rnn / static_rnn call",
+                    statement,
+                )
         for name in scope.zero_states:
             if used.get(name):
                 raise Declined(INITIAL_STATE, f"zero state `{name}` used other than as an initial state", statement)
@@ -403,7 +430,9 @@ class RNNToKeras(MigrationTransform):
             cell_name, cell_call = None, cell_expr
         else:
             inner = rc.canonical(self.tf_api(cell_expr.func)) if isinstance(cell_expr, cst.Call) else None
-            raise Declined(UNSUPPORTED_RNN_API, f"{api} over {inner or syntax.code_of(cell_expr)} is not converted", call)
+            raise Declined(
+                UNSUPPORTED_RNN_API, f"{api} over {inner or syntax.code_of(cell_expr)} is not converted", call
+            )
         initial = bound.get("initial_state")
         if cell_name is not None:
             # The cell's name is read by this call (and its zero_state) only.
@@ -439,7 +468,9 @@ class RNNToKeras(MigrationTransform):
 
         if not (isinstance(target, (cst.Tuple, cst.List)) and len(target.elements) == 2
                 and all(isinstance(e.value, cst.Name) for e in target.elements)):
-            raise Declined(STATE_USED, f"{api} result bound to {syntax.code_of(target)}; expected `outputs, state`", statement)
+            raise Declined(
+                STATE_USED, f"{api} result bound to {syntax.code_of(target)}; expected `outputs, state`", statement
+            )
         first, second = (e.value for e in target.elements)
         assert isinstance(first, cst.Name) and isinstance(second, cst.Name)
         state_targets: list[cst.BaseExpression] = [second]
@@ -487,7 +518,9 @@ class RNNToKeras(MigrationTransform):
             [cst.Element(outputs_target), *(cst.Element(t) for t in state_targets)], lpar=[], rpar=[]
         )
         new_call = cst.Call(cst.Name(python_name), [cst.Arg(sequence_input)])
-        replacement = statement.with_changes(body=[assign.with_changes(targets=[cst.AssignTarget(targets)], value=new_call)])
+        replacement = statement.with_changes(
+            body=[assign.with_changes(targets=[cst.AssignTarget(targets)], value=new_call)]
+        )
         if cell_statement is not None:
             # The layer takes the place (and the comments) of the cell's statement.
             construction = construction.with_changes(leading_lines=cell_statement.leading_lines)
@@ -500,7 +533,11 @@ class RNNToKeras(MigrationTransform):
         if hoisted is not None:
             hoisted.append(construction)
             return [replacement, *extra]
-        return [construction.with_changes(leading_lines=statement.leading_lines), replacement.with_changes(leading_lines=[]), *extra]
+        return [
+            construction.with_changes(leading_lines=statement.leading_lines),
+            replacement.with_changes(leading_lines=[]),
+            *extra,
+        ]
 
     def _note_lstm_state(
         self, name: str, names: tuple[str, str], plan: _Plan, statement: cst.CSTNode
@@ -548,7 +585,9 @@ class RNNToKeras(MigrationTransform):
                     continue
                 if isinstance(value, cst.Name) and value.value in allowed:
                     continue
-                raise Declined(UNSUPPORTED_CELL_ARGUMENT, f"{api}({parameter}={syntax.code_of(value)}) is not converted", call)
+                raise Declined(
+                    UNSUPPORTED_CELL_ARGUMENT, f"{api}({parameter}={syntax.code_of(value)}) is not converted", call
+                )
             if parameter == "num_units":
                 args.insert(0, cst.Arg(value))
             elif not _is_name(value, "None"):
@@ -610,7 +649,9 @@ class RNNToKeras(MigrationTransform):
             kept = list(after[0].leading_lines)
             while kept and kept[0].comment is None:
                 kept.pop(0)
-            after[0] = after[0].with_changes(leading_lines=[cst.EmptyLine(indent=False), cst.EmptyLine(indent=False), *kept])
+            after[0] = after[0].with_changes(
+                leading_lines=[cst.EmptyLine(indent=False), cst.EmptyLine(indent=False), *kept]
+            )
         return [*body[:position], *classes, *after]
 
 

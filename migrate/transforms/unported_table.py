@@ -49,7 +49,10 @@ UNPORTED: Final = MappingProxyType(
             "tf.contrib.learn was removed in TF 2",
             "tf.keras (for datasets: tf.keras.datasets or tensorflow_datasets)",
         ),
-        "tf.contrib.eager.": ("tf.contrib.eager was removed in TF 2", "eager execution is the TF 2 default; tf.function"),
+        "tf.contrib.eager.": (
+            "tf.contrib.eager was removed in TF 2",
+            "eager execution is the TF 2 default; tf.function",
+        ),
         "tf.contrib.framework.": (
             "tf.contrib.framework was removed in TF 2",
             "tf.train.load_variable / tf.train.list_variables, tf.nest, tf.Module",

@@ -132,14 +132,27 @@ class VariablesToModules(MigrationTransform):
     FINDINGS: ClassVar[dict[str, str]] = {
         UNSUPPORTED_FORM: "get_variable or variable_scope in a form not converted: left as tf.compat.v1",
         UNKNOWN_INITIALIZER: "an initializer that is neither a known initializer nor a value: left as tf.compat.v1",
-        NAME_REBOUND: "a variable's Python name is bound again, or variables this rule does not track: left as tf.compat.v1",
-        UNSHARABLE_FUNCTION: "a function creating variables that cannot become one shared tf.Module: left as tf.compat.v1",
+        NAME_REBOUND: (
+            "a variable's Python name is bound again, or variables this rule does not track: left as tf.compat.v1"
+        ),
+        UNSHARABLE_FUNCTION: (
+            "a function creating variables that cannot become one shared tf.Module: left as tf.compat.v1"
+        ),
         REGULARIZER: "get_variable with a regularizer: left as tf.compat.v1",
         OPTIMIZER_SLOTS: "global_variables read after an optimizer created slot variables: left as tf.compat.v1",
         MODULE_CREATED: "a function sharing its variables became a tf.Module subclass with one instance",
-        DYNAMIC_COLLECTION: "a variable collection filtered by a scope that is not a string literal: left as tf.compat.v1",
+        DYNAMIC_COLLECTION: (
+            "a variable collection filtered by a scope that is not a string literal: left as tf.compat.v1"
+        ),
     }
-    TRIGGERS = ("get_variable", "variable_scope", "trainable_variables", "global_variables", "all_variables", "get_collection")
+    TRIGGERS = (
+        "get_variable",
+        "variable_scope",
+        "trainable_variables",
+        "global_variables",
+        "all_variables",
+        "get_collection",
+    )
     EXAMPLES = (
         Example(
             name="scoped-get-variable",
@@ -154,7 +167,8 @@ class VariablesToModules(MigrationTransform):
             after=(
                 "import tensorflow as tf\n"
                 "\n"
-                'w = tf.Variable(tf.random.uniform([3, 2], -(6 / 5) ** 0.5, (6 / 5) ** 0.5, dtype=tf.float32), name="layer/w")\n'
+                'w = tf.Variable(tf.random.uniform([3, 2], -(6 / 5) ** 0.5, (6 / 5) ** 0.5, dtype=tf.float32), '
+                'name="layer/w")\n'
                 'b = tf.Variable(tf.zeros_initializer()(shape=[2], dtype=tf.float32), name="layer/b")\n'
                 "params = [w, b]\n"
             ),
@@ -178,7 +192,8 @@ class VariablesToModules(MigrationTransform):
                 "class Disc(tf.Module):\n"
                 "    def __init__(self):\n"
                 "        super().__init__()\n"
-                '        self.w = tf.Variable(tf.random.uniform([1, 1], -(6 / 2) ** 0.5, (6 / 2) ** 0.5, dtype=tf.float32), name="disc/w")\n'
+                '        self.w = tf.Variable(tf.random.uniform([1, 1], -(6 / 2) ** 0.5, (6 / 2) ** 0.5, '
+                'dtype=tf.float32), name="disc/w")\n'
                 "\n"
                 "    def __call__(self, x):\n"
                 "        return tf.matmul(x, self.w)\n"
@@ -219,7 +234,11 @@ class VariablesToModules(MigrationTransform):
         changed = False
         out: list[cst.BaseStatement] = []
         for statement in body:
-            if isinstance(statement, cst.FunctionDef) and statement.name.value not in models and isinstance(statement.body, cst.IndentedBlock):
+            if (
+                isinstance(statement, cst.FunctionDef)
+                and statement.name.value not in models
+                and isinstance(statement.body, cst.IndentedBlock)
+            ):
                 mine = {n: models[n] for n in external if callers[n] == [statement.name.value]}
                 inner = self._scope(list(statement.body.body), statement, top=False, external=mine, classes=classes)
                 if inner is not None:
@@ -268,7 +287,9 @@ class VariablesToModules(MigrationTransform):
         return False
 
     def _is_model(self, node: cst.FunctionDef) -> bool:
-        return any(api in (GET_VARIABLE, VARIABLE_SCOPE) for api, _ in syntax.tf_apis_in(node, self.tf_api)) and not _runs_session(node, self)
+        return any(
+            api in (GET_VARIABLE, VARIABLE_SCOPE) for api, _ in syntax.tf_apis_in(node, self.tf_api)
+        ) and not _runs_session(node, self)
 
 
 def _runs_session(node: cst.CSTNode, t: VariablesToModules) -> bool:
@@ -276,7 +297,9 @@ def _runs_session(node: cst.CSTNode, t: VariablesToModules) -> bool:
 
 
 class _ScopeRewriter:
-    def __init__(self, transform: VariablesToModules, body: list[cst.BaseStatement], top: bool, skip: frozenset[str]) -> None:
+    def __init__(
+        self, transform: VariablesToModules, body: list[cst.BaseStatement], top: bool, skip: frozenset[str]
+    ) -> None:
         self.t = transform
         self.body = body
         self.top = top
@@ -292,7 +315,13 @@ class _ScopeRewriter:
 
     # --- flattening --------------------------------------------------------------------
     def flatten(
-        self, nodes: Sequence[cst.BaseStatement], prefix: str, reuse: str, init: cst.BaseExpression | None, *, in_function: bool
+        self,
+        nodes: Sequence[cst.BaseStatement],
+        prefix: str,
+        reuse: str,
+        init: cst.BaseExpression | None,
+        *,
+        in_function: bool,
     ) -> list[Flat]:
         out: list[Flat] = []
         block_reuse = reuse
@@ -308,17 +337,23 @@ class _ScopeRewriter:
                     name, new_reuse, new_init = self._scope_args(call, block_reuse, init, in_function=in_function)
                     for api, node in syntax.tf_apis_in(statement.body, self.t.tf_api):
                         if syntax.api_under(api, UNTRACKED_CREATORS):
-                            raise Declined(UNSUPPORTED_FORM, f"{api} inside a variable scope, which names its variables", node)
+                            raise Declined(
+                                UNSUPPORTED_FORM, f"{api} inside a variable scope, which names its variables", node
+                            )
                     inner_names: set[str] = set()
                     if item.asname is not None:
                         if not isinstance(item.asname.name, cst.Name):
                             raise Declined(UNSUPPORTED_FORM, "variable_scope bound to a pattern", call)
                         inner_names.add(item.asname.name.value)
                     assert isinstance(statement.body, cst.IndentedBlock)
-                    inner = self._flatten_block(statement.body.body, f"{prefix}{name}/", new_reuse, new_init, inner_names, in_function)
+                    inner = self._flatten_block(
+                        statement.body.body, f"{prefix}{name}/", new_reuse, new_init, inner_names, in_function
+                    )
                     if inner:
                         first = inner[0]
-                        first.node = first.node.with_changes(leading_lines=[*statement.leading_lines, *_leading(first.node)])
+                        first.node = first.node.with_changes(
+                            leading_lines=[*statement.leading_lines, *_leading(first.node)]
+                        )
                     out.extend(inner)
                     continue
             if self._reuse_call(statement, scope_names):
@@ -326,7 +361,9 @@ class _ScopeRewriter:
                 continue
             for api, node in syntax.tf_apis_in(statement, self.t.tf_api):
                 if api == VARIABLE_SCOPE:
-                    raise Declined(UNSUPPORTED_FORM, "variable_scope used other than as a `with` block at scope level", node)
+                    raise Declined(
+                        UNSUPPORTED_FORM, "variable_scope used other than as a `with` block at scope level", node
+                    )
             out.append(Flat(statement, prefix, block_reuse, init))
         return out
 
@@ -359,7 +396,9 @@ class _ScopeRewriter:
         return any(
             m.matches(
                 statement,
-                m.SimpleStatementLine(body=[m.Expr(m.Call(func=m.Attribute(value=m.Name(name), attr=m.Name("reuse_variables"))))]),
+                m.SimpleStatementLine(
+                    body=[m.Expr(m.Call(func=m.Attribute(value=m.Name(name), attr=m.Name("reuse_variables"))))]
+                ),
             )
             for name in scope_names
         )
@@ -433,10 +472,14 @@ class _ScopeRewriter:
                 calls = [c for c in syntax.calls_in(entry.node) if m.matches(c.func, m.Name(name))]
                 references = [n for n in syntax.nodes_of(entry.node, cst.Name) if m.matches(n, m.Name(name))]
                 if len(references) != len(calls) or not isinstance(entry.node, cst.SimpleStatementLine):
-                    raise Declined(UNSHARABLE_FUNCTION, f"`{name}` is used other than called on a line of its own", entry.node)
+                    raise Declined(
+                        UNSHARABLE_FUNCTION, f"`{name}` is used other than called on a line of its own", entry.node
+                    )
                 model = self.models[name]
                 if model.prefix is not None and model.prefix != entry.prefix:
-                    raise Declined(UNSHARABLE_FUNCTION, f"`{name}` is called inside different variable scopes", entry.node)
+                    raise Declined(
+                        UNSHARABLE_FUNCTION, f"`{name}` is called inside different variable scopes", entry.node
+                    )
                 model.prefix = entry.prefix
                 model.calls.extend((index, c) for c in calls)
         for name, model in self.models.items():
@@ -492,9 +535,12 @@ class _ScopeRewriter:
                 self._check_rebinding(target, statement)
                 name = syntax.string_literal(syntax.call_argument(call, 6, "name"))
                 trainable = not any(
-                    a.keyword is not None and a.keyword.value == "trainable" and m.matches(a.value, m.Name("False")) for a in call.args
+                    a.keyword is not None and a.keyword.value == "trainable" and m.matches(a.value, m.Name("False"))
+                    for a in call.args
                 )
-                self._add(VarInfo(entry.prefix + (name or "Variable"), target, trainable, index), statement, uniquify=True)
+                self._add(
+                    VarInfo(entry.prefix + (name or "Variable"), target, trainable, index), statement, uniquify=True
+                )
                 if entry.prefix and name is not None:
                     return statement.visit(_Renamed(call, entry.prefix + name))  # type: ignore[return-value]
                 return statement
@@ -512,7 +558,9 @@ class _ScopeRewriter:
         if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
             return
         small = statement.body[0]
-        if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)):
+        if not (
+            isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)
+        ):
             return
         owner = small.targets[0].target.value
         value = small.value
@@ -532,7 +580,9 @@ class _ScopeRewriter:
         if any(v.ref == target for v in self.variables):
             raise Declined(NAME_REBOUND, f"`{target}` names two variables", node)
 
-    def _get_variable(self, index: int, entry: Flat, statement: cst.BaseStatement, target: str, call: cst.Call) -> cst.BaseStatement:
+    def _get_variable(
+        self, index: int, entry: Flat, statement: cst.BaseStatement, target: str, call: cst.Call
+    ) -> cst.BaseStatement:
         full, value, trainable = variable_call(self.t, call, entry.prefix, entry.initializer, self.initializer_names)
         existing = self.by_name.get(full)
         reuse = entry.reuse
@@ -582,15 +632,24 @@ class _ScopeRewriter:
         return [
             v
             for v in self.variables
-            if v.index < index and (v.trainable or not trainable) and (pattern is None or re.match(pattern, v.full_name + ":0"))
+            if v.index < index
+            and (v.trainable or not trainable)
+            and (pattern is None or re.match(pattern, v.full_name + ":0"))
         ]
 
     # --- shared functions --------------------------------------------------------------
     def _module_class(self, model: ModelFunction, node: cst.FunctionDef) -> cst.BaseStatement:
         if not model.calls:
-            raise Declined(UNSHARABLE_FUNCTION, f"`{node.name.value}` creates variables but is not called in this scope", node)
+            raise Declined(
+                UNSHARABLE_FUNCTION, f"`{node.name.value}` creates variables but is not called in this scope", node
+            )
         built = build_module(self, model)
-        self.t.report(node, f"`{node.name.value}` becomes tf.Module subclass `{model.class_name}`", code=MODULE_CREATED, severity=Severity.INFO)
+        self.t.report(
+            node,
+            f"`{node.name.value}` becomes tf.Module subclass `{model.class_name}`",
+            code=MODULE_CREATED,
+            severity=Severity.INFO,
+        )
         return built
 
 
@@ -612,7 +671,9 @@ class _Renamed(cst.CSTTransformer):
         if original_node is not self.call:
             return updated_node
         args = [
-            a.with_changes(value=cst.SimpleString(f'"{self.name}"')) if a.keyword is not None and a.keyword.value == "name" else a
+            a.with_changes(value=cst.SimpleString(f'"{self.name}"'))
+            if a.keyword is not None and a.keyword.value == "name"
+            else a
             for a in updated_node.args
         ]
         return updated_node.with_changes(args=args)
@@ -632,7 +693,9 @@ class _DropReuse(cst.CSTTransformer):
         args = [
             a
             for i, a in enumerate(updated_node.args)
-            if not ((a.keyword is not None and a.keyword.value == "reuse") or (a.keyword is None and i == self.position))
+            if not (
+                (a.keyword is not None and a.keyword.value == "reuse") or (a.keyword is None and i == self.position)
+            )
         ]
         if args and len(args) < len(updated_node.args):
             args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
@@ -664,7 +727,9 @@ class _Collections(cst.CSTTransformer):
         var = comp.target.value
         test = comp.ifs[0].test
         name_attr = m.Attribute(value=m.Name(var), attr=m.Name("name"))
-        if m.matches(test, m.Call(func=m.Attribute(value=name_attr, attr=m.Name("startswith")), args=[m.Arg(m.SimpleString())])):
+        if m.matches(
+            test, m.Call(func=m.Attribute(value=name_attr, attr=m.Name("startswith")), args=[m.Arg(m.SimpleString())])
+        ):
             assert isinstance(test, cst.Call)
             prefix = syntax.string_literal(test.args[0].value) or ""
             return self._list([v for v in infos if (v.full_name + ":0").startswith(prefix)])
@@ -815,19 +880,31 @@ def _plan_module(scope: _ScopeRewriter, model: ModelFunction) -> tuple[_ModulePl
         if assigned is not None and api in (GET_VARIABLE, VARIABLE):
             target, call = assigned
             if syntax.names_in(call) & local:
-                raise Declined(UNSHARABLE_FUNCTION, "a variable whose shape or initial value depends on the function's inputs", call)
+                raise Declined(
+                    UNSHARABLE_FUNCTION,
+                    "a variable whose shape or initial value depends on the function's inputs",
+                    call,
+                )
             if api == GET_VARIABLE:
-                full, value, trainable = variable_call(scope.t, call, entry.prefix, entry.initializer, initializer_names | scope.initializer_names)
+                full, value, trainable = variable_call(
+                    scope.t, call, entry.prefix, entry.initializer, initializer_names | scope.initializer_names
+                )
             else:
                 if len(model.calls) > 1:
-                    raise Declined(UNSHARABLE_FUNCTION, "tf.Variable in a function called more than once creates new variables per call", call)
+                    raise Declined(
+                        UNSHARABLE_FUNCTION,
+                        "tf.Variable in a function called more than once creates new variables per call",
+                        call,
+                    )
                 name = syntax.string_literal(syntax.call_argument(call, 6, "name")) or "Variable"
                 full, value = entry.prefix + name, call.visit(_Renamed(call, entry.prefix + name))  # type: ignore[assignment]
                 trainable = True
             created.append((position, target, full, VarInfo(full, "", trainable, 0), value, entry.node))
         elif any(a in (GET_VARIABLE, VARIABLE) for a, _ in syntax.tf_apis_in(entry.node, scope.t.tf_api)):
             raise Declined(UNSHARABLE_FUNCTION, "a variable created inside control flow or an expression", entry.node)
-        elif any(a in COLLECTION_CALLS or a == "tf.get_collection" for a, _ in syntax.tf_apis_in(entry.node, scope.t.tf_api)):
+        elif any(
+            a in COLLECTION_CALLS or a == "tf.get_collection" for a, _ in syntax.tf_apis_in(entry.node, scope.t.tf_api)
+        ):
             raise Declined(UNSHARABLE_FUNCTION, "a variable collection read inside a function", entry.node)
     targets = [c[1] for c in created]
     by_full: dict[str, str] = {}
@@ -835,7 +912,9 @@ def _plan_module(scope: _ScopeRewriter, model: ModelFunction) -> tuple[_ModulePl
     for position, target, full, info, _value, _stmt in created:
         if full in by_full:
             if flat[position].reuse not in ("reuse", "auto", "param"):
-                raise Declined(UNSUPPORTED_FORM, f"`{full}` is requested twice outside a reusing scope", flat[position].node)
+                raise Declined(
+                    UNSUPPORTED_FORM, f"`{full}` is requested twice outside a reusing scope", flat[position].node
+                )
             attrs[position] = by_full[full]
             continue
         relative = full[len(model.prefix or "") :]
@@ -854,7 +933,11 @@ def _plan_module(scope: _ScopeRewriter, model: ModelFunction) -> tuple[_ModulePl
             if _info.ref:
                 init_lines.append(
                     statement.with_changes(
-                        body=[cst.Assign([cst.AssignTarget(cst.Attribute(cst.Name("self"), cst.Name(attrs[position])))], value)]
+                        body=[
+                            cst.Assign(
+                                [cst.AssignTarget(cst.Attribute(cst.Name("self"), cst.Name(attrs[position])))], value
+                            )
+                        ]
                     )
                 )
             continue
@@ -869,7 +952,9 @@ def _plan_module(scope: _ScopeRewriter, model: ModelFunction) -> tuple[_ModulePl
     if model.reuse_param is not None:
         for statement in body:
             if model.reuse_param in syntax.names_in(statement):
-                raise Declined(UNSHARABLE_FUNCTION, "the `reuse` argument is used for more than the variable scope", statement)
+                raise Declined(
+                    UNSHARABLE_FUNCTION, "the `reuse` argument is used for more than the variable scope", statement
+                )
     infos = [c[3] for c in created if c[3].ref]
     plan = _ModulePlan(init_lines, body)
     model.plan = (plan, infos)
@@ -919,7 +1004,9 @@ def build_module(scope: _ScopeRewriter, model: ModelFunction) -> cst.BaseStateme
     assert isinstance(init, cst.FunctionDef) and isinstance(init.body, cst.IndentedBlock)
     assert isinstance(call, cst.FunctionDef) and isinstance(call.body, cst.IndentedBlock)
     init = init.with_changes(body=init.body.with_changes(body=[*init.body.body, *plan.init_lines]))
-    self_param = call.params.params[0].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if params else cst.MaybeSentinel.DEFAULT)
+    self_param = call.params.params[0].with_changes(
+        comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if params else cst.MaybeSentinel.DEFAULT
+    )
     call = call.with_changes(
         params=node.params.with_changes(params=[self_param, *params]),
         body=call.body.with_changes(body=plan.body or [cst.SimpleStatementLine([cst.Pass()])]),

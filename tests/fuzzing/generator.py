@@ -230,7 +230,13 @@ def _dense(state: _State, source: Value) -> Value:
     if rng.random() < 0.7:
         bias = _variable(state, "b", (width,))
         state.trained.append(bias)
-        expression = rng.choice((f"{expression} + {bias.name}", f"tf.add({expression}, {bias.name})", f"tf.nn.bias_add({expression}, {bias.name})"))
+        expression = rng.choice(
+            (
+                f"{expression} + {bias.name}",
+                f"tf.add({expression}, {bias.name})",
+                f"tf.nn.bias_add({expression}, {bias.name})",
+            )
+        )
     if rng.random() < 0.6:
         expression = f"{rng.choice(ACTIVATIONS)}({expression})"
     name = state.fresh(rng.choice(("h", "hidden", "logits", "z")))
@@ -249,7 +255,9 @@ def _conv(state: _State, images: Value) -> Value:
         kernel = _variable(state, "kernel", (3, 3, channels, filters))
         state.trained.append(kernel)
         conv = state.fresh("conv")
-        state.emit(f'{conv} = tf.nn.relu(tf.nn.conv2d({images.name}, {kernel.name}, strides=[1, 1, 1, 1], padding="SAME"))')
+        state.emit(
+            f'{conv} = tf.nn.relu(tf.nn.conv2d({images.name}, {kernel.name}, strides=[1, 1, 1, 1], padding="SAME"))'
+        )
     pooled = state.fresh("pool")
     pool = rng.choice(("tf.nn.max_pool", "tf.nn.avg_pool"))
     state.emit(f'{pooled} = {pool}({conv}, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding="VALID")')
@@ -320,7 +328,9 @@ def _cond(state: _State, a: Value) -> Value:
         flag = state.fresh("use_double")
         default = rng.choice(("True", "False"))
         state.emit(f"{flag} = tf.placeholder_with_default({default}, shape=[])")
-        state.placeholders.append(_Placeholder(flag, (), "bool", rng.choice(("True", "False")), False, with_default=True))
+        state.placeholders.append(
+            _Placeholder(flag, (), "bool", rng.choice(("True", "False")), False, with_default=True)
+        )
         pred, feeds = flag, a.feeds | {flag}
     else:
         pred, feeds = f"tf.reduce_mean({a.name}) > {_float(rng, 0.0, 0.6)}", a.feeds
@@ -376,7 +386,8 @@ def _loss(state: _State, output: Value) -> tuple[Value, Value | None]:
         labels = _add_placeholder(state, state.fresh("labels"), (n,), dtype, batch=True, classes=width)
         # The data line was emitted after the graph code; that is still before the session.
         state.emit(
-            f"{loss} = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels={labels.name}, logits={output.name}))"
+            f"{loss} = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels={labels.name}, "
+            f"logits={output.name}))"
         )
         feeds = output.feeds | labels.feeds
         if rng.random() < 0.6:
@@ -453,7 +464,11 @@ def _training(state: _State, output: Value) -> _Training:
         state.emit(f"{counter_name} = tf.Variable(0, trainable=False)")
         counter = state.add(Value(counter_name, (), "int32", frozenset(), variable=True, trainable=False))
         increment = state.fresh("increment")
-        state.emit(rng.choice((f"{increment} = tf.assign_add({counter_name}, 1)", f"{increment} = {counter_name}.assign_add(1)")))
+        state.emit(
+            rng.choice(
+                (f"{increment} = tf.assign_add({counter_name}, 1)", f"{increment} = {counter_name}.assign_add(1)")
+            )
+        )
         extra.append(state.add(Value(increment, (), "int32", frozenset(), mutates=True)))
         if state.options.control_dependencies and rng.random() < 0.5:
             guarded = state.fresh("loss_after_count")
@@ -586,7 +601,10 @@ class _Session:
             self.line(f"sess.run({training.train}{self.feed_argument(feeds, sliced)})", depth)
         elif form == 1:
             value = state.fresh("loss_value")
-            self.line(f"_, {value} = sess.run([{training.train}, {training.loss.name}]{self.feed_argument(feeds, sliced)})", depth)
+            self.line(
+                f"_, {value} = sess.run([{training.train}, {training.loss.name}]{self.feed_argument(feeds, sliced)})",
+                depth,
+            )
             if rng.random() < 0.5:
                 self.line("if step % 2 == 0:", depth)
                 self.line(f'print("step", step, "%.6f" % {value})', depth + 1)
@@ -597,7 +615,9 @@ class _Session:
             fetched = [training.loss, *extras]
             value = state.fresh("out")
             names = ", ".join(f'"{v.name}": {v.name}' for v in fetched)
-            self.line(f'{value} = sess.run({{"train": {training.train}, {names}}}{self.feed_argument(feeds, sliced)})', depth)
+            self.line(
+                f'{value} = sess.run({{"train": {training.train}, {names}}}{self.feed_argument(feeds, sliced)})', depth
+            )
             for v in fetched:
                 self.line(f'print("%.6f" % {value}["{v.name}"])', depth)
 
