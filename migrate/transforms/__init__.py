@@ -16,6 +16,7 @@ from migrate.transforms.api_renames import ApiRenames
 from migrate.transforms.base import MigrationTransform
 from migrate.transforms.checkpoints import SaverToCheckpoint
 from migrate.transforms.compat_imports import CompatImports
+from migrate.transforms.flags_parse import FlagsParse
 from migrate.transforms.keyword_arguments import KeywordArguments
 from migrate.transforms.layers import LayersToKeras
 from migrate.transforms.native_equivalents import NativeEquivalents
@@ -28,6 +29,7 @@ from migrate.transforms.variables import VariablesToModules
 
 ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = (
     CompatImports,
+    FlagsParse,
     NativeEquivalents,
     AbslFlags,
     SlimImport,

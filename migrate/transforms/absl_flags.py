@@ -5,6 +5,13 @@ TF1's `tf.flags` / `tf.app.flags` re-exported `absl.flags`, and `tf.app.run` cal
 three, so the absl modules are imported instead. When the file already binds `logging` (or
 `flags`, `app`) to something else, typically the standard library, the absl module is imported
 under an `absl_` alias.
+
+`tf.app.run` differed from `absl.app.run` in two ways that are written out: it found `main` in
+the `__main__` module when none was passed, and it parsed the command line with
+`known_only=True`, passing flags it did not know on to `main`'s argv where absl stops with an
+error. TF1's flag definitions also took the old keyword names `flag_name`, `default_value` and
+`docstring`, which absl calls `name`, `default` and `help`. (TF1's parse of `sys.argv` at the
+first read of a flag is TFM121's.)
 """
 
 from __future__ import annotations
@@ -34,6 +41,8 @@ LOGGING_NAMES: Final = MappingProxyType(
     }
 )
 _APP_RUN: Final = "tf.app.run"
+# TF1's flag definitions renamed these keywords to absl's before calling it.
+_OLD_KEYWORDS: Final = MappingProxyType({"flag_name": "name", "default_value": "default", "docstring": "help"})
 _DROPPED_FLAGS: Final = "<flags = ...>"  # removed when the value is tf.app.flags
 
 
@@ -50,8 +59,19 @@ class AbslFlags(MigrationTransform):
             "import tensorflow as tf\nfrom absl import app, flags, logging\n\n"
             "flags.DEFINE_integer('steps', 10, 'how many')\n"
             "FLAGS = flags.FLAGS\nlogging.set_verbosity(logging.INFO)\n\n"
-            "def main(_):\n    logging.info('%d', FLAGS.steps)\n\napp.run(main)\n",
+            "def main(_):\n    logging.info('%d', FLAGS.steps)\n\n"
+            "app.run(main, flags_parser=lambda argv: flags.FLAGS(argv, known_only=True))\n",
             "flags-logging-run",
+        ),
+        Example(
+            "import tensorflow as tf\n\n"
+            "tf.flags.DEFINE_string(flag_name='data', default_value='/tmp', docstring='in')\n\n"
+            "def main(argv):\n    print(argv)\n\nif __name__ == '__main__':\n    tf.app.run()\n",
+            "import tensorflow as tf\nfrom absl import app, flags\n\n"
+            "flags.DEFINE_string(name='data', default='/tmp', help='in')\n\n"
+            "def main(argv):\n    print(argv)\n\nif __name__ == '__main__':\n"
+            "    app.run(main, flags_parser=lambda argv: flags.FLAGS(argv, known_only=True))\n",
+            "main-found-and-old-keywords",
         ),
         Example(
             "import logging\nimport tensorflow as tf\n\ntf.logging.warn('x')\nlogging.info('y')\n",
@@ -111,6 +131,46 @@ class AbslFlags(MigrationTransform):
             return cst.RemovalSentinel.REMOVE
         return updated_node
 
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        if self.is_suppressed_at(original_node):
+            return updated_node
+        func = original_node.func
+        if self.tf_api(func) == _APP_RUN:
+            return self._app_run(updated_node)
+        defines = isinstance(func, cst.Attribute) and func.attr.value.startswith("DEFINE")
+        if defines and isinstance(func, cst.Attribute) and self._is_flags_module(func.value):
+            return updated_node.with_changes(args=[_renamed_keyword(arg) for arg in updated_node.args])
+        return updated_node
+
+    def _is_flags_module(self, node: cst.BaseExpression) -> bool:
+        if self.tf_api(node) in _FLAGS_MODULES:
+            return True
+        # `flags = tf.app.flags` at module level (the line this transform drops)
+        return isinstance(node, cst.Name) and node.value == "flags" and _DROPPED_FLAGS in self._bindings.get(
+            "flags", ()
+        )
+
+    def _app_run(self, call: cst.Call) -> cst.Call:
+        """`app.run(main, flags_parser=...)` as TF1's `tf.app.run(main=None, argv=None)` ran it."""
+        if any(arg.star for arg in call.args):
+            return call
+        args = list(call.args)
+        has_main = any(arg.keyword is None or arg.keyword.value == "main" for arg in args)
+        if not has_main:
+            # TF1: `main = main or sys.modules['__main__'].main`.
+            if "main" in self._bindings:
+                main: cst.BaseExpression = cst.Name("main")
+            else:
+                AddImportsVisitor.add_needed_import(self.context, "sys")
+                main = cst.parse_expression("sys.modules['__main__'].main")
+            args.insert(0, cst.Arg(main))
+        parser = cst.parse_expression(f"lambda argv: {self._alias('flags')}.FLAGS(argv, known_only=True)")
+        args.append(cst.Arg(parser, keyword=cst.Name("flags_parser"), equal=_TIGHT_EQUAL))
+        for index in range(len(args) - 1):
+            if args[index].comma == cst.MaybeSentinel.DEFAULT:
+                args[index] = args[index].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        return call.with_changes(args=args)
+
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
         name = self.tf_api(original_node)
         if name is None or self.is_suppressed_at(original_node):
@@ -123,6 +183,15 @@ class AbslFlags(MigrationTransform):
         if module == "tf.logging" and member in LOGGING_NAMES:
             return tf_names.build_dotted(f"{self._alias('logging')}.{LOGGING_NAMES[member]}")
         return updated_node
+
+
+_TIGHT_EQUAL: Final = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
+
+
+def _renamed_keyword(arg: cst.Arg) -> cst.Arg:
+    if arg.keyword is None or arg.keyword.value not in _OLD_KEYWORDS:
+        return arg
+    return arg.with_changes(keyword=cst.Name(_OLD_KEYWORDS[arg.keyword.value]))
 
 
 def module_bindings(module: cst.Module) -> dict[str, set[str]]:
