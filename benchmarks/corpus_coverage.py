@@ -42,17 +42,17 @@ import tempfile
 import time
 import tokenize
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from static_checks import new_undefined_names  # noqa: E402
+from static_checks import new_undefined_names
 
-from migrate import rewrite_paths  # noqa: E402
-from migrate.sources import FileResult, Status  # noqa: E402
+from migrate import rewrite_paths
+from migrate.sources import FileResult, Status
 
 # Names whose presence in code marks a file as TF1 code (the rule in the module docstring).
 TF1_MARKERS = re.compile(

@@ -67,6 +67,12 @@ for slot in optimizer.variables:
     if slot.name.endswith('_velocity'):
         slot.assign(tf.ones_like(slot))
 
+# Initialize the variables (i.e. assign their default value)
+
+
+# Training
+n_batches = len(data) // batch_size
+
 
 def encoder_op_and_decoder_op_fn(X):
     # Construct model
@@ -108,11 +114,6 @@ def compute_encoder_op_and_decoder_op(X):
     return [encoder_op, decoder_op]
 
 
-# Initialize the variables (i.e. assign their default value)
-
-
-# Training
-n_batches = len(data) // batch_size
 for i in range(1, num_steps + 1):
     start = (i % n_batches) * batch_size
     batch_x = data[start:start + batch_size]

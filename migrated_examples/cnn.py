@@ -86,6 +86,10 @@ def main():
 
     optimizer = tf.keras.optimizers.Adam(learning_rate=learning_rate, beta_1=0.8999999761581421, beta_2=0.9990000128746033, epsilon=1e-08)
 
+    # Initialize the variables (i.e. assign their default value)
+
+    n_batches = len(train_images) // batch_size
+
     def logits_fn(X):
         # Construct model
         logits = conv_net(X, weights, biases)
@@ -146,9 +150,6 @@ def main():
         accuracy = accuracy_fn(Y, prediction)
         return accuracy
 
-    # Initialize the variables (i.e. assign their default value)
-
-    n_batches = len(train_images) // batch_size
     for epoch in range(1, num_epochs + 1):
         for i in range(n_batches):
             batch_x = train_images[i * batch_size:(i + 1) * batch_size]

@@ -47,6 +47,9 @@ biases = tf.Variable(tf.zeros([num_labels]), name="biases")
 optimizer = tf.keras.optimizers.SGD(learning_rate=0.1)
 
 
+print("Initialized")
+
+
 @tf.function(
     input_signature=[
         tf.TensorSpec(shape=(batch_size, image_size * image_size), dtype=tf.float32),
@@ -81,7 +84,6 @@ def compute_test_prediction():
     return test_prediction
 
 
-print("Initialized")
 for step in range(num_steps):
     # Pick an offset within the training data, which has been randomized.
     offset = (step * batch_size) % (train_labels.shape[0] - batch_size)

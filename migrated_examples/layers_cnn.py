@@ -76,6 +76,9 @@ tf.random.set_seed(0)
 optimizer = tf.keras.optimizers.SGD(learning_rate=learning_rate, momentum=0.9)
 
 
+n_batches = len(train_images) // batch_size
+
+
 def logits_fn(X, is_training):
     logits = conv_net(X, is_training)
     return logits
@@ -137,7 +140,6 @@ def compute_accuracy(X, Y, is_training):
     return accuracy
 
 
-n_batches = len(train_images) // batch_size
 for epoch in range(1, num_epochs + 1):
     for i in range(n_batches):
         batch_x = train_images[i * batch_size:(i + 1) * batch_size]

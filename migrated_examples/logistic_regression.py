@@ -47,6 +47,9 @@ b = tf.Variable(tf.zeros([n_classes]))
 optimizer = tf.keras.optimizers.Adam(learning_rate=learning_rate, beta_1=0.8999999761581421, beta_2=0.9990000128746033, epsilon=1e-08)
 
 
+total_batch = len(train_x) // batch_size
+
+
 def pred_fn(x):
     # Construct model
     pred = tf.nn.softmax(tf.matmul(x, W) + b)
@@ -84,7 +87,6 @@ def compute_accuracy(x, y):
     return accuracy
 
 
-total_batch = len(train_x) // batch_size
 for epoch in range(training_epochs):
     avg_cost = 0.0
     for i in range(total_batch):

@@ -72,6 +72,9 @@ def multilayer_perceptron(x, keep_prob):
 optimizer = tf.keras.optimizers.SGD(learning_rate=learning_rate, momentum=momentum)
 
 
+n_batches = len(train_x) // batch_size
+
+
 def logits_fn(x, keep_prob):
     # Construct model
     logits = multilayer_perceptron(x, keep_prob=keep_prob)
@@ -141,7 +144,6 @@ def compute_accuracy(x, y, keep_prob):
     return accuracy
 
 
-n_batches = len(train_x) // batch_size
 for epoch in range(1, training_epochs + 1):
     # Shuffle the training set each epoch with its own seeded generator
     order = np.random.RandomState(epoch).permutation(len(train_x))

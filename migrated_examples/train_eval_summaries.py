@@ -52,6 +52,8 @@ logdir = tempfile.mkdtemp(prefix="train_eval_summaries_")
 train_writer = tf.summary.create_file_writer(os.path.join(logdir, "train"))
 test_writer = tf.summary.create_file_writer(os.path.join(logdir, "validation"))
 
+n_batches = len(train_x) // batch_size
+
 
 def logits_fn(x):
     hidden = tf.nn.tanh(tf.matmul(x, W1) + b1)
@@ -120,7 +122,6 @@ def write_summaries(writer, values, step):
         tf.summary.scalar("accuracy", values[1], step=step)
 
 
-n_batches = len(train_x) // batch_size
 for step in range(max_steps):
     if step % eval_every == 0:
         # Record summaries and accuracy on the held-out set

@@ -12,10 +12,10 @@ class _Collect(Reporter):  # type: ignore[misc]
         self.names: set[str] = set()
         self.broken = False
 
-    def unexpectedError(self, filename: str, message: str) -> None:  # noqa: N802 (pyflakes' API)
+    def unexpectedError(self, filename: str, message: str) -> None:
         self.broken = True
 
-    def syntaxError(self, filename: str, message: str, lineno: int, offset: int, text: str) -> None:  # noqa: N802
+    def syntaxError(self, filename: str, message: str, lineno: int, offset: int, text: str) -> None:
         self.broken = True
 
     def flake(self, message: object) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from static_checks import new_undefined_names
 
 from migrate import rewrite_source
 
@@ -29,6 +30,7 @@ def test_fixture(source: Path) -> None:
     assert result.error is None
     assert result.code == expected_path.read_text(encoding="utf-8")
     assert rewrite_source(result.code).code == result.code, "second rewrite changed the output"
+    assert not new_undefined_names(original, result.code), "the output reads a name it does not define"
 
     findings_path = source.with_name(source.name.replace(".in.py", ".findings"))
     if findings_path.exists():

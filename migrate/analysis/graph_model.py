@@ -28,7 +28,10 @@ INITIALIZER_APIS = frozenset(
 GLOBAL_STEP_API = "tf.train.get_or_create_global_step"
 # Graph ops that produce no value: fetched, they give None, as a training op does.
 OP_APIS = frozenset({"tf.group", "tf.no_op"})
-DROPPED_CALLS = frozenset({"tf.reset_default_graph", "tf.disable_v2_behavior", "tf.disable_eager_execution"})
+# `from tensorflow.python.framework import ops; ops.reset_default_graph()` is as common in
+# tutorials as the public spelling.
+RESET_GRAPH_APIS = frozenset({"tf.reset_default_graph", "tf.python.framework.ops.reset_default_graph"})
+DROPPED_CALLS = RESET_GRAPH_APIS | {"tf.disable_v2_behavior", "tf.disable_eager_execution"}
 # Graph-wide state that has no meaning once code runs eagerly; a scope using it is declined.
 COLLECTION_APIS = frozenset(
     {
@@ -43,6 +46,28 @@ COLLECTION_APIS = frozenset(
         "tf.train.import_meta_graph",
         "tf.import_graph_def",
     }
+)
+# TensorFlow calls that give plain Python values (datasets, files, flags, checkpoint paths),
+# not graph tensors: a statement calling only these is Python code in TF1 and in TF 2 alike.
+PYTHON_VALUED_APIS = (
+    "tf.examples",
+    "tf.gfile",
+    "tf.io.gfile",
+    "tf.logging",
+    "tf.app",
+    "tf.flags",
+    "tf.test",
+    "tf.python_io",
+    "tf.io.tf_record_iterator",
+    "tf.train.latest_checkpoint",
+    "tf.train.checkpoint_exists",
+    "tf.train.get_checkpoint_state",
+    "tf.keras.datasets",
+    "tf.keras.utils",
+    "tf.keras.preprocessing",
+    "tf.contrib.learn.datasets",
+    "tf.contrib.learn.preprocessing",
+    "tf.contrib.learn.python.learn.datasets",
 )
 # Constructs the variables-and-layers family converts; until it does, they are declined here.
 VARIABLE_FAMILY_APIS = frozenset(
@@ -139,6 +164,16 @@ WEIGHTLESS_LAYERS = frozenset(
 # Objects that own variables and list them as `.trainable_variables`: Keras layers and models,
 # and tf.Module subclasses defined in the file (as the variables transform writes them).
 MODULE_APIS = ("tf.keras.layers", "tf.keras.Sequential", "tf.keras.Model", "tf.Module")
+
+
+@dataclass(frozen=True)
+class ModuleDefinitions:
+    """What the classes and functions defined around a scope are, as its classification needs."""
+
+    classes: frozenset[str] = frozenset()  # tf.Module / Keras layer or model subclasses
+    # Functions that create one tf.Variable and return it (`def init_weight(shape): return
+    # tf.Variable(...)`): a call of one makes a variable, as `tf.Variable(...)` does.
+    factories: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import libcst as cst
 from migrate.analysis import walk
 from migrate.analysis.graph_model import (
     FEED_OVERRIDE,
+    GRAPH_IN_CONTROL_FLOW,
     OP_APIS,
     UNFED_PLACEHOLDER,
     UNSUPPORTED_RUN,
@@ -37,9 +38,10 @@ from migrate.analysis.graph_statements import (
     binds_container,
     classify,
     flatten,
+    graph_block_header,
     is_feed_dict,
     merged_summaries,
-    module_classes_in,
+    module_definitions,
     outer_state,
     placeholder_of,
     summary_of,
@@ -47,7 +49,7 @@ from migrate.analysis.graph_statements import (
     writer_logdir,
 )
 from migrate.analysis.run_sites import Leaf, RunContext, RunSiteFinder
-from migrate.analysis.syntax import local_names, names_in, unique_name
+from migrate.analysis.syntax import assigned_names, local_names, names_in, unique_name
 
 
 def threaded_placeholders(
@@ -83,24 +85,36 @@ def analyze_scope(
     body: Sequence[cst.BaseStatement],
     resolve: Resolver,
     enclosing: Sequence[cst.BaseStatement] = (),
+    reserved: Collection[str] = (),
 ) -> ScopePlan | None:
     """Plan the conversion of one scope, None when it runs no session. `enclosing` is the
-    module body when the scope is a function's, for the classes defined around it."""
+    module body when the scope is a function's, for the classes defined around it; generated
+    names avoid `reserved` (names other scopes of the module generate)."""
     prefixes: dict[int, str] = {}
     statements_nodes, sessions, dropped = flatten(body, resolve, prefixes)
     if not sessions:
         return None
     statements: list[Statement] = []
-    module_classes = module_classes_in([*enclosing, *statements_nodes], resolve)
-    outer_statements = outer_state(enclosing, resolve, module_classes)
+    definitions = module_definitions([*enclosing, *statements_nodes], resolve)
+    outer_statements = outer_state(enclosing, resolve, definitions)
     outer_variables = {s.defines[0]: s for s in outer_statements if s.kind is Kind.VARIABLE}
     graph_names: set[str] = set(outer_variables)
+    rebound: dict[str, int] = {}  # graph name -> index of the Python statement rebinding it
+    containers: set[str] = {s.defines[0] for s in outer_variables.values() if s.holds in ("dict", "sequence")}
     for node in statements_nodes:
-        statement = classify(node, resolve, graph_names, sessions, module_classes)
+        statement = classify(node, resolve, graph_names, sessions, definitions, frozenset(containers))
         if statement.kind is not Kind.PYTHON:
             graph_names.update(statement.defines)
+            if statement.holds in ("dict", "sequence") or (statement.kind is Kind.GRAPH and binds_container(statement)):
+                containers.update(statement.defines)
+        elif isinstance(node, cst.SimpleStatementLine):
+            # `[[b]] = sess.run(b)`: from here on the name holds a Python value.
+            for name in set(statement.defines) & graph_names:
+                rebound.setdefault(name, len(statements))
+            graph_names.difference_update(statement.defines)
         statements.append(statement)
 
+    _check_block_headers(statements)
     placeholders: dict[str, Placeholder] = {}
     variables: dict[str, Statement] = dict(outer_variables)
     summaries: list[Summary] = []
@@ -178,18 +192,21 @@ def analyze_scope(
     state.writers = set(writers)
     finder = RunSiteFinder(state)
     first_run_index = -1
+    site_index: dict[int, int] = {}  # run site call -> index of its statement
     for index, statement in enumerate(statements):
         if statement.kind is Kind.PYTHON:
-            before = len(finder.sites) + len(finder.init_calls)
+            before = len(finder.sites)
             walk.visit(statement.node, finder)
-            if first_run_index < 0 and len(finder.sites) + len(finder.init_calls) > before:
+            # Not at an initializer run: the optimizers the functions use may come after it.
+            if first_run_index < 0 and len(finder.sites) > before:
                 first_run_index = index
+            site_index.update((id(site.call), index) for site in finder.sites if id(site.call) not in site_index)
     if not finder.sites and not finder.init_calls:
         return None
 
     functions: list[Function] = []
     by_key: dict[str, Function] = {}
-    taken = names_kept(statements)
+    taken = names_kept(statements) | set(reserved)
     for site in finder.sites:
         leaves = state.leaves(site.fetches)
         if all(leaf.role == "variable" for leaf in leaves):
@@ -203,6 +220,7 @@ def analyze_scope(
             functions.append(function)
             existing = function
         site.function = existing
+        _check_not_rebound(site, existing, rebound, site_index[id(site.call)])
     helpers = _share_slices(functions, statements, placeholders, taken)
     return ScopePlan(
         statements,
@@ -226,6 +244,33 @@ def analyze_scope(
         graph_defs,
         state.ops,
     )
+
+
+def _check_block_headers(statements: Sequence[Statement]) -> None:
+    """A graph-building `if` / `for` block moves into the generated functions, which evaluate
+    its header when first traced: what the header reads must keep the value it had where TF1
+    built the graph."""
+    for index, statement in enumerate(statements):
+        if statement.kind is not Kind.GRAPH or not isinstance(statement.node, (cst.If, cst.For)):
+            continue
+        header = graph_block_header(statement.node)
+        for later in statements[index + 1 :]:
+            rebound = header & assigned_names(later.node)
+            if rebound:
+                name = min(rebound)
+                raise Declined(
+                    GRAPH_IN_CONTROL_FLOW, f"graph built under a condition on `{name}`, which changes later", statement.node
+                )
+
+
+def _check_not_rebound(site: RunSite, function: Function, rebound: Mapping[str, int], index: int) -> None:
+    """A generated function reads its graph names when first traced: one first called after
+    Python rebound such a name (`[b] = sess.run(b)`) would read the new value, where the TF1
+    graph kept the tensor."""
+    used = set(function.roots).union(*(s.uses for s in function.statements))
+    for name in sorted(used & set(rebound)):
+        if rebound[name] <= index:
+            raise Declined(UNSUPPORTED_RUN, f"`{name}` is rebound to a Python value before a run that reads it", site.call)
 
 
 _VANISHING = frozenset({Kind.TRAIN, Kind.PLACEHOLDER, Kind.INITIALIZER, Kind.SUMMARY, Kind.MERGE})

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import libcst as cst
+import libcst.matchers as m
 
 from migrate.analysis import walk
 from migrate.analysis.graph_model import (
@@ -23,6 +24,7 @@ from migrate.analysis.graph_model import (
     INITIALIZER_APIS,
     MODULE_APIS,
     PLACEHOLDER_APIS,
+    PYTHON_VALUED_APIS,
     SESSION_APIS,
     SESSION_ESCAPES,
     SUMMARY_APIS,
@@ -37,6 +39,7 @@ from migrate.analysis.graph_model import (
     Declined,
     Gradients,
     Kind,
+    ModuleDefinitions,
     Placeholder,
     Resolver,
     Statement,
@@ -47,11 +50,13 @@ from migrate.analysis.optimizers import OPTIMIZERS
 from migrate.analysis.syntax import (
     NameCollector,
     api_under,
+    bound_names,
     call_argument,
     calls_in,
     defined_names,
     leading_lines,
     names_in,
+    nodes_of,
     single_call,
     tf_apis_in,
     with_leading_lines,
@@ -220,14 +225,22 @@ def _variable_container(value: cst.BaseExpression, resolve: Resolver) -> bool:
     )
 
 
+NO_DEFINITIONS = ModuleDefinitions()
+
+
 def classify(
     statement: cst.BaseStatement,
     resolve: Resolver,
     graph_names: set[str],
     sessions: set[str],
-    module_classes: frozenset[str] = frozenset(),
+    definitions: ModuleDefinitions = NO_DEFINITIONS,
+    containers: frozenset[str] = frozenset(),
 ) -> Statement:
-    if isinstance(statement, cst.ClassDef) and statement.name.value in module_classes:
+    """The kind of one statement of a scope. `graph_names` are the names bound to graph values
+    so far, `containers` those of them that are Python lists or dicts of such values."""
+    if isinstance(statement, cst.ClassDef) and statement.name.value in definitions.classes:
+        return Statement(statement, Kind.PYTHON, defined_names(statement), names_in(statement))
+    if isinstance(statement, cst.FunctionDef) and statement.name.value in definitions.factories:
         return Statement(statement, Kind.PYTHON, defined_names(statement), names_in(statement))
     if _control_dependencies_block(statement, resolve):
         # Graph code under `tf.control_dependencies`: moved into the functions whole, where the
@@ -235,6 +248,9 @@ def classify(
         assert isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock)
         defines = tuple(name for line in statement.body.body for name in defined_names(line))
         return Statement(statement, Kind.GRAPH, defines, names_in(statement))
+    block_defines = _graph_block(statement, resolve, graph_names, sessions, containers)
+    if block_defines is not None:
+        return Statement(statement, Kind.GRAPH, block_defines, names_in(statement))
     targets, call, small = single_call(statement)
     outside = _OutsideRuns(sessions, graph_names)
     walk.visit(statement, outside)
@@ -246,7 +262,9 @@ def classify(
             return Statement(statement, Kind.PLACEHOLDER, targets, uses, call)
         if api in INITIALIZER_APIS:
             return Statement(statement, Kind.INITIALIZER, targets, uses, call)
-        if api == "tf.Variable" and len(targets) == 1:
+        if len(targets) == 1 and (
+            api == "tf.Variable" or (isinstance(call.func, cst.Name) and call.func.value in definitions.factories)
+        ):
             return Statement(statement, Kind.VARIABLE, targets, uses, call, "variable")
         if api == GLOBAL_STEP_API and len(targets) == 1 and not call.args:
             return Statement(statement, Kind.VARIABLE, targets, uses, call, "global step")
@@ -254,7 +272,7 @@ def classify(
             return Statement(statement, Kind.VARIABLE, targets, uses, call, "nothing")
         if len(targets) == 1 and (
             (api is not None and api_under(api, MODULE_APIS))
-            or (isinstance(call.func, cst.Name) and call.func.value in module_classes)
+            or (isinstance(call.func, cst.Name) and call.func.value in definitions.classes)
         ):
             return Statement(statement, Kind.VARIABLE, targets, uses, call, "module")
         if api in OPTIMIZERS and len(targets) == 1:
@@ -298,10 +316,23 @@ def classify(
                 raise Declined(GRAPH_IN_CONTROL_FLOW, f"{api} inside a compound statement", node)
             raise Declined(UNSUPPORTED_RUN, f"{api} in an unsupported form", node)
     calls_tf = _has_tf_call(statement, resolve) and not _has_run(statement, sessions, graph_names)
-    reads_graph = bool(uses & graph_names)
+    reads_graph = bool(_read_names(small, uses, outside) & graph_names)
     if isinstance(statement, cst.SimpleStatementLine) and targets and (calls_tf or reads_graph):
         return Statement(statement, Kind.GRAPH, defines, uses, call)
     return Statement(statement, Kind.PYTHON, defines, uses, call)
+
+
+def _read_names(small: cst.BaseSmallStatement | None, uses: frozenset[str], outside: _OutsideRuns) -> frozenset[str]:
+    """`uses` without the names an assignment only binds: `[b] = sess.run(b)` reads no `b`
+    outside the run."""
+    if not isinstance(small, cst.Assign):
+        return uses
+    bound = {name for target in small.targets for name in bound_names(target.target)}
+    if not bound:
+        return uses
+    in_value = _OutsideRuns(outside.sessions, outside.graph_names)
+    walk.visit(small.value, in_value)
+    return frozenset((uses - bound) | (in_value.names & bound))
 
 
 def _control_dependencies_block(statement: cst.BaseStatement, resolve: Resolver) -> bool:
@@ -315,17 +346,99 @@ def _control_dependencies_block(statement: cst.BaseStatement, resolve: Resolver)
         for item in statement.items
     ):
         return False
-    for line in statement.body.body:
+    return _plain_tensor_lines(statement.body.body, resolve, allow_python=False)
+
+
+def _plain_tensor_lines(lines: Sequence[cst.BaseStatement], resolve: Resolver, *, allow_python: bool) -> bool:
+    """Lines that only assign tensors (or, with `allow_python`, plain values): no training,
+    variables or placeholders, which must be made once rather than per function call."""
+    for line in lines:
         targets, call, small = single_call(line)
-        if not isinstance(small, cst.Assign) or not targets:
+        assigns = isinstance(small, cst.Assign) and bool(targets)
+        if allow_python:  # also `loss += ...` and `d["k"] = ...`
+            assigns = assigns or isinstance(small, (cst.Assign, cst.AugAssign)) and bool(defined_names(line))
+        if not assigns:
             return False
         if call is not None and isinstance(call.func, cst.Attribute) and call.func.attr.value in (
             "minimize", "apply_gradients", "compute_gradients"
         ):
             return False  # training under dependencies: not a plain tensor
-        if any(api == "tf.Variable" or api in PLACEHOLDER_APIS for api, _ in tf_apis_in(line, resolve)):
+        if any(
+            api == "tf.Variable" or api in PLACEHOLDER_APIS or api_under(api, VARIABLE_FAMILY_APIS)
+            for api, _ in tf_apis_in(line, resolve)
+        ):
             return False
     return True
+
+
+def _reports_error(line: cst.BaseStatement) -> bool:
+    """`raise ...` or `print(...)`: the branch of a graph-building `if` chain taken on bad input."""
+    if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+        return False
+    small = line.body[0]
+    if isinstance(small, cst.Raise):
+        return True
+    return (
+        isinstance(small, cst.Expr)
+        and isinstance(small.value, cst.Call)
+        and m.matches(small.value.func, m.Name("print"))
+    )
+
+
+def graph_block_header(statement: cst.BaseStatement) -> frozenset[str]:
+    """The names the header of an `if` chain or `for` loop reads (conditions, iterable)."""
+    if isinstance(statement, cst.For):
+        return names_in(statement.iter)
+    names: set[str] = set()
+    branch: cst.If | cst.Else | None = statement if isinstance(statement, cst.If) else None
+    while isinstance(branch, cst.If):
+        names |= names_in(branch.test)
+        branch = branch.orelse
+    return frozenset(names)
+
+
+def _graph_block(
+    statement: cst.BaseStatement,
+    resolve: Resolver,
+    graph_names: set[str],
+    sessions: set[str],
+    containers: frozenset[str],
+) -> tuple[str, ...] | None:
+    """For an `if` chain on Python values or a `for` loop over one whose bodies only compute
+    tensors (`if kind == "lasso": loss = ...`): the names it defines, else None. Moved into the
+    generated functions whole, such a block builds there what TF1 built in the graph."""
+    blocks: list[cst.BaseSuite] = []
+    if isinstance(statement, cst.For):
+        if statement.orelse is not None or statement.asynchronous or not isinstance(statement.target, cst.Name):
+            return None
+        blocks.append(statement.body)
+    elif isinstance(statement, cst.If):
+        branch: cst.If | cst.Else | None = statement
+        while branch is not None:
+            blocks.append(branch.body)
+            branch = branch.orelse if isinstance(branch, cst.If) else None
+    else:
+        return None
+    # A condition on a tensor is not Python control flow (and `==` on tensors changed meaning);
+    # a loop may run over a Python list of tensors or variables.
+    header_graph = graph_block_header(statement) & graph_names
+    if header_graph - (containers if isinstance(statement, cst.For) else frozenset()):
+        return None
+    lines = [line for block in blocks if isinstance(block, cst.IndentedBlock) for line in block.body]
+    if len(lines) != sum(len(block.body) if isinstance(block, cst.IndentedBlock) else 1 for block in blocks):
+        return None
+    if any(_has_run(line, sessions, graph_names) for line in lines):
+        return None
+    # The branch an `if` chain takes on bad input may just complain.
+    computes = [line for line in lines if not (isinstance(statement, cst.If) and _reports_error(line))]
+    if not computes or not _plain_tensor_lines(computes, resolve, allow_python=True):
+        return None
+    if not any(_has_tf_call(line, resolve) or names_in(line) & graph_names for line in computes):
+        return None
+    defines = tuple(dict.fromkeys(name for line in computes for name in defined_names(line)))
+    if isinstance(statement, cst.For):
+        defines += tuple(bound_names(statement.target))
+    return defines
 
 
 def _has_run(statement: cst.CSTNode, sessions: set[str], graph_names: set[str]) -> bool:
@@ -350,7 +463,8 @@ class _TfCalls(cst.CSTVisitor):
         self.found = False
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self._resolve(node.func) is not None:
+        api = self._resolve(node.func)
+        if api is not None and not api_under(api, PYTHON_VALUED_APIS):
             self.found = True
 
 
@@ -494,7 +608,7 @@ def writer_logdir(statement: Statement) -> cst.BaseExpression:
 
 
 def outer_state(
-    enclosing: Sequence[cst.BaseStatement], resolve: Resolver, module_classes: frozenset[str]
+    enclosing: Sequence[cst.BaseStatement], resolve: Resolver, definitions: ModuleDefinitions
 ) -> list[Statement]:
     """What the module around a function scope holds for it: its variables and layers (state
     the scope trains) and its functions (which a graph statement of the scope may call)."""
@@ -504,7 +618,7 @@ def outer_state(
             found.append(Statement(node, Kind.PYTHON, (node.name.value,), names_in(node)))
             continue
         try:
-            statement = classify(node, resolve, set(), set(), module_classes)
+            statement = classify(node, resolve, set(), set(), definitions)
         except Declined:
             continue  # not the scope being converted: its own conversion reports it
         if statement.kind is Kind.VARIABLE:
@@ -512,16 +626,59 @@ def outer_state(
     return found
 
 
-def module_classes_in(nodes: Sequence[cst.BaseStatement], resolve: Resolver) -> frozenset[str]:
-    """Classes of the scope that subclass tf.Module or a Keras layer or model."""
-    found = set()
+def module_definitions(nodes: Sequence[cst.BaseStatement], resolve: Resolver) -> ModuleDefinitions:
+    """The module classes and variable factories among `nodes`."""
+    classes = set()
+    factories = set()
     for node in nodes:
         if isinstance(node, cst.ClassDef) and any(
             (api := resolve(base.value)) is not None and api_under(api, MODULE_APIS)
             for base in node.bases
         ):
-            found.add(node.name.value)
-    return frozenset(found)
+            classes.add(node.name.value)
+        elif isinstance(node, cst.FunctionDef) and _is_variable_factory(node, resolve):
+            factories.add(node.name.value)
+    return ModuleDefinitions(frozenset(classes), frozenset(factories))
+
+
+def _is_variable_factory(node: cst.FunctionDef, resolve: Resolver) -> bool:
+    """`def f(...):` whose body makes one `tf.Variable` from its parameters and returns it,
+    reading nothing else from the module but TensorFlow (so no placeholder or tensor)."""
+    if not isinstance(node.body, cst.IndentedBlock) or node.asynchronous or node.decorators:
+        return False
+    lines = [s for s in node.body.body if not _is_docstring(s)]
+    if not lines or not all(isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 for line in lines):
+        return False
+    *setup, last = [line.body[0] for line in lines if isinstance(line, cst.SimpleStatementLine)]
+    if not isinstance(last, cst.Return) or last.value is None:
+        return False
+    made: cst.BaseExpression | None = last.value
+    if isinstance(made, cst.Name) and setup:
+        assignment = setup.pop()
+        if not (
+            isinstance(assignment, cst.Assign)
+            and len(assignment.targets) == 1
+            and isinstance(assignment.targets[0].target, cst.Name)
+            and assignment.targets[0].target.value == made.value
+        ):
+            return False
+        made = assignment.value
+    if setup or not (isinstance(made, cst.Call) and resolve(made.func) == "tf.Variable"):
+        return False
+    parameters = {p.name.value for p in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params)}
+    free = names_in(made) - parameters - {"None", "True", "False"}
+    references = [n for n in nodes_of(made, cst.Name) if isinstance(n, cst.Name) and n.value in free]
+    return all(resolve(reference) is not None for reference in references) and not any(
+        api in PLACEHOLDER_APIS for api, _ in tf_apis_in(made, resolve)
+    )
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
 
 
 def is_feed_dict(statement: Statement, placeholders: Mapping[str, Placeholder]) -> bool:

@@ -98,6 +98,10 @@ class RunSiteFinder(cst.CSTVisitor):
         if site is None:
             return True
         if isinstance(site, str):  # an initializer run
+            if self.init_calls or self.control_flow or self.local_names:
+                # TF 2 variables keep their values: a second initialisation (another session,
+                # a loop of trainings) would no longer reset them.
+                raise Declined(UNSUPPORTED_RUN, "variables initialised more than once", node)
             self.init_calls.append(node)
         else:
             self.sites.append(site)

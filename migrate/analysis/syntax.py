@@ -178,6 +178,63 @@ def defined_names(statement: cst.BaseStatement) -> tuple[str, ...]:
     return ()
 
 
+def bound_names(target: cst.BaseExpression) -> list[str]:
+    """The names an assignment target binds as a whole: `a`, `a, [b, *c]`; not the names a
+    subscript or attribute target reads (`x[i]`, `self.w`)."""
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [name for element in target.elements for name in bound_names(element.value)]
+    if isinstance(target, cst.StarredElement):
+        return bound_names(target.value)
+    return []
+
+
+def read_names(statement: cst.BaseStatement) -> frozenset[str]:
+    """The names a statement reads, not those it only binds: for a one-assignment line, its
+    value's names and what its targets read; for `with ... as x:` and `for x in ...:` blocks,
+    what the header reads and what the body reads of other names than `x`."""
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        small = statement.body[0]
+        if isinstance(small, cst.Assign):
+            bound = {name for target in small.targets for name in bound_names(target.target)}
+            return frozenset((names_in(small) - bound) | (names_in(small.value) & bound))
+    if isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock):
+        header = frozenset().union(*(names_in(item.item) for item in statement.items))
+        bound = {name for item in statement.items if item.asname for name in bound_names(item.asname.name)}
+        return header | (_block_reads(statement.body) - bound)
+    if isinstance(statement, cst.For) and isinstance(statement.body, cst.IndentedBlock) and statement.orelse is None:
+        return names_in(statement.iter) | (_block_reads(statement.body) - set(bound_names(statement.target)))
+    return names_in(statement)
+
+
+def assigned_names(node: cst.CSTNode) -> frozenset[str]:
+    """Every name a piece of code binds anywhere inside it: assignments, loop targets, `with`
+    targets, definitions and imports."""
+    names: set[str] = set()
+    for inner in nodes_of(node, cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For, cst.WithItem, cst.FunctionDef,
+                          cst.ClassDef, cst.ImportAlias):
+        if isinstance(inner, cst.Assign):
+            names.update(n for target in inner.targets for n in bound_names(target.target))
+        elif isinstance(inner, (cst.AugAssign, cst.AnnAssign, cst.For)):
+            names.update(bound_names(inner.target))
+        elif isinstance(inner, cst.WithItem) and inner.asname is not None:
+            names.update(bound_names(inner.asname.name))
+        elif isinstance(inner, (cst.FunctionDef, cst.ClassDef)):
+            names.add(inner.name.value)
+        elif isinstance(inner, cst.ImportAlias):
+            alias: cst.BaseExpression = inner.asname.name if inner.asname is not None else inner.name
+            while isinstance(alias, cst.Attribute):  # `import a.b` binds `a`
+                alias = alias.value
+            if isinstance(alias, cst.Name):
+                names.add(alias.value)
+    return frozenset(names)
+
+
+def _block_reads(block: cst.IndentedBlock) -> frozenset[str]:
+    return frozenset().union(*(read_names(line) for line in block.body))
+
+
 def leading_lines(statement: cst.BaseStatement) -> Sequence[cst.EmptyLine]:
     """The blank and comment lines before a statement (every statement kind has them)."""
     assert isinstance(statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement))

@@ -15,10 +15,11 @@ from typing import ClassVar
 
 import libcst as cst
 import libcst.matchers as m
+from libcst.codemod.visitors import RemoveImportsVisitor
 
 from migrate.analysis import graph_model as model
 from migrate.analysis import graph_program as gp
-from migrate.analysis import syntax
+from migrate.analysis import graph_segments, syntax
 from migrate.analysis.optimizers import OPTIMIZERS, float32_literal
 from migrate.findings import Finding, RunSite, Severity
 from migrate.transforms.base import (
@@ -92,6 +93,10 @@ class SessionsToFunctions(MigrationTransform):
             (None, original_node.body, original_node)
         ]
         outcomes = [self._convert_scope(original_node.body, original_node, top_level=True)]
+        if outcomes[0].status == "declined":
+            segmented = self._convert_segments(original_node)
+            if segmented is not None:
+                return self._converted(updated_node, [s for outcome in segmented for s in outcome.body], segmented)
         if outcomes[0].status == "none":
             scopes, outcomes = [], []
             for index, statement in enumerate(original_node.body):
@@ -120,16 +125,41 @@ class SessionsToFunctions(MigrationTransform):
                         code=model.UNSUPPORTED_RUN,
                     )
             return updated_node
-        for outcome in converted:
-            self._keep(outcome)
         if scopes[0][0] is None:
-            return updated_node.with_changes(body=converted[0].body)
+            return self._converted(updated_node, converted[0].body, converted)
         body = list(original_node.body)
         for (position, _, owner), outcome in zip(scopes, outcomes):
             assert position is not None and isinstance(owner, cst.FunctionDef)
             assert isinstance(owner.body, cst.IndentedBlock)
             body[position] = owner.with_changes(body=owner.body.with_changes(body=outcome.body))
-        return updated_node.with_changes(body=body)
+        return self._converted(updated_node, body, converted)
+
+    def _converted(self, module: cst.Module, body: Sequence[cst.BaseStatement], outcomes: list[_Outcome]) -> cst.Module:
+        for outcome in outcomes:
+            self._keep(outcome)
+        # `ops.reset_default_graph()` calls are gone with the sessions; so is their import, if unused.
+        RemoveImportsVisitor.remove_unused_import(self.context, "tensorflow.python.framework", "ops")
+        return module.with_changes(body=body)
+
+    def _convert_segments(self, module: cst.Module) -> list[_Outcome] | None:
+        """The module converted as independent graph programs (migrate.analysis.graph_segments),
+        or None when it is one program or one of its programs is declined."""
+        pieces = graph_segments.segments(module.body, self.tf_api)
+        if len(pieces) < 2:
+            return None
+        definitions = [s for s in module.body if isinstance(s, (cst.FunctionDef, cst.ClassDef))]
+        reserved: set[str] = set()
+        outcomes: list[_Outcome] = []
+        for piece in pieces:
+            enclosing = [s for s in definitions if s not in piece]
+            outcome = self._convert_scope(piece, module, top_level=True, enclosing=enclosing, reserved=reserved)
+            if outcome.status == "declined":
+                return None
+            if outcome.status == "none":
+                outcome.body = list(piece)
+            reserved.update(name for statement in outcome.body for name in syntax.defined_names(statement))
+            outcomes.append(outcome)
+        return outcomes
 
     def _checkpoints_need_eager(self, module: cst.Module) -> None:
         """Objects earlier transforms made for eager code (TFM501's `tf.train.Checkpoint`,
@@ -163,6 +193,7 @@ class SessionsToFunctions(MigrationTransform):
         *,
         top_level: bool,
         enclosing: Sequence[cst.BaseStatement] = (),
+        reserved: Collection[str] = (),
     ) -> _Outcome:
         """Plan and write one scope, with what it reports held back until the file's fate is known."""
         kept_findings = self.context.scratch.get(FINDINGS_KEY, [])
@@ -170,7 +201,7 @@ class SessionsToFunctions(MigrationTransform):
         self.context.scratch[FINDINGS_KEY] = []
         self.context.scratch[RUN_SITES_KEY] = []
         try:
-            plan = gp.analyze_scope(body, self.tf_api, enclosing)
+            plan = gp.analyze_scope(body, self.tf_api, enclosing, reserved)
             if plan is None:
                 outcome = _Outcome("none")
             else:

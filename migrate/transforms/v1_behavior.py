@@ -90,6 +90,13 @@ class V1Behavior(MigrationTransform):
             "graph-only-keeps-v1",
         ),
         Example(
+            "import os\nos.environ['TF_CPP_MIN_LOG_LEVEL'] = '2'\nimport tensorflow as tf\n\n"
+            "x = tf.compat.v1.placeholder(tf.float32)\n",
+            "import os\nos.environ['TF_CPP_MIN_LOG_LEVEL'] = '2'\nimport tensorflow as tf\n"
+            "tf.compat.v1.disable_v2_behavior()\n\nx = tf.compat.v1.placeholder(tf.float32)\n",
+            "switch-after-a-late-tensorflow-import",
+        ),
+        Example(
             "import tensorflow as tf\n\ntf.compat.v1.disable_v2_behavior()\ny = tf.math.log(2.0)\n",
             "import tensorflow as tf\ny = tf.math.log(2.0)\n",
             "eager-ready-drops-switch",
@@ -198,12 +205,31 @@ class V1Behavior(MigrationTransform):
         if self._module_disables:
             return updated_node
         call = cst.SimpleStatementLine([cst.Expr(cst.Call(self.tf_expr("compat.v1.disable_v2_behavior")))])
-        index = _after_imports(updated_node)
+        index = _after_imports(original_node)  # nothing is removed from a file that stays in graph mode
         return updated_node.with_changes(body=[*updated_node.body[:index], call, *updated_node.body[index:]])
 
 
 def _after_imports(module: cst.Module) -> int:
-    """Index of the first statement after the leading docstring, imports and `__future__`."""
+    """Index of the first statement after the leading docstring, imports and `__future__`, and
+    after the first statement that imports TensorFlow (scripts often run statements before it)."""
+    leading = _after_leading_imports(module)
+    for index, statement in enumerate(module.body[leading:], start=leading):
+        if any(_imports_tensorflow(node) for node in syntax.nodes_of(statement, cst.Import, cst.ImportFrom)):
+            return index + 1
+    return leading
+
+
+def _imports_tensorflow(node: cst.CSTNode) -> bool:
+    if isinstance(node, cst.Import):
+        return any((tf_names.dotted(alias.name) or "").split(".")[0] == "tensorflow" for alias in node.names)
+    return (
+        isinstance(node, cst.ImportFrom)
+        and node.module is not None
+        and (tf_names.dotted(node.module) or "").split(".")[0] == "tensorflow"
+    )
+
+
+def _after_leading_imports(module: cst.Module) -> int:
     index = 0
     for index, statement in enumerate(module.body):
         if not isinstance(statement, cst.SimpleStatementLine):

@@ -17,6 +17,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from static_checks import new_undefined_names
+
 from fuzzing.optimizer_rounding import with_tf1_optimizers
 from migrate import RewriteResult, rewrite_source
 from migrate.findings import Severity
@@ -33,12 +35,13 @@ DECLINED = "declined"
 CRASH = "crash"
 UNPARSABLE = "unparsable"
 NOT_IDEMPOTENT = "not idempotent"
+UNDEFINED_NAME = "output reads an undefined name"
 MISMATCH = "silent mismatch"
 DECLINED_BROKEN = "declined output broken"
 NO_REASON = "declined without reason"
 INVALID = "invalid program"  # the legacy program itself failed: a generator bug
 
-FAILURES = (CRASH, UNPARSABLE, NOT_IDEMPOTENT, MISMATCH, DECLINED_BROKEN, NO_REASON)
+FAILURES = (CRASH, UNPARSABLE, NOT_IDEMPOTENT, UNDEFINED_NAME, MISMATCH, DECLINED_BROKEN, NO_REASON)
 STILL_GRAPH = "TFM003"
 UNCHECKED = "parity not checked"
 # No --steps cut-off: the programs are short, and a declined output (sessions, not recorded) would
@@ -85,6 +88,9 @@ def static_check(source: str) -> tuple[Outcome | None, RewriteResult]:
         compile(result.code, "migrated.py", "exec")
     except SyntaxError as error:
         return Outcome(UNPARSABLE, detail=f"{error.msg} at line {error.lineno}", output=result.code), result
+    undefined = new_undefined_names(source, result.code)
+    if undefined:
+        return Outcome(UNDEFINED_NAME, detail=", ".join(sorted(undefined)), output=result.code), result
     second = rewrite_source(result.code, path="migrated.py")
     if second.error is not None:
         return Outcome(CRASH, detail=f"second rewrite: {second.error}", output=result.code), result

@@ -1,0 +1,145 @@
+"""Independent programs in one module: where a TF1 script starts over with a new graph.
+
+Tutorial scripts and notebooks often hold several small programs one after another: build a
+graph, run it in a session, then `tf.reset_default_graph()` (or just a new `with tf.Session()`
+block) and build the next one, reusing the names `x`, `loss` and `train_step`. Taken as one
+scope, such a module binds one name to several graph values and cannot be sliced. Split into
+segments that share no graph value, each segment is a scope of its own.
+
+A segment ends after a top-level `with tf.Session()` block, after `sess.close()`, before a
+call that resets the default graph (directly or through a module function that does), and
+around a `with tf.Graph().as_default():` block. A segment that reads a graph value (tensor,
+variable, placeholder, optimizer, session) that an earlier segment made is joined to the one
+before it: its code needs that graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from migrate.analysis.graph_model import RESET_GRAPH_APIS, SESSION_APIS, Declined, Kind, Resolver
+from migrate.analysis.graph_statements import classify, flatten
+from migrate.analysis.syntax import calls_in, defined_names, names_in, read_names, single_call
+
+
+def segments(body: Sequence[cst.BaseStatement], resolve: Resolver) -> list[list[cst.BaseStatement]]:
+    """The module body cut into independent graph programs (one segment when it cannot be cut)."""
+    functions = {s.name.value: s for s in body if isinstance(s, cst.FunctionDef)}
+    resetting = {name for name, node in functions.items() if _calls_reset(node, resolve)}
+    pieces: list[list[cst.BaseStatement]] = [[]]
+    sessions: set[str] = set()
+    for statement in body:
+        if _resets_graph(statement, resolve, resetting) or _enters_new_graph(statement, resolve):
+            _cut(pieces)
+        pieces[-1].append(statement)
+        session = _session_name(statement, resolve)
+        if session is not None:
+            sessions.add(session)
+        if _ends_session(statement, resolve, sessions) or _enters_new_graph(statement, resolve):
+            _cut(pieces)
+    pieces = [piece for piece in pieces if piece]
+    return _joined(pieces, resolve, functions)
+
+
+def _cut(pieces: list[list[cst.BaseStatement]]) -> None:
+    if pieces[-1]:
+        pieces.append([])
+
+
+def _calls_reset(node: cst.CSTNode, resolve: Resolver) -> bool:
+    return any(resolve(call.func) in RESET_GRAPH_APIS for call in calls_in(node))
+
+
+def _resets_graph(statement: cst.BaseStatement, resolve: Resolver, resetting: set[str]) -> bool:
+    targets, call, _ = single_call(statement)
+    if call is None or targets:
+        return False
+    if resolve(call.func) in RESET_GRAPH_APIS:
+        return True
+    return isinstance(call.func, cst.Name) and call.func.value in resetting
+
+
+def _enters_new_graph(statement: cst.BaseStatement, resolve: Resolver) -> bool:
+    """`with tf.Graph().as_default():` at the top level."""
+    if not isinstance(statement, cst.With) or len(statement.items) != 1:
+        return False
+    call = statement.items[0].item
+    return (
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Attribute)
+        and call.func.attr.value == "as_default"
+        and isinstance(call.func.value, cst.Call)
+        and resolve(call.func.value.func) == "tf.Graph"
+    )
+
+
+def _session_name(statement: cst.BaseStatement, resolve: Resolver) -> str | None:
+    targets, call, _ = single_call(statement)
+    if call is not None and len(targets) == 1 and resolve(call.func) in SESSION_APIS:
+        return targets[0]
+    return None
+
+
+def _ends_session(statement: cst.BaseStatement, resolve: Resolver, sessions: set[str]) -> bool:
+    """A top-level `with tf.Session() ...:` block, or `sess.close()`."""
+    if isinstance(statement, cst.With):
+        return any(
+            isinstance(item.item, cst.Call) and resolve(item.item.func) in SESSION_APIS for item in statement.items
+        )
+    _, call, _ = single_call(statement)
+    return (
+        call is not None
+        and isinstance(call.func, cst.Attribute)
+        and call.func.attr.value == "close"
+        and isinstance(call.func.value, cst.Name)
+        and call.func.value.value in sessions
+    )
+
+
+def _joined(
+    pieces: list[list[cst.BaseStatement]], resolve: Resolver, functions: dict[str, cst.FunctionDef]
+) -> list[list[cst.BaseStatement]]:
+    """Pieces, each joined to the one before it while it reads a graph value made earlier."""
+    joined: list[list[cst.BaseStatement]] = []
+    earlier_graph: set[str] = set()
+    for piece in pieces:
+        made = _graph_names(piece, resolve)
+        if made is None:
+            return [[statement for piece in pieces for statement in piece]]  # cannot tell: one scope
+        if joined and _reads_any(piece, earlier_graph, functions):
+            joined[-1].extend(piece)
+        else:
+            joined.append(list(piece))
+        earlier_graph |= made
+    return joined
+
+
+def _graph_names(piece: list[cst.BaseStatement], resolve: Resolver) -> set[str] | None:
+    """Names the piece binds to graph values (tensors, variables, ops, sessions), or None when
+    the analysis cannot classify its statements."""
+    try:
+        statements, sessions, _ = flatten(piece, resolve, {})
+        names: set[str] = set(sessions)
+        for node in statements:
+            statement = classify(node, resolve, names, sessions)
+            if statement.kind is not Kind.PYTHON:
+                names.update(statement.defines)
+        return names
+    except Declined:
+        return None
+
+
+def _reads_any(piece: list[cst.BaseStatement], graph: set[str], functions: dict[str, cst.FunctionDef]) -> bool:
+    """Whether the piece reads one of `graph` before binding it anew, directly or through a
+    module function it calls."""
+    bound: set[str] = set()
+    for statement in piece:
+        reads = set(read_names(statement))
+        for name in reads & set(functions):
+            reads |= names_in(functions[name].body)
+        if reads & (graph - bound):
+            return True
+        bound.update(defined_names(statement))
+    return False
