@@ -162,8 +162,8 @@ class SaverToCheckpoint(MigrationTransform):
     def _scope(
         self, body: list[cst.BaseStatement], classes: dict[str, list[tuple[str, str]]]
     ) -> list[cst.BaseStatement] | None:
-        savers: list[tuple[cst.Assign, str]] = []
-        for statement in body:
+        savers: list[tuple[cst.Assign, str, int]] = []  # (assignment, name, statement index)
+        for index, statement in enumerate(body):
             if isinstance(statement, cst.FunctionDef):
                 continue  # a function's savers belong to its own scope
             for assign in _assignments(statement):
@@ -171,12 +171,12 @@ class SaverToCheckpoint(MigrationTransform):
                 if self.tf_api(assign.value.func) == SAVER:
                     target = assign.targets[0].target
                     assert isinstance(target, cst.Name)
-                    savers.append((assign, target.value))
+                    savers.append((assign, target.value, index))
         if not savers or any(self.is_suppressed_at(s) for s in body):
             return None
         try:
             variables = self._variables(body, classes)
-            rewriter = _SaverRewriter(self, {id(a): (a, n) for a, n in savers}, variables)
+            rewriter = _SaverRewriter(self, {id(a): (a, n, i) for a, n, i in savers}, variables)
             # A statement that names no saver has nothing for the rewriter.
             out = [
                 walk.transform(s, rewriter, code_only=True) if syntax.names_in(s) & rewriter.names else s for s in body
@@ -212,9 +212,9 @@ class SaverToCheckpoint(MigrationTransform):
     def _variables(
         self, body: list[cst.BaseStatement], classes: dict[str, list[tuple[str, str]]]
     ) -> list[tuple[str, str, int]]:
-        """Every variable the scope creates: (TF1 name, reference, id of the creating node)."""
+        """Every variable the scope creates: (TF1 name, reference, index of the creating statement)."""
         found: list[tuple[str, str, int]] = []
-        for statement in body:
+        for index, statement in enumerate(body):
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                 continue
             for api, node in syntax.tf_apis_in(statement, self.tf_api):
@@ -231,9 +231,9 @@ class SaverToCheckpoint(MigrationTransform):
                     name = syntax.string_literal(syntax.call_argument(assign.value, 6, "name"))
                     if name is None:
                         raise _Declined(UNTRACKED_VARIABLES, "a tf.Variable without a literal name", assign)
-                    found.append((name, target.value, id(assign)))
+                    found.append((name, target.value, index))
                 elif isinstance(func, cst.Name) and func.value in classes:
-                    found.extend((name, f"{target.value}.{attr}", id(assign)) for name, attr in classes[func.value])
+                    found.extend((name, f"{target.value}.{attr}", index) for name, attr in classes[func.value])
             bound = {
                 id(a.value)
                 for a in syntax.nodes_of(statement, cst.Assign)
@@ -247,15 +247,20 @@ class SaverToCheckpoint(MigrationTransform):
 
 class _SaverRewriter(cst.CSTTransformer):
     def __init__(
-        self, t: SaverToCheckpoint, savers: dict[int, tuple[cst.Assign, str]], variables: list[tuple[str, str, int]]
+        self,
+        t: SaverToCheckpoint,
+        savers: dict[int, tuple[cst.Assign, str, int]],
+        variables: list[tuple[str, str, int]],
     ) -> None:
         self.t = t
         self.savers = savers
         self.variables = variables
-        self.names = {name for _, name in savers.values()}
+        self.names = {name for _, name, _ in savers.values()}
         self.handled = {name: 0 for name in self.names}
 
-    def _checkpoint(self, call: cst.Call) -> cst.Call:
+    def _checkpoint(self, call: cst.Call, position: int) -> cst.Call:
+        """The Checkpoint for `Saver(...)` at statement `position`: with no var_list, of the
+        variables that exist by then, as TF1's Saver took them."""
         bound = _bind(call, SAVER_PARAMS)
         for key in bound:
             if key != "var_list" and key not in SAVER_ARGS_DROPPED:
@@ -264,7 +269,7 @@ class _SaverRewriter(cst.CSTTransformer):
         var_list = bound.get("var_list")
         entries: list[tuple[str, str]]
         if var_list is None:
-            entries = [(name, ref) for name, ref, _ in self.variables]
+            entries = [(name, ref) for name, ref, made_at in self.variables if made_at < position]
         elif isinstance(var_list, (cst.List, cst.Tuple)):
             entries = []
             for element in var_list.elements:
@@ -295,9 +300,9 @@ class _SaverRewriter(cst.CSTTransformer):
         if not (isinstance(small, cst.Assign) and id(small) in self.savers):
             return updated_node
         assert isinstance(small.value, cst.Call)
-        name = self.savers[id(small)][1]
+        _, name, position = self.savers[id(small)]
         self.handled[name] += 1
-        value = self._checkpoint(small.value)
+        value = self._checkpoint(small.value, position)
         return updated_node.with_changes(body=[small.with_changes(value=value)])
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:

@@ -205,28 +205,29 @@ class V1Behavior(MigrationTransform):
         if self._module_disables:
             return updated_node
         call = cst.SimpleStatementLine([cst.Expr(cst.Call(self.tf_expr("compat.v1.disable_v2_behavior")))])
-        index = _after_imports(original_node)  # nothing is removed from a file that stays in graph mode
+        index = _after_imports(original_node, self.tf_alias())  # nothing is removed from a file in graph mode
         return updated_node.with_changes(body=[*updated_node.body[:index], call, *updated_node.body[index:]])
 
 
-def _after_imports(module: cst.Module) -> int:
+def _after_imports(module: cst.Module, alias: str) -> int:
     """Index of the first statement after the leading docstring, imports and `__future__`, and
-    after the first statement that imports TensorFlow (scripts often run statements before it)."""
+    after the statement that binds `alias` to TensorFlow (scripts often run statements before
+    it)."""
     leading = _after_leading_imports(module)
     for index, statement in enumerate(module.body[leading:], start=leading):
-        if any(_imports_tensorflow(node) for node in syntax.nodes_of(statement, cst.Import, cst.ImportFrom)):
+        if any(_binds_tensorflow(node, alias) for node in syntax.nodes_of(statement, cst.Import)):
             return index + 1
     return leading
 
 
-def _imports_tensorflow(node: cst.CSTNode) -> bool:
-    if isinstance(node, cst.Import):
-        return any((tf_names.dotted(alias.name) or "").split(".")[0] == "tensorflow" for alias in node.names)
-    return (
-        isinstance(node, cst.ImportFrom)
-        and node.module is not None
-        and (tf_names.dotted(node.module) or "").split(".")[0] == "tensorflow"
-    )
+def _binds_tensorflow(node: cst.CSTNode, alias: str) -> bool:
+    """`import tensorflow as <alias>` (or `import tensorflow` when the alias is `tensorflow`)."""
+    assert isinstance(node, cst.Import)
+    for name in node.names:
+        bound = name.asname.name if name.asname is not None else name.name
+        if tf_names.dotted(name.name) == "tensorflow" and isinstance(bound, cst.Name) and bound.value == alias:
+            return True
+    return False
 
 
 def _after_leading_imports(module: cst.Module) -> int:
