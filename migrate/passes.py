@@ -11,6 +11,10 @@ libcst's matcher decorators runs as the codemod it is. The traversal itself
 
 Each transform's import edits are applied after the traversal, in pipeline order, as libcst
 does after a single codemod: a transform's edits do not land in the middle of another's.
+libcst's AddImportsVisitor reads and changes only the head of a module (a docstring, the import
+block at the top, the statement after it), yet traverses and copies the whole tree; it runs on the
+head alone here, so the statements after it stay the same nodes and keep their text and analysis
+(`migrate.analysis.module_text`), and a run that adds nothing leaves the tree as it was.
 """
 
 from __future__ import annotations
@@ -112,9 +116,42 @@ def traverse(
 def _apply_import_edits(context: CodemodContext, tree: cst.Module) -> cst.Module:
     # As libcst's CodemodCommand.transform_module: once a key exists, its visitor runs.
     for key, visitor in _IMPORT_EDITS:
-        if key in context.scratch:
+        if key not in context.scratch:
+            continue
+        if visitor is AddImportsVisitor:
+            tree = add_imports(context, tree)
+        else:
             tree = visitor(context).transform_module(tree)
     return tree
+
+
+def add_imports(context: CodemodContext, tree: cst.Module) -> cst.Module:
+    """`AddImportsVisitor(context).transform_module(tree)`, run on the statements it reads and
+    changes only; `tree` itself when it adds nothing."""
+    length = _import_head_length(tree.body)
+    head = tree.with_changes(body=tree.body[:length])
+    edited = AddImportsVisitor(context).transform_module(head)
+    if edited.deep_equals(head):
+        return tree
+    return tree.with_changes(body=[*edited.body, *tree.body[length:]])
+
+
+def _import_head_length(body: Sequence[cst.BaseStatement]) -> int:
+    """How many leading statements cover what AddImportsVisitor looks at: a first simple line (it
+    skips a docstring or `__strict__` flag), the one-import lines after it (the block it extends
+    and merges into), and the next statement (which may get a blank line before it)."""
+    index = 1 if body and isinstance(body[0], cst.SimpleStatementLine) else 0
+    while index < len(body) and _is_import_line(body[index]):
+        index += 1
+    return min(index + 1, len(body))
+
+
+def _is_import_line(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], (cst.Import, cst.ImportFrom))
+    )
 
 
 def _shared_traversal(

@@ -11,6 +11,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
 
 from migrate import passes
 from migrate.analysis import walk
@@ -172,3 +173,43 @@ class _CommaRule(MigrationTransform):
 def test_rules_with_formatting_hooks_see_formatting() -> None:
     assert walk.sees_formatting(_CommaRule)
     assert not any(walk.sees_formatting(rule) for rule in (ApiRenames, SessionsToFunctions))
+
+
+_IMPORT_HEADS = [
+    "x = 1\n",
+    '"""Doc."""\n\nx = 1\n',
+    '"""Doc."""\nimport os\n# about x\nx = 1\ny = 2\n',
+    "__strict__ = True\nimport os\nfrom typing import List\n\n\ndef f():\n    import sys\n    return 1\n",
+    "from __future__ import annotations\nimport os\nfrom absl import flags\nif True:\n    pass\nz = 3\n",
+    "import os\n",
+    "from absl import flags as f\nimport numpy as np\nclass A:\n    from absl import app\n",
+    "# a comment\n\ndef main():\n    pass\n\nmain()\n",
+    "",
+]
+_IMPORT_REQUESTS = [
+    [("tensorflow", None, "tf")],
+    [("sys", None, None)],
+    [("absl", "flags", None), ("absl", "app", None)],
+    [("typing", "List", None), ("os", None, None), ("__future__", "annotations", None)],
+    [("numpy", None, "np"), ("absl", "flags", "f")],
+]
+
+
+@pytest.mark.parametrize("source", _IMPORT_HEADS)
+@pytest.mark.parametrize("requests", _IMPORT_REQUESTS)
+def test_import_additions_on_the_head_equal_libcsts(
+    source: str, requests: list[tuple[str, str | None, str | None]]
+) -> None:
+    module = cst.parse_module(source)
+    contexts = [CodemodContext(), CodemodContext()]
+    for context in contexts:
+        for name, obj, alias in requests:
+            AddImportsVisitor.add_needed_import(context, name, obj, alias)
+    expected = AddImportsVisitor(contexts[0]).transform_module(module).code
+    added = passes.add_imports(contexts[1], module)
+    assert added.code == expected
+    if expected == source:
+        assert added is module  # nothing added: the tree and its analysis carry on
+    # The statements after the head are the same nodes, so their text is not generated again.
+    tail = module.body[passes._import_head_length(module.body) :]
+    assert all(new is old for new, old in zip(added.body[len(added.body) - len(tail) :], tail, strict=True))
