@@ -411,7 +411,7 @@ class LayersToKeras(MigrationTransform):
             new = walk.transform(statement, rewriter, code_only=True)
             constructions = rewriter.constructions
         assert isinstance(new, cst.SimpleStatementLine)
-        for name in syntax.names_in(new) & state.update_ops:
+        for name in sorted(syntax.names_in(new) & state.update_ops):
             raise Declined(
                 UPDATE_OPS_KEPT, f"`{name}` (UPDATE_OPS) used other than in tf.control_dependencies", statement
             )

@@ -468,7 +468,8 @@ class _ScopeRewriter:
         for index, entry in enumerate(flat):
             if isinstance(entry.node, cst.FunctionDef) and entry.node.name.value in names | self.skip:
                 continue
-            for name in names & syntax.names_in(entry.node):
+            # Sorted: which name a decline reports must not depend on string hashing.
+            for name in sorted(names & syntax.names_in(entry.node)):
                 calls = [c for c in syntax.calls_in(entry.node) if m.matches(c.func, m.Name(name))]
                 references = [n for n in syntax.nodes_of(entry.node, cst.Name) if m.matches(n, m.Name(name))]
                 if len(references) != len(calls) or not isinstance(entry.node, cst.SimpleStatementLine):
