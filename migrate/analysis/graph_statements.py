@@ -110,13 +110,22 @@ def flatten(
     def walk(nodes: Sequence[cst.BaseStatement]) -> None:
         nonlocal carried
         for statement in nodes:
+            if isinstance(statement, cst.With) and len(statement.items) > 1:
+                # `with graph.as_default(), tf.Session() as sess:`
+                if all(_is_graph_as_default(i, resolve, graphs) or _session_call(i.item, resolve) for i in statement.items):
+                    for item in statement.items:
+                        if _session_call(item.item, resolve):
+                            sessions.add(_session_name(item, statement))
+                            dropped.extend(_configuration(item.item))
+                    if isinstance(statement.body, cst.IndentedBlock):
+                        carried = [*carried, *leading_lines(statement)]
+                        walk(statement.body.body)
+                        continue
             if isinstance(statement, cst.With) and len(statement.items) == 1:
                 item = statement.items[0]
                 unwrap = False
                 if _session_call(item.item, resolve):
-                    if item.asname is None or not isinstance(item.asname.name, cst.Name):
-                        raise Declined(SESSION_ESCAPES, "a session without a name", statement)
-                    sessions.add(item.asname.name.value)
+                    sessions.add(_session_name(item, statement))
                     dropped.extend(_configuration(item.item))
                     unwrap = True
                 elif _is_graph_as_default(item, resolve, graphs):
@@ -157,6 +166,12 @@ def flatten(
     walk(body)
     # A graph object is only ever entered or handed to a session; any other use is declined.
     return statements, sessions | graphs, dropped
+
+
+def _session_name(item: cst.WithItem, statement: cst.With) -> str:
+    if item.asname is None or not isinstance(item.asname.name, cst.Name):
+        raise Declined(SESSION_ESCAPES, "a session without a name", statement)
+    return item.asname.name.value
 
 
 def _method_of(func: cst.BaseExpression, owners: set[str]) -> str | None:

@@ -25,7 +25,7 @@ from migrate.analysis.graph_model import (
     Statement,
     TrainOp,
 )
-from migrate.analysis.syntax import api_under, call_argument, local_names, tf_apis_in
+from migrate.analysis.syntax import api_under, bound_names, call_argument, local_names, tf_apis_in
 
 # --- run sites ---------------------------------------------------------------------------
 
@@ -48,6 +48,7 @@ class RunSiteFinder(cst.CSTVisitor):
         self.summary_writes: dict[int, cst.Call] = {}
         self.control_flow = 0  # loops and branches around the node being visited
         self.assigning = 0
+        self.rebound: set[str] = set()  # graph names Python code bound anew
 
     def visit_For(self, node: cst.For) -> None:
         self.control_flow += 1
@@ -110,14 +111,21 @@ class RunSiteFinder(cst.CSTVisitor):
     def visit_Assign(self, node: cst.Assign) -> bool:
         self.assigning += 1
         found = self.plan.feed_dict_assignment(node)
-        if found is None:
-            return True
-        for element in found[1].elements:
-            walk.visit(element.value, self)
+        if found is not None:
+            for element in found[1].elements:
+                walk.visit(element.value, self)
+            return False
+        walk.visit(node.value, self)
+        for target in node.targets:
+            bound = bound_names(target.target)
+            if not bound:
+                walk.visit(target.target, self)
+            # `X, Y = data.T`: from here on the names hold Python values.
+            self.rebound.update(bound)
         return False
 
     def visit_Name(self, node: cst.Name) -> None:
-        if self._is_local(node.value):
+        if self._is_local(node.value) or node.value in self.rebound:
             return
         if node.value in self.plan.sessions:
             raise Declined(
