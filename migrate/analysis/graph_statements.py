@@ -110,17 +110,20 @@ def flatten(
     def walk(nodes: Sequence[cst.BaseStatement]) -> None:
         nonlocal carried
         for statement in nodes:
-            if isinstance(statement, cst.With) and len(statement.items) > 1:
+            if (
+                isinstance(statement, cst.With)
+                and len(statement.items) > 1
+                and isinstance(statement.body, cst.IndentedBlock)
+                and all(_is_graph_as_default(i, resolve, graphs) or _session_call(i.item, resolve) for i in statement.items)
+            ):
                 # `with graph.as_default(), tf.Session() as sess:`
-                if all(_is_graph_as_default(i, resolve, graphs) or _session_call(i.item, resolve) for i in statement.items):
-                    for item in statement.items:
-                        if _session_call(item.item, resolve):
-                            sessions.add(_session_name(item, statement))
-                            dropped.extend(_configuration(item.item))
-                    if isinstance(statement.body, cst.IndentedBlock):
-                        carried = [*carried, *leading_lines(statement)]
-                        walk(statement.body.body)
-                        continue
+                for item in statement.items:
+                    if _session_call(item.item, resolve):
+                        sessions.add(_session_name(item, statement))
+                        dropped.extend(_configuration(item.item))
+                carried = [*carried, *leading_lines(statement)]
+                walk(statement.body.body)
+                continue
             if isinstance(statement, cst.With) and len(statement.items) == 1:
                 item = statement.items[0]
                 unwrap = False
