@@ -114,7 +114,10 @@ def flatten(
                 isinstance(statement, cst.With)
                 and len(statement.items) > 1
                 and isinstance(statement.body, cst.IndentedBlock)
-                and all(_is_graph_as_default(i, resolve, graphs) or _session_call(i.item, resolve) for i in statement.items)
+                and all(
+                    _is_graph_as_default(item, resolve, graphs) or _session_call(item.item, resolve)
+                    for item in statement.items
+                )
             ):
                 # `with graph.as_default(), tf.Session() as sess:`
                 for item in statement.items:
