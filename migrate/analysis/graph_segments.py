@@ -108,6 +108,13 @@ def _joined(
         made = _graph_names(piece, resolve)
         if made is None:
             return [[statement for piece in pieces for statement in piece]]  # cannot tell: one scope
+        # Statements that finish the program before (`writer.close()`) belong to it.
+        while joined and piece and _reads_any(piece[:1], earlier_graph, functions) and not (
+            set(defined_names(piece[0])) & made
+        ):
+            joined[-1].append(piece.pop(0))
+        if not piece:
+            continue
         if joined and _reads_any(piece, earlier_graph, functions):
             joined[-1].extend(piece)
         else:
