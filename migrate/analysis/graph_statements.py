@@ -136,14 +136,14 @@ def flatten(
                     unwrap = True
                 elif _is_graph_as_default(item, resolve, graphs):
                     unwrap = True
-                elif _name_scope(item, resolve) is not None:
+                elif _name_scope(item, resolve, statement.body) is not None:
                     if _creates_variables(statement, resolve):
                         raise Declined(
                             VARIABLE_FAMILY, "variables created inside a name scope", statement
                         )
                     if isinstance(statement.body, cst.IndentedBlock):
                         carried = [*carried, *leading_lines(statement)]
-                        scopes.append(_name_scope(item, resolve) or "")
+                        scopes.append(_name_scope(item, resolve, statement.body) or "")
                         walk(statement.body.body)
                         scopes.pop()
                         continue
@@ -187,10 +187,15 @@ def _method_of(func: cst.BaseExpression, owners: set[str]) -> str | None:
     return None
 
 
-def _name_scope(item: cst.WithItem, resolve: Resolver) -> str | None:
-    """The literal name of `with tf.name_scope("x"):`, None for anything else."""
+def _name_scope(item: cst.WithItem, resolve: Resolver, body: cst.BaseSuite) -> str | None:
+    """The literal name of `with tf.name_scope("x"):` (or `... as scope:` when the body does
+    not read `scope`), None for anything else."""
     call = item.item
-    if not (isinstance(call, cst.Call) and resolve(call.func) == "tf.name_scope") or item.asname:
+    if not (isinstance(call, cst.Call) and resolve(call.func) == "tf.name_scope"):
+        return None
+    if item.asname is not None and (
+        not isinstance(item.asname.name, cst.Name) or item.asname.name.value in names_in(body)
+    ):
         return None
     name = call_argument(call, 0, "name")
     if isinstance(name, cst.SimpleString):
@@ -605,7 +610,7 @@ def merged_summaries(
     call = merge.call
     assert call is not None
     if resolve(call.func) == "tf.summary.merge_all":
-        if call.args:
+        if not _default_summary_collection(call, resolve):
             raise Declined(UNSUPPORTED_RUN, "merge_all of a summary collection", call)
         return summaries
     inputs = call_argument(call, 0, "inputs")
@@ -614,6 +619,17 @@ def merged_summaries(
     ):
         raise Declined(UNSUPPORTED_RUN, "merge of summaries this tool cannot trace", call)
     return [named[e.value.value] for e in inputs.elements if isinstance(e.value, cst.Name)]
+
+
+def _default_summary_collection(merge_all: cst.Call, resolve: Resolver) -> bool:
+    """`merge_all()`, or `merge_all(key=...)` naming the collection it reads by default."""
+    if not merge_all.args:
+        return True
+    key = call_argument(merge_all, 0, "key")
+    return len(merge_all.args) == 1 and key is not None and (
+        (isinstance(key, cst.SimpleString) and key.evaluated_value == "summaries")
+        or resolve(key) == "tf.GraphKeys.SUMMARIES"
+    )
 
 
 def writer_logdir(statement: Statement) -> cst.BaseExpression:
