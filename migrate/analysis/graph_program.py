@@ -91,7 +91,7 @@ def analyze_scope(
     module body when the scope is a function's, for the classes defined around it; generated
     names avoid `reserved` (names other scopes of the module generate)."""
     prefixes: dict[int, str] = {}
-    statements_nodes, sessions, dropped = flatten(body, resolve, prefixes)
+    statements_nodes, sessions, opens_session, dropped = flatten(body, resolve, prefixes)
     if not sessions:
         return None
     statements: list[Statement] = []
@@ -201,8 +201,8 @@ def analyze_scope(
             if first_run_index < 0 and len(finder.sites) > before:
                 first_run_index = index
             site_index.update((id(site.call), index) for site in finder.sites if id(site.call) not in site_index)
-    if not finder.sites and not finder.init_calls:
-        return None
+    if not finder.sites and not finder.init_calls and not opens_session:
+        return None  # a graph built and never run (to export it, say): nothing to convert
 
     functions: list[Function] = []
     by_key: dict[str, Function] = {}

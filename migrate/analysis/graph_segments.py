@@ -127,7 +127,7 @@ def _graph_names(piece: list[cst.BaseStatement], resolve: Resolver) -> set[str] 
     """Names the piece binds to graph values (tensors, variables, ops, sessions), or None when
     the analysis cannot classify its statements."""
     try:
-        statements, sessions, _ = flatten(piece, resolve, {})
+        statements, sessions, _, _ = flatten(piece, resolve, {})
         names: set[str] = set(sessions)
         for node in statements:
             statement = classify(node, resolve, names, sessions)

@@ -9,6 +9,7 @@ gradient computation or summary statement says.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import libcst as cst
 import libcst.matchers as m
@@ -84,13 +85,17 @@ def _is_graph_as_default(item: cst.WithItem, resolve: Resolver, graphs: set[str]
     return isinstance(owner, cst.Call) and resolve(owner.func) == "tf.Graph"
 
 
-def flatten(
-    body: Sequence[cst.BaseStatement], resolve: Resolver, prefixes: dict[int, str]
-) -> tuple[list[cst.BaseStatement], set[str], list[cst.CSTNode]]:
+class Flattened(NamedTuple):
+    statements: list[cst.BaseStatement]
+    handles: set[str]  # names of the sessions and graphs
+    opens_session: bool
+    dropped: list[cst.CSTNode]  # session configuration arguments
+
+
+def flatten(body: Sequence[cst.BaseStatement], resolve: Resolver, prefixes: dict[int, str]) -> Flattened:
     """Unwrap `with tf.Graph().as_default():`, `with tf.Session() as sess:` and
-    `with tf.name_scope(...):` blocks and drop session creation / closing lines. Returns the
-    statements, the session names and the session configuration arguments that were dropped;
-    `prefixes` receives the name-scope prefix of each statement that had one."""
+    `with tf.name_scope(...):` blocks and drop session creation / closing lines. `prefixes`
+    receives the name-scope prefix of each statement that had one."""
     statements: list[cst.BaseStatement] = []
     sessions: set[str] = set()
     graphs: set[str] = set()
@@ -171,7 +176,7 @@ def flatten(
 
     walk(body)
     # A graph object is only ever entered or handed to a session; any other use is declined.
-    return statements, sessions | graphs, dropped
+    return Flattened(statements, sessions | graphs, bool(sessions), dropped)
 
 
 def _session_name(item: cst.WithItem, statement: cst.With) -> str:
