@@ -87,17 +87,27 @@ def test_pairing_falls_back_to_order_without_records() -> None:
 
 
 def test_mnist_stand_in_api() -> None:
-    data = mnist.read_data_sets("/nonexistent", one_hot=True)
+    data = mnist.read_data_sets("/nonexistent", one_hot=True, seed=3)
     assert data.train.images.shape == (5500, 784) and data.train.images.dtype == np.float32
-    assert data.train.labels.shape == (5500, 10)
-    assert data.validation.num_examples == 500 and data.test.num_examples == 1000
+    assert data.train.labels.shape == (5500, 10) and data.train.labels.dtype == np.float64  # TF1's one-hot rows
+    assert data.validation.num_examples == 5000 and data.test.num_examples == 1000
     assert 0.0 <= data.train.images.min() and data.train.images.max() <= 1.0
     images, labels = data.train.next_batch(100)
     assert images.shape == (100, 784) and np.all(labels.sum(axis=1) == 1)
-    again = mnist.read_data_sets("elsewhere", one_hot=True)
+    again = mnist.read_data_sets("elsewhere", one_hot=True, seed=3)
     assert np.array_equal(again.train.next_batch(100)[0], images)  # deterministic across calls
     dense = mnist.read_data_sets("", one_hot=False, reshape=False)
-    assert dense.test.images.shape == (1000, 28, 28, 1) and dense.test.labels.dtype == np.int64
+    assert dense.test.images.shape == (1000, 28, 28, 1) and dense.test.labels.dtype == np.uint8
+
+
+def test_mnist_stand_in_shuffles_as_tf1() -> None:
+    """TF1 reseeded NumPy's global generator as each data set was made and shuffled with it."""
+    data = mnist.read_data_sets("", validation_size=0, seed=11)
+    (train_images, _), _ = mnist.load_data()
+    order = np.arange(len(train_images))
+    np.random.RandomState(11).shuffle(order)
+    first, _ = data.train.next_batch(10)
+    assert np.array_equal(first, train_images[order[:10]].reshape(10, 784) * np.float32(1.0 / 255.0))
 
 
 def test_mnist_batches_wrap_epochs() -> None:

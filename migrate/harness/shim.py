@@ -3,7 +3,10 @@
 Legacy side: `import tensorflow as tf` resolves to `tf.compat.v1` with v2 behaviour disabled,
 `tf.contrib.*` members resolve to their TF 2 homes (`tf_slim`, `tf.compat.v1.nn.rnn_cell`), and
 `tf.compat` stays the real one. Both sides: `tensorflow.examples.tutorials.mnist.input_data` is
-the deterministic stand-in in `migrate.harness.mnist`. Only the harness child imports this.
+the deterministic stand-in in `migrate.harness.mnist`; on the migrated side
+`tf.keras.datasets.mnist.load_data` (and fashion_mnist's, through which the MNIST module tf-migrate
+writes next to a migrated tutorial reads) serves the same images. Only the harness child imports
+this.
 """
 
 from __future__ import annotations
@@ -139,7 +142,16 @@ def install_examples() -> types.ModuleType:
     real = sys.modules.get("tensorflow")
     if real is not None:
         real.__dict__["examples"] = examples
+        install_keras_datasets(real)
     return examples
+
+
+def install_keras_datasets(tensorflow: Any) -> None:
+    """Serve `tf.keras.datasets.mnist.load_data` and fashion_mnist's from the stand-in's images."""
+    datasets = tensorflow.keras.datasets
+    for name in ("mnist", "fashion_mnist"):
+        module = getattr(datasets, name)
+        module.load_data = mnist.load_data
 
 
 def install_legacy() -> Any:

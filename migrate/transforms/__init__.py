@@ -23,6 +23,7 @@ from migrate.transforms.native_equivalents import NativeEquivalents
 from migrate.transforms.rnn import RNNToKeras
 from migrate.transforms.sessions import SessionsToFunctions
 from migrate.transforms.slim_import import SlimImport
+from migrate.transforms.tutorial_input import TutorialInput
 from migrate.transforms.unported_symbols import UnportedSymbols
 from migrate.transforms.v1_behavior import V1Behavior
 from migrate.transforms.variables import VariablesToModules
@@ -40,6 +41,7 @@ ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = (
     LayersToKeras,
     RNNToKeras,
     SessionsToFunctions,
+    TutorialInput,
     UnportedSymbols,
     V1Behavior,
 )
