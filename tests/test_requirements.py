@@ -20,8 +20,12 @@ from migrate.sources import REQUIREMENTS_FILE
         pytest.param("import tensorflow as tf\nx = tf.constant(1)\n", (), id="plain-tf2"),
         pytest.param("from absl import app, flags\n", ("absl-py",), id="absl"),
         pytest.param("import tf_slim as slim\n", ("tf-slim",), id="slim"),
-        pytest.param("import tensorflow as tf\ntf.summary.scalar('loss', 1.0, step=0)\n", ("tensorboard",), id="tf2-summary"),
-        pytest.param("from tensorflow import summary\nsummary.histogram('w', w, step=0)\n", ("tensorboard",), id="from-import"),
+        pytest.param(
+            "import tensorflow as tf\ntf.summary.scalar('loss', 1.0, step=0)\n", ("tensorboard",), id="tf2-summary"
+        ),
+        pytest.param(
+            "from tensorflow import summary\nsummary.histogram('w', w, step=0)\n", ("tensorboard",), id="from-import"
+        ),
         pytest.param("import tensorflow as tf\nw = tf.summary.create_file_writer('/tmp/x')\n", (), id="writer-is-core"),
         pytest.param("import tensorflow as tf\ntf.compat.v1.summary.scalar('loss', x)\n", (), id="v1-summary-op"),
         pytest.param("import tensorflow as tf\nh = tf.compat.v1.layers.dense(x, 3)\n", ("tf-keras",), id="v1-layers"),
