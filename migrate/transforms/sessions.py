@@ -29,6 +29,7 @@ from migrate.transforms.base import (
     MigrationTransform,
 )
 
+_STATELESS_OPTIMIZER = "tf.train.GradientDescentOptimizer"
 CONFIG_DROPPED = "TFM220"
 UNUSED_GRAPH = "TFM221"
 OPTIMIZER_DEFAULTS = "TFM401"
@@ -241,6 +242,7 @@ class _ScopeWriter:
             h.name for h in plan.helpers
         }
         self.optimizer_names: dict[str, str] = {}  # train op -> module-level optimizer name
+        self.shared_optimizers: dict[str, cst.Call] = {}  # a stateless TF1 optimizer of several train ops
         self.optimizer_kinds: dict[str, str] = {}  # optimizer name -> TF1 API
         self.init_calls = {id(call) for call in plan.init_calls}
 
@@ -307,9 +309,16 @@ class _ScopeWriter:
         for train in self.plan.train_ops.values():
             if isinstance(train.optimizer, cst.Name):
                 users[train.optimizer.value] = users.get(train.optimizer.value, 0) + 1
+        made = {s.defines[0]: s.call for s in self.plan.statements if s.kind is model.Kind.OPTIMIZER}
         for name, count in users.items():
-            if count > 1:
+            if count == 1:
+                continue
+            call = made.get(name)
+            # TF1's gradient descent keeps no state, so one optimizer per loss computes what the
+            # shared one did; a Keras optimizer only updates the variables it was built with.
+            if call is None or self.t.tf_api(call.func) != _STATELESS_OPTIMIZER:
                 raise model.Declined(model.UNSUPPORTED_OPTIMIZER, f"optimizer `{name}` minimises several losses")
+            self.shared_optimizers[name] = call
         graph = set(self.plan.placeholders) | {
             n for s in self.plan.statements if s.kind is model.Kind.GRAPH for n in s.defines
         }
@@ -372,7 +381,17 @@ class _ScopeWriter:
         created inline, and the TF1 slot initial values Keras does not share."""
         train = self.plan.train_ops[statement.defines[0]]
         produced: list[cst.BaseStatement] = []
-        if isinstance(train.optimizer, cst.Name):
+        if isinstance(train.optimizer, cst.Name) and train.optimizer.value in self.shared_optimizers:
+            shared = train.optimizer.value
+            if shared in self.optimizer_names.values():  # the first training op has it already
+                name = self._new_name(f"{train.name.removesuffix('_op')}_optimizer")
+            else:
+                name = shared
+            if name != shared:
+                self.optimizer_kinds[name] = self.optimizer_kinds[shared]
+                call = self._keras_call(self.shared_optimizers[shared])
+                produced.append(cst.parse_statement(f"{name} = {syntax.code_of(call)}\n"))
+        elif isinstance(train.optimizer, cst.Name):
             name = train.optimizer.value
         else:
             assert isinstance(train.optimizer, cst.Call)
