@@ -12,6 +12,7 @@ tf.Module subclasses of the file, as the variables rule (TFM301) writes them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 import libcst as cst
@@ -209,11 +210,9 @@ class SaverToCheckpoint(MigrationTransform):
             for api, _ in syntax.tf_apis_in(s, self.tf_api)
         )
 
-    def _variables(
-        self, body: list[cst.BaseStatement], classes: dict[str, list[tuple[str, str]]]
-    ) -> list[tuple[str, str, int]]:
-        """Every variable the scope creates: (TF1 name, reference, index of the creating statement)."""
-        found: list[tuple[str, str, int]] = []
+    def _variables(self, body: list[cst.BaseStatement], classes: dict[str, list[tuple[str, str]]]) -> list[_Made]:
+        """Every variable the scope creates, in order; those this rule cannot name carry why."""
+        found: list[_Made] = []
         for index, statement in enumerate(body):
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                 continue
@@ -221,7 +220,7 @@ class SaverToCheckpoint(MigrationTransform):
                 if api in ("tf.get_variable", "tf.variable_scope") or api.startswith(
                     ("tf.layers", "tf.keras.layers", "tf.contrib")
                 ):
-                    raise _Declined(UNTRACKED_VARIABLES, f"{api} creates variables this rule cannot name", node)
+                    found.append(_Made(None, "", index, (f"{api} creates variables this rule cannot name", node)))
             for assign in _assignments(statement):
                 assert isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call)
                 target = assign.targets[0].target
@@ -229,11 +228,10 @@ class SaverToCheckpoint(MigrationTransform):
                 func = assign.value.func
                 if self.tf_api(func) == "tf.Variable":
                     name = syntax.string_literal(syntax.call_argument(assign.value, 6, "name"))
-                    if name is None:
-                        raise _Declined(UNTRACKED_VARIABLES, "a tf.Variable without a literal name", assign)
-                    found.append((name, target.value, index))
+                    problem = None if name is not None else ("a tf.Variable without a literal name", assign)
+                    found.append(_Made(name, target.value, index, problem))
                 elif isinstance(func, cst.Name) and func.value in classes:
-                    found.extend((name, f"{target.value}.{attr}", index) for name, attr in classes[func.value])
+                    found.extend(_Made(name, f"{target.value}.{attr}", index) for name, attr in classes[func.value])
             bound = {
                 id(a.value)
                 for a in syntax.nodes_of(statement, cst.Assign)
@@ -241,8 +239,19 @@ class SaverToCheckpoint(MigrationTransform):
             }
             for call in syntax.nodes_of(statement, cst.Call):
                 if isinstance(call, cst.Call) and self.tf_api(call.func) == "tf.Variable" and id(call) not in bound:
-                    raise _Declined(UNTRACKED_VARIABLES, "a tf.Variable not bound to a name", call)
+                    found.append(_Made(None, "", index, ("a tf.Variable not bound to a name", call)))
         return found
+
+
+@dataclass(frozen=True)
+class _Made:
+    """A variable the scope creates: its TF1 name and reference where this rule can tell them,
+    else why not (which matters only to a Saver that must name it)."""
+
+    name: str | None
+    reference: str
+    position: int  # index of the creating statement in the scope
+    problem: tuple[str, cst.CSTNode] | None = None
 
 
 class _SaverRewriter(cst.CSTTransformer):
@@ -250,7 +259,7 @@ class _SaverRewriter(cst.CSTTransformer):
         self,
         t: SaverToCheckpoint,
         savers: dict[int, tuple[cst.Assign, str, int]],
-        variables: list[tuple[str, str, int]],
+        variables: list[_Made],
     ) -> None:
         self.t = t
         self.savers = savers
@@ -265,11 +274,15 @@ class _SaverRewriter(cst.CSTTransformer):
         for key in bound:
             if key != "var_list" and key not in SAVER_ARGS_DROPPED:
                 raise _Declined(UNSUPPORTED_SAVER, f"Saver({key}=...) is not converted", call)
-        by_ref = {ref: name for name, ref, _ in self.variables}
+        by_ref = {made.reference: made.name for made in self.variables if made.name is not None}
         var_list = bound.get("var_list")
         entries: list[tuple[str, str]]
         if var_list is None:
-            entries = [(name, ref) for name, ref, made_at in self.variables if made_at < position]
+            existing = [made for made in self.variables if made.position < position]
+            for made in existing:
+                if made.problem is not None:
+                    raise _Declined(UNTRACKED_VARIABLES, made.problem[0], made.problem[1])
+            entries = [(made.name, made.reference) for made in existing if made.name is not None]
         elif isinstance(var_list, (cst.List, cst.Tuple)):
             entries = []
             for element in var_list.elements:
