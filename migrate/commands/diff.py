@@ -7,13 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from migrate.commands.verify import (
-    EXIT_DIFFERENT,
-    EXIT_PARITY,
-    EXIT_USAGE,
-    add_harness_options,
-    harness_options,
-)
+from migrate.commands.verify import EXIT_USAGE, add_harness_options, harness_options
 from migrate.harness import compare
 
 
@@ -23,8 +17,10 @@ def register(commands: Any) -> None:
         help="run a legacy program and its migration, and compare what they compute",
         description=(
             "Run LEGACY (TF1, through tf.compat.v1) and MIGRATED (TF 2) in child processes from the same "
-            "initial variable values and compare run-site values, printed numbers and final variables. "
-            "Exit status 0 only on parity."
+            "initial variable values and the same random numbers, and compare run-site values, printed "
+            "numbers and final variables. Exit status: 0 parity; 1 different, or the migrated program fails "
+            "where the legacy one ran; 2 usage error; 3 the legacy program does not run (nothing compared); "
+            "4 random draws could not be aligned and the values differ; 5 nothing to compare."
         ),
     )
     parser.add_argument("legacy", metavar="LEGACY.py")
@@ -43,4 +39,4 @@ def run(args: argparse.Namespace) -> int:
     print(report.format_table(only_failures=args.failures_only))
     if args.json:
         Path(args.json).write_text(report.to_json_text() + "\n", encoding="utf-8")
-    return EXIT_PARITY if report.passed else EXIT_DIFFERENT
+    return report.outcome.exit_status

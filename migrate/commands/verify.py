@@ -1,7 +1,7 @@
 """`tf-migrate verify SRC_DIR OUT_DIR`: run every legacy program and its migration, compare them.
 
 Files are paired by relative path; every `.py` file of SRC_DIR that imports TensorFlow is run.
-Also the harness options shared with `diff` and `rewrite --verify`.
+Also the harness options shared with `diff` and `rewrite --verify`, and the exit statuses.
 """
 
 from __future__ import annotations
@@ -13,12 +13,22 @@ from pathlib import Path
 from typing import Any
 
 from migrate.analysis.tf_names import mentions_tensorflow
-from migrate.harness import EquivalenceReport, HarnessOptions, compare
+from migrate.harness import EquivalenceReport, HarnessOptions, Outcome, compare
 from migrate.harness.options import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS
 
-EXIT_PARITY = 0
-EXIT_DIFFERENT = 1
+EXIT_PARITY = Outcome.PARITY.exit_status
+EXIT_DIFFERENT = Outcome.DIFFERENT.exit_status
 EXIT_USAGE = 2
+MISSING = "missing"
+# A tree's status is its most serious pair's: a mismatch, then pairs nothing could be said about.
+_SEVERITY = (
+    Outcome.DIFFERENT,
+    Outcome.MIGRATED_FAILS,
+    Outcome.RANDOM_NOT_ALIGNED,
+    Outcome.NOTHING_COMPARED,
+    Outcome.LEGACY_FAILS,
+    Outcome.PARITY,
+)
 
 
 def _tolerance(text: str) -> tuple[str, float, float]:
@@ -35,6 +45,13 @@ def _positive_float(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError("must be positive")
     return value
+
+
+def _directory(text: str) -> Path:
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: not a directory")
+    return path
 
 
 def _positive_int(text: str) -> int:
@@ -66,13 +83,28 @@ def add_harness_options(parser: argparse.ArgumentParser) -> None:
         help="tolerance for one dtype, e.g. float64=1e-7,1e-9 (repeatable)",
     )
     group.add_argument("--seed", type=int, default=0, help="seed of both programs (default 0)")
+    group.add_argument(
+        "--cwd", type=_directory, metavar="DIR",
+        help="run both programs as if started from DIR (default: each program's own directory, then the "
+        "current one); what they write stays apart from DIR",
+    )
+    group.add_argument(
+        "--native-random", action="store_true",
+        help="let random ops draw their own numbers instead of the same numbers on both sides",
+    )
     group.add_argument("--no-stdout", action="store_true", help="do not compare numbers printed to stdout")
     group.add_argument("--json", metavar="FILE", help="write the equivalence report(s) as JSON")
 
 
 def harness_options(args: argparse.Namespace) -> HarnessOptions:
     options = HarnessOptions(
-        timeout=args.timeout, memory_mb=args.memory, steps=args.steps, seed=args.seed, compare_stdout=not args.no_stdout
+        timeout=args.timeout,
+        memory_mb=args.memory,
+        steps=args.steps,
+        seed=args.seed,
+        compare_stdout=not args.no_stdout,
+        cwd=args.cwd,
+        align_random=not args.native_random,
     )
     if args.rtol is not None or args.atol is not None:
         options = options.with_tolerance("float32", args.rtol, args.atol)
@@ -111,8 +143,27 @@ def programs(source: Path) -> list[Path]:
     return found
 
 
+def tree_status(outcomes: list[Outcome | str]) -> int:
+    """The exit status of several pairs: 0 when every pair has parity, else the most serious
+    outcome's (a mismatch or a missing migration: 1; then random draws not aligned, nothing
+    compared, the legacy program does not run)."""
+    if not outcomes:
+        return EXIT_DIFFERENT
+    if MISSING in outcomes:
+        return EXIT_DIFFERENT
+    worst = min((o for o in outcomes if isinstance(o, Outcome)), key=_SEVERITY.index)
+    return worst.exit_status
+
+
+def totals(outcomes: list[Outcome | str]) -> str:
+    kinds: list[Outcome | str] = [*reversed(_SEVERITY), MISSING]
+    counts = {kind: outcomes.count(kind) for kind in kinds}
+    parts = [f"{n} {kind.value if isinstance(kind, Outcome) else kind}" for kind, n in counts.items() if n]
+    return f"{len(outcomes)} program pairs: " + ", ".join(parts)
+
+
 def verify_trees_command(src: Path, out: Path, args: argparse.Namespace) -> int:
-    """Compare every pair; print one block per pair and a summary. 0 only when all pairs agree."""
+    """Compare every pair; print one block per pair and the totals of each outcome."""
     if src.is_file() and out.is_file():
         pairs = [(src, out, Path(src.name))]
     elif src.is_dir() and out.is_dir():
@@ -123,23 +174,36 @@ def verify_trees_command(src: Path, out: Path, args: argparse.Namespace) -> int:
     options = harness_options(args)
     only_failures = bool(getattr(args, "failures_only", False))
     reports: dict[str, EquivalenceReport | str] = {}
+    outcomes: list[Outcome | str] = []
     for legacy, migrated, rel in pairs:
         if not migrated.exists():
             reports[str(rel)] = "missing: no migrated file"
+            outcomes.append(MISSING)
             print(f"MISSING  {rel}: {migrated} does not exist\n")
             continue
         report = compare(legacy, migrated, options=options)
         reports[str(rel)] = report
-        verdict = "PARITY " if report.passed else "DIFFERS"
-        print(f"{verdict}  {rel}")
+        outcomes.append(report.outcome)
+        print(f"{_LABELS[report.outcome]}  {rel}")
         print(report.format_table(only_failures=only_failures))
         print()
-    passed = sum(1 for r in reports.values() if isinstance(r, EquivalenceReport) and r.passed)
+    passed = outcomes.count(Outcome.PARITY)
     print(f"{passed} of {len(reports)} program pairs compute the same numbers", file=sys.stderr)
+    print(totals(outcomes), file=sys.stderr)
     if args.json:
         payload = {
-            rel: r.to_json() if isinstance(r, EquivalenceReport) else {"passed": False, "error": r}
+            rel: r.to_json() if isinstance(r, EquivalenceReport) else {"passed": False, "outcome": MISSING, "error": r}
             for rel, r in reports.items()
         }
         Path(args.json).write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    return EXIT_PARITY if reports and passed == len(reports) else EXIT_DIFFERENT
+    return tree_status(outcomes)
+
+
+_LABELS = {
+    Outcome.PARITY: "PARITY ",
+    Outcome.DIFFERENT: "DIFFERS",
+    Outcome.MIGRATED_FAILS: "MIGRATED FAILS",
+    Outcome.LEGACY_FAILS: "LEGACY FAILS",
+    Outcome.RANDOM_NOT_ALIGNED: "RANDOM NOT ALIGNED",
+    Outcome.NOTHING_COMPARED: "NOTHING COMPARED",
+}

@@ -7,6 +7,6 @@
 from migrate.harness.api import compare
 from migrate.harness.compare import Observable
 from migrate.harness.options import HarnessOptions, Tolerance
-from migrate.harness.report import EquivalenceReport
+from migrate.harness.report import EquivalenceReport, Outcome
 
-__all__ = ["EquivalenceReport", "HarnessOptions", "Observable", "Tolerance", "compare"]
+__all__ = ["EquivalenceReport", "HarnessOptions", "Observable", "Outcome", "Tolerance", "compare"]

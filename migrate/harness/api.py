@@ -15,10 +15,12 @@ from migrate.harness.compare import (
     compare_stdout,
     compare_variables,
     pair_sites,
+    random_alignment,
 )
 from migrate.harness.options import HarnessOptions
 from migrate.harness.report import EquivalenceReport, VariableMatch
-from migrate.harness.runner import LEGACY, MIGRATED, SideRun, run_side
+from migrate.harness.runner import LEGACY, MIGRATED, NOT_RUN, SideRun, run_side
+from migrate.harness.site_map import SiteMap
 
 
 def legacy_run_sites(legacy: Path) -> tuple[RunSite, ...]:
@@ -60,41 +62,66 @@ def _program_observable(run: SideRun) -> Observable:
     return Observable(PROGRAM, f"{run.side} program", run.ok, detail=f"{run.status}" + (f": {run.error}" if run.error else ""))
 
 
+def site_map(run_sites: Sequence[RunSite]) -> SiteMap | None:
+    """The rewriter's records as the children read them; None when no site became a function."""
+    if not any(site.function for site in run_sites):
+        return None
+    return SiteMap({site.legacy_line: site.function or None for site in run_sites})
+
+
 def run_legacy(
     legacy: str | Path,
     directory: str | Path,
     options: HarnessOptions,
     *,
-    counted: Sequence[str] | None = None,
+    run_sites: Sequence[RunSite] = (),
 ) -> SideRun:
     """Run the legacy program once; its run can be compared with several migrations.
-    `counted` names the run sites that count towards `--steps` (all, when None)."""
-    return run_side(LEGACY, Path(legacy), Path(directory), options, counted=counted)
+    With `run_sites`, only legacy runs a generated function replaced count towards `--steps`
+    (an initializer run, say, has no counterpart: counting it would stop the two programs at
+    different points); without, every run of the program's own counts."""
+    return run_side(LEGACY, Path(legacy), Path(directory), options, sites=site_map(run_sites))
 
 
 def run_migrated(
-    migrated: str | Path, directory: str | Path, options: HarnessOptions, legacy_run: SideRun
+    migrated: str | Path,
+    directory: str | Path,
+    options: HarnessOptions,
+    legacy_run: SideRun,
+    *,
+    run_sites: Sequence[RunSite] = (),
 ) -> SideRun:
-    """Run the migrated program, starting its variables from `legacy_run`'s initial values."""
-    has_variables = bool(records.load(legacy_run.results).variables)
+    """Run the migrated program, starting its variables from `legacy_run`'s initial values and
+    replaying its random draws (paired through `run_sites`, else by order of first use). The
+    legacy program's directory stays visible to it, after its own."""
     return run_side(
         MIGRATED,
         Path(migrated),
         Path(directory),
         options,
-        legacy_results=legacy_run.results if has_variables else None,
+        legacy_results=legacy_run.results,
+        sites=site_map(run_sites),
+        fallback_dirs=[Path(legacy_run.program).resolve().parent],
     )
 
 
 def _compare(
     legacy: Path, migrated: Path, options: HarnessOptions, sites: tuple[RunSite, ...], directory: Path
 ) -> EquivalenceReport:
-    # Only legacy runs with a migrated counterpart count towards --steps: an initializer run,
-    # say, has none, and counting it would stop the two programs at different points.
-    counted = sorted({f"line {s.legacy_line}" for s in sites if s.function}) or None
-    legacy_run = run_legacy(legacy, directory, options, counted=counted)
-    migrated_run = run_migrated(migrated, directory, options, legacy_run)
+    legacy_run = run_legacy(legacy, directory, options, run_sites=sites)
+    if not legacy_run.ok:
+        # Nothing could be compared: running the migration would only cost time.
+        return evaluate(legacy_run, not_run(migrated, directory, "the legacy program did not run"), options, sites)
+    migrated_run = run_migrated(migrated, directory, options, legacy_run, run_sites=sites)
     return evaluate(legacy_run, migrated_run, options, sites)
+
+
+def not_run(program: Path, directory: Path, reason: str) -> SideRun:
+    """A side that was not run, as a run that ended at once."""
+    results = directory / MIGRATED
+    results.mkdir(parents=True, exist_ok=True)
+    (results / records.RESULT_FILE).unlink(missing_ok=True)
+    return SideRun(MIGRATED, str(program), NOT_RUN, None, 0.0, "", "", results, reason)
 
 
 def evaluate(
@@ -127,4 +154,5 @@ def evaluate(
         notes=tuple(notes),
         options=options,
         step_rates=(legacy_result.step_rate(), migrated_result.step_rate()),
+        random=random_alignment(legacy_result, migrated_result, options),
     )

@@ -49,39 +49,62 @@ def _limit_memory(megabytes: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def _aligned_random(config: dict[str, Any], tf: Any) -> Any:
+    """Random ops draw the harness's seeds (`random_ops`); returns the seed source, or None."""
+    if not config.get("align_random", True):
+        return None
+    from migrate.harness import records
+    from migrate.harness.random_ops import RandomOps
+    from migrate.harness.random_streams import seed_source
+
+    legacy_dir = config.get("legacy_results")
+    legacy_log = records.load_random(Path(legacy_dir)) if legacy_dir else None
+    streams = seed_source(config["side"], int(config["seed"]), legacy_log, config.get("sites"))
+    RandomOps(tf, streams).install()
+    return streams
+
+
 def _setup(config: dict[str, Any]) -> tuple[Any, Any]:
     """Install the side's shim and hooks; returns (capture or None, numpy)."""
     import numpy as np
 
     from migrate.harness import records, shim
+    from migrate.harness.site_map import SiteMap
 
     seed = int(config["seed"])
     random.seed(seed)
     np.random.seed(seed)
     program = config["program"]
     steps = config.get("steps")
+    sites = SiteMap.from_json(config["sites"]) if config.get("sites") else None
     capture: Any = None
     if config["side"] == "legacy":
         v1 = shim.install_legacy()
         v1.set_random_seed(seed)
+        streams = _aligned_random(config, v1)
         if config.get("capture", True):
             from migrate.harness.capture import LegacyCapture
 
-            capture = LegacyCapture(v1, program, steps, config.get("counted"))
+            capture = LegacyCapture(v1, program, steps, sites, streams)
             capture.install()
     else:
         import tensorflow as tf
 
         shim.install_examples()
         tf.random.set_seed(seed)
+        streams = _aligned_random(config, tf)
         if config.get("capture", True):
             from migrate.harness.capture import MigratedCapture
             from migrate.harness.weights import Injector
 
             legacy_dir = config.get("legacy_results")
             legacy = records.load(Path(legacy_dir)).variables if legacy_dir else []
-            capture = MigratedCapture(tf, program, steps, Injector(tf, legacy))
+            capture = MigratedCapture(tf, program, steps, Injector(tf, legacy), streams)
             capture.install()
+    if config.get("view"):
+        from migrate.harness import write_guard
+
+        write_guard.install(Path(config["view"]))
     return capture, np
 
 

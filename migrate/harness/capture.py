@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from migrate.harness.records import Call, SideResult
+from migrate.harness.records import Call, RandomLog, SideResult, VariableRecord
+from migrate.harness.site_map import SiteMap
 from migrate.harness.weights import Injector, LegacyVariables
 
 # Past this many stored bytes, further fetched values are counted but not kept.
@@ -67,12 +68,16 @@ def _summary_values(value: Any, v1: Any) -> list[Any]:
 
 
 class Recorder:
-    """Calls in program order, with the `--steps` cut-off shared by both sides."""
+    """Calls in program order, with the `--steps` cut-off shared by both sides.
 
-    def __init__(self, steps: int | None, counted: list[str] | None = None) -> None:
+    Calls are counted per site; given the rewriter's records (`sites`), legacy calls are counted
+    per generated function instead, so that the legacy lines one function replaced count
+    together, and lines no function replaced (initializers) do not count."""
+
+    def __init__(self, steps: int | None, sites: SiteMap | None = None) -> None:
         self.calls: list[Call] = []
         self.steps = steps
-        self.counted = set(counted) if counted is not None else None
+        self.sites = sites
         self.counts: dict[str, int] = {}
         self.stop_reason = ""
         self._stored = 0
@@ -86,11 +91,14 @@ class Recorder:
             values = []
         self._stored += size
         self.calls.append(Call(site, values, time.perf_counter()))
-        count = self.counts.get(site, 0) + 1
-        self.counts[site] = count
-        counts_towards_steps = self.counted is None or site in self.counted
-        if self.steps is not None and counts_towards_steps and count >= self.steps:
-            self.stop_reason = f"stopped after call {count} of {site} (--steps {self.steps})"
+        key = site if self.sites is None else self.sites.function(site)
+        if key is None:
+            return False
+        count = self.counts.get(key, 0) + 1
+        self.counts[key] = count
+        if self.steps is not None and count >= self.steps:
+            named = site if key == site else f"{site} ({key})"
+            self.stop_reason = f"stopped after call {count} of {named} (--steps {self.steps})"
             return True
         return False
 
@@ -136,12 +144,15 @@ def _random_ops(graph: Any, fetches: Any, v1: Any) -> set[str]:
 class LegacyCapture:
     """Hooks on the TF1 session API of the real `tensorflow.compat.v1`."""
 
-    def __init__(self, v1: Any, program: str, steps: int | None, counted: list[str] | None = None) -> None:
+    def __init__(
+        self, v1: Any, program: str, steps: int | None, sites: SiteMap | None = None, streams: Any = None
+    ) -> None:
         from tensorflow.python.client import session as session_module
 
         self._v1 = v1
         self._program = program
-        self.recorder = Recorder(steps, counted)
+        self.recorder = Recorder(steps, sites)
+        self.streams = streams
         self._base = session_module.BaseSession
         self._raw_run = self._base.run
         self._raw_close = self._base.close
@@ -169,13 +180,22 @@ class LegacyCapture:
                     capture._random |= _random_ops(session.graph, fetches, capture._v1)
                 except Exception as error:  # noqa: BLE001  # an unusual fetch must not break the program
                     capture.variables.notes.append(f"random-op scan failed at line {line}: {error}")
-            result = raw_run(session, fetches, *args, **kwargs)
-            values = [
-                value
-                for v in capture._v1.nest.flatten(result)
-                if v is not None
-                for value in _summary_values(v, capture._v1)
-            ]
+            streams = capture.streams
+            if streams is not None:
+                streams.begin_run(f"line {line}")
+            fetched = False
+            try:
+                result = raw_run(session, fetches, *args, **kwargs)
+                values = [
+                    value
+                    for v in capture._v1.nest.flatten(result)
+                    if v is not None
+                    for value in _summary_values(v, capture._v1)
+                ]
+                fetched = bool(values)
+            finally:
+                if streams is not None:
+                    streams.end_run(fetched)
             if capture.recorder.record(f"line {line}", values):
                 capture.variables.record_final(session)
                 raise StopProgram(capture.recorder.stop_reason)
@@ -213,6 +233,7 @@ class LegacyCapture:
             stop_reason=self.recorder.stop_reason,
             random_ops=sorted(self._random),
             notes=notes,
+            random=self.streams.log if self.streams is not None else RandomLog(),
         )
 
 
@@ -226,10 +247,18 @@ class _RecordedFunction:
         functools.update_wrapper(self, compiled, updated=())
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        outputs = self._compiled(*args, **kwargs)
         tf = self._capture.tf
         if tf.inside_function():  # a call while another function traces: symbolic, not a site
-            return outputs
+            return self._compiled(*args, **kwargs)
+        streams = self._capture.streams
+        if streams is None:
+            outputs = self._compiled(*args, **kwargs)
+        else:
+            streams.begin_call(self._name, self._capture.recorder.counts.get(self._name, 0))
+            try:
+                outputs = self._compiled(*args, **kwargs)
+            finally:
+                streams.end_call()
         values = [to_numpy(v) for v in tf.nest.flatten(outputs) if v is not None]
         if self._capture.recorder.record(self._name, values):
             raise StopProgram(self._capture.recorder.stop_reason)
@@ -247,12 +276,15 @@ class _RecordedFunction:
 class MigratedCapture:
     """Hooks on TF 2: `tf.function` recording and the variable creator that injects values."""
 
-    def __init__(self, tf: Any, program: str, steps: int | None, injector: Injector) -> None:
+    def __init__(self, tf: Any, program: str, steps: int | None, injector: Injector, streams: Any = None) -> None:
         self.tf = tf
         self._program = program
         self.recorder = Recorder(steps)
         self.injector = injector
+        self.streams = streams
         self._scope: Any = None
+        self._graph_variables: LegacyVariables | None = None
+        self._sessions: list[Any] = []
 
     def install(self) -> None:
         capture = self
@@ -271,6 +303,60 @@ class MigratedCapture:
         self.tf.function = function
         self._scope = self.tf.variable_creator_scope(self.injector.creator)
         self._scope.__enter__()
+        self._record_sessions()
+
+    def _record_sessions(self) -> None:
+        """A migration that kept graph mode runs sessions: its runs are sites named by line, as
+        on the legacy side, so that `--steps` stops it at the same point."""
+        from tensorflow.python.client import session as session_module
+
+        capture = self
+        v1 = self.tf.compat.v1
+        base = session_module.BaseSession
+        raw_run = base.run
+        raw_close = base.close
+        # Graph variables escape the eager variable creator; they are read like the legacy ones
+        # (their random initial values are the legacy's already: random ops draw aligned seeds).
+        variables = LegacyVariables(v1, raw_run)
+        self._graph_variables = variables
+
+        @functools.wraps(raw_run)
+        def run(session: Any, fetches: Any, *args: Any, **kwargs: Any) -> Any:
+            line = _program_line(capture._program)
+            if line is None:
+                return raw_run(session, fetches, *args, **kwargs)
+            if not any(s is session for s in capture._sessions):
+                capture._sessions.append(session)
+            variables.record_initial(session)
+            result = raw_run(session, fetches, *args, **kwargs)
+            values = [value for v in v1.nest.flatten(result) if v is not None for value in _summary_values(v, v1)]
+            if capture.recorder.record(f"line {line}", values):
+                variables.record_final(session)
+                raise StopProgram(capture.recorder.stop_reason)
+            return result
+
+        @functools.wraps(raw_close)
+        def close(session: Any) -> None:
+            if not getattr(session, "_closed", True) and any(s is session for s in capture._sessions):
+                variables.record_final(session)
+            raw_close(session)
+
+        base.run = run
+        base.close = close
+
+    def _graph_records(self) -> list[VariableRecord]:
+        variables = self._graph_variables
+        if variables is None:
+            return []
+        for session in self._sessions:
+            if not getattr(session, "_closed", True):
+                variables.record_final(session)
+        legacy = self.injector.legacy_names
+        records = variables.records
+        for record in records:
+            if record.name in legacy:
+                record.matched, record.how = record.name, "name"
+        return records
 
     def finish(self) -> SideResult:
         if self._scope is not None:
@@ -278,9 +364,10 @@ class MigratedCapture:
         notes = ["fetched values exceeded the storage budget; later values were not kept"] if self.recorder.truncated else []
         return SideResult(
             calls=self.recorder.calls,
-            variables=self.injector.finish(),
+            variables=self.injector.finish() + self._graph_records(),
             stop_reason=self.recorder.stop_reason,
             notes=notes,
+            random=self.streams.log if self.streams is not None else RandomLog(),
         )
 
 

@@ -81,7 +81,8 @@ def difference(legacy: Any, migrated: Any, tolerance: Tolerance) -> Difference:
     error = np.where(both_nan | same_inf, 0.0, np.abs(y - x))
     error = np.where(np.isnan(error), math.inf, error)
     scale = np.abs(x)
-    relative = np.where(error == 0, 0.0, error / np.maximum(scale, np.finfo(np.float64).tiny))
+    with np.errstate(over="ignore"):  # a relative error past float64's range is infinite, as it should be
+        relative = np.where(error == 0, 0.0, error / np.maximum(scale, np.finfo(np.float64).tiny))
     allowed = tolerance.atol + tolerance.rtol * scale
     passed = bool(np.all((error == 0) | (error <= allowed)))
     return Difference(float(np.max(error)), float(np.max(relative)), passed)
@@ -276,3 +277,50 @@ def compare_variables(legacy: SideResult, migrated: SideResult, options: Harness
             Observable(VARIABLE, name, diff.passed, diff.max_abs, diff.max_rel, None, 1, detail)
         )
     return observables
+
+
+# --- random draws --------------------------------------------------------------------------
+_DESCRIBED_REASONS = 5
+
+
+@dataclass(frozen=True)
+class RandomAlignment:
+    """Whether both programs drew the same random numbers (see `random_streams`).
+
+    `draws`: draws the legacy program made; `replayed`: migrated draws that took the seed of
+    their legacy counterpart; `reasons`: why some draws could not be aligned (empty: aligned)."""
+
+    draws: int = 0
+    replayed: int = 0
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def aligned(self) -> bool:
+        return not self.reasons
+
+    def to_json(self) -> dict[str, object]:
+        return {"aligned": self.aligned, "draws": self.draws, "replayed": self.replayed, "reasons": list(self.reasons)}
+
+
+def random_alignment(legacy: SideResult, migrated: SideResult, options: HarnessOptions) -> RandomAlignment:
+    reasons = []
+    if legacy.random_ops:
+        what = "random ops" if options.align_random else "random ops (alignment is off)"
+        reasons.append(f"{what} the harness does not align feed the fetched values: {', '.join(legacy.random_ops)}")
+    log = migrated.random
+    if log.unaligned_count:
+        described = "; ".join(log.unaligned[:_DESCRIBED_REASONS])
+        hidden = log.unaligned_count - _DESCRIBED_REASONS
+        more = f" (and {hidden} more)" if hidden > 0 else ""
+        reasons.append(f"{log.unaligned_count} migrated random draws found no legacy counterpart: {described}{more}")
+    # Eager draws are variable initializers as a rule; they matter only where injection did not
+    # replace a variable's starting value.
+    uninjected = [v.name for v in migrated.variables if v.kind == "model" and (v.matched is None or v.note)]
+    if log.eager_unaligned_count and uninjected:
+        described = "; ".join(log.eager_unaligned[:_DESCRIBED_REASONS])
+        variables = ", ".join(uninjected[:_DESCRIBED_REASONS])
+        reasons.append(
+            f"{log.eager_unaligned_count} eager random draws found no legacy counterpart ({described}), and "
+            f"{len(uninjected)} variables did not start from legacy values ({variables})"
+        )
+    return RandomAlignment(legacy.random.total, log.replayed, tuple(reasons))

@@ -1,9 +1,10 @@
-"""What the user can set for one equivalence run: limits, tolerances, step cut-off, seed."""
+"""What the user can set for one equivalence run: limits, tolerances, step cut-off, seed, working directory."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 DEFAULT_TIMEOUT_SECONDS = 300.0
 DEFAULT_MEMORY_MB = 4096
@@ -44,6 +45,11 @@ class HarnessOptions:
     seed: int = DEFAULT_SEED
     tolerances: Mapping[str, Tolerance] = field(default_factory=lambda: dict(DEFAULT_TOLERANCES))
     compare_stdout: bool = True
+    # The working directory both programs see first (`--cwd`); None: each program's own
+    # directory, then the directory the harness was called from (see `workspace`).
+    cwd: Path | None = None
+    # Random ops draw the harness's aligned numbers (`random_ops`); False: their own.
+    align_random: bool = True
 
     def tolerance(self, dtype: str) -> Tolerance:
         """The tolerance for values of `dtype`; integers, booleans and strings compare exactly."""
@@ -60,5 +66,7 @@ class HarnessOptions:
             "memory_mb": self.memory_mb,
             "steps": self.steps,
             "seed": self.seed,
+            "cwd": str(self.cwd) if self.cwd is not None else None,
+            "align_random": self.align_random,
             "tolerances": {dtype: tol.to_json() for dtype, tol in sorted(self.tolerances.items())},
         }

@@ -45,6 +45,78 @@ class VariableRecord:
     final: Any = None
 
 
+@dataclass(frozen=True)
+class Draw:
+    """One draw of a random op inside a program run: which run, which op (creation order), how
+    many times that op had drawn before, and what it drew."""
+
+    run: int
+    op: int
+    count: int
+    kind: str
+    dtype: str
+    shape: tuple[int, ...]
+
+    def to_json(self) -> list[object]:
+        return [self.run, self.op, self.count, self.kind, self.dtype, list(self.shape)]
+
+    @classmethod
+    def from_json(cls, entry: list[Any]) -> Draw:
+        return cls(int(entry[0]), int(entry[1]), int(entry[2]), str(entry[3]), str(entry[4]), tuple(entry[5]))
+
+
+@dataclass
+class RandomLog:
+    """What one side's random ops drew (see `random_streams`).
+
+    Legacy: the site of every program run (and whether it fetched values), and the draws made
+    inside them. Migrated: how many draws took the legacy seed of their counterpart, and the ones
+    that found none (`unaligned`, the first few described), apart for eager draws (initializers,
+    whose numbers weight injection usually replaces)."""
+
+    runs: list[tuple[str, bool]] = field(default_factory=list)
+    draws: list[Draw] = field(default_factory=list)
+    total: int = 0
+    replayed: int = 0
+    unaligned: list[str] = field(default_factory=list)
+    unaligned_count: int = 0
+    eager_unaligned: list[str] = field(default_factory=list)
+    eager_unaligned_count: int = 0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "runs": [[site, fetched] for site, fetched in self.runs],
+            "draws": [draw.to_json() for draw in self.draws],
+            "total": self.total,
+            "replayed": self.replayed,
+            "unaligned": self.unaligned,
+            "unaligned_count": self.unaligned_count,
+            "eager_unaligned": self.eager_unaligned,
+            "eager_unaligned_count": self.eager_unaligned_count,
+        }
+
+    @classmethod
+    def from_json(cls, payload: dict[str, Any]) -> RandomLog:
+        return cls(
+            runs=[(str(site), bool(fetched)) for site, fetched in payload.get("runs", [])],
+            draws=[Draw.from_json(entry) for entry in payload.get("draws", [])],
+            total=int(payload.get("total", 0)),
+            replayed=int(payload.get("replayed", 0)),
+            unaligned=[str(text) for text in payload.get("unaligned", [])],
+            unaligned_count=int(payload.get("unaligned_count", 0)),
+            eager_unaligned=[str(text) for text in payload.get("eager_unaligned", [])],
+            eager_unaligned_count=int(payload.get("eager_unaligned_count", 0)),
+        )
+
+
+def load_random(directory: Path) -> RandomLog:
+    """Only the random log of a run (the migrated child reads the legacy one before starting)."""
+    path = directory / RESULT_FILE
+    if not path.exists():
+        return RandomLog()
+    return RandomLog.from_json(json.loads(path.read_text()).get("random", {}))
+
+
 @dataclass
 class SideResult:
     """What one child recorded. Missing files (a killed child) give an empty result."""
@@ -56,6 +128,7 @@ class SideResult:
     notes: list[str] = field(default_factory=list)
     status: str = ""
     error: str = ""
+    random: RandomLog = field(default_factory=RandomLog)
 
     def variable(self, name: str) -> VariableRecord | None:
         return next((v for v in self.variables if v.name == name), None)
@@ -110,6 +183,7 @@ def save(directory: Path, result: SideResult) -> None:
         "notes": result.notes,
         "status": result.status,
         "error": result.error,
+        "random": result.random.to_json(),
     }
     (directory / RESULT_FILE).write_text(json.dumps(payload))
 
@@ -148,4 +222,5 @@ def load(directory: Path) -> SideResult:
         notes=list(payload["notes"]),
         status=payload["status"],
         error=payload["error"],
+        random=RandomLog.from_json(payload.get("random", {})),
     )

@@ -2,13 +2,44 @@
 
 from __future__ import annotations
 
+import enum
 import json
 from dataclasses import dataclass, field
 
-from migrate.harness.compare import PROGRAM, Observable, Pairing
+from migrate.harness.compare import PROGRAM, Observable, Pairing, RandomAlignment
 from migrate.harness.options import HarnessOptions
 from migrate.harness.records import VariableRecord
 from migrate.harness.runner import SideRun
+
+
+class Outcome(enum.Enum):
+    """How the comparison of one pair ended; `exit_status` is what `diff` exits with."""
+
+    PARITY = "parity"
+    DIFFERENT = "different"
+    MIGRATED_FAILS = "migrated fails"
+    LEGACY_FAILS = "legacy does not run"
+    RANDOM_NOT_ALIGNED = "random draws not aligned"
+    NOTHING_COMPARED = "nothing compared"
+
+    @property
+    def exit_status(self) -> int:
+        return _EXIT_STATUS[self]
+
+    @property
+    def mismatch(self) -> bool:
+        """The migration computes something else (or fails where the original ran)."""
+        return self in (Outcome.DIFFERENT, Outcome.MIGRATED_FAILS)
+
+
+_EXIT_STATUS = {
+    Outcome.PARITY: 0,
+    Outcome.DIFFERENT: 1,
+    Outcome.MIGRATED_FAILS: 1,
+    Outcome.LEGACY_FAILS: 3,
+    Outcome.RANDOM_NOT_ALIGNED: 4,
+    Outcome.NOTHING_COMPARED: 5,
+}
 
 
 @dataclass(frozen=True)
@@ -42,12 +73,48 @@ class EquivalenceReport:
     notes: tuple[str, ...] = ()
     options: HarnessOptions = field(default_factory=HarnessOptions)
     step_rates: tuple[float | None, float | None] = (None, None)
+    random: RandomAlignment = field(default_factory=RandomAlignment)
+
+    @property
+    def compared_anything(self) -> bool:
+        """Whether some value was compared at all (a stdout without numbers compares none)."""
+        return any(o.kind != PROGRAM and (o.compared or not o.passed) for o in self.observables)
 
     @property
     def passed(self) -> bool:
         """Parity: both programs ran, something was compared, and every observable agreed."""
-        compared = [o for o in self.observables if o.kind != PROGRAM]
-        return bool(compared) and all(o.passed for o in self.observables)
+        return self.compared_anything and all(o.passed for o in self.observables)
+
+    @property
+    def outcome(self) -> Outcome:
+        if self.passed:
+            return Outcome.PARITY
+        if not self.legacy.ok:
+            return Outcome.LEGACY_FAILS
+        if not self.migrated.ok:
+            return Outcome.MIGRATED_FAILS
+        if not self.random.aligned:
+            return Outcome.RANDOM_NOT_ALIGNED
+        if not self.compared_anything:
+            return Outcome.NOTHING_COMPARED
+        return Outcome.DIFFERENT
+
+    @property
+    def verdict(self) -> str:
+        """One line: the outcome and what it means."""
+        outcome = self.outcome
+        failing = f"{len([o for o in self.failures if o.kind != PROGRAM])} failing observables"
+        if outcome is Outcome.PARITY:
+            return "PARITY"
+        if outcome is Outcome.LEGACY_FAILS:
+            return f"LEGACY DOES NOT RUN ({_ending(self.legacy)}): nothing compared"
+        if outcome is Outcome.MIGRATED_FAILS:
+            return f"MIGRATED FAILS ({_ending(self.migrated)}) where the legacy program ran: a mismatch"
+        if outcome is Outcome.RANDOM_NOT_ALIGNED:
+            return f"RANDOM DRAWS NOT ALIGNED ({failing}; {' '.join(self.random.reasons)}): not proven either way"
+        if outcome is Outcome.NOTHING_COMPARED:
+            return "NOTHING COMPARED (no fetched values, printed numbers or variables to compare)"
+        return f"DIFFERENT ({failing})"
 
     @property
     def failures(self) -> tuple[Observable, ...]:
@@ -59,6 +126,8 @@ class EquivalenceReport:
     def to_json(self) -> dict[str, object]:
         return {
             "passed": self.passed,
+            "outcome": self.outcome.value,
+            "exit_status": self.outcome.exit_status,
             "legacy": self.legacy.to_json(),
             "migrated": self.migrated.to_json(),
             "step_rate": {"legacy": self.step_rates[0], "migrated": self.step_rates[1]},
@@ -66,6 +135,7 @@ class EquivalenceReport:
             "observables": [o.to_json() for o in self.observables],
             "variables": [v.to_json() for v in self.variables],
             "random_ops": list(self.random_ops),
+            "random": self.random.to_json(),
             "notes": list(self.notes),
             "options": self.options.to_json(),
         }
@@ -75,6 +145,10 @@ class EquivalenceReport:
 
     def format_table(self, *, only_failures: bool = False) -> str:
         return format_report(self, only_failures=only_failures)
+
+
+def _ending(run: SideRun) -> str:
+    return f"{run.status}: {run.error}" if run.error else run.status
 
 
 def _number(value: float | None) -> str:
@@ -123,13 +197,14 @@ def format_report(report: EquivalenceReport, *, only_failures: bool = False) -> 
     if matched:
         described = ", ".join(f"{v.migrated}<-{v.legacy} ({v.how})" if v.legacy else f"{v.migrated} (unmatched)" for v in matched)
         lines.append(f"initial values: {described}")
-    if report.random_ops:
+    if report.random.draws or report.random.replayed:
         lines.append(
-            "known source of difference: random ops feed the fetched values: " + ", ".join(report.random_ops)
+            f"random draws: {report.random.draws} legacy, {report.random.replayed} migrated draws took "
+            "their legacy counterpart's numbers"
         )
+    lines.extend(f"random draws not aligned: {reason}" for reason in report.random.reasons)
+    for run in (report.legacy, report.migrated):
+        lines.extend(f"note: {run.side}: {note}" for note in run.notes)
     lines.extend(f"note: {note}" for note in report.notes)
-    verdict = "PARITY" if report.passed else f"DIFFERENT ({len(report.failures)} failing observables)"
-    if not [o for o in report.observables if o.kind != PROGRAM]:
-        verdict = "NOT PROVEN (nothing was compared)"
-    lines.append(f"result: {verdict}")
+    lines.append(f"result: {report.verdict}")
     return "\n".join(lines)

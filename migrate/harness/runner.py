@@ -8,20 +8,25 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import migrate
 from migrate.analysis import tf_names
+from migrate.harness import workspace
 from migrate.harness.options import HarnessOptions
+from migrate.harness.records import RESULT_FILE, VALUES_FILE
+from migrate.harness.site_map import SiteMap
 
 LEGACY = "legacy"
 MIGRATED = "migrated"
+NOT_RUN = "not_run"
 _MEMORY_SIGNS = ("std::bad_alloc", "MemoryError", "Cannot allocate memory", "OOM when allocating", "out of memory")
 
 
@@ -31,13 +36,15 @@ class SideRun:
 
     side: str
     program: str
-    status: str  # finished | stopped | crashed | timeout | out_of_memory
+    status: str  # finished | stopped | crashed | timeout | out_of_memory | not_run
     returncode: int | None
     wall_time: float
     stdout: str
     stderr: str
     results: Path
     error: str = ""
+    workdir: Path | None = None  # the view the program ran in (its working directory)
+    notes: tuple[str, ...] = field(default=())
 
     @property
     def ok(self) -> bool:
@@ -51,6 +58,7 @@ class SideRun:
             "returncode": self.returncode,
             "wall_time": round(self.wall_time, 3),
             "error": self.error,
+            "workdir": str(self.workdir) if self.workdir is not None else None,
             "stdout_lines": len(self.stdout.splitlines()),
             "stderr_tail": self.stderr.splitlines()[-15:],
         }
@@ -63,6 +71,8 @@ def child_environment(side: str, seed: int, *, legacy_keras: bool = False) -> di
     env["TF_CPP_MIN_LOG_LEVEL"] = "2"
     env["PYTHONHASHSEED"] = str(seed)
     env["PYTHONUNBUFFERED"] = "1"
+    # No display in a child: plotting scripts draw to files (or nowhere) instead of failing.
+    env.setdefault("MPLBACKEND", "Agg")
     package_root = str(Path(migrate.__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
     # Legacy Keras backs tf.compat.v1.layers; the migrated side must get Keras 3.
@@ -81,29 +91,45 @@ def run_side(
     *,
     legacy_results: Path | None = None,
     capture: bool = True,
-    counted: Sequence[str] | None = None,
+    sites: SiteMap | None = None,
+    fallback_dirs: Sequence[Path] = (),
+    invoked_from: Path | None = None,
 ) -> SideRun:
-    """Run `program` as `side` under the bootstrap; results land in `directory / side`."""
+    """Run `program` as `side` under the bootstrap; results land in `directory / side`.
+
+    The program runs from a view of its files (`workspace`) at `directory / f"{side}-cwd"`;
+    `fallback_dirs` are seen after its own directory and the working directory. `sites` are the
+    rewriter's run-site records (they decide which legacy runs count towards `--steps` and which
+    legacy run each migrated call replays the random draws of).
+    """
     results = directory / side
-    results.mkdir(parents=True, exist_ok=True)
-    scratch = directory / f"{side}-cwd"
-    scratch.mkdir(parents=True, exist_ok=True)
+    workspace.mark_harness_directory(results)
+    for stale in (RESULT_FILE, VALUES_FILE):
+        (results / stale).unlink(missing_ok=True)
+    view_root = directory / f"{side}-cwd"
+    if view_root.exists():
+        shutil.rmtree(view_root)
+    layers = workspace.view_layers(program, options.cwd, invoked_from or Path.cwd(), fallback=fallback_dirs)
+    view = workspace.build_view(view_root, program, layers)
     config = {
         "side": side,
-        "program": str(program.resolve()),
+        "program": str(view.program),
+        "view": str(view.root),
         "results": str(results),
         "steps": options.steps,
-        "counted": list(counted) if counted is not None else None,
+        "sites": sites.to_json() if sites else None,
         "seed": options.seed,
+        "align_random": options.align_random,
         "memory_mb": options.memory_mb,
         "capture": capture,
         "legacy_results": str(legacy_results) if legacy_results else None,
     }
-    config_path = directory / f"{side}-config.json"
+    config_path = results / "config.json"
     config_path.write_text(json.dumps(config))
     command = [sys.executable, str(Path(__file__).resolve().parent / "bootstrap.py"), str(config_path)]
     env = child_environment(side, options.seed, legacy_keras=side != LEGACY and _needs_legacy_keras(program))
-    return _run(side, str(program), command, scratch, env, options.timeout, results)
+    run = _run(side, str(program), command, view.root, env, options.timeout, results)
+    return replace(run, workdir=view.root, notes=tuple(view.notes))
 
 
 def _needs_legacy_keras(program: Path) -> bool:

@@ -147,6 +147,10 @@ class Injector:
         self._names: dict[str, int] = {}
         self.created: list[tuple[VariableRecord, Any]] = []
 
+    @property
+    def legacy_names(self) -> set[str]:
+        return {record.name for record in self._legacy}
+
     def _unique(self, name: str) -> str:
         # Eager variables may share a name; TF1 graphs would have called the second one `name_1`.
         count = self._names.get(name, 0)

@@ -8,7 +8,7 @@ targets = (features @ np.array([[2.0], [5e5]], dtype=np.float32) - 1.0).astype(n
 
 X = tf.placeholder(tf.float32, [None, 2])
 y = tf.placeholder(tf.float32, [None, 1])
-W = tf.Variable(tf.truncated_normal([2, 1], stddev=0.1), name="W")
+W = tf.Variable(tf.constant([[0.1], [-0.05]]), name="W")
 b = tf.Variable(tf.zeros([1]), name="b")
 pred = tf.matmul(X, W) + b
 loss = tf.reduce_mean(tf.square(pred - y))

@@ -6,7 +6,7 @@ features = rng.rand(64, 2).astype(np.float32)
 features[:, 1] *= 1e-6  # a feature on a tiny scale: its gradient is near Adam's epsilon
 targets = (features @ np.array([[2.0], [5e5]], dtype=np.float32) - 1.0).astype(np.float32)
 
-W = tf.Variable(tf.random.truncated_normal([2, 1], stddev=0.1), name="W")
+W = tf.Variable(tf.constant([[0.1], [-0.05]]), name="W")
 b = tf.Variable(tf.zeros([1]), name="b")
 optimizer = tf.keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8)
 

@@ -1,0 +1,296 @@
+"""Inside a child: TensorFlow's and Keras' random ops draw from seeds the harness chooses.
+
+Every stateful random op a TF1 or TF 2 program creates is made by a few generated op functions
+(`gen_random_ops.random_uniform` behind `tf.random.uniform`, `tf.nn.dropout`, `tf.random_crop`,
+`tf.image.random_*` and TF1's initializers; `random_standard_normal`, `truncated_normal`,
+`random_uniform_int`, `random_shuffle`, `multinomial`), and every Keras 3 random draw (dropout
+layers, initializers, `keras.random.*`) by a few backend functions. Each is replaced here by the
+stateless op of the same distribution, the one both TensorFlow and Keras use for stateless
+draws, so equal seeds give equal numbers on both sides, in a TF1 graph as in a `tf.function`.
+
+The seed is asked at run time (a `numpy_function` in graphs, at once in eager code) from a
+`SeedSource`, with the op's `Site` and the shape being drawn, so that it can depend on how many
+times the op has run. TensorFlow's `DeterministicRandomTestTool` (tf-keras) gives each op a seed
+by creation order and leaves the advancing to the stateful kernel; that cannot follow one TF1 op
+into the several traced copies a migration makes of it, nor reach Keras 3's stateless draws.
+
+Not covered (left to the program's own generator): `RandomGamma`, `RandomPoisson`,
+`ParameterizedTruncatedNormal`, `tf.random.Generator`, `tf.data` shuffling, and Keras 3's
+`gamma`, `binomial` and `beta`.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import inspect
+import sys
+import threading
+import types
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+UNIFORM = "uniform"
+UNIFORM_INT = "uniform_int"
+NORMAL = "normal"
+TRUNCATED_NORMAL = "truncated_normal"
+SHUFFLE = "shuffle"
+MULTINOMIAL = "multinomial"
+
+EAGER = "eager"
+FUNCTION = "function"
+INITIALIZER = "initializer"
+GRAPH = "graph"
+
+_KERAS_RANDOM = "keras.src.backend.tensorflow.random"
+
+
+@dataclass(frozen=True)
+class Site:
+    """One random op as created: its creation order in this process, what it draws, and where.
+
+    `mode` is `graph` (a TF1 graph), `function` (traced into a `tf.function`), `initializer`
+    (traced as a variable's initial value, which runs once, before the function, if at all) or
+    `eager`. For a traced op, `rank` is its creation order among the ops of the same kind and
+    dtype traced into the same outermost function graph, `graph` that graph's number."""
+
+    ordinal: int
+    kind: str
+    dtype: str
+    mode: str
+    graph: int = 0
+    rank: int = 0
+
+
+class SeedSource(Protocol):
+    def seed(self, site: Site, shape: tuple[int, ...]) -> tuple[int, int]:
+        """The stateless seed of one draw of `site` with this shape."""
+
+
+class RandomOps:
+    """Installs the replacements; `sites` lists every random op created since."""
+
+    def __init__(self, tf: Any, source: SeedSource) -> None:
+        self._tf = tf
+        self._source = source
+        self._lock = threading.Lock()
+        self.sites: list[Site] = []
+        self._ranks: dict[tuple[int, str, str], int] = {}
+        self._graph_numbers: dict[int, tuple[Any, int]] = {}
+        self._pending = threading.local()
+
+    # --- sites and seeds ---------------------------------------------------------------------
+    def _site(self, kind: str, dtype: Any) -> Site:
+        from tensorflow.python.framework import ops
+
+        name = self._tf.as_dtype(dtype).name
+        graph = ops.get_default_graph()
+        with self._lock:
+            ordinal = len(self.sites)
+            if self._tf.executing_eagerly():
+                site = Site(ordinal, kind, name, EAGER)
+            elif getattr(graph, "building_function", False) and "Initializer" in graph.get_name_scope().split("/"):
+                site = Site(ordinal, kind, name, INITIALIZER)
+            elif getattr(graph, "building_function", False):
+                number = self._graph_number(_outermost_function_graph(graph))
+                key = (number, kind, name)
+                rank = self._ranks.get(key, 0)
+                self._ranks[key] = rank + 1
+                site = Site(ordinal, kind, name, FUNCTION, number, rank)
+            else:
+                site = Site(ordinal, kind, name, GRAPH)
+            self.sites.append(site)
+        return site
+
+    def _graph_number(self, graph: Any) -> int:
+        # Keyed by id, with the graph kept alive, so that a number is never reused.
+        entry = self._graph_numbers.get(id(graph))
+        if entry is None:
+            entry = (graph, len(self._graph_numbers) + 1)
+            self._graph_numbers[id(graph)] = entry
+        return entry[1]
+
+    def seed_tensor(self, kind: str, dtype: Any, shape: Any) -> Any:
+        """An int64 [2] seed for one op: computed now in eager code, at each run in a graph."""
+        tf = self._tf
+        site = self._site(kind, dtype)
+        shape_tensor = tf.cast(tf.convert_to_tensor(shape), tf.int64)
+        if tf.executing_eagerly():
+            return tf.constant(self._source.seed(site, tuple(int(d) for d in shape_tensor.numpy())), tf.int64)
+
+        def draw(shape_value: Any) -> Any:
+            return np.asarray(self._source.seed(site, tuple(int(d) for d in np.ravel(shape_value))), np.int64)
+
+        seed = tf.numpy_function(draw, [shape_tensor], tf.int64, stateful=True, name="harness_random_seed")
+        seed.set_shape([2])
+        return seed
+
+    # --- TensorFlow --------------------------------------------------------------------------
+    def install(self) -> None:
+        from tensorflow.python.ops import gen_random_ops
+
+        replacements = self._tensorflow_replacements()
+        originals = {name: getattr(gen_random_ops, name) for name in replacements}
+        for module in list(sys.modules.values()):
+            if not isinstance(module, types.ModuleType) or not module.__name__.startswith("tensorflow.python.ops"):
+                continue
+            for name, original in originals.items():
+                if module.__dict__.get(name) is original:
+                    setattr(module, name, replacements[name])
+        if _KERAS_RANDOM in sys.modules:
+            self._patch_keras(sys.modules[_KERAS_RANDOM])
+        else:
+            sys.meta_path.insert(0, _AfterImport(_KERAS_RANDOM, self._patch_keras))
+
+    def _tensorflow_replacements(self) -> dict[str, Callable[..., Any]]:
+        from tensorflow.python.ops import array_ops, sort_ops, stateless_random_ops
+
+        tf = self._tf
+
+        def random_uniform(shape: Any, dtype: Any, seed: int = 0, seed2: int = 0, name: Any = None) -> Any:
+            seeds = self.seed_tensor(UNIFORM, dtype, shape)
+            return stateless_random_ops.stateless_random_uniform(shape, seeds, dtype=dtype, name=name)
+
+        def random_standard_normal(shape: Any, dtype: Any, seed: int = 0, seed2: int = 0, name: Any = None) -> Any:
+            seeds = self.seed_tensor(NORMAL, dtype, shape)
+            return stateless_random_ops.stateless_random_normal(shape, seeds, dtype=dtype, name=name)
+
+        def truncated_normal(shape: Any, dtype: Any, seed: int = 0, seed2: int = 0, name: Any = None) -> Any:
+            seeds = self.seed_tensor(TRUNCATED_NORMAL, dtype, shape)
+            return stateless_random_ops.stateless_truncated_normal(shape, seeds, dtype=dtype, name=name)
+
+        def random_uniform_int(
+            shape: Any, minval: Any, maxval: Any, seed: int = 0, seed2: int = 0, name: Any = None
+        ) -> Any:
+            minval = tf.convert_to_tensor(minval)
+            seeds = self.seed_tensor(UNIFORM_INT, minval.dtype, shape)
+            return stateless_random_ops.stateless_random_uniform(
+                shape, seeds, minval=minval, maxval=maxval, dtype=minval.dtype, name=name
+            )
+
+        def random_shuffle(value: Any, seed: int = 0, seed2: int = 0, name: Any = None) -> Any:
+            # Keras 3's shuffle: the order that sorts one uniform draw per row.
+            value = tf.convert_to_tensor(value)
+            rows = array_ops.shape(value, out_type=tf.int64)[:1]
+            seeds = self.seed_tensor(SHUFFLE, tf.float32, rows)
+            order = sort_ops.argsort(stateless_random_ops.stateless_random_uniform(rows, seeds))
+            return array_ops.gather(value, order, name=name)
+
+        def multinomial(
+            logits: Any, num_samples: Any, seed: int = 0, seed2: int = 0, output_dtype: Any = tf.int64, name: Any = None
+        ) -> Any:
+            logits = tf.convert_to_tensor(logits)
+            shape = tf.stack([tf.shape(logits, out_type=tf.int64)[0], tf.cast(num_samples, tf.int64)])
+            seeds = self.seed_tensor(MULTINOMIAL, logits.dtype, shape)
+            return stateless_random_ops.stateless_categorical(logits, num_samples, seeds, dtype=output_dtype, name=name)
+
+        return {
+            "random_uniform": random_uniform,
+            "random_standard_normal": random_standard_normal,
+            "truncated_normal": truncated_normal,
+            "random_uniform_int": random_uniform_int,
+            "random_shuffle": random_shuffle,
+            "multinomial": multinomial,
+        }
+
+    # --- Keras 3 -----------------------------------------------------------------------------
+    def _patch_keras(self, module: types.ModuleType) -> None:
+        """Keras' own functions run unchanged; only the seed they draw is the harness's."""
+        tf = self._tf
+        original_draw = module.draw_seed
+        pending = self._pending
+
+        def draw_seed(seed: Any) -> Any:
+            request = getattr(pending, "request", None)
+            if request is None:  # a kind the harness does not align (gamma, binomial, beta)
+                return original_draw(seed)
+            pending.request = None
+            return self.seed_tensor(*request)
+
+        def rows(tensor: Any, axis: int = 0) -> Any:
+            return tf.shape(tensor, out_type=tf.int64)[axis : axis + 1]
+
+        def samples(logits: Any, count: Any) -> Any:
+            return tf.stack([tf.shape(logits, out_type=tf.int64)[0], tf.cast(count, tf.int64)])
+
+        def int_kind(dtype: Any) -> Any:
+            return dtype if tf.as_dtype(dtype).name in ("int32", "int64") else "int64"
+
+        # What each function draws: kind, dtype and shape, from its bound arguments.
+        describe: dict[str, Callable[[dict[str, Any]], tuple[str, Any, Any]]] = {
+            "uniform": lambda a: (UNIFORM, a["dtype"] or module.floatx(), a["shape"]),
+            "normal": lambda a: (NORMAL, a["dtype"] or module.floatx(), a["shape"]),
+            "truncated_normal": lambda a: (TRUNCATED_NORMAL, a["dtype"] or module.floatx(), a["shape"]),
+            "randint": lambda a: (UNIFORM_INT, int_kind(a["dtype"]), a["shape"]),
+            "dropout": lambda a: (
+                UNIFORM,
+                tf.convert_to_tensor(a["inputs"]).dtype,
+                module._get_concrete_noise_shape(a["inputs"], a["noise_shape"]),
+            ),
+            "shuffle": lambda a: (SHUFFLE, tf.float32, rows(a["x"], a["axis"])),
+            "categorical": lambda a: (
+                MULTINOMIAL,
+                tf.convert_to_tensor(a["logits"]).dtype,
+                samples(a["logits"], a["num_samples"]),
+            ),
+        }
+        for name, what in describe.items():
+            setattr(module, name, self._keras_wrapper(getattr(module, name), what))
+        setattr(module, "draw_seed", draw_seed)  # noqa: B010  # a module mypy cannot see into
+
+    def _keras_wrapper(
+        self, function: Callable[..., Any], describe: Callable[[dict[str, Any]], tuple[str, Any, Any]]
+    ) -> Callable[..., Any]:
+        signature = inspect.signature(function)
+        pending = self._pending
+
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            pending.request = describe(bound.arguments)
+            try:
+                return function(*args, **kwargs)
+            finally:
+                pending.request = None
+
+        return wrapper
+
+
+def _outermost_function_graph(graph: Any) -> Any:
+    while getattr(graph, "outer_graph", None) is not None and getattr(graph.outer_graph, "building_function", False):
+        graph = graph.outer_graph
+    return graph
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Runs `patch` on one module right after it is first imported."""
+
+    def __init__(self, name: str, patch: Callable[[types.ModuleType], None]) -> None:
+        self._name = name
+        self._patch = patch
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname != self._name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        loader = spec.loader
+        execute = loader.exec_module
+        patch = self._patch
+
+        def exec_module(module: types.ModuleType) -> None:
+            execute(module)
+            patch(module)
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec

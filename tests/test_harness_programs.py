@@ -1,0 +1,162 @@
+"""The harness on programs as people write them: files beside the script, random ops, `--steps`
+over real loops, and an outcome (with its exit status) for every way a pair can end."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from migrate.cli import main
+from migrate.harness import HarnessOptions, Outcome, api
+from migrate.harness.report import EquivalenceReport
+
+CASES = Path(__file__).parent / "harness_cases"
+FILES = CASES / "files"
+OPTIONS = HarnessOptions(timeout=120)
+
+pytestmark = [pytest.mark.tensorflow, pytest.mark.slow]
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def _compare(legacy: Path, migrated: Path, tmp_path: Path, options: HarnessOptions = OPTIONS) -> EquivalenceReport:
+    return api.compare(legacy, migrated, options=options, workdir=tmp_path / "work")
+
+
+def _diff(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    status = main(["diff", *argv])
+    return status, capsys.readouterr().out
+
+
+def test_program_reads_files_beside_it_and_writes_apart(tmp_path: Path) -> None:
+    before = _tree(FILES)
+    # The migration sits without the data file: it finds it in the legacy program's directory.
+    report = _compare(FILES / "legacy" / "train.py", FILES / "migrated" / "train.py", tmp_path)
+    assert report.outcome is Outcome.PARITY, report.format_table()
+    assert report.legacy.status == report.migrated.status == "finished"
+    # Both wrote outputs/, appended to data.csv and rewrote scale.txt, each in its own view.
+    for run in (report.legacy, report.migrated):
+        assert run.workdir is not None
+        assert (run.workdir / "outputs" / "loss.txt").is_file()
+        assert (run.workdir / "data.csv").read_text().endswith("# seen\n")
+        assert (run.workdir / "scale.txt").read_text() == "changed\n"
+    assert _tree(FILES) == before
+
+
+def test_legacy_program_that_fails_on_its_own_is_not_a_mismatch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    legacy, migrated = FILES / "legacy" / "settings_reader.py", FILES / "migrated" / "settings_reader.py"
+    report = _compare(legacy, migrated, tmp_path)
+    assert report.outcome is Outcome.LEGACY_FAILS
+    assert "FileNotFoundError" in report.legacy.error and "settings.txt" in report.legacy.error
+    assert report.migrated.status == "not_run"
+    status, table = _diff(capsys, str(legacy), str(migrated))
+    assert status == 3
+    assert "LEGACY DOES NOT RUN" in table and "nothing compared" in table
+
+
+def test_cwd_option_gives_both_programs_that_working_directory(capsys: pytest.CaptureFixture[str]) -> None:
+    legacy, migrated = FILES / "legacy" / "settings_reader.py", FILES / "migrated" / "settings_reader.py"
+    status, table = _diff(capsys, str(legacy), str(migrated), "--cwd", str(FILES / "elsewhere"))
+    assert status == 0, table
+    assert "result: PARITY" in table
+
+
+def test_dropout_and_shuffle_draw_the_same_numbers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "report.json"
+    status, table = _diff(
+        capsys, str(CASES / "dropout_legacy.py"), str(CASES / "dropout_migrated.py"), "--json", str(out)
+    )
+    assert status == 0, table
+    payload = json.loads(out.read_text())
+    assert payload["outcome"] == "parity" and payload["exit_status"] == 0
+    # Two random initial weights, 30 shuffles and 30 dropout masks of the training steps, one
+    # mask of the final evaluation: every migrated draw took its legacy counterpart's numbers.
+    assert payload["random"] == {"aligned": True, "draws": 63, "replayed": 63, "reasons": []}
+    fetched = [o for o in payload["observables"] if o["kind"] == "fetch"]
+    assert {o["name"] for o in fetched} >= {"line 24 ~ compute_order #0", "line 25 ~ train_step #0"}
+    assert all(o["max_abs_error"] == 0 for o in fetched)
+
+
+def test_wrong_dropout_rate_is_caught(capsys: pytest.CaptureFixture[str]) -> None:
+    status, table = _diff(capsys, str(CASES / "dropout_legacy.py"), str(CASES / "dropout_wrong_rate_migrated.py"))
+    assert status == 1, table
+    assert "result: DIFFERENT" in table
+    # The shuffles do not depend on the rate: they still agree.
+    assert "line 24 ~ compute_order #0  0            0            pass" in table
+
+
+def test_keras_dropout_layer_draws_what_tf_layers_dropout_drew(tmp_path: Path) -> None:
+    report = _compare(CASES / "layers_dropout_legacy.py", CASES / "layers_dropout_migrated.py", tmp_path)
+    assert report.outcome is Outcome.PARITY, report.format_table()
+    assert report.random.replayed == 25  # one mask per training step; evaluation draws none
+
+
+def test_without_alignment_dropout_programs_are_not_proven(tmp_path: Path) -> None:
+    options = HarnessOptions(timeout=120, align_random=False)
+    report = _compare(CASES / "dropout_legacy.py", CASES / "dropout_migrated.py", tmp_path, options)
+    assert report.outcome is Outcome.RANDOM_NOT_ALIGNED
+    assert any("RandomUniform" in reason and "alignment is off" in reason for reason in report.random.reasons)
+
+
+def test_unaligned_random_op_has_its_own_status(capsys: pytest.CaptureFixture[str]) -> None:
+    status, table = _diff(capsys, str(CASES / "gamma_legacy.py"), str(CASES / "gamma_migrated.py"))
+    assert status == 4, table
+    assert "RANDOM DRAWS NOT ALIGNED" in table and "RandomGamma" in table
+
+
+def test_nothing_to_compare_has_its_own_status(capsys: pytest.CaptureFixture[str]) -> None:
+    status, table = _diff(capsys, str(CASES / "nothing_legacy.py"), str(CASES / "nothing_migrated.py"))
+    assert status == 5, table
+    assert "NOTHING COMPARED" in table
+
+
+def test_migrated_program_that_fails_is_a_mismatch(capsys: pytest.CaptureFixture[str]) -> None:
+    status, table = _diff(capsys, str(CASES / "linear_legacy.py"), str(CASES / "crash_migrated.py"))
+    assert status == 1
+    assert "MIGRATED FAILS" in table and "fails on purpose" in table
+
+
+@pytest.mark.parametrize(("steps", "last_line"), [(7, 22), (23, 26)], ids=["inside-epochs", "in-the-while-loop"])
+def test_steps_cut_epoch_batch_and_while_loops_alike(tmp_path: Path, steps: int, last_line: int) -> None:
+    # Five batches (computed from the data) per epoch, four epochs, then a while loop: two legacy
+    # lines that one generated function replaced, counted together.
+    options = HarnessOptions(timeout=120, steps=steps)
+    report = _compare(CASES / "loops_legacy.py", CASES / "loops_migrated.py", tmp_path, options)
+    assert report.outcome is Outcome.PARITY, report.format_table()
+    assert report.legacy.status == report.migrated.status == "stopped"
+    assert f"legacy stopped after call {steps} of line {last_line} (train_step)" in " ".join(report.notes)
+    assert f"migrated stopped after call {steps} of train_step" in " ".join(report.notes)
+
+
+def test_verify_totals_each_outcome(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source, output = tmp_path / "src", tmp_path / "out"
+    pairs = {
+        "dropout.py": ("dropout_legacy.py", "dropout_migrated.py"),
+        "wrong.py": ("dropout_legacy.py", "dropout_wrong_rate_migrated.py"),
+        "nothing.py": ("nothing_legacy.py", "nothing_migrated.py"),
+    }
+    for directory in (source, output):
+        directory.mkdir()
+    for name, (legacy, migrated) in pairs.items():
+        (source / name).write_text((CASES / legacy).read_text())
+        (output / name).write_text((CASES / migrated).read_text())
+    (source / "crashes.py").write_text((FILES / "legacy" / "settings_reader.py").read_text())
+    (output / "crashes.py").write_text((FILES / "migrated" / "settings_reader.py").read_text())
+    status = main(["verify", str(source), str(output), "--failures-only"])
+    captured = capsys.readouterr()
+    assert status == 1  # one pair differs: the tree does not have parity
+    assert "LEGACY FAILS  crashes.py" in captured.out and "DIFFERS  wrong.py" in captured.out
+    assert (
+        "4 program pairs: 1 parity, 1 legacy does not run, 1 nothing compared, 1 different" in captured.err
+    ), captured.err
