@@ -69,6 +69,36 @@ PYTHON_VALUED_APIS = (
     "tf.contrib.learn.preprocessing",
     "tf.contrib.learn.python.learn.datasets",
 )
+# TensorFlow ops that give several tensors (a tuple, list or named tuple): what a run fetches
+# from one of them is a structure of arrays, not one array.
+MULTI_OUTPUT_APIS = frozenset(
+    {
+        "tf.self_adjoint_eig",
+        "tf.linalg.eigh",
+        "tf.svd",
+        "tf.linalg.svd",
+        "tf.qr",
+        "tf.linalg.qr",
+        "tf.nn.moments",
+        "tf.nn.weighted_moments",
+        "tf.nn.sufficient_statistics",
+        "tf.nn.top_k",
+        "tf.math.top_k",
+        "tf.unique",
+        "tf.unique_with_counts",
+        "tf.split",
+        "tf.unstack",
+        "tf.meshgrid",
+        "tf.tuple",
+        "tf.identity_n",
+        "tf.nn.dynamic_rnn",
+        "tf.nn.static_rnn",
+        "tf.nn.bidirectional_dynamic_rnn",
+        "tf.py_func",
+        "tf.numpy_function",
+        "tf.while_loop",
+    }
+)
 # Constructs the variables-and-layers family converts; until it does, they are declined here.
 VARIABLE_FAMILY_APIS = frozenset(
     {"tf.get_variable", "tf.variable_scope", "tf.train.Saver", "tf.contrib.slim", "tf.layers"}

@@ -49,7 +49,7 @@ from migrate.analysis.graph_statements import (
     writer_logdir,
 )
 from migrate.analysis.run_sites import Leaf, RunContext, RunSiteFinder
-from migrate.analysis.syntax import assigned_names, local_names, names_in, unique_name
+from migrate.analysis.syntax import assigned_names, calls_in, local_names, names_in, unique_name
 
 
 def threaded_placeholders(
@@ -105,7 +105,7 @@ def analyze_scope(
         statement = classify(node, resolve, graph_names, sessions, definitions, frozenset(containers))
         if statement.kind is not Kind.PYTHON:
             graph_names.update(statement.defines)
-            if statement.holds in ("dict", "sequence") or (statement.kind is Kind.GRAPH and binds_container(statement)):
+            if statement.holds in ("dict", "sequence") or (statement.kind is Kind.GRAPH and binds_container(statement, resolve)):
                 containers.update(statement.defines)
         elif isinstance(node, cst.SimpleStatementLine):
             # `[[b]] = sess.run(b)`: from here on the name holds a Python value.
@@ -182,7 +182,7 @@ def analyze_scope(
         resolve, sessions, placeholders, variables, train_ops, initializers, graph_defs, graph_only, threaded
     )
     state.merged = merged
-    state.structured = {name for name, statement in graph_defs.items() if binds_container(statement)}
+    state.structured = {name for name, statement in graph_defs.items() if binds_container(statement, resolve)}
     state.ops = set(train_ops) | {
         name
         for name, statement in graph_defs.items()
@@ -190,6 +190,7 @@ def analyze_scope(
     }
     state.summary_roots = frozenset().union(*(names_in(s.value) for s in summaries)) if summaries else frozenset()
     state.writers = set(writers)
+    state.changes_variables = bool(train_ops) or any(_assigns(s) for s in graph_defs.values())
     finder = RunSiteFinder(state)
     first_run_index = -1
     site_index: dict[int, int] = {}  # run site call -> index of its statement
@@ -207,11 +208,15 @@ def analyze_scope(
     functions: list[Function] = []
     by_key: dict[str, Function] = {}
     taken = names_kept(statements) | set(reserved)
+    definitions_before = _ReachingDefinitions(statements)
+    train_index = {s.defines[0]: i for i, s in enumerate(statements) if s.kind is Kind.TRAIN}
     for site in finder.sites:
         leaves = state.leaves(site.fetches)
         if all(leaf.role == "variable" for leaf in leaves):
             continue  # a plain variable read needs no function
-        function = _function_for(site, leaves, state, statements, function_uses)
+        function = _function_for(
+            site, leaves, state, statements, function_uses, definitions_before, site_index[id(site.call)], train_index
+        )
         existing = by_key.get(function.key)
         if existing is None:
             function.name = unique_name(function.name, taken)
@@ -236,7 +241,7 @@ def analyze_scope(
         helpers,
         threaded,
         state.feed_dict_nodes,
-        {name for name, statement in graph_defs.items() if binds_container(statement)},
+        {name for name, statement in graph_defs.items() if binds_container(statement, resolve)},
         summaries,
         writers,
         finder.summary_writes,
@@ -244,6 +249,19 @@ def analyze_scope(
         graph_defs,
         state.ops,
     )
+
+
+_ASSIGN_METHODS = ("assign", "assign_add", "assign_sub", "scatter_update", "scatter_add", "scatter_sub")
+
+
+def _assigns(statement: Statement) -> bool:
+    """Whether a graph statement calls an op that changes a variable."""
+    for call in calls_in(statement.node):
+        func = call.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if name in _ASSIGN_METHODS:
+            return True
+    return False
 
 
 def _check_block_headers(statements: Sequence[Statement]) -> None:
@@ -354,12 +372,35 @@ def backward_slice(
     return list(needed.values())
 
 
+class _ReachingDefinitions:
+    """For a statement index, the graph statement that last defined each name before it: what
+    a name meant to a run there, or to a training op built there (a script may bind `x_vals`
+    to a new tensor after running the first one)."""
+
+    def __init__(self, statements: Sequence[Statement]) -> None:
+        self._statements = statements
+        self._at: dict[int, dict[str, Statement]] = {}
+
+    def before(self, index: int) -> dict[str, Statement]:
+        found = self._at.get(index)
+        if found is None:
+            found = {}
+            for statement in self._statements[:index]:
+                if statement.kind is Kind.GRAPH:
+                    found.update((name, statement) for name in statement.defines)
+            self._at[index] = found
+        return found
+
+
 def _function_for(
     site: RunSite,
     leaves: list[Leaf],
     state: RunContext,
     statements: list[Statement],
     function_uses: dict[str, frozenset[str]],
+    reaching: _ReachingDefinitions,
+    index: int,
+    train_index: Mapping[str, int],
 ) -> Function:
     trains = [
         state.train_ops[leaf.expression.value]
@@ -377,13 +418,14 @@ def _function_for(
             roots |= _expand(state.summary_roots, function_uses)
         elif leaf.role == "op" and isinstance(leaf.expression, cst.Name) and leaf.expression.value in state.graph_defs:
             roots.add(leaf.expression.value)  # a group or no_op: run, not returned
+    train_roots: set[str] = set()
     if train is not None:
         if train.loss_expression is not None:
-            roots |= _expand(names_in(train.loss_expression), function_uses)
+            train_roots |= _expand(names_in(train.loss_expression), function_uses)
         elif train.loss is not None:
-            roots.add(train.loss)
+            train_roots.add(train.loss)
         if train.applied is not None:
-            roots |= names_in(train.applied)
+            train_roots |= names_in(train.applied)
         for extra in (train.var_list, train.global_step):
             if extra is not None and names_in(extra) & state.graph_only:
                 raise Declined(UNSUPPORTED_RUN, "var_list or global_step computed in the graph", site.call)
@@ -391,7 +433,14 @@ def _function_for(
     overridden = [name for name in fed if name in state.graph_defs]
     if train is not None and overridden:
         raise Declined(FEED_OVERRIDE, "a training run that feeds over a computed tensor", site.call)
-    needed = backward_slice(roots, state.graph_defs, overridden)
+    at_site = reaching.before(index)
+    needed = backward_slice(roots, at_site, overridden)
+    if train is not None:
+        at_train = reaching.before(train_index.get(train.name, index))
+        needed += [s for s in backward_slice(train_roots, at_train, overridden) if s not in needed]
+        if any(at_site.get(name) is not at_train.get(name) for name in roots & train_roots):
+            raise Declined(UNSUPPORTED_RUN, "a run fetches a name the training op meant otherwise", site.call)
+        roots |= train_roots
     order = {id(s): i for i, s in enumerate(statements)}
     needed.sort(key=lambda s: order[id(s)])
     used: set[str] = set(roots)
@@ -403,7 +452,9 @@ def _function_for(
             raise Declined(UNFED_PLACEHOLDER, f"placeholder `{placeholder.name}` is not fed here", site.call)
     params += [Placeholder(name, None, None, None, None) for name in overridden if name in used]
     fetch_code = cst.Module([]).code_for_node(site.fetches)
-    key = f"{fetch_code}|{','.join(p.name for p in params)}"
+    # The same fetch text after a name was bound to a new tensor is another function.
+    meant = sorted(order[id(at_site[name])] for name in roots if name in at_site)
+    key = f"{fetch_code}|{','.join(p.name for p in params)}|{meant}"
     return Function(_name_for(leaves, train), params, site.fetches, train, needed, key, frozenset(roots))
 
 

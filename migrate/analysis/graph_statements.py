@@ -24,6 +24,7 @@ from migrate.analysis.graph_model import (
     GRAPH_IN_CONTROL_FLOW,
     INITIALIZER_APIS,
     MODULE_APIS,
+    MULTI_OUTPUT_APIS,
     PLACEHOLDER_APIS,
     PYTHON_VALUED_APIS,
     SESSION_APIS,
@@ -285,7 +286,7 @@ def classify(
     targets, call, small = single_call(statement)
     outside = _OutsideRuns(sessions, graph_names)
     walk.visit(statement, outside)
-    uses = frozenset(outside.names)
+    uses = _read_names(small, frozenset(outside.names), outside)  # `x = f(y)` reads y, not x
     defines = defined_names(statement)
     if call is not None:
         api = resolve(call.func)
@@ -347,7 +348,7 @@ def classify(
                 raise Declined(GRAPH_IN_CONTROL_FLOW, f"{api} inside a compound statement", node)
             raise Declined(UNSUPPORTED_RUN, f"{api} in an unsupported form", node)
     calls_tf = _has_tf_call(statement, resolve) and not _has_run(statement, sessions, graph_names)
-    reads_graph = bool(_read_names(small, uses, outside) & graph_names)
+    reads_graph = bool(uses & graph_names)
     if isinstance(statement, cst.SimpleStatementLine) and targets and (calls_tf or reads_graph):
         return Statement(statement, Kind.GRAPH, defines, uses, call)
     return Statement(statement, Kind.PYTHON, defines, uses, call)
@@ -738,15 +739,21 @@ def is_feed_dict(statement: Statement, placeholders: Mapping[str, Placeholder]) 
     )
 
 
-def binds_container(statement: Statement) -> bool:
+def binds_container(statement: Statement, resolve: Resolver) -> bool:
+    """Whether the statement binds its one name to a structure of tensors rather than a tensor."""
     if statement.gradients is not None:
         return True  # a list of gradients, or of (gradient, variable) pairs
     node = statement.node
-    return (
-        isinstance(node, cst.SimpleStatementLine)
-        and isinstance(node.body[0], cst.Assign)
-        and isinstance(node.body[0].value, (cst.Dict, cst.List, cst.Tuple))
-    )
+    if not (isinstance(node, cst.SimpleStatementLine) and isinstance(node.body[0], cst.Assign)):
+        return False
+    return gives_structure(node.body[0].value, resolve)
+
+
+def gives_structure(value: cst.BaseExpression, resolve: Resolver) -> bool:
+    """A literal list, tuple or dict, or a call of an op with several outputs."""
+    if isinstance(value, (cst.Dict, cst.List, cst.Tuple)):
+        return True
+    return isinstance(value, cst.Call) and resolve(value.func) in MULTI_OUTPUT_APIS
 
 
 # Statements that disappear in TF 2 code: their names are free for generated functions.

@@ -99,7 +99,7 @@ class RunSiteFinder(cst.CSTVisitor):
         if site is None:
             return True
         if isinstance(site, str):  # an initializer run
-            if self.init_calls or self.control_flow or self.local_names:
+            if (self.init_calls or self.control_flow or self.local_names) and self.plan.changes_variables:
                 # TF 2 variables keep their values: a second initialisation (another session,
                 # a loop of trainings) would no longer reset them.
                 raise Declined(UNSUPPORTED_RUN, "variables initialised more than once", node)
@@ -172,6 +172,9 @@ class RunContext:
     ops: set[str] = field(default_factory=set)  # training ops and value-less graph ops
     summary_roots: frozenset[str] = frozenset()
     writers: set[str] = field(default_factory=set)
+    # Whether any run can change a variable (training or assign ops): only then does running
+    # an initializer again reset something.
+    changes_variables: bool = True
 
     def feed_dict_assignment(self, node: cst.Assign) -> tuple[str, cst.Dict] | None:
         """`feed = {x: xs, y: ys}` with placeholder keys: the dict is kept with the placeholder
@@ -224,7 +227,18 @@ class RunContext:
             raise Declined(UNSUPPORTED_RUN, "initializer fetched together with other values", call)
         return RunSite(call, fetches, self.feeds(feed, call))
 
+    def _variable_initializer(self, node: cst.BaseExpression) -> bool:
+        """`w.initializer` of a variable `w`."""
+        return (
+            isinstance(node, cst.Attribute)
+            and node.attr.value == "initializer"
+            and isinstance(node.value, cst.Name)
+            and node.value.value in self.variables
+        )
+
     def _is_graph_object(self, node: cst.BaseExpression) -> bool:
+        if self._variable_initializer(node):
+            return True
         if isinstance(node, cst.Name):
             return node.value in self.graph_defs or node.value in self.train_ops or node.value in self.initializers or node.value in self.variables
         return isinstance(node, cst.Call) and self.resolve(node.func) in INITIALIZER_APIS
@@ -257,6 +271,8 @@ class RunContext:
                 return [Leaf(fetches, "tensor")]
             raise Declined(UNSUPPORTED_RUN, f"fetch `{name}` is not a tensor this tool can trace", fetches)
         if isinstance(fetches, cst.Call) and self.resolve(fetches.func) in INITIALIZER_APIS:
+            return [Leaf(fetches, "init")]
+        if self._variable_initializer(fetches):
             return [Leaf(fetches, "init")]
         if (
             isinstance(fetches, cst.Subscript)

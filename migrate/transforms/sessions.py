@@ -19,7 +19,7 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 
 from migrate.analysis import graph_model as model
 from migrate.analysis import graph_program as gp
-from migrate.analysis import graph_segments, syntax
+from migrate.analysis import graph_segments, graph_statements, syntax
 from migrate.analysis.optimizers import OPTIMIZERS, float32_literal
 from migrate.findings import Finding, RunSite, Severity
 from migrate.transforms.base import (
@@ -740,8 +740,8 @@ class _ScopeWriter:
         return cst.parse_expression(f"[value.numpy() for value in {syntax.code_of(call)}]")
 
     def _is_structure(self, fetch: cst.BaseExpression) -> bool:
-        if isinstance(fetch, (cst.List, cst.Tuple, cst.Dict)):
-            return True
+        if graph_statements.gives_structure(fetch, self.t.tf_api):
+            return True  # `sess.run(tf.self_adjoint_eig(d))` fetched a tuple
         return isinstance(fetch, cst.Name) and (
             fetch.value in self.plan.structured or fetch.value in self.plan.merged
         )
