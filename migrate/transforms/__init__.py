@@ -16,6 +16,7 @@ from migrate.transforms.api_renames import ApiRenames
 from migrate.transforms.base import MigrationTransform
 from migrate.transforms.checkpoints import SaverToCheckpoint
 from migrate.transforms.compat_imports import CompatImports
+from migrate.transforms.contrib_homes import ContribHomes
 from migrate.transforms.flags_parse import FlagsParse
 from migrate.transforms.keyword_arguments import KeywordArguments
 from migrate.transforms.layers import LayersToKeras
@@ -42,6 +43,7 @@ ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = (
     RNNToKeras,
     SessionsToFunctions,
     TutorialInput,
+    ContribHomes,
     UnportedSymbols,
     V1Behavior,
 )

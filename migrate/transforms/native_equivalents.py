@@ -14,12 +14,10 @@ from typing import ClassVar
 
 import libcst as cst
 
-from migrate.findings import Severity
 from migrate.transforms import native_table as table
 from migrate.transforms.base import Example, MigrationTransform
 from migrate.transforms.keyword_arguments import forget_import
 
-INITIALIZER_NOTE = "TFM111"
 NOT_CONVERTED = "TFM112"
 
 
@@ -95,7 +93,6 @@ class NativeEquivalents(MigrationTransform):
         "TF1 calls with a native TF 2 equivalent (casts, dropout keep_prob, initializers, seeds, gfile) use it"
     )
     FINDINGS: ClassVar[Mapping[str, str]] = {
-        INITIALIZER_NOTE: "a converted initializer draws from a slightly different distribution than TF1's",
         NOT_CONVERTED: "a call with a native TF 2 equivalent was left as it is (arguments not literal)",
     }
     TRAVERSAL_GROUP = "modules"
@@ -149,7 +146,7 @@ class NativeEquivalents(MigrationTransform):
             return self._dropout(updated_node)
         if name in table.INITIALIZERS:
             return self._initializer(original_node, updated_node, table.INITIALIZERS[name])
-        if name == table.XAVIER:
+        if name in table.XAVIER:
             return self._xavier(original_node, updated_node)
         if name == table.VARIANCE_SCALING:
             return self._variance_scaling(original_node, updated_node)
@@ -220,11 +217,17 @@ class NativeEquivalents(MigrationTransform):
         if uniform is None:
             self.report(original, "xavier_initializer(uniform=...) is not a literal", code=NOT_CONVERTED)
             return call
-        if not uniform:
-            self.report(original, table.CONTRIB_TRUNCATION_NOTE, code=INITIALIZER_NOTE, severity=Severity.INFO)
-        args = [keyword_arg("seed", bound["seed"].value, bound["seed"])] if "seed" in bound else []
-        target = table.XAVIER_UNIFORM if uniform else table.XAVIER_NORMAL
-        return call.with_changes(func=self.tf_expr(target), args=finish_args(args))
+        seed = [keyword_arg("seed", bound["seed"].value, bound["seed"])] if "seed" in bound else []
+        if uniform:
+            return call.with_changes(func=self.tf_expr(table.XAVIER_UNIFORM), args=finish_args(seed))
+        # Glorot normal, but with contrib's truncated normal (see native_table.CONTRIB_TRUNCATED_SCALE).
+        args = [
+            keyword_arg("scale", _contrib_truncated_scale(None)),
+            keyword_arg("mode", cst.SimpleString('"fan_avg"')),
+            keyword_arg("distribution", cst.SimpleString('"truncated_normal"'), bound.get("uniform")),
+            *seed,
+        ]
+        return call.with_changes(func=self.tf_expr(table.VARIANCE_SCALING_TARGET), args=finish_args(args))
 
     def _variance_scaling(self, original: cst.Call, call: cst.Call) -> cst.Call:
         bound = bind_arguments(call, table.VARIANCE_SCALING_PARAMS)
@@ -236,11 +239,10 @@ class NativeEquivalents(MigrationTransform):
         if uniform is None or mode is None:
             self.report(original, "variance_scaling_initializer mode / uniform are not literals", code=NOT_CONVERTED)
             return call
-        if not uniform:
-            self.report(original, table.CONTRIB_TRUNCATION_NOTE, code=INITIALIZER_NOTE, severity=Severity.INFO)
         factor = bound["factor"].value if "factor" in bound else cst.Float("2.0")
+        scale = factor if uniform else _contrib_truncated_scale(factor)
         args = [
-            keyword_arg("scale", factor, bound.get("factor")),
+            keyword_arg("scale", scale, bound.get("factor")),
             keyword_arg("mode", cst.SimpleString(f'"{mode}"'), bound.get("mode")),
             keyword_arg(
                 "distribution",
@@ -257,6 +259,16 @@ class NativeEquivalents(MigrationTransform):
         # The original node carries the metadata that resolves the dtype's name.
         dtype = (bind_arguments(original, params) or {}).get("dtype")
         return dtype is None or self.tf_api(dtype.value) == "tf.float32"
+
+
+def _contrib_truncated_scale(factor: cst.BaseExpression | None) -> cst.BaseExpression:
+    """Keras' VarianceScaling `scale` that draws contrib's truncated normal for `factor`."""
+    constant = table.CONTRIB_TRUNCATED_SCALE
+    if factor is None:
+        return cst.parse_expression(constant)
+    atomic = isinstance(factor, (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.Integer, cst.Float))
+    text = cst.Module([]).code_for_node(factor)
+    return cst.parse_expression(f"{text if atomic else f'({text})'} * {constant}")
 
 
 def _is_none(value: cst.BaseExpression) -> bool:

@@ -124,11 +124,11 @@ INITIALIZERS: Final = MappingProxyType(
     }
 )
 
-# tf.contrib.layers.xavier_initializer(uniform=True, seed=None, dtype=tf.float32)
-XAVIER: Final = "tf.contrib.layers.xavier_initializer"
+# tf.contrib.layers.xavier_initializer(uniform=True, seed=None, dtype=tf.float32) and its alias
+# xavier_initializer_conv2d: contrib's variance_scaling_initializer(1.0, "FAN_AVG", uniform).
+XAVIER: Final = frozenset({"tf.contrib.layers.xavier_initializer", "tf.contrib.layers.xavier_initializer_conv2d"})
 XAVIER_PARAMS: Final = ("uniform", "seed", "dtype")
 XAVIER_UNIFORM: Final = "keras.initializers.GlorotUniform"
-XAVIER_NORMAL: Final = "keras.initializers.GlorotNormal"
 
 # tf.contrib.layers.variance_scaling_initializer(factor=2.0, mode='FAN_IN', uniform=False,
 # seed=None, dtype=tf.float32)
@@ -137,17 +137,15 @@ VARIANCE_SCALING_PARAMS: Final = ("factor", "mode", "uniform", "seed", "dtype")
 VARIANCE_SCALING_TARGET: Final = "keras.initializers.VarianceScaling"
 VARIANCE_SCALING_MODES: Final = MappingProxyType({"FAN_IN": "fan_in", "FAN_OUT": "fan_out", "FAN_AVG": "fan_avg"})
 
-# contrib's truncated normal uses stddev sqrt(1.3 * factor / n); Keras uses
-# sqrt(scale / n) / 0.87962566103423978, i.e. sqrt(1.2924 * scale / n): 0.29% narrower.
-CONTRIB_TRUNCATION_NOTE: Final = (
-    "contrib draws the truncated normal with stddev sqrt(1.3*factor/n), Keras with "
-    "sqrt(1.2924*scale/n): initial weights are 0.29% narrower in spread"
-)
+# contrib draws its normal weights as truncated_normal(stddev=sqrt(1.3 * factor / n)); Keras'
+# VarianceScaling as truncated_normal(stddev=sqrt(scale / n) / 0.87962566103423978). Both cut at
+# two standard deviations, so scale = factor * 1.3 * 0.87962566103423978**2 draws the same.
+CONTRIB_TRUNCATED_SCALE: Final = "1.3 * 0.87962566103423978**2"
 
 
 def all_targets() -> set[str]:
     """Every root-relative path this table emits, for the test that they exist in TF 2."""
-    targets = set(RENAMES.values()) | {CAST_TARGET, XAVIER_UNIFORM, XAVIER_NORMAL, VARIANCE_SCALING_TARGET}
+    targets = set(RENAMES.values()) | {CAST_TARGET, XAVIER_UNIFORM, VARIANCE_SCALING_TARGET}
     targets |= {spec.target for spec in INITIALIZERS.values()}
     targets |= set(CASTS.values())
     targets.add("nn.dropout")
@@ -165,5 +163,5 @@ NATIVE_TF2_NAMES: Final = frozenset(
 # another meaning (`tf.nn.dropout` takes `rate`, not `keep_prob`), a reference that was not
 # converted here must keep its `tf.compat.v1` spelling.
 SOURCE_NAMES: Final = frozenset(
-    [*RENAMES, *CASTS, *ASSIGNS, DROPOUT, *INITIALIZERS, XAVIER, VARIANCE_SCALING]
+    [*RENAMES, *CASTS, *ASSIGNS, DROPOUT, *INITIALIZERS, *XAVIER, VARIANCE_SCALING]
 )

@@ -27,8 +27,8 @@ class UnportedSymbols(MigrationTransform):
             "mnist-input-data-reported",
         ),
         Example(
-            "import tensorflow as tf\n\nreg = tf.contrib.layers.l2_regularizer(0.1)\n",
-            "import tensorflow as tf\n\nreg = tf.contrib.layers.l2_regularizer(0.1)\n",
+            "import tensorflow as tf\n\nhparams = tf.contrib.training.HParams(learning_rate=0.1)\n",
+            "import tensorflow as tf\n\nhparams = tf.contrib.training.HParams(learning_rate=0.1)\n",
             "reported-code-unchanged",
         ),
     )

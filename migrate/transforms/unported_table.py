@@ -14,7 +14,7 @@ UNPORTED: Final = MappingProxyType(
     {
         "tf.examples.tutorials.": (
             "tensorflow.examples.tutorials was removed in TF 2",
-            "tf.keras.datasets.mnist.load_data() (or tensorflow_datasets), with your own batching",
+            "the mnist_input_data module TFM140 writes for read_data_sets, or tf.keras.datasets.mnist.load_data()",
         ),
         "tf.contrib.": (
             "tf.contrib was removed in TF 2",
@@ -52,6 +52,74 @@ UNPORTED: Final = MappingProxyType(
         "tf.contrib.eager.": (
             "tf.contrib.eager was removed in TF 2",
             "eager execution is the TF 2 default; tf.function",
+        ),
+        "tf.contrib.learn.preprocessing.VocabularyProcessor": (
+            "tf.contrib.learn was removed in TF 2",
+            ("tf.keras.layers.TextVectorization(output_sequence_length=max_document_length) adapted on the texts "
+            "(word ids follow frequency rather than first appearance, and unknown words get 1 rather than 0)"),
+        ),
+        "tf.contrib.learn.ModeKeys": (
+            "tf.contrib.learn was removed in TF 2",
+            "the strings it held: 'train', 'eval' and 'infer'",
+        ),
+        "tf.contrib.learn.python.learn.datasets.base.maybe_download": (
+            "tf.contrib.learn was removed in TF 2",
+            "tf.keras.utils.get_file(filename, source_url + filename, cache_subdir=os.path.abspath(work_directory))",
+        ),
+        "tf.contrib.learn.datasets.base.maybe_download": (
+            "tf.contrib.learn was removed in TF 2",
+            "tf.keras.utils.get_file(filename, source_url + filename, cache_subdir=os.path.abspath(work_directory))",
+        ),
+        "tf.contrib.eager.implicit_value_and_gradients": (
+            "tf.contrib.eager was removed in TF 2",
+            ("tf.GradientTape: compute the loss under `with tf.GradientTape() as tape:`, then "
+            "tape.gradient(loss, variables)"),
+        ),
+        "tf.contrib.eager.implicit_gradients": (
+            "tf.contrib.eager was removed in TF 2",
+            ("tf.GradientTape: compute the loss under `with tf.GradientTape() as tape:`, then "
+            "tape.gradient(loss, variables)"),
+        ),
+        "tf.contrib.legacy_seq2seq.": (
+            "tf.contrib.legacy_seq2seq was removed in TF 2",
+            "Keras encoder-decoder layers, or tensorflow_addons.seq2seq (BasicDecoder, AttentionWrapper)",
+        ),
+        "tf.contrib.legacy_seq2seq.rnn_decoder": (
+            "tf.contrib.legacy_seq2seq was removed in TF 2",
+            ("tf.keras.layers.RNN(cell, return_sequences=True, return_state=True) over the stacked decoder inputs, "
+            "from the initial state"),
+        ),
+        "tf.contrib.legacy_seq2seq.sequence_loss_by_example": (
+            "tf.contrib.legacy_seq2seq was removed in TF 2",
+            ("tf.nn.sparse_softmax_cross_entropy_with_logits per step, times the weights, summed over the steps "
+            "(divided by the weights' sum when average_across_timesteps)"),
+        ),
+        "tf.contrib.training.": (
+            "tf.contrib.training was removed in TF 2",
+            "tf.data for input pipelines; plain Python objects for hyperparameters",
+        ),
+        "tf.contrib.training.HParams": (
+            "tf.contrib.training was removed in TF 2",
+            "a dataclass or types.SimpleNamespace holding the values (tensorboard.plugins.hparams to log them)",
+        ),
+        "tf.contrib.training.bucket_by_sequence_length": (
+            "tf.contrib.training was removed in TF 2",
+            "tf.data.Dataset.bucket_by_sequence_length",
+        ),
+        "tf.contrib.tensorboard.plugins.projector.": (
+            "tf.contrib.tensorboard was removed in TF 2",
+            "tensorboard.plugins.projector (its visualize_embeddings takes the log directory, not a FileWriter)",
+        ),
+        "tf.contrib.rnn.NASCell": ("tf.contrib.rnn was removed in TF 2", "tensorflow_addons.rnn.NASCell"),
+        "tf.contrib.rnn.OutputProjectionWrapper": (
+            "tf.contrib.rnn was removed in TF 2",
+            "the cell without the wrapper, its outputs passed through tf.keras.layers.Dense(output_size)",
+        ),
+        "tf.contrib.keras.": ("tf.contrib.keras was removed in TF 2", "tf.keras"),
+        "tf.contrib.layers.": (
+            "tf.contrib.layers was removed in TF 2",
+            ("the same function from tf_slim (import tf_slim as slim) in code that keeps graph mode, "
+            "else the Keras layer"),
         ),
         "tf.contrib.framework.": (
             "tf.contrib.framework was removed in TF 2",

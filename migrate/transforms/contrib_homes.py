@@ -1,0 +1,150 @@
+"""TFM150: `tf.contrib` members whose code moved use it where it lives now.
+
+TF 2 dropped `tf.contrib`, but much of it moved rather than went away: contrib.layers' and
+contrib.framework's layers, regularizers, initializers, arg scopes and variable helpers are the
+`tf_slim` package (`tf.contrib.layers.l2_regularizer` is `slim.l2_regularizer`, the same code),
+and a few members were aliases of core symbols (`tf.contrib.framework.get_global_step` is
+`tf.compat.v1.train.get_global_step`, `tf.contrib.rnn.DropoutWrapper` is
+`tf.compat.v1.nn.rnn_cell.DropoutWrapper`, `tf.contrib.keras.datasets` is `tf.keras.datasets`,
+`tfe.Iterator(dataset)` is `iter(dataset)`). Runs after the layer transforms, so it sees only
+what they left; in a file that keeps TF1 graph mode those are the slim layers themselves, which
+create graph variables exactly as contrib did. In TF 2 code (no graph-only symbol left) only
+the members that create no variables move; the others stay for TFM801 to report.
+The tables are in migrate.transforms.contrib_table.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor
+
+from migrate.analysis import syntax, tf_names
+from migrate.findings import Severity
+from migrate.transforms import contrib_table as table
+from migrate.transforms.absl_flags import module_bindings
+from migrate.transforms.base import Example, MigrationTransform
+from migrate.transforms.keyword_arguments import forget_import
+from migrate.transforms.v1_behavior import graph_only_reason
+
+_SLIM = "tf_slim"
+
+
+class ContribHomes(MigrationTransform):
+    CODE = "TFM150"
+    DESCRIPTION = "tf.contrib members that moved (to tf_slim or core TensorFlow) use their new home, the same code"
+    TRIGGERS = ("contrib",)
+    EXAMPLES: ClassVar = (
+        Example(
+            "import tensorflow as tf\n\nreg = tf.contrib.layers.l2_regularizer(0.1)\n"
+            "step = tf.contrib.framework.get_global_step()\n",
+            "import tensorflow as tf\nimport tf_slim as slim\n\nreg = slim.l2_regularizer(0.1)\n"
+            "step = tf.compat.v1.train.get_global_step()\n",
+            "slim-and-core",
+        ),
+        Example(
+            "import tensorflow as tf\nimport tensorflow.contrib.eager as tfe\n\n"
+            "w = tfe.Variable(1.0, name='w')\nfor x in tfe.Iterator(dataset):\n    print(x)\n",
+            "import tensorflow as tf\n\nw = tf.Variable(1.0, name='w')\nfor x in iter(dataset):\n    print(x)\n",
+            "eager",
+        ),
+        Example(
+            "import tensorflow as tf\n\nx = tf.compat.v1.placeholder(tf.float32, [None, 4])\n"
+            "h = tf.contrib.layers.fully_connected(x, 8)\n",
+            "import tensorflow as tf\nimport tf_slim as slim\n\nx = tf.compat.v1.placeholder(tf.float32, [None, 4])\n"
+            "h = slim.fully_connected(x, 8)\n",
+            "layer-in-graph-mode",
+        ),
+        Example(
+            "import tensorflow as tf\n\nh = tf.contrib.layers.fully_connected(tf.ones([2, 4]), 8)\n",
+            None,
+            "layer-in-tf2-code-left-to-tfm801",
+        ),
+    )
+
+    def __init__(self, context: cst.codemod.CodemodContext) -> None:
+        super().__init__(context)
+        self._graph_mode = False
+        self._bindings: dict[str, set[str]] = {}
+        self._slim_alias: str | None = None
+        self._reported: set[str] = set()
+
+    def visit_Module(self, node: cst.Module) -> bool:
+        super().visit_Module(node)
+        self._bindings = module_bindings(node)
+        references = syntax.references_in(node)
+        self._graph_mode = any(
+            graph_only_reason(api) is not None
+            for api in (self.tf_api(reference) for reference in references.nodes)
+            if api is not None
+        )
+        return True
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        return self._moved(original_node, updated_node)
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        return self._moved(original_node, updated_node)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if self.tf_api(original_node.func) != table.EAGER_VARIABLE or self.is_suppressed_at(original_node):
+            return updated_node
+        positional = [arg for arg in original_node.args if arg.keyword is None]
+        if any(arg.star for arg in original_node.args) or len(positional) > table.EAGER_VARIABLE_POSITIONALS:
+            return updated_node
+        self._note(table.EAGER_VARIABLE, original_node, "tf.Variable")
+        forget_import(self, original_node.func, self._tf_alias)
+        return updated_node.with_changes(func=self.tf_expr("Variable"))
+
+    def _moved(self, original: cst.Attribute | cst.Name, updated: cst.BaseExpression) -> cst.BaseExpression:
+        name = self.tf_api(original)
+        if name is None or not name.startswith("tf.contrib.") or self.is_suppressed_at(original):
+            return updated
+        replacement = self._replacement(name)
+        if replacement is None:
+            return updated
+        # A moved module is reported once, not for each attribute of a chain through it.
+        moved = next((prefix.rstrip(".") for prefix in table.PREFIXES_IN_TENSORFLOW if name.startswith(prefix)), None)
+        home = table.PREFIXES_IN_TENSORFLOW.get(f"{moved}.", "").rstrip(".")
+        self._note(moved or name, original, f"tf.{home}" if moved else tf_names.dotted(replacement) or "")
+        forget_import(self, original, self._tf_alias)
+        return replacement
+
+    def _replacement(self, name: str) -> cst.BaseExpression | None:
+        if name in table.IN_TENSORFLOW:
+            return self.tf_expr(table.IN_TENSORFLOW[name])
+        for prefix, home in table.PREFIXES_IN_TENSORFLOW.items():
+            if name.startswith(prefix):
+                return self.tf_expr(home + name[len(prefix) :])
+        if name == table.EAGER_ITERATOR:
+            return cst.Name("iter")
+        member = table.slim_member(name)
+        if member is None or (member in table.SLIM_IN_GRAPH_MODE and not self._graph_mode):
+            return None
+        return tf_names.build_dotted(f"{self._slim()}.{member}")
+
+    def _slim(self) -> str:
+        """The name tf_slim goes by in this file, importing it on first use."""
+        if self._slim_alias is None:
+            bound = sorted(name for name, what in self._bindings.items() if what == {_SLIM})
+            if bound:
+                self._slim_alias = bound[0]
+            elif "slim" not in self._bindings:
+                self._slim_alias = "slim"
+                AddImportsVisitor.add_needed_import(self.context, _SLIM, asname="slim")
+            else:
+                self._slim_alias = _SLIM
+                AddImportsVisitor.add_needed_import(self.context, _SLIM)
+        return self._slim_alias
+
+    def _note(self, name: str, node: cst.CSTNode, replacement: str) -> None:
+        if name not in self._reported:
+            self._reported.add(name)
+            self.report(node, f"{name} is now {replacement}, the same code", severity=Severity.INFO)
