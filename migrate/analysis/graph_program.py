@@ -91,7 +91,7 @@ def analyze_scope(
     module body when the scope is a function's, for the classes defined around it; generated
     names avoid `reserved` (names other scopes of the module generate)."""
     prefixes: dict[int, str] = {}
-    statements_nodes, sessions, opens_session, dropped = flatten(body, resolve, prefixes)
+    statements_nodes, sessions, session_names, dropped = flatten(body, resolve, prefixes)
     if not sessions:
         return None
     statements: list[Statement] = []
@@ -100,12 +100,13 @@ def analyze_scope(
     outer_variables = {s.defines[0]: s for s in outer_statements if s.kind is Kind.VARIABLE}
     graph_names: set[str] = set(outer_variables)
     rebound: dict[str, int] = {}  # graph name -> index of the Python statement rebinding it
-    containers: set[str] = {s.defines[0] for s in outer_variables.values() if s.holds in ("dict", "sequence")}
+    # Names a `for` loop may run over: variables, and lists or dicts of graph values.
+    containers: set[str] = set(outer_variables)
     for node in statements_nodes:
         statement = classify(node, resolve, graph_names, sessions, definitions, frozenset(containers))
         if statement.kind is not Kind.PYTHON:
             graph_names.update(statement.defines)
-            if statement.holds in ("dict", "sequence") or (statement.kind is Kind.GRAPH and binds_container(statement, resolve)):
+            if statement.kind is Kind.VARIABLE or (statement.kind is Kind.GRAPH and binds_container(statement, resolve)):
                 containers.update(statement.defines)
         elif isinstance(node, cst.SimpleStatementLine):
             # `[[b]] = sess.run(b)`: from here on the name holds a Python value.
@@ -190,7 +191,8 @@ def analyze_scope(
     }
     state.summary_roots = frozenset().union(*(names_in(s.value) for s in summaries)) if summaries else frozenset()
     state.writers = set(writers)
-    state.changes_variables = bool(train_ops) or any(_assigns(s) for s in graph_defs.values())
+    # Assign ops may also be built inline in a run: `sess.run(w.assign_add(1))`.
+    state.changes_variables = bool(train_ops) or any(_assigns(s) for s in statements)
     finder = RunSiteFinder(state)
     first_run_index = -1
     site_index: dict[int, int] = {}  # run site call -> index of its statement
@@ -202,8 +204,11 @@ def analyze_scope(
             if first_run_index < 0 and len(finder.sites) > before:
                 first_run_index = index
             site_index.update((id(site.call), index) for site in finder.sites if id(site.call) not in site_index)
-    if not finder.sites and not finder.init_calls and not opens_session:
+    if not finder.sites and not finder.init_calls and not session_names:
         return None  # a graph built and never run (to export it, say): nothing to convert
+    if len(session_names) > 1 and state.changes_variables:
+        # Each TF1 session holds its own copy of every variable; TF 2 has one.
+        raise Declined(UNSUPPORTED_RUN, f"variables changed in several sessions ({', '.join(sorted(session_names))})")
 
     functions: list[Function] = []
     by_key: dict[str, Function] = {}
@@ -287,7 +292,7 @@ def _check_not_rebound(site: RunSite, function: Function, rebound: Mapping[str, 
     graph kept the tensor."""
     used = set(function.roots).union(*(s.uses for s in function.statements))
     for name in sorted(used & set(rebound)):
-        if rebound[name] <= index:
+        if rebound[name] < index:  # `x = sess.run(x)` runs before it binds
             raise Declined(UNSUPPORTED_RUN, f"`{name}` is rebound to a Python value before a run that reads it", site.call)
 
 

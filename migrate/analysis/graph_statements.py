@@ -89,7 +89,7 @@ def _is_graph_as_default(item: cst.WithItem, resolve: Resolver, graphs: set[str]
 class Flattened(NamedTuple):
     statements: list[cst.BaseStatement]
     handles: set[str]  # names of the sessions and graphs
-    opens_session: bool
+    sessions: frozenset[str]  # names of the sessions alone
     dropped: list[cst.CSTNode]  # session configuration arguments
 
 
@@ -177,7 +177,7 @@ def flatten(body: Sequence[cst.BaseStatement], resolve: Resolver, prefixes: dict
 
     walk(body)
     # A graph object is only ever entered or handed to a session; any other use is declined.
-    return Flattened(statements, sessions | graphs, bool(sessions), dropped)
+    return Flattened(statements, sessions | graphs, frozenset(sessions), dropped)
 
 
 def _session_name(item: cst.WithItem, statement: cst.With) -> str:
@@ -269,7 +269,8 @@ def classify(
     containers: frozenset[str] = frozenset(),
 ) -> Statement:
     """The kind of one statement of a scope. `graph_names` are the names bound to graph values
-    so far, `containers` those of them that are Python lists or dicts of such values."""
+    so far, `containers` those of them a Python loop can run over: variables, and Python lists
+    or dicts of graph values."""
     if isinstance(statement, cst.ClassDef) and statement.name.value in definitions.classes:
         return Statement(statement, Kind.PYTHON, defined_names(statement), names_in(statement))
     if isinstance(statement, cst.FunctionDef) and statement.name.value in definitions.factories:
@@ -452,7 +453,7 @@ def _graph_block(
     else:
         return None
     # A condition on a tensor is not Python control flow (and `==` on tensors changed meaning);
-    # a loop may run over a Python list of tensors or variables.
+    # a loop may run over variables and Python lists of graph values.
     header_graph = graph_block_header(statement) & graph_names
     if header_graph - (containers if isinstance(statement, cst.For) else frozenset()):
         return None

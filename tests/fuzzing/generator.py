@@ -34,6 +34,9 @@ class Options:
     assigns: bool = True
     control_dependencies: bool = True
     optimizer: bool = True
+    # Shapes of tutorial scripts: variable factory functions, graph built in `if` chains and
+    # `for` loops on Python values, fetched values rebound to the variables' own names.
+    tutorial_shapes: bool = True
 
 
 @dataclass
@@ -73,6 +76,8 @@ class _State:
     used: set[str] = field(default_factory=set)
     trained: list[Value] = field(default_factory=list)  # trainable variables on the loss path
     scope_count: int = 0
+    factory: str = ""  # the variable factory function, once defined
+    setting: str = ""  # the Python setting `if` chains test, once defined
 
     def fresh(self, stem: str) -> str:
         n = 0
@@ -142,6 +147,14 @@ def _variable(state: _State, stem: str, shape: tuple[int, ...], *, trainable: bo
         extra += ", trainable=False"
     if state.options.variable_family and rng.random() < 0.35:
         return _get_variable(state, name, shape, trainable)
+    if state.options.tutorial_shapes and trainable and rng.random() < 0.25:
+        if not state.factory:
+            state.factory = state.fresh("init_weight")
+            state.emit(f"def {state.factory}(shape, st_dev):")
+            state.emit("    weight = tf.Variable(tf.random_normal(shape, stddev=st_dev))")
+            state.emit("    return weight")
+        state.emit(f"{name} = {state.factory}(shape={list(shape)!r}, st_dev={_float(rng, 0.05, 0.5)})")
+        return state.add(Value(name, shape, "float32", frozenset(), variable=True))
     state.emit(f"{name} = tf.Variable({_initializer(state, shape)}{extra})")
     return state.add(Value(name, shape, "float32", frozenset(), variable=True, trainable=trainable))
 
@@ -338,6 +351,22 @@ def _cond(state: _State, a: Value) -> Value:
     return state.add(Value(name, a.shape, "float32", feeds, batch=a.batch))
 
 
+def _python_choice(state: _State, a: Value) -> Value:
+    """An op chosen by an `if` chain on a Python setting, as tutorial scripts choose losses."""
+    rng = state.rng
+    if not state.setting:
+        state.setting = state.fresh("mode")
+        state.emit(f'{state.setting} = "{rng.choice(("square", "relu", "scale"))}"')
+    name = state.fresh("chosen")
+    state.emit(f'if {state.setting} == "square":')
+    state.emit(f"    {name} = tf.square({a.name})")
+    state.emit(f'elif {state.setting} == "relu":')
+    state.emit(f"    {name} = tf.nn.relu({a.name})")
+    state.emit("else:")
+    state.emit(f"    {name} = {a.name} * {_float(rng, 0.5, 1.5)}")
+    return state.add(Value(name, a.shape, "float32", a.feeds, batch=a.batch))
+
+
 def _graph_ops(state: _State) -> Value:
     """A chain of ops from the inputs; returns a rank-2 batch value to put a loss on."""
     rng = state.rng
@@ -357,8 +386,10 @@ def _graph_ops(state: _State) -> Value:
             current = _cond(state, current)
         elif roll < 0.8 and any(p.shape == () and p.dtype == "float32" for p in state.placeholders):
             current = _scaled(state, current)
-        elif roll < 0.9:
+        elif roll < 0.85:
             current = _concat(state, current) or _elementwise(state, current)
+        elif roll < 0.9 and state.options.tutorial_shapes:
+            current = _python_choice(state, current)
         else:
             _reduction(state, current)
     if rng.random() < 0.6:
@@ -411,6 +442,10 @@ def _loss(state: _State, output: Value) -> tuple[Value, Value | None]:
     if state.trained and rng.random() < 0.3:
         weights = rng.choice(state.trained)
         state.emit(f"{loss} = {loss} + {_float(rng, 0.001, 0.05)} * tf.nn.l2_loss({weights.name})")
+    elif len(state.trained) > 1 and state.options.tutorial_shapes and rng.random() < 0.3:
+        listed = ", ".join(v.name for v in state.trained)
+        state.emit(f"for weights in [{listed}]:")
+        state.emit(f"    {loss} += {_float(rng, 0.001, 0.05)} * tf.nn.l2_loss(weights)")
     return state.add(Value(loss, (), "float32", feeds)), metric
 
 
@@ -647,6 +682,17 @@ class _Session:
         for access, value in accesses:
             self.line(_print(value, access, rng), depth)
 
+    def rebind_site(self) -> None:
+        """A variable's final value fetched under the variable's own name, as scripts do once
+        they are done with the graph."""
+        state = self.state
+        variables = [v for v in state.values if v.variable and v.dtype == "float32" and "." not in v.name]
+        if not variables:
+            return
+        value = state.rng.choice(variables)
+        self.line(f"{value.name} = sess.run({value.name})")
+        self.line(f"print(np.round({value.name}, 5))")
+
     def counter_site(self) -> None:
         state, training = self.state, self.training
         rng = state.rng
@@ -662,6 +708,7 @@ def generate(seed: int, options: Options = Options()) -> str:
     rng = random.Random(seed)
     state = _State(rng, options, batch=rng.choice((2, 3, 4, 4)), fixed_batch=rng.random() < 0.2)
     state.used.update({"np", "tf", "rng", "sess", "init", "res", "step", "start", "repeat", "_"})
+    state.used.update({"weights", "shape", "st_dev", "weight"})  # the tutorial shapes' own names
     state.emit("import numpy as np")
     state.emit("import tensorflow as tf")
     state.emit("")
@@ -684,5 +731,7 @@ def generate(seed: int, options: Options = Options()) -> str:
             session.fetch_site()
         else:
             session.counter_site()
+    if options.tutorial_shapes and rng.random() < 0.3:
+        session.rebind_site()
     session.close()
     return "\n".join(state.lines) + "\n"
