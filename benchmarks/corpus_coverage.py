@@ -17,8 +17,9 @@ How a file is classified. The whole corpus is rewritten as one directory run (so
 their siblings). An output is **converted** when its code no longer names `compat.v1`,
 `Session` / `InteractiveSession`, a placeholder, `tf.contrib` or `tensorflow.examples.tutorials`;
 **failed** when the rewrite reported TFM901 / TFM902 or the output does not parse; otherwise
-**declined**, and its blocking reasons are the decline codes among its findings (a file
-declined with none is counted as "no reason": a defect).
+**declined**, and its blocking reasons are the decline codes among its findings, or TFM005
+for a file that no longer needs graph mode but keeps a symbol TF 2 has no equivalent for (a
+file declined with neither is counted as "no reason": a defect).
 
 Every output is also checked with pyflakes: an undefined name the input did not have is a
 broken output (it would die with NameError).
@@ -35,6 +36,7 @@ import io
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -52,6 +54,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from static_checks import new_undefined_names
 
 from migrate import rewrite_paths
+from migrate.harness import EquivalenceReport, HarnessOptions, compare
+from migrate.harness import Outcome as PairOutcome
 from migrate.sources import FileResult, Status
 
 # Names whose presence in code marks a file as TF1 code (the rule in the module docstring).
@@ -73,7 +77,9 @@ LEFT_OVER = {
 DECLINE_BANDS = ("TFM2", "TFM3", "TFM4", "TFM5")
 NOT_DECLINES = frozenset({"TFM201", "TFM220", "TFM221", "TFM301", "TFM308", "TFM311", "TFM319", "TFM321",
                           "TFM401", "TFM403", "TFM501", "TFM503"})
-EXTRA_DECLINES = frozenset({"TFM104", "TFM801"})
+EXTRA_DECLINES = frozenset({"TFM006", "TFM104", "TFM801"})
+# A file that no longer needs graph mode but keeps a symbol with no TF 2 equivalent says so here.
+KEPT_SYMBOL = "TFM005"
 FAILURE_CODES = frozenset({"TFM901", "TFM902"})
 CONVERTED, DECLINED, FAILED = "converted", "declined", "failed"
 
@@ -192,6 +198,9 @@ def decline_reasons(result: FileResult) -> list[str]:
         if f.code in EXTRA_DECLINES
         or (f.code.startswith(DECLINE_BANDS) and f.code not in NOT_DECLINES and f.severity.value != "info")
     }
+    graph_mode = any(f.code == "TFM003" for f in result.findings)
+    if not codes and not graph_mode and any(f.code == KEPT_SYMBOL for f in result.findings):
+        codes.add(KEPT_SYMBOL)
     return sorted(codes)
 
 
@@ -305,6 +314,166 @@ def print_report(outcomes: list[Outcome], not_python3: list[SourceFile], duplica
         print(f"  {outcome.path}: {' '.join(outcome.reasons) or 'no reason'} | {left}")
 
 
+# --- The runnable set: scripts both programs of which are run and compared ---------------------
+#
+#     python benchmarks/corpus_coverage.py [CORPUS] --runnable benchmarks/corpus/runnable.txt [--json OUT]
+#
+# The list holds TF1 scripts of the corpus that run offline on today's TensorFlow through
+# tf.compat.v1, one per line: the path relative to the corpus root, then how the harness runs it
+# (`--steps N`: loops cut after N calls; `--cwd DIR`: working directory, relative to the corpus
+# root, default the script's own directory; `--timeout S`). The corpus is rewritten as one
+# directory run, then `tf-migrate diff` compares every script with its output. A converted
+# script that does not compute the same numbers is a silent mismatch: the rewriter must decline
+# it instead. Declined outputs are compared too (they must still run alike).
+
+RUNNABLE_TIMEOUT = 120.0
+PARITY_WORD = "parity"
+
+
+@dataclass
+class RunnableEntry:
+    path: str
+    steps: int | None = None
+    cwd: str | None = None
+    timeout: float = RUNNABLE_TIMEOUT
+
+
+@dataclass
+class RunnableOutcome:
+    path: str
+    rewrite: str  # converted | declined | failed
+    reasons: list[str]
+    outcome: str  # the harness outcome, "" when the pair was not run
+    detail: str
+    seconds: float
+
+
+def read_runnable(list_path: Path) -> list[RunnableEntry]:
+    """The entries of a runnable list; a malformed line is an error naming it."""
+    options = argparse.ArgumentParser(prog=str(list_path), add_help=False, exit_on_error=False)
+    options.add_argument("path")
+    options.add_argument("--steps", type=int)
+    options.add_argument("--cwd")
+    options.add_argument("--timeout", type=float, default=RUNNABLE_TIMEOUT)
+    entries = []
+    for number, line in enumerate(list_path.read_text(encoding="utf-8").splitlines(), 1):
+        words = shlex.split(line, comments=True)
+        if not words:
+            continue
+        try:
+            parsed = options.parse_args(words)
+        except (argparse.ArgumentError, SystemExit) as error:
+            raise ValueError(f"{list_path}:{number}: {line.strip()!r}: {error}") from None
+        entries.append(RunnableEntry(parsed.path, parsed.steps, parsed.cwd, parsed.timeout))
+    return entries
+
+
+def _mismatch_detail(report: EquivalenceReport) -> str:
+    if report.outcome is PairOutcome.MIGRATED_FAILS:
+        return f"migrated {report.migrated.status}: {report.migrated.error}"[:300]
+    failing = [o for o in report.failures if o.kind != "program"]
+    parts = [f"{o.name}: {o.detail or 'values differ'} (max abs {o.max_abs:.3g})" if o.max_abs is not None
+             else f"{o.name}: {o.detail}" for o in failing[:4]]
+    parts.extend(report.random.reasons)
+    return "; ".join(parts)[:400]
+
+
+def compare_runnable(corpus: Path, out: Path, entry: RunnableEntry, result: FileResult | None,
+                     scratch: Path) -> RunnableOutcome:
+    legacy = corpus / entry.path
+    code = read_code(legacy) or ""
+    rewrite = classify(SourceFile(Path(entry.path), "py", code, is_python3(code)), result, out / entry.path)
+    started = time.perf_counter()
+    if rewrite.status == FAILED:
+        return RunnableOutcome(entry.path, FAILED, rewrite.reasons, "", rewrite.detail, 0.0)
+    options = HarnessOptions(
+        timeout=entry.timeout,
+        steps=entry.steps,
+        cwd=corpus / entry.cwd if entry.cwd else legacy.parent,
+    )
+    report = compare(legacy, out / entry.path, options=options, workdir=scratch / "harness" / entry.path)
+    outcome = report.outcome
+    if outcome is PairOutcome.LEGACY_FAILS:
+        detail = f"{report.legacy.status}: {report.legacy.error}"[:300]
+    elif outcome is PairOutcome.PARITY:
+        detail = report.legacy.status
+    else:
+        detail = _mismatch_detail(report)
+    return RunnableOutcome(entry.path, rewrite.status, rewrite.reasons, outcome.value, detail,
+                           time.perf_counter() - started)
+
+
+def print_runnable(outcomes: list[RunnableOutcome], list_path: Path, elapsed: float) -> None:
+    total = len(outcomes)
+    legacy_fails = [o for o in outcomes if o.outcome == PairOutcome.LEGACY_FAILS.value]
+    ran = [o for o in outcomes if o not in legacy_fails]
+    converted = [o for o in ran if o.rewrite == CONVERTED]
+    groups = [
+        ("converted with parity", [o for o in converted if o.outcome == PARITY_WORD]),
+        ("converted but different (silent mismatch)",
+         [o for o in converted if o.outcome in (PairOutcome.DIFFERENT.value, PairOutcome.MIGRATED_FAILS.value)]),
+        ("converted, not proven (random draws or nothing compared)",
+         [o for o in converted if o.outcome in (PairOutcome.RANDOM_NOT_ALIGNED.value, PairOutcome.NOTHING_COMPARED.value)]),
+        ("declined", [o for o in ran if o.rewrite == DECLINED]),
+        ("rewrite failed", [o for o in ran if o.rewrite == FAILED]),
+        ("legacy does not run", legacy_fails),
+    ]
+    print(f"runnable set: {total} scripts ({list_path}); rewrite of the whole corpus: {elapsed:.1f} s")
+    print()
+    for label, group in groups:
+        print(f"  {label:58} {len(group):4}  {share(len(group), total)}")
+    declined = groups[3][1]
+    declined_parity = sum(o.outcome == PARITY_WORD for o in declined)
+    print(f"  (declined outputs that still compute the same numbers: {declined_parity} of {len(declined)})")
+    reasons: Counter[str] = Counter()
+    for outcome in declined:
+        reasons.update(outcome.reasons or ["no reason"])
+    print()
+    print("declined, by reason: " + (", ".join(f"{code} x{n}" for code, n in reasons.most_common()) or "-"))
+    print()
+    print(f"{'script':100} {'rewrite':9} {'outcome':24} {'s':>5}")
+    for outcome in outcomes:
+        print(f"{outcome.path:100} {outcome.rewrite:9} {outcome.outcome or '-':24} {outcome.seconds:5.1f}")
+    problems = [o for o in outcomes if o.outcome not in (PARITY_WORD, "")]
+    if problems:
+        print()
+        print("what did not end in parity:")
+        for outcome in problems:
+            why = f" ({' '.join(outcome.reasons)})" if outcome.rewrite == DECLINED else ""
+            print(f"  {outcome.path} [{outcome.rewrite}{why}, {outcome.outcome}]: {outcome.detail}")
+
+
+def runnable_main(corpus: Path, list_path: Path, jobs: int | None, json_out: Path | None) -> int:
+    try:
+        entries = read_runnable(list_path)
+    except (OSError, ValueError) as error:
+        print(f"runnable list: {error}", file=sys.stderr)
+        return 2
+    missing = [e.path for e in entries if not (corpus / e.path).is_file()]
+    if missing:
+        print(f"not in the corpus: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="corpus-runnable-") as scratch_name:
+        scratch = Path(scratch_name)
+        out = scratch / "migrated"
+        results, elapsed = rewrite_corpus(corpus, out, jobs)
+        outcomes = []
+        for number, entry in enumerate(entries, 1):
+            outcome = compare_runnable(corpus, out, entry, results.get(entry.path), scratch)
+            print(f"[{number}/{len(entries)}] {outcome.rewrite:9} {outcome.outcome or '-':24} {entry.path}",
+                  file=sys.stderr, flush=True)
+            outcomes.append(outcome)
+    print_runnable(outcomes, list_path, elapsed)
+    if json_out:
+        json_out.write_text(json.dumps({"corpus": str(corpus), "list": str(list_path),
+                                        "scripts": [o.__dict__ for o in outcomes]}, indent=1) + "\n",
+                            encoding="utf-8")
+    silent = [o for o in outcomes if o.rewrite == CONVERTED
+              and o.outcome in (PairOutcome.DIFFERENT.value, PairOutcome.MIGRATED_FAILS.value)]
+    return 1 if silent else 0
+
+
+
 def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", nargs="?", default=os.environ.get("DEV_CORPUS", str(Path.home() / "dev-corpus")))
@@ -313,11 +482,15 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--list-declined", action="store_true", help="list every declined file")
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--no-upgrader", action="store_true", help="do not run tf_upgrade_v2 for reference")
+    parser.add_argument("--runnable", type=Path, metavar="LIST",
+                        help="instead: rewrite, run and compare the scripts of LIST (benchmarks/corpus/runnable.txt)")
     args = parser.parse_args(list(argv) if argv is not None else None)
     corpus = Path(args.corpus)
     if not corpus.is_dir():
         print(f"no corpus at {corpus}: build it as ../shared/corpus/README.md says", file=sys.stderr)
         return 2
+    if args.runnable:
+        return runnable_main(corpus, args.runnable, args.jobs, args.json)
     files, duplicates = discover(corpus)
     counted = [f for f in files if f.python3]
     not_python3 = [f for f in files if not f.python3]

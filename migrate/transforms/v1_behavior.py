@@ -22,6 +22,10 @@ from migrate.transforms.base import Example, MigrationTransform
 STILL_GRAPH = "TFM003"
 SWITCH_REMOVED = "TFM004"
 KEPT_AS_COMPAT_V1 = "TFM005"
+RUN_ELSEWHERE = "TFM006"
+# What runs a graph; a graph-mode module that names none of these is run from another module.
+_SESSION_APIS = frozenset({"tf.Session", "tf.InteractiveSession", "tf.train.MonitoredSession",
+                           "tf.train.MonitoredTrainingSession", "tf.train.SingularMonitoredSession"})
 
 # APIs that need TF1 graph mode, with the reason each one does.
 GRAPH_ONLY: Final = MappingProxyType(
@@ -81,6 +85,7 @@ class V1Behavior(MigrationTransform):
         STILL_GRAPH: "the file still runs in TF1 graph mode through tf.compat.v1",
         SWITCH_REMOVED: "a v1/v2 behaviour switch was removed: nothing in the file needs graph mode",
         KEPT_AS_COMPAT_V1: "a TF1 symbol left as tf.compat.v1 in the output (info, once per symbol)",
+        RUN_ELSEWHERE: "graph code in a module that opens no session (another module runs it): left as graph code",
     }
     TRIGGERS = ("tensorflow",)
     EXAMPLES = (
@@ -111,6 +116,7 @@ class V1Behavior(MigrationTransform):
     def __init__(self, context: cst.codemod.CodemodContext) -> None:
         super().__init__(context)
         self._first_graph_only: tuple[str, cst.CSTNode] | None = None
+        self._opens_session = False
         self._module_disables = False
         self._switches: list[cst.SimpleStatementLine] = []
 
@@ -123,9 +129,9 @@ class V1Behavior(MigrationTransform):
             if tf_names.dotted(reference) is None:
                 continue  # an attribute of what an expression gives: its own reference is next
             name = self.tf_api(reference)
-            if name is not None and graph_only_reason(name) is not None:
+            self._opens_session |= name in _SESSION_APIS
+            if name is not None and graph_only_reason(name) is not None and self._first_graph_only is None:
                 self._first_graph_only = (name, reference)
-                break
         self._report_compat_v1(references.nodes)
         # Without a switch to remove, the traversal below would change nothing: skip it.
         return self._first_graph_only is None and any(
@@ -202,6 +208,13 @@ class V1Behavior(MigrationTransform):
             f"still runs in graph mode through tf.compat.v1: {name} at line {line}",
             code=STILL_GRAPH,
         )
+        if not self._opens_session:
+            self.report(
+                node,
+                f"{name}: this module builds graph code but opens no session; the module that runs it is "
+                "not converted with it",
+                code=RUN_ELSEWHERE,
+            )
         if self._module_disables:
             return updated_node
         call = cst.SimpleStatementLine([cst.Expr(cst.Call(self.tf_expr("compat.v1.disable_v2_behavior")))])
