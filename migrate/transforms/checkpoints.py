@@ -300,7 +300,12 @@ class _SaverRewriter(cst.CSTTransformer):
         else:
             raise _Declined(UNSUPPORTED_SAVER, "a Saver var_list this rule cannot read", call)
         if not entries:
-            raise _Declined(UNSUPPORTED_SAVER, "a Saver with no variables to save", call)
+            raise _Declined(
+                UNSUPPORTED_SAVER,
+                "a Saver of variables made elsewhere (in functions, classes or other modules) that this rule "
+                "does not follow",
+                call,
+            )
         mapping = ", ".join(f'"{name}": {ref}' for name, ref in entries)
         built = cst.parse_expression(f"{self.t.tf_alias()}.train.Checkpoint(**{{{mapping}}})")
         assert isinstance(built, cst.Call)
