@@ -14,7 +14,9 @@ does after a single codemod: a transform's edits do not land in the middle of an
 libcst's AddImportsVisitor reads and changes only the head of a module (a docstring, the import
 block at the top, the statement after it), yet traverses and copies the whole tree; it runs on the
 head alone here, so the statements after it stay the same nodes and keep their text and analysis
-(`migrate.analysis.module_text`), and a run that adds nothing leaves the tree as it was.
+(`migrate.analysis.module_text`), and a run that adds nothing leaves the tree as it was. Likewise
+RemoveImportsVisitor, whose scope analysis of the whole module costs more than a pass, runs only
+when the tree still has an import statement from a module a removal is scheduled for.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ from typing import Any
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.helpers import get_absolute_module_from_package_for_import
 
-from migrate.analysis import walk
+from migrate.analysis import syntax, walk
 from migrate.analysis.walk import uses_matcher_decorators
 from migrate.transforms.base import (
     PASS_ANALYSIS_KEY,
@@ -120,6 +123,8 @@ def _apply_import_edits(context: CodemodContext, tree: cst.Module) -> cst.Module
             continue
         if visitor is AddImportsVisitor:
             tree = add_imports(context, tree)
+        elif visitor is RemoveImportsVisitor:
+            tree = remove_imports(context, tree)
         else:
             tree = visitor(context).transform_module(tree)
     return tree
@@ -134,6 +139,26 @@ def add_imports(context: CodemodContext, tree: cst.Module) -> cst.Module:
     if edited.deep_equals(head):
         return tree
     return tree.with_changes(body=[*edited.body, *tree.body[length:]])
+
+
+def remove_imports(context: CodemodContext, tree: cst.Module) -> cst.Module:
+    """`RemoveImportsVisitor(context).transform_module(tree)`; `tree` itself, without the visitor's
+    scope analysis of the whole module, when no import statement of the tree is from a module a
+    removal is scheduled for (the visitor could only keep every statement)."""
+    scheduled = {module for module, _, _ in context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY, [])}
+    for statement in syntax.nodes_of(tree, cst.Import, cst.ImportFrom):
+        if _imported_modules(statement, context) & scheduled:
+            return RemoveImportsVisitor(context).transform_module(tree)
+    return tree
+
+
+def _imported_modules(statement: cst.CSTNode, context: CodemodContext) -> set[str]:
+    if isinstance(statement, cst.Import):
+        return {alias.evaluated_name for alias in statement.names}
+    if isinstance(statement, cst.ImportFrom) and not isinstance(statement.names, cst.ImportStar):
+        module = get_absolute_module_from_package_for_import(context.full_package_name, statement)
+        return {module} if module is not None else set()
+    return set()
 
 
 def _import_head_length(body: Sequence[cst.BaseStatement]) -> int:

@@ -35,7 +35,6 @@ def test_one_minus(keep_prob: str, rate: str) -> None:
         assert Decimal(result) == 1 - Decimal(keep_prob)
 
 
-@pytest.mark.tensorflow
 @pytest.mark.parametrize("target", sorted(native_table.all_targets()))
 def test_target_is_a_fixed_point_of_the_table_rules(target: str) -> None:
     # TFM110 writes these; the table-driven rules run after it and on every later run.

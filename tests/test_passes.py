@@ -11,7 +11,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from migrate import passes
 from migrate.analysis import walk
@@ -54,7 +54,6 @@ def test_groups_are_consecutive() -> None:
         previous = group
 
 
-@pytest.mark.tensorflow
 @pytest.mark.parametrize("source", CASES)
 def test_shared_traversal_equals_separate_passes(source: str) -> None:
     shared = rewrite_code(source, path="case.py")
@@ -65,7 +64,6 @@ def test_shared_traversal_equals_separate_passes(source: str) -> None:
     assert shared.error == separate.error
 
 
-@pytest.mark.tensorflow
 @pytest.mark.parametrize("source", CASES)
 def test_traversal_equals_libcst_visit(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
     fast = rewrite_code(source, path="case.py")
@@ -213,3 +211,37 @@ def test_import_additions_on_the_head_equal_libcsts(
     # The statements after the head are the same nodes, so their text is not generated again.
     tail = module.body[passes._import_head_length(module.body) :]
     assert all(new is old for new, old in zip(added.body[len(added.body) - len(tail) :], tail, strict=True))
+
+
+_REMOVAL_SOURCES = [
+    "import os\nimport sys\n\nx = 1\n",
+    "import os\nimport sys\n\nx = os.sep\n",
+    "from absl import flags, app\n\napp.run()\n",
+    "def f():\n    import os\n    return 1\n",
+    "import numpy as np\nfrom tensorflow.python.framework import ops\n",
+    "from . import sibling\nfrom .. import parent\nimport tensorflow as tf\n",
+    "x = 1\n",
+]
+_REMOVAL_REQUESTS = [
+    [("os", None, None)],
+    [("sys", None, None), ("absl", "flags", None)],
+    [("absl", "app", None)],
+    [("numpy", None, "np"), ("tensorflow.python.framework", "ops", None)],
+    [("tensorflow", None, "tf")],
+    [("unrelated", None, None)],
+]
+
+
+@pytest.mark.parametrize("source", _REMOVAL_SOURCES)
+@pytest.mark.parametrize("requests", _REMOVAL_REQUESTS)
+def test_import_removals_equal_libcsts(source: str, requests: list[tuple[str, str | None, str | None]]) -> None:
+    module = cst.parse_module(source)
+    contexts = [CodemodContext(full_module_name="pkg.mod"), CodemodContext(full_module_name="pkg.mod")]
+    for context in contexts:
+        for name, obj, alias in requests:
+            RemoveImportsVisitor.remove_unused_import(context, name, obj, alias)
+    expected = RemoveImportsVisitor(contexts[0]).transform_module(module).code
+    removed = passes.remove_imports(contexts[1], module)
+    assert removed.code == expected
+    if not any(name in source for name, _, _ in requests):
+        assert removed is module  # no import from a scheduled module: the visitor is not run
