@@ -191,6 +191,9 @@ def analyze_scope(
     }
     state.summary_roots = frozenset().union(*(names_in(s.value) for s in summaries)) if summaries else frozenset()
     state.writers = set(writers)
+    state.initializer_calls = {
+        s.defines[0]: s.call for s in statements if s.kind is Kind.INITIALIZER and s.call is not None and s.defines
+    }
     # Assign ops may also be built inline in a run: `sess.run(w.assign_add(1))`.
     state.changes_variables = bool(train_ops) or any(_assigns(s) for s in statements)
     finder = RunSiteFinder(state)

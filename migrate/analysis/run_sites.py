@@ -29,6 +29,28 @@ from migrate.analysis.syntax import api_under, bound_names, call_argument, local
 
 # --- run sites ---------------------------------------------------------------------------
 
+_LOCAL_INITIALIZERS = frozenset(
+    {"tf.local_variables_initializer", "tf.initialize_local_variables", "tf.tables_initializer"}
+)
+
+
+@dataclass(frozen=True)
+class InitializerRun:
+    """A run of initializers, and the variables it initialises (None: every variable)."""
+
+    variables: frozenset[str] | None
+
+    def overlaps(self, earlier: frozenset[str] | None) -> bool:
+        """Whether it initialises a variable that runs before initialised (`earlier`)."""
+        if self.variables is None:
+            return earlier is None or bool(earlier)
+        if earlier is None:
+            return True
+        return bool(self.variables & earlier)
+
+    def add_to(self, earlier: frozenset[str] | None) -> frozenset[str] | None:
+        return None if earlier is None or self.variables is None else earlier | self.variables
+
 
 @dataclass
 class Leaf:
@@ -49,6 +71,7 @@ class RunSiteFinder(cst.CSTVisitor):
         self.control_flow = 0  # loops and branches around the node being visited
         self.assigning = 0
         self.rebound: set[str] = set()  # graph names Python code bound anew
+        self.initialised: frozenset[str] | None = frozenset()  # None: every variable
 
     def visit_For(self, node: cst.For) -> None:
         self.control_flow += 1
@@ -98,11 +121,13 @@ class RunSiteFinder(cst.CSTVisitor):
         site = self.plan.run_site(node)
         if site is None:
             return True
-        if isinstance(site, str):  # an initializer run
-            if (self.init_calls or self.control_flow or self.local_names) and self.plan.changes_variables:
+        if isinstance(site, InitializerRun):
+            again = self.control_flow or self.local_names or site.overlaps(self.initialised)
+            if again and self.plan.changes_variables:
                 # TF 2 variables keep their values: a second initialisation (another session,
                 # a loop of trainings) would no longer reset them.
                 raise Declined(UNSUPPORTED_RUN, "variables initialised more than once", node)
+            self.initialised = site.add_to(self.initialised)
             self.init_calls.append(node)
         else:
             self.sites.append(site)
@@ -175,6 +200,7 @@ class RunContext:
     # Whether any run can change a variable (training or assign ops): only then does running
     # an initializer again reset something.
     changes_variables: bool = True
+    initializer_calls: dict[str, cst.Call] = field(default_factory=dict)  # `init = tf....initializer()`
 
     def feed_dict_assignment(self, node: cst.Assign) -> tuple[str, cst.Dict] | None:
         """`feed = {x: xs, y: ys}` with placeholder keys: the dict is kept with the placeholder
@@ -196,7 +222,7 @@ class RunContext:
         self.feed_dict_nodes[id(value)] = value
         return name, value
 
-    def run_site(self, call: cst.Call) -> RunSite | str | None:
+    def run_site(self, call: cst.Call) -> RunSite | InitializerRun | None:
         func = call.func
         if not isinstance(func, cst.Attribute):
             return None
@@ -222,10 +248,32 @@ class RunContext:
             return None
         leaves = self.leaves(fetches)
         if leaves and all(leaf.role == "init" for leaf in leaves):
-            return "init"
+            return InitializerRun(self._initialised_by(leaves))
         if any(leaf.role == "init" for leaf in leaves):
             raise Declined(UNSUPPORTED_RUN, "initializer fetched together with other values", call)
         return RunSite(call, fetches, self.feeds(feed, call))
+
+    def _initialised_by(self, leaves: list[Leaf]) -> frozenset[str] | None:
+        """The variables initializer fetches initialise: `w.initializer` its own, the global
+        initializer all (None); local and table initializers none this tool keeps."""
+        found: set[str] = set()
+        for leaf in leaves:
+            expression = leaf.expression
+            if isinstance(expression, cst.Attribute) and isinstance(expression.value, cst.Name):
+                found.add(expression.value.value)
+                continue
+            call = self.initializer_calls.get(expression.value) if isinstance(expression, cst.Name) else expression
+            api = self.resolve(call.func) if isinstance(call, cst.Call) else None
+            if api in _LOCAL_INITIALIZERS:
+                continue
+            listed = call_argument(call, 0, "var_list") if isinstance(call, cst.Call) else None
+            if api == "tf.variables_initializer" and isinstance(listed, (cst.List, cst.Tuple)) and all(
+                isinstance(e.value, cst.Name) for e in listed.elements
+            ):
+                found.update(e.value.value for e in listed.elements if isinstance(e.value, cst.Name))
+                continue
+            return None
+        return frozenset(found)
 
     def _variable_initializer(self, node: cst.BaseExpression) -> bool:
         """`w.initializer` of a variable `w`."""

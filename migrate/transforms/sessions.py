@@ -253,15 +253,16 @@ class _ScopeWriter:
         self._check_optimizers()
         out: list[cst.BaseStatement] = []
         carried: list[cst.EmptyLine] = []
-        functions_written = False
+        # The functions go before the first run; they are written last, once every optimizer
+        # they use has its name (an optimizer may come after the first run of something else).
+        functions_at: int | None = None
         after_functions = False
         sites = {id(site.call): site for site in plan.run_sites}
         used_graph = {id(s) for f in plan.functions for s in f.statements}
         for index, statement in enumerate(plan.statements):
-            if index == plan.first_run_index and not functions_written:
-                generated = self._functions()
-                out.extend(generated)
-                functions_written, after_functions = True, bool(generated)
+            if index == plan.first_run_index and functions_at is None:
+                functions_at = len(out)
+                after_functions = bool(plan.functions or plan.helpers or plan.summary_writes)
             kind = statement.kind
             produced: list[cst.BaseStatement] = []
             if kind is model.Kind.OPTIMIZER:
@@ -295,8 +296,7 @@ class _ScopeWriter:
                 after_functions = False
             produced[0] = syntax.with_leading_lines(produced[0], _tidy(lines, 2 if self.top_level else 1))
             out.extend(produced)
-        if not functions_written:
-            out.extend(self._functions())
+        out[len(out) if functions_at is None else functions_at : functions_at] = self._functions()
         if not out:
             out.append(cst.SimpleStatementLine([cst.Pass()]))
         for site in plan.run_sites:
