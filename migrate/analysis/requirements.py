@@ -45,7 +45,10 @@ NOTES: Final = MappingProxyType(
 )
 
 # A cheap test that code may need something listed above: most files are never parsed here.
-_MAY_NEED = re.compile(r"\b(?:absl|tf_slim|tf_keras|tensorboard|tensorflow_\w+|summary|layers|rnn_cell|keras)\b")
+_MAY_NEED = re.compile(
+    r"\b(?:absl|tf_slim|tf_keras|tensorboard|tensorflow_\w+|rnn_cell)\b"
+    r"|\bsummary\.(?:scalar|histogram|image|audio|text)\b|(?<!keras\.)\blayers\.|\bv1\.keras\b"
+)
 
 
 def requirements_of(code: str) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ The tables are in migrate.transforms.contrib_table.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 import libcst as cst
@@ -25,7 +26,7 @@ from migrate.findings import Severity
 from migrate.transforms import contrib_table as table
 from migrate.transforms.absl_flags import module_bindings
 from migrate.transforms.base import Example, MigrationTransform
-from migrate.transforms.keyword_arguments import forget_import
+from migrate.transforms.keyword_arguments import forget_import, head_name
 from migrate.transforms.v1_behavior import graph_only_reason
 
 _SLIM = "tf_slim"
@@ -69,6 +70,8 @@ class ContribHomes(MigrationTransform):
         self._bindings: dict[str, set[str]] = {}
         self._slim_alias: str | None = None
         self._reported: set[str] = set()
+        self._variable_calls: set[int] = set()  # funcs of contrib.eager.Variable calls that convert
+        self._removable: set[str] = set()  # names whose every use converts: their import can go
 
     def visit_Module(self, node: cst.Module) -> bool:
         super().visit_Module(node)
@@ -79,7 +82,44 @@ class ContribHomes(MigrationTransform):
             for api in (self.tf_api(reference) for reference in references.nodes)
             if api is not None
         )
+        self._variable_calls = {
+            id(call.func)
+            for call in syntax.calls_in(node)
+            if self.tf_api(call.func) == table.EAGER_VARIABLE and self._converts_variable(call)
+        }
+        self._removable = self._removable_names(references.nodes)
         return True
+
+    def _removable_names(self, references: Sequence[cst.Attribute | cst.Name]) -> set[str]:
+        """Names bound by imports all of whose uses this transform replaces. Removing an import
+        is scheduled only for those: a scheduled removal that cannot happen costs every later
+        pass libcst's scope analysis of the whole module."""
+        attributes = [ref for ref in references if isinstance(ref, cst.Attribute)]
+        inner = {id(ref.value) for ref in attributes} | {id(ref.attr) for ref in attributes}
+        verdicts: dict[str, bool] = {}
+        for reference in references:
+            if id(reference) in inner or tf_names.dotted(reference) is None:
+                continue  # a part of a longer chain (or an attribute's name), or not a plain dotted name
+            head = head_name(reference)
+            if head is None or head.value == self._tf_alias:
+                continue
+            verdicts[head.value] = verdicts.get(head.value, True) and self._converts(reference)
+        return {name for name, converts in verdicts.items() if converts}
+
+    def _converts(self, chain: cst.BaseExpression) -> bool:
+        """Whether this transform replaces the dotted chain or a part of it."""
+        while True:
+            name = self.tf_api(chain)
+            if id(chain) in self._variable_calls or (name is not None and self._has_home(name)):
+                return True
+            if not isinstance(chain, cst.Attribute):
+                return False
+            chain = chain.value
+
+    @staticmethod
+    def _converts_variable(call: cst.Call) -> bool:
+        positional = [arg for arg in call.args if arg.keyword is None]
+        return not any(arg.star for arg in call.args) and len(positional) <= table.EAGER_VARIABLE_POSITIONALS
 
     def visit_Import(self, node: cst.Import) -> bool:
         return False
@@ -94,13 +134,10 @@ class ContribHomes(MigrationTransform):
         return self._moved(original_node, updated_node)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        if self.tf_api(original_node.func) != table.EAGER_VARIABLE or self.is_suppressed_at(original_node):
-            return updated_node
-        positional = [arg for arg in original_node.args if arg.keyword is None]
-        if any(arg.star for arg in original_node.args) or len(positional) > table.EAGER_VARIABLE_POSITIONALS:
+        if id(original_node.func) not in self._variable_calls or self.is_suppressed_at(original_node):
             return updated_node
         self._note(table.EAGER_VARIABLE, original_node, "tf.Variable")
-        forget_import(self, original_node.func, self._tf_alias)
+        self._forget_import(original_node.func)
         return updated_node.with_changes(func=self.tf_expr("Variable"))
 
     def _moved(self, original: cst.Attribute | cst.Name, updated: cst.BaseExpression) -> cst.BaseExpression:
@@ -114,10 +151,25 @@ class ContribHomes(MigrationTransform):
         moved = next((prefix.rstrip(".") for prefix in table.PREFIXES_IN_TENSORFLOW if name.startswith(prefix)), None)
         home = table.PREFIXES_IN_TENSORFLOW.get(f"{moved}.", "").rstrip(".")
         self._note(moved or name, original, f"tf.{home}" if moved else tf_names.dotted(replacement) or "")
-        forget_import(self, original, self._tf_alias)
+        self._forget_import(original)
         return replacement
 
+    def _forget_import(self, node: cst.BaseExpression) -> None:
+        head = head_name(node)
+        if head is not None and head.value in self._removable:
+            forget_import(self, node, self._tf_alias)
+
+    def _has_home(self, name: str) -> bool:
+        if name in table.IN_TENSORFLOW or name == table.EAGER_ITERATOR:
+            return True
+        if any(name.startswith(prefix) for prefix in table.PREFIXES_IN_TENSORFLOW):
+            return True
+        member = table.slim_member(name)
+        return member is not None and (member in table.SLIM_ANYWHERE or self._graph_mode)
+
     def _replacement(self, name: str) -> cst.BaseExpression | None:
+        if not self._has_home(name):
+            return None
         if name in table.IN_TENSORFLOW:
             return self.tf_expr(table.IN_TENSORFLOW[name])
         for prefix, home in table.PREFIXES_IN_TENSORFLOW.items():
@@ -125,10 +177,7 @@ class ContribHomes(MigrationTransform):
                 return self.tf_expr(home + name[len(prefix) :])
         if name == table.EAGER_ITERATOR:
             return cst.Name("iter")
-        member = table.slim_member(name)
-        if member is None or (member in table.SLIM_IN_GRAPH_MODE and not self._graph_mode):
-            return None
-        return tf_names.build_dotted(f"{self._slim()}.{member}")
+        return tf_names.build_dotted(f"{self._slim()}.{table.slim_member(name)}")
 
     def _slim(self) -> str:
         """The name tf_slim goes by in this file, importing it on first use."""
