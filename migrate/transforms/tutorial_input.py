@@ -229,6 +229,25 @@ class _Uses(cst.CSTVisitor):
                 self._decline(node, "the module is imported together with other names")
         return False
 
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        # A parameter of the module's name is another object inside the function; its default
+        # value and the decorators are read where the function is defined.
+        parameters = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
+        for decorator in node.decorators:
+            walk.visit_code(decorator, self)
+        for parameter in parameters:
+            if parameter.default is not None:
+                walk.visit_code(parameter.default, self)
+        names = {parameter.name.value for parameter in parameters}
+        for star in (node.params.star_arg, node.params.star_kwarg):
+            if isinstance(star, cst.Param):
+                names.add(star.name.value)
+        outer = self.module_names, self.function_names
+        self.module_names, self.function_names = self.module_names - names, self.function_names - names
+        walk.visit_code(node.body, self)
+        self.module_names, self.function_names = outer
+        return False
+
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._fine.add(id(node.attr))
         if isinstance(node.value, cst.Name) and node.value.value in self.module_names:
