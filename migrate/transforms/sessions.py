@@ -15,7 +15,6 @@ from typing import ClassVar
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.codemod.visitors import RemoveImportsVisitor
 
 from migrate.analysis import graph_model as model
 from migrate.analysis import graph_program as gp
@@ -138,9 +137,7 @@ class SessionsToFunctions(MigrationTransform):
     def _converted(self, module: cst.Module, body: Sequence[cst.BaseStatement], outcomes: list[_Outcome]) -> cst.Module:
         for outcome in outcomes:
             self._keep(outcome)
-        # `ops.reset_default_graph()` calls are gone with the sessions; so is their import, if unused.
-        RemoveImportsVisitor.remove_unused_import(self.context, "tensorflow.python.framework", "ops")
-        return module.with_changes(body=body)
+        return module.with_changes(body=_without_unused_framework_ops(body))
 
     def _convert_segments(self, module: cst.Module) -> list[_Outcome] | None:
         """The module converted as independent graph programs (migrate.analysis.graph_segments),
@@ -763,6 +760,49 @@ class _ScopeWriter:
         if isinstance(fetches, (cst.List, cst.Tuple, cst.Dict)):
             return [leaf for e in _elements(fetches) for leaf in self._value_leaves(e)]
         return [] if self._is_op(fetches) else [fetches]
+
+
+def _without_unused_framework_ops(body: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    """`body` without `from tensorflow.python.framework import ops` once nothing reads `ops`:
+    its `ops.reset_default_graph()` calls went with the sessions. (libcst's RemoveImportsVisitor
+    would do this with scope metadata for the whole tree, most of a file's rewrite time.)"""
+    imports = [i for i, statement in enumerate(body) if _imports_framework_ops(statement)]
+    if len(imports) != 1 or any("ops" in syntax.names_in(s) for i, s in enumerate(body) if i != imports[0]):
+        return list(body)
+    statement = body[imports[0]]
+    assert isinstance(statement, cst.SimpleStatementLine)
+    small = statement.body[0]
+    assert isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar)
+    kept = [alias for alias in small.names if not _is_ops(alias)]
+    out = list(body)
+    if kept:
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        out[imports[0]] = statement.with_changes(body=[small.with_changes(names=kept)])
+    else:
+        del out[imports[0]]
+        if imports[0] < len(out):  # the next statement keeps the import's leading comments
+            following = out[imports[0]]
+            lines = [*syntax.leading_lines(statement), *syntax.leading_lines(following)]
+            out[imports[0]] = syntax.with_leading_lines(following, lines)
+    return out
+
+
+def _imports_framework_ops(statement: cst.BaseStatement) -> bool:
+    """A line that is only `from tensorflow.python.framework import ..., ops, ...`."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    small = statement.body[0]
+    return (
+        isinstance(small, cst.ImportFrom)
+        and small.module is not None
+        and syntax.code_of(small.module) == "tensorflow.python.framework"
+        and not isinstance(small.names, cst.ImportStar)
+        and any(_is_ops(alias) for alias in small.names)
+    )
+
+
+def _is_ops(alias: cst.ImportAlias) -> bool:
+    return isinstance(alias.name, cst.Name) and alias.name.value == "ops" and alias.asname is None
 
 
 def _elements(node: cst.List | cst.Tuple | cst.Dict) -> list[cst.BaseExpression]:
