@@ -85,8 +85,8 @@ def add_harness_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--seed", type=int, default=0, help="seed of both programs (default 0)")
     group.add_argument(
         "--cwd", type=_directory, metavar="DIR",
-        help="run both programs as if started from DIR (default: each program's own directory, then the "
-        "current one); what they write stays apart from DIR",
+        help="run both programs as if started from DIR (default: the current directory); their own "
+        "directory's files still come first, and what they write stays apart from DIR",
     )
     group.add_argument(
         "--native-random", action="store_true",

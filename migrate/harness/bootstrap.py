@@ -49,6 +49,13 @@ def _limit_memory(megabytes: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def _seed_generators(seed: int) -> None:
+    import numpy as np
+
+    random.seed(seed)
+    np.random.seed(seed)
+
+
 def _aligned_random(config: dict[str, Any], tf: Any) -> Any:
     """Random ops draw the harness's seeds (`random_ops`); returns the seed source, or None."""
     if not config.get("align_random", True):
@@ -72,8 +79,6 @@ def _setup(config: dict[str, Any]) -> tuple[Any, Any]:
     from migrate.harness.site_map import SiteMap
 
     seed = int(config["seed"])
-    random.seed(seed)
-    np.random.seed(seed)
     program = config["program"]
     steps = config.get("steps")
     sites = SiteMap.from_json(config["sites"]) if config.get("sites") else None
@@ -127,6 +132,9 @@ def main(argv: list[str]) -> int:
     if code == 0:
         from migrate.harness.capture import StopProgram
 
+        # Importing TensorFlow and Keras draws from Python's generator (Keras' default seeds), and
+        # each side imports differently: the program's own draws start from the seed here.
+        _seed_generators(int(config["seed"]))
         sys.argv = [program, *config.get("argv", [])]
         sys.path.insert(0, str(Path(program).parent))
         try:

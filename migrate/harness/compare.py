@@ -13,6 +13,7 @@ import numpy as np
 from migrate.findings import RunSite
 from migrate.harness.options import HarnessOptions, Tolerance
 from migrate.harness.records import Call, SideResult
+from migrate.harness.site_map import SiteMap
 
 FETCH = "fetch"
 STDOUT = "stdout"
@@ -150,15 +151,11 @@ def pair_sites(legacy: SideResult, migrated: SideResult, run_sites: Sequence[Run
     migrated_functions = _first_use_order(migrated.calls, with_values=False)
     named = {site.function for site in run_sites if site.function}
     if run_sites and (named & set(migrated_functions) or not migrated_functions):
-        lines = sorted({site.legacy_line for site in run_sites})
-        function_of = {site.legacy_line: site.function for site in run_sites}
+        site_map = SiteMap({site.legacy_line: site.function or None for site in run_sites})
         grouped: dict[str, list[str]] = {}
         skipped: list[str] = []
         for site in legacy_sites:
-            line = int(site.split()[-1])
-            # A multi-line call may report a later line than the call's start.
-            start = max((n for n in lines if n <= line), default=None)
-            function = function_of.get(start) if start is not None else None
+            function = site_map.function(site)
             if function:
                 grouped.setdefault(function, []).append(site)
             else:

@@ -45,8 +45,8 @@ class HarnessOptions:
     seed: int = DEFAULT_SEED
     tolerances: Mapping[str, Tolerance] = field(default_factory=lambda: dict(DEFAULT_TOLERANCES))
     compare_stdout: bool = True
-    # The working directory both programs see first (`--cwd`); None: each program's own
-    # directory, then the directory the harness was called from (see `workspace`).
+    # The working directory both programs see after their own directory (`--cwd`); None: the
+    # directory the harness was called from (see `workspace`).
     cwd: Path | None = None
     # Random ops draw the harness's aligned numbers (`random_ops`); False: their own.
     align_random: bool = True

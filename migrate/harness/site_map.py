@@ -1,22 +1,24 @@
 """Which generated function a legacy run site became, from the rewriter's run-site records.
 
-Legacy run sites are named by the source line of their `sess.run` call (`"line 23"`). The
-rewriter records the line where each call starts; a call written over several lines may report a
-later line, so a site belongs to the record at or before its line. Both children and the
-comparison use this one reading of the records.
+Legacy run sites are named by the source line Python reports for their `sess.run` call
+(`"line 23"`). The rewriter records the line where each call starts. Python reports the start
+line too, except for a receiver written on lines of its own (`sess\n    .run(...)`), where it
+reports the line of `.run`: a site belongs to the record on its line or, failing that, up to
+`RECEIVER_LINES` lines above. A run the rewriter did not record (an initializer it removed)
+belongs to no function. Both children and the comparison use this one reading of the records.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Mapping
+
+RECEIVER_LINES = 2
 
 
 class SiteMap:
     """`{legacy line: function or None}`, as `RunSite` records give it."""
 
     def __init__(self, functions: Mapping[int, str | None]) -> None:
-        self._lines = sorted(functions)
         self._functions = dict(functions)
 
     @classmethod
@@ -32,10 +34,10 @@ class SiteMap:
             line = int(site.split()[-1])
         except (ValueError, IndexError):
             return None
-        position = bisect.bisect_right(self._lines, line)
-        if position == 0:
-            return None
-        return self._functions[self._lines[position - 1]] or None
+        for start in range(line, line - RECEIVER_LINES - 1, -1):
+            if start in self._functions:
+                return self._functions[start] or None
+        return None
 
     def __bool__(self) -> bool:
         return bool(self._functions)

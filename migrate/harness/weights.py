@@ -39,7 +39,19 @@ class LegacyVariables:
         self._checks: dict[str, Any] = {}
         self._seen_count: dict[int, int] = {}
         self._optimizers: list[Any] = []
+        self._graph_prefixes: dict[int, tuple[Any, str]] = {}
         self.notes: list[str] = []
+
+    def key(self, variable: Any) -> str:
+        """A variable's record name: its name, prefixed by `graph2/`, `graph3/`... in the graphs
+        after the first one that held variables (a program that resets its graph reuses names)."""
+        graph = variable.graph
+        entry = self._graph_prefixes.get(id(graph))
+        if entry is None:
+            number = len(self._graph_prefixes) + 1
+            entry = (graph, "" if number == 1 else f"graph{number}/")
+            self._graph_prefixes[id(graph)] = entry
+        return f"{entry[1]}{variable.name}"
 
     def track_optimizer(self, optimizer: Any) -> None:
         if not any(existing is optimizer for existing in self._optimizers):
@@ -58,7 +70,7 @@ class LegacyVariables:
         variables = self._global_variables(graph)
         if self._seen_count.get(id(graph)) == len(variables):
             return
-        pending = [v for v in variables if v.name not in self._records]
+        pending = [v for v in variables if self.key(v) not in self._records]
         if not pending:
             self._seen_count[id(graph)] = len(variables)
             return
@@ -79,8 +91,8 @@ class LegacyVariables:
         trainable = {v.name for v in graph.get_collection(self._v1.GraphKeys.TRAINABLE_VARIABLES)}
         for variable, value in zip(ready_vars, values):
             array = np.asarray(value)
-            self._records[variable.name] = VariableRecord(
-                name=variable.name,
+            self._records[self.key(variable)] = VariableRecord(
+                name=self.key(variable),
                 shape=tuple(int(d) for d in array.shape),
                 dtype=str(array.dtype),
                 trainable=variable.name in trainable,
@@ -88,16 +100,16 @@ class LegacyVariables:
             )
 
     def _check(self, variable: Any) -> Any:
-        check = self._checks.get(variable.name)
+        check = self._checks.get(self.key(variable))
         if check is None:
             check = self._v1.is_variable_initialized(variable)
-            self._checks[variable.name] = check
+            self._checks[self.key(variable)] = check
         return check
 
     def record_final(self, session: Any) -> None:
         self.record_initial(session)
         graph = session.graph
-        present = [v for v in self._global_variables(graph) if v.name in self._records]
+        present = [v for v in self._global_variables(graph) if self.key(v) in self._records]
         if not present:
             return
         try:
@@ -106,13 +118,13 @@ class LegacyVariables:
             self.notes.append(f"could not read final variable values: {type(error).__name__}: {error}")
             return
         for variable, value in zip(present, values):
-            self._records[variable.name].final = np.asarray(value)
+            self._records[self.key(variable)].final = np.asarray(value)
 
     def mark_optimizer_state(self) -> None:
         names: set[str] = set()
         for optimizer in self._optimizers:
             try:
-                names.update(v.name for v in optimizer.variables())
+                names.update(self.key(v) for v in optimizer.variables())
             except Exception as error:  # noqa: BLE001  # an optimizer that never built its slots
                 self.notes.append(f"optimizer variables unknown: {error}")
         for record in self._records.values():

@@ -51,13 +51,12 @@ def mark_harness_directory(directory: Path) -> None:
 def view_layers(program: Path, cwd: Path | None, invoked_from: Path, *, fallback: Iterable[Path] = ()) -> list[Path]:
     """Source directories of a view, highest precedence first.
 
-    With `--cwd DIR`: DIR, then the program's directory. Without: the program's directory (scripts
-    are usually run from there), then the directory the harness was called from. `fallback`
-    directories come last (the migrated side also sees the legacy program's directory, so a
-    migration kept apart from its data still finds it).
+    The program's own directory comes first, so that its modules and `__file__`-relative files
+    are its own; then the working directory (`--cwd DIR`, else the directory the harness was
+    called from). `fallback` directories come last (the migrated side also sees the legacy
+    program's directory, so a migration kept apart from its data still finds it).
     """
-    own = program.resolve().parent
-    ordered = [cwd.resolve(), own] if cwd is not None else [own, invoked_from.resolve()]
+    ordered = [program.resolve().parent, (cwd if cwd is not None else invoked_from).resolve()]
     ordered.extend(path.resolve() for path in fallback)
     unique: list[Path] = []
     for layer in ordered:
