@@ -69,6 +69,37 @@ PYTHON_VALUED_APIS = (
     "tf.contrib.learn.preprocessing",
     "tf.contrib.learn.python.learn.datasets",
 )
+# Input pipelines whose state advances as the graph runs (dataset iterators, queues, readers,
+# lookup tables): sliced into a function, they would be made anew at every call.
+STATEFUL_INPUT_APIS = (
+    "tf.data.Iterator",
+    "tf.data.make_one_shot_iterator",
+    "tf.data.make_initializable_iterator",
+    "tf.train.string_input_producer",
+    "tf.train.input_producer",
+    "tf.train.slice_input_producer",
+    "tf.train.range_input_producer",
+    "tf.train.batch",
+    "tf.train.shuffle_batch",
+    "tf.train.batch_join",
+    "tf.train.shuffle_batch_join",
+    "tf.train.maybe_batch",
+    "tf.train.start_queue_runners",
+    "tf.train.Coordinator",
+    "tf.train.QueueRunner",
+    "tf.WholeFileReader",
+    "tf.TextLineReader",
+    "tf.TFRecordReader",
+    "tf.FixedLengthRecordReader",
+    "tf.IdentityReader",
+    "tf.FIFOQueue",
+    "tf.RandomShuffleQueue",
+    "tf.PaddingFIFOQueue",
+    "tf.PriorityQueue",
+    "tf.contrib.lookup",
+    "tf.lookup",
+)
+STATEFUL_INPUT_METHODS = frozenset({"make_one_shot_iterator", "make_initializable_iterator", "get_next"})
 # TensorFlow ops that give several tensors (a tuple, list or named tuple): what a run fetches
 # from one of them is a structure of arrays, not one array.
 MULTI_OUTPUT_APIS = frozenset(
@@ -149,6 +180,7 @@ GRAPH_COLLECTIONS = "TFM215"
 VARIABLE_FAMILY = "TFM216"
 UNFED_PLACEHOLDER = "TFM217"
 UNSUPPORTED_RUN = "TFM218"
+STATEFUL_INPUT = "TFM219"
 UNSUPPORTED_OPTIMIZER = "TFM402"
 
 

@@ -29,6 +29,9 @@ from migrate.analysis.graph_model import (
     PYTHON_VALUED_APIS,
     SESSION_APIS,
     SESSION_ESCAPES,
+    STATEFUL_INPUT,
+    STATEFUL_INPUT_APIS,
+    STATEFUL_INPUT_METHODS,
     SUMMARY_APIS,
     SUMMARY_MERGES,
     SUMMARY_OPS,
@@ -334,6 +337,7 @@ def classify(
     ):
         holds = "dict" if isinstance(small.value, cst.Dict) else "sequence"
         return Statement(statement, Kind.VARIABLE, targets, uses, None, holds)
+    _refuse_stateful_input(statement, resolve)
     apis = tf_apis_in(statement, resolve)
     for api, node in apis:
         if api_under(api, COLLECTION_APIS):
@@ -366,6 +370,16 @@ def _read_names(small: cst.BaseSmallStatement | None, uses: frozenset[str], outs
     in_value = _OutsideRuns(outside.sessions, outside.graph_names)
     walk.visit(small.value, in_value)
     return frozenset((uses - bound) | (in_value.names & bound))
+
+
+def _refuse_stateful_input(statement: cst.BaseStatement, resolve: Resolver) -> None:
+    for api, node in tf_apis_in(statement, resolve):
+        if api_under(api, STATEFUL_INPUT_APIS):
+            raise Declined(STATEFUL_INPUT, f"{api} keeps input state across runs", node)
+    for call in calls_in(statement):
+        if isinstance(call.func, cst.Attribute) and call.func.attr.value in STATEFUL_INPUT_METHODS:
+            method = call.func.attr.value
+            raise Declined(STATEFUL_INPUT, f"a dataset iterator (`{method}`) keeps input state across runs", call)
 
 
 def _control_dependencies_block(statement: cst.BaseStatement, resolve: Resolver) -> bool:

@@ -48,6 +48,7 @@ class SessionsToFunctions(MigrationTransform):
         model.VARIABLE_FAMILY: "variable scopes, get_variable, tf.layers or Saver the TFM3xx/TFM5xx rules left: left as a session",
         model.UNFED_PLACEHOLDER: "a placeholder a run needs is not fed there: left as a session",
         model.UNSUPPORTED_RUN: "a session-run form this tool does not convert: left as a session",
+        model.STATEFUL_INPUT: "a dataset iterator, queue, reader or lookup table feeds the runs: left as a session",
         model.UNSUPPORTED_OPTIMIZER: "an optimizer or learning-rate schedule not converted: left as a session",
         CONFIG_DROPPED: "session configuration (ConfigProto) dropped; set tf.config options if needed",
         UNUSED_GRAPH: "graph code that no run fetched is removed",
