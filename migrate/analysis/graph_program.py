@@ -234,6 +234,7 @@ def analyze_scope(
             existing = function
         site.function = existing
         _check_not_rebound(site, existing, rebound, site_index[id(site.call)])
+        _check_assignment_order(site, existing, state, definitions_before.before(site_index[id(site.call)]))
     helpers = _share_slices(functions, statements, placeholders, taken)
     return ScopePlan(
         statements,
@@ -270,6 +271,46 @@ def _assigns(statement: Statement) -> bool:
         if name in _ASSIGN_METHODS:
             return True
     return False
+
+
+def _assignments(node: cst.CSTNode, resolve: Resolver, variables: Collection[str]) -> list[tuple[str, cst.BaseExpression]]:
+    """(variable, value) of each assign op in a piece of graph code: `v.assign(x)`, `tf.assign(v, x)`."""
+    found: list[tuple[str, cst.BaseExpression]] = []
+    for call in calls_in(node):
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _ASSIGN_METHODS and call.args:
+            target, value = func.value, call.args[0].value
+        elif resolve(func) in ("tf.assign", "tf.assign_add", "tf.assign_sub") and len(call.args) >= 2:
+            target, value = call.args[0].value, call.args[1].value
+        else:
+            continue
+        if isinstance(target, cst.Name) and target.value in variables:
+            found.append((target.value, value))
+    return found
+
+
+def _check_assignment_order(
+    site: RunSite, function: Function, state: RunContext, definitions: Mapping[str, Statement]
+) -> None:
+    """TF1 runs the assign ops of one run in no set order: where one reads a variable another
+    writes (`tf.group(x.assign(x + y), y.assign(x * y))`), the values depend on the order the
+    graph happened to take, and a TF 2 function fixes one order."""
+    nodes: list[cst.CSTNode] = [s.node for s in function.statements] + [site.fetches]
+    assigns = [a for node in nodes for a in _assignments(node, state.resolve, state.variables)]
+    if len(assigns) < 2:
+        return
+    written = {variable for variable, _ in assigns}
+    for variable, value in assigns:
+        names = set(names_in(value))
+        for statement in backward_slice(names, definitions):
+            names |= statement.uses
+        others = (names & written) - {variable}
+        if others:
+            raise Declined(
+                UNSUPPORTED_RUN,
+                f"`{variable}` is assigned from `{min(others)}`, which the same run assigns: TF1 leaves their order open",
+                site.call,
+            )
 
 
 def _check_block_headers(statements: Sequence[Statement]) -> None:
