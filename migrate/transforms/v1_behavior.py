@@ -23,6 +23,8 @@ STILL_GRAPH = "TFM003"
 SWITCH_REMOVED = "TFM004"
 KEPT_AS_COMPAT_V1 = "TFM005"
 RUN_ELSEWHERE = "TFM006"
+# TF1 programs that switched eager execution on run their own code, with or without a session.
+_EAGER_SWITCHES = frozenset({"tf.enable_eager_execution", "tf.contrib.eager.enable_eager_execution"})
 # What runs a graph; a graph-mode module that names none of these is run from another module.
 _SESSION_APIS = frozenset({"tf.Session", "tf.InteractiveSession", "tf.train.MonitoredSession",
                            "tf.train.MonitoredTrainingSession", "tf.train.SingularMonitoredSession"})
@@ -129,7 +131,7 @@ class V1Behavior(MigrationTransform):
             if tf_names.dotted(reference) is None:
                 continue  # an attribute of what an expression gives: its own reference is next
             name = self.tf_api(reference)
-            self._opens_session |= name in _SESSION_APIS
+            self._opens_session |= name in _SESSION_APIS or name in _EAGER_SWITCHES
             if name is not None and graph_only_reason(name) is not None and self._first_graph_only is None:
                 self._first_graph_only = (name, reference)
         self._report_compat_v1(references.nodes)
