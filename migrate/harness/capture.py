@@ -356,6 +356,8 @@ class MigratedCapture:
         for record in records:
             if record.name in legacy:
                 record.matched, record.how = record.name, "name"
+            else:
+                record.kind = "other"  # optimizer slots and counters the legacy program's model does not have
         return records
 
     def finish(self) -> SideResult:

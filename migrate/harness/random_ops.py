@@ -15,8 +15,8 @@ by creation order and leaves the advancing to the stateful kernel; that cannot f
 into the several traced copies a migration makes of it, nor reach Keras 3's stateless draws.
 
 Not covered (left to the program's own generator): `RandomGamma`, `RandomPoisson`,
-`ParameterizedTruncatedNormal`, `tf.random.Generator`, `tf.data` shuffling, and Keras 3's
-`gamma`, `binomial` and `beta`.
+`ParameterizedTruncatedNormal`, `tf.random.Generator`, `tf.data` shuffling, queue input
+pipelines (`tf.train.shuffle_batch`), and Keras 3's `gamma`, `binomial` and `beta`.
 """
 
 from __future__ import annotations

@@ -171,6 +171,9 @@ class Injector:
 
     def creator(self, next_creator: Callable[..., Any], **kwargs: Any) -> Any:
         variable = next_creator(**kwargs)
+        if not self._tf.executing_eagerly() and not self._tf.inside_function():
+            # A graph-mode variable (a migration that kept sessions): its session's reads record it.
+            return variable
         kind = _owner_kind()
         shape = tuple(int(d) for d in variable.shape)
         record = VariableRecord(
