@@ -132,7 +132,7 @@ class V1Behavior(MigrationTransform):
                 continue  # an attribute of what an expression gives: its own reference is next
             name = self.tf_api(reference)
             self._opens_session |= name in _SESSION_APIS or name in _EAGER_SWITCHES
-            if name is not None and graph_only_reason(name) is not None and self._first_graph_only is None:
+            if name is not None and self._first_graph_only is None and graph_only_reason(name) is not None:
                 self._first_graph_only = (name, reference)
         self._report_compat_v1(references.nodes)
         # Without a switch to remove, the traversal below would change nothing: skip it.
