@@ -73,8 +73,6 @@ PYTHON_VALUED_APIS = (
 # lookup tables): sliced into a function, they would be made anew at every call.
 STATEFUL_INPUT_APIS = (
     "tf.data.Iterator",
-    "tf.data.make_one_shot_iterator",
-    "tf.data.make_initializable_iterator",
     "tf.train.string_input_producer",
     "tf.train.input_producer",
     "tf.train.slice_input_producer",
@@ -100,6 +98,9 @@ STATEFUL_INPUT_APIS = (
     "tf.lookup",
 )
 STATEFUL_INPUT_METHODS = frozenset({"make_one_shot_iterator", "make_initializable_iterator", "get_next"})
+# Iterators over a dataset made once, which a TF 2 program makes with `iter(dataset)`.
+ITERATOR_METHODS = frozenset({"make_one_shot_iterator", "make_initializable_iterator"})
+ITERATOR_APIS = frozenset({"tf.data.make_one_shot_iterator", "tf.data.make_initializable_iterator"})
 # TensorFlow ops that give several tensors (a tuple, list or named tuple): what a run fetches
 # from one of them is a structure of arrays, not one array.
 MULTI_OUTPUT_APIS = frozenset(
@@ -158,6 +159,7 @@ class Kind(enum.Enum):
     SUMMARY = "summary"  # a TF1 summary op: `tf.summary.scalar("loss", loss)`
     MERGE = "merge"  # `merged = tf.summary.merge_all()`
     WRITER = "writer"  # `writer = tf.summary.FileWriter(logdir, sess.graph)`
+    ITERATOR = "iterator"  # `iterator = dataset.make_one_shot_iterator()`: made once, `iter(dataset)`
 
 
 class Declined(Exception):
@@ -247,6 +249,9 @@ class Placeholder:
     shape: cst.BaseExpression | None
     spec_name: cst.BaseExpression | None
     default: cst.BaseExpression | None
+    # A dataset iterator: the functions take it as an argument (each call advances it by the
+    # `get_next()` it runs, as each TF1 run did), so one made anew by a re-initialisation is used.
+    iterator: bool = False
 
 
 @dataclass(frozen=True)
@@ -337,3 +342,5 @@ class ScopePlan:
     merged: set[str]
     graph_defs: dict[str, Statement]  # tensor name -> its last definition
     ops: set[str]  # fetched names that give no value: training ops, groups, no_ops
+    iterators: dict[str, cst.BaseExpression] = field(default_factory=dict)  # iterator -> its dataset
+    restarts: dict[int, str] = field(default_factory=dict)  # `sess.run(it.initializer)` call -> iterator

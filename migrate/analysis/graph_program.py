@@ -20,6 +20,7 @@ from migrate.analysis.graph_model import (
     FEED_OVERRIDE,
     GRAPH_IN_CONTROL_FLOW,
     OP_APIS,
+    STATEFUL_INPUT,
     UNFED_PLACEHOLDER,
     UNSUPPORTED_RUN,
     Declined,
@@ -40,6 +41,7 @@ from migrate.analysis.graph_statements import (
     flatten,
     graph_block_header,
     is_feed_dict,
+    iterator_source,
     merged_summaries,
     module_definitions,
     outer_state,
@@ -102,8 +104,13 @@ def analyze_scope(
     rebound: dict[str, int] = {}  # graph name -> index of the Python statement rebinding it
     # Names a `for` loop may run over: variables, and lists or dicts of graph values.
     containers: set[str] = set(outer_variables)
+    iterator_names: set[str] = set()
     for node in statements_nodes:
-        statement = classify(node, resolve, graph_names, sessions, definitions, frozenset(containers))
+        statement = classify(
+            node, resolve, graph_names, sessions, definitions, frozenset(containers), frozenset(iterator_names)
+        )
+        if statement.kind is Kind.ITERATOR:
+            iterator_names.update(statement.defines)
         if statement.kind is not Kind.PYTHON:
             graph_names.update(statement.defines)
             if statement.kind is Kind.VARIABLE or (statement.kind is Kind.GRAPH and binds_container(statement, resolve)):
@@ -117,6 +124,7 @@ def analyze_scope(
 
     _check_block_headers(statements)
     placeholders: dict[str, Placeholder] = {}
+    iterators: dict[str, cst.BaseExpression] = {}
     variables: dict[str, Statement] = dict(outer_variables)
     summaries: list[Summary] = []
     named_summaries: dict[str, Summary] = {}
@@ -157,6 +165,13 @@ def analyze_scope(
             merged_calls.append(statement)
         elif statement.kind is Kind.WRITER:
             writers[statement.defines[0]] = writer_logdir(statement)
+        elif statement.kind is Kind.ITERATOR:
+            name = statement.defines[0]
+            source = iterator_source(statement.call, resolve) if statement.call is not None else None
+            if name in placeholders or source is None:
+                raise Declined(STATEFUL_INPUT, f"`{name}` is bound to several iterators", statement.node)
+            placeholders[name] = Placeholder(name, None, None, None, cst.Name(name), iterator=True)
+            iterators[name] = source
     if len(merged_calls) > 1:
         raise Declined(UNSUPPORTED_RUN, "several merged summary ops", merged_calls[1].node)
     if merged_calls:
@@ -170,11 +185,13 @@ def analyze_scope(
     function_uses = _function_uses([*outer_statements, *statements])
     reaching: dict[str, Statement] = {}
     for statement in statements:
-        if statement.kind is Kind.GRAPH:
+        if statement.kind in (Kind.GRAPH, Kind.ITERATOR):
             statement.uses = _expand(statement.uses, function_uses)
             statement.deps = list({id(d): d for d in (reaching[n] for n in statement.uses if n in reaching)}.values())
+        if statement.kind is Kind.GRAPH:
             for name in statement.defines:
                 reaching[name] = statement
+    _hoist_datasets(statements, graph_defs, placeholders)
 
     graph_only = set(placeholders) | set(graph_defs) | set(train_ops) | initializers
     graph_only |= set(named_summaries) | merged
@@ -257,6 +274,8 @@ def analyze_scope(
         merged,
         graph_defs,
         state.ops,
+        iterators,
+        finder.restarts,
     )
 
 
@@ -376,6 +395,40 @@ def _hoist_eager_values(
         for other in statement.defines:
             graph_defs.pop(other, None)
         needed |= statement.uses & set(graph_defs)
+
+
+def _hoist_datasets(
+    statements: list[Statement], graph_defs: dict[str, Statement], placeholders: dict[str, Placeholder]
+) -> None:
+    """The datasets iterators are made from are built once, eagerly, where they stand, as TF1
+    built them once: not sliced into the functions, which would make them anew at every call."""
+    iterators = [s for s in statements if s.kind is Kind.ITERATOR]
+    pending = [dep for s in iterators for dep in s.deps]
+    seen: set[int] = set()
+    fed = {name for name, p in placeholders.items() if not p.iterator}
+    for statement in iterators:
+        _refuse_shuffle(statement)
+    while pending:
+        statement = pending.pop()
+        if id(statement) in seen:
+            continue
+        seen.add(id(statement))
+        if statement.uses & fed:
+            raise Declined(STATEFUL_INPUT, "a dataset built from a placeholder (fed when its iterator starts)", statement.node)
+        _refuse_shuffle(statement)
+        statement.kind = Kind.PYTHON
+        for name in statement.defines:
+            if graph_defs.get(name) is statement:
+                del graph_defs[name]
+        pending.extend(statement.deps)
+
+
+def _refuse_shuffle(statement: Statement) -> None:
+    """A TF1 iterator started again repeats a seeded shuffle's order; a TF 2 iterator over the
+    same dataset reshuffles. Not converted until the rewrite can keep TF1's order."""
+    for call in calls_in(statement.node):
+        if isinstance(call.func, cst.Attribute) and call.func.attr.value == "shuffle":
+            raise Declined(STATEFUL_INPUT, "a shuffled dataset: TF 2 iterators shuffle it in another order", call)
 
 
 def _function_uses(statements: Sequence[Statement]) -> dict[str, frozenset[str]]:

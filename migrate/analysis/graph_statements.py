@@ -23,6 +23,8 @@ from migrate.analysis.graph_model import (
     GRAPH_COLLECTIONS,
     GRAPH_IN_CONTROL_FLOW,
     INITIALIZER_APIS,
+    ITERATOR_APIS,
+    ITERATOR_METHODS,
     MODULE_APIS,
     MULTI_OUTPUT_APIS,
     PLACEHOLDER_APIS,
@@ -270,10 +272,11 @@ def classify(
     sessions: set[str],
     definitions: ModuleDefinitions = NO_DEFINITIONS,
     containers: frozenset[str] = frozenset(),
+    iterators: frozenset[str] = frozenset(),
 ) -> Statement:
     """The kind of one statement of a scope. `graph_names` are the names bound to graph values
     so far, `containers` those of them a Python loop can run over: variables, and Python lists
-    or dicts of graph values."""
+    or dicts of graph values; `iterators` those bound to dataset iterators."""
     if isinstance(statement, cst.ClassDef) and statement.name.value in definitions.classes:
         return Statement(statement, Kind.PYTHON, defined_names(statement), names_in(statement))
     if isinstance(statement, cst.FunctionDef) and statement.name.value in definitions.factories:
@@ -296,6 +299,8 @@ def classify(
         api = resolve(call.func)
         if api in PLACEHOLDER_APIS and len(targets) == 1:
             return Statement(statement, Kind.PLACEHOLDER, targets, uses, call)
+        if len(targets) == 1 and iterator_source(call, resolve) is not None:
+            return Statement(statement, Kind.ITERATOR, targets, uses, call)
         if api in INITIALIZER_APIS:
             return Statement(statement, Kind.INITIALIZER, targets, uses, call)
         if len(targets) == 1 and (
@@ -337,7 +342,7 @@ def classify(
     ):
         holds = "dict" if isinstance(small.value, cst.Dict) else "sequence"
         return Statement(statement, Kind.VARIABLE, targets, uses, None, holds)
-    _refuse_stateful_input(statement, resolve)
+    _refuse_stateful_input(statement, resolve, iterators)
     apis = tf_apis_in(statement, resolve)
     for api, node in apis:
         if api_under(api, COLLECTION_APIS):
@@ -372,13 +377,29 @@ def _read_names(small: cst.BaseSmallStatement | None, uses: frozenset[str], outs
     return frozenset((uses - bound) | (in_value.names & bound))
 
 
-def _refuse_stateful_input(statement: cst.BaseStatement, resolve: Resolver) -> None:
+def iterator_source(call: cst.Call, resolve: Resolver) -> cst.BaseExpression | None:
+    """The dataset of `dataset.make_one_shot_iterator()` (or initializable, or the
+    `tf.data.make_*_iterator(dataset)` functions), None for any other call."""
+    func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value in ITERATOR_METHODS and not call.args:
+        return func.value if resolve(func) is None else None
+    if resolve(func) in ITERATOR_APIS and len(call.args) == 1 and call.args[0].keyword is None:
+        return call.args[0].value
+    return None
+
+
+def _refuse_stateful_input(statement: cst.BaseStatement, resolve: Resolver, iterators: frozenset[str]) -> None:
     for api, node in tf_apis_in(statement, resolve):
         if api_under(api, STATEFUL_INPUT_APIS):
             raise Declined(STATEFUL_INPUT, f"{api} keeps input state across runs", node)
     for call in calls_in(statement):
-        if isinstance(call.func, cst.Attribute) and call.func.attr.value in STATEFUL_INPUT_METHODS:
-            method = call.func.attr.value
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "get_next" and (
+            isinstance(func.value, cst.Name) and func.value.value in iterators and not call.args
+        ):
+            continue  # one element per call of the function that runs it, as per TF1 run
+        if isinstance(func, cst.Attribute) and func.attr.value in STATEFUL_INPUT_METHODS:
+            method = func.attr.value
             raise Declined(STATEFUL_INPUT, f"a dataset iterator (`{method}`) keeps input state across runs", call)
 
 

@@ -16,6 +16,7 @@ from migrate.analysis.graph_model import (
     GRAPH_IN_CONTROL_FLOW,
     INITIALIZER_APIS,
     SESSION_ESCAPES,
+    STATEFUL_INPUT,
     TENSOR_OUTSIDE_RUN,
     UNSUPPORTED_RUN,
     Declined,
@@ -52,10 +53,17 @@ class InitializerRun:
         return None if earlier is None or self.variables is None else earlier | self.variables
 
 
+@dataclass(frozen=True)
+class IteratorRestart:
+    """`sess.run(iterator.initializer)`: the dataset iterator starts over (made anew in TF 2)."""
+
+    iterator: str
+
+
 @dataclass
 class Leaf:
     expression: cst.BaseExpression
-    role: str  # "op", "tensor", "variable", "init"
+    role: str  # "op", "tensor", "variable", "init", "restart"
 
 
 class RunSiteFinder(cst.CSTVisitor):
@@ -72,6 +80,7 @@ class RunSiteFinder(cst.CSTVisitor):
         self.assigning = 0
         self.rebound: set[str] = set()  # graph names Python code bound anew
         self.initialised: frozenset[str] | None = frozenset()  # None: every variable
+        self.restarts: dict[int, str] = {}  # iterator initializer runs: call -> iterator
 
     def visit_For(self, node: cst.For) -> None:
         self.control_flow += 1
@@ -121,6 +130,9 @@ class RunSiteFinder(cst.CSTVisitor):
         site = self.plan.run_site(node)
         if site is None:
             return True
+        if isinstance(site, IteratorRestart):
+            self.restarts[id(node)] = site.iterator
+            return False
         if isinstance(site, InitializerRun):
             again = self.control_flow or self.local_names or site.overlaps(self.initialised)
             if again and self.plan.changes_variables:
@@ -222,7 +234,7 @@ class RunContext:
         self.feed_dict_nodes[id(value)] = value
         return name, value
 
-    def run_site(self, call: cst.Call) -> RunSite | InitializerRun | None:
+    def run_site(self, call: cst.Call) -> RunSite | InitializerRun | IteratorRestart | None:
         func = call.func
         if not isinstance(func, cst.Attribute):
             return None
@@ -247,6 +259,14 @@ class RunContext:
         else:
             return None
         leaves = self.leaves(fetches)
+        if len(leaves) == 1 and leaves[0].role == "restart":
+            if feed is not None:
+                raise Declined(STATEFUL_INPUT, "an iterator started with a feed", call)
+            expression = leaves[0].expression
+            assert isinstance(expression, cst.Attribute) and isinstance(expression.value, cst.Name)
+            return IteratorRestart(expression.value.value)
+        if any(leaf.role == "restart" for leaf in leaves):
+            raise Declined(STATEFUL_INPUT, "an iterator started in a run that fetches more", call)
         if leaves and all(leaf.role == "init" for leaf in leaves):
             return InitializerRun(self._initialised_by(leaves))
         if any(leaf.role == "init" for leaf in leaves):
@@ -275,6 +295,13 @@ class RunContext:
             return None
         return frozenset(found)
 
+    def _iterator_initializer(self, node: cst.BaseExpression) -> bool:
+        """`it.initializer` of a dataset iterator `it`."""
+        if not (isinstance(node, cst.Attribute) and node.attr.value == "initializer"):
+            return False
+        owner = node.value
+        return isinstance(owner, cst.Name) and owner.value in self.placeholders and self.placeholders[owner.value].iterator
+
     def _variable_initializer(self, node: cst.BaseExpression) -> bool:
         """`w.initializer` of a variable `w`."""
         return (
@@ -285,7 +312,7 @@ class RunContext:
         )
 
     def _is_graph_object(self, node: cst.BaseExpression) -> bool:
-        if self._variable_initializer(node):
+        if self._variable_initializer(node) or self._iterator_initializer(node):
             return True
         if isinstance(node, cst.Name):
             return node.value in self.graph_defs or node.value in self.train_ops or node.value in self.initializers or node.value in self.variables
@@ -322,6 +349,8 @@ class RunContext:
             return [Leaf(fetches, "init")]
         if self._variable_initializer(fetches):
             return [Leaf(fetches, "init")]
+        if self._iterator_initializer(fetches):
+            return [Leaf(fetches, "restart")]
         if (
             isinstance(fetches, cst.Subscript)
             and isinstance(fetches.value, cst.Name)

@@ -17,6 +17,7 @@ from migrate.transforms.base import MigrationTransform
 from migrate.transforms.checkpoints import SaverToCheckpoint
 from migrate.transforms.compat_imports import CompatImports
 from migrate.transforms.contrib_homes import ContribHomes
+from migrate.transforms.dataset_methods import DatasetMethods
 from migrate.transforms.flags_parse import FlagsParse
 from migrate.transforms.keyword_arguments import KeywordArguments
 from migrate.transforms.layers import LayersToKeras
@@ -37,6 +38,7 @@ ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = (
     SlimImport,
     KeywordArguments,
     ApiRenames,
+    DatasetMethods,
     VariablesToModules,
     SaverToCheckpoint,
     LayersToKeras,

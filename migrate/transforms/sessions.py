@@ -273,6 +273,9 @@ class _ScopeWriter:
                 produced = [statement.node]
             elif kind is model.Kind.WRITER:
                 produced = [self._summary_writer(statement)]
+            elif kind is model.Kind.ITERATOR:
+                assert isinstance(statement.node, cst.SimpleStatementLine)
+                produced = [_replace_value(statement.node, self.iterator_over(statement.defines[0]))]
             elif kind is model.Kind.PYTHON:
                 rewritten = _replace_sites(statement.node, sites, self)
                 if isinstance(rewritten, cst.FunctionDef) and plan.threaded:
@@ -323,6 +326,10 @@ class _ScopeWriter:
         for statement in self.plan.statements:
             if statement.kind is model.Kind.OPTIMIZER and statement.uses & graph:
                 raise model.Declined(model.UNSUPPORTED_OPTIMIZER, "a learning rate computed in the graph", statement.node)
+
+    def iterator_over(self, iterator: str) -> cst.Call:
+        """`iter(dataset)`: a TF 2 iterator over what the TF1 iterator `iterator` ran over."""
+        return cst.Call(cst.Name("iter"), [cst.Arg(self.plan.iterators[iterator])])
 
     def _global_step(self, statement: model.Statement) -> cst.BaseStatement:
         """`tf.train.get_or_create_global_step()` is the int64 variable TF1 made for it."""
@@ -576,6 +583,9 @@ class _ScopeWriter:
         specs: list[str] = []
         for p in function.params:
             shape = syntax.code_of(p.shape) if p.shape is not None else "None"
+            if p.iterator:
+                specs = []  # an iterator argument: traced once per element structure
+                break
             if p.default is not None:
                 dtype = self._default_dtype(p.default)
             elif p.dtype is not None:
@@ -962,6 +972,7 @@ class _SiteReplacer(cst.CSTTransformer):
         self.sites = sites
         self.writer = writer
         self.assignments: dict[int, cst.Assign] = {}  # destructuring assignments rewritten whole
+        self.restarted: set[int] = set()  # iterator initializer runs made a new iterator
 
     def visit_Call(self, node: cst.Call) -> bool:
         return id(node) not in self.sites
@@ -1007,9 +1018,17 @@ class _SiteReplacer(cst.CSTTransformer):
             return cst.RemoveFromParent()
         return updated_node
 
-    def leave_Expr(self, original_node: cst.Expr, updated_node: cst.Expr) -> cst.Expr | cst.RemovalSentinel:
-        if isinstance(original_node.value, cst.Call) and id(original_node.value) in self.writer.init_calls:
+    def leave_Expr(
+        self, original_node: cst.Expr, updated_node: cst.Expr
+    ) -> cst.BaseSmallStatement | cst.RemovalSentinel:
+        call = original_node.value
+        if isinstance(call, cst.Call) and id(call) in self.writer.init_calls:
             return cst.RemoveFromParent()
+        if isinstance(call, cst.Call) and id(call) in self.writer.plan.restarts:
+            # The iterator starts over: TF 2 makes a new one over the same dataset.
+            self.restarted.add(id(call))
+            iterator = self.writer.plan.restarts[id(call)]
+            return cst.Assign([cst.AssignTarget(cst.Name(iterator))], self.writer.iterator_over(iterator))
         return updated_node
 
 
@@ -1018,6 +1037,9 @@ def _replace_sites(
 ) -> cst.BaseStatement | None:
     replacer = _SiteReplacer(sites, writer)
     result = statement.visit(replacer)
+    for call in syntax.calls_in(statement):
+        if id(call) in writer.plan.restarts and id(call) not in replacer.restarted:
+            raise model.Declined(model.STATEFUL_INPUT, "an iterator started inside an expression", call)
     if isinstance(result, (cst.RemovalSentinel, cst.FlattenSentinel)):
         return None
     return result
