@@ -2,7 +2,8 @@
 
 The code is left as it is: a person has to choose the replacement, which the finding names.
 One finding per line, for the outermost reference on it (`tf.contrib.rnn.LSTMCell`, not also
-`tf.contrib.rnn` and `tf.contrib`).
+`tf.contrib.rnn` and `tf.contrib`), and one for each import from `tensorflow.contrib`, which
+fails in TF 2 whether or not anything uses what it imports.
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ class UnportedSymbols(MigrationTransform):
             "import tensorflow as tf\n\nhparams = tf.contrib.training.HParams(learning_rate=0.1)\n",
             "reported-code-unchanged",
         ),
+        Example(
+            "import tensorflow as tf\nfrom tensorflow.contrib.tensorboard.plugins import projector\n\nx = tf.ones([2])\n",
+            None,
+            "unused-contrib-import-reported",
+        ),
     )
 
     def visit_Module(self, node: cst.Module) -> bool:
@@ -51,4 +57,28 @@ class UnportedSymbols(MigrationTransform):
                 reason, replacement = found
                 self.report(reference, f"{name}: {reason}; use {replacement}", severity=Severity.ERROR)
             index = references.ends[index]  # not also the parts of a reported chain
+        self._report_unused_contrib_imports(node, reported_lines)
         return False
+
+    def _report_unused_contrib_imports(self, module: cst.Module, reported_lines: set[int]) -> None:
+        """`from tensorflow.contrib... import x` fails in TF 2 even where nothing uses `x`."""
+        for statement in module.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                modules: list[str] = []
+                if isinstance(small, cst.ImportFrom) and small.module is not None:
+                    modules = [syntax.code_of(small.module)]
+                elif isinstance(small, cst.Import):
+                    modules = [syntax.code_of(alias.name) for alias in small.names]
+                for module_name in modules:
+                    if not module_name.startswith("tensorflow.contrib"):
+                        continue
+                    line = self.line_of(small)
+                    if line not in reported_lines:
+                        reported_lines.add(line)
+                        self.report(
+                            small,
+                            f"{module_name} does not exist in TF 2: the import fails even where nothing uses it",
+                            severity=Severity.ERROR,
+                        )
