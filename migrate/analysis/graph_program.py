@@ -20,6 +20,7 @@ from migrate.analysis.graph_model import (
     FEED_OVERRIDE,
     GRAPH_IN_CONTROL_FLOW,
     OP_APIS,
+    SESSION_APIS,
     STATEFUL_INPUT,
     UNFED_PLACEHOLDER,
     UNSUPPORTED_RUN,
@@ -51,7 +52,7 @@ from migrate.analysis.graph_statements import (
     writer_logdir,
 )
 from migrate.analysis.run_sites import Leaf, RunContext, RunSiteFinder
-from migrate.analysis.syntax import assigned_names, calls_in, local_names, names_in, unique_name
+from migrate.analysis.syntax import assigned_names, calls_in, local_names, names_in, tf_apis_in, unique_name
 
 
 def threaded_placeholders(
@@ -95,6 +96,9 @@ def analyze_scope(
     prefixes: dict[int, str] = {}
     statements_nodes, sessions, session_names, dropped = flatten(body, resolve, prefixes)
     if not sessions:
+        nested = _nested_session(statements_nodes, resolve)
+        if nested is not None:
+            raise Declined(GRAPH_IN_CONTROL_FLOW, "a session opened inside a loop, branch or class", nested)
         return None
     statements: list[Statement] = []
     definitions = module_definitions([*enclosing, *statements_nodes], resolve)
@@ -395,6 +399,18 @@ def _hoist_eager_values(
         for other in statement.defines:
             graph_defs.pop(other, None)
         needed |= statement.uses & set(graph_defs)
+
+
+def _nested_session(statements: Sequence[cst.BaseStatement], resolve: Resolver) -> cst.CSTNode | None:
+    """A session made below the scope's own statements (in a loop, a branch or a class; a
+    function defined here is a scope of its own), which this analysis does not follow."""
+    for statement in statements:
+        if isinstance(statement, cst.FunctionDef):
+            continue
+        for api, node in tf_apis_in(statement, resolve):
+            if api in SESSION_APIS:
+                return node
+    return None
 
 
 def _hoist_datasets(

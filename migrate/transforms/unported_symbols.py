@@ -33,7 +33,8 @@ class UnportedSymbols(MigrationTransform):
             "reported-code-unchanged",
         ),
         Example(
-            "import tensorflow as tf\nfrom tensorflow.contrib.tensorboard.plugins import projector\n\nx = tf.ones([2])\n",
+            "import tensorflow as tf\n"
+            "from tensorflow.contrib.tensorboard.plugins import projector\n\nx = tf.ones([2])\n",
             None,
             "unused-contrib-import-reported",
         ),
