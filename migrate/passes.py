@@ -34,6 +34,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.helpers import get_absolute_module_from_package_for_import
 
 from migrate.analysis import syntax, walk
+from migrate.analysis.libcst_internals import AddImports, metadata_scope
 from migrate.analysis.walk import uses_matcher_decorators
 from migrate.transforms.base import (
     PASS_ANALYSIS_KEY,
@@ -98,7 +99,7 @@ def module_hooks_only(transform_type: type[MigrationTransform]) -> bool:
 
 
 def _module_only(transform: MigrationTransform, module: cst.Module) -> cst.Module:
-    with transform._handle_metadata_reference(module) as tree:
+    with metadata_scope(transform, module) as tree:
         transform.visit_Module(tree)
         return transform.leave_Module(tree, tree)
 
@@ -132,13 +133,24 @@ def _apply_import_edits(context: CodemodContext, tree: cst.Module) -> cst.Module
 
 def add_imports(context: CodemodContext, tree: cst.Module) -> cst.Module:
     """`AddImportsVisitor(context).transform_module(tree)`, run on the statements it reads and
-    changes only; `tree` itself when it adds nothing."""
-    length = _import_head_length(tree.body)
-    head = tree.with_changes(body=tree.body[:length])
-    edited = AddImportsVisitor(context).transform_module(head)
+    changes only; `tree` itself when it adds nothing.
+
+    Of the statement after the import block the visitor reads and changes only the blank lines
+    and comments before it (it may add a blank line): it gets a `pass` with those lines in its
+    place, and the lines it ends with go back onto the statement."""
+    end = _import_block_end(tree.body)
+    following = tree.body[end] if end < len(tree.body) else None
+    stand_in = [] if following is None else [cst.SimpleStatementLine([cst.Pass()], following.leading_lines)]
+    head = tree.with_changes(body=[*tree.body[:end], *stand_in])
+    edited = AddImports(context).transform_module(head)
     if edited.deep_equals(head):
         return tree
-    return tree.with_changes(body=[*edited.body, *tree.body[length:]])
+    if following is None:
+        return tree.with_changes(body=edited.body)
+    *statements, last = edited.body
+    if not last.deep_equals(stand_in[0]):
+        following = following.with_changes(leading_lines=last.leading_lines)
+    return tree.with_changes(body=[*statements, following, *tree.body[end + 1 :]])
 
 
 def remove_imports(context: CodemodContext, tree: cst.Module) -> cst.Module:
@@ -161,14 +173,14 @@ def _imported_modules(statement: cst.CSTNode, context: CodemodContext) -> set[st
     return set()
 
 
-def _import_head_length(body: Sequence[cst.BaseStatement]) -> int:
-    """How many leading statements cover what AddImportsVisitor looks at: a first simple line (it
-    skips a docstring or `__strict__` flag), the one-import lines after it (the block it extends
-    and merges into), and the next statement (which may get a blank line before it)."""
+def _import_block_end(body: Sequence[cst.BaseStatement]) -> int:
+    """The index after the statements AddImportsVisitor looks into: a first simple line (it
+    skips a docstring or `__strict__` flag) and the one-import lines after it (the block it
+    extends and merges into)."""
     index = 1 if body and isinstance(body[0], cst.SimpleStatementLine) else 0
     while index < len(body) and _is_import_line(body[index]):
         index += 1
-    return min(index + 1, len(body))
+    return index
 
 
 def _is_import_line(statement: cst.BaseStatement) -> bool:
@@ -191,7 +203,7 @@ def _shared_traversal(
         raise TypeError("transforms with matcher or attribute hooks cannot share a traversal")
     with ExitStack() as stack:
         for rule in rules:
-            stack.enter_context(rule._handle_metadata_reference(module))
+            stack.enter_context(metadata_scope(rule, module))
         code_only = not any(walk.sees_formatting(type(rule)) for rule in rules)
         quiet = _unhooked(tuple(type(rule) for rule in rules))
         tree = traverse(module, _Dispatcher(rules), code_only=code_only, quiet=quiet)

@@ -183,6 +183,13 @@ _IMPORT_HEADS = [
     "from absl import flags as f\nimport numpy as np\nclass A:\n    from absl import app\n",
     "# a comment\n\ndef main():\n    pass\n\nmain()\n",
     "",
+    "def main():\n    from absl import flags\n    import sys\n",
+    '"""Doc."""\nclass A:\n    import os\n',
+    "import os\n\n\nclass A:\n    pass\n",
+    "import os\n# about A\n\nclass A:\n    from absl import flags\n",
+    "import os\nfrom absl import flags\n\n# about main\n@decorated\ndef main():\n    pass\n",
+    "x = 1\nimport os\nimport numpy as np\nif x:\n    import sys\n",
+    "import tensorflow as tf\nimport sys\nz = 3",
 ]
 _IMPORT_REQUESTS = [
     [("tensorflow", None, "tf")],
@@ -208,9 +215,14 @@ def test_import_additions_on_the_head_equal_libcsts(
     assert added.code == expected
     if expected == source:
         assert added is module  # nothing added: the tree and its analysis carry on
-    # The statements after the head are the same nodes, so their text is not generated again.
-    tail = module.body[passes._import_head_length(module.body) :]
+    # The statements after the import block are the same nodes, so their text is not generated
+    # again; the first of them too unless a blank line was added before it.
+    end = passes._import_block_end(module.body)
+    tail = module.body[end + 1 :]
     assert all(new is old for new, old in zip(added.body[len(added.body) - len(tail) :], tail, strict=True))
+    if end < len(module.body):
+        following = added.body[len(added.body) - len(tail) - 1]
+        assert (following is module.body[end]) == following.deep_equals(module.body[end])
 
 
 _REMOVAL_SOURCES = [

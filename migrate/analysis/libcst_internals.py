@@ -1,0 +1,115 @@
+"""The libcst names this project relies on beyond libcst's public API, behind one door.
+
+libcst's matcher-decorator set-up (`MatcherDecoratableTransformer.__init__` and
+`MatcherDecoratableVisitor.__init__`) walks `dir()` of every new instance, about 1,600
+attributes, to find hooks decorated with `m.visit`, `m.call_if_inside` and the like: about 4 ms
+for each transform and each of libcst's import visitors, on every file. For a class without
+decorated hooks it finds nothing and leaves empty tables; the functions and bases here build those
+empty tables directly. libcst's AddImportsVisitor builds a second such visitor (the gatherer of
+the imports already at the top of the module) in its `visit_Module`; `AddImports` runs that same
+method with a gatherer built the same cheap way.
+
+What each assumption is, and that the installed libcst still meets it, is checked by
+tests/test_libcst_internals.py, which says which one broke.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+import libcst as cst
+from libcst import MetadataDependent
+from libcst.codemod import Codemod, CodemodContext, ContextAwareTransformer, ContextAwareVisitor
+from libcst.codemod.visitors import AddImportsVisitor
+from libcst.codemod.visitors._add_imports import _GatherTopImportsBeforeStatements
+
+from migrate.analysis.walk import uses_matcher_decorators
+
+# The name-mangled fields behind each class's `_matchers` property: None until the property
+# gathers the gating matchers of `m.call_if_inside` / `m.call_if_not_inside` decorators.
+TRANSFORMER_MATCHERS = "_MatcherDecoratableTransformer__matchers"
+VISITOR_MATCHERS = "_MatcherDecoratableVisitor__matchers"
+# The global through which AddImportsVisitor.visit_Module names its gatherer class.
+GATHERER_NAME = "_GatherTopImportsBeforeStatements"
+# The method through which Codemod.transform_module computes a codemod's metadata and scopes it
+# to one module; MigrationTransform overrides it to share one wrapper between transforms.
+METADATA_SCOPE = "_handle_metadata_reference"
+
+
+def init_transformer_without_matcher_set_up(transformer: ContextAwareTransformer, context: CodemodContext) -> None:
+    """`ContextAwareTransformer.__init__(transformer, context)` for a class with no
+    matcher-decorated hook: the same fields, with the empty tables the set-up would find."""
+    Codemod.__init__(transformer, context)
+    cst.CSTTransformer.__init__(transformer)
+    _empty_matcher_tables(transformer, TRANSFORMER_MATCHERS)
+
+
+def init_visitor_without_matcher_set_up(visitor: ContextAwareVisitor, context: CodemodContext) -> None:
+    """`ContextAwareVisitor.__init__(visitor, context)` for a class with no matcher-decorated hook
+    and no metadata dependency."""
+    MetadataDependent.__init__(visitor)
+    cst.CSTVisitor.__init__(visitor)
+    _empty_matcher_tables(visitor, VISITOR_MATCHERS)
+    visitor.context = context
+
+
+def _empty_matcher_tables(instance: object, matchers_field: str) -> None:
+    setattr(instance, matchers_field, {})
+    setattr(instance, "_extra_visit_funcs", {})  # noqa: B010
+    setattr(instance, "_extra_leave_funcs", {})  # noqa: B010
+
+
+class TransformerWithoutMatcherSetUp(ContextAwareTransformer):
+    """Listed after a libcst transformer class (`class X(LibcstTransformer, TransformerWithoutMatcherSetUp)`),
+    it comes before ContextAwareTransformer in X's method order, so the libcst class's
+    `super().__init__(context)` lands here."""
+
+    def __init__(self, context: CodemodContext) -> None:
+        if uses_matcher_decorators(type(self)):
+            ContextAwareTransformer.__init__(self, context)
+        else:
+            init_transformer_without_matcher_set_up(self, context)
+
+
+class VisitorWithoutMatcherSetUp(ContextAwareVisitor):
+    """The same for a libcst visitor class: `class X(LibcstVisitor, VisitorWithoutMatcherSetUp)`."""
+
+    def __init__(self, context: CodemodContext) -> None:
+        if uses_matcher_decorators(type(self)) or self.get_inherited_dependencies():
+            ContextAwareVisitor.__init__(self, context)
+        else:
+            init_visitor_without_matcher_set_up(self, context)
+
+
+class _TopImportsGatherer(_GatherTopImportsBeforeStatements, VisitorWithoutMatcherSetUp):
+    """libcst's gatherer of the imports at the top of a module, without the matcher set-up."""
+
+
+def _with_global(function: Callable[..., Any], name: str, value: object) -> Callable[..., Any]:
+    """`function`'s own code, run with the global `name` bound to `value`."""
+    if not isinstance(function, types.FunctionType):
+        raise TypeError(f"{function!r} is not a Python function")
+    namespace = {**function.__globals__, name: value}
+    return types.FunctionType(
+        function.__code__, namespace, function.__name__, function.__defaults__, function.__closure__
+    )
+
+
+_ADD_IMPORTS_VISIT_MODULE = _with_global(AddImportsVisitor.visit_Module, GATHERER_NAME, _TopImportsGatherer)
+
+
+class AddImports(AddImportsVisitor, TransformerWithoutMatcherSetUp):
+    """libcst's AddImportsVisitor, all its hooks its own, without the two matcher set-ups."""
+
+    def visit_Module(self, node: cst.Module) -> None:
+        _ADD_IMPORTS_VISIT_MODULE(self, node)
+
+
+def metadata_scope(codemod: Codemod, module: cst.Module) -> AbstractContextManager[cst.Module]:
+    """The context in which `codemod` transforms `module` as `transform_module` would run it:
+    metadata resolved, `codemod.context.wrapper` set; gives the module to transform."""
+    scope: AbstractContextManager[cst.Module] = getattr(codemod, METADATA_SCOPE)(module)
+    return scope
