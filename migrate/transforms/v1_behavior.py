@@ -23,6 +23,10 @@ STILL_GRAPH = "TFM003"
 SWITCH_REMOVED = "TFM004"
 KEPT_AS_COMPAT_V1 = "TFM005"
 RUN_ELSEWHERE = "TFM006"
+# TF1 summary ops whose TF 2 namesakes are other ops (summary writes, not graph summaries).
+_V1_SUMMARY_OPS = frozenset(
+    {"tf.summary.scalar", "tf.summary.histogram", "tf.summary.image", "tf.summary.audio", "tf.summary.text"}
+)
 # TF1 programs that switched eager execution on run their own code, with or without a session.
 _EAGER_SWITCHES = frozenset({"tf.enable_eager_execution", "tf.contrib.eager.enable_eager_execution"})
 # What runs a graph; a graph-mode module that names none of these is run from another module.
@@ -121,6 +125,7 @@ class V1Behavior(MigrationTransform):
         self._opens_session = False
         self._module_disables = False
         self._switches: list[cst.SimpleStatementLine] = []
+        self._summary_ops: dict[int, str] = {}  # `tf.summary.scalar` reference -> its op name
 
     def visit_Module(self, node: cst.Module) -> bool:
         super().visit_Module(node)
@@ -134,11 +139,21 @@ class V1Behavior(MigrationTransform):
             self._opens_session |= name in _SESSION_APIS or name in _EAGER_SWITCHES
             if name is not None and self._first_graph_only is None and graph_only_reason(name) is not None:
                 self._first_graph_only = (name, reference)
+            if name in _V1_SUMMARY_OPS and ".compat.v1." not in (tf_names.dotted(reference) or ""):
+                self._summary_ops[id(reference)] = name
         self._report_compat_v1(references.nodes)
+        if self._first_graph_only is not None:
+            # TF1 summary ops in graph code are tf.compat.v1's: TF 2's `tf.summary.scalar` is
+            # another op, which writes nothing without a default writer (merge_all finds none).
+            return bool(self._summary_ops)
         # Without a switch to remove, the traversal below would change nothing: skip it.
-        return self._first_graph_only is None and any(
-            self._switch(line) is not None for line in references.lines
-        )
+        return any(self._switch(line) is not None for line in references.lines)
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        name = self._summary_ops.get(id(original_node))
+        if self._first_graph_only is None or name is None or self.is_suppressed_at(original_node):
+            return updated_node
+        return self.tf_expr("compat.v1." + name.removeprefix("tf."))
 
     def _report_compat_v1(self, references: Sequence[cst.Attribute | cst.Name]) -> None:
         """What the output still spells `tf.compat.v1.X`, once per symbol: reported here, at the
