@@ -252,6 +252,10 @@ class Placeholder:
     # A dataset iterator: the functions take it as an argument (each call advances it by the
     # `get_next()` it runs, as each TF1 run did), so one made anew by a re-initialisation is used.
     iterator: bool = False
+    # A Python value a run's fetches read (`sess.run(polynomial(num))` in a loop over `num`):
+    # passed at each call, so the function is traced again for each value, as TF1 built the
+    # fetched op anew at each run.
+    python_value: bool = False
 
 
 @dataclass(frozen=True)

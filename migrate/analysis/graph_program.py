@@ -52,7 +52,15 @@ from migrate.analysis.graph_statements import (
     writer_logdir,
 )
 from migrate.analysis.run_sites import Leaf, RunContext, RunSiteFinder
-from migrate.analysis.syntax import assigned_names, calls_in, local_names, names_in, tf_apis_in, unique_name
+from migrate.analysis.syntax import (
+    assigned_names,
+    calls_in,
+    local_names,
+    names_in,
+    nodes_of,
+    tf_apis_in,
+    unique_name,
+)
 
 
 def threaded_placeholders(
@@ -217,6 +225,7 @@ def analyze_scope(
     }
     # Assign ops may also be built inline in a run: `sess.run(w.assign_add(1))`.
     state.changes_variables = bool(train_ops) or any(_assigns(s) for s in statements)
+    state.python_values = _python_values(statements) - graph_only - set(variables)
     finder = RunSiteFinder(state)
     first_run_index = -1
     site_index: dict[int, int] = {}  # run site call -> index of its statement
@@ -401,6 +410,25 @@ def _hoist_eager_values(
         needed |= statement.uses & set(graph_defs)
 
 
+def _python_values(statements: Sequence[Statement]) -> frozenset[str]:
+    """Names the scope's Python statements bind to values (assignments, loop and `with`
+    targets), not to functions, classes or modules."""
+    names: set[str] = set()
+    for statement in statements:
+        if statement.kind is not Kind.PYTHON or isinstance(statement.node, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        definitions = {
+            n.name.value for n in nodes_of(statement.node, cst.FunctionDef, cst.ClassDef)
+            if isinstance(n, (cst.FunctionDef, cst.ClassDef))
+        }
+        names |= assigned_names(statement.node) - definitions
+        if isinstance(statement.node, cst.SimpleStatementLine) and any(
+            isinstance(small, (cst.Import, cst.ImportFrom)) for small in statement.node.body
+        ):
+            names -= set(statement.defines) | assigned_names(statement.node)
+    return frozenset(names)
+
+
 def _nested_session(statements: Sequence[cst.BaseStatement], resolve: Resolver) -> cst.CSTNode | None:
     """A session made below the scope's own statements (in a loop, a branch or a class; a
     function defined here is a scope of its own), which this analysis does not follow."""
@@ -569,6 +597,8 @@ def _function_for(
         if placeholder.name not in fed and placeholder.default is None:
             raise Declined(UNFED_PLACEHOLDER, f"placeholder `{placeholder.name}` is not fed here", site.call)
     params += [Placeholder(name, None, None, None, None) for name in overridden if name in used]
+    read_in_run = (names_in(site.fetches) & state.python_values) - {p.name for p in params}
+    params += [Placeholder(name, None, None, None, cst.Name(name), python_value=True) for name in sorted(read_in_run)]
     fetch_code = cst.Module([]).code_for_node(site.fetches)
     # The same fetch text after a name was bound to a new tensor is another function.
     meant = sorted(order[id(at_site[name])] for name in roots if name in at_site)

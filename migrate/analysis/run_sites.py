@@ -212,6 +212,7 @@ class RunContext:
     # Whether any run can change a variable (training or assign ops): only then does running
     # an initializer again reset something.
     changes_variables: bool = True
+    python_values: frozenset[str] = frozenset()  # names the scope's Python code binds to values
     initializer_calls: dict[str, cst.Call] = field(default_factory=dict)  # `init = tf....initializer()`
 
     def feed_dict_assignment(self, node: cst.Assign) -> tuple[str, cst.Dict] | None:

@@ -583,8 +583,8 @@ class _ScopeWriter:
         specs: list[str] = []
         for p in function.params:
             shape = syntax.code_of(p.shape) if p.shape is not None else "None"
-            if p.iterator:
-                specs = []  # an iterator argument: traced once per element structure
+            if p.iterator or p.python_value:
+                specs = []  # an iterator or a Python value: traced for each structure or value
                 break
             if p.default is not None:
                 dtype = self._default_dtype(p.default)
@@ -603,12 +603,15 @@ class _ScopeWriter:
                 listed = "".join(f"        {spec},\n" for spec in specs)
                 decorator = f"@{tf}.function(\n    input_signature=[\n{listed}    ]\n)"
         params = ", ".join(p.name for p in function.params)
-        # A tensor the run fed over arrives as whatever was fed (a list, a NumPy array).
-        body: list[cst.BaseStatement] = [
-            cst.parse_statement(f"{p.name} = {tf}.convert_to_tensor({p.name})\n")
-            for p in function.params
-            if p.dtype is None and p.default is None
-        ]
+        # A tensor the run fed over arrives as whatever was fed (a list, a NumPy array); without
+        # an input signature a placeholder's value still takes its dtype, as a TF1 feed did.
+        body: list[cst.BaseStatement] = []
+        for p in function.params:
+            if p.dtype is None and p.default is None:
+                body.append(cst.parse_statement(f"{p.name} = {tf}.convert_to_tensor({p.name})\n"))
+            elif not specs and p.dtype is not None and p.default is None:
+                dtype = syntax.code_of(p.dtype)
+                body.append(cst.parse_statement(f"{p.name} = {tf}.convert_to_tensor({p.name}, dtype={dtype})\n"))
         body += self._differentiated(function)
         returns = _returned(function.fetches, self.plan)
         if returns is not None:
