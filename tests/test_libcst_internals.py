@@ -132,6 +132,27 @@ def test_add_imports_visitor_names_its_gatherer_through_a_module_global() -> Non
     assert own_hooks == {"visit_Module"}
 
 
+def _hooks(kind: type, base: type) -> set[str]:
+    """The visit_* / leave_* / on_* methods the classes of `kind` above `base` define."""
+    order = kind.__mro__
+    return {
+        name
+        for owner in order[: order.index(base)]
+        for name in vars(owner)
+        if name.startswith(("visit_", "leave_", "on_visit", "on_leave"))
+    }
+
+
+def test_import_visitors_have_no_hook_below_a_statement_line() -> None:
+    """AddImports and its gatherer do not descend below the nodes their hooks are on."""
+    assert _hooks(AddImportsVisitor, ContextAwareTransformer) == {"visit_Module", "leave_ImportFrom", "leave_Module"}, (
+        f"{LIBCST}: AddImportsVisitor's hooks changed; AddImports.on_visit must descend to each hooked node"
+    )
+    assert _hooks(getattr(libcst_add_imports, GATHERER_NAME), ContextAwareVisitor) == {"leave_Module"}, (
+        f"{LIBCST}: the gatherer's hooks changed; _TopImportsGatherer.on_visit must descend to each hooked node"
+    )
+
+
 def test_super_init_chains_reach_the_set_up_bases() -> None:
     """`super().__init__(context)` in libcst's classes lands on our bases, placed before libcst's."""
     add_order = AddImports.__mro__

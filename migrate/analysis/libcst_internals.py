@@ -7,7 +7,9 @@ for each transform and each of libcst's import visitors, on every file. For a cl
 decorated hooks it finds nothing and leaves empty tables; the functions and bases here build those
 empty tables directly. libcst's AddImportsVisitor builds a second such visitor (the gatherer of
 the imports already at the top of the module) in its `visit_Module`; `AddImports` runs that same
-method with a gatherer built the same cheap way.
+method with a gatherer built the same cheap way. Neither visitor has a hook below a statement
+line of the module, so neither descends further (a libcst traversal costs tens of microseconds a
+node).
 
 What each assumption is, and that the installed libcst still meets it, is checked by
 tests/test_libcst_internals.py, which says which one broke.
@@ -87,6 +89,10 @@ class VisitorWithoutMatcherSetUp(ContextAwareVisitor):
 class _TopImportsGatherer(_GatherTopImportsBeforeStatements, VisitorWithoutMatcherSetUp):
     """libcst's gatherer of the imports at the top of a module, without the matcher set-up."""
 
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # Its one hook is leave_Module, which reads the module's statements itself.
+        return super().on_visit(node) and isinstance(node, cst.Module)
+
 
 def _with_global(function: Callable[..., Any], name: str, value: object) -> Callable[..., Any]:
     """`function`'s own code, run with the global `name` bound to `value`."""
@@ -102,10 +108,16 @@ _ADD_IMPORTS_VISIT_MODULE = _with_global(AddImportsVisitor.visit_Module, GATHERE
 
 
 class AddImports(AddImportsVisitor, TransformerWithoutMatcherSetUp):
-    """libcst's AddImportsVisitor, all its hooks its own, without the two matcher set-ups."""
+    """libcst's AddImportsVisitor, all its hooks its own, without the two matcher set-ups and
+    without descending where it has no hook."""
 
     def visit_Module(self, node: cst.Module) -> None:
         _ADD_IMPORTS_VISIT_MODULE(self, node)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # Its hooks are on the Module and on the `from` imports among the module's statements:
+        # nothing below a statement line has one.
+        return super().on_visit(node) and isinstance(node, (cst.Module, cst.SimpleStatementLine))
 
 
 def metadata_scope(codemod: Codemod, module: cst.Module) -> AbstractContextManager[cst.Module]:
