@@ -162,16 +162,6 @@ class Kind(enum.Enum):
     ITERATOR = "iterator"  # `iterator = dataset.make_one_shot_iterator()`: made once, `iter(dataset)`
 
 
-class Declined(Exception):
-    """The scope cannot be converted safely; `code` is the reason code reported to the user."""
-
-    def __init__(self, code: str, message: str, node: cst.CSTNode | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.node = node
-
-
 # Reason codes (documented by the sessions transform's FINDINGS).
 GRAPH_IN_CONTROL_FLOW = "TFM210"
 SESSION_ESCAPES = "TFM211"

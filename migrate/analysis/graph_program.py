@@ -16,6 +16,7 @@ from dataclasses import replace
 import libcst as cst
 
 from migrate.analysis import walk
+from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import (
     FEED_OVERRIDE,
     GRAPH_IN_CONTROL_FLOW,
@@ -24,7 +25,6 @@ from migrate.analysis.graph_model import (
     STATEFUL_INPUT,
     UNFED_PLACEHOLDER,
     UNSUPPORTED_RUN,
-    Declined,
     Function,
     Helper,
     Kind,

@@ -19,7 +19,8 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from migrate.analysis.graph_model import RESET_GRAPH_APIS, SESSION_APIS, Declined, Kind, Resolver
+from migrate.analysis.declined import Declined
+from migrate.analysis.graph_model import RESET_GRAPH_APIS, SESSION_APIS, Kind, Resolver
 from migrate.analysis.graph_statements import classify, flatten
 from migrate.analysis.syntax import calls_in, defined_names, names_in, read_names, single_call
 

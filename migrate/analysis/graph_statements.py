@@ -15,6 +15,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from migrate.analysis import walk
+from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import (
     COLLECTION_APIS,
     DROPPED_CALLS,
@@ -43,7 +44,6 @@ from migrate.analysis.graph_model import (
     VARIABLE_FAMILY,
     VARIABLE_FAMILY_APIS,
     WEIGHTLESS_LAYERS,
-    Declined,
     Gradients,
     Kind,
     ModuleDefinitions,

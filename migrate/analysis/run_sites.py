@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from migrate.analysis import walk
+from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import (
     COLLECTION_APIS,
     FEED_OVERRIDE,
@@ -19,7 +20,6 @@ from migrate.analysis.graph_model import (
     STATEFUL_INPUT,
     TENSOR_OUTSIDE_RUN,
     UNSUPPORTED_RUN,
-    Declined,
     Placeholder,
     Resolver,
     RunSite,

@@ -19,6 +19,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from migrate.analysis import syntax, walk
+from migrate.analysis.declined import Declined
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -45,19 +46,11 @@ SAVE_ARGS_DROPPED = frozenset({"write_meta_graph", "meta_graph_suffix", "write_s
 RESTORE_PARAMS = ("sess", "save_path")
 
 
-class _Declined(Exception):
-    def __init__(self, code: str, message: str, node: cst.CSTNode) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.node = node
-
-
 def _bind(call: cst.Call, params: Sequence[str]) -> dict[str, cst.BaseExpression]:
     bound: dict[str, cst.BaseExpression] = {}
     for index, arg in enumerate(call.args):
         if arg.star or (arg.keyword is None and index >= len(params)):
-            raise _Declined(UNSUPPORTED_SAVER, "arguments this rule cannot bind", call)
+            raise Declined(UNSUPPORTED_SAVER, "arguments this rule cannot bind", call)
         bound[arg.keyword.value if arg.keyword is not None else params[index]] = arg.value
     return bound
 
@@ -188,11 +181,11 @@ class SaverToCheckpoint(MigrationTransform):
                     1 for s in kept for n in syntax.nodes_of(s, cst.Name) if isinstance(n, cst.Name) and n.value == name
                 )
                 if uses != rewriter.handled[name]:
-                    raise _Declined(
+                    raise Declined(
                         UNSUPPORTED_SAVER, f"the saver `{name}` is used other than to save and restore", savers[0][0]
                     )
-        except _Declined as declined:
-            self.report(declined.node, f"{declined.message}; left as tf.compat.v1", code=declined.code)
+        except Declined as declined:
+            self.report(declined.node or savers[0][0], f"{declined.message}; left as tf.compat.v1", code=declined.code)
             return None
         if self._has_optimizer(body):
             self.report(
@@ -273,7 +266,7 @@ class _SaverRewriter(cst.CSTTransformer):
         bound = _bind(call, SAVER_PARAMS)
         for key in bound:
             if key != "var_list" and key not in SAVER_ARGS_DROPPED:
-                raise _Declined(UNSUPPORTED_SAVER, f"Saver({key}=...) is not converted", call)
+                raise Declined(UNSUPPORTED_SAVER, f"Saver({key}=...) is not converted", call)
         by_ref = {made.reference: made.name for made in self.variables if made.name is not None}
         var_list = bound.get("var_list")
         entries: list[tuple[str, str]]
@@ -281,26 +274,26 @@ class _SaverRewriter(cst.CSTTransformer):
             existing = [made for made in self.variables if made.position < position]
             for made in existing:
                 if made.problem is not None:
-                    raise _Declined(UNTRACKED_VARIABLES, made.problem[0], made.problem[1])
+                    raise Declined(UNTRACKED_VARIABLES, made.problem[0], made.problem[1])
             entries = [(made.name, made.reference) for made in existing if made.name is not None]
         elif isinstance(var_list, (cst.List, cst.Tuple)):
             entries = []
             for element in var_list.elements:
                 ref = syntax.code_of(element.value)
                 if ref not in by_ref:
-                    raise _Declined(UNTRACKED_VARIABLES, f"`{ref}` is not a variable this rule can name", element)
+                    raise Declined(UNTRACKED_VARIABLES, f"`{ref}` is not a variable this rule can name", element)
                 entries.append((by_ref[ref], ref))
         elif isinstance(var_list, cst.Dict):
             entries = []
             for item in var_list.elements:
                 literal = syntax.string_literal(item.key) if isinstance(item, cst.DictElement) else None
                 if literal is None:
-                    raise _Declined(UNSUPPORTED_SAVER, "a Saver dict whose keys are not string literals", var_list)
+                    raise Declined(UNSUPPORTED_SAVER, "a Saver dict whose keys are not string literals", var_list)
                 entries.append((literal, syntax.code_of(item.value)))
         else:
-            raise _Declined(UNSUPPORTED_SAVER, "a Saver var_list this rule cannot read", call)
+            raise Declined(UNSUPPORTED_SAVER, "a Saver var_list this rule cannot read", call)
         if not entries:
-            raise _Declined(
+            raise Declined(
                 UNSUPPORTED_SAVER,
                 "a Saver of variables made elsewhere (in functions, classes or other modules) that this rule "
                 "does not follow",
@@ -333,7 +326,7 @@ class _SaverRewriter(cst.CSTTransformer):
         if func.attr.value == "save":
             bound = _bind(original_node, SAVE_PARAMS)
             if set(bound) - {"sess", "save_path", "global_step"} - SAVE_ARGS_DROPPED or "save_path" not in bound:
-                raise _Declined(UNSUPPORTED_SAVER, "Saver.save with options this rule does not convert", original_node)
+                raise Declined(UNSUPPORTED_SAVER, "Saver.save with options this rule does not convert", original_node)
             path = syntax.code_of(bound["save_path"])
             if "global_step" in bound:
                 path = f'"{{}}-{{}}".format({path}, int({syntax.code_of(bound["global_step"])}))'
@@ -342,7 +335,7 @@ class _SaverRewriter(cst.CSTTransformer):
         if func.attr.value == "restore":
             bound = _bind(original_node, RESTORE_PARAMS)
             if set(bound) != {"sess", "save_path"}:
-                raise _Declined(UNSUPPORTED_SAVER, "Saver.restore without a session and a path", original_node)
+                raise Declined(UNSUPPORTED_SAVER, "Saver.restore without a session and a path", original_node)
             self.handled[name] += 1
             return cst.parse_expression(
                 f"{name}.read({syntax.code_of(bound['save_path'])}).assert_existing_objects_matched()"

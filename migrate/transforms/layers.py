@@ -26,7 +26,7 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 
 from migrate.analysis import layer_arguments as la
 from migrate.analysis import syntax, walk
-from migrate.analysis.graph_model import Declined
+from migrate.analysis.declined import Declined
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 from migrate.transforms.rnn import RNNToKeras

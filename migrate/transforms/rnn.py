@@ -26,7 +26,7 @@ import libcst as cst
 from migrate.analysis import layer_arguments as la
 from migrate.analysis import rnn_cells as rc
 from migrate.analysis import syntax, walk
-from migrate.analysis.graph_model import Declined
+from migrate.analysis.declined import Declined
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 

@@ -19,6 +19,7 @@ import libcst.matchers as m
 from migrate.analysis import graph_model as model
 from migrate.analysis import graph_program as gp
 from migrate.analysis import graph_segments, graph_statements, syntax
+from migrate.analysis.declined import Declined
 from migrate.analysis.optimizers import OPTIMIZERS, float32_literal
 from migrate.findings import Finding, RunSite, Severity
 from migrate.transforms.base import (
@@ -205,7 +206,7 @@ class SessionsToFunctions(MigrationTransform):
                 outcome = _Outcome("none")
             else:
                 outcome = _Outcome("converted", _ScopeWriter(self, plan, top_level).write())
-        except model.Declined as declined:
+        except Declined as declined:
             self.report(
                 declined.node or owner,
                 f"{declined.message}; left as tf.compat.v1 session code",
@@ -318,14 +319,14 @@ class _ScopeWriter:
             # TF1's gradient descent keeps no state, so one optimizer per loss computes what the
             # shared one did; a Keras optimizer only updates the variables it was built with.
             if call is None or self.t.tf_api(call.func) != _STATELESS_OPTIMIZER:
-                raise model.Declined(model.UNSUPPORTED_OPTIMIZER, f"optimizer `{name}` minimises several losses")
+                raise Declined(model.UNSUPPORTED_OPTIMIZER, f"optimizer `{name}` minimises several losses")
             self.shared_optimizers[name] = call
         graph = set(self.plan.placeholders) | {
             n for s in self.plan.statements if s.kind is model.Kind.GRAPH for n in s.defines
         }
         for statement in self.plan.statements:
             if statement.kind is model.Kind.OPTIMIZER and statement.uses & graph:
-                raise model.Declined(model.UNSUPPORTED_OPTIMIZER, "a learning rate computed in the graph", statement.node)
+                raise Declined(model.UNSUPPORTED_OPTIMIZER, "a learning rate computed in the graph", statement.node)
 
     def iterator_over(self, iterator: str) -> cst.Call:
         """`iter(dataset)`: a TF 2 iterator over what the TF1 iterator `iterator` ran over."""
@@ -346,7 +347,7 @@ class _ScopeWriter:
         given: dict[str, cst.BaseExpression] = {}
         positional = [a for a in call.args if a.keyword is None]
         if any(a.star for a in call.args):
-            raise model.Declined(model.UNSUPPORTED_OPTIMIZER, "optimizer arguments passed with *", call)
+            raise Declined(model.UNSUPPORTED_OPTIMIZER, "optimizer arguments passed with *", call)
         for (tf1_name, _), arg in zip(mapping.parameters, positional):
             given[tf1_name] = arg.value
         for arg in call.args:
@@ -356,7 +357,7 @@ class _ScopeWriter:
         args: list[cst.Arg] = []
         for tf1_name, value in given.items():
             if tf1_name not in known:
-                raise model.Declined(model.UNSUPPORTED_OPTIMIZER, f"{api}({tf1_name}=...) has no Keras equivalent", call)
+                raise Declined(model.UNSUPPORTED_OPTIMIZER, f"{api}({tf1_name}=...) has no Keras equivalent", call)
             keras_name = known[tf1_name]
             if keras_name is not None:
                 args.append(_kwarg(keras_name, value))
@@ -474,7 +475,7 @@ class _ScopeWriter:
             and not _is_untrainable(statement)
         ]
         if not trainable:
-            raise model.Declined(model.UNSUPPORTED_RUN, f"no trainable variable reaches `{loss}`")
+            raise Declined(model.UNSUPPORTED_RUN, f"no trainable variable reaches `{loss}`")
         if len(trainable) == 1 and trainable[0].endswith(".trainable_variables"):
             return trainable[0].removeprefix("*")  # already a list
         return "[" + ", ".join(trainable) + "]"
@@ -488,7 +489,7 @@ class _ScopeWriter:
             if s.gradients is not None
         ]
         if len(found) != 1:
-            raise model.Declined(model.UNSUPPORTED_RUN, f"`{train.name}` applies gradients this tool cannot trace")
+            raise Declined(model.UNSUPPORTED_RUN, f"`{train.name}` applies gradients this tool cannot trace")
         return found[0]
 
     def _new_name(self, stem: str) -> str:
@@ -635,9 +636,9 @@ class _ScopeWriter:
             inner = step.statements if isinstance(step, model.Helper) else [step]
             late = [s for s in inner if set(s.defines) & dependent]
             if late and len(late) != len(inner):
-                raise model.Declined(model.UNSUPPORTED_RUN, "gradients computed in code shared by several runs")
+                raise Declined(model.UNSUPPORTED_RUN, "gradients computed in code shared by several runs")
             if late and isinstance(step, model.Helper):
-                raise model.Declined(model.UNSUPPORTED_RUN, "gradients computed in code shared by several runs")
+                raise Declined(model.UNSUPPORTED_RUN, "gradients computed in code shared by several runs")
             (after if late else before).append(step)
         tf = self.tf
         computations = len(gradient_steps) + (1 if train is not None and train.loss is not None else 0)
@@ -708,7 +709,7 @@ class _ScopeWriter:
         if isinstance(site.fetches, (cst.List, cst.Tuple, cst.Dict)) and any(
             self._is_op(e) for e in _elements(site.fetches)
         ):
-            raise model.Declined(model.UNSUPPORTED_RUN, "a training op fetched inside a structure used as a value", site.call)
+            raise Declined(model.UNSUPPORTED_RUN, "a training op fetched inside a structure used as a value", site.call)
         fetches = site.fetches
         if isinstance(fetches, (cst.List, cst.Tuple, cst.Dict)):
             return self._numpy(call, _elements(fetches), type(fetches).__name__.lower())
@@ -725,7 +726,7 @@ class _ScopeWriter:
         for element, fetch in zip(target.elements, site.fetches.elements):
             if self._is_op(fetch.value):
                 if not (isinstance(element.value, cst.Name) and element.value.value == "_"):
-                    raise model.Declined(model.UNSUPPORTED_RUN, "the result of a training op is kept", site.call)
+                    raise Declined(model.UNSUPPORTED_RUN, "the result of a training op is kept", site.call)
                 continue
             kept.append(element.value)
             fetched.append(fetch.value)
@@ -1042,7 +1043,7 @@ def _replace_sites(
     result = statement.visit(replacer)
     for call in syntax.calls_in(statement):
         if id(call) in writer.plan.restarts and id(call) not in replacer.restarted:
-            raise model.Declined(model.STATEFUL_INPUT, "an iterator started inside an expression", call)
+            raise Declined(model.STATEFUL_INPUT, "an iterator started inside an expression", call)
     if isinstance(result, (cst.RemovalSentinel, cst.FlattenSentinel)):
         return None
     return result

@@ -25,6 +25,7 @@ import libcst.matchers as m
 
 from migrate.analysis import initializers as inits
 from migrate.analysis import syntax
+from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import SESSION_APIS
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
@@ -56,14 +57,6 @@ COLLECTION_CALLS = {"tf.trainable_variables": True, "tf.global_variables": False
 COLLECTION_KEYS = {"tf.GraphKeys.TRAINABLE_VARIABLES": True, "tf.GraphKeys.GLOBAL_VARIABLES": False}
 # Variable creators this transform does not track: a collection read next to them stays.
 UNTRACKED_CREATORS = ("tf.layers", "tf.contrib", "tf.keras.layers", "tf.keras.Sequential", "tf.keras.Model")
-
-
-class Declined(Exception):
-    def __init__(self, code: str, message: str, node: cst.CSTNode) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.node = node
 
 
 def _leading(node: cst.BaseStatement) -> Sequence[cst.EmptyLine]:
@@ -274,7 +267,7 @@ class VariablesToModules(MigrationTransform):
                 rewriter.models[name] = ModelFunction(node, _reuse_param(node), external=True)
             result = rewriter.rewrite()
         except Declined as declined:
-            self.report(declined.node, f"{declined.message}; left as tf.compat.v1", code=declined.code)
+            self.report(declined.node or work[0], f"{declined.message}; left as tf.compat.v1", code=declined.code)
             return None
         if classes is not None:
             classes.update(rewriter.built)
