@@ -15,6 +15,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from migrate.analysis import walk
+from migrate.analysis.call_arguments import keyword_arg
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import (
     COLLECTION_APIS,
@@ -634,8 +635,7 @@ def summary_of(statement: Statement, prefix: str, resolve: Resolver) -> Summary:
         if keyword in (None, "name", "tensor", "values") and position < 2:
             continue
         if kind == "image" and (keyword == "max_outputs" or (keyword is None and position == 2)):
-            extra.append(arg.with_changes(keyword=cst.Name("max_outputs"), equal=cst.AssignEqual(
-                cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
+            extra.append(keyword_arg("max_outputs", arg.value, arg))
             continue
         raise Declined(UNSUPPORTED_RUN, f"summary argument `{keyword or position}` is not converted", call)
     if prefix:

@@ -23,6 +23,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
 from migrate.analysis import tf_names
+from migrate.analysis.call_arguments import keyword_arg
 from migrate.transforms.base import Example, MigrationTransform
 
 _FLAGS_MODULES: Final = frozenset({"tf.app.flags", "tf.flags"})
@@ -165,7 +166,7 @@ class AbslFlags(MigrationTransform):
                 main = cst.parse_expression("sys.modules['__main__'].main")
             args.insert(0, cst.Arg(main))
         parser = cst.parse_expression(f"lambda argv: {self._alias('flags')}.FLAGS(argv, known_only=True)")
-        args.append(cst.Arg(parser, keyword=cst.Name("flags_parser"), equal=_TIGHT_EQUAL))
+        args.append(keyword_arg("flags_parser", parser))
         for index in range(len(args) - 1):
             if args[index].comma == cst.MaybeSentinel.DEFAULT:
                 args[index] = args[index].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
@@ -183,9 +184,6 @@ class AbslFlags(MigrationTransform):
         if module == "tf.logging" and member in LOGGING_NAMES:
             return tf_names.build_dotted(f"{self._alias('logging')}.{LOGGING_NAMES[member]}")
         return updated_node
-
-
-_TIGHT_EQUAL: Final = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
 
 
 def _renamed_keyword(arg: cst.Arg) -> cst.Arg:

@@ -19,6 +19,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from migrate.analysis import syntax, walk
+from migrate.analysis.call_arguments import ArgumentsNotBound, UnknownKeywords, bound_values
 from migrate.analysis.declined import Declined
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
@@ -47,12 +48,11 @@ RESTORE_PARAMS = ("sess", "save_path")
 
 
 def _bind(call: cst.Call, params: Sequence[str]) -> dict[str, cst.BaseExpression]:
-    bound: dict[str, cst.BaseExpression] = {}
-    for index, arg in enumerate(call.args):
-        if arg.star or (arg.keyword is None and index >= len(params)):
-            raise Declined(UNSUPPORTED_SAVER, "arguments this rule cannot bind", call)
-        bound[arg.keyword.value if arg.keyword is not None else params[index]] = arg.value
-    return bound
+    # Keywords beyond `params` are bound: the callers decline each one they do not convert.
+    try:
+        return bound_values(call, params, unknown_keywords=UnknownKeywords.BIND)
+    except ArgumentsNotBound:
+        raise Declined(UNSUPPORTED_SAVER, "arguments this rule cannot bind", call) from None
 
 
 def _assignments(statement: cst.CSTNode, *, self_attributes: bool = False) -> list[cst.Assign]:

@@ -21,6 +21,7 @@ import libcst as cst
 from libcst.codemod.visitors import RemoveImportsVisitor
 
 from migrate.analysis import rename_tables, tf_names
+from migrate.analysis.call_arguments import keyword_arg
 from migrate.analysis.rename_tables import ArgNote, RenameTables
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
@@ -30,7 +31,6 @@ SEVERITIES: Mapping[str, Severity] = {
     "WARNING": Severity.WARNING,
     "ERROR": Severity.ERROR,
 }
-_NO_SPACE = cst.SimpleWhitespace("")
 
 
 def through_v1_alias(names: set[str]) -> bool:
@@ -243,12 +243,7 @@ class KeywordArguments(MigrationTransform):
         new = list(args)
         for index, keyword in moves:
             assert keyword is not None
-            new[index] = new[index].with_changes(
-                keyword=cst.Name(keyword),
-                equal=cst.AssignEqual(
-                    whitespace_before=_NO_SPACE, whitespace_after=_NO_SPACE
-                ),
-            )
+            new[index] = keyword_arg(keyword, new[index].value, new[index])
         return new
 
     def _rename_keywords(
@@ -293,13 +288,7 @@ def _append_keywords(args: list[cst.Arg], added: Mapping[str, str]) -> list[cst.
     for keyword, source in added.items():
         if keyword in present:
             continue
-        arg = cst.Arg(
-            value=cst.parse_expression(source),
-            keyword=cst.Name(keyword),
-            equal=cst.AssignEqual(
-                whitespace_before=_NO_SPACE, whitespace_after=_NO_SPACE
-            ),
-        )
+        arg = keyword_arg(keyword, cst.parse_expression(source))
         if new:
             last = new[-1]
             trailing = last.comma

@@ -26,6 +26,13 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 
 from migrate.analysis import layer_arguments as la
 from migrate.analysis import syntax, walk
+from migrate.analysis.call_arguments import (
+    ArgumentsNotBound,
+    UnknownKeywords,
+    bind_arguments,
+    bound_values,
+    keyword_arg,
+)
 from migrate.analysis.declined import Declined
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
@@ -50,6 +57,7 @@ _L2 = frozenset({"tf.contrib.layers.l2_regularizer", "tf.contrib.slim.l2_regular
 _L1 = frozenset({"tf.contrib.layers.l1_regularizer", "tf.contrib.slim.l1_regularizer"})
 _VARIABLE_SCOPES = frozenset({"tf.variable_scope"})
 _ARG_SCOPE = "tf.contrib.slim.arg_scope"
+_INPUTS = "inputs"  # the first parameter of every TF1 layer function
 # slim helpers that call a layer function passed to them: not converted.
 _LAYER_DRIVERS = frozenset({"tf.contrib.slim.repeat", "tf.contrib.slim.stack", _ARG_SCOPE})
 # Elementwise functions whose output has the rank of their first argument.
@@ -442,7 +450,7 @@ class LayersToKeras(MigrationTransform):
         if not isinstance(definition.body, cst.IndentedBlock):
             raise Declined(LAYER_IN_CONTROL_FLOW, f"function `{name}` is a one-liner", definition)
         call = next(c for c in syntax.calls_in(call_site) if isinstance(c.func, cst.Name) and c.func.value == name)
-        params = _bind_arguments(definition, call)
+        params = _parameter_values(definition, call)
         self._done_defs.add(name)
         before = len(state.layers)
         inner = self._block(definition.body.body, state, params, hoist=True)
@@ -594,22 +602,19 @@ class _CallRewriter(cst.CSTTransformer):
         if any(a.star for a in updated.args):
             raise Declined(UNSUPPORTED_ARGUMENT, f"{api} arguments passed with *", original)
         first = updated.args[0] if updated.args else None
-        if first is None or (first.keyword is not None and first.keyword.value != "inputs"):
+        if first is None or (first.keyword is not None and first.keyword.value != _INPUTS):
             raise Declined(UNSUPPORTED_ARGUMENT, f"{api} without its inputs first", original)
-        inputs = updated.args[0].value
-        given: dict[str, cst.BaseExpression] = {}
-        positional: list[str] = []
-        for parameter, arg in zip(spec.positional, [a for a in updated.args[1:] if a.keyword is None]):
-            given[parameter] = arg.value
-            positional.append(parameter)
-        for arg in updated.args[1:]:
-            if arg.keyword is not None:
-                given[arg.keyword.value] = arg.value
+        try:
+            # Keywords beyond the positional parameters are bound: each one is checked below.
+            bound = bind_arguments(updated, (_INPUTS, *spec.positional), unknown_keywords=UnknownKeywords.BIND)
+        except ArgumentsNotBound as problem:
+            raise Declined(UNSUPPORTED_ARGUMENT, f"{problem} to {api}", original) from None
+        inputs = bound.pop(_INPUTS).value
+        given = {parameter: arg.value for parameter, arg in bound.items()}
+        positional = [parameter for parameter, arg in bound.items() if arg.keyword is None]
         scoped = next((s[api] for s in reversed(self.state.arg_scopes) if api in s), {})
         for parameter, value in scoped.items():
             given.setdefault(parameter, value)
-        if len([a for a in updated.args[1:] if a.keyword is None]) > len(spec.positional):
-            raise Declined(UNSUPPORTED_ARGUMENT, f"too many positional arguments to {api}", original)
 
         constructor: list[tuple[str, cst.BaseExpression]] = []
         call_kwargs: dict[str, cst.BaseExpression] = {}
@@ -700,8 +705,8 @@ class _CallRewriter(cst.CSTTransformer):
                 args.append(cst.Arg(value))
                 lead += 1
             else:
-                args.append(_kwarg(keras, value))
-        args.append(_kwarg("name", cst.SimpleString(f'"{layer_name}"')))
+                args.append(keyword_arg(keras, value))
+        args.append(keyword_arg("name", cst.SimpleString(f'"{layer_name}"')))
         construction = cst.SimpleStatementLine(
             [
                 cst.Assign(
@@ -724,7 +729,7 @@ class _CallRewriter(cst.CSTTransformer):
         def call(flag: cst.BaseExpression | None) -> cst.Call:
             args = [cst.Arg(inputs)]
             if flag is not None:
-                args.append(_kwarg("training", flag))
+                args.append(keyword_arg("training", flag))
             return cst.Call(cst.Name(layer), args)
 
         if training is None or (isinstance(training, cst.Name) and training.value == "False"):
@@ -780,14 +785,6 @@ def _literal_false(value: cst.BaseExpression) -> bool:
     return isinstance(value, cst.Name) and value.value == "False"
 
 
-def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
-    return cst.Arg(
-        value,
-        keyword=cst.Name(name),
-        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
-    )
-
-
 def _call_counts(module: cst.Module, names: set[str]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for call in syntax.calls_in(module):
@@ -805,18 +802,18 @@ def _call_counts(module: cst.Module, names: set[str]) -> dict[str, int]:
     return counts
 
 
-def _bind_arguments(definition: cst.FunctionDef, call: cst.Call) -> dict[str, cst.BaseExpression]:
-    params = [p for p in definition.params.params]
-    bound: dict[str, cst.BaseExpression] = {}
-    for param in params:
-        if param.default is not None:
-            bound[param.name.value] = param.default
-    for param, arg in zip(params, [a for a in call.args if a.keyword is None and not a.star]):
-        bound[param.name.value] = arg.value
-    for arg in call.args:
-        if arg.keyword is not None:
-            bound[arg.keyword.value] = arg.value
-    return bound
+def _parameter_values(definition: cst.FunctionDef, call: cst.Call) -> dict[str, cst.BaseExpression]:
+    """What each parameter of `definition` holds when `call` calls it: its argument, or its
+    default. Empty when that cannot be known (`*args`, `**kwargs`): nothing is assumed then."""
+    params = definition.params.params
+    try:
+        # Keywords beyond the positional parameters fill keyword-only ones or `**kwargs`.
+        given = bound_values(call, [p.name.value for p in params], unknown_keywords=UnknownKeywords.BIND)
+    except ArgumentsNotBound:
+        return {}
+    values = {param.name.value: param.default for param in params if param.default is not None}
+    values.update(given)
+    return values
 
 
 def _contains_session(node: cst.CSTNode, resolve: Callable[[cst.CSTNode], str | None]) -> bool:

@@ -14,6 +14,7 @@ from typing import ClassVar
 
 import libcst as cst
 
+from migrate.analysis.call_arguments import UnknownKeywords, bind_arguments_or_none, keyword_arg
 from migrate.transforms import native_table as table
 from migrate.transforms.base import Example, MigrationTransform
 from migrate.transforms.keyword_arguments import forget_import
@@ -21,33 +22,9 @@ from migrate.transforms.keyword_arguments import forget_import
 NOT_CONVERTED = "TFM112"
 
 
-def bind_arguments(call: cst.Call, params: tuple[str, ...]) -> dict[str, cst.Arg] | None:
-    """Map each argument of `call` to its parameter name, or None if that cannot be known."""
-    bound: dict[str, cst.Arg] = {}
-    for index, arg in enumerate(call.args):
-        if arg.star:
-            return None
-        if arg.keyword is None:
-            if index >= len(params):
-                return None
-            name = params[index]
-        else:
-            name = arg.keyword.value
-        if name not in params or name in bound:
-            return None
-        bound[name] = arg
-    return bound
-
-
-def keyword_arg(name: str, value: cst.BaseExpression, like: cst.Arg | None = None) -> cst.Arg:
-    """`name=value`, keeping the comma and whitespace of `like` when given."""
-    keyword = cst.Name(name)
-    equal = cst.AssignEqual(
-        whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
-    )
-    if like is not None:
-        return like.with_changes(keyword=keyword, equal=equal, value=value)
-    return cst.Arg(value=value, keyword=keyword, equal=equal)
+def _bound(call: cst.Call, params: tuple[str, ...]) -> dict[str, cst.Arg] | None:
+    # The tables list whole signatures: a call with any other keyword is left as it is.
+    return bind_arguments_or_none(call, params, unknown_keywords=UnknownKeywords.REFUSE)
 
 
 def positional_arg(arg: cst.Arg) -> cst.Arg:
@@ -153,7 +130,7 @@ class NativeEquivalents(MigrationTransform):
         return updated_node
 
     def _cast(self, call: cst.Call, dtype: str) -> cst.Call:
-        bound = bind_arguments(call, ("x", "name"))
+        bound = _bound(call, ("x", "name"))
         if bound is None or "x" not in bound:
             return call
         args = [positional_arg(bound["x"]), cst.Arg(self.tf_expr(dtype))]
@@ -163,7 +140,7 @@ class NativeEquivalents(MigrationTransform):
 
     def _assign(self, call: cst.Call, method: str) -> cst.Call:
         """`tf.assign(ref, value)` -> `ref.assign(value)` (a variable in TF 2 code)."""
-        bound = bind_arguments(call, table.ASSIGN_PARAMS)
+        bound = _bound(call, table.ASSIGN_PARAMS)
         if bound is None or "ref" not in bound or "value" not in bound:
             return call
         if "validate_shape" in bound or "use_locking" in bound:
@@ -179,7 +156,7 @@ class NativeEquivalents(MigrationTransform):
         )
 
     def _dropout(self, call: cst.Call) -> cst.Call:
-        bound = bind_arguments(call, table.DROPOUT_PARAMS)
+        bound = _bound(call, table.DROPOUT_PARAMS)
         if bound is None or "keep_prob" not in bound or "rate" in bound or "x" not in bound:
             return call
         args = [positional_arg(bound["x"])]
@@ -192,7 +169,7 @@ class NativeEquivalents(MigrationTransform):
         return call.with_changes(func=self.tf_expr("nn.dropout"), args=finish_args(args))
 
     def _initializer(self, original: cst.Call, call: cst.Call, spec: table.Initializer) -> cst.Call:
-        bound = bind_arguments(call, spec.params)
+        bound = _bound(call, spec.params)
         if bound is None or not self._default_dtype(original, spec.params):
             return call
         if "verify_shape" in bound or ("value" in bound and not _is_number(bound["value"].value)):
@@ -210,7 +187,7 @@ class NativeEquivalents(MigrationTransform):
         return call.with_changes(func=self.tf_expr(spec.target), args=finish_args(args))
 
     def _xavier(self, original: cst.Call, call: cst.Call) -> cst.Call:
-        bound = bind_arguments(call, table.XAVIER_PARAMS)
+        bound = _bound(call, table.XAVIER_PARAMS)
         if bound is None or not self._default_dtype(original, table.XAVIER_PARAMS):
             return call
         uniform = _bool_literal(bound["uniform"].value) if "uniform" in bound else True
@@ -230,7 +207,7 @@ class NativeEquivalents(MigrationTransform):
         return call.with_changes(func=self.tf_expr(table.VARIANCE_SCALING_TARGET), args=finish_args(args))
 
     def _variance_scaling(self, original: cst.Call, call: cst.Call) -> cst.Call:
-        bound = bind_arguments(call, table.VARIANCE_SCALING_PARAMS)
+        bound = _bound(call, table.VARIANCE_SCALING_PARAMS)
         if bound is None or not self._default_dtype(original, table.VARIANCE_SCALING_PARAMS):
             return call
         uniform = _bool_literal(bound["uniform"].value) if "uniform" in bound else False
@@ -257,7 +234,7 @@ class NativeEquivalents(MigrationTransform):
     def _default_dtype(self, original: cst.Call, params: tuple[str, ...]) -> bool:
         # Keras initializers take their dtype at call time: only the default one can be dropped.
         # The original node carries the metadata that resolves the dtype's name.
-        dtype = (bind_arguments(original, params) or {}).get("dtype")
+        dtype = (_bound(original, params) or {}).get("dtype")
         return dtype is None or self.tf_api(dtype.value) == "tf.float32"
 
 

@@ -26,6 +26,7 @@ import libcst as cst
 from migrate.analysis import layer_arguments as la
 from migrate.analysis import rnn_cells as rc
 from migrate.analysis import syntax, walk
+from migrate.analysis.call_arguments import ArgumentsNotBound, UnknownKeywords, bound_values, keyword_arg
 from migrate.analysis.declined import Declined
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
@@ -72,29 +73,12 @@ class _Plan:
     lstm_states: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
-def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
-    return cst.Arg(
-        value,
-        keyword=cst.Name(name),
-        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
-    )
-
-
-def _bind(call: cst.Call, parameters: Sequence[str], node: cst.CSTNode) -> dict[str, cst.BaseExpression]:
-    if any(arg.star for arg in call.args):
-        raise Declined(UNSUPPORTED_DRIVER_ARGUMENT, "arguments passed with *", node)
-    bound: dict[str, cst.BaseExpression] = {}
-    positional = [arg for arg in call.args if arg.keyword is None]
-    if len(positional) > len(parameters):
-        raise Declined(UNSUPPORTED_DRIVER_ARGUMENT, "too many positional arguments", node)
-    for parameter, arg in zip(parameters, positional):
-        bound[parameter] = arg.value
-    for arg in call.args:
-        if arg.keyword is not None:
-            if arg.keyword.value not in parameters:
-                raise Declined(UNSUPPORTED_DRIVER_ARGUMENT, f"unknown argument {arg.keyword.value}=", node)
-            bound[arg.keyword.value] = arg.value
-    return bound
+def _bind(call: cst.Call, parameters: Sequence[str]) -> dict[str, cst.BaseExpression]:
+    # `parameters` is the whole signature this rule converts: any other keyword declines.
+    try:
+        return bound_values(call, parameters, unknown_keywords=UnknownKeywords.REFUSE)
+    except ArgumentsNotBound as problem:
+        raise Declined(UNSUPPORTED_DRIVER_ARGUMENT, str(problem), call) from None
 
 
 def _is_name(value: cst.BaseExpression | None, *texts: str) -> bool:
@@ -409,7 +393,7 @@ class RNNToKeras(MigrationTransform):
     ) -> list[cst.BaseStatement]:
         if self.is_suppressed_at(call):
             raise Declined(UNSUPPORTED_RNN_API, f"{api} is excluded by a suppression comment", call)
-        bound = _bind(call, rc.DRIVER_PARAMETERS[api], call)
+        bound = _bind(call, rc.DRIVER_PARAMETERS[api])
         if "sequence_length" in bound and not _is_name(bound["sequence_length"], "None"):
             raise Declined(SEQUENCE_LENGTH, f"{api}(sequence_length=...) masks steps; not converted", call)
         if "time_major" in bound and not _is_name(bound["time_major"], "False"):
@@ -455,9 +439,9 @@ class RNNToKeras(MigrationTransform):
             self.tf_expr("keras.layers.RNN"),
             [
                 cst.Arg(cell),
-                _kwarg("return_sequences", cst.Name("True")),
-                _kwarg("return_state", cst.Name("True")),
-                _kwarg("name", cst.SimpleString(f'"{layer_name}"')),
+                keyword_arg("return_sequences", cst.Name("True")),
+                keyword_arg("return_state", cst.Name("True")),
+                keyword_arg("name", cst.SimpleString(f'"{layer_name}"')),
             ],
         )
         construction = cst.SimpleStatementLine(
@@ -498,7 +482,7 @@ class RNNToKeras(MigrationTransform):
         outputs_target: cst.BaseExpression = first
         if api == rc.STATIC_RNN:
             sequence_input = cst.Call(
-                self.tf_expr("stack"), [cst.Arg(inputs), _kwarg("axis", cst.Integer("1"))]
+                self.tf_expr("stack"), [cst.Arg(inputs), keyword_arg("axis", cst.Integer("1"))]
             )
             outputs_target = cst.Name(self._fresh("sequence", plan))
             extra.append(
@@ -508,7 +492,7 @@ class RNNToKeras(MigrationTransform):
                             [cst.AssignTarget(first)],
                             cst.Call(
                                 self.tf_expr("unstack"),
-                                [cst.Arg(outputs_target), _kwarg("axis", cst.Integer("1"))],
+                                [cst.Arg(outputs_target), keyword_arg("axis", cst.Integer("1"))],
                             ),
                         )
                     ]
@@ -574,7 +558,7 @@ class RNNToKeras(MigrationTransform):
         api = rc.canonical(self.tf_api(call.func))
         assert api is not None
         spec = rc.CELLS[api]
-        bound = _bind(call, spec.positional, call)
+        bound = _bind(call, spec.positional)
         args: list[cst.Arg] = []
         for parameter, value in bound.items():
             if parameter == "name":
@@ -591,7 +575,7 @@ class RNNToKeras(MigrationTransform):
             if parameter == "num_units":
                 args.insert(0, cst.Arg(value))
             elif not _is_name(value, "None"):
-                args.append(_kwarg(parameter, value))
+                args.append(keyword_arg(parameter, value))
         if "num_units" not in bound:
             raise Declined(UNSUPPORTED_CELL_ARGUMENT, f"{api} without num_units", call)
         explicit = bound.get("name")
@@ -609,7 +593,7 @@ class RNNToKeras(MigrationTransform):
         if layer_name != spec.base_name:
             plan.counts.setdefault(spec.base_name, 1)
             plan.counts[spec.base_name] = max(plan.counts[spec.base_name], plan.counts[layer_name])
-        args.append(_kwarg("name", cst.SimpleString(f'"{layer_name}"')))
+        args.append(keyword_arg("name", cst.SimpleString(f'"{layer_name}"')))
         class_name = rc.CELL_CLASSES[spec.kind][0]
         return spec.kind, cst.Call(cst.Name(class_name), args)
 

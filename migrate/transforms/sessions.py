@@ -19,6 +19,7 @@ import libcst.matchers as m
 from migrate.analysis import graph_model as model
 from migrate.analysis import graph_program as gp
 from migrate.analysis import graph_segments, graph_statements, syntax
+from migrate.analysis.call_arguments import keyword_arg
 from migrate.analysis.declined import Declined
 from migrate.analysis.optimizers import OPTIMIZERS, float32_literal
 from migrate.findings import Finding, RunSite, Severity
@@ -360,10 +361,10 @@ class _ScopeWriter:
                 raise Declined(model.UNSUPPORTED_OPTIMIZER, f"{api}({tf1_name}=...) has no Keras equivalent", call)
             keras_name = known[tf1_name]
             if keras_name is not None:
-                args.append(_kwarg(keras_name, value))
+                args.append(keyword_arg(keras_name, value))
         for keras_name, default in mapping.tf1_defaults.items():
             if not any(a.keyword is not None and a.keyword.value == keras_name for a in args):
-                args.append(_kwarg(keras_name, cst.parse_expression(default)))
+                args.append(keyword_arg(keras_name, cst.parse_expression(default)))
         args = [_as_float32(arg) if _keyword(arg) in mapping.float32_parameters else arg for arg in args]
         if mapping.tf1_defaults or api != "tf.train.GradientDescentOptimizer":
             self.t.report(
@@ -888,14 +889,6 @@ def _as_float32(arg: cst.Arg) -> cst.Arg:
     return arg
 
 
-def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
-    return cst.Arg(
-        value=value,
-        keyword=cst.Name(name),
-        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
-    )
-
-
 def _replace_value(line: cst.SimpleStatementLine, value: cst.BaseExpression) -> cst.SimpleStatementLine:
     small = line.body[0]
     assert isinstance(small, cst.Assign)
@@ -961,7 +954,7 @@ class _ThreadPlaceholders(cst.CSTTransformer):
         args = list(updated_node.args)
         if args:
             args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        args.extend(_kwarg(name, cst.Name(name)) for name in extra)
+        args.extend(keyword_arg(name, cst.Name(name)) for name in extra)
         return updated_node.with_changes(args=args)
 
 

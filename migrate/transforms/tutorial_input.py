@@ -22,10 +22,10 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
 from migrate.analysis import syntax, tf_names, walk
+from migrate.analysis.call_arguments import UnknownKeywords, bind_arguments_or_none
 from migrate.findings import Severity
 from migrate.support import text_of
 from migrate.transforms.base import Example, MigrationTransform
-from migrate.transforms.native_equivalents import bind_arguments
 
 DECLINED = "TFM141"
 HELPER = "mnist_input_data"
@@ -147,7 +147,7 @@ class TutorialInput(MigrationTransform):
     def _call_problem(self, calls: list[cst.Call]) -> tuple[str | None, cst.CSTNode | None]:
         """Why one of the `read_data_sets` calls cannot be converted, and that call."""
         for call in calls:
-            bound = bind_arguments(call, READ_PARAMS)
+            bound = bind_arguments_or_none(call, READ_PARAMS, unknown_keywords=UnknownKeywords.REFUSE)
             if bound is None:
                 return "arguments that cannot be matched with read_data_sets(train_dir, ...)", call
             if "source_url" in bound:

@@ -25,6 +25,7 @@ import libcst.matchers as m
 
 from migrate.analysis import initializers as inits
 from migrate.analysis import syntax
+from migrate.analysis.call_arguments import ArgumentsNotBound, UnknownKeywords, bound_values
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import SESSION_APIS
 from migrate.findings import Severity
@@ -59,20 +60,12 @@ COLLECTION_KEYS = {"tf.GraphKeys.TRAINABLE_VARIABLES": True, "tf.GraphKeys.GLOBA
 UNTRACKED_CREATORS = ("tf.layers", "tf.contrib", "tf.keras.layers", "tf.keras.Sequential", "tf.keras.Model")
 
 
-def _leading(node: cst.BaseStatement) -> Sequence[cst.EmptyLine]:
-    return node.leading_lines if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)) else ()
-
-
 def _bind(call: cst.Call, params: Sequence[str]) -> dict[str, cst.BaseExpression]:
-    bound: dict[str, cst.BaseExpression] = {}
-    for index, arg in enumerate(call.args):
-        if arg.star:
-            raise Declined(UNSUPPORTED_FORM, "arguments passed with *", call)
-        name = arg.keyword.value if arg.keyword is not None else (params[index] if index < len(params) else "")
-        if not name:
-            raise Declined(UNSUPPORTED_FORM, "too many positional arguments", call)
-        bound[name] = arg.value
-    return bound
+    # Keywords beyond `params` are bound: the callers decline each one they do not convert.
+    try:
+        return bound_values(call, params, unknown_keywords=UnknownKeywords.BIND)
+    except ArgumentsNotBound as problem:
+        raise Declined(UNSUPPORTED_FORM, str(problem), call) from None
 
 
 def _assigned_call(statement: cst.BaseStatement) -> tuple[str, cst.Call] | None:
@@ -345,7 +338,7 @@ class _ScopeRewriter:
                     if inner:
                         first = inner[0]
                         first.node = first.node.with_changes(
-                            leading_lines=[*statement.leading_lines, *_leading(first.node)]
+                            leading_lines=[*statement.leading_lines, *syntax.leading_lines(first.node)]
                         )
                     out.extend(inner)
                     continue
@@ -447,7 +440,7 @@ class _ScopeRewriter:
                 continue
             for instance in instances.get(index, []):
                 self._module_variables(index, instance)
-                out.append(instance.with_changes(leading_lines=_leading(statement)))
+                out.append(instance.with_changes(leading_lines=syntax.leading_lines(statement)))
                 statement = statement.with_changes(leading_lines=[])
             if isinstance(statement, cst.FunctionDef) and statement.name.value in self.models:
                 out.append(self._module_class(self.models[statement.name.value], statement))
