@@ -12,8 +12,9 @@ libcst's matcher decorators runs as the codemod it is. The traversal itself
 Each transform's import edits are applied after the traversal, in pipeline order, as libcst
 does after a single codemod: a transform's edits do not land in the middle of another's.
 libcst's AddImportsVisitor reads and changes only the head of a module (a docstring, the import
-block at the top, the statement after it), yet traverses and copies the whole tree; it runs on the
-head alone here, so the statements after it stay the same nodes and keep their text and analysis
+block at the top, the blank lines and comments before the statement after it), yet traverses and
+copies the whole tree; it runs on the head alone here (`libcst_internals.AddImports`, without the
+matcher set-up), so the statements after it stay the same nodes and keep their text and analysis
 (`migrate.analysis.module_text`), and a run that adds nothing leaves the tree as it was. Likewise
 RemoveImportsVisitor, whose scope analysis of the whole module costs more than a pass, runs only
 when the tree still has an import statement from a module a removal is scheduled for.

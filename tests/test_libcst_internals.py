@@ -16,6 +16,8 @@ from libcst.codemod.visitors import AddImportsVisitor
 
 from migrate.analysis import libcst_internals
 from migrate.analysis.libcst_internals import (
+    ADD_IMPORTS_HOOKS,
+    GATHERER_HOOKS,
     GATHERER_NAME,
     METADATA_SCOPE,
     TRANSFORMER_MATCHERS,
@@ -23,6 +25,7 @@ from migrate.analysis.libcst_internals import (
     AddImports,
     TransformerWithoutMatcherSetUp,
     VisitorWithoutMatcherSetUp,
+    hooks_above,
     init_transformer_without_matcher_set_up,
     init_visitor_without_matcher_set_up,
 )
@@ -132,25 +135,26 @@ def test_add_imports_visitor_names_its_gatherer_through_a_module_global() -> Non
     assert own_hooks == {"visit_Module"}
 
 
-def _hooks(kind: type, base: type) -> set[str]:
-    """The visit_* / leave_* / on_* methods the classes of `kind` above `base` define."""
-    order = kind.__mro__
-    return {
-        name
-        for owner in order[: order.index(base)]
-        for name in vars(owner)
-        if name.startswith(("visit_", "leave_", "on_visit", "on_leave"))
-    }
-
-
 def test_import_visitors_have_no_hook_below_a_statement_line() -> None:
     """AddImports and its gatherer do not descend below the nodes their hooks are on."""
-    assert _hooks(AddImportsVisitor, ContextAwareTransformer) == {"visit_Module", "leave_ImportFrom", "leave_Module"}, (
-        f"{LIBCST}: AddImportsVisitor's hooks changed; AddImports.on_visit must descend to each hooked node"
+    assert hooks_above(AddImportsVisitor, ContextAwareTransformer) == ADD_IMPORTS_HOOKS, (
+        f"{LIBCST}: AddImportsVisitor's hooks changed; AddImports descends everywhere (slowly) until "
+        "libcst_internals names the nodes its hooks are on"
     )
-    assert _hooks(getattr(libcst_add_imports, GATHERER_NAME), ContextAwareVisitor) == {"leave_Module"}, (
-        f"{LIBCST}: the gatherer's hooks changed; _TopImportsGatherer.on_visit must descend to each hooked node"
+    assert hooks_above(getattr(libcst_add_imports, GATHERER_NAME), ContextAwareVisitor) == GATHERER_HOOKS, (
+        f"{LIBCST}: the gatherer's hooks changed; it descends everywhere (slowly) until libcst_internals "
+        "names the nodes its hooks are on"
     )
+    assert libcst_internals._ADD_IMPORTS_DESCENDS_INTO == (cst.Module, cst.SimpleStatementLine)
+    assert libcst_internals._GATHERER_DESCENDS_INTO == (cst.Module,)
+
+
+def test_add_imports_runs_libcsts_visit_module_with_the_cheap_gatherer() -> None:
+    assert libcst_internals.ADD_IMPORTS_VISIT_MODULE is not AddImportsVisitor.visit_Module, (
+        f"{LIBCST}: AddImportsVisitor.visit_Module is no function naming {GATHERER_NAME}; "
+        "AddImports runs it as it is, with libcst's slow gatherer"
+    )
+    assert libcst_internals.ADD_IMPORTS_VISIT_MODULE.__code__ is AddImportsVisitor.visit_Module.__code__
 
 
 def test_super_init_chains_reach_the_set_up_bases() -> None:

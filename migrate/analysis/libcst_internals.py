@@ -1,9 +1,9 @@
-"""The libcst names this project relies on beyond libcst's public API, behind one door.
+"""Uses of libcst names outside its public API, behind one door.
 
 libcst's matcher-decorator set-up (`MatcherDecoratableTransformer.__init__` and
 `MatcherDecoratableVisitor.__init__`) walks `dir()` of every new instance, about 1,600
-attributes, to find hooks decorated with `m.visit`, `m.call_if_inside` and the like: about 4 ms
-for each transform and each of libcst's import visitors, on every file. For a class without
+attributes, to find hooks decorated with `m.visit`, `m.call_if_inside` and the like: several
+milliseconds (3.9 for AddImportsVisitor) for each transform and import visitor, on every file. For a class without
 decorated hooks it finds nothing and leaves empty tables; the functions and bases here build those
 empty tables directly. libcst's AddImportsVisitor builds a second such visitor (the gatherer of
 the imports already at the top of the module) in its `visit_Module`; `AddImports` runs that same
@@ -11,8 +11,10 @@ method with a gatherer built the same cheap way. Neither visitor has a hook belo
 line of the module, so neither descends further (a libcst traversal costs tens of microseconds a
 node).
 
-What each assumption is, and that the installed libcst still meets it, is checked by
-tests/test_libcst_internals.py, which says which one broke.
+Each assumption is checked against the installed libcst by tests/test_libcst_internals.py, which
+says which one broke. Where a broken assumption would change what a visitor does rather than fail
+loudly (the hooks the import visitors have, how `visit_Module` names its gatherer), it is also
+checked here once, and the visitor then runs as libcst runs it.
 """
 
 from __future__ import annotations
@@ -86,25 +88,53 @@ class VisitorWithoutMatcherSetUp(ContextAwareVisitor):
             init_visitor_without_matcher_set_up(self, context)
 
 
+def hooks_above(kind: type, base: type) -> frozenset[str]:
+    """The visit / leave hooks (and on_visit / on_leave) that the classes of `kind` before `base`
+    in its method order define."""
+    order = kind.__mro__
+    return frozenset(
+        name
+        for owner in order[: order.index(base)]
+        for name in vars(owner)
+        if name.startswith(("visit_", "leave_", "on_visit", "on_leave"))
+    )
+
+
+# The nodes below which AddImportsVisitor and its gatherer have no hook, so need not descend: the
+# statement lines of the module (whose `from` imports it extends), and the module.
+ADD_IMPORTS_HOOKS = frozenset({"visit_Module", "leave_ImportFrom", "leave_Module"})
+GATHERER_HOOKS = frozenset({"leave_Module"})
+_ADD_IMPORTS_DESCENDS_INTO: tuple[type[cst.CSTNode], ...] = (
+    (cst.Module, cst.SimpleStatementLine)
+    if hooks_above(AddImportsVisitor, ContextAwareTransformer) == ADD_IMPORTS_HOOKS
+    else (cst.CSTNode,)
+)
+_GATHERER_DESCENDS_INTO: tuple[type[cst.CSTNode], ...] = (
+    (cst.Module,)
+    if hooks_above(_GatherTopImportsBeforeStatements, ContextAwareVisitor) == GATHERER_HOOKS
+    else (cst.CSTNode,)
+)
+
+
 class _TopImportsGatherer(_GatherTopImportsBeforeStatements, VisitorWithoutMatcherSetUp):
     """libcst's gatherer of the imports at the top of a module, without the matcher set-up."""
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        # Its one hook is leave_Module, which reads the module's statements itself.
-        return super().on_visit(node) and isinstance(node, cst.Module)
+        return super().on_visit(node) and isinstance(node, _GATHERER_DESCENDS_INTO)
 
 
 def _with_global(function: Callable[..., Any], name: str, value: object) -> Callable[..., Any]:
-    """`function`'s own code, run with the global `name` bound to `value`."""
-    if not isinstance(function, types.FunctionType):
-        raise TypeError(f"{function!r} is not a Python function")
+    """`function`'s own code, run with its global `name` bound to `value`; `function` itself when
+    it is no Python function reading that global."""
+    if not isinstance(function, types.FunctionType) or name not in function.__code__.co_names:
+        return function
     namespace = {**function.__globals__, name: value}
     return types.FunctionType(
         function.__code__, namespace, function.__name__, function.__defaults__, function.__closure__
     )
 
 
-_ADD_IMPORTS_VISIT_MODULE = _with_global(AddImportsVisitor.visit_Module, GATHERER_NAME, _TopImportsGatherer)
+ADD_IMPORTS_VISIT_MODULE = _with_global(AddImportsVisitor.visit_Module, GATHERER_NAME, _TopImportsGatherer)
 
 
 class AddImports(AddImportsVisitor, TransformerWithoutMatcherSetUp):
@@ -112,12 +142,10 @@ class AddImports(AddImportsVisitor, TransformerWithoutMatcherSetUp):
     without descending where it has no hook."""
 
     def visit_Module(self, node: cst.Module) -> None:
-        _ADD_IMPORTS_VISIT_MODULE(self, node)
+        ADD_IMPORTS_VISIT_MODULE(self, node)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        # Its hooks are on the Module and on the `from` imports among the module's statements:
-        # nothing below a statement line has one.
-        return super().on_visit(node) and isinstance(node, (cst.Module, cst.SimpleStatementLine))
+        return super().on_visit(node) and isinstance(node, _ADD_IMPORTS_DESCENDS_INTO)
 
 
 def metadata_scope(codemod: Codemod, module: cst.Module) -> AbstractContextManager[cst.Module]:

@@ -86,7 +86,7 @@ class MigrationTransform(VisitorBasedCodemodCommand):
         if uses_matcher_decorators(type(self)):
             super().__init__(context)
         else:
-            # libcst's matcher set-up inspects every attribute of the instance (about 4 ms, for
+            # libcst's matcher set-up inspects every attribute of the instance (milliseconds, for
             # each transform on each file) to find decorated hooks; without any, it finds none.
             init_transformer_without_matcher_set_up(self, context)
         self._tf_alias: str | None = None
