@@ -6,6 +6,8 @@ only it) has to follow the change.
 
 from __future__ import annotations
 
+import importlib.metadata
+
 import libcst as cst
 import libcst.codemod.visitors._add_imports as libcst_add_imports
 import libcst.matchers._visitors as libcst_matcher_visitors
@@ -31,7 +33,7 @@ from migrate.analysis.libcst_internals import (
 )
 from migrate.transforms.api_renames import ApiRenames
 
-LIBCST = f"libcst {getattr(cst, '__version__', '(unknown version)')}"
+LIBCST = f"libcst {importlib.metadata.version('libcst')}"
 
 
 class _PlainTransformer(ContextAwareTransformer):
