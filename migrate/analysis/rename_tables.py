@@ -53,6 +53,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from migrate.findings import Severity
+
 # Bump when the cached JSON layout or the meaning of a field changes.
 SCHEMA = 2
 
@@ -103,6 +105,14 @@ class TablesUnavailable(RuntimeError):
 
 class TensorFlowNotInstalled(TablesUnavailable):
     """No `tensorflow` package on the path: the pinned tables shipped with the package stand in."""
+
+
+# The tables' message levels, as the severity of the finding that passes the message on.
+SEVERITIES: Mapping[str, Severity] = {
+    "INFO": Severity.INFO,
+    "WARNING": Severity.WARNING,
+    "ERROR": Severity.ERROR,
+}
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 
 from migrate.analysis import tf_names
 from migrate.analysis.call_arguments import keyword_arg
+from migrate.analysis.imports import module_bindings
 from migrate.transforms.base import Example, MigrationTransform
 
 _FLAGS_MODULES: Final = frozenset({"tf.app.flags", "tf.flags"})
@@ -91,7 +92,7 @@ class AbslFlags(MigrationTransform):
 
     def visit_Module(self, node: cst.Module) -> bool:
         super().visit_Module(node)
-        self._bindings = module_bindings(node)
+        self._bindings = module_bindings(node, marked={"flags": _DROPPED_FLAGS})
         return True
 
     def _alias(self, module: str) -> str:
@@ -190,34 +191,3 @@ def _renamed_keyword(arg: cst.Arg) -> cst.Arg:
     if arg.keyword is None or arg.keyword.value not in _OLD_KEYWORDS:
         return arg
     return arg.with_changes(keyword=cst.Name(_OLD_KEYWORDS[arg.keyword.value]))
-
-
-def module_bindings(module: cst.Module) -> dict[str, set[str]]:
-    """What each module-level name is bound to: a dotted import path, or "<local>"."""
-    bindings: dict[str, set[str]] = {}
-
-    def bind(name: str, what: str) -> None:
-        bindings.setdefault(name, set()).add(what)
-
-    for statement in module.body:
-        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-            bind(statement.name.value, "<local>")
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if isinstance(small, cst.Import):
-                for alias in small.names:
-                    path = tf_names.dotted(alias.name) or ""
-                    bind(alias.evaluated_alias or path.split(".")[0], path if alias.asname else path.split(".")[0])
-            elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
-                module_path = tf_names.dotted(small.module) if small.module and not small.relative else None
-                for alias in small.names:
-                    imported = tf_names.dotted(alias.name) or ""
-                    bind(alias.evaluated_alias or imported, f"{module_path}.{imported}" if module_path else "<local>")
-            elif isinstance(small, cst.Assign):
-                for target in small.targets:
-                    if isinstance(target.target, cst.Name):
-                        flags_line = len(statement.body) == 1 and target.target.value == "flags"
-                        bind(target.target.value, _DROPPED_FLAGS if flags_line else "<local>")
-    return bindings
-

@@ -38,18 +38,14 @@ import libcst as cst
 
 from migrate.analysis import rename_tables
 from migrate.analysis.graph_model import SUMMARY_OPS
-from migrate.analysis.rename_tables import RenameTables
+from migrate.analysis.graph_only import graph_only_reason
+from migrate.analysis.imports import forget_import, through_v1_alias
+from migrate.analysis.rename_tables import SEVERITIES, RenameTables
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
-from migrate.transforms.keyword_arguments import (
-    SEVERITIES,
-    forget_import,
-    through_v1_alias,
-)
 from migrate.transforms.native_table import NATIVE_TF2_NAMES
 from migrate.transforms.native_table import SOURCE_NAMES as NATIVE_SOURCE_NAMES
 from migrate.transforms.unported_table import lookup as unported
-from migrate.transforms.v1_behavior import graph_only_reason
 
 BEHAVIOUR_CHANGED = "TFM103"
 DEPRECATED_MODULE = "TFM104"

@@ -22,12 +22,11 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
 from migrate.analysis import syntax, tf_names
+from migrate.analysis.graph_only import graph_only_reason
+from migrate.analysis.imports import forget_import, head_name, module_bindings
 from migrate.findings import Severity
 from migrate.transforms import contrib_table as table
-from migrate.transforms.absl_flags import module_bindings
 from migrate.transforms.base import Example, MigrationTransform
-from migrate.transforms.keyword_arguments import forget_import, head_name
-from migrate.transforms.v1_behavior import graph_only_reason
 
 _SLIM = "tf_slim"
 

@@ -18,63 +18,13 @@ from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 import libcst as cst
-from libcst.codemod.visitors import RemoveImportsVisitor
 
 from migrate.analysis import rename_tables, tf_names
 from migrate.analysis.call_arguments import keyword_arg
-from migrate.analysis.rename_tables import ArgNote, RenameTables
+from migrate.analysis.imports import head_name, through_v1_alias
+from migrate.analysis.rename_tables import SEVERITIES, ArgNote, RenameTables
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
-
-SEVERITIES: Mapping[str, Severity] = {
-    "INFO": Severity.INFO,
-    "WARNING": Severity.WARNING,
-    "ERROR": Severity.ERROR,
-}
-
-
-def through_v1_alias(names: set[str]) -> bool:
-    """True when a reference is spelled through a name bound to `tensorflow.compat.v1`.
-
-    TFM001 rebinds such aliases to the root package; until it has, expressions built through
-    the root alias would import a second `tf` over the v1 one, so these references wait.
-    """
-    return "tensorflow.compat.v1" in names
-
-
-def head_name(node: cst.BaseExpression) -> cst.Name | None:
-    while isinstance(node, cst.Attribute):
-        node = node.value
-    return node if isinstance(node, cst.Name) else None
-
-
-def forget_import(
-    transform: MigrationTransform, node: cst.BaseExpression, root_alias: str | None
-) -> None:
-    """Schedule removal of the import that bound `node`'s head name, once nothing uses it.
-
-    For a reference the transform has just replaced (`gfile.Exists` from `from tensorflow
-    import gfile`); the root alias stays.
-    """
-    head = head_name(node)
-    if head is None or head.value == root_alias:
-        return
-    for statement in transform.import_bindings(head, head.value) or ():
-        if isinstance(statement, cst.ImportFrom):
-            module = tf_names.dotted(statement.module) if statement.module else None
-            if module is None or statement.relative or not isinstance(statement.names, Sequence):
-                continue
-            for imported in statement.names:
-                if (imported.evaluated_alias or imported.evaluated_name) == head.value:
-                    RemoveImportsVisitor.remove_unused_import(
-                        transform.context, module, imported.evaluated_name, imported.evaluated_alias
-                    )
-        elif isinstance(statement, cst.Import):
-            for imported in statement.names:
-                if imported.evaluated_alias == head.value and imported.evaluated_name != "tensorflow":
-                    RemoveImportsVisitor.remove_unused_import(
-                        transform.context, imported.evaluated_name, None, imported.evaluated_alias
-                    )
 
 
 class KeywordArguments(MigrationTransform):

@@ -15,9 +15,9 @@ from typing import ClassVar
 import libcst as cst
 
 from migrate.analysis.call_arguments import UnknownKeywords, bind_arguments_or_none, keyword_arg
+from migrate.analysis.imports import forget_import
 from migrate.transforms import native_table as table
 from migrate.transforms.base import Example, MigrationTransform
-from migrate.transforms.keyword_arguments import forget_import
 
 NOT_CONVERTED = "TFM112"
 

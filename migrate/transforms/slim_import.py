@@ -10,7 +10,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
 from migrate.analysis import tf_names
-from migrate.transforms.absl_flags import module_bindings
+from migrate.analysis.imports import LOCAL, module_bindings
 from migrate.transforms.base import Example, MigrationTransform
 
 _SLIM = "tf.contrib.slim"
@@ -65,7 +65,7 @@ class SlimImport(MigrationTransform):
         if self._alias is None:
             # A module-level `slim` that is not slim itself (or `slim = tf.contrib.slim`, which
             # becomes the import) must not be shadowed.
-            taken = self._bindings.get("slim", set()) - {"tf_slim", "tensorflow.contrib.slim", "<local>"}
+            taken = self._bindings.get("slim", set()) - {"tf_slim", "tensorflow.contrib.slim", LOCAL}
             self._alias = "tf_slim" if taken or self._other_slim else "slim"
             AddImportsVisitor.add_needed_import(
                 self.context, "tf_slim", asname=None if self._alias == "tf_slim" else "slim"

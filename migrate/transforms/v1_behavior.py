@@ -10,12 +10,12 @@ defaults are what the migrated code wants.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from types import MappingProxyType
 from typing import ClassVar, Final
 
 import libcst as cst
 
 from migrate.analysis import syntax, tf_names
+from migrate.analysis.graph_only import graph_only_reason
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -33,46 +33,10 @@ _EAGER_SWITCHES = frozenset({"tf.enable_eager_execution", "tf.contrib.eager.enab
 _SESSION_APIS = frozenset({"tf.Session", "tf.InteractiveSession", "tf.train.MonitoredSession",
                            "tf.train.MonitoredTrainingSession", "tf.train.SingularMonitoredSession"})
 
-# APIs that need TF1 graph mode, with the reason each one does.
-GRAPH_ONLY: Final = MappingProxyType(
-    {
-        "tf.placeholder": "placeholders raise under eager execution",
-        "tf.placeholder_with_default": "only has a meaning in a graph fed by a session",
-        "tf.Session": "sessions run graphs; eager tensors cannot be fetched",
-        "tf.InteractiveSession": "sessions run graphs; eager tensors cannot be fetched",
-        "tf.get_variable": "variables are shared through the graph's variable store",
-        "tf.variable_scope": "scopes name and reuse graph variables",
-        "tf.global_variables_initializer": "initializer ops exist only for graph variables",
-        "tf.local_variables_initializer": "initializer ops exist only for graph variables",
-        "tf.tables_initializer": "initializer ops exist only for graph tables",
-        "tf.initialize_all_variables": "initializer ops exist only for graph variables",
-        "tf.train.Saver": "saves graph variables through a session",
-        "tf.get_collection": "collections are graph state, empty under eager execution",
-        "tf.GraphKeys": "collections are graph state, empty under eager execution",
-        "tf.summary.FileWriter": "writes graph summaries evaluated by a session",
-        "tf.summary.merge_all": "merges the graph's summary collection",
-        "tf.layers.": "v1 layers create graph variables (and need legacy Keras)",
-        "tf.losses.": "v1 losses add to the graph's loss collection",
-    }
-)
-# Every `tf.train.*Optimizer` builds update ops that a session runs.
-_OPTIMIZER_PREFIX: Final = "tf.train."
-_OPTIMIZER_SUFFIX: Final = "Optimizer"
-_OPTIMIZER_REASON: Final = "v1 optimizers' minimize builds update ops that a session runs"
-
 BEHAVIOUR_SWITCHES: Final = frozenset(
     {"tf.disable_v2_behavior", "tf.disable_eager_execution", "tf.enable_eager_execution"}
 )
 _DISABLE: Final = "tf.disable_v2_behavior"
-
-
-def graph_only_reason(name: str) -> str | None:
-    if name.startswith(_OPTIMIZER_PREFIX) and name.endswith(_OPTIMIZER_SUFFIX):
-        return _OPTIMIZER_REASON
-    for key, reason in GRAPH_ONLY.items():
-        if name == key or (key.endswith(".") and name.startswith(key)) or name.startswith(key + "."):
-            return reason
-    return None
 
 
 def _kept_reason(symbol: str) -> str:
