@@ -99,3 +99,26 @@ def test_halved_l2_equals_contrib_l2() -> None:
     weights = tf.constant(np.arange(6, dtype=np.float32).reshape(2, 3))
     contrib = 0.1 * tf.nn.l2_loss(weights)  # tf.contrib.layers.l2_regularizer(0.1)
     np.testing.assert_allclose(tf.keras.regularizers.L2(0.05)(weights).numpy(), contrib.numpy(), rtol=1e-6)
+
+
+RNN_BODY = (
+    "h = tf.layers.dense(tf.reshape(x, [-1, 2, 2]), 3)\n"
+    "cell = tf.nn.rnn_cell.GRUCell(3)\n"
+    "outputs, state = tf.nn.dynamic_rnn(cell, h, dtype=tf.float32){comment}\n"
+)
+
+
+def test_layers_stay_when_a_comment_switches_the_rnn_rule_off() -> None:
+    source = HEADER + RNN_BODY.format(comment="  # tf-migrate: ignore[TFM321]")
+    result = rewrite_code(source, selection=Selection.of(["TFM311", "TFM321"]))
+    assert result.code == source
+    kept = [f.message for f in result.findings if f.code == "TFM310"]
+    reason = "TFM325: tf.nn.dynamic_rnn is excluded by a suppression comment"
+    assert kept == [f"the RNNs of this file stay TF1 code ({reason})"]
+
+
+def test_a_comment_for_another_rule_on_the_rnn_line_converts_layers_and_rnn() -> None:
+    source = HEADER + RNN_BODY.format(comment="  # tf-migrate: ignore[TFM1]")
+    result = rewrite_code(source, selection=Selection.of(["TFM311", "TFM321"]))
+    assert "tf.layers." not in result.code and "dynamic_rnn" not in result.code, result.code
+    assert "TFM310" not in {f.code for f in result.findings}

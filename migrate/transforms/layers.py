@@ -34,9 +34,9 @@ from migrate.analysis.call_arguments import (
     keyword_arg,
 )
 from migrate.analysis.declined import Declined
+from migrate.analysis.rnn_plan import RNN_RULE, RNNPlanner
 from migrate.findings import Severity
-from migrate.transforms.base import Example, MigrationTransform
-from migrate.transforms.rnn import RNNToKeras
+from migrate.transforms.base import SUPPRESSIONS_KEY, Example, MigrationTransform
 
 LAYER_IN_CONTROL_FLOW = "TFM312"
 TRAINING_UNKNOWN = "TFM313"
@@ -243,13 +243,20 @@ class LayersToKeras(MigrationTransform):
     def _check_rnn(self, module: cst.Module) -> None:
         if not self._has_layer(module):
             return
-        probe = RNNToKeras(self.context)
-        if not probe.uses_rnn(module):
+        planner = RNNPlanner(self.tf_api, self.tf_expr, self._rnn_rule_off_at)
+        if not planner.uses_rnn(module):
             return
-        declined = probe.declined(module)
+        declined = planner.declined(module)
         if declined is not None:
-            code, message, _ = declined
-            raise Declined(RNN_KEPT, f"the RNNs of this file stay TF1 code ({code}: {message})", module.body[0])
+            reason = f"{declined.code}: {declined.message}"
+            raise Declined(RNN_KEPT, f"the RNNs of this file stay TF1 code ({reason})", module.body[0])
+
+    def _rnn_rule_off_at(self, node: cst.CSTNode) -> bool:
+        """Whether a `# tf-migrate: ignore` comment switches the RNN rule off at `node`, as
+        `is_suppressed_at` tells each rule for itself: the RNNs then stay, and so do the layers."""
+        by_line = self.context.scratch.get(SUPPRESSIONS_KEY, {})
+        codes = by_line.get(self.line_of(node), ()) if isinstance(by_line, dict) and by_line else ()
+        return "*" in codes or any(RNN_RULE.startswith(prefix) for prefix in codes)
 
     def _check_references(self, module: cst.Module) -> None:
         """Layer functions used other than by calling them (handed to slim.repeat / stack, stored)
