@@ -6,15 +6,17 @@ A transform runs only when its trigger words are in the code. Findings carry lin
 *input* text, whatever earlier transforms inserted or removed. The text of a pass's tree is
 generated only when something asks for it (a later transform's trigger words, a finding's
 position, the result), so a tree that the next pass rewrites again may never be written out.
-When the file ends up still in graph mode, the transforms from the first EAGER_ONLY one on run
-again without the eager-only ones, from the tree the transforms before them left.
+When the file ends up still in graph mode (a rule reports one of its GRAPH_MODE_FINDINGS), the
+transforms from the first EAGER_ONLY one on run again without the eager-only ones, from the tree
+the transforms before them left. Rules declare these roles on their class (transforms.base); the
+pipeline names no rule.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -38,8 +40,6 @@ from migrate.transforms.base import (
     MigrationTransform,
     PassAnalysis,
 )
-from migrate.transforms.unported_symbols import UnportedSymbols
-from migrate.transforms.v1_behavior import STILL_GRAPH
 
 PARSE_ERROR = "TFM901"
 TRANSFORM_ERROR = "TFM902"
@@ -109,7 +109,8 @@ def _rewrite(source: str, path: str | None, selection: Selection, share_traversa
     outcome = _apply(transforms[split:], shared.copy(), source, path, share_traversals)
     if isinstance(outcome, RewriteResult):
         return outcome
-    if outcome.eager_only_changed and any(finding.code == STILL_GRAPH for finding in outcome.findings):
+    graph_mode_codes = {code for transform in transforms for code in transform.GRAPH_MODE_FINDINGS}
+    if outcome.eager_only_changed and outcome.count(graph_mode_codes):
         # Keras 3 layers and tf.train.Checkpoint are meant for eager code: in a file that stays in
         # graph mode, Keras 3 draws its own unseeded initial weights and a Checkpoint restores
         # nothing. Keep what those transforms replaced in its tf.compat.v1 form instead, unless
@@ -118,7 +119,8 @@ def _rewrite(source: str, path: str | None, selection: Selection, share_traversa
         kept = _apply(graph_mode, shared.copy(), source, path, share_traversals)
         if isinstance(kept, RewriteResult):
             return kept
-        if kept.count(UnportedSymbols.CODE) <= outcome.count(UnportedSymbols.CODE):
+        unported = {code for transform in transforms for code in transform.UNPORTED_FINDINGS}
+        if kept.count(unported) <= outcome.count(unported):
             outcome = kept
     return outcome.result(source)
 
@@ -146,8 +148,8 @@ class _Progress:
             self, findings=list(self.findings), run_sites=list(self.run_sites), support_files=list(self.support_files)
         )
 
-    def count(self, code: str) -> int:
-        return sum(finding.code == code for finding in self.findings)
+    def count(self, codes: Collection[str]) -> int:
+        return sum(finding.code in codes for finding in self.findings)
 
     def text(self) -> str:
         """The text of `module`, generated now if it was not yet; the line map follows it."""

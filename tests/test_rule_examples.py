@@ -39,3 +39,17 @@ def test_codes_are_unique_and_banded() -> None:
     assert len(seen) == len(set(seen)), "a rule code is used twice"
     for code in all_rules():
         assert code.startswith("TFM") and len(code) == 6 and code[3:].isdigit(), code
+
+
+@pytest.mark.parametrize("transform", ALL_TRANSFORMS, ids=lambda t: t.CODE)
+def test_pipeline_roles_name_codes_the_rule_reports(transform: type[MigrationTransform]) -> None:
+    # The pipeline acts on these codes without knowing the rule: a misspelt one would silently
+    # switch the graph-mode rewrite off.
+    reported = {transform.CODE, *transform.FINDINGS}
+    assert transform.GRAPH_MODE_FINDINGS <= reported
+    assert transform.UNPORTED_FINDINGS <= reported
+
+
+def test_some_rule_says_when_a_file_stays_in_graph_mode() -> None:
+    assert any(transform.GRAPH_MODE_FINDINGS for transform in ALL_TRANSFORMS)
+    assert any(transform.UNPORTED_FINDINGS for transform in ALL_TRANSFORMS)

@@ -81,6 +81,13 @@ class MigrationTransform(VisitorBasedCodemodCommand):
     # What this transform writes (Keras 3 layers, `tf.train.Checkpoint`) only works eagerly: in a
     # file that stays in TF1 graph mode the pipeline runs again without it (migrate.pipeline).
     EAGER_ONLY: ClassVar[bool] = False
+    # Finding codes by which this transform says the file stays in TF1 graph mode. When one is
+    # reported and an EAGER_ONLY transform changed the file, the pipeline rewrites it once more
+    # without the EAGER_ONLY transforms (migrate.pipeline).
+    GRAPH_MODE_FINDINGS: ClassVar[frozenset[str]] = frozenset()
+    # Finding codes by which this transform reports code left with no TF 2 form: the graph-mode
+    # rewrite above replaces the eager one only if it reports no more of them.
+    UNPORTED_FINDINGS: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, context: CodemodContext) -> None:
         if uses_matcher_decorators(type(self)):

@@ -20,6 +20,7 @@ class UnportedSymbols(MigrationTransform):
     CODE = "TFM801"
     DESCRIPTION = "a TF1 symbol with no TF 2 home (tf.contrib, tensorflow.examples.tutorials): reported, code unchanged"
     TRIGGERS = ("contrib", "examples")
+    UNPORTED_FINDINGS = frozenset({CODE})
     EXAMPLES = (
         Example(
             "from tensorflow.examples.tutorials.mnist import input_data\n\n"

@@ -58,6 +58,7 @@ class V1Behavior(MigrationTransform):
         RUN_ELSEWHERE: "graph code in a module that opens no session (another module runs it): left as graph code",
     }
     TRIGGERS = ("tensorflow",)
+    GRAPH_MODE_FINDINGS = frozenset({STILL_GRAPH})
     EXAMPLES = (
         Example(
             "import tensorflow as tf\n\nx = tf.compat.v1.placeholder(tf.float32)\n",
