@@ -7,6 +7,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 import libcst as cst
 
@@ -135,8 +136,10 @@ MULTI_OUTPUT_APIS = frozenset(
 VARIABLE_FAMILY_APIS = frozenset(
     {"tf.get_variable", "tf.variable_scope", "tf.train.Saver", "tf.contrib.slim", "tf.layers"}
 )
+# The `tf.summary` functions of TF 2 that a converted summary op calls.
+SummaryKind = Literal["scalar", "histogram", "image", "text"]
 # TF1 summary ops and the TF 2 function that writes the same record.
-SUMMARY_OPS = {
+SUMMARY_OPS: dict[str, SummaryKind] = {
     "tf.summary.scalar": "scalar",
     "tf.summary.histogram": "histogram",
     "tf.summary.image": "image",
@@ -162,6 +165,17 @@ class Kind(enum.Enum):
     ITERATOR = "iterator"  # `iterator = dataset.make_one_shot_iterator()`: made once, `iter(dataset)`
 
 
+class Holding(enum.Enum):
+    """How the name a VARIABLE statement binds holds its variables: what a var_list lists."""
+
+    VARIABLE = "variable"
+    DICT = "dict"
+    SEQUENCE = "sequence"
+    MODULE = "module"  # a layer, model or tf.Module: its `.trainable_variables`
+    NOTHING = "nothing"  # a weightless layer
+    GLOBAL_STEP = "global step"  # not trainable
+
+
 # Reason codes (documented by the sessions transform's FINDINGS).
 GRAPH_IN_CONTROL_FLOW = "TFM210"
 SESSION_ESCAPES = "TFM211"
@@ -183,10 +197,7 @@ class Statement:
     defines: tuple[str, ...] = ()
     uses: frozenset[str] = frozenset()
     call: cst.Call | None = None
-    # For VARIABLE statements: how the bound name holds its variables.
-    # "variable", "dict", "sequence", "module" (`.trainable_variables`), "nothing" (weightless
-    # layers) or "global step" (not trainable).
-    holds: str = ""
+    holds: Holding | None = None  # for VARIABLE statements
     gradients: Gradients | None = None  # for GRAPH statements computing gradients
     # For GRAPH statements: the graph statements whose values this one reads (the definitions
     # that reach it), so `h = dense(h)` chains slice correctly.
@@ -250,7 +261,7 @@ class Placeholder:
 
 @dataclass(frozen=True)
 class Summary:
-    kind: str  # the TF 2 `tf.summary` function
+    kind: SummaryKind
     tag: cst.BaseExpression  # with the enclosing name scopes, as TF1 prefixed it
     value: cst.BaseExpression
     extra: tuple[cst.Arg, ...]  # e.g. `max_outputs=`

@@ -51,7 +51,7 @@ from migrate.analysis.graph_statements import (
     train_op_of,
     writer_logdir,
 )
-from migrate.analysis.run_sites import Leaf, RunContext, RunSiteFinder
+from migrate.analysis.run_sites import Leaf, Role, RunContext, RunSiteFinder
 from migrate.analysis.syntax import (
     assigned_names,
     calls_in,
@@ -250,7 +250,7 @@ def analyze_scope(
     train_index = {s.defines[0]: i for i, s in enumerate(statements) if s.kind is Kind.TRAIN}
     for site in finder.sites:
         leaves = state.leaves(site.fetches)
-        if all(leaf.role == "variable" for leaf in leaves):
+        if all(leaf.role is Role.VARIABLE for leaf in leaves):
             continue  # a plain variable read needs no function
         function = _function_for(
             site, leaves, state, statements, function_uses, definitions_before, site_index[id(site.call)], train_index
@@ -551,18 +551,22 @@ def _function_for(
     trains = [
         state.train_ops[leaf.expression.value]
         for leaf in leaves
-        if leaf.role == "op" and isinstance(leaf.expression, cst.Name) and leaf.expression.value in state.train_ops
+        if leaf.role is Role.OP and isinstance(leaf.expression, cst.Name) and leaf.expression.value in state.train_ops
     ]
     if len(trains) > 1:
         raise Declined(UNSUPPORTED_RUN, "several training ops in one run", site.call)
     train = trains[0] if trains else None
     roots: set[str] = set()
     for leaf in leaves:
-        if leaf.role in ("tensor", "variable"):
+        if leaf.role in (Role.TENSOR, Role.VARIABLE):
             roots |= _expand(names_in(leaf.expression), function_uses)
-        elif leaf.role == "summary":
+        elif leaf.role is Role.SUMMARY:
             roots |= _expand(state.summary_roots, function_uses)
-        elif leaf.role == "op" and isinstance(leaf.expression, cst.Name) and leaf.expression.value in state.graph_defs:
+        elif (
+            leaf.role is Role.OP
+            and isinstance(leaf.expression, cst.Name)
+            and leaf.expression.value in state.graph_defs
+        ):
             roots.add(leaf.expression.value)  # a group or no_op: run, not returned
     train_roots: set[str] = set()
     if train is not None:
@@ -685,10 +689,10 @@ def _name_for(leaves: list[Leaf], train: TrainOp | None) -> str:
         return stem if stem.endswith("_step") else f"{stem}_step"
     words: list[str] = []
     for leaf in leaves:
-        if leaf.role == "op":
+        if leaf.role is Role.OP:
             continue
         expression = leaf.expression
-        if leaf.role == "summary":
+        if leaf.role is Role.SUMMARY:
             words.append("summaries")
         elif isinstance(expression, cst.Name):
             words.append(expression.value)

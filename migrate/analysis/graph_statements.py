@@ -46,6 +46,7 @@ from migrate.analysis.graph_model import (
     VARIABLE_FAMILY_APIS,
     WEIGHTLESS_LAYERS,
     Gradients,
+    Holding,
     Kind,
     ModuleDefinitions,
     Placeholder,
@@ -307,16 +308,16 @@ def classify(
         if len(targets) == 1 and (
             api == "tf.Variable" or (isinstance(call.func, cst.Name) and call.func.value in definitions.factories)
         ):
-            return Statement(statement, Kind.VARIABLE, targets, uses, call, "variable")
+            return Statement(statement, Kind.VARIABLE, targets, uses, call, Holding.VARIABLE)
         if api == GLOBAL_STEP_API and len(targets) == 1 and not call.args:
-            return Statement(statement, Kind.VARIABLE, targets, uses, call, "global step")
+            return Statement(statement, Kind.VARIABLE, targets, uses, call, Holding.GLOBAL_STEP)
         if len(targets) == 1 and api in WEIGHTLESS_LAYERS:
-            return Statement(statement, Kind.VARIABLE, targets, uses, call, "nothing")
+            return Statement(statement, Kind.VARIABLE, targets, uses, call, Holding.NOTHING)
         if len(targets) == 1 and (
             (api is not None and api_under(api, MODULE_APIS))
             or (isinstance(call.func, cst.Name) and call.func.value in definitions.classes)
         ):
-            return Statement(statement, Kind.VARIABLE, targets, uses, call, "module")
+            return Statement(statement, Kind.VARIABLE, targets, uses, call, Holding.MODULE)
         if api in OPTIMIZERS and len(targets) == 1:
             return Statement(statement, Kind.OPTIMIZER, targets, uses, call)
         method = call.func.attr.value if isinstance(call.func, cst.Attribute) else None
@@ -341,7 +342,7 @@ def classify(
         and len(targets) == 1
         and _variable_container(small.value, resolve)
     ):
-        holds = "dict" if isinstance(small.value, cst.Dict) else "sequence"
+        holds = Holding.DICT if isinstance(small.value, cst.Dict) else Holding.SEQUENCE
         return Statement(statement, Kind.VARIABLE, targets, uses, None, holds)
     _refuse_stateful_input(statement, resolve, iterators)
     apis = tf_apis_in(statement, resolve)

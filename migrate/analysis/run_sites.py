@@ -3,6 +3,7 @@ what it feeds; any other use of the session or of a graph tensor from Python is 
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -60,10 +61,21 @@ class IteratorRestart:
     iterator: str
 
 
+class Role(enum.Enum):
+    """What one fetched expression of a run is."""
+
+    OP = "op"  # a training op, group or no_op: fetched, it gives None
+    TENSOR = "tensor"
+    VARIABLE = "variable"
+    SUMMARY = "summary"  # the merged summary op
+    INIT = "init"  # an initializer
+    RESTART = "restart"  # `iterator.initializer`
+
+
 @dataclass
 class Leaf:
     expression: cst.BaseExpression
-    role: str  # "op", "tensor", "variable", "init", "restart"
+    role: Role
 
 
 class RunSiteFinder(cst.CSTVisitor):
@@ -260,17 +272,17 @@ class RunContext:
         else:
             return None
         leaves = self.leaves(fetches)
-        if len(leaves) == 1 and leaves[0].role == "restart":
+        if len(leaves) == 1 and leaves[0].role is Role.RESTART:
             if feed is not None:
                 raise Declined(STATEFUL_INPUT, "an iterator started with a feed", call)
             expression = leaves[0].expression
             assert isinstance(expression, cst.Attribute) and isinstance(expression.value, cst.Name)
             return IteratorRestart(expression.value.value)
-        if any(leaf.role == "restart" for leaf in leaves):
+        if any(leaf.role is Role.RESTART for leaf in leaves):
             raise Declined(STATEFUL_INPUT, "an iterator started in a run that fetches more", call)
-        if leaves and all(leaf.role == "init" for leaf in leaves):
+        if leaves and all(leaf.role is Role.INIT for leaf in leaves):
             return InitializerRun(self._initialised_by(leaves))
-        if any(leaf.role == "init" for leaf in leaves):
+        if any(leaf.role is Role.INIT for leaf in leaves):
             raise Declined(UNSUPPORTED_RUN, "initializer fetched together with other values", call)
         return RunSite(call, fetches, self.feeds(feed, call))
 
@@ -334,34 +346,34 @@ class RunContext:
         if isinstance(fetches, cst.Name):
             name = fetches.value
             if name in self.train_ops or name in self.ops:
-                return [Leaf(fetches, "op")]
+                return [Leaf(fetches, Role.OP)]
             if name in self.initializers:
-                return [Leaf(fetches, "init")]
+                return [Leaf(fetches, Role.INIT)]
             if name in self.merged:
-                return [Leaf(fetches, "summary")]
+                return [Leaf(fetches, Role.SUMMARY)]
             if name in self.variables:
-                return [Leaf(fetches, "variable")]
+                return [Leaf(fetches, Role.VARIABLE)]
             if name in self.placeholders:
                 raise Declined(UNSUPPORTED_RUN, f"fetching the placeholder `{name}`", fetches)
             if name in self.graph_defs:
-                return [Leaf(fetches, "tensor")]
+                return [Leaf(fetches, Role.TENSOR)]
             raise Declined(UNSUPPORTED_RUN, f"fetch `{name}` is not a tensor this tool can trace", fetches)
         if isinstance(fetches, cst.Call) and self.resolve(fetches.func) in INITIALIZER_APIS:
-            return [Leaf(fetches, "init")]
+            return [Leaf(fetches, Role.INIT)]
         if self._variable_initializer(fetches):
-            return [Leaf(fetches, "init")]
+            return [Leaf(fetches, Role.INIT)]
         if self._iterator_initializer(fetches):
-            return [Leaf(fetches, "restart")]
+            return [Leaf(fetches, Role.RESTART)]
         if (
             isinstance(fetches, cst.Subscript)
             and isinstance(fetches.value, cst.Name)
             and fetches.value.value in self.variables
         ):
-            return [Leaf(fetches, "variable")]
+            return [Leaf(fetches, Role.VARIABLE)]
         for api, node in tf_apis_in(fetches, self.resolve):
             if api_under(api, COLLECTION_APIS):
                 raise Declined(GRAPH_COLLECTIONS, f"fetches through {api}", node)
-        return [Leaf(fetches, "tensor")]
+        return [Leaf(fetches, Role.TENSOR)]
 
     def feeds(self, feed: cst.BaseExpression | None, call: cst.Call) -> list[tuple[str, cst.BaseExpression]]:
         if feed is None:

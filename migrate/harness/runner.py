@@ -16,6 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Final, Literal, TypeGuard, get_args
 
 import migrate
 from migrate.analysis import tf_names
@@ -26,7 +27,9 @@ from migrate.harness.site_map import SiteMap
 
 LEGACY = "legacy"
 MIGRATED = "migrated"
-NOT_RUN = "not_run"
+# How a run ended; `finished` and `stopped` (at `--steps`) are the runs that went well.
+RunStatus = Literal["finished", "stopped", "crashed", "timeout", "out_of_memory", "not_run"]
+NOT_RUN: Final = "not_run"
 _MEMORY_SIGNS = ("std::bad_alloc", "MemoryError", "Cannot allocate memory", "OOM when allocating", "out of memory")
 
 
@@ -36,7 +39,7 @@ class SideRun:
 
     side: str
     program: str
-    status: str  # finished | stopped | crashed | timeout | out_of_memory | not_run
+    status: RunStatus
     returncode: int | None
     wall_time: float
     stdout: str
@@ -173,28 +176,36 @@ def _kill_group(process: subprocess.Popen[str]) -> None:
         pass
 
 
-def _classify(returncode: int | None, stderr: str, timed_out: bool, timeout: float, results: Path) -> tuple[str, str]:
+def _classify(
+    returncode: int | None, stderr: str, timed_out: bool, timeout: float, results: Path
+) -> tuple[RunStatus, str]:
     if timed_out:
         return "timeout", f"no result within {timeout:g} s; the process was killed"
-    recorded = _recorded_status(results)
-    if returncode == 0 and recorded[0] in ("finished", "stopped"):
-        return recorded
+    recorded, error = _recorded_status(results)
+    if returncode == 0 and recorded in ("finished", "stopped"):
+        return recorded, error
     if returncode == 3 or any(sign in stderr for sign in _MEMORY_SIGNS):
-        return "out_of_memory", recorded[1] or "ran out of memory under the --memory cap"
+        return "out_of_memory", error or "ran out of memory under the --memory cap"
     if returncode is not None and returncode < 0:
         return "crashed", f"killed by signal {signal.Signals(-returncode).name}"
-    if recorded[0] == "crashed":
-        return recorded
+    if recorded == "crashed":
+        return recorded, error
     last = stderr.strip().splitlines()[-1:] or [f"exit status {returncode}"]
     return "crashed", last[0]
 
 
-def _recorded_status(results: Path) -> tuple[str, str]:
+def _recorded_status(results: Path) -> tuple[RunStatus | None, str]:
+    """The status and error the child wrote (None: no result, or one not known here)."""
     path = results / "result.json"
     if not path.exists():
-        return "", ""
+        return None, ""
     try:
         payload = json.loads(path.read_text())
     except ValueError:
-        return "", ""
-    return str(payload.get("status", "")), str(payload.get("error", ""))
+        return None, ""
+    status = payload.get("status")
+    return (status if _is_status(status) else None), str(payload.get("error", ""))
+
+
+def _is_status(value: object) -> TypeGuard[RunStatus]:
+    return value in get_args(RunStatus)

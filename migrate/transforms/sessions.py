@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import libcst as cst
 import libcst.matchers as m
@@ -222,9 +222,13 @@ class SessionsToFunctions(MigrationTransform):
         return outcome
 
 
+# What planning one scope came to: "none" when it has no session.
+_Status = Literal["none", "converted", "declined"]
+
+
 @dataclass
 class _Outcome:
-    status: str  # "none" (no session here), "converted" or "declined"
+    status: _Status
     body: list[cst.BaseStatement] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     run_sites: list[RunSite] = field(default_factory=list)
@@ -269,7 +273,7 @@ class _ScopeWriter:
                 produced = [self._keras_optimizer(statement)]
             elif kind is model.Kind.TRAIN:
                 produced = self._train_setup(statement)
-            elif kind is model.Kind.VARIABLE and statement.holds == "global step":
+            elif kind is model.Kind.VARIABLE and statement.holds is model.Holding.GLOBAL_STEP:
                 produced = [self._global_step(statement)]
             elif kind is model.Kind.VARIABLE:
                 produced = [statement.node]
@@ -472,7 +476,7 @@ class _ScopeWriter:
             _variable_refs(name, statement)
             for name, statement in self.plan.variables.items()
             if name in used
-            and statement.holds not in ("nothing", "global step")
+            and statement.holds not in (model.Holding.NOTHING, model.Holding.GLOBAL_STEP)
             and not _is_untrainable(statement)
         ]
         if not trainable:
@@ -897,12 +901,13 @@ def _replace_value(line: cst.SimpleStatementLine, value: cst.BaseExpression) -> 
 
 def _variable_refs(name: str, statement: model.Statement) -> str:
     """How a variable statement's variables appear in a var_list: `W`, `*weights.values()`."""
+    assert statement.holds is not None
     return {
-        "variable": name,
-        "dict": f"*{name}.values()",
-        "sequence": f"*{name}",
-        "module": f"*{name}.trainable_variables",
-        "global step": name,
+        model.Holding.VARIABLE: name,
+        model.Holding.DICT: f"*{name}.values()",
+        model.Holding.SEQUENCE: f"*{name}",
+        model.Holding.MODULE: f"*{name}.trainable_variables",
+        model.Holding.GLOBAL_STEP: name,
     }[statement.holds]
 
 

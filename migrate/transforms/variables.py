@@ -15,6 +15,7 @@ variables they held, worked out statically from the names.
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -60,6 +61,15 @@ COLLECTION_KEYS = {"tf.GraphKeys.TRAINABLE_VARIABLES": True, "tf.GraphKeys.GLOBA
 UNTRACKED_CREATORS = ("tf.layers", "tf.contrib", "tf.keras.layers", "tf.keras.Sequential", "tf.keras.Model")
 
 
+class Reuse(enum.Enum):
+    """Whether a variable scope creates its variables or finds those created before."""
+
+    NEW = "new"  # created here: requesting one twice is an error, as in TF1
+    REUSE = "reuse"  # `reuse=True` or `scope.reuse_variables()`: each must exist already
+    AUTO = "auto"  # `reuse=tf.AUTO_REUSE`: created at the first request, found after
+    PARAM = "param"  # `reuse=reuse`: the enclosing function's argument decides at each call
+
+
 def _bind(call: cst.Call, params: Sequence[str]) -> dict[str, cst.BaseExpression]:
     # Keywords beyond `params` are bound: the callers decline each one they do not convert.
     try:
@@ -97,7 +107,7 @@ class Flat:
 
     node: cst.BaseStatement
     prefix: str = ""
-    reuse: str = ""  # "", "reuse", "auto" or "param" (a function's `reuse` argument)
+    reuse: Reuse = Reuse.NEW
     initializer: cst.BaseExpression | None = None
 
 
@@ -304,7 +314,7 @@ class _ScopeRewriter:
         self,
         nodes: Sequence[cst.BaseStatement],
         prefix: str,
-        reuse: str,
+        reuse: Reuse,
         init: cst.BaseExpression | None,
         *,
         in_function: bool,
@@ -343,7 +353,7 @@ class _ScopeRewriter:
                     out.extend(inner)
                     continue
             if self._reuse_call(statement, scope_names):
-                block_reuse = "reuse"
+                block_reuse = Reuse.REUSE
                 continue
             for api, node in syntax.tf_apis_in(statement, self.t.tf_api):
                 if api == VARIABLE_SCOPE:
@@ -357,7 +367,7 @@ class _ScopeRewriter:
         self,
         nodes: Sequence[cst.BaseStatement],
         prefix: str,
-        reuse: str,
+        reuse: Reuse,
         init: cst.BaseExpression | None,
         scope_names: set[str],
         in_function: bool,
@@ -369,7 +379,7 @@ class _ScopeRewriter:
             if self._reuse_call(statement, scope_names):
                 out.extend(self.flatten(pending, prefix, current, init, in_function=in_function))
                 pending = []
-                current = "reuse"
+                current = Reuse.REUSE
                 continue
             for name in scope_names:
                 if name in syntax.names_in(statement):
@@ -390,8 +400,8 @@ class _ScopeRewriter:
         )
 
     def _scope_args(
-        self, call: cst.Call, reuse: str, init: cst.BaseExpression | None, *, in_function: bool
-    ) -> tuple[str, str, cst.BaseExpression | None]:
+        self, call: cst.Call, reuse: Reuse, init: cst.BaseExpression | None, *, in_function: bool
+    ) -> tuple[str, Reuse, cst.BaseExpression | None]:
         bound = _bind(call, SCOPE_PARAMS)
         for key in bound:
             if key not in SCOPE_ARGS_KEPT:
@@ -402,11 +412,11 @@ class _ScopeRewriter:
         value = bound.get("reuse")
         if value is not None:
             if m.matches(value, m.Name("True")):
-                reuse = "reuse"
+                reuse = Reuse.REUSE
             elif self.t.tf_api(value) == AUTO_REUSE:
-                reuse = "auto"
+                reuse = Reuse.AUTO
             elif isinstance(value, cst.Name) and in_function:
-                reuse = "param"
+                reuse = Reuse.PARAM
             elif not m.matches(value, m.Name("False") | m.Name("None")):
                 raise Declined(UNSUPPORTED_FORM, "a reuse flag this rule cannot evaluate", call)
         return name, reuse, bound.get("initializer", init)
@@ -421,7 +431,7 @@ class _ScopeRewriter:
                 self.models[statement.name.value] = ModelFunction(statement, _reuse_param(statement))
                 flat.append(Flat(statement))
             else:
-                flat.extend(self.flatten([statement], "", "", None, in_function=False))
+                flat.extend(self.flatten([statement], "", Reuse.NEW, None, in_function=False))
         self._find_calls(flat)
         out: list[cst.BaseStatement] = []
         instances: dict[int, list[cst.BaseStatement]] = {}
@@ -574,12 +584,12 @@ class _ScopeRewriter:
         existing = self.by_name.get(full)
         reuse = entry.reuse
         if existing is not None:
-            if reuse not in ("reuse", "auto"):
+            if reuse not in (Reuse.REUSE, Reuse.AUTO):
                 raise Declined(UNSUPPORTED_FORM, f"`{full}` is requested again outside a reusing scope", call)
             return statement.with_changes(
                 body=[cst.Assign([cst.AssignTarget(cst.Name(target))], cst.parse_expression(existing.ref))]
             )
-        if reuse == "reuse":
+        if reuse is Reuse.REUSE:
             raise Declined(UNSUPPORTED_FORM, f"`{full}` is reused before it is created", call)
         self._check_rebinding(target, statement)
         self._add(VarInfo(full, target, trainable, index), statement)
@@ -856,7 +866,7 @@ def _plan_module(scope: _ScopeRewriter, model: ModelFunction) -> tuple[_ModulePl
         return model.plan
     node = model.node
     assert isinstance(node.body, cst.IndentedBlock)
-    flat = scope.flatten(node.body.body, model.prefix or "", "", None, in_function=True)
+    flat = scope.flatten(node.body.body, model.prefix or "", Reuse.NEW, None, in_function=True)
     params = {p.name.value for p in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params)}
     local = syntax.local_names(node) | params
     created: list[tuple[int, str, str, VarInfo, cst.Call, cst.BaseStatement]] = []
@@ -898,7 +908,7 @@ def _plan_module(scope: _ScopeRewriter, model: ModelFunction) -> tuple[_ModulePl
     attrs: dict[int, str] = {}
     for position, target, full, info, _value, _stmt in created:
         if full in by_full:
-            if flat[position].reuse not in ("reuse", "auto", "param"):
+            if flat[position].reuse is Reuse.NEW:
                 raise Declined(
                     UNSUPPORTED_FORM, f"`{full}` is requested twice outside a reusing scope", flat[position].node
                 )
