@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from rewrite_cases import changing_case
 
 import migrate
 from migrate import FileResult, PathsReport, Status, rewrite_paths
+from migrate.api import PathError, all_rules, rule_examples, tensorflow_programs
 
 
 def test_rewrite_paths_is_public() -> None:
@@ -54,3 +56,40 @@ def test_missing_path_is_a_failed_result(tmp_path: Path) -> None:
     report = rewrite_paths([tmp_path / "nope.py"])
     assert report.files[0].status is Status.FAILED
     assert "no such file" in (report.files[0].reason or "")
+
+
+def test_commands_use_the_library_api_only() -> None:
+    # The command line is one client of the library among others: what it needs, users need too.
+    allowed = ("migrate.api", "migrate.harness", "migrate.commands")
+    commands = Path(migrate.__file__).parent / "commands"
+    for module in sorted(commands.glob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            for name in names:
+                if name.startswith("migrate"):
+                    assert name == "migrate" or name.startswith(allowed), f"{module.name} imports {name}"
+
+
+def test_rules_and_their_examples() -> None:
+    rules = all_rules()
+    assert list(rules) == sorted(rules) and "TFM901" in rules and "TFM003" in rules
+    examples = list(rule_examples())
+    assert examples and all(code in rules for code, _ in examples)
+
+
+def test_tensorflow_programs(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "model.py").write_text("import tensorflow as tf\n")
+    (tmp_path / "plain.py").write_text("print(1)\n")
+    (tmp_path / "latin.py").write_bytes(b"import tensorflow as tf\n# \xe9\n")
+    assert tensorflow_programs(tmp_path) == [Path("sub/model.py")]
+
+
+def test_a_bad_layout_raises_before_writing(tmp_path: Path) -> None:
+    for name in ("x", "y"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "a.py").write_text("import tensorflow as tf\n")
+    with pytest.raises(PathError):
+        rewrite_paths([tmp_path / "x" / "a.py", tmp_path / "y" / "a.py"], output=tmp_path / "out")
+    assert not (tmp_path / "out").exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from migrate import rewrite_source
-from migrate.commands.rules import all_rules
+from migrate.api import all_rules
 from migrate.transforms import ALL_TRANSFORMS
 from migrate.transforms.base import Example, MigrationTransform
 

@@ -7,9 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from migrate.api import convert_checkpoint
+from migrate.commands.options import EXIT_USAGE
+
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
-EXIT_USAGE = 2
 
 
 def register(commands: Any) -> None:
@@ -36,8 +38,6 @@ def run(args: argparse.Namespace) -> int:
     if not Path(args.program).is_file():
         print(f"tf-migrate checkpoint: {args.program}: no such file", file=sys.stderr)
         return EXIT_USAGE
-    from migrate.checkpoint_convert import convert_checkpoint
-
     try:
         result = convert_checkpoint(args.old, args.new, args.program)
     except (OSError, ValueError) as error:

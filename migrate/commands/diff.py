@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from migrate.commands.verify import EXIT_USAGE, add_harness_options, harness_options
+from migrate.commands.options import EXIT_USAGE, add_harness_options, harness_options
 from migrate.harness import compare
 
 

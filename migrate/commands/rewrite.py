@@ -10,18 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
+from migrate.api import REQUIREMENTS_FILE, FileResult, PathError, PathsReport, Progress, rewrite_paths
 from migrate.commands import verify
-from migrate.pipeline import Selection
-from migrate.sources import (
-    REQUIREMENTS_FILE,
-    FileResult,
-    PathError,
-    PathsReport,
-    Progress,
-    plan,
-    run_tasks,
-    write_requirements,
-)
+from migrate.commands.options import add_harness_options, positive_int
 
 EXIT_OK = 0
 EXIT_CHANGES = 1  # --check found something to rewrite
@@ -61,7 +52,7 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("--ignore", action="append", metavar="CODES", help="skip these rule codes or prefixes")
     parser.add_argument(
-        "-j", "--jobs", type=_positive, metavar="N", help="worker processes (default: one per core)"
+        "-j", "--jobs", type=positive_int, metavar="N", help="worker processes (default: one per core)"
     )
     parser.add_argument("--report", metavar="FILE.json", help="write every finding and each file's status")
     parser.add_argument(
@@ -73,15 +64,8 @@ def register(commands: Any) -> None:
         action="store_true",
         help="after writing OUT, run each legacy program and its rewrite and compare what they compute",
     )
-    verify.add_harness_options(parser)
+    add_harness_options(parser)
     parser.set_defaults(run=run, parser=parser)
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -91,22 +75,22 @@ def run(args: argparse.Namespace) -> int:
         parser.error("--verify needs one SRC and -o OUT, and cannot be combined with --diff or --check")
     output = None if dry else args.output
     in_place = args.in_place and not dry
-    try:
-        tasks = plan(
-            args.sources,
-            output=output,
-            in_place=in_place,
-            selection=Selection.of(args.select, args.ignore),
-            want_diff=args.diff,
-        )
-    except PathError as error:
-        parser.error(str(error))
     directory_run = any(Path(source).is_dir() for source in args.sources)
     show_bar = directory_run and (args.progress or sys.stderr.isatty())
-    with _progress_bar(show_bar) as progress:
-        report = run_tasks(tasks, jobs=args.jobs, progress=progress)
-    if output is not None:
-        report = write_requirements(report, tasks, output)
+    try:
+        with _progress_bar(show_bar) as progress:
+            report = rewrite_paths(
+                args.sources,
+                output=output,
+                in_place=in_place,
+                select=args.select,
+                ignore=args.ignore,
+                jobs=args.jobs,
+                progress=progress,
+                diff=args.diff,
+            )
+    except PathError as error:  # raised before anything is written
+        parser.error(str(error))
 
     findings_stream = sys.stderr if args.diff else sys.stdout
     for result in report.files:
