@@ -325,21 +325,22 @@ class Function:
     steps: list[Statement | Helper] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ScopePlan:
+    """What the sessions transform writes for one scope, as graph_program.analyze_scope planned it."""
+
     statements: list[Statement]
     placeholders: dict[str, Placeholder]
     variables: dict[str, Statement]
     train_ops: dict[str, TrainOp]
     run_sites: list[RunSite]
     functions: list[Function]
-    session_names: set[str]
-    first_run_index: int
-    dropped_config: list[cst.CSTNode]
-    init_calls: list[cst.Call]
+    first_run_index: int  # the statement the generated functions go before (-1: no run)
+    dropped_config: list[cst.CSTNode]  # session configuration arguments (reported, not kept)
+    init_calls: list[cst.Call]  # initializer runs, which TF 2 needs no more
     helpers: list[Helper]
-    threaded: dict[str, tuple[str, ...]]
-    feed_dict_nodes: dict[int, cst.Dict]
+    threaded: dict[str, tuple[str, ...]]  # module function -> the placeholders it reads as globals
+    feed_dict_nodes: dict[int, cst.Dict]  # `feed = {x: ...}` dicts built ahead of their runs
     structured: set[str]  # graph names bound to a dict / list / tuple of tensors
     summaries: list[Summary]  # what the one merged summary op collects, in TF1's order
     writers: dict[str, cst.BaseExpression]  # FileWriter name -> its log directory
