@@ -1,7 +1,8 @@
 """TFM110: write the native TF 2 form where TensorFlow's tables would only say `tf.compat.v1`.
 
 `tf.to_float(x)` becomes `tf.cast(x, tf.float32)`, `tf.nn.dropout(x, keep_prob)` becomes
-`tf.nn.dropout(x, rate=1 - keep_prob)`, TF1 and contrib initializers become the Keras
+`tf.nn.dropout(x, rate=1 - keep_prob)`, `tf.div` becomes floor or real division as the
+operands' dtype decides (see migrate.analysis.operand_kinds), TF1 and contrib initializers become the Keras
 initializers with the same distribution, `tf.set_random_seed` becomes `tf.random.set_seed` and
 `tf.gfile.*` become `tf.io.gfile.*`. The mappings live in migrate.transforms.native_table.
 """
@@ -16,6 +17,7 @@ import libcst as cst
 
 from migrate.analysis.call_arguments import UnknownKeywords, bind_arguments_or_none, keyword_arg
 from migrate.analysis.imports import forget_import
+from migrate.analysis.operand_kinds import Kind, kind_of
 from migrate.transforms import native_table as table
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -67,13 +69,15 @@ def one_minus(value: cst.BaseExpression) -> cst.BaseExpression:
 class NativeEquivalents(MigrationTransform):
     CODE = "TFM110"
     DESCRIPTION = (
-        "TF1 calls with a native TF 2 equivalent (casts, dropout keep_prob, initializers, seeds, gfile) use it"
+        "TF1 calls with a native TF 2 equivalent (casts, div, dropout keep_prob, initializers, seeds, gfile) use it"
     )
     FINDINGS: ClassVar[Mapping[str, str]] = {
-        NOT_CONVERTED: "a call with a native TF 2 equivalent was left as it is (arguments not literal)",
+        NOT_CONVERTED: (
+            "a call with a native TF 2 equivalent was left as it is (arguments not literal, dtype not visible)"
+        ),
     }
     TRAVERSAL_GROUP = "modules"
-    TRIGGERS = ("to_", "dropout", "initializer", "set_random_seed", "gfile", "assign")
+    TRIGGERS = ("to_", "dropout", "initializer", "set_random_seed", "gfile", "assign", "div")
     EXAMPLES = (
         Example(
             "import tensorflow as tf\n\ny = tf.to_float(x, name='y')\nh = tf.nn.dropout(h, keep_prob=0.8)\n",
@@ -89,6 +93,12 @@ class NativeEquivalents(MigrationTransform):
             "import tensorflow as tf\n\nw = tf.contrib.layers.xavier_initializer(seed=1)\ntf.set_random_seed(0)\n",
             "import tensorflow as tf\n\nw = tf.keras.initializers.GlorotUniform(seed=1)\ntf.random.set_seed(0)\n",
             "initializer-and-seed",
+        ),
+        Example(
+            "import tensorflow as tf\n\nq = tf.div(7, 2)\nr = tf.div(tf.sin(1.0), 2)\ns = tf.div(a, b)\n",
+            "import tensorflow as tf\n\nq = tf.math.floordiv(7, 2)\nr = tf.math.truediv(tf.sin(1.0), 2)\n"
+            "s = tf.div(a, b)\n",
+            "div-by-operand-kind",
         ),
         Example(
             "import tensorflow as tf\n\nh = tf.nn.dropout(h, rate=0.5)\ny = tf.cast(x, tf.float32)\n",
@@ -121,6 +131,8 @@ class NativeEquivalents(MigrationTransform):
             return self._assign(updated_node, table.ASSIGNS[name])
         if name == table.DROPOUT:
             return self._dropout(updated_node)
+        if name == table.DIV:
+            return self._div(original_node, updated_node)
         if name in table.INITIALIZERS:
             return self._initializer(original_node, updated_node, table.INITIALIZERS[name])
         if name in table.XAVIER:
@@ -154,6 +166,23 @@ class NativeEquivalents(MigrationTransform):
         return call.with_changes(
             func=cst.Attribute(value=ref, attr=cst.Name(method)), args=finish_args(args)
         )
+
+    def _div(self, original: cst.Call, call: cst.Call) -> cst.Call:
+        bound = _bound(call, table.DIV_PARAMS)
+        original_bound = _bound(original, table.DIV_PARAMS)
+        if bound is None or original_bound is None or "x" not in bound or "y" not in bound:
+            return call
+        kind = kind_of(original_bound["x"].value, self.tf_api)
+        if kind is None:
+            self.report(
+                original,
+                "tf.div divides integers with floor division and floats with real division, and the"
+                " dtype of its first operand is not visible here",
+                code=NOT_CONVERTED,
+            )
+            return call
+        target = table.FLOOR_DIV_TARGET if kind is Kind.INTEGER else table.TRUE_DIV_TARGET
+        return call.with_changes(func=self.tf_expr(target))
 
     def _dropout(self, call: cst.Call) -> cst.Call:
         bound = _bound(call, table.DROPOUT_PARAMS)

@@ -60,6 +60,13 @@ ASSIGNS: Final = MappingProxyType(
 )
 ASSIGN_PARAMS: Final = ("ref", "value", "validate_shape", "use_locking", "name")
 
+# `tf.div(x, y)` divided as Python 2 did: floor division for integer `x`, real division for
+# the rest (`y` takes `x`'s dtype). TF 2 names each: `tf.math.floordiv`, `tf.math.truediv`.
+DIV: Final = "tf.div"
+DIV_PARAMS: Final = ("x", "y", "name")
+FLOOR_DIV_TARGET: Final = "math.floordiv"
+TRUE_DIV_TARGET: Final = "math.truediv"
+
 DROPOUT: Final = "tf.nn.dropout"
 # TF1 `tf.nn.dropout(x, keep_prob, noise_shape, seed, name, rate)` in positional order.
 DROPOUT_PARAMS: Final = ("x", "keep_prob", "noise_shape", "seed", "name", "rate")
@@ -146,6 +153,7 @@ CONTRIB_TRUNCATED_SCALE: Final = "1.3 * 0.87962566103423978**2"
 def all_targets() -> set[str]:
     """Every root-relative path this table emits, for the test that they exist in TF 2."""
     targets = set(RENAMES.values()) | {CAST_TARGET, XAVIER_UNIFORM, VARIANCE_SCALING_TARGET}
+    targets |= {FLOOR_DIV_TARGET, TRUE_DIV_TARGET}
     targets |= {spec.target for spec in INITIALIZERS.values()}
     targets |= set(CASTS.values())
     targets.add("nn.dropout")
@@ -163,5 +171,5 @@ NATIVE_TF2_NAMES: Final = frozenset(
 # another meaning (`tf.nn.dropout` takes `rate`, not `keep_prob`), a reference that was not
 # converted here must keep its `tf.compat.v1` spelling.
 SOURCE_NAMES: Final = frozenset(
-    [*RENAMES, *CASTS, *ASSIGNS, DROPOUT, *INITIALIZERS, *XAVIER, VARIANCE_SCALING]
+    [*RENAMES, *CASTS, *ASSIGNS, DIV, DROPOUT, *INITIALIZERS, *XAVIER, VARIANCE_SCALING]
 )
