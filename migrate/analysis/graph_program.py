@@ -11,7 +11,7 @@ of graph statements it needs and the placeholders it is fed. Whatever it cannot 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
@@ -100,32 +100,94 @@ def analyze_scope(
 ) -> ScopePlan | None:
     """Plan the conversion of one scope, None when it runs no session. `enclosing` is the
     module body when the scope is a function's, for the classes defined around it; generated
-    names avoid `reserved` (names other scopes of the module generate)."""
+    names avoid `reserved` (names other scopes of the module generate).
+
+    The steps: sort the statements into kinds and collect what the graph defines, link each
+    graph statement to what it reads, find the session runs, refuse what one TF 2 program
+    cannot keep, and build one function per distinct run."""
     prefixes: dict[int, str] = {}
-    statements_nodes, sessions, session_names, dropped = flatten(body, resolve, prefixes)
-    if not sessions:
-        nested = _nested_session(statements_nodes, resolve)
+    flat = flatten(body, resolve, prefixes)
+    if not flat.handles:
+        nested = _nested_session(flat.statements, resolve)
         if nested is not None:
             raise Declined(GRAPH_IN_CONTROL_FLOW, "a session opened inside a loop, branch or class", nested)
         return None
-    statements: list[Statement] = []
-    definitions = module_definitions([*enclosing, *statements_nodes], resolve)
+    scope = _classify_statements(flat.statements, flat.handles, enclosing, resolve)
+    statements = scope.statements
+    _check_block_headers(statements)
+    graph = _collect_graph(statements, scope.outer_variables, prefixes, resolve)
+    function_uses = _link_statements(statements, scope.outer_statements, graph)
+    state = _run_context(statements, flat.handles, graph, resolve)
+    finder, first_run_index, site_index = _find_runs(statements, state)
+    if not finder.sites and not finder.init_calls and not flat.sessions:
+        return None  # a graph built and never run (to export it, say): nothing to convert
+    if len(flat.sessions) > 1 and state.changes_variables:
+        # Each TF1 session holds its own copy of every variable; TF 2 has one.
+        raise Declined(UNSUPPORTED_RUN, f"variables changed in several sessions ({', '.join(sorted(flat.sessions))})")
+    taken = names_kept(statements) | set(reserved)
+    functions = _functions_for_runs(finder.sites, state, statements, function_uses, site_index, scope.rebound, taken)
+    helpers = _share_slices(functions, statements, graph.placeholders, taken)
+    return ScopePlan(
+        statements=statements,
+        placeholders=graph.placeholders,
+        variables=graph.variables,
+        train_ops=graph.train_ops,
+        run_sites=finder.sites,
+        functions=functions,
+        first_run_index=first_run_index,
+        dropped_config=flat.dropped,
+        init_calls=finder.init_calls,
+        helpers=helpers,
+        threaded=state.threaded,
+        feed_dict_nodes=state.feed_dict_nodes,
+        structured={name for name, statement in graph.graph_defs.items() if binds_container(statement, resolve)},
+        summaries=graph.summaries,
+        writers=graph.writers,
+        summary_writes=finder.summary_writes,
+        merged=graph.merged,
+        graph_defs=graph.graph_defs,
+        ops=state.ops,
+        iterators=graph.iterators,
+        restarts=finder.restarts,
+    )
+
+
+@dataclass
+class _Classified:
+    """The statements of a scope sorted into kinds, with the variables made around it."""
+
+    statements: list[Statement]
+    outer_statements: list[Statement]  # the module's, around a function scope
+    outer_variables: dict[str, Statement]
+    rebound: dict[str, int]  # graph name -> index of the Python statement rebinding it
+
+
+def _classify_statements(
+    nodes: Sequence[cst.BaseStatement],
+    handles: set[str],
+    enclosing: Sequence[cst.BaseStatement],
+    resolve: Resolver,
+) -> _Classified:
+    definitions = module_definitions([*enclosing, *nodes], resolve)
     outer_statements = outer_state(enclosing, resolve, definitions)
     outer_variables = {s.defines[0]: s for s in outer_statements if s.kind is Kind.VARIABLE}
+    statements: list[Statement] = []
     graph_names: set[str] = set(outer_variables)
-    rebound: dict[str, int] = {}  # graph name -> index of the Python statement rebinding it
+    rebound: dict[str, int] = {}
     # Names a `for` loop may run over: variables, and lists or dicts of graph values.
     containers: set[str] = set(outer_variables)
     iterator_names: set[str] = set()
-    for node in statements_nodes:
+    for node in nodes:
         statement = classify(
-            node, resolve, graph_names, sessions, definitions, frozenset(containers), frozenset(iterator_names)
+            node, resolve, graph_names, handles, definitions, frozenset(containers), frozenset(iterator_names)
         )
         if statement.kind is Kind.ITERATOR:
             iterator_names.update(statement.defines)
         if statement.kind is not Kind.PYTHON:
             graph_names.update(statement.defines)
-            if statement.kind is Kind.VARIABLE or (statement.kind is Kind.GRAPH and binds_container(statement, resolve)):
+            if statement.kind is Kind.VARIABLE or (
+                statement.kind is Kind.GRAPH and binds_container(statement, resolve)
+            ):
                 containers.update(statement.defines)
         elif isinstance(node, cst.SimpleStatementLine):
             # `[[b]] = sess.run(b)`: from here on the name holds a Python value.
@@ -133,20 +195,35 @@ def analyze_scope(
                 rebound.setdefault(name, len(statements))
             graph_names.difference_update(statement.defines)
         statements.append(statement)
+    return _Classified(statements, outer_statements, outer_variables, rebound)
 
-    _check_block_headers(statements)
-    placeholders: dict[str, Placeholder] = {}
-    iterators: dict[str, cst.BaseExpression] = {}
-    variables: dict[str, Statement] = dict(outer_variables)
-    summaries: list[Summary] = []
-    named_summaries: dict[str, Summary] = {}
-    merged: set[str] = set()
-    merged_calls: list[Statement] = []
-    writers: dict[str, cst.BaseExpression] = {}
+
+@dataclass
+class _Graph:
+    """What the graph statements of a scope define, by name."""
+
+    placeholders: dict[str, Placeholder] = field(default_factory=dict)
+    iterators: dict[str, cst.BaseExpression] = field(default_factory=dict)  # iterator -> its dataset
+    variables: dict[str, Statement] = field(default_factory=dict)
+    train_ops: dict[str, TrainOp] = field(default_factory=dict)
+    initializers: set[str] = field(default_factory=set)
+    graph_defs: dict[str, Statement] = field(default_factory=dict)  # tensor name -> its last definition
+    summaries: list[Summary] = field(default_factory=list)  # what the merged summary op collects
+    named_summaries: dict[str, Summary] = field(default_factory=dict)
+    merged: set[str] = field(default_factory=set)
+    writers: dict[str, cst.BaseExpression] = field(default_factory=dict)  # FileWriter name -> log directory
+
+
+def _collect_graph(
+    statements: Sequence[Statement],
+    outer_variables: Mapping[str, Statement],
+    prefixes: Mapping[int, str],
+    resolve: Resolver,
+) -> _Graph:
+    graph = _Graph(variables=dict(outer_variables))
+    placeholders, variables, graph_defs = graph.placeholders, graph.variables, graph.graph_defs
     optimizers: set[str] = set()
-    train_ops: dict[str, TrainOp] = {}
-    initializers: set[str] = set()
-    graph_defs: dict[str, Statement] = {}
+    merged_calls: list[Statement] = []
     for statement in statements:
         if statement.kind is Kind.PLACEHOLDER:
             placeholders[statement.defines[0]] = placeholder_of(statement, resolve)
@@ -157,43 +234,52 @@ def analyze_scope(
         elif statement.kind is Kind.OPTIMIZER:
             optimizers.add(statement.defines[0])
         elif statement.kind is Kind.TRAIN:
-            train_ops[statement.defines[0]] = train_op_of(statement, optimizers, resolve)
+            graph.train_ops[statement.defines[0]] = train_op_of(statement, optimizers, resolve)
         elif statement.kind is Kind.INITIALIZER:
-            initializers.update(statement.defines)
+            graph.initializers.update(statement.defines)
         elif statement.kind is Kind.GRAPH and is_feed_dict(statement, placeholders):
             statement.kind = Kind.PYTHON  # a feed dict built ahead of its runs: see feed_dict_assignment
         elif statement.kind is Kind.GRAPH:
             for name in statement.defines:
                 if name in variables or name in placeholders:
-                    raise Declined(UNSUPPORTED_RUN, f"`{name}` is bound to a tensor and to a variable or placeholder", statement.node)
+                    why = f"`{name}` is bound to a tensor and to a variable or placeholder"
+                    raise Declined(UNSUPPORTED_RUN, why, statement.node)
                 graph_defs[name] = statement  # the last definition: what a run fetches
         elif statement.kind is Kind.SUMMARY:
             summary = summary_of(statement, prefixes.get(id(statement.node), ""), resolve)
-            summaries.append(summary)
+            graph.summaries.append(summary)
             if statement.defines:
-                named_summaries[statement.defines[0]] = summary
+                graph.named_summaries[statement.defines[0]] = summary
         elif statement.kind is Kind.MERGE:
-            merged.update(statement.defines)
+            graph.merged.update(statement.defines)
             merged_calls.append(statement)
         elif statement.kind is Kind.WRITER:
-            writers[statement.defines[0]] = writer_logdir(statement)
+            graph.writers[statement.defines[0]] = writer_logdir(statement)
         elif statement.kind is Kind.ITERATOR:
             name = statement.defines[0]
             source = iterator_source(statement.call, resolve) if statement.call is not None else None
             if name in placeholders or source is None:
                 raise Declined(STATEFUL_INPUT, f"`{name}` is bound to several iterators", statement.node)
             placeholders[name] = Placeholder(name, None, None, None, cst.Name(name), iterator=True)
-            iterators[name] = source
+            graph.iterators[name] = source
     if len(merged_calls) > 1:
         raise Declined(UNSUPPORTED_RUN, "several merged summary ops", merged_calls[1].node)
     if merged_calls:
-        summaries = merged_summaries(merged_calls[0], summaries, named_summaries, resolve)
+        graph.summaries = merged_summaries(merged_calls[0], graph.summaries, graph.named_summaries, resolve)
+    return graph
 
+
+def _link_statements(
+    statements: list[Statement], outer_statements: Sequence[Statement], graph: _Graph
+) -> dict[str, frozenset[str]]:
+    """Names the losses computed inline, moves eager values and datasets out of the graph
+    code, and links each graph statement to the definitions it reads. Gives the names each
+    module function reads."""
     defined = {name for statement in statements for name in statement.defines}
-    for name, train in train_ops.items():
+    for name, train in graph.train_ops.items():
         if train.loss_expression is not None:
-            train_ops[name] = replace(train, loss=unique_name("loss", defined))
-    _hoist_eager_values(statements, graph_defs, placeholders, train_ops)
+            graph.train_ops[name] = replace(train, loss=unique_name("loss", defined))
+    _hoist_eager_values(statements, graph.graph_defs, graph.placeholders, graph.train_ops)
     function_uses = _function_uses([*outer_statements, *statements])
     reaching: dict[str, Statement] = {}
     for statement in statements:
@@ -203,32 +289,50 @@ def analyze_scope(
         if statement.kind is Kind.GRAPH:
             for name in statement.defines:
                 reaching[name] = statement
-    _hoist_datasets(statements, graph_defs, placeholders)
+    _hoist_datasets(statements, graph.graph_defs, graph.placeholders)
+    return function_uses
 
-    graph_only = set(placeholders) | set(graph_defs) | set(train_ops) | initializers
-    graph_only |= set(named_summaries) | merged
-    threaded = threaded_placeholders(statements, placeholders)
+
+def _run_context(statements: Sequence[Statement], handles: set[str], graph: _Graph, resolve: Resolver) -> RunContext:
+    """What finding and checking the session runs needs to know of the graph."""
+    graph_only = set(graph.placeholders) | set(graph.graph_defs) | set(graph.train_ops) | graph.initializers
+    graph_only |= set(graph.named_summaries) | graph.merged
     state = RunContext(
-        resolve, sessions, placeholders, variables, train_ops, initializers, graph_defs, graph_only, threaded
+        resolve,
+        handles,
+        graph.placeholders,
+        graph.variables,
+        graph.train_ops,
+        graph.initializers,
+        graph.graph_defs,
+        graph_only,
+        threaded_placeholders(statements, graph.placeholders),
     )
-    state.merged = merged
-    state.structured = {name for name, statement in graph_defs.items() if binds_container(statement, resolve)}
-    state.ops = set(train_ops) | {
+    state.merged = graph.merged
+    state.structured = {name for name, statement in graph.graph_defs.items() if binds_container(statement, resolve)}
+    state.ops = set(graph.train_ops) | {
         name
-        for name, statement in graph_defs.items()
+        for name, statement in graph.graph_defs.items()
         if statement.call is not None and resolve(statement.call.func) in OP_APIS
     }
+    summaries = graph.summaries
     state.summary_roots = frozenset().union(*(names_in(s.value) for s in summaries)) if summaries else frozenset()
-    state.writers = set(writers)
+    state.writers = set(graph.writers)
     state.initializer_calls = {
         s.defines[0]: s.call for s in statements if s.kind is Kind.INITIALIZER and s.call is not None and s.defines
     }
     # Assign ops may also be built inline in a run: `sess.run(w.assign_add(1))`.
-    state.changes_variables = bool(train_ops) or any(_assigns(s) for s in statements)
-    state.python_values = _python_values(statements) - graph_only - set(variables)
+    state.changes_variables = bool(graph.train_ops) or any(_assigns(s) for s in statements)
+    state.python_values = _python_values(statements) - graph_only - set(graph.variables)
+    return state
+
+
+def _find_runs(statements: Sequence[Statement], state: RunContext) -> tuple[RunSiteFinder, int, dict[int, int]]:
+    """The session runs of the scope's Python statements; the index of the first statement
+    that runs something (-1: none), and the index of each run site's statement by its call."""
     finder = RunSiteFinder(state)
     first_run_index = -1
-    site_index: dict[int, int] = {}  # run site call -> index of its statement
+    site_index: dict[int, int] = {}
     for index, statement in enumerate(statements):
         if statement.kind is Kind.PYTHON:
             before = len(finder.sites)
@@ -237,24 +341,30 @@ def analyze_scope(
             if first_run_index < 0 and len(finder.sites) > before:
                 first_run_index = index
             site_index.update((id(site.call), index) for site in finder.sites if id(site.call) not in site_index)
-    if not finder.sites and not finder.init_calls and not session_names:
-        return None  # a graph built and never run (to export it, say): nothing to convert
-    if len(session_names) > 1 and state.changes_variables:
-        # Each TF1 session holds its own copy of every variable; TF 2 has one.
-        raise Declined(UNSUPPORTED_RUN, f"variables changed in several sessions ({', '.join(sorted(session_names))})")
+    return finder, first_run_index, site_index
 
+
+def _functions_for_runs(
+    sites: Sequence[RunSite],
+    state: RunContext,
+    statements: list[Statement],
+    function_uses: dict[str, frozenset[str]],
+    site_index: Mapping[int, int],
+    rebound: Mapping[str, int],
+    taken: set[str],
+) -> list[Function]:
+    """One generated function for each distinct run, set on each site that runs it; their
+    names are added to `taken`. A plain variable read gets none."""
     functions: list[Function] = []
     by_key: dict[str, Function] = {}
-    taken = names_kept(statements) | set(reserved)
     definitions_before = _ReachingDefinitions(statements)
     train_index = {s.defines[0]: i for i, s in enumerate(statements) if s.kind is Kind.TRAIN}
-    for site in finder.sites:
+    for site in sites:
         leaves = state.leaves(site.fetches)
         if all(leaf.role is Role.VARIABLE for leaf in leaves):
-            continue  # a plain variable read needs no function
-        function = _function_for(
-            site, leaves, state, statements, function_uses, definitions_before, site_index[id(site.call)], train_index
-        )
+            continue
+        index = site_index[id(site.call)]
+        function = _function_for(site, leaves, state, statements, function_uses, definitions_before, index, train_index)
         existing = by_key.get(function.key)
         if existing is None:
             function.name = unique_name(function.name, taken)
@@ -263,32 +373,9 @@ def analyze_scope(
             functions.append(function)
             existing = function
         site.function = existing
-        _check_not_rebound(site, existing, rebound, site_index[id(site.call)])
-        _check_assignment_order(site, existing, state, definitions_before.before(site_index[id(site.call)]))
-    helpers = _share_slices(functions, statements, placeholders, taken)
-    return ScopePlan(
-        statements=statements,
-        placeholders=placeholders,
-        variables=variables,
-        train_ops=train_ops,
-        run_sites=finder.sites,
-        functions=functions,
-        first_run_index=first_run_index,
-        dropped_config=dropped,
-        init_calls=finder.init_calls,
-        helpers=helpers,
-        threaded=threaded,
-        feed_dict_nodes=state.feed_dict_nodes,
-        structured={name for name, statement in graph_defs.items() if binds_container(statement, resolve)},
-        summaries=summaries,
-        writers=writers,
-        summary_writes=finder.summary_writes,
-        merged=merged,
-        graph_defs=graph_defs,
-        ops=state.ops,
-        iterators=iterators,
-        restarts=finder.restarts,
-    )
+        _check_not_rebound(site, existing, rebound, index)
+        _check_assignment_order(site, existing, state, definitions_before.before(index))
+    return functions
 
 
 _ASSIGN_METHODS = ("assign", "assign_add", "assign_sub", "scatter_update", "scatter_add", "scatter_sub")
