@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 import math
 
 import numpy as np
 import pytest
 
 from migrate.findings import RunSite
-from migrate.harness import HarnessOptions, Tolerance, mnist
-from migrate.harness.compare import compare_stdout, difference, pair_sites
+from migrate.harness import HarnessOptions, Tolerance, compare, mnist
+from migrate.harness.observables import compare_stdout, difference, pair_sites
 from migrate.harness.records import Call, SideResult
 
 
@@ -125,3 +126,10 @@ def test_mnist_classes_are_learnable() -> None:
     means = np.stack([data.train.images[data.train.labels == k].mean(axis=0) for k in range(10)])
     nearest = np.argmin(((data.test.images[:, None, :] - means[None]) ** 2).sum(axis=2), axis=1)
     assert (nearest == data.test.labels).mean() > 0.9
+
+
+def test_compare_names_one_thing() -> None:
+    # With a submodule of the same name, `migrate.harness.compare` is the function or the module
+    # depending on what was imported last.
+    assert callable(compare)
+    assert importlib.util.find_spec("migrate.harness.compare") is None

@@ -5,7 +5,7 @@
 """
 
 from migrate.harness.api import compare
-from migrate.harness.compare import Observable
+from migrate.harness.observables import Observable
 from migrate.harness.options import HarnessOptions, Tolerance
 from migrate.harness.report import EquivalenceReport, Outcome
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from migrate.findings import RunSite
 from migrate.harness import records
-from migrate.harness.compare import (
+from migrate.harness.observables import (
     PROGRAM,
     Observable,
     compare_fetches,

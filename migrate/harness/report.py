@@ -6,7 +6,7 @@ import enum
 import json
 from dataclasses import dataclass, field
 
-from migrate.harness.compare import PROGRAM, Observable, Pairing, RandomAlignment
+from migrate.harness.observables import PROGRAM, Observable, Pairing, RandomAlignment
 from migrate.harness.options import HarnessOptions
 from migrate.harness.records import VariableRecord
 from migrate.harness.runner import SideRun

@@ -1,4 +1,4 @@
-"""Tolerant comparison of what the two sides computed: fetches, printed numbers, final variables."""
+"""Tolerant comparison of the observables of the two sides: fetches, printed numbers, final variables."""
 
 from __future__ import annotations
 
