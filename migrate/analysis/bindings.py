@@ -7,9 +7,10 @@ qualified name of `tf.nn.relu` is the import's target with the rest of the chain
 a table built from the import statements gives exactly. Python's own `ast` module (fast, in C)
 checks that premise for every name that matters: bound anywhere other than by a module-level
 import (assignment, parameter, loop / with / except / comprehension target, def or class name,
-global, nonlocal, del, an import inside a function), read at module level before its import, used
-as an attribute or keyword name, or imported with a star or as a bare dotted path. When any of
-that holds, the whole file falls back to libcst's providers, computed once for the tree.
+global, nonlocal, del, an import inside a function), read at module level before its import (or
+between two imports of it that bind different things), used as an attribute or keyword name, or
+imported as a bare dotted path. When any of that holds, the whole file falls back to libcst's
+providers, computed once for the tree. A star import binds nothing for libcst's scopes, nor here.
 
 The answers are libcst's (`QualifiedNameProvider`, the `ScopeProvider` assignments of a name)
 for every name bound to TensorFlow or spelled `tensorflow`, `tf_slim` or `tf`; names bound to
@@ -168,14 +169,15 @@ class Bindings:
         return self._wrapper
 
     def _add_import(self, statement: ImportStatement) -> None:
-        if isinstance(statement.names, cst.ImportStar):
-            raise _Fallback
         module = ""
         if isinstance(statement, cst.ImportFrom):
             if statement.module is not None:
                 module = tf_names.dotted(statement.module) or ""
                 self._mark(statement.module)
             module = "." * len(statement.relative) + module
+        if isinstance(statement.names, cst.ImportStar):
+            self._inside_imports.add(id(statement.names))
+            return
         for alias in statement.names:
             self._mark(alias.name)
             imported = tf_names.dotted(alias.name)
@@ -228,7 +230,12 @@ class Bindings:
             last = checker.last_import.get(alias)
             first_read = checker.first_module_read.get(alias)
             if last is not None and first_read is not None and first_read < last:
-                raise _Fallback  # libcst resolves a read only to the imports before it
+                # libcst resolves a module-level read only to the imports before it: all of them
+                # give the same answer when they bind the same thing (a notebook's cells
+                # importing `tf` again), none when the read comes before them all.
+                targets = {target for _, target in self._table.get(alias, ())}
+                if first_read < checker.first_import[alias] or len(targets) > 1:
+                    raise _Fallback
 
 
 def _import_statements(body: Sequence[cst.BaseStatement | cst.BaseSmallStatement]) -> list[ImportStatement]:
@@ -276,6 +283,7 @@ class _Checker:
     def __init__(self, relevant: set[str]) -> None:
         self.relevant = relevant
         self.module_imports: dict[str, int] = {}
+        self.first_import: dict[str, tuple[int, int]] = {}
         self.last_import: dict[str, tuple[int, int]] = {}
         self.first_module_read: dict[str, tuple[int, int]] = {}
 
@@ -343,7 +351,7 @@ class _Checker:
             raise _Fallback  # its module path would resolve through a module-level alias
         for alias in node.names:
             if alias.name == "*":
-                raise _Fallback
+                continue  # only at module level, and binds no name for libcst
             bound = alias.asname or (alias.name if isinstance(node, ast.ImportFrom) else alias.name.split(".")[0])
             if isinstance(node, ast.Import) and nested and alias.name.split(".")[0] in self.relevant:
                 raise _Fallback
@@ -353,6 +361,7 @@ class _Checker:
                 raise _Fallback
             self.module_imports[bound] = self.module_imports.get(bound, 0) + 1
             position = (node.lineno, node.col_offset)
+            self.first_import[bound] = min(position, self.first_import.get(bound, position))
             self.last_import[bound] = max(position, self.last_import.get(bound, position))
 
 
