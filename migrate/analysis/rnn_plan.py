@@ -67,6 +67,44 @@ class RNNPlan:
     lstm_states: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
+@dataclass
+class _Context:
+    """Where statements are being planned: the statement list's cells and replacements, the
+    module's plan and name counts, and where a model function's layers are hoisted to (None:
+    they stay in place)."""
+
+    scope: _Scope
+    plan: RNNPlan
+    counts: dict[str, int]
+    hoisted: list[cst.BaseStatement] | None
+
+
+@dataclass(frozen=True)
+class _Driver:
+    """One `outputs, state = tf.nn.dynamic_rnn(cell, inputs, ...)` statement (or static_rnn)."""
+
+    statement: cst.SimpleStatementLine
+    assign: cst.Assign
+    target: cst.BaseAssignTargetExpression
+    call: cst.Call
+    api: str
+
+
+@dataclass(frozen=True)
+class _DriverArguments:
+    cell: cst.BaseExpression
+    inputs: cst.BaseExpression
+    initial_state: cst.BaseExpression | None
+    scope: cst.BaseExpression | None  # the variable scope, which names the layer
+
+
+@dataclass(frozen=True)
+class _DriverCell:
+    call: cst.Call  # the TF1 cell's constructor
+    name: str | None  # the name it is bound to; None when built inline in the driver call
+    statement: cst.SimpleStatementLine | None  # `cell = ...`: the layer takes its place
+
+
 def _bind(call: cst.Call, parameters: Sequence[str]) -> dict[str, cst.BaseExpression]:
     # `parameters` is the whole signature this rule converts: any other keyword declines.
     try:
@@ -193,7 +231,7 @@ class RNNPlanner:
         hoisted: list[cst.BaseStatement] | None,
         defs: dict[str, cst.FunctionDef] | None = None,
     ) -> list[cst.BaseStatement]:
-        scope = _Scope()
+        context = _Context(_Scope(), plan, counts, hoisted)
         out: list[cst.BaseStatement] = []
         for statement in body:
             if isinstance(statement, cst.FunctionDef):
@@ -201,7 +239,7 @@ class RNNPlanner:
                 if defs is None and self._has_rnn(statement):
                     raise Declined(RNN_IN_CONTROL_FLOW, "an RNN built inside a nested function", statement)
             elif isinstance(statement, cst.SimpleStatementLine):
-                out.extend(self._simple(statement, scope, plan, counts, hoisted))
+                out.extend(self._simple(statement, context))
             elif isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock):
                 if self._has_rnn(statement) and any(
                     isinstance(item.item, cst.Call) and self.tf_api(item.item.func) == "tf.variable_scope"
@@ -214,21 +252,15 @@ class RNNPlanner:
                 if self._has_rnn(statement):
                     raise Declined(RNN_IN_CONTROL_FLOW, "an RNN built inside a loop or branch", statement)
                 out.append(statement)
-        for name, cell in scope.cells.items():
+        for name, cell in context.scope.cells.items():
             raise Declined(CELL_USED_ELSEWHERE, f"cell `{name}` is not run by dynamic_rnn / static_rnn", cell.statement)
         result: list[cst.BaseStatement] = []
         for statement in out:
-            result.extend(scope.replaced.get(id(statement), [statement]))
+            result.extend(context.scope.replaced.get(id(statement), [statement]))
         return result
 
-    def _simple(
-        self,
-        statement: cst.SimpleStatementLine,
-        scope: _Scope,
-        plan: RNNPlan,
-        counts: dict[str, int],
-        hoisted: list[cst.BaseStatement] | None,
-    ) -> list[cst.BaseStatement]:
+    def _simple(self, statement: cst.SimpleStatementLine, context: _Context) -> list[cst.BaseStatement]:
+        scope = context.scope
         used = _name_counts(statement)
         if len(statement.body) == 1 and isinstance(statement.body[0], cst.Assign):
             assign = statement.body[0]
@@ -236,7 +268,7 @@ class RNNPlanner:
             target = assign.targets[0].target if len(assign.targets) == 1 else None
             api = rc.canonical(self.tf_api(value.func)) if isinstance(value, cst.Call) else None
             if isinstance(value, cst.Call) and api in rc.CELLS and isinstance(target, cst.Name):
-                if target.value in scope.cells or counts.get(target.value, 0) < 2:
+                if target.value in scope.cells or context.counts.get(target.value, 0) < 2:
                     raise Declined(CELL_USED_ELSEWHERE, f"cell `{target.value}` is rebound or unused", statement)
                 scope.cells[target.value] = _Cell(statement, value)
                 return [statement]
@@ -251,7 +283,7 @@ class RNNPlanner:
                 scope.zero_states[target.value] = value.func.value.value
                 return []
             if isinstance(value, cst.Call) and api is not None and api in rc.DRIVER_PARAMETERS and target is not None:
-                return self._driver(statement, assign, target, value, api, scope, plan, counts, hoisted)
+                return self._driver(_Driver(statement, assign, target, value, api), context)
         for name in scope.cells:
             if used.get(name):
                 raise Declined(
@@ -269,18 +301,14 @@ class RNNPlanner:
         return [statement]
 
     # --- one dynamic_rnn / static_rnn call ------------------------------------------------
-    def _driver(
-        self,
-        statement: cst.SimpleStatementLine,
-        assign: cst.Assign,
-        target: cst.BaseAssignTargetExpression,
-        call: cst.Call,
-        api: str,
-        scope: _Scope,
-        plan: RNNPlan,
-        counts: dict[str, int],
-        hoisted: list[cst.BaseStatement] | None,
-    ) -> list[cst.BaseStatement]:
+    def _driver(self, driver: _Driver, context: _Context) -> list[cst.BaseStatement]:
+        arguments = self._driver_arguments(driver)
+        cell = self._driver_cell(driver, arguments, context)
+        return self._driver_statements(driver, arguments, cell, context)
+
+    def _driver_arguments(self, driver: _Driver) -> _DriverArguments:
+        """The arguments of the call, when they are ones this rule converts."""
+        api, call = driver.api, driver.call
         if self.is_suppressed_at(call):
             raise Declined(UNSUPPORTED_RNN_API, f"{api} is excluded by a suppression comment", call)
         bound = _bind(call, rc.DRIVER_PARAMETERS[api])
@@ -291,44 +319,94 @@ class RNNPlanner:
         dtype = bound.get("dtype")
         if dtype is not None and not _is_name(dtype, "None") and self.tf_api(dtype) not in _FLOAT32:
             raise Declined(UNSUPPORTED_DRIVER_ARGUMENT, f"{api} with dtype {syntax.code_of(dtype)}", call)
-        cell_expr = bound.get("cell")
+        cell = bound.get("cell")
         inputs = bound.get("inputs")
-        if cell_expr is None or inputs is None:
+        if cell is None or inputs is None:
             raise Declined(UNSUPPORTED_DRIVER_ARGUMENT, f"{api} without a cell and inputs", call)
-        cell_statement: cst.SimpleStatementLine | None = None
-        if isinstance(cell_expr, cst.Name) and cell_expr.value in scope.cells:
-            cell_name: str | None = cell_expr.value
-            named = scope.cells.pop(cell_expr.value)
-            cell_call, cell_statement = named.call, named.statement
-        elif isinstance(cell_expr, cst.Call) and rc.canonical(self.tf_api(cell_expr.func)) in rc.CELLS:
-            cell_name, cell_call = None, cell_expr
+        return _DriverArguments(cell, inputs, bound.get("initial_state"), bound.get("scope"))
+
+    def _driver_cell(self, driver: _Driver, arguments: _DriverArguments, context: _Context) -> _DriverCell:
+        """The TF1 cell the call runs: built inline, or bound to a name that only this call
+        (and the cell's zero_state) reads. Its initial state must be the cell's zero state."""
+        api, call, scope = driver.api, driver.call, context.scope
+        expression = arguments.cell
+        if isinstance(expression, cst.Name) and expression.value in scope.cells:
+            named = scope.cells.pop(expression.value)
+            cell = _DriverCell(named.call, expression.value, named.statement)
+        elif isinstance(expression, cst.Call) and rc.canonical(self.tf_api(expression.func)) in rc.CELLS:
+            cell = _DriverCell(expression, None, None)
         else:
-            inner = rc.canonical(self.tf_api(cell_expr.func)) if isinstance(cell_expr, cst.Call) else None
+            inner = rc.canonical(self.tf_api(expression.func)) if isinstance(expression, cst.Call) else None
             raise Declined(
-                UNSUPPORTED_RNN_API, f"{api} over {inner or syntax.code_of(cell_expr)} is not converted", call
+                UNSUPPORTED_RNN_API, f"{api} over {inner or syntax.code_of(expression)} is not converted", call
             )
-        initial = bound.get("initial_state")
-        if cell_name is not None:
-            # The cell's name is read by this call (and its zero_state) only.
-            reads = 1 + sum(1 for c in scope.zero_states.values() if c == cell_name)
+        initial = arguments.initial_state
+        if cell.name is not None:
+            reads = 1 + sum(1 for c in scope.zero_states.values() if c == cell.name)
             if (
                 isinstance(initial, cst.Call)
                 and isinstance(initial.func, cst.Attribute)
-                and _is_name(initial.func.value, cell_name)
+                and _is_name(initial.func.value, cell.name)
             ):
                 reads += 1
-            if counts.get(cell_name, 0) != reads + 1:
-                raise Declined(CELL_USED_ELSEWHERE, f"cell `{cell_name}` used other than by one {api} call", call)
+            if context.counts.get(cell.name, 0) != reads + 1:
+                raise Declined(CELL_USED_ELSEWHERE, f"cell `{cell.name}` used other than by one {api} call", call)
         if initial is not None and not _is_name(initial, "None"):
-            self._check_zero_state(initial, cell_name, scope, counts, call)
+            self._check_zero_state(initial, cell.name, scope, context.counts, call)
+        return cell
 
-        kind, cell = self._cell(cell_call, plan)
-        layer_name = self._layer_name(bound.get("scope"), api, call)
+    def _driver_statements(
+        self, driver: _Driver, arguments: _DriverArguments, cell: _DriverCell, context: _Context
+    ) -> list[cst.BaseStatement]:
+        """The Keras layer's construction and its call: the construction takes the place of the
+        cell's statement (or of the call's, for a cell built inline), or is hoisted out of a
+        model function; the call takes the place of the driver's statement."""
+        statement, plan = driver.statement, context.plan
+        kind, python_name, construction = self._rnn_layer(driver, arguments, cell, plan)
+        first, second = self._outputs_and_state(driver)
+        state_targets, extra = self._state_targets(kind, second, statement, context)
+        sequence_input: cst.BaseExpression = arguments.inputs
+        outputs_target: cst.BaseExpression = first
+        if driver.api == rc.STATIC_RNN:
+            sequence_input, outputs_target, unstacked = self._static_sequences(arguments.inputs, first, plan)
+            extra.append(unstacked)
+        targets = cst.Tuple(
+            [cst.Element(outputs_target), *(cst.Element(t) for t in state_targets)], lpar=[], rpar=[]
+        )
+        new_call = cst.Call(cst.Name(python_name), [cst.Arg(sequence_input)])
+        replacement = statement.with_changes(
+            body=[driver.assign.with_changes(targets=[cst.AssignTarget(targets)], value=new_call)]
+        )
+        hoisted = context.hoisted
+        if cell.statement is not None:
+            # The layer takes the place (and the comments) of the cell's statement.
+            construction = construction.with_changes(leading_lines=cell.statement.leading_lines)
+            if hoisted is not None:
+                hoisted.append(construction)
+                context.scope.replaced[id(cell.statement)] = []
+            else:
+                context.scope.replaced[id(cell.statement)] = [construction]
+            return [replacement, *extra]
+        if hoisted is not None:
+            hoisted.append(construction)
+            return [replacement, *extra]
+        return [
+            construction.with_changes(leading_lines=statement.leading_lines),
+            replacement.with_changes(leading_lines=[]),
+            *extra,
+        ]
+
+    def _rnn_layer(
+        self, driver: _Driver, arguments: _DriverArguments, cell: _DriverCell, plan: RNNPlan
+    ) -> tuple[str, str, cst.SimpleStatementLine]:
+        """The cell's kind, the layer's Python name and `name = tf.keras.layers.RNN(cell, ...)`."""
+        kind, keras_cell = self._cell(cell.call, plan)
+        layer_name = self._layer_name(arguments.scope, driver.api, driver.call)
         python_name = self._fresh(layer_name, plan)
         keras_call = cst.Call(
             self.tf_expr("keras.layers.RNN"),
             [
-                cst.Arg(cell),
+                cst.Arg(keras_cell),
                 keyword_arg("return_sequences", cst.Name("True")),
                 keyword_arg("return_state", cst.Name("True")),
                 keyword_arg("name", cst.SimpleString(f'"{layer_name}"')),
@@ -339,79 +417,54 @@ class RNNPlanner:
         )
         if kind not in plan.kinds:
             plan.kinds.append(kind)
+        return kind, python_name, construction
 
-        if not (isinstance(target, (cst.Tuple, cst.List)) and len(target.elements) == 2
-                and all(isinstance(e.value, cst.Name) for e in target.elements)):
+    def _outputs_and_state(self, driver: _Driver) -> tuple[cst.Name, cst.Name]:
+        target = driver.target
+        if not (
+            isinstance(target, (cst.Tuple, cst.List))
+            and len(target.elements) == 2
+            and all(isinstance(e.value, cst.Name) for e in target.elements)
+        ):
             raise Declined(
-                STATE_USED, f"{api} result bound to {syntax.code_of(target)}; expected `outputs, state`", statement
+                STATE_USED,
+                f"{driver.api} result bound to {syntax.code_of(target)}; expected `outputs, state`",
+                driver.statement,
             )
         first, second = (e.value for e in target.elements)
         assert isinstance(first, cst.Name) and isinstance(second, cst.Name)
-        state_targets: list[cst.BaseExpression] = [second]
-        extra: list[cst.BaseStatement] = []
-        if kind == "lstm":
-            c_name = self._fresh(f"{second.value}_c", plan)
-            h_name = self._fresh(f"{second.value}_h", plan)
-            state_targets = [cst.Name(c_name), cst.Name(h_name)]
-            reads = counts.get(second.value, 0) - 1
-            if second.value != "_" and reads > 0:
-                self._note_lstm_state(second.value, (c_name, h_name), plan, statement)
-                if self._attribute_reads.get(second.value, 0) < reads:
-                    # Read whole (fetched, unpacked): TF1's (c, h) tuple, rebuilt.
-                    extra.append(
-                        cst.SimpleStatementLine(
-                            [
-                                cst.Assign(
-                                    [cst.AssignTarget(second)],
-                                    cst.Tuple([cst.Element(t) for t in state_targets]),
-                                )
-                            ]
-                        )
-                    )
-        sequence_input: cst.BaseExpression = inputs
-        outputs_target: cst.BaseExpression = first
-        if api == rc.STATIC_RNN:
-            sequence_input = cst.Call(
-                self.tf_expr("stack"), [cst.Arg(inputs), keyword_arg("axis", cst.Integer("1"))]
-            )
-            outputs_target = cst.Name(self._fresh("sequence", plan))
-            extra.append(
-                cst.SimpleStatementLine(
-                    [
-                        cst.Assign(
-                            [cst.AssignTarget(first)],
-                            cst.Call(
-                                self.tf_expr("unstack"),
-                                [cst.Arg(outputs_target), keyword_arg("axis", cst.Integer("1"))],
-                            ),
-                        )
-                    ]
-                )
-            )
-        targets = cst.Tuple(
-            [cst.Element(outputs_target), *(cst.Element(t) for t in state_targets)], lpar=[], rpar=[]
-        )
-        new_call = cst.Call(cst.Name(python_name), [cst.Arg(sequence_input)])
-        replacement = statement.with_changes(
-            body=[assign.with_changes(targets=[cst.AssignTarget(targets)], value=new_call)]
-        )
-        if cell_statement is not None:
-            # The layer takes the place (and the comments) of the cell's statement.
-            construction = construction.with_changes(leading_lines=cell_statement.leading_lines)
-            if hoisted is not None:
-                hoisted.append(construction)
-                scope.replaced[id(cell_statement)] = []
-            else:
-                scope.replaced[id(cell_statement)] = [construction]
-            return [replacement, *extra]
-        if hoisted is not None:
-            hoisted.append(construction)
-            return [replacement, *extra]
-        return [
-            construction.with_changes(leading_lines=statement.leading_lines),
-            replacement.with_changes(leading_lines=[]),
-            *extra,
-        ]
+        return first, second
+
+    def _state_targets(
+        self, kind: str, state: cst.Name, statement: cst.SimpleStatementLine, context: _Context
+    ) -> tuple[list[cst.BaseExpression], list[cst.BaseStatement]]:
+        """What the layer's final state is bound to, and the statements that rebuild TF1's
+        state from it: an LSTM's is two tensors, c and h."""
+        if kind != "lstm":
+            return [state], []
+        plan = context.plan
+        c_name = self._fresh(f"{state.value}_c", plan)
+        h_name = self._fresh(f"{state.value}_h", plan)
+        targets: list[cst.BaseExpression] = [cst.Name(c_name), cst.Name(h_name)]
+        reads = context.counts.get(state.value, 0) - 1
+        if state.value == "_" or reads <= 0:
+            return targets, []
+        self._note_lstm_state(state.value, (c_name, h_name), plan, statement)
+        if self._attribute_reads.get(state.value, 0) >= reads:
+            return targets, []
+        # Read whole (fetched, unpacked): TF1's (c, h) tuple, rebuilt.
+        rebuilt = cst.Assign([cst.AssignTarget(state)], cst.Tuple([cst.Element(t) for t in targets]))
+        return targets, [cst.SimpleStatementLine([rebuilt])]
+
+    def _static_sequences(
+        self, inputs: cst.BaseExpression, outputs: cst.Name, plan: RNNPlan
+    ) -> tuple[cst.BaseExpression, cst.Name, cst.SimpleStatementLine]:
+        """static_rnn takes and gives lists of steps, a Keras RNN one tensor: the inputs
+        stacked, the name the layer's sequence is bound to, and `outputs = tf.unstack(...)`."""
+        stacked = cst.Call(self.tf_expr("stack"), [cst.Arg(inputs), keyword_arg("axis", cst.Integer("1"))])
+        sequence = cst.Name(self._fresh("sequence", plan))
+        unstacked = cst.Call(self.tf_expr("unstack"), [cst.Arg(sequence), keyword_arg("axis", cst.Integer("1"))])
+        return stacked, sequence, cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(outputs)], unstacked)])
 
     def _note_lstm_state(
         self, name: str, names: tuple[str, str], plan: RNNPlan, statement: cst.CSTNode
