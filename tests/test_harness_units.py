@@ -1,4 +1,5 @@
-"""Harness parts that need no TensorFlow: comparison, tolerances, pairing, the mnist stand-in."""
+"""Harness parts that need no TensorFlow: comparison, tolerances, pairing, the mnist stand-in
+(and the reading of fetched summaries, which needs TensorFlow's Summary message)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import pytest
 
 from migrate.findings import RunSite
 from migrate.harness import HarnessOptions, Tolerance, compare, mnist
+from migrate.harness.capture import _summary_values
 from migrate.harness.observables import compare_stdout, difference, pair_sites
-from migrate.harness.records import Call, SideResult
+from migrate.harness.records import HISTOGRAM, Call, SideResult, histogram_statistics
 
 
 @pytest.mark.parametrize(
@@ -35,6 +37,46 @@ def test_difference_under_tolerance(legacy: float, migrated: float, tolerance: T
 def test_shape_mismatch_fails_with_reason() -> None:
     diff = difference(np.zeros((2, 1)), np.zeros((1, 2)), Tolerance(1.0, 1.0))
     assert not diff.passed and math.isinf(diff.max_abs) and "shape" in diff.reason
+
+
+VALUES = np.linspace(-1.0, 2.0, 50, dtype=np.float32)
+
+
+@pytest.mark.parametrize(
+    ("migrated", "passed"),
+    [
+        (VALUES, True),
+        (VALUES * (1 + 1e-7), True),
+        (VALUES * 2, False),
+        (VALUES[:-1], False),
+        (VALUES + 0.01, False),
+        (histogram_statistics(VALUES), True),
+        (np.asarray(b"not numbers"), False),
+    ],
+    ids=["same-values", "rounding", "doubled", "one-value-fewer", "shifted", "two-summaries", "bytes"],
+)
+def test_histogram_summary_compares_with_the_values_it_summarises(migrated: object, passed: bool) -> None:
+    legacy = histogram_statistics(VALUES)
+    assert legacy.dtype == HISTOGRAM
+    assert difference(legacy, migrated, Tolerance(1e-5, 1e-6)).passed is passed
+
+
+@pytest.mark.tensorflow
+def test_fetched_summary_stands_for_its_scalars_and_histograms() -> None:
+    import tensorflow as tf
+
+    v1 = tf.compat.v1
+    histogram = v1.HistogramProto(min=-1.0, max=2.0, num=50.0, sum=12.5, sum_squares=75.0)
+    summary = v1.Summary(
+        value=[v1.Summary.Value(tag="y", histo=histogram), v1.Summary.Value(tag="loss", simple_value=0.0)]
+    )
+    serialized = summary.SerializeToString()
+    assert serialized.endswith(b"\x00")  # a scalar 0.0 last: NumPy's bytes dtype would cut these
+    stats, loss = _summary_values(serialized, v1)
+    assert stats.dtype == HISTOGRAM and stats.item() == (-1.0, 2.0, 50.0, 12.5, 75.0)
+    assert loss.dtype == np.float32 and loss == 0.0
+    image = v1.Summary(value=[v1.Summary.Value(tag="i", image=v1.Summary.Image(height=1))]).SerializeToString()
+    assert [value.item() for value in _summary_values(image, v1)] == [image]
 
 
 def test_default_tolerances_per_dtype() -> None:

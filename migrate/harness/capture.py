@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from migrate.harness.records import Call, RandomLog, SideResult, VariableRecord
+from migrate.harness.records import HISTOGRAM, Call, RandomLog, SideResult, VariableRecord
 from migrate.harness.site_map import SiteMap
 from migrate.harness.weights import Injector, LegacyVariables
 
@@ -54,17 +54,28 @@ def to_numpy(value: Any) -> Any:
 def _summary_values(value: Any, v1: Any) -> list[Any]:
     """A fetched serialized `Summary` stands for the values it records: the migrated program
     returns those values (in the same order) and writes them with `tf.summary`. Scalars are
-    compared; other kinds keep the serialized bytes and show up as a difference."""
+    compared as numbers, histograms by their statistics (records.HISTOGRAM); a summary holding
+    any other kind (images, audio) keeps its serialized bytes and shows up as a difference."""
     array = np.asarray(value)
     if array.dtype.kind not in "SO" or array.shape != ():
         return [array]
+    # NumPy's bytes dtype drops trailing NUL bytes, which a serialized summary may end with.
+    serialized = value if isinstance(value, bytes) else array.item()
     try:
-        summary = v1.Summary.FromString(array.item())
+        summary = v1.Summary.FromString(serialized)
     except Exception:  # noqa: BLE001  # bytes that are not a summary are compared as bytes
         return [array]
-    if not summary.value or any(entry.WhichOneof("value") != "simple_value" for entry in summary.value):
+    kinds = [entry.WhichOneof("value") for entry in summary.value]
+    if not kinds or any(kind not in ("simple_value", "histo") for kind in kinds):
         return [array]
-    return [np.float32(entry.simple_value) for entry in summary.value]
+    return [_summary_entry(entry) for entry in summary.value]
+
+
+def _summary_entry(entry: Any) -> Any:
+    if entry.WhichOneof("value") == "simple_value":
+        return np.float32(entry.simple_value)
+    histo = entry.histo
+    return np.array((histo.min, histo.max, histo.num, histo.sum, histo.sum_squares), dtype=HISTOGRAM)
 
 
 class Recorder:

@@ -12,7 +12,7 @@ import numpy as np
 
 from migrate.findings import RunSite
 from migrate.harness.options import HarnessOptions, Tolerance
-from migrate.harness.records import Call, SideResult
+from migrate.harness.records import HISTOGRAM, Call, SideResult, histogram_statistics
 from migrate.harness.site_map import SiteMap
 
 FETCH = "fetch"
@@ -64,9 +64,16 @@ class Difference:
 
 
 def difference(legacy: Any, migrated: Any, tolerance: Tolerance) -> Difference:
-    """Compare two arrays elementwise under `tolerance`; shapes and kinds must agree."""
+    """Compare two arrays elementwise under `tolerance`; shapes and kinds must agree. A legacy
+    histogram summary is compared with the statistics of the values the migrated side returned."""
     a = np.asarray(legacy)
     b = np.asarray(migrated)
+    if a.dtype == HISTOGRAM:
+        if b.dtype != HISTOGRAM:
+            if b.dtype.kind not in "biuf":
+                return Difference(math.inf, math.inf, False, f"a histogram summary vs {b.dtype} values")
+            b = histogram_statistics(b)
+        a, b = _statistics(a), _statistics(b)
     if a.shape != b.shape:
         return Difference(math.inf, math.inf, False, f"shape {a.shape} vs {b.shape}")
     numeric = a.dtype.kind in "biufc" and b.dtype.kind in "biufc"
@@ -87,6 +94,20 @@ def difference(legacy: Any, migrated: Any, tolerance: Tolerance) -> Difference:
     allowed = tolerance.atol + tolerance.rtol * scale
     passed = bool(np.all((error == 0) | (error <= allowed)))
     return Difference(float(np.max(error)), float(np.max(relative)), passed)
+
+
+def _statistics(histogram: Any) -> Any:
+    return np.array([histogram[field] for field in HISTOGRAM.fields or ()], dtype=np.float64)
+
+
+def value_dtype(legacy: Any, migrated: Any) -> str:
+    """The dtype whose tolerance applies to a pair of fetched values: a histogram summary's
+    statistics are as precise as the values they summarise."""
+    a = np.asarray(legacy)
+    if a.dtype != HISTOGRAM:
+        return str(a.dtype)
+    b = np.asarray(migrated)
+    return str(b.dtype) if b.dtype != HISTOGRAM else "float32"
 
 
 class _Accumulator:
@@ -204,7 +225,7 @@ def _compare_calls(label: str, legacy: list[Call], migrated: list[Call], options
         if len(old.values) != len(new.values):
             structure.fail(step, f"legacy fetched {len(old.values)} values, migrated returned {len(new.values)}")
         for position, (a, b) in enumerate(zip(old.values, new.values)):
-            positions[position].add(step, difference(a, b, options.tolerance(str(np.asarray(a).dtype))))
+            positions[position].add(step, difference(a, b, options.tolerance(value_dtype(a, b))))
     if len(legacy) != len(migrated):
         structure.fail(min(len(legacy), len(migrated)), f"{len(legacy)} legacy calls vs {len(migrated)} migrated calls")
     result = []

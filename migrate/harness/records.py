@@ -19,6 +19,20 @@ RESULT_FILE = "result.json"
 VALUES_FILE = "values.npz"
 SUMMARY_FILE = "summary.json"
 
+# A fetched histogram summary stands for these statistics of the values it records, as TF1's
+# HistogramProto holds them (in float64); the migrated program returns the values themselves.
+# The buckets follow from the values, so they are not compared.
+HISTOGRAM = np.dtype([("min", "f8"), ("max", "f8"), ("num", "f8"), ("sum", "f8"), ("sum_squares", "f8")])
+
+
+def histogram_statistics(values: Any) -> Any:
+    """The HISTOGRAM statistics of an array of numbers, computed as TF1's histogram op does."""
+    flat = np.asarray(values, dtype=np.float64).ravel()
+    if flat.size == 0:
+        return np.zeros((), dtype=HISTOGRAM)
+    stats = (flat.min(), flat.max(), float(flat.size), flat.sum(), np.square(flat).sum())
+    return np.array(stats, dtype=HISTOGRAM)
+
 
 @dataclass
 class Call:
