@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal
+
+# The Keras cell classes this rule writes (CELL_CLASSES).
+CellKind = Literal["lstm", "gru", "simple"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,7 @@ class CellSpec:
     their defaults (`None`, or `True` for `state_is_tuple`); any other value declines.
     """
 
-    kind: str  # key of CELL_CLASSES
+    kind: CellKind
     base_name: str  # TF1's layer (variable scope) name
     positional: tuple[str, ...]
     kept: frozenset[str]
@@ -147,7 +150,7 @@ def is_rnn_api(api: str | None) -> bool:
 
 # The Keras cells written into a migrated file, by kind: (class name, source). `{tf}` is the
 # file's TensorFlow alias. Products and sums are written in TF1's operand order.
-CELL_CLASSES: Final[Mapping[str, tuple[str, str]]] = {
+CELL_CLASSES: Final[Mapping[CellKind, tuple[str, str]]] = {
     "lstm": (
         "TF1LSTMCell",
         '''class TF1LSTMCell({tf}.keras.layers.Layer):

@@ -60,7 +60,7 @@ class RNNPlan:
     """What converting the RNNs of one module writes, gathered as its statements are planned."""
 
     taken: set[str]
-    kinds: list[str] = field(default_factory=list)  # emitted cell classes, in first-use order
+    kinds: list[rc.CellKind] = field(default_factory=list)  # emitted cell classes, in first-use order
     counts: dict[str, int] = field(default_factory=dict)  # TF1 layer names used
     hoisted: dict[str, list[cst.BaseStatement]] = field(default_factory=dict)  # def name -> layers
     # `state.c` / `state.h` of converted LSTM states: state name -> (c name, h name).
@@ -398,7 +398,7 @@ class RNNPlanner:
 
     def _rnn_layer(
         self, driver: _Driver, arguments: _DriverArguments, cell: _DriverCell, plan: RNNPlan
-    ) -> tuple[str, str, cst.SimpleStatementLine]:
+    ) -> tuple[rc.CellKind, str, cst.SimpleStatementLine]:
         """The cell's kind, the layer's Python name and `name = tf.keras.layers.RNN(cell, ...)`."""
         kind, keras_cell = self._cell(cell.call, plan)
         layer_name = self._layer_name(arguments.scope, driver.api, driver.call)
@@ -436,7 +436,7 @@ class RNNPlanner:
         return first, second
 
     def _state_targets(
-        self, kind: str, state: cst.Name, statement: cst.SimpleStatementLine, context: _Context
+        self, kind: rc.CellKind, state: cst.Name, statement: cst.SimpleStatementLine, context: _Context
     ) -> tuple[list[cst.BaseExpression], list[cst.BaseStatement]]:
         """What the layer's final state is bound to, and the statements that rebuild TF1's
         state from it: an LSTM's is two tensors, c and h."""
@@ -497,7 +497,7 @@ class RNNPlanner:
             return
         raise Declined(INITIAL_STATE, f"initial_state={syntax.code_of(initial)} is not the cell's zero state", call)
 
-    def _cell(self, call: cst.Call, plan: RNNPlan) -> tuple[str, cst.Call]:
+    def _cell(self, call: cst.Call, plan: RNNPlan) -> tuple[rc.CellKind, cst.Call]:
         api = rc.canonical(self.tf_api(call.func))
         assert api is not None
         spec = rc.CELLS[api]
