@@ -6,7 +6,9 @@ contrib.framework's layers, regularizers, initializers, arg scopes and variable 
 and a few members were aliases of core symbols (`tf.contrib.framework.get_global_step` is
 `tf.compat.v1.train.get_global_step`, `tf.contrib.rnn.DropoutWrapper` is
 `tf.compat.v1.nn.rnn_cell.DropoutWrapper`, `tf.contrib.keras.datasets` is `tf.keras.datasets`,
-`tfe.Iterator(dataset)` is `iter(dataset)`). Runs after the layer transforms, so it sees only
+`tfe.Iterator(dataset)` is `iter(dataset)`). contrib.learn's text `VocabularyProcessor`, which
+TF 2 has nothing like, becomes a module written next to the program with the same behaviour
+(migrate/support/vocabulary_processor.py). Runs after the layer transforms, so it sees only
 what they left; in a file that keeps TF1 graph mode those are the slim layers themselves, which
 create graph variables exactly as contrib did. In TF 2 code (no graph-only symbol left) only
 the members that create no variables move; the others stay for TFM801 to report.
@@ -25,6 +27,7 @@ from migrate.analysis import syntax, tf_names
 from migrate.analysis.graph_only import graph_only_reason
 from migrate.analysis.imports import forget_import, head_name, module_bindings
 from migrate.findings import Severity
+from migrate.support import text_of
 from migrate.transforms import contrib_table as table
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -50,6 +53,15 @@ class ContribHomes(MigrationTransform):
             "eager",
         ),
         Example(
+            "from tensorflow.contrib import learn\n\n"
+            "processor = learn.preprocessing.VocabularyProcessor(20, min_frequency=1)\n"
+            "ids = list(processor.fit_transform(texts))\n",
+            "import vocabulary_processor\n\n"
+            "processor = vocabulary_processor.VocabularyProcessor(20, min_frequency=1)\n"
+            "ids = list(processor.fit_transform(texts))\n",
+            "vocabulary-processor-in-a-module-beside",
+        ),
+        Example(
             "import tensorflow as tf\n\nx = tf.compat.v1.placeholder(tf.float32, [None, 4])\n"
             "h = tf.contrib.layers.fully_connected(x, 8)\n",
             "import tensorflow as tf\nimport tf_slim as slim\n\nx = tf.compat.v1.placeholder(tf.float32, [None, 4])\n"
@@ -71,6 +83,8 @@ class ContribHomes(MigrationTransform):
         self._reported: set[str] = set()
         self._variable_calls: set[int] = set()  # funcs of contrib.eager.Variable calls that convert
         self._removable: set[str] = set()  # names whose every use converts: their import can go
+        self._names: set[str] = set()  # every name the file uses: a support module must not shadow one
+        self._support_modules: set[str] = set()  # support modules written for this file
 
     def visit_Module(self, node: cst.Module) -> bool:
         super().visit_Module(node)
@@ -86,6 +100,7 @@ class ContribHomes(MigrationTransform):
             for call in syntax.calls_in(node)
             if self.tf_api(call.func) == table.EAGER_VARIABLE and self._converts_variable(call)
         }
+        self._names = {name.value for name in syntax.nodes_of(node, cst.Name) if isinstance(name, cst.Name)}
         self._removable = self._removable_names(references.nodes)
         return True
 
@@ -149,7 +164,11 @@ class ContribHomes(MigrationTransform):
         # A moved module is reported once, not for each attribute of a chain through it.
         moved = next((prefix.rstrip(".") for prefix in table.PREFIXES_IN_TENSORFLOW if name.startswith(prefix)), None)
         home = table.PREFIXES_IN_TENSORFLOW.get(f"{moved}.", "").rstrip(".")
-        self._note(moved or name, original, f"tf.{home}" if moved else tf_names.dotted(replacement) or "")
+        if name in table.IN_SUPPORT_MODULES:
+            written = f"{table.IN_SUPPORT_MODULES[name][0]}.py"
+            self._note(name, original, f"{tf_names.dotted(replacement)}, from {written} written next to the program")
+        else:
+            self._note(moved or name, original, f"tf.{home}" if moved else tf_names.dotted(replacement) or "")
         self._forget_import(original)
         return replacement
 
@@ -161,6 +180,8 @@ class ContribHomes(MigrationTransform):
     def _has_home(self, name: str) -> bool:
         if name in table.IN_TENSORFLOW or name == table.EAGER_ITERATOR:
             return True
+        if name in table.IN_SUPPORT_MODULES:
+            return table.IN_SUPPORT_MODULES[name][0] not in self._names
         if any(name.startswith(prefix) for prefix in table.PREFIXES_IN_TENSORFLOW):
             return True
         member = table.slim_member(name)
@@ -176,7 +197,17 @@ class ContribHomes(MigrationTransform):
                 return self.tf_expr(home + name[len(prefix) :])
         if name == table.EAGER_ITERATOR:
             return cst.Name("iter")
+        if name in table.IN_SUPPORT_MODULES:
+            module, member = table.IN_SUPPORT_MODULES[name]
+            self._write_support_module(module)
+            return tf_names.build_dotted(f"{module}.{member}")
         return tf_names.build_dotted(f"{self._slim()}.{table.slim_member(name)}")
+
+    def _write_support_module(self, module: str) -> None:
+        if module not in self._support_modules:
+            self._support_modules.add(module)
+            self.add_support_file(f"{module}.py", text_of(f"{module}.py"))
+            AddImportsVisitor.add_needed_import(self.context, module)
 
     def _slim(self) -> str:
         """The name tf_slim goes by in this file, importing it on first use."""
@@ -195,4 +226,5 @@ class ContribHomes(MigrationTransform):
     def _note(self, name: str, node: cst.CSTNode, replacement: str) -> None:
         if name not in self._reported:
             self._reported.add(name)
-            self.report(node, f"{name} is now {replacement}, the same code", severity=Severity.INFO)
+            same = "" if name in table.IN_SUPPORT_MODULES else ", the same code"
+            self.report(node, f"{name} is now {replacement}{same}", severity=Severity.INFO)

@@ -39,6 +39,18 @@ EAGER_VARIABLE_POSITIONALS: Final = 2
 # contrib.eager.Iterator(dataset) iterates a dataset eagerly, as iter(dataset) does in TF 2.
 EAGER_ITERATOR: Final = "tf.contrib.eager.Iterator"
 
+# contrib members TF 2 has nothing like, rewritten with TF1's behaviour in a support module that
+# the rewrite writes next to the program (migrate/support): member -> (module, name in it). Not
+# the same code as the contrib member, but the same results; the module's tests pin them.
+_TEXT_PREPROCESSING = ("tf.contrib.learn.preprocessing.", "tf.contrib.learn.python.learn.preprocessing.")
+IN_SUPPORT_MODULES: Final = MappingProxyType(
+    {
+        f"{prefix}{member}": ("vocabulary_processor", member)
+        for prefix in _TEXT_PREPROCESSING
+        for member in ("VocabularyProcessor", "CategoricalVocabulary")
+    }
+)
+
 SLIM_MODULES: Final = ("tf.contrib.layers.", "tf.contrib.framework.")
 # Members of those modules that tf_slim exports under the same name and that create no
 # variables and add nothing to graph collections: the same code in any TF 2 program.
