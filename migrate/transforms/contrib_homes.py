@@ -8,10 +8,12 @@ and a few members were aliases of core symbols (`tf.contrib.framework.get_global
 `tf.compat.v1.nn.rnn_cell.DropoutWrapper`, `tf.contrib.keras.datasets` is `tf.keras.datasets`,
 `tfe.Iterator(dataset)` is `iter(dataset)`). contrib.learn's text `VocabularyProcessor`, which
 TF 2 has nothing like, becomes a module written next to the program with the same behaviour
-(migrate/support/vocabulary_processor.py). Runs after the layer transforms, so it sees only
-what they left; in a file that keeps TF1 graph mode those are the slim layers themselves, which
-create graph variables exactly as contrib did. In TF 2 code (no graph-only symbol left) only
-the members that create no variables move; the others stay for TFM801 to report.
+(migrate/support/vocabulary_processor.py). An import of a contrib module that nothing in the
+file uses goes: TF 2 cannot import it, and it did nothing but bind the name. Runs after the
+layer transforms, so it sees only what they left; in a file that keeps TF1 graph mode those are
+the slim layers themselves, which create graph variables exactly as contrib did. In TF 2 code
+(no graph-only symbol left) only the members that create no variables move; the others stay
+for TFM801 to report.
 The tables are in migrate.transforms.contrib_table.
 """
 
@@ -21,7 +23,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from migrate.analysis import syntax, tf_names
 from migrate.analysis.graph_only import graph_only_reason
@@ -39,6 +41,12 @@ class ContribHomes(MigrationTransform):
     DESCRIPTION = "tf.contrib members that moved (to tf_slim or core TensorFlow) use their new home, the same code"
     TRIGGERS = ("contrib",)
     EXAMPLES: ClassVar = (
+        Example(
+            "import tensorflow as tf\nfrom tensorflow.contrib.tensorboard.plugins import projector\n\n"
+            "x = tf.ones([2])\n",
+            "import tensorflow as tf\n\nx = tf.ones([2])\n",
+            "unused-contrib-import-goes",
+        ),
         Example(
             "import tensorflow as tf\n\nreg = tf.contrib.layers.l2_regularizer(0.1)\n"
             "step = tf.contrib.framework.get_global_step()\n",
@@ -102,7 +110,31 @@ class ContribHomes(MigrationTransform):
         }
         self._names = {name.value for name in syntax.nodes_of(node, cst.Name) if isinstance(name, cst.Name)}
         self._removable = self._removable_names(references.nodes)
+        self._drop_unused_contrib_imports(node)
         return True
+
+    def _drop_unused_contrib_imports(self, module: cst.Module) -> None:
+        used = {
+            name.value
+            for statement in module.body
+            if not _imports_only(statement)
+            for name in syntax.nodes_of(statement, cst.Name)
+            if isinstance(name, cst.Name)
+        }
+        for statement in module.body:
+            if not _imports_only(statement) or self.is_suppressed_at(statement):
+                continue
+            assert isinstance(statement, cst.SimpleStatementLine)
+            for small in statement.body:
+                for module_path, name, asname in _contrib_imports(small):
+                    if (asname or name) not in used:
+                        RemoveImportsVisitor.remove_unused_import(self.context, module_path, name, asname)
+                        imported = f"{module_path}.{name}" if name else module_path
+                        self.report(
+                            small,
+                            f"import of {imported} removed: TF 2 has no tf.contrib, and nothing in this file uses it",
+                            severity=Severity.INFO,
+                        )
 
     def _removable_names(self, references: Sequence[cst.Attribute | cst.Name]) -> set[str]:
         """Names bound by imports all of whose uses this transform replaces. Removing an import
@@ -228,3 +260,30 @@ class ContribHomes(MigrationTransform):
             self._reported.add(name)
             same = "" if name in table.IN_SUPPORT_MODULES else ", the same code"
             self.report(node, f"{name} is now {replacement}{same}", severity=Severity.INFO)
+
+
+def _imports_only(statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and all(
+        isinstance(small, (cst.Import, cst.ImportFrom)) for small in statement.body
+    )
+
+
+def _contrib_imports(small: cst.BaseSmallStatement) -> list[tuple[str, str | None, str | None]]:
+    """(module, name, alias) of each `tensorflow.contrib` import in an import statement that
+    binds a name of its own (`import tensorflow.contrib` binds `tensorflow`: not one of them)."""
+    found: list[tuple[str, str | None, str | None]] = []
+    if isinstance(small, cst.Import):
+        for alias in small.names:
+            path = tf_names.dotted(alias.name) or ""
+            if path.startswith("tensorflow.contrib") and alias.asname is not None:
+                found.append((path, None, alias.evaluated_alias))
+    elif isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative:
+        module_path = tf_names.dotted(small.module) or ""
+        if (module_path == "tensorflow" or module_path.startswith("tensorflow.contrib")) and not isinstance(
+            small.names, cst.ImportStar
+        ):
+            for alias in small.names:
+                name = tf_names.dotted(alias.name) or ""
+                if module_path != "tensorflow" or name == "contrib":
+                    found.append((module_path, name, alias.evaluated_alias))
+    return found
