@@ -270,7 +270,7 @@ def _blocks(statement: cst.BaseCompoundStatement) -> Iterator[Sequence[cst.BaseS
 
 
 # Expression contexts and operators: a third of a tree's nodes, with no name in them.
-_NAMELESS = frozenset(
+NAMELESS = frozenset(
     kind
     for base in (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
     for kind in base.__subclasses__()
@@ -340,9 +340,9 @@ class _Checker:
             value = getattr(node, field, None)
             if type(value) is list:
                 for child in value:
-                    if isinstance(child, ast.AST) and type(child) not in _NAMELESS:
+                    if isinstance(child, ast.AST) and type(child) not in NAMELESS:
                         self.walk(child, nested=nested)
-            elif isinstance(value, ast.AST) and type(value) not in _NAMELESS:
+            elif isinstance(value, ast.AST) and type(value) not in NAMELESS:
                 self.walk(value, nested=nested)
 
     def _import(self, node: ast.Import | ast.ImportFrom, nested: bool) -> None:

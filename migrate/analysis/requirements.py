@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from types import MappingProxyType
 from typing import Final
 
+from migrate.analysis.bindings import NAMELESS
 from migrate.analysis.tf_names import NEEDS_LEGACY_KERAS
 
 # Top-level import name -> the distribution that provides it.
@@ -59,9 +60,10 @@ def requirements_of(code: str) -> tuple[str, ...]:
         tree = ast.parse(code)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return ()
+    imports, chains = _scan(tree)
     needed: set[str] = set()
     tensorflow_aliases: dict[str, str] = {}  # local name -> the tensorflow path it is bound to
-    for node in ast.walk(tree):
+    for node in imports:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 _note_module(alias.name, needed)
@@ -73,9 +75,9 @@ def requirements_of(code: str) -> tuple[str, ...]:
             if node.module == "tensorflow" or node.module.startswith("tensorflow."):
                 for alias in node.names:
                     tensorflow_aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-    if tensorflow_aliases:
-        for path in _tensorflow_paths(tree, tensorflow_aliases):
-            needed.update(_needs(path))
+    for head, parts in chains:
+        if head in tensorflow_aliases:
+            needed.update(_needs(".".join([tensorflow_aliases[head], *parts])))
     return tuple(sorted(needed))
 
 
@@ -98,24 +100,45 @@ def _note_module(module: str, needed: set[str]) -> None:
         needed.add(distribution)
 
 
-def _tensorflow_paths(tree: ast.AST, aliases: dict[str, str]) -> Iterable[str]:
-    """Every outermost attribute chain through a TensorFlow binding, as `tensorflow.a.b`."""
-    inner: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute):
-            if id(node) in inner:
-                inner.add(id(node.value))
-                continue
-            inner.add(id(node.value))
-            parts = [node.attr]
-            value: ast.expr = node.value
-            while isinstance(value, ast.Attribute):
+def _scan(tree: ast.AST) -> tuple[list[ast.Import | ast.ImportFrom], list[tuple[str, list[str]]]]:
+    """One walk of `tree`: its import statements, in `ast.walk`'s order (breadth first, so a
+    later binding of a name wins as it would there), and every outermost attribute chain
+    ending in a name, and every name outside one, as (name, attributes from the name out)."""
+    imports: list[tuple[int, int, ast.Import | ast.ImportFrom]] = []
+    chains: list[tuple[str, list[str]]] = []
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if type(node) is ast.Name:
+            chains.append((node.id, []))
+            continue
+        if type(node) is ast.Attribute:
+            parts: list[str] = []
+            value: ast.AST = node
+            while type(value) is ast.Attribute:
                 parts.append(value.attr)
                 value = value.value
-            if isinstance(value, ast.Name) and value.id in aliases:
-                yield ".".join([aliases[value.id], *reversed(parts)])
-        elif isinstance(node, ast.Name) and node.id in aliases and id(node) not in inner:
-            yield aliases[node.id]
+                depth += 1
+            if type(value) is ast.Name:
+                parts.reverse()
+                chains.append((value.id, parts))
+                continue
+            node = value  # the chain's parts are not chains of their own
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports.append((depth, len(imports), node))
+            continue
+        children: list[tuple[ast.AST, int]] = []
+        for field in node._fields:
+            child = getattr(node, field, None)
+            if type(child) is list:
+                children.extend(
+                    (item, depth + 1) for item in child if isinstance(item, ast.AST) and type(item) not in NAMELESS
+                )
+            elif isinstance(child, ast.AST) and type(child) not in NAMELESS:
+                children.append((child, depth + 1))
+        stack.extend(reversed(children))
+    imports.sort(key=lambda entry: entry[:2])
+    return [statement for _, _, statement in imports], chains
 
 
 def _needs(path: str) -> set[str]:
