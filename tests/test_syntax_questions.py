@@ -158,3 +158,18 @@ def test_index_stays_bounded_and_right(monkeypatch: pytest.MonkeyPatch) -> None:
             assert [id(call) for call in syntax.calls_in(statement)] == _in_code_order(statement, cst.Call)
             assert len(subtree_index._POSITIONS) <= max(50, len(subtree_index.Walk(statement).nodes))
 
+
+
+def test_a_rewritten_module_reuses_the_walks_of_its_kept_statements() -> None:
+    syntax.forget_subtrees()
+    module = cst.parse_module(SOURCES[0].read_text())
+    subtree_index.expect(module)
+    assert syntax.calls_in(module)  # walks the module
+    first, *rest = module.body
+    rewritten = module.with_changes(body=[*rest, cst.parse_statement("y = tf.zeros(3)\n"), first])
+    subtree_index.expect(rewritten)
+    done, start = subtree_index.subtree(rewritten)
+    nodes, ends = subtree_index.walk.code_order(rewritten)
+    assert [id(node) for node in done.nodes[start : done.ends[start]]] == [id(node) for node in nodes]
+    assert [done.ends[start + i] - start for i in range(len(nodes))] == ends
+    assert subtree_index.subtree(rest[0])[0] is not done  # kept statements keep their own walk

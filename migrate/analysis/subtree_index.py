@@ -7,7 +7,9 @@ once, at the first question about it, into the list of its code nodes in the ord
 `walk.visit_code` visits them, with each node's span in that list: a subtree's nodes are then a
 slice of it, in the order a walk of the subtree would visit them. Nodes are immutable, so a span
 holds whichever tree the node is in; a node that a transform built after the walk is walked on
-its own at the first question about it.
+its own at the first question about it. A pass rewrites a few statements of a module, so of the
+tree a pass reads only the top-level statements not walked before are walked; the module's own
+list is put together from theirs.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ class Walk:
 
     __slots__ = ("ends", "nodes")
 
-    def __init__(self, root: cst.CSTNode) -> None:
-        self.nodes, self.ends = walk.code_order(root)  # ends[i]: just past the subtree of nodes[i]
+    def __init__(self, root: cst.CSTNode, lists: tuple[list[cst.CSTNode], list[int]] | None = None) -> None:
+        """The walk of `root`; `lists` are its nodes and ends when they are known already."""
+        self.nodes, self.ends = lists or walk.code_order(root)  # ends[i]: just past the subtree of nodes[i]
 
 
 def expect(module: cst.Module) -> None:
@@ -62,8 +65,30 @@ def subtree(node: cst.CSTNode) -> tuple[Walk, int]:
 
 
 def _index(root: cst.CSTNode) -> None:
+    if type(root) is cst.Module:
+        _index_module(root)
+        return
     done = Walk(root)
     if len(_POSITIONS) + len(done.nodes) > _LIMIT:
         _POSITIONS.clear()  # a caller that never forgets (libcst's codemod runner) stays bounded
     for position, node in enumerate(done.nodes):
         _POSITIONS[id(node)] = (node, done, position)
+
+
+def _index_module(module: cst.Module) -> None:
+    """`_index(module)`, walking only the statements no walk holds yet: the module's list is its
+    statements' lists one after the other (the module's only code field is its body)."""
+    nodes: list[cst.CSTNode] = [module]
+    ends: list[int] = [0]
+    for statement in module.body:
+        found = _POSITIONS.get(id(statement))
+        if found is None or found[0] is not statement:
+            _index(statement)
+            found = _POSITIONS[id(statement)]
+        _, done, start = found
+        end = done.ends[start]
+        shift = len(nodes) - start
+        nodes.extend(done.nodes[start:end])
+        ends.extend([position + shift for position in done.ends[start:end]])
+    ends[0] = len(nodes)
+    _POSITIONS[id(module)] = (module, Walk(module, (nodes, ends)), 0)
