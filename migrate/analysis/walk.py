@@ -322,11 +322,11 @@ def field_kinds(node: cst.CSTNode) -> tuple[tuple[str, str | None, str | None], 
     return found
 
 
-_Kinds = Callable[[cst.CSTNode], tuple[tuple[str, str | None, str | None], ...]]
-_CODE_KINDS: dict[type[cst.CSTNode], tuple[tuple[str, str | None, str | None], ...]] = {}
+_Entries = tuple[tuple[str, str | None, str | None], ...]
+_CODE_KINDS: dict[type[cst.CSTNode], _Entries] = {}
 
 
-def _code_kinds(node: cst.CSTNode) -> tuple[tuple[str, str | None, str | None], ...]:
+def _code_kinds(node: cst.CSTNode) -> _Entries:
     kind = type(node)
     found = _CODE_KINDS.get(kind)
     if found is None:
@@ -336,6 +336,10 @@ def _code_kinds(node: cst.CSTNode) -> tuple[tuple[str, str | None, str | None], 
             if entry[0] not in _FORMATTING_FIELDS and not entry[0].startswith(("whitespace", "leading_whitespace"))
         )
     return found
+
+
+# The field kinds of each node class (`_KINDS` or `_CODE_KINDS`) and what fills them in.
+_Kinds = tuple[dict[type[cst.CSTNode], _Entries], Callable[[cst.CSTNode], _Entries]]
 
 
 def transform(
@@ -358,7 +362,8 @@ def transform(
         raise TypeError("code_only traversal does not send attribute events")
     if attributes and quiet:
         raise TypeError("attribute events are sent for every node")
-    return _transform(node, transformer, attributes, _code_kinds if code_only else field_kinds, quiet)
+    kinds: _Kinds = (_CODE_KINDS, _code_kinds) if code_only else (_KINDS, field_kinds)
+    return _transform(node, transformer, attributes, kinds, quiet)
 
 
 def _transform(
@@ -368,10 +373,14 @@ def _transform(
     kinds: _Kinds,
     quiet: Container[type[cst.CSTNode]],
 ) -> Any:
-    silent = type(node) in quiet
+    kind = type(node)
+    silent = kind in quiet
     if silent or transformer.on_visit(node):
         changes: dict[str, Any] | None = None
-        for field, sequence_helper, node_helper in kinds(node):
+        entries = kinds[0].get(kind)
+        if entries is None:
+            entries = kinds[1](node)
+        for field, sequence_helper, node_helper in entries:
             value = getattr(node, field)
             if type(value) is tuple or type(value) is list:
                 if sequence_helper is None:
@@ -384,7 +393,11 @@ def _transform(
                     continue  # a conditional field libcst does not visit (no format spec)
                 if attributes:
                     transformer.on_visit_attribute(node, field)
-                new = _transform_one(value, transformer, attributes, node_helper, kinds, quiet)
+                new = value
+                if value is not None and value is not _DEFAULT:
+                    new = _transform(value, transformer, attributes, kinds, quiet)
+                    if new is not value:
+                        new = _replaced_one(value, new, node_helper)
             if attributes:
                 transformer.on_leave_attribute(node, field)
             if new is not value:
@@ -404,20 +417,8 @@ def _transform(
     return result
 
 
-
-def _transform_one(
-    value: Any,
-    transformer: cst.CSTTransformer,
-    attributes: bool,
-    helper: str,
-    kinds: _Kinds,
-    quiet: Container[type[cst.CSTNode]],
-) -> Any:
-    if value is None or value is _DEFAULT:
-        return value
-    result = _transform(value, transformer, attributes, kinds, quiet)
-    if result is value:
-        return result
+def _replaced_one(value: cst.CSTNode, result: Any, helper: str) -> Any:
+    """What a field holding one node gets when the traversal returned `result` for it."""
     if isinstance(result, cst.FlattenSentinel):
         raise TypeError(f"We got a FlattenSentinel while visiting a {type(value).__name__}.")
     if isinstance(result, cst.RemovalSentinel):
