@@ -46,3 +46,47 @@ def _tf_path(expression: cst.BaseExpression) -> str | None:
 )
 def test_kind_of(source: str, kind: Kind | None) -> None:
     assert kind_of(cst.parse_expression(source), _tf_path) is kind
+
+
+PROGRAM = """\
+import tensorflow as tf
+
+x = tf.placeholder(tf.float32, [None])
+n = tf.placeholder(tf.int32, [None])
+w = tf.Variable(tf.zeros([3]))
+a = tf.div(x, 2)
+b = tf.div(n, 2)
+c = tf.div(tf.matmul(tf.expand_dims(w, 0), tf.ones([3, 1])), 2)
+top, where = tf.nn.top_k(x, k=2)
+h = tf.div(top, 2)
+i = tf.div(where, 2)
+y = x
+y = tf.cast(n, tf.int64)
+d = tf.div(y, 2)
+for i in range(3):
+    z = x
+e = tf.div(z, 2)
+
+
+def f(x):
+    return tf.div(x, 2)
+
+
+g = [tf.div(x, k) for k in (1, 2)]
+"""
+
+
+def test_names_stand_for_the_value_the_module_last_gave_them() -> None:
+    from migrate.pipeline import Selection, rewrite_code
+
+    code = rewrite_code(PROGRAM, selection=Selection.of(["TFM110"])).code
+    converted = {line.split(" = ")[0].strip(): line for line in code.splitlines() if "div(" in line}
+    assert "tf.math.truediv(x, 2)" in converted["a"]
+    assert "tf.math.floordiv(n, 2)" in converted["b"]
+    assert "tf.math.truediv(tf.matmul" in converted["c"]
+    assert "tf.math.truediv(top, 2)" in converted["h"]
+    assert "tf.math.floordiv(where, 2)" in converted["i"]
+    assert "tf.math.floordiv(y, 2)" in converted["d"]  # the later assignment counts
+    assert "tf.div(z, 2)" in converted["e"]  # bound in a loop: unknown
+    assert "tf.div(x, 2)" in converted["return tf.div(x, 2)"]  # a function's own x
+    assert "tf.div(x, k)" in converted["g"]  # a comprehension has its own names

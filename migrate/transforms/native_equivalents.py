@@ -15,9 +15,10 @@ from typing import ClassVar
 
 import libcst as cst
 
+from migrate.analysis import syntax
 from migrate.analysis.call_arguments import UnknownKeywords, bind_arguments_or_none, keyword_arg
 from migrate.analysis.imports import forget_import
-from migrate.analysis.operand_kinds import Kind, kind_of
+from migrate.analysis.operand_kinds import Kind, ModuleValues, kind_of
 from migrate.transforms import native_table as table
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -112,6 +113,20 @@ class NativeEquivalents(MigrationTransform):
         ),
     )
 
+    def visit_Module(self, node: cst.Module) -> bool:
+        super().visit_Module(node)
+        self._values: ModuleValues | None = None
+        self._statement_of: dict[int, int] = {}  # tf.div call -> index of its module-level statement
+        for index, statement in enumerate(node.body):
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) or _has_own_scope(statement):
+                continue  # names there may be local: they are not the module's values
+            for call in syntax.calls_in(statement):
+                if self.tf_api(call.func) == table.DIV:
+                    self._statement_of[id(call)] = index
+        if self._statement_of:
+            self._values = ModuleValues(node.body)
+        return True
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         name = self.tf_api(original_node.func)
         if name is None or self.is_suppressed_at(original_node):
@@ -172,7 +187,9 @@ class NativeEquivalents(MigrationTransform):
         original_bound = _bound(original, table.DIV_PARAMS)
         if bound is None or original_bound is None or "x" not in bound or "y" not in bound:
             return call
-        kind = kind_of(original_bound["x"].value, self.tf_api)
+        index = self._statement_of.get(id(original))
+        values = self._values if index is not None else None
+        kind = kind_of(original_bound["x"].value, self.tf_api, values, index or 0)
         if kind is None:
             self.report(
                 original,
@@ -265,6 +282,11 @@ class NativeEquivalents(MigrationTransform):
         # The original node carries the metadata that resolves the dtype's name.
         dtype = (_bound(original, params) or {}).get("dtype")
         return dtype is None or self.tf_api(dtype.value) == "tf.float32"
+
+
+def _has_own_scope(statement: cst.BaseStatement) -> bool:
+    scoped = (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.FunctionDef, cst.ClassDef)
+    return bool(syntax.nodes_of(statement, *scoped))
 
 
 def _contrib_truncated_scale(factor: cst.BaseExpression | None) -> cst.BaseExpression:
