@@ -156,16 +156,17 @@ class SaverToCheckpoint(MigrationTransform):
     def _scope(
         self, body: list[cst.BaseStatement], classes: dict[str, list[tuple[str, str]]]
     ) -> list[cst.BaseStatement] | None:
-        savers: list[tuple[cst.Assign, str, int]] = []  # (assignment, name, statement index)
+        savers: list[tuple[cst.Assign, str, _Position]] = []  # (assignment, name, where it is)
         for index, statement in enumerate(body):
             if isinstance(statement, cst.FunctionDef):
                 continue  # a function's savers belong to its own scope
+            order = _order_in(statement)
             for assign in _assignments(statement):
                 assert isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call)
                 if self.tf_api(assign.value.func) == SAVER:
                     target = assign.targets[0].target
                     assert isinstance(target, cst.Name)
-                    savers.append((assign, target.value, index))
+                    savers.append((assign, target.value, (index, order[id(assign)])))
         if not savers or any(self.is_suppressed_at(s) for s in body):
             return None
         try:
@@ -209,22 +210,29 @@ class SaverToCheckpoint(MigrationTransform):
         for index, statement in enumerate(body):
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                 continue
+            order = _order_in(statement)
+            # Where in the statement a variable this rule cannot name is made does not matter:
+            # a Saver in the same statement declines, before or after it.
+            anywhere = (index, -1)
             for api, node in syntax.tf_apis_in(statement, self.tf_api):
                 if api in ("tf.get_variable", "tf.variable_scope") or api.startswith(
                     ("tf.layers", "tf.keras.layers", "tf.contrib")
                 ):
-                    found.append(_Made(None, "", index, (f"{api} creates variables this rule cannot name", node)))
+                    found.append(_Made(None, "", anywhere, (f"{api} creates variables this rule cannot name", node)))
             for assign in _assignments(statement):
                 assert isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call)
                 target = assign.targets[0].target
                 assert isinstance(target, cst.Name)
                 func = assign.value.func
+                position = (index, order[id(assign)])
                 if self.tf_api(func) == "tf.Variable":
                     name = syntax.string_literal(syntax.call_argument(assign.value, 6, "name"))
                     problem = None if name is not None else ("a tf.Variable without a literal name", assign)
-                    found.append(_Made(name, target.value, index, problem))
+                    found.append(_Made(name, target.value, position, problem))
                 elif isinstance(func, cst.Name) and func.value in classes:
-                    found.extend(_Made(name, f"{target.value}.{attr}", index) for name, attr in classes[func.value])
+                    found.extend(
+                        _Made(name, f"{target.value}.{attr}", position) for name, attr in classes[func.value]
+                    )
             bound = {
                 id(a.value)
                 for a in syntax.nodes_of(statement, cst.Assign)
@@ -232,8 +240,17 @@ class SaverToCheckpoint(MigrationTransform):
             }
             for call in syntax.nodes_of(statement, cst.Call):
                 if isinstance(call, cst.Call) and self.tf_api(call.func) == "tf.Variable" and id(call) not in bound:
-                    found.append(_Made(None, "", index, ("a tf.Variable not bound to a name", call)))
+                    found.append(_Made(None, "", anywhere, ("a tf.Variable not bound to a name", call)))
         return found
+
+
+# Where a statement of a scope is: its index in the scope, then its order among the assignments
+# of that statement (a Saver in a `with` block takes the variables made above it in the block).
+_Position = tuple[int, int]
+
+
+def _order_in(statement: cst.BaseStatement) -> dict[int, int]:
+    return {id(node): order for order, node in enumerate(syntax.nodes_of(statement, cst.Assign))}
 
 
 @dataclass(frozen=True)
@@ -243,7 +260,7 @@ class _Made:
 
     name: str | None
     reference: str
-    position: int  # index of the creating statement in the scope
+    position: _Position  # where the scope creates it
     problem: tuple[str, cst.CSTNode] | None = None
 
 
@@ -251,7 +268,7 @@ class _SaverRewriter(cst.CSTTransformer):
     def __init__(
         self,
         t: SaverToCheckpoint,
-        savers: dict[int, tuple[cst.Assign, str, int]],
+        savers: dict[int, tuple[cst.Assign, str, _Position]],
         variables: list[_Made],
     ) -> None:
         self.t = t
@@ -260,7 +277,7 @@ class _SaverRewriter(cst.CSTTransformer):
         self.names = {name for _, name, _ in savers.values()}
         self.handled = {name: 0 for name in self.names}
 
-    def _checkpoint(self, call: cst.Call, position: int) -> cst.Call:
+    def _checkpoint(self, call: cst.Call, position: _Position) -> cst.Call:
         """The Checkpoint for `Saver(...)` at statement `position`: with no var_list, of the
         variables that exist by then, as TF1's Saver took them."""
         bound = _bind(call, SAVER_PARAMS)
