@@ -35,7 +35,14 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.helpers import get_absolute_module_from_package_for_import
 
 from migrate.analysis import syntax, walk
-from migrate.analysis.libcst_internals import AddImports, metadata_scope
+from migrate.analysis.bindings import Bindings
+from migrate.analysis.libcst_internals import (
+    REMOVER_KNOWN,
+    AddImports,
+    RemoveKnownUnusedImports,
+    metadata_scope,
+)
+from migrate.analysis.module_text import text_of
 from migrate.analysis.walk import uses_matcher_decorators
 from migrate.transforms.base import (
     PASS_ANALYSIS_KEY,
@@ -155,14 +162,95 @@ def add_imports(context: CodemodContext, tree: cst.Module) -> cst.Module:
 
 
 def remove_imports(context: CodemodContext, tree: cst.Module) -> cst.Module:
-    """`RemoveImportsVisitor(context).transform_module(tree)`; `tree` itself, without the visitor's
-    scope analysis of the whole module, when no import statement of the tree is from a module a
-    removal is scheduled for (the visitor could only keep every statement)."""
-    scheduled = {module for module, _, _ in context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY, [])}
-    for statement in syntax.nodes_of(tree, cst.Import, cst.ImportFrom):
-        if _imported_modules(statement, context) & scheduled:
-            return RemoveImportsVisitor(context).transform_module(tree)
-    return tree
+    """`RemoveImportsVisitor(context).transform_module(tree)`, without the visitor's scope analysis
+    of the whole module where the import table tells what it would find: `tree` itself when no
+    import statement of the tree is from a module a removal is scheduled for, or when each name
+    such a statement binds is still read (the visitor keeps an import whose name has a
+    reference); else the visitor's own edits, told which of those imports are unused."""
+    scheduled: list[tuple[str, str | None, str | None]] = context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY, [])
+    modules = {module for module, _, _ in scheduled}
+    statements = [
+        statement
+        for statement in syntax.nodes_of(tree, cst.Import, cst.ImportFrom)
+        if isinstance(statement, (cst.Import, cst.ImportFrom)) and _imported_modules(statement, context) & modules
+    ]
+    if not statements:
+        return tree
+    candidates = _removal_candidates(statements, scheduled, context)
+    unused = _unused(candidates, tree) if candidates is not None and REMOVER_KNOWN else None
+    if unused is None:
+        return RemoveImportsVisitor(context).transform_module(tree)
+    if not unused:
+        return tree
+    remover = RemoveKnownUnusedImports(context, unused)
+    new = traverse(tree, remover, code_only=True, quiet=_NOT_IMPORTS)
+    if not isinstance(new, cst.Module):
+        raise TypeError("removing imports replaced the module")
+    return new
+
+
+_Candidate = tuple[cst.ImportAlias, cst.Import | cst.ImportFrom, str]
+_Unused = dict[cst.ImportAlias, cst.Import | cst.ImportFrom]
+
+
+def _removal_candidates(
+    statements: Sequence[cst.Import | cst.ImportFrom],
+    scheduled: Sequence[tuple[str, str | None, str | None]],
+    context: CodemodContext,
+) -> list[_Candidate] | None:
+    """The import aliases RemoveImportsVisitor takes out if unused (its matching, in `leave_Import`
+    and `leave_ImportFrom`), with their statements and the names they bind; None when one binds
+    a dotted name or is a `__future__` import (which its gatherer never counts as unused)."""
+    whole_modules = {module: alias for module, obj, alias in scheduled if obj is None}
+    objects = {(module, obj, alias) for module, obj, alias in scheduled if obj is not None}
+    found: list[_Candidate] = []
+    for statement in statements:
+        if isinstance(statement.names, cst.ImportStar):
+            continue
+        module = None
+        if isinstance(statement, cst.ImportFrom):
+            module = get_absolute_module_from_package_for_import(context.full_package_name, statement)
+            if module == "__future__":
+                return None
+        for alias in statement.names:
+            if isinstance(statement, cst.Import):
+                name = alias.evaluated_name
+                if name not in whole_modules or whole_modules[name] != alias.evaluated_alias:
+                    continue
+            elif (module, alias.evaluated_name, alias.evaluated_alias) not in objects:
+                continue
+            bound = alias.evaluated_alias or alias.evaluated_name
+            if "." in bound:
+                return None
+            found.append((alias, statement, bound))
+    return found
+
+
+# String nodes: a name in one may be exported (`__all__`) or in a string annotation, uses that
+# RemoveImportsVisitor counts and the import table does not see.
+_STRINGS = (cst.SimpleString, cst.FormattedStringText, cst.TemplatedStringText)
+
+
+def _unused(candidates: Sequence[_Candidate], tree: cst.Module) -> _Unused | None:
+    """Which candidates RemoveImportsVisitor's gatherer finds unused: those whose name nothing
+    reads. None when the import table does not answer for a name (the file falls back to
+    libcst's scopes, or the name is not a TensorFlow one), or a string mentions one."""
+    names = {name for _, _, name in candidates}
+    if not names:
+        return {}
+    bindings = Bindings(tree, text_of(tree).code)
+    if not all(bindings.answers_for(name) for name in names):
+        return None
+    for node in syntax.nodes_of(tree, *_STRINGS):
+        value = getattr(node, "value", "")
+        if any(name in value for name in names):
+            return None
+    read = {
+        node.value
+        for node in syntax.nodes_of(tree, cst.Name)
+        if isinstance(node, cst.Name) and node.value in names and bindings.is_load(node)
+    }
+    return {alias: statement for alias, statement, name in candidates if name not in read}
 
 
 def _imported_modules(statement: cst.CSTNode, context: CodemodContext) -> set[str]:
@@ -290,6 +378,10 @@ class _Dispatcher(cst.CSTTransformer):
 _NODE_TYPES = frozenset(
     kind for kind in vars(cst).values() if isinstance(kind, type) and issubclass(kind, cst.CSTNode)
 )
+
+
+# What RemoveKnownUnusedImports has no hook for: walked through without events.
+_NOT_IMPORTS = frozenset(kind for kind in _NODE_TYPES if kind not in (cst.Import, cst.ImportFrom))
 
 
 @cache

@@ -233,8 +233,18 @@ _REMOVAL_SOURCES = [
     "import numpy as np\nfrom tensorflow.python.framework import ops\n",
     "from . import sibling\nfrom .. import parent\nimport tensorflow as tf\n",
     "x = 1\n",
+    "import tensorflow as tf\nfrom tensorflow.contrib import rnn, layers\n\ncell = tf.nn.rnn_cell.LSTMCell(3)\n",
+    "from tensorflow.contrib import (\n    rnn,  # cells\n    layers,\n)\n\nx = layers.dense\n",
+    "import tensorflow as tf\nfrom tensorflow.contrib import rnn\n\ndef f():\n    return rnn.LSTMCell(3)\n",
+    "from tensorflow.contrib import rnn\n__all__ = ['rnn']\n",
+    "import tensorflow.contrib.eager as tfe\nimport tensorflow as tf; x = 1\nprint(f'{x} tfe')\n",
+    "import tensorflow.contrib.eager as tfe\nimport tensorflow as tf\ntfe.enable_eager_execution()\n",
+    "from tensorflow.contrib import rnn\nrnn = 3\n",
 ]
 _REMOVAL_REQUESTS = [
+    [("tensorflow.contrib", "rnn", None)],
+    [("tensorflow.contrib", "rnn", None), ("tensorflow.contrib", "layers", None)],
+    [("tensorflow.contrib.eager", None, "tfe")],
     [("os", None, None)],
     [("sys", None, None), ("absl", "flags", None)],
     [("absl", "app", None)],

@@ -153,6 +153,12 @@ class Bindings:
             return None
         return list(dict.fromkeys(statement for statement, _ in self._table.get(name, ())))
 
+    def answers_for(self, name: str) -> bool:
+        """Whether the table alone answers for `name`: then every Name spelled `name` outside
+        the import statements (`is_load`) is a read of the module-level imports binding it, a
+        reference to them in libcst's scopes."""
+        return self.exact and name in self._table
+
     def is_load(self, node: cst.CSTNode) -> bool:
         """Whether `node`, a reference that `qualified_names` resolves, is read (not assigned,
         deleted, or a name with no expression context)."""

@@ -20,14 +20,14 @@ checked here once, and the visitor then runs as libcst runs it.
 from __future__ import annotations
 
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from typing import Any
 
 import libcst as cst
 from libcst import MetadataDependent
 from libcst.codemod import Codemod, CodemodContext, ContextAwareTransformer, ContextAwareVisitor
-from libcst.codemod.visitors import AddImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.codemod.visitors._add_imports import _GatherTopImportsBeforeStatements
 
 from migrate.analysis.walk import uses_matcher_decorators
@@ -146,6 +146,24 @@ class AddImports(AddImportsVisitor, TransformerWithoutMatcherSetUp):
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         return super().on_visit(node) and isinstance(node, _ADD_IMPORTS_DESCENDS_INTO)
+
+
+# RemoveImportsVisitor's hooks: visit_Module finds the unused imports (libcst's scope analysis
+# of the whole module), the leave hooks take the scheduled ones of them out.
+REMOVE_IMPORTS_HOOKS = frozenset({"visit_Module", "leave_Import", "leave_ImportFrom"})
+REMOVER_KNOWN = hooks_above(RemoveImportsVisitor, ContextAwareTransformer) == REMOVE_IMPORTS_HOOKS
+
+
+class RemoveKnownUnusedImports(RemoveImportsVisitor, TransformerWithoutMatcherSetUp):
+    """libcst's RemoveImportsVisitor told which import aliases are unused instead of finding out
+    (only where `REMOVER_KNOWN`: a changed libcst may look elsewhere); its own leave hooks."""
+
+    def __init__(self, context: CodemodContext, unused: Mapping[cst.ImportAlias, cst.Import | cst.ImportFrom]) -> None:
+        super().__init__(context)
+        self._unused_imports = dict(unused)
+
+    def visit_Module(self, node: cst.Module) -> None:
+        """The unused imports are known already."""
 
 
 def metadata_scope(codemod: Codemod, module: cst.Module) -> AbstractContextManager[cst.Module]:
