@@ -32,11 +32,13 @@ class _StartRecorder(CodegenState):
     Token indices, not character offsets, keep `add_token` libcst's own; `offsets` turns them
     into characters once at the end. The syntactic-position hook is a plain context manager
     object: libcst enters one for most nodes, and a generator-based one costs several times more.
+    Starts are kept by the node's id (a node's own hash is a Python call): whatever keeps them
+    keeps the generated nodes alive, so an id is not reused while its start is kept.
     """
 
     def __init__(self, default_indent: str, default_newline: str) -> None:
         super().__init__(default_indent=default_indent, default_newline=default_newline)
-        self.starts: dict[cst.CSTNode, int] = {}
+        self.starts: dict[int, int] = {}
         self._stack: list[int] = []
 
     def before_codegen(self, node: cst.CSTNode) -> None:
@@ -44,7 +46,7 @@ class _StartRecorder(CodegenState):
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         start = self._stack.pop()
-        self.starts.setdefault(node, start)
+        self.starts.setdefault(id(node), start)
 
     def record_syntactic_position(  # type: ignore[override]
         self,
@@ -76,7 +78,8 @@ class _SyntacticStart:
 
     def __exit__(self, *exception: object) -> None:
         starts = self._recorder.starts
-        starts[self._node] = starts[self._start_node] if self._start_node is not None else self._start
+        start = starts[id(self._start_node)] if self._start_node is not None else self._start
+        starts[id(self._node)] = start
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ class _Generated:
     node: cst.CSTNode | None  # the statement it is kept for, if kept
     layout: tuple[str, str]  # the module's default indent and newline
     tokens: tuple[str, ...]  # tokens, not one string: a module without a final newline drops its last
-    starts: Mapping[cst.CSTNode, int]  # the token each node starts at
+    starts: Mapping[int, int]  # the token each node (by id) starts at
     offsets: Sequence[int]  # each token's character offset from the first, then the length
 
     @classmethod
@@ -129,7 +132,7 @@ class ModuleText:
     def __init__(self, module: cst.Module) -> None:
         layout = (module.default_indent, module.default_newline)
         pieces = [
-            _Generated(module, layout, (), {module: 0}, (0,)),
+            _Generated(module, layout, (), {id(module): 0}, (0,)),
             _Generated.of(module.header, layout),
             *(_statement(statement, layout) for statement in module.body),
             _Generated.of(module.footer, layout),
@@ -154,7 +157,7 @@ class ModuleText:
 
     def start(self, node: cst.CSTNode) -> tuple[int, int] | None:
         for base, piece in self._pieces:
-            token = piece.starts.get(node)
+            token = piece.starts.get(id(node))
             if token is not None:
                 return self._line_and_column(base + piece.offsets[token])
         return None
