@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from migrate.analysis.declined import Declined
+
 
 class ArgumentsNotBound(Exception):
     """The arguments of a call cannot be matched to its parameters; the message says why."""
@@ -69,6 +71,17 @@ def bound_values(
     """`bind_arguments`, with the value each parameter is given."""
     bound = bind_arguments(call, parameters, unknown_keywords=unknown_keywords)
     return {name: arg.value for name, arg in bound.items()}
+
+
+def values_or_declined(
+    call: cst.Call, parameters: Sequence[str], *, unknown_keywords: UnknownKeywords, code: str, reason: str = ""
+) -> dict[str, cst.BaseExpression]:
+    """`bound_values`, for a rule that declines a call it cannot bind: `Declined(code)` at the
+    call, saying `reason` (by default, why the arguments did not bind)."""
+    try:
+        return bound_values(call, parameters, unknown_keywords=unknown_keywords)
+    except ArgumentsNotBound as problem:
+        raise Declined(code, reason or str(problem), call) from None
 
 
 def keyword_arg(name: str, value: cst.BaseExpression, like: cst.Arg | None = None) -> cst.Arg:

@@ -18,7 +18,7 @@ import libcst as cst
 from migrate.analysis import layer_arguments as la
 from migrate.analysis import rnn_cells as rc
 from migrate.analysis import syntax, walk
-from migrate.analysis.call_arguments import ArgumentsNotBound, UnknownKeywords, bound_values, keyword_arg
+from migrate.analysis.call_arguments import UnknownKeywords, keyword_arg, values_or_declined
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import Resolver
 
@@ -107,10 +107,9 @@ class _DriverCell:
 
 def _bind(call: cst.Call, parameters: Sequence[str]) -> dict[str, cst.BaseExpression]:
     # `parameters` is the whole signature this rule converts: any other keyword declines.
-    try:
-        return bound_values(call, parameters, unknown_keywords=UnknownKeywords.REFUSE)
-    except ArgumentsNotBound as problem:
-        raise Declined(UNSUPPORTED_DRIVER_ARGUMENT, str(problem), call) from None
+    return values_or_declined(
+        call, parameters, unknown_keywords=UnknownKeywords.REFUSE, code=UNSUPPORTED_DRIVER_ARGUMENT
+    )
 
 
 def _is_name(value: cst.BaseExpression | None, *texts: str) -> bool:

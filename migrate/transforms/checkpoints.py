@@ -19,7 +19,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from migrate.analysis import syntax, walk
-from migrate.analysis.call_arguments import ArgumentsNotBound, UnknownKeywords, bound_values
+from migrate.analysis.call_arguments import UnknownKeywords, values_or_declined
 from migrate.analysis.declined import Declined
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
@@ -49,10 +49,13 @@ RESTORE_PARAMS = ("sess", "save_path")
 
 def _bind(call: cst.Call, params: Sequence[str]) -> dict[str, cst.BaseExpression]:
     # Keywords beyond `params` are bound: the callers decline each one they do not convert.
-    try:
-        return bound_values(call, params, unknown_keywords=UnknownKeywords.BIND)
-    except ArgumentsNotBound:
-        raise Declined(UNSUPPORTED_SAVER, "arguments this rule cannot bind", call) from None
+    return values_or_declined(
+        call,
+        params,
+        unknown_keywords=UnknownKeywords.BIND,
+        code=UNSUPPORTED_SAVER,
+        reason="arguments this rule cannot bind",
+    )
 
 
 def _assignments(statement: cst.CSTNode, *, self_attributes: bool = False) -> list[cst.Assign]:

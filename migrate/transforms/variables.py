@@ -26,7 +26,7 @@ import libcst.matchers as m
 
 from migrate.analysis import initializers as inits
 from migrate.analysis import syntax
-from migrate.analysis.call_arguments import ArgumentsNotBound, UnknownKeywords, bound_values
+from migrate.analysis.call_arguments import UnknownKeywords, values_or_declined
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import SESSION_APIS
 from migrate.findings import Severity
@@ -72,10 +72,7 @@ class Reuse(enum.Enum):
 
 def _bind(call: cst.Call, params: Sequence[str]) -> dict[str, cst.BaseExpression]:
     # Keywords beyond `params` are bound: the callers decline each one they do not convert.
-    try:
-        return bound_values(call, params, unknown_keywords=UnknownKeywords.BIND)
-    except ArgumentsNotBound as problem:
-        raise Declined(UNSUPPORTED_FORM, str(problem), call) from None
+    return values_or_declined(call, params, unknown_keywords=UnknownKeywords.BIND, code=UNSUPPORTED_FORM)
 
 
 def _assigned_call(statement: cst.BaseStatement) -> tuple[str, cst.Call] | None:
