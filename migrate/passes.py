@@ -226,8 +226,9 @@ def _removal_candidates(
     return found
 
 
-# String nodes: a name in one may be exported (`__all__`) or in a string annotation, uses that
-# RemoveImportsVisitor counts and the import table does not see.
+# String nodes: a name in one may be exported (in `__all__`) or in a string annotation (under an
+# Annotation, or an argument of typing.TypeVar), uses that RemoveImportsVisitor counts and the
+# import table does not see.
 _STRINGS = (cst.SimpleString, cst.FormattedStringText, cst.TemplatedStringText)
 
 
@@ -238,13 +239,16 @@ def _unused(candidates: Sequence[_Candidate], tree: cst.Module) -> _Unused | Non
     names = {name for _, _, name in candidates}
     if not names:
         return {}
-    bindings = Bindings(tree, text_of(tree).code)
+    code = text_of(tree).code
+    bindings = Bindings(tree, code)
     if not all(bindings.answers_for(name) for name in names):
         return None
-    for node in syntax.nodes_of(tree, *_STRINGS):
-        value = getattr(node, "value", "")
-        if any(name in value for name in names):
-            return None
+    if "__all__" in code or "TypeVar" in code or syntax.nodes_of(tree, cst.Annotation):
+        # As a whole word: the parts of an export list or a string annotation are identifiers.
+        mentioned = re.compile(rf"\b(?:{'|'.join(map(re.escape, sorted(names)))})\b")
+        for node in syntax.nodes_of(tree, *_STRINGS):
+            if mentioned.search(getattr(node, "value", "")):
+                return None
     read = {
         node.value
         for node in syntax.nodes_of(tree, cst.Name)
