@@ -172,6 +172,8 @@ class RNNToKeras(MigrationTransform):
             classes.append(
                 syntax.with_leading_lines(parsed.body[0], [cst.EmptyLine(indent=False), cst.EmptyLine(indent=False)])
             )
+        if not classes:
+            return body  # no class to place: the blank lines around the code stay as they were
         position = 0
         for index, statement in enumerate(body):
             if _is_preamble(statement):
