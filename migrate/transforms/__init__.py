@@ -1,7 +1,8 @@
 """The transforms, in the order the pipeline runs them.
 
 Order matters: imports are normalised first so every later transform can spell TensorFlow
-through one root alias; native equivalents and the table-driven renames then bring every
+through one root alias; version checks every release answers alike go next, so that the code of
+their branch is code the other transforms see at its own level; native equivalents and the table-driven renames then bring every
 symbol to its TF 2 spelling (they read their input as TF1 code, so they must not see code the
 structural transforms generate); the structural transforms (sessions) follow, and resolve
 `tf.compat.v1.X` and `tf.X` alike; symbols with no TF 2 home are reported after them, so only
@@ -29,9 +30,11 @@ from migrate.transforms.tutorial_input import TutorialInput
 from migrate.transforms.unported_symbols import UnportedSymbols
 from migrate.transforms.v1_behavior import V1Behavior
 from migrate.transforms.variables import VariablesToModules
+from migrate.transforms.version_checks import VersionChecks
 
 ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = (
     CompatImports,
+    VersionChecks,
     FlagsParse,
     NativeEquivalents,
     AbslFlags,
