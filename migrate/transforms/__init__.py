@@ -4,10 +4,10 @@ Order matters: imports are normalised first so every later transform can spell T
 through one root alias; version checks every release answers alike go next, so that the code of
 their branch is code the other transforms see at its own level; native equivalents and the
 table-driven renames then bring every symbol to its TF 2 spelling (they read their input as TF1
-code, so they must not see code the structural transforms generate); the structural transforms (sessions) follow, and resolve
-`tf.compat.v1.X` and `tf.X` alike; symbols with no TF 2 home are reported after them, so only
-what they left is; the v1-behaviour clean-up runs last, when it is known whether the file
-still needs graph mode.
+code, so they must not see code the structural transforms generate); the structural transforms
+(sessions) follow, and resolve `tf.compat.v1.X` and `tf.X` alike; symbols with no TF 2 home are
+reported after them, so only what they left is; the v1-behaviour clean-up runs last, when it is
+known whether the file still needs graph mode.
 """
 
 from __future__ import annotations
