@@ -41,9 +41,9 @@ from migrate.analysis.libcst_internals import (
     AddImports,
     RemoveKnownUnusedImports,
     metadata_scope,
+    uses_matcher_decorators,
 )
 from migrate.analysis.module_text import text_of
-from migrate.analysis.walk import uses_matcher_decorators
 from migrate.transforms.base import (
     PASS_ANALYSIS_KEY,
     MigrationTransform,
@@ -55,8 +55,6 @@ _IMPORT_EDITS: tuple[tuple[str, type[Codemod]], ...] = (
     (RemoveImportsVisitor.CONTEXT_KEY, RemoveImportsVisitor),
 )
 _MODULE_HOOKS = frozenset({"visit_Module", "leave_Module"})
-# visit_<Node>_<attribute> hooks, which the dispatcher does not send.
-_ATTRIBUTE_HOOK = re.compile(r"^(?:visit|leave)_[A-Z][A-Za-z]*_[a-z_]+$")
 
 
 def run_pass(
@@ -91,7 +89,7 @@ def _plain(transform: MigrationTransform) -> bool:
 def _plain_type(transform_type: type[MigrationTransform]) -> bool:
     if uses_matcher_decorators(transform_type):
         return False
-    return not any(_ATTRIBUTE_HOOK.match(name) and _overridden(transform_type, name) for name in dir(transform_type))
+    return not walk.has_attribute_hooks(transform_type)
 
 
 @cache
@@ -100,8 +98,7 @@ def module_hooks_only(transform_type: type[MigrationTransform]) -> bool:
     for name in dir(transform_type):
         if not name.startswith(("visit_", "leave_")) or name in _MODULE_HOOKS:
             continue
-        owner = next(c for c in transform_type.__mro__ if name in c.__dict__)
-        if not _from_libcst(owner):
+        if walk.own_hook(transform_type, name):
             return False
     return True
 
@@ -339,7 +336,7 @@ class _Dispatcher(cst.CSTTransformer):
             hooks = [
                 (index, getattr(rule, name))
                 for index, rule in enumerate(self.rules)
-                if _overridden(type(rule), name)
+                if walk.own_hook(type(rule), name)
             ]
             table[kind] = hooks
         return hooks
@@ -396,19 +393,10 @@ def _unhooked(rule_types: tuple[type[MigrationTransform], ...]) -> frozenset[typ
         kind
         for kind in _NODE_TYPES
         if not any(
-            _overridden(rule_type, f"{prefix}{kind.__name__}")
+            walk.own_hook(rule_type, f"{prefix}{kind.__name__}")
             for rule_type in rule_types
             for prefix in ("visit_", "leave_")
         )
     )
 
 
-@cache
-def _overridden(rule_type: type[MigrationTransform], name: str) -> bool:
-    owner = next((c for c in rule_type.__mro__ if name in c.__dict__), None)
-    return owner is not None and not _from_libcst(owner)
-
-
-def _from_libcst(owner: type) -> bool:
-    # libcst's base classes declare a no-op visit_* / leave_* for every node type.
-    return owner.__module__.startswith("libcst.")

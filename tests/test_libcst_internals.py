@@ -7,6 +7,8 @@ only it) has to follow the change.
 from __future__ import annotations
 
 import importlib.metadata
+import re
+from pathlib import Path
 
 import libcst as cst
 import libcst.codemod.visitors._add_imports as libcst_add_imports
@@ -184,3 +186,44 @@ def test_codemods_scope_metadata_through_the_overridden_method() -> None:
     assert METADATA_SCOPE in Codemod.transform_module.__code__.co_names, (
         f"{LIBCST}: Codemod.transform_module no longer calls {METADATA_SCOPE}, which MigrationTransform overrides"
     )
+
+
+def test_parse_without_checks_builds_libcst_tree_and_restores_the_checks() -> None:
+    assert "__post_init__" in cst.CSTNode.__dict__, f"{LIBCST}: CSTNode no longer checks its fields in __post_init__"
+    source = "import tensorflow as tf\n\nx = tf.ones([2])  # two\nif x:\n    y = (x +\n         1)\n"
+    assert libcst_internals.parse_without_checks(source).deep_equals(cst.parse_module(source))
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("1x")  # built by hand after the parse: checked again
+
+
+def test_removable_statements_as_libcst_drops_them() -> None:
+    assert hasattr(cst.CSTNode, "_is_removable"), f"{LIBCST}: CSTNode._is_removable is gone"
+    assert libcst_internals.is_removable(cst.SimpleStatementLine(body=()))
+    assert not libcst_internals.is_removable(cst.SimpleStatementLine([cst.Pass()]))
+
+
+def test_codegen_writes_tokens_and_calls_the_node_hooks() -> None:
+    seen: list[str] = []
+
+    class _Recorder(libcst_internals.CodegenState):
+        def before_codegen(self, node: cst.CSTNode) -> None:
+            seen.append(type(node).__name__)
+
+    state = _Recorder(default_indent="    ", default_newline="\n")
+    libcst_internals.codegen(cst.parse_expression("a + b"), state)
+    assert "".join(state.tokens) == "a + b"
+    assert seen[:2] == ["BinaryOperation", "Name"], f"{LIBCST}: _codegen no longer reports each node"
+
+
+def test_private_libcst_names_stay_behind_one_module() -> None:
+    """Every other module reaches libcst's private names through libcst_internals."""
+    package = Path(libcst_internals.__file__).parents[1]
+    private = re.compile(r"\blibcst\._|\._codegen\(|\._is_removable\(|__post_init__|_MatcherDecoratable")
+    offenders = [
+        f"{path.relative_to(package.parent)}:{number}"
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "libcst_internals.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if private.search(line)
+    ]
+    assert not offenders, offenders

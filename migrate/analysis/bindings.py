@@ -24,7 +24,6 @@ import copy
 from collections.abc import Collection, Iterator, Sequence
 
 import libcst as cst
-from libcst._metadata_dependent import LazyValue
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import (
     ExpressionContext,
@@ -38,6 +37,7 @@ from libcst.metadata import (
 )
 
 from migrate.analysis import tf_names
+from migrate.analysis.libcst_internals import LazyValue
 from migrate.analysis.module_text import text_of
 
 # Names that resolve to TensorFlow however they are bound, and the alias transforms write.

@@ -19,6 +19,7 @@ checked here once, and the visitor then runs as libcst runs it.
 
 from __future__ import annotations
 
+import threading
 import types
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
@@ -26,11 +27,15 @@ from typing import Any
 
 import libcst as cst
 from libcst import MetadataDependent
+
+# Re-exported for the modules that need them: metadata a provider computes only when it is read
+# (`MetadataWrapper.resolve` hands these out), and the state `_codegen` writes code into (a
+# subclass hears of each node before and after its code).
+from libcst._metadata_dependent import LazyValue
+from libcst._nodes.internal import CodegenState
 from libcst.codemod import Codemod, CodemodContext, ContextAwareTransformer, ContextAwareVisitor
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.codemod.visitors._add_imports import _GatherTopImportsBeforeStatements
-
-from migrate.analysis.walk import uses_matcher_decorators
 
 # The name-mangled fields behind each class's `_matchers` property: None until the property
 # gathers the gating matchers of `m.call_if_inside` / `m.call_if_not_inside` decorators.
@@ -41,6 +46,90 @@ GATHERER_NAME = "_GatherTopImportsBeforeStatements"
 # The method through which Codemod.transform_module computes a codemod's metadata and scopes it
 # to one module; MigrationTransform overrides it to share one wrapper between transforms.
 METADATA_SCOPE = "_handle_metadata_reference"
+
+
+__all__ = [
+    "ADD_IMPORTS_HOOKS",
+    "ADD_IMPORTS_VISIT_MODULE",
+    "GATHERER_HOOKS",
+    "GATHERER_NAME",
+    "MATCHER_ATTRIBUTES",
+    "METADATA_SCOPE",
+    "REMOVER_KNOWN",
+    "REMOVE_IMPORTS_HOOKS",
+    "TRANSFORMER_MATCHERS",
+    "VISITOR_MATCHERS",
+    "AddImports",
+    "CodegenState",
+    "LazyValue",
+    "RemoveKnownUnusedImports",
+    "TransformerWithoutMatcherSetUp",
+    "VisitorWithoutMatcherSetUp",
+    "codegen",
+    "hooks_above",
+    "init_transformer_without_matcher_set_up",
+    "init_visitor_without_matcher_set_up",
+    "is_removable",
+    "metadata_scope",
+    "parse_without_checks",
+    "uses_matcher_decorators",
+]
+
+# Attributes libcst's matcher decorators (`m.visit`, `m.leave`, `m.call_if_inside`, ...) set on
+# the methods they decorate.
+MATCHER_ATTRIBUTES = ("_call_if_inside_matcher", "_call_if_not_inside_matcher", "_visit_matcher", "_leave_matcher")
+_USES_MATCHERS: dict[type, bool] = {}
+
+
+def uses_matcher_decorators(transform_type: type[cst.CSTVisitor | cst.CSTTransformer]) -> bool:
+    """Whether a method of the class carries a libcst matcher decorator (`m.visit`, ...)."""
+    found = _USES_MATCHERS.get(transform_type)
+    if found is None:
+        found = any(
+            getattr(getattr(transform_type, name, None), attribute, None)
+            for name in dir(transform_type)
+            if not isinstance(getattr(transform_type, name, None), property)
+            for attribute in MATCHER_ATTRIBUTES
+        )
+        _USES_MATCHERS[transform_type] = found
+    return found
+
+
+
+def is_removable(node: cst.CSTNode) -> bool:
+    """Whether libcst drops `node` from a statement list when it comes back emptied, as its own
+    `visit_body_iterable` does (`CSTNode._is_removable`)."""
+    return node._is_removable()
+
+
+def codegen(node: cst.CSTNode, state: CodegenState) -> None:
+    """Generate `node`'s code into `state`, as `Module.code_for_node` does (`CSTNode._codegen`):
+    a state subclass sees `before_codegen` / `after_codegen` for every node."""
+    node._codegen(state)
+
+
+# CSTNode.__post_init__: the per-node field checks a parse can skip (see parse_without_checks).
+_VALIDATING_POST_INIT = cst.CSTNode.__post_init__
+_PARSE_LOCK = threading.Lock()
+
+
+def _trusted(self: cst.CSTNode) -> None:
+    """A node built by libcst's parser: nothing to check."""
+
+
+def parse_without_checks(source: str) -> cst.Module:
+    """`libcst.parse_module(source)`, the same tree, with the per-node field checks that
+    `CSTNode.__post_init__` runs switched off while the parser builds it. The switch is on the
+    class, so a node another thread builds meanwhile is not checked either; parses themselves
+    take turns."""
+    if cst.CSTNode.__dict__.get("__post_init__") is not _VALIDATING_POST_INIT:
+        return cst.parse_module(source)  # another libcst, or a parse already running
+    with _PARSE_LOCK:
+        cst.CSTNode.__post_init__ = _trusted  # type: ignore[method-assign]
+        try:
+            return cst.parse_module(source)
+        finally:
+            cst.CSTNode.__post_init__ = _VALIDATING_POST_INIT  # type: ignore[method-assign]
 
 
 def init_transformer_without_matcher_set_up(transformer: ContextAwareTransformer, context: CodemodContext) -> None:

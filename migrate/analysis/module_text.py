@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
+
+from migrate.analysis.libcst_internals import CodegenState, codegen
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 
@@ -98,7 +99,7 @@ class _Generated:
     ) -> _Generated:
         recorder = _StartRecorder(*layout)
         for node in nodes:
-            node._codegen(recorder)
+            codegen(node, recorder)
         return cls(kept_for, layout, tuple(recorder.tokens), recorder.starts, recorder.offsets())
 
 

@@ -13,12 +13,15 @@ the way up; this rebuilds only the nodes whose children a hook replaced.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from collections.abc import Callable, Container, Iterator, Sequence
 from typing import Any
 
 import libcst as cst
+
+from migrate.analysis.libcst_internals import is_removable, uses_matcher_decorators
 
 _FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
 _DEFAULT = cst.MaybeSentinel.DEFAULT  # MaybeSentinel's only member
@@ -74,7 +77,7 @@ def visit(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     """What `node.visit(visitor)` does for a read-only visitor. A visitor with no hook on
     formatting nodes is not sent them (`visit_code`): it could not tell the difference."""
     kind = type(visitor)
-    if _has_attribute_hooks(kind):
+    if has_attribute_hooks(kind):
         _visit_with_attributes(node, visitor)
     elif not sees_formatting(kind):
         _visit_code(node, visitor)
@@ -103,26 +106,8 @@ def sees_formatting(kind: type[cst.CSTVisitor | cst.CSTTransformer]) -> bool:
     found = _SEES_FORMATTING.get(kind)
     if found is None:
         found = _SEES_FORMATTING[kind] = uses_matcher_decorators(kind) or any(
-            _own_hook(kind, name) for name in dir(kind) if _formatting_hook(name)
+            own_hook(kind, name) for name in dir(kind) if _formatting_hook(name)
         )
-    return found
-
-
-_MATCHER_ATTRIBUTES = ("_call_if_inside_matcher", "_call_if_not_inside_matcher", "_visit_matcher", "_leave_matcher")
-_USES_MATCHERS: dict[type, bool] = {}
-
-
-def uses_matcher_decorators(transform_type: type[cst.CSTVisitor | cst.CSTTransformer]) -> bool:
-    """Whether a method of the class carries a libcst matcher decorator (`m.visit`, ...)."""
-    found = _USES_MATCHERS.get(transform_type)
-    if found is None:
-        found = any(
-            getattr(getattr(transform_type, name, None), attribute, None)
-            for name in dir(transform_type)
-            if not isinstance(getattr(transform_type, name, None), property)
-            for attribute in _MATCHER_ATTRIBUTES
-        )
-        _USES_MATCHERS[transform_type] = found
     return found
 
 
@@ -136,7 +121,10 @@ def _formatting_hook(name: str) -> bool:
     return node in FORMATTING_NODES or (isinstance(node_class, type) and issubclass(node_class, _OPERATORS))
 
 
-def _own_hook(kind: type, name: str) -> bool:
+@functools.cache
+def own_hook(kind: type, name: str) -> bool:
+    """Whether `kind` defines the hook `name` itself: libcst's base classes declare a no-op
+    visit_* / leave_* for every node type."""
     owner = next((c for c in kind.__mro__ if name in c.__dict__), None)
     return owner is not None and not owner.__module__.startswith("libcst.")
 
@@ -173,7 +161,7 @@ def visit_code(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     """`visit` for a visitor that looks only at code (names, calls, statements): formatting
     nodes (whitespace, comments, brackets, commas, operator tokens) are neither sent nor
     descended into, which halves the nodes a typical statement has."""
-    if _has_attribute_hooks(type(visitor)):
+    if has_attribute_hooks(type(visitor)):
         raise TypeError("visit_code does not send attribute events; use visit")
     _visit_code(node, visitor)
 
@@ -237,8 +225,8 @@ def _visit_dispatched(
         owner = type(visitor)
         enter_name, leave_name = f"visit_{kind.__name__}", f"leave_{kind.__name__}"
         hooks = table[kind] = (
-            getattr(owner, enter_name) if _own_hook(owner, enter_name) else None,
-            getattr(owner, leave_name) if _own_hook(owner, leave_name) else None,
+            getattr(owner, enter_name) if own_hook(owner, enter_name) else None,
+            getattr(owner, leave_name) if own_hook(owner, leave_name) else None,
         )
     enter, leave = hooks
     if enter is None or enter(visitor, node) is not False:
@@ -286,7 +274,7 @@ def _visit_with_attributes(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     visitor.on_leave(node)
 
 
-def _has_attribute_hooks(kind: type[cst.CSTVisitor | cst.CSTTransformer]) -> bool:
+def has_attribute_hooks(kind: type[cst.CSTVisitor | cst.CSTTransformer]) -> bool:
     """Whether the visitor defines visit_<Node>_<field> hooks (or overrides the dispatch)."""
     found = _ATTRIBUTE_HOOKS.get(kind)
     if found is None:
@@ -357,7 +345,7 @@ def transform(
     `quiet` names node types whose events the transformer ignores (on_visit would return True
     and on_leave the node it is given): they are walked through without calling it.
     """
-    attributes = _has_attribute_hooks(type(transformer))
+    attributes = has_attribute_hooks(type(transformer))
     if code_only and attributes:
         raise TypeError("code_only traversal does not send attribute events")
     if attributes and quiet:
@@ -452,7 +440,7 @@ def _transform_sequence(
         replacements = list(result) if isinstance(result, cst.FlattenSentinel) else [result]
         for item in replacements:
             # As libcst's visit_body_iterable: a statement emptied by removals is dropped.
-            if body and not child._is_removable() and item._is_removable():
+            if body and not is_removable(child) and is_removable(item):
                 continue
             new.append(item)
     return tuple(new) if changed else values

@@ -20,9 +20,8 @@ from libcst.metadata import MetadataWrapper, QualifiedName
 
 from migrate.analysis import subtree_index, tf_names
 from migrate.analysis.bindings import Bindings, ImportStatement
-from migrate.analysis.libcst_internals import init_transformer_without_matcher_set_up
+from migrate.analysis.libcst_internals import init_transformer_without_matcher_set_up, uses_matcher_decorators
 from migrate.analysis.module_text import ModuleText, text_of
-from migrate.analysis.walk import uses_matcher_decorators
 from migrate.findings import Finding, RunSite, Severity, SupportFile
 
 FINDINGS_KEY = "tf_migrate.findings"
