@@ -73,6 +73,15 @@ def f(x):
 
 
 g = [tf.div(x, k) for k in (1, 2)]
+u = n
+
+
+def rebind():
+    global u
+    u = x
+
+
+j = tf.div(u, 2)
 """
 
 
@@ -90,3 +99,4 @@ def test_names_stand_for_the_value_the_module_last_gave_them() -> None:
     assert "tf.div(z, 2)" in converted["e"]  # bound in a loop: unknown
     assert "tf.div(x, 2)" in converted["return tf.div(x, 2)"]  # a function's own x
     assert "tf.div(x, k)" in converted["g"]  # a comprehension has its own names
+    assert "tf.div(u, 2)" in converted["j"]  # a function may have rebound it

@@ -109,7 +109,14 @@ _Bound = tuple[str, cst.BaseExpression | None, int | None]  # name, value, outpu
 
 def _bindings_of(statement: cst.BaseStatement) -> list[_Bound]:
     if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-        return [(statement.name.value, None, None)]
+        # A `global` statement inside lets a call rebind a module name at any time.
+        rebound = [
+            name.name.value
+            for node in syntax.nodes_of(statement, cst.Global)
+            if isinstance(node, cst.Global)
+            for name in node.names
+        ]
+        return [(statement.name.value, None, None), *((name, None, None) for name in rebound)]
     if isinstance(statement, cst.SimpleStatementLine):
         found: list[_Bound] = []
         for small in statement.body:
