@@ -19,6 +19,7 @@ from typing import ClassVar
 import libcst as cst
 import libcst.codemod
 
+from migrate.analysis import syntax
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -124,6 +125,8 @@ class VersionChecks(MigrationTransform):
 
     def _taken(self, node: cst.If) -> Sequence[cst.BaseStatement] | None:
         """The statements an `if` / `elif` chain runs on every release, or None."""
+        if any(isinstance(name, cst.Name) and name.value == _VERSION for name in syntax.nodes_of(node.test, cst.Name)):
+            return None  # the program's own name would pass for the version
         reads = _VersionReads(self)
         test = node.test.visit(reads)
         if not reads.found or not isinstance(test, cst.BaseExpression):
