@@ -38,7 +38,10 @@ _SLIM = "tf_slim"
 
 class ContribHomes(MigrationTransform):
     CODE = "TFM150"
-    DESCRIPTION = "tf.contrib members that moved (to tf_slim or core TensorFlow) use their new home, the same code"
+    DESCRIPTION = (
+        "tf.contrib members that moved (to tf_slim or core TensorFlow) use their new home, the same code;"
+        " contrib.learn's VocabularyProcessor becomes a module written beside; unused contrib imports go"
+    )
     TRIGGERS = ("contrib",)
     EXAMPLES: ClassVar = (
         Example(
