@@ -118,7 +118,7 @@ class NativeEquivalents(MigrationTransform):
         self._values: ModuleValues | None = None
         self._statement_of: dict[int, int] = {}  # tf.div call -> index of its module-level statement
         for index, statement in enumerate(node.body):
-            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) or _has_own_scope(statement):
+            if _has_own_scope(statement):
                 continue  # names there may be local: they are not the module's values
             for call in syntax.calls_in(statement):
                 if self.tf_api(call.func) == table.DIV:
@@ -183,13 +183,13 @@ class NativeEquivalents(MigrationTransform):
         )
 
     def _div(self, original: cst.Call, call: cst.Call) -> cst.Call:
-        bound = _bound(call, table.DIV_PARAMS)
-        original_bound = _bound(original, table.DIV_PARAMS)
-        if bound is None or original_bound is None or "x" not in bound or "y" not in bound:
+        # The kind is read on the original node, which carries the metadata that resolves names.
+        bound = _bound(original, table.DIV_PARAMS)
+        if bound is None or "x" not in bound or "y" not in bound:
             return call
         index = self._statement_of.get(id(original))
         values = self._values if index is not None else None
-        kind = kind_of(original_bound["x"].value, self.tf_api, values, index or 0)
+        kind = kind_of(bound["x"].value, self.tf_api, values, index or 0)
         if kind is None:
             self.report(
                 original,
@@ -285,6 +285,7 @@ class NativeEquivalents(MigrationTransform):
 
 
 def _has_own_scope(statement: cst.BaseStatement) -> bool:
+    """Whether names in `statement` may be local to a function, class, lambda or comprehension."""
     scoped = (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.FunctionDef, cst.ClassDef)
     return bool(syntax.nodes_of(statement, *scoped))
 
