@@ -121,6 +121,13 @@ def _rewrite(source: str, path: str | None, selection: Selection, share_traversa
             return kept
         unported = {code for transform in transforms for code in transform.UNPORTED_FINDINGS}
         if kept.count(unported) <= outcome.count(unported):
+            # Its warnings, not its errors: those are about the eager code, which is not kept.
+            reasons = {code for transform in transforms for code in transform.DECLINE_FINDINGS}
+            kept.findings.extend(
+                f
+                for f in outcome.findings
+                if f.code in reasons and f.severity is Severity.WARNING and f not in kept.findings
+            )
             outcome = kept
     return outcome.result(source)
 

@@ -23,10 +23,12 @@ from migrate.analysis.graph_model import (
     OP_APIS,
     SESSION_APIS,
     STATEFUL_INPUT,
+    UNBUILT_LAYER,
     UNFED_PLACEHOLDER,
     UNSUPPORTED_RUN,
     Function,
     Helper,
+    Holding,
     Kind,
     Placeholder,
     Resolver,
@@ -126,6 +128,7 @@ def analyze_scope(
         raise Declined(UNSUPPORTED_RUN, f"variables changed in several sessions ({', '.join(sorted(flat.sessions))})")
     taken = names_kept(statements) | set(reserved)
     functions = _functions_for_runs(finder.sites, state, statements, function_uses, site_index, scope.rebound, taken)
+    _check_layers_built(statements, functions)
     helpers = _share_slices(functions, statements, graph.placeholders, taken)
     return ScopePlan(
         statements=statements,
@@ -376,6 +379,26 @@ def _functions_for_runs(
         _check_not_rebound(site, existing, rebound, index)
         _check_assignment_order(site, existing, state, definitions_before.before(index))
     return functions
+
+
+def _check_layers_built(statements: Sequence[Statement], functions: Sequence[Function]) -> None:
+    """Refuse a Keras layer that only graph code no run needs calls. TF1 made its variables
+    where the graph called it; a Keras layer makes them on its first call, which the converted
+    program never makes, so they would be missing from its checkpoints and variable lists."""
+    called_in_functions = {name for function in functions for statement in function.statements for name in statement.uses}
+    for statement in statements:
+        if statement.kind is not Kind.VARIABLE or statement.holds is not Holding.MODULE or not statement.defines:
+            continue
+        layer = statement.defines[0]
+        if layer in called_in_functions:
+            continue
+        unfetched = next((s for s in statements if s.kind is Kind.GRAPH and layer in s.uses), None)
+        if unfetched is not None:
+            raise Declined(
+                UNBUILT_LAYER,
+                "no run fetches this layer's output: TF1 made its variables here, a Keras layer would never make them",
+                unfetched.node,
+            )
 
 
 _ASSIGN_METHODS = ("assign", "assign_add", "assign_sub", "scatter_update", "scatter_add", "scatter_sub")

@@ -87,6 +87,11 @@ class MigrationTransform(VisitorBasedCodemodCommand):
     # Finding codes by which this transform reports code left with no TF 2 form: the graph-mode
     # rewrite above replaces the eager one only if it reports no more of them.
     UNPORTED_FINDINGS: ClassVar[frozenset[str]] = frozenset()
+    # Finding codes by which this transform says why it left code in TF1 form (as warnings). When
+    # the pipeline keeps the graph-mode rewrite, the eager attempt's reasons are kept with it: the
+    # graph-mode attempt may stop at a construct the eager one converted (a `tf.layers` call
+    # the sessions transform cannot take), which is not why the file stays in graph mode.
+    DECLINE_FINDINGS: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, context: CodemodContext) -> None:
         if uses_matcher_decorators(type(self)):

@@ -78,6 +78,7 @@ class SaverToCheckpoint(MigrationTransform):
     CODE = "TFM501"
     EAGER_ONLY = True
     DESCRIPTION = "tf.train.Saver save/restore become tf.train.Checkpoint write/read keyed by TF1 names"
+    DECLINE_FINDINGS = frozenset({UNTRACKED_VARIABLES, UNSUPPORTED_SAVER})
     FINDINGS: ClassVar[dict[str, str]] = {
         UNTRACKED_VARIABLES: "a Saver next to variables without a static name: left as tf.compat.v1",
         SLOTS_NOT_SAVED: "the checkpoint holds the model variables, not the optimizer's slot variables",

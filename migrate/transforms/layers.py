@@ -141,6 +141,12 @@ class LayersToKeras(MigrationTransform):
     CODE = "TFM311"
     EAGER_ONLY = True
     DESCRIPTION = "tf.layers / tf.contrib.layers / slim layer functions become Keras layers created once"
+    DECLINE_FINDINGS = frozenset(
+        {
+            LAYER_IN_CONTROL_FLOW, TRAINING_UNKNOWN, FUSED_BATCH_NORM, UNSUPPORTED_ARGUMENT,
+            LAYER_IN_VARIABLE_SCOPE, UPDATE_OPS_KEPT, REGULARIZATION_KEPT, RNN_KEPT,
+        }
+    )
     FINDINGS: ClassVar[dict[str, str]] = {
         LAYER_IN_CONTROL_FLOW: (
             "a layer built inside a loop, branch or a function called more than once: layers left as TF1 code"

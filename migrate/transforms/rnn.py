@@ -61,6 +61,12 @@ class RNNToKeras(MigrationTransform):
     CODE = RNN_RULE
     EAGER_ONLY = True
     DESCRIPTION = "TF1 RNN cells with dynamic_rnn / static_rnn become Keras RNN layers with TF1's cell math"
+    DECLINE_FINDINGS = frozenset(
+        {
+            RNN_IN_CONTROL_FLOW, SEQUENCE_LENGTH, UNSUPPORTED_CELL_ARGUMENT, UNSUPPORTED_RNN_API,
+            CELL_USED_ELSEWHERE, STATE_USED, INITIAL_STATE, UNSUPPORTED_DRIVER_ARGUMENT,
+        }
+    )
     FINDINGS: ClassVar[dict[str, str]] = {
         RNN_IN_CONTROL_FLOW: (
             "an RNN built inside a loop, branch, variable scope or a function not called exactly once: "

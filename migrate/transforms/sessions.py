@@ -40,6 +40,13 @@ OPTIMIZER_ROUNDING = "TFM403"
 class SessionsToFunctions(MigrationTransform):
     CODE = "TFM201"
     DESCRIPTION = "placeholders, feed_dict and Session.run become tf.function calls"
+    DECLINE_FINDINGS = frozenset(
+        {
+            model.GRAPH_IN_CONTROL_FLOW, model.SESSION_ESCAPES, model.FETCH_BY_NAME, model.FEED_OVERRIDE,
+            model.TENSOR_OUTSIDE_RUN, model.GRAPH_COLLECTIONS, model.VARIABLE_FAMILY, model.UNFED_PLACEHOLDER,
+            model.UNSUPPORTED_RUN, model.STATEFUL_INPUT, model.UNBUILT_LAYER, model.UNSUPPORTED_OPTIMIZER,
+        }
+    )
     FINDINGS: ClassVar[dict[str, str]] = {
         model.GRAPH_IN_CONTROL_FLOW: "graph built inside a loop, branch or function: left as a session",
         model.SESSION_ESCAPES: "the session is used other than to run fetches: left as a session",
@@ -51,6 +58,7 @@ class SessionsToFunctions(MigrationTransform):
         model.UNFED_PLACEHOLDER: "a placeholder a run needs is not fed there: left as a session",
         model.UNSUPPORTED_RUN: "a session-run form this tool does not convert: left as a session",
         model.STATEFUL_INPUT: "a dataset iterator, queue, reader or lookup table feeds the runs: left as a session",
+        model.UNBUILT_LAYER: "a layer called only by graph code no run fetches (its variables would not exist): left as a session",
         model.UNSUPPORTED_OPTIMIZER: "an optimizer or learning-rate schedule not converted: left as a session",
         CONFIG_DROPPED: "session configuration (ConfigProto) dropped; set tf.config options if needed",
         UNUSED_GRAPH: "graph code that no run fetched is removed",
