@@ -8,6 +8,7 @@ program's own `sys.exit` code.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import random
@@ -71,6 +72,20 @@ def _aligned_random(config: dict[str, Any], tf: Any) -> Any:
     return streams
 
 
+def _switches_eager_on(program: Path) -> bool:
+    """Whether a TF1 program calls `enable_eager_execution` (through `tf` or `tf.contrib.eager`)."""
+    try:
+        tree = ast.parse(program.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return False
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, (ast.Attribute, ast.Name))
+        and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id) == "enable_eager_execution"
+        for node in ast.walk(tree)
+    )
+
+
 def _setup(config: dict[str, Any]) -> tuple[Any, Any]:
     """Install the side's shim and hooks; returns (capture or None, numpy)."""
     import numpy as np
@@ -84,7 +99,7 @@ def _setup(config: dict[str, Any]) -> tuple[Any, Any]:
     sites = SiteMap.from_json(config["sites"]) if config.get("sites") else None
     capture: Any = None
     if config["side"] == "legacy":
-        v1 = shim.install_legacy()
+        v1 = shim.install_legacy(eager=_switches_eager_on(Path(program)))
         v1.set_random_seed(seed)
         streams = _aligned_random(config, v1)
         if config.get("capture", True):

@@ -46,6 +46,7 @@ class _ContribModule(types.ModuleType):
     def __init__(self, real: types.ModuleType) -> None:
         super().__init__("tensorflow.contrib")
         self._real = real
+        self.__path__: list[str] = []  # a package: `import tensorflow.contrib.eager as tfe` works
 
     def _slim(self) -> Any:
         return _with_real_tensorflow(self._real, lambda: importlib.import_module("tf_slim"))
@@ -62,12 +63,27 @@ class _ContribModule(types.ModuleType):
             "losses": lambda: v1.losses,
             "metrics": lambda: v1.metrics,
             "distributions": lambda: v1.distributions,
+            "eager": lambda: _eager_module(self._real),
         }
         if name not in homes:
             raise ContribUnavailable(f"tf.contrib.{name} has no TensorFlow 2 home; the legacy program cannot run")
         value = homes[name]()
         setattr(self, name, value)
         return value
+
+
+def _eager_module(real: types.ModuleType) -> types.ModuleType:
+    """`tf.contrib.eager` as TF1 eager programs use it, from the functions TensorFlow keeps."""
+    backprop = importlib.import_module("tensorflow.python.eager.backprop")
+    module = types.ModuleType("tensorflow.contrib.eager")
+    module.__dict__.update(
+        enable_eager_execution=real.compat.v1.enable_eager_execution,
+        Variable=real.Variable,
+        Iterator=iter,
+        implicit_value_and_gradients=backprop.implicit_val_and_grad,
+        implicit_gradients=backprop.implicit_grad,
+    )
+    return module
 
 
 def _merged(name: str, *sources: Any) -> types.ModuleType:
@@ -154,12 +170,15 @@ def install_keras_datasets(tensorflow: Any) -> None:
         module.load_data = mnist.load_data
 
 
-def install_legacy() -> Any:
-    """Alias `tensorflow` to the v1 API; returns the real `tensorflow.compat.v1`."""
+def install_legacy(eager: bool = False) -> Any:
+    """Alias `tensorflow` to the v1 API; returns the real `tensorflow.compat.v1`. A program that
+    switches eager execution on (`eager`) did so at its start in TF1: it runs eagerly from the
+    start here, and its switch finds eager execution already on, which TF1 accepted."""
     import tensorflow as real
 
     v1 = real.compat.v1
-    v1.disable_v2_behavior()
+    if not eager:
+        v1.disable_v2_behavior()
     examples = _examples_package()
     legacy = _LegacyTensorflow(real, examples)
     sys.modules["tensorflow"] = legacy

@@ -21,7 +21,8 @@ from migrate.analysis import graph_program as gp
 from migrate.analysis import graph_segments, graph_statements, syntax
 from migrate.analysis.call_arguments import keyword_arg
 from migrate.analysis.declined import Declined
-from migrate.analysis.optimizers import OPTIMIZERS, float32_literal
+from migrate.analysis.optimizer_calls import UnmappedArgument, defaults_note, keras_arguments
+from migrate.analysis.optimizers import OPTIMIZERS
 from migrate.findings import Finding, RunSite, Severity
 from migrate.transforms.base import (
     FINDINGS_KEY,
@@ -357,35 +358,13 @@ class _ScopeWriter:
         api = self.t.tf_api(call.func)
         assert api is not None
         mapping = OPTIMIZERS[api]
-        given: dict[str, cst.BaseExpression] = {}
-        positional = [a for a in call.args if a.keyword is None]
-        if any(a.star for a in call.args):
-            raise Declined(model.UNSUPPORTED_OPTIMIZER, "optimizer arguments passed with *", call)
-        for (tf1_name, _), arg in zip(mapping.parameters, positional):
-            given[tf1_name] = arg.value
-        for arg in call.args:
-            if arg.keyword is not None:
-                given[arg.keyword.value] = arg.value
-        known = dict(mapping.parameters)
-        args: list[cst.Arg] = []
-        for tf1_name, value in given.items():
-            if tf1_name not in known:
-                raise Declined(model.UNSUPPORTED_OPTIMIZER, f"{api}({tf1_name}=...) has no Keras equivalent", call)
-            keras_name = known[tf1_name]
-            if keras_name is not None:
-                args.append(keyword_arg(keras_name, value))
-        for keras_name, default in mapping.tf1_defaults.items():
-            if not any(a.keyword is not None and a.keyword.value == keras_name for a in args):
-                args.append(keyword_arg(keras_name, cst.parse_expression(default)))
-        args = [_as_float32(arg) if _keyword(arg) in mapping.float32_parameters else arg for arg in args]
-        if mapping.tf1_defaults or api != "tf.train.GradientDescentOptimizer":
-            self.t.report(
-                call,
-                f"{api} becomes tf.keras.optimizers.{mapping.keras_name} with TF1's defaults"
-                + (" and its float32 " + ", ".join(mapping.float32_parameters) if mapping.float32_parameters else ""),
-                code=OPTIMIZER_DEFAULTS,
-                severity=Severity.INFO,
-            )
+        try:
+            args = keras_arguments(call, api)
+        except UnmappedArgument as unmapped:
+            raise Declined(model.UNSUPPORTED_OPTIMIZER, str(unmapped), call) from None
+        note = defaults_note(api)
+        if note is not None:
+            self.t.report(call, note, code=OPTIMIZER_DEFAULTS, severity=Severity.INFO)
         if mapping.caveat:
             self.t.report(call, mapping.caveat, code=OPTIMIZER_ROUNDING, severity=Severity.INFO)
         return cst.Call(func=self.t.tf_expr(f"keras.optimizers.{mapping.keras_name}"), args=args)
@@ -888,17 +867,6 @@ def _numpy_leaves(fetches: cst.BaseExpression) -> cst.BaseExpression:
             elements=[e.with_changes(value=_numpy_leaves(e.value)) if isinstance(e, cst.DictElement) else e for e in fetches.elements]
         )
     return _dot_numpy(fetches)
-
-
-def _keyword(arg: cst.Arg) -> str | None:
-    return arg.keyword.value if arg.keyword is not None else None
-
-
-def _as_float32(arg: cst.Arg) -> cst.Arg:
-    """A float literal becomes its float32 value, as TF1 used it; anything else stays."""
-    if isinstance(arg.value, cst.Float):
-        return arg.with_changes(value=cst.Float(float32_literal(float(arg.value.value))))
-    return arg
 
 
 def _replace_value(line: cst.SimpleStatementLine, value: cst.BaseExpression) -> cst.SimpleStatementLine:

@@ -89,6 +89,7 @@ class V1Behavior(MigrationTransform):
         self._first_graph_only: tuple[str, cst.CSTNode] | None = None
         self._opens_session = False
         self._module_disables = False
+        self._keeps_eager_switch = False
         self._switches: list[cst.SimpleStatementLine] = []
         self._summary_ops: dict[int, str] = {}  # `tf.summary.scalar` reference -> its op name
 
@@ -106,6 +107,11 @@ class V1Behavior(MigrationTransform):
                 self._first_graph_only = (name, reference)
             if name in _V1_SUMMARY_OPS and ".compat.v1." not in (tf_names.dotted(reference) or ""):
                 self._summary_ops[id(reference)] = name
+        if any(self.tf_api(reference) in _EAGER_SWITCHES for reference in references.nodes):
+            # The program ran eagerly in TF1 too: what it keeps of tf.compat.v1 runs eagerly. Its
+            # switch then stays, so that a second rewrite still sees an eager program.
+            self._keeps_eager_switch = self._first_graph_only is not None
+            self._first_graph_only = None
         self._report_compat_v1(references.nodes)
         if self._first_graph_only is not None:
             # TF1 summary ops in graph code are tf.compat.v1's: TF 2's `tf.summary.scalar` is
@@ -168,7 +174,7 @@ class V1Behavior(MigrationTransform):
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
-        if self._first_graph_only is not None or original_node not in self._switches:
+        if self._first_graph_only is not None or self._keeps_eager_switch or original_node not in self._switches:
             return updated_node
         if self.is_suppressed_at(original_node):
             return updated_node
