@@ -24,6 +24,7 @@ from migrate.transforms.flags_parse import FlagsParse
 from migrate.transforms.keyword_arguments import KeywordArguments
 from migrate.transforms.layers import LayersToKeras
 from migrate.transforms.native_equivalents import NativeEquivalents
+from migrate.transforms.queue_pipelines import QueuePipelines
 from migrate.transforms.rnn import RNNToKeras
 from migrate.transforms.sessions import SessionsToFunctions
 from migrate.transforms.slim_import import SlimImport
@@ -36,6 +37,7 @@ from migrate.transforms.version_checks import VersionChecks
 ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = (
     CompatImports,
     VersionChecks,
+    QueuePipelines,
     FlagsParse,
     NativeEquivalents,
     AbslFlags,
