@@ -48,6 +48,7 @@ def test_pipeline_roles_name_codes_the_rule_reports(transform: type[MigrationTra
     reported = {transform.CODE, *transform.FINDINGS}
     assert transform.GRAPH_MODE_FINDINGS <= reported
     assert transform.UNPORTED_FINDINGS <= reported
+    assert transform.DECLINE_FINDINGS <= reported
 
 
 def test_some_rule_says_when_a_file_stays_in_graph_mode() -> None:

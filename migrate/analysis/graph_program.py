@@ -128,7 +128,7 @@ def analyze_scope(
         raise Declined(UNSUPPORTED_RUN, f"variables changed in several sessions ({', '.join(sorted(flat.sessions))})")
     taken = names_kept(statements) | set(reserved)
     functions = _functions_for_runs(finder.sites, state, statements, function_uses, site_index, scope.rebound, taken)
-    _check_layers_built(statements, functions)
+    _check_layers_built(statements, functions, resolve)
     helpers = _share_slices(functions, statements, graph.placeholders, taken)
     return ScopePlan(
         statements=statements,
@@ -381,13 +381,17 @@ def _functions_for_runs(
     return functions
 
 
-def _check_layers_built(statements: Sequence[Statement], functions: Sequence[Function]) -> None:
+def _check_layers_built(statements: Sequence[Statement], functions: Sequence[Function], resolve: Resolver) -> None:
     """Refuse a Keras layer that only graph code no run needs calls. TF1 made its variables
     where the graph called it; a Keras layer makes them on its first call, which the converted
-    program never makes, so they would be missing from its checkpoints and variable lists."""
+    program never makes, so they would be missing from its checkpoints and variable lists. (The
+    file's own tf.Module classes make theirs in `__init__`.)"""
     called_in_functions = {name for function in functions for statement in function.statements for name in statement.uses}
     for statement in statements:
         if statement.kind is not Kind.VARIABLE or statement.holds is not Holding.MODULE or not statement.defines:
+            continue
+        api = resolve(statement.call.func) if statement.call is not None else None
+        if api is None or not api.startswith("tf.keras."):
             continue
         layer = statement.defines[0]
         if layer in called_in_functions:
