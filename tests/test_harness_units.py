@@ -105,6 +105,17 @@ def test_stdout_numbers(legacy: str, migrated: str, passed: bool, first: int | N
     assert observable.first_divergence == first
 
 
+def test_stdout_lines_the_options_ignore_are_not_compared() -> None:
+    legacy = "epoch 0 loss 0.5\nTook: 31.5 seconds\nw 2.0\n"
+    migrated = "epoch 0 loss 0.5\nTook: 75.7 seconds\nw 2.0\n"
+    assert not compare_stdout(legacy, migrated, HarnessOptions()).passed
+    observable = compare_stdout(legacy, migrated, HarnessOptions(ignore_stdout=(r"^Took:",)))
+    assert observable.passed
+    assert observable.detail == "2 lines with numbers"
+    changed = migrated.replace("w 2.0", "w 2.5")
+    assert not compare_stdout(legacy, changed, HarnessOptions(ignore_stdout=(r"^Took:",))).passed
+
+
 def _result(*sites: tuple[str, int]) -> SideResult:
     return SideResult(calls=[Call(site, [np.float32(1.0)] * count) for site, count in sites])
 

@@ -254,9 +254,15 @@ def _unit(token: str) -> float:
 
 
 def compare_stdout(legacy: str, migrated: str, options: HarnessOptions) -> Observable:
-    """Numbers printed on each line, lines paired in order (lines without numbers are ignored)."""
-    old_lines = [(n, _numbers(t)) for n, t in enumerate(legacy.splitlines(), 1) if _numbers(t)]
-    new_lines = [(n, _numbers(t)) for n, t in enumerate(migrated.splitlines(), 1) if _numbers(t)]
+    """Numbers printed on each line, lines paired in order (lines without numbers, and lines
+    the options ignore, are left out)."""
+    ignored = [re.compile(pattern) for pattern in options.ignore_stdout]
+
+    def numbered(text: str) -> list[tuple[int, list[str]]]:
+        lines = enumerate(text.splitlines(), 1)
+        return [(n, _numbers(t)) for n, t in lines if _numbers(t) and not any(p.search(t) for p in ignored)]
+
+    old_lines, new_lines = numbered(legacy), numbered(migrated)
     base = options.tolerance("float32")
     accumulator = _Accumulator()
     for (line, old), (_, new) in zip(old_lines, new_lines):

@@ -45,6 +45,9 @@ class HarnessOptions:
     seed: int = DEFAULT_SEED
     tolerances: Mapping[str, Tolerance] = field(default_factory=lambda: dict(DEFAULT_TOLERANCES))
     compare_stdout: bool = True
+    # Printed lines whose numbers are not compared (regular expressions searched in each line):
+    # wall-clock durations and dates, which differ from run to run of the same program.
+    ignore_stdout: tuple[str, ...] = ()
     # The working directory both programs see after their own directory (`--cwd`); None: the
     # directory the harness was called from (see `workspace`).
     cwd: Path | None = None
@@ -68,5 +71,6 @@ class HarnessOptions:
             "seed": self.seed,
             "cwd": str(self.cwd) if self.cwd is not None else None,
             "align_random": self.align_random,
+            "ignore_stdout": list(self.ignore_stdout),
             "tolerances": {dtype: tol.to_json() for dtype, tol in sorted(self.tolerances.items())},
         }
