@@ -134,6 +134,21 @@ def call_argument(call: cst.Call, position: int, keyword: str) -> cst.BaseExpres
     return positional[position].value if position < len(positional) else None
 
 
+def assigned_call(statement: cst.BaseStatement) -> tuple[str, cst.Call] | None:
+    """`name = f(...)` on a line of its own: the name and the call."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if (
+        isinstance(small, cst.Assign)
+        and len(small.targets) == 1
+        and isinstance(small.targets[0].target, cst.Name)
+        and isinstance(small.value, cst.Call)
+    ):
+        return small.targets[0].target.value, small.value
+    return None
+
+
 def single_call(statement: cst.BaseStatement) -> tuple[tuple[str, ...], cst.Call | None, cst.BaseSmallStatement | None]:
     """For `a = f(...)`/`f(...)` lines: (targets, the call, the small statement)."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:

@@ -119,7 +119,7 @@ class EagerPrograms(MigrationTransform):
         converted (only those bound by a statement of the scope itself)."""
         out: list[cst.BaseStatement] = []
         for original, statement in zip(originals, updated):
-            target_call = _assigned_call(original)
+            target_call = syntax.assigned_call(original)
             if target_call is None:
                 out.append(statement)
                 continue
@@ -174,21 +174,6 @@ class EagerPrograms(MigrationTransform):
         keras = cst.Call(func=self.tf_expr(f"keras.optimizers.{mapping.keras_name}"), args=args)
         assert isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Assign)
         return statement.with_changes(body=[statement.body[0].with_changes(value=keras)])
-
-
-def _assigned_call(statement: cst.BaseStatement) -> tuple[str, cst.Call] | None:
-    """(name, call) of a line `name = call(...)`."""
-    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-        return None
-    small = statement.body[0]
-    if (
-        isinstance(small, cst.Assign)
-        and len(small.targets) == 1
-        and isinstance(small.targets[0].target, cst.Name)
-        and isinstance(small.value, cst.Call)
-    ):
-        return small.targets[0].target.value, small.value
-    return None
 
 
 def _bound_function(call: cst.Call, scope: cst.CSTNode) -> bool:

@@ -75,21 +75,6 @@ def _bind(call: cst.Call, params: Sequence[str]) -> dict[str, cst.BaseExpression
     return values_or_declined(call, params, unknown_keywords=UnknownKeywords.BIND, code=UNSUPPORTED_FORM)
 
 
-def _assigned_call(statement: cst.BaseStatement) -> tuple[str, cst.Call] | None:
-    """`name = f(...)` on a line of its own: the name and the call."""
-    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-        return None
-    small = statement.body[0]
-    if (
-        isinstance(small, cst.Assign)
-        and len(small.targets) == 1
-        and isinstance(small.targets[0].target, cst.Name)
-        and isinstance(small.value, cst.Call)
-    ):
-        return small.targets[0].target.value, small.value
-    return None
-
-
 @dataclass
 class VarInfo:
     full_name: str
@@ -508,7 +493,7 @@ class _ScopeRewriter:
             if entry.prefix:
                 raise Declined(UNSUPPORTED_FORM, "a definition inside a variable scope", statement)
             return statement
-        assigned = _assigned_call(statement)
+        assigned = syntax.assigned_call(statement)
         apis = syntax.tf_apis_in(statement, self.t.tf_api)
         for api, _node in apis:
             if syntax.api_under(api, UNTRACKED_CREATORS):
@@ -869,7 +854,7 @@ def _plan_module(scope: _ScopeRewriter, model: ModelFunction) -> tuple[_ModulePl
     created: list[tuple[int, str, str, VarInfo, cst.Call, cst.BaseStatement]] = []
     initializer_names: set[str] = set()
     for position, entry in enumerate(flat):
-        assigned = _assigned_call(entry.node)
+        assigned = syntax.assigned_call(entry.node)
         api = scope.t.tf_api(assigned[1].func) if assigned is not None else None
         if assigned is not None and api in (GET_VARIABLE, VARIABLE):
             target, call = assigned
