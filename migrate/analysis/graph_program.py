@@ -387,11 +387,13 @@ def _check_layers_built(statements: Sequence[Statement], functions: Sequence[Fun
     program never makes, so they would be missing from its checkpoints and variable lists. (The
     file's own tf.Module classes make theirs in `__init__`.)"""
     called_in_functions = {name for function in functions for statement in function.statements for name in statement.uses}
+    lazy = _lazy_module_classes(statements, resolve)
     for statement in statements:
         if statement.kind is not Kind.VARIABLE or statement.holds is not Holding.MODULE or not statement.defines:
             continue
         api = resolve(statement.call.func) if statement.call is not None else None
-        if api is None or not api.startswith("tf.keras."):
+        own = statement.call is not None and isinstance(statement.call.func, cst.Name) and statement.call.func.value in lazy
+        if not own and (api is None or not api.startswith("tf.keras.")):
             continue
         layer = statement.defines[0]
         if layer in called_in_functions:
@@ -403,6 +405,24 @@ def _check_layers_built(statements: Sequence[Statement], functions: Sequence[Fun
                 "no run fetches this layer's output: TF1 made its variables here, a Keras layer would never make them",
                 unfetched.node,
             )
+
+
+def _lazy_module_classes(statements: Sequence[Statement], resolve: Resolver) -> set[str]:
+    """The file's tf.Module classes that make their variables at their first call (in
+    `__call__`), as a function making new variables at each call becomes (TFM331)."""
+    lazy: set[str] = set()
+    for statement in statements:
+        node = statement.node
+        if not isinstance(node, cst.ClassDef):
+            continue
+        for method in node.body.body:
+            if (
+                isinstance(method, cst.FunctionDef)
+                and method.name.value == "__call__"
+                and any(api == "tf.Variable" for api, _ in tf_apis_in(method, resolve))
+            ):
+                lazy.add(node.name.value)
+    return lazy
 
 
 _ASSIGN_METHODS = ("assign", "assign_add", "assign_sub", "scatter_update", "scatter_add", "scatter_sub")

@@ -22,6 +22,7 @@ from migrate.transforms.dataset_methods import DatasetMethods
 from migrate.transforms.eager_programs import EagerPrograms
 from migrate.transforms.flags_parse import FlagsParse
 from migrate.transforms.keyword_arguments import KeywordArguments
+from migrate.transforms.layer_functions import LayerFunctionsToModules
 from migrate.transforms.layers import LayersToKeras
 from migrate.transforms.native_equivalents import NativeEquivalents
 from migrate.transforms.queue_pipelines import QueuePipelines
@@ -46,6 +47,7 @@ ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = (
     ApiRenames,
     DatasetMethods,
     VariablesToModules,
+    LayerFunctionsToModules,
     SaverToCheckpoint,
     LayersToKeras,
     RNNToKeras,
