@@ -144,8 +144,8 @@ class LayerFunctionsToModules(MigrationTransform):
         for statement in body:
             if not isinstance(statement, cst.FunctionDef) or not self._makes_variables(statement):
                 continue
-            if self.is_suppressed_at(statement):
-                continue
+            if self.is_suppressed_at(statement) or _runs_session(statement, self):
+                continue  # a function that runs its own graph: the sessions transform's to convert
             try:
                 plans[statement.name.value] = self._plan(statement)
             except Declined as declined:
@@ -156,6 +156,8 @@ class LayerFunctionsToModules(MigrationTransform):
             self._find_calls(body, plans)
         except Declined as declined:
             self.report(declined.node or body[0], f"{declined.message}; left as it is", code=DECLINED)
+            return updated_node
+        if not plans:
             return updated_node
         taken = set(syntax.names_in(original_node))
         for name, plan in plans.items():
@@ -185,7 +187,7 @@ class LayerFunctionsToModules(MigrationTransform):
         if params.star_arg is not cst.MaybeSentinel.DEFAULT or params.star_kwarg is not None or params.posonly_params:
             raise Declined(DECLINED, "a function with * or ** parameters", node)
         for api, found in syntax.tf_apis_in(node, self.tf_api):
-            if api in SESSION_APIS or syntax.api_under(api, UNTRACKED):
+            if syntax.api_under(api, UNTRACKED):
                 raise Declined(DECLINED, f"{api} in a function making variables at each call", found)
         for kind in (cst.Global, cst.Nonlocal, cst.FunctionDef, cst.ClassDef, cst.Yield, cst.Lambda):
             inner = [n for n in syntax.nodes_of(node.body, kind)]
@@ -262,23 +264,35 @@ class LayerFunctionsToModules(MigrationTransform):
 
     # --- where it is called ---------------------------------------------------------------
     def _find_calls(self, body: Sequence[cst.BaseStatement], plans: dict[str, _Plan]) -> None:
+        """Finds each function's calls and their scopes; a function used otherwise is dropped from
+        `plans` with its reason. Scope names that collide decline the whole module."""
         opened: list[tuple[str, cst.CSTNode]] = []  # every module-level name scope path, by its call
-        self._walk(body, "", plans, opened)
+        failed: dict[str, Declined] = {}
+        self._walk(body, "", plans, opened, failed)
         for statement in body:
-            if isinstance(statement, cst.FunctionDef) and statement.name.value in plans:
-                continue
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-                for name in sorted(set(plans) & syntax.names_in(statement)):
-                    raise Declined(DECLINED, f"`{name}` is used inside another definition", statement)
+                own = statement.name.value
+                for name in sorted(set(plans) & syntax.names_in(statement.body)):
+                    failed.setdefault(name, Declined(DECLINED, f"`{name}` is used inside a definition", statement))
+                    if own in plans:
+                        failed.setdefault(own, Declined(DECLINED, f"`{own}` calls `{name}`", statement))
         for name, plan in plans.items():
-            if not plan.calls:
-                raise Declined(DECLINED, f"`{name}` makes variables but no module-level line calls it", plan.node)
-            for call in plan.calls:
-                call.scope = call.prefix + self._call_scope(plan, call)
-                if not call.scope:
-                    # TF1 numbered such names against every other variable of the graph.
-                    raise Declined(DECLINED, "variables made outside any name scope", call.statement)
-                opened.append((call.scope, call.statement))
+            if name in failed:
+                continue
+            try:
+                if not plan.calls:
+                    raise Declined(DECLINED, f"`{name}` makes variables but no module-level line calls it", plan.node)
+                for call in plan.calls:
+                    call.scope = call.prefix + self._call_scope(plan, call)
+                    if not call.scope:
+                        # TF1 numbered such names against every other variable of the graph.
+                        raise Declined(DECLINED, "variables made outside any name scope", call.statement)
+            except Declined as declined:
+                failed[name] = declined
+        for name, reason in sorted(failed.items()):
+            self.report(reason.node or plans[name].node, f"{reason.message}; left as it is", code=DECLINED)
+            del plans[name]
+        opened.extend((call.scope, call.statement) for plan in plans.values() for call in plan.calls)
         # Name scopes opened elsewhere (in other helpers, loops) could take one of these names first.
         walked = {id(node) for _, node in opened}
         others = {
@@ -300,6 +314,7 @@ class LayerFunctionsToModules(MigrationTransform):
         prefix: str,
         plans: dict[str, _Plan],
         opened: list[tuple[str, cst.CSTNode]],
+        failed: dict[str, Declined],
     ) -> None:
         for statement in nodes:
             if isinstance(statement, cst.FunctionDef) and statement.name.value in plans:
@@ -310,25 +325,22 @@ class LayerFunctionsToModules(MigrationTransform):
             if scope is not None:
                 assert isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock)
                 opened.append((prefix + scope, statement.items[0].item))
-                self._walk(statement.body.body, f"{prefix}{scope}/", plans, opened)
+                self._walk(statement.body.body, f"{prefix}{scope}/", plans, opened, failed)
                 continue
             used = sorted(set(plans) & syntax.names_in(statement))
-            if not used:
-                continue
             assigned = syntax.assigned_call(statement)
-            name = used[0]
-            references = [n for n in syntax.nodes_of(statement, cst.Name) if m.matches(n, m.Name(name))]
-            if (
-                assigned is None
-                or len(used) != 1
-                or not m.matches(assigned[1].func, m.Name(name))
-                or len(references) != 1
-            ):
-                raise Declined(
-                    DECLINED, f"`{name}` is used other than as `target = {name}(...)` at module level", statement
-                )
-            assert isinstance(statement, cst.SimpleStatementLine)
-            plans[name].calls.append(_Call(statement, assigned[1], prefix))
+            for name in used:
+                references = [n for n in syntax.nodes_of(statement, cst.Name) if m.matches(n, m.Name(name))]
+                if (
+                    assigned is None
+                    or len(used) != 1
+                    or not m.matches(assigned[1].func, m.Name(name))
+                    or len(references) != 1
+                ):
+                    message = f"`{name}` is used other than as `target = {name}(...)` at module level"
+                    failed.setdefault(name, Declined(DECLINED, message, statement))
+                elif isinstance(statement, cst.SimpleStatementLine):
+                    plans[name].calls.append(_Call(statement, assigned[1], prefix))
 
     def _module_scope(self, statement: cst.BaseStatement) -> str | None:
         if not (isinstance(statement, cst.With) and len(statement.items) == 1):
@@ -351,6 +363,10 @@ class LayerFunctionsToModules(MigrationTransform):
         if literal is None or not literal or "/" in literal:
             raise Declined(DECLINED, "a scope name that is not a plain string literal at this call", call.statement)
         return literal
+
+
+def _runs_session(node: cst.CSTNode, t: LayerFunctionsToModules) -> bool:
+    return any(api in SESSION_APIS for api, _ in syntax.tf_apis_in(node, t.tf_api))
 
 
 def _bound_argument(node: cst.FunctionDef, call: cst.Call, param: str) -> cst.BaseExpression | None:
