@@ -8,36 +8,45 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
 
+from migrate.analysis import project
+from migrate.analysis.project import ImportSite, ModuleLinks, Project
 from migrate.analysis.tf_names import mentions_tensorflow
 from migrate.checkpoint_convert import ConversionResult, convert_checkpoint
-from migrate.findings import RewriteResult
+from migrate.findings import Finding, RewriteResult, Severity
 from migrate.pipeline import PARSE_ERROR, TRANSFORM_ERROR, Selection, rewrite_code
 from migrate.sources import (
     REQUIREMENTS_FILE,
     FileResult,
+    Kind,
     PathError,
     PathsReport,
     Progress,
+    Task,
     plan,
     run_tasks,
     write_requirements,
 )
 from migrate.transforms import ALL_TRANSFORMS
 from migrate.transforms.base import Example
+from migrate.transforms.v1_behavior import RUN_ELSEWHERE, RUNS_GRAPH_OF, runs_graph_of_message
 
 __all__ = [
     "REQUIREMENTS_FILE",
     "ConversionResult",
     "Example",
     "FileResult",
+    "ImportSite",
     "PathError",
     "PathsReport",
     "Progress",
+    "Project",
     "RewriteResult",
     "all_rules",
     "convert_checkpoint",
+    "project_imports",
     "rewrite_paths",
     "rewrite_source",
     "rule_examples",
@@ -88,13 +97,78 @@ def rewrite_paths(
     total)` is called in this process as each file finishes. With `diff`, each changed file's
     result carries a unified diff. Raises `PathError` before anything is written when the paths
     cannot be laid out as asked; problems with single files come back in the report.
+
+    Each source directory is one project: every file's rewrite knows which of the tree's
+    modules it imports and which import it (`project_imports`). Findings that join two files
+    (TFM007, at an import of a module that reported TFM006) are added once every file is done:
+    `progress` sees each file's own findings, the report all of them.
     """
     sources = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     tasks = plan(
         sources, output=output, in_place=in_place, selection=Selection.of(select, ignore), want_diff=diff
     )
-    report = run_tasks(tasks, jobs=jobs, progress=progress)
+    tasks = _linked(tasks, sources)
+    report = _graph_imports_noted(run_tasks(tasks, jobs=jobs, progress=progress), tasks)
     return write_requirements(report, tasks, output) if output is not None else report
+
+
+def project_imports(tree: str | os.PathLike[str]) -> Project:
+    """The import graph of the Python files `rewrite_paths([tree])` would rewrite: which of the
+    tree's own modules each file imports, and through which names (migrate.analysis.project)."""
+    return _scan(Path(tree), plan([tree]))
+
+
+def _scan(root: Path, tasks: Iterable[Task]) -> Project:
+    return project.scan(root, (task.source for task in tasks if task.kind is Kind.PYTHON))
+
+
+def _linked(tasks: list[Task], sources: Sequence[str | os.PathLike[str]]) -> list[Task]:
+    """`tasks`, the Python files of each source directory told how they link to each other."""
+    linked = list(tasks)
+    for source in sources:
+        root = Path(source)
+        if not root.is_dir() or root.is_symlink():
+            continue
+        # A file of two source directories (one inside the other) belongs to the first.
+        members = [index for index, task in enumerate(linked) if _member(task, root)]
+        graph = _scan(root, (tasks[index] for index in members))
+        for index in members:
+            links = graph.links(Path(tasks[index].source).relative_to(root).as_posix())
+            linked[index] = replace(tasks[index], project=links)
+    return linked
+
+
+def _member(task: Task, root: Path) -> bool:
+    return task.kind is Kind.PYTHON and task.project is None and Path(task.source).is_relative_to(root)
+
+
+def _graph_imports_noted(report: PathsReport, tasks: Sequence[Task]) -> PathsReport:
+    """`report` with TFM007 at each import, in the same run, of a module that reported TFM006."""
+    index_of = {task.source: index for index, task in enumerate(tasks)}
+    added: dict[int, list[Finding]] = {}
+    for task, result in zip(tasks, report.files):
+        if task.project is None or not any(f.code == RUN_ELSEWHERE for f in result.findings):
+            continue
+        root = _root_of(task.source, task.project)
+        for site in task.project.imported_by:
+            importer = str(root / site.importer)
+            index = index_of.get(importer)
+            if index is None or site.switched_off(RUNS_GRAPH_OF):
+                continue
+            message = runs_graph_of_message(site)
+            added.setdefault(index, []).append(
+                Finding(site.line, site.column, RUNS_GRAPH_OF, message, Severity.INFO, importer)
+            )
+    if not added:
+        return report
+    files = list(report.files)
+    for index, findings in added.items():
+        files[index] = replace(files[index], findings=tuple(sorted({*files[index].findings, *findings})))
+    return replace(report, files=tuple(files))
+
+
+def _root_of(source: str, links: ModuleLinks) -> Path:
+    return Path(source).parents[len(PurePosixPath(links.path).parts) - 1]
 
 
 def all_rules() -> dict[str, str]:

@@ -3,7 +3,22 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
+
+# `# tf-migrate: ignore` or `# tf-migrate: ignore[TFM1,TFM201]` switches rules off on its line.
+SUPPRESSION_WORD = "tf-migrate"
+_SUPPRESSION = re.compile(r"#\s*tf-migrate:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
+
+
+def suppressed_on(line: str) -> tuple[str, ...]:
+    """The codes or prefixes a suppression comment on `line` switches off (("*",) for all of
+    them); () without such a comment."""
+    match = _SUPPRESSION.search(line) if SUPPRESSION_WORD in line else None
+    if match is None:
+        return ()
+    listed = tuple(c.strip().upper() for c in (match.group(1) or "").split(",") if c.strip())
+    return listed or ("*",)
 
 
 class Severity(str, enum.Enum):

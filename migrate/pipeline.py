@@ -15,7 +15,6 @@ pipeline names no rule.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -25,10 +24,11 @@ from libcst.codemod import CodemodContext, SkipFile
 
 from migrate.analysis import parsing, syntax
 from migrate.analysis.module_text import forget_statements, text_of
+from migrate.analysis.project import PROJECT_KEY, ModuleLinks
 from migrate.analysis.requirements import merged, requirements_of
 from migrate.analysis.tf_names import mentions_tensorflow
 from migrate.collector import fewer_collections
-from migrate.findings import Finding, RewriteResult, RunSite, Severity, SupportFile
+from migrate.findings import SUPPRESSION_WORD, Finding, RewriteResult, RunSite, Severity, SupportFile, suppressed_on
 from migrate.passes import run_pass
 from migrate.transforms import ALL_TRANSFORMS
 from migrate.transforms.base import (
@@ -43,8 +43,6 @@ from migrate.transforms.base import (
 
 PARSE_ERROR = "TFM901"
 TRANSFORM_ERROR = "TFM902"
-
-_SUPPRESSION = re.compile(r"#\s*tf-migrate:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
 
 
 @dataclass(frozen=True)
@@ -78,19 +76,23 @@ def rewrite_code(
     path: str | None = None,
     selection: Selection = Selection(),
     share_traversals: bool = True,
+    project: ModuleLinks | None = None,
 ) -> RewriteResult:
     """Rewrite one Python source text. Never raises for bad input: errors come back as data.
 
     `share_traversals=False` runs every transform in its own pass (the reference the shared
-    traversals are tested against).
+    traversals are tested against). `project`: how the file is linked to the other modules of
+    its directory run (migrate.analysis.project); None for a file rewritten on its own.
     """
     if not mentions_tensorflow(source):
         return RewriteResult(original=source, code=source)
     with fewer_collections():  # many short-lived objects, few cycles: see migrate.collector
-        return _rewrite(source, path, selection, share_traversals)
+        return _rewrite(source, path, selection, share_traversals, project)
 
 
-def _rewrite(source: str, path: str | None, selection: Selection, share_traversals: bool) -> RewriteResult:
+def _rewrite(
+    source: str, path: str | None, selection: Selection, share_traversals: bool, project: ModuleLinks | None
+) -> RewriteResult:
     try:
         module = parsing.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError) as error:
@@ -103,10 +105,10 @@ def _rewrite(source: str, path: str | None, selection: Selection, share_traversa
     transforms = selection.transforms()
     # Everything before the first eager-only transform is shared by both outcomes below.
     split = next((i for i, t in enumerate(transforms) if t.EAGER_ONLY), len(transforms))
-    shared = _apply(transforms[:split], _Progress.start(module, source), source, path, share_traversals)
+    shared = _apply(transforms[:split], _Progress.start(module, source), source, path, share_traversals, project)
     if isinstance(shared, RewriteResult):
         return shared
-    outcome = _apply(transforms[split:], shared.copy(), source, path, share_traversals)
+    outcome = _apply(transforms[split:], shared.copy(), source, path, share_traversals, project)
     if isinstance(outcome, RewriteResult):
         return outcome
     graph_mode_codes = {code for transform in transforms for code in transform.GRAPH_MODE_FINDINGS}
@@ -116,7 +118,7 @@ def _rewrite(source: str, path: str | None, selection: Selection, share_traversa
         # nothing. Keep what those transforms replaced in its tf.compat.v1 form instead, unless
         # that form does not exist in TF 2 at all (tf.contrib.layers).
         graph_mode = [transform for transform in transforms[split:] if not transform.EAGER_ONLY]
-        kept = _apply(graph_mode, shared.copy(), source, path, share_traversals)
+        kept = _apply(graph_mode, shared.copy(), source, path, share_traversals, project)
         if isinstance(kept, RewriteResult):
             return kept
         unported = {code for transform in transforms for code in transform.UNPORTED_FINDINGS}
@@ -190,10 +192,13 @@ def _apply(
     source: str,
     path: str | None,
     share_traversals: bool,
+    project: ModuleLinks | None,
 ) -> _Progress | RewriteResult:
     """`progress` after running `transforms` in order, or, when one raised, the result that
     leaves `source` untouched and says why."""
     context = CodemodContext(filename=path)
+    if project is not None:
+        context.scratch[PROJECT_KEY] = project
     if progress.analysis is not None:
         context.scratch[PASS_ANALYSIS_KEY] = progress.analysis  # names and positions carry on
     index = 0
@@ -203,7 +208,7 @@ def _apply(
             continue
         # Transforms keep comments and write none of their own: without one in the input, no
         # tree of the file has a suppression comment.
-        context.scratch[SUPPRESSIONS_KEY] = _suppressions(progress.text()) if _SUPPRESSION_WORD in source else {}
+        context.scratch[SUPPRESSIONS_KEY] = _suppressions(progress.text()) if SUPPRESSION_WORD in source else {}
         context.scratch[FINDINGS_KEY] = []
         context.scratch[RUN_SITES_KEY] = []
         context.scratch[SUPPORT_FILES_KEY] = []
@@ -254,18 +259,14 @@ def _next_pass(
     return candidates, end
 
 
-_SUPPRESSION_WORD = "tf-migrate"
-
-
 def _suppressions(code: str) -> dict[int, tuple[str, ...]]:
     lines: dict[int, tuple[str, ...]] = {}
-    if _SUPPRESSION_WORD not in code:
+    if SUPPRESSION_WORD not in code:
         return lines
     for number, text in enumerate(code.splitlines(), start=1):
-        match = _SUPPRESSION.search(text)
-        if match:
-            listed = tuple(c.strip().upper() for c in (match.group(1) or "").split(",") if c.strip())
-            lines[number] = listed or ("*",)
+        listed = suppressed_on(text)
+        if listed:
+            lines[number] = listed
     return lines
 
 

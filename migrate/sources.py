@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
+from migrate.analysis.project import ModuleLinks
 from migrate.analysis.requirements import merged, requirements_text
 from migrate.analysis.tf_names import mentions_tensorflow
 from migrate.findings import Finding, Severity, SupportFile
@@ -151,6 +152,8 @@ class Task:
     write: WriteMode = WriteMode.NONE
     selection: Selection = field(default_factory=Selection)
     want_diff: bool = False
+    # How the file is linked to the other modules of its directory run (None: rewritten alone).
+    project: ModuleLinks | None = None
 
 
 class PathError(ValueError):
@@ -495,7 +498,7 @@ def _rewrite_text(task: Task, text: str) -> _Rewritten:
         if error is not None:
             return _Rewritten(None, (error,), (error.message,))
         return _Rewritten(text)
-    result = rewrite_code(text, path=task.source, selection=task.selection)
+    result = rewrite_code(text, path=task.source, selection=task.selection, project=task.project)
     if result.error is not None:
         return _Rewritten(None, result.findings, (result.error,))
     return _Rewritten(result.code, result.findings, (), result.support_files, result.requirements)

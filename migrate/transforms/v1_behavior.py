@@ -16,6 +16,7 @@ import libcst as cst
 
 from migrate.analysis import syntax, tf_names
 from migrate.analysis.graph_only import graph_only_reason
+from migrate.analysis.project import PROJECT_KEY, ImportSite, ModuleLinks, relative_to
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -23,6 +24,7 @@ STILL_GRAPH = "TFM003"
 SWITCH_REMOVED = "TFM004"
 KEPT_AS_COMPAT_V1 = "TFM005"
 RUN_ELSEWHERE = "TFM006"
+RUNS_GRAPH_OF = "TFM007"
 # TF1 summary ops whose TF 2 namesakes are other ops (summary writes, not graph summaries).
 _V1_SUMMARY_OPS = frozenset(
     {"tf.summary.scalar", "tf.summary.histogram", "tf.summary.image", "tf.summary.audio", "tf.summary.text"}
@@ -55,7 +57,10 @@ class V1Behavior(MigrationTransform):
         STILL_GRAPH: "the file still runs in TF1 graph mode through tf.compat.v1",
         SWITCH_REMOVED: "a v1/v2 behaviour switch was removed: nothing in the file needs graph mode",
         KEPT_AS_COMPAT_V1: "a TF1 symbol left as tf.compat.v1 in the output (info, once per symbol)",
-        RUN_ELSEWHERE: "graph code in a module that opens no session (another module runs it): left as graph code",
+        RUN_ELSEWHERE: "graph code in a module that opens no session (another module runs it): left as graph "
+        "code; in a directory run, the finding names the modules of the tree that import it",
+        RUNS_GRAPH_OF: "a module imports graph code from a module of its tree that opens no session (TFM006): "
+        "the two are rewritten apart (info, at the import)",
     }
     TRIGGERS = ("tensorflow",)
     GRAPH_MODE_FINDINGS = frozenset({STILL_GRAPH})
@@ -197,10 +202,11 @@ class V1Behavior(MigrationTransform):
             code=STILL_GRAPH,
         )
         if not self._opens_session:
+            links = self.context.scratch.get(PROJECT_KEY)
             self.report(
                 node,
                 f"{name}: this module builds graph code but opens no session; the module that runs it is "
-                "not converted with it",
+                "not converted with it" + (_run_from(links) if isinstance(links, ModuleLinks) else ""),
                 code=RUN_ELSEWHERE,
             )
         if self._module_disables:
@@ -208,6 +214,19 @@ class V1Behavior(MigrationTransform):
         call = cst.SimpleStatementLine([cst.Expr(cst.Call(self.tf_expr("compat.v1.disable_v2_behavior")))])
         index = _after_imports(original_node, self.tf_alias())  # nothing is removed from a file in graph mode
         return updated_node.with_changes(body=[*updated_node.body[:index], call, *updated_node.body[index:]])
+
+
+def _run_from(links: ModuleLinks) -> str:
+    """Where the tree of a directory run imports the module `links` describes."""
+    if not links.imported_by:
+        return "; no module of the tree imports it"
+    return "; run from " + ", ".join(site.seen_from(links.path) for site in links.imported_by)
+
+
+def runs_graph_of_message(site: ImportSite) -> str:
+    """TFM007's message at `site`, an import of a module that reported TFM006."""
+    module = relative_to(site.module, site.importer)
+    return f"{site.statement}: {module} builds graph code and opens no session (TFM006); the two are rewritten apart"
 
 
 def _after_imports(module: cst.Module, alias: str) -> int:

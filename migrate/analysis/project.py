@@ -1,0 +1,286 @@
+"""A directory run as one project: which of the tree's own modules each file imports, and
+through which names.
+
+Outside tutorials a TF1 program is a model module (`model.py`, `ops.py`) plus scripts
+(`train.py`, `sample.py`) that import it. The rewrite of one file is told, through
+`ModuleLinks`, which modules of its tree it imports and which import it.
+
+Module roots. A module's name is its path below an import root: `a/b/c.py` is `a.b.c` and
+`a/b/__init__.py` is `a.b`; directories below a root need no `__init__.py` (namespace packages).
+For a file, the import roots are searched in the order Python's `sys.path` would have them when
+the file's program runs: the file's own directory (a script's directory is `sys.path[0]`, and
+TF1 code imports its siblings by name), then the parent of the outermost package the file is in
+(a directory with `__init__.py` is a package, imported from the directory above it), then the
+run's root. Relative imports count packages up from the file's own directory and never leave
+the run's root. An import that names no module of the tree (TensorFlow, NumPy, a file outside
+the run) is not recorded. Notebooks and files that are not Python 3 import nothing from the tree.
+
+Only import statements are read, with `ast` (fast, and the rewrite parses each file again with
+libcst anyway); imports inside functions and `try` blocks count like the others.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+
+from migrate.findings import SUPPRESSION_WORD, suppressed_on
+
+# Where the pipeline puts a file's ModuleLinks for the transforms (CodemodContext.scratch).
+PROJECT_KEY = "tf_migrate.project"
+IMPORTABLE_SUFFIX = ".py"
+_INIT = "__init__.py"
+
+
+@dataclass(frozen=True, order=True)
+class ImportSite:
+    """One import statement of `importer` that reaches `module`, both relative to the run's root
+    (POSIX separators). `names` pairs each name the statement binds in the importer with what it
+    is in `module`: "" for the module itself (`import ops as o` gives ("o", ""), `import a.b`
+    gives ("a.b", "")), else the name in the module (`from model import Model as M` gives
+    ("M", "Model")). A star import binds names nobody listed: `star`, and no `names`."""
+
+    importer: str
+    line: int
+    column: int
+    statement: str  # the statement on one line, as `ast.unparse` writes it
+    module: str
+    names: tuple[tuple[str, str], ...] = ()
+    star: bool = False
+    ignored: tuple[str, ...] = ()  # codes a `# tf-migrate: ignore` comment on the line switches off
+
+    def switched_off(self, code: str) -> bool:
+        return "*" in self.ignored or any(code.startswith(prefix) for prefix in self.ignored)
+
+    def seen_from(self, path: str) -> str:
+        """`importer (line N: statement)`, the importer's path relative to `path`'s directory."""
+        return f"{relative_to(self.importer, path)} (line {self.line}: {self.statement})"
+
+
+@dataclass(frozen=True)
+class ModuleLinks:
+    """What one file's rewrite knows about its project: small, and sent to a worker process
+    with the file."""
+
+    path: str  # this file, relative to the run's root
+    imports: tuple[ImportSite, ...] = ()  # its imports of the tree's modules
+    imported_by: tuple[ImportSite, ...] = ()  # the tree's imports of it
+
+
+@dataclass(frozen=True)
+class Project:
+    """The import graph of one directory run."""
+
+    root: Path
+    files: tuple[str, ...]  # every Python file of the run, relative to the root
+    imports: tuple[ImportSite, ...]
+    by_importer: Mapping[str, tuple[ImportSite, ...]] = field(repr=False, compare=False)
+    by_module: Mapping[str, tuple[ImportSite, ...]] = field(repr=False, compare=False)
+
+    @classmethod
+    def of(cls, root: Path, files: Iterable[str], sites: Iterable[ImportSite]) -> Project:
+        imports = tuple(sorted(set(sites)))
+        by_importer: dict[str, list[ImportSite]] = {}
+        by_module: dict[str, list[ImportSite]] = {}
+        for site in imports:
+            by_importer.setdefault(site.importer, []).append(site)
+            by_module.setdefault(site.module, []).append(site)
+        return cls(
+            root,
+            tuple(sorted(files)),
+            imports,
+            {path: tuple(sites) for path, sites in by_importer.items()},
+            {path: tuple(sites) for path, sites in by_module.items()},
+        )
+
+    def imports_of(self, path: str) -> tuple[ImportSite, ...]:
+        return self.by_importer.get(path, ())
+
+    def importers_of(self, path: str) -> tuple[ImportSite, ...]:
+        return self.by_module.get(path, ())
+
+    def links(self, path: str) -> ModuleLinks:
+        return ModuleLinks(path, self.imports_of(path), self.importers_of(path))
+
+    def reached_from(self, path: str) -> tuple[str, ...]:
+        """The files that import `path`, directly or through other modules of the tree, sorted
+        (import cycles end where they close; `path` itself only when a cycle comes back to it)."""
+        seen: set[str] = set()
+        pending = [path]
+        while pending:
+            for site in self.importers_of(pending.pop()):
+                if site.importer not in seen:
+                    seen.add(site.importer)
+                    pending.append(site.importer)
+        return tuple(sorted(seen))
+
+
+def relative_to(target: str, path: str) -> str:
+    """`target` as seen from the directory of `path` (both relative to one root)."""
+    return PurePosixPath(os.path.relpath(target, PurePosixPath(path).parent.as_posix() or ".")).as_posix()
+
+
+def scan(root: str | os.PathLike[str], files: Iterable[str | os.PathLike[str]]) -> Project:
+    """The project of the Python files `files` (paths under `root`, or relative to it)."""
+    base = Path(root)
+    relative = sorted({_relative(Path(file), base) for file in files})
+    tree = _Tree(frozenset(path for path in relative if path.endswith(IMPORTABLE_SUFFIX)))
+    sites: list[ImportSite] = []
+    for path in relative:
+        try:
+            data = (base / path).read_bytes()
+        except OSError:
+            continue
+        if b"import" in data:
+            sites.extend(tree.resolve(path, data))
+    return Project.of(base, relative, sites)
+
+
+def scan_sources(sources: Mapping[str, str]) -> Project:
+    """The project of source texts by relative path: the import graph without a disk."""
+    tree = _Tree(frozenset(path for path in sources if path.endswith(IMPORTABLE_SUFFIX)))
+    sites: list[ImportSite] = []
+    for path, text in sorted(sources.items()):
+        sites.extend(tree.resolve(path, text))
+    return Project.of(Path("."), sources, sites)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _parse_text(source: str | bytes) -> ast.Module | None:
+    try:
+        return ast.parse(source)  # bytes: the BOM and coding cookie are honoured
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None  # not Python 3: the rewrite reports it; it imports nothing here
+
+
+@dataclass(frozen=True)
+class _Tree:
+    """Module lookup in the set of the run's importable files."""
+
+    files: frozenset[str]
+
+    def resolve(self, importer: str, source: str | bytes) -> Iterator[ImportSite]:
+        """The imports of the tree's modules in `source`, the text of `importer`."""
+        module = _parse_text(source)
+        if module is None:
+            return
+        roots = self._roots(importer)
+        lines: list[str] | None = None
+        for node in ast.walk(module):
+            if isinstance(node, ast.Import):
+                sites: Iterable[ImportSite] = self._plain(importer, node, roots)
+            elif isinstance(node, ast.ImportFrom):
+                sites = self._from(importer, node, roots)
+            else:
+                continue
+            for site in sites:
+                if site.module == importer:
+                    continue  # a module that imports itself by name (a script named like a package)
+                if _has_word(source):
+                    lines = lines if lines is not None else _lines(source)
+                    line = lines[site.line - 1] if site.line <= len(lines) else ""
+                    site = replace(site, ignored=suppressed_on(line))
+                yield site
+
+    def _plain(self, importer: str, node: ast.Import, roots: tuple[str, ...]) -> Iterator[ImportSite]:
+        for alias in node.names:
+            target = self._absolute(alias.name, roots)
+            if target is not None:
+                yield self._site(importer, node, target, ((alias.asname or alias.name, ""),))
+
+    def _from(self, importer: str, node: ast.ImportFrom, roots: tuple[str, ...]) -> Iterator[ImportSite]:
+        base = self._relative_base(importer, node.level) if node.level else None
+        if node.level and base is None:
+            return  # above the run's root
+        dotted = node.module or ""
+        if base is not None:
+            package: str | None = self._module_at(base, dotted) if dotted else self._module_at(base, "", package=True)
+            directory = _join(base, dotted.replace(".", "/"))
+        else:
+            # The first root holding the module, or (a directory without `__init__.py`) one of
+            # the submodules the statement names.
+            names = [alias.name for alias in node.names]
+            found = next((root for root in roots if self._holds(root, dotted, names)), None)
+            if found is None:
+                return
+            package = self._module_at(found, dotted)
+            directory = _join(found, dotted.replace(".", "/"))
+        if len(node.names) == 1 and node.names[0].name == "*":
+            if package is not None:
+                yield self._site(importer, node, package, (), star=True)
+            return
+        from_package: list[tuple[str, str]] = []
+        for alias in node.names:
+            submodule = self._module_at(directory, alias.name) if directory is not None else None
+            if submodule is not None:
+                yield self._site(importer, node, submodule, ((alias.asname or alias.name, ""),))
+            elif package is not None:
+                from_package.append((alias.asname or alias.name, alias.name))
+        if from_package and package is not None:
+            yield self._site(importer, node, package, tuple(from_package))
+
+    def _site(
+        self, importer: str, node: ast.stmt, module: str, names: tuple[tuple[str, str], ...], *, star: bool = False
+    ) -> ImportSite:
+        return ImportSite(importer, node.lineno, node.col_offset, ast.unparse(node), module, names, star)
+
+    def _roots(self, importer: str) -> tuple[str, ...]:
+        own = PurePosixPath(importer).parent
+        outermost = own
+        while outermost != PurePosixPath(".") and _join(outermost.as_posix(), _INIT) in self.files:
+            outermost = outermost.parent
+        ordered = [own.as_posix(), outermost.as_posix(), "."]
+        return tuple(dict.fromkeys(ordered))
+
+    def _holds(self, root: str, dotted: str, names: list[str]) -> bool:
+        if self._module_at(root, dotted) is not None:
+            return True
+        directory = _join(root, dotted.replace(".", "/"))
+        return any(self._module_at(directory, name) is not None for name in names if name != "*")
+
+    def _relative_base(self, importer: str, level: int) -> str | None:
+        base = PurePosixPath(importer).parent
+        for _ in range(level - 1):
+            if base == PurePosixPath("."):
+                return None
+            base = base.parent
+        return base.as_posix()
+
+    def _absolute(self, dotted: str, roots: tuple[str, ...]) -> str | None:
+        for root in roots:
+            found = self._module_at(root, dotted)
+            if found is not None:
+                return found
+        return None
+
+    def _module_at(self, directory: str, dotted: str, *, package: bool = False) -> str | None:
+        """The file of module `dotted` below `directory` (`directory`'s own `__init__.py` when
+        `package` and no name is given)."""
+        stem = _join(directory, dotted.replace(".", "/")) if dotted else directory
+        candidates = [_join(stem, _INIT)] if package or not dotted else [stem + IMPORTABLE_SUFFIX, _join(stem, _INIT)]
+        return next((candidate for candidate in candidates if candidate in self.files), None)
+
+
+def _has_word(source: str | bytes) -> bool:
+    if isinstance(source, bytes):
+        return SUPPRESSION_WORD.encode() in source
+    return SUPPRESSION_WORD in source
+
+
+def _lines(source: str | bytes) -> list[str]:
+    if isinstance(source, str):
+        return source.splitlines()
+    return source.decode("utf-8", errors="replace").splitlines()
+
+
+def _join(directory: str, name: str) -> str:
+    return (PurePosixPath(directory) / name).as_posix() if name else directory
