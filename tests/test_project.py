@@ -105,10 +105,11 @@ RESOLUTION = [
         id="inside-a-function",
     ),
     pytest.param(
-        {"model.py": "print 'python 2'\nimport ops\n", "ops.py": ""},
-        "model.py",
-        [],
-        id="python2-imports-nothing",
+        {"train.py": "print 'python 2'\nif True:\n    from ops import (f,\n        g)\n'''\nfrom ops import\n'''\n",
+         "ops.py": ""},
+        "train.py",
+        [(3, "ops.py", (("f", "f"), ("g", "g")), False)],
+        id="python2-import-lines",
     ),
 ]
 

@@ -13,7 +13,9 @@ TF1 code imports its siblings by name), then the parent of the outermost package
 (a directory with `__init__.py` is a package, imported from the directory above it), then the
 run's root. Relative imports count packages up from the file's own directory and never leave
 the run's root. An import that names no module of the tree (TensorFlow, NumPy, a file outside
-the run) is not recorded. Notebooks and files that are not Python 3 import nothing from the tree.
+the run) is not recorded. Notebooks import nothing from the tree. Of a file that is not Python 3
+(a Python 2 script importing the tree's modules), the lines that start with `import` or `from`
+are read one by one.
 
 Only import statements are read, with `ast` (fast, and the rewrite parses each file again with
 libcst anyway); imports inside functions and `try` blocks count like the others.
@@ -22,7 +24,10 @@ libcst anyway); imports inside functions and `try` blocks count like the others.
 from __future__ import annotations
 
 import ast
+import io
 import os
+import re
+import tokenize
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -129,14 +134,36 @@ def scan(root: str | os.PathLike[str], files: Iterable[str | os.PathLike[str]]) 
     relative = sorted({_relative(Path(file), base) for file in files})
     tree = _Tree(frozenset(path for path in relative if path.endswith(IMPORTABLE_SUFFIX)))
     sites: list[ImportSite] = []
+    names = tree.names()
     for path in relative:
         try:
             data = (base / path).read_bytes()
         except OSError:
             continue
-        if b"import" in data:
+        if _may_import(data, names):
             sites.extend(tree.resolve(path, data))
     return Project.of(base, relative, sites)
+
+
+_IMPORT_LINE_BYTES = re.compile(rb"^[ \t]*(import|from)[ \t]+([^\n]*)", re.MULTILINE)
+_FIRST_NAME = re.compile(rb"[ \t]*(\w*)")
+
+
+def _may_import(data: bytes, names: frozenset[bytes]) -> bool:
+    """Whether an import line of `data` starts from a name that is the name of one of the
+    tree's modules or directories, or is relative: most files import only libraries, and are
+    not parsed at all. (An import after other statements on its line, `if x: import model`, is
+    not seen.)"""
+    for match in _IMPORT_LINE_BYTES.finditer(data):
+        keyword, rest = match.groups()
+        if rest.startswith(b".") or rest.rstrip().endswith((b"(", b"\\")):
+            return True  # relative, or continued on the next lines
+        modules = [rest] if keyword == b"from" else rest.split(b",")
+        for module in modules:
+            first = _FIRST_NAME.match(module)
+            if first is not None and first.group(1) in names:
+                return True
+    return False
 
 
 def scan_sources(sources: Mapping[str, str]) -> Project:
@@ -159,7 +186,36 @@ def _parse_text(source: str | bytes) -> ast.Module | None:
     try:
         return ast.parse(source)  # bytes: the BOM and coding cookie are honoured
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None  # not Python 3: the rewrite reports it; it imports nothing here
+        pass
+    # Not Python 3 (the rewrite reports it), but Python 2 scripts import Python 3 modules with
+    # the same statements: those are read one by one.
+    try:
+        text = source if isinstance(source, str) else decode_source(source)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return None
+    return ast.Module(body=list(_import_lines(text)), type_ignores=[])
+
+
+def _import_lines(text: str) -> Iterator[ast.stmt]:
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        if _IMPORT_LINE.match(line) is None:
+            continue
+        statement, following = line.strip(), number
+        while (statement.count("(") > statement.count(")") or statement.endswith("\\")) and following < len(lines):
+            statement = statement.rstrip("\\") + " " + lines[following].strip()
+            following += 1
+        try:
+            parsed = ast.parse(statement).body
+        except (SyntaxError, ValueError):
+            continue  # a line of a docstring, or an import followed by Python 2 code
+        for node in parsed:
+            ast.increment_lineno(node, number - 1)
+            node.col_offset = len(line) - len(line.lstrip())
+            yield node
+
+
+_IMPORT_LINE = re.compile(r"[ \t]*(?:import|from)[ \t]")
 
 
 @dataclass(frozen=True)
@@ -168,6 +224,12 @@ class _Tree:
 
     files: frozenset[str]
 
+    def names(self) -> frozenset[bytes]:
+        """Every name an import of one of the files could start with or name: the parts of
+        their paths."""
+        parts = {part for path in self.files for part in PurePosixPath(path).with_suffix("").parts}
+        return frozenset(part.encode() for part in parts)
+
     def resolve(self, importer: str, source: str | bytes) -> Iterator[ImportSite]:
         """The imports of the tree's modules in `source`, the text of `importer`."""
         module = _parse_text(source)
@@ -175,7 +237,7 @@ class _Tree:
             return
         roots = self._roots(importer)
         lines: list[str] | None = None
-        for node in ast.walk(module):
+        for node in _statements(module.body):
             if isinstance(node, ast.Import):
                 sites: Iterable[ImportSite] = self._plain(importer, node, roots)
             elif isinstance(node, ast.ImportFrom):
@@ -270,6 +332,26 @@ class _Tree:
         return next((candidate for candidate in candidates if candidate in self.files), None)
 
 
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement of `body`, nested ones included (expressions hold no imports)."""
+    for statement in body:
+        yield statement
+        for name in ("body", "orelse", "finalbody"):
+            nested = getattr(statement, name, None)
+            if isinstance(nested, list):
+                yield from _statements(nested)
+        for handler in getattr(statement, "handlers", ()):
+            yield from _statements(handler.body)
+        for case in getattr(statement, "cases", ()):
+            yield from _statements(case.body)
+
+
+def decode_source(data: bytes) -> str:
+    """Python source bytes as text, by their BOM or coding cookie (UTF-8 without either)."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding)
+
+
 def _has_word(source: str | bytes) -> bool:
     if isinstance(source, bytes):
         return SUPPRESSION_WORD.encode() in source
@@ -279,8 +361,13 @@ def _has_word(source: str | bytes) -> bool:
 def _lines(source: str | bytes) -> list[str]:
     if isinstance(source, str):
         return source.splitlines()
-    return source.decode("utf-8", errors="replace").splitlines()
+    try:
+        return decode_source(source).splitlines()
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return []
 
 
 def _join(directory: str, name: str) -> str:
-    return (PurePosixPath(directory) / name).as_posix() if name else directory
+    if not name:
+        return directory
+    return name if directory in ("", ".") else f"{directory}/{name}"
