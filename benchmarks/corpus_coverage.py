@@ -26,6 +26,12 @@ broken output (it would die with NameError).
 
 For reference, TensorFlow's `tf_upgrade_v2` is run over the same unique files and judged by the
 same rule.
+
+Programs spread over modules. A graph module (TFM006: graph code, no session) is grouped with
+the files of the corpus that import it, directly or through other modules
+(`migrate.api.project_imports`); groups that share a file are one program. The report counts
+these programs and how many declined files are parts of them: what converting a project rather
+than a file has to win.
 """
 
 from __future__ import annotations
@@ -54,6 +60,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from static_checks import new_undefined_names
 
 from migrate import rewrite_paths
+from migrate.api import project_imports
 from migrate.harness import EquivalenceReport, HarnessOptions, compare
 from migrate.harness import Outcome as PairOutcome
 from migrate.sources import FileResult, Status
@@ -232,6 +239,53 @@ def rewrite_corpus(corpus: Path, out: Path, jobs: int | None) -> tuple[dict[str,
         except ValueError:
             continue
     return results, elapsed
+
+
+RUN_ELSEWHERE = "TFM006"
+
+
+@dataclass
+class Program:
+    """Graph modules of the corpus and the files that import them, as paths relative to it."""
+
+    graph_modules: list[str]
+    files: list[str]  # every file of the program, graph modules included
+
+
+def spread_programs(corpus: Path, results: dict[str, FileResult]) -> tuple[list[Program], list[str]]:
+    """The programs spread over modules, and the graph modules that no file of the corpus imports."""
+    project = project_imports(corpus)
+    graph_modules = sorted(Path(path).as_posix() for path, result in results.items()
+                           if any(f.code == RUN_ELSEWHERE for f in result.findings))
+    groups: list[set[str]] = []
+    alone = []
+    for module in graph_modules:
+        importers = set(project.reached_from(module))
+        if not importers:
+            alone.append(module)
+            continue
+        group = {module, *importers}
+        for other in [g for g in groups if g & group]:
+            groups.remove(other)
+            group |= other
+        groups.append(group)
+    programs = [Program(sorted(g & set(graph_modules)), sorted(g)) for g in groups]
+    return sorted(programs, key=lambda p: p.files), alone
+
+
+def print_programs(outcomes: list[Outcome], programs: list[Program], alone: list[str]) -> None:
+    members = {path for program in programs for path in program.files}
+    modules = {path for program in programs for path in program.graph_modules}
+    declined = [o for o in outcomes if o.status == DECLINED]
+    parts = [o for o in declined if Path(o.path).as_posix() in members]
+    part_modules = sum(Path(o.path).as_posix() in modules for o in parts)
+    print(f"programs spread over modules (graph modules with the files importing them): {len(programs)}, "
+          f"{len(members)} files ({len(modules)} graph modules); graph modules no file imports: {len(alone)}")
+    print(f"declined files that are parts of such programs: {len(parts)} of {len(declined)} "
+          f"({part_modules} graph modules, {len(parts) - part_modules} files importing them)")
+    for program in programs:
+        importers = [p for p in program.files if p not in program.graph_modules]
+        print(f"  {', '.join(program.graph_modules)} <- {', '.join(importers) or '(each other only)'}")
 
 
 def upgrader_outcomes(corpus: Path, files: list[SourceFile], scratch: Path) -> tuple[Counter[str], float] | None:
@@ -500,13 +554,18 @@ def main(argv: Iterable[str] | None = None) -> int:
         results, elapsed = rewrite_corpus(corpus, out, args.jobs)
         outcomes = [classify(f, results.get(str(f.path)), out / f.path) for f in counted]
         upgrader = None if args.no_upgrader else upgrader_outcomes(corpus, counted, scratch)
+    programs, alone = spread_programs(corpus, results)
     print_report(outcomes, not_python3, duplicates, args.worst, upgrader, elapsed, args.list_declined)
+    print()
+    print_programs(outcomes, programs, alone)
     if args.json:
         args.json.write_text(json.dumps({
             "corpus": str(corpus),
             "duplicates": duplicates,
             "not_python3": [str(f.path) for f in not_python3],
             "files": [o.__dict__ for o in outcomes],
+            "programs": [p.__dict__ for p in programs],
+            "graph_modules_not_imported": alone,
         }, indent=1) + "\n", encoding="utf-8")
     return 0
 
