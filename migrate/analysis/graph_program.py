@@ -22,6 +22,7 @@ from migrate.analysis.graph_model import (
     GRAPH_IN_CONTROL_FLOW,
     OP_APIS,
     SESSION_APIS,
+    SESSION_ESCAPES,
     STATEFUL_INPUT,
     UNBUILT_LAYER,
     UNFED_PLACEHOLDER,
@@ -114,6 +115,7 @@ def analyze_scope(
         if nested is not None:
             raise Declined(GRAPH_IN_CONTROL_FLOW, "a session opened inside a loop, branch or class", nested)
         return None
+    _check_default_session(body, enclosing, resolve)
     scope = _classify_statements(flat.statements, flat.handles, enclosing, resolve)
     statements = scope.statements
     _check_block_headers(statements)
@@ -163,6 +165,39 @@ class _Classified:
     outer_statements: list[Statement]  # the module's, around a function scope
     outer_variables: dict[str, Statement]
     rebound: dict[str, int]  # graph name -> index of the Python statement rebinding it
+
+
+def _check_default_session(
+    body: Sequence[cst.BaseStatement], enclosing: Sequence[cst.BaseStatement], resolve: Resolver
+) -> None:
+    """Refuse a scope that uses the module's functions or classes which run graph code through
+    the default session (`tf.get_default_session()`, `t.eval()`, `op.run()`: the estimator
+    classes of RL tutorials): the session block they run in looks as if it ran nothing, and
+    removing it would break them."""
+    definitions = {
+        s.name.value: s for s in [*enclosing, *body] if isinstance(s, (cst.FunctionDef, cst.ClassDef))
+    }
+    users = {name for name, node in definitions.items() if any(_runs_implicitly(call, resolve) for call in calls_in(node))}
+    grown = True
+    while grown:  # and the definitions that use those
+        grown = False
+        for name, node in definitions.items():
+            if name not in users and names_in(node) & users:
+                users.add(name)
+                grown = True
+    for statement in body:
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        used = sorted(names_in(statement) & users)
+        if used:
+            raise Declined(SESSION_ESCAPES, f"`{used[0]}` runs graph code through the default session", statement)
+
+
+def _runs_implicitly(call: cst.Call, resolve: Resolver) -> bool:
+    """`tf.get_default_session()`, or an `eval` / `run` method call (a tensor's or an op's
+    runs in the default session; a session's own `run` is counted too: it is session code)."""
+    func = call.func
+    return resolve(func) == DEFAULT_SESSION_API or (isinstance(func, cst.Attribute) and func.attr.value in ("eval", "run"))
 
 
 def _classify_statements(
@@ -425,6 +460,7 @@ def _lazy_module_classes(statements: Sequence[Statement], resolve: Resolver) -> 
     return lazy
 
 
+DEFAULT_SESSION_API = "tf.get_default_session"
 _ASSIGN_METHODS = ("assign", "assign_add", "assign_sub", "scatter_update", "scatter_add", "scatter_sub")
 
 

@@ -22,7 +22,7 @@ import libcst as cst
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import RESET_GRAPH_APIS, SESSION_APIS, Kind, Resolver
 from migrate.analysis.graph_statements import classify, flatten
-from migrate.analysis.syntax import calls_in, defined_names, names_in, read_names, single_call
+from migrate.analysis.syntax import calls_in, defined_names, names_in, nodes_of, read_names, single_call
 
 
 def segments(body: Sequence[cst.BaseStatement], resolve: Resolver) -> list[list[cst.BaseStatement]]:
@@ -42,6 +42,21 @@ def segments(body: Sequence[cst.BaseStatement], resolve: Resolver) -> list[list[
             _cut(pieces)
     pieces = [piece for piece in pieces if piece]
     return _joined(pieces, resolve, functions)
+
+
+def graph_generations(body: Sequence[cst.BaseStatement], resolve: Resolver) -> dict[int, int]:
+    """For each top-level statement (by identity), how many times the default graph was reset
+    before it: statements of different generations build in different graphs, where TF1 named
+    ops and variables afresh."""
+    functions = {s.name.value: s for s in body if isinstance(s, cst.FunctionDef)}
+    resetting = {name for name, node in functions.items() if _calls_reset(node, resolve)}
+    generation = 0
+    generations: dict[int, int] = {}
+    for statement in body:
+        if _resets_graph(statement, resolve, resetting):
+            generation += 1
+        generations[id(statement)] = generation
+    return generations
 
 
 def _cut(pieces: list[list[cst.BaseStatement]]) -> None:
@@ -127,6 +142,9 @@ def _joined(
 def _graph_names(piece: list[cst.BaseStatement], resolve: Resolver) -> set[str] | None:
     """Names the piece binds to graph values (tensors, variables, ops, sessions), or None when
     the analysis cannot classify its statements."""
+    # Definitions bind functions and classes, no graph values; what they make is made where
+    # they are called.
+    piece = [s for s in piece if not isinstance(s, (cst.FunctionDef, cst.ClassDef))]
     try:
         statements, sessions, _, _ = flatten(piece, resolve, {})
         names: set[str] = set(sessions)
@@ -142,12 +160,33 @@ def _graph_names(piece: list[cst.BaseStatement], resolve: Resolver) -> set[str] 
 def _reads_any(piece: list[cst.BaseStatement], graph: set[str], functions: dict[str, cst.FunctionDef]) -> bool:
     """Whether the piece reads one of `graph` before binding it anew, directly or through a
     module function it calls."""
-    bound: set[str] = set()
-    for statement in piece:
-        reads = set(read_names(statement))
-        for name in reads & set(functions):
-            reads |= names_in(functions[name].body)
-        if reads & (graph - bound):
+    return _reads_before_binding(piece, graph, functions, set())
+
+
+def _reads_before_binding(
+    statements: Sequence[cst.BaseStatement], graph: set[str], functions: dict[str, cst.FunctionDef], bound: set[str]
+) -> bool:
+    """`_reads_any` over statements run in order, adding what they bind to `bound`. A `with`
+    block is followed statement by statement (`with tf.name_scope("dnn"): h = f(x); y = g(h)`
+    reads the `h` it binds, not an earlier one), after what its header reads and binds."""
+    for statement in statements:
+        if isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock):
+            for item in statement.items:
+                if _reads_graph(item.item, graph, functions, bound):
+                    return True
+                if item.asname is not None:
+                    bound.update(n.value for n in nodes_of(item.asname.name, cst.Name) if isinstance(n, cst.Name))
+            if _reads_before_binding(statement.body.body, graph, functions, bound):
+                return True
+            continue
+        if _reads_graph(statement, graph, functions, bound):
             return True
         bound.update(defined_names(statement))
     return False
+
+
+def _reads_graph(node: cst.CSTNode, graph: set[str], functions: dict[str, cst.FunctionDef], bound: set[str]) -> bool:
+    reads = set(read_names(node)) if isinstance(node, cst.BaseStatement) else set(names_in(node))
+    for name in reads & set(functions):
+        reads |= names_in(functions[name].body)
+    return bool(reads & (graph - bound))

@@ -41,6 +41,7 @@ import libcst.matchers as m
 from migrate.analysis import syntax
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import SESSION_APIS
+from migrate.analysis.graph_segments import graph_generations
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 from migrate.transforms.variables import _SelfRefs
@@ -58,6 +59,7 @@ class _Call:
     statement: cst.SimpleStatementLine
     call: cst.Call
     prefix: str  # the module-level name scopes around the call: "dnn/"
+    generation: int  # which default graph the call builds in (migrate.analysis.graph_segments)
     scope: str = ""  # the TF1 name scope of this call's variables: "dnn/hidden1"
     instance: str = ""
 
@@ -266,9 +268,12 @@ class LayerFunctionsToModules(MigrationTransform):
     def _find_calls(self, body: Sequence[cst.BaseStatement], plans: dict[str, _Plan]) -> None:
         """Finds each function's calls and their scopes; a function used otherwise is dropped from
         `plans` with its reason. Scope names that collide decline the whole module."""
-        opened: list[tuple[str, cst.CSTNode]] = []  # every module-level name scope path, by its call
+        # Every module-level name scope path with the graph it is opened in, by its call.
+        opened: list[tuple[int, str, cst.CSTNode]] = []
         failed: dict[str, Declined] = {}
-        self._walk(body, "", plans, opened, failed)
+        generations = graph_generations(body, self.tf_api)
+        for statement in body:
+            self._walk([statement], "", generations[id(statement)], plans, opened, failed)
         for statement in body:
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                 own = statement.name.value
@@ -292,9 +297,9 @@ class LayerFunctionsToModules(MigrationTransform):
         for name, reason in sorted(failed.items()):
             self.report(reason.node or plans[name].node, f"{reason.message}; left as it is", code=DECLINED)
             del plans[name]
-        opened.extend((call.scope, call.statement) for plan in plans.values() for call in plan.calls)
+        opened.extend((call.generation, call.scope, call.statement) for plan in plans.values() for call in plan.calls)
         # Name scopes opened elsewhere (in other helpers, loops) could take one of these names first.
-        walked = {id(node) for _, node in opened}
+        walked = {id(node) for _, _, node in opened}
         others = {
             syntax.string_literal(syntax.call_argument(c, 0, "name"))
             for statement in body
@@ -302,18 +307,19 @@ class LayerFunctionsToModules(MigrationTransform):
             for c in syntax.calls_in(statement)
             if self.tf_api(c.func) in (NAME_SCOPE, "tf.variable_scope") and id(c) not in walked
         }
-        seen: set[str] = set()
-        for path, node in opened:
-            if path in seen or path.rsplit("/", 1)[-1] in others:
+        seen: set[tuple[int, str]] = set()
+        for generation, path, node in opened:
+            if (generation, path) in seen or path.rsplit("/", 1)[-1] in others:
                 raise Declined(DECLINED, f"the name scope `{path}` is opened twice: TF1 numbered the second", node)
-            seen.add(path)
+            seen.add((generation, path))
 
     def _walk(
         self,
         nodes: Sequence[cst.BaseStatement],
         prefix: str,
+        generation: int,
         plans: dict[str, _Plan],
-        opened: list[tuple[str, cst.CSTNode]],
+        opened: list[tuple[int, str, cst.CSTNode]],
         failed: dict[str, Declined],
     ) -> None:
         for statement in nodes:
@@ -324,8 +330,8 @@ class LayerFunctionsToModules(MigrationTransform):
             scope = self._module_scope(statement)
             if scope is not None:
                 assert isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock)
-                opened.append((prefix + scope, statement.items[0].item))
-                self._walk(statement.body.body, f"{prefix}{scope}/", plans, opened, failed)
+                opened.append((generation, prefix + scope, statement.items[0].item))
+                self._walk(statement.body.body, f"{prefix}{scope}/", generation, plans, opened, failed)
                 continue
             used = sorted(set(plans) & syntax.names_in(statement))
             assigned = syntax.assigned_call(statement)
@@ -340,7 +346,7 @@ class LayerFunctionsToModules(MigrationTransform):
                     message = f"`{name}` is used other than as `target = {name}(...)` at module level"
                     failed.setdefault(name, Declined(DECLINED, message, statement))
                 elif isinstance(statement, cst.SimpleStatementLine):
-                    plans[name].calls.append(_Call(statement, assigned[1], prefix))
+                    plans[name].calls.append(_Call(statement, assigned[1], prefix, generation))
 
     def _module_scope(self, statement: cst.BaseStatement) -> str | None:
         if not (isinstance(statement, cst.With) and len(statement.items) == 1):
