@@ -16,6 +16,7 @@ layer that cannot be converted keeps every layer of the file as TF1 code, with a
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -34,6 +35,7 @@ from migrate.analysis.call_arguments import (
     keyword_arg,
 )
 from migrate.analysis.declined import Declined
+from migrate.analysis.graph_segments import graph_generations
 from migrate.analysis.rnn_plan import RNN_RULE, RNNPlanner
 from migrate.findings import Severity
 from migrate.transforms.base import SUPPRESSIONS_KEY, Example, MigrationTransform
@@ -286,6 +288,13 @@ class LayersToKeras(MigrationTransform):
     def _module_body(self, body: Sequence[cst.BaseStatement], state: _State) -> list[cst.BaseStatement]:
         out: list[cst.BaseStatement] = []
         walked: dict[str, cst.FunctionDef] = {}
+        generations = graph_generations(body, self.tf_api)
+        # A reset default graph names its layers afresh: `dense`, not `dense_2`.
+        self._graph_resets = {
+            id(later)
+            for earlier, later in itertools.pairwise(body)
+            if generations[id(later)] != generations[id(earlier)]
+        }
         for statement in body:
             if (
                 isinstance(statement, cst.FunctionDef)
@@ -328,6 +337,7 @@ class LayersToKeras(MigrationTransform):
         return result
 
     _converted_defs: dict[str, cst.FunctionDef]
+    _graph_resets: set[int]  # top-level statements that reset the default graph
 
     def _block(
         self,
@@ -340,6 +350,8 @@ class LayersToKeras(MigrationTransform):
             self._converted_defs = {}
         out: list[cst.BaseStatement] = []
         for statement in body:
+            if id(statement) in self._graph_resets:
+                state.counts.clear()
             if isinstance(statement, cst.SimpleStatementLine):
                 out.extend(self._simple(statement, state, params, hoist))
             elif isinstance(statement, cst.With):
