@@ -390,6 +390,7 @@ class RunnableEntry:
     steps: int | None = None
     cwd: str | None = None
     timeout: float = RUNNABLE_TIMEOUT
+    ignore_stdout: tuple[str, ...] = ()  # printed lines not compared (wall-clock durations)
 
 
 @dataclass
@@ -409,6 +410,7 @@ def read_runnable(list_path: Path) -> list[RunnableEntry]:
     options.add_argument("--steps", type=int)
     options.add_argument("--cwd")
     options.add_argument("--timeout", type=float, default=RUNNABLE_TIMEOUT)
+    options.add_argument("--ignore-stdout", action="append", default=[])
     entries = []
     for number, line in enumerate(list_path.read_text(encoding="utf-8").splitlines(), 1):
         words = shlex.split(line, comments=True)
@@ -418,7 +420,9 @@ def read_runnable(list_path: Path) -> list[RunnableEntry]:
             parsed = options.parse_args(words)
         except (argparse.ArgumentError, SystemExit) as error:
             raise ValueError(f"{list_path}:{number}: {line.strip()!r}: {error}") from None
-        entries.append(RunnableEntry(parsed.path, parsed.steps, parsed.cwd, parsed.timeout))
+        entries.append(
+            RunnableEntry(parsed.path, parsed.steps, parsed.cwd, parsed.timeout, tuple(parsed.ignore_stdout))
+        )
     return entries
 
 
@@ -444,6 +448,7 @@ def compare_runnable(corpus: Path, out: Path, entry: RunnableEntry, result: File
         timeout=entry.timeout,
         steps=entry.steps,
         cwd=corpus / entry.cwd if entry.cwd else legacy.parent,
+        ignore_stdout=entry.ignore_stdout,
     )
     report = compare(legacy, out / entry.path, options=options, workdir=scratch / "harness" / entry.path)
     outcome = report.outcome

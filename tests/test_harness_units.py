@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import math
 
 import numpy as np
 import pytest
 
+from migrate.commands.options import add_harness_options, harness_options
 from migrate.findings import RunSite
 from migrate.harness import HarnessOptions, Tolerance, compare, mnist
 from migrate.harness.capture import _summary_values
@@ -114,6 +116,15 @@ def test_stdout_lines_the_options_ignore_are_not_compared() -> None:
     assert observable.detail == "2 lines with numbers"
     changed = migrated.replace("w 2.0", "w 2.5")
     assert not compare_stdout(legacy, changed, HarnessOptions(ignore_stdout=(r"^Took:",))).passed
+
+
+def test_ignore_stdout_option_is_checked_and_repeatable() -> None:
+    parser = argparse.ArgumentParser()
+    add_harness_options(parser)
+    args = parser.parse_args(["--ignore-stdout", "^Took", "--ignore-stdout", "seconds$"])
+    assert harness_options(args).ignore_stdout == ("^Took", "seconds$")
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--ignore-stdout", "(unclosed"])
 
 
 def _result(*sites: tuple[str, int]) -> SideResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from migrate.harness import HarnessOptions
@@ -42,6 +43,14 @@ def positive_int(text: str) -> int:
     return value
 
 
+def _pattern(text: str) -> str:
+    try:
+        re.compile(text)
+    except re.error as error:
+        raise argparse.ArgumentTypeError(f"not a regular expression: {error}") from None
+    return text
+
+
 def add_harness_options(parser: argparse.ArgumentParser) -> None:
     """Options of the equivalence harness, shared by `diff`, `verify` and `rewrite --verify`."""
     group = parser.add_argument_group("equivalence harness")
@@ -74,6 +83,11 @@ def add_harness_options(parser: argparse.ArgumentParser) -> None:
         help="let random ops draw their own numbers instead of the same numbers on both sides",
     )
     group.add_argument("--no-stdout", action="store_true", help="do not compare numbers printed to stdout")
+    group.add_argument(
+        "--ignore-stdout", type=_pattern, action="append", default=[], metavar="REGEX",
+        help="do not compare the numbers of printed lines that match REGEX, such as wall-clock "
+        "durations ('^Took'); repeatable",
+    )
     group.add_argument("--json", metavar="FILE", help="write the equivalence report(s) as JSON")
 
 
@@ -84,6 +98,7 @@ def harness_options(args: argparse.Namespace) -> HarnessOptions:
         steps=args.steps,
         seed=args.seed,
         compare_stdout=not args.no_stdout,
+        ignore_stdout=tuple(args.ignore_stdout),
         cwd=args.cwd,
         align_random=not args.native_random,
     )
