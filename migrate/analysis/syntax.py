@@ -376,3 +376,28 @@ def nodes_of(node: cst.CSTNode, *types: type[cst.CSTNode]) -> list[cst.CSTNode]:
             found.append(inner)
     return found
 
+
+class SelfAttributes(cst.CSTTransformer):
+    """Names of `mapping` become `self.<attribute>`: a function body moved into a method of the
+    tf.Module class that now holds its variables."""
+
+    def __init__(self, mapping: dict[str, str]) -> None:
+        self.mapping = mapping
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        attr = self.mapping.get(updated_node.value)
+        return cst.Attribute(cst.Name("self"), cst.Name(attr)) if attr is not None else updated_node
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return True
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.Attribute:
+        # Only the object part of `a.b` is a variable reference; the attribute name stays.
+        return updated_node.with_changes(attr=original_node.attr)
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        return updated_node.with_changes(keyword=original_node.keyword)
+
+    def leave_Param(self, original_node: cst.Param, updated_node: cst.Param) -> cst.Param:
+        return updated_node.with_changes(name=original_node.name)

@@ -44,7 +44,6 @@ from migrate.analysis.graph_model import SESSION_APIS
 from migrate.analysis.graph_segments import graph_generations
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
-from migrate.transforms.variables import _SelfRefs
 
 DECLINED = "TFM332"
 VARIABLE = "tf.Variable"
@@ -482,7 +481,7 @@ class _Rebuild:
             if position == first:
                 guard_at = len(rest)
             if position > first or position in plan.variables:
-                statement = statement.visit(_SelfRefs(mapping))  # type: ignore[assignment]
+                statement = statement.visit(syntax.SelfAttributes(mapping))  # type: ignore[assignment]
             if position in plan.variables:
                 target, short = plan.variables[position]
                 assert isinstance(statement, cst.SimpleStatementLine)

@@ -924,7 +924,7 @@ def _plan_module(scope: _ScopeRewriter, model: ModelFunction) -> tuple[_ModulePl
         rebinds = set(syntax.defined_names(statement)) & set(mapping)
         if rebinds and not isinstance(statement, cst.SimpleStatementLine):
             raise Declined(NAME_REBOUND, "a variable's name is bound again inside control flow", statement)
-        statement = statement.visit(_SelfRefs(mapping))  # type: ignore[assignment]
+        statement = statement.visit(syntax.SelfAttributes(mapping))  # type: ignore[assignment]
         for name in rebinds:
             mapping.pop(name)
         body.append(statement)
@@ -938,29 +938,6 @@ def _plan_module(scope: _ScopeRewriter, model: ModelFunction) -> tuple[_ModulePl
     plan = _ModulePlan(init_lines, body)
     model.plan = (plan, infos)
     return model.plan
-
-
-class _SelfRefs(cst.CSTTransformer):
-    def __init__(self, mapping: dict[str, str]) -> None:
-        self.mapping = mapping
-
-    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
-        attr = self.mapping.get(updated_node.value)
-        return cst.Attribute(cst.Name("self"), cst.Name(attr)) if attr is not None else updated_node
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
-        return True
-
-    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.Attribute:
-        # Only the object part of `a.b` is a variable reference; the attribute name stays.
-        return updated_node.with_changes(attr=original_node.attr)
-
-    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
-        return updated_node.with_changes(keyword=original_node.keyword)
-
-    def leave_Param(self, original_node: cst.Param, updated_node: cst.Param) -> cst.Param:
-        return updated_node.with_changes(name=original_node.name)
 
 
 def build_module(scope: _ScopeRewriter, model: ModelFunction) -> cst.BaseStatement:
