@@ -149,7 +149,11 @@ class EagerPrograms(MigrationTransform):
             f"    return {result}list(zip(tape.gradient(value, variables), variables))\n"
         )
         made = cst.parse_statement(text)
-        return syntax.with_leading_lines(made, syntax.leading_lines(statement))
+        lines = list(syntax.leading_lines(statement))
+        comment = statement.trailing_whitespace.comment if isinstance(statement, cst.SimpleStatementLine) else None
+        if comment is not None:  # the line's own comment goes above the function that replaces it
+            lines.append(cst.EmptyLine(comment=comment))
+        return syntax.with_leading_lines(made, lines)
 
     def _optimizer(
         self, statement: cst.BaseStatement, name: str, call: cst.Call, api: str, scope: cst.CSTNode
