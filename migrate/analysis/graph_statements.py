@@ -74,6 +74,11 @@ from migrate.analysis.syntax import (
 # --- flattening --------------------------------------------------------------------------
 
 
+def opens_session(node: cst.CSTNode, resolve: Resolver) -> bool:
+    """Whether code names a session class: a function that runs its own graph."""
+    return any(api in SESSION_APIS for api, _ in tf_apis_in(node, resolve))
+
+
 def _session_call(node: cst.BaseExpression, resolve: Resolver) -> bool:
     return isinstance(node, cst.Call) and resolve(node.func) in SESSION_APIS
 

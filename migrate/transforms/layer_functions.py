@@ -40,8 +40,8 @@ import libcst.matchers as m
 
 from migrate.analysis import syntax
 from migrate.analysis.declined import Declined
-from migrate.analysis.graph_model import SESSION_APIS
 from migrate.analysis.graph_segments import graph_generations
+from migrate.analysis.graph_statements import opens_session
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -145,7 +145,7 @@ class LayerFunctionsToModules(MigrationTransform):
         for statement in body:
             if not isinstance(statement, cst.FunctionDef) or not self._makes_variables(statement):
                 continue
-            if self.is_suppressed_at(statement) or _runs_session(statement, self):
+            if self.is_suppressed_at(statement) or opens_session(statement, self.tf_api):
                 continue  # a function that runs its own graph: the sessions transform's to convert
             try:
                 plans[statement.name.value] = self._plan(statement)
@@ -368,10 +368,6 @@ class LayerFunctionsToModules(MigrationTransform):
         if literal is None or not literal or "/" in literal:
             raise Declined(DECLINED, "a scope name that is not a plain string literal at this call", call.statement)
         return literal
-
-
-def _runs_session(node: cst.CSTNode, t: LayerFunctionsToModules) -> bool:
-    return any(api in SESSION_APIS for api, _ in syntax.tf_apis_in(node, t.tf_api))
 
 
 def _bound_argument(node: cst.FunctionDef, call: cst.Call, param: str) -> cst.BaseExpression | None:

@@ -28,7 +28,7 @@ from migrate.analysis import initializers as inits
 from migrate.analysis import syntax
 from migrate.analysis.call_arguments import UnknownKeywords, values_or_declined
 from migrate.analysis.declined import Declined
-from migrate.analysis.graph_model import SESSION_APIS
+from migrate.analysis.graph_statements import opens_session
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -267,11 +267,7 @@ class VariablesToModules(MigrationTransform):
     def _is_model(self, node: cst.FunctionDef) -> bool:
         return any(
             api in (GET_VARIABLE, VARIABLE_SCOPE) for api, _ in syntax.tf_apis_in(node, self.tf_api)
-        ) and not _runs_session(node, self)
-
-
-def _runs_session(node: cst.CSTNode, t: VariablesToModules) -> bool:
-    return any(api in SESSION_APIS for api, _ in syntax.tf_apis_in(node, t.tf_api))
+        ) and not opens_session(node, self.tf_api)
 
 
 class _ScopeRewriter:
