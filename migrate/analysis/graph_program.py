@@ -419,8 +419,9 @@ def _functions_for_runs(
 def _check_layers_built(statements: Sequence[Statement], functions: Sequence[Function], resolve: Resolver) -> None:
     """Refuse a Keras layer that only graph code no run needs calls. TF1 made its variables
     where the graph called it; a Keras layer makes them on its first call, which the converted
-    program never makes, so they would be missing from its checkpoints and variable lists. (The
-    file's own tf.Module classes make theirs in `__init__`.)"""
+    program never makes, so they would be missing from its checkpoints and variable lists. The
+    same holds for the file's tf.Module classes that make their variables at their first call
+    (TFM331's); the others make them in `__init__`."""
     called_in_functions = {name for function in functions for statement in function.statements for name in statement.uses}
     lazy = _lazy_module_classes(statements, resolve)
     for statement in statements:
