@@ -189,15 +189,22 @@ def rule_examples() -> Iterator[tuple[str, Example]]:
 
 
 def tensorflow_programs(tree: str | os.PathLike[str]) -> list[Path]:
-    """The `.py` files under `tree` that use TensorFlow, relative to it and sorted: the programs
-    whose rewrites `tf-migrate verify` runs. Files that cannot be read as UTF-8 are left out."""
+    """The `.py` files under `tree` that use TensorFlow and run as programs, relative to it and
+    sorted: the programs whose rewrites `tf-migrate verify` runs. A module another file of the
+    tree imports is part of that file's program, not one of its own, unless it has a
+    `if __name__ == "__main__":` block. Files that cannot be read as UTF-8 are left out."""
     root = Path(tree)
-    found = []
+    texts: dict[Path, str] = {}
     for path in sorted(root.rglob("*.py")):
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
         if mentions_tensorflow(text):
-            found.append(path.relative_to(root))
-    return found
+            texts[path.relative_to(root)] = text
+    graph = project.scan(root, [root / path for path in texts])
+    return [
+        path
+        for path, text in texts.items()
+        if not graph.importers_of(path.as_posix()) or project.runs_as_script(text)
+    ]

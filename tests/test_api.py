@@ -86,6 +86,13 @@ def test_tensorflow_programs(tmp_path: Path) -> None:
     assert tensorflow_programs(tmp_path) == [Path("sub/model.py")]
 
 
+def test_tensorflow_programs_leave_out_modules_their_tree_imports(tmp_path: Path) -> None:
+    (tmp_path / "model.py").write_text("import tensorflow as tf\nclass Model: pass\n")
+    (tmp_path / "ops.py").write_text("import tensorflow as tf\nif __name__ == '__main__':\n    print(1)\n")
+    (tmp_path / "train.py").write_text("import tensorflow as tf\nfrom model import Model\nimport ops\n")
+    assert tensorflow_programs(tmp_path) == [Path("ops.py"), Path("train.py")]
+
+
 def test_a_bad_layout_raises_before_writing(tmp_path: Path) -> None:
     for name in ("x", "y"):
         (tmp_path / name).mkdir()

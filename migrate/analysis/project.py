@@ -175,6 +175,20 @@ def scan_sources(sources: Mapping[str, str]) -> Project:
     return Project.of(Path("."), sources, sites)
 
 
+def runs_as_script(source: str) -> bool:
+    """Whether `source` has a top-level `if __name__ == "__main__":` block: a module that is
+    also a program of its own."""
+    tree = _parse_text(source)
+    return tree is not None and any(
+        isinstance(node, ast.If)
+        and isinstance(node.test, ast.Compare)
+        and isinstance(node.test.left, ast.Name)
+        and node.test.left.id == "__name__"
+        and any(isinstance(side, ast.Constant) and side.value == "__main__" for side in node.test.comparators)
+        for node in tree.body
+    )
+
+
 def _relative(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
