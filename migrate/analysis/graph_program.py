@@ -54,7 +54,7 @@ from migrate.analysis.graph_statements import (
     train_op_of,
     writer_logdir,
 )
-from migrate.analysis.run_sites import Leaf, Role, RunContext, RunSiteFinder
+from migrate.analysis.run_sites import Leaf, Role, RunContext, RunSiteFinder, sparse_placeholder
 from migrate.analysis.syntax import (
     assigned_names,
     calls_in,
@@ -122,12 +122,18 @@ def analyze_scope(
     graph = _collect_graph(statements, scope.outer_variables, prefixes, resolve)
     function_uses = _link_statements(statements, scope.outer_statements, graph)
     state = _run_context(statements, flat.handles, graph, resolve)
+    if len(flat.sessions) > 1 and state.changes_variables:
+        # Each TF1 session holds its own copy of every variable; TF 2 has one. Said before the
+        # runs are read: each session's initializer run would be refused as a second one.
+        opened = [call for node in body for call in calls_in(node) if resolve(call.func) in SESSION_APIS]
+        raise Declined(
+            UNSUPPORTED_RUN,
+            f"variables changed in several sessions ({', '.join(sorted(flat.sessions))}), which TF1 keeps apart",
+            opened[1] if len(opened) > 1 else None,
+        )
     finder, first_run_index, site_index = _find_runs(statements, state)
     if not finder.sites and not finder.init_calls and not flat.sessions:
         return None  # a graph built and never run (to export it, say): nothing to convert
-    if len(flat.sessions) > 1 and state.changes_variables:
-        # Each TF1 session holds its own copy of every variable; TF 2 has one.
-        raise Declined(UNSUPPORTED_RUN, f"variables changed in several sessions ({', '.join(sorted(flat.sessions))})")
     taken = names_kept(statements) | set(reserved)
     functions = _functions_for_runs(finder.sites, state, statements, function_uses, site_index, scope.rebound, taken)
     _check_layers_built(statements, functions, resolve)
@@ -275,7 +281,15 @@ def _collect_graph(
             graph.train_ops[statement.defines[0]] = train_op_of(statement, optimizers, resolve)
         elif statement.kind is Kind.INITIALIZER:
             graph.initializers.update(statement.defines)
-        elif statement.kind is Kind.GRAPH and is_feed_dict(statement, placeholders):
+        elif statement.kind is Kind.GRAPH and is_feed_dict(
+            statement,
+            lambda name: name in placeholders
+            or (
+                name in graph_defs
+                and not binds_container(graph_defs[name], resolve)
+                and not sparse_placeholder(graph_defs[name], resolve)
+            ),
+        ):
             statement.kind = Kind.PYTHON  # a feed dict built ahead of its runs: see feed_dict_assignment
         elif statement.kind is Kind.GRAPH:
             for name in statement.defines:

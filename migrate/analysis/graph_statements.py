@@ -8,7 +8,7 @@ gradient computation or summary statement says.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import libcst as cst
@@ -766,7 +766,9 @@ def _is_docstring(statement: cst.BaseStatement) -> bool:
     )
 
 
-def is_feed_dict(statement: Statement, placeholders: Mapping[str, Placeholder]) -> bool:
+def is_feed_dict(statement: Statement, feedable: Callable[[str], bool]) -> bool:
+    """`feed = {x: xs, h: hs}`: a dict whose keys are all names `feedable` accepts (placeholders,
+    and tensors a run may feed over)."""
     node = statement.node
     if not (isinstance(node, cst.SimpleStatementLine) and isinstance(node.body[0], cst.Assign)):
         return False
@@ -775,7 +777,7 @@ def is_feed_dict(statement: Statement, placeholders: Mapping[str, Placeholder]) 
         isinstance(value, cst.Dict)
         and bool(value.elements)
         and all(
-            isinstance(e, cst.DictElement) and isinstance(e.key, cst.Name) and e.key.value in placeholders
+            isinstance(e, cst.DictElement) and isinstance(e.key, cst.Name) and feedable(e.key.value)
             for e in value.elements
         )
     )

@@ -31,9 +31,15 @@ from migrate.analysis.syntax import api_under, bound_names, call_argument, local
 
 # --- run sites ---------------------------------------------------------------------------
 
+# A sparse placeholder is fed a SparseTensorValue: no tensor a function parameter could take.
+_SPARSE_PLACEHOLDERS = frozenset({"tf.sparse_placeholder", "tf.sparse.placeholder"})
 _LOCAL_INITIALIZERS = frozenset(
     {"tf.local_variables_initializer", "tf.initialize_local_variables", "tf.tables_initializer"}
 )
+
+
+def sparse_placeholder(statement: Statement, resolve: Resolver) -> bool:
+    return statement.call is not None and resolve(statement.call.func) in _SPARSE_PLACEHOLDERS
 
 
 @dataclass(frozen=True)
@@ -228,8 +234,9 @@ class RunContext:
     initializer_calls: dict[str, cst.Call] = field(default_factory=dict)  # `init = tf....initializer()`
 
     def feed_dict_assignment(self, node: cst.Assign) -> tuple[str, cst.Dict] | None:
-        """`feed = {x: xs, y: ys}` with placeholder keys: the dict is kept with the placeholder
-        names as string keys, and each run reads its arguments from it."""
+        """`feed = {x: xs, y: ys}` with placeholder keys (or keys of tensors a run may feed
+        over): the dict is kept with their names as string keys, and each run reads its
+        arguments from it."""
         if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
             return None
         value = node.value
@@ -239,13 +246,21 @@ class RunContext:
         for element in value.elements:
             if not (isinstance(element, cst.DictElement) and isinstance(element.key, cst.Name)):
                 return None
-            if element.key.value not in self.placeholders:
+            if not self.feedable(element.key.value):
                 return None
             keys.append(element.key.value)
         name = node.targets[0].target.value
         self.feed_dicts[name] = tuple(keys)
         self.feed_dict_nodes[id(value)] = value
         return name, value
+
+    def feedable(self, name: str) -> bool:
+        """A placeholder, or a computed tensor: feeding one overrides it for that run, and the
+        function takes it as a parameter and does not compute it."""
+        statement = self.graph_defs.get(name)
+        if statement is not None and sparse_placeholder(statement, self.resolve):
+            raise Declined(UNSUPPORTED_RUN, f"feeding the sparse placeholder `{name}`", statement.call)
+        return name in self.placeholders or (statement is not None and name not in self.structured)
 
     def run_site(self, call: cst.Call) -> RunSite | InitializerRun | IteratorRestart | None:
         func = call.func
@@ -392,12 +407,7 @@ class RunContext:
             key = element.key
             if isinstance(key, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
                 raise Declined(FETCH_BY_NAME, "a feed by tensor-name string", key)
-            if isinstance(key, cst.Name) and key.value in self.placeholders:
-                pairs.append((key.value, element.value))
-                continue
-            if isinstance(key, cst.Name) and key.value in self.graph_defs and key.value not in self.structured:
-                # Feeding a computed tensor overrides it for that run: the function takes it as a
-                # parameter and does not compute it.
+            if isinstance(key, cst.Name) and self.feedable(key.value):
                 pairs.append((key.value, element.value))
                 continue
             raise Declined(FEED_OVERRIDE, "feeding a value for a tensor that is neither a placeholder nor a named tensor", key)

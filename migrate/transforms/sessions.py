@@ -21,6 +21,7 @@ from migrate.analysis import graph_program as gp
 from migrate.analysis import graph_segments, graph_statements, syntax
 from migrate.analysis.call_arguments import keyword_arg
 from migrate.analysis.declined import Declined
+from migrate.analysis.imports import LOCAL, head_name, module_bindings
 from migrate.analysis.optimizer_calls import UnmappedArgument, defaults_note, keras_arguments
 from migrate.analysis.optimizers import OPTIMIZERS
 from migrate.findings import Finding, RunSite, Severity
@@ -97,18 +98,25 @@ class SessionsToFunctions(MigrationTransform):
         ),
     )
 
+    module_imports: dict[str, set[str]]  # what each module-level name of the file is bound to
+
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         # A file is converted whole or not at all: one scope converted to eager code next to
         # one left as graph code would run in graph mode (TFM002 keeps graph mode on for the
         # declined one) and break the converted one.
+        self.module_imports = module_bindings(original_node)
         scopes: list[tuple[int | None, Sequence[cst.BaseStatement], cst.CSTNode]] = [
             (None, original_node.body, original_node)
         ]
         outcomes = [self._convert_scope(original_node.body, original_node, top_level=True)]
         if outcomes[0].status == "declined":
             segmented = self._convert_segments(original_node)
-            if segmented is not None:
+            if isinstance(segmented, list):
                 return self._converted(updated_node, [s for outcome in segmented for s in outcome.body], segmented)
+            if segmented is not None:
+                # Taken whole, a file of several programs often declines over what they share
+                # only by name; the program that declines on its own says what stops the file.
+                outcomes[0] = segmented
         if outcomes[0].status == "none":
             scopes, outcomes = [], []
             for index, statement in enumerate(original_node.body):
@@ -151,9 +159,9 @@ class SessionsToFunctions(MigrationTransform):
             self._keep(outcome)
         return module.with_changes(body=_without_unused_framework_ops(body))
 
-    def _convert_segments(self, module: cst.Module) -> list[_Outcome] | None:
+    def _convert_segments(self, module: cst.Module) -> list[_Outcome] | _Outcome | None:
         """The module converted as independent graph programs (migrate.analysis.graph_segments),
-        or None when it is one program or one of its programs is declined."""
+        the outcome of the first of them that is declined, or None when it is one program."""
         pieces = graph_segments.segments(module.body, self.tf_api)
         if len(pieces) < 2:
             return None
@@ -164,7 +172,7 @@ class SessionsToFunctions(MigrationTransform):
             enclosing = [s for s in definitions if s not in piece]
             outcome = self._convert_scope(piece, module, top_level=True, enclosing=enclosing, reserved=reserved)
             if outcome.status == "declined":
-                return None
+                return outcome
             if outcome.status == "none":
                 outcome.body = list(piece)
             reserved.update(name for statement in outcome.body for name in syntax.defined_names(statement))
@@ -467,10 +475,32 @@ class _ScopeWriter:
             and not _is_untrainable(statement)
         ]
         if not trainable:
-            raise Declined(model.UNSUPPORTED_RUN, f"no trainable variable reaches `{loss}`")
+            raise Declined(model.UNSUPPORTED_RUN, *self._no_trainable_variable(roots, loss))
         if len(trainable) == 1 and trainable[0].endswith(".trainable_variables"):
             return trainable[0].removeprefix("*")  # already a list
         return "[" + ", ".join(trainable) + "]"
+
+    def _no_trainable_variable(self, roots: Collection[str], loss: str | None) -> tuple[str, cst.Call | None]:
+        """Why training `loss` declines, and where: where the loss is computed by functions of an
+        imported module, that module makes the variables, and the two files are rewritten apart."""
+        imported: dict[str, cst.Call] = {}
+        for statement in gp.backward_slice(roots, self.plan.graph_defs):
+            for call in syntax.calls_in(statement.node):
+                head = head_name(call.func)
+                if head is None or self.t.tf_api(call.func) is not None:
+                    continue
+                bound = self.t.module_imports.get(head.value, {LOCAL})
+                if LOCAL not in bound:
+                    imported.setdefault(syntax.code_of(call.func), call)
+        if not imported:
+            return f"no trainable variable reaches `{loss}`", None
+        calls = ", ".join(f"`{name}`" for name in imported)
+        why = (
+            f"no variable of this file reaches `{loss}`: it is computed by {calls} of an imported module, "
+            "which makes the variables it trains; a program spread over modules is rewritten file by "
+            "file (TFM006, TFM007)"
+        )
+        return why, next(iter(imported.values()))
 
     def _applied_gradients(self, train: model.TrainOp) -> model.Gradients:
         """The one gradient computation whose result `apply_gradients` applies."""
