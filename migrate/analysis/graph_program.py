@@ -268,6 +268,7 @@ def _collect_graph(
     placeholders, variables, graph_defs = graph.placeholders, graph.variables, graph.graph_defs
     optimizers: set[str] = set()
     merged_calls: list[Statement] = []
+    made_before_merge = 0  # TF1's merge_all collects the summaries made before it, not later ones
     for statement in statements:
         if statement.kind is Kind.PLACEHOLDER:
             placeholders[statement.defines[0]] = placeholder_of(statement, resolve)
@@ -305,6 +306,7 @@ def _collect_graph(
         elif statement.kind is Kind.MERGE:
             graph.merged.update(statement.defines)
             merged_calls.append(statement)
+            made_before_merge = len(graph.summaries)
         elif statement.kind is Kind.WRITER:
             graph.writers[statement.defines[0]] = writer_logdir(statement)
         elif statement.kind is Kind.ITERATOR:
@@ -317,7 +319,9 @@ def _collect_graph(
     if len(merged_calls) > 1:
         raise Declined(UNSUPPORTED_RUN, "several merged summary ops", merged_calls[1].node)
     if merged_calls:
-        graph.summaries = merged_summaries(merged_calls[0], graph.summaries, graph.named_summaries, resolve)
+        graph.summaries = merged_summaries(
+            merged_calls[0], graph.summaries[:made_before_merge], graph.named_summaries, resolve
+        )
     return graph
 
 
