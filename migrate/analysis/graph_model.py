@@ -98,10 +98,15 @@ STATEFUL_INPUT_APIS = (
     "tf.contrib.lookup",
     "tf.lookup",
 )
-STATEFUL_INPUT_METHODS = frozenset({"make_one_shot_iterator", "make_initializable_iterator", "get_next"})
+STATEFUL_INPUT_METHODS = frozenset(
+    {"make_one_shot_iterator", "make_initializable_iterator", "make_initializer", "get_next"}
+)
 # Iterators over a dataset made once, which a TF 2 program makes with `iter(dataset)`.
 ITERATOR_METHODS = frozenset({"make_one_shot_iterator", "make_initializable_iterator"})
 ITERATOR_APIS = frozenset({"tf.data.make_one_shot_iterator", "tf.data.make_initializable_iterator"})
+# A reinitializable iterator, made from a structure only: it reads the dataset of the
+# `iterator.make_initializer(dataset)` op run last, which a TF 2 program makes with `iter(dataset)`.
+STRUCTURE_ITERATOR_API = "tf.data.Iterator.from_structure"
 # TensorFlow ops that give several tensors (a tuple, list or named tuple): what a run fetches
 # from one of them is a structure of arrays, not one array.
 MULTI_OUTPUT_APIS = frozenset(
@@ -163,6 +168,7 @@ class Kind(enum.Enum):
     MERGE = "merge"  # `merged = tf.summary.merge_all()`
     WRITER = "writer"  # `writer = tf.summary.FileWriter(logdir, sess.graph)`
     ITERATOR = "iterator"  # `iterator = dataset.make_one_shot_iterator()`: made once, `iter(dataset)`
+    ITERATOR_START = "iterator start"  # `start = iterator.make_initializer(dataset)`: a run is `iter(dataset)`
 
 
 class Holding(enum.Enum):
@@ -349,5 +355,7 @@ class ScopePlan:
     merged: set[str]
     graph_defs: dict[str, Statement]  # tensor name -> its last definition
     ops: set[str]  # fetched names that give no value: training ops, groups, no_ops
-    iterators: dict[str, cst.BaseExpression] = field(default_factory=dict)  # iterator -> its dataset
-    restarts: dict[int, str] = field(default_factory=dict)  # `sess.run(it.initializer)` call -> iterator
+    # iterator -> its dataset (None: made from a structure, it has a dataset once started)
+    iterators: dict[str, cst.BaseExpression | None] = field(default_factory=dict)
+    # `sess.run(it.initializer)` call -> the iterator and the dataset it starts over
+    restarts: dict[int, tuple[str, cst.BaseExpression]] = field(default_factory=dict)

@@ -46,6 +46,7 @@ from migrate.analysis.graph_statements import (
     graph_block_header,
     is_feed_dict,
     iterator_source,
+    iterator_start,
     merged_summaries,
     module_definitions,
     outer_state,
@@ -247,7 +248,8 @@ class _Graph:
     """What the graph statements of a scope define, by name."""
 
     placeholders: dict[str, Placeholder] = field(default_factory=dict)
-    iterators: dict[str, cst.BaseExpression] = field(default_factory=dict)  # iterator -> its dataset
+    iterators: dict[str, cst.BaseExpression | None] = field(default_factory=dict)  # iterator -> its dataset
+    starts: dict[str, tuple[str, cst.BaseExpression]] = field(default_factory=dict)  # start op -> iterator, dataset
     variables: dict[str, Statement] = field(default_factory=dict)
     train_ops: dict[str, TrainOp] = field(default_factory=dict)
     initializers: set[str] = field(default_factory=set)
@@ -293,6 +295,7 @@ def _collect_graph(
         ):
             statement.kind = Kind.PYTHON  # a feed dict built ahead of its runs: see feed_dict_assignment
         elif statement.kind is Kind.GRAPH:
+            _refuse_start_in_graph(statement, graph)
             for name in statement.defines:
                 if name in variables or name in placeholders:
                     why = f"`{name}` is bound to a tensor and to a variable or placeholder"
@@ -311,11 +314,15 @@ def _collect_graph(
             graph.writers[statement.defines[0]] = writer_logdir(statement)
         elif statement.kind is Kind.ITERATOR:
             name = statement.defines[0]
-            source = iterator_source(statement.call, resolve) if statement.call is not None else None
-            if name in placeholders or source is None:
+            if name in placeholders:
                 raise Declined(STATEFUL_INPUT, f"`{name}` is bound to several iterators", statement.node)
             placeholders[name] = Placeholder(name, None, None, None, cst.Name(name), iterator=True)
-            graph.iterators[name] = source
+            graph.iterators[name] = iterator_source(statement.call, resolve) if statement.call is not None else None
+        elif statement.kind is Kind.ITERATOR_START:
+            start = iterator_start(statement.call, frozenset(graph.iterators)) if statement.call is not None else None
+            if start is None:
+                raise Declined(STATEFUL_INPUT, "an iterator initializer of an iterator bound again", statement.node)
+            graph.starts[statement.defines[0]] = start
     if len(merged_calls) > 1:
         raise Declined(UNSUPPORTED_RUN, "several merged summary ops", merged_calls[1].node)
     if merged_calls:
@@ -339,7 +346,7 @@ def _link_statements(
     function_uses = _function_uses([*outer_statements, *statements])
     reaching: dict[str, Statement] = {}
     for statement in statements:
-        if statement.kind in (Kind.GRAPH, Kind.ITERATOR):
+        if statement.kind in (Kind.GRAPH, Kind.ITERATOR, Kind.ITERATOR_START):
             statement.uses = _expand(statement.uses, function_uses)
             statement.deps = list({id(d): d for d in (reaching[n] for n in statement.uses if n in reaching)}.values())
         if statement.kind is Kind.GRAPH:
@@ -352,7 +359,7 @@ def _link_statements(
 def _run_context(statements: Sequence[Statement], handles: set[str], graph: _Graph, resolve: Resolver) -> RunContext:
     """What finding and checking the session runs needs to know of the graph."""
     graph_only = set(graph.placeholders) | set(graph.graph_defs) | set(graph.train_ops) | graph.initializers
-    graph_only |= set(graph.named_summaries) | graph.merged
+    graph_only |= set(graph.named_summaries) | graph.merged | set(graph.starts)
     state = RunContext(
         resolve,
         handles,
@@ -365,6 +372,7 @@ def _run_context(statements: Sequence[Statement], handles: set[str], graph: _Gra
         threaded_placeholders(statements, graph.placeholders),
     )
     state.merged = graph.merged
+    state.iterators, state.starts = graph.iterators, graph.starts
     state.structured = {name for name, statement in graph.graph_defs.items() if binds_container(statement, resolve)}
     state.ops = set(graph.train_ops) | {
         name
@@ -634,7 +642,7 @@ def _hoist_datasets(
 ) -> None:
     """The datasets iterators are made from are built once, eagerly, where they stand, as TF1
     built them once: not sliced into the functions, which would make them anew at every call."""
-    iterators = [s for s in statements if s.kind is Kind.ITERATOR]
+    iterators = [s for s in statements if s.kind in (Kind.ITERATOR, Kind.ITERATOR_START)]
     pending = [dep for s in iterators for dep in s.deps]
     seen: set[int] = set()
     fed = {name for name, p in placeholders.items() if not p.iterator}
@@ -653,6 +661,22 @@ def _hoist_datasets(
             if graph_defs.get(name) is statement:
                 del graph_defs[name]
         pending.extend(statement.deps)
+
+
+def _refuse_start_in_graph(statement: Statement, graph: _Graph) -> None:
+    """An iterator initializer is run on its own: grouped with other ops or held in a list, it
+    would be sliced into a TF 2 function, where there is no iterator to start."""
+    started = sorted(statement.uses & set(graph.starts)) + [
+        f"{node.value.value}.initializer"
+        for node in nodes_of(statement.node, cst.Attribute)
+        if isinstance(node, cst.Attribute)
+        and node.attr.value == "initializer"
+        and isinstance(node.value, cst.Name)
+        and node.value.value in graph.iterators
+    ]
+    if started:
+        why = f"the iterator initializer `{started[0]}` is run within other graph code (tf.group, a list)"
+        raise Declined(STATEFUL_INPUT, why, statement.node)
 
 
 def _refuse_shuffle(statement: Statement) -> None:

@@ -36,6 +36,7 @@ from migrate.analysis.graph_model import (
     STATEFUL_INPUT,
     STATEFUL_INPUT_APIS,
     STATEFUL_INPUT_METHODS,
+    STRUCTURE_ITERATOR_API,
     SUMMARY_APIS,
     SUMMARY_MERGES,
     SUMMARY_OPS,
@@ -306,8 +307,10 @@ def classify(
         api = resolve(call.func)
         if api in PLACEHOLDER_APIS and len(targets) == 1:
             return Statement(statement, Kind.PLACEHOLDER, targets, uses, call)
-        if len(targets) == 1 and iterator_source(call, resolve) is not None:
+        if len(targets) == 1 and (iterator_source(call, resolve) is not None or _structure_iterator(call, api)):
             return Statement(statement, Kind.ITERATOR, targets, uses, call)
+        if len(targets) == 1 and iterator_start(call, iterators) is not None:
+            return Statement(statement, Kind.ITERATOR_START, targets, uses, call)
         if api in INITIALIZER_APIS:
             return Statement(statement, Kind.INITIALIZER, targets, uses, call)
         if len(targets) == 1 and (
@@ -393,6 +396,29 @@ def iterator_source(call: cst.Call, resolve: Resolver) -> cst.BaseExpression | N
     if resolve(func) in ITERATOR_APIS and len(call.args) == 1 and call.args[0].keyword is None:
         return call.args[0].value
     return None
+
+
+def _structure_iterator(call: cst.Call, api: str | None) -> bool:
+    """`tf.data.Iterator.from_structure(types, shapes)`; a `shared_name` would share its state
+    with other sessions."""
+    return api == STRUCTURE_ITERATOR_API and len(call.args) <= 2 and not any(
+        arg.star or (arg.keyword is not None and arg.keyword.value == "shared_name") for arg in call.args
+    )
+
+
+def iterator_start(call: cst.Call, iterators: frozenset[str]) -> tuple[str, cst.BaseExpression] | None:
+    """The iterator and the dataset of `iterator.make_initializer(dataset)`, None for any other call."""
+    func = call.func
+    if not (
+        isinstance(func, cst.Attribute)
+        and func.attr.value == "make_initializer"
+        and isinstance(func.value, cst.Name)
+        and func.value.value in iterators
+    ):
+        return None
+    if len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star:
+        return None
+    return func.value.value, call.args[0].value
 
 
 def _refuse_stateful_input(statement: cst.BaseStatement, resolve: Resolver, iterators: frozenset[str]) -> None:

@@ -62,9 +62,11 @@ class InitializerRun:
 
 @dataclass(frozen=True)
 class IteratorRestart:
-    """`sess.run(iterator.initializer)`: the dataset iterator starts over (made anew in TF 2)."""
+    """`sess.run(iterator.initializer)`, or a run of `iterator.make_initializer(dataset)`: the
+    dataset iterator starts over `dataset` (made anew in TF 2)."""
 
     iterator: str
+    dataset: cst.BaseExpression
 
 
 class Role(enum.Enum):
@@ -98,7 +100,7 @@ class RunSiteFinder(cst.CSTVisitor):
         self.assigning = 0
         self.rebound: set[str] = set()  # graph names Python code bound anew
         self.initialised: frozenset[str] | None = frozenset()  # None: every variable
-        self.restarts: dict[int, str] = {}  # iterator initializer runs: call -> iterator
+        self.restarts: dict[int, tuple[str, cst.BaseExpression]] = {}  # iterator starts: call -> iterator, dataset
 
     def visit_For(self, node: cst.For) -> None:
         self.control_flow += 1
@@ -149,7 +151,11 @@ class RunSiteFinder(cst.CSTVisitor):
         if site is None:
             return True
         if isinstance(site, IteratorRestart):
-            self.restarts[id(node)] = site.iterator
+            if self.local_names:
+                # The new iterator would be bound in the function only; its callers read the old one.
+                why = "an iterator started inside a function: the new TF 2 iterator would be bound there only"
+                raise Declined(STATEFUL_INPUT, why, node)
+            self.restarts[id(node)] = (site.iterator, site.dataset)
             return False
         if isinstance(site, InitializerRun):
             again = self.control_flow or self.local_names or site.overlaps(self.initialised)
@@ -232,6 +238,8 @@ class RunContext:
     changes_variables: bool = True
     python_values: frozenset[str] = frozenset()  # names the scope's Python code binds to values
     initializer_calls: dict[str, cst.Call] = field(default_factory=dict)  # `init = tf....initializer()`
+    iterators: dict[str, cst.BaseExpression | None] = field(default_factory=dict)  # iterator -> its dataset
+    starts: dict[str, tuple[str, cst.BaseExpression]] = field(default_factory=dict)  # start op -> iterator, dataset
 
     def feed_dict_assignment(self, node: cst.Assign) -> tuple[str, cst.Dict] | None:
         """`feed = {x: xs, y: ys}` with placeholder keys (or keys of tensors a run may feed
@@ -290,9 +298,7 @@ class RunContext:
         if len(leaves) == 1 and leaves[0].role is Role.RESTART:
             if feed is not None:
                 raise Declined(STATEFUL_INPUT, "an iterator started with a feed", call)
-            expression = leaves[0].expression
-            assert isinstance(expression, cst.Attribute) and isinstance(expression.value, cst.Name)
-            return IteratorRestart(expression.value.value)
+            return self._restart(leaves[0].expression, call)
         if any(leaf.role is Role.RESTART for leaf in leaves):
             raise Declined(STATEFUL_INPUT, "an iterator started in a run that fetches more", call)
         if leaves and all(leaf.role is Role.INIT for leaf in leaves):
@@ -300,6 +306,17 @@ class RunContext:
         if any(leaf.role is Role.INIT for leaf in leaves):
             raise Declined(UNSUPPORTED_RUN, "initializer fetched together with other values", call)
         return RunSite(call, fetches, self.feeds(feed, call))
+
+    def _restart(self, expression: cst.BaseExpression, call: cst.Call) -> IteratorRestart:
+        if isinstance(expression, cst.Name):
+            return IteratorRestart(*self.starts[expression.value])
+        assert isinstance(expression, cst.Attribute) and isinstance(expression.value, cst.Name)
+        iterator = expression.value.value
+        dataset = self.iterators.get(iterator)
+        if dataset is None:
+            why = f"`{iterator}` is made from a structure: it has no initializer of its own"
+            raise Declined(STATEFUL_INPUT, why, call)
+        return IteratorRestart(iterator, dataset)
 
     def _initialised_by(self, leaves: list[Leaf]) -> frozenset[str] | None:
         """The variables initializer fetches initialise: `w.initializer` its own, the global
@@ -364,6 +381,8 @@ class RunContext:
                 return [Leaf(fetches, Role.OP)]
             if name in self.initializers:
                 return [Leaf(fetches, Role.INIT)]
+            if name in self.starts:
+                return [Leaf(fetches, Role.RESTART)]
             if name in self.merged:
                 return [Leaf(fetches, Role.SUMMARY)]
             if name in self.variables:

@@ -296,9 +296,9 @@ class _ScopeWriter:
                 produced = [statement.node]
             elif kind is model.Kind.WRITER:
                 produced = [self._summary_writer(statement)]
-            elif kind is model.Kind.ITERATOR:
+            elif kind is model.Kind.ITERATOR and (dataset := plan.iterators[statement.defines[0]]) is not None:
                 assert isinstance(statement.node, cst.SimpleStatementLine)
-                produced = [_replace_value(statement.node, self.iterator_over(statement.defines[0]))]
+                produced = [_replace_value(statement.node, _iterator_over(dataset))]
             elif kind is model.Kind.PYTHON:
                 rewritten = _replace_sites(statement.node, sites, self)
                 if isinstance(rewritten, cst.FunctionDef) and plan.threaded:
@@ -349,10 +349,6 @@ class _ScopeWriter:
         for statement in self.plan.statements:
             if statement.kind is model.Kind.OPTIMIZER and statement.uses & graph:
                 raise Declined(model.UNSUPPORTED_OPTIMIZER, "a learning rate computed in the graph", statement.node)
-
-    def iterator_over(self, iterator: str) -> cst.Call:
-        """`iter(dataset)`: a TF 2 iterator over what the TF1 iterator `iterator` ran over."""
-        return cst.Call(cst.Name("iter"), [cst.Arg(self.plan.iterators[iterator])])
 
     def _global_step(self, statement: model.Statement) -> cst.BaseStatement:
         """`tf.train.get_or_create_global_step()` is the int64 variable TF1 made for it."""
@@ -969,6 +965,11 @@ class _ThreadPlaceholders(cst.CSTTransformer):
         return updated_node.with_changes(args=args)
 
 
+def _iterator_over(dataset: cst.BaseExpression) -> cst.Call:
+    """`iter(dataset)`: a TF 2 iterator over what a TF1 iterator ran over."""
+    return cst.Call(cst.Name("iter"), [cst.Arg(dataset)])
+
+
 def _thread(node: cst.BaseStatement, threaded: dict[str, tuple[str, ...]]) -> cst.BaseStatement:
     result = node.visit(_ThreadPlaceholders(threaded))
     assert isinstance(result, cst.BaseStatement)
@@ -1035,8 +1036,10 @@ class _SiteReplacer(cst.CSTTransformer):
         if isinstance(call, cst.Call) and id(call) in self.writer.plan.restarts:
             # The iterator starts over: TF 2 makes a new one over the same dataset.
             self.restarted.add(id(call))
-            iterator = self.writer.plan.restarts[id(call)]
-            return cst.Assign([cst.AssignTarget(cst.Name(iterator))], self.writer.iterator_over(iterator))
+            # No function stands for it: the harness must not pair it with a run a line above.
+            self.writer.t.record_run_site(call, "")
+            iterator, dataset = self.writer.plan.restarts[id(call)]
+            return cst.Assign([cst.AssignTarget(cst.Name(iterator))], _iterator_over(dataset))
         return updated_node
 
 
