@@ -62,7 +62,10 @@ class Selection:
         return not any(code.startswith(prefix) for prefix in self.ignore)
 
     def transforms(self) -> list[type[MigrationTransform]]:
-        return [transform for transform in ALL_TRANSFORMS if self.enabled(transform.CODE)]
+        return [
+            transform for transform in ALL_TRANSFORMS
+            if self.enabled(transform.CODE) and all(self.enabled(code) for code in transform.REQUIRES)
+        ]
 
 
 def _codes(values: Iterable[str] | None) -> Iterable[str]:

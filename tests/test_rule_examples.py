@@ -18,7 +18,7 @@ CASES = [
 
 @pytest.mark.parametrize(("transform", "example"), CASES)
 def test_example(transform: type[MigrationTransform], example: Example) -> None:
-    result = rewrite_source(example.before, select=[transform.CODE])
+    result = rewrite_source(example.before, select=[transform.CODE, *example.select])
     assert result.error is None
     expected = example.before if example.after is None else example.after
     assert result.code == expected

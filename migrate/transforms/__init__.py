@@ -24,6 +24,7 @@ from migrate.transforms.flags_parse import FlagsParse
 from migrate.transforms.keyword_arguments import KeywordArguments
 from migrate.transforms.layer_functions import LayerFunctionsToModules
 from migrate.transforms.layers import LayersToKeras
+from migrate.transforms.model_classes import ModelClasses, ModelClassesFold
 from migrate.transforms.native_equivalents import NativeEquivalents
 from migrate.transforms.queue_pipelines import QueuePipelines
 from migrate.transforms.rnn import RNNToKeras
@@ -46,12 +47,14 @@ ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = (
     KeywordArguments,
     ApiRenames,
     DatasetMethods,
+    ModelClasses,
     VariablesToModules,
     LayerFunctionsToModules,
     SaverToCheckpoint,
     LayersToKeras,
     RNNToKeras,
     SessionsToFunctions,
+    ModelClassesFold,
     EagerPrograms,
     TutorialInput,
     ContribHomes,

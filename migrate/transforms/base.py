@@ -63,6 +63,8 @@ class Example:
     before: str
     after: str | None = None
     name: str = ""
+    # Other rules selected with this one for the example: those it works together with.
+    select: tuple[str, ...] = ()
 
 
 class MigrationTransform(VisitorBasedCodemodCommand):
@@ -72,6 +74,8 @@ class MigrationTransform(VisitorBasedCodemodCommand):
     EXAMPLES: ClassVar[Sequence[Example]] = ()
     # Words at least one of which a source must contain for this transform to have work to do.
     TRIGGERS: ClassVar[tuple[str, ...]] = ()
+    # Rules without which this one must not run (a pass whose output only a later pass completes).
+    REQUIRES: ClassVar[tuple[str, ...]] = ()
     # Consecutive transforms with the same non-empty group share one traversal (migrate.passes).
     # Only for transforms that read names and positions through the methods below, declare no
     # libcst metadata, and whose output does not depend on what the transforms before them in

@@ -1,0 +1,874 @@
+"""Model classes: a class whose `__init__` builds the graph becomes a `tf.Module` subclass.
+
+TF1 code usually keeps its graph in a class (`self.input_x = tf.placeholder(...)`,
+`self.loss = ...`, `self.train_op = opt.minimize(self.loss)`) that the script builds once and
+runs through its attributes (`sess.run(model.loss, {model.input_x: xb})`). The rule works in two
+passes around the graph rules, so that the session, variable and layer rules see the model as
+the plain graph program it is, and everything they know applies to it unchanged:
+
+* `ModelClasses` (before them) replaces the construction `model = Model(args)` by the body of
+  `__init__` with `self.a` and `model.a` read as one module-level name, the constructor's
+  arguments bound to its parameters first, between two marker calls, and the class by a third
+  marker;
+* `ModelClassesFold` (after them) puts the class back. Where the file was converted, it becomes
+  a `tf.Module` subclass whose `__init__` keeps what the program kept out of its functions
+  (variables with their TF1 names, Keras layers, optimizers) and whose methods are the
+  generated `tf.function`s that read them; the script calls `model.train_step(xb, yb)`. Where
+  the file stays a session program, the class and the construction come back as they were.
+
+The markers never reach the output: the fold pass runs whenever the flattening one did (its
+`REQUIRES`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+import libcst as cst
+
+from migrate.analysis import syntax
+from migrate.analysis.declined import Declined
+from migrate.findings import Severity
+from migrate.transforms.base import Example, MigrationTransform
+
+CONVERTED = "TFM230"
+DECLINED = "TFM231"
+MARKER = "__tf_migrate_model__"
+_SESSION_APIS = frozenset({"tf.Session", "tf.InteractiveSession", "tf.placeholder", "tf.placeholder_with_default"})
+
+
+@dataclass(frozen=True)
+class _Record:
+    """What the flattening pass replaced, for the fold pass to put back."""
+
+    class_node: cst.ClassDef
+    init: cst.FunctionDef
+    construction: cst.SimpleStatementLine
+    instance: str
+    attributes: dict[str, str]  # module-level name -> attribute of the model
+    locals: dict[str, str]  # module-level name -> local name of __init__ (parameters too)
+    params: tuple[str, ...]  # module-level names of the parameters, bound in this order
+    functions: frozenset[str]  # names of the functions the module defined before the rewrite
+
+
+# Markers carry a token; the records stay in this process between the two passes (the graph-mode
+# rewrite of the pipeline folds the same flattened tree again).
+_RECORDS: dict[str, _Record] = {}
+_TOKENS = itertools.count()
+_MOST_RECORDS = 256
+
+_EXAMPLE_BEFORE = (
+    "import tensorflow as tf\n"
+    "\n"
+    "\n"
+    "class Model(object):\n"
+    "    def __init__(self, scale):\n"
+    "        self.x = tf.placeholder(tf.float32, [None])\n"
+    "        self.y = self.x * scale\n"
+    "\n"
+    "\n"
+    "model = Model(2.0)\n"
+    "with tf.Session() as sess:\n"
+    "    print(sess.run(model.y, feed_dict={model.x: [1.0, 2.0]}))\n"
+)
+
+
+class ModelClasses(MigrationTransform):
+    CODE = CONVERTED
+    DESCRIPTION = "a class whose __init__ builds the graph becomes a tf.Module with tf.function methods"
+    FINDINGS: ClassVar[dict[str, str]] = {
+        DECLINED: "a model class not converted (its shape, its construction or its uses): left as it is",
+    }
+    DECLINE_FINDINGS = frozenset({DECLINED})
+    TRIGGERS = ("class ",)
+    REQUIRES = ("TFM201", "TFM233")
+    EXAMPLES = (
+        Example(
+            name="model-class",
+            select=("TFM201", "TFM233"),
+            before=_EXAMPLE_BEFORE,
+            after=(
+                "import tensorflow as tf\n"
+                "\n"
+                "\n"
+                "class Model(tf.Module):\n"
+                "    def __init__(self, scale):\n"
+                "        super().__init__()\n"
+                "        self.scale = scale\n"
+                "\n"
+                "    @tf.function(input_signature=[tf.TensorSpec(shape=[None], dtype=tf.float32)])\n"
+                "    def compute_y(self, x):\n"
+                "        y = x * self.scale\n"
+                "        return y\n"
+                "\n"
+                "\n"
+                "model = Model(2.0)\n"
+                "print(model.compute_y([1.0, 2.0]).numpy())\n"
+            ),
+        ),
+        Example(
+            name="built-twice",
+            select=("TFM201", "TFM233"),
+            before=_EXAMPLE_BEFORE + "other = Model(3.0)\n",
+        ),
+    )
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if "Session" not in syntax.names_in(original_node) and not any(
+            self.tf_api(call.func) in _SESSION_APIS for call in syntax.calls_in(original_node)
+        ):
+            return updated_node
+        body: list[cst.BaseStatement] = list(original_node.body)
+        for statement in original_node.body:
+            if not isinstance(statement, cst.ClassDef):
+                continue
+            try:
+                flattened = self._flatten(original_node, body, statement)
+            except Declined as declined:
+                self.report(declined.node or statement, f"model class {statement.name.value}: {declined.message}",
+                            code=DECLINED)
+                continue
+            if flattened is not None:
+                body = flattened
+        if body == list(original_node.body):
+            return updated_node
+        return updated_node.with_changes(body=body)
+
+    # --- which classes, and how they are used ------------------------------------------------
+    def _flatten(
+        self, module: cst.Module, body: list[cst.BaseStatement], node: cst.ClassDef
+    ) -> list[cst.BaseStatement] | None:
+        init = next(
+            (s for s in node.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None
+        )
+        if init is None or not self._builds_graph(init):
+            return None
+        _check_class(node, init, self._builds_graph)
+        attributes = _self_attributes(init)
+        construction, instance = _construction(module, node)
+        if construction is None:
+            return None
+        _check_uses(module, node, instance, construction, attributes)
+        call = _single_call(construction)
+        assert call is not None
+        arguments = _arguments(call, init)
+
+        without_class = [s for s in module.body if s is not node]
+        taken = set().union(*(syntax.names_in(s) | syntax.assigned_names(s) for s in without_class))
+        taken.add(MARKER)
+        flat_attributes: dict[str, str] = {}
+        for attribute in attributes:
+            flat = attribute if attribute not in taken else syntax.unique_name(f"{instance}_{attribute}", taken)
+            taken.add(flat)
+            flat_attributes[attribute] = flat
+        flat_locals: dict[str, str] = {}
+        for local in sorted(syntax.local_names(init) - {"self"}):
+            flat = local if local not in taken else syntax.unique_name(f"{instance}_{local}", taken)
+            taken.add(flat)
+            flat_locals[local] = flat
+        renamer = _Renamer({k: cst.Name(v) for k, v in flat_locals.items()}, self_attributes=flat_attributes)
+        assert isinstance(init.body, cst.IndentedBlock)
+        init_body = [s for s in init.body.body if not _is_super_init(s) and not _is_docstring(s)]
+        flat_body = [_visit(s, renamer) for s in init_body]
+        params = tuple(flat_locals[name] for name, _ in arguments)
+        bindings = [cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(flat_locals[name]))], value)])
+                    for name, value in arguments]
+
+        # The token reads like the class's first line, so that findings at the marker that
+        # stands for the class are placed on that line of the input.
+        token = f"class {node.name.value}({', '.join(syntax.code_of(b.value) for b in node.bases)}): {next(_TOKENS)}"
+        if len(_RECORDS) > _MOST_RECORDS:
+            _RECORDS.clear()
+        _RECORDS[token] = _Record(
+            class_node=node,
+            init=init,
+            construction=construction,
+            instance=instance,
+            attributes={flat: attribute for attribute, flat in flat_attributes.items()},
+            locals={flat: local for local, flat in flat_locals.items()},
+            params=params,
+            functions=frozenset(
+                n.name.value for n in syntax.nodes_of(module, cst.FunctionDef) if isinstance(n, cst.FunctionDef)
+            ),
+        )
+        region: list[cst.BaseStatement] = [
+            syntax.with_leading_lines(_marker(token, "begin"), syntax.leading_lines(construction)),
+            *bindings,
+            *flat_body,
+            _marker(token, "end"),
+        ]
+        flattener = _Flattener(construction, region, instance, flat_attributes)
+        out = []
+        for statement in body:
+            if statement is node:
+                out.append(syntax.with_leading_lines(_marker(token, "class"), syntax.leading_lines(node)))
+            elif statement is construction:
+                out.extend(region)
+            else:
+                out.append(_visit(statement, flattener))
+        return out
+
+    def _builds_graph(self, node: cst.CSTNode) -> bool:
+        return any(
+            (api := self.tf_api(call.func)) is not None and api.startswith("tf.") for call in syntax.calls_in(node)
+        )
+
+
+class ModelClassesFold(MigrationTransform):
+    CODE = "TFM233"
+    DESCRIPTION = "the model classes TFM230 read as graph code are put back as classes (TFM230's second pass)"
+    TRIGGERS = (MARKER,)
+    EXAMPLES = (
+        Example(name="fold", select=("TFM201", "TFM230"), before=_EXAMPLE_BEFORE,
+                after=ModelClasses.EXAMPLES[0].after),
+        Example(name="nothing-to-fold", before="import tensorflow as tf\n"),
+    )
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        module = updated_node
+        for token, where in _tokens(module).items():
+            record = _RECORDS.get(token)
+            if record is None:
+                raise RuntimeError(f"model class marker {token} without its record")
+            still_session = any(self.tf_api(call.func) in _SESSION_APIS for call in syntax.calls_in(module))
+            if still_session:
+                module = _restore(module, token, record)
+                self.report(
+                    where,
+                    f"model class {record.class_node.name.value}: the program it builds stays a session "
+                    "program (see the other findings); left as it is",
+                    code=DECLINED,
+                )
+                continue
+            try:
+                module = _Fold(self, module, token, record).fold()
+            except Declined as declined:
+                module = _strip_markers(module, token)
+                self.report(
+                    where,
+                    f"model class {record.class_node.name.value}: {declined.message}; its graph code "
+                    "is left as the converted module-level code",
+                    code=DECLINED,
+                )
+            else:
+                self.report(where, "model class converted to a tf.Module", code=CONVERTED,
+                            severity=Severity.INFO)
+        return module
+
+
+# --- flattening ------------------------------------------------------------------------------
+def _check_class(node: cst.ClassDef, init: cst.FunctionDef, builds_graph: object) -> None:
+    assert callable(builds_graph)
+    if node.decorators:
+        raise Declined(DECLINED, "a decorated class is not converted", node.decorators[0])
+    for base in node.bases:
+        if base.keyword is not None or not (isinstance(base.value, cst.Name) and base.value.value == "object"):
+            raise Declined(DECLINED, f"it inherits from {syntax.code_of(base.value)}", base)
+    assert isinstance(node.body, cst.IndentedBlock)
+    members: set[str] = set()
+    for statement in node.body.body:
+        if statement is init or _is_docstring(statement):
+            continue
+        if isinstance(statement, cst.FunctionDef):
+            if builds_graph(statement):
+                raise Declined(DECLINED, f"method {statement.name.value} builds graph too", statement)
+            for target in syntax.nodes_of(statement, cst.AssignTarget, cst.AugAssign):
+                inner = target.target if isinstance(target, (cst.AssignTarget, cst.AugAssign)) else None
+                if isinstance(inner, cst.Attribute) and _is_self(inner.value):
+                    raise Declined(DECLINED, f"method {statement.name.value} changes an attribute", target)
+            members.add(statement.name.value)
+            continue
+        if isinstance(statement, cst.SimpleStatementLine) and not builds_graph(statement):
+            members.update(syntax.defined_names(statement))
+            continue
+        raise Declined(DECLINED, "its body holds more than methods and constants", statement)
+    params = init.params
+    if params.star_arg is not cst.MaybeSentinel.DEFAULT and params.star_arg is not None:
+        raise Declined(DECLINED, "__init__ takes *args or a keyword-only marker", init)
+    if params.star_kwarg is not None or params.kwonly_params or params.posonly_params:
+        raise Declined(DECLINED, "__init__ takes **kwargs or keyword-only parameters", init)
+    if not params.params or params.params[0].name.value != "self":
+        raise Declined(DECLINED, "__init__ has no self parameter", init)
+    assert isinstance(init.body, cst.IndentedBlock)
+    for statement in init.body.body:
+        if _is_super_init(statement):
+            continue
+        for early in _own_nodes(statement, cst.Return, cst.Global, cst.Nonlocal, cst.Yield):
+            raise Declined(DECLINED, "__init__ returns early, yields or declares global names", early)
+        for name in _bare_self(statement):
+            raise Declined(DECLINED, "__init__ uses self other than through its attributes", name)
+        for attribute in syntax.nodes_of(statement, cst.Attribute):
+            assert isinstance(attribute, cst.Attribute)
+            if _is_self(attribute.value) and attribute.attr.value in members:
+                raise Declined(DECLINED, f"__init__ reads the class member {attribute.attr.value}", attribute)
+
+
+def _own_nodes(statement: cst.BaseStatement, *types: type[cst.CSTNode]) -> list[cst.CSTNode]:
+    """The nodes of `types` in a statement of a function, not in the functions it defines."""
+    nested = {
+        id(inner) for f in syntax.nodes_of(statement, cst.FunctionDef, cst.Lambda)
+        for inner in syntax.nodes_of(f, *types)
+    }
+    return [n for n in syntax.nodes_of(statement, *types) if id(n) not in nested]
+
+
+def _bare_self(node: cst.CSTNode) -> list[cst.Name]:
+    """The `self` names of a tree that are not the object of an attribute."""
+    under_attribute = {
+        id(a.value) for a in syntax.nodes_of(node, cst.Attribute) if isinstance(a, cst.Attribute)
+    }
+    return [n for n in syntax.nodes_of(node, cst.Name)
+            if isinstance(n, cst.Name) and n.value == "self" and id(n) not in under_attribute]
+
+
+def _self_attributes(init: cst.FunctionDef) -> list[str]:
+    """The attributes `__init__` reads or sets on self, in order of first appearance."""
+    found: dict[str, None] = {}
+    for attribute in syntax.nodes_of(init.body, cst.Attribute):
+        assert isinstance(attribute, cst.Attribute)
+        if _is_self(attribute.value):
+            found[attribute.attr.value] = None
+    return list(found)
+
+
+def _construction(module: cst.Module, node: cst.ClassDef) -> tuple[cst.SimpleStatementLine | None, str]:
+    """The one statement `instance = Class(...)` that builds the model, and the instance name."""
+    name = node.name.value
+    inside = {id(n) for n in syntax.nodes_of(node, cst.Name)}
+    uses = [n for n in syntax.nodes_of(module, cst.Name)
+            if isinstance(n, cst.Name) and n.value == name and id(n) not in inside]
+    if not uses:
+        return None, ""
+    lines = [line for line in syntax.nodes_of(module, cst.SimpleStatementLine)
+             if isinstance(line, cst.SimpleStatementLine) and _single_call(line) is not None]
+    constructions = [line for line in lines if _constructs(line, name)]
+    if len(constructions) > 1:
+        raise Declined(DECLINED, f"it is built {len(constructions)} times (each construction makes its own "
+                       "graph; built once is converted)", constructions[1])
+    if len(constructions) != len(uses) or not constructions:
+        stray = next(n for n in uses if not any(n in syntax.nodes_of(c, cst.Name) for c in constructions))
+        raise Declined(DECLINED, "the class is used other than by one `model = Model(...)` statement", stray)
+    small = constructions[0].body[0]
+    assert isinstance(small, cst.Assign)
+    target = small.targets[0].target
+    assert isinstance(target, cst.Name)
+    return constructions[0], target.value
+
+
+def _single_call(line: cst.SimpleStatementLine) -> cst.Call | None:
+    if len(line.body) != 1:
+        return None
+    small = line.body[0]
+    if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+        return None
+    if not isinstance(small.targets[0].target, cst.Name):
+        return None
+    return small.value if isinstance(small.value, cst.Call) else None
+
+
+def _constructs(line: cst.SimpleStatementLine, name: str) -> bool:
+    call = _single_call(line)
+    return call is not None and isinstance(call.func, cst.Name) and call.func.value == name
+
+
+def _check_uses(
+    module: cst.Module, node: cst.ClassDef, instance: str, construction: cst.SimpleStatementLine, attributes: list[str]
+) -> None:
+    small = construction.body[0]
+    assert isinstance(small, cst.Assign)
+    own_target = small.targets[0].target
+    readable = set(attributes)
+    as_object: dict[int, cst.Attribute] = {}
+    for attribute in syntax.nodes_of(module, cst.Attribute):
+        assert isinstance(attribute, cst.Attribute)
+        if isinstance(attribute.value, cst.Name) and attribute.value.value == instance:
+            as_object[id(attribute.value)] = attribute
+    stores = {
+        id(t.target) for t in syntax.nodes_of(module, cst.AssignTarget, cst.AugAssign, cst.Del)
+        if isinstance(t, (cst.AssignTarget, cst.AugAssign, cst.Del))
+    }
+    inside = {id(n) for n in syntax.nodes_of(node, cst.Name)}
+    for name in syntax.nodes_of(module, cst.Name):
+        assert isinstance(name, cst.Name)
+        if name.value != instance or name is own_target or id(name) in inside:
+            continue
+        read = as_object.get(id(name))
+        if read is None:
+            raise Declined(DECLINED, f"{instance} is used other than by reading the graph attributes of its "
+                           "__init__ (passed on, rebound or a method called)", name)
+        if read.attr.value not in readable:
+            raise Declined(DECLINED, f"{instance}.{read.attr.value} is not an attribute its __init__ sets", read)
+        if id(read) in stores:
+            raise Declined(DECLINED, f"{instance}.{read.attr.value} is changed after construction", read)
+
+
+def _arguments(call: cst.Call, init: cst.FunctionDef) -> list[tuple[str, cst.BaseExpression]]:
+    """(parameter, value) for each parameter of `__init__` after self, in the order Python
+    evaluates them: the call's arguments, then the defaults."""
+    params = list(init.params.params[1:])
+    names = [p.name.value for p in params]
+    given: dict[str, cst.BaseExpression] = {}
+    order: list[str] = []
+    for position, arg in enumerate(call.args):
+        if arg.star:
+            raise Declined(DECLINED, "it is built with *args or **kwargs", arg)
+        if arg.keyword is None:
+            if position >= len(names):
+                raise Declined(DECLINED, "it is built with more arguments than __init__ takes", arg)
+            name = names[position]
+        else:
+            name = arg.keyword.value
+            if name not in names:
+                raise Declined(DECLINED, f"__init__ takes no argument {name}", arg)
+        given[name] = arg.value
+        order.append(name)
+    for param in params:
+        if param.name.value in given:
+            continue
+        if param.default is None:
+            raise Declined(DECLINED, f"argument {param.name.value} is not given", call)
+        given[param.name.value] = param.default
+        order.append(param.name.value)
+    return [(name, given[name]) for name in order]
+
+
+def _marker(token: str, role: str) -> cst.SimpleStatementLine:
+    return cst.SimpleStatementLine([cst.Expr(cst.parse_expression(f'{MARKER}("{token}", "{role}")'))])
+
+
+def _marker_of(statement: cst.BaseStatement) -> tuple[str, str] | None:
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if not isinstance(small, cst.Expr) or not isinstance(small.value, cst.Call):
+        return None
+    call = small.value
+    if not (isinstance(call.func, cst.Name) and call.func.value == MARKER and len(call.args) == 2):
+        return None
+    token, role = (syntax.string_literal(a.value) for a in call.args)
+    return (token, role) if token is not None and role is not None else None
+
+
+def _is_self(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "self"
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def _is_super_init(statement: cst.BaseStatement) -> bool:
+    """`super().__init__()` or `super(Model, self).__init__()`: nothing to do for object."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    small = statement.body[0]
+    if not isinstance(small, cst.Expr) or not isinstance(small.value, cst.Call) or small.value.args:
+        return False
+    func = small.value.func
+    return (
+        isinstance(func, cst.Attribute)
+        and func.attr.value == "__init__"
+        and isinstance(func.value, cst.Call)
+        and isinstance(func.value.func, cst.Name)
+        and func.value.func.value == "super"
+    )
+
+
+def _visit(statement: cst.BaseStatement, visitor: cst.CSTTransformer) -> cst.BaseStatement:
+    result = statement.visit(visitor)
+    assert isinstance(result, cst.BaseStatement)
+    return result
+
+
+class _Renamer(cst.CSTTransformer):
+    """Names of `mapping` become its expressions (variable references only, not attribute or
+    keyword names); with `self_attributes`, `self.a` becomes the name it maps `a` to. Functions
+    keep their own local names."""
+
+    def __init__(
+        self, mapping: Mapping[str, cst.BaseExpression], self_attributes: dict[str, str] | None = None
+    ) -> None:
+        self.mapping = mapping
+        self.self_attributes = self_attributes
+        self.hidden: list[frozenset[str]] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.hidden.append(syntax.local_names(node))
+        return True
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        self.hidden.pop()
+        return updated_node.with_changes(name=original_node.name)
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        if any(updated_node.value in hidden for hidden in self.hidden):
+            return updated_node
+        replacement = self.mapping.get(updated_node.value)
+        return replacement.deep_clone() if replacement is not None else updated_node
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        if self.self_attributes is not None and _is_self(original_node.value):
+            return cst.Name(self.self_attributes[original_node.attr.value])
+        return updated_node.with_changes(attr=original_node.attr)
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        return updated_node.with_changes(keyword=original_node.keyword)
+
+    def leave_Param(self, original_node: cst.Param, updated_node: cst.Param) -> cst.Param:
+        return updated_node.with_changes(name=original_node.name)
+
+
+class _Flattener(cst.CSTTransformer):
+    """The construction becomes the flattened region; `model.a` its module-level name."""
+
+    def __init__(
+        self, construction: cst.SimpleStatementLine, region: list[cst.BaseStatement], instance: str,
+        flat: dict[str, str],
+    ) -> None:
+        self.construction = construction
+        self.region = region
+        self.instance = instance
+        self.flat = flat
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        if original_node is self.construction:
+            return cst.FlattenSentinel(self.region)
+        return updated_node
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        value = original_node.value
+        if isinstance(value, cst.Name) and value.value == self.instance:
+            return cst.Name(self.flat[original_node.attr.value])
+        return updated_node
+
+
+# --- folding ---------------------------------------------------------------------------------
+def _tokens(module: cst.Module) -> dict[str, cst.SimpleStatementLine]:
+    """The models flattened in `module`, each with the marker that stands for its class."""
+    found: dict[str, cst.SimpleStatementLine] = {}
+    for line in syntax.nodes_of(module, cst.SimpleStatementLine):
+        assert isinstance(line, cst.SimpleStatementLine)
+        marker = _marker_of(line)
+        if marker is not None and marker[1] == "class":
+            found[marker[0]] = line
+    return found
+
+
+class _Regions(cst.CSTTransformer):
+    """Replaces the class marker and the region of one token."""
+
+    def __init__(
+        self, token: str, class_node: Sequence[cst.BaseStatement], region: Sequence[cst.BaseStatement],
+        drop: set[int] | None = None,
+    ) -> None:
+        self.token = token
+        self.class_node = class_node
+        self.region = region
+        self.drop = drop or set()
+
+    def _replace(
+        self, original: Sequence[cst.BaseStatement], body: Sequence[cst.BaseStatement]
+    ) -> list[cst.BaseStatement]:
+        out: list[cst.BaseStatement] = []
+        inside = False
+        dropped = False
+        for before, statement in zip(original, body):
+            if id(before) in self.drop:
+                dropped = True
+                continue
+            if dropped and not (out and isinstance(out[-1], (cst.FunctionDef, cst.ClassDef))):
+                # The blank lines that separated the removed functions from the script go too.
+                lines = list(syntax.leading_lines(statement))
+                while lines and lines[0].comment is None:
+                    lines.pop(0)
+                statement = syntax.with_leading_lines(statement, lines)
+                dropped = False
+            marker = _marker_of(statement)
+            if marker is None or marker[0] != self.token:
+                if not inside:
+                    out.append(statement)
+                continue
+            role = marker[1]
+            if role == "class":
+                out.extend(_first_with_lines(self.class_node, syntax.leading_lines(statement)))
+            elif role == "begin":
+                inside = True
+                out.extend(_first_with_lines(self.region, syntax.leading_lines(statement)))
+            else:
+                inside = False
+        return out
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        return updated_node.with_changes(body=self._replace(original_node.body, updated_node.body))
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        return updated_node.with_changes(body=self._replace(original_node.body, updated_node.body))
+
+
+def _first_with_lines(
+    statements: Sequence[cst.BaseStatement], lines: Sequence[cst.EmptyLine]
+) -> list[cst.BaseStatement]:
+    """`statements`, the first of them taking the blank and comment lines of a marker."""
+    return [syntax.with_leading_lines(s, lines) if i == 0 else s for i, s in enumerate(statements)]
+
+
+def _region(module: cst.Module, token: str) -> list[cst.BaseStatement]:
+    """The statements between the begin and end markers of `token`."""
+    for block in [module, *syntax.nodes_of(module, cst.IndentedBlock)]:
+        assert isinstance(block, (cst.Module, cst.IndentedBlock))
+        statements = list(block.body)
+        roles = [_marker_of(s) for s in statements]
+        if (token, "begin") in roles:
+            start = roles.index((token, "begin"))
+            end = roles.index((token, "end"))
+            return statements[start + 1 : end]
+    return []
+
+
+def _restore(module: cst.Module, token: str, record: _Record) -> cst.Module:
+    """The class and its construction as they were, and the script reading `model.a` again."""
+    result = module.visit(_Regions(token, [record.class_node], [record.construction]))
+    assert isinstance(result, cst.Module)
+    reads = {flat: cst.Attribute(cst.Name(record.instance), cst.Name(attribute))
+             for flat, attribute in record.attributes.items()}
+    restored = result.visit(_ScriptRenamer(reads, record.class_node))
+    assert isinstance(restored, cst.Module)
+    return restored
+
+
+def _strip_markers(module: cst.Module, token: str) -> cst.Module:
+    """The converted flat program kept as it is, without the markers and the graph class."""
+    result = module.visit(_Regions(token, [], _region(module, token)))
+    assert isinstance(result, cst.Module)
+    return result
+
+
+class _Fold:
+    """The converted flat program of one model put back into its class."""
+
+    def __init__(self, transform: ModelClassesFold, module: cst.Module, token: str, record: _Record) -> None:
+        self.t = transform
+        self.module = module
+        self.token = token
+        self.record = record
+
+    def fold(self) -> cst.Module:
+        record = self.record
+        region = _region(self.module, self.token)
+        bindings, statements = region[: len(record.params)], region[len(record.params) :]
+        if [syntax.defined_names(s) for s in bindings] != [(p,) for p in record.params]:
+            raise Declined(DECLINED, "the constructor's arguments became graph code")
+        generated = self._generated_functions()
+        bound = set(record.params) | set().union(*(syntax.assigned_names(s) for s in statements))
+        methods = self._methods(generated, bound)
+        outside = [s for s in self._scope_statements() if not any(s is f for f in methods.values())]
+        reads_outside = set().union(*(_free_reads(s) for s in outside))
+        # A decorator that reads more than TensorFlow is evaluated in __init__ (see _init_body).
+        reads_in_methods = set().union(*(_free_reads(f.body) - syntax.local_names(f) for f in methods.values()))
+        members = _member_names(record.class_node) | set(methods)
+        attribute_of: dict[str, str] = {}
+        for flat in sorted((reads_in_methods | reads_outside) & bound):
+            if flat in record.attributes:
+                attribute_of[flat] = record.attributes[flat]
+                continue
+            name = record.locals.get(flat, flat)
+            clash = members | set(record.attributes.values()) | set(attribute_of.values())
+            attribute_of[flat] = syntax.unique_name(name, clash) if name in clash else name
+        for flat, attribute in record.attributes.items():
+            attribute_of.setdefault(flat, attribute)
+        if set(attribute_of.values()) & set(methods):
+            raise Declined(DECLINED, "a generated method would shadow an attribute of the same name")
+
+        init_body, wrapped = self._init_body(statements, attribute_of, methods)
+        method_nodes = [self._method(f, attribute_of, methods, wrapped) for f in methods.values()]
+        new_class = self._class(init_body, method_nodes)
+        script_names: dict[str, cst.BaseExpression] = {
+            flat: cst.Attribute(cst.Name(record.instance), cst.Name(attribute))
+            for flat, attribute in attribute_of.items()
+        }
+        script_names.update(
+            {name: cst.Attribute(cst.Name(record.instance), cst.Name(name)) for name in methods}
+        )
+        drop = {id(f) for f in methods.values()}
+        module = self.module.visit(_Regions(self.token, [new_class], [record.construction], drop))
+        assert isinstance(module, cst.Module)
+        renamed = module.visit(_ScriptRenamer(script_names, new_class))
+        assert isinstance(renamed, cst.Module)
+        return renamed
+
+    def _scope_statements(self) -> list[cst.BaseStatement]:
+        """The module's statements outside the model's region and class marker."""
+        region_ids = {id(s) for s in _region(self.module, self.token)}
+        return [s for s in self.module.body if id(s) not in region_ids and _marker_of(s) is None]
+
+    def _generated_functions(self) -> dict[str, cst.FunctionDef]:
+        found: dict[str, cst.FunctionDef] = {}
+        bodies: list[Sequence[cst.BaseStatement]] = [self.module.body]
+        bodies.extend(
+            s.body.body for s in self.module.body
+            if isinstance(s, cst.FunctionDef) and isinstance(s.body, cst.IndentedBlock)
+        )
+        for body in bodies:
+            for statement in body:
+                if isinstance(statement, cst.FunctionDef) and statement.name.value not in self.record.functions:
+                    found[statement.name.value] = statement
+        return found
+
+    def _methods(self, generated: dict[str, cst.FunctionDef], bound: set[str]) -> dict[str, cst.FunctionDef]:
+        # Those that read the model's state, and the generated functions they call or that call
+        # them: the model's helpers are its methods too.
+        methods = {name: f for name, f in generated.items() if _free_reads(f) & bound}
+        changed = True
+        while changed:
+            changed = False
+            for name, function in generated.items():
+                if name in methods:
+                    continue
+                if _free_reads(function) & set(methods) or any(name in _free_reads(f) for f in methods.values()):
+                    methods[name] = function
+                    changed = True
+        return {name: f for name, f in generated.items() if name in methods}  # in the module's order
+
+    def _init_body(
+        self, statements: list[cst.BaseStatement], attribute_of: dict[str, str], methods: dict[str, cst.FunctionDef]
+    ) -> tuple[list[cst.BaseStatement], set[str]]:
+        """`__init__`'s new body, and the methods it wraps in a `tf.function` per instance: those
+        whose input signature reads what only `__init__` knows (its arguments, for shapes)."""
+        record = self.record
+        once = _assigned_once(statements)
+        assigned = set().union(*(syntax.assigned_names(s) for s in statements))
+        mapping: dict[str, cst.BaseExpression] = {flat: cst.Name(local) for flat, local in record.locals.items()}
+        head: list[cst.BaseStatement] = []
+        tail: list[cst.BaseStatement] = []
+        for flat, attribute in attribute_of.items():
+            self_attribute = cst.Attribute(cst.Name("self"), cst.Name(attribute))
+            if flat in record.attributes or (flat in once and flat not in record.params):
+                mapping[flat] = self_attribute
+                continue
+            local = record.locals.get(flat, flat)
+            mapping[flat] = cst.Name(local)
+            line = cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(self_attribute)], cst.Name(local))])
+            (tail if flat in assigned else head).append(line)
+        renamer = _Renamer(mapping)
+        body = [_visit(s, renamer) for s in statements]
+        wraps: list[cst.BaseStatement] = []
+        wrapped: set[str] = set()
+        for name, function in methods.items():
+            decorator = _signature_decorator(function, self.t)
+            if decorator is None or not (syntax.names_in(decorator) - {self.t.tf_alias(), "None", "True", "False"}):
+                continue
+            assert isinstance(decorator.decorator, cst.Call)
+            call = decorator.decorator.with_changes(
+                args=[cst.Arg(cst.parse_expression(f"self.{name}")), *decorator.decorator.args]
+            )
+            target = cst.Attribute(cst.Name("self"), cst.Name(name))
+            line = cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(target)], call)])
+            wraps.append(_visit(line, renamer))
+            wrapped.add(name)
+        super_init = cst.parse_statement("super().__init__()")
+        return [super_init, *head, *body, *tail, *wraps], wrapped
+
+    def _method(
+        self, function: cst.FunctionDef, attribute_of: dict[str, str], methods: dict[str, cst.FunctionDef],
+        wrapped: set[str],
+    ) -> cst.FunctionDef:
+        local = syntax.local_names(function)
+        mapping: dict[str, cst.BaseExpression] = {
+            flat: cst.Attribute(cst.Name("self"), cst.Name(attribute))
+            for flat, attribute in attribute_of.items() if flat not in local
+        }
+        mapping.update({name: cst.Attribute(cst.Name("self"), cst.Name(name)) for name in methods if name not in local})
+        body = function.body.visit(_Renamer(mapping))
+        assert isinstance(body, cst.BaseSuite)
+        params = function.params.with_changes(params=[cst.Param(cst.Name("self")), *function.params.params])
+        decorators = list(function.decorators)
+        if function.name.value in wrapped:
+            decorators = [d for d in decorators if _signature_call(d, self.t) is None]
+        # Names the program took for the model's attributes are the attributes' names again
+        # where they are the method's own locals.
+        own = {flat: attribute for flat, attribute in self.record.attributes.items()
+               if flat in local and flat != attribute and attribute not in syntax.names_in(function)}
+        if own:
+            body = body.visit(_Renamer({flat: cst.Name(attribute) for flat, attribute in own.items()}))
+            assert isinstance(body, cst.BaseSuite)
+        return function.with_changes(
+            body=body, params=params, decorators=decorators, leading_lines=[cst.EmptyLine(indent=False)]
+        )
+
+    def _class(self, init_body: list[cst.BaseStatement], methods: list[cst.FunctionDef]) -> cst.ClassDef:
+        node = self.record.class_node
+        assert isinstance(node.body, cst.IndentedBlock)
+        init = self.record.init
+        assert isinstance(init.body, cst.IndentedBlock)
+        docstrings = [s for s in init.body.body[:1] if _is_docstring(s)]
+        new_init = init.with_changes(body=init.body.with_changes(body=[*docstrings, *init_body]))
+        body = [new_init if s is init else s for s in node.body.body]
+        base = cst.Arg(self.t.tf_expr("Module"))
+        return node.with_changes(
+            bases=[base], lpar=cst.LeftParen(), rpar=cst.RightParen(),
+            body=node.body.with_changes(body=[*body, *methods]),
+        )
+
+
+def _signature_call(decorator: cst.Decorator, transform: MigrationTransform) -> cst.Call | None:
+    call = decorator.decorator
+    if isinstance(call, cst.Call) and transform.tf_api(call.func) == "tf.function":
+        return call
+    return None
+
+
+def _signature_decorator(function: cst.FunctionDef, transform: MigrationTransform) -> cst.Decorator | None:
+    return next((d for d in function.decorators if _signature_call(d, transform) is not None), None)
+
+
+def _free_reads(node: cst.CSTNode) -> set[str]:
+    """Names a statement or function reads that it does not bind itself."""
+    if isinstance(node, cst.FunctionDef):
+        inner = set().union(*(_free_reads(d) for d in node.decorators))
+        return inner | (set(syntax.names_in(node.body)) - syntax.local_names(node))
+    local = set().union(*(syntax.local_names(f) for f in syntax.nodes_of(node, cst.FunctionDef)
+                          if isinstance(f, cst.FunctionDef)))
+    return set(syntax.names_in(node)) - local
+
+
+def _assigned_once(statements: list[cst.BaseStatement]) -> set[str]:
+    """Names bound exactly once in `statements`, by a top-level `name = value` line."""
+    counts: dict[str, int] = {}
+    for statement in statements:
+        for name in syntax.assigned_names(statement):
+            counts[name] = counts.get(name, 0) + 1
+    simple = {
+        s.body[0].targets[0].target.value
+        for s in statements
+        if isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 and isinstance(s.body[0], cst.Assign)
+        and len(s.body[0].targets) == 1 and isinstance(s.body[0].targets[0].target, cst.Name)
+    }
+    return {name for name in simple if counts.get(name) == 1}
+
+
+def _member_names(node: cst.ClassDef) -> set[str]:
+    assert isinstance(node.body, cst.IndentedBlock)
+    return {name for s in node.body.body for name in syntax.defined_names(s)}
+
+
+class _ScriptRenamer(_Renamer):
+    """Renames in the script, not inside the model class."""
+
+    def __init__(self, mapping: Mapping[str, cst.BaseExpression], model_class: cst.ClassDef) -> None:
+        super().__init__(mapping)
+        self.model_class = model_class
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return node is not self.model_class
