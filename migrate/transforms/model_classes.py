@@ -121,26 +121,27 @@ class ModelClasses(MigrationTransform):
             self.tf_api(call.func) in _SESSION_APIS for call in syntax.calls_in(original_node)
         ):
             return updated_node
-        body: list[cst.BaseStatement] = list(original_node.body)
+        body: list[cst.BaseStatement] | None = None
         for statement in original_node.body:
             if not isinstance(statement, cst.ClassDef):
                 continue
             try:
-                flattened = self._flatten(original_node, body, statement)
+                flattened = self._flatten(original_node, statement)
+                if flattened is not None and body is not None:
+                    # Their generated functions could read both models' state.
+                    raise Declined(DECLINED, "one model class a file is converted", statement)
             except Declined as declined:
                 self.report(declined.node or statement, f"model class {statement.name.value}: {declined.message}",
                             code=DECLINED)
                 continue
             if flattened is not None:
                 body = flattened
-        if body == list(original_node.body):
+        if body is None:
             return updated_node
         return updated_node.with_changes(body=body)
 
     # --- which classes, and how they are used ------------------------------------------------
-    def _flatten(
-        self, module: cst.Module, body: list[cst.BaseStatement], node: cst.ClassDef
-    ) -> list[cst.BaseStatement] | None:
+    def _flatten(self, module: cst.Module, node: cst.ClassDef) -> list[cst.BaseStatement] | None:
         init = next(
             (s for s in node.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None
         )
@@ -152,6 +153,7 @@ class ModelClasses(MigrationTransform):
         if construction is None:
             return None
         _check_uses(module, node, instance, construction, attributes)
+        _check_scope(module, init, construction)
         call = _single_call(construction)
         assert call is not None
         arguments = _arguments(call, init)
@@ -202,7 +204,7 @@ class ModelClasses(MigrationTransform):
         ]
         flattener = _Flattener(construction, region, instance, flat_attributes)
         out = []
-        for statement in body:
+        for statement in module.body:
             if statement is node:
                 out.append(syntax.with_leading_lines(_marker(token, "class"), syntax.leading_lines(node)))
             elif statement is construction:
@@ -403,6 +405,20 @@ def _check_uses(
             raise Declined(DECLINED, f"{instance}.{read.attr.value} is not an attribute its __init__ sets", read)
         if id(read) in stores:
             raise Declined(DECLINED, f"{instance}.{read.attr.value} is changed after construction", read)
+
+
+def _check_scope(module: cst.Module, init: cst.FunctionDef, construction: cst.SimpleStatementLine) -> None:
+    """`__init__`'s body moves where the model is built: the module names it reads must not be
+    names the functions around the construction bind."""
+    reads = set(syntax.names_in(init.body)) - syntax.local_names(init)
+    for function in syntax.nodes_of(module, cst.FunctionDef):
+        assert isinstance(function, cst.FunctionDef)
+        if construction not in syntax.nodes_of(function, cst.SimpleStatementLine):
+            continue
+        hidden = sorted(reads & syntax.local_names(function))
+        if hidden:
+            raise Declined(DECLINED, f"__init__ reads the module's {hidden[0]}, which {function.name.value} "
+                           "binds where the model is built", construction)
 
 
 def _arguments(call: cst.Call, init: cst.FunctionDef) -> list[tuple[str, cst.BaseExpression]]:
