@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
+from migrate import model_modules
 from migrate.analysis import project
 from migrate.analysis.project import ImportSite, ModuleLinks, Project
 from migrate.analysis.tf_names import mentions_tensorflow
@@ -132,10 +133,27 @@ def _linked(tasks: list[Task], sources: Sequence[str | os.PathLike[str]]) -> lis
         # A file of two source directories (one inside the other) belongs to the first.
         members = [index for index, task in enumerate(linked) if _member(task, root)]
         graph = _scan(root, (tasks[index] for index in members))
+        pairs = model_modules.partners(graph, _model_candidates(root, graph))
         for index in members:
-            links = graph.links(Path(tasks[index].source).relative_to(root).as_posix())
+            path = Path(tasks[index].source).relative_to(root).as_posix()
+            links = model_modules.with_partner(graph.links(path), pairs.get(path))
             linked[index] = replace(tasks[index], project=links)
     return linked
+
+
+def _model_candidates(root: Path, graph: Project) -> dict[str, str]:
+    """The texts of the modules imported by exactly one file, and of those files."""
+    texts: dict[str, str] = {}
+    for path in graph.files:
+        sites = graph.importers_of(path)
+        if len(sites) != 1 or not path.endswith(".py"):
+            continue
+        for name in (path, sites[0].importer):
+            try:
+                texts[name] = (root / name).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+    return texts
 
 
 def _member(task: Task, root: Path) -> bool:

@@ -66,6 +66,18 @@ class ImportSite:
 
 
 @dataclass(frozen=True)
+class ModelPartner:
+    """The other file of a model-class pair (migrate.model_modules): a module defining a model
+    class, and the one script that imports, builds and runs it."""
+
+    role: str  # this file's role: "script" or "model"
+    path: str  # the other file, relative to the run's root
+    source: str  # its text
+    class_name: str
+    import_line: int  # the script's `from module import Class` line
+
+
+@dataclass(frozen=True)
 class ModuleLinks:
     """What one file's rewrite knows about its project: small, and sent to a worker process
     with the file."""
@@ -73,6 +85,7 @@ class ModuleLinks:
     path: str  # this file, relative to the run's root
     imports: tuple[ImportSite, ...] = ()  # its imports of the tree's modules
     imported_by: tuple[ImportSite, ...] = ()  # the tree's imports of it
+    partner: ModelPartner | None = None  # the other file of a model-class pair it is part of
 
 
 @dataclass(frozen=True)

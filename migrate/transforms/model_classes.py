@@ -586,11 +586,13 @@ class _Regions(cst.CSTTransformer):
     def __init__(
         self, token: str, class_node: Sequence[cst.BaseStatement], region: Sequence[cst.BaseStatement],
         drop: set[int] | None = None,
+        replaced: dict[int, cst.FunctionDef] | None = None,
     ) -> None:
         self.token = token
         self.class_node = class_node
         self.region = region
         self.drop = drop or set()
+        self.replaced = replaced or {}
 
     def _replace(
         self, original: Sequence[cst.BaseStatement], body: Sequence[cst.BaseStatement]
@@ -602,7 +604,9 @@ class _Regions(cst.CSTTransformer):
             if id(before) in self.drop:
                 dropped = True
                 continue
-            if dropped and not (out and isinstance(out[-1], (cst.FunctionDef, cst.ClassDef))):
+            statement = self.replaced.get(id(before), statement)
+            definitions = (cst.FunctionDef, cst.ClassDef)
+            if dropped and not isinstance(statement, definitions) and not (out and isinstance(out[-1], definitions)):
                 # The blank lines that separated the removed functions from the script go too.
                 lines = list(syntax.leading_lines(statement))
                 while lines and lines[0].comment is None:
@@ -689,8 +693,10 @@ class _Fold:
         generated = self._generated_functions()
         bound = set(record.params) | set().union(*(syntax.assigned_names(s) for s in statements))
         methods = self._methods(generated, bound)
-        outside = [s for s in self._scope_statements() if not any(s is f for f in methods.values())]
-        reads_outside = set().union(*(_free_reads(s) for s in outside))
+        # What the script reads once the model's statements and methods are gone from it.
+        skeleton = self.module.visit(_Regions(self.token, [], [record.construction], {id(f) for f in methods.values()}))
+        assert isinstance(skeleton, cst.Module)
+        reads_outside = set().union(*(_free_reads(s) for s in skeleton.body))
         # A decorator that reads more than TensorFlow is evaluated in __init__ (see _init_body).
         reads_in_methods = set().union(*(_free_reads(f.body) - syntax.local_names(f) for f in methods.values()))
         members = _member_names(record.class_node) | set(methods)
@@ -718,16 +724,12 @@ class _Fold:
             {name: cst.Attribute(cst.Name(record.instance), cst.Name(name)) for name in methods}
         )
         drop = {id(f) for f in methods.values()}
-        module = self.module.visit(_Regions(self.token, [new_class], [record.construction], drop))
+        renamed_here = {id(f): _own_names(f, record) for name, f in generated.items() if name not in methods}
+        module = self.module.visit(_Regions(self.token, [new_class], [record.construction], drop, renamed_here))
         assert isinstance(module, cst.Module)
         renamed = module.visit(_ScriptRenamer(script_names, new_class))
         assert isinstance(renamed, cst.Module)
         return renamed
-
-    def _scope_statements(self) -> list[cst.BaseStatement]:
-        """The module's statements outside the model's region and class marker."""
-        region_ids = {id(s) for s in _region(self.module, self.token)}
-        return [s for s in self.module.body if id(s) not in region_ids and _marker_of(s) is None]
 
     def _generated_functions(self) -> dict[str, cst.FunctionDef]:
         found: dict[str, cst.FunctionDef] = {}
@@ -743,19 +745,50 @@ class _Fold:
         return found
 
     def _methods(self, generated: dict[str, cst.FunctionDef], bound: set[str]) -> dict[str, cst.FunctionDef]:
-        # Those that read the model's state, and the generated functions they call or that call
-        # them: the model's helpers are its methods too.
-        methods = {name: f for name, f in generated.items() if _free_reads(f) & bound}
-        changed = True
-        while changed:
-            changed = False
+        """The generated functions that become the model's methods: those that read its state
+        and nothing of the script's own (a run that steps the script's optimizer or global step
+        stays a function of the script, which reads `model.a`), with the generated helpers they
+        call."""
+        script_state = self._script_state(generated)
+        scripted = {name for name, f in generated.items() if _free_reads(f) & script_state}
+        grown = True
+        while grown:
+            grown = False
             for name, function in generated.items():
-                if name in methods:
-                    continue
-                if _free_reads(function) & set(methods) or any(name in _free_reads(f) for f in methods.values()):
-                    methods[name] = function
-                    changed = True
+                if name not in scripted and _free_reads(function) & scripted:
+                    scripted.add(name)
+                    grown = True
+        methods = {name for name, f in generated.items() if name not in scripted and _free_reads(f) & bound}
+        grown = True
+        while grown:
+            grown = False
+            for name in list(methods):
+                for callee in _free_reads(generated[name]) & set(generated):
+                    if callee not in methods:
+                        methods.add(callee)
+                        grown = True
         return {name: f for name, f in generated.items() if name in methods}  # in the module's order
+
+    def _script_state(self, generated: dict[str, cst.FunctionDef]) -> set[str]:
+        """The names the script binds itself (outside the model's statements and the generated
+        functions), imports left out."""
+        kinds = (cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For, cst.WithItem, cst.FunctionDef, cst.ClassDef)
+        inside = {id(node) for s in [*_region(self.module, self.token), *generated.values()]
+                  for node in syntax.nodes_of(s, *kinds)}
+        names: set[str] = set()
+        for node in syntax.nodes_of(self.module, *kinds):
+            if id(node) in inside:
+                continue
+            if isinstance(node, cst.Assign):
+                names.update(n for target in node.targets for n in syntax.bound_names(target.target))
+            elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.For)):
+                names.update(syntax.bound_names(node.target))
+            elif isinstance(node, cst.WithItem) and node.asname is not None:
+                names.update(syntax.bound_names(node.asname.name))
+            elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                names.add(node.name.value)
+        # The module's names __init__ itself read are the class's to read too.
+        return names - {MARKER} - _free_reads(self.record.init)
 
     def _init_body(
         self, statements: list[cst.BaseStatement], attribute_of: dict[str, str], methods: dict[str, cst.FunctionDef]
@@ -812,16 +845,10 @@ class _Fold:
         decorators = list(function.decorators)
         if function.name.value in wrapped:
             decorators = [d for d in decorators if _signature_call(d, self.t) is None]
-        # Names the program took for the model's attributes are the attributes' names again
-        # where they are the method's own locals.
-        own = {flat: attribute for flat, attribute in self.record.attributes.items()
-               if flat in local and flat != attribute and attribute not in syntax.names_in(function)}
-        if own:
-            body = body.visit(_Renamer({flat: cst.Name(attribute) for flat, attribute in own.items()}))
-            assert isinstance(body, cst.BaseSuite)
-        return function.with_changes(
+        method = function.with_changes(
             body=body, params=params, decorators=decorators, leading_lines=[cst.EmptyLine(indent=False)]
         )
+        return _own_names(method, self.record)
 
     def _class(self, init_body: list[cst.BaseStatement], methods: list[cst.FunctionDef]) -> cst.ClassDef:
         node = self.record.class_node
@@ -836,6 +863,19 @@ class _Fold:
             bases=[base], lpar=cst.LeftParen(), rpar=cst.RightParen(),
             body=node.body.with_changes(body=[*body, *methods]),
         )
+
+
+def _own_names(function: cst.FunctionDef, record: _Record) -> cst.FunctionDef:
+    """`function` with the names the flattened program took for the model's attributes
+    (`model_loss`) back to the attributes' names (`loss`) where they are its own locals."""
+    local = syntax.local_names(function)
+    own = {flat: attribute for flat, attribute in record.attributes.items()
+           if flat in local and flat != attribute and attribute not in syntax.names_in(function)}
+    if not own:
+        return function
+    body = function.body.visit(_Renamer({flat: cst.Name(attribute) for flat, attribute in own.items()}))
+    assert isinstance(body, cst.BaseSuite)
+    return function.with_changes(body=body)
 
 
 def _signature_call(decorator: cst.Decorator, transform: MigrationTransform) -> cst.Call | None:
