@@ -50,6 +50,8 @@ COLLECTION_APIS = frozenset(
 )
 # TensorFlow calls that give plain Python values (datasets, files, flags, checkpoint paths),
 # not graph tensors: a statement calling only these is Python code in TF1 and in TF 2 alike.
+# Session configuration: protocol buffers, dropped where handed to a session (TFM220).
+CONFIG_APIS = ("tf.ConfigProto", "tf.GPUOptions", "tf.GraphOptions", "tf.OptimizerOptions")
 PYTHON_VALUED_APIS = (
     "tf.examples",
     "tf.gfile",
@@ -69,6 +71,7 @@ PYTHON_VALUED_APIS = (
     "tf.contrib.learn.datasets",
     "tf.contrib.learn.preprocessing",
     "tf.contrib.learn.python.learn.datasets",
+    *CONFIG_APIS,
 )
 # Input pipelines whose state advances as the graph runs (dataset iterators, queues, readers,
 # lookup tables): sliced into a function, they would be made anew at every call.
@@ -359,3 +362,5 @@ class ScopePlan:
     iterators: dict[str, cst.BaseExpression | None] = field(default_factory=dict)
     # `sess.run(it.initializer)` call -> the iterator and the dataset it starts over
     restarts: dict[int, tuple[str, cst.BaseExpression]] = field(default_factory=dict)
+    # `t.shape.as_list()` calls outside the runs -> the placeholder or function giving the shape
+    static_shapes: dict[int, Function | Placeholder] = field(default_factory=dict)

@@ -56,6 +56,7 @@ from migrate.analysis.graph_statements import (
     writer_logdir,
 )
 from migrate.analysis.run_sites import Leaf, Role, RunContext, RunSiteFinder, sparse_placeholder
+from migrate.analysis.static_shapes import check_signatures, static_shape_sources
 from migrate.analysis.syntax import (
     assigned_names,
     calls_in,
@@ -139,6 +140,10 @@ def analyze_scope(
     functions = _functions_for_runs(finder.sites, state, statements, function_uses, site_index, scope.rebound, taken)
     _check_layers_built(statements, functions, resolve)
     helpers = _share_slices(functions, statements, graph.placeholders, taken)
+    check_signatures(functions, statements, first_run_index)
+    static_shapes = static_shape_sources(
+        finder.static_shapes, finder.sites, site_index, graph.placeholders, statements, _ReachingDefinitions(statements).before
+    )
     return ScopePlan(
         statements=statements,
         placeholders=graph.placeholders,
@@ -161,6 +166,7 @@ def analyze_scope(
         ops=state.ops,
         iterators=graph.iterators,
         restarts=finder.restarts,
+        static_shapes=static_shapes,
     )
 
 
@@ -399,10 +405,12 @@ def _find_runs(statements: Sequence[Statement], state: RunContext) -> tuple[RunS
     site_index: dict[int, int] = {}
     for index, statement in enumerate(statements):
         if statement.kind is Kind.PYTHON:
-            before = len(finder.sites)
+            before = len(finder.sites) + len(finder.static_shapes)
+            finder.statement_index = index
             walk.visit(statement.node, finder)
             # Not at an initializer run: the optimizers the functions use may come after it.
-            if first_run_index < 0 and len(finder.sites) > before:
+            # A static shape read traces a function: the functions go before it too.
+            if first_run_index < 0 and len(finder.sites) + len(finder.static_shapes) > before:
                 first_run_index = index
             site_index.update((id(site.call), index) for site in finder.sites if id(site.call) not in site_index)
     return finder, first_run_index, site_index

@@ -22,7 +22,15 @@ import libcst as cst
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import RESET_GRAPH_APIS, SESSION_APIS, Kind, Resolver
 from migrate.analysis.graph_statements import classify, flatten
-from migrate.analysis.syntax import calls_in, defined_names, names_in, nodes_of, read_names, single_call
+from migrate.analysis.syntax import (
+    calls_in,
+    defined_names,
+    local_names,
+    names_in,
+    nodes_of,
+    read_names,
+    single_call,
+)
 
 
 def segments(body: Sequence[cst.BaseStatement], resolve: Resolver) -> list[list[cst.BaseStatement]]:
@@ -186,7 +194,16 @@ def _reads_before_binding(
 
 
 def _reads_graph(node: cst.CSTNode, graph: set[str], functions: dict[str, cst.FunctionDef], bound: set[str]) -> bool:
-    reads = set(read_names(node)) if isinstance(node, cst.BaseStatement) else set(names_in(node))
+    if isinstance(node, cst.FunctionDef):
+        reads = set(_free_names(node))
+    else:
+        reads = set(read_names(node)) if isinstance(node, cst.BaseStatement) else set(names_in(node))
     for name in reads & set(functions):
-        reads |= names_in(functions[name].body)
+        reads |= _free_names(functions[name])
     return bool(reads & (graph - bound))
+
+
+def _free_names(function: cst.FunctionDef) -> frozenset[str]:
+    """The names a function's code reads from outside: its parameters and locals are its own,
+    whatever graph names they share (`def conv(x, my_filter)` next to a graph `my_filter`)."""
+    return names_in(function) - local_names(function) - {function.name.value}

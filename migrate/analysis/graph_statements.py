@@ -19,6 +19,7 @@ from migrate.analysis.call_arguments import keyword_arg
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import (
     COLLECTION_APIS,
+    CONFIG_APIS,
     DROPPED_CALLS,
     EAGER_OBJECT_APIS,
     GLOBAL_STEP_API,
@@ -170,6 +171,9 @@ def flatten(body: Sequence[cst.BaseStatement], resolve: Resolver, prefixes: dict
                     carried = [*carried, *leading_lines(statement)]
                     walk(statement.body.body)
                     continue
+            if _sets_config(statement, configs):
+                carried = [*carried, *leading_lines(statement)]
+                continue
             targets, call, _small = single_call(statement)
             if call is not None and _session_call(call, resolve) and len(targets) == 1:
                 sessions.add(targets[0])
@@ -188,9 +192,88 @@ def flatten(body: Sequence[cst.BaseStatement], resolve: Resolver, prefixes: dict
                 continue
             emit(statement)
 
+    configs = session_only_configs(body, resolve)
     walk(body)
     # A graph object is only ever entered or handed to a session; any other use is declined.
     return Flattened(statements, sessions | graphs, frozenset(sessions), dropped)
+
+
+def session_only_configs(body: Sequence[cst.BaseStatement], resolve: Resolver) -> frozenset[str]:
+    """Names bound to a session configuration (`config = tf.ConfigProto()`) that the code only
+    fills in (`config.gpu_options.allow_growth = True`, `tf.ConfigProto(gpu_options=gpu)`) and
+    hands to sessions (`tf.Session(config=config)`): they go with the sessions' configuration."""
+    allowed: set[int] = set()  # Name nodes used in those ways
+    inside: dict[int, str] = {}  # a Name passed to the configuration bound to another name
+    bound: set[str] = set()
+    for node in body:
+        for inner in nodes_of(node, cst.Assign, cst.Call):
+            if isinstance(inner, cst.Assign):
+                for target in inner.targets:
+                    root = _attribute_root(target.target)
+                    if root is not None and root is not target.target:
+                        allowed.add(id(root))  # `config.field = value`
+                value = inner.value
+                if (
+                    len(inner.targets) == 1
+                    and isinstance(inner.targets[0].target, cst.Name)
+                    and isinstance(value, cst.Call)
+                    and resolve(value.func) in CONFIG_APIS
+                ):
+                    owner = inner.targets[0].target.value
+                    bound.add(owner)
+                    allowed.add(id(inner.targets[0].target))
+                    inside.update((id(a.value), owner) for a in value.args if isinstance(a.value, cst.Name))
+            elif isinstance(inner, cst.Call) and resolve(inner.func) in SESSION_APIS:
+                config = call_argument(inner, 2, "config")
+                if isinstance(config, cst.Name):
+                    allowed.add(id(config))
+    if not bound:
+        return frozenset()
+    reads = _NameNodes()
+    for node in body:
+        walk.visit_code(node, reads)
+    uses = [n for n in reads.found if n.value in bound]
+    kept: set[str] = set()
+    changed = True
+    while changed:  # a configuration passed to one that stays, stays too
+        before = len(kept)
+        kept |= {
+            n.value for n in uses if id(n) not in allowed and (id(n) not in inside or inside[id(n)] in kept)
+        }
+        changed = len(kept) != before
+    return frozenset(bound - kept)
+
+
+class _NameNodes(NameCollector):
+    """The Name nodes that name variables: not attribute names or keywords."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[cst.Name] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.found.append(node)
+
+
+def _sets_config(statement: cst.BaseStatement, configs: frozenset[str]) -> bool:
+    """`config = tf.ConfigProto(...)` or `config.field = value` for one of `configs`."""
+    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+        return False
+    small = statement.body[0]
+    if not isinstance(small, cst.Assign):
+        return False
+    for target in small.targets:
+        root = _attribute_root(target.target)
+        if root is None or root.value not in configs:
+            return False
+    return True
+
+
+def _attribute_root(node: cst.BaseExpression) -> cst.Name | None:
+    """`a` of `a`, `a.b` or `a.b.c`; None for anything else."""
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node if isinstance(node, cst.Name) else None
 
 
 def _session_name(item: cst.WithItem, statement: cst.With) -> str:
@@ -367,7 +450,7 @@ def classify(
             if not isinstance(statement, cst.SimpleStatementLine):
                 raise Declined(GRAPH_IN_CONTROL_FLOW, f"{api} inside a compound statement", node)
             raise Declined(UNSUPPORTED_RUN, f"{api} in an unsupported form", node)
-    calls_tf = _has_tf_call(statement, resolve) and not _has_run(statement, sessions, graph_names)
+    calls_tf = has_tf_call(statement, resolve) and not _has_run(statement, sessions, graph_names)
     reads_graph = bool(uses & graph_names)
     if isinstance(statement, cst.SimpleStatementLine) and targets and (calls_tf or reads_graph):
         return Statement(statement, Kind.GRAPH, defines, uses, call)
@@ -534,7 +617,7 @@ def _graph_block(
     computes = [line for line in lines if not (isinstance(statement, cst.If) and _reports_error(line))]
     if not computes or not _plain_tensor_lines(computes, resolve, allow_python=True):
         return None
-    if not any(_has_tf_call(line, resolve) or names_in(line) & graph_names for line in computes):
+    if not any(has_tf_call(line, resolve) or names_in(line) & graph_names for line in computes):
         return None
     defines = tuple(dict.fromkeys(name for line in computes for name in defined_names(line)))
     if isinstance(statement, cst.For):
@@ -569,7 +652,8 @@ class _TfCalls(cst.CSTVisitor):
             self.found = True
 
 
-def _has_tf_call(node: cst.CSTNode, resolve: Resolver) -> bool:
+def has_tf_call(node: cst.CSTNode, resolve: Resolver) -> bool:
+    """Whether code calls a TensorFlow API that builds graph (not one that gives Python values)."""
     finder = _TfCalls(resolve)
     walk.visit(node, finder)
     return finder.found

@@ -27,7 +27,8 @@ from migrate.analysis.graph_model import (
     Statement,
     TrainOp,
 )
-from migrate.analysis.syntax import api_under, bound_names, call_argument, local_names, tf_apis_in
+from migrate.analysis.graph_statements import has_tf_call
+from migrate.analysis.syntax import api_under, bound_names, call_argument, local_names, names_in, tf_apis_in
 
 # --- run sites ---------------------------------------------------------------------------
 
@@ -58,6 +59,15 @@ class InitializerRun:
 
     def add_to(self, earlier: frozenset[str] | None) -> frozenset[str] | None:
         return None if earlier is None or self.variables is None else earlier | self.variables
+
+
+@dataclass(frozen=True)
+class StaticShape:
+    """`t.shape.as_list()` outside the runs: the static shape TF1 inferred for `t`."""
+
+    call: cst.Call
+    tensor: str
+    index: int  # of the statement that reads it
 
 
 @dataclass(frozen=True)
@@ -95,12 +105,16 @@ class RunSiteFinder(cst.CSTVisitor):
         self.sites: list[RunSite] = []
         self.init_calls: list[cst.Call] = []
         self.local_names: list[frozenset[str]] = []  # parameters and locals of enclosing defs
+        self.function_names: list[str] = []  # the enclosing defs
+        self.test_cases = 0  # enclosing tf.test.TestCase classes
         self.summary_writes: dict[int, cst.Call] = {}
         self.control_flow = 0  # loops and branches around the node being visited
         self.assigning = 0
         self.rebound: set[str] = set()  # graph names Python code bound anew
         self.initialised: frozenset[str] | None = frozenset()  # None: every variable
         self.restarts: dict[int, tuple[str, cst.BaseExpression]] = {}  # iterator starts: call -> iterator, dataset
+        self.static_shapes: list[StaticShape] = []
+        self.statement_index = 0  # of the statement being visited
 
     def visit_For(self, node: cst.For) -> None:
         self.control_flow += 1
@@ -132,14 +146,28 @@ class RunSiteFinder(cst.CSTVisitor):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         threaded = self.plan.threaded.get(node.name.value, ())
         self.local_names.append(local_names(node) | frozenset(threaded))
+        self.function_names.append(node.name.value)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.local_names.pop()
+        self.function_names.pop()
 
     def _is_local(self, name: str) -> bool:
         return any(name in scope for scope in self.local_names)
 
     def visit_Call(self, node: cst.Call) -> bool:
+        tensor = self._static_shape_of(node)
+        if tensor is not None:
+            self.static_shapes.append(StaticShape(node, tensor, self.statement_index))
+            return False
+        printed = self._printed_tensor(node)
+        if printed is not None:
+            raise Declined(
+                TENSOR_OUTSIDE_RUN,
+                f"graph tensor `{printed.value}` is printed: TF1 prints the symbolic tensor"
+                " (`Tensor(...)`: its graph name, static shape and dtype), which TF 2 code has no counterpart of",
+                printed,
+            )
         func = node.func
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value == "add_summary":
             writer = func.value.value
@@ -169,6 +197,49 @@ class RunSiteFinder(cst.CSTVisitor):
             self.sites.append(site)
         return False
 
+    def _printed_tensor(self, node: cst.Call) -> cst.Name | None:
+        """The graph tensor `print(t)` prints, if any (a run's value printed is not one)."""
+        if not (isinstance(node.func, cst.Name) and node.func.value == "print") or self.test_cases:
+            return None
+        for arg in node.args:
+            value = arg.value
+            if (
+                arg.keyword is None
+                and isinstance(value, cst.Name)
+                and value.value in self.plan.graph_only
+                and not self._is_local(value.value)
+                and value.value not in self.rebound
+            ):
+                return value
+        return None
+
+    def _static_shape_of(self, node: cst.Call) -> str | None:
+        """The tensor of `t.shape.as_list()` / `t.get_shape().as_list()`, a placeholder or a
+        computed tensor: TF1's static shape, which TF 2 knows without running anything."""
+        func = node.func
+        if node.args or not (isinstance(func, cst.Attribute) and func.attr.value == "as_list"):
+            return None
+        shape = func.value
+        if isinstance(shape, cst.Attribute) and shape.attr.value == "shape":
+            owner = shape.value
+        elif (
+            isinstance(shape, cst.Call)
+            and not shape.args
+            and isinstance(shape.func, cst.Attribute)
+            and shape.func.attr.value == "get_shape"
+        ):
+            owner = shape.func.value
+        else:
+            return None
+        if not isinstance(owner, cst.Name) or self._is_local(owner.value) or owner.value in self.rebound:
+            return None
+        name = owner.value
+        placeholder = self.plan.placeholders.get(name)
+        if placeholder is not None:
+            return name if placeholder.default is None and not placeholder.iterator else None
+        plain = name in self.plan.graph_defs and name not in self.plan.structured | self.plan.ops | self.plan.merged
+        return name if plain else None
+
     def visit_Assign(self, node: cst.Assign) -> bool:
         self.assigning += 1
         found = self.plan.feed_dict_assignment(node)
@@ -177,12 +248,18 @@ class RunSiteFinder(cst.CSTVisitor):
                 walk.visit(element.value, self)
             return False
         walk.visit(node.value, self)
+        # What a TF call builds, or what is computed from graph built so.
+        builds = bool(self.control_flow) and (
+            has_tf_call(node.value, self.plan.resolve) or bool(names_in(node.value) & set(self.plan.built_in_control_flow))
+        )
         for target in node.targets:
             bound = bound_names(target.target)
             if not bound:
                 walk.visit(target.target, self)
             # `X, Y = data.T`: from here on the names hold Python values.
             self.rebound.update(bound)
+            if builds:
+                self.plan.built_in_control_flow.update(dict.fromkeys(bound, node))
         return False
 
     def visit_Name(self, node: cst.Name) -> None:
@@ -199,11 +276,24 @@ class RunSiteFinder(cst.CSTVisitor):
                 node,
             )
         if node.value in self.plan.graph_only:
-            raise Declined(
-                TENSOR_OUTSIDE_RUN,
-                f"graph tensor `{node.value}` is used outside a session run",
-                node,
-            )
+            raise Declined(TENSOR_OUTSIDE_RUN, self._outside_run(node.value), node)
+
+    def _outside_run(self, name: str) -> str:
+        """Why a graph tensor read from Python code stops the conversion, as precisely as the
+        place says."""
+        if self.test_cases:
+            return f"graph tensor `{name}` is used in a tf.test.TestCase, which evaluates it in a test session of its own"
+        if self.function_names:
+            return f"graph tensor `{name}` is read as a global by the function `{self.function_names[-1]}`"
+        return f"graph tensor `{name}` is used outside a session run"
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if any(self.plan.resolve(base.value) == "tf.test.TestCase" for base in node.bases):
+            self.test_cases += 1
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        if any(self.plan.resolve(base.value) == "tf.test.TestCase" for base in original_node.bases):
+            self.test_cases -= 1
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         walk.visit(node.value, self)
@@ -240,6 +330,9 @@ class RunContext:
     initializer_calls: dict[str, cst.Call] = field(default_factory=dict)  # `init = tf....initializer()`
     iterators: dict[str, cst.BaseExpression | None] = field(default_factory=dict)  # iterator -> its dataset
     starts: dict[str, tuple[str, cst.BaseExpression]] = field(default_factory=dict)  # start op -> iterator, dataset
+    # Names Python code inside a loop or branch binds to what a TF call builds: graph the
+    # analysis did not take in, which a run may fetch.
+    built_in_control_flow: dict[str, cst.Assign] = field(default_factory=dict)
 
     def feed_dict_assignment(self, node: cst.Assign) -> tuple[str, cst.Dict] | None:
         """`feed = {x: xs, y: ys}` with placeholder keys (or keys of tensors a run may feed
@@ -391,6 +484,12 @@ class RunContext:
                 raise Declined(UNSUPPORTED_RUN, f"fetching the placeholder `{name}`", fetches)
             if name in self.graph_defs:
                 return [Leaf(fetches, Role.TENSOR)]
+            if name in self.built_in_control_flow:
+                raise Declined(
+                    GRAPH_IN_CONTROL_FLOW,
+                    f"graph built inside a loop or branch (`{name}`)",
+                    self.built_in_control_flow[name],
+                )
             raise Declined(UNSUPPORTED_RUN, f"fetch `{name}` is not a tensor this tool can trace", fetches)
         if isinstance(fetches, cst.Call) and self.resolve(fetches.func) in INITIALIZER_APIS:
             return [Leaf(fetches, Role.INIT)]

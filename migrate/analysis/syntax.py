@@ -262,17 +262,20 @@ def with_leading_lines(statement: cst.BaseStatement, lines: Sequence[cst.EmptyLi
 
 
 def local_names(node: cst.FunctionDef) -> frozenset[str]:
-    """A function's parameters and the plain names it assigns."""
+    """A function's parameters and the names it binds (Python's local names: loop, `with` and
+    unpacking targets too), less those it declares `global` or `nonlocal`."""
     params = node.params
     local = {p.name.value for p in (*params.params, *params.kwonly_params, *params.posonly_params)}
     for star in (params.star_arg, params.star_kwarg):
         if isinstance(star, cst.Param):
             local.add(star.name.value)
-    for target in nodes_of(node.body, cst.AssignTarget):
-        assert isinstance(target, cst.AssignTarget)
-        if isinstance(target.target, cst.Name):
-            local.add(target.target.value)
-    return frozenset(local)
+    declared = {
+        item.name.value
+        for statement in nodes_of(node.body, cst.Global, cst.Nonlocal)
+        if isinstance(statement, (cst.Global, cst.Nonlocal))
+        for item in statement.names
+    }
+    return frozenset((local | assigned_names(node.body)) - declared)
 
 
 def unique_name(name: str, taken: set[str]) -> str:

@@ -733,6 +733,14 @@ class _ScopeWriter:
             return self._numpy(call, _elements(fetches), type(fetches).__name__.lower())
         return self._numpy(call, [fetches], "single")
 
+    def static_shape(self, source: model.Function | model.Placeholder) -> cst.BaseExpression:
+        """TF1's static shape as a list: a placeholder's declared shape, or the output shape of
+        the function computing the tensor, traced for its input signature as TF1 built it."""
+        if isinstance(source, model.Placeholder):
+            shape = syntax.code_of(source.shape) if source.shape is not None else "None"
+            return cst.parse_expression(f"{self.tf}.TensorShape({shape}).as_list()")
+        return cst.parse_expression(f"{source.name}.get_concrete_function().structured_outputs.shape.as_list()")
+
     def destructure(self, site: model.RunSite, target: cst.BaseExpression) -> cst.Assign | None:
         """`_, l = sess.run([train_op, loss])` becomes `l = train_step(...).numpy()`."""
         if site.function is None or not isinstance(site.fetches, (cst.List, cst.Tuple)):
@@ -989,6 +997,9 @@ class _SiteReplacer(cst.CSTTransformer):
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if id(original_node) in self.writer.plan.summary_writes:
             return self.writer.summary_write(updated_node)
+        shape_source = self.writer.plan.static_shapes.get(id(original_node))
+        if shape_source is not None:
+            return self.writer.static_shape(shape_source)
         site = self.sites.get(id(original_node))
         if site is None:
             return updated_node

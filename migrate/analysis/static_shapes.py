@@ -1,0 +1,150 @@
+"""Static shapes read outside the runs (`print(t.shape.as_list())`): what TF 2 reads them from.
+
+TF1 infers a tensor's static shape while it builds the graph; a `tf.function` traced for the
+same input signature builds the same ops with the same shape functions, so its concrete
+function's output shape is the shape TF1 printed. A placeholder's static shape is the shape it
+was declared with. `as_list()` gives the same Python list in TF1 and TF 2 (ints, None for an
+unknown dimension), where printing a `TensorShape` or a `Dimension` would not (`?` against
+`None`), so only that form is taken."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import libcst as cst
+
+from migrate.analysis.declined import Declined
+from migrate.analysis.graph_model import (
+    TENSOR_OUTSIDE_RUN,
+    UNSUPPORTED_RUN,
+    Function,
+    Kind,
+    Placeholder,
+    RunSite,
+    Statement,
+)
+from migrate.analysis.run_sites import StaticShape
+from migrate.analysis.syntax import assigned_names, names_in, nodes_of
+
+
+def static_shape_sources(
+    reads: Sequence[StaticShape],
+    sites: Sequence[RunSite],
+    site_index: Mapping[int, int],
+    placeholders: Mapping[str, Placeholder],
+    statements: Sequence[Statement],
+    reaching: Callable[[int], Mapping[str, Statement]],
+) -> dict[int, Function | Placeholder]:
+    """For each read, by its `as_list()` call: the placeholder whose declared shape it is, or
+    the generated function that returns exactly that tensor, as the read saw it."""
+    found: dict[int, Function | Placeholder] = {}
+    for read in reads:
+        placeholder = placeholders.get(read.tensor)
+        if placeholder is not None:
+            _check_shape_unchanged(placeholder, statements, read)
+            found[id(read.call)] = placeholder
+            continue
+        meant = reaching(read.index).get(read.tensor)
+        function = next(
+            (
+                site.function
+                for site in sites
+                if site.function is not None
+                and isinstance(site.fetches, cst.Name)
+                and site.fetches.value == read.tensor
+                and reaching(site_index[id(site.call)]).get(read.tensor) is meant
+            ),
+            None,
+        )
+        if function is None:
+            raise Declined(
+                TENSOR_OUTSIDE_RUN,
+                f"the static shape of `{read.tensor}`, which no run fetches alone: no function to read it from",
+                read.call,
+            )
+        if any(p.iterator or p.python_value or (p.dtype is None and p.default is None) for p in function.params):
+            raise Declined(
+                TENSOR_OUTSIDE_RUN,
+                f"the static shape of `{read.tensor}`, whose function has no input signature to trace it for",
+                read.call,
+            )
+        found[id(read.call)] = function
+    return found
+
+
+def _check_shape_unchanged(placeholder: Placeholder, statements: Sequence[Statement], read: StaticShape) -> None:
+    """The declared shape is written out again where it is read: between the placeholder and
+    the read, nothing may bind the names it reads anew or change them in place."""
+    changed = _shape_changes(placeholder, statements, _made_at(placeholder, statements, read.index), read.index)
+    if changed is not None:
+        raise Declined(
+            TENSOR_OUTSIDE_RUN,
+            f"the static shape of `{placeholder.name}`: `{changed}`, which its declared shape reads, changes"
+            " before it is read",
+            read.call,
+        )
+
+
+def check_signatures(functions: Sequence[Function], statements: Sequence[Statement], functions_at: int) -> None:
+    """A generated function's input signature is written where the functions go (before the
+    statement `functions_at`), from the shapes the placeholders were declared with: the names
+    those shapes read must hold there what they held where each placeholder was made."""
+    for function in functions:
+        for placeholder in function.params:
+            made = _made_at(placeholder, statements, len(statements))
+            if made < 0:
+                continue
+            start, end = sorted((made, functions_at))
+            changed = _shape_changes(placeholder, statements, start, end)
+            if changed is not None:
+                raise Declined(
+                    UNSUPPORTED_RUN,
+                    f"`{changed}`, which the shape of the placeholder `{placeholder.name}` reads, changes between"
+                    f" the placeholder and the generated function `{function.name}` whose input signature it gives",
+                    statements[made].node,
+                )
+
+
+def _made_at(placeholder: Placeholder, statements: Sequence[Statement], before: int) -> int:
+    """The index of the statement that made the placeholder (the last one before `before`), -1 if none."""
+    return max(
+        (
+            index
+            for index, statement in enumerate(statements[:before])
+            if statement.kind is Kind.PLACEHOLDER and placeholder.name in statement.defines
+        ),
+        default=-1,
+    )
+
+
+def _shape_changes(placeholder: Placeholder, statements: Sequence[Statement], start: int, end: int) -> str | None:
+    """A name the placeholder's declared shape reads that a statement after `start` and
+    before `end` binds anew or may change in place, None if none."""
+    if placeholder.shape is None:
+        return None
+    shape_names = names_in(placeholder.shape)
+    # `[n]` reads n's value, `[FLAGS.n]` only an attribute of FLAGS, which a method call on it would not change.
+    values = shape_names - _receivers(placeholder.shape)
+    for statement in statements[start + 1 : end]:
+        node = statement.node
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            # A definition binds its own name only; its body runs where it is called.
+            changed = frozenset({node.name.value}) & shape_names
+        else:
+            changed = (assigned_names(node) & shape_names) | (_receivers(node) & values)
+        if changed:
+            return min(changed)
+    return None
+
+
+def _receivers(node: cst.CSTNode) -> set[str]:
+    """Names code may change in place: owners of attributes it reads (`shape.append(1)`) and
+    of items or attributes it assigns (`shape[0] = 2`)."""
+    found: set[str] = set()
+    for inner in nodes_of(node, cst.Attribute, cst.AssignTarget):
+        owner = inner.value if isinstance(inner, cst.Attribute) else getattr(inner, "target", None)
+        if isinstance(owner, cst.Subscript):
+            owner = owner.value
+        if isinstance(owner, cst.Name):
+            found.add(owner.value)
+    return found
