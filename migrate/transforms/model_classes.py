@@ -147,11 +147,12 @@ class ModelClasses(MigrationTransform):
         )
         if init is None or not self._builds_graph(init):
             return None
-        _check_class(node, init, self._builds_graph)
-        attributes = _self_attributes(init)
+        # A class this file does not build is another file's to convert (or to decline).
         construction, instance = _construction(module, node)
         if construction is None:
             return None
+        _check_class(node, init, self._builds_graph)
+        attributes = _self_attributes(init)
         _check_uses(module, node, instance, construction, attributes)
         _check_scope(module, init, construction)
         call = _single_call(construction)
@@ -350,7 +351,9 @@ def _construction(module: cst.Module, node: cst.ClassDef) -> tuple[cst.SimpleSta
     if len(constructions) > 1:
         raise Declined(DECLINED, f"it is built {len(constructions)} times (each construction makes its own "
                        "graph; built once is converted)", constructions[1])
-    if len(constructions) != len(uses) or not constructions:
+    if not constructions:
+        return None, ""
+    if len(constructions) != len(uses):
         stray = next(n for n in uses if not any(n in syntax.nodes_of(c, cst.Name) for c in constructions))
         raise Declined(DECLINED, "the class is used other than by one `model = Model(...)` statement", stray)
     small = constructions[0].body[0]
