@@ -76,3 +76,11 @@ SHORTENED = {
 def test_example_pair_has_parity(name: str) -> None:
     steps = ["--steps", str(SHORTENED[name])] if name in SHORTENED else []
     assert main(["diff", str(LEGACY / name), str(MIGRATED / name), "--failures-only", *steps]) == 0
+
+
+@pytest.mark.tensorflow
+@pytest.mark.slow
+def test_model_class_project_has_parity() -> None:
+    # A project of two files: the script is the program, the model module part of it.
+    script = Path("model_class_project") / "train.py"
+    assert main(["diff", str(LEGACY / script), str(MIGRATED / script), "--failures-only"]) == 0
