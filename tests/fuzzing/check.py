@@ -14,6 +14,7 @@ Anything else is a bug, and `Outcome.kind` names it.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,10 +22,9 @@ from static_checks import new_undefined_names
 
 from fuzzing.optimizer_rounding import with_tf1_optimizers
 from migrate import RewriteResult, rewrite_source
-from migrate.findings import Severity
+from migrate.findings import Finding, RunSite, Severity
 from migrate.harness import EquivalenceReport, HarnessOptions
 from migrate.harness import api as harness
-from migrate.harness.runner import SideRun
 
 CONVERTED = "converted+parity"
 # Parity missed only through the Keras optimizer's documented rounding (TFM403): the same
@@ -64,14 +64,12 @@ class Outcome:
 
 def decline_reasons(result: RewriteResult) -> tuple[str, ...]:
     """The reason codes a declined rewrite gave: non-info findings of the structural bands."""
+    return reasons_of(result.findings)
+
+
+def reasons_of(findings: Iterable[Finding]) -> tuple[str, ...]:
     return tuple(
-        sorted(
-            {
-                f.code
-                for f in result.findings
-                if f.severity is not Severity.INFO and f.code[:4] in ("TFM2", "TFM3", "TFM4")
-            }
-        )
+        sorted({f.code for f in findings if f.severity is not Severity.INFO and f.code[:4] in ("TFM2", "TFM3", "TFM4")})
     )
 
 
@@ -95,14 +93,14 @@ def static_check(source: str) -> tuple[Outcome | None, RewriteResult]:
     if second.error is not None:
         return Outcome(CRASH, detail=f"second rewrite: {second.error}", output=result.code), result
     if second.code != result.code:
-        return Outcome(NOT_IDEMPOTENT, detail=_first_difference(result.code, second.code), output=result.code), result
+        return Outcome(NOT_IDEMPOTENT, detail=first_difference(result.code, second.code), output=result.code), result
     if still_graph(result) and not decline_reasons(result):
         codes = ", ".join(sorted({f.code for f in result.findings}))
         return Outcome(NO_REASON, detail=f"still graph mode; findings: {codes}", output=result.code), result
     return None, result
 
 
-def _first_difference(first: str, second: str) -> str:
+def first_difference(first: str, second: str) -> str:
     for number, (a, b) in enumerate(zip(first.splitlines(), second.splitlines()), 1):
         if a != b:
             return f"line {number}: {a.strip()!r} becomes {b.strip()!r}"
@@ -139,36 +137,63 @@ def parity_outcome(
     migrated_path = directory / "migrated.py"
     legacy_path.write_text(source, encoding="utf-8")
     migrated_path.write_text(result.code, encoding="utf-8")
+
+    def tf1_optimizers() -> Path | None:
+        if not any(finding.code == OPTIMIZER_ROUNDING for finding in result.findings):
+            return None
+        counterfactual = with_tf1_optimizers(result.code)
+        if counterfactual is None:
+            return None
+        path = directory / "migrated_tf1_optimizer.py"
+        path.write_text(counterfactual, encoding="utf-8")
+        return path
+
+    return run_parity(
+        legacy_path, migrated_path, Rewrite(result.run_sites, reasons, declined, result.code),
+        tf1_optimizers, options, directory,
+    )
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """What the parity check needs to know of a rewrite, of one file or of a project."""
+
+    run_sites: tuple[RunSite, ...]
+    reasons: tuple[str, ...]
+    declined: bool
+    output: str  # what a failure saves as the rewritten program
+
+
+def run_parity(
+    legacy_path: Path,
+    migrated_path: Path,
+    rewrite: Rewrite,
+    tf1_optimizers: Callable[[], Path | None],
+    options: HarnessOptions,
+    directory: Path,
+) -> Outcome:
+    """Run the legacy and the migrated program and name the outcome. `tf1_optimizers` writes
+    the migrated program with its TFM403 Keras optimizers made TF1's again (None: it has none)."""
+    reasons, output = rewrite.reasons, rewrite.output
+    directory.mkdir(parents=True, exist_ok=True)
     legacy_run = harness.run_legacy(legacy_path, directory, options)
     if not legacy_run.ok:
-        return Outcome(INVALID, reasons, f"legacy: {legacy_run.status}: {legacy_run.error}", result.code)
+        return Outcome(INVALID, reasons, f"legacy: {legacy_run.status}: {legacy_run.error}", output)
     migrated_run = harness.run_migrated(migrated_path, directory, options, legacy_run)
-    report = harness.evaluate(legacy_run, migrated_run, options, result.run_sites)
-    if declined:
+    report = harness.evaluate(legacy_run, migrated_run, options, rewrite.run_sites)
+    if rewrite.declined:
         problems = _declined_problems(report)
         if problems:
-            return Outcome(DECLINED_BROKEN, reasons, problems, result.code, report.to_json())
-        return Outcome(DECLINED, reasons, "", result.code)
+            return Outcome(DECLINED_BROKEN, reasons, problems, output, report.to_json())
+        return Outcome(DECLINED, reasons, "", output)
     if not report.passed:
-        if _only_optimizer_rounding(result, legacy_run, options, directory):
-            return Outcome(CONVERTED_ROUNDING, (), _describe(report), result.code, report.to_json())
-        return Outcome(MISMATCH, (), _describe(report), result.code, report.to_json())
-    return Outcome(CONVERTED, (), "", result.code)
-
-
-def _only_optimizer_rounding(
-    result: RewriteResult, legacy_run: SideRun, options: HarnessOptions, directory: Path
-) -> bool:
-    """Whether the migrated program matches once its TFM403 Keras optimizers are TF1's again."""
-    if not any(finding.code == OPTIMIZER_ROUNDING for finding in result.findings):
-        return False
-    counterfactual = with_tf1_optimizers(result.code)
-    if counterfactual is None:
-        return False
-    path = directory / "migrated_tf1_optimizer.py"
-    path.write_text(counterfactual, encoding="utf-8")
-    run = harness.run_migrated(path, directory / "counterfactual", options, legacy_run)
-    return harness.evaluate(legacy_run, run, options, result.run_sites).passed
+        counterfactual = tf1_optimizers()
+        if counterfactual is not None:
+            run = harness.run_migrated(counterfactual, directory / "counterfactual", options, legacy_run)
+            if harness.evaluate(legacy_run, run, options, rewrite.run_sites).passed:
+                return Outcome(CONVERTED_ROUNDING, (), _describe(report), output, report.to_json())
+        return Outcome(MISMATCH, (), _describe(report), output, report.to_json())
+    return Outcome(CONVERTED, (), "", output)
 
 
 def _declined_problems(report: EquivalenceReport) -> str:

@@ -37,6 +37,9 @@ class Options:
     # Shapes of tutorial scripts: variable factory functions, graph built in `if` chains and
     # `for` loops on Python values, fetched values rebound to the variables' own names.
     tutorial_shapes: bool = True
+    # Initial values drawn from the data's numpy generator: off where the graph moves into a
+    # model class, away from the data (fuzzing.split), so that the draws keep their order.
+    numpy_initializers: bool = True
 
 
 @dataclass
@@ -120,6 +123,8 @@ def _initializer(state: _State, shape: tuple[int, ...]) -> str:
     rng = state.rng
     dims = "[" + ", ".join(str(d) for d in shape) + "]"
     choice = rng.randrange(8)
+    if choice == 6 and not state.options.numpy_initializers:
+        choice = 7
     if choice == 0:
         return f"tf.zeros({dims})"
     if choice == 1:

@@ -12,7 +12,7 @@ import json
 import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fuzzing.check import (
@@ -23,7 +23,9 @@ from fuzzing.check import (
     Outcome,
     check,
 )
+from fuzzing.check_project import check_project
 from fuzzing.generator import Options, generate
+from fuzzing.split import split
 from migrate.harness import HarnessOptions
 
 
@@ -32,6 +34,8 @@ class Case:
     seed: int
     source: str
     outcome: Outcome
+    # A split program (fuzzing.split): its files, and `source` the single file it was split from.
+    files: dict[str, str] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -42,9 +46,14 @@ class Case:
         return self.outcome.kind
 
 
-def check_seed(seed: int, options: Options, harness: HarnessOptions, parity: bool) -> Case:
-    source = generate(seed, options)
+def check_seed(seed: int, options: Options, harness: HarnessOptions, parity: bool, projects: bool = False) -> Case:
+    """One seed's case; with `projects`, its program split into a model class and a script."""
     with tempfile.TemporaryDirectory(prefix=f"tfm-fuzz-{seed}-") as directory:
+        if projects:
+            project = split(seed, options)
+            outcome = check_project(project.files, options=harness, workdir=Path(directory), parity=parity)
+            return Case(seed, project.single, outcome, project.files)
+        source = generate(seed, options)
         outcome = check(source, options=harness, workdir=Path(directory), parity=parity)
     return Case(seed, source, outcome)
 
@@ -57,19 +66,21 @@ def run_seeds(
     parity: bool = True,
     jobs: int = 2,
     progress: Callable[[Case, int], None] | None = None,
+    projects: bool = False,
 ) -> list[Case]:
-    """Check every seed's program; cases come back in seed order."""
+    """Check every seed's program (split into a project with `projects`); cases come back in
+    seed order."""
     seeds = list(seeds)
     options = options or Options()
     cases: list[Case] = []
     if jobs <= 1:
         for seed in seeds:
-            cases.append(check_seed(seed, options, harness, parity))
+            cases.append(check_seed(seed, options, harness, parity, projects))
             if progress:
                 progress(cases[-1], len(cases))
         return cases
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(check_seed, seed, options, harness, parity) for seed in seeds]
+        futures = [pool.submit(check_seed, seed, options, harness, parity, projects) for seed in seeds]
         for future in futures:
             cases.append(future.result())
             if progress:
@@ -82,10 +93,16 @@ def tally(cases: Iterable[Case]) -> collections.Counter[str]:
 
 
 def save_failure(case: Case, directory: Path) -> Path:
-    """Keep a failing case: the program, its rewrite and what went wrong."""
+    """Keep a failing case: the program, its rewrite and what went wrong. A project's files go
+    to `seedN/` (its single-file program to `seedN.in.py`, the rewritten files one after the
+    other to `seedN.rewritten.py`)."""
     directory.mkdir(parents=True, exist_ok=True)
     stem = directory / f"seed{case.seed}"
     stem.with_suffix(".in.py").write_text(case.source, encoding="utf-8")
+    if case.files:
+        stem.mkdir(exist_ok=True)
+        for name, text in case.files.items():
+            (stem / name).write_text(text, encoding="utf-8")
     stem.with_suffix(".rewritten.py").write_text(case.outcome.output, encoding="utf-8")
     details = {
         "seed": case.seed,
