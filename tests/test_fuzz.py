@@ -25,14 +25,18 @@ from fuzzing.check import (
     parity_outcome,
     static_check,
 )
+from fuzzing.check_project import check_project, split_changes_output
 from fuzzing.generator import Options, generate
 from fuzzing.optimizer_rounding import with_tf1_optimizers
 from fuzzing.runner import run_seeds, tally
 from fuzzing.shrink import shrink
+from fuzzing.split import MODULE, SCRIPT, split
 
 from migrate import rewrite_source
 
 QUICK_SEEDS = range(30)
+# Split into projects: two-file and one-file model classes, step functions, constructor arguments.
+SPLIT_SEEDS = (5000, 5002, 5004, 5005, 5011, 5014, 5016, 5021)
 
 
 def test_same_seed_same_program() -> None:
@@ -133,3 +137,59 @@ def test_optimizer_rounding_does_not_hide_a_wrong_learning_rate(tmp_path: Path) 
     wrong = replace(result, code=result.code.replace("learning_rate=0.1,", "learning_rate=0.11,"))
     outcome = parity_outcome(source, wrong, (), False, DEFAULT_OPTIONS, tmp_path)
     assert outcome.kind == MISMATCH, outcome.detail
+
+
+@pytest.mark.parametrize("seed", range(5000, 5040), ids=lambda s: f"seed{s}")
+def test_split_program_is_a_model_class_and_a_script(seed: int) -> None:
+    project = split(seed)
+    assert split(seed) == project
+    for name, text in project.files.items():
+        compile(text, name, "exec")
+    script = project.files[SCRIPT]
+    assert "model = Model(" in script
+    assert "tf.Session()" in script or "tf.InteractiveSession()" in script
+    assert "tf.placeholder(" not in script.partition("\ntf.set_random_seed(")[2]
+    if project.one_file:
+        assert "\nclass Model(object):\n" in script
+    else:
+        assert "\nfrom model import Model\n" in script
+        module = project.files[MODULE]
+        assert module.startswith("import ") and "\nclass Model(object):\n" in module
+        assert "Session" not in module and "rng" not in module
+
+
+def test_splits_cover_the_project_shapes() -> None:
+    projects = [split(seed) for seed in range(5000, 5040)]
+    scripts = [p.files[SCRIPT] for p in projects]
+    assert any(p.one_file for p in projects) and not all(p.one_file for p in projects)
+    assert any("def train_step(" in s for s in scripts)
+    assert any("    feed_dict = {" in s and "sess.run(" in s for s in scripts)
+    classes = "".join(p.files.get(MODULE, "") + p.files[SCRIPT] for p in projects)
+    assert "def __init__(self, learning_rate" in classes and "n_features" in classes
+
+
+def test_split_projects_rewrite_cleanly_and_some_convert(tmp_path: Path) -> None:
+    outcomes = {
+        seed: check_project(split(seed).files, workdir=tmp_path / str(seed), parity=False) for seed in SPLIT_SEEDS
+    }
+    for seed, outcome in outcomes.items():
+        assert outcome.kind in (CONVERTED, DECLINED), f"seed {seed}: {outcome.kind}: {outcome.detail}\n{outcome.output}"
+        assert outcome.kind == CONVERTED or outcome.reasons, f"seed {seed}: declined without a reason"
+    kinds = {outcome.kind for outcome in outcomes.values()}
+    assert kinds == {CONVERTED, DECLINED}, outcomes
+
+
+@pytest.mark.tensorflow
+@pytest.mark.slow
+def test_split_project_prints_what_its_program_printed(tmp_path: Path) -> None:
+    for seed in (5004, 5014):  # one file with step functions; two files, step functions, arguments
+        assert split_changes_output(split(seed), tmp_path / str(seed)) is None
+
+
+@pytest.mark.tensorflow
+@pytest.mark.slow
+def test_split_project_converts_with_parity(tmp_path: Path) -> None:
+    project = split(5014)
+    assert not project.one_file and "def train_step(" in project.files[SCRIPT]
+    outcome = check_project(project.files, workdir=tmp_path)
+    assert outcome.kind == CONVERTED, f"{outcome.kind}: {outcome.detail}\n{outcome.output}"
