@@ -59,6 +59,7 @@ from migrate.analysis.run_sites import Leaf, Role, RunContext, RunSiteFinder, sp
 from migrate.analysis.static_shapes import check_signatures, static_shape_sources
 from migrate.analysis.syntax import (
     assigned_names,
+    bound_names,
     calls_in,
     local_names,
     names_in,
@@ -140,6 +141,7 @@ def analyze_scope(
     functions = _functions_for_runs(finder.sites, state, statements, function_uses, site_index, scope.rebound, taken)
     _check_layers_built(statements, functions, resolve)
     helpers = _share_slices(functions, statements, graph.placeholders, taken)
+    _check_python_values_kept(statements, functions, helpers)
     check_signatures(functions, statements, first_run_index)
     static_shapes = static_shape_sources(
         finder.static_shapes, finder.sites, site_index, graph.placeholders, statements, _ReachingDefinitions(statements).before
@@ -564,6 +566,55 @@ def _check_block_headers(statements: Sequence[Statement]) -> None:
                 raise Declined(
                     GRAPH_IN_CONTROL_FLOW, f"graph built under a condition on `{name}`, which changes later", statement.node
                 )
+
+
+def _check_python_values_kept(
+    statements: Sequence[Statement], functions: Sequence[Function], helpers: Sequence[Helper]
+) -> None:
+    """TF1 read a Python value (`k = 2.0; y = x * k`) when it built the graph; a generated
+    function reads it when first traced, so a name bound again after the graph statement that
+    reads it (`k = 3.0`) would give the function the new value."""
+    moved = {id(s) for f in functions for s in f.statements} | {id(s) for h in helpers for s in h.statements}
+    assigned = [_bound_at_scope_level(statement.node) for statement in statements]
+    graph_names: set[str] = set()
+    for index, statement in enumerate(statements):
+        python_reads = (
+            statement.uses - graph_names - assigned[index] - _bound_in_functions(statement.node)
+            if id(statement) in moved
+            else set()
+        )
+        for later in assigned[index + 1 :] if python_reads else ():
+            if python_reads & later:
+                name = min(python_reads & later)
+                raise Declined(
+                    UNSUPPORTED_RUN,
+                    f"`{name}` is bound again after graph code reads it: TF1 kept the value it had here,"
+                    " a tf.function would read the new one",
+                    statement.node,
+                )
+        if statement.kind is not Kind.PYTHON:
+            graph_names.update(statement.defines)
+
+
+def _bound_in_functions(node: cst.CSTNode) -> set[str]:
+    """The names functions, lambdas and comprehensions in `node` bind for themselves: not the
+    scope's names."""
+    bound: set[str] = set()
+    for inner in nodes_of(node, cst.FunctionDef, cst.Lambda, cst.CompFor):
+        if isinstance(inner, cst.FunctionDef):
+            bound |= local_names(inner)
+        elif isinstance(inner, cst.Lambda):
+            bound |= {param.name.value for param in inner.params.params}
+        elif isinstance(inner, cst.CompFor):
+            bound |= set(bound_names(inner.target))
+    return bound
+
+
+def _bound_at_scope_level(node: cst.CSTNode) -> set[str]:
+    """The names a statement binds in its scope: a definition binds its name, not its locals."""
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+        return {node.name.value}
+    return set(assigned_names(node)) - _bound_in_functions(node)
 
 
 def _check_not_rebound(site: RunSite, function: Function, rebound: Mapping[str, int], index: int) -> None:
