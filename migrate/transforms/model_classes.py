@@ -23,7 +23,7 @@ The markers never reach the output: the fold pass runs whenever the flattening o
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -52,6 +52,9 @@ class _Record:
     locals: dict[str, str]  # module-level name -> local name of __init__ (parameters too)
     params: tuple[str, ...]  # module-level names of the parameters, bound in this order
     functions: frozenset[str]  # names of the functions the module defined before the rewrite
+    expanded: cst.FunctionDef  # __init__ with the methods it and the script call to build the model inlined
+    inlined: frozenset[str]  # those methods, gone from the class once it is folded
+    script_calls: tuple[cst.SimpleStatementLine, ...]  # the script's `model.build()` lines
 
 
 # Markers carry a token; the records stay in this process between the two passes (the graph-mode
@@ -145,16 +148,21 @@ class ModelClasses(MigrationTransform):
         init = next(
             (s for s in node.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None
         )
-        if init is None or not self._builds_graph(init):
+        if init is None or not (self._builds_graph(init) or any(
+            self._builds_graph(s) for s in node.body.body if isinstance(s, cst.FunctionDef)
+        )):
             return None
         # A class this file does not build is another file's to convert (or to decline).
         construction, instance = _construction(module, node)
         if construction is None:
             return None
-        _check_class(node, init, self._builds_graph)
-        attributes = _self_attributes(init)
-        _check_uses(module, node, instance, construction, attributes)
-        _check_scope(module, init, construction)
+        _check_bases(node)
+        expansion = _Inlining(module, node, init, construction, instance, self._builds_graph).expand()
+        expanded = expansion.init
+        _check_class(node, init, expanded, expansion.inlined, self._builds_graph)
+        attributes = _self_attributes(expanded)
+        _check_uses(module, node, instance, construction, attributes, expansion)
+        _check_scope(module, expanded, construction)
         call = _single_call(construction)
         assert call is not None
         arguments = _arguments(call, init)
@@ -168,13 +176,13 @@ class ModelClasses(MigrationTransform):
             taken.add(flat)
             flat_attributes[attribute] = flat
         flat_locals: dict[str, str] = {}
-        for local in sorted(syntax.local_names(init) - {"self"}):
+        for local in sorted(syntax.local_names(expanded) - {"self"}):
             flat = local if local not in taken else syntax.unique_name(f"{instance}_{local}", taken)
             taken.add(flat)
             flat_locals[local] = flat
         renamer = _Renamer({k: cst.Name(v) for k, v in flat_locals.items()}, self_attributes=flat_attributes)
-        assert isinstance(init.body, cst.IndentedBlock)
-        init_body = [s for s in init.body.body if not _is_super_init(s) and not _is_docstring(s)]
+        assert isinstance(expanded.body, cst.IndentedBlock)
+        init_body = [s for s in expanded.body.body if not _is_super_init(s) and not _is_docstring(s)]
         flat_body = [_visit(s, renamer) for s in init_body]
         params = tuple(flat_locals[name] for name, _ in arguments)
         bindings = [cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(flat_locals[name]))], value)])
@@ -196,6 +204,9 @@ class ModelClasses(MigrationTransform):
             functions=frozenset(
                 n.name.value for n in syntax.nodes_of(module, cst.FunctionDef) if isinstance(n, cst.FunctionDef)
             ),
+            expanded=expanded,
+            inlined=frozenset(expansion.inlined),
+            script_calls=expansion.script_calls,
         )
         region: list[cst.BaseStatement] = [
             syntax.with_leading_lines(_marker(token, "begin"), syntax.leading_lines(construction)),
@@ -203,14 +214,14 @@ class ModelClasses(MigrationTransform):
             *flat_body,
             _marker(token, "end"),
         ]
-        flattener = _Flattener(construction, region, instance, flat_attributes)
+        flattener = _Flattener(construction, region, instance, flat_attributes, expansion.script_calls)
         out = []
         for statement in module.body:
             if statement is node:
                 out.append(syntax.with_leading_lines(_marker(token, "class"), syntax.leading_lines(node)))
             elif statement is construction:
                 out.extend(region)
-            else:
+            elif not any(statement is c for c in expansion.script_calls):
                 out.append(_visit(statement, flattener))
         return out
 
@@ -263,17 +274,25 @@ class ModelClassesFold(MigrationTransform):
 
 
 # --- flattening ------------------------------------------------------------------------------
-def _check_class(node: cst.ClassDef, init: cst.FunctionDef, builds_graph: object) -> None:
-    assert callable(builds_graph)
+def _check_bases(node: cst.ClassDef) -> None:
     if node.decorators:
         raise Declined(DECLINED, "a decorated class is not converted", node.decorators[0])
     for base in node.bases:
         if base.keyword is not None or not (isinstance(base.value, cst.Name) and base.value.value == "object"):
             raise Declined(DECLINED, f"it inherits from {syntax.code_of(base.value)}", base)
+
+
+def _check_class(
+    node: cst.ClassDef, init: cst.FunctionDef, expanded: cst.FunctionDef, inlined: Mapping[str, cst.CSTNode],
+    builds_graph: Callable[[cst.CSTNode], bool],
+) -> None:
+    """`init` as written, `expanded` with the methods `inlined` in place of their calls."""
     assert isinstance(node.body, cst.IndentedBlock)
     members: set[str] = set()
     for statement in node.body.body:
         if statement is init or _is_docstring(statement):
+            continue
+        if isinstance(statement, cst.FunctionDef) and statement.name.value in inlined:
             continue
         if isinstance(statement, cst.FunctionDef):
             if builds_graph(statement):
@@ -288,15 +307,9 @@ def _check_class(node: cst.ClassDef, init: cst.FunctionDef, builds_graph: object
             members.update(syntax.defined_names(statement))
             continue
         raise Declined(DECLINED, "its body holds more than methods and constants", statement)
-    params = init.params
-    if params.star_arg is not cst.MaybeSentinel.DEFAULT and params.star_arg is not None:
-        raise Declined(DECLINED, "__init__ takes *args or a keyword-only marker", init)
-    if params.star_kwarg is not None or params.kwonly_params or params.posonly_params:
-        raise Declined(DECLINED, "__init__ takes **kwargs or keyword-only parameters", init)
-    if not params.params or params.params[0].name.value != "self":
-        raise Declined(DECLINED, "__init__ has no self parameter", init)
-    assert isinstance(init.body, cst.IndentedBlock)
-    for statement in init.body.body:
+    _check_signature(init)
+    assert isinstance(expanded.body, cst.IndentedBlock)
+    for statement in expanded.body.body:
         if _is_super_init(statement):
             continue
         for early in _own_nodes(statement, cst.Return, cst.Global, cst.Nonlocal, cst.Yield):
@@ -307,6 +320,17 @@ def _check_class(node: cst.ClassDef, init: cst.FunctionDef, builds_graph: object
             assert isinstance(attribute, cst.Attribute)
             if _is_self(attribute.value) and attribute.attr.value in members:
                 raise Declined(DECLINED, f"__init__ reads the class member {attribute.attr.value}", attribute)
+
+
+def _check_signature(function: cst.FunctionDef) -> None:
+    own = function.name.value
+    params = function.params
+    if params.star_arg is not cst.MaybeSentinel.DEFAULT and params.star_arg is not None:
+        raise Declined(DECLINED, f"{own} takes *args or a keyword-only marker", function)
+    if params.star_kwarg is not None or params.kwonly_params or params.posonly_params:
+        raise Declined(DECLINED, f"{own} takes **kwargs or keyword-only parameters", function)
+    if not params.params or params.params[0].name.value != "self":
+        raise Declined(DECLINED, f"{own} has no self parameter", function)
 
 
 def _own_nodes(statement: cst.BaseStatement, *types: type[cst.CSTNode]) -> list[cst.CSTNode]:
@@ -380,7 +404,8 @@ def _constructs(line: cst.SimpleStatementLine, name: str) -> bool:
 
 
 def _check_uses(
-    module: cst.Module, node: cst.ClassDef, instance: str, construction: cst.SimpleStatementLine, attributes: list[str]
+    module: cst.Module, node: cst.ClassDef, instance: str, construction: cst.SimpleStatementLine, attributes: list[str],
+    expansion: _Expansion,
 ) -> None:
     small = construction.body[0]
     assert isinstance(small, cst.Assign)
@@ -396,6 +421,7 @@ def _check_uses(
         if isinstance(t, (cst.AssignTarget, cst.AugAssign, cst.Del))
     }
     inside = {id(n) for n in syntax.nodes_of(node, cst.Name)}
+    inside.update(id(n) for line in expansion.script_calls for n in syntax.nodes_of(line, cst.Name))
     for name in syntax.nodes_of(module, cst.Name):
         assert isinstance(name, cst.Name)
         if name.value != instance or name is own_target or id(name) in inside:
@@ -404,6 +430,9 @@ def _check_uses(
         if read is None:
             raise Declined(DECLINED, f"{instance} is used other than by reading the graph attributes of its "
                            "__init__ (passed on, rebound or a method called)", name)
+        if read.attr.value not in readable and read.attr.value in expansion.methods:
+            raise Declined(DECLINED, f"{instance}.{read.attr.value}() calls a method that is not inlined: "
+                           f"{expansion.why_kept(read.attr.value)}", read)
         if read.attr.value not in readable:
             raise Declined(DECLINED, f"{instance}.{read.attr.value} is not an attribute its __init__ sets", read)
         if id(read) in stores:
@@ -425,23 +454,25 @@ def _check_scope(module: cst.Module, init: cst.FunctionDef, construction: cst.Si
 
 
 def _arguments(call: cst.Call, init: cst.FunctionDef) -> list[tuple[str, cst.BaseExpression]]:
-    """(parameter, value) for each parameter of `__init__` after self, in the order Python
-    evaluates them: the call's arguments, then the defaults."""
+    """(parameter, value) for each parameter of `__init__` (or of a method inlined) after self,
+    in the order Python evaluates them: the call's arguments, then the defaults."""
     params = list(init.params.params[1:])
     names = [p.name.value for p in params]
     given: dict[str, cst.BaseExpression] = {}
     order: list[str] = []
+    own = init.name.value
+    it = "it is built" if own == "__init__" else f"method {own} is called"
     for position, arg in enumerate(call.args):
         if arg.star:
-            raise Declined(DECLINED, "it is built with *args or **kwargs", arg)
+            raise Declined(DECLINED, f"{it} with *args or **kwargs", arg)
         if arg.keyword is None:
             if position >= len(names):
-                raise Declined(DECLINED, "it is built with more arguments than __init__ takes", arg)
+                raise Declined(DECLINED, f"{it} with more arguments than {own} takes", arg)
             name = names[position]
         else:
             name = arg.keyword.value
             if name not in names:
-                raise Declined(DECLINED, f"__init__ takes no argument {name}", arg)
+                raise Declined(DECLINED, f"{own} takes no argument {name}", arg)
         given[name] = arg.value
         order.append(name)
     for param in params:
@@ -452,6 +483,346 @@ def _arguments(call: cst.Call, init: cst.FunctionDef) -> list[tuple[str, cst.Bas
         given[param.name.value] = param.default
         order.append(param.name.value)
     return [(name, given[name]) for name in order]
+
+
+# --- methods inlined -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Expansion:
+    """`__init__` with the methods that build the model in place of their calls."""
+
+    init: cst.FunctionDef
+    inlined: dict[str, cst.CSTNode]  # method -> the call it replaced
+    script_calls: tuple[cst.SimpleStatementLine, ...]  # `model.build()` lines right after the construction
+    methods: dict[str, cst.FunctionDef]
+    runs_session: frozenset[str]  # methods that run a session, themselves or through those they call
+
+    def why_kept(self, name: str) -> str:
+        if name in self.runs_session:
+            return "it runs a session (a method is inlined when it only builds the graph)"
+        return "only a method that builds the graph, called right after the construction, is inlined"
+
+
+class _Inlining:
+    """The methods `__init__` calls (`self._build()`), and those the script calls on the model
+    right after building it (`model = Model(); model.build()`), inlined in the order they run:
+    their parameters bound to the call's arguments, their locals renamed apart, a final
+    `return value` given to the call's target. A method is inlined at one call only; a method
+    that builds graph and is called otherwise (twice, in a loop, conditionally, inside an
+    expression, from a method that stays, after the session opened) is declined with where."""
+
+    def __init__(
+        self, module: cst.Module, node: cst.ClassDef, init: cst.FunctionDef, construction: cst.SimpleStatementLine,
+        instance: str, builds_graph: Callable[[cst.CSTNode], bool],
+    ) -> None:
+        assert isinstance(node.body, cst.IndentedBlock)
+        self.module = module
+        self.node = node
+        self.init = init
+        self.construction = construction
+        self.instance = instance
+        self.builds_graph = builds_graph
+        self.methods = {
+            s.name.value: s for s in node.body.body if isinstance(s, cst.FunctionDef) and s.name.value != "__init__"
+        }
+        self.inlined: dict[str, cst.CSTNode] = {}
+        self.assigned: set[str] = set()  # attributes set so far: `self.loss` after `self.loss = ...` is no method
+        self.stack: list[str] = []
+        self.origin: dict[int, tuple[cst.CSTNode, cst.CSTNode]] = {}  # renamed node -> (it, the node it renamed)
+        self.init_locals = syntax.local_names(init)
+        # Renamed locals must not take a name any part of the model or the script reads.
+        self.taken = set().union(*(syntax.names_in(s) for s in module.body if s is not node))
+        self.taken |= syntax.names_in(init) | {"self"}
+        self.taken |= set().union(*(_free_reads(f) for f in self.methods.values()))
+
+    def expand(self) -> _Expansion:
+        assert isinstance(self.init.body, cst.IndentedBlock)
+        try:
+            body = self._body(self.init.body.body)
+            script_calls = self._script_calls()
+            for line in script_calls:
+                found = _method_call(line, self.instance)
+                assert found is not None
+                body.extend(self._inline(found[2], found[1], None, line, []))
+        except Declined as declined:
+            # Findings are placed at the line the method was written on, not its renamed copy.
+            node = declined.node
+            while node is not None and id(node) in self.origin:
+                node = self.origin[id(node)][1]
+            raise Declined(declined.code, declined.message, node) from None
+        self._check_kept(script_calls)
+        init = self.init.with_changes(body=self.init.body.with_changes(body=body))
+        return _Expansion(init, dict(self.inlined), tuple(script_calls), self.methods,
+                          frozenset(name for name in self.methods if self._runs_session(name)))
+
+    def _reach(self, name: str) -> set[str]:
+        reached = {name}
+        todo = [name]
+        while todo:
+            for attribute in syntax.nodes_of(self.methods[todo.pop()], cst.Attribute):
+                assert isinstance(attribute, cst.Attribute)
+                callee = attribute.attr.value
+                if _is_self(attribute.value) and callee in self.methods and callee not in reached:
+                    reached.add(callee)
+                    todo.append(callee)
+        return reached
+
+    def _runs_session(self, name: str) -> bool:
+        return any(_runs_session(self.methods[m]) for m in self._reach(name))
+
+    def _script_calls(self) -> list[cst.SimpleStatementLine]:
+        """The lines `model.build()` right after the construction, of methods that build graph."""
+        for block in [self.module, *syntax.nodes_of(self.module, cst.IndentedBlock)]:
+            assert isinstance(block, (cst.Module, cst.IndentedBlock))
+            statements = list(block.body)
+            start = next((i for i, s in enumerate(statements) if s is self.construction), None)
+            if start is None:
+                continue
+            calls: list[cst.SimpleStatementLine] = []
+            for statement in statements[start + 1 :]:
+                found = _method_call(statement, self.instance)
+                if found is None or found[0] is not None or found[2] not in self.methods:
+                    break
+                name = found[2]
+                if self._runs_session(name) or not any(self.builds_graph(self.methods[m]) for m in self._reach(name)):
+                    break
+                if found[1].args:
+                    raise Declined(DECLINED, f"{self.instance}.{name}() is called with arguments (a method the "
+                                   "script calls to build the model is inlined when it takes none)", found[1])
+                assert isinstance(statement, cst.SimpleStatementLine)
+                calls.append(statement)
+            return calls
+        return []
+
+    def _body(self, statements: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement]:
+        out: list[cst.BaseStatement] = []
+        for statement in statements:
+            found = _method_call(statement, "self")
+            if found is not None and found[2] in self.methods and found[2] not in self.assigned:
+                targets, call, name = found
+                out.extend(self._inline(name, call, targets, statement, syntax.leading_lines(statement)))
+                continue
+            if isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock):
+                self._check_calls(statement.items)
+                inner = self._body(statement.body.body)
+                out.append(statement.with_changes(body=statement.body.with_changes(body=inner)))
+                continue
+            self._check_calls(statement)
+            self.assigned.update(_self_targets(statement))
+            out.append(statement)
+        return out
+
+    def _check_calls(self, node: cst.CSTNode | Sequence[cst.CSTNode]) -> None:
+        """No method of the model is called where it cannot be inlined."""
+        for root in node if isinstance(node, Sequence) else [node]:
+            set_here = {
+                id(t.target) for t in syntax.nodes_of(root, cst.AssignTarget, cst.AugAssign, cst.AnnAssign)
+                if isinstance(t, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign))
+            }
+            for attribute in syntax.nodes_of(root, cst.Attribute):
+                assert isinstance(attribute, cst.Attribute)
+                name = attribute.attr.value
+                if id(attribute) in set_here:
+                    continue
+                if _is_self(attribute.value) and name in self.methods and name not in self.assigned:
+                    raise Declined(DECLINED, f"method {name} is called {_context(root, attribute)}; a method is "
+                                   "inlined where it is called once, as a statement, as the model is built", attribute)
+
+    def _inline(
+        self, name: str, call: cst.Call, targets: Sequence[cst.AssignTarget] | None, statement: cst.BaseStatement,
+        leading: Sequence[cst.EmptyLine],
+    ) -> list[cst.BaseStatement]:
+        function = self.methods[name]
+        if name in self.stack:
+            raise Declined(DECLINED, f"method {name} calls itself", call)
+        if name in self.inlined:
+            raise Declined(DECLINED, f"method {name} is called more than once as the model is built "
+                           "(a method called once is inlined)", call)
+        if function.decorators:
+            raise Declined(DECLINED, f"method {name} is decorated", function.decorators[0])
+        _check_signature(function)
+        if not isinstance(function.body, cst.IndentedBlock):
+            raise Declined(DECLINED, f"method {name} is written on one line", function)
+        arguments = _arguments(call, function)
+        statements = [s for i, s in enumerate(function.body.body) if not (i == 0 and _is_docstring(s))]
+        value = self._check_method(function, statements, targets is not None)
+        if value is not None or (statements and _final_return(statements[-1]) is not None):
+            statements = statements[:-1]
+        local = syntax.local_names(function) - {"self"}
+        hidden = sorted((_free_reads(function) - {"self"}) & self.init_locals)
+        if hidden:
+            raise Declined(DECLINED, f"method {name} reads the module's {hidden[0]}, which __init__ binds", function)
+        fresh: dict[str, cst.Name] = {}
+        for old in sorted(local):
+            new = syntax.unique_name(old, self.taken)
+            self.taken.add(new)
+            fresh[old] = cst.Name(new)
+        renamer = _TracingRenamer(fresh, self.origin)
+        bindings: list[cst.BaseStatement] = [
+            cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(fresh[param].deep_clone())], argument)])
+            for param, argument in arguments
+        ]
+        self.inlined[name] = call
+        self.stack.append(name)
+        body = self._body([_visit(s, renamer) for s in statements])
+        self.stack.pop()
+        out = [*bindings, *body]
+        if value is not None:
+            result = value.visit(renamer)
+            assert isinstance(result, cst.BaseExpression)
+            if targets is not None:
+                out.append(cst.SimpleStatementLine([cst.Assign(list(targets), result)]))
+                self.assigned.update(_self_targets(statement))
+            elif not isinstance(result, (cst.Name, cst.Attribute)):
+                out.append(cst.SimpleStatementLine([cst.Expr(result)]))
+        if not out:
+            out.append(cst.SimpleStatementLine([cst.Pass()]))
+        return _first_with_lines(out, leading)
+
+    def _check_method(
+        self, function: cst.FunctionDef, statements: list[cst.BaseStatement], assigned: bool
+    ) -> cst.BaseExpression | None:
+        """The value a method returns at its end; it returns nowhere else."""
+        name = function.name.value
+        for statement in statements:
+            for node in _own_nodes(statement, cst.Global, cst.Nonlocal, cst.Yield):
+                raise Declined(DECLINED, f"method {name} yields or declares global names", node)
+            for bare in _bare_self(statement):
+                raise Declined(DECLINED, f"method {name} uses self other than through its attributes", bare)
+        final = _final_return(statements[-1]) if statements else None
+        for index, statement in enumerate(statements):
+            for early in _own_nodes(statement, cst.Return):
+                if early is not final:
+                    raise Declined(DECLINED, f"method {name} returns before its end", early)
+        value = final.value if final is not None else None
+        if assigned and value is None:
+            raise Declined(DECLINED, f"the result of method {name} is used but it returns nothing", function)
+        return value
+
+    def _check_kept(self, script_calls: Sequence[cst.SimpleStatementLine]) -> None:
+        """Each method inlined is called nowhere else; each other method that builds graph is
+        declined at the call that keeps it."""
+        consumed = {id(n) for line in script_calls for n in syntax.nodes_of(line, cst.Attribute)}
+        roots: list[tuple[cst.CSTNode, str]] = [
+            (f, "self") for name, f in self.methods.items() if name not in self.inlined
+        ]
+        roots.extend((s, self.instance) for s in self.module.body if s is not self.node)
+        for name, function in self.methods.items():
+            if name in self.assigned:
+                continue  # read elsewhere, `self.a` is the attribute that took the method's name
+            for root, receiver in roots:
+                for attribute in syntax.nodes_of(root, cst.Attribute):
+                    assert isinstance(attribute, cst.Attribute)
+                    if (id(attribute) in consumed or attribute.attr.value != name
+                            or not (isinstance(attribute.value, cst.Name) and attribute.value.value == receiver)):
+                        continue
+                    if name in self.inlined:
+                        raise Declined(DECLINED, f"method {name} is called again {_context(root, attribute)} "
+                                       "(it is inlined where the model is built)", attribute)
+                    if self.builds_graph(function) and not self._runs_session(name):
+                        where = _context(root, attribute)
+                        if isinstance(root, cst.FunctionDef) and self._runs_session(root.name.value):
+                            where += " (it runs a session)"
+                        raise Declined(DECLINED, f"method {name} builds graph and is called {where}; a method is "
+                                       "inlined where it is called once, as a statement, as the model is built",
+                                       attribute)
+            if name not in self.inlined and self.builds_graph(function) and self._runs_session(name):
+                raise Declined(DECLINED, f"method {name} runs a session: a session inside the class is not "
+                               "converted (methods that only build the graph are inlined)", function)
+            if name not in self.inlined and self.builds_graph(function):
+                raise Declined(DECLINED, f"method {name} builds graph and is not called as the model is built",
+                               function)
+
+
+def _method_call(
+    statement: cst.BaseStatement, receiver: str
+) -> tuple[Sequence[cst.AssignTarget] | None, cst.Call, str] | None:
+    """`receiver.m(...)` or `target = receiver.m(...)` as a whole line: its targets, call, method."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    targets: Sequence[cst.AssignTarget] | None = None
+    if isinstance(small, cst.Assign):
+        targets, value = small.targets, small.value
+    elif isinstance(small, cst.Expr):
+        value = small.value
+    else:
+        return None
+    if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)):
+        return None
+    owner = value.func.value
+    if not (isinstance(owner, cst.Name) and owner.value == receiver):
+        return None
+    return targets, value, value.func.attr.value
+
+
+def _final_return(statement: cst.BaseStatement) -> cst.Return | None:
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        small = statement.body[0]
+        if isinstance(small, cst.Return):
+            return small
+    return None
+
+
+def _self_targets(statement: cst.CSTNode) -> set[str]:
+    """The attributes of self a statement sets."""
+    found: set[str] = set()
+    for target in syntax.nodes_of(statement, cst.AssignTarget, cst.AugAssign, cst.AnnAssign):
+        assert isinstance(target, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign))
+        for inner in syntax.nodes_of(target.target, cst.Attribute):
+            assert isinstance(inner, cst.Attribute)
+            if _is_self(inner.value):
+                found.add(inner.attr.value)
+    return found
+
+
+def _runs_session(node: cst.CSTNode) -> bool:
+    for inner in syntax.nodes_of(node, cst.Name, cst.Call):
+        if isinstance(inner, cst.Name) and inner.value in ("Session", "InteractiveSession"):
+            return True
+        # `sess.run(...)`, `tensor.eval()`; not the model's own methods of those names.
+        if (isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute)
+                and inner.func.attr.value in ("run", "eval") and not _is_self(inner.func.value)):
+            return True
+    return False
+
+
+def _context(root: cst.CSTNode, node: cst.CSTNode) -> str:
+    """Where `node` is called, for a finding: the first of a session, a loop, a condition, a
+    method, an expression that keeps it from being inlined."""
+    path = _path(root, node) or [root, node]
+    for inner in path:
+        if isinstance(inner, cst.With) and any(_runs_session(item.item) for item in inner.items):
+            return "after the session opened"
+    if any(isinstance(inner, (cst.For, cst.While, cst.CompFor)) for inner in path):
+        return "in a loop"
+    if any(isinstance(inner, (cst.If, cst.IfExp, cst.Try, cst.BooleanOperation)) and not _is_main_guard(inner)
+           for inner in path):
+        return "conditionally"
+    functions = [inner for inner in path if isinstance(inner, cst.FunctionDef)]
+    if functions:
+        return f"by {functions[0].name.value}, which is not inlined"
+    line = next((inner for inner in reversed(path) if isinstance(inner, cst.SimpleStatementLine)), None)
+    if line is None or _method_call(line, "self") is None and not any(
+        isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and small.value.func is node
+        for small in line.body
+    ):
+        return "inside an expression"
+    return "after other statements of the script (only calls right after the construction are inlined)"
+
+
+def _is_main_guard(node: cst.CSTNode) -> bool:
+    """`if __name__ == "__main__":`, which runs the script's code once."""
+    return isinstance(node, cst.If) and "__name__" in syntax.names_in(node.test) and node.orelse is None
+
+
+def _path(root: cst.CSTNode, node: cst.CSTNode) -> list[cst.CSTNode] | None:
+    if root is node:
+        return [root]
+    for child in root.children:
+        found = _path(child, node)
+        if found is not None:
+            return [root, *found]
+    return None
 
 
 def _marker(token: str, role: str) -> cst.SimpleStatementLine:
@@ -545,28 +916,50 @@ class _Renamer(cst.CSTTransformer):
         return updated_node.with_changes(name=original_node.name)
 
 
+class _TracingRenamer(_Renamer):
+    """A `_Renamer` that remembers, for each node it makes, the node it was made from."""
+
+    def __init__(
+        self, mapping: Mapping[str, cst.BaseExpression], origin: dict[int, tuple[cst.CSTNode, cst.CSTNode]]
+    ) -> None:
+        super().__init__(mapping)
+        self.origin = origin
+
+    def on_leave(
+        self, original_node: cst.CSTNodeT, updated_node: cst.CSTNodeT
+    ) -> cst.CSTNodeT | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNodeT]:
+        result = super().on_leave(original_node, updated_node)
+        if isinstance(result, cst.CSTNode) and result is not original_node:
+            self.origin[id(result)] = (result, original_node)
+        return result
+
+
 class _Flattener(cst.CSTTransformer):
-    """The construction becomes the flattened region; `model.a` its module-level name."""
+    """The construction becomes the flattened region, the script's calls of build methods go
+    (their bodies are in the region); `model.a` becomes its module-level name."""
 
     def __init__(
         self, construction: cst.SimpleStatementLine, region: list[cst.BaseStatement], instance: str,
-        flat: dict[str, str],
+        flat: dict[str, str], script_calls: Sequence[cst.SimpleStatementLine],
     ) -> None:
         self.construction = construction
         self.region = region
         self.instance = instance
         self.flat = flat
+        self.script_calls = {id(line) for line in script_calls}
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
         if original_node is self.construction:
             return cst.FlattenSentinel(self.region)
+        if id(original_node) in self.script_calls:
+            return cst.RemoveFromParent()
         return updated_node
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
         value = original_node.value
-        if isinstance(value, cst.Name) and value.value == self.instance:
+        if isinstance(value, cst.Name) and value.value == self.instance and original_node.attr.value in self.flat:
             return cst.Name(self.flat[original_node.attr.value])
         return updated_node
 
@@ -662,7 +1055,7 @@ def _region(module: cst.Module, token: str) -> list[cst.BaseStatement]:
 
 def _restore(module: cst.Module, token: str, record: _Record) -> cst.Module:
     """The class and its construction as they were, and the script reading `model.a` again."""
-    result = module.visit(_Regions(token, [record.class_node], [record.construction]))
+    result = module.visit(_Regions(token, [record.class_node], [record.construction, *record.script_calls]))
     assert isinstance(result, cst.Module)
     reads = {flat: cst.Attribute(cst.Name(record.instance), cst.Name(attribute))
              for flat, attribute in record.attributes.items()}
@@ -702,7 +1095,7 @@ class _Fold:
         reads_outside = set().union(*(_free_reads(s) for s in skeleton.body))
         # A decorator that reads more than TensorFlow is evaluated in __init__ (see _init_body).
         reads_in_methods = set().union(*(_free_reads(f.body) - syntax.local_names(f) for f in methods.values()))
-        members = _member_names(record.class_node) | set(methods)
+        members = (_member_names(record.class_node) - record.inlined) | set(methods)
         attribute_of: dict[str, str] = {}
         for flat in sorted((reads_in_methods | reads_outside) & bound):
             if flat in record.attributes:
@@ -791,7 +1184,7 @@ class _Fold:
             elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
                 names.add(node.name.value)
         # The module's names __init__ itself read are the class's to read too.
-        return names - {MARKER} - _free_reads(self.record.init)
+        return names - {MARKER} - _free_reads(self.record.expanded)
 
     def _init_body(
         self, statements: list[cst.BaseStatement], attribute_of: dict[str, str], methods: dict[str, cst.FunctionDef]
@@ -860,7 +1253,8 @@ class _Fold:
         assert isinstance(init.body, cst.IndentedBlock)
         docstrings = [s for s in init.body.body[:1] if _is_docstring(s)]
         new_init = init.with_changes(body=init.body.with_changes(body=[*docstrings, *init_body]))
-        body = [new_init if s is init else s for s in node.body.body]
+        body = [new_init if s is init else s for s in node.body.body
+                if not (isinstance(s, cst.FunctionDef) and s.name.value in self.record.inlined)]
         base = cst.Arg(self.t.tf_expr("Module"))
         return node.with_changes(
             bases=[base], lpar=cst.LeftParen(), rpar=cst.RightParen(),
