@@ -22,16 +22,20 @@ train_op = optimizer.apply_gradients(grads_and_vars, global_step=global_step)
 
 with tf.Session() as sess:
     sess.run(tf.global_variables_initializer())
-    for epoch in range(4):
-        for start in range(0, len(x_train), batch_size):
-            feed_dict = {
-                model.input_x: x_train[start:start + batch_size],
-                model.input_y: y_train[start:start + batch_size],
-                model.dropout_keep_prob: 0.5,
-            }
-            _, step, loss, accuracy = sess.run([train_op, global_step, model.loss, model.accuracy], feed_dict)
-        print("epoch {}: step {}, loss {:g}, acc {:g}".format(epoch, step, loss, accuracy))
-        feed_dict = {model.input_x: x_dev, model.input_y: y_dev, model.dropout_keep_prob: 1.0}
+
+    def train_step(x_batch, y_batch):
+        feed_dict = {model.input_x: x_batch, model.input_y: y_batch, model.dropout_keep_prob: 0.5}
+        _, step, loss, accuracy = sess.run([train_op, global_step, model.loss, model.accuracy], feed_dict)
+        return step, loss, accuracy
+
+    def dev_step(x_batch, y_batch):
+        feed_dict = {model.input_x: x_batch, model.input_y: y_batch, model.dropout_keep_prob: 1.0}
         loss, accuracy = sess.run([model.loss, model.accuracy], feed_dict)
         print("dev: loss {:g}, acc {:g}".format(loss, accuracy))
+
+    for epoch in range(4):
+        for start in range(0, len(x_train), batch_size):
+            step, loss, accuracy = train_step(x_train[start:start + batch_size], y_train[start:start + batch_size])
+        print("epoch {}: step {}, loss {:g}, acc {:g}".format(epoch, step, loss, accuracy))
+        dev_step(x_dev, y_dev)
     print("predictions", sess.run(model.predictions, {model.input_x: x_dev[:8], model.dropout_keep_prob: 1.0}))

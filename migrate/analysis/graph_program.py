@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
-from migrate.analysis import walk
+from migrate.analysis import step_functions, walk
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import (
     FEED_OVERRIDE,
@@ -118,13 +118,16 @@ def analyze_scope(
         if nested is not None:
             raise Declined(GRAPH_IN_CONTROL_FLOW, "a session opened inside a loop, branch or class", nested)
         return None
-    _check_default_session(body, enclosing, resolve)
+    steps = _check_default_session(flat.statements, enclosing, resolve)
+    step_functions.check_sessions(flat.statements, steps, flat.handles)
     scope = _classify_statements(flat.statements, flat.handles, enclosing, resolve)
     statements = scope.statements
     _check_block_headers(statements)
     graph = _collect_graph(statements, scope.outer_variables, prefixes, resolve)
     function_uses = _link_statements(statements, scope.outer_statements, graph)
     state = _run_context(statements, flat.handles, graph, resolve)
+    # A step function reads placeholders only as the keys of what its runs feed.
+    state.threaded = {name: found for name, found in state.threaded.items() if name not in steps}
     if len(flat.sessions) > 1 and state.changes_variables:
         # Each TF1 session holds its own copy of every variable; TF 2 has one. Said before the
         # runs are read: each session's initializer run would be refused as a second one.
@@ -134,7 +137,9 @@ def analyze_scope(
             f"variables changed in several sessions ({', '.join(sorted(flat.sessions))}), which TF1 keeps apart",
             opened[1] if len(opened) > 1 else None,
         )
+    step_functions.check_definitions(statements, steps, state, resolve)
     finder, first_run_index, site_index = _find_runs(statements, state)
+    step_functions.check_calls(statements, steps, finder, flat.opened, lambda call: _runs_implicitly(call, resolve))
     if not finder.sites and not finder.init_calls and not flat.sessions:
         return None  # a graph built and never run (to export it, say): nothing to convert
     taken = names_kept(statements) | set(reserved)
@@ -184,11 +189,13 @@ class _Classified:
 
 def _check_default_session(
     body: Sequence[cst.BaseStatement], enclosing: Sequence[cst.BaseStatement], resolve: Resolver
-) -> None:
+) -> frozenset[str]:
     """Refuse a scope that uses the module's functions or classes which run graph code through
     the default session (`tf.get_default_session()`, `t.eval()`, `op.run()`: the estimator
     classes of RL tutorials): the session block they run in looks as if it ran nothing, and
-    removing it would break them."""
+    removing it would break them. The scope's own functions that run graph code otherwise are
+    its step functions (migrate.analysis.step_functions), whose runs are found with the
+    scope's; their names are returned."""
     definitions = {
         s.name.value: s for s in [*enclosing, *body] if isinstance(s, (cst.FunctionDef, cst.ClassDef))
     }
@@ -200,12 +207,26 @@ def _check_default_session(
             if name not in users and names_in(node) & users:
                 users.add(name)
                 grown = True
+    own = {s.name.value for s in body if isinstance(s, cst.FunctionDef)}
+    steps = {
+        name
+        for name in users & own
+        if not any(resolve(call.func) == DEFAULT_SESSION_API for call in calls_in(definitions[name]))
+    }
+    shrunk = True
+    while shrunk:  # a function using another user of the default session is one too
+        shrunk = False
+        for name in sorted(steps):
+            if names_in(definitions[name]) & (users - steps):
+                steps.discard(name)
+                shrunk = True
     for statement in body:
         if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
             continue
-        used = sorted(names_in(statement) & users)
+        used = sorted(names_in(statement) & (users - steps))
         if used:
             raise Declined(SESSION_ESCAPES, f"`{used[0]}` runs graph code through the default session", statement)
+    return frozenset(steps)
 
 
 def _runs_implicitly(call: cst.Call, resolve: Resolver) -> bool:

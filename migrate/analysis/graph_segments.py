@@ -154,7 +154,8 @@ def _graph_names(piece: list[cst.BaseStatement], resolve: Resolver) -> set[str] 
     # they are called.
     piece = [s for s in piece if not isinstance(s, (cst.FunctionDef, cst.ClassDef))]
     try:
-        statements, sessions, _, _ = flatten(piece, resolve, {})
+        flat = flatten(piece, resolve, {})
+        statements, sessions = flat.statements, flat.handles
         names: set[str] = set(sessions)
         for node in statements:
             statement = classify(node, resolve, names, sessions)

@@ -105,6 +105,7 @@ class Flattened(NamedTuple):
     handles: set[str]  # names of the sessions and graphs
     sessions: frozenset[str]  # names of the sessions alone
     dropped: list[cst.CSTNode]  # session configuration arguments
+    opened: dict[str, int]  # each session's name -> the index of the first statement it is open for
 
 
 def flatten(body: Sequence[cst.BaseStatement], resolve: Resolver, prefixes: dict[int, str]) -> Flattened:
@@ -113,6 +114,7 @@ def flatten(body: Sequence[cst.BaseStatement], resolve: Resolver, prefixes: dict
     receives the name-scope prefix of each statement that had one."""
     statements: list[cst.BaseStatement] = []
     sessions: set[str] = set()
+    opened: dict[str, int] = {}
     graphs: set[str] = set()
     dropped: list[cst.CSTNode] = []
     scopes: list[str] = []
@@ -126,6 +128,10 @@ def flatten(body: Sequence[cst.BaseStatement], resolve: Resolver, prefixes: dict
         if scopes:
             prefixes[id(statement)] = "".join(f"{scope}/" for scope in scopes)
         statements.append(statement)
+
+    def open_session(name: str) -> None:
+        sessions.add(name)
+        opened.setdefault(name, len(statements))
 
     def walk(nodes: Sequence[cst.BaseStatement]) -> None:
         nonlocal carried
@@ -142,7 +148,7 @@ def flatten(body: Sequence[cst.BaseStatement], resolve: Resolver, prefixes: dict
                 # `with graph.as_default(), tf.Session() as sess:`
                 for item in statement.items:
                     if _session_call(item.item, resolve):
-                        sessions.add(_session_name(item, statement))
+                        open_session(_session_name(item, statement))
                         dropped.extend(_configuration(item.item))
                 carried = [*carried, *leading_lines(statement)]
                 walk(statement.body.body)
@@ -151,10 +157,10 @@ def flatten(body: Sequence[cst.BaseStatement], resolve: Resolver, prefixes: dict
                 item = statement.items[0]
                 unwrap = False
                 if _session_call(item.item, resolve):
-                    sessions.add(_session_name(item, statement))
+                    open_session(_session_name(item, statement))
                     dropped.extend(_configuration(item.item))
                     unwrap = True
-                elif _is_graph_as_default(item, resolve, graphs):
+                elif _is_graph_as_default(item, resolve, graphs | sessions):
                     unwrap = True
                 elif _name_scope(item, resolve, statement.body) is not None:
                     if _creates_variables(statement, resolve):
@@ -176,7 +182,7 @@ def flatten(body: Sequence[cst.BaseStatement], resolve: Resolver, prefixes: dict
                 continue
             targets, call, _small = single_call(statement)
             if call is not None and _session_call(call, resolve) and len(targets) == 1:
-                sessions.add(targets[0])
+                open_session(targets[0])
                 dropped.extend(_configuration(call))
                 carried = [*carried, *leading_lines(statement)]
                 continue
@@ -195,7 +201,7 @@ def flatten(body: Sequence[cst.BaseStatement], resolve: Resolver, prefixes: dict
     configs = session_only_configs(body, resolve)
     walk(body)
     # A graph object is only ever entered or handed to a session; any other use is declined.
-    return Flattened(statements, sessions | graphs, frozenset(sessions), dropped)
+    return Flattened(statements, sessions | graphs, frozenset(sessions), dropped, opened)
 
 
 def session_only_configs(body: Sequence[cst.BaseStatement], resolve: Resolver) -> frozenset[str]:
@@ -453,6 +459,14 @@ def classify(
     calls_tf = has_tf_call(statement, resolve) and not _has_run(statement, sessions, graph_names)
     reads_graph = bool(uses & graph_names)
     if isinstance(statement, cst.SimpleStatementLine) and targets and (calls_tf or reads_graph):
+        return Statement(statement, Kind.GRAPH, defines, uses, call)
+    if (
+        isinstance(small, cst.AugAssign)
+        and isinstance(small.target, cst.Name)
+        and small.target.value in graph_names
+        and not _has_run(statement, sessions, graph_names)
+    ):
+        # `l2_loss += tf.nn.l2_loss(W)`: a new tensor from the one the name held.
         return Statement(statement, Kind.GRAPH, defines, uses, call)
     return Statement(statement, Kind.PYTHON, defines, uses, call)
 

@@ -26,7 +26,7 @@ optimizer = tf.keras.optimizers.Adam(learning_rate=1e-2, beta_1=0.89999997615814
         tf.TensorSpec(shape=None, dtype=tf.float32),
     ]
 )
-def train_step(input_x, input_y, dropout_keep_prob):
+def train_step_2(input_x, input_y, dropout_keep_prob):
     with tf.GradientTape() as tape:
         scores, predictions = model.scores_and_predictions_fn(input_x, dropout_keep_prob)
         loss, accuracy = model.model_loss_and_model_accuracy_fn(input_y, scores, predictions)
@@ -36,16 +36,19 @@ def train_step(input_x, input_y, dropout_keep_prob):
     return global_step, loss, accuracy
 
 
-for epoch in range(4):
-    for start in range(0, len(x_train), batch_size):
-        feed_dict = {
-            "input_x": x_train[start:start + batch_size],
-            "input_y": y_train[start:start + batch_size],
-            "dropout_keep_prob": 0.5,
-        }
-        step, loss, accuracy = [value.numpy() for value in train_step(feed_dict["input_x"], feed_dict["input_y"], feed_dict["dropout_keep_prob"])]
-    print("epoch {}: step {}, loss {:g}, acc {:g}".format(epoch, step, loss, accuracy))
-    feed_dict = {"input_x": x_dev, "input_y": y_dev, "dropout_keep_prob": 1.0}
+def train_step(x_batch, y_batch):
+    feed_dict = {"input_x": x_batch, "input_y": y_batch, "dropout_keep_prob": 0.5}
+    step, loss, accuracy = [value.numpy() for value in train_step_2(feed_dict["input_x"], feed_dict["input_y"], feed_dict["dropout_keep_prob"])]
+    return step, loss, accuracy
+
+def dev_step(x_batch, y_batch):
+    feed_dict = {"input_x": x_batch, "input_y": y_batch, "dropout_keep_prob": 1.0}
     loss, accuracy = [value.numpy() for value in model.compute_model_loss_and_model_accuracy(feed_dict["input_x"], feed_dict["input_y"], feed_dict["dropout_keep_prob"])]
     print("dev: loss {:g}, acc {:g}".format(loss, accuracy))
+
+for epoch in range(4):
+    for start in range(0, len(x_train), batch_size):
+        step, loss, accuracy = train_step(x_train[start:start + batch_size], y_train[start:start + batch_size])
+    print("epoch {}: step {}, loss {:g}, acc {:g}".format(epoch, step, loss, accuracy))
+    dev_step(x_dev, y_dev)
 print("predictions", model.predict(x_dev[:8], 1.0).numpy())
