@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,6 +17,7 @@ from migrate.harness import HarnessOptions, Tolerance, compare, mnist
 from migrate.harness.capture import _summary_values
 from migrate.harness.observables import compare_stdout, difference, pair_sites
 from migrate.harness.records import HISTOGRAM, Call, SideResult, histogram_statistics
+from migrate.harness.runner import _needs_legacy_keras
 
 
 @pytest.mark.parametrize(
@@ -197,3 +199,12 @@ def test_compare_names_one_thing() -> None:
     # depending on what was imported last.
     assert callable(compare)
     assert importlib.util.find_spec("migrate.harness.compare") is None
+
+
+def test_a_graph_mode_model_module_the_program_imports_needs_tf_keras(tmp_path: Path) -> None:
+    (tmp_path / "model.py").write_text("import tensorflow as tf\nDENSE = tf.compat.v1.layers.dense\n")
+    (tmp_path / "unrelated.py").write_text("import tensorflow as tf\nDENSE = tf.compat.v1.layers.dense\n")
+    (tmp_path / "train.py").write_text("import tensorflow as tf\nfrom model import DENSE\n")
+    (tmp_path / "eager.py").write_text("import tensorflow as tf\nimport numpy\n")
+    assert _needs_legacy_keras(tmp_path / "train.py")
+    assert not _needs_legacy_keras(tmp_path / "eager.py")

@@ -123,6 +123,17 @@ class Project:
     def links(self, path: str) -> ModuleLinks:
         return ModuleLinks(path, self.imports_of(path), self.importers_of(path))
 
+    def imported_from(self, path: str) -> tuple[str, ...]:
+        """The tree's modules `path` imports, directly or through others, `path` itself left out."""
+        seen: set[str] = set()
+        pending = [path]
+        while pending:
+            for site in self.imports_of(pending.pop()):
+                if site.module not in seen and site.module != path:
+                    seen.add(site.module)
+                    pending.append(site.module)
+        return tuple(sorted(seen))
+
     def reached_from(self, path: str) -> tuple[str, ...]:
         """The files that import `path`, directly or through other modules of the tree, sorted
         (import cycles end where they close; `path` itself only when a cycle comes back to it)."""

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Final, Literal, TypeGuard, get_args
 
 import migrate
-from migrate.analysis import tf_names
+from migrate.analysis import project, tf_names
 from migrate.harness import workspace
 from migrate.harness.options import HarnessOptions
 from migrate.harness.records import RESULT_FILE, VALUES_FILE
@@ -136,12 +136,21 @@ def run_side(
 
 
 def _needs_legacy_keras(program: Path) -> bool:
-    try:
-        source = program.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    # Spelled `tf.compat.v1.layers.dense`, `tensorflow.compat.v1.layers` or `v1.layers` alike.
-    return any(prefix.removeprefix("tf.compat.") in source for prefix in tf_names.NEEDS_LEGACY_KERAS)
+    """Whether the program, or a module of its directory it imports (a model module left in
+    graph mode), uses an API only `tf_keras` serves."""
+    directory = program.parent
+    packages = [child for child in directory.iterdir() if (child / "__init__.py").is_file()]
+    siblings = [*directory.glob("*.py"), *(path for package in packages for path in package.rglob("*.py"))]
+    modules = project.scan(directory, siblings).imported_from(program.name)
+    for path in (program, *(directory / module for module in modules)):
+        try:
+            source = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        # Spelled `tf.compat.v1.layers.dense`, `tensorflow.compat.v1.layers` or `v1.layers` alike.
+        if any(prefix.removeprefix("tf.compat.") in source for prefix in tf_names.NEEDS_LEGACY_KERAS):
+            return True
+    return False
 
 
 def _run(side: str, program: str, command: list[str], cwd: Path, env: dict[str, str], timeout: float, results: Path) -> SideRun:
