@@ -325,6 +325,8 @@ class _ScopeWriter:
             out.append(cst.SimpleStatementLine([cst.Pass()]))
         for site in plan.run_sites:
             self.t.record_run_site(site.call, site.function.name if site.function else "")
+        for call in plan.init_calls:
+            self.t.record_run_site(call, "")  # gone: the harness pairs no function with it
         return out
 
     # --- optimizers --------------------------------------------------------------------
