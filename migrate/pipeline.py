@@ -34,6 +34,7 @@ from migrate.passes import run_pass
 from migrate.transforms import ALL_TRANSFORMS
 from migrate.transforms.base import (
     FINDINGS_KEY,
+    GRAPH_MODE_KEY,
     PASS_ANALYSIS_KEY,
     RUN_SITES_KEY,
     SUPPORT_FILES_KEY,
@@ -125,17 +126,25 @@ def _rewrite(
     if isinstance(outcome, RewriteResult):
         return outcome
     graph_mode_codes = {code for transform in transforms for code in transform.GRAPH_MODE_FINDINGS}
-    if outcome.eager_only_changed and outcome.count(graph_mode_codes):
+    variant = any(word in source for transform in transforms[:split] for word in transform.GRAPH_MODE_TRIGGERS)
+    if (outcome.eager_only_changed or variant) and outcome.count(graph_mode_codes):
         # Keras 3 layers and tf.train.Checkpoint are meant for eager code: in a file that stays in
         # graph mode, Keras 3 draws its own unseeded initial weights and a Checkpoint restores
         # nothing. Keep what those transforms replaced in its tf.compat.v1 form instead, unless
-        # that form does not exist in TF 2 at all (tf.contrib.layers).
+        # that form does not exist in TF 2 at all (tf.contrib.layers); the transforms before them
+        # that write graph-mode code differently (GRAPH_MODE_TRIGGERS) run again.
+        base: _Progress | RewriteResult = shared
+        if variant:
+            start = _Progress.start(module, source)
+            base = _apply(transforms[:split], start, source, path, share_traversals, project, graph_mode=True)
+        if isinstance(base, RewriteResult):
+            return base
         graph_mode = [transform for transform in transforms[split:] if not transform.EAGER_ONLY]
-        kept = _apply(graph_mode, shared.copy(), source, path, share_traversals, project)
+        kept = _apply(graph_mode, base.copy(), source, path, share_traversals, project, graph_mode=True)
         if isinstance(kept, RewriteResult):
             return kept
         unported = {code for transform in transforms for code in transform.UNPORTED_FINDINGS}
-        if kept.count(unported) <= outcome.count(unported):
+        if kept.count(graph_mode_codes) and kept.count(unported) <= outcome.count(unported):
             # Its warnings, not its errors: those are about the eager code, which is not kept.
             reasons = {code for transform in transforms for code in transform.DECLINE_FINDINGS}
             kept.findings.extend(
@@ -206,10 +215,14 @@ def _apply(
     path: str | None,
     share_traversals: bool,
     project: ModuleLinks | None,
+    *,
+    graph_mode: bool = False,
 ) -> _Progress | RewriteResult:
     """`progress` after running `transforms` in order, or, when one raised, the result that
-    leaves `source` untouched and says why."""
+    leaves `source` untouched and says why. `graph_mode`: the file stays in TF1 graph mode."""
     context = CodemodContext(filename=path)
+    if graph_mode:
+        context.scratch[GRAPH_MODE_KEY] = True
     if project is not None:
         context.scratch[PROJECT_KEY] = project
     if progress.analysis is not None:

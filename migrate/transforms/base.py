@@ -34,6 +34,8 @@ PASS_ANALYSIS_KEY = "tf_migrate.pass_analysis"
 SUPPRESSIONS_KEY = "tf_migrate.suppressions"
 # Modules the rewritten program imports, written next to it (findings.SupportFile).
 SUPPORT_FILES_KEY = "tf_migrate.support_files"
+# Set while the pipeline rewrites a file that stays in TF1 graph mode (GRAPH_MODE_TRIGGERS).
+GRAPH_MODE_KEY = "tf_migrate.graph_mode"
 
 
 class PassAnalysis:
@@ -96,6 +98,9 @@ class MigrationTransform(VisitorBasedCodemodCommand):
     # graph-mode attempt may stop at a construct the eager one converted (a `tf.layers` call
     # the sessions transform cannot take), which is not why the file stays in graph mode.
     DECLINE_FINDINGS: ClassVar[frozenset[str]] = frozenset()
+    # Words of the code this transform writes differently in a file that stays in graph mode:
+    # when such a file has one, the pipeline runs it again with GRAPH_MODE_KEY set.
+    GRAPH_MODE_TRIGGERS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, context: CodemodContext) -> None:
         if uses_matcher_decorators(type(self)):

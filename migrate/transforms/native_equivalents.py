@@ -20,7 +20,7 @@ from migrate.analysis.call_arguments import UnknownKeywords, bind_arguments_or_n
 from migrate.analysis.imports import forget_import
 from migrate.analysis.operand_kinds import Kind, ModuleValues, kind_of
 from migrate.transforms import native_table as table
-from migrate.transforms.base import Example, MigrationTransform
+from migrate.transforms.base import GRAPH_MODE_KEY, Example, MigrationTransform
 
 NOT_CONVERTED = "TFM112"
 
@@ -79,6 +79,9 @@ class NativeEquivalents(MigrationTransform):
     }
     TRAVERSAL_GROUP = "modules"
     TRIGGERS = ("to_", "dropout", "initializer", "set_random_seed", "gfile", "assign", "div")
+    # In a file that stays in graph mode TF1's own initializers stay (as `tf.compat.v1`): under
+    # the graph seed they draw what the original drew; a Keras initializer draws other numbers.
+    GRAPH_MODE_TRIGGERS = ("_initializer",)
     EXAMPLES = (
         Example(
             "import tensorflow as tf\n\ny = tf.to_float(x, name='y')\nh = tf.nn.dropout(h, keep_prob=0.8)\n",
@@ -148,7 +151,7 @@ class NativeEquivalents(MigrationTransform):
             return self._dropout(updated_node)
         if name == table.DIV:
             return self._div(original_node, updated_node)
-        if name in table.INITIALIZERS:
+        if name in table.INITIALIZERS and not self.context.scratch.get(GRAPH_MODE_KEY):
             return self._initializer(original_node, updated_node, table.INITIALIZERS[name])
         if name in table.XAVIER:
             return self._xavier(original_node, updated_node)
