@@ -126,8 +126,11 @@ def _rewrite(
     if isinstance(outcome, RewriteResult):
         return outcome
     graph_mode_codes = {code for transform in transforms for code in transform.GRAPH_MODE_FINDINGS}
-    variant = any(word in source for transform in transforms[:split] for word in transform.GRAPH_MODE_TRIGGERS)
-    if (outcome.eager_only_changed or variant) and outcome.count(graph_mode_codes):
+    in_graph_mode = outcome.count(graph_mode_codes) > 0
+    variant = in_graph_mode and any(
+        word in outcome.text() for transform in transforms[:split] for word in transform.GRAPH_MODE_TRIGGERS
+    )
+    if (outcome.eager_only_changed or variant) and in_graph_mode:
         # Keras 3 layers and tf.train.Checkpoint are meant for eager code: in a file that stays in
         # graph mode, Keras 3 draws its own unseeded initial weights and a Checkpoint restores
         # nothing. Keep what those transforms replaced in its tf.compat.v1 form instead, unless

@@ -98,8 +98,9 @@ class MigrationTransform(VisitorBasedCodemodCommand):
     # graph-mode attempt may stop at a construct the eager one converted (a `tf.layers` call
     # the sessions transform cannot take), which is not why the file stays in graph mode.
     DECLINE_FINDINGS: ClassVar[frozenset[str]] = frozenset()
-    # Words of the code this transform writes differently in a file that stays in graph mode:
-    # when such a file has one, the pipeline runs it again with GRAPH_MODE_KEY set.
+    # Words of code this transform writes that it writes otherwise in a file that stays in graph
+    # mode: when the rewrite of such a file has one, the pipeline runs it again with
+    # GRAPH_MODE_KEY set.
     GRAPH_MODE_TRIGGERS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, context: CodemodContext) -> None:

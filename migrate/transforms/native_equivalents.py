@@ -81,7 +81,7 @@ class NativeEquivalents(MigrationTransform):
     TRIGGERS = ("to_", "dropout", "initializer", "set_random_seed", "gfile", "assign", "div")
     # In a file that stays in graph mode TF1's own initializers stay (as `tf.compat.v1`): under
     # the graph seed they draw what the original drew; a Keras initializer draws other numbers.
-    GRAPH_MODE_TRIGGERS = ("_initializer",)
+    GRAPH_MODE_TRIGGERS = ("keras.initializers.",)
     EXAMPLES = (
         Example(
             "import tensorflow as tf\n\ny = tf.to_float(x, name='y')\nh = tf.nn.dropout(h, keep_prob=0.8)\n",
