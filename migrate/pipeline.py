@@ -8,8 +8,10 @@ generated only when something asks for it (a later transform's trigger words, a 
 position, the result), so a tree that the next pass rewrites again may never be written out.
 When the file ends up still in graph mode (a rule reports one of its GRAPH_MODE_FINDINGS), the
 transforms from the first EAGER_ONLY one on run again without the eager-only ones, from the tree
-the transforms before them left. Rules declare these roles on their class (transforms.base); the
-pipeline names no rule.
+the transforms before them left (or, when the rewrite holds code that a transform before them
+writes otherwise in graph mode, its GRAPH_MODE_TRIGGERS, from a rewrite of those transforms in
+their graph-mode form). Rules declare these roles on their class (transforms.base); the pipeline
+names no rule.
 """
 
 from __future__ import annotations
