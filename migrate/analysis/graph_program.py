@@ -58,12 +58,13 @@ from migrate.analysis.graph_statements import (
 from migrate.analysis.run_sites import Leaf, Role, RunContext, RunSiteFinder, sparse_placeholder
 from migrate.analysis.static_shapes import check_signatures, static_shape_sources
 from migrate.analysis.syntax import (
+    COMPREHENSIONS,
     assigned_names,
-    bound_names,
     calls_in,
     local_names,
     names_in,
     nodes_of,
+    own_names,
     tf_apis_in,
     unique_name,
 )
@@ -620,15 +621,9 @@ def _check_python_values_kept(
 def _bound_in_functions(node: cst.CSTNode) -> set[str]:
     """The names functions, lambdas and comprehensions in `node` bind for themselves: not the
     scope's names."""
-    bound: set[str] = set()
-    for inner in nodes_of(node, cst.FunctionDef, cst.Lambda, cst.CompFor):
-        if isinstance(inner, cst.FunctionDef):
-            bound |= local_names(inner)
-        elif isinstance(inner, cst.Lambda):
-            bound |= {param.name.value for param in inner.params.params}
-        elif isinstance(inner, cst.CompFor):
-            bound |= set(bound_names(inner.target))
-    return bound
+    scopes = nodes_of(node, cst.FunctionDef, cst.Lambda, *COMPREHENSIONS)
+    return {name for inner in scopes if isinstance(inner, (cst.FunctionDef, cst.Lambda, cst.BaseComp))
+            for name in own_names(inner)}
 
 
 def _bound_at_scope_level(node: cst.CSTNode) -> set[str]:

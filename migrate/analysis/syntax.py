@@ -261,14 +261,36 @@ def with_leading_lines(statement: cst.BaseStatement, lines: Sequence[cst.EmptyLi
     return statement.with_changes(leading_lines=list(lines))
 
 
+def _parameter_names(params: cst.Parameters) -> set[str]:
+    names = {p.name.value for p in (*params.params, *params.kwonly_params, *params.posonly_params)}
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            names.add(star.name.value)
+    return names
+
+
+COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+
+
+def own_names(node: cst.FunctionDef | cst.Lambda | cst.BaseComp) -> frozenset[str]:
+    """The names a function, lambda or comprehension binds for itself, which the code around it
+    does not see: a function's local names, a lambda's parameters, a comprehension's targets."""
+    if isinstance(node, cst.FunctionDef):
+        return local_names(node)
+    if isinstance(node, cst.Lambda):
+        return frozenset(_parameter_names(node.params))
+    targets: set[str] = set()
+    loop: cst.CompFor | None = node.for_in
+    while loop is not None:
+        targets.update(bound_names(loop.target))
+        loop = loop.inner_for_in
+    return frozenset(targets)
+
+
 def local_names(node: cst.FunctionDef) -> frozenset[str]:
     """A function's parameters and the names it binds (Python's local names: loop, `with` and
     unpacking targets too), less those it declares `global` or `nonlocal`."""
-    params = node.params
-    local = {p.name.value for p in (*params.params, *params.kwonly_params, *params.posonly_params)}
-    for star in (params.star_arg, params.star_kwarg):
-        if isinstance(star, cst.Param):
-            local.add(star.name.value)
+    local = _parameter_names(node.params)
     declared = {
         item.name.value
         for statement in nodes_of(node.body, cst.Global, cst.Nonlocal)

@@ -878,7 +878,7 @@ def _visit(statement: cst.BaseStatement, visitor: cst.CSTTransformer) -> cst.Bas
     return result
 
 
-_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+_OWN_SCOPES = (cst.FunctionDef, cst.Lambda, *syntax.COMPREHENSIONS)
 
 
 class _Renamer(cst.CSTTransformer):
@@ -893,42 +893,22 @@ class _Renamer(cst.CSTTransformer):
         self.self_attributes = self_attributes
         self.hidden: list[frozenset[str]] = []
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.hidden.append(syntax.local_names(node))
-        return True
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
-        self.hidden.pop()
-        return updated_node.with_changes(name=original_node.name)
-
-    # A lambda's parameters and a comprehension's targets are its own names too
+    # A lambda's parameters and a comprehension's targets are their own names too
     # (`tf.nest.map_structure(lambda t: t.numpy(), ...)` next to a model attribute `t`).
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        params = node.params
-        named = (*params.posonly_params, *params.params, *params.kwonly_params)
-        self.hidden.append(frozenset(param.name.value for param in named))
-        return True
-
-    def leave_Lambda(self, original_node: cst.Lambda, updated_node: cst.Lambda) -> cst.Lambda:
-        self.hidden.pop()
-        return updated_node
-
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, _COMPREHENSIONS):
-            targets: set[str] = set()
-            loop: cst.CompFor | None = node.for_in
-            while loop is not None:
-                targets.update(syntax.bound_names(loop.target))
-                loop = loop.inner_for_in
-            self.hidden.append(frozenset(targets))
+        if isinstance(node, _OWN_SCOPES):
+            self.hidden.append(syntax.own_names(node))
         return super().on_visit(node)
 
     def on_leave(
         self, original_node: cst.CSTNodeT, updated_node: cst.CSTNodeT
     ) -> cst.CSTNodeT | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNodeT]:
-        if isinstance(original_node, _COMPREHENSIONS):
+        if isinstance(original_node, _OWN_SCOPES):
             self.hidden.pop()
         return super().on_leave(original_node, updated_node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        return updated_node.with_changes(name=original_node.name)
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
         if any(updated_node.value in hidden for hidden in self.hidden):
