@@ -118,10 +118,14 @@ def flatten(body: Sequence[cst.BaseStatement], resolve: Resolver, prefixes: dict
     graphs: set[str] = set()
     dropped: list[cst.CSTNode] = []
     scopes: list[str] = []
+    opened_scopes: set[str] = set()
+    reopened: list[bool] = []  # per open name scope: whether TF1 numbered it (`loss_1`)
     carried: list[cst.EmptyLine] = []
 
     def emit(statement: cst.BaseStatement) -> None:
         nonlocal carried
+        if scopes and _creates_variables(statement, resolve):
+            statement = _variable_in_name_scope(statement, scopes, any(reopened), resolve)
         if carried:
             statement = with_leading_lines(statement, [*carried, *leading_lines(statement)])
             carried = []
@@ -162,17 +166,19 @@ def flatten(body: Sequence[cst.BaseStatement], resolve: Resolver, prefixes: dict
                     unwrap = True
                 elif _is_graph_as_default(item, resolve, graphs | sessions):
                     unwrap = True
-                elif _name_scope(item, resolve, statement.body) is not None:
-                    if _creates_variables(statement, resolve):
-                        raise Declined(
-                            VARIABLE_FAMILY, "variables created inside a name scope", statement
-                        )
+                elif (scope := _name_scope(item, resolve, statement.body)) is not None:
                     if isinstance(statement.body, cst.IndentedBlock):
                         carried = [*carried, *leading_lines(statement)]
-                        scopes.append(_name_scope(item, resolve, statement.body) or "")
+                        scopes.append(scope)
+                        path = "/".join(scopes)
+                        reopened.append(path in opened_scopes)
+                        opened_scopes.add(path)
                         walk(statement.body.body)
+                        reopened.pop()
                         scopes.pop()
                         continue
+                    if _creates_variables(statement, resolve):
+                        raise Declined(VARIABLE_FAMILY, "variables created inside a name scope", statement)
                 if unwrap and isinstance(statement.body, cst.IndentedBlock):
                     carried = [*carried, *leading_lines(statement)]
                     walk(statement.body.body)
@@ -314,6 +320,44 @@ def _name_scope(item: cst.WithItem, resolve: Resolver, body: cst.BaseSuite) -> s
 
 def _creates_variables(node: cst.CSTNode, resolve: Resolver) -> bool:
     return any(api == "tf.Variable" for api, _ in tf_apis_in(node, resolve))
+
+
+def _variable_in_name_scope(
+    statement: cst.BaseStatement, scopes: Sequence[str], reopened: bool, resolve: Resolver
+) -> cst.BaseStatement:
+    """`w = tf.Variable(..., name="w")` under `with tf.name_scope("s"):`, with the name TF1 gave
+    it ("s/w") spelt out: the unwrapped scope no longer names it, and checkpoints and printed
+    names must still read "s/w"."""
+    targets, call, _small = single_call(statement)
+    name = None if call is None else next((a for a in call.args if a.keyword and a.keyword.value == "name"), None)
+    if reopened:
+        raise Declined(
+            VARIABLE_FAMILY,
+            f"variables created in the name scope `{'/'.join(scopes)}` opened again: TF1 numbered its name",
+            statement,
+        )
+    if (
+        call is None
+        or len(targets) != 1
+        or resolve(call.func) != "tf.Variable"
+        or sum(api == "tf.Variable" for api, _ in tf_apis_in(statement, resolve)) != 1
+        or name is None
+        or not isinstance(name.value, cst.SimpleString)
+        or not isinstance(name.value.evaluated_value, str)
+        or any(name.value.quote in scope or "\\" in scope for scope in scopes)
+    ):
+        raise Declined(
+            VARIABLE_FAMILY,
+            "variables created inside a name scope other than as `name = tf.Variable(..., name=\"...\")`",
+            statement,
+        )
+    literal = name.value
+    scoped = "/".join([*scopes, literal.raw_value])
+    spelt = f"{literal.prefix}{literal.quote}{scoped}{literal.quote}"
+    named = name.with_changes(value=literal.with_changes(value=spelt))
+    replaced = statement.deep_replace(name, named)
+    assert isinstance(replaced, cst.BaseStatement)
+    return replaced
 
 
 def _configuration(session_call: cst.BaseExpression) -> list[cst.CSTNode]:
