@@ -113,7 +113,7 @@ def analyze_scope(
     graph statement to what it reads, find the session runs, refuse what one TF 2 program
     cannot keep, and build one function per distinct run."""
     prefixes: dict[int, str] = {}
-    flat = flatten(body, resolve, prefixes)
+    flat = flatten(body, resolve, prefixes, module_definitions([*enclosing, *body], resolve).factories)
     if not flat.handles:
         nested = _nested_session(flat.statements, resolve)
         if nested is not None:

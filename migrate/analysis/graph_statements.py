@@ -8,7 +8,7 @@ gradient computation or summary statement says.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import NamedTuple
 
 import libcst as cst
@@ -108,7 +108,12 @@ class Flattened(NamedTuple):
     opened: dict[str, int]  # each session's name -> the index of the first statement it is open for
 
 
-def flatten(body: Sequence[cst.BaseStatement], resolve: Resolver, prefixes: dict[int, str]) -> Flattened:
+def flatten(
+    body: Sequence[cst.BaseStatement],
+    resolve: Resolver,
+    prefixes: dict[int, str],
+    factories: Collection[str] = (),
+) -> Flattened:
     """Unwrap `with tf.Graph().as_default():`, `with tf.Session() as sess:` and
     `with tf.name_scope(...):` blocks and drop session creation / closing lines. `prefixes`
     receives the name-scope prefix of each statement that had one."""
@@ -126,6 +131,12 @@ def flatten(body: Sequence[cst.BaseStatement], resolve: Resolver, prefixes: dict
         nonlocal carried
         if scopes and _creates_variables(statement, resolve):
             statement = _variable_in_name_scope(statement, scopes, any(reopened), resolve)
+        elif scopes and (factory := _factory_called(statement, factories)) is not None:
+            raise Declined(
+                VARIABLE_FAMILY,
+                f"the variable factory `{factory}` called inside a name scope, which named its variable",
+                statement,
+            )
         if carried:
             statement = with_leading_lines(statement, [*carried, *leading_lines(statement)])
             carried = []
@@ -320,6 +331,11 @@ def _name_scope(item: cst.WithItem, resolve: Resolver, body: cst.BaseSuite) -> s
 
 def _creates_variables(node: cst.CSTNode, resolve: Resolver) -> bool:
     return any(api == "tf.Variable" for api, _ in tf_apis_in(node, resolve))
+
+
+def _factory_called(statement: cst.BaseStatement, factories: Collection[str]) -> str | None:
+    names = (call.func.value for call in calls_in(statement) if isinstance(call.func, cst.Name))
+    return next((name for name in names if name in factories), None)
 
 
 def _variable_in_name_scope(

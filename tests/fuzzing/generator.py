@@ -40,6 +40,8 @@ class Options:
     # Initial values drawn from the data's numpy generator: off where the graph moves into a
     # model class, away from the data (fuzzing.split), so that the draws keep their order.
     numpy_initializers: bool = True
+    # Dense layers built under `with tf.name_scope("layer"):` blocks, their variables named.
+    name_scopes: bool = True
 
 
 @dataclass
@@ -142,11 +144,13 @@ def _initializer(state: _State, shape: tuple[int, ...]) -> str:
     return f"tf.constant({_float(rng, -0.3, 0.3)}, shape={dims})"
 
 
-def _variable(state: _State, stem: str, shape: tuple[int, ...], *, trainable: bool = True) -> Value:
+def _variable(
+    state: _State, stem: str, shape: tuple[int, ...], *, trainable: bool = True, named: bool = False
+) -> Value:
     rng = state.rng
     name = state.fresh(stem)
     extra = ""
-    if rng.random() < 0.3:
+    if rng.random() < 0.3 or named:
         extra += f', name="{name}"'
     if not trainable:
         extra += ", trainable=False"
@@ -242,11 +246,13 @@ def _dense(state: _State, source: Value) -> Value:
         act = rng.choice(("None", "tf.nn.relu", "tf.nn.tanh"))
         state.emit(f"{name} = tf.layers.dense({source.name}, {width}, activation={act})")
         return state.add(Value(name, (source.shape[0], width), "float32", source.feeds, batch=source.batch))
-    weights = _variable(state, "W", (source.shape[1], width))
+    scoped = state.options.name_scopes and rng.random() < 0.25
+    start = len(state.lines)
+    weights = _variable(state, "W", (source.shape[1], width), named=scoped)
     state.trained.append(weights)
     expression = f"tf.matmul({source.name}, {weights.name})"
     if rng.random() < 0.7:
-        bias = _variable(state, "b", (width,))
+        bias = _variable(state, "b", (width,), named=scoped)
         state.trained.append(bias)
         expression = rng.choice(
             (
@@ -259,6 +265,9 @@ def _dense(state: _State, source: Value) -> Value:
         expression = f"{rng.choice(ACTIVATIONS)}({expression})"
     name = state.fresh(rng.choice(("h", "hidden", "logits", "z")))
     state.emit(f"{name} = {expression}")
+    if scoped:
+        body = state.lines[start:]
+        state.lines[start:] = [f'with tf.name_scope("{state.fresh("layer")}"):', *(f"    {line}" for line in body)]
     return state.add(Value(name, (source.shape[0], width), "float32", source.feeds, batch=source.batch))
 
 
