@@ -14,7 +14,9 @@ import libcst as cst
 Resolver = Callable[[cst.CSTNode], "str | None"]
 
 SESSION_APIS = frozenset({"tf.Session", "tf.InteractiveSession"})
-PLACEHOLDER_APIS = frozenset({"tf.placeholder", "tf.placeholder_with_default"})
+# A sparse placeholder becomes a parameter taking a `tf.SparseTensor` (migrate.analysis.sparse_feeds).
+SPARSE_PLACEHOLDER_APIS = frozenset({"tf.sparse_placeholder", "tf.sparse.placeholder"})
+PLACEHOLDER_APIS = frozenset({"tf.placeholder", "tf.placeholder_with_default"}) | SPARSE_PLACEHOLDER_APIS
 INITIALIZER_APIS = frozenset(
     {
         "tf.global_variables_initializer",
@@ -71,6 +73,7 @@ PYTHON_VALUED_APIS = (
     "tf.contrib.learn.datasets",
     "tf.contrib.learn.preprocessing",
     "tf.contrib.learn.python.learn.datasets",
+    "tf.SparseTensorValue",  # a namedtuple of the lists a sparse placeholder is fed
     *CONFIG_APIS,
 )
 # Input pipelines whose state advances as the graph runs (dataset iterators, queues, readers,
@@ -267,6 +270,7 @@ class Placeholder:
     # passed at each call, so the function is traced again for each value, as TF1 built the
     # fetched op anew at each run.
     python_value: bool = False
+    sparse: bool = False  # a `tf.sparse.placeholder`: its parameter takes a `tf.SparseTensor`
 
 
 @dataclass(frozen=True)
@@ -364,3 +368,6 @@ class ScopePlan:
     restarts: dict[int, tuple[str, cst.BaseExpression]] = field(default_factory=dict)
     # `t.shape.as_list()` calls outside the runs -> the placeholder or function giving the shape
     static_shapes: dict[int, Function | Placeholder] = field(default_factory=dict)
+    # `tf.SparseTensorValue(...)` calls made only to be fed to sparse placeholders -> the
+    # placeholder's dtype: they become `tf.SparseTensor`s of that dtype.
+    sparse_values: dict[int, cst.BaseExpression] = field(default_factory=dict)

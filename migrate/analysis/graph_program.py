@@ -55,7 +55,8 @@ from migrate.analysis.graph_statements import (
     train_op_of,
     writer_logdir,
 )
-from migrate.analysis.run_sites import Leaf, Role, RunContext, RunSiteFinder, sparse_placeholder
+from migrate.analysis.run_sites import Leaf, Role, RunContext, RunSiteFinder
+from migrate.analysis.sparse_feeds import sparse_values
 from migrate.analysis.static_shapes import check_signatures, static_shape_sources
 from migrate.analysis.syntax import (
     COMPREHENSIONS,
@@ -104,10 +105,13 @@ def analyze_scope(
     resolve: Resolver,
     enclosing: Sequence[cst.BaseStatement] = (),
     reserved: Collection[str] = (),
+    module: Sequence[cst.BaseStatement] = (),
 ) -> ScopePlan | None:
     """Plan the conversion of one scope, None when it runs no session. `enclosing` is the
     module body when the scope is a function's, for the classes defined around it; generated
-    names avoid `reserved` (names other scopes of the module generate).
+    names avoid `reserved` (names other scopes of the module generate); `module` is the whole
+    module, where Python values the scope makes may be read (by default the scope and
+    `enclosing`).
 
     The steps: sort the statements into kinds and collect what the graph defines, link each
     graph statement to what it reads, find the session runs, refuse what one TF 2 program
@@ -152,6 +156,7 @@ def analyze_scope(
     static_shapes = static_shape_sources(
         finder.static_shapes, finder.sites, site_index, graph.placeholders, statements, _ReachingDefinitions(statements).before
     )
+    sparse = sparse_values(body, module or [*body, *enclosing], finder.sites, graph.placeholders, resolve)
     return ScopePlan(
         statements=statements,
         placeholders=graph.placeholders,
@@ -175,6 +180,7 @@ def analyze_scope(
         iterators=graph.iterators,
         restarts=finder.restarts,
         static_shapes=static_shapes,
+        sparse_values=sparse,
     )
 
 
@@ -317,11 +323,7 @@ def _collect_graph(
         elif statement.kind is Kind.GRAPH and is_feed_dict(
             statement,
             lambda name: name in placeholders
-            or (
-                name in graph_defs
-                and not binds_container(graph_defs[name], resolve)
-                and not sparse_placeholder(graph_defs[name], resolve)
-            ),
+            or (name in graph_defs and not binds_container(graph_defs[name], resolve)),
         ):
             statement.kind = Kind.PYTHON  # a feed dict built ahead of its runs: see feed_dict_assignment
         elif statement.kind is Kind.GRAPH:

@@ -34,6 +34,7 @@ from migrate.analysis.graph_model import (
     PYTHON_VALUED_APIS,
     SESSION_APIS,
     SESSION_ESCAPES,
+    SPARSE_PLACEHOLDER_APIS,
     STATEFUL_INPUT,
     STATEFUL_INPUT_APIS,
     STATEFUL_INPUT_METHODS,
@@ -747,7 +748,12 @@ def placeholder_of(statement: Statement, resolve: Resolver) -> Placeholder:
     if dtype is None:
         raise Declined(UNSUPPORTED_RUN, "placeholder without a dtype", call)
     return Placeholder(
-        statement.defines[0], dtype, call_argument(call, 1, "shape"), call_argument(call, 2, "name"), None
+        statement.defines[0],
+        dtype,
+        call_argument(call, 1, "shape"),
+        call_argument(call, 2, "name"),
+        None,
+        sparse=resolve(call.func) in SPARSE_PLACEHOLDER_APIS,
     )
 
 

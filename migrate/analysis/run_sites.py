@@ -32,15 +32,9 @@ from migrate.analysis.syntax import api_under, bound_names, call_argument, local
 
 # --- run sites ---------------------------------------------------------------------------
 
-# A sparse placeholder is fed a SparseTensorValue: no tensor a function parameter could take.
-_SPARSE_PLACEHOLDERS = frozenset({"tf.sparse_placeholder", "tf.sparse.placeholder"})
 _LOCAL_INITIALIZERS = frozenset(
     {"tf.local_variables_initializer", "tf.initialize_local_variables", "tf.tables_initializer"}
 )
-
-
-def sparse_placeholder(statement: Statement, resolve: Resolver) -> bool:
-    return statement.call is not None and resolve(statement.call.func) in _SPARSE_PLACEHOLDERS
 
 
 @dataclass(frozen=True)
@@ -359,8 +353,6 @@ class RunContext:
         """A placeholder, or a computed tensor: feeding one overrides it for that run, and the
         function takes it as a parameter and does not compute it."""
         statement = self.graph_defs.get(name)
-        if statement is not None and sparse_placeholder(statement, self.resolve):
-            raise Declined(UNSUPPORTED_RUN, f"feeding the sparse placeholder `{name}`", statement.call)
         return name in self.placeholders or (statement is not None and name not in self.structured)
 
     def run_site(self, call: cst.Call) -> RunSite | InitializerRun | IteratorRestart | None:

@@ -99,12 +99,14 @@ class SessionsToFunctions(MigrationTransform):
     )
 
     module_imports: dict[str, set[str]]  # what each module-level name of the file is bound to
+    module_body: Sequence[cst.BaseStatement]
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         # A file is converted whole or not at all: one scope converted to eager code next to
         # one left as graph code would run in graph mode (TFM002 keeps graph mode on for the
         # declined one) and break the converted one.
         self.module_imports = module_bindings(original_node)
+        self.module_body = original_node.body
         scopes: list[tuple[int | None, Sequence[cst.BaseStatement], cst.CSTNode]] = [
             (None, original_node.body, original_node)
         ]
@@ -219,7 +221,7 @@ class SessionsToFunctions(MigrationTransform):
         self.context.scratch[FINDINGS_KEY] = []
         self.context.scratch[RUN_SITES_KEY] = []
         try:
-            plan = gp.analyze_scope(body, self.tf_api, enclosing, reserved)
+            plan = gp.analyze_scope(body, self.tf_api, enclosing, reserved, self.module_body)
             if plan is None:
                 outcome = _Outcome("none")
             else:
@@ -614,7 +616,8 @@ class _ScopeWriter:
             else:
                 specs = []  # a tensor fed over has no declared dtype: no input signature
                 break
-            specs.append(f"{tf}.TensorSpec(shape={shape}, dtype={dtype})")
+            spec = "SparseTensorSpec" if p.sparse else "TensorSpec"
+            specs.append(f"{tf}.{spec}(shape={shape}, dtype={dtype})")
         decorator = f"@{tf}.function"
         if specs:
             one_line = f"@{tf}.function(input_signature=[{', '.join(specs)}])"
@@ -630,7 +633,7 @@ class _ScopeWriter:
         for p in function.params:
             if p.dtype is None and p.default is None:
                 body.append(cst.parse_statement(f"{p.name} = {tf}.convert_to_tensor({p.name})\n"))
-            elif not specs and p.dtype is not None and p.default is None:
+            elif not specs and p.dtype is not None and p.default is None and not p.sparse:
                 dtype = syntax.code_of(p.dtype)
                 body.append(cst.parse_statement(f"{p.name} = {tf}.convert_to_tensor({p.name}, dtype={dtype})\n"))
         body += self._differentiated(function)
@@ -734,6 +737,23 @@ class _ScopeWriter:
         if isinstance(fetches, (cst.List, cst.Tuple, cst.Dict)):
             return self._numpy(call, _elements(fetches), type(fetches).__name__.lower())
         return self._numpy(call, [fetches], "single")
+
+    def sparse_tensor(self, call: cst.Call, dtype: cst.BaseExpression) -> cst.Call:
+        """`tf.SparseTensorValue(indices, values, shape)` fed to a sparse placeholder: a
+        `tf.SparseTensor` with the values in the placeholder's dtype, which TF1's feed cast
+        them to and an input signature does not."""
+        func = self.t.tf_expr("SparseTensor")
+        if self.t.tf_api(dtype) == "tf.string":
+            return call.with_changes(func=func)
+        positional = 0
+        args: list[cst.Arg] = []
+        for arg in call.args:
+            if (arg.keyword is None and positional == 1) or (arg.keyword is not None and arg.keyword.value == "values"):
+                constant = f"{self.tf}.constant({syntax.code_of(arg.value)}, dtype={syntax.code_of(dtype)})"
+                arg = arg.with_changes(value=cst.parse_expression(constant))
+            positional += arg.keyword is None
+            args.append(arg)
+        return call.with_changes(func=func, args=args)
 
     def static_shape(self, source: model.Function | model.Placeholder) -> cst.BaseExpression:
         """TF1's static shape as a list: a placeholder's declared shape, or the output shape of
@@ -999,6 +1019,9 @@ class _SiteReplacer(cst.CSTTransformer):
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if id(original_node) in self.writer.plan.summary_writes:
             return self.writer.summary_write(updated_node)
+        dtype = self.writer.plan.sparse_values.get(id(original_node))
+        if dtype is not None:
+            return self.writer.sparse_tensor(updated_node, dtype)
         shape_source = self.writer.plan.static_shapes.get(id(original_node))
         if shape_source is not None:
             return self.writer.static_shape(shape_source)
