@@ -23,7 +23,7 @@ The markers never reach the output: the fold pass runs whenever the flattening o
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -31,6 +31,7 @@ import libcst as cst
 
 from migrate.analysis import syntax
 from migrate.analysis.declined import Declined
+from migrate.analysis.session_methods import DEFAULT_SESSION, ServedMethod, candidates, served_methods
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -55,6 +56,8 @@ class _Record:
     expanded: cst.FunctionDef  # __init__ with the methods it and the script call to build the model inlined
     inlined: frozenset[str]  # those methods, gone from the class once it is folded
     script_calls: tuple[cst.SimpleStatementLine, ...]  # the script's `model.build()` lines
+    served: dict[str, ServedMethod]  # name of the script's function -> the method that runs the session
+    session: str  # the script's session those methods run
 
 
 # Markers carry a token; the records stay in this process between the two passes (the graph-mode
@@ -157,12 +160,16 @@ class ModelClasses(MigrationTransform):
         if construction is None:
             return None
         _check_bases(node)
-        expansion = _Inlining(module, node, init, construction, instance, self._builds_graph).expand()
-        expanded = expansion.init
-        _check_class(node, init, expanded, expansion.inlined, self._builds_graph)
+        running = candidates(node)
+        expansion = _Inlining(module, node, init, construction, instance, self._builds_graph, running).expand()
+        expanded = _with_global_step(module, expansion.init, construction, self)
+        _check_class(node, init, expanded, expansion.inlined, self._builds_graph, running)
         attributes = _self_attributes(expanded)
-        _check_uses(module, node, instance, construction, attributes, expansion)
+        _check_uses(module, node, instance, construction, attributes, expansion, running)
+        served, session = served_methods(module, node, instance, construction, running, attributes, self.tf_api)
         _check_scope(module, expanded, construction)
+        for method in served:
+            _check_scope(module, method.function, construction)
         call = _single_call(construction)
         assert call is not None
         arguments = _arguments(call, init)
@@ -170,6 +177,14 @@ class ModelClasses(MigrationTransform):
         without_class = [s for s in module.body if s is not node]
         taken = set().union(*(syntax.names_in(s) | syntax.assigned_names(s) for s in without_class))
         taken.add(MARKER)
+        # The methods that run the session become functions of the script that read the
+        # model's names: those must not be the methods' own names or the globals they read.
+        taken.update(*(syntax.names_in(m.function) for m in served))
+        flat_functions: dict[str, ServedMethod] = {}
+        for method in served:
+            flat = syntax.unique_name(f"{instance}_{method.name}", taken)
+            taken.add(flat)
+            flat_functions[flat] = method
         flat_attributes: dict[str, str] = {}
         for attribute in attributes:
             flat = attribute if attribute not in taken else syntax.unique_name(f"{instance}_{attribute}", taken)
@@ -183,7 +198,8 @@ class ModelClasses(MigrationTransform):
         renamer = _Renamer({k: cst.Name(v) for k, v in flat_locals.items()}, self_attributes=flat_attributes)
         assert isinstance(expanded.body, cst.IndentedBlock)
         init_body = [s for s in expanded.body.body if not _is_super_init(s) and not _is_docstring(s)]
-        flat_body = [_visit(s, renamer) for s in init_body]
+        scopes = _ScopeNames(arguments, expanded, self)
+        flat_body = [_visit(_visit(s, scopes), renamer) for s in init_body]
         params = tuple(flat_locals[name] for name, _ in arguments)
         bindings = [cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(flat_locals[name]))], value)])
                     for name, value in arguments]
@@ -201,20 +217,27 @@ class ModelClasses(MigrationTransform):
             attributes={flat: attribute for attribute, flat in flat_attributes.items()},
             locals={flat: local for local, flat in flat_locals.items()},
             params=params,
+            # Not the class's methods: a generated function may take a method's name.
             functions=frozenset(
-                n.name.value for n in syntax.nodes_of(module, cst.FunctionDef) if isinstance(n, cst.FunctionDef)
+                n.name.value for s in without_class for n in syntax.nodes_of(s, cst.FunctionDef)
+                if isinstance(n, cst.FunctionDef)
             ),
             expanded=expanded,
             inlined=frozenset(expansion.inlined),
             script_calls=expansion.script_calls,
+            served=flat_functions,
+            session=session,
         )
         region: list[cst.BaseStatement] = [
             syntax.with_leading_lines(_marker(token, "begin"), syntax.leading_lines(construction)),
             *bindings,
             *flat_body,
             _marker(token, "end"),
+            *(_script_function(flat, method, session, flat_attributes, self)
+              for flat, method in flat_functions.items()),
         ]
-        flattener = _Flattener(construction, region, instance, flat_attributes, expansion.script_calls)
+        flattener = _Flattener(construction, region, instance, flat_attributes, expansion.script_calls,
+                               {method.name: (flat, method) for flat, method in flat_functions.items()})
         out = []
         for statement in module.body:
             if statement is node:
@@ -284,15 +307,19 @@ def _check_bases(node: cst.ClassDef) -> None:
 
 def _check_class(
     node: cst.ClassDef, init: cst.FunctionDef, expanded: cst.FunctionDef, inlined: Mapping[str, cst.CSTNode],
-    builds_graph: Callable[[cst.CSTNode], bool],
+    builds_graph: Callable[[cst.CSTNode], bool], running: Collection[str],
 ) -> None:
-    """`init` as written, `expanded` with the methods `inlined` in place of their calls."""
+    """`init` as written, `expanded` with the methods `inlined` in place of their calls; the
+    methods `running` run the session (migrate.analysis.session_methods checks them)."""
     assert isinstance(node.body, cst.IndentedBlock)
     members: set[str] = set()
     for statement in node.body.body:
         if statement is init or _is_docstring(statement):
             continue
         if isinstance(statement, cst.FunctionDef) and statement.name.value in inlined:
+            continue
+        if isinstance(statement, cst.FunctionDef) and statement.name.value in running:
+            members.add(statement.name.value)
             continue
         if isinstance(statement, cst.FunctionDef):
             if builds_graph(statement):
@@ -405,7 +432,7 @@ def _constructs(line: cst.SimpleStatementLine, name: str) -> bool:
 
 def _check_uses(
     module: cst.Module, node: cst.ClassDef, instance: str, construction: cst.SimpleStatementLine, attributes: list[str],
-    expansion: _Expansion,
+    expansion: _Expansion, running: Collection[str],
 ) -> None:
     small = construction.body[0]
     assert isinstance(small, cst.Assign)
@@ -422,11 +449,19 @@ def _check_uses(
     }
     inside = {id(n) for n in syntax.nodes_of(node, cst.Name)}
     inside.update(id(n) for line in expansion.script_calls for n in syntax.nodes_of(line, cst.Name))
+    # Said first: a function that takes the model may name its parameter as the script names it.
+    for call in syntax.calls_in(module):
+        for arg in call.args:
+            if isinstance(arg.value, cst.Name) and arg.value.value == instance and id(arg.value) not in inside:
+                raise Declined(DECLINED, f"{instance} is passed to {syntax.code_of(call.func)}() (a model is "
+                               "converted where the code that builds it uses it, not handed on)", arg.value)
     for name in syntax.nodes_of(module, cst.Name):
         assert isinstance(name, cst.Name)
         if name.value != instance or name is own_target or id(name) in inside:
             continue
         read = as_object.get(id(name))
+        if read is not None and read.attr.value in running:
+            continue  # its calls are checked with the method (session_methods)
         if read is None:
             raise Declined(DECLINED, f"{instance} is used other than by reading the graph attributes of its "
                            "__init__ (passed on, rebound or a method called)", name)
@@ -512,7 +547,7 @@ class _Inlining:
 
     def __init__(
         self, module: cst.Module, node: cst.ClassDef, init: cst.FunctionDef, construction: cst.SimpleStatementLine,
-        instance: str, builds_graph: Callable[[cst.CSTNode], bool],
+        instance: str, builds_graph: Callable[[cst.CSTNode], bool], running: Collection[str] = (),
     ) -> None:
         assert isinstance(node.body, cst.IndentedBlock)
         self.module = module
@@ -522,7 +557,8 @@ class _Inlining:
         self.instance = instance
         self.builds_graph = builds_graph
         self.methods = {
-            s.name.value: s for s in node.body.body if isinstance(s, cst.FunctionDef) and s.name.value != "__init__"
+            s.name.value: s for s in node.body.body
+            if isinstance(s, cst.FunctionDef) and s.name.value != "__init__" and s.name.value not in running
         }
         self.inlined: dict[str, cst.CSTNode] = {}
         self.assigned: set[str] = set()  # attributes set so far: `self.loss` after `self.loss = ...` is no method
@@ -953,12 +989,23 @@ class _Flattener(cst.CSTTransformer):
     def __init__(
         self, construction: cst.SimpleStatementLine, region: list[cst.BaseStatement], instance: str,
         flat: dict[str, str], script_calls: Sequence[cst.SimpleStatementLine],
+        served: Mapping[str, tuple[str, ServedMethod]],
     ) -> None:
         self.construction = construction
         self.region = region
         self.instance = instance
         self.flat = flat
         self.script_calls = {id(line) for line in script_calls}
+        self.served = served
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        """`model.predict(s, sess)` becomes `predict(s)`, the script's function that runs its session."""
+        func = original_node.func
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
+                and func.value.value == self.instance and func.attr.value in self.served):
+            return updated_node
+        flat, method = self.served[func.attr.value]
+        return updated_node.with_changes(func=cst.Name(flat), args=_without_session(updated_node.args, method))
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
@@ -974,6 +1021,151 @@ class _Flattener(cst.CSTTransformer):
         if isinstance(value, cst.Name) and value.value == self.instance and original_node.attr.value in self.flat:
             return cst.Name(self.flat[original_node.attr.value])
         return updated_node
+
+
+_GLOBAL_STEP_GETTERS = frozenset({"tf.train.get_global_step", "tf.contrib.framework.get_global_step"})
+_GLOBAL_STEP_MAKERS = frozenset({
+    "tf.train.get_or_create_global_step", "tf.train.create_global_step",
+    "tf.contrib.framework.get_or_create_global_step", "tf.contrib.framework.create_global_step",
+})
+
+
+def _with_global_step(
+    module: cst.Module, init: cst.FunctionDef, construction: cst.SimpleStatementLine, transform: MigrationTransform
+) -> cst.FunctionDef:
+    """`__init__` with `tf.train.get_global_step()` read as the variable the script made before
+    building the model (`global_step = tf.Variable(0, name="global_step", trainable=False)`),
+    the one TF1 finds there: the converted training step increments it."""
+    getters = [c for c in syntax.calls_in(init) if transform.tf_api(c.func) in _GLOBAL_STEP_GETTERS]
+    if not getters:
+        return init
+    made: list[str] = []
+    for block in [module, *syntax.nodes_of(module, cst.IndentedBlock)]:
+        assert isinstance(block, (cst.Module, cst.IndentedBlock))
+        statements = list(block.body)
+        at = next((i for i, s in enumerate(statements) if s is construction), None)
+        if at is None:
+            continue
+        for statement in statements[:at]:
+            found = syntax.assigned_call(statement)
+            if found is None:
+                continue
+            name, call = found
+            api = transform.tf_api(call.func)
+            if api in _GLOBAL_STEP_MAKERS or api == "tf.Variable" and any(
+                a.keyword is not None and a.keyword.value == "name" and syntax.string_literal(a.value) == "global_step"
+                for a in call.args
+            ):
+                made.append(name)
+    if len(set(made)) != 1:
+        which = "none" if not made else f"several ({', '.join(sorted(set(made)))})"
+        raise Declined(DECLINED, f"__init__ reads {transform.tf_api(getters[0].func)}(), and the script makes "
+                       f"{which} before building the model", getters[0])
+    getter_ids = {id(c) for c in getters}
+
+    class Substitute(cst.CSTTransformer):
+        def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+            return cst.Name(made[0]) if id(original_node) in getter_ids else updated_node
+
+    result = init.visit(Substitute())
+    assert isinstance(result, cst.FunctionDef)
+    return result
+
+
+class _ScopeNames(cst.CSTTransformer):
+    """`tf.variable_scope(scope)` with the string the model is built with (`scope="policy"`, a
+    parameter never rebound): the variable rules name variables after a literal scope."""
+
+    def __init__(
+        self, arguments: Sequence[tuple[str, cst.BaseExpression]], init: cst.FunctionDef, transform: MigrationTransform
+    ) -> None:
+        rebound = syntax.assigned_names(init.body)
+        self.literals = {name: value for name, value in arguments
+                         if isinstance(value, cst.SimpleString) and name not in rebound}
+        self.t = transform
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        args = updated_node.args
+        if not (self.literals and args and args[0].keyword is None and isinstance(args[0].value, cst.Name)
+                and args[0].value.value in self.literals):
+            return updated_node
+        if self.t.tf_api(original_node.func) not in ("tf.variable_scope", "tf.name_scope"):
+            return updated_node
+        value = self.literals[args[0].value.value].deep_clone()
+        return updated_node.with_changes(args=[args[0].with_changes(value=value), *args[1:]])
+
+
+def _script_function(
+    flat: str, method: ServedMethod, session: str, attributes: Mapping[str, str], transform: MigrationTransform
+) -> cst.FunctionDef:
+    """A method that runs the session as a step function of the script: without self and its
+    session parameter, `self.a` read as the model's module-level name, its runs those of the
+    script's session."""
+    function = method.function
+    assert isinstance(function.body, cst.IndentedBlock)
+    params = [p for i, p in enumerate(function.params.params[1:]) if i != method.index]
+    if params:
+        params[-1] = params[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    renamer = _Renamer({method.session: cst.Name(session)} if method.session else {},
+                       self_attributes=dict(attributes))
+    default = _DefaultSession(session, transform)
+    body = [_visit(_visit(s, default), renamer) for s in function.body.body if s is not method.fill]
+    return function.with_changes(
+        name=cst.Name(flat), params=function.params.with_changes(params=params),
+        body=function.body.with_changes(body=body), leading_lines=[cst.EmptyLine(indent=False)] * 2,
+    )
+
+
+class _DefaultSession(cst.CSTTransformer):
+    """`tf.get_default_session().run(...)` runs the script's session by its name."""
+
+    def __init__(self, session: str, transform: MigrationTransform) -> None:
+        self.session = session
+        self.t = transform
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.Attribute:
+        value = original_node.value
+        if original_node.attr.value == "run" and isinstance(value, cst.Call) \
+                and self.t.tf_api(value.func) == DEFAULT_SESSION:
+            return updated_node.with_changes(value=cst.Name(self.session))
+        return updated_node
+
+
+def _without_session(args: Sequence[cst.Arg], method: ServedMethod) -> list[cst.Arg]:
+    """A call's arguments without the session it passes."""
+    if method.form == "position":
+        kept = [a for i, a in enumerate(args) if i != method.index]
+    elif method.form == "keyword":
+        params = method.function.params.params
+        kept = [a for a in args if a.keyword is None or a.keyword.value != params[method.index + 1].name.value]
+    else:
+        return list(args)
+    if kept and len(kept) < len(args) and kept[-1] is args[-2]:
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return kept
+
+
+def _with_session(args: Sequence[cst.Arg], method: ServedMethod, session: str) -> list[cst.Arg]:
+    """The arguments `_without_session` left, with the session passed again as it was."""
+    out = list(args)
+    given = cst.Arg(cst.Name(session))
+    if method.form == "keyword":
+        given = given.with_changes(
+            keyword=cst.Name(method.function.params.params[method.index + 1].name.value),
+            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+        )
+        at = len(out)
+    elif method.form == "position":
+        at = method.index
+    else:
+        return out
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    if at < len(out):
+        given = given.with_changes(comma=comma)
+    elif out and out[-1].comma is cst.MaybeSentinel.DEFAULT:
+        out[-1] = out[-1].with_changes(comma=comma)
+    out.insert(at, given)
+    return out
 
 
 # --- folding ---------------------------------------------------------------------------------
@@ -1067,13 +1259,56 @@ def _region(module: cst.Module, token: str) -> list[cst.BaseStatement]:
 
 def _restore(module: cst.Module, token: str, record: _Record) -> cst.Module:
     """The class and its construction as they were, and the script reading `model.a` again."""
-    result = module.visit(_Regions(token, [record.class_node], [record.construction, *record.script_calls]))
+    served = {id(f) for f in syntax.nodes_of(module, cst.FunctionDef)
+              if isinstance(f, cst.FunctionDef) and f.name.value in record.served}
+    result = module.visit(_Regions(token, [record.class_node], [record.construction, *record.script_calls], served))
+    assert isinstance(result, cst.Module)
+    result = result.visit(_ServedCalls(record))
     assert isinstance(result, cst.Module)
     reads = {flat: cst.Attribute(cst.Name(record.instance), cst.Name(attribute))
              for flat, attribute in record.attributes.items()}
     restored = result.visit(_ScriptRenamer(reads, record.class_node))
     assert isinstance(restored, cst.Module)
     return restored
+
+
+class _FeedKeys(cst.CSTTransformer):
+    """A feed dict the converted runs key by placeholder names (`{"policy_state": state}`,
+    `feed_dict["policy_state"]`) keyed by the attributes' names, as the method reads them."""
+
+    def __init__(self, attributes: Mapping[str, str]) -> None:
+        self.attributes = attributes
+
+    def _key(self, node: cst.BaseExpression) -> cst.BaseExpression:
+        value = syntax.string_literal(node)
+        attribute = self.attributes.get(value) if value is not None else None
+        if value is None or attribute is None or attribute == value:
+            return node
+        assert isinstance(node, cst.SimpleString)
+        return node.with_changes(value=node.value.replace(value, attribute))
+
+    def leave_DictElement(self, original_node: cst.DictElement, updated_node: cst.DictElement) -> cst.DictElement:
+        return updated_node.with_changes(key=self._key(updated_node.key))
+
+    def leave_Index(self, original_node: cst.Index, updated_node: cst.Index) -> cst.Index:
+        return updated_node.with_changes(value=self._key(updated_node.value))
+
+
+class _ServedCalls(cst.CSTTransformer):
+    """`predict(s)` is `model.predict(s, sess)` again, the method that runs the session."""
+
+    def __init__(self, record: _Record) -> None:
+        self.record = record
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        func = original_node.func
+        method = self.record.served.get(func.value) if isinstance(func, cst.Name) else None
+        if method is None:
+            return updated_node
+        return updated_node.with_changes(
+            func=cst.Attribute(cst.Name(self.record.instance), cst.Name(method.name)),
+            args=_with_session(updated_node.args, method, self.record.session),
+        )
 
 
 def _strip_markers(module: cst.Module, token: str) -> cst.Module:
@@ -1101,13 +1336,14 @@ class _Fold:
         generated = self._generated_functions()
         bound = set(record.params) | set().union(*(syntax.assigned_names(s) for s in statements))
         methods = self._methods(generated, bound)
+        own_name = self._method_names(methods)
         # What the script reads once the model's statements and methods are gone from it.
         skeleton = self.module.visit(_Regions(self.token, [], [record.construction], {id(f) for f in methods.values()}))
         assert isinstance(skeleton, cst.Module)
         reads_outside = set().union(*(_free_reads(s) for s in skeleton.body))
         # A decorator that reads more than TensorFlow is evaluated in __init__ (see _init_body).
         reads_in_methods = set().union(*(_free_reads(f.body) - syntax.local_names(f) for f in methods.values()))
-        members = (_member_names(record.class_node) - record.inlined) | set(methods)
+        members = (_member_names(record.class_node) - record.inlined) | set(own_name.values())
         attribute_of: dict[str, str] = {}
         for flat in sorted((reads_in_methods | reads_outside) & bound):
             if flat in record.attributes:
@@ -1118,18 +1354,18 @@ class _Fold:
             attribute_of[flat] = syntax.unique_name(name, clash) if name in clash else name
         for flat, attribute in record.attributes.items():
             attribute_of.setdefault(flat, attribute)
-        if set(attribute_of.values()) & set(methods):
+        if set(attribute_of.values()) & set(own_name.values()):
             raise Declined(DECLINED, "a generated method would shadow an attribute of the same name")
 
         init_body, wrapped = self._init_body(statements, attribute_of, methods)
-        method_nodes = [self._method(f, attribute_of, methods, wrapped) for f in methods.values()]
+        method_nodes = {name: self._method(f, attribute_of, own_name, wrapped) for name, f in methods.items()}
         new_class = self._class(init_body, method_nodes)
         script_names: dict[str, cst.BaseExpression] = {
             flat: cst.Attribute(cst.Name(record.instance), cst.Name(attribute))
             for flat, attribute in attribute_of.items()
         }
         script_names.update(
-            {name: cst.Attribute(cst.Name(record.instance), cst.Name(name)) for name in methods}
+            {name: cst.Attribute(cst.Name(record.instance), cst.Name(own_name[name])) for name in methods}
         )
         drop = {id(f) for f in methods.values()}
         renamed_here = {id(f): _own_names(f, record) for name, f in generated.items() if name not in methods}
@@ -1138,6 +1374,31 @@ class _Fold:
         renamed = module.visit(_ScriptRenamer(script_names, new_class))
         assert isinstance(renamed, cst.Module)
         return renamed
+
+    def _method_names(self, methods: Mapping[str, cst.FunctionDef]) -> dict[str, str]:
+        """The name of each method: a method that ran the session takes its own name back, a
+        generated one is named apart from the class's members and, in a class whose methods
+        run the session, after the model's attributes (`compute_action_probs`, not after the
+        flat name `compute_policy_action_probs`)."""
+        record = self.record
+        own_name = {flat: method.name for flat, method in record.served.items() if flat in methods}
+        members = _member_names(record.class_node) - record.inlined
+        used = members | set(methods)
+        for name, function in methods.items():
+            if name in own_name:
+                continue
+            for flat, attribute in record.attributes.items() if record.served else ():
+                renamed = name.replace(flat, attribute)
+                if flat != attribute and renamed != name and renamed not in used | {attribute}:
+                    name = renamed
+            if name in members:
+                assert isinstance(function.body, cst.IndentedBlock)
+                last = _final_return(function.body.body[-1]) if function.body.body else None
+                returned = last.value.value if last is not None and isinstance(last.value, cst.Name) else None
+                name = syntax.unique_name(f"compute_{returned}" if returned else name, used)
+            own_name[function.name.value] = name
+            used.add(name)
+        return own_name
 
     def _generated_functions(self) -> dict[str, cst.FunctionDef]:
         found: dict[str, cst.FunctionDef] = {}
@@ -1148,31 +1409,46 @@ class _Fold:
         )
         for body in bodies:
             for statement in body:
-                if isinstance(statement, cst.FunctionDef) and statement.name.value not in self.record.functions:
+                if not isinstance(statement, cst.FunctionDef):
+                    continue
+                if statement.name.value not in self.record.functions or statement.name.value in self.record.served:
+                    if statement.name.value in found and statement.name.value in self.record.served:
+                        raise Declined(DECLINED, f"a generated function takes the name {statement.name.value} of "
+                                       "the method that runs the session")
                     found[statement.name.value] = statement
+        missing = sorted(set(self.record.served) - set(found))
+        if missing:
+            raise Declined(DECLINED, f"the method {self.record.served[missing[0]].name} that runs the session "
+                           "was not converted as a function of the script")
         return found
 
     def _methods(self, generated: dict[str, cst.FunctionDef], bound: set[str]) -> dict[str, cst.FunctionDef]:
         """The generated functions that become the model's methods: those that read its state
         and nothing of the script's own (a run that steps the script's optimizer or global step
         stays a function of the script, which reads `model.a`), with the generated helpers they
-        call."""
+        call. The methods that ran the session are methods again, whatever Python names they
+        read; one that calls a function of the script calls it at module level."""
+        served = set(self.record.served)
         script_state = self._script_state(generated)
-        scripted = {name for name, f in generated.items() if _free_reads(f) & script_state}
+        scripted = {name for name, f in generated.items() if name not in served and _free_reads(f) & script_state}
         grown = True
         while grown:
             grown = False
             for name, function in generated.items():
-                if name not in scripted and _free_reads(function) & scripted:
+                if name not in scripted and name not in served and _free_reads(function) & scripted:
                     scripted.add(name)
                     grown = True
         methods = {name for name, f in generated.items() if name not in scripted and _free_reads(f) & bound}
+        methods |= served
         grown = True
         while grown:
             grown = False
             for name in list(methods):
                 for callee in _free_reads(generated[name]) & set(generated):
-                    if callee not in methods:
+                    if callee in scripted and not any(s is generated[callee] for s in self.module.body):
+                        raise Declined(DECLINED, f"method {self.record.served[name].name} runs {callee}, which "
+                                       "steps the script's own state inside a function of the script")
+                    if callee not in methods and callee not in scripted:
                         methods.add(callee)
                         grown = True
         return {name: f for name, f in generated.items() if name in methods}  # in the module's order
@@ -1238,39 +1514,50 @@ class _Fold:
         return [super_init, *head, *body, *tail, *wraps], wrapped
 
     def _method(
-        self, function: cst.FunctionDef, attribute_of: dict[str, str], methods: dict[str, cst.FunctionDef],
-        wrapped: set[str],
+        self, function: cst.FunctionDef, attribute_of: dict[str, str], own_name: dict[str, str], wrapped: set[str],
     ) -> cst.FunctionDef:
+        """A generated function as a method; `own_name` names each method by its function's name."""
         local = syntax.local_names(function)
         mapping: dict[str, cst.BaseExpression] = {
             flat: cst.Attribute(cst.Name("self"), cst.Name(attribute))
             for flat, attribute in attribute_of.items() if flat not in local
         }
-        mapping.update({name: cst.Attribute(cst.Name("self"), cst.Name(name)) for name in methods if name not in local})
+        mapping.update({name: cst.Attribute(cst.Name("self"), cst.Name(method))
+                        for name, method in own_name.items() if name not in local})
         body = function.body.visit(_Renamer(mapping))
         assert isinstance(body, cst.BaseSuite)
+        if function.name.value in self.record.served:
+            body = body.visit(_FeedKeys(self.record.attributes))
+            assert isinstance(body, cst.BaseSuite)
         params = function.params.with_changes(params=[cst.Param(cst.Name("self")), *function.params.params])
         decorators = list(function.decorators)
         if function.name.value in wrapped:
             decorators = [d for d in decorators if _signature_call(d, self.t) is None]
+        served = self.record.served.get(function.name.value)
+        leading = served.function.leading_lines if served is not None else [cst.EmptyLine(indent=False)]
         method = function.with_changes(
-            body=body, params=params, decorators=decorators, leading_lines=[cst.EmptyLine(indent=False)]
+            name=cst.Name(own_name[function.name.value]), body=body, params=params, decorators=decorators,
+            leading_lines=leading,
         )
         return _own_names(method, self.record)
 
-    def _class(self, init_body: list[cst.BaseStatement], methods: list[cst.FunctionDef]) -> cst.ClassDef:
+    def _class(self, init_body: list[cst.BaseStatement], methods: dict[str, cst.FunctionDef]) -> cst.ClassDef:
+        """The class with its new `__init__`, the methods that ran the session in their places
+        and the generated methods after them."""
         node = self.record.class_node
         assert isinstance(node.body, cst.IndentedBlock)
         init = self.record.init
         assert isinstance(init.body, cst.IndentedBlock)
         docstrings = [s for s in init.body.body[:1] if _is_docstring(s)]
         new_init = init.with_changes(body=init.body.with_changes(body=[*docstrings, *init_body]))
-        body = [new_init if s is init else s for s in node.body.body
+        served = {method.function.name.value: methods.pop(flat) for flat, method in self.record.served.items()}
+        body = [new_init if s is init else served.get(s.name.value, s) if isinstance(s, cst.FunctionDef) else s
+                for s in node.body.body
                 if not (isinstance(s, cst.FunctionDef) and s.name.value in self.record.inlined)]
         base = cst.Arg(self.t.tf_expr("Module"))
         return node.with_changes(
             bases=[base], lpar=cst.LeftParen(), rpar=cst.RightParen(),
-            body=node.body.with_changes(body=[*body, *methods]),
+            body=node.body.with_changes(body=[*body, *methods.values()]),
         )
 
 
@@ -1284,7 +1571,9 @@ def _own_names(function: cst.FunctionDef, record: _Record) -> cst.FunctionDef:
         return function
     body = function.body.visit(_Renamer({flat: cst.Name(attribute) for flat, attribute in own.items()}))
     assert isinstance(body, cst.BaseSuite)
-    return function.with_changes(body=body)
+    params = [p.with_changes(name=cst.Name(own[p.name.value])) if p.name.value in own else p
+              for p in function.params.params]
+    return function.with_changes(body=body, params=function.params.with_changes(params=params))
 
 
 def _signature_call(decorator: cst.Decorator, transform: MigrationTransform) -> cst.Call | None:

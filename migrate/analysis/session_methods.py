@@ -1,0 +1,289 @@
+"""Methods of a model class that run the session they are given.
+
+Reinforcement-learning tutorials keep each estimator's graph in a class whose methods run it:
+
+    def predict(self, state, sess=None):
+        sess = sess or tf.get_default_session()
+        return sess.run(self.action_probs, {self.state: state})
+
+Such a method is a step function of the script that builds the model, written inside the
+class: its runs are runs of the script's one session (the one it is given, or the default one
+the script's `with tf.Session() as sess:` makes). This module decides which methods have that
+shape and how the script calls them; the model-class rule (migrate.transforms.model_classes)
+reads each as a function of the script whose runs go through the script's session, and puts it
+back as a method once the runs are converted. Anything else is declined with TFM231 and what
+blocks it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+
+from migrate.analysis import syntax
+from migrate.analysis.declined import Declined
+from migrate.analysis.graph_model import Resolver
+
+DECLINED = "TFM231"
+DEFAULT_SESSION = "tf.get_default_session"
+SESSIONS = frozenset({"tf.Session", "tf.InteractiveSession"})
+
+
+@dataclass(frozen=True)
+class ServedMethod:
+    """A method that runs the session it is given, and how the script calls it."""
+
+    function: cst.FunctionDef
+    session: str | None  # the parameter or local that holds the session; None: `tf.get_default_session().run`
+    index: int  # position of the session parameter after self; -1 when the method takes none
+    fill: cst.BaseStatement | None  # `sess = sess or tf.get_default_session()`, which goes
+    form: str  # how every call passes the session: "position", "keyword" or "none"
+
+    @property
+    def name(self) -> str:
+        return self.function.name.value
+
+
+def candidates(node: cst.ClassDef) -> frozenset[str]:
+    """The methods that run a session (`x.run(...)` on anything but self) and open none."""
+    assert isinstance(node.body, cst.IndentedBlock)
+    found = set()
+    for statement in node.body.body:
+        if not isinstance(statement, cst.FunctionDef) or statement.name.value == "__init__":
+            continue
+        if any(isinstance(n, cst.Name) and n.value in ("Session", "InteractiveSession")
+               for n in syntax.nodes_of(statement, cst.Name)):
+            continue
+        if any(_run_receiver(call) is not None for call in syntax.calls_in(statement)):
+            found.add(statement.name.value)
+    return frozenset(found)
+
+
+def _run_receiver(call: cst.Call) -> cst.BaseExpression | None:
+    func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value == "run" and not _is_self(func.value):
+        return func.value
+    return None
+
+
+def _is_self(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "self"
+
+
+def served_methods(
+    module: cst.Module, node: cst.ClassDef, instance: str, construction: cst.SimpleStatementLine,
+    names: Collection[str], attributes: Collection[str], resolve: Resolver,
+) -> tuple[tuple[ServedMethod, ...], str]:
+    """The methods `names` with their calls checked, and the script's session they run."""
+    if not names:
+        return (), ""
+    assert isinstance(node.body, cst.IndentedBlock)
+    methods = {s.name.value: s for s in node.body.body if isinstance(s, cst.FunctionDef)}
+    _check_not_called_inside(node, names)
+    session, default = script_session(module, construction, resolve, min(names))
+    served = []
+    for name in sorted(names):
+        function = methods[name]
+        own, index, fill = method_shape(function, resolve, attributes, set(methods))
+        if session in syntax.local_names(function) - {own}:
+            raise Declined(DECLINED, f"method {name} binds {session}, the name of the script's session", function)
+        form = _call_form(module, instance, function, index, session)
+        if form == "none" and not default:
+            raise Declined(DECLINED, f"method {name} runs the default session, and the script's session "
+                           f"{session} is not made the default (`with tf.Session() as {session}:`)", function)
+        served.append(ServedMethod(function, own, index, fill, form))
+    return tuple(served), session
+
+
+def _check_not_called_inside(node: cst.ClassDef, names: Collection[str]) -> None:
+    for attribute in syntax.nodes_of(node, cst.Attribute):
+        assert isinstance(attribute, cst.Attribute)
+        if _is_self(attribute.value) and attribute.attr.value in names:
+            raise Declined(DECLINED, f"method {attribute.attr.value} runs the session and is called inside the "
+                           "class (a method that runs the session is converted where the script calls it)", attribute)
+
+
+def method_shape(
+    function: cst.FunctionDef, resolve: Resolver, attributes: Collection[str], methods: Collection[str],
+) -> tuple[str | None, int, cst.BaseStatement | None]:
+    """The session a method runs (its parameter or local), that parameter's position after self
+    (-1: none) and the line that fills it from the default session."""
+    name = function.name.value
+    if function.decorators:
+        raise Declined(DECLINED, f"method {name} runs the session and is decorated", function.decorators[0])
+    params = function.params
+    if (params.star_arg is not cst.MaybeSentinel.DEFAULT and params.star_arg is not None) or params.star_kwarg \
+            or params.kwonly_params or params.posonly_params:
+        raise Declined(DECLINED, f"method {name} takes *args, **kwargs or keyword-only parameters", function)
+    if not params.params or params.params[0].name.value != "self" or not isinstance(function.body, cst.IndentedBlock):
+        raise Declined(DECLINED, f"method {name} has no self parameter or is written on one line", function)
+    positional = [p.name.value for p in params.params[1:]]
+    statements = list(function.body.body)
+    session, fill = _fill(statements, positional, resolve)
+    for call in syntax.calls_in(function):
+        receiver = _run_receiver(call)
+        if receiver is None:
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value == "eval":
+                raise Declined(DECLINED, f"method {name} runs the graph by {syntax.code_of(call.func)}() (a method "
+                               "that runs the session it is given, `sess.run(...)`, is converted)", call)
+            api = resolve(call.func)
+            if api is not None and api.startswith("tf.") and api != DEFAULT_SESSION:
+                raise Declined(DECLINED, f"method {name} runs the session and builds graph of its own ({api}), "
+                               "which TF1 added to the graph at each call", call)
+            continue
+        if isinstance(receiver, cst.Call) and resolve(receiver.func) == DEFAULT_SESSION:
+            continue
+        if session is None and isinstance(receiver, cst.Name) and receiver.value in positional:
+            session = receiver.value
+        if not (isinstance(receiver, cst.Name) and receiver.value == session):
+            raise Declined(DECLINED, f"method {name} runs {syntax.code_of(receiver)}, not the session it is given",
+                           call)
+    _check_body(function, [s for s in statements if s is not fill], session, attributes, methods)
+    index = positional.index(session) if session in positional else -1
+    return session, index, fill
+
+
+def _fill(
+    statements: Sequence[cst.BaseStatement], positional: Sequence[str], resolve: Resolver
+) -> tuple[str | None, cst.BaseStatement | None]:
+    """`sess = sess or tf.get_default_session()` (or `sess = tf.get_default_session()`) as the
+    method's first line after its docstring."""
+    for statement in statements[:2]:
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            continue
+        small = statement.body[0]
+        if not (isinstance(small, cst.Assign) and len(small.targets) == 1
+                and isinstance(small.targets[0].target, cst.Name)):
+            continue
+        target = small.targets[0].target.value
+        value = small.value
+        if isinstance(value, cst.BooleanOperation) and isinstance(value.operator, cst.Or) \
+                and isinstance(value.left, cst.Name) and value.left.value == target and target in positional:
+            value = value.right
+        elif target in positional:
+            continue
+        if isinstance(value, cst.Call) and not value.args and resolve(value.func) == DEFAULT_SESSION:
+            return target, statement
+    return None, None
+
+
+def _check_body(
+    function: cst.FunctionDef, statements: Sequence[cst.BaseStatement], session: str | None,
+    attributes: Collection[str], methods: Collection[str],
+) -> None:
+    name = function.name.value
+    body = cst.IndentedBlock(body=list(statements))
+    for inner in syntax.nodes_of(body, cst.FunctionDef, cst.ClassDef, cst.Global, cst.Nonlocal, cst.Yield):
+        raise Declined(DECLINED, f"method {name} runs the session and defines functions, yields or declares "
+                       "global names", inner)
+    receivers = {id(r) for call in syntax.calls_in(body) if (r := _run_receiver(call)) is not None}
+    under_attribute: dict[int, cst.Attribute] = {}
+    for attribute in syntax.nodes_of(body, cst.Attribute):
+        assert isinstance(attribute, cst.Attribute)
+        under_attribute[id(attribute.value)] = attribute
+    stores = {
+        id(t.target) for t in syntax.nodes_of(body, cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del)
+        if isinstance(t, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del))
+    }
+    for inner in syntax.nodes_of(body, cst.Name):
+        assert isinstance(inner, cst.Name)
+        if inner.value == session and id(inner) not in receivers:
+            raise Declined(DECLINED, f"method {name} uses its session {session} other than to run it", inner)
+        if inner.value != "self":
+            continue
+        read = under_attribute.get(id(inner))
+        if read is None:
+            raise Declined(DECLINED, f"method {name} uses self other than through its attributes", inner)
+        if read.attr.value in methods:
+            raise Declined(DECLINED, f"method {name} calls method {read.attr.value}", read)
+        if read.attr.value not in attributes:
+            raise Declined(DECLINED, f"method {name} reads self.{read.attr.value}, which __init__ does not set", read)
+        if id(read) in stores:
+            raise Declined(DECLINED, f"method {name} changes self.{read.attr.value}", read)
+
+
+def script_session(
+    module: cst.Module, construction: cst.SimpleStatementLine, resolve: Resolver, method: str
+) -> tuple[str, bool]:
+    """The one session the scope that builds the model opens, and whether it is the default
+    session where it is open (`with tf.Session() as sess:`, an InteractiveSession)."""
+    scope: cst.CSTNode = module
+    where = "the script"
+    for function in syntax.nodes_of(module, cst.FunctionDef):
+        assert isinstance(function, cst.FunctionDef)
+        if any(line is construction for line in syntax.nodes_of(function, cst.SimpleStatementLine)):
+            scope = function  # the innermost: nodes_of lists outer functions first
+            where = f"{function.name.value}, which builds the model,"
+    nested = {
+        id(inner) for definition in syntax.nodes_of(scope, cst.FunctionDef, cst.ClassDef, cst.Lambda)
+        if definition is not scope for inner in syntax.nodes_of(definition, cst.With, cst.Assign)
+    }
+    opened: dict[str, bool] = {}
+    defaults: set[str] = set()
+    for inner in syntax.nodes_of(scope, cst.With, cst.Assign):
+        if id(inner) in nested:
+            continue
+        if isinstance(inner, cst.With):
+            for item in inner.items:
+                call = item.item
+                if not isinstance(call, cst.Call):
+                    continue
+                if resolve(call.func) in SESSIONS and item.asname is not None \
+                        and isinstance(item.asname.name, cst.Name):
+                    opened[item.asname.name.value] = True
+                elif isinstance(call.func, cst.Attribute) and call.func.attr.value == "as_default" \
+                        and isinstance(call.func.value, cst.Name):
+                    defaults.add(call.func.value.value)
+        elif isinstance(inner, cst.Assign) and isinstance(inner.value, cst.Call) \
+                and resolve(inner.value.func) in SESSIONS:
+            for target in inner.targets:
+                if isinstance(target.target, cst.Name):
+                    opened[target.target.value] = resolve(inner.value.func) == "tf.InteractiveSession"
+    if len(opened) != 1:
+        which = f"several ({', '.join(sorted(opened))})" if opened else "none by a name"
+        raise Declined(DECLINED, f"method {method} runs the session, and {where} opens {which}", construction)
+    (name, default), = opened.items()
+    return name, default or name in defaults
+
+
+def _call_form(module: cst.Module, instance: str, function: cst.FunctionDef, index: int, session: str) -> str:
+    """How each call `instance.method(...)` passes the session: at `index`, by keyword or not at
+    all; the same way at every call, the script's session, and the method used by no other means."""
+    name = function.name.value
+    params = function.params.params[1:]
+    parameter = params[index] if index >= 0 else None
+    calls = {id(c.func): c for c in syntax.calls_in(module)}
+    forms: set[str] = set()
+    for attribute in syntax.nodes_of(module, cst.Attribute):
+        assert isinstance(attribute, cst.Attribute)
+        if not (isinstance(attribute.value, cst.Name) and attribute.value.value == instance
+                and attribute.attr.value == name):
+            continue
+        call = calls.get(id(attribute))
+        if call is None:
+            raise Declined(DECLINED, f"{instance}.{name} is used other than by calling it", attribute)
+        if any(arg.star for arg in call.args):
+            raise Declined(DECLINED, f"{instance}.{name}() is called with *args or **kwargs", call)
+        positional = [arg for arg in call.args if arg.keyword is None]
+        if len(positional) > len(params):
+            raise Declined(DECLINED, f"{instance}.{name}() is called with more arguments than it takes", call)
+        given: cst.Arg | None = None
+        form = "none"
+        if parameter is not None and index < len(positional):
+            given, form = positional[index], "position"
+        elif parameter is not None:
+            given = next((a for a in call.args if a.keyword is not None and a.keyword.value == parameter.name.value),
+                         None)
+            form = "none" if given is None else "keyword"
+        if parameter is not None and given is None and parameter.default is None:
+            raise Declined(DECLINED, f"{instance}.{name}() is called without its session", call)
+        if given is not None and not (isinstance(given.value, cst.Name) and given.value.value == session):
+            raise Declined(DECLINED, f"{instance}.{name}() is given {syntax.code_of(given.value)}, not the "
+                           f"script's session {session}", given)
+        forms.add(form)
+    if len(forms) > 1:
+        raise Declined(DECLINED, f"the calls of {instance}.{name}() pass the session in different ways "
+                       f"({', '.join(sorted(forms))})", function)
+    return forms.pop() if forms else "none"
