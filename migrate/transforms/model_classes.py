@@ -475,8 +475,9 @@ def _check_uses(
 
 
 def _check_scope(module: cst.Module, init: cst.FunctionDef, construction: cst.SimpleStatementLine) -> None:
-    """`__init__`'s body moves where the model is built: the module names it reads must not be
-    names the functions around the construction bind."""
+    """`__init__`'s body (or a method that runs the session, made a function there) moves where
+    the model is built: the module names it reads must not be names the functions around the
+    construction bind."""
     reads = set(syntax.names_in(init.body)) - syntax.local_names(init)
     for function in syntax.nodes_of(module, cst.FunctionDef):
         assert isinstance(function, cst.FunctionDef)
@@ -484,8 +485,8 @@ def _check_scope(module: cst.Module, init: cst.FunctionDef, construction: cst.Si
             continue
         hidden = sorted(reads & syntax.local_names(function))
         if hidden:
-            raise Declined(DECLINED, f"__init__ reads the module's {hidden[0]}, which {function.name.value} "
-                           "binds where the model is built", construction)
+            raise Declined(DECLINED, f"{init.name.value} reads the module's {hidden[0]}, which "
+                           f"{function.name.value} binds where the model is built", construction)
 
 
 def _arguments(call: cst.Call, init: cst.FunctionDef) -> list[tuple[str, cst.BaseExpression]]:
