@@ -26,6 +26,7 @@ from migrate.transforms.layer_functions import LayerFunctionsToModules
 from migrate.transforms.layers import LayersToKeras
 from migrate.transforms.model_classes import ModelClasses, ModelClassesFold
 from migrate.transforms.native_equivalents import NativeEquivalents
+from migrate.transforms.optimizer_objects import OptimizerObjects
 from migrate.transforms.queue_pipelines import QueuePipelines
 from migrate.transforms.rnn import RNNToKeras
 from migrate.transforms.sessions import SessionsToFunctions
@@ -56,6 +57,7 @@ ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = (
     SessionsToFunctions,
     ModelClassesFold,
     EagerPrograms,
+    OptimizerObjects,
     TutorialInput,
     ContribHomes,
     UnportedSymbols,

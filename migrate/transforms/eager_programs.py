@@ -26,7 +26,7 @@ from migrate.transforms.base import Example, MigrationTransform
 
 CONVERTED = "TFM404"
 KEPT = "TFM405"
-_EAGER_SWITCHES = frozenset({"tf.enable_eager_execution", "tf.contrib.eager.enable_eager_execution"})
+EAGER_SWITCHES = frozenset({"tf.enable_eager_execution", "tf.contrib.eager.enable_eager_execution"})
 # TF1 gradient functions -> whether they also return the value.
 _GRADIENT_FUNCTIONS = {
     "tf.contrib.eager.implicit_value_and_gradients": True,
@@ -34,7 +34,32 @@ _GRADIENT_FUNCTIONS = {
 }
 
 
-class EagerPrograms(MigrationTransform):
+class ScopeStatements(MigrationTransform):
+    """A transform that rewrites the statements of the module and of each function, a scope at
+    a time (`_scope_body`), with the scope's original statements beside the updated ones."""
+
+    def rewrites_scopes(self) -> bool:
+        return True
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if not self.rewrites_scopes():
+            return updated_node
+        return updated_node.with_changes(body=self._scope_body(original_node.body, updated_node.body, original_node))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        if not self.rewrites_scopes() or not isinstance(updated_node.body, cst.IndentedBlock):
+            return updated_node
+        assert isinstance(original_node.body, cst.IndentedBlock)
+        body = self._scope_body(original_node.body.body, updated_node.body.body, original_node)
+        return updated_node.with_changes(body=updated_node.body.with_changes(body=body))
+
+    def _scope_body(
+        self, originals: Sequence[cst.BaseStatement], updated: Sequence[cst.BaseStatement], scope: cst.CSTNode
+    ) -> list[cst.BaseStatement]:
+        raise NotImplementedError
+
+
+class EagerPrograms(ScopeStatements):
     CODE = CONVERTED
     DESCRIPTION = "TF1 eager programs: implicit gradient functions and stepped optimizers become TF 2 code"
     FINDINGS: ClassVar[dict[str, str]] = {
@@ -97,20 +122,11 @@ class EagerPrograms(MigrationTransform):
 
     def visit_Module(self, node: cst.Module) -> bool:
         super().visit_Module(node)
-        self._eager = any(self.tf_api(call.func) in _EAGER_SWITCHES for call in syntax.calls_in(node))
+        self._eager = any(self.tf_api(call.func) in EAGER_SWITCHES for call in syntax.calls_in(node))
         return self._eager
 
-    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        if not self._eager:
-            return updated_node
-        return updated_node.with_changes(body=self._scope_body(original_node.body, updated_node.body, original_node))
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
-        if not self._eager or not isinstance(updated_node.body, cst.IndentedBlock):
-            return updated_node
-        assert isinstance(original_node.body, cst.IndentedBlock)
-        body = self._scope_body(original_node.body.body, updated_node.body.body, original_node)
-        return updated_node.with_changes(body=updated_node.body.with_changes(body=body))
+    def rewrites_scopes(self) -> bool:
+        return self._eager
 
     def _scope_body(
         self, originals: Sequence[cst.BaseStatement], updated: Sequence[cst.BaseStatement], scope: cst.CSTNode
@@ -158,26 +174,36 @@ class EagerPrograms(MigrationTransform):
     def _optimizer(
         self, statement: cst.BaseStatement, name: str, call: cst.Call, api: str, scope: cst.CSTNode
     ) -> cst.BaseStatement:
-        mapping = OPTIMIZERS[api]
-        why = _other_use(name, scope)
-        if why is None and mapping.slots_start_at_one:
-            why = "its accumulators start at one in TF1 and at zero in Keras"
-        if why is None:
-            try:
-                args = keras_arguments(call, api)
-            except UnmappedArgument as unmapped:
-                why = str(unmapped)
-        if why is not None:
-            self.report(call, f"{api} is kept: {why}", code=KEPT, severity=Severity.WARNING)
+        uses = NameUses.of(name, scope)
+        keras = keras_optimizer(self, call, api, CONVERTED) if uses.only_stepped() else uses.why_not()
+        if isinstance(keras, str):
+            self.report(call, f"{api} is kept: {keras}", code=KEPT, severity=Severity.WARNING)
             return statement
-        note = defaults_note(api)
-        message = note or f"{api} becomes tf.keras.optimizers.{mapping.keras_name}"
-        self.report(call, message, code=CONVERTED, severity=Severity.INFO)
-        if mapping.caveat:
-            self.report(call, mapping.caveat, code=CONVERTED, severity=Severity.INFO)
-        keras = cst.Call(func=self.tf_expr(f"keras.optimizers.{mapping.keras_name}"), args=args)
-        assert isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Assign)
-        return statement.with_changes(body=[statement.body[0].with_changes(value=keras)])
+        return replace_assigned(statement, keras)
+
+
+def keras_optimizer(transform: MigrationTransform, call: cst.Call, api: str, code: str) -> cst.Call | str:
+    """The Keras optimizer a TF1 optimizer call becomes, reported with `code` and TF1's defaults
+    made explicit; or why it cannot become one."""
+    mapping = OPTIMIZERS[api]
+    if mapping.slots_start_at_one:
+        return "its accumulators start at one in TF1 and at zero in Keras"
+    try:
+        args = keras_arguments(call, api)
+    except UnmappedArgument as unmapped:
+        return str(unmapped)
+    note = defaults_note(api)
+    message = note or f"{api} becomes tf.keras.optimizers.{mapping.keras_name}"
+    transform.report(call, message, code=code, severity=Severity.INFO)
+    if mapping.caveat:
+        transform.report(call, mapping.caveat, code=code, severity=Severity.INFO)
+    return cst.Call(func=transform.tf_expr(f"keras.optimizers.{mapping.keras_name}"), args=args)
+
+
+def replace_assigned(statement: cst.BaseStatement, value: cst.BaseExpression) -> cst.BaseStatement:
+    """`name = value` in place of the line `name = ...`."""
+    assert isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Assign)
+    return statement.with_changes(body=[statement.body[0].with_changes(value=value)])
 
 
 def _bound_function(call: cst.Call, scope: cst.CSTNode) -> bool:
@@ -191,47 +217,57 @@ def _bound_function(call: cst.Call, scope: cst.CSTNode) -> bool:
         head = head.value
     if not isinstance(head, cst.Name):
         return False
-    uses = _NameUses(head.value)
-    scope.visit(uses)
-    return uses.bindings <= 1
+    return NameUses.of(head.value, scope).bindings <= 1
 
 
-def _other_use(name: str, scope: cst.CSTNode) -> str | None:
-    """Why the optimizer bound to `name` in `scope` cannot be the Keras one, None when every
-    other mention of the name steps it with `name.apply_gradients(pairs)`."""
-    uses = _NameUses(name)
-    scope.visit(uses)
-    if uses.bindings != 1:
-        return f"`{name}` is bound more than once"
-    if uses.other:
-        return f"`{name}` is used other than by apply_gradients(pairs)"
-    return None
-
-
-class _NameUses(cst.CSTVisitor):
+class NameUses(cst.CSTVisitor):
     """Counts how a name is bound and read in a scope: `stepped` are its `name.apply_gradients(x)`
-    calls with one positional argument (Keras has no `global_step`)."""
+    calls with one positional argument (Keras has no `global_step`); `compiled` its mentions as
+    the optimizer of a Keras `compile(optimizer=name)` (or `compile(name, ...)`)."""
 
     def __init__(self, name: str) -> None:
         super().__init__()
         self.name = name
         self.bindings = 0
         self.other = 0
+        self.stepped = 0
+        self.compiled = 0
         self._stepped: set[int] = set()
+        self._compiled: set[int] = set()
         self._skipped: set[int] = set()
+
+    @classmethod
+    def of(cls, name: str, scope: cst.CSTNode) -> NameUses:
+        uses = cls(name)
+        scope.visit(uses)
+        return uses
+
+    def only_stepped(self) -> bool:
+        return self.bindings == 1 and not self.other and not self.compiled
+
+    def why_not(self) -> str:
+        """Why the optimizer bound to the name cannot be the Keras one by `only_stepped`."""
+        if self.bindings != 1:
+            return f"`{self.name}` is bound more than once"
+        return f"`{self.name}` is used other than by apply_gradients(pairs)"
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if not (isinstance(func, cst.Attribute) and not any(arg.star for arg in node.args)):
+            return
         if (
-            isinstance(func, cst.Attribute)
-            and isinstance(func.value, cst.Name)
+            isinstance(func.value, cst.Name)
             and func.value.value == self.name
             and func.attr.value == "apply_gradients"
             and len(node.args) == 1
             and node.args[0].keyword is None
-            and not node.args[0].star
         ):
             self._stepped.add(id(func.value))
+            self.stepped += 1
+        optimizer = compiled_optimizer(node)
+        if isinstance(optimizer, cst.Name) and optimizer.value == self.name:
+            self._compiled.add(id(optimizer))
+            self.compiled += 1
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._skipped.add(id(node.attr))
@@ -263,5 +299,17 @@ class _NameUses(cst.CSTVisitor):
                 self._skipped.add(id(name))
 
     def visit_Name(self, node: cst.Name) -> None:
-        if node.value == self.name and id(node) not in self._stepped and id(node) not in self._skipped:
+        if node.value == self.name and not any(id(node) in s for s in (self._stepped, self._compiled, self._skipped)):
             self.other += 1
+
+
+def compiled_optimizer(call: cst.Call) -> cst.BaseExpression | None:
+    """The optimizer argument of a Keras `model.compile(...)` call: `optimizer=` or the first
+    positional argument."""
+    if not (isinstance(call.func, cst.Attribute) and call.func.attr.value == "compile"):
+        return None
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == "optimizer":
+            return arg.value
+    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    return positional[0].value if positional else None
