@@ -1028,7 +1028,12 @@ class _SiteReplacer(cst.CSTTransformer):
         site = self.sites.get(id(original_node))
         if site is None:
             return updated_node
-        return self.writer.call_for(site)
+        replaced = self.writer.call_for(site)
+        if not self.writer.plan.sparse_values:
+            return replaced
+        with_tensors = replaced.visit(_SparseValues(self.writer))  # the feeds, inside the call
+        assert isinstance(with_tensors, cst.BaseExpression)
+        return with_tensors
 
     def visit_Assign(self, node: cst.Assign) -> bool:
         site = self.sites.get(id(node.value))
@@ -1077,6 +1082,17 @@ class _SiteReplacer(cst.CSTTransformer):
             iterator, dataset = self.writer.plan.restarts[id(call)]
             return cst.Assign([cst.AssignTarget(cst.Name(iterator))], _iterator_over(dataset))
         return updated_node
+
+
+class _SparseValues(cst.CSTTransformer):
+    """The `tf.SparseTensorValue(...)` calls fed to sparse placeholders, as `tf.SparseTensor`s."""
+
+    def __init__(self, writer: _ScopeWriter) -> None:
+        self.writer = writer
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        dtype = self.writer.plan.sparse_values.get(id(original_node))
+        return updated_node if dtype is None else self.writer.sparse_tensor(updated_node, dtype)
 
 
 def _replace_sites(
