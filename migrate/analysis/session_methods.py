@@ -17,7 +17,7 @@ blocks it.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -74,9 +74,10 @@ def _is_self(node: cst.BaseExpression) -> bool:
 
 def served_methods(
     module: cst.Module, node: cst.ClassDef, instance: str, construction: cst.SimpleStatementLine,
-    names: Collection[str], attributes: Collection[str], resolve: Resolver,
+    names: Collection[str], attributes: Collection[str], resolve: Resolver, receivers: Mapping[str, str],
 ) -> tuple[tuple[ServedMethod, ...], str]:
-    """The methods `names` with their calls checked, and the script's session they run."""
+    """The methods `names` with their calls checked (the script's, and those of the functions
+    `receivers` through the parameter they take the model by), and the script's session."""
     if not names:
         return (), ""
     assert isinstance(node.body, cst.IndentedBlock)
@@ -89,7 +90,7 @@ def served_methods(
         own, index, fill = method_shape(function, resolve, attributes, set(methods))
         if session in syntax.local_names(function) - {own}:
             raise Declined(DECLINED, f"method {name} binds {session}, the name of the script's session", function)
-        form = _call_form(module, instance, function, index, session)
+        form = _call_form(uses_of(module, instance, receivers), instance, function, index, session)
         if form == "none" and not default:
             raise Declined(DECLINED, f"method {name} runs the default session, and the script's session "
                            f"{session} is not made the default (`with tf.Session() as {session}:`)", function)
@@ -248,20 +249,37 @@ def script_session(
     return name, default or name in defaults
 
 
-def _call_form(module: cst.Module, instance: str, function: cst.FunctionDef, index: int, session: str) -> str:
+def uses_of(
+    module: cst.Module, instance: str, receivers: Mapping[str, str]
+) -> list[tuple[cst.Attribute, cst.Call | None]]:
+    """Each `instance.a` of the module and `model.a` of a function that takes the model as its
+    parameter `model` (`receivers`: function -> parameter), with the call it is the callee of."""
+    calls = {id(c.func): c for c in syntax.calls_in(module)}
+    functions = [s for s in module.body if isinstance(s, cst.FunctionDef) and s.name.value in receivers]
+    scopes: list[tuple[cst.CSTNode, str]] = [(module, instance)]
+    scopes.extend((f, receivers[f.name.value]) for f in functions if receivers[f.name.value] != instance)
+    found = []
+    for scope, name in scopes:
+        for attribute in syntax.nodes_of(scope, cst.Attribute):
+            assert isinstance(attribute, cst.Attribute)
+            if isinstance(attribute.value, cst.Name) and attribute.value.value == name:
+                found.append((attribute, calls.get(id(attribute))))
+    return found
+
+
+def _call_form(
+    uses: Sequence[tuple[cst.Attribute, cst.Call | None]], instance: str, function: cst.FunctionDef, index: int,
+    session: str,
+) -> str:
     """How each call `instance.method(...)` passes the session: at `index`, by keyword or not at
     all; the same way at every call, the script's session, and the method used by no other means."""
     name = function.name.value
     params = function.params.params[1:]
     parameter = params[index] if index >= 0 else None
-    calls = {id(c.func): c for c in syntax.calls_in(module)}
     forms: set[str] = set()
-    for attribute in syntax.nodes_of(module, cst.Attribute):
-        assert isinstance(attribute, cst.Attribute)
-        if not (isinstance(attribute.value, cst.Name) and attribute.value.value == instance
-                and attribute.attr.value == name):
+    for attribute, call in uses:
+        if attribute.attr.value != name:
             continue
-        call = calls.get(id(attribute))
         if call is None:
             raise Declined(DECLINED, f"{instance}.{name} is used other than by calling it", attribute)
         if any(arg.star for arg in call.args):
@@ -287,3 +305,95 @@ def _call_form(module: cst.Module, instance: str, function: cst.FunctionDef, ind
         raise Declined(DECLINED, f"the calls of {instance}.{name}() pass the session in different ways "
                        f"({', '.join(sorted(forms))})", function)
     return forms.pop() if forms else "none"
+
+
+def receivers(
+    module: cst.Module, node: cst.ClassDef, instance: str, construction: cst.SimpleStatementLine,
+    attributes: Collection[str], methods: Collection[str],
+) -> dict[str, str]:
+    """The functions the script passes the model to (`actor_critic(env, policy_estimator, 300)`),
+    each with the parameter that takes it: a function of the module's own level, given the model
+    at the same parameter by every call, that reads the attributes `__init__` sets and calls the
+    `methods` that run the session through that parameter and uses it no other way."""
+    inside = {id(n) for n in syntax.nodes_of(node, cst.Name)}
+    definitions = {s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef)}
+    found: dict[str, str] = {}
+    for call in syntax.calls_in(module):
+        for position, arg in enumerate(call.args):
+            if not (isinstance(arg.value, cst.Name) and arg.value.value == instance) or id(arg.value) in inside:
+                continue
+            what = f"{instance} is passed to {syntax.code_of(call.func)}()"
+            function = definitions.get(call.func.value) if isinstance(call.func, cst.Name) else None
+            if function is None:
+                raise Declined(DECLINED, f"{what}, which is not a function of the module's own level", arg.value)
+            if not any(s is construction for s in module.body):
+                raise Declined(DECLINED, f"{what}, and the model is not built at the module's own level", arg.value)
+            parameter = _parameter_at(function, position, arg)
+            if parameter is None:
+                raise Declined(DECLINED, f"{what} through *args, **kwargs or a keyword-only parameter", arg.value)
+            if found.setdefault(function.name.value, parameter) != parameter:
+                raise Declined(DECLINED, f"{what} at different parameters", arg.value)
+    for name, parameter in found.items():
+        _check_receiver(module, definitions[name], parameter, instance, attributes, methods)
+    return found
+
+
+def _parameter_at(function: cst.FunctionDef, position: int, arg: cst.Arg) -> str | None:
+    params = function.params
+    if arg.star or params.star_arg not in (cst.MaybeSentinel.DEFAULT, None) or params.star_kwarg \
+            or params.kwonly_params or params.posonly_params:
+        return None
+    names = [p.name.value for p in params.params]
+    if arg.keyword is not None:
+        return arg.keyword.value if arg.keyword.value in names else None
+    return names[position] if position < len(names) else None
+
+
+def _check_receiver(
+    module: cst.Module, function: cst.FunctionDef, parameter: str, instance: str, attributes: Collection[str],
+    methods: Collection[str],
+) -> None:
+    """Every call of `function` gives it the model as `parameter`, which it uses only to read the
+    model's attributes and call its methods that run the session."""
+    name = function.name.value
+    calls = {id(c.func): c for c in syntax.calls_in(module)}
+    for use in _reads(module, name):
+        if use is function.name:
+            continue
+        call = calls.get(id(use))
+        if call is None:
+            raise Declined(DECLINED, f"{name}, which takes {instance}, is used other than by calling it", use)
+        given = [a.value for i, a in enumerate(call.args) if _parameter_at(function, i, a) == parameter]
+        if not (len(given) == 1 and isinstance(given[0], cst.Name) and given[0].value == instance):
+            raise Declined(DECLINED, f"a call of {name} gives its parameter {parameter} something other than "
+                           f"{instance}", call)
+    nested = [n for n in syntax.nodes_of(function.body, cst.FunctionDef, cst.Lambda, cst.ClassDef)]
+    if any(parameter in syntax.names_in(n) for n in nested):
+        raise Declined(DECLINED, f"{name} reads its parameter {parameter}, the model, in a function of its own",
+                       nested[0])
+    if parameter != instance and instance in syntax.local_names(function):
+        raise Declined(DECLINED, f"{name} binds {instance}, the script's name of the model", function)
+    if parameter in syntax.assigned_names(function.body):
+        raise Declined(DECLINED, f"{name} binds its parameter {parameter}, the model, again", function)
+    objects = {id(a.value): a for a in syntax.nodes_of(function.body, cst.Attribute) if isinstance(a, cst.Attribute)}
+    calls_of = {id(c.func) for c in syntax.calls_in(function.body)}
+    stores = {
+        id(t.target) for t in syntax.nodes_of(function.body, cst.AssignTarget, cst.AugAssign, cst.Del)
+        if isinstance(t, (cst.AssignTarget, cst.AugAssign, cst.Del))
+    }
+    for reference in _reads(function.body, parameter):
+        read = objects.get(id(reference))
+        if read is not None and id(read) not in stores and (
+            read.attr.value in attributes or read.attr.value in methods and id(read) in calls_of
+        ):
+            continue
+        raise Declined(DECLINED, f"{name} uses its parameter {parameter}, the model, other than to read its "
+                       "attributes and call its methods that run the session", reference)
+
+
+def _reads(tree: cst.CSTNode, name: str) -> list[cst.Name]:
+    """The Name nodes that refer to `name` as a variable (not attribute or keyword names)."""
+    attrs = {id(a.attr) for a in syntax.nodes_of(tree, cst.Attribute) if isinstance(a, cst.Attribute)}
+    keywords = {id(a.keyword) for a in syntax.nodes_of(tree, cst.Arg) if isinstance(a, cst.Arg) and a.keyword}
+    return [n for n in syntax.nodes_of(tree, cst.Name)
+            if isinstance(n, cst.Name) and n.value == name and id(n) not in attrs and id(n) not in keywords]

@@ -31,7 +31,7 @@ import libcst as cst
 
 from migrate.analysis import syntax
 from migrate.analysis.declined import Declined
-from migrate.analysis.session_methods import DEFAULT_SESSION, ServedMethod, candidates, served_methods
+from migrate.analysis.session_methods import DEFAULT_SESSION, ServedMethod, candidates, receivers, served_methods
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -58,6 +58,7 @@ class _Record:
     script_calls: tuple[cst.SimpleStatementLine, ...]  # the script's `model.build()` lines
     served: dict[str, ServedMethod]  # name of the script's function -> the method that runs the session
     session: str  # the script's session those methods run
+    receivers: dict[str, str]  # function the script passes the model to -> its parameter that takes it
 
 
 # Markers carry a token; the records stay in this process between the two passes (the graph-mode
@@ -128,6 +129,8 @@ class ModelClasses(MigrationTransform):
         ):
             return updated_node
         body: list[cst.BaseStatement] | None = None
+        converted: cst.ClassDef | None = None
+        running: list[str] = []  # classes left as they are whose methods run the session
         for statement in original_node.body:
             if not isinstance(statement, cst.ClassDef):
                 continue
@@ -139,10 +142,17 @@ class ModelClasses(MigrationTransform):
             except Declined as declined:
                 self.report(declined.node or statement, f"model class {statement.name.value}: {declined.message}",
                             code=DECLINED)
+                if candidates(statement):
+                    running.append(statement.name.value)
                 continue
             if flattened is not None:
-                body = flattened
-        if body is None:
+                body, converted = flattened, statement
+        if body is None or converted is None:
+            return updated_node
+        if running:
+            # Their runs keep the script a session program, which gives the model back as it was.
+            self.report(converted, f"model class {converted.name.value}: {running[0]}, whose methods run the "
+                        "session, is not converted; left as it is", code=DECLINED)
             return updated_node
         return updated_node.with_changes(body=body)
 
@@ -165,8 +175,11 @@ class ModelClasses(MigrationTransform):
         expanded = _with_global_step(module, expansion.init, construction, self)
         _check_class(node, init, expanded, expansion.inlined, self._builds_graph, running)
         attributes = _self_attributes(expanded)
-        _check_uses(module, node, instance, construction, attributes, expansion, running)
-        served, session = served_methods(module, node, instance, construction, running, attributes, self.tf_api)
+        passed = receivers(module, node, instance, construction, attributes, running)
+        _check_uses(module, node, instance, construction, attributes, expansion, running, passed)
+        served, session = served_methods(
+            module, node, instance, construction, running, attributes, self.tf_api, passed
+        )
         _check_scope(module, expanded, construction)
         for method in served:
             _check_scope(module, method.function, construction)
@@ -227,17 +240,20 @@ class ModelClasses(MigrationTransform):
             script_calls=expansion.script_calls,
             served=flat_functions,
             session=session,
+            receivers=passed,
         )
         region: list[cst.BaseStatement] = [
             syntax.with_leading_lines(_marker(token, "begin"), syntax.leading_lines(construction)),
             *bindings,
             *flat_body,
             _marker(token, "end"),
+            # The functions the model is passed to are still given something by that name.
+            *([_marker(token, "instance", instance)] if passed else []),
             *(_script_function(flat, method, session, flat_attributes, self)
               for flat, method in flat_functions.items()),
         ]
         flattener = _Flattener(construction, region, instance, flat_attributes, expansion.script_calls,
-                               {method.name: (flat, method) for flat, method in flat_functions.items()})
+                               {method.name: (flat, method) for flat, method in flat_functions.items()}, passed)
         out = []
         for statement in module.body:
             if statement is node:
@@ -432,8 +448,11 @@ def _constructs(line: cst.SimpleStatementLine, name: str) -> bool:
 
 def _check_uses(
     module: cst.Module, node: cst.ClassDef, instance: str, construction: cst.SimpleStatementLine, attributes: list[str],
-    expansion: _Expansion, running: Collection[str],
+    expansion: _Expansion, running: Collection[str], passed: Mapping[str, str],
 ) -> None:
+    """`instance` is used only to read the attributes `__init__` sets, to call the methods that
+    run the session (`running`) and to be passed to the functions `passed` (their uses of it
+    are checked with them, session_methods.receivers)."""
     small = construction.body[0]
     assert isinstance(small, cst.Assign)
     own_target = small.targets[0].target
@@ -449,12 +468,13 @@ def _check_uses(
     }
     inside = {id(n) for n in syntax.nodes_of(node, cst.Name)}
     inside.update(id(n) for line in expansion.script_calls for n in syntax.nodes_of(line, cst.Name))
-    # Said first: a function that takes the model may name its parameter as the script names it.
-    for call in syntax.calls_in(module):
-        for arg in call.args:
-            if isinstance(arg.value, cst.Name) and arg.value.value == instance and id(arg.value) not in inside:
-                raise Declined(DECLINED, f"{instance} is passed to {syntax.code_of(call.func)}() (a model is "
-                               "converted where the code that builds it uses it, not handed on)", arg.value)
+    inside.update(id(arg.value) for call in syntax.calls_in(module) for arg in call.args
+                  if isinstance(call.func, cst.Name) and call.func.value in passed)
+    inside.update(id(arg.keyword) for arg in syntax.nodes_of(module, cst.Arg)
+                  if isinstance(arg, cst.Arg) and arg.keyword is not None)
+    for function in module.body:
+        if isinstance(function, cst.FunctionDef) and function.name.value in passed:
+            inside.update(id(p.name) for p in function.params.params)
     for name in syntax.nodes_of(module, cst.Name):
         assert isinstance(name, cst.Name)
         if name.value != instance or name is own_target or id(name) in inside:
@@ -862,15 +882,17 @@ def _path(root: cst.CSTNode, node: cst.CSTNode) -> list[cst.CSTNode] | None:
     return None
 
 
-def _marker(token: str, role: str) -> cst.SimpleStatementLine:
-    return cst.SimpleStatementLine([cst.Expr(cst.parse_expression(f'{MARKER}("{token}", "{role}")'))])
+def _marker(token: str, role: str, target: str | None = None) -> cst.SimpleStatementLine:
+    call = cst.parse_expression(f'{MARKER}("{token}", "{role}")')
+    small = cst.Expr(call) if target is None else cst.Assign([cst.AssignTarget(cst.Name(target))], call)
+    return cst.SimpleStatementLine([small])
 
 
 def _marker_of(statement: cst.BaseStatement) -> tuple[str, str] | None:
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
         return None
     small = statement.body[0]
-    if not isinstance(small, cst.Expr) or not isinstance(small.value, cst.Call):
+    if not isinstance(small, (cst.Expr, cst.Assign)) or not isinstance(small.value, cst.Call):
         return None
     call = small.value
     if not (isinstance(call.func, cst.Name) and call.func.value == MARKER and len(call.args) == 2):
@@ -990,7 +1012,7 @@ class _Flattener(cst.CSTTransformer):
     def __init__(
         self, construction: cst.SimpleStatementLine, region: list[cst.BaseStatement], instance: str,
         flat: dict[str, str], script_calls: Sequence[cst.SimpleStatementLine],
-        served: Mapping[str, tuple[str, ServedMethod]],
+        served: Mapping[str, tuple[str, ServedMethod]], receivers: Mapping[str, str],
     ) -> None:
         self.construction = construction
         self.region = region
@@ -998,12 +1020,24 @@ class _Flattener(cst.CSTTransformer):
         self.flat = flat
         self.script_calls = {id(line) for line in script_calls}
         self.served = served
+        self.receivers = receivers
+        self.names = [instance]  # the name the model goes by where the flattener is
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.names.append(self.receivers.get(node.name.value, self.names[-1]))
+        return True
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        self.names.pop()
+        return updated_node
+
+    def _is_model(self, node: cst.BaseExpression) -> bool:
+        return isinstance(node, cst.Name) and node.value in (self.instance, self.names[-1])
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         """`model.predict(s, sess)` becomes `predict(s)`, the script's function that runs its session."""
         func = original_node.func
-        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
-                and func.value.value == self.instance and func.attr.value in self.served):
+        if not (isinstance(func, cst.Attribute) and self._is_model(func.value) and func.attr.value in self.served):
             return updated_node
         flat, method = self.served[func.attr.value]
         return updated_node.with_changes(func=cst.Name(flat), args=_without_session(updated_node.args, method))
@@ -1018,8 +1052,7 @@ class _Flattener(cst.CSTTransformer):
         return updated_node
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
-        value = original_node.value
-        if isinstance(value, cst.Name) and value.value == self.instance and original_node.attr.value in self.flat:
+        if self._is_model(original_node.value) and original_node.attr.value in self.flat:
             return cst.Name(self.flat[original_node.attr.value])
         return updated_node
 
@@ -1188,12 +1221,14 @@ class _Regions(cst.CSTTransformer):
         self, token: str, class_node: Sequence[cst.BaseStatement], region: Sequence[cst.BaseStatement],
         drop: set[int] | None = None,
         replaced: dict[int, cst.FunctionDef] | None = None,
+        instance: Sequence[cst.BaseStatement] = (),
     ) -> None:
         self.token = token
         self.class_node = class_node
         self.region = region
         self.drop = drop or set()
         self.replaced = replaced or {}
+        self.instance = instance
 
     def _replace(
         self, original: Sequence[cst.BaseStatement], body: Sequence[cst.BaseStatement]
@@ -1225,6 +1260,8 @@ class _Regions(cst.CSTTransformer):
             elif role == "begin":
                 inside = True
                 out.extend(_first_with_lines(self.region, syntax.leading_lines(statement)))
+            elif role == "instance":
+                out.extend(self.instance)
             else:
                 inside = False
         return out
@@ -1268,7 +1305,7 @@ def _restore(module: cst.Module, token: str, record: _Record) -> cst.Module:
     assert isinstance(result, cst.Module)
     reads = {flat: cst.Attribute(cst.Name(record.instance), cst.Name(attribute))
              for flat, attribute in record.attributes.items()}
-    restored = result.visit(_ScriptRenamer(reads, record.class_node))
+    restored = result.visit(_ScriptRenamer(reads, record.class_node, record))
     assert isinstance(restored, cst.Module)
     return restored
 
@@ -1295,11 +1332,24 @@ class _FeedKeys(cst.CSTTransformer):
         return updated_node.with_changes(value=self._key(updated_node.value))
 
 
-class _ServedCalls(cst.CSTTransformer):
-    """`predict(s)` is `model.predict(s, sess)` again, the method that runs the session."""
+class _Receiving(cst.CSTTransformer):
+    """Knows, in the functions the model is passed to, the parameter that holds it."""
 
     def __init__(self, record: _Record) -> None:
         self.record = record
+        self.receivers: list[str] = [record.instance]
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.receivers.append(self.record.receivers.get(node.name.value, self.receivers[-1]))
+        return True
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        self.receivers.pop()
+        return updated_node
+
+
+class _ServedCalls(_Receiving):
+    """`predict(s)` is `model.predict(s, sess)` again, the method that runs the session."""
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
@@ -1307,14 +1357,17 @@ class _ServedCalls(cst.CSTTransformer):
         if method is None:
             return updated_node
         return updated_node.with_changes(
-            func=cst.Attribute(cst.Name(self.record.instance), cst.Name(method.name)),
+            func=cst.Attribute(cst.Name(self.receivers[-1]), cst.Name(method.name)),
             args=_with_session(updated_node.args, method, self.record.session),
         )
 
 
 def _strip_markers(module: cst.Module, token: str) -> cst.Module:
     """The converted flat program kept as it is, without the markers and the graph class."""
-    result = module.visit(_Regions(token, [], _region(module, token)))
+    record = _RECORDS[token]
+    # The functions the model was passed to read its state by the module's names now.
+    unused = cst.parse_statement(f"{record.instance} = None")
+    result = module.visit(_Regions(token, [], _region(module, token), instance=[unused]))
     assert isinstance(result, cst.Module)
     return result
 
@@ -1372,7 +1425,7 @@ class _Fold:
         renamed_here = {id(f): _own_names(f, record) for name, f in generated.items() if name not in methods}
         module = self.module.visit(_Regions(self.token, [new_class], [record.construction], drop, renamed_here))
         assert isinstance(module, cst.Module)
-        renamed = module.visit(_ScriptRenamer(script_names, new_class))
+        renamed = module.visit(_ScriptRenamer(script_names, new_class, record))
         assert isinstance(renamed, cst.Module)
         return renamed
 
@@ -1619,11 +1672,35 @@ def _member_names(node: cst.ClassDef) -> set[str]:
 
 
 class _ScriptRenamer(_Renamer):
-    """Renames in the script, not inside the model class."""
+    """Renames in the script, not inside the model class; in a function the model is passed
+    to, `model.a` reads it through the parameter that takes it."""
 
-    def __init__(self, mapping: Mapping[str, cst.BaseExpression], model_class: cst.ClassDef) -> None:
+    def __init__(self, mapping: Mapping[str, cst.BaseExpression], model_class: cst.ClassDef, record: _Record) -> None:
         super().__init__(mapping)
         self.model_class = model_class
+        self.record = record
+        self.mappings = [mapping]
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         return node is not self.model_class
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        parameter = self.record.receivers.get(node.name.value)
+        mapping = self.mappings[-1]
+        if parameter is not None:
+            mapping = {name: _through(value, self.record.instance, parameter) for name, value in mapping.items()}
+        self.mappings.append(mapping)
+        self.mapping = mapping
+        return True
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        self.mappings.pop()
+        self.mapping = self.mappings[-1]
+        return super().leave_FunctionDef(original_node, updated_node)
+
+
+def _through(value: cst.BaseExpression, instance: str, parameter: str) -> cst.BaseExpression:
+    """`model.a` read as `parameter.a`."""
+    if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name) and value.value.value == instance:
+        return value.with_changes(value=cst.Name(parameter))
+    return value
