@@ -1,7 +1,7 @@
 """Differential fuzzing: generated TF1 programs through rewrite, idempotency and parity.
 
     python benchmarks/fuzz.py --n 1000 [--seed S] [--jobs N] [--static] [--no-variable-family]
-                              [--split] [--failures DIR]
+                              [--no-real-code-shapes] [--split] [--failures DIR]
     python benchmarks/fuzz.py --shrink seedN.in.py [--static] [--split]
 
 Program i uses seed S + i. Prints one line per failing program as it is found, then the counts
@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fuzzing.check import CONVERTED, CONVERTED_ROUNDING, DECLINED, FAILURES, INVALID, Outcome, check
 from fuzzing.check_project import check_project, joined
-from fuzzing.generator import Options
+from fuzzing.generator import REAL_CODE_SHAPES, Options
 from fuzzing.runner import Case, run_seeds, save_failure, tally
 from fuzzing.shrink import shrink
 from fuzzing.split import BASE, split_rng, split_source
@@ -77,6 +77,12 @@ def main(argv: list[str] | None = None) -> int:
         "--no-variable-family", action="store_true", help="leave out get_variable, variable_scope and tf.layers"
     )
     parser.add_argument(
+        "--no-real-code-shapes",
+        action="store_true",
+        help="leave out graph in functions and session blocks, shape reads, placeholder helpers, datasets, "
+        "random ops (the programs of earlier runs)",
+    )
+    parser.add_argument(
         "--split", action="store_true", help="split each program into a model class and a script (a project)"
     )
     parser.add_argument("--failures", type=Path, default=Path("fuzz-failures"), help="where failing cases go")
@@ -88,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
 
     base = BASE if args.split else Options()
     options = replace(base, variable_family=not args.no_variable_family)
+    if args.no_real_code_shapes:
+        options = replace(options, **dict.fromkeys(REAL_CODE_SHAPES, False))
     start = time.perf_counter()
     failed: list[Case] = []
 

@@ -6,6 +6,7 @@ regression in the rewriter, the harness or the generator itself.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -26,7 +27,7 @@ from fuzzing.check import (
     static_check,
 )
 from fuzzing.check_project import check_project, split_changes_output
-from fuzzing.generator import Options, generate
+from fuzzing.generator import REAL_CODE_SHAPES, Options, generate
 from fuzzing.optimizer_rounding import with_tf1_optimizers
 from fuzzing.runner import run_seeds, tally
 from fuzzing.shrink import shrink
@@ -58,6 +59,50 @@ def test_programs_include_scopes_and_layers() -> None:
     sources = "".join(generate(seed) for seed in range(40))
     for construct in ("tf.get_variable(", "tf.variable_scope(", "reuse=", "tf.layers.dense("):
         assert construct in sources
+
+
+# The shapes real TF1 scripts are written in (issue 13), as the generator spells them.
+SHAPE_PATTERNS = {
+    "evaluation ops built in the session block": r"\n    correct_prediction\w* = tf\.equal\(",
+    "evaluated with .eval": r"\.eval\(",
+    "graph built by a function called once": r"\ndef (build_model|inference|forward)\w*\(\w+\):",
+    "graph and session in main()": r'\nif __name__ == "__main__":\n    main\(\)\n',
+    "static shape printed": r"print\(\w+\.get_shape\(\)\)",
+    "static shape as a list": r"\.shape\.as_list\(\)",
+    "variable sized by a static shape": r"n_in\w* = int\(\w+\.shape\[1\]\)",
+    "placeholder in an expression": r"tf\.placeholder\(tf\.float32, shape=\[[^\]]*\]\) / 2\.0",
+    "placeholder made by a helper": r"\n    return tf\.placeholder\(",
+    "dataset of numpy arrays": r"tf\.data\.Dataset\.from_tensor_slices\(\(.*\)\)\.(batch|repeat)\(",
+    "one-shot iterator": r"\.make_one_shot_iterator\(\)",
+    "initializable iterator started in the session": r"sess\.run\(iterator\w*\.initializer\)",
+    "dropout": r"tf\.nn\.dropout\(",
+    "keep probability below 1 in training": r"keep_prob\w*: 0\.\d",
+    "keep probability 1.0 elsewhere": r"keep_prob\w*: 1\.0",
+    "noise in the graph": r"\+ tf\.random_normal\(tf\.shape\(",
+}
+WITHOUT_REAL_CODE_SHAPES = replace(Options(), **dict.fromkeys(REAL_CODE_SHAPES, False))
+
+
+def test_programs_include_the_real_code_shapes() -> None:
+    sources = "".join(generate(seed) for seed in range(40))
+    missing = [shape for shape, pattern in SHAPE_PATTERNS.items() if not re.search(pattern, sources)]
+    assert not missing
+
+
+def test_real_code_shapes_can_be_left_out() -> None:
+    sources = "".join(generate(seed, WITHOUT_REAL_CODE_SHAPES) for seed in range(40))
+    present = [shape for shape, pattern in SHAPE_PATTERNS.items() if re.search(pattern, sources)]
+    assert present == ["evaluated with .eval"]  # the fetch sites use it too
+
+
+@pytest.mark.parametrize("seed", range(40), ids=lambda s: f"seed{s}")
+def test_dataset_programs_feed_no_batch_placeholder(seed: int) -> None:
+    source = generate(seed)
+    if "from_tensor_slices(" not in source:
+        return
+    # The batches come from the iterator: only scalars (scales, keep probabilities) are fed.
+    assert not re.search(r"placeholder\([^)]*shape=\[[^\]]", source)
+    assert not re.search(r"(new_input|make_placeholder)\w*\(\[", source)
 
 
 def test_shrink_keeps_the_failure_and_drops_the_rest() -> None:

@@ -5,8 +5,8 @@ placeholders, variables, a chain of graph ops, usually a loss with a v1 optimize
 that runs several fetch structures in Python loops and prints what it fetched. Every program is
 meant to run on the harness's legacy side (TF 2.21 through tf.compat.v1) and to print the same
 numbers on every run: data comes from a seeded `np.random.RandomState`, random initialisers are
-seeded by `tf.set_random_seed` (and replaced by injected values on the migrated side), and no op
-after initialisation draws random numbers.
+seeded by `tf.set_random_seed`, and the random ops that run with the graph (dropout, noise) draw
+what the harness gives them on both sides (migrate.harness.random_streams).
 
 The same seed and options always give the same program, so a failing case is named by its seed.
 """
@@ -18,6 +18,11 @@ from dataclasses import dataclass, field
 
 OPTIMIZERS = ("GradientDescent", "Adam", "Momentum", "RMSProp", "Adagrad")
 ACTIVATIONS = ("tf.nn.relu", "tf.nn.sigmoid", "tf.nn.tanh", "tf.nn.softplus", "tf.nn.elu")
+
+
+# The Options flags of the shapes real scripts are written in (issue 13); all off gives the
+# programs of earlier runs, seed for seed.
+REAL_CODE_SHAPES = ("session_graph", "functions", "shape_reads", "placeholder_forms", "datasets", "random_ops")
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,23 @@ class Options:
     numpy_initializers: bool = True
     # Dense layers built under `with tf.name_scope("layer"):` blocks, their variables named.
     name_scopes: bool = True
+    # The shapes real scripts are written in (issue 13). Evaluation ops built inside the session
+    # block after training, run with `sess.run` or `.eval`.
+    session_graph: bool = True
+    # Part of the graph built by a function called once (`def build_model(x): ... return h`),
+    # and the whole program in `def main():` called under `if __name__ == "__main__":`.
+    functions: bool = True
+    # Static shapes read outside runs: printed, and `int(x.shape[1])` sizing a variable.
+    shape_reads: bool = True
+    # Placeholders inside an expression (`tf.placeholder(...) / 2.0`: a feed replaces the whole
+    # expression) and made by a helper function.
+    placeholder_forms: bool = True
+    # The inputs and targets come from a `tf.data` dataset through a one-shot or an initializable
+    # iterator's `get_next()` instead of placeholders.
+    datasets: bool = True
+    # Random ops run with the graph: dropout with a fed keep probability (below 1 in training,
+    # 1.0 at evaluation) and Gaussian noise.
+    random_ops: bool = True
 
 
 @dataclass
@@ -67,6 +89,7 @@ class _Placeholder:
     data: str  # the name of its numpy data, or a literal
     batch: bool
     with_default: bool = False
+    train_data: str = ""  # what training runs feed, when it differs from `data`
 
 
 @dataclass
@@ -83,6 +106,14 @@ class _State:
     scope_count: int = 0
     factory: str = ""  # the variable factory function, once defined
     setting: str = ""  # the Python setting `if` chains test, once defined
+    # Inside a function's body: no placeholder may be made there, its feed would not reach it.
+    in_function: bool = False
+    hidden_trained: int = 0  # trainable variables made inside a function, out of reach by name
+    keep_prob: str = ""  # the dropout keep-probability placeholder, once made
+    input_helper: str = ""  # the function that makes placeholders, once defined
+    target: Value | None = None  # the targets the dataset yields, which the loss must use
+    target_width: int = 0  # the model output's width those targets need (classes for labels)
+    iterator: str = ""  # an initializable iterator, run at the session's start
 
     def fresh(self, stem: str) -> str:
         n = 0
@@ -121,9 +152,14 @@ def _float(rng: random.Random, low: float, high: float) -> str:
     return repr(round(rng.uniform(low, high), 2))
 
 
-def _initializer(state: _State, shape: tuple[int, ...]) -> str:
+def _dim_texts(shape: tuple[int, ...], dims: tuple[str, ...] | None) -> tuple[str, ...]:
+    return dims if dims is not None else tuple(str(d) for d in shape)
+
+
+def _initializer(state: _State, shape: tuple[int, ...], sizes: tuple[str, ...] | None = None) -> str:
     rng = state.rng
-    dims = "[" + ", ".join(str(d) for d in shape) + "]"
+    texts = _dim_texts(shape, sizes)
+    dims = "[" + ", ".join(texts) + "]"
     choice = rng.randrange(8)
     if choice == 6 and not state.options.numpy_initializers:
         choice = 7
@@ -140,13 +176,22 @@ def _initializer(state: _State, shape: tuple[int, ...]) -> str:
     if choice == 5:
         return f"tf.fill({dims}, {_float(rng, -0.3, 0.3)})"
     if choice == 6:
-        return f"rng.uniform(-0.5, 0.5, size={tuple(shape)!r}).astype(np.float32)"
+        size = "(" + ", ".join(texts) + ("," if len(texts) == 1 else "") + ")"
+        return f"rng.uniform(-0.5, 0.5, size={size}).astype(np.float32)"
     return f"tf.constant({_float(rng, -0.3, 0.3)}, shape={dims})"
 
 
 def _variable(
-    state: _State, stem: str, shape: tuple[int, ...], *, trainable: bool = True, named: bool = False
+    state: _State,
+    stem: str,
+    shape: tuple[int, ...],
+    *,
+    trainable: bool = True,
+    named: bool = False,
+    sizes: tuple[str, ...] | None = None,
 ) -> Value:
+    """A variable of `shape`; `sizes` spells its dimensions in the source (names of Python ints
+    read from a tensor's static shape) where they are not literals."""
     rng = state.rng
     name = state.fresh(stem)
     extra = ""
@@ -155,24 +200,27 @@ def _variable(
     if not trainable:
         extra += ", trainable=False"
     if state.options.variable_family and rng.random() < 0.35:
-        return _get_variable(state, name, shape, trainable)
+        return _get_variable(state, name, shape, trainable, sizes)
     if state.options.tutorial_shapes and trainable and rng.random() < 0.25:
         if not state.factory:
             state.factory = state.fresh("init_weight")
             state.emit(f"def {state.factory}(shape, st_dev):")
             state.emit("    weight = tf.Variable(tf.random_normal(shape, stddev=st_dev))")
             state.emit("    return weight")
-        state.emit(f"{name} = {state.factory}(shape={list(shape)!r}, st_dev={_float(rng, 0.05, 0.5)})")
+        dims = "[" + ", ".join(_dim_texts(shape, sizes)) + "]"
+        state.emit(f"{name} = {state.factory}(shape={dims}, st_dev={_float(rng, 0.05, 0.5)})")
         return state.add(Value(name, shape, "float32", frozenset(), variable=True))
-    state.emit(f"{name} = tf.Variable({_initializer(state, shape)}{extra})")
+    state.emit(f"{name} = tf.Variable({_initializer(state, shape, sizes)}{extra})")
     return state.add(Value(name, shape, "float32", frozenset(), variable=True, trainable=trainable))
 
 
-def _get_variable(state: _State, name: str, shape: tuple[int, ...], trainable: bool) -> Value:
+def _get_variable(
+    state: _State, name: str, shape: tuple[int, ...], trainable: bool, sizes: tuple[str, ...] | None
+) -> Value:
     rng = state.rng
     state.scope_count += 1
     scope = f"scope{state.scope_count}"
-    dims = "[" + ", ".join(str(d) for d in shape) + "]"
+    dims = "[" + ", ".join(_dim_texts(shape, sizes)) + "]"
     init = rng.choice(
         (
             "tf.zeros_initializer()",
@@ -198,11 +246,18 @@ def _get_variable(state: _State, name: str, shape: tuple[int, ...], trainable: b
 def _placeholders(state: _State) -> None:
     rng = state.rng
     n = state.batch
+    from_dataset = state.options.datasets and rng.random() < 0.2
+    inputs: list[tuple[str, int]] = []
     for _ in range(rng.randint(1, 2)):
         name = state.fresh(rng.choice(("x", "inputs", "features")))
         width = rng.randint(1, 4)
-        _add_placeholder(state, name, (n, width), "float32", batch=True)
-    if state.options.conv and rng.random() < 0.3:
+        if from_dataset:
+            inputs.append((name, width))
+        else:
+            _add_placeholder(state, name, (n, width), "float32", batch=True)
+    if from_dataset:
+        _dataset(state, inputs)
+    elif state.options.conv and rng.random() < 0.3:
         name = state.fresh("images")
         size, channels = rng.choice((4, 6)), rng.randint(1, 2)
         _add_placeholder(state, name, (n, size, size, channels), "float32", batch=True)
@@ -232,23 +287,90 @@ def _add_placeholder(
             state.emit(f"{data} = rng.rand({', '.join(str(d) for d in shape)}).astype(np.float32)")
         else:
             state.emit(f"{data} = rng.randint(0, {classes}, size={shape[0]}).astype(np.{dtype})")
-    state.emit(f"{name} = tf.placeholder(tf.{dtype}, shape={shape_text}{named})")
+    expression = f"tf.placeholder(tf.{dtype}, shape={shape_text}{named})"
+    if state.options.placeholder_forms and dtype == "float32" and literal is None and rng.random() < 0.35:
+        expression = _placeholder_form(state, shape_text, named)
+    state.emit(f"{name} = {expression}")
     state.placeholders.append(_Placeholder(name, shape, dtype, data, batch))
     return state.add(Value(name, shape, dtype, frozenset({name}), batch=batch))
 
 
-# --- graph ops ----------------------------------------------------------------------------------
-def _dense(state: _State, source: Value) -> Value:
+def _placeholder_form(state: _State, shape_text: str, named: str) -> str:
+    """A float placeholder as real scripts make it: scaled where it is made (a feed replaces the
+    whole expression, so the fed value is not scaled), or returned by a helper function."""
     rng = state.rng
-    width = rng.randint(1, 4)
+    if rng.random() < 0.5:
+        scaling = rng.choice(("/ 2.0", "* 1.0 / 255", "- 0.5", "* 0.5 + 0.1"))
+        return f"tf.placeholder(tf.float32, shape={shape_text}{named}) {scaling}"
+    if not state.input_helper:
+        state.input_helper = state.fresh(rng.choice(("new_input", "make_placeholder")))
+        state.emit(f"def {state.input_helper}(dims, name=None):")
+        state.emit("    return tf.placeholder(tf.float32, shape=dims, name=name)")
+    return f"{state.input_helper}({shape_text}{named})"
+
+
+def _dataset(state: _State, inputs: list[tuple[str, int]]) -> None:
+    """The batch inputs and the targets drawn from a `tf.data` dataset of numpy arrays; each run
+    that reads them takes the iterator's next batch (repeated, so it never runs out)."""
+    rng = state.rng
+    n = state.batch
+    arrays: list[str] = []
+    for name, width in inputs:
+        data = state.fresh(f"{name}_data")
+        state.emit(f"{data} = rng.rand({n}, {width}).astype(np.float32)")
+        arrays.append(data)
+    if rng.random() < 0.5:
+        state.target_width, dtype = rng.randint(2, 4), rng.choice(("int32", "int64"))
+        state.target = Value(state.fresh("labels"), (n,), dtype, frozenset(), batch=True)
+        data = state.fresh(f"{state.target.name}_data")
+        state.emit(f"{data} = rng.randint(0, {state.target_width}, size={n}).astype(np.{dtype})")
+    else:
+        state.target_width = rng.randint(1, 3)
+        state.target = Value(state.fresh("targets"), (n, state.target_width), "float32", frozenset(), batch=True)
+        data = state.fresh(f"{state.target.name}_data")
+        state.emit(f"{data} = rng.rand({n}, {state.target_width}).astype(np.float32)")
+    arrays.append(data)
+    dataset = state.fresh("dataset")
+    size = rng.choice((n, max(1, n // 2)))
+    pipeline = rng.choice((f".batch({size}).repeat()", f".repeat().batch({size})"))
+    state.emit(f"{dataset} = tf.data.Dataset.from_tensor_slices(({', '.join(arrays)})){pipeline}")
+    iterator = state.fresh("iterator")
+    kind = rng.choice(("make_one_shot_iterator", "make_initializable_iterator"))
+    state.emit(f"{iterator} = {dataset}.{kind}()")
+    if kind == "make_initializable_iterator":
+        state.iterator = iterator
+    names = [name for name, _ in inputs] + [state.target.name]
+    state.emit(f"{', '.join(names)} = {iterator}.get_next()")
+    for name, width in inputs:
+        state.add(Value(name, (n, width), "float32", frozenset(), batch=True))
+
+
+# --- graph ops ----------------------------------------------------------------------------------
+def _dense(state: _State, source: Value, width: int | None = None) -> Value:
+    rng = state.rng
+    width = rng.randint(1, 4) if width is None else width
     if state.options.variable_family and rng.random() < 0.25:
         name = state.fresh("dense")
         act = rng.choice(("None", "tf.nn.relu", "tf.nn.tanh"))
         state.emit(f"{name} = tf.layers.dense({source.name}, {width}, activation={act})")
         return state.add(Value(name, (source.shape[0], width), "float32", source.feeds, batch=source.batch))
     scoped = state.options.name_scopes and rng.random() < 0.25
+    sizes: tuple[str, ...] | None = None
+    if state.options.shape_reads and rng.random() < 0.25:
+        n_in = state.fresh("n_in")
+        read = rng.choice(
+            (
+                f"int({source.name}.shape[1])",
+                f"{source.name}.get_shape().as_list()[1]",
+                f"{source.name}.shape.as_list()[-1]",
+                f"int({source.name}.get_shape()[-1])",
+            )
+        )
+        state.emit(f"{n_in} = {read}")
+        sizes = (n_in, str(width))
+    keep = _keep_probability(state) if state.options.random_ops and rng.random() < 0.2 else None
     start = len(state.lines)
-    weights = _variable(state, "W", (source.shape[1], width), named=scoped)
+    weights = _variable(state, "W", (source.shape[1], width), named=scoped, sizes=sizes)
     state.trained.append(weights)
     expression = f"tf.matmul({source.name}, {weights.name})"
     if rng.random() < 0.7:
@@ -265,10 +387,33 @@ def _dense(state: _State, source: Value) -> Value:
         expression = f"{rng.choice(ACTIVATIONS)}({expression})"
     name = state.fresh(rng.choice(("h", "hidden", "logits", "z")))
     state.emit(f"{name} = {expression}")
+    feeds = source.feeds
+    if keep is not None:
+        state.emit(
+            rng.choice(
+                (
+                    f"{name} = tf.nn.dropout({name}, {keep})",
+                    f"{name} = tf.nn.dropout({name}, keep_prob={keep})",
+                    f"{name} = tf.nn.dropout({name}, rate=1 - {keep})",
+                )
+            )
+        )
+        feeds = feeds | {keep}
     if scoped:
         body = state.lines[start:]
         state.lines[start:] = [f'with tf.name_scope("{state.fresh("layer")}"):', *(f"    {line}" for line in body)]
-    return state.add(Value(name, (source.shape[0], width), "float32", source.feeds, batch=source.batch))
+    return state.add(Value(name, (source.shape[0], width), "float32", feeds, batch=source.batch))
+
+
+def _keep_probability(state: _State) -> str | None:
+    """The dropout keep-probability placeholder, fed below 1 in training and 1.0 elsewhere; made
+    once, at module level (None inside a function that cannot make it)."""
+    if not state.keep_prob and not state.in_function:
+        state.keep_prob = state.fresh("keep_prob")
+        state.emit(f"{state.keep_prob} = tf.placeholder(tf.float32)")
+        train = state.rng.choice(("0.5", "0.75", "0.9"))
+        state.placeholders.append(_Placeholder(state.keep_prob, (), "float32", "1.0", False, train_data=train))
+    return state.keep_prob or None
 
 
 def _conv(state: _State, images: Value) -> Value:
@@ -351,7 +496,7 @@ def _reduction(state: _State, a: Value) -> Value:
 def _cond(state: _State, a: Value) -> Value:
     rng = state.rng
     name = state.fresh("branch")
-    if rng.random() < 0.4:
+    if not state.in_function and rng.random() < 0.4:
         flag = state.fresh("use_double")
         default = rng.choice(("True", "False"))
         state.emit(f"{flag} = tf.placeholder_with_default({default}, shape=[])")
@@ -390,6 +535,7 @@ def _graph_ops(state: _State) -> Value:
         others = [v for v in state.floats(rank=2, batch=True) if v.name != current.name]
         if others:
             current = _concat(state, current) or current
+    function = _Function(state, current) if state.options.functions and rng.random() < 0.3 else None
     for _ in range(rng.randint(1, 4)):
         roll = rng.random()
         if roll < 0.4:
@@ -406,9 +552,77 @@ def _graph_ops(state: _State) -> Value:
             current = _python_choice(state, current)
         else:
             _reduction(state, current)
+    if state.options.random_ops and rng.random() < 0.15:
+        current = _noise(state, current)
+    if function is not None:
+        current = function.close(current)
     if rng.random() < 0.6:
         _reduction(state, current)
+    if state.options.shape_reads and rng.random() < 0.4:
+        _print_shape(state, rng.choice([v for v in state.values if v.dtype == "float32" and v.shape]))
     return current
+
+
+def _noise(state: _State, a: Value) -> Value:
+    rng = state.rng
+    name = state.fresh("noisy")
+    draw = rng.choice(
+        (
+            f"tf.random_normal(tf.shape({a.name}), stddev={_float(state.rng, 0.01, 0.2)})",
+            f"tf.random_uniform(tf.shape({a.name}), -0.1, 0.1)",
+        )
+    )
+    state.emit(f"{name} = {a.name} + {draw}")
+    return state.add(Value(name, a.shape, "float32", a.feeds, batch=a.batch))
+
+
+def _print_shape(state: _State, a: Value) -> None:
+    """A tensor's static shape used outside any run, as scripts print it while building."""
+    rng = state.rng
+    state.emit(
+        rng.choice(
+            (
+                f"print({a.name}.get_shape())",
+                f"print({a.name}.shape)",
+                f'print("shape", {a.name}.shape.as_list())',
+                f"print(len({a.name}.get_shape()))",
+            )
+        )
+    )
+
+
+class _Function:
+    """Graph code from here on built by a function called once with the chain's input, as
+    `def build_model(x): ... return logits` then `logits = build_model(x)`. What it makes
+    inside stays its own (no longer fetchable by name); its parameter has the input's name."""
+
+    def __init__(self, state: _State, source: Value) -> None:
+        self.state = state
+        self.source = source
+        self.start = len(state.lines)
+        self.values = len(state.values)
+        self.trained = len(state.trained)
+        self.factory, self.setting = state.factory, state.setting
+        state.in_function = True
+
+    def close(self, result: Value) -> Value:
+        state, rng = self.state, self.state.rng
+        state.in_function = False
+        name = state.fresh(rng.choice(("build_model", "inference", "forward")))
+        body = state.lines[self.start :]
+        state.lines[self.start :] = [
+            f"def {name}({self.source.name}):",
+            *(f"    {line}" for line in body),
+            f"    return {result.name}",
+        ]
+        del state.values[self.values :]
+        state.hidden_trained += len(state.trained) - self.trained
+        del state.trained[self.trained :]
+        # A factory or a setting first defined in the body is the function's own.
+        state.factory, state.setting = self.factory, self.setting
+        output = state.fresh(rng.choice(("logits", "prediction", "model_output")))
+        state.emit(f"{output} = {name}({self.source.name})")
+        return state.add(Value(output, result.shape, "float32", result.feeds, batch=result.batch))
 
 
 # --- loss, optimizer, assigns --------------------------------------------------------------------
@@ -419,16 +633,20 @@ class _Training:
     metric: Value | None
     counter: Value | None
     extra_ops: list[Value]
+    output: Value | None = None  # what the loss is computed on
+    target: Value | None = None  # the labels (integer) or targets (float) it is compared with
 
 
-def _loss(state: _State, output: Value) -> tuple[Value, Value | None]:
+def _loss(state: _State, output: Value) -> tuple[Value, Value | None, Value]:
+    """The loss, an accuracy metric (sometimes) and the labels or targets the loss compares with."""
     rng = state.rng
     n, width = output.shape
     metric: Value | None = None
     loss = state.fresh(rng.choice(("loss", "cost", "objective")))
-    if width >= 2 and rng.random() < 0.5:
-        dtype = rng.choice(("int32", "int64"))
-        labels = _add_placeholder(state, state.fresh("labels"), (n,), dtype, batch=True, classes=width)
+    preset = state.target
+    if preset is not None and preset.dtype != "float32" or preset is None and width >= 2 and rng.random() < 0.5:
+        dtype = preset.dtype if preset is not None else rng.choice(("int32", "int64"))
+        labels = preset or _add_placeholder(state, state.fresh("labels"), (n,), dtype, batch=True, classes=width)
         # The data line was emitted after the graph code; that is still before the session.
         state.emit(
             f"{loss} = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels={labels.name}, "
@@ -442,8 +660,9 @@ def _loss(state: _State, output: Value) -> tuple[Value, Value | None]:
             accuracy = state.fresh("accuracy")
             state.emit(f"{accuracy} = tf.reduce_mean(tf.cast({correct}, tf.float32))")
             metric = state.add(Value(accuracy, (), "float32", feeds))
+        compared = labels
     else:
-        target = _add_placeholder(state, state.fresh("targets"), (n, width), "float32", batch=True)
+        compared = preset or _add_placeholder(state, state.fresh("targets"), (n, width), "float32", batch=True)
         form = rng.choice(
             (
                 "tf.reduce_mean(tf.square({o} - {t}))",
@@ -451,8 +670,8 @@ def _loss(state: _State, output: Value) -> tuple[Value, Value | None]:
                 "tf.reduce_mean(tf.abs({o} - {t}))",
             )
         )
-        state.emit(f"{loss} = {form.format(o=output.name, t=target.name, n=n)}")
-        feeds = output.feeds | target.feeds
+        state.emit(f"{loss} = {form.format(o=output.name, t=compared.name, n=n)}")
+        feeds = output.feeds | compared.feeds
     if state.trained and rng.random() < 0.3:
         weights = rng.choice(state.trained)
         state.emit(f"{loss} = {loss} + {_float(rng, 0.001, 0.05)} * tf.nn.l2_loss({weights.name})")
@@ -460,7 +679,7 @@ def _loss(state: _State, output: Value) -> tuple[Value, Value | None]:
         listed = ", ".join(v.name for v in state.trained)
         state.emit(f"for weights in [{listed}]:")
         state.emit(f"    {loss} += {_float(rng, 0.001, 0.05)} * tf.nn.l2_loss(weights)")
-    return state.add(Value(loss, (), "float32", feeds)), metric
+    return state.add(Value(loss, (), "float32", feeds)), metric, compared
 
 
 def _optimizer(state: _State) -> str:
@@ -483,11 +702,13 @@ def _optimizer(state: _State) -> str:
 
 def _training(state: _State, output: Value) -> _Training:
     rng = state.rng
-    loss, metric = _loss(state, output)
+    if state.target is not None and output.shape[1] != state.target_width:
+        output = _dense(state, output, state.target_width)
+    loss, metric, compared = _loss(state, output)
     counter: Value | None = None
     extra: list[Value] = []
     train: str | None = None
-    if state.options.optimizer and state.trained:
+    if state.options.optimizer and (state.trained or state.hidden_trained):
         arguments = [loss.name]
         on_path = [v for v in state.trained if v.trainable]
         if rng.random() < 0.3 and len(on_path) > 1:
@@ -529,18 +750,18 @@ def _training(state: _State, output: Value) -> _Training:
         shrink = state.fresh("shrink")
         state.emit(f"{shrink} = tf.assign({target.name}, {target.name} * {_float(rng, 0.5, 0.99)})")
         extra.append(state.add(Value(shrink, target.shape, "float32", frozenset(), mutates=True)))
-    return _Training(loss, train, metric, counter, extra)
+    return _Training(loss, train, metric, counter, extra, output, compared)
 
 
 # --- the session --------------------------------------------------------------------------------
-def _feed(state: _State, feeds: frozenset[str], sliced: str | None = None) -> str:
+def _feed(state: _State, feeds: frozenset[str], sliced: str | None = None, training: bool = False) -> str:
     items = []
     for p in state.placeholders:
         if p.name not in feeds:
             continue
         if p.with_default and state.rng.random() < 0.5:
             continue
-        data = p.data
+        data = p.train_data if training and p.train_data else p.data
         if sliced and p.batch:
             data = f"{data}[{sliced}]"
         items.append(f"{p.name}: {data}")
@@ -596,18 +817,20 @@ class _Session:
         rng = self.state.rng
         needed = {self.training.loss.feeds}
         needed |= {v.feeds for v in self.state.values if v.feeds and not v.variable}
+        needed.discard(frozenset())  # a loss on a dataset's batches needs no feed
         for feeds in sorted(needed, key=sorted):
             if rng.random() < 0.35:
                 name = self.state.fresh("feed")
                 self.state.emit(f"{name} = {_feed(self.state, feeds)}")
                 self.feed_names[feeds] = name
 
-    def feed_argument(self, feeds: frozenset[str], sliced: str | None = None) -> str:
+    def feed_argument(self, feeds: frozenset[str], sliced: str | None = None, training: bool = False) -> str:
         if not feeds or not any(p.name in feeds for p in self.state.placeholders):
             return ""
-        if sliced is None and feeds in self.feed_names:
+        differs = training and any(p.train_data and p.name in feeds for p in self.state.placeholders)
+        if sliced is None and feeds in self.feed_names and not differs:
             return f", feed_dict={self.feed_names[feeds]}"
-        text = _feed(self.state, feeds, sliced)
+        text = _feed(self.state, feeds, sliced, training)
         if text == "{}":
             return ""
         return f", {text}" if self.state.rng.random() < 0.2 else f", feed_dict={text}"
@@ -625,6 +848,8 @@ class _Session:
         else:
             self.state.emit("sess = tf.InteractiveSession()")
         self.line(f"sess.run({init})")
+        if self.state.iterator:
+            self.line(f"sess.run({self.state.iterator}.initializer)")
 
     def close(self) -> None:
         if self.style != "with":
@@ -645,15 +870,15 @@ class _Session:
             depth = 2
             sliced = "start:start + 2"
         feeds = training.loss.feeds
+        if state.iterator and state.options.datasets and rng.random() < 0.5:
+            self.line(f"sess.run({state.iterator}.initializer)", depth)  # each epoch from the first batch
         form = rng.randrange(3)
+        feed = self.feed_argument(feeds, sliced, training=True)
         if form == 0:
-            self.line(f"sess.run({training.train}{self.feed_argument(feeds, sliced)})", depth)
+            self.line(f"sess.run({training.train}{feed})", depth)
         elif form == 1:
             value = state.fresh("loss_value")
-            self.line(
-                f"_, {value} = sess.run([{training.train}, {training.loss.name}]{self.feed_argument(feeds, sliced)})",
-                depth,
-            )
+            self.line(f"_, {value} = sess.run([{training.train}, {training.loss.name}]{feed})", depth)
             if rng.random() < 0.5:
                 self.line("if step % 2 == 0:", depth)
                 self.line(f'print("step", step, "%.6f" % {value})', depth + 1)
@@ -664,9 +889,7 @@ class _Session:
             fetched = [training.loss, *extras]
             value = state.fresh("out")
             names = ", ".join(f'"{v.name}": {v.name}' for v in fetched)
-            self.line(
-                f'{value} = sess.run({{"train": {training.train}, {names}}}{self.feed_argument(feeds, sliced)})', depth
-            )
+            self.line(f'{value} = sess.run({{"train": {training.train}, {names}}}{feed})', depth)
             for v in fetched:
                 self.line(f'print("%.6f" % {value}["{v.name}"])', depth)
 
@@ -707,6 +930,31 @@ class _Session:
         self.line(f"{value.name} = sess.run({value.name})")
         self.line(f"print(np.round({value.name}, 5))")
 
+    def evaluation_site(self) -> None:
+        """Evaluation ops built inside the session after training, then run, as scripts end."""
+        state, training = self.state, self.training
+        rng = state.rng
+        output, target = training.output, training.target
+        if output is None or target is None:
+            return
+        if target.dtype != "float32":
+            correct = state.fresh("correct_prediction")
+            labels = target.name if target.dtype == "int64" else f"tf.cast({target.name}, tf.int64)"
+            self.line(f"{correct} = tf.equal(tf.argmax({output.name}, 1), {labels})")
+            name = state.fresh("accuracy")
+            self.line(f"{name} = tf.reduce_mean(tf.cast({correct}, tf.float32))")
+        else:
+            name = state.fresh(rng.choice(("error", "test_error")))
+            self.line(f"{name} = tf.reduce_mean(tf.abs({output.name} - {target.name}))")
+        value = Value(name, (), "float32", output.feeds | target.feeds)
+        feed = self.feed_argument(value.feeds)
+        if self.style != "explicit" and rng.random() < 0.5:
+            self.line(f'print("{name}", "%.5f" % {name}.eval({feed.lstrip(", ")}))')
+        else:
+            result = state.fresh(f"{name}_value")
+            self.line(f"{result} = sess.run({name}{feed})")
+            self.line(_print(value, result, rng))
+
     def counter_site(self) -> None:
         state, training = self.state, self.training
         rng = state.rng
@@ -745,7 +993,19 @@ def generate(seed: int, options: Options = Options()) -> str:
             session.fetch_site()
         else:
             session.counter_site()
+    if options.session_graph and rng.random() < 0.4:
+        session.evaluation_site()
     if options.tutorial_shapes and rng.random() < 0.3:
         session.rebind_site()
     session.close()
+    if options.functions and rng.random() < 0.2:
+        _in_main(state)
     return "\n".join(state.lines) + "\n"
+
+
+def _in_main(state: _State) -> None:
+    """Everything below the imports moved into `def main():`, called when run as a script."""
+    head = state.lines.index("") + 1
+    body = state.lines[head:]
+    state.lines[head:] = ["", "def main():", *(f"    {line}" for line in body), "", "", 'if __name__ == "__main__":']
+    state.lines.append("    main()")

@@ -24,13 +24,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
-from fuzzing.generator import Options, generate
+from fuzzing.generator import REAL_CODE_SHAPES, Options, generate
 
-BASE = Options(tutorial_shapes=False, numpy_initializers=False)
+# The split moves module-level graph code into a class: the real-code shapes (graph in functions
+# and in the session block, datasets, placeholders made by helpers) are not shapes it understands.
+BASE = replace(Options(tutorial_shapes=False, numpy_initializers=False), **dict.fromkeys(REAL_CODE_SHAPES, False))
 SCRIPT = "train.py"
 MODULE = "model.py"
 _SESSIONS = ("tf.Session()", "tf.InteractiveSession()")
