@@ -79,7 +79,13 @@ def threaded_placeholders(
     Such a function (`def mlp(x): ... tf.nn.dropout(h, keep_prob)`) is given the placeholders
     as extra parameters, and its calls pass them on, since placeholders become parameters of
     the generated functions rather than globals."""
-    defs = {s.node.name.value: s.node for s in statements if isinstance(s.node, cst.FunctionDef)}
+    # Functions that are graph code move into the generated functions, where they read the
+    # parameters themselves.
+    defs = {
+        s.node.name.value: s.node
+        for s in statements
+        if isinstance(s.node, cst.FunctionDef) and s.kind is Kind.PYTHON
+    }
     reads: dict[str, set[str]] = {}
     for name, node in defs.items():
         free = names_in(node.body) - local_names(node)
@@ -258,12 +264,24 @@ def _classify_statements(
     # Names a `for` loop may run over: variables, and lists or dicts of graph values.
     containers: set[str] = set(outer_variables)
     iterator_names: set[str] = set()
+    tensors: set[str] = set()
     for node in nodes:
         statement = classify(
-            node, resolve, graph_names, handles, definitions, frozenset(containers), frozenset(iterator_names)
+            node,
+            resolve,
+            graph_names,
+            handles,
+            definitions,
+            frozenset(containers),
+            frozenset(iterator_names),
+            frozenset(tensors),
         )
         if statement.kind is Kind.ITERATOR:
             iterator_names.update(statement.defines)
+        if statement.kind is Kind.GRAPH:
+            tensors.update(statement.defines)
+        else:
+            tensors.difference_update(statement.defines)
         if statement.kind is not Kind.PYTHON:
             graph_names.update(statement.defines)
             if statement.kind is Kind.VARIABLE or (
@@ -602,20 +620,22 @@ def _check_python_values_kept(
     assigned = [_bound_at_scope_level(statement.node) for statement in statements]
     graph_names: set[str] = set()
     for index, statement in enumerate(statements):
+        node = statement.node
+        # A function reads graph values too when it is called, not where it is defined.
+        kept = set() if isinstance(node, cst.FunctionDef) else graph_names
         python_reads = (
-            statement.uses - graph_names - assigned[index] - _bound_in_functions(statement.node)
-            if id(statement) in moved
-            else set()
+            statement.uses - kept - assigned[index] - _bound_in_functions(node) if id(statement) in moved else set()
         )
         for later in assigned[index + 1 :] if python_reads else ():
             if python_reads & later:
                 name = min(python_reads & later)
-                raise Declined(
-                    UNSUPPORTED_RUN,
-                    f"`{name}` is bound again after graph code reads it: TF1 kept the value it had here,"
-                    " a tf.function would read the new one",
-                    statement.node,
+                reason = (
+                    f"`{name}` is bound again after the function `{node.name.value}` that reads it is defined"
+                    if isinstance(node, cst.FunctionDef)
+                    else f"`{name}` is bound again after graph code reads it: TF1 kept the value it had here,"
+                    " a tf.function would read the new one"
                 )
+                raise Declined(UNSUPPORTED_RUN, reason, node)
         if statement.kind is not Kind.PYTHON:
             graph_names.update(statement.defines)
 

@@ -69,6 +69,7 @@ from migrate.analysis.syntax import (
     leading_lines,
     names_in,
     nodes_of,
+    own_names,
     single_call,
     tf_apis_in,
     with_leading_lines,
@@ -431,14 +432,20 @@ def classify(
     definitions: ModuleDefinitions = NO_DEFINITIONS,
     containers: frozenset[str] = frozenset(),
     iterators: frozenset[str] = frozenset(),
+    tensors: frozenset[str] = frozenset(),
 ) -> Statement:
     """The kind of one statement of a scope. `graph_names` are the names bound to graph values
     so far, `containers` those of them a Python loop can run over: variables, and Python lists
-    or dicts of graph values; `iterators` those bound to dataset iterators."""
+    or dicts of graph values; `iterators` those bound to dataset iterators; `tensors` those bound
+    to computed tensors, which the generated functions compute as their own locals."""
     if isinstance(statement, cst.ClassDef) and statement.name.value in definitions.classes:
         return Statement(statement, Kind.PYTHON, defined_names(statement), names_in(statement))
     if isinstance(statement, cst.FunctionDef) and statement.name.value in definitions.factories:
         return Statement(statement, Kind.PYTHON, defined_names(statement), names_in(statement))
+    if isinstance(statement, cst.FunctionDef) and (reads := _graph_function_reads(statement, resolve, tensors)):
+        # `def f1(): return tf.reduce_mean(x)` for `tf.cond(p, f1, f2)`: graph code run where it
+        # is called, moved into the generated functions with its callers.
+        return Statement(statement, Kind.GRAPH, (statement.name.value,), reads)
     if _control_dependencies_block(statement, resolve):
         # Graph code under `tf.control_dependencies`: moved into the functions whole, where the
         # dependencies mean what they meant in the graph.
@@ -530,6 +537,35 @@ def classify(
         # `l2_loss += tf.nn.l2_loss(W)`: a new tensor from the one the name held.
         return Statement(statement, Kind.GRAPH, defines, uses, call)
     return Statement(statement, Kind.PYTHON, defines, uses, call)
+
+
+# What a function moved into the generated functions may not hold: state made once, runs.
+_NOT_IN_GRAPH_FUNCTIONS = (
+    *PLACEHOLDER_APIS,
+    *OPTIMIZERS,
+    *SESSION_APIS,
+    *VARIABLE_FAMILY_APIS,
+    *COLLECTION_APIS,
+    *SUMMARY_APIS,
+    *STATEFUL_INPUT_APIS,
+    "tf.Variable",
+)
+
+
+def _graph_function_reads(node: cst.FunctionDef, resolve: Resolver, tensors: frozenset[str]) -> frozenset[str]:
+    """The names a plain function reads from its scope when it builds graph from tensors the
+    scope computes, and nothing else (no state, no runs, no decorators); empty for any other
+    function. (One that reads only variables and placeholders stays a module function.)"""
+    if node.decorators or node.asynchronous or nodes_of(node, cst.Yield, cst.Global, cst.Nonlocal, cst.ClassDef):
+        return frozenset()
+    reads = frozenset(names_in(node.body)) - own_names(node) - {node.name.value}
+    if not reads & tensors or not has_tf_call(node, resolve):
+        return frozenset()
+    if any(api_under(api, _NOT_IN_GRAPH_FUNCTIONS) for api, _ in tf_apis_in(node, resolve)):
+        return frozenset()
+    if any(isinstance(call.func, cst.Attribute) and call.func.attr.value in ("run", "eval") for call in calls_in(node)):
+        return frozenset()
+    return reads
 
 
 def _read_names(small: cst.BaseSmallStatement | None, uses: frozenset[str], outside: _OutsideRuns) -> frozenset[str]:
