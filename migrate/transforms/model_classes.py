@@ -1231,7 +1231,7 @@ class _Regions(cst.CSTTransformer):
         self.instance = instance
 
     def _replace(
-        self, original: Sequence[cst.BaseStatement], body: Sequence[cst.BaseStatement]
+        self, original: Sequence[cst.BaseStatement], body: Sequence[cst.BaseStatement], blank: int = 2
     ) -> list[cst.BaseStatement]:
         out: list[cst.BaseStatement] = []
         inside = False
@@ -1248,6 +1248,12 @@ class _Regions(cst.CSTTransformer):
                 while lines and lines[0].comment is None:
                     lines.pop(0)
                 statement = syntax.with_leading_lines(statement, lines)
+                dropped = False
+            elif dropped and not isinstance(statement, definitions) and _marker_of(statement) is None:
+                # A function kept after removed ones: the script goes on after the usual blank lines.
+                lines = list(syntax.leading_lines(statement))
+                missing = blank - sum(1 for line in lines[:blank] if line.comment is None)
+                statement = syntax.with_leading_lines(statement, [cst.EmptyLine(indent=False)] * missing + lines)
                 dropped = False
             marker = _marker_of(statement)
             if marker is None or marker[0] != self.token:
@@ -1272,7 +1278,7 @@ class _Regions(cst.CSTTransformer):
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
     ) -> cst.IndentedBlock:
-        return updated_node.with_changes(body=self._replace(original_node.body, updated_node.body))
+        return updated_node.with_changes(body=self._replace(original_node.body, updated_node.body, blank=1))
 
 
 def _first_with_lines(

@@ -46,6 +46,7 @@ def dev_step(x_batch, y_batch):
     loss, accuracy = [value.numpy() for value in model.compute_model_loss_and_model_accuracy(feed_dict["input_x"], feed_dict["input_y"], feed_dict["dropout_keep_prob"])]
     print("dev: loss {:g}, acc {:g}".format(loss, accuracy))
 
+
 for epoch in range(4):
     for start in range(0, len(x_train), batch_size):
         step, loss, accuracy = train_step(x_train[start:start + batch_size], y_train[start:start + batch_size])
