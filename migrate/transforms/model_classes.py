@@ -1506,8 +1506,9 @@ class _Fold:
             for name in list(methods):
                 for callee in _free_reads(generated[name]) & set(generated):
                     if callee in scripted and not any(s is generated[callee] for s in self.module.body):
-                        raise Declined(DECLINED, f"method {self.record.served[name].name} runs {callee}, which "
-                                       "steps the script's own state inside a function of the script")
+                        method = self.record.served[name].name if name in self.record.served else name
+                        raise Declined(DECLINED, f"method {method} runs {callee}, which steps the script's own "
+                                       "state inside a function of the script")
                     if callee not in methods and callee not in scripted:
                         methods.add(callee)
                         grown = True
