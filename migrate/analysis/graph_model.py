@@ -29,6 +29,8 @@ INITIALIZER_APIS = frozenset(
 )
 # TF1's graph-collection global step; in TF 2 code it is a plain int64 variable, created once.
 GLOBAL_STEP_API = "tf.train.get_or_create_global_step"
+# What finds the global step made before: TF1 looked it up in its collection or by its name.
+GLOBAL_STEP_GETTERS = frozenset({"tf.train.get_global_step", "tf.contrib.framework.get_global_step"})
 # Graph ops that produce no value: fetched, they give None, as a training op does.
 OP_APIS = frozenset({"tf.group", "tf.no_op"})
 # `from tensorflow.python.framework import ops; ops.reset_default_graph()` is as common in

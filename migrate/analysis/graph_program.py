@@ -19,6 +19,7 @@ from migrate.analysis import step_functions, walk
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import (
     FEED_OVERRIDE,
+    GLOBAL_STEP_GETTERS,
     GRAPH_IN_CONTROL_FLOW,
     OP_APIS,
     SESSION_APIS,
@@ -61,6 +62,7 @@ from migrate.analysis.static_shapes import check_signatures, static_shape_source
 from migrate.analysis.syntax import (
     COMPREHENSIONS,
     assigned_names,
+    call_argument,
     calls_in,
     local_names,
     names_in,
@@ -335,7 +337,11 @@ def _collect_graph(
         elif statement.kind is Kind.OPTIMIZER:
             optimizers.add(statement.defines[0])
         elif statement.kind is Kind.TRAIN:
-            graph.train_ops[statement.defines[0]] = train_op_of(statement, optimizers, resolve)
+            train = train_op_of(statement, optimizers, resolve)
+            step = train.global_step
+            if isinstance(step, cst.Call) and resolve(step.func) in GLOBAL_STEP_GETTERS:
+                train = replace(train, global_step=_global_step_found(variables, resolve, step))
+            graph.train_ops[statement.defines[0]] = train
         elif statement.kind is Kind.INITIALIZER:
             graph.initializers.update(statement.defines)
         elif statement.kind is Kind.GRAPH and is_feed_dict(
@@ -608,6 +614,34 @@ def _check_block_headers(statements: Sequence[Statement]) -> None:
                 raise Declined(
                     GRAPH_IN_CONTROL_FLOW, f"graph built under a condition on `{name}`, which changes later", statement.node
                 )
+
+
+def _global_step_found(
+    variables: Mapping[str, Statement], resolve: Resolver, getter: cst.Call
+) -> cst.Name:
+    """The variable `tf.train.get_global_step()` found when the graph was built: the one made
+    by `tf.train.get_or_create_global_step()`, or the integer `tf.Variable` named "global_step"
+    (TF1 looked it up as the tensor "global_step:0")."""
+    for name, statement in variables.items():
+        call = statement.call
+        if statement.holds is Holding.GLOBAL_STEP or (
+            call is not None
+            and resolve(call.func) == "tf.Variable"
+            and _literal(call_argument(call, 5, "name")) == "global_step"
+            and isinstance(call_argument(call, 0, "initial_value"), cst.Integer)
+        ):
+            return cst.Name(name)
+    raise Declined(
+        UNSUPPORTED_RUN,
+        "tf.train.get_global_step() where no variable named global_step is made before it",
+        getter,
+    )
+
+
+def _literal(node: cst.BaseExpression | None) -> str | None:
+    if isinstance(node, cst.SimpleString) and isinstance(node.evaluated_value, str):
+        return node.evaluated_value
+    return None
 
 
 def _check_python_values_kept(

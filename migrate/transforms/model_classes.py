@@ -31,6 +31,7 @@ import libcst as cst
 
 from migrate.analysis import syntax
 from migrate.analysis.declined import Declined
+from migrate.analysis.graph_model import GLOBAL_STEP_GETTERS
 from migrate.analysis.session_methods import DEFAULT_SESSION, ServedMethod, candidates, receivers, served_methods
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
@@ -1057,7 +1058,6 @@ class _Flattener(cst.CSTTransformer):
         return updated_node
 
 
-_GLOBAL_STEP_GETTERS = frozenset({"tf.train.get_global_step", "tf.contrib.framework.get_global_step"})
 _GLOBAL_STEP_MAKERS = frozenset({
     "tf.train.get_or_create_global_step", "tf.train.create_global_step",
     "tf.contrib.framework.get_or_create_global_step", "tf.contrib.framework.create_global_step",
@@ -1070,7 +1070,7 @@ def _with_global_step(
     """`__init__` with `tf.train.get_global_step()` read as the variable the script made before
     building the model (`global_step = tf.Variable(0, name="global_step", trainable=False)`),
     the one TF1 finds there: the converted training step increments it."""
-    getters = [c for c in syntax.calls_in(init) if transform.tf_api(c.func) in _GLOBAL_STEP_GETTERS]
+    getters = [c for c in syntax.calls_in(init) if transform.tf_api(c.func) in GLOBAL_STEP_GETTERS]
     if not getters:
         return init
     made: list[str] = []

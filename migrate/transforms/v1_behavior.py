@@ -25,10 +25,14 @@ SWITCH_REMOVED = "TFM004"
 KEPT_AS_COMPAT_V1 = "TFM005"
 RUN_ELSEWHERE = "TFM006"
 RUNS_GRAPH_OF = "TFM007"
-# TF1 summary ops whose TF 2 namesakes are other ops (summary writes, not graph summaries).
-_V1_SUMMARY_OPS = frozenset(
+# In graph code, TF1 symbols whose TF 2 namesakes are something else: the summary ops (TF 2's
+# write summaries, not graph summaries), and the variable class when it makes a variable (TF 2's
+# makes a resource variable, which `tf.train.get_global_step` does not find and whose reads see
+# the assignments of the same run in another order than TF1's reference variables did).
+_V1_FORMS = frozenset(
     {"tf.summary.scalar", "tf.summary.histogram", "tf.summary.image", "tf.summary.audio", "tf.summary.text"}
 )
+_V1_CONSTRUCTORS = frozenset({"tf.Variable"})
 # TF1 programs that switched eager execution on run their own code, with or without a session.
 _EAGER_SWITCHES = frozenset({"tf.enable_eager_execution", "tf.contrib.eager.enable_eager_execution"})
 # What runs a graph; a graph-mode module that names none of these is run from another module.
@@ -96,13 +100,14 @@ class V1Behavior(MigrationTransform):
         self._module_disables = False
         self._keeps_eager_switch = False
         self._switches: list[cst.SimpleStatementLine] = []
-        self._summary_ops: dict[int, str] = {}  # `tf.summary.scalar` reference -> its op name
+        self._v1_forms: dict[int, str] = {}  # `tf.summary.scalar` reference -> its symbol
 
     def visit_Module(self, node: cst.Module) -> bool:
         super().visit_Module(node)
         self._module_disables = any(self._switch(statement) == _DISABLE for statement in node.body)
         # Decided before any switch is left: a graph-only use may come after the switch.
         references = syntax.references_in(node)
+        called = {id(call.func) for call in syntax.calls_in(node)}
         for reference in references.nodes:
             if tf_names.dotted(reference) is None:
                 continue  # an attribute of what an expression gives: its own reference is next
@@ -110,8 +115,10 @@ class V1Behavior(MigrationTransform):
             self._opens_session |= name in _SESSION_APIS or name in _EAGER_SWITCHES
             if name is not None and self._first_graph_only is None and graph_only_reason(name) is not None:
                 self._first_graph_only = (name, reference)
-            if name in _V1_SUMMARY_OPS and ".compat.v1." not in (tf_names.dotted(reference) or ""):
-                self._summary_ops[id(reference)] = name
+            if name is None or ".compat.v1." in (tf_names.dotted(reference) or ""):
+                continue
+            if name in _V1_FORMS or (name in _V1_CONSTRUCTORS and id(reference) in called):
+                self._v1_forms[id(reference)] = name
         if any(self.tf_api(reference) in _EAGER_SWITCHES for reference in references.nodes):
             # The program ran eagerly in TF1 too: what it keeps of tf.compat.v1 runs eagerly. Its
             # switch then stays, so that a second rewrite still sees an eager program.
@@ -119,14 +126,15 @@ class V1Behavior(MigrationTransform):
             self._first_graph_only = None
         self._report_compat_v1(references.nodes)
         if self._first_graph_only is not None:
-            # TF1 summary ops in graph code are tf.compat.v1's: TF 2's `tf.summary.scalar` is
-            # another op, which writes nothing without a default writer (merge_all finds none).
-            return bool(self._summary_ops)
+            # TF1 summary ops and variables in graph code are tf.compat.v1's (_V1_FORMS): TF 2's
+            # `tf.summary.scalar` is another op, which writes nothing without a default writer
+            # (merge_all finds none).
+            return bool(self._v1_forms)
         # Without a switch to remove, the traversal below would change nothing: skip it.
         return any(self._switch(line) is not None for line in references.lines)
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
-        name = self._summary_ops.get(id(original_node))
+        name = self._v1_forms.get(id(original_node))
         if self._first_graph_only is None or name is None or self.is_suppressed_at(original_node):
             return updated_node
         return self.tf_expr("compat.v1." + name.removeprefix("tf."))
