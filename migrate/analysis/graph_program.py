@@ -155,6 +155,11 @@ def analyze_scope(
     step_functions.check_calls(statements, steps, finder, flat.opened, lambda call: _runs_implicitly(call, resolve))
     if not finder.sites and not finder.init_calls and not flat.sessions:
         return None  # a graph built and never run (to export it, say): nothing to convert
+    if not finder.sites and not finder.init_calls and any(s.kind is Kind.GRAPH for s in statements):
+        # Converted, all of it would go as graph code no run fetches; run eagerly instead, it
+        # could fail where TF1 only built it (a tensor used as a dict key, say).
+        session = next((call for node in body for call in calls_in(node) if resolve(call.func) in SESSION_APIS), None)
+        raise Declined(UNSUPPORTED_RUN, "the session runs nothing: the graph code built for it is never run", session)
     taken = names_kept(statements) | set(reserved)
     functions = _functions_for_runs(finder.sites, state, statements, function_uses, site_index, scope.rebound, taken)
     _check_layers_built(statements, functions, resolve)
