@@ -176,10 +176,14 @@ def run_parity(
     the migrated program with its TFM403 Keras optimizers made TF1's again (None: it has none)."""
     reasons, output = rewrite.reasons, rewrite.output
     directory.mkdir(parents=True, exist_ok=True)
-    legacy_run = harness.run_legacy(legacy_path, directory, options)
+    # The rewriter's run sites pair each generated function with the legacy runs it replaced,
+    # for the random draws as for the comparison: by order of first use, a function whose
+    # random op first runs after another's would take that one's draws.
+    sites = rewrite.run_sites
+    legacy_run = harness.run_legacy(legacy_path, directory, options, run_sites=sites)
     if not legacy_run.ok:
         return Outcome(INVALID, reasons, f"legacy: {legacy_run.status}: {legacy_run.error}", output)
-    migrated_run = harness.run_migrated(migrated_path, directory, options, legacy_run)
+    migrated_run = harness.run_migrated(migrated_path, directory, options, legacy_run, run_sites=sites)
     report = harness.evaluate(legacy_run, migrated_run, options, rewrite.run_sites)
     if rewrite.declined:
         problems = _declined_problems(report)
@@ -189,7 +193,9 @@ def run_parity(
     if not report.passed:
         counterfactual = tf1_optimizers()
         if counterfactual is not None:
-            run = harness.run_migrated(counterfactual, directory / "counterfactual", options, legacy_run)
+            run = harness.run_migrated(
+                counterfactual, directory / "counterfactual", options, legacy_run, run_sites=sites
+            )
             if harness.evaluate(legacy_run, run, options, rewrite.run_sites).passed:
                 return Outcome(CONVERTED_ROUNDING, (), _describe(report), output, report.to_json())
         return Outcome(MISMATCH, (), _describe(report), output, report.to_json())

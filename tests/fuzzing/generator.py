@@ -288,7 +288,15 @@ def _add_placeholder(
         else:
             state.emit(f"{data} = rng.randint(0, {classes}, size={shape[0]}).astype(np.{dtype})")
     expression = f"tf.placeholder(tf.{dtype}, shape={shape_text}{named})"
-    if state.options.placeholder_forms and dtype == "float32" and literal is None and rng.random() < 0.35:
+    # Images stay plain: TF's graph rewrites make a convolution's gradient read the placeholder
+    # below the expression, which a feed of the expression leaves unfed.
+    if (
+        state.options.placeholder_forms
+        and dtype == "float32"
+        and literal is None
+        and len(shape) == 2
+        and rng.random() < 0.35
+    ):
         expression = _placeholder_form(state, shape_text, named)
     state.emit(f"{name} = {expression}")
     state.placeholders.append(_Placeholder(name, shape, dtype, data, batch))
