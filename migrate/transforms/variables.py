@@ -30,7 +30,7 @@ from migrate.analysis.call_arguments import UnknownKeywords, values_or_declined
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_statements import opens_session
 from migrate.findings import Severity
-from migrate.transforms.base import Example, MigrationTransform
+from migrate.transforms.base import GRAPH_MODE_KEY, Example, MigrationTransform
 
 UNSUPPORTED_FORM = "TFM302"
 UNKNOWN_INITIALIZER = "TFM303"
@@ -59,6 +59,16 @@ COLLECTION_CALLS = {"tf.trainable_variables": True, "tf.global_variables": False
 COLLECTION_KEYS = {"tf.GraphKeys.TRAINABLE_VARIABLES": True, "tf.GraphKeys.GLOBAL_VARIABLES": False}
 # Variable creators this transform does not track: a collection read next to them stays.
 UNTRACKED_CREATORS = ("tf.layers", "tf.contrib", "tf.keras.layers", "tf.keras.Sequential", "tf.keras.Model")
+# What draws random numbers in a TF1 graph besides the variables' own initial values.
+RANDOM_MAKERS = (
+    *UNTRACKED_CREATORS,
+    "tf.compat.v1.layers",
+    "tf.random",  # tf.random_normal, tf.random.uniform, tf.random_shuffle, ...
+    "tf.truncated_normal",
+    "tf.image.random",
+    "tf.nn.dropout",
+    "tf.multinomial",
+)
 
 
 class Reuse(enum.Enum):
@@ -131,6 +141,8 @@ class VariablesToModules(MigrationTransform):
         "all_variables",
         "get_collection",
     )
+    # A tf.Module made in a file that stays in graph mode is checked again there (_graph_code_first).
+    GRAPH_MODE_TRIGGERS = ("(tf.Module):",)
     EXAMPLES = (
         Example(
             name="scoped-get-variable",
@@ -628,6 +640,24 @@ class _ScopeRewriter:
         return built
 
 
+def _graph_code_first(scope: _ScopeRewriter, model: ModelFunction, flat: Sequence[Flat], made: set[int]) -> None:
+    """In a file that stays in graph mode, TF1's seeds follow the order random ops are made in:
+    the module's `__init__` would make the variables before the random ops the body makes ahead
+    of them (a `tf.layers` call, `tf.random_normal`), so their initial values would draw other
+    numbers."""
+    if not made:
+        return
+    for position, entry in enumerate(flat[: max(made)]):
+        apis = [api for api, _ in syntax.tf_apis_in(entry.node, scope.t.tf_api)]
+        if position not in made and any(api.startswith(RANDOM_MAKERS) for api in apis):
+            raise Declined(
+                UNSHARABLE_FUNCTION,
+                f"`{model.node.name.value}` makes random ops before its variables in a file that stays in "
+                "graph mode: made first by a tf.Module, they would take other random initial values",
+                entry.node,
+            )
+
+
 def _reuse_param(node: cst.FunctionDef) -> str | None:
     for param in node.params.params:
         if param.name.value == "reuse":
@@ -881,6 +911,8 @@ def _plan_module(scope: _ScopeRewriter, model: ModelFunction) -> tuple[_ModulePl
             a in COLLECTION_CALLS or a == "tf.get_collection" for a, _ in syntax.tf_apis_in(entry.node, scope.t.tf_api)
         ):
             raise Declined(UNSHARABLE_FUNCTION, "a variable collection read inside a function", entry.node)
+    if scope.t.context.scratch.get(GRAPH_MODE_KEY):
+        _graph_code_first(scope, model, flat, {c[0] for c in created})
     targets = [c[1] for c in created]
     by_full: dict[str, str] = {}
     attrs: dict[int, str] = {}
