@@ -23,6 +23,7 @@ The markers never reach the output: the fold pass runs whenever the flattening o
 from __future__ import annotations
 
 import itertools
+import keyword
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -60,6 +61,8 @@ class _Record:
     served: dict[str, ServedMethod]  # name of the script's function -> the method that runs the session
     session: str  # the script's session those methods run
     receivers: dict[str, str]  # function the script passes the model to -> its parameter that takes it
+    scope: str | None  # the variable scope all its graph is built under, None if not one literal scope
+    shared: bool  # flattened after other models, whose names its own names were taken apart from
 
 
 # Markers carry a token; the records stay in this process between the two passes (the graph-mode
@@ -129,36 +132,47 @@ class ModelClasses(MigrationTransform):
             self.tf_api(call.func) in _SESSION_APIS for call in syntax.calls_in(original_node)
         ):
             return updated_node
-        body: list[cst.BaseStatement] | None = None
-        converted: cst.ClassDef | None = None
+        module = original_node
+        converted: list[cst.ClassDef] = []
         running: list[str] = []  # classes left as they are whose methods run the session
-        for statement in original_node.body:
-            if not isinstance(statement, cst.ClassDef):
-                continue
+        classes = {s.name.value: s for s in original_node.body if isinstance(s, cst.ClassDef)}
+        if len(_RECORDS) > _MOST_RECORDS:
+            _RECORDS.clear()
+        for name, original_class in classes.items():
+            # Each class is flattened into the program the classes before it left, so that its
+            # names are taken apart from theirs and the script's calls of their methods are
+            # already the generated functions.
+            statement = next(s for s in module.body if isinstance(s, cst.ClassDef) and s.name.value == name)
             try:
-                flattened = self._flatten(original_node, statement)
-                if flattened is not None and body is not None:
-                    # Their generated functions could read both models' state.
-                    raise Declined(DECLINED, "one model class a file is converted", statement)
+                flattened = self._flatten(module, statement, [_RECORDS[t] for t in _tokens(module)])
             except Declined as declined:
-                self.report(declined.node or statement, f"model class {statement.name.value}: {declined.message}",
-                            code=DECLINED)
+                where = declined.node or statement
+                if converted:
+                    # The program the classes before it left is a copy of the input's nodes.
+                    where = _counterpart(module, original_node, statement, original_class, where) or original_class
+                self.report(where, f"model class {name}: {declined.message}", code=DECLINED)
                 if candidates(statement):
-                    running.append(statement.name.value)
+                    running.append(name)
                 continue
             if flattened is not None:
-                body, converted = flattened, statement
-        if body is None or converted is None:
+                module = module.with_changes(body=flattened)
+                converted.append(original_class)
+        if not converted:
             return updated_node
         if running:
-            # Their runs keep the script a session program, which gives the model back as it was.
-            self.report(converted, f"model class {converted.name.value}: {running[0]}, whose methods run the "
-                        "session, is not converted; left as it is", code=DECLINED)
+            # Their runs keep the script a session program, which gives the models back as they were.
+            for statement in converted:
+                self.report(statement, f"model class {statement.name.value}: {running[0]}, whose methods run "
+                            "the session, is not converted; left as it is", code=DECLINED)
             return updated_node
-        return updated_node.with_changes(body=body)
+        return updated_node.with_changes(body=module.body)
 
     # --- which classes, and how they are used ------------------------------------------------
-    def _flatten(self, module: cst.Module, node: cst.ClassDef) -> list[cst.BaseStatement] | None:
+    def _flatten(
+        self, module: cst.Module, node: cst.ClassDef, before: Sequence[_Record]
+    ) -> list[cst.BaseStatement] | None:
+        """`module` with the model of `node` flattened; `before`, the models already flattened
+        in it, share the script's session, global step and initialization with it."""
         init = next(
             (s for s in node.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None
         )
@@ -171,6 +185,7 @@ class ModelClasses(MigrationTransform):
         if construction is None:
             return None
         _check_bases(node)
+        _check_apart(module, node, construction, instance, before)
         running = candidates(node)
         expansion = _Inlining(module, node, init, construction, instance, self._builds_graph, running).expand()
         expanded = _with_global_step(module, expansion.init, construction, self)
@@ -215,14 +230,19 @@ class ModelClasses(MigrationTransform):
         scopes = _ScopeNames(arguments, expanded, self)
         flat_body = [_visit(_visit(s, scopes), renamer) for s in init_body]
         params = tuple(flat_locals[name] for name, _ in arguments)
+        scope = _variable_scope(flat_body, self)
+        for other in before:
+            if scope is None or other.scope is None or scope == other.scope:
+                where = f"the variable scope {scope}" if scope is not None and scope == other.scope else (
+                    "variables outside one tf.variable_scope of their own")
+                raise Declined(DECLINED, f"it and model class {other.class_node.name.value} both build {where}: "
+                               "their TF1 variable names could collide", construction)
         bindings = [cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(flat_locals[name]))], value)])
                     for name, value in arguments]
 
         # The token reads like the class's first line, so that findings at the marker that
         # stands for the class are placed on that line of the input.
         token = f"class {node.name.value}({', '.join(syntax.code_of(b.value) for b in node.bases)}): {next(_TOKENS)}"
-        if len(_RECORDS) > _MOST_RECORDS:
-            _RECORDS.clear()
         _RECORDS[token] = _Record(
             class_node=node,
             init=init,
@@ -242,6 +262,8 @@ class ModelClasses(MigrationTransform):
             served=flat_functions,
             session=session,
             receivers=passed,
+            scope=scope,
+            shared=bool(before),
         )
         region: list[cst.BaseStatement] = [
             syntax.with_leading_lines(_marker(token, "begin"), syntax.leading_lines(construction)),
@@ -320,6 +342,48 @@ def _check_bases(node: cst.ClassDef) -> None:
     for base in node.bases:
         if base.keyword is not None or not (isinstance(base.value, cst.Name) and base.value.value == "object"):
             raise Declined(DECLINED, f"it inherits from {syntax.code_of(base.value)}", base)
+
+
+def _check_apart(
+    module: cst.Module, node: cst.ClassDef, construction: cst.SimpleStatementLine, instance: str,
+    before: Sequence[_Record],
+) -> None:
+    """Several models share the script, not each other's graph: the class and its construction
+    read nothing a model flattened before it made, and that model's graph code and methods do
+    not read this one."""
+    assert isinstance(node.body, cst.IndentedBlock)
+    reads = set().union(*(_free_reads(s) for s in node.body.body)) | set(syntax.names_in(construction.body[0]))
+    for other in before:
+        own = {*other.attributes, *other.locals, *other.served, other.instance}
+        read = sorted(reads & own)
+        if read:
+            name = (f"{other.instance}.{other.attributes[read[0]]}" if read[0] in other.attributes
+                    else other.locals.get(read[0], read[0]))
+            raise Declined(DECLINED, f"it reads the graph of model class {other.class_node.name.value} ({name}): "
+                           "models that share graph are not converted", construction)
+        token = next(t for t, r in _RECORDS.items() if r is other)
+        functions = [s for s in module.body if isinstance(s, cst.FunctionDef) and s.name.value in other.served]
+        if any(instance in syntax.names_in(s) for s in [*_region(module, token), *functions]):
+            raise Declined(DECLINED, f"the methods or graph code of model class {other.class_node.name.value} read "
+                           f"{instance}, this class's model: "
+                           "models that share graph are not converted", construction)
+
+
+def _variable_scope(statements: Sequence[cst.BaseStatement], transform: MigrationTransform) -> str | None:
+    """The literal `tf.variable_scope` every graph-building statement of `__init__` is in."""
+    scopes: set[str | None] = set()
+    for statement in statements:
+        if not any((api := transform.tf_api(c.func)) is not None and api.startswith("tf.")
+                   for c in syntax.calls_in(statement)):
+            continue
+        scope = None
+        if isinstance(statement, cst.With) and len(statement.items) == 1:
+            call = statement.items[0].item
+            if (isinstance(call, cst.Call) and transform.tf_api(call.func) == "tf.variable_scope" and call.args
+                    and call.args[0].keyword is None):
+                scope = syntax.string_literal(call.args[0].value)
+        scopes.add(scope)
+    return scopes.pop() if len(scopes) == 1 else None
 
 
 def _check_class(
@@ -883,6 +947,34 @@ def _path(root: cst.CSTNode, node: cst.CSTNode) -> list[cst.CSTNode] | None:
     return None
 
 
+def _counterpart(
+    module: cst.Module, original: cst.Module, node: cst.ClassDef, original_node: cst.ClassDef, inner: cst.CSTNode
+) -> cst.CSTNode | None:
+    """The node of `original` at the place `inner` has in `module`, inside the class or its
+    construction (which flattening the models before it copied unchanged)."""
+    name = node.name.value
+    constructions = [
+        [line for line in syntax.nodes_of(tree, cst.SimpleStatementLine)
+         if isinstance(line, cst.SimpleStatementLine) and _constructs(line, name)] for tree in (module, original)
+    ]
+    pairs: list[tuple[cst.CSTNode, cst.CSTNode]] = [(node, original_node)]
+    if len(constructions[0]) == len(constructions[1]) == 1:
+        pairs.append((constructions[0][0], constructions[1][0]))
+    for root, counterpart in pairs:
+        path = _path(root, inner)
+        if path is None:
+            continue
+        found: cst.CSTNode = counterpart
+        for parent, child in itertools.pairwise(path):
+            at = next(i for i, c in enumerate(parent.children) if c is child)
+            children = found.children
+            if at >= len(children) or type(children[at]) is not type(child):
+                return None
+            found = children[at]
+        return found
+    return None
+
+
 def _marker(token: str, role: str, target: str | None = None) -> cst.SimpleStatementLine:
     call = cst.parse_expression(f'{MARKER}("{token}", "{role}")')
     small = cst.Expr(call) if target is None else cst.Assign([cst.AssignTarget(cst.Name(target))], call)
@@ -1222,7 +1314,11 @@ class _Regions(cst.CSTTransformer):
         drop: set[int] | None = None,
         replaced: dict[int, cst.FunctionDef] | None = None,
         instance: Sequence[cst.BaseStatement] = (),
+        keep_lines: bool = False,
     ) -> None:
+        """`keep_lines`: the statements after the functions dropped are the input's, with their
+        own blank lines (the model's program given back as it was)."""
+        self.keep_lines = keep_lines
         self.token = token
         self.class_node = class_node
         self.region = region
@@ -1242,6 +1338,7 @@ class _Regions(cst.CSTTransformer):
                 continue
             statement = self.replaced.get(id(before), statement)
             definitions = (cst.FunctionDef, cst.ClassDef)
+            dropped = dropped and not self.keep_lines
             if dropped and not isinstance(statement, definitions) and not (out and isinstance(out[-1], definitions)):
                 # The blank lines that separated the removed functions from the script go too.
                 lines = list(syntax.leading_lines(statement))
@@ -1305,7 +1402,9 @@ def _restore(module: cst.Module, token: str, record: _Record) -> cst.Module:
     """The class and its construction as they were, and the script reading `model.a` again."""
     served = {id(f) for f in syntax.nodes_of(module, cst.FunctionDef)
               if isinstance(f, cst.FunctionDef) and f.name.value in record.served}
-    result = module.visit(_Regions(token, [record.class_node], [record.construction, *record.script_calls], served))
+    result = module.visit(
+        _Regions(token, [record.class_node], [record.construction, *record.script_calls], served, keep_lines=True)
+    )
     assert isinstance(result, cst.Module)
     result = result.visit(_ServedCalls(record))
     assert isinstance(result, cst.Module)
@@ -1409,8 +1508,8 @@ class _Fold:
             if flat in record.attributes:
                 attribute_of[flat] = record.attributes[flat]
                 continue
-            name = record.locals.get(flat, flat)
             clash = members | set(record.attributes.values()) | set(attribute_of.values())
+            name = _unprefixed(record, record.locals.get(flat, flat), clash)
             attribute_of[flat] = syntax.unique_name(name, clash) if name in clash else name
         for flat, attribute in record.attributes.items():
             attribute_of.setdefault(flat, attribute)
@@ -1451,6 +1550,7 @@ class _Fold:
                 renamed = name.replace(flat, attribute)
                 if flat != attribute and renamed != name and renamed not in used | {attribute}:
                     name = renamed
+            name = _unprefixed(record, name, used | set(record.attributes.values()))
             if name in members:
                 assert isinstance(function.body, cst.IndentedBlock)
                 last = _final_return(function.body.body[-1]) if function.body.body else None
@@ -1620,6 +1720,16 @@ class _Fold:
             bases=[base], lpar=cst.LeftParen(), rpar=cst.RightParen(),
             body=node.body.with_changes(body=[*body, *methods.values()]),
         )
+
+
+def _unprefixed(record: _Record, name: str, taken: Collection[str]) -> str:
+    """A name the flattened program prefixed with the instance (`value_estimator_train_step`,
+    apart from the model flattened before it) without it: a member of its own class."""
+    prefix = f"{record.instance}_"
+    if not record.shared or not name.startswith(prefix) or name[len(prefix):] in taken:
+        return name
+    bare = name[len(prefix):]
+    return bare if bare.isidentifier() and not keyword.iskeyword(bare) else name
 
 
 def _own_names(function: cst.FunctionDef, record: _Record) -> cst.FunctionDef:
