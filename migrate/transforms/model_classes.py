@@ -144,10 +144,15 @@ class ModelClasses(MigrationTransform):
             # already the generated functions.
             statement = next(s for s in module.body if isinstance(s, cst.ClassDef) and s.name.value == name)
             try:
+                if converted:
+                    # What declines the class by itself declines it at the input's nodes.
+                    alone = self._flatten(original_node, original_class, [])
+                    if alone is not None:
+                        _RECORDS.pop(next(reversed(_RECORDS)))
                 flattened = self._flatten(module, statement, [_RECORDS[t] for t in _tokens(module)])
             except Declined as declined:
                 where = declined.node or statement
-                if converted:
+                if converted and self.pass_analysis().start(where) is None:
                     # The program the classes before it left is a copy of the input's nodes.
                     where = _counterpart(module, original_node, statement, original_class, where) or original_class
                 self.report(where, f"model class {name}: {declined.message}", code=DECLINED)
