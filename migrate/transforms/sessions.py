@@ -636,6 +636,10 @@ class _ScopeWriter:
             elif not specs and p.dtype is not None and p.default is None and not p.sparse:
                 dtype = syntax.code_of(p.dtype)
                 body.append(cst.parse_statement(f"{p.name} = {tf}.convert_to_tensor({p.name}, dtype={dtype})\n"))
+            elif not specs and p.default is not None and not (p.python_value or p.iterator):
+                # A placeholder_with_default was a tensor, fed or not: `tf.cond` takes no Python bool.
+                dtype = self._default_dtype(p.default)
+                body.append(cst.parse_statement(f"{p.name} = {tf}.convert_to_tensor({p.name}, dtype={dtype})\n"))
         body += self._differentiated(function)
         returns = _returned(function.fetches, self.plan)
         if returns is not None:
