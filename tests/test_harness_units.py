@@ -14,10 +14,11 @@ import pytest
 from migrate.commands.options import add_harness_options, harness_options
 from migrate.findings import RunSite
 from migrate.harness import HarnessOptions, Tolerance, compare, mnist
-from migrate.harness.capture import _summary_values
+from migrate.harness.capture import Recorder, _summary_values
 from migrate.harness.observables import compare_stdout, difference, pair_sites
 from migrate.harness.records import HISTOGRAM, Call, SideResult, histogram_statistics
 from migrate.harness.runner import _needs_legacy_keras
+from migrate.harness.site_map import SiteMap
 
 
 @pytest.mark.parametrize(
@@ -208,3 +209,20 @@ def test_a_graph_mode_model_module_the_program_imports_needs_tf_keras(tmp_path: 
     (tmp_path / "eager.py").write_text("import tensorflow as tf\nimport numpy\n")
     assert _needs_legacy_keras(tmp_path / "train.py")
     assert not _needs_legacy_keras(tmp_path / "eager.py")
+
+
+def test_a_line_recorded_for_several_functions_belongs_to_none() -> None:
+    # The rewriter moved the methods that ran these, and placed their records on one line.
+    sites = SiteMap.from_records([(68, "predict"), (68, "update"), (70, ""), (75, "train_step")])
+    assert sites.function("line 68") is None
+    assert sites.function("line 70") is None
+    assert sites.function("line 75") == "train_step"
+    assert sites.functions() == frozenset({"train_step"})
+
+
+def test_migrated_steps_count_only_functions_some_legacy_run_became() -> None:
+    recorder = Recorder(2, counted=frozenset({"train_step"}))
+    assert not any(recorder.record("predict", []) for _ in range(5))
+    assert not recorder.record("train_step", [])
+    assert recorder.record("train_step", [])
+    assert recorder.stop_reason == "stopped after call 2 of train_step (--steps 2)"

@@ -66,7 +66,7 @@ def site_map(run_sites: Sequence[RunSite]) -> SiteMap | None:
     """The rewriter's records as the children read them; None when no site became a function."""
     if not any(site.function for site in run_sites):
         return None
-    return SiteMap({site.legacy_line: site.function or None for site in run_sites})
+    return SiteMap.from_records((site.legacy_line, site.function) for site in run_sites)
 
 
 def run_legacy(

@@ -119,7 +119,8 @@ def _setup(config: dict[str, Any]) -> tuple[Any, Any]:
 
             legacy_dir = config.get("legacy_results")
             legacy = records.load(Path(legacy_dir)).variables if legacy_dir else []
-            capture = MigratedCapture(tf, program, steps, Injector(tf, legacy), streams)
+            counted = sites.functions() if sites else None
+            capture = MigratedCapture(tf, program, steps, Injector(tf, legacy), streams, counted)
             capture.install()
     if config.get("view"):
         from migrate.harness import write_guard

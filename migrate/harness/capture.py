@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import sys
 import time
+from collections.abc import Collection
 from types import FrameType
 from typing import Any
 
@@ -83,12 +84,17 @@ class Recorder:
 
     Calls are counted per site; given the rewriter's records (`sites`), legacy calls are counted
     per generated function instead, so that the legacy lines one function replaced count
-    together, and lines no function replaced (initializers) do not count."""
+    together, and lines no function replaced (initializers) do not count. On the migrated side,
+    `counted` names the functions some legacy run became: the others (the runs of a method the
+    rewriter moved, whose legacy lines it could not record) stop neither side."""
 
-    def __init__(self, steps: int | None, sites: SiteMap | None = None) -> None:
+    def __init__(
+        self, steps: int | None, sites: SiteMap | None = None, counted: Collection[str] | None = None
+    ) -> None:
         self.calls: list[Call] = []
         self.steps = steps
         self.sites = sites
+        self.counted = counted
         self.counts: dict[str, int] = {}
         self.stop_reason = ""
         self._stored = 0
@@ -103,7 +109,7 @@ class Recorder:
         self._stored += size
         self.calls.append(Call(site, values, time.perf_counter()))
         key = site if self.sites is None else self.sites.function(site)
-        if key is None:
+        if key is None or (self.counted is not None and key not in self.counted):
             return False
         count = self.counts.get(key, 0) + 1
         self.counts[key] = count
@@ -287,10 +293,18 @@ class _RecordedFunction:
 class MigratedCapture:
     """Hooks on TF 2: `tf.function` recording and the variable creator that injects values."""
 
-    def __init__(self, tf: Any, program: str, steps: int | None, injector: Injector, streams: Any = None) -> None:
+    def __init__(
+        self,
+        tf: Any,
+        program: str,
+        steps: int | None,
+        injector: Injector,
+        streams: Any = None,
+        counted: Collection[str] | None = None,
+    ) -> None:
         self.tf = tf
         self._program = program
-        self.recorder = Recorder(steps)
+        self.recorder = Recorder(steps, counted=counted)
         self.injector = injector
         self.streams = streams
         self._scope: Any = None

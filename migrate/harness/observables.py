@@ -172,7 +172,7 @@ def pair_sites(legacy: SideResult, migrated: SideResult, run_sites: Sequence[Run
     migrated_functions = _first_use_order(migrated.calls, with_values=False)
     named = {site.function for site in run_sites if site.function}
     if run_sites and (named & set(migrated_functions) or not migrated_functions):
-        site_map = SiteMap({site.legacy_line: site.function or None for site in run_sites})
+        site_map = SiteMap.from_records((site.legacy_line, site.function) for site in run_sites)
         grouped: dict[str, list[str]] = {}
         skipped: list[str] = []
         for site in legacy_sites:

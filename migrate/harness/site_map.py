@@ -10,7 +10,7 @@ belongs to no function. Both children and the comparison use this one reading of
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 RECEIVER_LINES = 2
 
@@ -20,6 +20,16 @@ class SiteMap:
 
     def __init__(self, functions: Mapping[int, str | None]) -> None:
         self._functions = dict(functions)
+
+    @classmethod
+    def from_records(cls, records: Iterable[tuple[int, str]]) -> SiteMap:
+        """From (legacy line, function) records. A line recorded for several functions is left
+        out: no single run of the legacy program is there (the rewriter moved the code the runs
+        were in, and placed them all on one line)."""
+        functions: dict[int, set[str]] = {}
+        for line, function in records:
+            functions.setdefault(line, set()).add(function)
+        return cls({line: next(iter(names)) or None for line, names in functions.items() if len(names) == 1})
 
     @classmethod
     def from_json(cls, payload: Mapping[str, str | None]) -> SiteMap:
@@ -38,6 +48,10 @@ class SiteMap:
             if start in self._functions:
                 return self._functions[start] or None
         return None
+
+    def functions(self) -> frozenset[str]:
+        """The generated functions some legacy run site became."""
+        return frozenset(function for function in self._functions.values() if function)
 
     def __bool__(self) -> bool:
         return bool(self._functions)
