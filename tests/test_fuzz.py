@@ -234,9 +234,8 @@ def test_split_project_prints_what_its_program_printed(tmp_path: Path) -> None:
 @pytest.mark.tensorflow
 @pytest.mark.slow
 def test_split_project_converts_with_parity(tmp_path: Path) -> None:
-    # No split with step functions converts yet: in the session's `with` block they get
-    # parameters their calls lack (benchmarks/RESULTS.md, the split-project fuzz run).
-    project = split(5017)
+    # A model module whose class takes constructor arguments, and its script.
+    project = split(5001)
     assert not project.one_file and "def __init__(self, " in project.files[MODULE]
     outcome = check_project(project.files, workdir=tmp_path)
     assert outcome.kind == CONVERTED, f"{outcome.kind}: {outcome.detail}\n{outcome.output}"
