@@ -31,6 +31,15 @@ INITIALIZER_APIS = frozenset(
 GLOBAL_STEP_API = "tf.train.get_or_create_global_step"
 # What finds the global step made before: TF1 looked it up in its collection or by its name.
 GLOBAL_STEP_GETTERS = frozenset({"tf.train.get_global_step", "tf.contrib.framework.get_global_step"})
+# What makes the variable those find (besides a `tf.Variable` named "global_step").
+GLOBAL_STEP_MAKERS = frozenset(
+    {
+        GLOBAL_STEP_API,
+        "tf.train.create_global_step",
+        "tf.contrib.framework.get_or_create_global_step",
+        "tf.contrib.framework.create_global_step",
+    }
+)
 # Graph ops that produce no value: fetched, they give None, as a training op does.
 OP_APIS = frozenset({"tf.group", "tf.no_op"})
 # `from tensorflow.python.framework import ops; ops.reset_default_graph()` is as common in

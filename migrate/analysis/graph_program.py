@@ -48,6 +48,7 @@ from migrate.analysis.graph_statements import (
     is_feed_dict,
     iterator_source,
     iterator_start,
+    makes_global_step,
     merged_summaries,
     module_definitions,
     outer_state,
@@ -62,7 +63,6 @@ from migrate.analysis.static_shapes import check_signatures, static_shape_source
 from migrate.analysis.syntax import (
     COMPREHENSIONS,
     assigned_names,
-    call_argument,
     calls_in,
     local_names,
     names_in,
@@ -624,29 +624,15 @@ def _check_block_headers(statements: Sequence[Statement]) -> None:
 def _global_step_found(
     variables: Mapping[str, Statement], resolve: Resolver, getter: cst.Call
 ) -> cst.Name:
-    """The variable `tf.train.get_global_step()` found when the graph was built: the one made
-    by `tf.train.get_or_create_global_step()`, or the integer `tf.Variable` named "global_step"
-    (TF1 looked it up as the tensor "global_step:0")."""
+    """The variable `tf.train.get_global_step()` found when the graph was built."""
     for name, statement in variables.items():
-        call = statement.call
-        if statement.holds is Holding.GLOBAL_STEP or (
-            call is not None
-            and resolve(call.func) == "tf.Variable"
-            and _literal(call_argument(call, 5, "name")) == "global_step"
-            and isinstance(call_argument(call, 0, "initial_value"), cst.Integer)
-        ):
+        if statement.call is not None and makes_global_step(statement.call, resolve):
             return cst.Name(name)
     raise Declined(
         UNSUPPORTED_RUN,
         "tf.train.get_global_step() where no variable named global_step is made before it",
         getter,
     )
-
-
-def _literal(node: cst.BaseExpression | None) -> str | None:
-    if isinstance(node, cst.SimpleString) and isinstance(node.evaluated_value, str):
-        return node.evaluated_value
-    return None
 
 
 def _check_python_values_kept(

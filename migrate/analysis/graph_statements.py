@@ -23,6 +23,7 @@ from migrate.analysis.graph_model import (
     DROPPED_CALLS,
     EAGER_OBJECT_APIS,
     GLOBAL_STEP_API,
+    GLOBAL_STEP_MAKERS,
     GRAPH_COLLECTIONS,
     GRAPH_IN_CONTROL_FLOW,
     INITIALIZER_APIS,
@@ -71,6 +72,7 @@ from migrate.analysis.syntax import (
     nodes_of,
     own_names,
     single_call,
+    string_literal,
     tf_apis_in,
     with_leading_lines,
 )
@@ -333,6 +335,15 @@ def _name_scope(item: cst.WithItem, resolve: Resolver, body: cst.BaseSuite) -> s
 
 def _creates_variables(node: cst.CSTNode, resolve: Resolver) -> bool:
     return any(api == "tf.Variable" for api, _ in tf_apis_in(node, resolve))
+
+
+def makes_global_step(call: cst.Call, resolve: Resolver) -> bool:
+    """Whether `call` makes the variable `tf.train.get_global_step()` finds: a global-step maker,
+    or a `tf.Variable` named "global_step" (TF1 looked it up as the tensor "global_step:0")."""
+    api = resolve(call.func)
+    return api in GLOBAL_STEP_MAKERS or (
+        api == "tf.Variable" and string_literal(call_argument(call, 5, "name")) == "global_step"
+    )
 
 
 def _factory_called(statement: cst.BaseStatement, factories: Collection[str]) -> str | None:

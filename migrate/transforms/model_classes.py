@@ -33,6 +33,7 @@ import libcst as cst
 from migrate.analysis import syntax
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import GLOBAL_STEP_GETTERS
+from migrate.analysis.graph_statements import makes_global_step
 from migrate.analysis.session_methods import DEFAULT_SESSION, ServedMethod, candidates, receivers, served_methods
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
@@ -1155,12 +1156,6 @@ class _Flattener(cst.CSTTransformer):
         return updated_node
 
 
-_GLOBAL_STEP_MAKERS = frozenset({
-    "tf.train.get_or_create_global_step", "tf.train.create_global_step",
-    "tf.contrib.framework.get_or_create_global_step", "tf.contrib.framework.create_global_step",
-})
-
-
 def _with_global_step(
     module: cst.Module, init: cst.FunctionDef, construction: cst.SimpleStatementLine, transform: MigrationTransform
 ) -> cst.FunctionDef:
@@ -1182,11 +1177,7 @@ def _with_global_step(
             if found is None:
                 continue
             name, call = found
-            api = transform.tf_api(call.func)
-            if api in _GLOBAL_STEP_MAKERS or api == "tf.Variable" and any(
-                a.keyword is not None and a.keyword.value == "name" and syntax.string_literal(a.value) == "global_step"
-                for a in call.args
-            ):
+            if makes_global_step(call, transform.tf_api):
                 made.append(name)
     if len(set(made)) != 1:
         which = "none" if not made else f"several ({', '.join(sorted(set(made)))})"
