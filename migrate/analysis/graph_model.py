@@ -14,6 +14,8 @@ import libcst as cst
 Resolver = Callable[[cst.CSTNode], "str | None"]
 
 SESSION_APIS = frozenset({"tf.Session", "tf.InteractiveSession"})
+# What runs graph code in the session a `with sess.as_default()` or a session block made.
+DEFAULT_SESSION_API = "tf.get_default_session"
 # A sparse placeholder becomes a parameter taking a `tf.SparseTensor` (migrate.analysis.sparse_feeds).
 SPARSE_PLACEHOLDER_APIS = frozenset({"tf.sparse_placeholder", "tf.sparse.placeholder"})
 PLACEHOLDER_APIS = frozenset({"tf.placeholder", "tf.placeholder_with_default"}) | SPARSE_PLACEHOLDER_APIS

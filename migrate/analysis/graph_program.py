@@ -18,6 +18,7 @@ import libcst as cst
 from migrate.analysis import step_functions, walk
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import (
+    DEFAULT_SESSION_API,
     FEED_OVERRIDE,
     GLOBAL_STEP_GETTERS,
     GRAPH_IN_CONTROL_FLOW,
@@ -550,7 +551,6 @@ def _lazy_module_classes(statements: Sequence[Statement], resolve: Resolver) -> 
     return lazy
 
 
-DEFAULT_SESSION_API = "tf.get_default_session"
 _ASSIGN_METHODS = ("assign", "assign_add", "assign_sub", "scatter_update", "scatter_add", "scatter_sub")
 
 

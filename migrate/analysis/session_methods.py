@@ -24,11 +24,10 @@ import libcst as cst
 
 from migrate.analysis import syntax
 from migrate.analysis.declined import Declined
-from migrate.analysis.graph_model import Resolver
+from migrate.analysis.graph_model import DEFAULT_SESSION_API, SESSION_APIS, Resolver
+from migrate.analysis.graph_statements import opens_session
 
 DECLINED = "TFM231"
-DEFAULT_SESSION = "tf.get_default_session"
-SESSIONS = frozenset({"tf.Session", "tf.InteractiveSession"})
 
 
 @dataclass(frozen=True)
@@ -46,15 +45,14 @@ class ServedMethod:
         return self.function.name.value
 
 
-def candidates(node: cst.ClassDef) -> frozenset[str]:
+def candidates(node: cst.ClassDef, resolve: Resolver) -> frozenset[str]:
     """The methods that run a session (`x.run(...)` on anything but self) and open none."""
     assert isinstance(node.body, cst.IndentedBlock)
     found = set()
     for statement in node.body.body:
         if not isinstance(statement, cst.FunctionDef) or statement.name.value == "__init__":
             continue
-        if any(isinstance(n, cst.Name) and n.value in ("Session", "InteractiveSession")
-               for n in syntax.nodes_of(statement, cst.Name)):
+        if opens_session(statement, resolve):
             continue
         if any(_run_receiver(call) is not None for call in syntax.calls_in(statement)):
             found.add(statement.name.value)
@@ -130,11 +128,11 @@ def method_shape(
                 raise Declined(DECLINED, f"method {name} runs the graph by {syntax.code_of(call.func)}() (a method "
                                "that runs the session it is given, `sess.run(...)`, is converted)", call)
             api = resolve(call.func)
-            if api is not None and api.startswith("tf.") and api != DEFAULT_SESSION:
+            if api is not None and api.startswith("tf.") and api != DEFAULT_SESSION_API:
                 raise Declined(DECLINED, f"method {name} runs the session and builds graph of its own ({api}), "
                                "which TF1 added to the graph at each call", call)
             continue
-        if isinstance(receiver, cst.Call) and resolve(receiver.func) == DEFAULT_SESSION:
+        if isinstance(receiver, cst.Call) and resolve(receiver.func) == DEFAULT_SESSION_API:
             continue
         if session is None and isinstance(receiver, cst.Name) and receiver.value in positional:
             session = receiver.value
@@ -165,7 +163,7 @@ def _fill(
             value = value.right
         elif target in positional:
             continue
-        if isinstance(value, cst.Call) and not value.args and resolve(value.func) == DEFAULT_SESSION:
+        if isinstance(value, cst.Call) and not value.args and resolve(value.func) == DEFAULT_SESSION_API:
             return target, statement
     return None, None
 
@@ -231,14 +229,14 @@ def script_session(
                 call = item.item
                 if not isinstance(call, cst.Call):
                     continue
-                if resolve(call.func) in SESSIONS and item.asname is not None \
+                if resolve(call.func) in SESSION_APIS and item.asname is not None \
                         and isinstance(item.asname.name, cst.Name):
                     opened[item.asname.name.value] = True
                 elif isinstance(call.func, cst.Attribute) and call.func.attr.value == "as_default" \
                         and isinstance(call.func.value, cst.Name):
                     defaults.add(call.func.value.value)
         elif isinstance(inner, cst.Assign) and isinstance(inner.value, cst.Call) \
-                and resolve(inner.value.func) in SESSIONS:
+                and resolve(inner.value.func) in SESSION_APIS:
             for target in inner.targets:
                 if isinstance(target.target, cst.Name):
                     opened[target.target.value] = resolve(inner.value.func) == "tf.InteractiveSession"

@@ -32,9 +32,9 @@ import libcst as cst
 
 from migrate.analysis import syntax
 from migrate.analysis.declined import Declined
-from migrate.analysis.graph_model import GLOBAL_STEP_GETTERS
+from migrate.analysis.graph_model import DEFAULT_SESSION_API, GLOBAL_STEP_GETTERS
 from migrate.analysis.graph_statements import makes_global_step
-from migrate.analysis.session_methods import DEFAULT_SESSION, ServedMethod, candidates, receivers, served_methods
+from migrate.analysis.session_methods import ServedMethod, candidates, receivers, served_methods
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -157,7 +157,7 @@ class ModelClasses(MigrationTransform):
                     # The program the classes before it left is a copy of the input's nodes.
                     where = _counterpart(module, original_node, statement, original_class, where) or original_class
                 self.report(where, f"model class {name}: {declined.message}", code=DECLINED)
-                if candidates(statement):
+                if candidates(statement, self.tf_api):
                     running.append(name)
                 continue
             if flattened is not None:
@@ -192,7 +192,7 @@ class ModelClasses(MigrationTransform):
             return None
         _check_bases(node)
         _check_apart(module, node, construction, instance, before)
-        running = candidates(node)
+        running = candidates(node, self.tf_api)
         expansion = _Inlining(module, node, init, construction, instance, self._builds_graph, running).expand()
         expanded = _with_global_step(module, expansion.init, construction, self)
         _check_class(node, init, expanded, expansion.inlined, self._builds_graph, running)
@@ -1248,7 +1248,7 @@ class _DefaultSession(cst.CSTTransformer):
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.Attribute:
         value = original_node.value
         if original_node.attr.value == "run" and isinstance(value, cst.Call) \
-                and self.t.tf_api(value.func) == DEFAULT_SESSION:
+                and self.t.tf_api(value.func) == DEFAULT_SESSION_API:
             return updated_node.with_changes(value=cst.Name(self.session))
         return updated_node
 
