@@ -182,7 +182,7 @@ class Kind(enum.Enum):
     INITIALIZER = "initializer"
     GRAPH = "graph"
     PYTHON = "python"
-    DROP = "drop"
+    DROP = "drop"  # a definition the conversion leaves no use of: a placeholder helper
     SUMMARY = "summary"  # a TF1 summary op: `tf.summary.scalar("loss", loss)`
     MERGE = "merge"  # `merged = tf.summary.merge_all()`
     WRITER = "writer"  # `writer = tf.summary.FileWriter(logdir, sess.graph)`
@@ -265,6 +265,9 @@ class ModuleDefinitions:
     # Functions that create one tf.Variable and return it (`def init_weight(shape): return
     # tf.Variable(...)`): a call of one makes a variable, as `tf.Variable(...)` does.
     factories: frozenset[str] = frozenset()
+    # Functions that only return a placeholder, each use of them a call making one (see
+    # placeholder_helpers): the calls are placeholders, and the definitions go with them.
+    placeholder_helpers: tuple[cst.FunctionDef, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ from migrate.analysis.graph_statements import (
     train_op_of,
     writer_logdir,
 )
+from migrate.analysis.placeholder_helpers import placeholder_helpers
 from migrate.analysis.run_sites import Leaf, Role, RunContext, RunSiteFinder
 from migrate.analysis.sparse_feeds import sparse_values
 from migrate.analysis.static_shapes import check_signatures, static_shape_sources
@@ -263,7 +264,7 @@ def _classify_statements(
     enclosing: Sequence[cst.BaseStatement],
     resolve: Resolver,
 ) -> _Classified:
-    definitions = module_definitions([*enclosing, *nodes], resolve)
+    definitions = replace(module_definitions([*enclosing, *nodes], resolve), placeholder_helpers=placeholder_helpers(nodes, resolve))
     outer_statements = outer_state(enclosing, resolve, definitions)
     outer_variables = {s.defines[0]: s for s in outer_statements if s.kind is Kind.VARIABLE}
     statements: list[Statement] = []
@@ -690,7 +691,7 @@ def _check_not_rebound(site: RunSite, function: Function, rebound: Mapping[str, 
             raise Declined(UNSUPPORTED_RUN, f"`{name}` is rebound to a Python value before a run that reads it", site.call)
 
 
-_VANISHING = frozenset({Kind.TRAIN, Kind.PLACEHOLDER, Kind.INITIALIZER, Kind.SUMMARY, Kind.MERGE})
+_VANISHING = frozenset({Kind.TRAIN, Kind.PLACEHOLDER, Kind.INITIALIZER, Kind.SUMMARY, Kind.MERGE, Kind.DROP})
 
 
 def names_kept(statements: Sequence[Statement]) -> set[str]:

@@ -60,6 +60,7 @@ from migrate.analysis.graph_model import (
     TrainOp,
 )
 from migrate.analysis.optimizers import OPTIMIZERS
+from migrate.analysis.placeholder_helpers import helper_placeholder
 from migrate.analysis.syntax import (
     NameCollector,
     api_under,
@@ -67,6 +68,7 @@ from migrate.analysis.syntax import (
     call_argument,
     calls_in,
     defined_names,
+    is_docstring,
     leading_lines,
     names_in,
     nodes_of,
@@ -434,6 +436,37 @@ def _variable_container(value: cst.BaseExpression, resolve: Resolver) -> bool:
 
 NO_DEFINITIONS = ModuleDefinitions()
 
+_SCALING_OPERATORS = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide)
+_FLOAT_DTYPES = frozenset({"tf.float16", "tf.float32", "tf.float64", "tf.bfloat16"})
+
+
+def _scaled_placeholder(value: cst.BaseExpression, resolve: Resolver) -> cst.Call | None:
+    """The `tf.placeholder` call of `tf.placeholder(tf.float32, shape) / 255. + 0.5`: a float
+    placeholder under arithmetic with number literals only. TF1 can feed only the expression's
+    own tensor (the placeholder inside has no name to feed it by), and a fed tensor takes the fed
+    value whole, so the name is a placeholder of the same dtype and shape: scalars change
+    neither, and a run that needs it without feeding it fails in TF1 as for any placeholder."""
+    if not isinstance(value, cst.BinaryOperation):
+        return None
+    placeholder: cst.Call | None = None
+    pending: list[cst.BaseExpression] = [value]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, cst.BinaryOperation):
+            if not isinstance(node.operator, _SCALING_OPERATORS):
+                return None
+            pending += [node.left, node.right]
+        elif isinstance(node, (cst.Integer, cst.Float)):
+            continue
+        elif isinstance(node, cst.Call) and resolve(node.func) == "tf.placeholder" and placeholder is None:
+            placeholder = node
+        else:
+            return None
+    if placeholder is None:
+        return None
+    dtype = call_argument(placeholder, 0, "dtype")
+    return placeholder if dtype is not None and resolve(dtype) in _FLOAT_DTYPES else None
+
 
 def classify(
     statement: cst.BaseStatement,
@@ -453,6 +486,8 @@ def classify(
         return Statement(statement, Kind.PYTHON, defined_names(statement), names_in(statement))
     if isinstance(statement, cst.FunctionDef) and statement.name.value in definitions.factories:
         return Statement(statement, Kind.PYTHON, defined_names(statement), names_in(statement))
+    if isinstance(statement, cst.FunctionDef) and any(statement is h for h in definitions.placeholder_helpers):
+        return Statement(statement, Kind.DROP, (statement.name.value,), frozenset())
     if isinstance(statement, cst.FunctionDef) and (reads := _graph_function_reads(statement, resolve, tensors)):
         # `def f1(): return tf.reduce_mean(x)` for `tf.cond(p, f1, f2)`: graph code run where it
         # is called, moved into the generated functions with its callers.
@@ -471,6 +506,13 @@ def classify(
     walk.visit(statement, outside)
     uses = _read_names(small, frozenset(outside.names), outside)  # `x = f(y)` reads y, not x
     defines = defined_names(statement)
+    if call is None and len(targets) == 1 and isinstance(small, cst.Assign):
+        scaled = _scaled_placeholder(small.value, resolve)
+        if scaled is not None:
+            return Statement(statement, Kind.PLACEHOLDER, targets, uses, scaled)
+    made = helper_placeholder(statement, definitions.placeholder_helpers, resolve)
+    if made is not None:
+        return Statement(statement, Kind.PLACEHOLDER, targets, uses, made)
     if call is not None:
         api = resolve(call.func)
         if api in PLACEHOLDER_APIS and len(targets) == 1:
@@ -968,7 +1010,7 @@ def _is_variable_factory(node: cst.FunctionDef, resolve: Resolver) -> bool:
     reading nothing else from the module but TensorFlow (so no placeholder or tensor)."""
     if not isinstance(node.body, cst.IndentedBlock) or node.asynchronous or node.decorators:
         return False
-    lines = [s for s in node.body.body if not _is_docstring(s)]
+    lines = [s for s in node.body.body if not is_docstring(s)]
     if not lines or not all(isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 for line in lines):
         return False
     *setup, last = [line.body[0] for line in lines if isinstance(line, cst.SimpleStatementLine)]
@@ -995,12 +1037,6 @@ def _is_variable_factory(node: cst.FunctionDef, resolve: Resolver) -> bool:
     )
 
 
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
 
 
 def is_feed_dict(statement: Statement, feedable: Callable[[str], bool]) -> bool:

@@ -149,6 +149,14 @@ def assigned_call(statement: cst.BaseStatement) -> tuple[str, cst.Call] | None:
     return None
 
 
+def is_docstring(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
 def single_call(statement: cst.BaseStatement) -> tuple[tuple[str, ...], cst.Call | None, cst.BaseSmallStatement | None]:
     """For `a = f(...)`/`f(...)` lines: (targets, the call, the small statement)."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:

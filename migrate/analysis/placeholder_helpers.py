@@ -1,0 +1,155 @@
+"""Functions that only make a placeholder: `def new_input(dims, name=None): return
+tf.placeholder(tf.float32, shape=dims, name=name)`.
+
+Each call of one makes a placeholder, as the call written in its place would, so a call at the
+scope's own level (`x = new_input([None, 3])`) is a placeholder whose dtype, shape and name are
+the helper's returned call with the call's arguments put in for the parameters. The conversion
+then leaves no use of the helper, and it goes with the placeholders. Only helpers every use of
+which is such a call of the same scope take part: any other use keeps the helper, and the scope
+declines as before (a placeholder inside a compound statement).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import libcst as cst
+
+from migrate.analysis import walk
+from migrate.analysis.graph_model import Resolver
+from migrate.analysis.syntax import is_docstring, single_call
+
+PLAIN_PLACEHOLDER = "tf.placeholder"
+# Defaults put in for a parameter the call leaves out: values that mean the same wherever the
+# placeholder's arguments are read.
+_CONSTANT_DEFAULTS = (cst.Integer, cst.Float, cst.SimpleString, cst.Name, cst.Attribute)
+
+
+def placeholder_helpers(nodes: Sequence[cst.BaseStatement], resolve: Resolver) -> tuple[cst.FunctionDef, ...]:
+    """The helpers among `nodes` whose every use in them is `target = helper(...)` at their level."""
+    found: list[cst.FunctionDef] = []
+    for node in nodes:
+        if not isinstance(node, cst.FunctionDef) or _returned_placeholder(node, resolve) is None:
+            continue
+        name = node.name.value
+        calls = sum(1 for statement in nodes if _helper_call(statement, name) is not None)
+        references = sum(_references(statement, name) for statement in nodes)
+        if calls and references == calls + 1:  # the calls' callees and the def's own name
+            found.append(node)
+    return tuple(found)
+
+
+def helper_placeholder(
+    statement: cst.BaseStatement, helpers: Sequence[cst.FunctionDef], resolve: Resolver
+) -> cst.Call | None:
+    """The placeholder call `target = helper(args)` stands for, its arguments put in; None when
+    `statement` is no such line or its arguments do not bind."""
+    for helper in helpers:
+        call = _helper_call(statement, helper.name.value)
+        if call is None:
+            continue
+        returned = _returned_placeholder(helper, resolve)
+        bound = _bind(helper, call)
+        if returned is None or bound is None:
+            return None
+        substituted = returned.visit(_PutIn(bound))
+        assert isinstance(substituted, cst.Call)
+        return substituted
+    return None
+
+
+def _returned_placeholder(node: cst.FunctionDef, resolve: Resolver) -> cst.Call | None:
+    """The `tf.placeholder(...)` call a helper returns, when returning it is all it does."""
+    if not isinstance(node.body, cst.IndentedBlock) or node.asynchronous or node.decorators:
+        return None
+    params = node.params
+    if not isinstance(params.star_arg, cst.MaybeSentinel) or params.star_kwarg:
+        return None
+    if params.kwonly_params or params.posonly_params:
+        return None
+    if any(p.default is not None and not isinstance(p.default, _CONSTANT_DEFAULTS) for p in params.params):
+        return None
+    lines = list(node.body.body)
+    if lines and is_docstring(lines[0]):
+        lines = lines[1:]
+    if len(lines) != 1 or not isinstance(lines[0], cst.SimpleStatementLine) or len(lines[0].body) != 1:
+        return None
+    returned = lines[0].body[0]
+    if not isinstance(returned, cst.Return) or not isinstance(returned.value, cst.Call):
+        return None
+    call = returned.value
+    if resolve(call.func) != PLAIN_PLACEHOLDER or any(arg.star for arg in call.args):
+        return None
+    return call
+
+
+def _helper_call(statement: cst.BaseStatement, name: str) -> cst.Call | None:
+    targets, call, small = single_call(statement)
+    if (
+        len(targets) != 1
+        or call is None
+        or not isinstance(small, cst.Assign)
+        or not isinstance(small.targets[0].target, cst.Name)
+        or not (isinstance(call.func, cst.Name) and call.func.value == name)
+    ):
+        return None
+    return call
+
+
+def _references(node: cst.CSTNode, name: str) -> int:
+    counter = _NameCounter(name)
+    walk.visit(node, counter)
+    return counter.count
+
+
+class _NameCounter(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.count = 0
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == self.name:
+            self.count += 1
+
+
+def _bind(helper: cst.FunctionDef, call: cst.Call) -> dict[str, cst.BaseExpression] | None:
+    params = helper.params.params
+    names = [p.name.value for p in params]
+    bound: dict[str, cst.BaseExpression] = {}
+    for index, arg in enumerate(call.args):
+        if arg.star:
+            return None
+        if arg.keyword is None:
+            if index >= len(names):
+                return None
+            bound[names[index]] = arg.value
+        elif arg.keyword.value in names and arg.keyword.value not in bound:
+            bound[arg.keyword.value] = arg.value
+        else:
+            return None
+    for param in params:
+        if param.name.value not in bound:
+            if param.default is None:
+                return None
+            bound[param.name.value] = param.default
+    return bound
+
+
+class _PutIn(cst.CSTTransformer):
+    """Puts the bound arguments in for the parameters a placeholder call reads."""
+
+    def __init__(self, bound: Mapping[str, cst.BaseExpression]) -> None:
+        super().__init__()
+        self.bound = bound
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        return self.bound.get(original_node.value, updated_node)
+
+    # Attribute names and keywords are names of other things, never the parameters.
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        return updated_node.with_changes(attr=original_node.attr)
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        return updated_node.with_changes(keyword=original_node.keyword)
+
