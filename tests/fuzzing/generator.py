@@ -586,6 +586,10 @@ def _noise(state: _State, a: Value) -> Value:
 
 def _print_shape(state: _State, a: Value) -> None:
     """A tensor's static shape used outside any run, as scripts print it while building."""
+    if state.keep_prob in a.feeds:
+        # Scaled by the shapeless keep-probability placeholder, its static shape may be unknown,
+        # which TF1 cannot list (`as_list()`) or count (`len`).
+        return
     rng = state.rng
     state.emit(
         rng.choice(
