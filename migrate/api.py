@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
-from migrate import model_modules
+from migrate import joint_modules
 from migrate.analysis import project
 from migrate.analysis.project import ImportSite, ModuleLinks, Project
 from migrate.analysis.tf_names import mentions_tensorflow
@@ -119,6 +119,16 @@ def project_imports(tree: str | os.PathLike[str]) -> Project:
     return _scan(Path(tree), plan([tree]))
 
 
+def joint_links(program: str | os.PathLike[str]) -> ModuleLinks | None:
+    """How `program` is linked to its directory in a run of that directory, when it is
+    rewritten together with a module it imports, or that imports it (migrate.joint_modules);
+    None otherwise."""
+    path = Path(program)
+    graph = _scan(path.parent, plan([path.parent]))
+    group = joint_modules.partners(graph, _joint_candidates(path.parent, graph)).get(path.name)
+    return None if group is None else joint_modules.with_partner(graph.links(path.name), group)
+
+
 def _scan(root: Path, tasks: Iterable[Task]) -> Project:
     return project.scan(root, (task.source for task in tasks if task.kind is Kind.PYTHON))
 
@@ -133,22 +143,25 @@ def _linked(tasks: list[Task], sources: Sequence[str | os.PathLike[str]]) -> lis
         # A file of two source directories (one inside the other) belongs to the first.
         members = [index for index, task in enumerate(linked) if _member(task, root)]
         graph = _scan(root, (tasks[index] for index in members))
-        pairs = model_modules.partners(graph, _model_candidates(root, graph))
+        pairs = joint_modules.partners(graph, _joint_candidates(root, graph))
         for index in members:
             path = Path(tasks[index].source).relative_to(root).as_posix()
-            links = model_modules.with_partner(graph.links(path), pairs.get(path))
+            links = joint_modules.with_partner(graph.links(path), pairs.get(path))
             linked[index] = replace(tasks[index], project=links)
     return linked
 
 
-def _model_candidates(root: Path, graph: Project) -> dict[str, str]:
-    """The texts of the modules imported by exactly one file, and of those files."""
+def _joint_candidates(root: Path, graph: Project) -> dict[str, str]:
+    """The texts of the modules few enough files import to be rewritten with them, and of those
+    files (migrate.joint_modules)."""
     texts: dict[str, str] = {}
     for path in graph.files:
         sites = graph.importers_of(path)
-        if len(sites) != 1 or not path.endswith(".py"):
+        if not 0 < len(sites) <= joint_modules.MAX_IMPORTERS or not path.endswith(".py"):
             continue
-        for name in (path, sites[0].importer):
+        for name in (path, *(site.importer for site in sites)):
+            if name in texts:
+                continue
             try:
                 texts[name] = (root / name).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):

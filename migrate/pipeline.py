@@ -31,7 +31,7 @@ from migrate.analysis.requirements import merged, requirements_of
 from migrate.analysis.tf_names import mentions_tensorflow
 from migrate.collector import fewer_collections
 from migrate.findings import SUPPRESSION_WORD, Finding, RewriteResult, RunSite, Severity, SupportFile, suppressed_on
-from migrate.model_modules import rewrite_pair
+from migrate.joint_modules import rewrite_joint
 from migrate.passes import run_pass
 from migrate.transforms import ALL_TRANSFORMS
 from migrate.transforms.base import (
@@ -94,13 +94,13 @@ def rewrite_code(
     if not mentions_tensorflow(source):
         return RewriteResult(original=source, code=source)
     if project is not None and project.partner is not None:
-        # One of a model module and its script (migrate.model_modules): rewritten together.
-        paired = rewrite_pair(
-            source, path, project.partner,
-            lambda joint: rewrite_code(joint, path=path, selection=selection, share_traversals=share_traversals),
+        # A module of definitions and its importing scripts (migrate.joint_modules): rewritten together.
+        joint = rewrite_joint(
+            source, path, project,
+            lambda text: rewrite_code(text, path=path, selection=selection, share_traversals=share_traversals),
         )
-        if paired is not None:
-            return paired
+        if joint is not None:
+            return joint
         project = replace(project, partner=None)
     with fewer_collections():  # many short-lived objects, few cycles: see migrate.collector
         return _rewrite(source, path, selection, share_traversals, project)

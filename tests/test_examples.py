@@ -78,9 +78,23 @@ def test_example_pair_has_parity(name: str) -> None:
     assert main(["diff", str(LEGACY / name), str(MIGRATED / name), "--failures-only", *steps]) == 0
 
 
+# Projects: each entry script is a program, the modules it imports part of it.
+PROJECT_SCRIPTS = [
+    "model_class_project/train.py",
+    "layer_library_project/train.py",
+    "layer_library_project/sample.py",
+]
+
+
 @pytest.mark.tensorflow
 @pytest.mark.slow
-def test_model_class_project_has_parity() -> None:
-    # A project of two files: the script is the program, the model module part of it.
-    script = Path("model_class_project") / "train.py"
+@pytest.mark.parametrize("script", PROJECT_SCRIPTS)
+def test_project_script_has_parity(script: str) -> None:
     assert main(["diff", str(LEGACY / script), str(MIGRATED / script), "--failures-only"]) == 0
+
+
+@pytest.mark.parametrize("script", PROJECT_SCRIPTS)
+def test_migrated_project_is_tf2_code(script: str) -> None:
+    directory = (MIGRATED / script).parent
+    for path in sorted(directory.glob("*.py")):
+        assert not _tf1_names(path.read_text(encoding="utf-8")), f"{path.name} still uses TF1 names"

@@ -66,15 +66,23 @@ class ImportSite:
 
 
 @dataclass(frozen=True)
-class ModelPartner:
-    """The other file of a model-class pair (migrate.model_modules): a module defining a model
-    class, and the one script that imports, builds and runs it."""
+class JointImporter:
+    """A script rewritten with the module it imports (migrate.joint_modules)."""
 
-    role: str  # this file's role: "script" or "model"
-    path: str  # the other file, relative to the run's root
-    source: str  # its text
-    class_name: str
-    import_line: int  # the script's `from module import Class` line
+    path: str  # relative to the run's root
+    source: str
+    import_line: int  # its one `from module import ...` or `import module` line
+    qualifier: str = ""  # `module` of `import module`, through which it reads the definitions
+
+
+@dataclass(frozen=True)
+class JointModule:
+    """A module of definitions and every script of the tree that imports it: rewritten together
+    (migrate.joint_modules). Each of the files is given the same record."""
+
+    path: str  # the module, relative to the run's root
+    source: str
+    importers: tuple[JointImporter, ...]
 
 
 @dataclass(frozen=True)
@@ -85,7 +93,7 @@ class ModuleLinks:
     path: str  # this file, relative to the run's root
     imports: tuple[ImportSite, ...] = ()  # its imports of the tree's modules
     imported_by: tuple[ImportSite, ...] = ()  # the tree's imports of it
-    partner: ModelPartner | None = None  # the other file of a model-class pair it is part of
+    partner: JointModule | None = None  # the module and importers rewritten with this file
 
 
 @dataclass(frozen=True)

@@ -136,22 +136,27 @@ def call_argument(call: cst.Call, position: int, keyword: str) -> cst.BaseExpres
 
 def assigned_call(statement: cst.BaseStatement) -> tuple[str, cst.Call] | None:
     """`name = f(...)` on a line of its own: the name and the call."""
+    assigned = single_assignment(statement)
+    if assigned is not None and isinstance(assigned[1], cst.Call):
+        return assigned[0], assigned[1]
+    return None
+
+
+def single_assignment(statement: cst.BaseStatement) -> tuple[str, cst.BaseExpression] | None:
+    """`name = value` on a line of its own: the name and the value."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
         return None
     small = statement.body[0]
-    if (
-        isinstance(small, cst.Assign)
-        and len(small.targets) == 1
-        and isinstance(small.targets[0].target, cst.Name)
-        and isinstance(small.value, cst.Call)
-    ):
+    if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
         return small.targets[0].target.value, small.value
     return None
 
 
 def is_docstring(statement: cst.BaseStatement) -> bool:
+    """A line holding only a string: a docstring where it comes first."""
     return (
         isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
         and isinstance(statement.body[0], cst.Expr)
         and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
     )

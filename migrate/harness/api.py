@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from migrate.findings import RunSite
@@ -23,15 +25,36 @@ from migrate.harness.runner import LEGACY, MIGRATED, NOT_RUN, SideRun, run_side
 from migrate.harness.site_map import SiteMap
 
 
-def legacy_run_sites(legacy: Path) -> tuple[RunSite, ...]:
-    """The rewriter's record of which legacy run site became which generated function."""
-    from migrate.api import rewrite_source
+def legacy_run_sites(legacy: Path, migrated: Path | None = None) -> tuple[RunSite, ...]:
+    """The rewriter's record of which legacy run site became which generated function.
+
+    A script rewritten together with a module it imports (migrate.joint_modules) has its part
+    of the joint rewrite's record; with `migrated`, its sites whose function the migrated
+    program does not define (a method of the module's converted class) are left unpaired.
+    """
+    from migrate.api import joint_links
+    from migrate.pipeline import rewrite_code
 
     try:
         source = legacy.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return ()
-    return rewrite_source(source, path=str(legacy)).run_sites
+    links = joint_links(legacy)
+    sites = rewrite_code(source, path=str(legacy), project=links).run_sites
+    if links is None or migrated is None:
+        return sites
+    try:
+        return sites_defined_in(sites, migrated.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return sites
+
+
+def sites_defined_in(sites: Sequence[RunSite], migrated: str) -> tuple[RunSite, ...]:
+    """`sites`, those whose function `migrated` does not define left unpaired: the harness
+    records the calls of the program's own functions only, not the methods of a module it
+    imports (the printed numbers and final variables are compared still)."""
+    defined = {node.name for node in ast.walk(ast.parse(migrated)) if isinstance(node, ast.FunctionDef)}
+    return tuple(site if site.function in defined else replace(site, function="") for site in sites)
 
 
 def compare(
@@ -49,7 +72,7 @@ def compare(
     """
     options = options or HarnessOptions()
     legacy_path, migrated_path = Path(legacy), Path(migrated)
-    sites = tuple(run_sites) if run_sites is not None else legacy_run_sites(legacy_path)
+    sites = tuple(run_sites) if run_sites is not None else legacy_run_sites(legacy_path, migrated_path)
     if workdir is not None:
         directory = Path(workdir)
         directory.mkdir(parents=True, exist_ok=True)

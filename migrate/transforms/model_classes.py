@@ -232,7 +232,7 @@ class ModelClasses(MigrationTransform):
             flat_locals[local] = flat
         renamer = _Renamer({k: cst.Name(v) for k, v in flat_locals.items()}, self_attributes=flat_attributes)
         assert isinstance(expanded.body, cst.IndentedBlock)
-        init_body = [s for s in expanded.body.body if not _is_super_init(s) and not _is_docstring(s)]
+        init_body = [s for s in expanded.body.body if not _is_super_init(s) and not syntax.is_docstring(s)]
         scopes = _ScopeNames(arguments, expanded, self)
         flat_body = [_visit(_visit(s, scopes), renamer) for s in init_body]
         params = tuple(flat_locals[name] for name, _ in arguments)
@@ -401,7 +401,7 @@ def _check_class(
     assert isinstance(node.body, cst.IndentedBlock)
     members: set[str] = set()
     for statement in node.body.body:
-        if statement is init or _is_docstring(statement):
+        if statement is init or syntax.is_docstring(statement):
             continue
         if isinstance(statement, cst.FunctionDef) and statement.name.value in inlined:
             continue
@@ -771,7 +771,7 @@ class _Inlining:
         if not isinstance(function.body, cst.IndentedBlock):
             raise Declined(DECLINED, f"method {name} is written on one line", function)
         arguments = _arguments(call, function)
-        statements = [s for i, s in enumerate(function.body.body) if not (i == 0 and _is_docstring(s))]
+        statements = [s for i, s in enumerate(function.body.body) if not (i == 0 and syntax.is_docstring(s))]
         value = self._check_method(function, statements, targets is not None)
         if value is not None or (statements and _final_return(statements[-1]) is not None):
             statements = statements[:-1]
@@ -1002,15 +1002,6 @@ def _marker_of(statement: cst.BaseStatement) -> tuple[str, str] | None:
 
 def _is_self(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "self"
-
-
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
 
 
 def _is_super_init(statement: cst.BaseStatement) -> bool:
@@ -1705,7 +1696,7 @@ class _Fold:
         assert isinstance(node.body, cst.IndentedBlock)
         init = self.record.init
         assert isinstance(init.body, cst.IndentedBlock)
-        docstrings = [s for s in init.body.body[:1] if _is_docstring(s)]
+        docstrings = [s for s in init.body.body[:1] if syntax.is_docstring(s)]
         new_init = init.with_changes(body=init.body.with_changes(body=[*docstrings, *init_body]))
         served = {method.function.name.value: methods.pop(flat) for flat, method in self.record.served.items()}
         body = [new_init if s is init else served.get(s.name.value, s) if isinstance(s, cst.FunctionDef) else s

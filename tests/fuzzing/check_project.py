@@ -12,7 +12,6 @@ so each script imports its own `model.py`.
 
 from __future__ import annotations
 
-import ast
 import shutil
 import tempfile
 from dataclasses import replace
@@ -41,8 +40,7 @@ from fuzzing.check import (
 )
 from fuzzing.optimizer_rounding import with_tf1_optimizers
 from fuzzing.split import SCRIPT, Project
-from migrate import model_modules
-from migrate.api import project_imports, rewrite_paths
+from migrate.api import joint_links, project_imports, rewrite_paths
 from migrate.findings import Finding, RunSite
 from migrate.harness import HarnessOptions
 from migrate.harness import api as harness
@@ -112,12 +110,10 @@ def script_run_sites(directory: Path, migrated_script: str) -> tuple[RunSite, ..
     define is left unpaired (not compared; the printed numbers and final variables still are),
     rather than reported as a function never called.
     """
-    graph = project_imports(directory)
-    texts = {name: (directory / name).read_text(encoding="utf-8") for name in graph.files}
-    links = model_modules.with_partner(graph.links(SCRIPT), model_modules.partners(graph, texts).get(SCRIPT))
-    sites = rewrite_code(texts[SCRIPT], path=str(directory / SCRIPT), project=links).run_sites
-    defined = {node.name for node in ast.walk(ast.parse(migrated_script)) if isinstance(node, ast.FunctionDef)}
-    return tuple(site if site.function in defined else replace(site, function="") for site in sites)
+    script = directory / SCRIPT
+    links = joint_links(script) or project_imports(directory).links(SCRIPT)
+    sites = rewrite_code(script.read_text(encoding="utf-8"), path=str(script), project=links).run_sites
+    return harness.sites_defined_in(sites, migrated_script)
 
 
 def check_project(
