@@ -4,28 +4,29 @@ TF1 projects keep what builds the graph in modules (`model.py` with `class Model
 with `def dense(x, size, name)`) and build and run it in scripts (`train.py`, `sample.py`).
 Neither converts alone: the module opens no session (TFM006), each script runs a graph it cannot
 see (TFM007). When a directory run finds such a module (`partners`), the rewrite of each file of
-the group makes the same joint rewrites: each importing script with the module's definitions
-written in place of its import line, between two marker comments, rewritten as one file (the
-one-file conversions: TFM230 for a model class, TFM331 for layer functions, the sessions). Of
-each, the text between the markers is the converted module's definitions, and the rest, with
-the import line back in place of them, the converted script. The group converts only if every
-joint rewrite leaves graph mode and all of them give the same module text; otherwise every file
-is rewritten on its own, as before.
+the group makes the same joint rewrites: each importing script with the module's definitions it
+reaches (those it imports, and those they read) written in place of its import line, between two
+marker comments, rewritten as one file (the one-file conversions: TFM230 for a model class,
+TFM331 for layer functions, the sessions). Of each, the text between the markers is the
+converted definitions, and the rest, with the import line back in place of them, the converted
+script. The group converts only if every joint rewrite leaves graph mode, every definition is
+reached by some script and all scripts that reach one convert it to the same text; otherwise
+every file is rewritten on its own, as before.
 
 Only the plain shape takes part: a module of a docstring and imports, then only definitions
 (functions, classes, assignments of literal constants), whose import statements every importer
 has too (so the definitions' names mean the same spliced into the script); each importer one
 top-level script (imported by no file of the tree) with one `from module import a, b` line that
-names definitions, which binds none of the names the definitions use. `import module` and
-`module.f(...)` take no part: the definitions would have to be renamed in the script.
+names definitions, or one `import module` line and `module.a` its only reads of `module`, which
+binds none of the names the definitions it reaches read.
 """
-
 from __future__ import annotations
 
 import ast
 import builtins
+import re
 import symtable
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import libcst as cst
@@ -44,27 +45,60 @@ END = "# <<< definitions of the imported module end here"
 _BUILTINS = frozenset(dir(builtins))
 
 
+_BLANK_LINES = re.compile(r"(?:[ \t]*\n)*")
+
+
+@dataclass(frozen=True)
+class _Definition:
+    """One definition of the module: its name, the blank lines before it, its text (the comment
+    lines above it included), the module line that text starts on, and the module-level names
+    it reads."""
+
+    name: str
+    lead: str
+    text: str
+    line: int
+    reads: frozenset[str]
+
+
 @dataclass(frozen=True)
 class _Library:
-    """A module of the plain shape, cut where its definitions begin."""
+    """A module of the plain shape, cut into its definitions."""
 
-    header: str  # the docstring, imports and blank lines before the definitions
-    definitions: str  # from the first definition's first line (comments included) to the last's end
-    tail: str  # the newlines after them
-    names: tuple[str, ...]  # the names the definitions bind, in order
+    header: str  # the docstring and imports before the definitions
+    definitions: tuple[_Definition, ...]
+    tail: str  # the blank and comment lines after them
     imports: frozenset[str]  # the import statements, as `ast.unparse` writes them
     imported: frozenset[str]  # the names they bind
 
     @property
-    def first_line(self) -> int:
-        return self.header.count("\n") + 1
+    def names(self) -> tuple[str, ...]:
+        return tuple(definition.name for definition in self.definitions)
+
+    def reached(self, names: Iterable[str]) -> tuple[int, ...]:
+        """The indices of the definitions `names` name, and of those they read, in order."""
+        index = {definition.name: i for i, definition in enumerate(self.definitions)}
+        found: set[int] = set()
+        pending = [index[name] for name in names if name in index]
+        while pending:
+            current = pending.pop()
+            if current not in found:
+                found.add(current)
+                pending.extend(index[name] for name in self.definitions[current].reads if name in index)
+        return tuple(sorted(found))
+
+    def text(self, bodies: Sequence[str]) -> str:
+        """The module with these texts in place of its definitions' texts."""
+        parts = (d.lead + body for d, body in zip(self.definitions, bodies, strict=True))
+        return self.header + "".join(parts) + self.tail
 
 
 @dataclass(frozen=True)
 class _Joint:
-    """One importer's joint rewrite, cut back into its two files."""
+    """One importer's joint rewrite, cut back into its two files: the converted texts of the
+    definitions it reached, by index, and the module's findings."""
 
-    module_code: str
+    bodies: Mapping[int, str]
     module_findings: tuple[Finding, ...]
     script: RewriteResult
 
@@ -96,18 +130,19 @@ def _group(graph: Project, sources: Mapping[str, str], module: str) -> JointModu
     importers: list[JointImporter] = []
     for site in sites:
         script = sources.get(site.importer)
-        qualifier = None if script is None or graph.importers_of(site.importer) else _qualifier(script, site, library)
-        if script is None or qualifier is None:
+        read = None if script is None or graph.importers_of(site.importer) else _reading(script, site, library)
+        if script is None or read is None:
             return None
-        importers.append(JointImporter(site.importer, script, site.line, qualifier))
+        importers.append(JointImporter(site.importer, script, site.line, *read))
     if len({importer.path for importer in importers}) != len(importers):
         return None  # a script importing the module twice
     return JointModule(module, text, tuple(importers))
 
 
-def _qualifier(script: str, site: ImportSite, library: _Library) -> str | None:
-    """How the script reads the definitions when it takes part: "" for `from module import a`,
-    `module` for `import module` (and `module.a` its only uses of `module`); else None."""
+def _reading(script: str, site: ImportSite, library: _Library) -> tuple[str, tuple[str, ...]] | None:
+    """How the script reads the definitions when it takes part, and which it names: "" for
+    `from module import a`, `module` for `import module` (and `module.a` its only reads of
+    `module`); else None."""
     if site.star or not site.names or "\r" in script:
         return None
     lines = script.splitlines()
@@ -123,9 +158,10 @@ def _qualifier(script: str, site: ImportSite, library: _Library) -> str | None:
     if isinstance(line[0], ast.ImportFrom):
         if any(bound != name or name not in library.names for bound, name in site.names):
             return None
-        qualifier = ""
+        qualifier, names = "", tuple(name for _, name in site.names)
     elif isinstance(line[0], ast.Import) and len(line[0].names) == 1 and "." not in site.names[0][0]:
         qualifier = site.names[0][0]
+        names = tuple(sorted({node.attr for node in _qualified_reads(tree, qualifier, set(library.names))}))
         if not _read_through(tree, qualifier, library.names):
             return None
     else:
@@ -133,11 +169,12 @@ def _qualifier(script: str, site: ImportSite, library: _Library) -> str | None:
     script_imports = {ast.unparse(s) for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom))}
     if not library.imports <= script_imports:
         return None
-    # Spliced in, the definitions see the script's names: none they use may be bound otherwise.
-    used = _global_names(library.definitions)
-    if used is None or (used | set(library.names)) & _bindings(tree, skip_line=site.line, same=library.imports):
+    # Spliced in, the definitions see the script's names: none they read may be bound otherwise.
+    reached = [library.definitions[index] for index in library.reached(names)]
+    used = {name for definition in reached for name in (definition.name, *definition.reads)}
+    if used & _bindings(tree, skip_line=site.line, same=library.imports):
         return None
-    return qualifier
+    return qualifier, names
 
 
 def _read_through(tree: ast.Module, qualifier: str, names: Iterable[str]) -> bool:
@@ -196,43 +233,43 @@ def _qualified(source: str, qualifier: str, names: Iterable[str]) -> str:
 
 
 def _library(source: str) -> _Library | None:
-    """The module cut where its definitions begin, when it is of the plain shape."""
-    if "\r" in source:
+    """The module cut into its definitions, when it is of the plain shape."""
+    if "\r" in source or not source.endswith("\n"):
         return None
     try:
         module = parsing.parse_module(source)
-    except cst.ParserSyntaxError:
+        tree = ast.parse(source)
+    except (cst.ParserSyntaxError, SyntaxError, ValueError):
         return None
     first: int | None = None
-    names: list[str] = []
     for index, statement in enumerate(module.body):
         if _is_import(statement) or (index == 0 and syntax.is_docstring(statement)):
             if first is not None:
                 return None
             continue
-        name = _defined_name(statement)
-        if name is None:
+        if _defined_name(statement) is None:
             return None
         first = index if first is None else first
-        names.append(name)
     if first is None:
         return None
     header = module.with_changes(body=module.body[:first], footer=()).code
-    if not source.startswith(header):
-        return None
-    rest = source[len(header):]
-    definitions = rest.strip("\n")
-    lead = rest[: len(rest) - len(rest.lstrip("\n"))]
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return None
+    offset = len(header)
+    definitions: list[_Definition] = []
+    for statement in module.body[first:]:
+        code = module.code_for_node(statement)
+        name = _defined_name(statement)
+        lead = _BLANK_LINES.match(code)
+        reads = _global_names(code)
+        if not source.startswith(code, offset) or name is None or lead is None or reads is None:
+            return None
+        line = source.count("\n", 0, offset) + lead.group().count("\n") + 1
+        definitions.append(_Definition(name, lead.group(), code[lead.end():], line, frozenset(reads)))
+        offset += len(code)
     imports = [s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
     return _Library(
-        header + lead,
-        definitions,
-        rest[len(lead) + len(definitions):],
-        tuple(names),
+        header,
+        tuple(definitions),
+        source[offset:],
         frozenset(ast.unparse(s) for s in imports),
         frozenset(_import_names(imports)),
     )
@@ -327,21 +364,27 @@ def rewrite_joint(
     joints: list[_Joint] = []
     for importer in group.importers:
         joint = _joint(importer, library, rewrite)
-        if joint is None or (joints and joint.module_code != joints[0].module_code):
+        if joint is None:
             return None
         joints.append(joint)
+    bodies: list[str] = []
+    for index in range(len(library.definitions)):
+        texts = {joint.bodies[index] for joint in joints if index in joint.bodies}
+        if len(texts) != 1:
+            return None  # a definition no script reaches, or two scripts convert differently
+        bodies.append(texts.pop())
     if links.path == group.path:
         findings = sorted({replace(f, path=path) for joint in joints for f in joint.module_findings})
         requirements = sorted({name for joint in joints for name in joint.script.requirements})
         return RewriteResult(
-            original=source, code=joints[0].module_code, findings=tuple(findings), requirements=tuple(requirements)
+            original=source, code=library.text(bodies), findings=tuple(findings), requirements=tuple(requirements)
         )
     script = next(joint.script for importer, joint in zip(group.importers, joints) if importer.path == links.path)
     return replace(script, original=source, findings=tuple(replace(f, path=path) for f in script.findings))
 
 
 def _joint(importer: JointImporter, library: _Library, rewrite: Callable[[str], RewriteResult]) -> _Joint | None:
-    """The importer rewritten with the module's definitions in place of its import line."""
+    """The importer rewritten with the definitions it reaches in place of its import line."""
     source = importer.source
     if importer.qualifier:
         source = _unqualified(source, importer.qualifier, library.names)
@@ -349,9 +392,16 @@ def _joint(importer: JointImporter, library: _Library, rewrite: Callable[[str], 
     at = importer.import_line
     if not 0 < at <= len(lines) or BEGIN in source or END in source:
         return None
-    spliced = library.definitions + "\n"
-    size = spliced.count("\n")
-    result = rewrite("".join([*lines[: at - 1], BEGIN + "\n", spliced, END + "\n", *lines[at:]]))
+    reached = library.reached(importer.names)
+    spliced: list[str] = []
+    origins: list[int] = []  # the module line of each spliced line
+    for count, index in enumerate(reached):
+        definition = library.definitions[index]
+        lead = definition.lead if count else ""
+        spliced.extend((lead + definition.text).splitlines(keepends=True))
+        origins.extend(range(definition.line - lead.count("\n"), definition.line + definition.text.count("\n")))
+    size = len(spliced)
+    result = rewrite("".join([*lines[: at - 1], BEGIN + "\n", *spliced, END + "\n", *lines[at:]]))
     if result.error is not None or any(f.code in (STILL_GRAPH, RUN_ELSEWHERE) for f in result.findings):
         return None
     converted = result.code.splitlines(keepends=True)
@@ -361,15 +411,21 @@ def _joint(importer: JointImporter, library: _Library, rewrite: Callable[[str], 
         return None
     if begin[0] >= end[0]:
         return None
-    definitions = "".join(converted[begin[0] + 1 : end[0]]).strip("\n")
-    names = _converted_names(definitions, library, result.code)
-    if names is None:
+    expected = [library.definitions[index] for index in reached]
+    cut = _converted(converted[begin[0] + 1 : end[0]], expected, library, result.code)
+    if cut is None:
         return None
-    rest = "".join([*converted[: begin[0]], *converted[end[0] + 1 :]])
+    found, generated = cut
+    if generated:
+        # Two blank lines before the script's next statement, as around the generated functions.
+        following = converted[end[0] + 1] if end[0] + 1 < len(converted) else "\n"
+        generated += "\n" if not following.strip() else "\n\n"
+    names = tuple(name for name, _ in found)
+    rest = "".join([*converted[: begin[0]], generated, *converted[end[0] + 1 :]])
     import_line = lines[at - 1] if importer.qualifier else _import_line(lines[at - 1], names, rest)
     if import_line is None:
         return None
-    script_code = "".join([*converted[: begin[0]], import_line, *converted[end[0] + 1 :]])
+    script_code = "".join([*converted[: begin[0]], import_line, generated, *converted[end[0] + 1 :]])
     try:
         tree = ast.parse(script_code)
     except (SyntaxError, ValueError):
@@ -384,7 +440,7 @@ def _joint(importer: JointImporter, library: _Library, rewrite: Callable[[str], 
     def place(line: int) -> tuple[bool, int]:
         """Whether joint line `line` is the module's, and its line in its own file."""
         if at < line <= at + size:
-            return True, library.first_line + line - at - 1
+            return True, origins[line - at - 1]
         if line <= at:
             return False, line
         return False, max(at, line - size - 1)
@@ -398,33 +454,40 @@ def _joint(importer: JointImporter, library: _Library, rewrite: Callable[[str], 
         findings=tuple(replace(f, line=line) for (in_module, line), f in placed if not in_module),
         run_sites=tuple(RunSite(place(s.legacy_line)[1], s.function) for s in result.run_sites),
     )
-    module_code = library.header + definitions + library.tail
     module_findings = tuple(replace(f, line=line) for (in_module, line), f in placed if in_module)
-    return _Joint(module_code, module_findings, script)
+    return _Joint(dict(zip(reached, (body for _, body in found))), module_findings, script)
 
 
-def _converted_names(definitions: str, library: _Library, code: str) -> tuple[str, ...] | None:
-    """The names the converted definitions bind, when they are definitions of the module's
-    shape, one for each of the module's (a function may have become a class of another name,
-    when the old name is gone from the code), and read no name of the script's."""
+def _converted(
+    region: list[str], expected: list[_Definition], library: _Library, code: str
+) -> tuple[list[tuple[str, str]], str] | None:
+    """The name and text of each converted definition, and the text of the statements the
+    rewrite wrote after them (functions it generated for the script's runs), when the lines
+    between the markers start with definitions of the module's shape, one for each spliced (a
+    function may have become a class of another name, when the old name is gone from the code),
+    reading no name of the script's."""
     try:
-        statements = parsing.parse_module(definitions + "\n").body
-    except cst.ParserSyntaxError:
-        return None
-    names = tuple(_defined_name(statement) for statement in statements)
-    if len(names) != len(library.names):
-        return None
-    try:
+        module = parsing.parse_module("".join(region))
         identifiers = {_identifier(node) for node in ast.walk(ast.parse(code))}
-    except (SyntaxError, ValueError):
+    except (cst.ParserSyntaxError, SyntaxError, ValueError):
         return None
-    for old, new in zip(library.names, names):
-        if new is None or (old != new and old in identifiers):
+    if len(module.body) < len(expected):
+        return None
+    # The comment lines above the first definition are the region's header.
+    above = module.with_changes(body=(), footer=()).code
+    found: list[tuple[str, str]] = []
+    for count, (statement, definition) in enumerate(zip(module.body, expected)):
+        name = _defined_name(statement)
+        if name is None or (name != definition.name and definition.name in identifiers):
             return None
-    used = _global_names(definitions)
-    if used is None or used - _BUILTINS - library.imported - {name for name in names if name is not None}:
+        body = ("" if count else above) + module.code_for_node(statement)
+        match = _BLANK_LINES.match(body)
+        found.append((name, body[match.end() if match else 0 :]))
+    used = _global_names("".join(body for _, body in found))
+    if used is None or used - _BUILTINS - library.imported - {name for name, _ in found}:
         return None
-    return tuple(name for name in names if name is not None)
+    extras = module.body[len(expected):]
+    return found, module.with_changes(body=extras, header=(), footer=()).code if extras else ""
 
 
 def _identifier(node: ast.AST) -> str | None:

@@ -116,9 +116,8 @@ def test_marked_region_moved_by_the_rewrite_declines() -> None:
     def moved(joint: str) -> RewriteResult:
         result = rewrite_code(joint)
         lines = result.code.splitlines(keepends=True)
-        end = next(i for i, line in enumerate(lines) if line.startswith(END))
-        after = next(i for i in range(end + 1, len(lines)) if lines[i].strip())
-        lines.insert(after, lines.pop(end))  # the script's next statement now inside the region
+        begin = next(i for i, line in enumerate(lines) if line.startswith(BEGIN))
+        lines.insert(begin - 1, lines.pop(begin))  # the script's statement before it now inside
         return replace(result, code="".join(lines))
 
     assert sum(line.startswith(BEGIN) for line in rewrite_code(_spliced()).code.splitlines()) == 1
@@ -133,11 +132,13 @@ def test_a_module_with_a_statement_besides_definitions_takes_no_part() -> None:
         assert bool(partners(scan_sources(sources), sources)) is takes_part
 
 
-def test_a_script_binding_a_name_the_definitions_read_takes_no_part() -> None:
+def test_a_script_binding_a_name_the_definitions_it_uses_read_takes_no_part() -> None:
     module = MODEL + "\n\ndef scaled(x):\n    return SCALE * x\n"
-    for script, takes_part in [(TRAIN, True), (TRAIN + "SCALE = 2\n", False)]:
+    importing = TRAIN.replace("from model import Model\n", "from model import Model, scaled\n")
+    cases = [(TRAIN + "SCALE = 2\n", True), (importing, True), (importing + "SCALE = 2\n", False)]
+    for script, takes_part in cases:
         sources = {"model.py": module, "train.py": script}
-        assert bool(partners(scan_sources(sources), sources)) is takes_part
+        assert bool(partners(scan_sources(sources), sources)) is takes_part, script
 
 
 def test_pair_found() -> None:
@@ -157,3 +158,12 @@ def test_a_pair_that_does_not_convert_is_left_as_before(tmp_path: Path) -> None:
     train, train_findings = out["train.py"]
     assert "Session" in train and "from model import Model" in train
     assert not any(code == "TFM230" for _, code in train_findings)
+
+
+def test_a_definition_no_script_uses_converts_nothing() -> None:
+    # No joint rewrite converts `unused`: the module cannot be written without it.
+    module = MODEL + "\n\ndef unused():\n    return tf.zeros([1])\n"
+    sources = {"model.py": module, "train.py": TRAIN}
+    group = partners(scan_sources(sources), sources)["model.py"]
+    for path in ("model.py", "train.py"):
+        assert rewrite_joint(sources[path], path, ModuleLinks(path, partner=group), rewrite_code) is None

@@ -73,6 +73,7 @@ class JointImporter:
     source: str
     import_line: int  # its one `from module import ...` or `import module` line
     qualifier: str = ""  # `module` of `import module`, through which it reads the definitions
+    names: tuple[str, ...] = ()  # the definitions it imports, or reads through `qualifier`
 
 
 @dataclass(frozen=True)
