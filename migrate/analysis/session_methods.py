@@ -85,7 +85,8 @@ def served_methods(
     served = []
     for name in sorted(names):
         function = methods[name]
-        own, index, fill = method_shape(function, resolve, attributes, set(methods))
+        # An attribute __init__ sets hides the method of its name (`def loss(self): self.loss = ...`).
+        own, index, fill = method_shape(function, resolve, attributes, set(methods) - set(attributes))
         if session in syntax.local_names(function) - {own}:
             raise Declined(DECLINED, f"method {name} binds {session}, the name of the script's session", function)
         form = _call_form(uses_of(module, instance, receivers), instance, function, index, session)

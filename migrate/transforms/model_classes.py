@@ -35,6 +35,7 @@ from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import DEFAULT_SESSION_API, GLOBAL_STEP_GETTERS
 from migrate.analysis.graph_statements import makes_global_step
 from migrate.analysis.session_methods import ServedMethod, candidates, receivers, served_methods
+from migrate.analysis.session_openers import OpenedMethod, opened_methods
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -57,7 +58,8 @@ class _Record:
     params: tuple[str, ...]  # module-level names of the parameters, bound in this order
     functions: frozenset[str]  # names of the functions the module defined before the rewrite
     expanded: cst.FunctionDef  # __init__ with the methods it and the script call to build the model inlined
-    inlined: frozenset[str]  # those methods, gone from the class once it is folded
+    inlined: frozenset[str]  # those methods and the opened ones, gone from the class once it is folded
+    opened: dict[str, cst.SimpleStatementLine]  # method that opens the session -> the script's line that calls it
     script_calls: tuple[cst.SimpleStatementLine, ...]  # the script's `model.build()` lines
     served: dict[str, ServedMethod]  # name of the script's function -> the method that runs the session
     session: str  # the script's session those methods run
@@ -192,6 +194,32 @@ class ModelClasses(MigrationTransform):
             return None
         _check_bases(node)
         _check_apart(module, node, construction, instance, before)
+        opened = opened_methods(module, node, instance, construction, self.tf_api)
+        if not opened:
+            return self._flatten_model(module, node, node, init, construction, instance, before, (), None)
+        for method in opened:
+            _check_scope(module, method.function, construction)
+        token = _token(node)
+        origin: dict[int, tuple[cst.CSTNode, cst.CSTNode]] = {}
+        open_module, open_node = _open(module, node, instance, construction, opened, token, origin)
+        try:
+            return self._flatten_model(
+                open_module, open_node, node, init, construction, instance, before, opened, token
+            )
+        except Declined as declined:
+            # Findings are placed where the input wrote what the opened methods' bodies copied.
+            where = declined.node
+            while where is not None and id(where) in origin:
+                where = origin[id(where)][1]
+            raise Declined(declined.code, declined.message, node if where is open_node else where) from None
+
+    def _flatten_model(
+        self, module: cst.Module, node: cst.ClassDef, original: cst.ClassDef, init: cst.FunctionDef,
+        construction: cst.SimpleStatementLine, instance: str, before: Sequence[_Record],
+        opened: Sequence[OpenedMethod], token: str | None,
+    ) -> list[cst.BaseStatement]:
+        """`_flatten` once the methods `opened` that open the session are read in place of the
+        script's calls (`node` is the class without them, `original` the class as written)."""
         running = candidates(node, self.tf_api)
         expansion = _Inlining(module, node, init, construction, instance, self._builds_graph, running).expand()
         expanded = _with_global_step(module, expansion.init, construction, self)
@@ -246,11 +274,9 @@ class ModelClasses(MigrationTransform):
         bindings = [cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(flat_locals[name]))], value)])
                     for name, value in arguments]
 
-        # The token reads like the class's first line, so that findings at the marker that
-        # stands for the class are placed on that line of the input.
-        token = f"class {node.name.value}({', '.join(syntax.code_of(b.value) for b in node.bases)}): {next(_TOKENS)}"
+        token = token or _token(node)
         _RECORDS[token] = _Record(
-            class_node=node,
+            class_node=original,
             init=init,
             construction=construction,
             instance=instance,
@@ -263,7 +289,8 @@ class ModelClasses(MigrationTransform):
                 if isinstance(n, cst.FunctionDef)
             ),
             expanded=expanded,
-            inlined=frozenset(expansion.inlined),
+            inlined=frozenset(expansion.inlined) | {method.name for method in opened},
+            opened={method.name: method.line for method in opened},
             script_calls=expansion.script_calls,
             served=flat_functions,
             session=session,
@@ -373,6 +400,73 @@ def _check_apart(
             raise Declined(DECLINED, f"the methods or graph code of model class {other.class_node.name.value} read "
                            f"{instance}, this class's model: "
                            "models that share graph are not converted", construction)
+
+
+def _token(node: cst.ClassDef) -> str:
+    # The token reads like the class's first line, so that findings at the marker that
+    # stands for the class are placed on that line of the input.
+    return f"class {node.name.value}({', '.join(syntax.code_of(b.value) for b in node.bases)}): {next(_TOKENS)}"
+
+
+def _open(
+    module: cst.Module, node: cst.ClassDef, instance: str, construction: cst.SimpleStatementLine,
+    opened: Sequence[OpenedMethod], token: str, origin: dict[int, tuple[cst.CSTNode, cst.CSTNode]],
+) -> tuple[cst.Module, cst.ClassDef]:
+    """`module` with the body of each method `opened` in place of the script's line that calls
+    it (its parameters bound to the call's arguments, its locals renamed apart, self read as
+    the model), between two markers that give the line back if the program stays a session
+    program; and the class without those methods. Every other node is the input's."""
+    assert isinstance(node.body, cst.IndentedBlock)
+    names = {method.name for method in opened}
+    open_node = node.with_changes(body=node.body.with_changes(body=[
+        s for s in node.body.body if not (isinstance(s, cst.FunctionDef) and s.name.value in names)
+    ]))
+    taken = set().union(*(syntax.names_in(s) for s in module.body if s is not node)) | {MARKER, "self"}
+    replacements: list[tuple[cst.CSTNode, Sequence[cst.CSTNode]]] = [(node, [open_node])]
+    for method in opened:
+        function = method.function
+        assert isinstance(function.body, cst.IndentedBlock)
+        _check_signature(function)
+        taken |= _free_reads(function)
+        fresh: dict[str, cst.Name] = {}
+        for old in sorted(syntax.local_names(function) - {"self"}):
+            fresh[old] = cst.Name(syntax.unique_name(old, taken))
+            taken.add(fresh[old].value)
+        renamer = _TracingRenamer({**fresh, "self": cst.Name(instance)}, origin)
+        bindings = [
+            cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(fresh[param].deep_clone())], argument)])
+            for param, argument in _arguments(method.call, function)
+        ]
+        statements = [s for i, s in enumerate(function.body.body) if not (i == 0 and _is_docstring(s))]
+        replacements.append((method.line, [
+            syntax.with_leading_lines(_marker(token, f"open {method.name}"), syntax.leading_lines(method.line)),
+            *bindings,
+            *(_visit(s, renamer) for s in statements),
+            _marker(token, "closed"),
+        ]))
+    result = module.visit(_Replacing(module, replacements))
+    assert isinstance(result, cst.Module)
+    return result, open_node
+
+
+class _Replacing(cst.CSTTransformer):
+    """Statements replaced by others, every node off their paths kept as the same object (the
+    analysis that follows finds the construction and the class by identity)."""
+
+    def __init__(self, root: cst.CSTNode, replacements: Sequence[tuple[cst.CSTNode, Sequence[cst.CSTNode]]]) -> None:
+        self.replacements = {id(target): replacement for target, replacement in replacements}
+        self.on_path = {id(n) for target, _ in replacements for n in _path(root, target) or []}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return id(node) in self.on_path and id(node) not in self.replacements
+
+    def on_leave(
+        self, original_node: cst.CSTNodeT, updated_node: cst.CSTNodeT
+    ) -> cst.CSTNodeT | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNodeT]:
+        replacement = self.replacements.get(id(original_node))
+        if replacement is not None:
+            return cst.FlattenSentinel(replacement)  # type: ignore[arg-type]
+        return updated_node if id(original_node) in self.on_path else original_node
 
 
 def _variable_scope(statements: Sequence[cst.BaseStatement], transform: MigrationTransform) -> str | None:
@@ -1302,10 +1396,14 @@ class _Regions(cst.CSTTransformer):
         replaced: dict[int, cst.FunctionDef] | None = None,
         instance: Sequence[cst.BaseStatement] = (),
         keep_lines: bool = False,
+        opened: Mapping[str, cst.BaseStatement] | None = None,
     ) -> None:
         """`keep_lines`: the statements after the functions dropped are the input's, with their
-        own blank lines (the model's program given back as it was)."""
+        own blank lines (the model's program given back as it was). `opened`: the script's line
+        that calls each method whose body was read in its place, to take that body's place
+        again; without it the body stays."""
         self.keep_lines = keep_lines
+        self.opened = opened
         self.token = token
         self.class_node = class_node
         self.region = region
@@ -1319,6 +1417,7 @@ class _Regions(cst.CSTTransformer):
         out: list[cst.BaseStatement] = []
         inside = False
         dropped = False
+        pending: Sequence[cst.EmptyLine] = ()  # those of an opened method's marker, for the body it leaves
         for before, statement in zip(original, body):
             if id(before) in self.drop:
                 dropped = True
@@ -1342,10 +1441,18 @@ class _Regions(cst.CSTTransformer):
             marker = _marker_of(statement)
             if marker is None or marker[0] != self.token:
                 if not inside:
-                    out.append(statement)
+                    out.append(syntax.with_leading_lines(statement, [*pending, *syntax.leading_lines(statement)])
+                               if pending else statement)
+                    pending = ()
                 continue
             role = marker[1]
-            if role == "class":
+            if role.startswith("open ") and self.opened is None:
+                pending = syntax.leading_lines(statement)
+            elif role.startswith("open ") and self.opened is not None:
+                inside = True
+                out.extend(_first_with_lines([self.opened[role.removeprefix("open ")]],
+                                             syntax.leading_lines(statement)))
+            elif role == "class":
                 out.extend(_first_with_lines(self.class_node, syntax.leading_lines(statement)))
             elif role == "begin":
                 inside = True
@@ -1389,9 +1496,10 @@ def _restore(module: cst.Module, token: str, record: _Record) -> cst.Module:
     """The class and its construction as they were, and the script reading `model.a` again."""
     served = {id(f) for f in syntax.nodes_of(module, cst.FunctionDef)
               if isinstance(f, cst.FunctionDef) and f.name.value in record.served}
-    result = module.visit(
-        _Regions(token, [record.class_node], [record.construction, *record.script_calls], served, keep_lines=True)
-    )
+    result = module.visit(_Regions(
+        token, [record.class_node], [record.construction, *record.script_calls], served, keep_lines=True,
+        opened=record.opened,
+    ))
     assert isinstance(result, cst.Module)
     result = result.visit(_ServedCalls(record))
     assert isinstance(result, cst.Module)
