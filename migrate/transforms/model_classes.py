@@ -430,7 +430,9 @@ def _open(
         taken |= _free_reads(function)
         fresh: dict[str, cst.Name] = {}
         for old in sorted(syntax.local_names(function) - {"self"}):
-            fresh[old] = cst.Name(syntax.unique_name(old, taken))
+            # `_` stays the throwaway name the session rule knows when the script never reads it.
+            kept = old == "_" and not _reads_throwaway([s for s in module.body if s is not node])
+            fresh[old] = cst.Name(old if kept else syntax.unique_name(old, taken))
             taken.add(fresh[old].value)
         renamer = _TracingRenamer({**fresh, "self": cst.Name(instance)}, origin)
         bindings = [
@@ -447,6 +449,38 @@ def _open(
     result = module.visit(_Replacing(module, replacements))
     assert isinstance(result, cst.Module)
     return result, open_node
+
+
+def _reads_throwaway(statements: Sequence[cst.BaseStatement]) -> bool:
+    """Whether `_` is read anywhere in `statements`, not only bound."""
+    for statement in statements:
+        stored = {
+            id(name) for target in syntax.nodes_of(statement, cst.AssignTarget, cst.For, cst.CompFor, cst.WithItem)
+            for name in _bound_nodes(_bound_part(target))
+        }
+        if any(isinstance(name, cst.Name) and name.value == "_" and id(name) not in stored
+               for name in syntax.nodes_of(statement, cst.Name)):
+            return True
+    return False
+
+
+def _bound_part(node: cst.CSTNode) -> cst.CSTNode | None:
+    if isinstance(node, (cst.AssignTarget, cst.For, cst.CompFor)):
+        return node.target
+    if isinstance(node, cst.WithItem) and node.asname is not None:
+        return node.asname.name
+    return None
+
+
+def _bound_nodes(target: cst.CSTNode | None) -> list[cst.Name]:
+    """The names a target binds (not those it reads, as in `a[_] = ...`)."""
+    if isinstance(target, cst.Name):
+        return [target]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [name for element in target.elements for name in _bound_nodes(element.value)]
+    if isinstance(target, cst.StarredElement):
+        return _bound_nodes(target.value)
+    return []
 
 
 class _Replacing(cst.CSTTransformer):
