@@ -327,7 +327,7 @@ def receivers(
                 raise Declined(DECLINED, f"{what}, which is not a function of the module's own level", arg.value)
             if not any(s is construction for s in module.body):
                 raise Declined(DECLINED, f"{what}, and the model is not built at the module's own level", arg.value)
-            parameter = _parameter_at(function, position, arg)
+            parameter = parameter_at(function, position, arg)
             if parameter is None:
                 raise Declined(DECLINED, f"{what} through *args, **kwargs or a keyword-only parameter", arg.value)
             if found.setdefault(function.name.value, parameter) != parameter:
@@ -337,7 +337,7 @@ def receivers(
     return found
 
 
-def _parameter_at(function: cst.FunctionDef, position: int, arg: cst.Arg) -> str | None:
+def parameter_at(function: cst.FunctionDef, position: int, arg: cst.Arg) -> str | None:
     params = function.params
     if arg.star or params.star_arg not in (cst.MaybeSentinel.DEFAULT, None) or params.star_kwarg \
             or params.kwonly_params or params.posonly_params:
@@ -356,13 +356,13 @@ def _check_receiver(
     model's attributes and call its methods that run the session."""
     name = function.name.value
     calls = {id(c.func): c for c in syntax.calls_in(module)}
-    for use in _reads(module, name):
+    for use in references_to(module, name):
         if use is function.name:
             continue
         call = calls.get(id(use))
         if call is None:
             raise Declined(DECLINED, f"{name}, which takes {instance}, is used other than by calling it", use)
-        given = [a.value for i, a in enumerate(call.args) if _parameter_at(function, i, a) == parameter]
+        given = [a.value for i, a in enumerate(call.args) if parameter_at(function, i, a) == parameter]
         if not (len(given) == 1 and isinstance(given[0], cst.Name) and given[0].value == instance):
             raise Declined(DECLINED, f"a call of {name} gives its parameter {parameter} something other than "
                            f"{instance}", call)
@@ -380,7 +380,7 @@ def _check_receiver(
         id(t.target) for t in syntax.nodes_of(function.body, cst.AssignTarget, cst.AugAssign, cst.Del)
         if isinstance(t, (cst.AssignTarget, cst.AugAssign, cst.Del))
     }
-    for reference in _reads(function.body, parameter):
+    for reference in references_to(function.body, parameter):
         read = objects.get(id(reference))
         if read is not None and id(read) not in stores and (
             read.attr.value in attributes or read.attr.value in methods and id(read) in calls_of
@@ -390,7 +390,7 @@ def _check_receiver(
                        "attributes and call its methods that run the session", reference)
 
 
-def _reads(tree: cst.CSTNode, name: str) -> list[cst.Name]:
+def references_to(tree: cst.CSTNode, name: str) -> list[cst.Name]:
     """The Name nodes that refer to `name` as a variable (not attribute or keyword names)."""
     attrs = {id(a.attr) for a in syntax.nodes_of(tree, cst.Attribute) if isinstance(a, cst.Attribute)}
     keywords = {id(a.keyword) for a in syntax.nodes_of(tree, cst.Arg) if isinstance(a, cst.Arg) and a.keyword}

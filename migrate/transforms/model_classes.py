@@ -59,7 +59,7 @@ class _Record:
     functions: frozenset[str]  # names of the functions the module defined before the rewrite
     expanded: cst.FunctionDef  # __init__ with the methods it and the script call to build the model inlined
     inlined: frozenset[str]  # those methods and the opened ones, gone from the class once it is folded
-    opened: dict[str, cst.SimpleStatementLine]  # method that opens the session -> the script's line that calls it
+    opened: tuple[OpenedMethod, ...]  # methods and functions given the model read in place of their calls
     script_calls: tuple[cst.SimpleStatementLine, ...]  # the script's `model.build()` lines
     served: dict[str, ServedMethod]  # name of the script's function -> the method that runs the session
     session: str  # the script's session those methods run
@@ -289,8 +289,8 @@ class ModelClasses(MigrationTransform):
                 if isinstance(n, cst.FunctionDef)
             ),
             expanded=expanded,
-            inlined=frozenset(expansion.inlined) | {method.name for method in opened},
-            opened={method.name: method.line for method in opened},
+            inlined=frozenset(expansion.inlined) | {method.name for method in opened if method.method},
+            opened=tuple(opened),
             script_calls=expansion.script_calls,
             served=flat_functions,
             session=session,
@@ -412,36 +412,45 @@ def _open(
     module: cst.Module, node: cst.ClassDef, instance: str, construction: cst.SimpleStatementLine,
     opened: Sequence[OpenedMethod], token: str, origin: dict[int, tuple[cst.CSTNode, cst.CSTNode]],
 ) -> tuple[cst.Module, cst.ClassDef]:
-    """`module` with the body of each method `opened` in place of the script's line that calls
-    it (its parameters bound to the call's arguments, its locals renamed apart, self read as
-    the model), between two markers that give the line back if the program stays a session
-    program; and the class without those methods. Every other node is the input's."""
+    """`module` with the body of each method or function `opened` in place of the script's line
+    that calls it (its parameters bound to the call's arguments, its locals renamed apart, self
+    or the parameter that takes the model read as the model), between two markers that give
+    the line back if the program stays a session program; a marker in place of each function;
+    and the class without those methods. Every other node is the input's."""
     assert isinstance(node.body, cst.IndentedBlock)
-    names = {method.name for method in opened}
+    names = {method.name for method in opened if method.method}
     open_node = node.with_changes(body=node.body.with_changes(body=[
         s for s in node.body.body if not (isinstance(s, cst.FunctionDef) and s.name.value in names)
     ]))
-    taken = set().union(*(syntax.names_in(s) for s in module.body if s is not node)) | {MARKER, "self"}
+    # The script's names, not the locals of the functions whose bodies move into it.
+    moved = [node, *(method.function for method in opened)]
+    script = [s for s in module.body if not any(s is m for m in moved)]
+    taken = set().union(*(syntax.names_in(s) for s in script)) | {MARKER, "self"}
     replacements: list[tuple[cst.CSTNode, Sequence[cst.CSTNode]]] = [(node, [open_node])]
-    for method in opened:
+    for index, method in enumerate(opened):
         function = method.function
         assert isinstance(function.body, cst.IndentedBlock)
-        _check_signature(function)
+        if method.method:
+            _check_signature(function)
+        else:
+            replacements.append((function, [syntax.with_leading_lines(_marker(token, f"def {index}"),
+                                                                      syntax.leading_lines(function))]))
         taken |= _free_reads(function)
         fresh: dict[str, cst.Name] = {}
-        for old in sorted(syntax.local_names(function) - {"self"}):
+        for old in sorted(syntax.local_names(function) - {method.model}):
             # `_` stays the throwaway name the session rule knows when the script never reads it.
-            kept = old == "_" and not _reads_throwaway([s for s in module.body if s is not node])
+            kept = old == "_" and not _reads_throwaway(script)
             fresh[old] = cst.Name(old if kept else syntax.unique_name(old, taken))
             taken.add(fresh[old].value)
-        renamer = _TracingRenamer({**fresh, "self": cst.Name(instance)}, origin)
+        renamer = _TracingRenamer({**fresh, method.model: cst.Name(instance)}, origin)
+        arguments = _arguments(method.call, function) if method.method else _function_arguments(method.call, function)
         bindings = [
             cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(fresh[param].deep_clone())], argument)])
-            for param, argument in _arguments(method.call, function)
+            for param, argument in arguments if param != method.model
         ]
         statements = [s for i, s in enumerate(function.body.body) if not (i == 0 and _is_docstring(s))]
         replacements.append((method.line, [
-            syntax.with_leading_lines(_marker(token, f"open {method.name}"), syntax.leading_lines(method.line)),
+            syntax.with_leading_lines(_marker(token, f"open {index}"), syntax.leading_lines(method.line)),
             *bindings,
             *(_visit(s, renamer) for s in statements),
             _marker(token, "closed"),
@@ -449,6 +458,14 @@ def _open(
     result = module.visit(_Replacing(module, replacements))
     assert isinstance(result, cst.Module)
     return result, open_node
+
+
+def _function_arguments(call: cst.Call, function: cst.FunctionDef) -> list[tuple[str, cst.BaseExpression]]:
+    """`_arguments` of a function of the module, whose parameters have no self before them."""
+    receiver = cst.Param(cst.Name("self"))
+    return _arguments(call, function.with_changes(params=function.params.with_changes(
+        params=[receiver, *function.params.params]
+    )))
 
 
 def _reads_throwaway(statements: Sequence[cst.BaseStatement]) -> bool:
@@ -1430,12 +1447,13 @@ class _Regions(cst.CSTTransformer):
         replaced: dict[int, cst.FunctionDef] | None = None,
         instance: Sequence[cst.BaseStatement] = (),
         keep_lines: bool = False,
-        opened: Mapping[str, cst.BaseStatement] | None = None,
+        opened: Sequence[OpenedMethod] | None = None,
     ) -> None:
         """`keep_lines`: the statements after the functions dropped are the input's, with their
-        own blank lines (the model's program given back as it was). `opened`: the script's line
-        that calls each method whose body was read in its place, to take that body's place
-        again; without it the body stays."""
+        own blank lines (the model's program given back as it was). `opened`: the methods and
+        functions whose bodies were read in place of the script's calls, for those calls to take
+        the bodies' places again and the functions theirs; without it the bodies stay and the
+        functions go."""
         self.keep_lines = keep_lines
         self.opened = opened
         self.token = token
@@ -1484,7 +1502,10 @@ class _Regions(cst.CSTTransformer):
                 pending = syntax.leading_lines(statement)
             elif role.startswith("open ") and self.opened is not None:
                 inside = True
-                out.extend(_first_with_lines([self.opened[role.removeprefix("open ")]],
+                out.extend(_first_with_lines([self.opened[int(role.removeprefix("open "))].line],
+                                             syntax.leading_lines(statement)))
+            elif role.startswith("def ") and self.opened is not None:
+                out.extend(_first_with_lines([self.opened[int(role.removeprefix("def "))].function],
                                              syntax.leading_lines(statement)))
             elif role == "class":
                 out.extend(_first_with_lines(self.class_node, syntax.leading_lines(statement)))
