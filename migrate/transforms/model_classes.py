@@ -16,6 +16,11 @@ the plain graph program it is, and everything they know applies to it unchanged:
   generated `tf.function`s that read them; the script calls `model.train_step(xb, yb)`. Where
   the file stays a session program, the class and the construction come back as they were.
 
+A method that opens the session itself (`model.train(n_epochs=15)`), or a function of the module
+given the model that does (`train_model(model, batch_gen)`), is the script's session code
+written elsewhere (migrate.analysis.session_openers): before the model is flattened, its body is
+read in place of the script's call, between markers that give the call back with the class.
+
 The markers never reach the output: the fold pass runs whenever the flattening one did (its
 `REQUIRES`).
 """
@@ -127,6 +132,46 @@ class ModelClasses(MigrationTransform):
             name="built-twice",
             select=("TFM201", "TFM233"),
             before=_EXAMPLE_BEFORE + "other = Model(3.0)\n",
+        ),
+        Example(
+            name="method-opens-the-session",
+            select=("TFM201", "TFM233"),
+            before=(
+                "import tensorflow as tf\n"
+                "\n"
+                "\n"
+                "class Model(object):\n"
+                "    def __init__(self, scale):\n"
+                "        self.x = tf.placeholder(tf.float32, [None])\n"
+                "        self.y = self.x * scale\n"
+                "\n"
+                "    def show(self, values):\n"
+                "        with tf.Session() as sess:\n"
+                "            print(sess.run(self.y, feed_dict={self.x: values}))\n"
+                "\n"
+                "\n"
+                "model = Model(2.0)\n"
+                "model.show([1.0, 2.0])\n"
+            ),
+            after=(
+                "import tensorflow as tf\n"
+                "\n"
+                "\n"
+                "class Model(tf.Module):\n"
+                "    def __init__(self, scale):\n"
+                "        super().__init__()\n"
+                "        self.scale = scale\n"
+                "\n"
+                "    @tf.function(input_signature=[tf.TensorSpec(shape=[None], dtype=tf.float32)])\n"
+                "    def compute_y(self, x):\n"
+                "        y = x * self.scale\n"
+                "        return y\n"
+                "\n"
+                "\n"
+                "model = Model(2.0)\n"
+                "values = [1.0, 2.0]\n"
+                "print(model.compute_y(values).numpy())\n"
+            ),
         ),
     )
 
@@ -426,6 +471,8 @@ def _open(
     moved = [node, *(method.function for method in opened)]
     script = [s for s in module.body if not any(s is m for m in moved)]
     taken = set().union(*(syntax.names_in(s) for s in script)) | {MARKER, "self"}
+    # Nor the globals the methods that stay read (a local bound at the module's level would be theirs).
+    taken |= set().union(*(_free_reads(s) for s in open_node.body.body if isinstance(s, cst.FunctionDef)))
     replacements: list[tuple[cst.CSTNode, Sequence[cst.CSTNode]]] = [(node, [open_node])]
     for index, method in enumerate(opened):
         function = method.function
