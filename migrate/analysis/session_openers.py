@@ -36,7 +36,7 @@ from migrate.analysis.graph_statements import opens_session
 from migrate.analysis.session_methods import parameter_at, references_to, uses_of
 
 DECLINED = "TFM231"
-_RULE = "(a method that opens the session is read as the script's code where the script calls it once)"
+_RULE = "(a method or function that opens the session is read as the script's code where the script calls it once)"
 
 
 @dataclass(frozen=True)
@@ -123,8 +123,7 @@ def _opened_function(
     parameters = {parameter_at(function, i, arg) for i, arg in enumerate(call.args)
                   if isinstance(arg.value, cst.Name) and arg.value.value == instance}
     model = parameters.pop() if len(parameters) == 1 else None
-    if model is None or any(isinstance(arg.value, cst.Name) and arg.value.value == model and model != instance
-                            for arg in call.args):
+    if model is None:
         raise Declined(DECLINED, f"{name}() is given {instance} other than at one parameter of its own", call)
     _check_body(function, model)
     return OpenedMethod(function, line, call, model, method=False)
@@ -144,9 +143,10 @@ def _after(module: cst.Module, construction: cst.SimpleStatementLine) -> list[cs
             continue
         if not isinstance(owner, (cst.Module, cst.FunctionDef)):
             where = "`if __name__ == \"__main__\":`" if _is_main_guard(owner) else "a loop, branch or with block"
-            raise Declined(DECLINED, f"the model is built under {where}, where the session its methods open "
-                           "would be opened too, and a session there is not converted (the script's session "
-                           "code is converted at the module's level or in a function)", construction)
+            raise Declined(DECLINED, f"the model is built under {where}, where the session its methods (or the "
+                           "functions given it) open would be opened too, and a session there is not converted "
+                           "(the script's session code is converted at the module's level or in a function)",
+                           construction)
         return list(statements[at + 1 :])
     return []
 
