@@ -495,7 +495,7 @@ def _open(
             cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(fresh[param].deep_clone())], argument)])
             for param, argument in arguments if param != method.model
         ]
-        statements = [s for i, s in enumerate(function.body.body) if not (i == 0 and _is_docstring(s))]
+        statements = [s for i, s in enumerate(function.body.body) if not (i == 0 and syntax.is_docstring(s))]
         replacements.append((method.line, [
             syntax.with_leading_lines(_marker(token, f"open {index}"), syntax.leading_lines(method.line)),
             *bindings,
