@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from migrate import rewrite_source
-from migrate.analysis.project import ImportSite, scan_sources
+from migrate.analysis.project import ImportSite, makes_graph_state, scan_sources
 from migrate.api import project_imports, rewrite_paths
 from migrate.cli import main
 
@@ -219,3 +219,31 @@ def test_project_imports_lists_the_tree() -> None:
     assert [(s.importer, s.module, s.star) for s in project.imports_of("nets/blocks.py")] == [
         ("nets/blocks.py", "nets/layers.py", True)
     ]
+
+
+@pytest.mark.parametrize(
+    ("source", "stateful"),
+    [
+        pytest.param("def w(s):\n    return tf.get_variable('w', s)\n", True, id="get-variable"),
+        pytest.param("def x():\n    return tf.placeholder(tf.float32)\n", True, id="placeholder"),
+        pytest.param("def d(x):\n    return tf.layers.dense(x, 3)\n", True, id="tf-layers"),
+        pytest.param("def c(x):\n    return slim.conv2d(x, 8, 3)\n", True, id="slim"),
+        pytest.param("def h(a, b):\n    return tf.reduce_mean(tf.abs(a - b))\n", False, id="pure-ops"),
+        pytest.param("def load(path):\n    return np.load(path)\n", False, id="no-tensorflow"),
+        pytest.param("print 'python 2'\n", False, id="not-python-3"),
+    ],
+)
+def test_makes_graph_state(source: str, stateful: bool) -> None:
+    assert makes_graph_state(source) is stateful
+
+
+def test_links_name_the_imported_modules_that_make_graph_state() -> None:
+    graph = scan_sources(
+        {
+            "layers.py": "def dense(x):\n    return tf.layers.dense(x, 3)\n",
+            "losses.py": "def l2(x):\n    return tf.reduce_sum(x * x)\n",
+            "train.py": "from layers import dense\nimport losses\n",
+        }
+    )
+    assert graph.links("train.py").stateful_modules == {"layers.py"}
+    assert graph.links("layers.py").stateful_modules == frozenset()

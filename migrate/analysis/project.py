@@ -95,6 +95,9 @@ class ModuleLinks:
     imports: tuple[ImportSite, ...] = ()  # its imports of the tree's modules
     imported_by: tuple[ImportSite, ...] = ()  # the tree's imports of it
     partner: JointModule | None = None  # the module and importers rewritten with this file
+    # The modules of `imports` that make graph state where their code is called (variables,
+    # placeholders, layers): see `makes_graph_state`.
+    stateful_modules: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -106,9 +109,12 @@ class Project:
     imports: tuple[ImportSite, ...]
     by_importer: Mapping[str, tuple[ImportSite, ...]] = field(repr=False, compare=False)
     by_module: Mapping[str, tuple[ImportSite, ...]] = field(repr=False, compare=False)
+    stateful: frozenset[str] = frozenset()  # imported modules that make graph state
 
     @classmethod
-    def of(cls, root: Path, files: Iterable[str], sites: Iterable[ImportSite]) -> Project:
+    def of(
+        cls, root: Path, files: Iterable[str], sites: Iterable[ImportSite], stateful: Iterable[str] = ()
+    ) -> Project:
         imports = tuple(sorted(set(sites)))
         by_importer: dict[str, list[ImportSite]] = {}
         by_module: dict[str, list[ImportSite]] = {}
@@ -121,6 +127,7 @@ class Project:
             imports,
             {path: tuple(sites) for path, sites in by_importer.items()},
             {path: tuple(sites) for path, sites in by_module.items()},
+            frozenset(stateful),
         )
 
     def imports_of(self, path: str) -> tuple[ImportSite, ...]:
@@ -130,7 +137,9 @@ class Project:
         return self.by_module.get(path, ())
 
     def links(self, path: str) -> ModuleLinks:
-        return ModuleLinks(path, self.imports_of(path), self.importers_of(path))
+        imports = self.imports_of(path)
+        stateful = frozenset(site.module for site in imports if site.module in self.stateful)
+        return ModuleLinks(path, imports, self.importers_of(path), stateful_modules=stateful)
 
     def imported_from(self, path: str) -> tuple[str, ...]:
         """The tree's modules `path` imports, directly or through others, `path` itself left out."""
@@ -175,7 +184,8 @@ def scan(root: str | os.PathLike[str], files: Iterable[str | os.PathLike[str]]) 
             continue
         if _may_import(data, names):
             sites.extend(tree.resolve(path, data))
-    return Project.of(base, relative, sites)
+    stateful = [module for module in {site.module for site in sites} if _reads_graph_state(base / module)]
+    return Project.of(base, relative, sites, stateful)
 
 
 _IMPORT_LINE_BYTES = re.compile(rb"^[ \t]*(import|from)[ \t]+([^\n]*)", re.MULTILINE)
@@ -205,7 +215,52 @@ def scan_sources(sources: Mapping[str, str]) -> Project:
     sites: list[ImportSite] = []
     for path, text in sorted(sources.items()):
         sites.extend(tree.resolve(path, text))
-    return Project.of(Path("."), sources, sites)
+    imported = {site.module for site in sites}
+    stateful = [module for module in imported if module in sources and makes_graph_state(sources[module])]
+    return Project.of(Path("."), sources, sites, stateful)
+
+
+# Calls that make graph state where they run: by the last name of the call, or the start of it.
+_STATE_MAKERS = frozenset(
+    {"Variable", "get_variable", "placeholder", "placeholder_with_default", "sparse_placeholder", "make_template"}
+)
+_STATE_MAKER_PREFIXES = (
+    "tf.layers.", "tf.compat.v1.layers.", "tf.contrib.layers.", "tf.contrib.slim.", "slim.",
+    "tf.keras.layers.", "tf.nn.rnn_cell.", "tf.contrib.rnn.", "tf.compat.v1.nn.rnn_cell.",
+)
+
+
+def makes_graph_state(source: str | bytes) -> bool:
+    """Whether a module's code makes variables, placeholders or layers: called from another
+    module's graph code, it makes them there, at each call."""
+    tree = _parse_text(source)
+    if tree is None:
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            dotted = _dotted(node.func)
+            if dotted is not None and (
+                dotted.rpartition(".")[2] in _STATE_MAKERS or dotted.startswith(_STATE_MAKER_PREFIXES)
+            ):
+                return True
+    return False
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
+
+
+def _reads_graph_state(path: Path) -> bool:
+    try:
+        return makes_graph_state(path.read_bytes())
+    except OSError:
+        return False
 
 
 def runs_as_script(source: str) -> bool:

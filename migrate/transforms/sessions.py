@@ -24,6 +24,7 @@ from migrate.analysis.declined import Declined
 from migrate.analysis.imports import LOCAL, head_name, module_bindings
 from migrate.analysis.optimizer_calls import UnmappedArgument, defaults_note, keras_arguments
 from migrate.analysis.optimizers import OPTIMIZERS
+from migrate.analysis.project import PROJECT_KEY, ModuleLinks, relative_to
 from migrate.findings import Finding, RunSite, Severity
 from migrate.transforms.base import (
     FINDINGS_KEY,
@@ -201,6 +202,37 @@ class SessionsToFunctions(MigrationTransform):
             )
             return
 
+    def _refuse_graph_state_of_imports(self, plan: model.ScopePlan) -> None:
+        """A function of a module of the tree that makes variables or placeholders where it is
+        called (`from layers import dense`) cannot be called by the converted scope: moved into
+        a generated function it would make them at each trace, and kept outside it it would make
+        them eagerly, apart from the graph the module still builds. The joint rewrite of the
+        two (migrate.joint_modules) writes its definitions into this file instead."""
+        links = self.context.scratch.get(PROJECT_KEY)
+        if not isinstance(links, ModuleLinks) or not links.stateful_modules:
+            return
+        imported: dict[str, str] = {}
+        for site in links.imports:
+            if site.module not in links.stateful_modules:
+                continue
+            if site.star:
+                why = f"`{site.statement}` imports every name of {relative_to(site.module, links.path)}, which makes graph state"
+                raise Declined(model.UNSUPPORTED_RUN, why)
+            imported.update((local, relative_to(site.module, links.path)) for local, _ in site.names)
+        for statement in plan.statements:
+            for call in syntax.calls_in(statement.node):
+                head = head_name(call.func)
+                if head is None or head.value not in imported:
+                    continue
+                if LOCAL in self.module_imports.get(head.value, {LOCAL}):
+                    continue  # bound by this file's own code (a joint rewrite's definitions)
+                why = (
+                    f"`{syntax.code_of(call.func)}` is a function of {imported[head.value]}, a module of this "
+                    "tree that makes variables or placeholders where it is called; the two are rewritten "
+                    "apart (TFM006, TFM007)"
+                )
+                raise Declined(model.UNSUPPORTED_RUN, why, call)
+
     def _keep(self, outcome: _Outcome) -> None:
         self.context.scratch.setdefault(FINDINGS_KEY, []).extend(outcome.findings)
         self.context.scratch.setdefault(RUN_SITES_KEY, []).extend(outcome.run_sites)
@@ -225,6 +257,7 @@ class SessionsToFunctions(MigrationTransform):
             if plan is None:
                 outcome = _Outcome("none")
             else:
+                self._refuse_graph_state_of_imports(plan)
                 outcome = _Outcome("converted", _ScopeWriter(self, plan, top_level).write())
         except Declined as declined:
             self.report(
