@@ -468,9 +468,16 @@ def _converted(
     reading no name of the script's."""
     try:
         module = parsing.parse_module("".join(region))
-        identifiers = {_identifier(node) for node in ast.walk(ast.parse(code))}
+        tree = ast.parse(code)
     except (cst.ParserSyntaxError, SyntaxError, ValueError):
         return None
+    # An old name may stay as a local of the script's functions (`generator = Generator()` in
+    # `main`), never as a global or an attribute (`layers.neuron_layer`) the script reads.
+    global_names = _global_names(code)
+    if global_names is None:
+        return None
+    identifiers = global_names | {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    identifiers |= {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
     if len(module.body) < len(expected):
         return None
     # The comment lines above the first definition are the region's header.
@@ -488,16 +495,6 @@ def _converted(
         return None
     extras = module.body[len(expected):]
     return found, module.with_changes(body=extras, header=(), footer=()).code if extras else ""
-
-
-def _identifier(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return node.name
-    return node.arg if isinstance(node, ast.arg) else None
 
 
 def _import_line(line: str, names: tuple[str, ...], rest: str) -> str | None:

@@ -83,6 +83,7 @@ PROJECT_SCRIPTS = [
     "model_class_project/train.py",
     "layer_library_project/train.py",
     "layer_library_project/sample.py",
+    "gan_project/train.py",
 ]
 
 
