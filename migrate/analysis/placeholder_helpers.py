@@ -21,8 +21,9 @@ from migrate.analysis.syntax import is_docstring, single_call
 
 PLAIN_PLACEHOLDER = "tf.placeholder"
 # Defaults put in for a parameter the call leaves out: values that mean the same wherever the
-# placeholder's arguments are read.
-_CONSTANT_DEFAULTS = (cst.Integer, cst.Float, cst.SimpleString, cst.Name, cst.Attribute)
+# placeholder's arguments are read (a name could be bound again between the definition and a call).
+_CONSTANT_DEFAULTS = (cst.Integer, cst.Float, cst.SimpleString, cst.Attribute)
+_CONSTANT_NAMES = frozenset({"None", "True", "False"})
 
 
 def placeholder_helpers(nodes: Sequence[cst.BaseStatement], resolve: Resolver) -> tuple[cst.FunctionDef, ...]:
@@ -67,7 +68,7 @@ def _returned_placeholder(node: cst.FunctionDef, resolve: Resolver) -> cst.Call 
         return None
     if params.kwonly_params or params.posonly_params:
         return None
-    if any(p.default is not None and not isinstance(p.default, _CONSTANT_DEFAULTS) for p in params.params):
+    if any(p.default is not None and not _constant(p.default) for p in params.params):
         return None
     lines = list(node.body.body)
     if lines and is_docstring(lines[0]):
@@ -81,6 +82,12 @@ def _returned_placeholder(node: cst.FunctionDef, resolve: Resolver) -> cst.Call 
     if resolve(call.func) != PLAIN_PLACEHOLDER or any(arg.star for arg in call.args):
         return None
     return call
+
+
+def _constant(default: cst.BaseExpression) -> bool:
+    if isinstance(default, cst.Name):
+        return default.value in _CONSTANT_NAMES
+    return isinstance(default, _CONSTANT_DEFAULTS)
 
 
 def _helper_call(statement: cst.BaseStatement, name: str) -> cst.Call | None:
