@@ -465,8 +465,15 @@ def _elementwise(state: _State, a: Value) -> Value:
     return state.add(Value(name, a.shape, "float32", feeds, batch=a.batch))
 
 
+def _scales(state: _State) -> list[_Placeholder]:
+    """The scalar float placeholders a value may be multiplied by. Not the keep probability:
+    made without a shape, it leaves the product's static shape unknown, which a dense layer or
+    a printed `as_list()` then cannot take."""
+    return [p for p in state.placeholders if p.shape == () and p.dtype == "float32" and p.name != state.keep_prob]
+
+
 def _scaled(state: _State, a: Value) -> Value:
-    scales = [p for p in state.placeholders if p.shape == () and p.dtype == "float32"]
+    scales = _scales(state)
     scale = state.rng.choice(scales)
     name = state.fresh("scaled")
     state.emit(f"{name} = {a.name} * {scale.name}")
@@ -552,7 +559,7 @@ def _graph_ops(state: _State) -> Value:
             current = _elementwise(state, current)
         elif roll < 0.7 and state.options.cond:
             current = _cond(state, current)
-        elif roll < 0.8 and any(p.shape == () and p.dtype == "float32" for p in state.placeholders):
+        elif roll < 0.8 and _scales(state):
             current = _scaled(state, current)
         elif roll < 0.85:
             current = _concat(state, current) or _elementwise(state, current)
@@ -586,10 +593,6 @@ def _noise(state: _State, a: Value) -> Value:
 
 def _print_shape(state: _State, a: Value) -> None:
     """A tensor's static shape used outside any run, as scripts print it while building."""
-    if state.keep_prob in a.feeds:
-        # Scaled by the shapeless keep-probability placeholder, its static shape may be unknown,
-        # which TF1 cannot list (`as_list()`) or count (`len`).
-        return
     rng = state.rng
     state.emit(
         rng.choice(
