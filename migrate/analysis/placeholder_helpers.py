@@ -33,7 +33,11 @@ def placeholder_helpers(nodes: Sequence[cst.BaseStatement], resolve: Resolver) -
         if not isinstance(node, cst.FunctionDef) or _returned_placeholder(node, resolve) is None:
             continue
         name = node.name.value
-        calls = sum(1 for statement in nodes if _helper_call(statement, name) is not None)
+        # Only calls whose arguments bind: a helper a call of which stayed would be gone.
+        calls = sum(
+            1 for statement in nodes
+            if (call := _helper_call(statement, name)) is not None and _bind(node, call) is not None
+        )
         references = sum(_references(statement, name) for statement in nodes)
         if calls and references == calls + 1:  # the calls' callees and the def's own name
             found.append(node)
