@@ -264,7 +264,9 @@ def _classify_statements(
     enclosing: Sequence[cst.BaseStatement],
     resolve: Resolver,
 ) -> _Classified:
-    definitions = replace(module_definitions([*enclosing, *nodes], resolve), placeholder_helpers=placeholder_helpers(nodes, resolve))
+    definitions = replace(
+        module_definitions([*enclosing, *nodes], resolve), placeholder_helpers=placeholder_helpers(nodes, resolve)
+    )
     outer_statements = outer_state(enclosing, resolve, definitions)
     outer_variables = {s.defines[0]: s for s in outer_statements if s.kind is Kind.VARIABLE}
     statements: list[Statement] = []

@@ -1037,8 +1037,6 @@ def _is_variable_factory(node: cst.FunctionDef, resolve: Resolver) -> bool:
     )
 
 
-
-
 def is_feed_dict(statement: Statement, feedable: Callable[[str], bool]) -> bool:
     """`feed = {x: xs, h: hs}`: a dict whose keys are all names `feedable` accepts (placeholders,
     and tensors a run may feed over)."""

@@ -11,13 +11,13 @@ declines as before (a placeholder inside a compound statement).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import libcst as cst
 
-from migrate.analysis import walk
+from migrate.analysis.call_arguments import UnknownKeywords, bind_arguments_or_none
 from migrate.analysis.graph_model import Resolver
-from migrate.analysis.syntax import is_docstring, single_call
+from migrate.analysis.syntax import NameSubstitution, assigned_call, is_docstring, nodes_of
 
 PLAIN_PLACEHOLDER = "tf.placeholder"
 # Defaults put in for a parameter the call leaves out: values that mean the same wherever the
@@ -57,7 +57,7 @@ def helper_placeholder(
         bound = _bind(helper, call)
         if returned is None or bound is None:
             return None
-        substituted = returned.visit(_PutIn(bound))
+        substituted = returned.visit(NameSubstitution(bound))
         assert isinstance(substituted, cst.Call)
         return substituted
     return None
@@ -95,72 +95,26 @@ def _constant(default: cst.BaseExpression) -> bool:
 
 
 def _helper_call(statement: cst.BaseStatement, name: str) -> cst.Call | None:
-    targets, call, small = single_call(statement)
-    if (
-        len(targets) != 1
-        or call is None
-        or not isinstance(small, cst.Assign)
-        or not isinstance(small.targets[0].target, cst.Name)
-        or not (isinstance(call.func, cst.Name) and call.func.value == name)
-    ):
+    assigned = assigned_call(statement)
+    if assigned is None or not (isinstance(assigned[1].func, cst.Name) and assigned[1].func.value == name):
         return None
-    return call
+    return assigned[1]
 
 
 def _references(node: cst.CSTNode, name: str) -> int:
-    counter = _NameCounter(name)
-    walk.visit(node, counter)
-    return counter.count
-
-
-class _NameCounter(cst.CSTVisitor):
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.name = name
-        self.count = 0
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if node.value == self.name:
-            self.count += 1
+    return sum(1 for found in nodes_of(node, cst.Name) if isinstance(found, cst.Name) and found.value == name)
 
 
 def _bind(helper: cst.FunctionDef, call: cst.Call) -> dict[str, cst.BaseExpression] | None:
+    """Each parameter's value at `call`: its argument, else its default."""
     params = helper.params.params
-    names = [p.name.value for p in params]
-    bound: dict[str, cst.BaseExpression] = {}
-    for index, arg in enumerate(call.args):
-        if arg.star:
-            return None
-        if arg.keyword is None:
-            if index >= len(names):
-                return None
-            bound[names[index]] = arg.value
-        elif arg.keyword.value in names and arg.keyword.value not in bound:
-            bound[arg.keyword.value] = arg.value
-        else:
-            return None
+    bound = bind_arguments_or_none(call, [p.name.value for p in params], unknown_keywords=UnknownKeywords.REFUSE)
+    if bound is None:
+        return None
+    values = {name: arg.value for name, arg in bound.items()}
     for param in params:
-        if param.name.value not in bound:
+        if param.name.value not in values:
             if param.default is None:
                 return None
-            bound[param.name.value] = param.default
-    return bound
-
-
-class _PutIn(cst.CSTTransformer):
-    """Puts the bound arguments in for the parameters a placeholder call reads."""
-
-    def __init__(self, bound: Mapping[str, cst.BaseExpression]) -> None:
-        super().__init__()
-        self.bound = bound
-
-    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
-        return self.bound.get(original_node.value, updated_node)
-
-    # Attribute names and keywords are names of other things, never the parameters.
-    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
-        return updated_node.with_changes(attr=original_node.attr)
-
-    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
-        return updated_node.with_changes(keyword=original_node.keyword)
-
+            values[param.name.value] = param.default
+    return values

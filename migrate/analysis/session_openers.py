@@ -142,17 +142,13 @@ def _after(module: cst.Module, construction: cst.SimpleStatementLine) -> list[cs
         if at is None:
             continue
         if not isinstance(owner, (cst.Module, cst.FunctionDef)):
-            where = "`if __name__ == \"__main__\":`" if _is_main_guard(owner) else "a loop, branch or with block"
+            where = "`if __name__ == \"__main__\":`" if syntax.is_main_guard(owner) else "a loop, branch or with block"
             raise Declined(DECLINED, f"the model is built under {where}, where the session its methods (or the "
                            "functions given it) open would be opened too, and a session there is not converted "
                            "(the script's session code is converted at the module's level or in a function)",
                            construction)
         return list(statements[at + 1 :])
     return []
-
-
-def _is_main_guard(node: cst.CSTNode) -> bool:
-    return isinstance(node, cst.If) and "__name__" in syntax.names_in(node.test)
 
 
 def _calls(statement: cst.BaseStatement, call: cst.Call | None) -> bool:

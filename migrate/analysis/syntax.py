@@ -3,7 +3,7 @@ names code reads or binds, which TensorFlow APIs it calls, a call's arguments by
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -160,6 +160,19 @@ def is_docstring(statement: cst.BaseStatement) -> bool:
         and isinstance(statement.body[0], cst.Expr)
         and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
     )
+
+
+def is_main_guard(statement: cst.CSTNode) -> bool:
+    """`if __name__ == "__main__":`, either way round."""
+    if not isinstance(statement, cst.If) or not isinstance(statement.test, cst.Comparison):
+        return False
+    test = statement.test
+    if len(test.comparisons) != 1 or not isinstance(test.comparisons[0].operator, cst.Equal):
+        return False
+    sides = [test.left, test.comparisons[0].comparator]
+    names = [side.value for side in sides if isinstance(side, cst.Name)]
+    strings = [side.evaluated_value for side in sides if isinstance(side, cst.SimpleString)]
+    return names == ["__name__"] and strings == ["__main__"]
 
 
 def single_call(statement: cst.BaseStatement) -> tuple[tuple[str, ...], cst.Call | None, cst.BaseSmallStatement | None]:
@@ -415,23 +428,41 @@ def nodes_of(node: cst.CSTNode, *types: type[cst.CSTNode]) -> list[cst.CSTNode]:
     return found
 
 
-class SelfAttributes(cst.CSTTransformer):
-    """Names of `mapping` become `self.<attribute>`: a function body moved into a method of the
-    tf.Module class that now holds its variables."""
+_OWN_SCOPES = (cst.FunctionDef, cst.Lambda, *COMPREHENSIONS)
 
-    def __init__(self, mapping: dict[str, str]) -> None:
+
+class NameSubstitution(cst.CSTTransformer):
+    """Names of `mapping` become its expressions: variable references only, not attribute,
+    keyword, parameter or function names. Functions, lambdas and comprehensions keep their own
+    local names (`lambda t: t.numpy()` next to a mapped `t`)."""
+
+    def __init__(self, mapping: Mapping[str, cst.BaseExpression]) -> None:
+        super().__init__()
         self.mapping = mapping
+        self.hidden: list[frozenset[str]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, _OWN_SCOPES):
+            self.hidden.append(own_names(node))
+        return super().on_visit(node)
+
+    def on_leave(
+        self, original_node: cst.CSTNodeT, updated_node: cst.CSTNodeT
+    ) -> cst.CSTNodeT | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNodeT]:
+        if isinstance(original_node, _OWN_SCOPES):
+            self.hidden.pop()
+        return super().on_leave(original_node, updated_node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        return updated_node.with_changes(name=original_node.name)
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
-        attr = self.mapping.get(updated_node.value)
-        return cst.Attribute(cst.Name("self"), cst.Name(attr)) if attr is not None else updated_node
+        if any(updated_node.value in hidden for hidden in self.hidden):
+            return updated_node
+        replacement = self.mapping.get(updated_node.value)
+        return replacement.deep_clone() if replacement is not None else updated_node
 
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
-        return True
-
-    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.Attribute:
-        # Only the object part of `a.b` is a variable reference; the attribute name stays.
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
         return updated_node.with_changes(attr=original_node.attr)
 
     def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
@@ -439,3 +470,12 @@ class SelfAttributes(cst.CSTTransformer):
 
     def leave_Param(self, original_node: cst.Param, updated_node: cst.Param) -> cst.Param:
         return updated_node.with_changes(name=original_node.name)
+
+
+class SelfAttributes(NameSubstitution):
+    """Names of `mapping` become `self.<attribute>`: a function body moved into a method of the
+    tf.Module class that now holds its variables."""
+
+    def __init__(self, mapping: dict[str, str]) -> None:
+        super().__init__({name: cst.Attribute(cst.Name("self"), cst.Name(attr)) for name, attr in mapping.items()})
+

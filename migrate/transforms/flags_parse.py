@@ -159,7 +159,7 @@ class FlagsParse(MigrationTransform):
             parsed = parsed or event.parses or event.runs_app
         if parsed or not reading_functions:
             return updated_node
-        guard = next((i for i, statement in enumerate(body) if _is_main_guard(statement)), None)
+        guard = next((i for i, statement in enumerate(body) if syntax.is_main_guard(statement)), None)
         return updated_node if guard is None else self._parse_in_guard(updated_node, guard)
 
     def _flag_aliases(self, body: Sequence[cst.BaseStatement]) -> dict[str, str]:
@@ -219,7 +219,7 @@ class FlagsParse(MigrationTransform):
         statement = module.body[index]
         if self.is_suppressed_at(statement):
             return module
-        if _is_main_guard(statement):
+        if syntax.is_main_guard(statement):
             return self._parse_in_guard(module, index)
         # The parse takes the blank lines that separate the statement from the one before it;
         # comments stay with the statement they describe.
@@ -251,16 +251,3 @@ class FlagsParse(MigrationTransform):
             if event.reads or event.calls & reading:
                 self.report(statement, self.FINDINGS[NEVER_PARSED], code=NEVER_PARSED, severity=Severity.WARNING)
                 return
-
-
-def _is_main_guard(statement: cst.CSTNode) -> bool:
-    """`if __name__ == "__main__":`, either way round."""
-    if not isinstance(statement, cst.If) or not isinstance(statement.test, cst.Comparison):
-        return False
-    test = statement.test
-    if len(test.comparisons) != 1 or not isinstance(test.comparisons[0].operator, cst.Equal):
-        return False
-    sides = [test.left, test.comparisons[0].comparator]
-    names = [side.value for side in sides if isinstance(side, cst.Name)]
-    strings = [side.evaluated_value for side in sides if isinstance(side, cst.SimpleString)]
-    return names == ["__name__"] and strings == ["__main__"]

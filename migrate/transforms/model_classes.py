@@ -95,6 +95,25 @@ _EXAMPLE_BEFORE = (
 )
 
 
+# The converted class of the rule's examples: they differ in the script below it.
+_EXAMPLE_CLASS_AFTER = (
+    "import tensorflow as tf\n"
+    "\n"
+    "\n"
+    "class Model(tf.Module):\n"
+    "    def __init__(self, scale):\n"
+    "        super().__init__()\n"
+    "        self.scale = scale\n"
+    "\n"
+    "    @tf.function(input_signature=[tf.TensorSpec(shape=[None], dtype=tf.float32)])\n"
+    "    def compute_y(self, x):\n"
+    "        y = x * self.scale\n"
+    "        return y\n"
+    "\n"
+    "\n"
+)
+
+
 class ModelClasses(MigrationTransform):
     CODE = CONVERTED
     DESCRIPTION = "a class whose __init__ builds the graph becomes a tf.Module with tf.function methods"
@@ -109,24 +128,7 @@ class ModelClasses(MigrationTransform):
             name="model-class",
             select=("TFM201", "TFM233"),
             before=_EXAMPLE_BEFORE,
-            after=(
-                "import tensorflow as tf\n"
-                "\n"
-                "\n"
-                "class Model(tf.Module):\n"
-                "    def __init__(self, scale):\n"
-                "        super().__init__()\n"
-                "        self.scale = scale\n"
-                "\n"
-                "    @tf.function(input_signature=[tf.TensorSpec(shape=[None], dtype=tf.float32)])\n"
-                "    def compute_y(self, x):\n"
-                "        y = x * self.scale\n"
-                "        return y\n"
-                "\n"
-                "\n"
-                "model = Model(2.0)\n"
-                "print(model.compute_y([1.0, 2.0]).numpy())\n"
-            ),
+            after=_EXAMPLE_CLASS_AFTER + "model = Model(2.0)\nprint(model.compute_y([1.0, 2.0]).numpy())\n",
         ),
         Example(
             name="built-twice",
@@ -153,25 +155,8 @@ class ModelClasses(MigrationTransform):
                 "model = Model(2.0)\n"
                 "model.show([1.0, 2.0])\n"
             ),
-            after=(
-                "import tensorflow as tf\n"
-                "\n"
-                "\n"
-                "class Model(tf.Module):\n"
-                "    def __init__(self, scale):\n"
-                "        super().__init__()\n"
-                "        self.scale = scale\n"
-                "\n"
-                "    @tf.function(input_signature=[tf.TensorSpec(shape=[None], dtype=tf.float32)])\n"
-                "    def compute_y(self, x):\n"
-                "        y = x * self.scale\n"
-                "        return y\n"
-                "\n"
-                "\n"
-                "model = Model(2.0)\n"
-                "values = [1.0, 2.0]\n"
-                "print(model.compute_y(values).numpy())\n"
-            ),
+            after=_EXAMPLE_CLASS_AFTER
+            + "model = Model(2.0)\nvalues = [1.0, 2.0]\nprint(model.compute_y(values).numpy())\n",
         ),
     )
 
@@ -1115,7 +1100,9 @@ def _context(root: cst.CSTNode, node: cst.CSTNode) -> str:
             return "after the session opened"
     if any(isinstance(inner, (cst.For, cst.While, cst.CompFor)) for inner in path):
         return "in a loop"
-    if any(isinstance(inner, (cst.If, cst.IfExp, cst.Try, cst.BooleanOperation)) and not _is_main_guard(inner)
+    # The main guard without an else runs the script's code once.
+    if any(isinstance(inner, (cst.If, cst.IfExp, cst.Try, cst.BooleanOperation))
+           and not (syntax.is_main_guard(inner) and isinstance(inner, cst.If) and inner.orelse is None)
            for inner in path):
         return "conditionally"
     functions = [inner for inner in path if isinstance(inner, cst.FunctionDef)]
@@ -1128,11 +1115,6 @@ def _context(root: cst.CSTNode, node: cst.CSTNode) -> str:
     ):
         return "inside an expression"
     return "after other statements of the script (only calls right after the construction are inlined)"
-
-
-def _is_main_guard(node: cst.CSTNode) -> bool:
-    """`if __name__ == "__main__":`, which runs the script's code once."""
-    return isinstance(node, cst.If) and "__name__" in syntax.names_in(node.test) and node.orelse is None
 
 
 def _path(root: cst.CSTNode, node: cst.CSTNode) -> list[cst.CSTNode] | None:
@@ -1219,54 +1201,20 @@ def _visit(statement: cst.BaseStatement, visitor: cst.CSTTransformer) -> cst.Bas
     return result
 
 
-_OWN_SCOPES = (cst.FunctionDef, cst.Lambda, *syntax.COMPREHENSIONS)
-
-
-class _Renamer(cst.CSTTransformer):
-    """Names of `mapping` become its expressions (variable references only, not attribute or
-    keyword names); with `self_attributes`, `self.a` becomes the name it maps `a` to. Functions
-    keep their own local names."""
+class _Renamer(syntax.NameSubstitution):
+    """A name substitution that, with `self_attributes`, also makes `self.a` the name it maps
+    `a` to."""
 
     def __init__(
         self, mapping: Mapping[str, cst.BaseExpression], self_attributes: dict[str, str] | None = None
     ) -> None:
-        self.mapping = mapping
+        super().__init__(mapping)
         self.self_attributes = self_attributes
-        self.hidden: list[frozenset[str]] = []
-
-    # A lambda's parameters and a comprehension's targets are their own names too
-    # (`tf.nest.map_structure(lambda t: t.numpy(), ...)` next to a model attribute `t`).
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, _OWN_SCOPES):
-            self.hidden.append(syntax.own_names(node))
-        return super().on_visit(node)
-
-    def on_leave(
-        self, original_node: cst.CSTNodeT, updated_node: cst.CSTNodeT
-    ) -> cst.CSTNodeT | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNodeT]:
-        if isinstance(original_node, _OWN_SCOPES):
-            self.hidden.pop()
-        return super().on_leave(original_node, updated_node)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
-        return updated_node.with_changes(name=original_node.name)
-
-    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
-        if any(updated_node.value in hidden for hidden in self.hidden):
-            return updated_node
-        replacement = self.mapping.get(updated_node.value)
-        return replacement.deep_clone() if replacement is not None else updated_node
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
         if self.self_attributes is not None and _is_self(original_node.value):
             return cst.Name(self.self_attributes[original_node.attr.value])
-        return updated_node.with_changes(attr=original_node.attr)
-
-    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
-        return updated_node.with_changes(keyword=original_node.keyword)
-
-    def leave_Param(self, original_node: cst.Param, updated_node: cst.Param) -> cst.Param:
-        return updated_node.with_changes(name=original_node.name)
+        return super().leave_Attribute(original_node, updated_node)
 
 
 class _TracingRenamer(_Renamer):
