@@ -61,13 +61,9 @@ def candidates(node: cst.ClassDef, resolve: Resolver) -> frozenset[str]:
 
 def _run_receiver(call: cst.Call) -> cst.BaseExpression | None:
     func = call.func
-    if isinstance(func, cst.Attribute) and func.attr.value == "run" and not _is_self(func.value):
+    if isinstance(func, cst.Attribute) and func.attr.value == "run" and not syntax.is_self(func.value):
         return func.value
     return None
-
-
-def _is_self(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Name) and node.value == "self"
 
 
 def served_methods(
@@ -100,7 +96,7 @@ def served_methods(
 def _check_not_called_inside(node: cst.ClassDef, names: Collection[str]) -> None:
     for attribute in syntax.nodes_of(node, cst.Attribute):
         assert isinstance(attribute, cst.Attribute)
-        if _is_self(attribute.value) and attribute.attr.value in names:
+        if syntax.is_self(attribute.value) and attribute.attr.value in names:
             raise Declined(DECLINED, f"method {attribute.attr.value} runs the session and is called inside the "
                            "class (a method that runs the session is converted where the script calls it)", attribute)
 

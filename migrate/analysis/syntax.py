@@ -479,3 +479,46 @@ class SelfAttributes(NameSubstitution):
     def __init__(self, mapping: dict[str, str]) -> None:
         super().__init__({name: cst.Attribute(cst.Name("self"), cst.Name(attr)) for name, attr in mapping.items()})
 
+
+def final_return(statement: cst.BaseStatement) -> cst.Return | None:
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        small = statement.body[0]
+        if isinstance(small, cst.Return):
+            return small
+    return None
+
+
+def is_self(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "self"
+
+
+def visit_statement(statement: cst.BaseStatement, visitor: cst.CSTTransformer) -> cst.BaseStatement:
+    result = statement.visit(visitor)
+    assert isinstance(result, cst.BaseStatement)
+    return result
+
+
+class SelfNameSubstitution(NameSubstitution):
+    """A name substitution that, with `self_attributes`, also makes `self.a` the name it maps
+    `a` to."""
+
+    def __init__(
+        self, mapping: Mapping[str, cst.BaseExpression], self_attributes: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(mapping)
+        self.self_attributes = self_attributes
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        if self.self_attributes is not None and is_self(original_node.value):
+            return cst.Name(self.self_attributes[original_node.attr.value])
+        return super().leave_Attribute(original_node, updated_node)
+
+
+def free_reads(node: cst.CSTNode) -> set[str]:
+    """Names a statement or function reads that it does not bind itself."""
+    if isinstance(node, cst.FunctionDef):
+        inner = set().union(*(free_reads(d) for d in node.decorators))
+        return inner | (set(names_in(node.body)) - local_names(node))
+    local = set().union(*(local_names(f) for f in nodes_of(node, cst.FunctionDef)
+                          if isinstance(f, cst.FunctionDef)))
+    return set(names_in(node)) - local

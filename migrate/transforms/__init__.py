@@ -24,7 +24,8 @@ from migrate.transforms.flags_parse import FlagsParse
 from migrate.transforms.keyword_arguments import KeywordArguments
 from migrate.transforms.layer_functions import LayerFunctionsToModules
 from migrate.transforms.layers import LayersToKeras
-from migrate.transforms.model_classes import ModelClasses, ModelClassesFold
+from migrate.transforms.model_class_fold import ModelClassesFold
+from migrate.transforms.model_classes import ModelClasses
 from migrate.transforms.native_equivalents import NativeEquivalents
 from migrate.transforms.optimizer_objects import OptimizerObjects
 from migrate.transforms.queue_pipelines import QueuePipelines

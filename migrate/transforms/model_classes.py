@@ -10,11 +10,13 @@ the plain graph program it is, and everything they know applies to it unchanged:
   `__init__` with `self.a` and `model.a` read as one module-level name, the constructor's
   arguments bound to its parameters first, between two marker calls, and the class by a third
   marker;
-* `ModelClassesFold` (after them) puts the class back. Where the file was converted, it becomes
-  a `tf.Module` subclass whose `__init__` keeps what the program kept out of its functions
-  (variables with their TF1 names, Keras layers, optimizers) and whose methods are the
-  generated `tf.function`s that read them; the script calls `model.train_step(xb, yb)`. Where
-  the file stays a session program, the class and the construction come back as they were.
+* `ModelClassesFold` (after them, in migrate.transforms.model_class_fold) puts the class back.
+  Where the file was converted, it becomes a `tf.Module` subclass whose `__init__` keeps what
+  the program kept out of its functions (variables with their TF1 names, Keras layers,
+  optimizers) and whose methods are the generated `tf.function`s that read them; the script
+  calls `model.train_step(xb, yb)`. Where the file stays a session program, the class and the
+  construction come back as they were. What the first pass hands to the second is in
+  migrate.analysis.model_markers.
 
 A method that opens the session itself (`model.train(n_epochs=15)`), or a function of the module
 given the model that does (`train_model(model, batch_gen)`), is the script's session code
@@ -28,7 +30,6 @@ The markers never reach the output: the fold pass runs whenever the flattening o
 from __future__ import annotations
 
 import itertools
-import keyword
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -39,47 +40,20 @@ from migrate.analysis import syntax
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import DEFAULT_SESSION_API, GLOBAL_STEP_GETTERS
 from migrate.analysis.graph_statements import makes_global_step
+from migrate.analysis.model_markers import MARKER, RECORDS, ModelRecord, first_with_lines, model_tokens, region_of
 from migrate.analysis.session_methods import ServedMethod, candidates, receivers, served_methods
 from migrate.analysis.session_openers import OpenedMethod, opened_methods
-from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
 CONVERTED = "TFM230"
 DECLINED = "TFM231"
-MARKER = "__tf_migrate_model__"
-_SESSION_APIS = frozenset({"tf.Session", "tf.InteractiveSession", "tf.placeholder", "tf.placeholder_with_default"})
+SESSION_APIS = frozenset({"tf.Session", "tf.InteractiveSession", "tf.placeholder", "tf.placeholder_with_default"})
 
 
-@dataclass(frozen=True)
-class _Record:
-    """What the flattening pass replaced, for the fold pass to put back."""
-
-    class_node: cst.ClassDef
-    init: cst.FunctionDef
-    construction: cst.SimpleStatementLine
-    instance: str
-    attributes: dict[str, str]  # module-level name -> attribute of the model
-    locals: dict[str, str]  # module-level name -> local name of __init__ (parameters too)
-    params: tuple[str, ...]  # module-level names of the parameters, bound in this order
-    functions: frozenset[str]  # names of the functions the module defined before the rewrite
-    expanded: cst.FunctionDef  # __init__ with the methods it and the script call to build the model inlined
-    inlined: frozenset[str]  # those methods and the opened ones, gone from the class once it is folded
-    opened: tuple[OpenedMethod, ...]  # methods and functions given the model read in place of their calls
-    script_calls: tuple[cst.SimpleStatementLine, ...]  # the script's `model.build()` lines
-    served: dict[str, ServedMethod]  # name of the script's function -> the method that runs the session
-    session: str  # the script's session those methods run
-    receivers: dict[str, str]  # function the script passes the model to -> its parameter that takes it
-    scope: str | None  # the variable scope all its graph is built under, None if not one literal scope
-    shared: bool  # flattened after other models, whose names its own names were taken apart from
-
-
-# Markers carry a token; the records stay in this process between the two passes (the graph-mode
-# rewrite of the pipeline folds the same flattened tree again).
-_RECORDS: dict[str, _Record] = {}
 _TOKENS = itertools.count()
 _MOST_RECORDS = 256
 
-_EXAMPLE_BEFORE = (
+EXAMPLE_BEFORE = (
     "import tensorflow as tf\n"
     "\n"
     "\n"
@@ -127,13 +101,13 @@ class ModelClasses(MigrationTransform):
         Example(
             name="model-class",
             select=("TFM201", "TFM233"),
-            before=_EXAMPLE_BEFORE,
+            before=EXAMPLE_BEFORE,
             after=_EXAMPLE_CLASS_AFTER + "model = Model(2.0)\nprint(model.compute_y([1.0, 2.0]).numpy())\n",
         ),
         Example(
             name="built-twice",
             select=("TFM201", "TFM233"),
-            before=_EXAMPLE_BEFORE + "other = Model(3.0)\n",
+            before=EXAMPLE_BEFORE + "other = Model(3.0)\n",
         ),
         Example(
             name="method-opens-the-session",
@@ -162,15 +136,15 @@ class ModelClasses(MigrationTransform):
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         if "Session" not in syntax.names_in(original_node) and not any(
-            self.tf_api(call.func) in _SESSION_APIS for call in syntax.calls_in(original_node)
+            self.tf_api(call.func) in SESSION_APIS for call in syntax.calls_in(original_node)
         ):
             return updated_node
         module = original_node
         converted: list[cst.ClassDef] = []
         running: list[str] = []  # classes left as they are whose methods run the session
         classes = {s.name.value: s for s in original_node.body if isinstance(s, cst.ClassDef)}
-        if len(_RECORDS) > _MOST_RECORDS:
-            _RECORDS.clear()
+        if len(RECORDS) > _MOST_RECORDS:
+            RECORDS.clear()
         for name, original_class in classes.items():
             # Each class is flattened into the program the classes before it left, so that its
             # names are taken apart from theirs and the script's calls of their methods are
@@ -181,8 +155,8 @@ class ModelClasses(MigrationTransform):
                     # What declines the class by itself declines it at the input's nodes.
                     alone = self._flatten(original_node, original_class, [])
                     if alone is not None:
-                        _RECORDS.pop(next(reversed(_RECORDS)))
-                flattened = self._flatten(module, statement, [_RECORDS[t] for t in _tokens(module)])
+                        RECORDS.pop(next(reversed(RECORDS)))
+                flattened = self._flatten(module, statement, [RECORDS[t] for t in model_tokens(module)])
             except Declined as declined:
                 where = declined.node or statement
                 if converted and self.pass_analysis().start(where) is None:
@@ -207,7 +181,7 @@ class ModelClasses(MigrationTransform):
 
     # --- which classes, and how they are used ------------------------------------------------
     def _flatten(
-        self, module: cst.Module, node: cst.ClassDef, before: Sequence[_Record]
+        self, module: cst.Module, node: cst.ClassDef, before: Sequence[ModelRecord]
     ) -> list[cst.BaseStatement] | None:
         """`module` with the model of `node` flattened; `before`, the models already flattened
         in it, share the script's session, global step and initialization with it."""
@@ -245,7 +219,7 @@ class ModelClasses(MigrationTransform):
 
     def _flatten_model(
         self, module: cst.Module, node: cst.ClassDef, original: cst.ClassDef, init: cst.FunctionDef,
-        construction: cst.SimpleStatementLine, instance: str, before: Sequence[_Record],
+        construction: cst.SimpleStatementLine, instance: str, before: Sequence[ModelRecord],
         opened: Sequence[OpenedMethod], token: str | None,
     ) -> list[cst.BaseStatement]:
         """`_flatten` once the methods `opened` that open the session are read in place of the
@@ -288,11 +262,13 @@ class ModelClasses(MigrationTransform):
             flat = local if local not in taken else syntax.unique_name(f"{instance}_{local}", taken)
             taken.add(flat)
             flat_locals[local] = flat
-        renamer = _Renamer({k: cst.Name(v) for k, v in flat_locals.items()}, self_attributes=flat_attributes)
+        renamer = syntax.SelfNameSubstitution(
+            {k: cst.Name(v) for k, v in flat_locals.items()}, self_attributes=flat_attributes
+        )
         assert isinstance(expanded.body, cst.IndentedBlock)
         init_body = [s for s in expanded.body.body if not _is_super_init(s) and not syntax.is_docstring(s)]
         scopes = _ScopeNames(arguments, expanded, self)
-        flat_body = [_visit(_visit(s, scopes), renamer) for s in init_body]
+        flat_body = [syntax.visit_statement(syntax.visit_statement(s, scopes), renamer) for s in init_body]
         params = tuple(flat_locals[name] for name, _ in arguments)
         scope = _variable_scope(flat_body, self)
         for other in before:
@@ -305,7 +281,7 @@ class ModelClasses(MigrationTransform):
                     for name, value in arguments]
 
         token = token or _token(node)
-        _RECORDS[token] = _Record(
+        RECORDS[token] = ModelRecord(
             class_node=original,
             init=init,
             construction=construction,
@@ -347,55 +323,13 @@ class ModelClasses(MigrationTransform):
             elif statement is construction:
                 out.extend(region)
             elif not any(statement is c for c in expansion.script_calls):
-                out.append(_visit(statement, flattener))
+                out.append(syntax.visit_statement(statement, flattener))
         return out
 
     def _builds_graph(self, node: cst.CSTNode) -> bool:
         return any(
             (api := self.tf_api(call.func)) is not None and api.startswith("tf.") for call in syntax.calls_in(node)
         )
-
-
-class ModelClassesFold(MigrationTransform):
-    CODE = "TFM233"
-    DESCRIPTION = "the model classes TFM230 read as graph code are put back as classes (TFM230's second pass)"
-    TRIGGERS = (MARKER,)
-    EXAMPLES = (
-        Example(name="fold", select=("TFM201", "TFM230"), before=_EXAMPLE_BEFORE,
-                after=ModelClasses.EXAMPLES[0].after),
-        Example(name="nothing-to-fold", before="import tensorflow as tf\n"),
-    )
-
-    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        module = updated_node
-        for token, where in _tokens(module).items():
-            record = _RECORDS.get(token)
-            if record is None:
-                raise RuntimeError(f"model class marker {token} without its record")
-            still_session = any(self.tf_api(call.func) in _SESSION_APIS for call in syntax.calls_in(module))
-            if still_session:
-                module = _restore(module, token, record)
-                self.report(
-                    where,
-                    f"model class {record.class_node.name.value}: the program it builds stays a session "
-                    "program (see the other findings); left as it is",
-                    code=DECLINED,
-                )
-                continue
-            try:
-                module = _Fold(self, module, token, record).fold()
-            except Declined as declined:
-                module = _strip_markers(module, token)
-                self.report(
-                    where,
-                    f"model class {record.class_node.name.value}: {declined.message}; its graph code "
-                    "is left as the converted module-level code",
-                    code=DECLINED,
-                )
-            else:
-                self.report(where, "model class converted to a tf.Module", code=CONVERTED,
-                            severity=Severity.INFO)
-        return module
 
 
 # --- flattening ------------------------------------------------------------------------------
@@ -409,13 +343,13 @@ def _check_bases(node: cst.ClassDef) -> None:
 
 def _check_apart(
     module: cst.Module, node: cst.ClassDef, construction: cst.SimpleStatementLine, instance: str,
-    before: Sequence[_Record],
+    before: Sequence[ModelRecord],
 ) -> None:
     """Several models share the script, not each other's graph: the class and its construction
     read nothing a model flattened before it made, and that model's graph code and methods do
     not read this one."""
     assert isinstance(node.body, cst.IndentedBlock)
-    reads = set().union(*(_free_reads(s) for s in node.body.body)) | set(syntax.names_in(construction.body[0]))
+    reads = set().union(*(syntax.free_reads(s) for s in node.body.body)) | set(syntax.names_in(construction.body[0]))
     for other in before:
         own = {*other.attributes, *other.locals, *other.served, other.instance}
         read = sorted(reads & own)
@@ -424,9 +358,9 @@ def _check_apart(
                     else other.locals.get(read[0], read[0]))
             raise Declined(DECLINED, f"it reads the graph of model class {other.class_node.name.value} ({name}): "
                            "models that share graph are not converted", construction)
-        token = next(t for t, r in _RECORDS.items() if r is other)
+        token = next(t for t, r in RECORDS.items() if r is other)
         functions = [s for s in module.body if isinstance(s, cst.FunctionDef) and s.name.value in other.served]
-        if any(instance in syntax.names_in(s) for s in [*_region(module, token), *functions]):
+        if any(instance in syntax.names_in(s) for s in [*region_of(module, token), *functions]):
             raise Declined(DECLINED, f"the methods or graph code of model class {other.class_node.name.value} read "
                            f"{instance}, this class's model: "
                            "models that share graph are not converted", construction)
@@ -457,7 +391,7 @@ def _open(
     script = [s for s in module.body if not any(s is m for m in moved)]
     taken = set().union(*(syntax.names_in(s) for s in script)) | {MARKER, "self"}
     # Nor the globals the methods that stay read (a local bound at the module's level would be theirs).
-    taken |= set().union(*(_free_reads(s) for s in open_node.body.body if isinstance(s, cst.FunctionDef)))
+    taken |= set().union(*(syntax.free_reads(s) for s in open_node.body.body if isinstance(s, cst.FunctionDef)))
     replacements: list[tuple[cst.CSTNode, Sequence[cst.CSTNode]]] = [(node, [open_node])]
     for index, method in enumerate(opened):
         function = method.function
@@ -467,7 +401,7 @@ def _open(
         else:
             replacements.append((function, [syntax.with_leading_lines(_marker(token, f"def {index}"),
                                                                       syntax.leading_lines(function))]))
-        taken |= _free_reads(function)
+        taken |= syntax.free_reads(function)
         fresh: dict[str, cst.Name] = {}
         for old in sorted(syntax.local_names(function) - {method.model}):
             # `_` stays the throwaway name the session rule knows when the script never reads it.
@@ -484,7 +418,7 @@ def _open(
         replacements.append((method.line, [
             syntax.with_leading_lines(_marker(token, f"open {index}"), syntax.leading_lines(method.line)),
             *bindings,
-            *(_visit(s, renamer) for s in statements),
+            *(syntax.visit_statement(s, renamer) for s in statements),
             _marker(token, "closed"),
         ]))
     result = module.visit(_Replacing(module, replacements))
@@ -590,7 +524,7 @@ def _check_class(
                 raise Declined(DECLINED, f"method {statement.name.value} builds graph too", statement)
             for target in syntax.nodes_of(statement, cst.AssignTarget, cst.AugAssign):
                 inner = target.target if isinstance(target, (cst.AssignTarget, cst.AugAssign)) else None
-                if isinstance(inner, cst.Attribute) and _is_self(inner.value):
+                if isinstance(inner, cst.Attribute) and syntax.is_self(inner.value):
                     raise Declined(DECLINED, f"method {statement.name.value} changes an attribute", target)
             members.add(statement.name.value)
             continue
@@ -609,7 +543,7 @@ def _check_class(
             raise Declined(DECLINED, "__init__ uses self other than through its attributes", name)
         for attribute in syntax.nodes_of(statement, cst.Attribute):
             assert isinstance(attribute, cst.Attribute)
-            if _is_self(attribute.value) and attribute.attr.value in members:
+            if syntax.is_self(attribute.value) and attribute.attr.value in members:
                 raise Declined(DECLINED, f"__init__ reads the class member {attribute.attr.value}", attribute)
 
 
@@ -647,7 +581,7 @@ def _self_attributes(init: cst.FunctionDef) -> list[str]:
     found: dict[str, None] = {}
     for attribute in syntax.nodes_of(init.body, cst.Attribute):
         assert isinstance(attribute, cst.Attribute)
-        if _is_self(attribute.value):
+        if syntax.is_self(attribute.value):
             found[attribute.attr.value] = None
     return list(found)
 
@@ -837,7 +771,7 @@ class _Inlining:
         # Renamed locals must not take a name any part of the model or the script reads.
         self.taken = set().union(*(syntax.names_in(s) for s in module.body if s is not node))
         self.taken |= syntax.names_in(init) | {"self"}
-        self.taken |= set().union(*(_free_reads(f) for f in self.methods.values()))
+        self.taken |= set().union(*(syntax.free_reads(f) for f in self.methods.values()))
 
     def expand(self) -> _Expansion:
         assert isinstance(self.init.body, cst.IndentedBlock)
@@ -866,7 +800,7 @@ class _Inlining:
             for attribute in syntax.nodes_of(self.methods[todo.pop()], cst.Attribute):
                 assert isinstance(attribute, cst.Attribute)
                 callee = attribute.attr.value
-                if _is_self(attribute.value) and callee in self.methods and callee not in reached:
+                if syntax.is_self(attribute.value) and callee in self.methods and callee not in reached:
                     reached.add(callee)
                     todo.append(callee)
         return reached
@@ -928,7 +862,7 @@ class _Inlining:
                 name = attribute.attr.value
                 if id(attribute) in set_here:
                     continue
-                if _is_self(attribute.value) and name in self.methods and name not in self.assigned:
+                if syntax.is_self(attribute.value) and name in self.methods and name not in self.assigned:
                     raise Declined(DECLINED, f"method {name} is called {_context(root, attribute)}; a method is "
                                    "inlined where it is called once, as a statement, as the model is built", attribute)
 
@@ -950,10 +884,10 @@ class _Inlining:
         arguments = _arguments(call, function)
         statements = [s for i, s in enumerate(function.body.body) if not (i == 0 and syntax.is_docstring(s))]
         value = self._check_method(function, statements, targets is not None)
-        if value is not None or (statements and _final_return(statements[-1]) is not None):
+        if value is not None or (statements and syntax.final_return(statements[-1]) is not None):
             statements = statements[:-1]
         local = syntax.local_names(function) - {"self"}
-        hidden = sorted((_free_reads(function) - {"self"}) & self.init_locals)
+        hidden = sorted((syntax.free_reads(function) - {"self"}) & self.init_locals)
         if hidden:
             raise Declined(DECLINED, f"method {name} reads the module's {hidden[0]}, which __init__ binds", function)
         fresh: dict[str, cst.Name] = {}
@@ -968,7 +902,7 @@ class _Inlining:
         ]
         self.inlined[name] = call
         self.stack.append(name)
-        body = self._body([_visit(s, renamer) for s in statements])
+        body = self._body([syntax.visit_statement(s, renamer) for s in statements])
         self.stack.pop()
         out = [*bindings, *body]
         if value is not None:
@@ -981,7 +915,7 @@ class _Inlining:
                 out.append(cst.SimpleStatementLine([cst.Expr(result)]))
         if not out:
             out.append(cst.SimpleStatementLine([cst.Pass()]))
-        return _first_with_lines(out, leading)
+        return first_with_lines(out, leading)
 
     def _check_method(
         self, function: cst.FunctionDef, statements: list[cst.BaseStatement], assigned: bool
@@ -993,7 +927,7 @@ class _Inlining:
                 raise Declined(DECLINED, f"method {name} yields or declares global names", node)
             for bare in _bare_self(statement):
                 raise Declined(DECLINED, f"method {name} uses self other than through its attributes", bare)
-        final = _final_return(statements[-1]) if statements else None
+        final = syntax.final_return(statements[-1]) if statements else None
         for index, statement in enumerate(statements):
             for early in _own_nodes(statement, cst.Return):
                 if early is not final:
@@ -1060,14 +994,6 @@ def _method_call(
     return targets, value, value.func.attr.value
 
 
-def _final_return(statement: cst.BaseStatement) -> cst.Return | None:
-    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
-        small = statement.body[0]
-        if isinstance(small, cst.Return):
-            return small
-    return None
-
-
 def _self_targets(statement: cst.CSTNode) -> set[str]:
     """The attributes of self a statement sets."""
     found: set[str] = set()
@@ -1075,7 +1001,7 @@ def _self_targets(statement: cst.CSTNode) -> set[str]:
         assert isinstance(target, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign))
         for inner in syntax.nodes_of(target.target, cst.Attribute):
             assert isinstance(inner, cst.Attribute)
-            if _is_self(inner.value):
+            if syntax.is_self(inner.value):
                 found.add(inner.attr.value)
     return found
 
@@ -1086,7 +1012,7 @@ def _runs_session(node: cst.CSTNode) -> bool:
             return True
         # `sess.run(...)`, `tensor.eval()`; not the model's own methods of those names.
         if (isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute)
-                and inner.func.attr.value in ("run", "eval") and not _is_self(inner.func.value)):
+                and inner.func.attr.value in ("run", "eval") and not syntax.is_self(inner.func.value)):
             return True
     return False
 
@@ -1161,23 +1087,6 @@ def _marker(token: str, role: str, target: str | None = None) -> cst.SimpleState
     return cst.SimpleStatementLine([small])
 
 
-def _marker_of(statement: cst.BaseStatement) -> tuple[str, str] | None:
-    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-        return None
-    small = statement.body[0]
-    if not isinstance(small, (cst.Expr, cst.Assign)) or not isinstance(small.value, cst.Call):
-        return None
-    call = small.value
-    if not (isinstance(call.func, cst.Name) and call.func.value == MARKER and len(call.args) == 2):
-        return None
-    token, role = (syntax.string_literal(a.value) for a in call.args)
-    return (token, role) if token is not None and role is not None else None
-
-
-def _is_self(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Name) and node.value == "self"
-
-
 def _is_super_init(statement: cst.BaseStatement) -> bool:
     """`super().__init__()` or `super(Model, self).__init__()`: nothing to do for object."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
@@ -1195,30 +1104,8 @@ def _is_super_init(statement: cst.BaseStatement) -> bool:
     )
 
 
-def _visit(statement: cst.BaseStatement, visitor: cst.CSTTransformer) -> cst.BaseStatement:
-    result = statement.visit(visitor)
-    assert isinstance(result, cst.BaseStatement)
-    return result
-
-
-class _Renamer(syntax.NameSubstitution):
-    """A name substitution that, with `self_attributes`, also makes `self.a` the name it maps
-    `a` to."""
-
-    def __init__(
-        self, mapping: Mapping[str, cst.BaseExpression], self_attributes: dict[str, str] | None = None
-    ) -> None:
-        super().__init__(mapping)
-        self.self_attributes = self_attributes
-
-    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
-        if self.self_attributes is not None and _is_self(original_node.value):
-            return cst.Name(self.self_attributes[original_node.attr.value])
-        return super().leave_Attribute(original_node, updated_node)
-
-
-class _TracingRenamer(_Renamer):
-    """A `_Renamer` that remembers, for each node it makes, the node it was made from."""
+class _TracingRenamer(syntax.SelfNameSubstitution):
+    """A `syntax.SelfNameSubstitution` that remembers, for each node it makes, the node it was made from."""
 
     def __init__(
         self, mapping: Mapping[str, cst.BaseExpression], origin: dict[int, tuple[cst.CSTNode, cst.CSTNode]]
@@ -1359,10 +1246,14 @@ def _script_function(
     params = [p for i, p in enumerate(function.params.params[1:]) if i != method.index]
     if params:
         params[-1] = params[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    renamer = _Renamer({method.session: cst.Name(session)} if method.session else {},
+    renamer = syntax.SelfNameSubstitution({method.session: cst.Name(session)} if method.session else {},
                        self_attributes=dict(attributes))
     default = _DefaultSession(session, transform)
-    body = [_visit(_visit(s, default), renamer) for s in function.body.body if s is not method.fill]
+    body = [
+        syntax.visit_statement(syntax.visit_statement(s, default), renamer)
+        for s in function.body.body
+        if s is not method.fill
+    ]
     return function.with_changes(
         name=cst.Name(flat), params=function.params.with_changes(params=params),
         body=function.body.with_changes(body=body), leading_lines=[cst.EmptyLine(indent=False)] * 2,
@@ -1396,573 +1287,3 @@ def _without_session(args: Sequence[cst.Arg], method: ServedMethod) -> list[cst.
     if kept and len(kept) < len(args) and kept[-1] is args[-2]:
         kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     return kept
-
-
-def _with_session(args: Sequence[cst.Arg], method: ServedMethod, session: str) -> list[cst.Arg]:
-    """The arguments `_without_session` left, with the session passed again as it was."""
-    out = list(args)
-    given = cst.Arg(cst.Name(session))
-    if method.form == "keyword":
-        given = given.with_changes(
-            keyword=cst.Name(method.function.params.params[method.index + 1].name.value),
-            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
-        )
-        at = len(out)
-    elif method.form == "position":
-        at = method.index
-    else:
-        return out
-    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-    if at < len(out):
-        given = given.with_changes(comma=comma)
-    elif out and out[-1].comma is cst.MaybeSentinel.DEFAULT:
-        out[-1] = out[-1].with_changes(comma=comma)
-    out.insert(at, given)
-    return out
-
-
-# --- folding ---------------------------------------------------------------------------------
-def _tokens(module: cst.Module) -> dict[str, cst.SimpleStatementLine]:
-    """The models flattened in `module`, each with the marker that stands for its class."""
-    found: dict[str, cst.SimpleStatementLine] = {}
-    for line in syntax.nodes_of(module, cst.SimpleStatementLine):
-        assert isinstance(line, cst.SimpleStatementLine)
-        marker = _marker_of(line)
-        if marker is not None and marker[1] == "class":
-            found[marker[0]] = line
-    return found
-
-
-class _Regions(cst.CSTTransformer):
-    """Replaces the class marker and the region of one token."""
-
-    def __init__(
-        self, token: str, class_node: Sequence[cst.BaseStatement], region: Sequence[cst.BaseStatement],
-        drop: set[int] | None = None,
-        replaced: dict[int, cst.FunctionDef] | None = None,
-        instance: Sequence[cst.BaseStatement] = (),
-        keep_lines: bool = False,
-        opened: Sequence[OpenedMethod] | None = None,
-    ) -> None:
-        """`keep_lines`: the statements after the functions dropped are the input's, with their
-        own blank lines (the model's program given back as it was). `opened`: the methods and
-        functions whose bodies were read in place of the script's calls, for those calls to take
-        the bodies' places again and the functions theirs; without it the bodies stay and the
-        functions go."""
-        self.keep_lines = keep_lines
-        self.opened = opened
-        self.token = token
-        self.class_node = class_node
-        self.region = region
-        self.drop = drop or set()
-        self.replaced = replaced or {}
-        self.instance = instance
-
-    def _replace(
-        self, original: Sequence[cst.BaseStatement], body: Sequence[cst.BaseStatement], blank: int = 2
-    ) -> list[cst.BaseStatement]:
-        out: list[cst.BaseStatement] = []
-        inside = False
-        dropped = False
-        pending: Sequence[cst.EmptyLine] = ()  # those of an opened method's marker, for the body it leaves
-        for before, statement in zip(original, body):
-            if id(before) in self.drop:
-                dropped = True
-                continue
-            statement = self.replaced.get(id(before), statement)
-            definitions = (cst.FunctionDef, cst.ClassDef)
-            dropped = dropped and not self.keep_lines
-            if dropped and not isinstance(statement, definitions) and not (out and isinstance(out[-1], definitions)):
-                # The blank lines that separated the removed functions from the script go too.
-                lines = list(syntax.leading_lines(statement))
-                while lines and lines[0].comment is None:
-                    lines.pop(0)
-                statement = syntax.with_leading_lines(statement, lines)
-                dropped = False
-            elif dropped and not isinstance(statement, definitions) and _marker_of(statement) is None:
-                # A function kept after removed ones: the script goes on after the usual blank lines.
-                lines = list(syntax.leading_lines(statement))
-                missing = blank - sum(1 for line in lines[:blank] if line.comment is None)
-                statement = syntax.with_leading_lines(statement, [cst.EmptyLine(indent=False)] * missing + lines)
-                dropped = False
-            marker = _marker_of(statement)
-            if marker is None or marker[0] != self.token:
-                if not inside:
-                    out.append(syntax.with_leading_lines(statement, [*pending, *syntax.leading_lines(statement)])
-                               if pending else statement)
-                    pending = ()
-                continue
-            role = marker[1]
-            if role.startswith("open ") and self.opened is None:
-                pending = syntax.leading_lines(statement)
-            elif role.startswith("open ") and self.opened is not None:
-                inside = True
-                out.extend(_first_with_lines([self.opened[int(role.removeprefix("open "))].line],
-                                             syntax.leading_lines(statement)))
-            elif role.startswith("def ") and self.opened is not None:
-                out.extend(_first_with_lines([self.opened[int(role.removeprefix("def "))].function],
-                                             syntax.leading_lines(statement)))
-            elif role == "class":
-                out.extend(_first_with_lines(self.class_node, syntax.leading_lines(statement)))
-            elif role == "begin":
-                inside = True
-                out.extend(_first_with_lines(self.region, syntax.leading_lines(statement)))
-            elif role == "instance":
-                out.extend(self.instance)
-            else:
-                inside = False
-        return out
-
-    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        return updated_node.with_changes(body=self._replace(original_node.body, updated_node.body))
-
-    def leave_IndentedBlock(
-        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
-    ) -> cst.IndentedBlock:
-        return updated_node.with_changes(body=self._replace(original_node.body, updated_node.body, blank=1))
-
-
-def _first_with_lines(
-    statements: Sequence[cst.BaseStatement], lines: Sequence[cst.EmptyLine]
-) -> list[cst.BaseStatement]:
-    """`statements`, the first of them taking the blank and comment lines of a marker."""
-    return [syntax.with_leading_lines(s, lines) if i == 0 else s for i, s in enumerate(statements)]
-
-
-def _region(module: cst.Module, token: str) -> list[cst.BaseStatement]:
-    """The statements between the begin and end markers of `token`."""
-    for block in [module, *syntax.nodes_of(module, cst.IndentedBlock)]:
-        assert isinstance(block, (cst.Module, cst.IndentedBlock))
-        statements = list(block.body)
-        roles = [_marker_of(s) for s in statements]
-        if (token, "begin") in roles:
-            start = roles.index((token, "begin"))
-            end = roles.index((token, "end"))
-            return statements[start + 1 : end]
-    return []
-
-
-def _restore(module: cst.Module, token: str, record: _Record) -> cst.Module:
-    """The class and its construction as they were, and the script reading `model.a` again."""
-    served = {id(f) for f in syntax.nodes_of(module, cst.FunctionDef)
-              if isinstance(f, cst.FunctionDef) and f.name.value in record.served}
-    result = module.visit(_Regions(
-        token, [record.class_node], [record.construction, *record.script_calls], served, keep_lines=True,
-        opened=record.opened,
-    ))
-    assert isinstance(result, cst.Module)
-    result = result.visit(_ServedCalls(record))
-    assert isinstance(result, cst.Module)
-    reads = {flat: cst.Attribute(cst.Name(record.instance), cst.Name(attribute))
-             for flat, attribute in record.attributes.items()}
-    restored = result.visit(_ScriptRenamer(reads, record.class_node, record))
-    assert isinstance(restored, cst.Module)
-    return restored
-
-
-class _FeedKeys(cst.CSTTransformer):
-    """A feed dict the converted runs key by placeholder names (`{"policy_state": state}`,
-    `feed_dict["policy_state"]`) keyed by the attributes' names, as the method reads them."""
-
-    def __init__(self, attributes: Mapping[str, str]) -> None:
-        self.attributes = attributes
-
-    def _key(self, node: cst.BaseExpression) -> cst.BaseExpression:
-        value = syntax.string_literal(node)
-        attribute = self.attributes.get(value) if value is not None else None
-        if value is None or attribute is None or attribute == value:
-            return node
-        assert isinstance(node, cst.SimpleString)
-        return node.with_changes(value=node.value.replace(value, attribute))
-
-    def leave_DictElement(self, original_node: cst.DictElement, updated_node: cst.DictElement) -> cst.DictElement:
-        return updated_node.with_changes(key=self._key(updated_node.key))
-
-    def leave_Index(self, original_node: cst.Index, updated_node: cst.Index) -> cst.Index:
-        return updated_node.with_changes(value=self._key(updated_node.value))
-
-
-class _Receiving(cst.CSTTransformer):
-    """Knows, in the functions the model is passed to, the parameter that holds it."""
-
-    def __init__(self, record: _Record) -> None:
-        self.record = record
-        self.receivers: list[str] = [record.instance]
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.receivers.append(self.record.receivers.get(node.name.value, self.receivers[-1]))
-        return True
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
-        self.receivers.pop()
-        return updated_node
-
-
-class _ServedCalls(_Receiving):
-    """`predict(s)` is `model.predict(s, sess)` again, the method that runs the session."""
-
-    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        func = original_node.func
-        method = self.record.served.get(func.value) if isinstance(func, cst.Name) else None
-        if method is None:
-            return updated_node
-        return updated_node.with_changes(
-            func=cst.Attribute(cst.Name(self.receivers[-1]), cst.Name(method.name)),
-            args=_with_session(updated_node.args, method, self.record.session),
-        )
-
-
-def _strip_markers(module: cst.Module, token: str) -> cst.Module:
-    """The converted flat program kept as it is, without the markers and the graph class."""
-    record = _RECORDS[token]
-    # The functions the model was passed to read its state by the module's names now.
-    unused = cst.parse_statement(f"{record.instance} = None")
-    result = module.visit(_Regions(token, [], _region(module, token), instance=[unused]))
-    assert isinstance(result, cst.Module)
-    return result
-
-
-class _Fold:
-    """The converted flat program of one model put back into its class."""
-
-    def __init__(self, transform: ModelClassesFold, module: cst.Module, token: str, record: _Record) -> None:
-        self.t = transform
-        self.module = module
-        self.token = token
-        self.record = record
-
-    def fold(self) -> cst.Module:
-        record = self.record
-        region = _region(self.module, self.token)
-        bindings, statements = region[: len(record.params)], region[len(record.params) :]
-        if [syntax.defined_names(s) for s in bindings] != [(p,) for p in record.params]:
-            raise Declined(DECLINED, "the constructor's arguments became graph code")
-        generated = self._generated_functions()
-        bound = set(record.params) | set().union(*(syntax.assigned_names(s) for s in statements))
-        methods = self._methods(generated, bound)
-        own_name = self._method_names(methods)
-        # What the script reads once the model's statements and methods are gone from it.
-        skeleton = self.module.visit(_Regions(self.token, [], [record.construction], {id(f) for f in methods.values()}))
-        assert isinstance(skeleton, cst.Module)
-        reads_outside = set().union(*(_free_reads(s) for s in skeleton.body))
-        # A decorator that reads more than TensorFlow is evaluated in __init__ (see _init_body).
-        reads_in_methods = set().union(*(_free_reads(f.body) - syntax.local_names(f) for f in methods.values()))
-        members = (_member_names(record.class_node) - record.inlined) | set(own_name.values())
-        attribute_of: dict[str, str] = {}
-        for flat in sorted((reads_in_methods | reads_outside) & bound):
-            if flat in record.attributes:
-                attribute_of[flat] = record.attributes[flat]
-                continue
-            clash = members | set(record.attributes.values()) | set(attribute_of.values())
-            name = _unprefixed(record, record.locals.get(flat, flat), clash)
-            attribute_of[flat] = syntax.unique_name(name, clash) if name in clash else name
-        for flat, attribute in record.attributes.items():
-            attribute_of.setdefault(flat, attribute)
-        if set(attribute_of.values()) & set(own_name.values()):
-            raise Declined(DECLINED, "a generated method would shadow an attribute of the same name")
-
-        init_body, wrapped = self._init_body(statements, attribute_of, methods)
-        method_nodes = {name: self._method(f, attribute_of, own_name, wrapped) for name, f in methods.items()}
-        new_class = self._class(init_body, method_nodes)
-        script_names: dict[str, cst.BaseExpression] = {
-            flat: cst.Attribute(cst.Name(record.instance), cst.Name(attribute))
-            for flat, attribute in attribute_of.items()
-        }
-        script_names.update(
-            {name: cst.Attribute(cst.Name(record.instance), cst.Name(own_name[name])) for name in methods}
-        )
-        drop = {id(f) for f in methods.values()}
-        renamed_here = {id(f): _own_names(f, record) for name, f in generated.items() if name not in methods}
-        module = self.module.visit(_Regions(self.token, [new_class], [record.construction], drop, renamed_here))
-        assert isinstance(module, cst.Module)
-        renamed = module.visit(_ScriptRenamer(script_names, new_class, record))
-        assert isinstance(renamed, cst.Module)
-        return renamed
-
-    def _method_names(self, methods: Mapping[str, cst.FunctionDef]) -> dict[str, str]:
-        """The name of each method: a method that ran the session takes its own name back, a
-        generated one is named apart from the class's members and, in a class whose methods
-        run the session, after the model's attributes (`compute_action_probs`, not after the
-        flat name `compute_policy_action_probs`)."""
-        record = self.record
-        own_name = {flat: method.name for flat, method in record.served.items() if flat in methods}
-        members = _member_names(record.class_node) - record.inlined
-        used = members | set(methods)
-        for name, function in methods.items():
-            if name in own_name:
-                continue
-            for flat, attribute in record.attributes.items() if record.served else ():
-                renamed = name.replace(flat, attribute)
-                if flat != attribute and renamed != name and renamed not in used | {attribute}:
-                    name = renamed
-            name = _unprefixed(record, name, used | set(record.attributes.values()))
-            if name in members:
-                assert isinstance(function.body, cst.IndentedBlock)
-                last = _final_return(function.body.body[-1]) if function.body.body else None
-                returned = last.value.value if last is not None and isinstance(last.value, cst.Name) else None
-                name = syntax.unique_name(f"compute_{returned}" if returned else name, used)
-            own_name[function.name.value] = name
-            used.add(name)
-        return own_name
-
-    def _generated_functions(self) -> dict[str, cst.FunctionDef]:
-        found: dict[str, cst.FunctionDef] = {}
-        bodies: list[Sequence[cst.BaseStatement]] = [self.module.body]
-        bodies.extend(
-            s.body.body for s in self.module.body
-            if isinstance(s, cst.FunctionDef) and isinstance(s.body, cst.IndentedBlock)
-        )
-        for body in bodies:
-            for statement in body:
-                if not isinstance(statement, cst.FunctionDef):
-                    continue
-                if statement.name.value not in self.record.functions or statement.name.value in self.record.served:
-                    if statement.name.value in found and statement.name.value in self.record.served:
-                        raise Declined(DECLINED, f"a generated function takes the name {statement.name.value} of "
-                                       "the method that runs the session")
-                    found[statement.name.value] = statement
-        missing = sorted(set(self.record.served) - set(found))
-        if missing:
-            raise Declined(DECLINED, f"the method {self.record.served[missing[0]].name} that runs the session "
-                           "was not converted as a function of the script")
-        return found
-
-    def _methods(self, generated: dict[str, cst.FunctionDef], bound: set[str]) -> dict[str, cst.FunctionDef]:
-        """The generated functions that become the model's methods: those that read its state
-        and nothing of the script's own (a run that steps the script's optimizer or global step
-        stays a function of the script, which reads `model.a`), with the generated helpers they
-        call. The methods that ran the session are methods again, whatever Python names they
-        read; one that calls a function of the script calls it at module level."""
-        served = set(self.record.served)
-        script_state = self._script_state(generated)
-        scripted = {name for name, f in generated.items() if name not in served and _free_reads(f) & script_state}
-        grown = True
-        while grown:
-            grown = False
-            for name, function in generated.items():
-                if name not in scripted and name not in served and _free_reads(function) & scripted:
-                    scripted.add(name)
-                    grown = True
-        methods = {name for name, f in generated.items() if name not in scripted and _free_reads(f) & bound}
-        methods |= served
-        grown = True
-        while grown:
-            grown = False
-            for name in list(methods):
-                for callee in _free_reads(generated[name]) & set(generated):
-                    if callee in scripted and not any(s is generated[callee] for s in self.module.body):
-                        method = self.record.served[name].name if name in self.record.served else name
-                        raise Declined(DECLINED, f"method {method} runs {callee}, which steps the script's own "
-                                       "state inside a function of the script")
-                    if callee not in methods and callee not in scripted:
-                        methods.add(callee)
-                        grown = True
-        return {name: f for name, f in generated.items() if name in methods}  # in the module's order
-
-    def _script_state(self, generated: dict[str, cst.FunctionDef]) -> set[str]:
-        """The names the script binds itself (outside the model's statements and the generated
-        functions), imports left out."""
-        kinds = (cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For, cst.WithItem, cst.FunctionDef, cst.ClassDef)
-        inside = {id(node) for s in [*_region(self.module, self.token), *generated.values()]
-                  for node in syntax.nodes_of(s, *kinds)}
-        names: set[str] = set()
-        for node in syntax.nodes_of(self.module, *kinds):
-            if id(node) in inside:
-                continue
-            if isinstance(node, cst.Assign):
-                names.update(n for target in node.targets for n in syntax.bound_names(target.target))
-            elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.For)):
-                names.update(syntax.bound_names(node.target))
-            elif isinstance(node, cst.WithItem) and node.asname is not None:
-                names.update(syntax.bound_names(node.asname.name))
-            elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-                names.add(node.name.value)
-        # The module's names __init__ itself read are the class's to read too.
-        return names - {MARKER} - _free_reads(self.record.expanded)
-
-    def _init_body(
-        self, statements: list[cst.BaseStatement], attribute_of: dict[str, str], methods: dict[str, cst.FunctionDef]
-    ) -> tuple[list[cst.BaseStatement], set[str]]:
-        """`__init__`'s new body, and the methods it wraps in a `tf.function` per instance: those
-        whose input signature reads what only `__init__` knows (its arguments, for shapes)."""
-        record = self.record
-        once = _assigned_once(statements)
-        assigned = set().union(*(syntax.assigned_names(s) for s in statements))
-        mapping: dict[str, cst.BaseExpression] = {flat: cst.Name(local) for flat, local in record.locals.items()}
-        head: list[cst.BaseStatement] = []
-        tail: list[cst.BaseStatement] = []
-        for flat, attribute in attribute_of.items():
-            self_attribute = cst.Attribute(cst.Name("self"), cst.Name(attribute))
-            if flat in record.attributes or (flat in once and flat not in record.params):
-                mapping[flat] = self_attribute
-                continue
-            local = record.locals.get(flat, flat)
-            mapping[flat] = cst.Name(local)
-            line = cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(self_attribute)], cst.Name(local))])
-            (tail if flat in assigned else head).append(line)
-        renamer = _Renamer(mapping)
-        body = [_visit(s, renamer) for s in statements]
-        wraps: list[cst.BaseStatement] = []
-        wrapped: set[str] = set()
-        for name, function in methods.items():
-            decorator = _signature_decorator(function, self.t)
-            if decorator is None or not (syntax.names_in(decorator) - {self.t.tf_alias(), "None", "True", "False"}):
-                continue
-            assert isinstance(decorator.decorator, cst.Call)
-            call = decorator.decorator.with_changes(
-                args=[cst.Arg(cst.parse_expression(f"self.{name}")), *decorator.decorator.args]
-            )
-            target = cst.Attribute(cst.Name("self"), cst.Name(name))
-            line = cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(target)], call)])
-            wraps.append(_visit(line, renamer))
-            wrapped.add(name)
-        super_init = cst.parse_statement("super().__init__()")
-        return [super_init, *head, *body, *tail, *wraps], wrapped
-
-    def _method(
-        self, function: cst.FunctionDef, attribute_of: dict[str, str], own_name: dict[str, str], wrapped: set[str],
-    ) -> cst.FunctionDef:
-        """A generated function as a method; `own_name` names each method by its function's name."""
-        local = syntax.local_names(function)
-        mapping: dict[str, cst.BaseExpression] = {
-            flat: cst.Attribute(cst.Name("self"), cst.Name(attribute))
-            for flat, attribute in attribute_of.items() if flat not in local
-        }
-        mapping.update({name: cst.Attribute(cst.Name("self"), cst.Name(method))
-                        for name, method in own_name.items() if name not in local})
-        body = function.body.visit(_Renamer(mapping))
-        assert isinstance(body, cst.BaseSuite)
-        if function.name.value in self.record.served:
-            body = body.visit(_FeedKeys(self.record.attributes))
-            assert isinstance(body, cst.BaseSuite)
-        params = function.params.with_changes(params=[cst.Param(cst.Name("self")), *function.params.params])
-        decorators = list(function.decorators)
-        if function.name.value in wrapped:
-            decorators = [d for d in decorators if _signature_call(d, self.t) is None]
-        served = self.record.served.get(function.name.value)
-        leading = served.function.leading_lines if served is not None else [cst.EmptyLine(indent=False)]
-        method = function.with_changes(
-            name=cst.Name(own_name[function.name.value]), body=body, params=params, decorators=decorators,
-            leading_lines=leading,
-        )
-        return _own_names(method, self.record)
-
-    def _class(self, init_body: list[cst.BaseStatement], methods: dict[str, cst.FunctionDef]) -> cst.ClassDef:
-        """The class with its new `__init__`, the methods that ran the session in their places
-        and the generated methods after them."""
-        node = self.record.class_node
-        assert isinstance(node.body, cst.IndentedBlock)
-        init = self.record.init
-        assert isinstance(init.body, cst.IndentedBlock)
-        docstrings = [s for s in init.body.body[:1] if syntax.is_docstring(s)]
-        new_init = init.with_changes(body=init.body.with_changes(body=[*docstrings, *init_body]))
-        served = {method.function.name.value: methods.pop(flat) for flat, method in self.record.served.items()}
-        body = [new_init if s is init else served.get(s.name.value, s) if isinstance(s, cst.FunctionDef) else s
-                for s in node.body.body
-                if not (isinstance(s, cst.FunctionDef) and s.name.value in self.record.inlined)]
-        base = cst.Arg(self.t.tf_expr("Module"))
-        return node.with_changes(
-            bases=[base], lpar=cst.LeftParen(), rpar=cst.RightParen(),
-            body=node.body.with_changes(body=[*body, *methods.values()]),
-        )
-
-
-def _unprefixed(record: _Record, name: str, taken: Collection[str]) -> str:
-    """A name the flattened program prefixed with the instance (`value_estimator_train_step`,
-    apart from the model flattened before it) without it: a member of its own class."""
-    prefix = f"{record.instance}_"
-    if not record.shared or not name.startswith(prefix) or name[len(prefix):] in taken:
-        return name
-    bare = name[len(prefix):]
-    return bare if bare.isidentifier() and not keyword.iskeyword(bare) else name
-
-
-def _own_names(function: cst.FunctionDef, record: _Record) -> cst.FunctionDef:
-    """`function` with the names the flattened program took for the model's attributes
-    (`model_loss`) back to the attributes' names (`loss`) where they are its own locals."""
-    local = syntax.local_names(function)
-    own = {flat: attribute for flat, attribute in record.attributes.items()
-           if flat in local and flat != attribute and attribute not in syntax.names_in(function)}
-    if not own:
-        return function
-    body = function.body.visit(_Renamer({flat: cst.Name(attribute) for flat, attribute in own.items()}))
-    assert isinstance(body, cst.BaseSuite)
-    params = [p.with_changes(name=cst.Name(own[p.name.value])) if p.name.value in own else p
-              for p in function.params.params]
-    return function.with_changes(body=body, params=function.params.with_changes(params=params))
-
-
-def _signature_call(decorator: cst.Decorator, transform: MigrationTransform) -> cst.Call | None:
-    call = decorator.decorator
-    if isinstance(call, cst.Call) and transform.tf_api(call.func) == "tf.function":
-        return call
-    return None
-
-
-def _signature_decorator(function: cst.FunctionDef, transform: MigrationTransform) -> cst.Decorator | None:
-    return next((d for d in function.decorators if _signature_call(d, transform) is not None), None)
-
-
-def _free_reads(node: cst.CSTNode) -> set[str]:
-    """Names a statement or function reads that it does not bind itself."""
-    if isinstance(node, cst.FunctionDef):
-        inner = set().union(*(_free_reads(d) for d in node.decorators))
-        return inner | (set(syntax.names_in(node.body)) - syntax.local_names(node))
-    local = set().union(*(syntax.local_names(f) for f in syntax.nodes_of(node, cst.FunctionDef)
-                          if isinstance(f, cst.FunctionDef)))
-    return set(syntax.names_in(node)) - local
-
-
-def _assigned_once(statements: list[cst.BaseStatement]) -> set[str]:
-    """Names bound exactly once in `statements`, by a top-level `name = value` line."""
-    counts: dict[str, int] = {}
-    for statement in statements:
-        for name in syntax.assigned_names(statement):
-            counts[name] = counts.get(name, 0) + 1
-    simple = {
-        s.body[0].targets[0].target.value
-        for s in statements
-        if isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 and isinstance(s.body[0], cst.Assign)
-        and len(s.body[0].targets) == 1 and isinstance(s.body[0].targets[0].target, cst.Name)
-    }
-    return {name for name in simple if counts.get(name) == 1}
-
-
-def _member_names(node: cst.ClassDef) -> set[str]:
-    assert isinstance(node.body, cst.IndentedBlock)
-    return {name for s in node.body.body for name in syntax.defined_names(s)}
-
-
-class _ScriptRenamer(_Renamer):
-    """Renames in the script, not inside the model class; in a function the model is passed
-    to, `model.a` reads it through the parameter that takes it."""
-
-    def __init__(self, mapping: Mapping[str, cst.BaseExpression], model_class: cst.ClassDef, record: _Record) -> None:
-        super().__init__(mapping)
-        self.model_class = model_class
-        self.record = record
-        self.mappings = [mapping]
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return node is not self.model_class
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        parameter = self.record.receivers.get(node.name.value)
-        mapping = self.mappings[-1]
-        if parameter is not None:
-            mapping = {name: _through(value, self.record.instance, parameter) for name, value in mapping.items()}
-        self.mappings.append(mapping)
-        self.mapping = mapping
-        return True
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
-        self.mappings.pop()
-        self.mapping = self.mappings[-1]
-        return super().leave_FunctionDef(original_node, updated_node)
-
-
-def _through(value: cst.BaseExpression, instance: str, parameter: str) -> cst.BaseExpression:
-    """`model.a` read as `parameter.a`."""
-    if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name) and value.value.value == instance:
-        return value.with_changes(value=cst.Name(parameter))
-    return value
