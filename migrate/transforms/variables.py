@@ -9,8 +9,13 @@ scope level are flattened. A function whose variables are shared between calls
 (`def discriminator(x, reuse=False): with tf.variable_scope("disc", reuse=reuse): ...`) becomes
 a `tf.Module` subclass whose `__init__` creates the variables and whose `__call__` computes;
 one instance, named like the function, is created before the first call, so every call shares
-it. `tf.trainable_variables()` and scope-filtered collections become explicit lists of the
-variables they held, worked out statically from the names.
+it. A function that makes new variables at each call, each call in a variable scope of its own
+(`def fc(x, n_out, name): with tf.variable_scope(name): w = tf.get_variable("w", [x.shape[1],
+n_out])`, called as `fc(x, 8, "fc1")` and `fc(h, 2, "fc2")`), becomes a `tf.Module` subclass
+with one instance per call; its `__call__` creates the variables at the first call, where TF1
+created them and from what they depend on (a shape read off the input), with the TF1 names the
+call gave them. `tf.trainable_variables()` and scope-filtered collections become explicit lists
+of the variables they held, worked out statically from the names.
 """
 
 from __future__ import annotations
@@ -91,6 +96,15 @@ class VarInfo:
     ref: str  # how code of the scope refers to it: `w`, `weights["h1"]`, `discriminator.w`
     trainable: bool
     index: int  # position of the statement that creates it
+    at_first_call: bool = False  # made by a module's first call, not before it: no list can hold it
+
+
+class _SharedOnly(Declined):
+    """A decline of one shared tf.Module for a function that one instance per call avoids."""
+
+
+# Stands for a variable scope named by a parameter of a function made one instance per call.
+_PARAMETER_SCOPE = "\x00"
 
 
 @dataclass
@@ -104,6 +118,17 @@ class Flat:
 
 
 @dataclass
+class CallSite:
+    """A call of a function made one instance per call, and that instance."""
+
+    index: int  # the statement of the scope that calls it
+    call: cst.Call
+    prefix: str  # the variable scope around the call
+    instance: str = ""
+    infos: list[VarInfo] = field(default_factory=list)
+
+
+@dataclass
 class ModelFunction:
     node: cst.FunctionDef
     reuse_param: str | None
@@ -112,6 +137,9 @@ class ModelFunction:
     class_name: str = ""
     plan: tuple[_ModulePlan, list[VarInfo]] | None = None
     external: bool = False  # defined at module level, called from a function's scope
+    sites: list[CallSite] = field(default_factory=list)
+    scoped_apart: bool = False  # called inside different variable scopes
+    per_call: _PerCallPlan | None = None  # one instance per call, not one shared
 
 
 class VariablesToModules(MigrationTransform):
@@ -194,7 +222,41 @@ class VariablesToModules(MigrationTransform):
             ),
         ),
         Example(
-            name="scope-name-from-argument",
+            name="one-instance-per-call",
+            before=(
+                "import tensorflow as tf\n"
+                "\n"
+                "def layer(x, n_out, name):\n"
+                "    with tf.variable_scope(name):\n"
+                '        w = tf.get_variable("w", [x.shape[1], n_out])\n'
+                "        return tf.matmul(x, w)\n"
+                "\n"
+                'h = layer(tf.ones([1, 2]), 3, "a")\n'
+                'y = layer(h, 1, "b")\n'
+            ),
+            after=(
+                "import tensorflow as tf\n"
+                "\n"
+                "class Layer(tf.Module):\n"
+                "    def __init__(self):\n"
+                "        super().__init__()\n"
+                "        self.w = None\n"
+                "\n"
+                "    def __call__(self, x, n_out, name):\n"
+                "        if self.w is None:\n"
+                "            self.w = tf.Variable(tf.keras.initializers.GlorotUniform()(shape=[x.shape[1], n_out], "
+                'dtype=tf.float32), name=name + "/w")\n'
+                "        w = self.w\n"
+                "        return tf.matmul(x, w)\n"
+                "\n"
+                "layer_a = Layer()\n"
+                'h = layer_a(tf.ones([1, 2]), 3, "a")\n'
+                "layer_b = Layer()\n"
+                'y = layer_b(h, 1, "b")\n'
+            ),
+        ),
+        Example(
+            name="scope-name-not-known-at-the-call",
             before=(
                 "import tensorflow as tf\n"
                 "\n"
@@ -203,7 +265,8 @@ class VariablesToModules(MigrationTransform):
                 '        w = tf.get_variable("w", [1, 1])\n'
                 "        return tf.matmul(x, w)\n"
                 "\n"
-                'y = layer(tf.ones([1, 1]), "a")\n'
+                'prefix = "a"\n'
+                "y = layer(tf.ones([1, 1]), prefix)\n"
             ),
         ),
     )
@@ -268,6 +331,8 @@ class VariablesToModules(MigrationTransform):
             return None
         if classes is not None:
             classes.update(rewriter.built)
+        for where, message in rewriter.modules_made:
+            self.report(where, message, code=MODULE_CREATED, severity=Severity.INFO)
         return result
 
     def _has_work(self, node: cst.CSTNode) -> bool:
@@ -298,6 +363,11 @@ class _ScopeRewriter:
         self.initializer_names: set[str] = set()
         self.optimizer_seen = False
         self.untracked = False
+        # While a function made one instance per call is planned: its parameters, which may
+        # name its variable scopes.
+        self.scope_params: frozenset[str] = frozenset()
+        # Reported once the whole scope is converted.
+        self.modules_made: list[tuple[cst.CSTNode, str]] = []
 
     # --- flattening --------------------------------------------------------------------
     def flatten(
@@ -396,9 +466,15 @@ class _ScopeRewriter:
         for key in bound:
             if key not in SCOPE_ARGS_KEPT:
                 raise Declined(UNSUPPORTED_FORM, f"variable_scope({key}=...) is not converted", call)
-        name = syntax.string_literal(bound.get("name_or_scope"))
+        given = bound.get("name_or_scope")
+        name = syntax.string_literal(given)
+        if name is None and isinstance(given, cst.Name) and given.value in self.scope_params:
+            name = f"{_PARAMETER_SCOPE}{given.value}{_PARAMETER_SCOPE}"
         if name is None:
-            raise Declined(UNSUPPORTED_FORM, "a variable scope whose name is not a string literal", call)
+            why = "a variable scope whose name is not a string literal"
+            if in_function and isinstance(given, cst.Name):
+                raise _SharedOnly(UNSUPPORTED_FORM, why, call)
+            raise Declined(UNSUPPORTED_FORM, why, call)
         value = bound.get("reuse")
         if value is not None:
             if m.matches(value, m.Name("True")):
@@ -425,8 +501,16 @@ class _ScopeRewriter:
         self._find_calls(flat)
         out: list[cst.BaseStatement] = []
         instances: dict[int, list[cst.BaseStatement]] = {}
+        per_site: dict[int, list[CallSite]] = {}
         for name, model in self.models.items():
-            if model.calls:
+            if model.per_call is not None:
+                for site in model.sites:
+                    per_site.setdefault(site.index, []).append(site)
+                    made = model.per_call.construction(model.class_name, site)
+                    instances.setdefault(site.index, []).append(made)
+                    for info in site.infos:
+                        self._add(info, site.call)
+            elif model.calls:
                 instances.setdefault(model.calls[0][0], []).append(
                     cst.parse_statement(f"{name} = {model.class_name}()\n")
                 )
@@ -445,6 +529,8 @@ class _ScopeRewriter:
             if isinstance(statement, cst.FunctionDef) and statement.name.value in self.models:
                 out.append(self._module_class(self.models[statement.name.value], statement))
                 continue
+            if index in per_site:
+                statement = syntax.visit_statement(statement, _CallInstances(per_site[index]))
             out.append(self._statement(index, entry, statement))
         return out
 
@@ -464,19 +550,40 @@ class _ScopeRewriter:
                     )
                 model = self.models[name]
                 if model.prefix is not None and model.prefix != entry.prefix:
-                    raise Declined(
-                        UNSHARABLE_FUNCTION, f"`{name}` is called inside different variable scopes", entry.node
-                    )
-                model.prefix = entry.prefix
+                    if model.reuse_param is not None:
+                        raise Declined(
+                            UNSHARABLE_FUNCTION, f"`{name}` is called inside different variable scopes", entry.node
+                        )
+                    model.scoped_apart = True
+                else:
+                    model.prefix = entry.prefix
                 model.calls.extend((index, c) for c in calls)
+                model.sites.extend(CallSite(index, c, entry.prefix) for c in calls)
         for name, model in self.models.items():
             stem = "".join(part.capitalize() or "_" for part in name.split("_"))
             model.class_name = syntax.unique_name(stem, taken)
             taken.add(model.class_name)
+        for name, model in self.models.items():
+            if self._one_per_call(model):
+                model.per_call = _plan_per_call(self, model, taken)
+
+    def _one_per_call(self, model: ModelFunction) -> bool:
+        """Whether `model` is made one instance per call: when it makes new variables at each
+        call (no `reuse`) and one shared instance cannot hold them."""
+        if model.reuse_param is not None or model.external or not model.calls:
+            return False
+        if not model.scoped_apart:
+            try:
+                _plan_module(self, model)
+            except _SharedOnly:
+                model.plan = None
+                return True
+            return False
+        return True
 
     def _module_variables(self, index: int, instance: cst.BaseStatement) -> None:
         for model in self.models.values():
-            if model.calls and model.calls[0][0] == index:
+            if model.calls and model.calls[0][0] == index and model.per_call is None:
                 for info in model_infos(self, model):
                     info.index = index
                     self._add(info, instance)
@@ -616,13 +723,18 @@ class _ScopeRewriter:
             pattern = syntax.string_literal(scope)
             if pattern is None:
                 raise Declined(DYNAMIC_COLLECTION, "a collection scope that is not a string literal", call)
-        return [
+        found = [
             v
             for v in self.variables
             if v.index < index
             and (v.trainable or not trainable)
             and (pattern is None or re.match(pattern, v.full_name + ":0"))
         ]
+        if any(v.at_first_call for v in found):
+            raise Declined(
+                DYNAMIC_COLLECTION, "a variable collection holding variables a module makes at its first call", call
+            )
+        return found
 
     # --- shared functions --------------------------------------------------------------
     def _module_class(self, model: ModelFunction, node: cst.FunctionDef) -> cst.BaseStatement:
@@ -630,13 +742,14 @@ class _ScopeRewriter:
             raise Declined(
                 UNSHARABLE_FUNCTION, f"`{node.name.value}` creates variables but is not called in this scope", node
             )
-        built = build_module(self, model)
-        self.t.report(
-            node,
-            f"`{node.name.value}` becomes tf.Module subclass `{model.class_name}`",
-            code=MODULE_CREATED,
-            severity=Severity.INFO,
-        )
+        built: cst.BaseStatement
+        if model.per_call is not None:
+            built = model.per_call.class_node(model.class_name, node, self.tf)
+            how = f", one instance per call ({len(model.sites)})"
+        else:
+            built = build_module(self, model)
+            how = ""
+        self.modules_made.append((node, f"`{node.name.value}` becomes tf.Module subclass `{model.class_name}`{how}"))
         return built
 
 
@@ -885,7 +998,7 @@ def _plan_module(scope: _ScopeRewriter, model: ModelFunction) -> tuple[_ModulePl
         if assigned is not None and api in (GET_VARIABLE, VARIABLE):
             target, call = assigned
             if syntax.names_in(call) & local:
-                raise Declined(
+                raise _SharedOnly(
                     UNSHARABLE_FUNCTION,
                     "a variable whose shape or initial value depends on the function's inputs",
                     call,
@@ -1000,3 +1113,198 @@ def build_module(scope: _ScopeRewriter, model: ModelFunction) -> cst.BaseStateme
         body=template.body.with_changes(body=[init, call]),
         leading_lines=node.leading_lines,
     )
+
+
+# --- functions made one instance per call ---------------------------------------------------
+
+# Attributes tf.Module has or the instances set: a variable's attribute takes another name.
+_MODULE_ATTRIBUTES = frozenset({
+    "name", "name_scope", "scope", "submodules", "variables", "trainable_variables", "non_trainable_variables",
+    "with_name_scope",
+})
+
+
+@dataclass
+class _PerCallPlan:
+    """A function made one instance per call: its `__call__` body, which creates each variable
+    at the first call, and the attributes that hold them."""
+
+    attributes: list[str]
+    body: list[cst.BaseStatement]
+    scoped: bool  # each instance takes the variable scope its call was made in
+
+    def construction(self, class_name: str, site: CallSite) -> cst.BaseStatement:
+        argument = f'"{site.prefix}"' if self.scoped else ""
+        return cst.parse_statement(f"{site.instance} = {class_name}({argument})\n")
+
+    def class_node(self, class_name: str, node: cst.FunctionDef, tf: str) -> cst.ClassDef:
+        init_params = "self, scope" if self.scoped else "self"
+        init_lines = "".join(
+            [*(["        self.scope = scope\n"] if self.scoped else []),
+             *(f"        self.{attribute} = None\n" for attribute in self.attributes)]
+        )
+        template = cst.parse_statement(
+            f"class {class_name}({tf}.Module):\n"
+            f"    def __init__({init_params}):\n"
+            "        super().__init__()\n"
+            f"{init_lines}"
+            "\n"
+            "    def __call__(self):\n"
+            "        pass\n"
+        )
+        assert isinstance(template, cst.ClassDef) and isinstance(template.body, cst.IndentedBlock)
+        init, call = template.body.body
+        assert isinstance(call, cst.FunctionDef) and isinstance(call.body, cst.IndentedBlock)
+        self_param = call.params.params[0]
+        if node.params.params or node.params.kwonly_params or node.params.star_arg != cst.MaybeSentinel.DEFAULT:
+            self_param = self_param.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        call = call.with_changes(
+            params=node.params.with_changes(params=[self_param, *node.params.params]),
+            body=call.body.with_changes(body=self.body or [cst.SimpleStatementLine([cst.Pass()])]),
+            decorators=node.decorators,
+        )
+        body = template.body.with_changes(body=[init, call])
+        return template.with_changes(body=body, leading_lines=node.leading_lines)
+
+
+def _plan_per_call(scope: _ScopeRewriter, model: ModelFunction, taken: set[str]) -> _PerCallPlan:
+    """Plan `model` as one instance per call. Each call site gets its instance and the TF1 names
+    its variables had, which must be known: every parameter naming a variable scope is given a
+    string literal there."""
+    node = model.node
+    name = node.name.value
+    assert isinstance(node.body, cst.IndentedBlock)
+    for other in scope.models.values():
+        if other is not model and name in syntax.names_in(other.node.body):
+            raise Declined(
+                UNSHARABLE_FUNCTION, f"`{name}` is called by `{other.node.name.value}`, which creates variables too",
+                other.node,
+            )
+    params = [p.name.value for p in node.params.params]
+    scope.scope_params = frozenset(params)
+    try:
+        flat = scope.flatten(node.body.body, "", Reuse.NEW, None, in_function=True)
+    finally:
+        scope.scope_params = frozenset()
+    scoped = any(site.prefix for site in model.sites)
+    created: dict[int, tuple[str, str, cst.Call, bool]] = {}  # position -> target, TF1 name, value, trainable
+    for position, entry in enumerate(flat):
+        assigned = syntax.assigned_call(entry.node)
+        api = scope.t.tf_api(assigned[1].func) if assigned is not None else None
+        apis = [a for a, _ in syntax.tf_apis_in(entry.node, scope.t.tf_api)]
+        if assigned is not None and api == GET_VARIABLE:
+            target, call = assigned
+            if entry.reuse is not Reuse.NEW:
+                raise Declined(
+                    UNSHARABLE_FUNCTION, "a variable scope that reuses variables in a function made at each call", call
+                )
+            relative, value, trainable = variable_call(
+                scope.t, call, entry.prefix, entry.initializer, set(scope.initializer_names)
+            )
+            if any(relative == made[1] for made in created.values()):
+                readable = relative.replace(_PARAMETER_SCOPE, "")
+                raise Declined(UNSUPPORTED_FORM, f"`{readable}` is requested twice outside a reusing scope", call)
+            created[position] = (target, relative, value, trainable)
+        elif assigned is not None and api == VARIABLE:
+            raise Declined(UNSHARABLE_FUNCTION, "tf.Variable in a function that makes new variables at each call",
+                           assigned[1])
+        elif any(a in (GET_VARIABLE, VARIABLE) for a in apis):
+            raise Declined(UNSHARABLE_FUNCTION, "a variable created inside control flow or an expression", entry.node)
+        elif any(a in COLLECTION_CALLS or a == "tf.get_collection" for a in apis):
+            raise Declined(UNSHARABLE_FUNCTION, "a variable collection read inside a function", entry.node)
+    targets = [made[0] for made in created.values()]
+    attributes: dict[int, str] = {}
+    for position, (target, relative, _, _) in created.items():
+        attribute = target if targets.count(target) == 1 else re.sub(r"\W", "_", relative.replace(_PARAMETER_SCOPE, ""))
+        if attribute in _MODULE_ATTRIBUTES or attribute in attributes.values():
+            attribute = syntax.unique_name(f"{attribute}_variable", set(attributes.values()) | _MODULE_ATTRIBUTES)
+        attributes[position] = attribute
+    body: list[cst.BaseStatement] = []
+    for position, entry in enumerate(flat):
+        if position not in created:
+            body.append(entry.node)
+            continue
+        target, relative, value, _ = created[position]
+        attribute = attributes[position]
+        value = value.with_changes(args=[
+            a.with_changes(value=_name_expression(relative, scoped))
+            if a.keyword is not None and a.keyword.value == "name" else a
+            for a in value.args
+        ])
+        made = cst.parse_statement(
+            f"if self.{attribute} is None:\n"
+            f"    self.{attribute} = {syntax.code_of(value)}\n"
+        )
+        body.append(syntax.with_leading_lines(made, syntax.leading_lines(entry.node)))
+        body.append(cst.parse_statement(f"{target} = self.{attribute}\n"))
+    for site in model.sites:
+        values = _scope_values(node, site, {p for made in created.values() for p in _scope_parameters(made[1])})
+        first = next(iter(values.values()), None)
+        segment = first if first is not None else site.prefix.rstrip("/").rpartition("/")[2]
+        stem = re.sub(r"\W", "_", f"{name}_{segment}") if segment else name
+        site.instance = syntax.unique_name(stem, taken)
+        taken.add(site.instance)
+        for position, (_, relative, _, trainable) in created.items():
+            full = site.prefix + _substituted(relative, values)
+            site.infos.append(VarInfo(full, f"{site.instance}.{attributes[position]}", trainable, site.index,
+                                      at_first_call=True))
+    return _PerCallPlan(list(attributes.values()), body, scoped)
+
+
+def _scope_parameters(relative: str) -> list[str]:
+    return relative.split(_PARAMETER_SCOPE)[1::2]
+
+
+def _substituted(relative: str, values: dict[str, str]) -> str:
+    parts = relative.split(_PARAMETER_SCOPE)
+    return "".join(values[part] if i % 2 else part for i, part in enumerate(parts))
+
+
+def _name_expression(relative: str, scoped: bool) -> cst.BaseExpression:
+    """The `name=` of a variable made at a module's first call: its TF1 name, with the scope the
+    instance was made in and the parameters that named variable scopes."""
+    pieces = ["self.scope"] if scoped else []
+    for i, part in enumerate(relative.split(_PARAMETER_SCOPE)):
+        if i % 2:
+            pieces.append(part)
+        elif part:
+            pieces.append(cst.SimpleString(f'"{part}"').value)
+    return cst.parse_expression(" + ".join(pieces))
+
+
+def _scope_values(node: cst.FunctionDef, site: CallSite, parameters: set[str]) -> dict[str, str]:
+    """The string literals a call gives the parameters that name variable scopes."""
+    given: dict[str, cst.BaseExpression] = {}
+    names = [p.name.value for p in node.params.params]
+    for position, arg in enumerate(site.call.args):
+        if arg.star:
+            raise Declined(UNSHARABLE_FUNCTION, "a call with unpacked arguments of a function made at each call",
+                           site.call)
+        if arg.keyword is not None:
+            given[arg.keyword.value] = arg.value
+        elif position < len(names):
+            given[names[position]] = arg.value
+    defaults = {p.name.value: p.default for p in node.params.params if p.default is not None}
+    values: dict[str, str] = {}
+    for parameter in sorted(parameters, key=names.index):
+        literal = syntax.string_literal(given.get(parameter, defaults.get(parameter)))
+        if literal is None:
+            raise Declined(
+                UNSUPPORTED_FORM,
+                f"`{node.name.value}` is called with a variable scope name (`{parameter}`) that is not a string "
+                "literal",
+                site.call,
+            )
+        values[parameter] = literal
+    return values
+
+
+class _CallInstances(cst.CSTTransformer):
+    """Each call of a function made one instance per call calls its own instance."""
+
+    def __init__(self, sites: Sequence[CallSite]) -> None:
+        self.instances = {id(site.call): site.instance for site in sites}
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        instance = self.instances.get(id(original_node))
+        return updated_node if instance is None else updated_node.with_changes(func=cst.Name(instance))
