@@ -522,3 +522,47 @@ def free_reads(node: cst.CSTNode) -> set[str]:
     local = set().union(*(local_names(f) for f in nodes_of(node, cst.FunctionDef)
                           if isinstance(f, cst.FunctionDef)))
     return set(names_in(node)) - local
+
+
+def module_class(
+    name: str,
+    tf: str,
+    params: cst.Parameters,
+    body: Sequence[cst.BaseStatement],
+    *,
+    init_params: str = "self",
+    init_lines: Sequence[str] = (),
+    init_statements: Sequence[cst.BaseStatement] = (),
+    decorators: Sequence[cst.Decorator] = (),
+    leading_lines: Sequence[cst.EmptyLine] = (),
+) -> cst.ClassDef:
+    """`class name(tf.Module)` as the rules write one: `__init__(init_params)` calls the base's,
+    then runs `init_lines` (source) and `init_statements`; `__call__` takes `self` and `params`
+    and runs `body`."""
+    init_source = "".join(f"        {line}\n" for line in init_lines)
+    template = cst.parse_statement(
+        f"class {name}({tf}.Module):\n"
+        f"    def __init__({init_params}):\n"
+        "        super().__init__()\n"
+        f"{init_source}"
+        "\n"
+        "    def __call__(self):\n"
+        "        pass\n"
+    )
+    assert isinstance(template, cst.ClassDef) and isinstance(template.body, cst.IndentedBlock)
+    init, call = template.body.body
+    assert isinstance(init, cst.FunctionDef) and isinstance(init.body, cst.IndentedBlock)
+    assert isinstance(call, cst.FunctionDef) and isinstance(call.body, cst.IndentedBlock)
+    init = init.with_changes(body=init.body.with_changes(body=[*init.body.body, *init_statements]))
+    others = bool(params.params or params.kwonly_params or params.posonly_params) or not isinstance(
+        params.star_arg, cst.MaybeSentinel
+    ) or params.star_kwarg is not None
+    self_param = call.params.params[0].with_changes(
+        comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if others else cst.MaybeSentinel.DEFAULT
+    )
+    call = call.with_changes(
+        params=params.with_changes(params=[self_param, *params.params]),
+        body=call.body.with_changes(body=list(body) or [cst.SimpleStatementLine([cst.Pass()])]),
+        decorators=decorators,
+    )
+    return template.with_changes(body=template.body.with_changes(body=[init, call]), leading_lines=leading_lines)

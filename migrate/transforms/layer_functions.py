@@ -498,31 +498,10 @@ class _Rebuild:
         guard = cst.parse_statement("if not self.built:\n    pass\n")
         assert isinstance(guard, cst.If) and isinstance(guard.body, cst.IndentedBlock)
         rest.insert(guard_at, guard.with_changes(body=guard.body.with_changes(body=build), leading_lines=leading))
-        template = cst.parse_statement(
-            f"class {plan.class_name}({self.t.tf_alias()}.Module):\n"
-            "    def __init__(self, scope):\n"
-            "        super().__init__()\n"
-            "        self.scope = scope\n"
-            "        self.built = False\n"
-            "\n"
-            "    def __call__(self):\n"
-            "        pass\n"
-        )
-        assert isinstance(template, cst.ClassDef) and isinstance(template.body, cst.IndentedBlock)
-        init, call = template.body.body
-        assert isinstance(call, cst.FunctionDef) and isinstance(call.body, cst.IndentedBlock)
-        self_param = cst.Param(
-            cst.Name("self"),
-            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-            if node.params.params
-            else cst.MaybeSentinel.DEFAULT,
-        )
-        call = call.with_changes(
-            params=node.params.with_changes(params=[self_param, *node.params.params]),
-            body=call.body.with_changes(body=rest),
-        )
-        return template.with_changes(
-            body=template.body.with_changes(body=[init, call]), leading_lines=node.leading_lines
+        return syntax.module_class(
+            plan.class_name, self.t.tf_alias(), node.params, rest,
+            init_params="self, scope", init_lines=["self.scope = scope", "self.built = False"],
+            leading_lines=node.leading_lines,
         )
 
 

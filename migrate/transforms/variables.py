@@ -1088,30 +1088,9 @@ def build_module(scope: _ScopeRewriter, model: ModelFunction) -> cst.BaseStateme
     params = [p for p in node.params.params if p.name.value != model.reuse_param]
     if params:
         params[-1] = params[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    template = cst.parse_statement(
-        f"class {model.class_name}({tf}.Module):\n"
-        "    def __init__(self):\n"
-        "        super().__init__()\n"
-        "\n"
-        "    def __call__(self):\n"
-        "        pass\n"
-    )
-    assert isinstance(template, cst.ClassDef) and isinstance(template.body, cst.IndentedBlock)
-    init, call = template.body.body
-    assert isinstance(init, cst.FunctionDef) and isinstance(init.body, cst.IndentedBlock)
-    assert isinstance(call, cst.FunctionDef) and isinstance(call.body, cst.IndentedBlock)
-    init = init.with_changes(body=init.body.with_changes(body=[*init.body.body, *plan.init_lines]))
-    self_param = call.params.params[0].with_changes(
-        comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if params else cst.MaybeSentinel.DEFAULT
-    )
-    call = call.with_changes(
-        params=node.params.with_changes(params=[self_param, *params]),
-        body=call.body.with_changes(body=plan.body or [cst.SimpleStatementLine([cst.Pass()])]),
-        decorators=node.decorators,
-    )
-    return template.with_changes(
-        body=template.body.with_changes(body=[init, call]),
-        leading_lines=node.leading_lines,
+    return syntax.module_class(
+        model.class_name, tf, node.params.with_changes(params=params), plan.body,
+        init_statements=plan.init_lines, decorators=node.decorators, leading_lines=node.leading_lines,
     )
 
 
@@ -1138,33 +1117,13 @@ class _PerCallPlan:
         return cst.parse_statement(f"{site.instance} = {class_name}({argument})\n")
 
     def class_node(self, class_name: str, node: cst.FunctionDef, tf: str) -> cst.ClassDef:
-        init_params = "self, scope" if self.scoped else "self"
-        init_lines = "".join(
-            [*(["        self.scope = scope\n"] if self.scoped else []),
-             *(f"        self.{attribute} = None\n" for attribute in self.attributes)]
+        return syntax.module_class(
+            class_name, tf, node.params, self.body,
+            init_params="self, scope" if self.scoped else "self",
+            init_lines=[*(["self.scope = scope"] if self.scoped else []),
+                        *(f"self.{attribute} = None" for attribute in self.attributes)],
+            decorators=node.decorators, leading_lines=node.leading_lines,
         )
-        template = cst.parse_statement(
-            f"class {class_name}({tf}.Module):\n"
-            f"    def __init__({init_params}):\n"
-            "        super().__init__()\n"
-            f"{init_lines}"
-            "\n"
-            "    def __call__(self):\n"
-            "        pass\n"
-        )
-        assert isinstance(template, cst.ClassDef) and isinstance(template.body, cst.IndentedBlock)
-        init, call = template.body.body
-        assert isinstance(call, cst.FunctionDef) and isinstance(call.body, cst.IndentedBlock)
-        self_param = call.params.params[0]
-        if node.params.params or node.params.kwonly_params or node.params.star_arg != cst.MaybeSentinel.DEFAULT:
-            self_param = self_param.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        call = call.with_changes(
-            params=node.params.with_changes(params=[self_param, *node.params.params]),
-            body=call.body.with_changes(body=self.body or [cst.SimpleStatementLine([cst.Pass()])]),
-            decorators=node.decorators,
-        )
-        body = template.body.with_changes(body=[init, call])
-        return template.with_changes(body=body, leading_lines=node.leading_lines)
 
 
 def _plan_per_call(scope: _ScopeRewriter, model: ModelFunction, taken: set[str]) -> _PerCallPlan:
