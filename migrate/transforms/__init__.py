@@ -19,6 +19,7 @@ from migrate.transforms.checkpoints import SaverToCheckpoint
 from migrate.transforms.compat_imports import CompatImports
 from migrate.transforms.contrib_homes import ContribHomes
 from migrate.transforms.dataset_methods import DatasetMethods
+from migrate.transforms.dimension_values import DimensionValues
 from migrate.transforms.eager_programs import EagerPrograms
 from migrate.transforms.flags_parse import FlagsParse
 from migrate.transforms.keyword_arguments import KeywordArguments
@@ -59,6 +60,7 @@ ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = (
     ModelClassesFold,
     EagerPrograms,
     OptimizerObjects,
+    DimensionValues,
     TutorialInput,
     ContribHomes,
     UnportedSymbols,
