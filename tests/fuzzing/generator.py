@@ -22,7 +22,9 @@ ACTIVATIONS = ("tf.nn.relu", "tf.nn.sigmoid", "tf.nn.tanh", "tf.nn.softplus", "t
 
 # The Options flags of the shapes real scripts are written in (issue 13); all off gives the
 # programs of earlier runs, seed for seed.
-REAL_CODE_SHAPES = ("session_graph", "functions", "shape_reads", "placeholder_forms", "datasets", "random_ops")
+REAL_CODE_SHAPES = (
+    "session_graph", "functions", "shape_reads", "placeholder_forms", "datasets", "random_ops", "layer_functions",
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,10 @@ class Options:
     # Random ops run with the graph: dropout with a fed keep probability (below 1 in training,
     # 1.0 at evaluation) and Gaussian noise.
     random_ops: bool = True
+    # Dense layers made by a layer function that gets new variables at each call: its variable
+    # scope named by a parameter, its input size read off its input (`x.get_shape()[1].value`).
+    # Drawn from a generator of its own, so programs without one are those of earlier runs.
+    layer_functions: bool = True
 
 
 @dataclass
@@ -114,6 +120,8 @@ class _State:
     target: Value | None = None  # the targets the dataset yields, which the loss must use
     target_width: int = 0  # the model output's width those targets need (classes for labels)
     iterator: str = ""  # an initializable iterator, run at the session's start
+    layer_rng: random.Random | None = None  # draws of the layer_functions shape
+    layer_function: str = ""  # the layer function, once defined
 
     def fresh(self, stem: str) -> str:
         n = 0
@@ -357,6 +365,8 @@ def _dataset(state: _State, inputs: list[tuple[str, int]]) -> None:
 def _dense(state: _State, source: Value, width: int | None = None) -> Value:
     rng = state.rng
     width = rng.randint(1, 4) if width is None else width
+    if state.layer_rng is not None and not state.in_function and state.layer_rng.random() < 0.2:
+        return _layer_function_call(state, source, width)
     if state.options.variable_family and rng.random() < 0.25:
         name = state.fresh("dense")
         act = rng.choice(("None", "tf.nn.relu", "tf.nn.tanh"))
@@ -411,6 +421,29 @@ def _dense(state: _State, source: Value, width: int | None = None) -> Value:
         body = state.lines[start:]
         state.lines[start:] = [f'with tf.name_scope("{state.fresh("layer")}"):', *(f"    {line}" for line in body)]
     return state.add(Value(name, (source.shape[0], width), "float32", feeds, batch=source.batch))
+
+
+def _layer_function_call(state: _State, source: Value, width: int) -> Value:
+    """`h = fc_layer(x, width, "fc1")`: the function makes `fc1/w` and `fc1/b` at this call."""
+    rng = state.layer_rng
+    assert rng is not None
+    if not state.layer_function:
+        state.layer_function = state.fresh("fc_layer")
+        read = rng.choice(("x.get_shape()[1].value", "x.shape[-1].value", "int(x.get_shape()[1])"))
+        init = rng.choice(
+            ("tf.truncated_normal_initializer(stddev=0.1)", "tf.glorot_uniform_initializer()", "None")
+        )
+        state.emit(f"def {state.layer_function}(x, n_out, name):")
+        state.emit(f"    n_in = {read}")
+        state.emit("    with tf.variable_scope(name):")
+        state.emit(f'        w = tf.get_variable("w", [n_in, n_out], initializer={init})')
+        state.emit('        b = tf.get_variable("b", [n_out], initializer=tf.zeros_initializer())')
+        state.emit("        return tf.matmul(x, w) + b")
+    scope = state.fresh("fc")
+    name = state.fresh(rng.choice(("h", "hidden", "logits")))
+    state.emit(f'{name} = {state.layer_function}({source.name}, {width}, "{scope}")')
+    state.hidden_trained += 2
+    return state.add(Value(name, (source.shape[0], width), "float32", source.feeds, batch=source.batch))
 
 
 def _keep_probability(state: _State) -> str | None:
@@ -984,6 +1017,8 @@ def generate(seed: int, options: Options = Options()) -> str:
     """The source of one TF1 program, the same for the same seed and options."""
     rng = random.Random(seed)
     state = _State(rng, options, batch=rng.choice((2, 3, 4, 4)), fixed_batch=rng.random() < 0.2)
+    if options.layer_functions and options.variable_family:
+        state.layer_rng = random.Random(f"layer functions {seed}")
     state.used.update({"np", "tf", "rng", "sess", "init", "res", "step", "start", "repeat", "_"})
     state.used.update({"weights", "shape", "st_dev", "weight"})  # the tutorial shapes' own names
     state.emit("import numpy as np")
