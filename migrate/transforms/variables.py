@@ -382,7 +382,7 @@ class _ScopeRewriter:
         out: list[Flat] = []
         block_reuse = reuse
         scope_names: set[str] = set()
-        for statement in nodes:
+        for position, statement in enumerate(nodes):
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and not in_function:
                 out.append(Flat(statement, prefix, block_reuse, init))
                 continue
@@ -400,6 +400,7 @@ class _ScopeRewriter:
                     if item.asname is not None:
                         if not isinstance(item.asname.name, cst.Name):
                             raise Declined(UNSUPPORTED_FORM, "variable_scope bound to a pattern", call)
+                        _check_scope_object_dropped(item.asname.name.value, nodes[position + 1 :])
                         inner_names.add(item.asname.name.value)
                     assert isinstance(statement.body, cst.IndentedBlock)
                     inner = self._flatten_block(
@@ -443,7 +444,7 @@ class _ScopeRewriter:
                 continue
             for name in scope_names:
                 if name in syntax.names_in(statement):
-                    raise Declined(UNSUPPORTED_FORM, f"the variable scope object `{name}` is used", statement)
+                    statement = _scope_name_read(statement, name, prefix)
             pending.append(statement)
         out.extend(self.flatten(pending, prefix, current, init, in_function=in_function))
         return out
@@ -490,13 +491,21 @@ class _ScopeRewriter:
     # --- the scope ---------------------------------------------------------------------
     def rewrite(self) -> list[cst.BaseStatement]:
         flat: list[Flat] = []
-        for statement in self.body:
+        for position, statement in enumerate(self.body):
             if isinstance(statement, cst.FunctionDef) and statement.name.value in self.skip:
                 flat.append(Flat(statement))
             elif isinstance(statement, cst.FunctionDef) and self.t._is_model(statement):
                 self.models[statement.name.value] = ModelFunction(statement, _reuse_param(statement))
                 flat.append(Flat(statement))
             else:
+                for item in statement.items if isinstance(statement, cst.With) else ():
+                    if (
+                        item.asname is not None
+                        and isinstance(item.asname.name, cst.Name)
+                        and isinstance(item.item, cst.Call)
+                        and self.t.tf_api(item.item.func) == VARIABLE_SCOPE
+                    ):
+                        _check_scope_object_dropped(item.asname.name.value, self.body[position + 1 :])
                 flat.extend(self.flatten([statement], "", Reuse.NEW, None, in_function=False))
         self._find_calls(flat)
         out: list[cst.BaseStatement] = []
@@ -818,6 +827,42 @@ class _DropReuse(cst.CSTTransformer):
         if args and len(args) < len(updated_node.args):
             args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         return updated_node.with_changes(args=args)
+
+
+def _check_scope_object_dropped(name: str, later: Sequence[cst.BaseStatement]) -> None:
+    """A variable scope bound by `with ... as name` goes with its block: `later`, the statements
+    after the block, must not read it."""
+    for statement in later:
+        if isinstance(statement, cst.With) and any(
+            item.asname is not None and m.matches(item.asname.name, m.Name(name)) for item in statement.items
+        ):
+            return  # bound again by the next block (`with tf.variable_scope("pool1") as scope:`)
+        if isinstance(statement, cst.FunctionDef) and name in syntax.local_names(statement):
+            continue  # the function's own
+        if name in syntax.names_in(statement):
+            raise Declined(UNSUPPORTED_FORM, f"the variable scope object `{name}` is used after its block", statement)
+
+
+def _scope_name_read(statement: cst.BaseStatement, name: str, prefix: str) -> cst.BaseStatement:
+    """`statement` with the variable scope object `name` read only as `name.name` (an op or
+    summary named after the scope, `tf.nn.relu(x, name=scope.name)`): TF1's full scope name."""
+    if not any(c in prefix for c in (_PARAMETER_SCOPE, '"', "\\")):
+        full = cst.SimpleString(f'"{prefix.rstrip("/")}"')
+        statement = syntax.visit_statement(statement, _ScopeNameReads(name, full))
+    if name in syntax.names_in(statement):
+        raise Declined(UNSUPPORTED_FORM, f"the variable scope object `{name}` is used", statement)
+    return statement
+
+
+class _ScopeNameReads(cst.CSTTransformer):
+    def __init__(self, name: str, full: cst.SimpleString) -> None:
+        self.name = name
+        self.full = full
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        if m.matches(original_node, m.Attribute(value=m.Name(self.name), attr=m.Name("name"))):
+            return self.full
+        return updated_node
 
 
 class _Collections(cst.CSTTransformer):
