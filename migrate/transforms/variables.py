@@ -1178,6 +1178,12 @@ def _plan_per_call(scope: _ScopeRewriter, model: ModelFunction, taken: set[str])
     node = model.node
     name = node.name.value
     assert isinstance(node.body, cst.IndentedBlock)
+    if scope.t.context.scratch.get(GRAPH_MODE_KEY):
+        # TF1's initializers of shapes known only at the call have no seeded op of their own here
+        # (they become Keras initializers), which a TF1 graph would draw other numbers from.
+        raise Declined(
+            UNSHARABLE_FUNCTION, f"`{name}` makes new variables at each call, in a file that stays in graph mode", node
+        )
     for other in scope.models.values():
         if other is not model and name in syntax.names_in(other.node.body):
             raise Declined(
