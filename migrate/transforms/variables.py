@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -526,6 +527,7 @@ class _ScopeRewriter:
         for model in self.models.values():
             if model.external:
                 self.built[model.node.name.value] = self._module_class(model, model.node)
+        rebound = _Rebinding(self._rebound_names(flat), {n for f in flat for n in syntax.names_in(f.node)})
         for index, entry in enumerate(flat):
             statement = entry.node
             if isinstance(statement, cst.FunctionDef) and statement.name.value in self.skip:
@@ -540,8 +542,33 @@ class _ScopeRewriter:
                 continue
             if index in per_site:
                 statement = syntax.visit_statement(statement, _CallInstances(per_site[index]))
+            statement = rebound.apply(statement, self._created_name(statement))
             out.append(self._statement(index, entry, statement))
         return out
+
+    def _created_name(self, statement: cst.BaseStatement) -> str | None:
+        """The name `statement` binds to a variable it creates (`w = tf.get_variable(...)`)."""
+        assigned = syntax.assigned_call(statement) if isinstance(statement, cst.SimpleStatementLine) else None
+        if assigned is not None and self.t.tf_api(assigned[1].func) in (GET_VARIABLE, VARIABLE):
+            return assigned[0]
+        return None
+
+    def _rebound_names(self, flat: Sequence[Flat]) -> frozenset[str]:
+        """Names the scope binds to one variable after another, and to nothing else, in
+        statements of its own; read by no function or class of the scope, which would read the
+        name's last binding whenever it runs."""
+        created: Counter[str] = Counter(n for f in flat if (n := self._created_name(f.node)) is not None)
+        names = {name for name, count in created.items() if count > 1}
+        if not names:
+            return frozenset()
+        bound: Counter[str] = Counter(n for f in flat for n in syntax.assigned_names(f.node))
+        names = {name for name in names if bound[name] == created[name]}
+        for entry in flat:
+            if isinstance(entry.node, (cst.FunctionDef, cst.ClassDef)) or syntax.nodes_of(
+                entry.node, cst.Global, cst.Nonlocal
+            ):
+                names -= syntax.names_in(entry.node)
+        return frozenset(names)
 
     def _find_calls(self, flat: list[Flat]) -> None:
         names = set(self.models)
@@ -635,7 +662,7 @@ class _ScopeRewriter:
             if created_by == GET_VARIABLE:
                 return self._get_variable(index, entry, statement, target, call)
             if created_by == VARIABLE:
-                self._check_rebinding(target, statement)
+                self._check_rebinding(target, call)
                 name = syntax.string_literal(syntax.call_argument(call, 6, "name"))
                 trainable = not any(
                     a.keyword is not None and a.keyword.value == "trainable" and m.matches(a.value, m.Name("False"))
@@ -697,7 +724,7 @@ class _ScopeRewriter:
             )
         if reuse is Reuse.REUSE:
             raise Declined(UNSUPPORTED_FORM, f"`{full}` is reused before it is created", call)
-        self._check_rebinding(target, statement)
+        self._check_rebinding(target, call)
         self._add(VarInfo(full, target, trainable, index), statement)
         assert isinstance(statement, cst.SimpleStatementLine)
         return statement.with_changes(body=[cst.Assign([cst.AssignTarget(cst.Name(target))], value)])
@@ -1307,6 +1334,44 @@ def _scope_values(node: cst.FunctionDef, site: CallSite, parameters: set[str]) -
             )
         values[parameter] = literal
     return values
+
+
+class _Rebinding:
+    """Names bound to several variables in turn (`kernel = tf.get_variable("kernel", ...)` under
+    each layer's scope) get a name per binding after the first (`kernel_1`), and the code after a
+    binding reads it under that name: TF1 code read the name's binding of the moment as it built
+    the graph, where the converted functions read module names when they run."""
+
+    def __init__(self, names: frozenset[str], taken: set[str]) -> None:
+        self.names = names
+        self.taken = set(taken)
+        self.current: dict[str, str] = {}
+        self.seen: set[str] = set()
+
+    def apply(self, statement: cst.BaseStatement, created: str | None) -> cst.BaseStatement:
+        if not self.names:
+            return statement
+        reads = syntax.NameSubstitution({old: cst.Name(new) for old, new in self.current.items()})
+        if created not in self.names:
+            if not syntax.names_in(statement) & set(self.current):
+                return statement
+            return syntax.visit_statement(statement, reads)
+        assert created is not None and isinstance(statement, cst.SimpleStatementLine)
+        small = statement.body[0]
+        assert isinstance(small, cst.Assign)
+        value = small.value
+        if syntax.names_in(value) & set(self.current):
+            visited = value.visit(reads)
+            assert isinstance(visited, cst.BaseExpression)
+            value = visited
+        name = created
+        if created in self.seen:
+            name = syntax.unique_name(created, self.taken)
+            self.taken.add(name)
+            self.current[created] = name
+        self.seen.add(created)
+        target = small.targets[0].with_changes(target=cst.Name(name))
+        return statement.with_changes(body=[small.with_changes(targets=[target], value=value)])
 
 
 class _CallInstances(cst.CSTTransformer):
