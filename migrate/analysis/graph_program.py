@@ -29,6 +29,8 @@ from migrate.analysis.graph_model import (
     UNBUILT_LAYER,
     UNFED_PLACEHOLDER,
     UNSUPPORTED_RUN,
+    VARIABLE_FAMILY,
+    VARIABLE_FAMILY_APIS,
     Function,
     Helper,
     Holding,
@@ -64,6 +66,7 @@ from migrate.analysis.sparse_feeds import sparse_values
 from migrate.analysis.static_shapes import check_signatures, static_shape_sources
 from migrate.analysis.syntax import (
     COMPREHENSIONS,
+    api_under,
     assigned_names,
     calls_in,
     local_names,
@@ -107,6 +110,23 @@ def threaded_placeholders(
     return {name: tuple(sorted(found, key=order.index)) for name, found in threaded.items() if found}
 
 
+def _check_module_classes(
+    statements: Sequence[Statement], definitions: Sequence[cst.BaseStatement], resolve: Resolver
+) -> None:
+    """A tf.Module class of the file the scope builds (`inference = Inference()`) is run inside
+    the generated functions: TF1 graph state its methods still make (a `tf.layers` call the
+    layers rule left inside a method) would be made at each run, if it runs at all."""
+    classes = {s.name.value: s for s in definitions if isinstance(s, cst.ClassDef)}
+    for statement in statements:
+        call = statement.call
+        if statement.holds is not Holding.MODULE or call is None or not isinstance(call.func, cst.Name):
+            continue
+        built = classes.get(call.func.value)
+        for api, node in tf_apis_in(built, resolve) if built is not None else ():
+            if api_under(api, VARIABLE_FAMILY_APIS):
+                raise Declined(VARIABLE_FAMILY, f"{api} is left for the variables-and-layers conversion", node)
+
+
 # --- the plan ----------------------------------------------------------------------------
 
 
@@ -137,6 +157,7 @@ def analyze_scope(
     step_functions.check_sessions(flat.statements, steps, flat.handles)
     scope = _classify_statements(flat.statements, flat.handles, enclosing, resolve)
     statements = scope.statements
+    _check_module_classes(statements, [*enclosing, *body], resolve)
     _check_block_headers(statements)
     graph = _collect_graph(statements, scope.outer_variables, prefixes, resolve)
     function_uses = _link_statements(statements, scope.outer_statements, graph)
