@@ -35,6 +35,7 @@ from migrate.analysis import syntax
 from migrate.analysis.call_arguments import UnknownKeywords, values_or_declined
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_statements import opens_session
+from migrate.analysis.project import PROJECT_KEY, ModuleLinks
 from migrate.findings import Severity
 from migrate.transforms.base import GRAPH_MODE_KEY, Example, MigrationTransform
 
@@ -514,7 +515,7 @@ class _ScopeRewriter:
         per_site: dict[int, list[CallSite]] = {}
         for name, model in self.models.items():
             if model.per_call is not None:
-                for site in model.sites:
+                for site in model.sites if model.per_call.attributes else ():
                     per_site.setdefault(site.index, []).append(site)
                     made = model.per_call.construction(model.class_name, site)
                     instances.setdefault(site.index, []).append(made)
@@ -606,7 +607,7 @@ class _ScopeRewriter:
     def _one_per_call(self, model: ModelFunction) -> bool:
         """Whether `model` is made one instance per call: when it makes new variables at each
         call (no `reuse`) and one shared instance cannot hold them."""
-        if model.reuse_param is not None or model.external or not model.calls:
+        if model.reuse_param is not None or not model.calls:
             return False
         if not model.scoped_apart:
             try:
@@ -779,6 +780,9 @@ class _ScopeRewriter:
                 UNSHARABLE_FUNCTION, f"`{node.name.value}` creates variables but is not called in this scope", node
             )
         built: cst.BaseStatement
+        if model.per_call is not None and not model.per_call.attributes:
+            # Its variable scopes only named ops: a function still, its scopes gone.
+            return node.with_changes(body=node.body.with_changes(body=model.per_call.body))
         if model.per_call is not None:
             built = model.per_call.class_node(model.class_name, node, self.tf)
             how = f", one instance per call ({len(model.sites)})"
@@ -1205,12 +1209,6 @@ def _plan_per_call(scope: _ScopeRewriter, model: ModelFunction, taken: set[str])
     node = model.node
     name = node.name.value
     assert isinstance(node.body, cst.IndentedBlock)
-    if scope.t.context.scratch.get(GRAPH_MODE_KEY):
-        # TF1's initializers of shapes known only at the call have no seeded op of their own here
-        # (they become Keras initializers), which a TF1 graph would draw other numbers from.
-        raise Declined(
-            UNSHARABLE_FUNCTION, f"`{name}` makes new variables at each call, in a file that stays in graph mode", node
-        )
     for other in scope.models.values():
         if other is not model and name in syntax.names_in(other.node.body):
             raise Declined(
@@ -1249,6 +1247,13 @@ def _plan_per_call(scope: _ScopeRewriter, model: ModelFunction, taken: set[str])
             raise Declined(UNSHARABLE_FUNCTION, "a variable created inside control flow or an expression", entry.node)
         elif any(a in COLLECTION_CALLS or a == "tf.get_collection" for a in apis):
             raise Declined(UNSHARABLE_FUNCTION, "a variable collection read inside a function", entry.node)
+    if created:
+        if scope.t.context.scratch.get(GRAPH_MODE_KEY):
+            # TF1's initializers of shapes known only at the call have no seeded op of their own here
+            # (they become Keras initializers), which a TF1 graph would draw other numbers from.
+            why = f"`{name}` makes new variables at each call, in a file that stays in graph mode"
+            raise Declined(UNSHARABLE_FUNCTION, why, node)
+        _check_not_imported(scope, name, node)
     targets = [made[0] for made in created.values()]
     attributes: dict[int, str] = {}
     for position, (target, relative, _, _) in created.items():
@@ -1286,6 +1291,21 @@ def _plan_per_call(scope: _ScopeRewriter, model: ModelFunction, taken: set[str])
             site.infos.append(VarInfo(full, f"{site.instance}.{attributes[position]}", trainable, site.index,
                                       at_first_call=True))
     return _PerCallPlan(list(attributes.values()), body, scoped)
+
+
+def _check_not_imported(scope: _ScopeRewriter, name: str, node: cst.FunctionDef) -> None:
+    """A function of a module that other modules of the tree import (`from ops import conv`,
+    `import ops`) stays a function: made one instance per call, it would be none there."""
+    links = scope.t.context.scratch.get(PROJECT_KEY)
+    if isinstance(links, ModuleLinks):
+        for imported in links.imported_by:
+            if imported.star or any(original in ("", name) for _, original in imported.names):
+                raise Declined(
+                    UNSHARABLE_FUNCTION,
+                    f"`{name}` makes new variables at each call and {imported.importer} imports it "
+                    f"(`{imported.statement}`): made one instance per call, it would be no function to call there",
+                    node,
+                )
 
 
 def _scope_parameters(relative: str) -> list[str]:
