@@ -99,6 +99,17 @@ class ModuleLinks:
     # placeholders, layers): see `makes_graph_state`.
     stateful_modules: frozenset[str] = frozenset()
 
+    def stateful_imports(self) -> list[ImportSite]:
+        """This file's imports of modules that make graph state where their code is called."""
+        return [site for site in self.imports if site.module in self.stateful_modules]
+
+    def stateful_names(self) -> dict[str, str]:
+        """The names this file's imports bind to such modules or their members, each with the
+        module as this file sees it (`from ops import conv` gives "conv" -> "ops.py")."""
+        return {
+            local: relative_to(site.module, self.path) for site in self.stateful_imports() for local, _ in site.names
+        }
+
 
 @dataclass(frozen=True)
 class Project:

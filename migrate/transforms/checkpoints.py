@@ -47,6 +47,15 @@ SAVE_ARGS_DROPPED = frozenset({"write_meta_graph", "meta_graph_suffix", "write_s
 RESTORE_PARAMS = ("sess", "save_path")
 
 
+def saves_every_variable(t: MigrationTransform, var_list: cst.BaseExpression) -> bool:
+    """`tf.global_variables()` (or `tf.all_variables()`) as a Saver's var_list: every variable."""
+    return (
+        isinstance(var_list, cst.Call)
+        and not var_list.args
+        and t.tf_api(var_list.func) in ("tf.global_variables", "tf.all_variables")
+    )
+
+
 def _bind(call: cst.Call, params: Sequence[str]) -> dict[str, cst.BaseExpression]:
     # Keywords beyond `params` are bound: the callers decline each one they do not convert.
     return values_or_declined(
@@ -290,6 +299,8 @@ class _SaverRewriter(cst.CSTTransformer):
                 raise Declined(UNSUPPORTED_SAVER, f"Saver({key}=...) is not converted", call)
         by_ref = {made.reference: made.name for made in self.variables if made.name is not None}
         var_list = bound.get("var_list")
+        if var_list is not None and saves_every_variable(self.t, var_list):
+            var_list = None
         entries: list[tuple[str, str]]
         if var_list is None:
             existing = [made for made in self.variables if made.position < position]

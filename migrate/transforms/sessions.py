@@ -211,14 +211,11 @@ class SessionsToFunctions(MigrationTransform):
         links = self.context.scratch.get(PROJECT_KEY)
         if not isinstance(links, ModuleLinks) or not links.stateful_modules:
             return
-        imported: dict[str, str] = {}
-        for site in links.imports:
-            if site.module not in links.stateful_modules:
-                continue
+        for site in links.stateful_imports():
             if site.star:
                 why = f"`{site.statement}` imports every name of {relative_to(site.module, links.path)}, which makes graph state"
                 raise Declined(model.UNSUPPORTED_RUN, why)
-            imported.update((local, relative_to(site.module, links.path)) for local, _ in site.names)
+        imported = links.stateful_names()
         for statement in plan.statements:
             for call in syntax.calls_in(statement.node):
                 head = head_name(call.func)

@@ -35,9 +35,11 @@ from migrate.analysis import syntax
 from migrate.analysis.call_arguments import UnknownKeywords, values_or_declined
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_statements import opens_session
+from migrate.analysis.imports import head_name
 from migrate.analysis.project import PROJECT_KEY, ModuleLinks
 from migrate.findings import Severity
 from migrate.transforms.base import GRAPH_MODE_KEY, Example, MigrationTransform
+from migrate.transforms.checkpoints import SAVER, saves_every_variable
 
 UNSUPPORTED_FORM = "TFM302"
 UNKNOWN_INITIALIZER = "TFM303"
@@ -370,6 +372,12 @@ class _ScopeRewriter:
         self.scope_params: frozenset[str] = frozenset()
         # Reported once the whole scope is converted.
         self.modules_made: list[tuple[cst.CSTNode, str]] = []
+        # Names of modules of the tree that make variables where their code is called: a
+        # collection read after a call of one would miss what it made.
+        links = transform.context.scratch.get(PROJECT_KEY)
+        self.stateful_names = links.stateful_names() if isinstance(links, ModuleLinks) else {}
+        if isinstance(links, ModuleLinks) and any(site.star for site in links.stateful_imports()):
+            self.untracked = True
 
     # --- flattening --------------------------------------------------------------------
     def flatten(
@@ -652,6 +660,11 @@ class _ScopeRewriter:
                 self.untracked = True
             if syntax.api_under(api, ("tf.train",)) and api.endswith("Optimizer"):
                 self.optimizer_seen = True
+        if self.stateful_names and any(
+            (head := head_name(call.func)) is not None and head.value in self.stateful_names
+            for call in syntax.calls_in(statement)
+        ):
+            self.untracked = True
         if any(
             isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute) and c.func.attr.value == "minimize"
             for c in syntax.nodes_of(statement, cst.Call)
@@ -900,11 +913,23 @@ class _Collections(cst.CSTTransformer):
     def __init__(self, scope: _ScopeRewriter, index: int) -> None:
         self.scope = scope
         self.index = index
+        self.saved_whole: set[int] = set()
 
     def _list(self, infos: list[VarInfo]) -> cst.List:
         return cst.List([cst.Element(cst.parse_expression(v.ref)) for v in infos])
 
+    def visit_Call(self, node: cst.Call) -> bool:
+        # `tf.train.Saver(tf.global_variables())` is a Saver of every variable, as `Saver()` is:
+        # the checkpoints rule (TFM501) takes it whole.
+        if self.scope.t.tf_api(node.func) == SAVER:
+            listed = syntax.call_argument(node, 0, "var_list")
+            if listed is not None and saves_every_variable(self.scope.t, listed):
+                self.saved_whole.add(id(listed))
+        return True
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if id(original_node) in self.saved_whole:
+            return updated_node
         infos = self.scope.collection(original_node, self.index)
         return updated_node if infos is None else self._list(infos)
 
