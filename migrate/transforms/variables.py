@@ -529,7 +529,7 @@ class _ScopeRewriter:
                     instances.setdefault(site.index, []).append(made)
                     for info in site.infos:
                         self._add(info, site.call)
-            elif model.calls:
+            elif model.calls and not self._names_ops_only(model):
                 instances.setdefault(model.calls[0][0], []).append(
                     cst.parse_statement(f"{name} = {model.class_name}()\n")
                 )
@@ -611,6 +611,14 @@ class _ScopeRewriter:
         for name, model in self.models.items():
             if self._one_per_call(model):
                 model.per_call = _plan_per_call(self, model, taken)
+
+    def _names_ops_only(self, model: ModelFunction) -> bool:
+        """Whether `model`, one shared module, would hold no variable: its variable scopes only
+        name its ops, and it stays a function."""
+        if model.per_call is not None or model.reuse_param is not None:
+            return False
+        plan, infos = _plan_module(self, model)
+        return not infos and not plan.init_lines
 
     def _one_per_call(self, model: ModelFunction) -> bool:
         """Whether `model` is made one instance per call: when it makes new variables at each
@@ -796,6 +804,8 @@ class _ScopeRewriter:
         if model.per_call is not None and not model.per_call.attributes:
             # Its variable scopes only named ops: a function still, its scopes gone.
             return node.with_changes(body=node.body.with_changes(body=model.per_call.body))
+        if self._names_ops_only(model):
+            return node.with_changes(body=node.body.with_changes(body=_plan_module(self, model)[0].body))
         if model.per_call is not None:
             built = model.per_call.class_node(model.class_name, node, self.tf)
             how = f", one instance per call ({len(model.sites)})"
