@@ -388,19 +388,20 @@ class _ScopeRewriter:
         init: cst.BaseExpression | None,
         *,
         in_function: bool,
+        later: Sequence[cst.BaseStatement] = (),
     ) -> list[Flat]:
+        """`nodes` with their variable scope blocks unwrapped; `later`, the statements of the scope
+        after them, which must not read a scope object a block bound."""
         out: list[Flat] = []
-        block_reuse = reuse
-        scope_names: set[str] = set()
         for position, statement in enumerate(nodes):
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and not in_function:
-                out.append(Flat(statement, prefix, block_reuse, init))
+                out.append(Flat(statement, prefix, reuse, init))
                 continue
             if isinstance(statement, cst.With) and len(statement.items) == 1:
                 item = statement.items[0]
                 call = item.item
                 if isinstance(call, cst.Call) and self.t.tf_api(call.func) == VARIABLE_SCOPE:
-                    name, new_reuse, new_init = self._scope_args(call, block_reuse, init, in_function=in_function)
+                    name, new_reuse, new_init = self._scope_args(call, reuse, init, in_function=in_function)
                     for api, node in syntax.tf_apis_in(statement.body, self.t.tf_api):
                         if syntax.api_under(api, UNTRACKED_CREATORS):
                             raise Declined(
@@ -410,7 +411,7 @@ class _ScopeRewriter:
                     if item.asname is not None:
                         if not isinstance(item.asname.name, cst.Name):
                             raise Declined(UNSUPPORTED_FORM, "variable_scope bound to a pattern", call)
-                        _check_scope_object_dropped(item.asname.name.value, nodes[position + 1 :])
+                        _check_scope_object_dropped(item.asname.name.value, [*nodes[position + 1 :], *later])
                         inner_names.add(item.asname.name.value)
                     assert isinstance(statement.body, cst.IndentedBlock)
                     inner = self._flatten_block(
@@ -423,15 +424,12 @@ class _ScopeRewriter:
                         )
                     out.extend(inner)
                     continue
-            if self._reuse_call(statement, scope_names):
-                block_reuse = Reuse.REUSE
-                continue
             for api, node in syntax.tf_apis_in(statement, self.t.tf_api):
                 if api == VARIABLE_SCOPE:
                     raise Declined(
                         UNSUPPORTED_FORM, "variable_scope used other than as a `with` block at scope level", node
                     )
-            out.append(Flat(statement, prefix, block_reuse, init))
+            out.append(Flat(statement, prefix, reuse, init))
         return out
 
     def _flatten_block(
@@ -508,15 +506,9 @@ class _ScopeRewriter:
                 self.models[statement.name.value] = ModelFunction(statement, _reuse_param(statement))
                 flat.append(Flat(statement))
             else:
-                for item in statement.items if isinstance(statement, cst.With) else ():
-                    if (
-                        item.asname is not None
-                        and isinstance(item.asname.name, cst.Name)
-                        and isinstance(item.item, cst.Call)
-                        and self.t.tf_api(item.item.func) == VARIABLE_SCOPE
-                    ):
-                        _check_scope_object_dropped(item.asname.name.value, self.body[position + 1 :])
-                flat.extend(self.flatten([statement], "", Reuse.NEW, None, in_function=False))
+                flat.extend(
+                    self.flatten([statement], "", Reuse.NEW, None, in_function=False, later=self.body[position + 1 :])
+                )
         self._find_calls(flat)
         out: list[cst.BaseStatement] = []
         instances: dict[int, list[cst.BaseStatement]] = {}
