@@ -4,7 +4,10 @@ The migrated program names its checkpointed variables by their TF1 names
 (`tf.train.Checkpoint(**{"layer/w": w})`, as TFM501 writes it). Those keys are read statically
 from the program's source; nothing of the program runs. Each key takes the value the TF1
 checkpoint holds under the same variable name; the result is written as an object-based
-checkpoint with the same keys. Names found on one side only are reported, not guessed.
+checkpoint with the same keys. A key whose value is an instance of a per-call class of the program
+(`NeuronLayer("dnn/hidden1")`, whose variables are `tf.Variable(..., name=self.scope + "/kernel")`)
+stands for each of those variables: `dnn/hidden1/kernel` is written as the instance's `W`. Names
+found on one side only are reported, not guessed.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -23,19 +27,85 @@ class ConversionResult:
 
 
 def checkpoint_keys(source: str) -> list[str]:
-    """The string keys of every `Checkpoint(**{...})` / `Checkpoint(key=...)` call in `source`."""
-    keys: list[str] = []
-    for node in ast.walk(ast.parse(source)):
+    """The TF1 variable names every `Checkpoint(**{...})` / `Checkpoint(key=...)` call in `source`
+    saves: its string keys, and the names of the variables of the per-call instances it holds."""
+    return [name for name, _ in checkpoint_entries(source)]
+
+
+def checkpoint_entries(source: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Each TF1 variable name the program's Checkpoints save, with its path in the checkpoint:
+    `(key,)` for a variable, `(key, attribute)` for a variable of a per-call instance."""
+    tree = ast.parse(source)
+    scoped = _per_call_instances(tree)
+    entries: dict[str, tuple[str, ...]] = {}
+    for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and _called_name(node.func) == "Checkpoint"):
             continue
+        pairs: list[tuple[str, ast.expr]] = []
         for keyword in node.keywords:
             if keyword.arg is not None:
-                keys.append(keyword.arg)
+                pairs.append((keyword.arg, keyword.value))
             elif isinstance(keyword.value, ast.Dict):
-                keys.extend(
-                    k.value for k in keyword.value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                pairs.extend(
+                    (k.value, v)
+                    for k, v in zip(keyword.value.keys, keyword.value.values, strict=True)
+                    if isinstance(k, ast.Constant) and isinstance(k.value, str)
                 )
-    return list(dict.fromkeys(keys))
+        for key, value in pairs:
+            instance = scoped.get(value.id) if isinstance(value, ast.Name) else None
+            if instance is None:
+                entries.setdefault(key, (key,))
+                continue
+            scope, variables = instance
+            for suffix, attribute in variables:
+                entries.setdefault(scope + suffix, (key, attribute))
+    return list(entries.items())
+
+
+def _per_call_instances(tree: ast.Module) -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    """`name = Class("scope")` of the program, for classes whose variables are named
+    `self.scope + "suffix"`: name -> (scope, [(suffix, attribute)])."""
+    classes: dict[str, list[tuple[str, str]]] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        found = []
+        for assign in ast.walk(node):
+            if not (isinstance(assign, ast.Assign) and len(assign.targets) == 1 and isinstance(assign.value, ast.Call)):
+                continue
+            target = assign.targets[0]
+            name = next((k.value for k in assign.value.keywords if k.arg == "name"), None)
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == "self"
+                and _called_name(assign.value.func) == "Variable"
+                and isinstance(name, ast.BinOp)
+                and isinstance(name.op, ast.Add)
+                and ast.unparse(name.left) == "self.scope"
+                and isinstance(name.right, ast.Constant)
+                and isinstance(name.right.value, str)
+            ):
+                found.append((name.right.value, target.attr))
+        if found:
+            classes[node.name] = found
+    instances: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Name)
+            and node.value.func.id in classes
+        ):
+            continue
+        target, call = node.targets[0], node.value
+        assert isinstance(target, ast.Name) and isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+        scope = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "scope"), None)
+        if isinstance(scope, ast.Constant) and isinstance(scope.value, str):
+            instances[target.id] = (scope.value, classes[call.func.id])
+    return instances
 
 
 def _called_name(func: ast.expr) -> str | None:
@@ -48,14 +118,21 @@ def convert_checkpoint(old: str, new: str, program: str | Path) -> ConversionRes
     """Write at prefix `new` the values of TF1 checkpoint `old` that `program` restores."""
     import tensorflow as tf  # imported late: the rewriter itself never needs TensorFlow
 
-    keys = checkpoint_keys(Path(program).read_text(encoding="utf-8"))
+    entries = dict(checkpoint_entries(Path(program).read_text(encoding="utf-8")))
     reader = tf.train.load_checkpoint(old)
     stored = {name for name, _ in tf.train.list_variables(old)}
-    matched = [key for key in keys if key in stored]
-    missing = [key for key in keys if key not in stored]
-    unused = sorted(stored - set(keys))
+    matched = [name for name in entries if name in stored]
+    missing = [name for name in entries if name not in stored]
+    unused = sorted(stored - set(entries))
     if matched:
-        values = {key: tf.Variable(reader.get_tensor(key), name=key) for key in matched}
+        values: dict[str, Any] = {}
+        for name in matched:
+            variable = tf.Variable(reader.get_tensor(name), name=name)
+            key, *attribute = entries[name]
+            if attribute:
+                setattr(values.setdefault(key, tf.Module()), attribute[0], variable)
+            else:
+                values[key] = variable
         path = tf.train.Checkpoint(**values).write(new)
     else:
         path = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 import textwrap
@@ -22,15 +23,25 @@ LEGACY = Path(__file__).parent.parent / "legacy_examples" / "save_restore.py"
         ('ck = tf.train.Checkpoint(**{"a/w": w, "b": b})\n', ["a/w", "b"]),
         ("ck = tf.train.Checkpoint(model=m)\n", ["model"]),
         ("ck = other(x=1)\n", []),
+        (
+            (
+                "class Layer(tf.Module):\n"
+                "    def __call__(self, x):\n"
+                '        self.W = tf.Variable(x, name=self.scope + "/kernel")\n'
+                'hidden = Layer("dnn/hidden")\n'
+                'ck = tf.train.Checkpoint(**{"dnn/hidden": hidden, "step": step})\n'
+            ),
+            ["dnn/hidden/kernel", "step"],
+        ),
     ],
-    ids=["dict-keys", "keywords", "not-a-checkpoint"],
+    ids=["dict-keys", "keywords", "not-a-checkpoint", "per-call-instance"],
 )
 def test_checkpoint_keys(source: str, keys: list[str]) -> None:
     assert checkpoint_keys(source) == keys
 
 
-def _legacy_checkpoint(tmp: Path) -> Path:
-    """Run the legacy program under TF1 semantics, saving into `tmp`; returns the prefix."""
+def _legacy_checkpoint(tmp: Path, program: Path = LEGACY) -> Path:
+    """Run a legacy program under TF1 semantics, its temporary directory `tmp`."""
     runner = textwrap.dedent(
         f"""
         import sys, tempfile
@@ -38,7 +49,7 @@ def _legacy_checkpoint(tmp: Path) -> Path:
         v1.disable_v2_behavior()
         sys.modules["tensorflow"] = v1
         tempfile.mkdtemp = lambda *a, **k: {str(tmp)!r}
-        exec(compile(open({str(LEGACY)!r}).read(), "save_restore.py", "exec"), {{"__name__": "__main__"}})
+        exec(compile(open({str(program)!r}).read(), {program.name!r}, "exec"), {{"__name__": "__main__"}})
         """
     )
     subprocess.run([sys.executable, "-c", runner], check=True, capture_output=True, timeout=300)
@@ -68,3 +79,61 @@ def test_convert_legacy_checkpoint_restores_in_migrated_program(tmp_path: Path) 
     missing_program.write_text('ck = tf.train.Checkpoint(**{"linear/W": W, "other/v": v})\n')
     status = main(["checkpoint", "convert", str(old), str(tmp_path / "partial"), "--program", str(missing_program)])
     assert status == 1
+
+
+PER_CALL_LAYERS = textwrap.dedent(
+    """
+    import tempfile
+    import numpy as np
+    import tensorflow as tf
+
+    def neuron_layer(X, n_neurons, name):
+        with tf.name_scope(name):
+            W = tf.Variable(tf.truncated_normal((int(X.get_shape()[1]), n_neurons)), name="kernel")
+            b = tf.Variable(tf.ones([n_neurons]), name="bias")
+            return tf.matmul(X, W) + b
+
+    X = tf.placeholder(tf.float32, shape=(None, 3), name="X")
+    with tf.name_scope("dnn"):
+        hidden = neuron_layer(X, 4, name="hidden")
+        out = neuron_layer(hidden, 2, name="out")
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        print(sess.run(out, feed_dict={X: np.ones((1, 3), np.float32)}))
+        saver.save(sess, tempfile.mkdtemp() + "/layers.ckpt")
+    """
+)
+
+
+@pytest.mark.tensorflow
+def test_convert_checkpoint_of_per_call_layers(tmp_path: Path) -> None:
+    """A function making variables at each call becomes a class with one instance a call, whose
+    variables exist from its first call; the converted checkpoint restores them when they are made."""
+    import tensorflow as tf
+
+    legacy = tmp_path / "layers.py"
+    legacy.write_text(PER_CALL_LAYERS)
+    _legacy_checkpoint(tmp_path, legacy)
+    old = tmp_path / "layers.ckpt"
+    migrated_code = rewrite_source(PER_CALL_LAYERS).code
+    assert 'Checkpoint(**{"dnn/hidden": dnn_hidden, "dnn/out": dnn_out})' in migrated_code
+    migrated = tmp_path / "migrated.py"
+    migrated.write_text(migrated_code)
+    result = convert_checkpoint(str(old), str(tmp_path / "converted"), migrated)
+    assert sorted(result.matched) == ["dnn/hidden/bias", "dnn/hidden/kernel", "dnn/out/bias", "dnn/out/kernel"]
+    assert result.missing == ()
+
+    # The migrated class, its instances read before their first call, as a fresh program would.
+    tree = ast.parse(migrated_code)
+    layer_class = next(node for node in tree.body if isinstance(node, ast.ClassDef))
+    namespace: dict[str, object] = {"tf": tf}
+    exec(compile(ast.Module([layer_class], []), "migrated.py", "exec"), namespace)  # noqa: S102
+    hidden = namespace[layer_class.name]("dnn/hidden")  # type: ignore[operator]
+    out = namespace[layer_class.name]("dnn/out")  # type: ignore[operator]
+    tf.train.Checkpoint(**{"dnn/hidden": hidden, "dnn/out": out}).read(result.path).assert_existing_objects_matched()
+    out(hidden(tf.ones([1, 3]), 4, name="hidden"), 2, name="out")
+    reader = tf.train.load_checkpoint(str(old))
+    for layer, scope in ((hidden, "dnn/hidden"), (out, "dnn/out")):
+        assert (layer.W.numpy() == reader.get_tensor(f"{scope}/kernel")).all()
+        assert (layer.b.numpy() == reader.get_tensor(f"{scope}/bias")).all()

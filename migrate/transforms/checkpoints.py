@@ -144,30 +144,44 @@ class SaverToCheckpoint(MigrationTransform):
             out.append(statement)
         return updated_node.with_changes(body=out) if changed else updated_node
 
-    def _module_classes(self, module: cst.Module) -> dict[str, list[tuple[str, str]]]:
-        """tf.Module subclasses of the file: class name -> (TF1 name, attribute) pairs."""
-        found: dict[str, list[tuple[str, str]]] = {}
+    def _module_classes(self, module: cst.Module) -> dict[str, _ModuleClass]:
+        """tf.Module subclasses of the file, with the names of the variables they hold."""
+        found: dict[str, _ModuleClass] = {}
         for statement in module.body:
             if not isinstance(statement, cst.ClassDef):
                 continue
             if not any(self.tf_api(base.value) == "tf.Module" for base in statement.bases):
                 continue
             pairs: list[tuple[str, str]] = []
+            suffixes: list[tuple[str, str]] = []
+            problem = None
             for assign in _assignments(statement, self_attributes=True):
                 assert isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call)
                 target = assign.targets[0].target
                 assert isinstance(target, cst.Attribute)
-                if self.tf_api(assign.value.func) == "tf.Variable":
-                    name = syntax.string_literal(syntax.call_argument(assign.value, 6, "name"))
-                    if name is None:
-                        break
+                api = self.tf_api(assign.value.func)
+                if api is not None and api.startswith(("tf.keras.layers.", "tf.layers.", "tf.contrib.")):
+                    problem = f"class {statement.name.value} holds layers whose variables this rule cannot name"
+                if api != "tf.Variable":
+                    continue
+                name_node = syntax.call_argument(assign.value, 6, "name")
+                name = syntax.string_literal(name_node)
+                suffix = _scope_suffix(name_node)
+                if name is not None:
                     pairs.append((name, target.attr.value))
-            else:
-                found[statement.name.value] = pairs
+                elif suffix is not None:
+                    suffixes.append((suffix, target.attr.value))
+                else:
+                    problem = f"class {statement.name.value} names its variables at each call"
+            if pairs and suffixes:
+                problem = f"class {statement.name.value} names its variables both by literals and by its scope"
+            if suffixes and not _takes_scope(statement):
+                problem = f"class {statement.name.value} reads a scope it is not given"
+            found[statement.name.value] = _ModuleClass(pairs, scoped=bool(suffixes), problem=problem)
         return found
 
     def _scope(
-        self, body: list[cst.BaseStatement], classes: dict[str, list[tuple[str, str]]]
+        self, body: list[cst.BaseStatement], classes: dict[str, _ModuleClass]
     ) -> list[cst.BaseStatement] | None:
         savers: list[tuple[cst.Assign, str, _Position]] = []  # (assignment, name, where it is)
         for index, statement in enumerate(body):
@@ -217,7 +231,7 @@ class SaverToCheckpoint(MigrationTransform):
             for api, _ in syntax.tf_apis_in(s, self.tf_api)
         )
 
-    def _variables(self, body: list[cst.BaseStatement], classes: dict[str, list[tuple[str, str]]]) -> list[_Made]:
+    def _variables(self, body: list[cst.BaseStatement], classes: dict[str, _ModuleClass]) -> list[_Made]:
         """Every variable the scope creates, in order; those this rule cannot name carry why."""
         found: list[_Made] = []
         for index, statement in enumerate(body):
@@ -243,9 +257,7 @@ class SaverToCheckpoint(MigrationTransform):
                     problem = None if name is not None else ("a tf.Variable without a literal name", assign)
                     found.append(_Made(name, target.value, position, problem))
                 elif isinstance(func, cst.Name) and func.value in classes:
-                    found.extend(
-                        _Made(name, f"{target.value}.{attr}", position) for name, attr in classes[func.value]
-                    )
+                    found.extend(classes[func.value].instance(assign.value, target.value, position))
             bound = {
                 id(a.value)
                 for a in syntax.nodes_of(statement, cst.Assign)
@@ -255,6 +267,33 @@ class SaverToCheckpoint(MigrationTransform):
                 if isinstance(call, cst.Call) and self.tf_api(call.func) == "tf.Variable" and id(call) not in bound:
                     found.append(_Made(None, "", anywhere, ("a tf.Variable not bound to a name", call)))
         return found
+
+
+def _scope_suffix(node: cst.BaseExpression | None) -> str | None:
+    """`"/kernel"` for `self.scope + "/kernel"`, the name a per-call class (TFM301, TFM331) gives
+    a variable under the variable scope its instance was made for."""
+    if not (isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add)):
+        return None
+    left = node.left
+    if not (isinstance(left, cst.Attribute) and syntax.is_self(left.value) and left.attr.value == "scope"):
+        return None
+    return syntax.string_literal(node.right)
+
+
+def _takes_scope(node: cst.ClassDef) -> bool:
+    """`def __init__(self, scope)` storing `self.scope = scope`."""
+    init = next(
+        (s for s in node.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None
+    )
+    if init is None or [p.name.value for p in init.params.params] != ["self", "scope"]:
+        return False
+    return any(
+        isinstance(a, cst.Assign)
+        and syntax.code_of(a.targets[0].target) == "self.scope"
+        and isinstance(a.value, cst.Name)
+        and a.value.value == "scope"
+        for a in syntax.nodes_of(init.body, cst.Assign)
+    )
 
 
 # Where a statement of a scope is: its index in the scope, then its order among the assignments
@@ -275,6 +314,31 @@ class _Made:
     reference: str
     position: _Position  # where the scope creates it
     problem: tuple[str, cst.CSTNode] | None = None
+
+
+@dataclass(frozen=True)
+class _ModuleClass:
+    """A tf.Module subclass of the file: the TF1 names of the variables its `__init__` makes
+    (`pairs`, with their attributes), or, `scoped`, a per-call class whose variables its instance
+    makes at its first call under the scope it was given; `problem` when neither is readable."""
+
+    pairs: list[tuple[str, str]]
+    scoped: bool = False
+    problem: str | None = None
+
+    def instance(self, call: cst.Call, target: str, position: _Position) -> list[_Made]:
+        """The variables `target = Class(...)` makes. A per-call instance is checkpointed whole,
+        under its scope name: its variables do not exist before its first call, and a Checkpoint
+        of the object restores them when they are made (TF 2's deferred restoration)."""
+        if self.problem is not None:
+            return [_Made(None, "", position, (self.problem, call))]
+        if not self.scoped:
+            return [_Made(name, f"{target}.{attr}", position) for name, attr in self.pairs]
+        scope = syntax.string_literal(syntax.call_argument(call, 0, "scope"))
+        if not scope or not scope.rstrip("/"):
+            problem = ("a per-call module made for a scope that is not a string literal", call)
+            return [_Made(None, "", position, problem)]
+        return [_Made(scope.rstrip("/"), target, position)]
 
 
 class _SaverRewriter(cst.CSTTransformer):
