@@ -378,7 +378,8 @@ def print_report(outcomes: list[Outcome], not_python3: list[SourceFile], duplica
 # root, default the script's own directory; `--timeout S`). The corpus is rewritten as one
 # directory run, then `tf-migrate diff` compares every script with its output. A converted
 # script that does not compute the same numbers is a silent mismatch: the rewriter must decline
-# it instead. Declined outputs are compared too (they must still run alike).
+# it instead. Declined outputs are compared too (they must still run alike). The scripts import
+# matplotlib, scikit-learn, scipy and Pillow: `pip install -e '.[tensorflow,corpus]'`.
 
 RUNNABLE_TIMEOUT = 120.0
 PARITY_WORD = "parity"
