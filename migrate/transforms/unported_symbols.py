@@ -18,8 +18,11 @@ from migrate.transforms.unported_table import lookup
 
 class UnportedSymbols(MigrationTransform):
     CODE = "TFM801"
-    DESCRIPTION = "a TF1 symbol with no TF 2 home (tf.contrib, tensorflow.examples.tutorials): reported, code unchanged"
-    TRIGGERS = ("contrib", "examples")
+    DESCRIPTION = (
+        "a TF1 symbol with no TF 2 home (tf.contrib, tf.estimator, tensorflow.examples.tutorials): reported, "
+        "code unchanged"
+    )
+    TRIGGERS = ("contrib", "examples", "estimator")
     UNPORTED_FINDINGS = frozenset({CODE})
     EXAMPLES = (
         Example(

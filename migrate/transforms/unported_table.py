@@ -16,6 +16,11 @@ UNPORTED: Final = MappingProxyType(
             "tensorflow.examples.tutorials was removed in TF 2",
             "the mnist_input_data module TFM140 writes for read_data_sets, or tf.keras.datasets.mnist.load_data()",
         ),
+        "tf.estimator.": (
+            "tf.estimator was removed in TF 2.16",
+            ("tf.keras: a Model of the same layers trained with fit() on a tf.data.Dataset "
+             "(numpy_input_fn's arrays through tf.data.Dataset.from_tensor_slices)"),
+        ),
         "tf.contrib.": (
             "tf.contrib was removed in TF 2",
             "the core TF 2 API, tf.keras, or tensorflow_addons for what moved there",
