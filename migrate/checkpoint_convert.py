@@ -6,8 +6,9 @@ from the program's source; nothing of the program runs. Each key takes the value
 checkpoint holds under the same variable name; the result is written as an object-based
 checkpoint with the same keys. A key whose value is an instance of a per-call class of the program
 (`NeuronLayer("dnn/hidden1")`, whose variables are `tf.Variable(..., name=self.scope + "/kernel")`)
-stands for each of those variables: `dnn/hidden1/kernel` is written as the instance's `W`. Names
-found on one side only are reported, not guessed.
+stands for each of those variables: `dnn/hidden1/kernel` is written as the instance's `W`; so does
+a Keras layer the layer rule wrote (`hidden1/kernel` as the Dense layer's `_kernel`,
+migrate.analysis.keras_weights). Names found on one side only are reported, not guessed.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+
+from migrate.analysis.keras_weights import LAYER_WEIGHTS
 
 
 @dataclass(frozen=True)
@@ -26,18 +29,27 @@ class ConversionResult:
     unused: tuple[str, ...]  # TF1 variables the program does not restore (optimizer slots, ...)
 
 
+class CheckpointEntry(NamedTuple):
+    """A TF1 variable a program's Checkpoint saves, and where: `(key,)` for a variable, `(key,
+    attribute)` for a variable of an object (a per-call instance, a Keras layer)."""
+
+    tf1_name: str
+    path: tuple[str, ...]
+    required: bool = True  # False for a layer variable an option of the layer can leave out
+
+
 def checkpoint_keys(source: str) -> list[str]:
     """The TF1 variable names every `Checkpoint(**{...})` / `Checkpoint(key=...)` call in `source`
-    saves: its string keys, and the names of the variables of the per-call instances it holds."""
-    return [name for name, _ in checkpoint_entries(source)]
+    saves: its string keys, and the names of the variables of the objects it holds."""
+    return [entry.tf1_name for entry in checkpoint_entries(source)]
 
 
-def checkpoint_entries(source: str) -> list[tuple[str, tuple[str, ...]]]:
-    """Each TF1 variable name the program's Checkpoints save, with its path in the checkpoint:
-    `(key,)` for a variable, `(key, attribute)` for a variable of a per-call instance."""
+def checkpoint_entries(source: str) -> list[CheckpointEntry]:
+    """Each TF1 variable the program's Checkpoints save, with its path in the checkpoint."""
     tree = ast.parse(source)
     scoped = _per_call_instances(tree)
-    entries: dict[str, tuple[str, ...]] = {}
+    layers = _keras_layers(tree)
+    entries: dict[str, CheckpointEntry] = {}
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and _called_name(node.func) == "Checkpoint"):
             continue
@@ -52,14 +64,36 @@ def checkpoint_entries(source: str) -> list[tuple[str, tuple[str, ...]]]:
                     if isinstance(k, ast.Constant) and isinstance(k.value, str)
                 )
         for key, value in pairs:
-            instance = scoped.get(value.id) if isinstance(value, ast.Name) else None
-            if instance is None:
-                entries.setdefault(key, (key,))
-                continue
-            scope, variables = instance
-            for suffix, attribute in variables:
-                entries.setdefault(scope + suffix, (key, attribute))
-    return list(entries.items())
+            name = value.id if isinstance(value, ast.Name) else ""
+            if name in scoped:
+                scope, variables = scoped[name]
+                for suffix, attribute in variables:
+                    entries.setdefault(scope + suffix, CheckpointEntry(scope + suffix, (key, attribute)))
+            elif name in layers:
+                for weight in LAYER_WEIGHTS[layers[name]]:
+                    tf1_name = f"{key}/{weight.tf1_name}"
+                    entries.setdefault(tf1_name, CheckpointEntry(tf1_name, (key, weight.attribute), weight.required))
+            else:
+                entries.setdefault(key, CheckpointEntry(key, (key,)))
+    return list(entries.values())
+
+
+def _keras_layers(tree: ast.Module) -> dict[str, str]:
+    """`name = tf.keras.layers.Dense(...)` of the program: name -> layer class, for the classes
+    whose variables migrate.analysis.keras_weights knows."""
+    found: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Attribute)
+            and ast.unparse(node.value.func.value).endswith("keras.layers")
+            and node.value.func.attr in LAYER_WEIGHTS
+        ):
+            found[node.targets[0].id] = node.value.func.attr
+    return found
 
 
 def _per_call_instances(tree: ast.Module) -> dict[str, tuple[str, list[tuple[str, str]]]]:
@@ -118,17 +152,17 @@ def convert_checkpoint(old: str, new: str, program: str | Path) -> ConversionRes
     """Write at prefix `new` the values of TF1 checkpoint `old` that `program` restores."""
     import tensorflow as tf  # imported late: the rewriter itself never needs TensorFlow
 
-    entries = dict(checkpoint_entries(Path(program).read_text(encoding="utf-8")))
+    entries = {entry.tf1_name: entry for entry in checkpoint_entries(Path(program).read_text(encoding="utf-8"))}
     reader = tf.train.load_checkpoint(old)
     stored = {name for name, _ in tf.train.list_variables(old)}
     matched = [name for name in entries if name in stored]
-    missing = [name for name in entries if name not in stored]
+    missing = [name for name, entry in entries.items() if name not in stored and entry.required]
     unused = sorted(stored - set(entries))
     if matched:
         values: dict[str, Any] = {}
         for name in matched:
             variable = tf.Variable(reader.get_tensor(name), name=name)
-            key, *attribute = entries[name]
+            key, *attribute = entries[name].path
             if attribute:
                 setattr(values.setdefault(key, tf.Module()), attribute[0], variable)
             else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 import textwrap
@@ -33,8 +34,15 @@ LEGACY = Path(__file__).parent.parent / "legacy_examples" / "save_restore.py"
             ),
             ["dnn/hidden/kernel", "step"],
         ),
+        (
+            (
+                'hidden1 = tf.keras.layers.Dense(8, name="hidden1")\n'
+                'ck = tf.train.Checkpoint(**{"hidden1": hidden1})\n'
+            ),
+            ["hidden1/kernel", "hidden1/bias"],
+        ),
     ],
-    ids=["dict-keys", "keywords", "not-a-checkpoint", "per-call-instance"],
+    ids=["dict-keys", "keywords", "not-a-checkpoint", "per-call-instance", "keras-layer"],
 )
 def test_checkpoint_keys(source: str, keys: list[str]) -> None:
     assert checkpoint_keys(source) == keys
@@ -52,7 +60,9 @@ def _legacy_checkpoint(tmp: Path, program: Path = LEGACY) -> Path:
         exec(compile(open({str(program)!r}).read(), {program.name!r}, "exec"), {{"__name__": "__main__"}})
         """
     )
-    subprocess.run([sys.executable, "-c", runner], check=True, capture_output=True, timeout=300)
+    # tf.compat.v1.layers needs Keras 2 (tf-keras), which TF 2.21 loads only when asked.
+    environment = {**os.environ, "TF_USE_LEGACY_KERAS": "1"}
+    subprocess.run([sys.executable, "-c", runner], check=True, capture_output=True, timeout=300, env=environment)
     return tmp / "linear.ckpt"
 
 
@@ -137,3 +147,49 @@ def test_convert_checkpoint_of_per_call_layers(tmp_path: Path) -> None:
     for layer, scope in ((hidden, "dnn/hidden"), (out, "dnn/out")):
         assert (layer.W.numpy() == reader.get_tensor(f"{scope}/kernel")).all()
         assert (layer.b.numpy() == reader.get_tensor(f"{scope}/bias")).all()
+
+
+KERAS_LAYERS = textwrap.dedent(
+    """
+    import tempfile
+    import numpy as np
+    import tensorflow as tf
+
+    X = tf.placeholder(tf.float32, shape=(None, 3), name="X")
+    hidden = tf.layers.dense(X, 4, name="hidden", activation=tf.nn.relu)
+    out = tf.layers.dense(hidden, 2, name="out", use_bias=False)
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        print(sess.run(out, feed_dict={X: np.ones((1, 3), np.float32)}))
+        saver.save(sess, tempfile.mkdtemp() + "/layers.ckpt")
+    """
+)
+
+
+@pytest.mark.tensorflow
+def test_convert_checkpoint_of_keras_layers(tmp_path: Path) -> None:
+    """TF1 layers become Keras 3 layers the Checkpoint holds whole; the converted checkpoint puts
+    each TF1 variable under the layer attribute Keras restores it from."""
+    import tensorflow as tf
+
+    legacy = tmp_path / "layers.py"
+    legacy.write_text(KERAS_LAYERS)
+    _legacy_checkpoint(tmp_path, legacy)
+    old = tmp_path / "layers.ckpt"
+    migrated_code = rewrite_source(KERAS_LAYERS).code
+    assert 'Checkpoint(**{"hidden": hidden_layer, "out": out_layer})' in migrated_code
+    migrated = tmp_path / "migrated.py"
+    migrated.write_text(migrated_code)
+    result = convert_checkpoint(str(old), str(tmp_path / "converted"), migrated)
+    assert sorted(result.matched) == ["hidden/bias", "hidden/kernel", "out/kernel"]
+    assert result.missing == ()  # `out` has no bias: use_bias=False
+
+    hidden = tf.keras.layers.Dense(4, activation=tf.nn.relu, name="hidden")
+    out = tf.keras.layers.Dense(2, use_bias=False, name="out")
+    tf.train.Checkpoint(hidden=hidden, out=out).read(result.path).assert_existing_objects_matched()
+    out(hidden(tf.ones([1, 3])))  # the layers' variables are made here, and restored
+    reader = tf.train.load_checkpoint(str(old))
+    assert (hidden.kernel.numpy() == reader.get_tensor("hidden/kernel")).all()
+    assert (hidden.bias.numpy() == reader.get_tensor("hidden/bias")).all()
+    assert (out.kernel.numpy() == reader.get_tensor("out/kernel")).all()

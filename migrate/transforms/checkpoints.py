@@ -5,8 +5,13 @@ each under the name TF1 gave it (`"layer/w"`), so the names survive and `tf-migr
 convert` can turn a TF1 checkpoint into one the program reads. `saver.save(sess, path)` becomes
 `checkpoint.write(path)` (the same file prefix TF1 wrote, `path-<step>` with a global step) and
 `saver.restore(sess, path)` becomes a `read` that fails, as TF1's restore did, when a variable
-is missing from the file. The variables must be plain named `tf.Variable`s or the attributes of
-tf.Module subclasses of the file, as the variables rule (TFM301) writes them.
+is missing from the file. The variables must be plain named `tf.Variable`s, the attributes of
+tf.Module subclasses of the file as the variables rule (TFM301) writes them, or be held by an
+object the Checkpoint saves whole under its TF1 name: a Keras layer the layer rule (TFM311)
+wrote (`"hidden1": hidden1_layer`), or an instance of a function made at each call (TFM301,
+TFM331: `"dnn/hidden1": dnn_hidden1`). Those objects make their variables at their first call; a
+Checkpoint of the object writes them once made and restores them when made. The rule runs after
+the layer rules, so it reads the layers as they were written.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import libcst.matchers as m
 from migrate.analysis import syntax, walk
 from migrate.analysis.call_arguments import UnknownKeywords, values_or_declined
 from migrate.analysis.declined import Declined
+from migrate.analysis.keras_weights import LAYER_WEIGHTS, WEIGHTLESS_LAYERS
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -231,6 +237,28 @@ class SaverToCheckpoint(MigrationTransform):
             for api, _ in syntax.tf_apis_in(s, self.tf_api)
         )
 
+    def _keras_layers(self, statement: cst.BaseStatement) -> dict[int, str | None]:
+        """`name = tf.keras.layers.Dense(..., name="hidden1")` lines, as the layer rule (TFM311)
+        writes them: the id of each class reference -> the layer's TF1 name (None for a layer
+        holding no variable). A Checkpoint holds such a layer whole: its variables, made at its
+        first call, are saved once made and restored when made."""
+        found: dict[int, str | None] = {}
+        for assign in _assignments(statement):
+            assert isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call)
+            api = self.tf_api(assign.value.func)
+            if api is None or not api.startswith("tf.keras.layers."):
+                continue
+            kind = api.removeprefix("tf.keras.layers.")
+            name = next(
+                (syntax.string_literal(a.value) for a in assign.value.args if a.keyword and a.keyword.value == "name"),
+                None,
+            )
+            if kind in WEIGHTLESS_LAYERS:
+                found[id(assign.value.func)] = None
+            elif kind in LAYER_WEIGHTS and name:
+                found[id(assign.value.func)] = name
+        return found
+
     def _variables(self, body: list[cst.BaseStatement], classes: dict[str, _ModuleClass]) -> list[_Made]:
         """Every variable the scope creates, in order; those this rule cannot name carry why."""
         found: list[_Made] = []
@@ -241,7 +269,10 @@ class SaverToCheckpoint(MigrationTransform):
             # Where in the statement a variable this rule cannot name is made does not matter:
             # a Saver in the same statement declines, before or after it.
             anywhere = (index, -1)
+            layers = self._keras_layers(statement)
             for api, node in syntax.tf_apis_in(statement, self.tf_api):
+                if id(node) in layers:
+                    continue
                 if api in ("tf.get_variable", "tf.variable_scope") or api.startswith(
                     ("tf.layers", "tf.keras.layers", "tf.contrib")
                 ):
@@ -252,7 +283,11 @@ class SaverToCheckpoint(MigrationTransform):
                 assert isinstance(target, cst.Name)
                 func = assign.value.func
                 position = (index, order[id(assign)])
-                if self.tf_api(func) == "tf.Variable":
+                if id(func) in layers:
+                    name = layers[id(func)]
+                    if name is not None:
+                        found.append(_Made(name, target.value, position))
+                elif self.tf_api(func) == "tf.Variable":
                     name = syntax.string_literal(syntax.call_argument(assign.value, 6, "name"))
                     problem = None if name is not None else ("a tf.Variable without a literal name", assign)
                     found.append(_Made(name, target.value, position, problem))

@@ -21,6 +21,14 @@ UNPORTED: Final = MappingProxyType(
             ("tf.keras: a Model of the same layers trained with fit() on a tf.data.Dataset "
              "(numpy_input_fn's arrays through tf.data.Dataset.from_tensor_slices)"),
         ),
+        "tf.estimator.BoostedTreesClassifier": (
+            "tf.estimator was removed in TF 2.16",
+            "tensorflow_decision_forests: tfdf.keras.GradientBoostedTreesModel(task=tfdf.keras.Task.CLASSIFICATION)",
+        ),
+        "tf.estimator.BoostedTreesRegressor": (
+            "tf.estimator was removed in TF 2.16",
+            "tensorflow_decision_forests: tfdf.keras.GradientBoostedTreesModel(task=tfdf.keras.Task.REGRESSION)",
+        ),
         "tf.contrib.": (
             "tf.contrib was removed in TF 2",
             "the core TF 2 API, tf.keras, or tensorflow_addons for what moved there",
