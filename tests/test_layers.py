@@ -49,7 +49,7 @@ def test_conversion(body: str, expected: list[str]) -> None:
         ("h = tf.layers.dropout(x, training=flag)\n", "TFM313"),
         ("h = tf.layers.batch_normalization(tf.reshape(x, [-1, 2, 2, 1]))\n", "TFM314"),
         ("h = tf.layers.batch_normalization(x, renorm=True)\n", "TFM315"),
-        ("with tf.variable_scope('a'):\n    h = tf.layers.dense(x, 2)\n", "TFM316"),
+        ("with tf.variable_scope('a', reuse=True):\n    h = tf.layers.dense(x, 2)\n", "TFM316"),
         ("h = tf.layers.dense(x, 2)\nops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\nt = tf.group(ops)\n", "TFM317"),
         ("layer = tf.layers.dense\nh = layer(x, 2)\n", "TFM315"),
     ],

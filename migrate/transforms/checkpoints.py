@@ -29,6 +29,7 @@ from migrate.analysis.declined import Declined
 from migrate.analysis.keras_weights import LAYER_WEIGHTS, WEIGHTLESS_LAYERS
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
+from migrate.transforms.layers import LAYER_SCOPES_KEY
 
 UNTRACKED_VARIABLES = "TFM502"
 SLOTS_NOT_SAVED = "TFM503"
@@ -253,6 +254,10 @@ class SaverToCheckpoint(MigrationTransform):
                 (syntax.string_literal(a.value) for a in assign.value.args if a.keyword and a.keyword.value == "name"),
                 None,
             )
+            target = assign.targets[0].target
+            assert isinstance(target, cst.Name)
+            # A layer built in a variable scope: its Keras name is the last part of its TF1 name.
+            name = self.context.scratch.get(LAYER_SCOPES_KEY, {}).get(target.value, name)
             if kind in WEIGHTLESS_LAYERS:
                 found[id(assign.value.func)] = None
             elif kind in LAYER_WEIGHTS and name:

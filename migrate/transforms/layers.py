@@ -5,7 +5,10 @@ in TF 2 the layer is an object created once (`dense = tf.keras.layers.Dense(64, 
 and called where the graph used it (`h = dense(x)`). The layer gets the name TF1 would have
 given it (`dense`, `dense_1`, ..., or the explicit `name=`), so its variables keep TF1's paths
 (`dense/kernel`). A boolean placeholder fed to `training=` becomes a `tf.cond` between the
-training and inference calls (Keras 3 layers take a Python bool). `UPDATE_OPS` control
+training and inference calls (Keras 3 layers take a Python bool). A layer built inside a
+module-level `with tf.variable_scope("encoder"):` is numbered within that scope, as TF1 did
+(`encoder/dense`, `encoder/dense_1`); a Keras 3 name holds no "/", so the layer is named
+`encoder_dense` and its TF1 name reaches the Checkpoint a Saver becomes. `UPDATE_OPS` control
 dependencies around `minimize` disappear: Keras batch normalization updates its moving
 statistics when called in training mode. Regularization-loss collections become the sum of the
 layers' `losses`.
@@ -49,6 +52,8 @@ UPDATE_OPS_KEPT = "TFM317"
 REGULARIZATION_KEPT = "TFM318"
 TRAINING_COND = "TFM319"
 RNN_KEPT = "TFM310"
+# Context scratch: Python name of a Keras layer built inside a variable scope -> its TF1 name.
+LAYER_SCOPES_KEY = "tf_migrate.layer_scopes"
 
 _PLACEHOLDERS = frozenset({"tf.placeholder", "tf.placeholder_with_default"})
 _COLLECTION_GETTERS = frozenset({"tf.get_collection", "tf.compat.v1.get_collection"})
@@ -96,6 +101,7 @@ class _State:
     # slim.arg_scope defaults in force: canonical layer API -> keyword -> value.
     arg_scopes: list[dict[str, dict[str, cst.BaseExpression]]] = field(default_factory=list)
     batch_norms: int = 0
+    scope: str = ""  # the variable scope the walk is in: "policy/"
 
 
 def _is_none_or_false(value: cst.BaseExpression) -> bool:
@@ -160,7 +166,8 @@ class LayersToKeras(MigrationTransform):
         ),
         UNSUPPORTED_ARGUMENT: "a layer argument with no Keras 3 equivalent: layers left as TF1 code",
         LAYER_IN_VARIABLE_SCOPE: (
-            "a layer inside tf.variable_scope or slim.arg_scope this rule cannot expand: layers left as TF1 code"
+            "a layer inside tf.variable_scope (reused, nested, bound or named by an expression) or slim.arg_scope "
+            "this rule cannot expand: layers left as TF1 code"
         ),
         UPDATE_OPS_KEPT: (
             "the UPDATE_OPS collection is used other than as control dependencies of a training op: "
@@ -383,9 +390,42 @@ class LayersToKeras(MigrationTransform):
                 if api == _ARG_SCOPE:
                     return self._arg_scope(statement, item, state, params, hoist)
                 if api in _VARIABLE_SCOPES and self._has_layer(statement):
-                    raise Declined(LAYER_IN_VARIABLE_SCOPE, f"layers built inside {api}", statement)
+                    return self._variable_scope(statement, item, api, state, params, hoist)
         inner = self._block(statement.body.body, state, params, hoist)
         return [statement.with_changes(body=statement.body.with_changes(body=inner))]
+
+    def _variable_scope(
+        self,
+        statement: cst.With,
+        item: cst.Call,
+        api: str,
+        state: _State,
+        params: dict[str, cst.BaseExpression],
+        hoist: bool,
+    ) -> list[cst.BaseStatement]:
+        """`with tf.variable_scope("policy"):` names the variables of the layers built in its
+        block (`policy/dense/kernel`), numbering them apart from those outside. The block is
+        unwrapped once its layers are Keras layers: a Keras 3 layer name holds no scope, so the
+        TF1 name goes to the Checkpoint of a Saver (migrate.transforms.checkpoints)."""
+        assert isinstance(statement.body, cst.IndentedBlock)
+        name = syntax.string_literal(item.args[0].value) if len(item.args) == 1 else None
+        if (
+            not name
+            or item.args[0].keyword is not None
+            or statement.items[0].asname is not None
+            or state.scope
+            or "/" in name
+        ):
+            why = f"layers built inside {api} in a form this rule cannot name"
+            raise Declined(LAYER_IN_VARIABLE_SCOPE, why, statement)
+        state.scope = f"{name}/"
+        try:
+            inner = self._block(statement.body.body, state, params, hoist)
+        finally:
+            state.scope = ""
+        if inner:
+            inner[0] = _prepend_lines(inner[0], statement.leading_lines)
+        return inner
 
     def _arg_scope(
         self,
@@ -703,18 +743,23 @@ class _CallRewriter(cst.CSTTransformer):
                         original,
                     )
 
-        # TF1's unique names: variable-scope names opened so far, explicit ones included.
+        # TF1's unique names: variable-scope names opened so far, explicit ones included, within
+        # the variable scope the layer is built in.
+        scope = self.state.scope
         if explicit_name is not None:
             layer_name = syntax.string_literal(explicit_name)
             if layer_name is None:
                 raise Declined(UNSUPPORTED_ARGUMENT, f"{api} named by an expression", original)
         else:
-            count = self.state.counts.get(spec.base_name, 0)
+            count = self.state.counts.get(scope + spec.base_name, 0)
             layer_name = spec.base_name if count == 0 else f"{spec.base_name}_{count}"
-        self.state.counts[layer_name] = self.state.counts.get(layer_name, 0) + 1
-        if explicit_name is not None and self.state.counts[layer_name] > 1:
-            raise Declined(UNSUPPORTED_ARGUMENT, f"layer name {layer_name!r} used twice", original)
-        python_name = self.t.fresh(_identifier(layer_name), self.state)
+        tf1_name = scope + layer_name
+        self.state.counts[tf1_name] = self.state.counts.get(tf1_name, 0) + 1
+        if explicit_name is not None and self.state.counts[tf1_name] > 1:
+            raise Declined(UNSUPPORTED_ARGUMENT, f"layer name {tf1_name!r} used twice", original)
+        python_name = self.t.fresh(_identifier(tf1_name), self.state)
+        if scope:
+            self.t.context.scratch.setdefault(LAYER_SCOPES_KEY, {})[python_name] = tf1_name
 
         keras_positional = _KERAS_POSITIONAL.get(spec.keras, ())
         args: list[cst.Arg] = []
@@ -731,7 +776,8 @@ class _CallRewriter(cst.CSTTransformer):
                 lead += 1
             else:
                 args.append(keyword_arg(keras, value))
-        args.append(keyword_arg("name", cst.SimpleString(f'"{layer_name}"')))
+        # A Keras 3 name holds no "/": a layer of a variable scope is named `encoder_dense`.
+        args.append(keyword_arg("name", cst.SimpleString(f'"{tf1_name.replace("/", "_")}"')))
         construction = cst.SimpleStatementLine(
             [
                 cst.Assign(

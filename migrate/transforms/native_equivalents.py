@@ -99,6 +99,11 @@ class NativeEquivalents(MigrationTransform):
             "initializer-and-seed",
         ),
         Example(
+            "import tensorflow as tf\n\nh = tf.layers.dense(x, 2, kernel_initializer=tf.zeros_initializer)\n",
+            "import tensorflow as tf\n\nh = tf.layers.dense(x, 2, kernel_initializer=tf.keras.initializers.Zeros())\n",
+            "initializer-class-given",
+        ),
+        Example(
             "import tensorflow as tf\n\nq = tf.div(7, 2)\nr = tf.div(tf.sin(1.0), 2)\ns = tf.div(a, b)\n",
             "import tensorflow as tf\n\nq = tf.math.floordiv(7, 2)\nr = tf.math.truediv(tf.sin(1.0), 2)\n"
             "s = tf.div(a, b)\n",
@@ -139,6 +144,20 @@ class NativeEquivalents(MigrationTransform):
             # `from tensorflow import gfile`: the converted call goes through the root alias.
             forget_import(self, original_node.func, self._tf_alias)
         return converted
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        """`weights_initializer=tf.zeros_initializer`, the class: TF1 made the instance, which the
+        TF 2 spelling needs written out (`tf.keras.initializers.Zeros()`)."""
+        keyword = original_node.keyword
+        if keyword is None or not keyword.value.endswith("initializer") or isinstance(original_node.value, cst.Call):
+            return updated_node
+        name = self.tf_api(original_node.value)
+        if name not in table.BARE_INITIALIZERS or self.context.scratch.get(GRAPH_MODE_KEY):
+            return updated_node
+        if self.is_suppressed_at(original_node):
+            return updated_node
+        forget_import(self, original_node.value, self._tf_alias)
+        return updated_node.with_changes(value=cst.Call(self.tf_expr(table.INITIALIZERS[name].target)))
 
     def _convert(self, name: str, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         if name in table.RENAMES:

@@ -96,6 +96,10 @@ def _init(
 
 _SEED = {"seed": "seed"}
 
+# Initializer classes that TF1's variable and layer functions instantiate when given the class
+# itself (`weights_initializer=tf.zeros_initializer`); the instance is the same initializer.
+BARE_INITIALIZERS: Final = frozenset({"tf.zeros_initializer", "tf.ones_initializer"})
+
 INITIALIZERS: Final = MappingProxyType(
     {
         "tf.zeros_initializer": _init("keras.initializers.Zeros", ("dtype",), {}),

@@ -31,6 +31,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from migrate.analysis import initializers as inits
+from migrate.analysis import layer_arguments as la
 from migrate.analysis import syntax
 from migrate.analysis.call_arguments import UnknownKeywords, values_or_declined
 from migrate.analysis.declined import Declined
@@ -401,6 +402,10 @@ class _ScopeRewriter:
                 item = statement.items[0]
                 call = item.item
                 if isinstance(call, cst.Call) and self.t.tf_api(call.func) == VARIABLE_SCOPE:
+                    if self._layers_only(statement, prefix, reuse, in_function):
+                        # Named by the layer rule (TFM311), which reads the block's scope.
+                        out.append(Flat(statement, prefix, reuse, init))
+                        continue
                     name, new_reuse, new_init = self._scope_args(call, reuse, init, in_function=in_function)
                     for api, node in syntax.tf_apis_in(statement.body, self.t.tf_api):
                         if syntax.api_under(api, UNTRACKED_CREATORS):
@@ -431,6 +436,20 @@ class _ScopeRewriter:
                     )
             out.append(Flat(statement, prefix, reuse, init))
         return out
+
+    def _layers_only(self, statement: cst.With, prefix: str, reuse: Reuse, in_function: bool) -> bool:
+        """A module-level `with tf.variable_scope("name"):` block, outside any other variable scope,
+        whose variables are all made by TF1 layers the layer rule converts: left whole for it."""
+        if prefix or reuse is not Reuse.NEW or in_function or statement.items[0].asname is not None:
+            return False
+        call = statement.items[0].item
+        assert isinstance(call, cst.Call)
+        if len(call.args) != 1 or call.args[0].keyword is not None or not syntax.string_literal(call.args[0].value):
+            return False
+        apis = [api for api, _ in syntax.tf_apis_in(statement.body, self.t.tf_api)]
+        layers = [api for api in apis if la.spec_for(api) is not None]
+        others = [api for api in apis if syntax.api_under(api, UNTRACKED_CREATORS) and la.spec_for(api) is None]
+        return bool(layers) and not others and not any(api in (GET_VARIABLE, VARIABLE, VARIABLE_SCOPE) for api in apis)
 
     def _flatten_block(
         self,
