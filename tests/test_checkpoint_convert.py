@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from migrate import rewrite_source
-from migrate.checkpoint_convert import checkpoint_keys, convert_checkpoint
+from migrate.checkpoint_convert import ConversionResult, checkpoint_keys, convert_checkpoint
 from migrate.cli import main
 
 LEGACY = Path(__file__).parent.parent / "legacy_examples" / "save_restore.py"
@@ -91,6 +91,17 @@ def test_convert_legacy_checkpoint_restores_in_migrated_program(tmp_path: Path) 
     assert status == 1
 
 
+# Both programs below end alike: run `out` once, save every variable.
+_SAVE_ALL = textwrap.dedent(
+    """
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        print(sess.run(out, feed_dict={X: np.ones((1, 3), np.float32)}))
+        saver.save(sess, tempfile.mkdtemp() + "/layers.ckpt")
+    """
+)
+
 PER_CALL_LAYERS = textwrap.dedent(
     """
     import tempfile
@@ -107,13 +118,21 @@ PER_CALL_LAYERS = textwrap.dedent(
     with tf.name_scope("dnn"):
         hidden = neuron_layer(X, 4, name="hidden")
         out = neuron_layer(hidden, 2, name="out")
-    saver = tf.train.Saver()
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        print(sess.run(out, feed_dict={X: np.ones((1, 3), np.float32)}))
-        saver.save(sess, tempfile.mkdtemp() + "/layers.ckpt")
     """
-)
+) + _SAVE_ALL
+
+
+def _saved_and_converted(tmp_path: Path, legacy_source: str) -> tuple[Path, str, ConversionResult]:
+    """Run a legacy program that saves `layers.ckpt`, rewrite it, and convert its checkpoint for
+    the rewrite: the TF1 checkpoint, the migrated code and the conversion's result."""
+    legacy = tmp_path / "layers.py"
+    legacy.write_text(legacy_source)
+    _legacy_checkpoint(tmp_path, legacy)
+    migrated_code = rewrite_source(legacy_source).code
+    migrated = tmp_path / "migrated.py"
+    migrated.write_text(migrated_code)
+    old = tmp_path / "layers.ckpt"
+    return old, migrated_code, convert_checkpoint(str(old), str(tmp_path / "converted"), migrated)
 
 
 @pytest.mark.tensorflow
@@ -122,15 +141,8 @@ def test_convert_checkpoint_of_per_call_layers(tmp_path: Path) -> None:
     variables exist from its first call; the converted checkpoint restores them when they are made."""
     import tensorflow as tf
 
-    legacy = tmp_path / "layers.py"
-    legacy.write_text(PER_CALL_LAYERS)
-    _legacy_checkpoint(tmp_path, legacy)
-    old = tmp_path / "layers.ckpt"
-    migrated_code = rewrite_source(PER_CALL_LAYERS).code
+    old, migrated_code, result = _saved_and_converted(tmp_path, PER_CALL_LAYERS)
     assert 'Checkpoint(**{"dnn/hidden": dnn_hidden, "dnn/out": dnn_out})' in migrated_code
-    migrated = tmp_path / "migrated.py"
-    migrated.write_text(migrated_code)
-    result = convert_checkpoint(str(old), str(tmp_path / "converted"), migrated)
     assert sorted(result.matched) == ["dnn/hidden/bias", "dnn/hidden/kernel", "dnn/out/bias", "dnn/out/kernel"]
     assert result.missing == ()
 
@@ -158,13 +170,8 @@ KERAS_LAYERS = textwrap.dedent(
     X = tf.placeholder(tf.float32, shape=(None, 3), name="X")
     hidden = tf.layers.dense(X, 4, name="hidden", activation=tf.nn.relu)
     out = tf.layers.dense(hidden, 2, name="out", use_bias=False)
-    saver = tf.train.Saver()
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        print(sess.run(out, feed_dict={X: np.ones((1, 3), np.float32)}))
-        saver.save(sess, tempfile.mkdtemp() + "/layers.ckpt")
     """
-)
+) + _SAVE_ALL
 
 
 @pytest.mark.tensorflow
@@ -173,15 +180,8 @@ def test_convert_checkpoint_of_keras_layers(tmp_path: Path) -> None:
     each TF1 variable under the layer attribute Keras restores it from."""
     import tensorflow as tf
 
-    legacy = tmp_path / "layers.py"
-    legacy.write_text(KERAS_LAYERS)
-    _legacy_checkpoint(tmp_path, legacy)
-    old = tmp_path / "layers.ckpt"
-    migrated_code = rewrite_source(KERAS_LAYERS).code
+    old, migrated_code, result = _saved_and_converted(tmp_path, KERAS_LAYERS)
     assert 'Checkpoint(**{"hidden": hidden_layer, "out": out_layer})' in migrated_code
-    migrated = tmp_path / "migrated.py"
-    migrated.write_text(migrated_code)
-    result = convert_checkpoint(str(old), str(tmp_path / "converted"), migrated)
     assert sorted(result.matched) == ["hidden/bias", "hidden/kernel", "out/kernel"]
     assert result.missing == ()  # `out` has no bias: use_bias=False
 
