@@ -24,6 +24,7 @@ ACTIVATIONS = ("tf.nn.relu", "tf.nn.sigmoid", "tf.nn.tanh", "tf.nn.softplus", "t
 # programs of earlier runs, seed for seed.
 REAL_CODE_SHAPES = (
     "session_graph", "functions", "shape_reads", "placeholder_forms", "datasets", "random_ops", "layer_functions",
+    "scoped_layers",
 )
 
 
@@ -70,6 +71,9 @@ class Options:
     # scope named by a parameter, its input size read off its input (`x.get_shape()[1].value`).
     # Drawn from a generator of its own, so programs without one are those of earlier runs.
     layer_functions: bool = True
+    # `tf.layers.dense` built under `with tf.variable_scope("block"):`, which names its variables
+    # (`block/dense/kernel`). Drawn from a generator of its own, as layer_functions.
+    scoped_layers: bool = True
 
 
 @dataclass
@@ -122,6 +126,7 @@ class _State:
     iterator: str = ""  # an initializable iterator, run at the session's start
     layer_rng: random.Random | None = None  # draws of the layer_functions shape
     layer_function: str = ""  # the layer function, once defined
+    scope_rng: random.Random | None = None  # draws of the scoped_layers shape
 
     def fresh(self, stem: str) -> str:
         n = 0
@@ -370,7 +375,7 @@ def _dense(state: _State, source: Value, width: int | None = None) -> Value:
     if state.options.variable_family and rng.random() < 0.25:
         name = state.fresh("dense")
         act = rng.choice(("None", "tf.nn.relu", "tf.nn.tanh"))
-        state.emit(f"{name} = tf.layers.dense({source.name}, {width}, activation={act})")
+        _emit_layer(state, f"{name} = tf.layers.dense({source.name}, {width}, activation={act})")
         return state.add(Value(name, (source.shape[0], width), "float32", source.feeds, batch=source.batch))
     scoped = state.options.name_scopes and rng.random() < 0.25
     sizes: tuple[str, ...] | None = None
@@ -423,6 +428,14 @@ def _dense(state: _State, source: Value, width: int | None = None) -> Value:
     return state.add(Value(name, (source.shape[0], width), "float32", feeds, batch=source.batch))
 
 
+def _emit_layer(state: _State, line: str) -> None:
+    """A `tf.layers` line, at times under a variable scope of its own (the scoped_layers shape)."""
+    if state.scope_rng is not None and not state.in_function and state.scope_rng.random() < 0.5:
+        state.emit(f'with tf.variable_scope("{state.fresh("block")}"):')
+        line = f"    {line}"
+    state.emit(line)
+
+
 def _layer_function_call(state: _State, source: Value, width: int) -> Value:
     """`h = fc_layer(x, width, "fc1")`: the function makes `fc1/w` and `fc1/b` at this call."""
     rng = state.layer_rng
@@ -463,7 +476,9 @@ def _conv(state: _State, images: Value) -> Value:
     filters = rng.randint(1, 3)
     if state.options.variable_family and rng.random() < 0.3:
         conv = state.fresh("conv")
-        state.emit(f'{conv} = tf.layers.conv2d({images.name}, {filters}, 3, padding="same", activation=tf.nn.relu)')
+        _emit_layer(
+            state, f'{conv} = tf.layers.conv2d({images.name}, {filters}, 3, padding="same", activation=tf.nn.relu)'
+        )
     else:
         kernel = _variable(state, "kernel", (3, 3, channels, filters))
         state.trained.append(kernel)
@@ -1019,6 +1034,8 @@ def generate(seed: int, options: Options = Options()) -> str:
     state = _State(rng, options, batch=rng.choice((2, 3, 4, 4)), fixed_batch=rng.random() < 0.2)
     if options.layer_functions and options.variable_family:
         state.layer_rng = random.Random(f"layer functions {seed}")
+    if options.scoped_layers and options.variable_family:
+        state.scope_rng = random.Random(f"scoped layers {seed}")
     state.used.update({"np", "tf", "rng", "sess", "init", "res", "step", "start", "repeat", "_"})
     state.used.update({"weights", "shape", "st_dev", "weight"})  # the tutorial shapes' own names
     state.emit("import numpy as np")
