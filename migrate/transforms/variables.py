@@ -402,7 +402,7 @@ class _ScopeRewriter:
                 item = statement.items[0]
                 call = item.item
                 if isinstance(call, cst.Call) and self.t.tf_api(call.func) == VARIABLE_SCOPE:
-                    if self._layers_only(statement, prefix, reuse, in_function):
+                    if self._layers_only(statement, prefix, reuse):
                         # Named by the layer rule (TFM311), which reads the block's scope.
                         out.append(Flat(statement, prefix, reuse, init))
                         continue
@@ -437,10 +437,10 @@ class _ScopeRewriter:
             out.append(Flat(statement, prefix, reuse, init))
         return out
 
-    def _layers_only(self, statement: cst.With, prefix: str, reuse: Reuse, in_function: bool) -> bool:
-        """A module-level `with tf.variable_scope("name"):` block, outside any other variable scope,
-        whose variables are all made by TF1 layers the layer rule converts: left whole for it."""
-        if prefix or reuse is not Reuse.NEW or in_function or statement.items[0].asname is not None:
+    def _layers_only(self, statement: cst.With, prefix: str, reuse: Reuse) -> bool:
+        """A `with tf.variable_scope("name"):` block outside any other variable scope, whose
+        variables are all made by TF1 layers the layer rule converts: left whole for it."""
+        if prefix or reuse is not Reuse.NEW or statement.items[0].asname is not None:
             return False
         call = statement.items[0].item
         assert isinstance(call, cst.Call)

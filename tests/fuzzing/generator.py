@@ -430,7 +430,7 @@ def _dense(state: _State, source: Value, width: int | None = None) -> Value:
 
 def _emit_layer(state: _State, line: str) -> None:
     """A `tf.layers` line, at times under a variable scope of its own (the scoped_layers shape)."""
-    if state.scope_rng is not None and not state.in_function and state.scope_rng.random() < 0.5:
+    if state.scope_rng is not None and state.scope_rng.random() < 0.5:
         state.emit(f'with tf.variable_scope("{state.fresh("block")}"):')
         line = f"    {line}"
     state.emit(line)
