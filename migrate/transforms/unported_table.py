@@ -16,6 +16,21 @@ UNPORTED: Final = MappingProxyType(
             "tensorflow.examples.tutorials was removed in TF 2",
             "the mnist_input_data module TFM140 writes for read_data_sets, or tf.keras.datasets.mnist.load_data()",
         ),
+        # TF 0.x names that TF 1.0 moved (listed by TF 1.x's tf.contrib.deprecated): neither
+        # TF 1.x nor TF 2 has them, so the program did not run on TF 1.x either.
+        **{
+            f"tf.{old}": ("a TF 0.x name that TF 1.0 moved", f"{new}, its TF 1.x name")
+            for old, new in (
+                ("scalar_summary", "tf.summary.scalar"),
+                ("histogram_summary", "tf.summary.histogram"),
+                ("audio_summary", "tf.summary.audio"),
+                ("image_summary", "tf.summary.image"),
+                ("merge_summary", "tf.summary.merge"),
+                ("merge_all_summaries", "tf.summary.merge_all"),
+                ("train.SummaryWriter", "tf.summary.FileWriter"),
+                ("nn.seq2seq.", "tf.contrib.legacy_seq2seq"),
+            )
+        },
         "tf.estimator.": (
             "tf.estimator was removed in TF 2.16",
             ("tf.keras: a Model of the same layers trained with fit() on a tf.data.Dataset "
