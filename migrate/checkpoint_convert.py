@@ -36,6 +36,9 @@ class CheckpointEntry(NamedTuple):
     tf1_name: str
     path: tuple[str, ...]
     required: bool = True  # False for a layer variable an option of the layer can leave out
+    # Another TF1 name of the same variable: a layer the layer rule wrote came from tf.layers
+    # (`dense/kernel`) or from tf.contrib.layers (`fully_connected/weights`); the checkpoint tells.
+    alias: str = ""
 
 
 def checkpoint_keys(source: str) -> list[str]:
@@ -72,7 +75,9 @@ def checkpoint_entries(source: str) -> list[CheckpointEntry]:
             elif name in layers:
                 for weight in LAYER_WEIGHTS[layers[name]]:
                     tf1_name = f"{key}/{weight.tf1_name}"
-                    entries.setdefault(tf1_name, CheckpointEntry(tf1_name, (key, weight.attribute), weight.required))
+                    alias = f"{key}/{weight.contrib_name}" if weight.contrib_name else ""
+                    entry = CheckpointEntry(tf1_name, (key, weight.attribute), weight.required, alias)
+                    entries.setdefault(tf1_name, entry)
             else:
                 entries.setdefault(key, CheckpointEntry(key, (key,)))
     return list(entries.values())
@@ -152,9 +157,13 @@ def convert_checkpoint(old: str, new: str, program: str | Path) -> ConversionRes
     """Write at prefix `new` the values of TF1 checkpoint `old` that `program` restores."""
     import tensorflow as tf  # imported late: the rewriter itself never needs TensorFlow
 
-    entries = {entry.tf1_name: entry for entry in checkpoint_entries(Path(program).read_text(encoding="utf-8"))}
     reader = tf.train.load_checkpoint(old)
     stored = {name for name, _ in tf.train.list_variables(old)}
+    entries: dict[str, CheckpointEntry] = {}
+    for entry in checkpoint_entries(Path(program).read_text(encoding="utf-8")):
+        # Under the TF1 name the checkpoint holds: the alias when only the alias is there.
+        name = entry.alias if entry.alias in stored and entry.tf1_name not in stored else entry.tf1_name
+        entries[name] = entry
     matched = [name for name in entries if name in stored]
     missing = [name for name, entry in entries.items() if name not in stored and entry.required]
     unused = sorted(stored - set(entries))

@@ -193,3 +193,34 @@ def test_convert_checkpoint_of_keras_layers(tmp_path: Path) -> None:
     assert (hidden.kernel.numpy() == reader.get_tensor("hidden/kernel")).all()
     assert (hidden.bias.numpy() == reader.get_tensor("hidden/bias")).all()
     assert (out.kernel.numpy() == reader.get_tensor("out/kernel")).all()
+
+
+@pytest.mark.tensorflow
+def test_convert_checkpoint_of_contrib_layer(tmp_path: Path) -> None:
+    """A tf.contrib.layers / slim layer named its variables `weights` and `biases`; the Keras
+    layer the rule wrote for it holds them as `_kernel` and `bias`."""
+    import numpy as np
+    import tensorflow as tf
+
+    kernel = np.arange(6, dtype=np.float32).reshape(3, 2)
+    with tf.Graph().as_default():
+        tf.compat.v1.get_variable("fully_connected/weights", initializer=kernel)
+        tf.compat.v1.get_variable("fully_connected/biases", initializer=np.ones(2, np.float32))
+        saver = tf.compat.v1.train.Saver()
+        with tf.compat.v1.Session() as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            old = saver.save(sess, str(tmp_path / "contrib.ckpt"))
+    migrated = tmp_path / "migrated.py"
+    migrated.write_text(
+        'fully_connected = tf.keras.layers.Dense(2, activation=tf.nn.relu, name="fully_connected")\n'
+        'saver = tf.train.Checkpoint(**{"fully_connected": fully_connected})\n'
+    )
+    result = convert_checkpoint(old, str(tmp_path / "converted"), migrated)
+    assert sorted(result.matched) == ["fully_connected/biases", "fully_connected/weights"]
+    assert result.missing == () and result.unused == ()
+
+    layer = tf.keras.layers.Dense(2, activation=tf.nn.relu, name="fully_connected")
+    tf.train.Checkpoint(fully_connected=layer).read(result.path).assert_existing_objects_matched()
+    layer(tf.ones([1, 3]))
+    assert (layer.kernel.numpy() == kernel).all()
+    assert (layer.bias.numpy() == 1.0).all()

@@ -15,16 +15,32 @@ from typing import Final, NamedTuple
 
 
 class LayerWeight(NamedTuple):
-    tf1_name: str  # the last part of the TF1 variable's name
+    tf1_name: str  # the last part of the TF1 variable's name, as tf.layers named it
     attribute: str  # the Keras 3 layer attribute that holds it
     required: bool  # False when an option of the layer can leave it out (use_bias, center, scale)
+    contrib_name: str = ""  # the name tf.contrib.layers / slim gave it instead, if another
+
+
+# tf.contrib.layers and slim, whose layers the layer rule also writes as Dense / Conv2D, named
+# a layer's variables `weights` and `biases`.
+_CONTRIB_KERNEL = "weights"
+_CONTRIB_BIAS = "biases"
 
 
 LAYER_WEIGHTS: Final = MappingProxyType(
     {
-        "Dense": (LayerWeight("kernel", "_kernel", True), LayerWeight("bias", "bias", False)),
-        "Conv2D": (LayerWeight("kernel", "_kernel", True), LayerWeight("bias", "bias", False)),
-        "Conv2DTranspose": (LayerWeight("kernel", "kernel", True), LayerWeight("bias", "bias", False)),
+        "Dense": (
+            LayerWeight("kernel", "_kernel", True, _CONTRIB_KERNEL),
+            LayerWeight("bias", "bias", False, _CONTRIB_BIAS),
+        ),
+        "Conv2D": (
+            LayerWeight("kernel", "_kernel", True, _CONTRIB_KERNEL),
+            LayerWeight("bias", "bias", False, _CONTRIB_BIAS),
+        ),
+        "Conv2DTranspose": (
+            LayerWeight("kernel", "kernel", True, _CONTRIB_KERNEL),
+            LayerWeight("bias", "bias", False, _CONTRIB_BIAS),
+        ),
         "BatchNormalization": (
             LayerWeight("gamma", "gamma", False),
             LayerWeight("beta", "beta", False),
