@@ -256,7 +256,8 @@ class SaverToCheckpoint(MigrationTransform):
             )
             target = assign.targets[0].target
             assert isinstance(target, cst.Name)
-            # A layer built in a variable scope: its Keras name is the last part of its TF1 name.
+            # A layer built in a variable scope: its Keras name holds no "/"; the layer rule kept
+            # its TF1 name.
             name = self.context.scratch.get(LAYER_SCOPES_KEY, {}).get(target.value, name)
             if kind in WEIGHTLESS_LAYERS:
                 found[id(assign.value.func)] = None

@@ -19,9 +19,8 @@ from migrate.transforms.unported_table import lookup
 class UnportedSymbols(MigrationTransform):
     CODE = "TFM801"
     DESCRIPTION = (
-        "a TF1 symbol with no TF 2 home (tf.contrib, tf.estimator, tensorflow.examples.tutorials, TF 0.x "
-        "names): reported, "
-        "code unchanged"
+        "a TF1 symbol with no TF 2 home (tf.contrib, tf.estimator, tensorflow.examples.tutorials, TF 0.x names): "
+        "reported, code unchanged"
     )
     TRIGGERS = ("contrib", "examples", "estimator", "_summar", "SummaryWriter", "seq2seq")
     UNPORTED_FINDINGS = frozenset({CODE})
