@@ -12,6 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+import libcst as cst
+
+from migrate.analysis import syntax
+
 
 @dataclass(frozen=True)
 class LayerSpec:
@@ -331,3 +335,15 @@ def spec_for(api: str | None) -> tuple[str, LayerSpec] | None:
     api = ALIASES.get(api, api)
     spec = LAYERS.get(api)
     return (api, spec) if spec is not None else None
+
+
+def layer_scope_name(statement: cst.With) -> str | None:
+    """The name of `with tf.variable_scope("encoder"):` (the caller has resolved the call) when
+    the layer rule can name the layers built in its block: one string literal without "/", no
+    other argument (no reuse), the scope object not bound."""
+    item = statement.items[0] if len(statement.items) == 1 else None
+    call = item.item if item is not None else None
+    if item is None or item.asname is not None or not isinstance(call, cst.Call) or len(call.args) != 1:
+        return None
+    name = syntax.string_literal(call.args[0].value) if call.args[0].keyword is None else None
+    return name if name and "/" not in name else None

@@ -390,14 +390,13 @@ class LayersToKeras(MigrationTransform):
                 if api == _ARG_SCOPE:
                     return self._arg_scope(statement, item, state, params, hoist)
                 if api in _VARIABLE_SCOPES and self._has_layer(statement):
-                    return self._variable_scope(statement, item, api, state, params, hoist)
+                    return self._variable_scope(statement, api, state, params, hoist)
         inner = self._block(statement.body.body, state, params, hoist)
         return [statement.with_changes(body=statement.body.with_changes(body=inner))]
 
     def _variable_scope(
         self,
         statement: cst.With,
-        item: cst.Call,
         api: str,
         state: _State,
         params: dict[str, cst.BaseExpression],
@@ -408,14 +407,8 @@ class LayersToKeras(MigrationTransform):
         unwrapped once its layers are Keras layers: a Keras 3 layer name holds no scope, so the
         TF1 name goes to the Checkpoint of a Saver (migrate.transforms.checkpoints)."""
         assert isinstance(statement.body, cst.IndentedBlock)
-        name = syntax.string_literal(item.args[0].value) if len(item.args) == 1 else None
-        if (
-            not name
-            or item.args[0].keyword is not None
-            or statement.items[0].asname is not None
-            or state.scope
-            or "/" in name
-        ):
+        name = la.layer_scope_name(statement)
+        if name is None or state.scope:
             why = f"layers built inside {api} in a form this rule cannot name"
             raise Declined(LAYER_IN_VARIABLE_SCOPE, why, statement)
         state.scope = f"{name}/"

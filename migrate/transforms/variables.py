@@ -440,11 +440,7 @@ class _ScopeRewriter:
     def _layers_only(self, statement: cst.With, prefix: str, reuse: Reuse) -> bool:
         """A `with tf.variable_scope("name"):` block outside any other variable scope, whose
         variables are all made by TF1 layers the layer rule converts: left whole for it."""
-        if prefix or reuse is not Reuse.NEW or statement.items[0].asname is not None:
-            return False
-        call = statement.items[0].item
-        assert isinstance(call, cst.Call)
-        if len(call.args) != 1 or call.args[0].keyword is not None or not syntax.string_literal(call.args[0].value):
+        if prefix or reuse is not Reuse.NEW or la.layer_scope_name(statement) is None:
             return False
         apis = [api for api, _ in syntax.tf_apis_in(statement.body, self.t.tf_api)]
         layers = [api for api in apis if la.spec_for(api) is not None]
