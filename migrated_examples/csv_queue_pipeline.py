@@ -44,9 +44,9 @@ step = 0
 
 
 @tf.function
-def train_step(batch_iterator):
+def train_step(batch_element):
     with tf.GradientTape() as tape:
-        feature_batch, target_batch = batch_iterator.get_next()
+        feature_batch, target_batch = batch_element
         prediction = tf.squeeze(tf.matmul(feature_batch, W), axis=1) + b
         loss = tf.reduce_mean(tf.square(prediction - target_batch))
     variables = [W, b]
@@ -57,7 +57,7 @@ def train_step(batch_iterator):
 
 try:
     while True:
-        loss_value = train_step(batch_iterator).numpy()
+        loss_value = train_step(batch_iterator.get_next()).numpy()
         if step % 2 == 0:
             print("step %d: loss %.6f" % (step, loss_value))
         step += 1

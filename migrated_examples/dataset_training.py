@@ -25,9 +25,9 @@ test_iterator = iter(test_dataset)
 
 
 @tf.function
-def train_step(iterator):
+def train_step(element):
     with tf.GradientTape() as tape:
-        X, Y = iterator.get_next()
+        X, Y = element
         loss = tf.reduce_mean(tf.square(Y - (X * w + b)))
     variables = [w, b]
     gradients = tape.gradient(loss, variables)
@@ -36,8 +36,8 @@ def train_step(iterator):
 
 
 @tf.function
-def compute_test_error(test_iterator):
-    test_X, test_Y = test_iterator.get_next()
+def compute_test_error(test_element):
+    test_X, test_Y = test_element
     test_error = tf.reduce_mean(tf.abs(test_Y - (test_X * w + b)))
     return test_error
 
@@ -47,7 +47,7 @@ for epoch in range(8):
     total_loss, n_batches = 0.0, 0
     try:
         while True:
-            l = train_step(iterator).numpy()
+            l = train_step(iterator.get_next()).numpy()
             total_loss += l
             n_batches += 1
     except tf.errors.OutOfRangeError:
@@ -56,7 +56,7 @@ for epoch in range(8):
 errors = []
 try:
     while True:
-        errors.append(compute_test_error(test_iterator).numpy())
+        errors.append(compute_test_error(test_iterator.get_next()).numpy())
 except tf.errors.OutOfRangeError:
     pass
 print("test error %.6f" % np.mean(errors))

@@ -96,6 +96,21 @@ def test_wrong_dropout_rate_is_caught(capsys: pytest.CaptureFixture[str]) -> Non
     assert "line 24 ~ compute_order #0  0            0            pass" in table
 
 
+def test_dataset_shuffles_are_pinned_to_one_order_on_both_sides(tmp_path: Path) -> None:
+    # Unpinned, the TF1 iterator started at each epoch and the TF 2 one would each draw orders
+    # of their own; pinned, a faithful migration agrees to the last bit.
+    report = _compare(CASES / "shuffle_legacy.py", CASES / "shuffle_migrated.py", tmp_path)
+    assert report.outcome is Outcome.PARITY, report.format_table()
+    fetches = [o for o in report.observables if o.kind == "fetch"]
+    assert fetches and all(o.max_abs == 0 for o in fetches)
+
+
+def test_dropped_dataset_shuffle_is_caught(tmp_path: Path) -> None:
+    report = _compare(CASES / "shuffle_legacy.py", CASES / "shuffle_dropped_migrated.py", tmp_path)
+    assert report.outcome is Outcome.DIFFERENT, report.format_table()
+    assert {"printed numbers", "variable w:0"} <= {o.name for o in report.failures}
+
+
 def test_keras_dropout_layer_draws_what_tf_layers_dropout_drew(tmp_path: Path) -> None:
     report = _compare(CASES / "layers_dropout_legacy.py", CASES / "layers_dropout_migrated.py", tmp_path)
     assert report.outcome is Outcome.PARITY, report.format_table()

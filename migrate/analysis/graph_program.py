@@ -20,6 +20,7 @@ from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import (
     DEFAULT_SESSION_API,
     FEED_OVERRIDE,
+    GLOBAL_SEED_APIS,
     GLOBAL_STEP_GETTERS,
     GRAPH_IN_CONTROL_FLOW,
     OP_APIS,
@@ -160,6 +161,7 @@ def analyze_scope(
     _check_module_classes(statements, [*enclosing, *body], resolve)
     _check_block_headers(statements)
     graph = _collect_graph(statements, scope.outer_variables, prefixes, resolve)
+    graph.seeded = any(api in GLOBAL_SEED_APIS for node in [*enclosing, *body] for api, _ in tf_apis_in(node, resolve))
     function_uses = _link_statements(statements, scope.outer_statements, graph)
     state = _run_context(statements, flat.handles, graph, resolve)
     # A step function reads placeholders only as the keys of what its runs feed.
@@ -344,6 +346,7 @@ class _Graph:
     named_summaries: dict[str, Summary] = field(default_factory=dict)
     merged: set[str] = field(default_factory=set)
     writers: dict[str, cst.BaseExpression] = field(default_factory=dict)  # FileWriter name -> log directory
+    seeded: bool = False  # the program sets a global seed, which fixes what TF1's shuffles draw
 
 
 def _collect_graph(
@@ -438,7 +441,7 @@ def _link_statements(
         if statement.kind is Kind.GRAPH:
             for name in statement.defines:
                 reaching[name] = statement
-    _hoist_datasets(statements, graph.graph_defs, graph.placeholders)
+    _hoist_datasets(statements, graph)
     return function_uses
 
 
@@ -783,17 +786,16 @@ def _nested_session(statements: Sequence[cst.BaseStatement], resolve: Resolver) 
     return None
 
 
-def _hoist_datasets(
-    statements: list[Statement], graph_defs: dict[str, Statement], placeholders: dict[str, Placeholder]
-) -> None:
+def _hoist_datasets(statements: list[Statement], graph: _Graph) -> None:
     """The datasets iterators are made from are built once, eagerly, where they stand, as TF1
     built them once: not sliced into the functions, which would make them anew at every call."""
+    graph_defs = graph.graph_defs
     iterators = [s for s in statements if s.kind in (Kind.ITERATOR, Kind.ITERATOR_START)]
     pending = [dep for s in iterators for dep in s.deps]
     seen: set[int] = set()
-    fed = {name for name, p in placeholders.items() if not p.iterator}
+    fed = {name for name, p in graph.placeholders.items() if not p.iterator}
     for statement in iterators:
-        _refuse_shuffle(statement)
+        _refuse_seeded_shuffle(statement, graph.seeded)
     while pending:
         statement = pending.pop()
         if id(statement) in seen:
@@ -801,7 +803,7 @@ def _hoist_datasets(
         seen.add(id(statement))
         if statement.uses & fed:
             raise Declined(STATEFUL_INPUT, "a dataset built from a placeholder (fed when its iterator starts)", statement.node)
-        _refuse_shuffle(statement)
+        _refuse_seeded_shuffle(statement, graph.seeded)
         statement.kind = Kind.PYTHON
         for name in statement.defines:
             if graph_defs.get(name) is statement:
@@ -825,12 +827,27 @@ def _refuse_start_in_graph(statement: Statement, graph: _Graph) -> None:
         raise Declined(STATEFUL_INPUT, why, statement.node)
 
 
-def _refuse_shuffle(statement: Statement) -> None:
-    """A TF1 iterator started again repeats a seeded shuffle's order; a TF 2 iterator over the
-    same dataset reshuffles. Not converted until the rewrite can keep TF1's order."""
+def _refuse_seeded_shuffle(statement: Statement, seeded: bool) -> None:
+    """A dataset shuffled in an order a seed fixes. TF1 starts the shuffle anew, in the same
+    order, whenever its iterator is initialised again; a TF 2 iterator over the dataset draws a
+    new order at each pass (and the other way round with `reshuffle_each_iteration=False`). Left
+    to TensorFlow's random numbers (no seed, no global seed), both draw a new order at every
+    pass, and the shuffle converts as it is."""
     for call in calls_in(statement.node):
-        if isinstance(call.func, cst.Attribute) and call.func.attr.value == "shuffle":
-            raise Declined(STATEFUL_INPUT, "a shuffled dataset: TF 2 iterators shuffle it in another order", call)
+        if not (isinstance(call.func, cst.Attribute) and call.func.attr.value == "shuffle"):
+            continue
+        given = {arg.keyword.value if arg.keyword else str(index): arg.value for index, arg in enumerate(call.args)}
+        reshuffle = given.get("reshuffle_each_iteration", given.get("2"))
+        if seeded or given.keys() & {"seed", "1"}:
+            why = "a dataset shuffled in an order a seed fixes (its own or the program's): TF 2 iterators draw other orders"
+        elif reshuffle is not None and not (isinstance(reshuffle, cst.Name) and reshuffle.value == "True"):
+            why = (
+                "a dataset shuffled with reshuffle_each_iteration: a TF1 iterator initialised again draws a new "
+                "order, where a TF 2 iterator keeps the first"
+            )
+        else:
+            continue
+        raise Declined(STATEFUL_INPUT, why, call)
 
 
 def _function_uses(statements: Sequence[Statement]) -> dict[str, frozenset[str]]:

@@ -68,7 +68,7 @@ def _aligned_random(config: dict[str, Any], tf: Any) -> Any:
     legacy_dir = config.get("legacy_results")
     legacy_log = records.load_random(Path(legacy_dir)) if legacy_dir else None
     streams = seed_source(config["side"], int(config["seed"]), legacy_log, config.get("sites"))
-    RandomOps(tf, streams).install()
+    RandomOps(tf, streams, int(config["seed"])).install()
     return streams
 
 

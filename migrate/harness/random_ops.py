@@ -14,9 +14,15 @@ times the op has run. TensorFlow's `DeterministicRandomTestTool` (tf-keras) give
 by creation order and leaves the advancing to the stateful kernel; that cannot follow one TF1 op
 into the several traced copies a migration makes of it, nor reach Keras 3's stateless draws.
 
+`tf.data` shuffles are pinned rather than replaced: the k-th `Dataset.shuffle` a process makes
+shuffles with the seeds (harness seed, k) and the same order at every pass. Unpinned, a TF1
+iterator initialised again and a TF 2 iterator passing again each draw an order of their own;
+pinned, both sides see the same batches, and a rewrite that dropped or moved a shuffle still
+shows in the numbers.
+
 Not covered (left to the program's own generator): `RandomGamma`, `RandomPoisson`,
-`ParameterizedTruncatedNormal`, `tf.random.Generator`, `tf.data` shuffling, queue input
-pipelines (`tf.train.shuffle_batch`), and Keras 3's `gamma`, `binomial` and `beta`.
+`ParameterizedTruncatedNormal`, `tf.random.Generator`, queue input pipelines
+(`tf.train.shuffle_batch`), and Keras 3's `gamma`, `binomial` and `beta`.
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ INITIALIZER = "initializer"
 GRAPH = "graph"
 
 _KERAS_RANDOM = "keras.src.backend.tensorflow.random"
+_SHUFFLE_SEED_RANGE = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -75,9 +82,12 @@ class SeedSource(Protocol):
 class RandomOps:
     """Installs the replacements; `sites` lists every random op created since."""
 
-    def __init__(self, tf: Any, source: SeedSource) -> None:
+    def __init__(self, tf: Any, source: SeedSource, seed: int = 0) -> None:
         self._tf = tf
         self._source = source
+        self._seed = seed
+        self._shuffles = 0
+        self._shuffle_lock = threading.Lock()
         self._lock = threading.Lock()
         self.sites: list[Site] = []
         self._ranks: dict[tuple[int, str, str], int] = {}
@@ -142,6 +152,7 @@ class RandomOps:
             for name, original in originals.items():
                 if module.__dict__.get(name) is original:
                     setattr(module, name, replacements[name])
+        self._pin_dataset_shuffles()
         if _KERAS_RANDOM in sys.modules:
             self._patch_keras(sys.modules[_KERAS_RANDOM])
         else:
@@ -197,6 +208,30 @@ class RandomOps:
             "random_shuffle": random_shuffle,
             "multinomial": multinomial,
         }
+
+    def _pin_dataset_shuffles(self) -> None:
+        from tensorflow.python.data.ops import shuffle_op
+
+        tf = self._tf
+        original = shuffle_op._shuffle
+        seeds_module = shuffle_op.random_seed
+
+        def pinned_shuffle(
+            input_dataset: Any, buffer_size: Any, seed: Any = None, reshuffle_each_iteration: Any = True, name: Any = None
+        ) -> Any:
+            # Both seeds are given: TF1 would pair an op seed with the graph's own seed, which a
+            # program's `tf.Graph()` leaves unset where the TF 2 side has the global one.
+            with self._shuffle_lock:
+                number = self._shuffles
+                self._shuffles += 1
+                pair = (tf.constant(self._seed % _SHUFFLE_SEED_RANGE, tf.int64), tf.constant(number + 1, tf.int64))
+                shuffle_op.random_seed = types.SimpleNamespace(get_seed=lambda _seed: pair)
+                try:
+                    return original(input_dataset, buffer_size, None, False, name)
+                finally:
+                    shuffle_op.random_seed = seeds_module
+
+        shuffle_op._shuffle = pinned_shuffle
 
     # --- Keras 3 -----------------------------------------------------------------------------
     def _patch_keras(self, module: types.ModuleType) -> None:

@@ -18,7 +18,7 @@ import libcst.matchers as m
 
 from migrate.analysis import graph_model as model
 from migrate.analysis import graph_program as gp
-from migrate.analysis import graph_segments, graph_statements, syntax
+from migrate.analysis import graph_segments, graph_statements, iterator_elements, syntax
 from migrate.analysis.call_arguments import keyword_arg
 from migrate.analysis.declined import Declined
 from migrate.analysis.imports import LOCAL, head_name, module_bindings
@@ -298,6 +298,11 @@ class _ScopeWriter:
         self.shared_optimizers: dict[str, cst.Call] = {}  # a stateless TF1 optimizer of several train ops
         self.optimizer_kinds: dict[str, str] = {}  # optimizer name -> TF1 API
         self.init_calls = {id(call) for call in plan.init_calls}
+        self.elements = iterator_elements.element_names(
+            [name for name, p in plan.placeholders.items() if p.iterator], self.taken
+        )
+        self.taken |= set(self.elements.values())
+        self.helper_reads: dict[str, iterator_elements.Reads] = {}  # helper -> the iterators it reads
 
     def write(self) -> list[cst.BaseStatement]:
         plan = self.plan
@@ -629,7 +634,9 @@ class _ScopeWriter:
         body = [self._moved(s) for s in helper.statements]
         if helper.returns:
             body.append(cst.parse_statement(f"return {', '.join(helper.returns)}\n"))
-        return self._def(f"def {helper.name}({', '.join(helper.params)}):\n", body)
+        node = self._def(f"def {helper.name}({', '.join(helper.params)}):\n", body)
+        node, self.helper_reads[helper.name] = iterator_elements.read_elements(node, self.elements, ())
+        return node
 
     def _function(self, function: model.Function) -> cst.FunctionDef:
         tf = self.tf
@@ -674,7 +681,11 @@ class _ScopeWriter:
         returns = _returned(function.fetches, self.plan)
         if returns is not None:
             body.append(cst.SimpleStatementLine([cst.Return(returns)]))
-        return self._def(f"{decorator}\ndef {function.name}({params}):\n", body)
+        node = self._def(f"{decorator}\ndef {function.name}({params}):\n", body)
+        helpers = [step.name for step in function.steps if isinstance(step, model.Helper)]
+        node, reads = iterator_elements.read_elements(node, self.elements, helpers)
+        iterator_elements.check_reads(function.name, reads, self.helper_reads, helpers)
+        return node
 
     def _differentiated(self, function: model.Function) -> list[cst.BaseStatement]:
         """The function's statements; where it trains or takes gradients, the forward pass runs
@@ -847,6 +858,8 @@ class _ScopeWriter:
         for p in site.function.params:
             value = fed.get(p.name, p.default)
             assert value is not None
+            if p.iterator:  # read before the call: see migrate.analysis.iterator_elements
+                value = cst.Call(cst.Attribute(value, cst.Name("get_next")))
             args.append(cst.Arg(value))
         return cst.Call(cst.Name(site.function.name), args=args)
 
