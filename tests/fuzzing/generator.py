@@ -24,7 +24,7 @@ ACTIVATIONS = ("tf.nn.relu", "tf.nn.sigmoid", "tf.nn.tanh", "tf.nn.softplus", "t
 # programs of earlier runs, seed for seed.
 REAL_CODE_SHAPES = (
     "session_graph", "functions", "shape_reads", "placeholder_forms", "datasets", "random_ops", "layer_functions",
-    "scoped_layers",
+    "scoped_layers", "exhausted_datasets",
 )
 
 
@@ -74,6 +74,10 @@ class Options:
     # `tf.layers.dense` built under `with tf.variable_scope("block"):`, which names its variables
     # (`block/dense/kernel`). Drawn from a generator of its own, as layer_functions.
     scoped_layers: bool = True
+    # A dataset read to its end: not repeated, its initializable iterator started again at each
+    # epoch of the training loop and run until `tf.errors.OutOfRangeError` (and before each
+    # other site that runs the graph). Drawn from a generator of its own, as layer_functions.
+    exhausted_datasets: bool = True
 
 
 @dataclass
@@ -127,6 +131,8 @@ class _State:
     layer_rng: random.Random | None = None  # draws of the layer_functions shape
     layer_function: str = ""  # the layer function, once defined
     scope_rng: random.Random | None = None  # draws of the scoped_layers shape
+    epoch_rng: random.Random | None = None  # draws of the exhausted_datasets shape
+    exhausted: bool = False  # the iterator is read to its end (the exhausted_datasets shape)
 
     def fresh(self, stem: str) -> str:
         n = 0
@@ -354,9 +360,12 @@ def _dataset(state: _State, inputs: list[tuple[str, int]]) -> None:
     dataset = state.fresh("dataset")
     size = rng.choice((n, max(1, n // 2)))
     pipeline = rng.choice((f".batch({size}).repeat()", f".repeat().batch({size})"))
-    state.emit(f"{dataset} = tf.data.Dataset.from_tensor_slices(({', '.join(arrays)})){pipeline}")
     iterator = state.fresh("iterator")
     kind = rng.choice(("make_one_shot_iterator", "make_initializable_iterator"))
+    if state.epoch_rng is not None and state.epoch_rng.random() < 0.6:
+        state.exhausted = True
+        pipeline, kind = f".batch({size})", "make_initializable_iterator"
+    state.emit(f"{dataset} = tf.data.Dataset.from_tensor_slices(({', '.join(arrays)})){pipeline}")
     state.emit(f"{iterator} = {dataset}.{kind}()")
     if kind == "make_initializable_iterator":
         state.iterator = iterator
@@ -928,12 +937,18 @@ class _Session:
         depth = 1
         sliced = None
         batched = not state.fixed_batch and state.batch >= 4 and rng.random() < 0.3
-        if batched:
+        restart = state.iterator and state.options.datasets and rng.random() < 0.5
+        if state.exhausted:  # each epoch reads the dataset to its end
+            self.line(f"sess.run({state.iterator}.initializer)", 1)
+            self.line("try:", 1)
+            self.line("while True:", 2)
+            depth = 3
+        elif batched:
             self.line(f"for start in range(0, {state.batch}, 2):", 1)
             depth = 2
             sliced = "start:start + 2"
         feeds = training.loss.feeds
-        if state.iterator and state.options.datasets and rng.random() < 0.5:
+        if restart and not state.exhausted:
             self.line(f"sess.run({state.iterator}.initializer)", depth)  # each epoch from the first batch
         form = rng.randrange(3)
         feed = self.feed_argument(feeds, sliced, training=True)
@@ -955,6 +970,14 @@ class _Session:
             self.line(f'{value} = sess.run({{"train": {training.train}, {names}}}{feed})', depth)
             for v in fetched:
                 self.line(f'print("%.6f" % {value}["{v.name}"])', depth)
+        if state.exhausted:
+            self.line("except tf.errors.OutOfRangeError:", 1)
+            self.line("pass", 2)
+
+    def restart(self, depth: int = 0) -> None:
+        """A dataset read to its end is started again before a site reads it."""
+        if self.state.exhausted:
+            self.line(f"sess.run({self.state.iterator}.initializer)", depth)
 
     def fetch_site(self) -> None:
         state = self.state
@@ -971,6 +994,7 @@ class _Session:
         if repeat:
             self.line(f"for repeat in range({rng.randint(2, 3)}):")
             depth = 1
+        self.restart(depth)
         if len(accesses) == 1 and accesses[0][0] == "res" and rng.random() < 0.25 and self.style != "explicit":
             self.line(f"res = {fetched[0].name}.eval({self.feed_argument(feeds).lstrip(', ')})", depth)
         elif len(fetched) > 1 and expression.startswith(("[", "(")) and "{" not in expression and rng.random() < 0.5:
@@ -1011,6 +1035,7 @@ class _Session:
             self.line(f"{name} = tf.reduce_mean(tf.abs({output.name} - {target.name}))")
         value = Value(name, (), "float32", output.feeds | target.feeds)
         feed = self.feed_argument(value.feeds)
+        self.restart()
         if self.style != "explicit" and rng.random() < 0.5:
             self.line(f'print("{name}", "%.5f" % {name}.eval({feed.lstrip(", ")}))')
         else:
@@ -1023,6 +1048,7 @@ class _Session:
         rng = state.rng
         for op in training.extra_ops:
             if rng.random() < 0.6:
+                self.restart()
                 value = state.fresh(f"{op.name}_value")
                 self.line(f"{value} = sess.run({op.name}{self.feed_argument(op.feeds)})")
                 self.line(_print(op, value, rng))
@@ -1036,6 +1062,8 @@ def generate(seed: int, options: Options = Options()) -> str:
         state.layer_rng = random.Random(f"layer functions {seed}")
     if options.scoped_layers and options.variable_family:
         state.scope_rng = random.Random(f"scoped layers {seed}")
+    if options.exhausted_datasets and options.datasets:
+        state.epoch_rng = random.Random(f"exhausted datasets {seed}")
     state.used.update({"np", "tf", "rng", "sess", "init", "res", "step", "start", "repeat", "_"})
     state.used.update({"weights", "shape", "st_dev", "weight"})  # the tutorial shapes' own names
     state.emit("import numpy as np")
