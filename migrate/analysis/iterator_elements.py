@@ -63,7 +63,59 @@ def read_elements(
                 f"`{node.name.value}` uses the iterator `{iterator}` other than by `get_next()`",
                 node,
             )
+    for iterator in rewriter.reads:
+        if not rewriter.bare[iterator]:
+            result = _named_parameter(result, elements[iterator])
     return result, rewriter.reads
+
+
+def _named_parameter(node: cst.FunctionDef, element: str) -> cst.FunctionDef:
+    """`def f(x_batch):` rather than `def f(element):` whose body begins `x_batch = element`."""
+    assignments = [
+        statement
+        for statement in _simple_statements(node.body)
+        if len(statement.body) == 1
+        and isinstance(assign := statement.body[0], cst.Assign)
+        and len(assign.targets) == 1
+        and isinstance(assign.targets[0].target, cst.Name)
+        and isinstance(assign.value, cst.Name)
+        and assign.value.value == element
+    ]
+    if len(assignments) != 1 or any(line.comment is not None for line in assignments[0].leading_lines):
+        return node
+    statement = assignments[0]
+    assign = statement.body[0]
+    assert isinstance(assign, cst.Assign) and isinstance(assign.targets[0].target, cst.Name)
+    name = assign.targets[0].target.value
+    if name in {p.name.value for p in node.params.params}:
+        return node
+    params = [p.with_changes(name=cst.Name(name)) if p.name.value == element else p for p in node.params.params]
+    result = node.with_changes(params=node.params.with_changes(params=params)).visit(_Without(statement))
+    assert isinstance(result, cst.FunctionDef)
+    return result
+
+
+def _simple_statements(block: cst.BaseSuite) -> list[cst.SimpleStatementLine]:
+    """The simple statements of a function body, in its `with` blocks too, not in nested
+    functions; those alone in their block aside (the block cannot lose them)."""
+    found: list[cst.SimpleStatementLine] = []
+    if isinstance(block, cst.IndentedBlock):
+        for statement in block.body:
+            if isinstance(statement, cst.SimpleStatementLine) and len(block.body) > 1:
+                found.append(statement)
+            elif isinstance(statement, cst.With):
+                found.extend(_simple_statements(statement.body))
+    return found
+
+
+class _Without(cst.CSTTransformer):
+    def __init__(self, statement: cst.SimpleStatementLine) -> None:
+        self.statement = statement
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        return cst.RemovalSentinel.REMOVE if original_node is self.statement else updated_node
 
 
 def check_reads(function: str, reads: Reads, helpers: Mapping[str, Reads], called: Collection[str]) -> None:
