@@ -985,6 +985,18 @@ def _function_for(
     return Function(_name_for(leaves, train), params, site.fetches, train, needed, key, frozenset(roots))
 
 
+def _is_alias(node: cst.CSTNode) -> bool:
+    """`a = b`: a statement that only names a value again."""
+    return (
+        isinstance(node, cst.SimpleStatementLine)
+        and len(node.body) == 1
+        and isinstance(assign := node.body[0], cst.Assign)
+        and len(assign.targets) == 1
+        and isinstance(assign.targets[0].target, cst.Name)
+        and isinstance(assign.value, cst.Name)
+    )
+
+
 def _share_slices(
     functions: list[Function],
     statements: list[Statement],
@@ -1013,8 +1025,8 @@ def _share_slices(
     helpers: list[Helper] = []
     graph_order = [name for s in statements for name in s.defines]
     for owners, run in runs:
-        if len(owners) < 2:
-            continue
+        if len(owners) < 2 or all(_is_alias(s.node) for s in run):
+            continue  # an alias (`inputs = x`, a flattened constructor's argument) is repeated
         defined = {name for s in run for name in s.defines}
         used = set().union(*(s.uses for s in run))
         in_run = {id(s) for s in run}

@@ -408,6 +408,45 @@ def string_literal(node: cst.BaseExpression | None) -> str | None:
     return None
 
 
+def literal_flags(body: Sequence[cst.BaseStatement]) -> dict[str, bool | None]:
+    """Names `body` binds once, by a statement of its own level, to `True`, `False` or `None`
+    (`reuse = False`, as a flattened constructor binds its default): what reading them gives
+    wherever it is read after that binding."""
+    bindings: dict[str, int] = {}
+    for statement in body:
+        for inner in nodes_of(statement, cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For, cst.WithItem,
+                              cst.Global, cst.Nonlocal, cst.NamedExpr, cst.FunctionDef, cst.ClassDef):
+            names: list[str] = []
+            if isinstance(inner, (cst.Global, cst.Nonlocal)):
+                names = [item.name.value for item in inner.names]
+            elif isinstance(inner, (cst.FunctionDef, cst.ClassDef)):
+                names = [inner.name.value]
+            elif isinstance(inner, cst.Assign):
+                names = [n for target in inner.targets for n in bound_names(target.target)]
+            elif isinstance(inner, cst.WithItem):
+                names = list(bound_names(inner.asname.name)) if inner.asname is not None else []
+            elif isinstance(inner, (cst.AugAssign, cst.AnnAssign, cst.For, cst.NamedExpr)):
+                names = list(bound_names(inner.target))
+            for name in names:
+                bindings[name] = bindings.get(name, 0) + 1
+    flags: dict[str, bool | None] = {}
+    literals = {"True": True, "False": False, "None": None}
+    for statement in body:
+        if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+            continue
+        small = statement.body[0]
+        if (
+            isinstance(small, cst.Assign)
+            and len(small.targets) == 1
+            and isinstance(small.targets[0].target, cst.Name)
+            and isinstance(small.value, cst.Name)
+            and small.value.value in literals
+            and bindings.get(small.targets[0].target.value) == 1
+        ):
+            flags[small.targets[0].target.value] = literals[small.value.value]
+    return flags
+
+
 def nodes_of(node: cst.CSTNode, *types: type[cst.CSTNode]) -> list[cst.CSTNode]:
     """Every code node (not whitespace, comments or brackets) of the given types in a tree, in
     visiting order (`matchers.findall` for plain type tests, without matcher overhead or

@@ -279,11 +279,11 @@ class _Fold:
     def fold(self) -> cst.Module:
         record = self.record
         region = region_of(self.module, self.token)
-        bindings, statements = region[: len(record.params)], region[len(record.params) :]
-        if [syntax.defined_names(s) for s in bindings] != [(p,) for p in record.params]:
-            raise Declined(DECLINED, "the constructor's arguments became graph code")
+        kept = self._kept_params(region)
+        statements = region[len(kept) :]
+        moved = tuple(p for p in record.params if p not in kept)
         generated = self._generated_functions()
-        bound = set(record.params) | set().union(*(syntax.assigned_names(s) for s in statements))
+        bound = set(kept) | set().union(*(syntax.assigned_names(s) for s in statements))
         methods = self._methods(generated, bound)
         own_name = self._method_names(methods)
         # What the script reads once the model's statements and methods are gone from it.
@@ -308,7 +308,7 @@ class _Fold:
 
         init_body, wrapped = self._init_body(statements, attribute_of, methods)
         method_nodes = {name: self._method(f, attribute_of, own_name, wrapped) for name, f in methods.items()}
-        new_class = self._class(init_body, method_nodes)
+        new_class = self._class(init_body, method_nodes, moved)
         script_names: dict[str, cst.BaseExpression] = {
             flat: cst.Attribute(cst.Name(record.instance), cst.Name(attribute))
             for flat, attribute in attribute_of.items()
@@ -318,11 +318,31 @@ class _Fold:
         )
         drop = {id(f) for f in methods.values()}
         renamed_here = {id(f): _own_names(f, record) for name, f in generated.items() if name not in methods}
-        module = self.module.visit(_Regions(self.token, [new_class], [record.construction], drop, renamed_here))
+        construction = _without_arguments(record, moved)
+        module = self.module.visit(_Regions(self.token, [new_class], [construction], drop, renamed_here))
         assert isinstance(module, cst.Module)
         renamed = module.visit(_ScriptRenamer(script_names, new_class, record))
         assert isinstance(renamed, cst.Module)
         return renamed
+
+    def _kept_params(self, region: Sequence[cst.BaseStatement]) -> tuple[str, ...]:
+        """The parameters still bound where the flattened constructor began. The others' values
+        were graph inputs (`Model(x, y)` with `x` a placeholder): the bindings went into the
+        generated functions, which take those inputs as parameters, and leave `__init__` with
+        the construction's arguments (`Model()`). A binding moved anywhere else declines."""
+        record = self.record
+        kept: list[str] = []
+        for param in record.params:
+            if len(kept) < len(region) and syntax.defined_names(region[len(kept)]) == (param,):
+                kept.append(param)
+        moved = set(record.params) - set(kept)
+        outside = {
+            name for statement in self.module.body if not isinstance(statement, (cst.FunctionDef, cst.ClassDef))
+            for name in syntax.assigned_names(statement)
+        }
+        if moved & outside or any(p in moved for p in record.receivers.values()):
+            raise Declined(DECLINED, "the constructor's arguments became graph code")
+        return tuple(kept)
 
     def _method_names(self, methods: Mapping[str, cst.FunctionDef]) -> dict[str, str]:
         """The name of each method: a method that ran the session takes its own name back, a
@@ -492,15 +512,24 @@ class _Fold:
         )
         return _own_names(method, self.record)
 
-    def _class(self, init_body: list[cst.BaseStatement], methods: dict[str, cst.FunctionDef]) -> cst.ClassDef:
-        """The class with its new `__init__`, the methods that ran the session in their places
-        and the generated methods after them."""
+    def _class(
+        self, init_body: list[cst.BaseStatement], methods: dict[str, cst.FunctionDef], moved: Collection[str]
+    ) -> cst.ClassDef:
+        """The class with its new `__init__` (without the parameters `moved` into the methods),
+        the methods that ran the session in their places and the generated methods after them."""
         node = self.record.class_node
         assert isinstance(node.body, cst.IndentedBlock)
         init = self.record.init
         assert isinstance(init.body, cst.IndentedBlock)
         docstrings = [s for s in init.body.body[:1] if syntax.is_docstring(s)]
-        new_init = init.with_changes(body=init.body.with_changes(body=[*docstrings, *init_body]))
+        gone = {self.record.locals.get(flat, flat) for flat in moved}
+        params = [p for p in init.params.params if p.name.value not in gone]
+        if params and len(params) < len(init.params.params):
+            params[-1] = params[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        new_init = init.with_changes(
+            params=init.params.with_changes(params=params),
+            body=init.body.with_changes(body=[*docstrings, *init_body]),
+        )
         served = {method.function.name.value: methods.pop(flat) for flat, method in self.record.served.items()}
         body = [new_init if s is init else served.get(s.name.value, s) if isinstance(s, cst.FunctionDef) else s
                 for s in node.body.body
@@ -510,6 +539,34 @@ class _Fold:
             bases=[base], lpar=cst.LeftParen(), rpar=cst.RightParen(),
             body=node.body.with_changes(body=[*body, *methods.values()]),
         )
+
+
+def _without_arguments(record: ModelRecord, moved: Collection[str]) -> cst.SimpleStatementLine:
+    """The construction without the arguments of the parameters `moved` into the methods; an
+    argument given by position after one of them is given by keyword."""
+    construction = record.construction
+    if not moved:
+        return construction
+    gone = {record.locals.get(flat, flat) for flat in moved}
+    names = [p.name.value for p in record.init.params.params[1:]]
+    calls = [c for c in syntax.nodes_of(construction, cst.Call) if isinstance(c, cst.Call)]
+    call = calls[0]
+    args: list[cst.Arg] = []
+    shifted = False
+    for position, arg in enumerate(call.args):
+        name = arg.keyword.value if arg.keyword is not None else names[position]
+        if name in gone:
+            shifted = shifted or arg.keyword is None
+            continue
+        if shifted and arg.keyword is None:
+            arg = arg.with_changes(keyword=cst.Name(name), equal=cst.AssignEqual(
+                cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
+        args.append(arg)
+    if args:
+        args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    replaced = construction.deep_replace(call, call.with_changes(args=args))
+    assert isinstance(replaced, cst.SimpleStatementLine)
+    return replaced
 
 
 def _unprefixed(record: ModelRecord, name: str, taken: Collection[str]) -> str:

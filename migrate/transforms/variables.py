@@ -371,6 +371,8 @@ class _ScopeRewriter:
         # While a function made one instance per call is planned: its parameters, which may
         # name its variable scopes.
         self.scope_params: frozenset[str] = frozenset()
+        # Reuse flags the scope binds once to a literal (a flattened constructor's `reuse=False`).
+        self.flags = syntax.literal_flags(body) if top else {}
         # Reported once the whole scope is converted.
         self.modules_made: list[tuple[cst.CSTNode, str]] = []
         # Names of modules of the tree that make variables where their code is called: a
@@ -507,6 +509,8 @@ class _ScopeRewriter:
                 reuse = Reuse.AUTO
             elif isinstance(value, cst.Name) and in_function:
                 reuse = Reuse.PARAM
+            elif isinstance(value, cst.Name) and value.value in self.flags:
+                reuse = Reuse.REUSE if self.flags[value.value] else reuse
             elif not m.matches(value, m.Name("False") | m.Name("None")):
                 raise Declined(UNSUPPORTED_FORM, "a reuse flag this rule cannot evaluate", call)
         return name, reuse, bound.get("initializer", init)
