@@ -155,6 +155,20 @@ def test_legacy_streams_seed_by_creation_order_and_count() -> None:
     assert RandomLog.from_json(log.to_json()) == log
 
 
+def test_legacy_run_that_fails_is_left_out_of_the_log() -> None:
+    """A run that raises (the dataset at its end) pairs with no migrated call: its draws are
+    dropped and the ops' counts go on, so the next run draws new numbers."""
+    streams = LegacyStreams(seed=0)
+    mask = Site(0, "uniform", "float32", GRAPH)
+    for failed in (False, True, False):
+        streams.begin_run("line 30")
+        streams.seed(mask, (8, 3))
+        streams.end_run(not failed, failed)
+    log = streams.log
+    assert log.runs == [("line 30", True), ("line 30", True)]
+    assert [(d.run, d.op, d.count) for d in log.draws] == [(0, 0, 0), (1, 0, 2)]
+
+
 def test_migrated_streams_replay_by_function_call_kind_and_rank() -> None:
     sites = SiteMap({20: None, 30: "train_step", 40: "predict"})
     streams = MigratedStreams(0, _legacy_log(), sites)

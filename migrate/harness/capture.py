@@ -201,6 +201,7 @@ class LegacyCapture:
             if streams is not None:
                 streams.begin_run(f"line {line}")
             fetched = False
+            failed = True
             try:
                 result = raw_run(session, fetches, *args, **kwargs)
                 values = [
@@ -210,9 +211,10 @@ class LegacyCapture:
                     for value in _summary_values(v, capture._v1)
                 ]
                 fetched = bool(values)
+                failed = False
             finally:
                 if streams is not None:
-                    streams.end_run(fetched)
+                    streams.end_run(fetched, failed)
             if capture.recorder.record(f"line {line}", values):
                 capture.variables.record_final(session)
                 raise StopProgram(capture.recorder.stop_reason)

@@ -2,7 +2,9 @@
 
 Legacy side (`LegacyStreams`): the n-th draw of the op created k-th uses the seed (k, n), so a
 TF1 op evaluated once per `sess.run` draws new numbers at every run, as TF1's stateful kernels
-do. Draws made inside a program's own `sess.run` are logged with the run.
+do. Draws made inside a program's own `sess.run` are logged with the run; a run that raises
+(`tf.errors.OutOfRangeError` at the end of a dataset) is left out of the log, as the migrated
+side counts only the calls that return.
 
 Migrated side (`MigratedStreams`), reading the legacy log:
 
@@ -60,9 +62,15 @@ class LegacyStreams:
             self._run = len(self.log.runs)
             self.log.runs.append((site, False))
 
-    def end_run(self, fetched_values: bool) -> None:
+    def end_run(self, fetched_values: bool, failed: bool = False) -> None:
+        """A run that `failed` (a dataset at its end) is not a run to pair: the migrated
+        program makes no call in its place (see migrate.analysis.iterator_elements), and
+        the draws it made are not replayed; the ops' draw counts go on past them."""
         with self._lock:
-            if self._run is not None:
+            if self._run is not None and failed:
+                del self.log.runs[self._run:]
+                self.log.draws = [draw for draw in self.log.draws if draw.run != self._run]
+            elif self._run is not None:
                 self.log.runs[self._run] = (self.log.runs[self._run][0], fetched_values)
             self._run = None
 
