@@ -31,9 +31,9 @@ INITIALIZER_APIS = frozenset(
 )
 # TF1's graph-collection global step; in TF 2 code it is a plain int64 variable, created once.
 GLOBAL_STEP_API = "tf.train.get_or_create_global_step"
-# What finds the global step made before: TF1 looked it up in its collection or by its name.
 # A global seed fixes the order of every shuffle TF1 draws without a seed of its own.
 GLOBAL_SEED_APIS = frozenset({"tf.set_random_seed", "tf.random.set_random_seed", "tf.random.set_seed"})
+# What finds the global step made before: TF1 looked it up in its collection or by its name.
 GLOBAL_STEP_GETTERS = frozenset({"tf.train.get_global_step", "tf.contrib.framework.get_global_step"})
 # What makes the variable those find (besides a `tf.Variable` named "global_step").
 GLOBAL_STEP_MAKERS = frozenset(

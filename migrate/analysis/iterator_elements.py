@@ -31,13 +31,11 @@ def element_names(iterators: Collection[str], taken: Collection[str]) -> dict[st
     names: dict[str, str] = {}
     used = set(taken)
     for iterator in sorted(iterators):
-        prefix = iterator.lower()
+        prefix = iterator
         for suffix in ("iterator", "iter", "it"):
-            if prefix.endswith(suffix):
+            if iterator.lower() == suffix or iterator.lower().endswith(f"_{suffix}"):
                 prefix = iterator[: len(iterator) - len(suffix)].rstrip("_")
                 break
-        else:
-            prefix = iterator
         name = unique_name(f"{prefix}_element" if prefix else "element", used)
         used.add(name)
         names[iterator] = name

@@ -340,7 +340,7 @@ class _Fold:
             name for statement in self.module.body if not isinstance(statement, (cst.FunctionDef, cst.ClassDef))
             for name in syntax.assigned_names(statement)
         }
-        if moved & outside or any(p in moved for p in record.receivers.values()):
+        if moved & outside:
             raise Declined(DECLINED, "the constructor's arguments became graph code")
         return tuple(kept)
 
