@@ -74,6 +74,7 @@ from migrate.analysis.syntax import (
     names_in,
     nodes_of,
     own_names,
+    single_assignment,
     tf_apis_in,
     unique_name,
 )
@@ -987,14 +988,8 @@ def _function_for(
 
 def _is_alias(node: cst.CSTNode) -> bool:
     """`a = b`: a statement that only names a value again."""
-    return (
-        isinstance(node, cst.SimpleStatementLine)
-        and len(node.body) == 1
-        and isinstance(assign := node.body[0], cst.Assign)
-        and len(assign.targets) == 1
-        and isinstance(assign.targets[0].target, cst.Name)
-        and isinstance(assign.value, cst.Name)
-    )
+    assigned = single_assignment(node) if isinstance(node, cst.BaseStatement) else None
+    return assigned is not None and isinstance(assigned[1], cst.Name)
 
 
 def _share_slices(

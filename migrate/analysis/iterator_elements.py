@@ -23,7 +23,7 @@ import libcst as cst
 
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import STATEFUL_INPUT
-from migrate.analysis.syntax import unique_name
+from migrate.analysis.syntax import single_assignment, unique_name
 
 
 def element_names(iterators: Collection[str], taken: Collection[str]) -> dict[str, str]:
@@ -70,21 +70,15 @@ def read_elements(
 def _named_parameter(node: cst.FunctionDef, element: str) -> cst.FunctionDef:
     """`def f(x_batch):` rather than `def f(element):` whose body begins `x_batch = element`."""
     assignments = [
-        statement
+        (statement, assigned[0])
         for statement in _simple_statements(node.body)
-        if len(statement.body) == 1
-        and isinstance(assign := statement.body[0], cst.Assign)
-        and len(assign.targets) == 1
-        and isinstance(assign.targets[0].target, cst.Name)
-        and isinstance(assign.value, cst.Name)
-        and assign.value.value == element
+        if (assigned := single_assignment(statement)) is not None
+        and isinstance(assigned[1], cst.Name)
+        and assigned[1].value == element
     ]
-    if len(assignments) != 1 or any(line.comment is not None for line in assignments[0].leading_lines):
+    if len(assignments) != 1 or any(line.comment is not None for line in assignments[0][0].leading_lines):
         return node
-    statement = assignments[0]
-    assign = statement.body[0]
-    assert isinstance(assign, cst.Assign) and isinstance(assign.targets[0].target, cst.Name)
-    name = assign.targets[0].target.value
+    statement, name = assignments[0]
     if name in {p.name.value for p in node.params.params}:
         return node
     params = [p.with_changes(name=cst.Name(name)) if p.name.value == element else p for p in node.params.params]

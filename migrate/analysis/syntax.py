@@ -254,10 +254,10 @@ def assigned_names(node: cst.CSTNode) -> frozenset[str]:
     targets, definitions and imports."""
     names: set[str] = set()
     for inner in nodes_of(node, cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For, cst.WithItem, cst.FunctionDef,
-                          cst.ClassDef, cst.ImportAlias):
+                          cst.ClassDef, cst.ImportAlias, cst.NamedExpr):
         if isinstance(inner, cst.Assign):
             names.update(n for target in inner.targets for n in bound_names(target.target))
-        elif isinstance(inner, (cst.AugAssign, cst.AnnAssign, cst.For)):
+        elif isinstance(inner, (cst.AugAssign, cst.AnnAssign, cst.For, cst.NamedExpr)):
             names.update(bound_names(inner.target))
         elif isinstance(inner, cst.WithItem) and inner.asname is not None:
             names.update(bound_names(inner.asname.name))
@@ -412,38 +412,19 @@ def literal_flags(body: Sequence[cst.BaseStatement]) -> dict[str, bool | None]:
     """Names `body` binds once, by a statement of its own level, to `True`, `False` or `None`
     (`reuse = False`, as a flattened constructor binds its default): what reading them gives
     wherever it is read after that binding."""
-    bindings: dict[str, int] = {}
+    binders: dict[str, int] = {}  # name -> statements of `body` that bind it, at any depth
     for statement in body:
-        for inner in nodes_of(statement, cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For, cst.WithItem,
-                              cst.Global, cst.Nonlocal, cst.NamedExpr, cst.FunctionDef, cst.ClassDef):
-            names: list[str] = []
-            if isinstance(inner, (cst.Global, cst.Nonlocal)):
-                names = [item.name.value for item in inner.names]
-            elif isinstance(inner, (cst.FunctionDef, cst.ClassDef)):
-                names = [inner.name.value]
-            elif isinstance(inner, cst.Assign):
-                names = [n for target in inner.targets for n in bound_names(target.target)]
-            elif isinstance(inner, cst.WithItem):
-                names = list(bound_names(inner.asname.name)) if inner.asname is not None else []
-            elif isinstance(inner, (cst.AugAssign, cst.AnnAssign, cst.For, cst.NamedExpr)):
-                names = list(bound_names(inner.target))
-            for name in names:
-                bindings[name] = bindings.get(name, 0) + 1
-    flags: dict[str, bool | None] = {}
+        for name in assigned_names(statement):
+            binders[name] = binders.get(name, 0) + 1
     literals = {"True": True, "False": False, "None": None}
+    flags: dict[str, bool | None] = {}
     for statement in body:
-        if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+        assigned = single_assignment(statement)
+        if assigned is None or binders.get(assigned[0]) != 1:
             continue
-        small = statement.body[0]
-        if (
-            isinstance(small, cst.Assign)
-            and len(small.targets) == 1
-            and isinstance(small.targets[0].target, cst.Name)
-            and isinstance(small.value, cst.Name)
-            and small.value.value in literals
-            and bindings.get(small.targets[0].target.value) == 1
-        ):
-            flags[small.targets[0].target.value] = literals[small.value.value]
+        name, value = assigned
+        if isinstance(value, cst.Name) and value.value in literals:
+            flags[name] = literals[value.value]
     return flags
 
 
