@@ -21,7 +21,7 @@ def step(state, action):
 class ActorCritic(tf.Module):
     """A softmax policy and a state-value table, each trained by its own Adam optimizer."""
 
-    def __init__(self, policy_rate=0.05, value_rate=0.1, scope="actor_critic"):
+    def __init__(self, policy_rate=0.05, value_rate=0.1):
         super().__init__()
 
         self.policy_weights = tf.Variable(tf.keras.initializers.Zeros()(shape=[N_STATES, N_ACTIONS], dtype=tf.float32), name="actor_critic/policy_weights")

@@ -340,10 +340,14 @@ def spec_for(api: str | None) -> tuple[str, LayerSpec] | None:
 def layer_scope_name(statement: cst.With) -> str | None:
     """The name of `with tf.variable_scope("encoder"):` (the caller has resolved the call) when
     the layer rule can name the layers built in its block: one string literal without "/", no
-    other argument (no reuse), the scope object not bound."""
+    other argument but `reuse=False` or `reuse=None` (no reuse), the scope object not bound."""
     item = statement.items[0] if len(statement.items) == 1 else None
     call = item.item if item is not None else None
-    if item is None or item.asname is not None or not isinstance(call, cst.Call) or len(call.args) != 1:
+    if item is None or item.asname is not None or not isinstance(call, cst.Call) or not call.args:
         return None
+    for arg in call.args[1:]:
+        if not (arg.keyword is not None and arg.keyword.value == "reuse" and isinstance(arg.value, cst.Name)
+                and arg.value.value in ("False", "None")):
+            return None
     name = syntax.string_literal(call.args[0].value) if call.args[0].keyword is None else None
     return name if name and "/" not in name else None

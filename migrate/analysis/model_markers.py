@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from migrate.analysis import syntax
+from migrate.analysis.model_twins import Twin
 from migrate.analysis.session_methods import ServedMethod
 from migrate.analysis.session_openers import OpenedMethod
 
@@ -40,6 +41,11 @@ class ModelRecord:
     receivers: dict[str, str]  # function the script passes the model to -> its parameter that takes it
     scope: str | None  # the variable scope all its graph is built under, None if not one literal scope
     shared: bool  # flattened after other models, whose names its own names were taken apart from
+    # Later constructions over the same variables, read as the model itself (model_twins), and
+    # the module before any model was flattened, which a program that stays a session program
+    # gets back whole: the twins' reads were flattened to the model's names.
+    twins: tuple[Twin, ...] = ()
+    source: cst.Module | None = None
 
 
 # Markers carry a token; the records stay in this process between the two passes (the graph-mode

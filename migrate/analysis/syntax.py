@@ -534,6 +534,18 @@ class SelfNameSubstitution(NameSubstitution):
         return super().leave_Attribute(original_node, updated_node)
 
 
+def self_targets(statement: cst.CSTNode) -> set[str]:
+    """The attributes of self a statement sets."""
+    found: set[str] = set()
+    for target in nodes_of(statement, cst.AssignTarget, cst.AugAssign, cst.AnnAssign):
+        assert isinstance(target, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign))
+        for inner in nodes_of(target.target, cst.Attribute):
+            assert isinstance(inner, cst.Attribute)
+            if is_self(inner.value):
+                found.add(inner.attr.value)
+    return found
+
+
 def free_reads(node: cst.CSTNode) -> set[str]:
     """Names a statement or function reads that it does not bind itself."""
     if isinstance(node, cst.FunctionDef):

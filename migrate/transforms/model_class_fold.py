@@ -108,12 +108,15 @@ class _Regions(cst.CSTTransformer):
         instance: Sequence[cst.BaseStatement] = (),
         keep_lines: bool = False,
         opened: Sequence[OpenedMethod] | None = None,
+        twins: Sequence[cst.BaseStatement] = (),
     ) -> None:
         """`keep_lines`: the statements after the functions dropped are the input's, with their
         own blank lines (the model's program given back as it was). `opened`: the methods and
         functions whose bodies were read in place of the script's calls, for those calls to take
         the bodies' places again and the functions theirs; without it the bodies stay and the
-        functions go."""
+        functions go. `twins`: what stands for each later construction over the model's
+        variables (none: they go)."""
+        self.twins = twins
         self.keep_lines = keep_lines
         self.opened = opened
         self.token = token
@@ -174,6 +177,11 @@ class _Regions(cst.CSTTransformer):
                 out.extend(first_with_lines(self.region, syntax.leading_lines(statement)))
             elif role == "instance":
                 out.extend(self.instance)
+            elif role.startswith("twin ") and self.twins:
+                out.extend(first_with_lines([self.twins[int(role.removeprefix("twin "))]],
+                                            syntax.leading_lines(statement)))
+            elif role.startswith("twin "):
+                pending = syntax.leading_lines(statement)
             else:
                 inside = False
         return out
@@ -189,6 +197,8 @@ class _Regions(cst.CSTTransformer):
 
 def _restore(module: cst.Module, token: str, record: ModelRecord) -> cst.Module:
     """The class and its construction as they were, and the script reading `model.a` again."""
+    if record.twins and record.source is not None:
+        return record.source  # the twins' reads are the model's names now: only the input has them
     served = {id(f) for f in syntax.nodes_of(module, cst.FunctionDef)
               if isinstance(f, cst.FunctionDef) and f.name.value in record.served}
     result = module.visit(_Regions(
@@ -306,7 +316,11 @@ class _Fold:
         if set(attribute_of.values()) & set(own_name.values()):
             raise Declined(DECLINED, "a generated method would shadow an attribute of the same name")
 
-        init_body, wrapped = self._init_body(statements, attribute_of, methods)
+        init_body, wrapped = self._init_body(statements, attribute_of, methods, own_name)
+        # A parameter the converted class no longer reads (`reuse`, a flag whose branch the
+        # construction decided) leaves its signature and the construction.
+        read = set().union(*(syntax.names_in(s) for s in init_body))
+        moved += tuple(p for p in kept if record.locals.get(p, p) not in read)
         method_nodes = {name: self._method(f, attribute_of, own_name, wrapped) for name, f in methods.items()}
         new_class = self._class(init_body, method_nodes, moved)
         script_names: dict[str, cst.BaseExpression] = {
@@ -319,7 +333,8 @@ class _Fold:
         drop = {id(f) for f in methods.values()}
         renamed_here = {id(f): _own_names(f, record) for name, f in generated.items() if name not in methods}
         construction = _without_arguments(record, moved)
-        module = self.module.visit(_Regions(self.token, [new_class], [construction], drop, renamed_here))
+        twins = [cst.parse_statement(f"{twin.instance} = {record.instance}") for twin in record.twins]
+        module = self.module.visit(_Regions(self.token, [new_class], [construction], drop, renamed_here, twins=twins))
         assert isinstance(module, cst.Module)
         renamed = module.visit(_ScriptRenamer(script_names, new_class, record))
         assert isinstance(renamed, cst.Module)
@@ -356,7 +371,7 @@ class _Fold:
         for name, function in methods.items():
             if name in own_name:
                 continue
-            for flat, attribute in record.attributes.items() if record.served else ():
+            for flat, attribute in record.attributes.items():
                 renamed = name.replace(flat, attribute)
                 if flat != attribute and renamed != name and renamed not in used | {attribute}:
                     name = renamed
@@ -446,7 +461,8 @@ class _Fold:
         return names - {MARKER} - syntax.free_reads(self.record.expanded)
 
     def _init_body(
-        self, statements: list[cst.BaseStatement], attribute_of: dict[str, str], methods: dict[str, cst.FunctionDef]
+        self, statements: list[cst.BaseStatement], attribute_of: dict[str, str], methods: dict[str, cst.FunctionDef],
+        own_name: Mapping[str, str],
     ) -> tuple[list[cst.BaseStatement], set[str]]:
         """`__init__`'s new body, and the methods it wraps in a `tf.function` per instance: those
         whose input signature reads what only `__init__` knows (its arguments, for shapes)."""
@@ -475,9 +491,9 @@ class _Fold:
                 continue
             assert isinstance(decorator.decorator, cst.Call)
             call = decorator.decorator.with_changes(
-                args=[cst.Arg(cst.parse_expression(f"self.{name}")), *decorator.decorator.args]
+                args=[cst.Arg(cst.parse_expression(f"self.{own_name[name]}")), *decorator.decorator.args]
             )
-            target = cst.Attribute(cst.Name("self"), cst.Name(name))
+            target = cst.Attribute(cst.Name("self"), cst.Name(own_name[name]))
             line = cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(target)], call)])
             wraps.append(syntax.visit_statement(line, renamer))
             wrapped.add(name)

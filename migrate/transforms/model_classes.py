@@ -36,11 +36,13 @@ from typing import ClassVar
 
 import libcst as cst
 
-from migrate.analysis import syntax
+from migrate.analysis import constant_branches, syntax
+from migrate.analysis.constant_branches import TakenBranches
 from migrate.analysis.declined import Declined
-from migrate.analysis.graph_model import DEFAULT_SESSION_API, GLOBAL_STEP_GETTERS
+from migrate.analysis.graph_model import DEFAULT_SESSION_API, GLOBAL_STEP_GETTERS, Resolver
 from migrate.analysis.graph_statements import makes_global_step
 from migrate.analysis.model_markers import MARKER, RECORDS, ModelRecord, first_with_lines, model_tokens, region_of
+from migrate.analysis.model_twins import Twin, check_twin, twin_statement
 from migrate.analysis.session_methods import ServedMethod, candidates, receivers, served_methods
 from migrate.analysis.session_openers import OpenedMethod, opened_methods
 from migrate.transforms.base import Example, MigrationTransform
@@ -97,6 +99,7 @@ class ModelClasses(MigrationTransform):
     DECLINE_FINDINGS = frozenset({DECLINED})
     TRIGGERS = ("class ",)
     REQUIRES = ("TFM201", "TFM233")
+    _source: cst.Module | None = None  # the module as this pass received it
     EXAMPLES = (
         Example(
             name="model-class",
@@ -140,6 +143,7 @@ class ModelClasses(MigrationTransform):
         ):
             return updated_node
         module = original_node
+        self._source = original_node
         converted: list[cst.ClassDef] = []
         running: list[str] = []  # classes left as they are whose methods run the session
         classes = {s.name.value: s for s in original_node.body if isinstance(s, cst.ClassDef)}
@@ -193,14 +197,17 @@ class ModelClasses(MigrationTransform):
         )):
             return None
         # A class this file does not build is another file's to convert (or to decline).
-        construction, instance = _construction(module, node)
+        construction, instance, twins = _construction(module, node, self.tf_api)
         if construction is None:
             return None
         _check_bases(node)
         _check_apart(module, node, construction, instance, before)
         opened = opened_methods(module, node, instance, construction, self.tf_api)
         if not opened:
-            return self._flatten_model(module, node, node, init, construction, instance, before, (), None)
+            return self._flatten_model(module, node, node, init, construction, instance, before, (), None, twins)
+        if twins:
+            raise Declined(DECLINED, f"it is built again ({twins[0].instance}) and its methods open the session",
+                           twins[0].line)
         for method in opened:
             _check_scope(module, method.function, construction)
         token = _token(node)
@@ -220,26 +227,37 @@ class ModelClasses(MigrationTransform):
     def _flatten_model(
         self, module: cst.Module, node: cst.ClassDef, original: cst.ClassDef, init: cst.FunctionDef,
         construction: cst.SimpleStatementLine, instance: str, before: Sequence[ModelRecord],
-        opened: Sequence[OpenedMethod], token: str | None,
+        opened: Sequence[OpenedMethod], token: str | None, twins: Sequence[Twin] = (),
     ) -> list[cst.BaseStatement]:
         """`_flatten` once the methods `opened` that open the session are read in place of the
         script's calls (`node` is the class without them, `original` the class as written)."""
         running = candidates(node, self.tf_api)
         expansion = _Inlining(module, node, init, construction, instance, self._builds_graph, running).expand()
-        expanded = _with_global_step(module, expansion.init, construction, self)
+        call = _single_call(construction)
+        assert call is not None
+        arguments = _arguments(call, init)
+        built = _with_global_step(module, expansion.init, construction, self)
+        assert isinstance(built.body, cst.IndentedBlock)
+        twin_reads = {
+            twin.instance: check_twin(module, built.body.body, arguments, twin, _arguments(twin.call, init),
+                                      _between(module, construction, twin.statement), self.tf_api)
+            for twin in twins
+        }
+        # The branches the construction's literal arguments decide are the only ones it builds.
+        expanded = built.with_changes(body=built.body.visit(
+            TakenBranches(constant_branches.constants(arguments, built.body))))
         _check_class(node, init, expanded, expansion.inlined, self._builds_graph, running)
         attributes = _self_attributes(expanded)
         passed = receivers(module, node, instance, construction, attributes, running)
         _check_uses(module, node, instance, construction, attributes, expansion, running, passed)
+        for twin in twins:
+            _check_twin_uses(module, twin, twin_reads[twin.instance])
         served, session = served_methods(
             module, node, instance, construction, running, attributes, self.tf_api, passed
         )
         _check_scope(module, expanded, construction)
         for method in served:
             _check_scope(module, method.function, construction)
-        call = _single_call(construction)
-        assert call is not None
-        arguments = _arguments(call, init)
 
         without_class = [s for s in module.body if s is not node]
         taken = set().union(*(syntax.names_in(s) | syntax.assigned_names(s) for s in without_class))
@@ -303,6 +321,8 @@ class ModelClasses(MigrationTransform):
             receivers=passed,
             scope=scope,
             shared=bool(before),
+            twins=tuple(twins),
+            source=self._source,
         )
         region: list[cst.BaseStatement] = [
             syntax.with_leading_lines(_marker(token, "begin"), syntax.leading_lines(construction)),
@@ -315,13 +335,21 @@ class ModelClasses(MigrationTransform):
               for flat, method in flat_functions.items()),
         ]
         flattener = _Flattener(construction, region, instance, flat_attributes, expansion.script_calls,
-                               {method.name: (flat, method) for flat, method in flat_functions.items()}, passed)
+                               {method.name: (flat, method) for flat, method in flat_functions.items()}, passed,
+                               [twin.instance for twin in twins])
+        twin_markers = {
+            id(twin.statement): syntax.with_leading_lines(_marker(token, f"twin {index}", twin.instance),
+                                                          syntax.leading_lines(twin.statement))
+            for index, twin in enumerate(twins)
+        }
         out = []
         for statement in module.body:
             if statement is node:
                 out.append(syntax.with_leading_lines(_marker(token, "class"), syntax.leading_lines(node)))
             elif statement is construction:
                 out.extend(region)
+            elif id(statement) in twin_markers:
+                out.append(twin_markers[id(statement)])
             elif not any(statement is c for c in expansion.script_calls):
                 out.append(syntax.visit_statement(statement, flattener))
         return out
@@ -351,7 +379,7 @@ def _check_apart(
     assert isinstance(node.body, cst.IndentedBlock)
     reads = set().union(*(syntax.free_reads(s) for s in node.body.body)) | set(syntax.names_in(construction.body[0]))
     for other in before:
-        own = {*other.attributes, *other.locals, *other.served, other.instance}
+        own = {*other.attributes, *other.locals, *other.served, other.instance, *(t.instance for t in other.twins)}
         read = sorted(reads & own)
         if read:
             name = (f"{other.instance}.{other.attributes[read[0]]}" if read[0] in other.attributes
@@ -586,22 +614,26 @@ def _self_attributes(init: cst.FunctionDef) -> list[str]:
     return list(found)
 
 
-def _construction(module: cst.Module, node: cst.ClassDef) -> tuple[cst.SimpleStatementLine | None, str]:
-    """The one statement `instance = Class(...)` that builds the model, and the instance name."""
+def _construction(
+    module: cst.Module, node: cst.ClassDef, resolve: Resolver
+) -> tuple[cst.SimpleStatementLine | None, str, tuple[Twin, ...]]:
+    """The statement `instance = Class(...)` that builds the model, the instance name, and the
+    later constructions that may reuse its variables (migrate.analysis.model_twins)."""
     name = node.name.value
     inside = {id(n) for n in syntax.nodes_of(node, cst.Name)}
     uses = [n for n in syntax.nodes_of(module, cst.Name)
             if isinstance(n, cst.Name) and n.value == name and id(n) not in inside]
     if not uses:
-        return None, ""
+        return None, "", ()
     lines = [line for line in syntax.nodes_of(module, cst.SimpleStatementLine)
              if isinstance(line, cst.SimpleStatementLine) and _single_call(line) is not None]
     constructions = [line for line in lines if _constructs(line, name)]
-    if len(constructions) > 1:
+    twins = _twins(module, constructions, resolve)
+    if twins is None:
         raise Declined(DECLINED, f"it is built {len(constructions)} times (each construction makes its own "
-                       "graph; built once is converted)", constructions[1])
+                       "graph; built once, or again over the same variables, is converted)", constructions[1])
     if not constructions:
-        return None, ""
+        return None, "", ()
     if len(constructions) != len(uses):
         stray = next(n for n in uses if not any(n in syntax.nodes_of(c, cst.Name) for c in constructions))
         raise Declined(DECLINED, "the class is used other than by one `model = Model(...)` statement", stray)
@@ -609,7 +641,70 @@ def _construction(module: cst.Module, node: cst.ClassDef) -> tuple[cst.SimpleSta
     assert isinstance(small, cst.Assign)
     target = small.targets[0].target
     assert isinstance(target, cst.Name)
-    return constructions[0], target.value
+    return constructions[0], target.value, twins
+
+
+def _twins(
+    module: cst.Module, constructions: Sequence[cst.SimpleStatementLine], resolve: Resolver
+) -> tuple[Twin, ...] | None:
+    """The constructions after the first as twins: statements of the module after it, each
+    binding a name of its own; None when one is not."""
+    if len(constructions) < 2:
+        return ()
+    body = list(module.body)
+    if not any(s is constructions[0] for s in body):
+        return None
+    start = next(i for i, s in enumerate(body) if s is constructions[0])
+    found: list[Twin] = []
+    names = {_instance_name(constructions[0])}
+    for line in constructions[1:]:
+        index = next((i for i, s in enumerate(body) if s is line or line in syntax.nodes_of(s, type(line))), None)
+        if index is None or index <= start:
+            return None
+        twin = twin_statement(body[index], line, _instance_name(line), resolve)
+        if twin is None or twin.instance in names:
+            return None
+        names.add(twin.instance)
+        found.append(twin)
+    return tuple(found)
+
+
+def _instance_name(line: cst.SimpleStatementLine) -> str:
+    small = line.body[0]
+    assert isinstance(small, cst.Assign) and isinstance(small.targets[0].target, cst.Name)
+    return small.targets[0].target.value
+
+
+def _between(module: cst.Module, first: cst.BaseStatement, last: cst.BaseStatement) -> list[cst.BaseStatement]:
+    body: list[cst.BaseStatement] = list(module.body)
+    start = next(i for i, s in enumerate(body) if s is first)
+    end = next(i for i, s in enumerate(body) if s is last)
+    return body[start + 1 : end]
+
+
+def _check_twin_uses(module: cst.Module, twin: Twin, readable: Collection[str]) -> None:
+    """The twin is used only to read attributes its own construction builds as the first did."""
+    attributes = {id(a.value): a for a in syntax.nodes_of(module, cst.Attribute) if isinstance(a, cst.Attribute)}
+    stores = {
+        id(t.target) for t in syntax.nodes_of(module, cst.AssignTarget, cst.AugAssign, cst.Del)
+        if isinstance(t, (cst.AssignTarget, cst.AugAssign, cst.Del))
+    }
+    small = twin.line.body[0]
+    assert isinstance(small, cst.Assign)
+    own_target = small.targets[0].target
+    for name in syntax.nodes_of(module, cst.Name):
+        assert isinstance(name, cst.Name)
+        if name.value != twin.instance or name is own_target:
+            continue
+        read = attributes.get(id(name))
+        if read is None:
+            raise Declined(DECLINED, f"{twin.instance}, built again and read as the first model, is used "
+                           "other than by reading its graph attributes", name)
+        if read.attr.value not in readable:
+            raise Declined(DECLINED, f"{twin.instance}.{read.attr.value} is not an attribute its construction "
+                           "builds as the first model's did", read)
+        if id(read) in stores:
+            raise Declined(DECLINED, f"{twin.instance}.{read.attr.value} is changed after construction", read)
 
 
 def _single_call(line: cst.SimpleStatementLine) -> cst.Call | None:
@@ -846,7 +941,7 @@ class _Inlining:
                 out.append(statement.with_changes(body=statement.body.with_changes(body=inner)))
                 continue
             self._check_calls(statement)
-            self.assigned.update(_self_targets(statement))
+            self.assigned.update(syntax.self_targets(statement))
             out.append(statement)
         return out
 
@@ -910,7 +1005,7 @@ class _Inlining:
             assert isinstance(result, cst.BaseExpression)
             if targets is not None:
                 out.append(cst.SimpleStatementLine([cst.Assign(list(targets), result)]))
-                self.assigned.update(_self_targets(statement))
+                self.assigned.update(syntax.self_targets(statement))
             elif not isinstance(result, (cst.Name, cst.Attribute)):
                 out.append(cst.SimpleStatementLine([cst.Expr(result)]))
         if not out:
@@ -992,18 +1087,6 @@ def _method_call(
     if not (isinstance(owner, cst.Name) and owner.value == receiver):
         return None
     return targets, value, value.func.attr.value
-
-
-def _self_targets(statement: cst.CSTNode) -> set[str]:
-    """The attributes of self a statement sets."""
-    found: set[str] = set()
-    for target in syntax.nodes_of(statement, cst.AssignTarget, cst.AugAssign, cst.AnnAssign):
-        assert isinstance(target, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign))
-        for inner in syntax.nodes_of(target.target, cst.Attribute):
-            assert isinstance(inner, cst.Attribute)
-            if syntax.is_self(inner.value):
-                found.add(inner.attr.value)
-    return found
 
 
 def _runs_session(node: cst.CSTNode) -> bool:
@@ -1130,8 +1213,10 @@ class _Flattener(cst.CSTTransformer):
         self, construction: cst.SimpleStatementLine, region: list[cst.BaseStatement], instance: str,
         flat: dict[str, str], script_calls: Sequence[cst.SimpleStatementLine],
         served: Mapping[str, tuple[str, ServedMethod]], receivers: Mapping[str, str],
+        twins: Collection[str] = (),
     ) -> None:
         self.construction = construction
+        self.twins = twins
         self.region = region
         self.instance = instance
         self.flat = flat
@@ -1169,7 +1254,9 @@ class _Flattener(cst.CSTTransformer):
         return updated_node
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
-        if self._is_model(original_node.value) and original_node.attr.value in self.flat:
+        value = original_node.value
+        read = self._is_model(value) or (isinstance(value, cst.Name) and value.value in self.twins)
+        if read and original_node.attr.value in self.flat:
             return cst.Name(self.flat[original_node.attr.value])
         return updated_node
 
@@ -1213,8 +1300,9 @@ def _with_global_step(
 
 
 class _ScopeNames(cst.CSTTransformer):
-    """`tf.variable_scope(scope)` with the string the model is built with (`scope="policy"`, a
-    parameter never rebound): the variable rules name variables after a literal scope."""
+    """`tf.variable_scope(scope, reuse=reuse)` with the literals the model is built with
+    (`scope="policy"`, `reuse=False`; parameters never rebound): the variable and layer rules
+    name variables after a literal scope and know whether it reuses them."""
 
     def __init__(
         self, arguments: Sequence[tuple[str, cst.BaseExpression]], init: cst.FunctionDef, transform: MigrationTransform
@@ -1222,17 +1310,23 @@ class _ScopeNames(cst.CSTTransformer):
         rebound = syntax.assigned_names(init.body)
         self.literals = {name: value for name, value in arguments
                          if isinstance(value, cst.SimpleString) and name not in rebound}
+        self.flags = {name: value for name, value in arguments if name not in rebound
+                      and isinstance(value, cst.Name) and value.value in ("True", "False", "None")}
         self.t = transform
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
-        args = updated_node.args
-        if not (self.literals and args and args[0].keyword is None and isinstance(args[0].value, cst.Name)
-                and args[0].value.value in self.literals):
-            return updated_node
         if self.t.tf_api(original_node.func) not in ("tf.variable_scope", "tf.name_scope"):
             return updated_node
-        value = self.literals[args[0].value.value].deep_clone()
-        return updated_node.with_changes(args=[args[0].with_changes(value=value), *args[1:]])
+        args = list(updated_node.args)
+        for index, arg in enumerate(args):
+            value = arg.value
+            if not isinstance(value, cst.Name):
+                continue
+            if index == 0 and arg.keyword is None and value.value in self.literals:
+                args[index] = arg.with_changes(value=self.literals[value.value].deep_clone())
+            elif arg.keyword is not None and arg.keyword.value == "reuse" and value.value in self.flags:
+                args[index] = arg.with_changes(value=self.flags[value.value].deep_clone())
+        return updated_node.with_changes(args=args)
 
 
 def _script_function(

@@ -15,8 +15,8 @@ class TextClassifier(tf.Module):
         self.b = tf.Variable(tf.keras.initializers.Constant(value=0.1)(shape=[hidden_size], dtype=tf.float32), name="hidden/b")
 
         self.scores_layer = tf.keras.layers.Dense(num_classes, name="scores")
-        self.compute_model_loss_and_model_accuracy = tf.function(
-            self.compute_model_loss_and_model_accuracy, input_signature=[
+        self.compute_loss_and_accuracy = tf.function(
+            self.compute_loss_and_accuracy, input_signature=[
                 tf.TensorSpec(shape=[None, vocab_size], dtype=tf.float32),
                 tf.TensorSpec(shape=[None, num_classes], dtype=tf.float32),
                 tf.TensorSpec(shape=None, dtype=tf.float32),
@@ -36,16 +36,16 @@ class TextClassifier(tf.Module):
         predictions = tf.argmax(scores, 1, name="predictions")
         return scores, predictions
 
-    def model_loss_and_model_accuracy_fn(self, input_y, scores, predictions):
+    def loss_and_accuracy_fn(self, input_y, scores, predictions):
         losses = tf.nn.softmax_cross_entropy_with_logits(logits=scores, labels=input_y)
         loss = tf.reduce_mean(losses) + self.l2_reg_lambda * tf.nn.l2_loss(self.W)
         correct_predictions = tf.equal(predictions, tf.argmax(input_y, 1))
         accuracy = tf.reduce_mean(tf.cast(correct_predictions, "float"), name="accuracy")
         return loss, accuracy
 
-    def compute_model_loss_and_model_accuracy(self, input_x, input_y, dropout_keep_prob):
+    def compute_loss_and_accuracy(self, input_x, input_y, dropout_keep_prob):
         scores, predictions = self.scores_and_predictions_fn(input_x, dropout_keep_prob)
-        loss, accuracy = self.model_loss_and_model_accuracy_fn(input_y, scores, predictions)
+        loss, accuracy = self.loss_and_accuracy_fn(input_y, scores, predictions)
         return [loss, accuracy]
 
     def predict(self, input_x, dropout_keep_prob):

@@ -29,7 +29,7 @@ optimizer = tf.keras.optimizers.Adam(learning_rate=1e-2, beta_1=0.89999997615814
 def train_step_2(input_x, input_y, dropout_keep_prob):
     with tf.GradientTape() as tape:
         scores, predictions = model.scores_and_predictions_fn(input_x, dropout_keep_prob)
-        loss, accuracy = model.model_loss_and_model_accuracy_fn(input_y, scores, predictions)
+        loss, accuracy = model.loss_and_accuracy_fn(input_y, scores, predictions)
     grads_and_vars = list(zip(tape.gradient(loss, [model.W, model.b, *model.scores_layer.trainable_variables]), [model.W, model.b, *model.scores_layer.trainable_variables]))
     optimizer.apply_gradients(grads_and_vars)
     global_step.assign_add(1)
@@ -43,7 +43,7 @@ def train_step(x_batch, y_batch):
 
 def dev_step(x_batch, y_batch):
     feed_dict = {"input_x": x_batch, "input_y": y_batch, "dropout_keep_prob": 1.0}
-    loss, accuracy = [value.numpy() for value in model.compute_model_loss_and_model_accuracy(feed_dict["input_x"], feed_dict["input_y"], feed_dict["dropout_keep_prob"])]
+    loss, accuracy = [value.numpy() for value in model.compute_loss_and_accuracy(feed_dict["input_x"], feed_dict["input_y"], feed_dict["dropout_keep_prob"])]
     print("dev: loss {:g}, acc {:g}".format(loss, accuracy))
 
 
