@@ -38,7 +38,7 @@ from fuzzing.check_project import check_project, joined
 from fuzzing.generator import REAL_CODE_SHAPES, Options
 from fuzzing.runner import Case, run_seeds, save_failure, tally
 from fuzzing.shrink import shrink
-from fuzzing.split import BASE, split_rng, split_source
+from fuzzing.split import BASE, split_rng, split_source, twin_rng
 
 
 def shrink_file(path: Path, parity: bool, projects: bool) -> int:
@@ -49,7 +49,7 @@ def shrink_file(path: Path, parity: bool, projects: bool) -> int:
         if not projects:
             return check(program, parity=parity)
         try:
-            files = split_source(program, split_rng(seed))
+            files = split_source(program, split_rng(seed), twin_rng(seed))
         except (AssertionError, StopIteration):  # a candidate the split does not understand
             return None
         return check_project(files, parity=parity)
@@ -63,7 +63,7 @@ def shrink_file(path: Path, parity: bool, projects: bool) -> int:
     target = path.with_name(path.name.replace(".in.py", "") + ".min.py")
     target.write_text(smaller, encoding="utf-8")
     print(f"{kind}: {len(source.splitlines())} -> {len(smaller.splitlines())} lines, written to {target}")
-    print(joined(split_source(smaller, split_rng(seed))) if projects else smaller)
+    print(joined(split_source(smaller, split_rng(seed), twin_rng(seed))) if projects else smaller)
     return 0
 
 

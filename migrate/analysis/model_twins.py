@@ -111,6 +111,13 @@ def check_twin(
                            f"{name}={theirs}: only literals that choose branches or reuse may differ", twin.line)
         differing[name] = (left, right)
     block = cst.IndentedBlock(body=list(body))
+    # The module's names __init__ reads have the same values at both constructions.
+    globals_read = syntax.free_reads(block) - set(given) - {"self"}
+    for statement in between:
+        changed = sorted(globals_read & _changed(statement))
+        if changed:
+            raise Declined(DECLINED, f"__init__ reads {changed[0]}, which changes between the constructions of "
+                           f"the first model and {twin.instance}", statement)
     constants_first = constant_branches.constants(first, block)
     constants_twin = constant_branches.constants(arguments, block)
     reads = _DifferingReads(set(differing), constants_first, constants_twin, resolve)
@@ -148,19 +155,23 @@ def _check_same_value(name: str, value: cst.BaseExpression, between: Sequence[cs
         root = root.value
     if not isinstance(root, cst.Name):
         raise Declined(DECLINED, f"both constructions compute argument {name} ({syntax.code_of(value)}) anew")
-    names = {root.value}
     for statement in between:
-        changed = set(syntax.assigned_names(statement))
-        for target in syntax.nodes_of(statement, cst.AssignTarget, cst.AugAssign):
-            assert isinstance(target, (cst.AssignTarget, cst.AugAssign))
-            changed_root: cst.BaseExpression = target.target
-            while isinstance(changed_root, (cst.Attribute, cst.Subscript)):
-                changed_root = changed_root.value
-            if isinstance(changed_root, cst.Name):
-                changed.add(changed_root.value)
-        if names & changed:
+        if root.value in _changed(statement):
             raise Declined(DECLINED, f"argument {name} ({syntax.code_of(value)}) changes between the two "
                            "constructions", statement)
+
+
+def _changed(statement: cst.BaseStatement) -> set[str]:
+    """The names `statement` rebinds, or changes an attribute or item of (`config.batch_size = 1`)."""
+    changed = set(syntax.assigned_names(statement))
+    for target in syntax.nodes_of(statement, cst.AssignTarget, cst.AugAssign):
+        assert isinstance(target, (cst.AssignTarget, cst.AugAssign))
+        root: cst.BaseExpression = target.target
+        while isinstance(root, (cst.Attribute, cst.Subscript)):
+            root = root.value
+        if isinstance(root, cst.Name):
+            changed.add(root.value)
+    return changed
 
 
 def _reuses(value: cst.BaseExpression, known: Mapping[str, object], resolve: Resolver) -> bool:

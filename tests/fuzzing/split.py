@@ -12,7 +12,11 @@ per seed:
   stays in `train.py` above the script (a one-file model class);
 * `__init__` takes the optimizer's learning rate or an input width as arguments;
 * runs with a literal feed dict go through step functions that close over `sess`
-  (`def train_step(x_batch): feed_dict = {...}; return sess.run(..., feed_dict)`).
+  (`def train_step(x_batch): feed_dict = {...}; return sess.run(..., feed_dict)`);
+* (drawn from a generator of its own, so other seeds split as before) the model is built a
+  second time over the same variables, under `with tf.variable_scope(tf.get_variable_scope(),
+  reuse=True):` with `is_training=False`, which skips the optimizer's statements (`if
+  is_training:` in `__init__`), and some runs that train nothing read that evaluation model.
 
 The transformation is syntactic (libcst) on the generated source, so every base program shape
 the split understands is covered without a second generator. The base options leave out the
@@ -53,12 +57,17 @@ class Project:
 
 def split(seed: int, options: Options = BASE) -> Project:
     source = generate(seed, options)
-    return Project(seed, split_source(source, split_rng(seed)), source)
+    return Project(seed, split_source(source, split_rng(seed), twin_rng(seed)), source)
 
 
 def split_rng(seed: int) -> random.Random:
     """The split's own choices, apart from the program's: the same program splits the same way."""
     return random.Random(f"split-{seed}")
+
+
+def twin_rng(seed: int) -> random.Random:
+    """Whether the model is built a second time, and which runs read it."""
+    return random.Random(f"twin-{seed}")
 
 
 def _code(node: cst.CSTNode) -> str:
@@ -299,7 +308,7 @@ class _StepFunctions(cst.CSTTransformer):
         return updated_node.with_changes(body=[small.with_changes(value=call)])
 
 
-def split_source(source: str, rng: random.Random) -> dict[str, str]:
+def split_source(source: str, rng: random.Random, twin: random.Random | None = None) -> dict[str, str]:
     """The files of the project `source` splits into (see the module's docstring)."""
     module = cst.parse_module(source)
     parts = _parts(module)
@@ -349,11 +358,26 @@ def split_source(source: str, rng: random.Random) -> dict[str, str]:
         n: cst.Attribute(cst.Name(instance), cst.Name(n)) for n in attributes
     }
     session = _renamed(parts.session, model_names)
+    twin_instance = _fresh("eval_model", taken) if twin is not None and twin.random() < 0.4 else None
+    if twin is not None and twin_instance is not None:
+        body, training = _guarded_training(list(init.body.body))
+        init = init.with_changes(
+            params=cst.parse_statement(f"def f({signature}, is_training=True): pass").params,  # type: ignore[attr-defined]
+            body=init.body.with_changes(body=body),
+        )
+        class_def = header.with_changes(body=header.body.with_changes(body=[*header.body.body[:-1], init]))
+        session = _renamed(session, {}, _EvaluationReads(instance, twin_instance, training, twin))
     steps = _StepFunctions(rng, taken, instance)
     if rng.random() < 0.5:
         session = _place_functions(_renamed(session, {}, steps), steps.functions, rng)
 
     construction = cst.parse_statement(f"{instance} = Model({', '.join(arguments)})\n")
+    constructions: list[_Statement] = [construction]
+    if twin_instance is not None:
+        again = ", ".join([*arguments, "is_training=False"])
+        constructions.append(cst.parse_statement(
+            f"with tf.variable_scope(tf.get_variable_scope(), reuse=True):\n    {twin_instance} = Model({again})\n"
+        ))
     one_file = rng.random() < 0.25
     imports = [_code(s) for s in parts.imports]
     files: dict[str, str] = {}
@@ -368,7 +392,7 @@ def split_source(source: str, rng: random.Random) -> dict[str, str]:
         parts.seeds[0].with_changes(leading_lines=[cst.EmptyLine()] * (2 if one_file else 1)),
         *parts.seeds[1:],
         *parts.data,
-        construction,
+        *constructions,
         *session,
     ]
     files[SCRIPT] = cst.Module(body=body).code
@@ -392,3 +416,63 @@ def _place_functions(
         return [*session[:opening], *functions, *session[opening:]]
     # `sess = tf.Session()`: the functions read the module's `sess` when called.
     return [*session[: opening + 1], *functions, *session[opening + 1:]]
+
+
+_TRAINING_WORDS = ("Optimizer(", ".minimize(", ".apply_gradients(", ".compute_gradients(")
+
+
+def _guarded_training(body: list[cst.BaseStatement]) -> tuple[list[cst.BaseStatement], set[str]]:
+    """`__init__`'s body with each run of statements that build the optimizer's step (and those
+    reading what they bind) under `if is_training:`, and the attributes those statements set."""
+    guarded: list[bool] = []
+    bound: set[str] = set()
+    for statement in body:
+        text = _code(statement)
+        hit = any(word in text for word in _TRAINING_WORDS) or bool(_names(statement) & bound)
+        guarded.append(hit)
+        if hit:
+            bound.update(_bound(statement))
+            bound.update(t.target.attr.value for t in _nodes(statement, cst.AssignTarget)
+                         if isinstance(t, cst.AssignTarget) and isinstance(t.target, cst.Attribute)
+                         and _code(t.target.value) == "self")
+    out: list[cst.BaseStatement] = []
+    run: list[cst.BaseStatement] = []
+    for statement, hit in [*zip(body, guarded), (None, False)]:
+        if hit and statement is not None:
+            run.append(statement)
+            continue
+        if run:
+            block = cst.parse_statement("if is_training:\n    pass\n")
+            assert isinstance(block, cst.If)
+            out.append(block.with_changes(body=block.body.with_changes(body=run)))
+            run = []
+        if statement is not None:
+            out.append(statement)
+    return out, bound
+
+
+class _EvaluationReads(cst.CSTTransformer):
+    """Runs that read nothing the training statements set, fed in the same line, read the
+    evaluation model (`eval_model.loss`, `eval_model.x`) half the time."""
+
+    def __init__(self, instance: str, twin: str, training: set[str], rng: random.Random) -> None:
+        super().__init__()
+        self.instance = instance
+        self.twin = twin
+        self.training = training
+        self.rng = rng
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine:
+        text = _code(updated_node)
+        if ".run(" not in text and ".eval(" not in text:
+            return updated_node
+        reads = {a.attr.value for a in _nodes(updated_node, cst.Attribute)
+                 if isinstance(a, cst.Attribute) and _code(a.value) == self.instance}
+        if not reads or reads & self.training or ("feed" in text and "{" not in text) or self.rng.random() < 0.5:
+            return updated_node
+        names = {self.instance: cst.Name(self.twin)}
+        renamed = updated_node.visit(_Rename(names))
+        assert isinstance(renamed, cst.SimpleStatementLine)
+        return renamed
