@@ -18,6 +18,9 @@ from migrate.analysis.session_methods import ServedMethod
 from migrate.analysis.session_openers import OpenedMethod
 
 MARKER = "__tf_migrate_model__"
+# A note on a script line that read only a twin (model_twins): the fold gives the line's reads of
+# the model the twin's name back (`eval_model.compute_loss(...)`).
+TWIN_NOTE = "# __tf_migrate_twin__ "
 
 
 @dataclass(frozen=True)
@@ -95,3 +98,32 @@ def region_of(module: cst.Module, token: str) -> list[cst.BaseStatement]:
             end = roles.index((token, "end"))
             return statements[start + 1 : end]
     return []
+
+
+def with_twin_note(line: cst.SimpleStatementLine, twin: str) -> cst.SimpleStatementLine:
+    """`line` noted as reading the twin `twin` (after the comment it has)."""
+    trailing = line.trailing_whitespace
+    note = f"{TWIN_NOTE}{twin}"
+    if trailing.comment is not None:
+        comment = cst.Comment(f"{trailing.comment.value}  {note}")
+        return line.with_changes(trailing_whitespace=trailing.with_changes(comment=comment))
+    return line.with_changes(trailing_whitespace=trailing.with_changes(
+        whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(note)))
+
+
+def twin_note(line: cst.SimpleStatementLine) -> str | None:
+    comment = line.trailing_whitespace.comment
+    if comment is None or TWIN_NOTE not in comment.value:
+        return None
+    return comment.value.rpartition(TWIN_NOTE)[2]
+
+
+def without_twin_note(line: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
+    trailing = line.trailing_whitespace
+    if trailing.comment is None or TWIN_NOTE not in trailing.comment.value:
+        return line
+    rest = trailing.comment.value.rpartition(TWIN_NOTE)[0].rstrip()
+    if rest:
+        return line.with_changes(trailing_whitespace=trailing.with_changes(comment=cst.Comment(rest)))
+    return line.with_changes(trailing_whitespace=trailing.with_changes(
+        whitespace=cst.SimpleWhitespace(""), comment=None))

@@ -25,6 +25,8 @@ from migrate.analysis.model_markers import (
     marker_of,
     model_tokens,
     region_of,
+    twin_note,
+    without_twin_note,
 )
 from migrate.analysis.session_methods import ServedMethod
 from migrate.analysis.session_openers import OpenedMethod
@@ -274,7 +276,9 @@ def _strip_markers(module: cst.Module, token: str) -> cst.Module:
     unused = cst.parse_statement(f"{record.instance} = None")
     result = module.visit(_Regions(token, [], region_of(module, token), instance=[unused]))
     assert isinstance(result, cst.Module)
-    return result
+    stripped = result.visit(_TwinNames(None))
+    assert isinstance(stripped, cst.Module)
+    return stripped
 
 
 class _Fold:
@@ -338,7 +342,9 @@ class _Fold:
         assert isinstance(module, cst.Module)
         renamed = module.visit(_ScriptRenamer(script_names, new_class, record))
         assert isinstance(renamed, cst.Module)
-        return renamed
+        named = renamed.visit(_TwinNames(record.instance))
+        assert isinstance(named, cst.Module)
+        return named
 
     def _kept_params(self, region: Sequence[cst.BaseStatement]) -> tuple[str, ...]:
         """The parameters still bound where the flattened constructor began. The others' values
@@ -640,6 +646,29 @@ def _assigned_once(statements: list[cst.BaseStatement]) -> set[str]:
 def _member_names(node: cst.ClassDef) -> set[str]:
     assert isinstance(node.body, cst.IndentedBlock)
     return {name for s in node.body.body for name in syntax.defined_names(s)}
+
+
+class _TwinNames(cst.CSTTransformer):
+    """A line noted as reading only a twin reads the model by the twin's name again
+    (`eval_model.compute_loss(...)`, the same object as `train_model`); the notes go. Without
+    `instance`, only the notes go."""
+
+    def __init__(self, instance: str | None) -> None:
+        super().__init__()
+        self.instance = instance
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine:
+        twin = twin_note(updated_node)
+        if twin is None:
+            return updated_node
+        line = without_twin_note(updated_node)
+        if self.instance is None:
+            return line
+        renamed = line.visit(syntax.SelfNameSubstitution({self.instance: cst.Name(twin)}))
+        assert isinstance(renamed, cst.SimpleStatementLine)
+        return renamed
 
 
 class _ScriptRenamer(syntax.SelfNameSubstitution):

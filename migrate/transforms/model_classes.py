@@ -41,7 +41,15 @@ from migrate.analysis.constant_branches import TakenBranches
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import DEFAULT_SESSION_API, GLOBAL_STEP_GETTERS, Resolver
 from migrate.analysis.graph_statements import makes_global_step
-from migrate.analysis.model_markers import MARKER, RECORDS, ModelRecord, first_with_lines, model_tokens, region_of
+from migrate.analysis.model_markers import (
+    MARKER,
+    RECORDS,
+    ModelRecord,
+    first_with_lines,
+    model_tokens,
+    region_of,
+    with_twin_note,
+)
 from migrate.analysis.model_twins import Twin, check_twin, twin_statement
 from migrate.analysis.session_methods import ServedMethod, candidates, receivers, served_methods
 from migrate.analysis.session_openers import OpenedMethod, opened_methods
@@ -252,6 +260,8 @@ class ModelClasses(MigrationTransform):
         _check_uses(module, node, instance, construction, attributes, expansion, running, passed)
         for twin in twins:
             _check_twin_uses(module, twin, twin_reads[twin.instance])
+        if twins:
+            _check_feeds_apart(module, {instance, *(twin.instance for twin in twins)})
         served, session = served_methods(
             module, node, instance, construction, running, attributes, self.tf_api, passed
         )
@@ -691,10 +701,13 @@ def _check_twin_uses(module: cst.Module, twin: Twin, readable: Collection[str]) 
     }
     small = twin.line.body[0]
     assert isinstance(small, cst.Assign)
-    own_target = small.targets[0].target
+    not_reads = {id(small.targets[0].target)}
+    not_reads.update(id(a.attr) for a in attributes.values())
+    not_reads.update(id(arg.keyword) for arg in syntax.nodes_of(module, cst.Arg)
+                     if isinstance(arg, cst.Arg) and arg.keyword is not None)
     for name in syntax.nodes_of(module, cst.Name):
         assert isinstance(name, cst.Name)
-        if name.value != twin.instance or name is own_target:
+        if name.value != twin.instance or id(name) in not_reads:
             continue
         read = attributes.get(id(name))
         if read is None:
@@ -705,6 +718,22 @@ def _check_twin_uses(module: cst.Module, twin: Twin, readable: Collection[str]) 
                            "builds as the first model's did", read)
         if id(read) in stores:
             raise Declined(DECLINED, f"{twin.instance}.{read.attr.value} is changed after construction", read)
+
+
+def _check_feeds_apart(module: cst.Module, models: Collection[str]) -> None:
+    """No dict feeds the same placeholder of the model and of a twin (`{train_model.x: a,
+    eval_model.x: b}`): TF1 feeds two placeholders, one model would take only the last value."""
+    for node in syntax.nodes_of(module, cst.Dict):
+        assert isinstance(node, cst.Dict)
+        seen: dict[str, str] = {}
+        for element in node.elements:
+            key = element.key if isinstance(element, cst.DictElement) else None
+            if not (isinstance(key, cst.Attribute) and isinstance(key.value, cst.Name) and key.value.value in models):
+                continue
+            other = seen.setdefault(key.attr.value, key.value.value)
+            if other != key.value.value:
+                raise Declined(DECLINED, f"one dict feeds {other}.{key.attr.value} and {key.value.value}."
+                               f"{key.attr.value}, which are one placeholder once the twin is the model", key)
 
 
 def _single_call(line: cst.SimpleStatementLine) -> cst.Call | None:
@@ -1251,6 +1280,12 @@ class _Flattener(cst.CSTTransformer):
             return cst.FlattenSentinel(self.region)
         if id(original_node) in self.script_calls:
             return cst.RemoveFromParent()
+        read = {a.value.value for a in syntax.nodes_of(original_node, cst.Attribute)
+                if isinstance(a, cst.Attribute) and isinstance(a.value, cst.Name)}
+        twins = sorted(read & set(self.twins))
+        if len(twins) == 1 and not read & {self.instance, self.names[-1]}:
+            # The line reads only the twin: the fold names the model by it there again.
+            return with_twin_note(updated_node, twins[0])
         return updated_node
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:

@@ -20,6 +20,6 @@ for epoch in range(6):
         batch = {"features": train_features[start:start + 20],
                  "labels": train_labels[start:start + 20]}
         loss = train_model.train_step(batch["features"], batch["labels"]).numpy()
-    eval_loss, eval_accuracy = [value.numpy() for value in train_model.compute_loss_and_accuracy(eval_features, eval_labels)]
+    eval_loss, eval_accuracy = [value.numpy() for value in eval_model.compute_loss_and_accuracy(eval_features, eval_labels)]
     print("epoch %d: train loss %.4f, eval loss %.4f, eval accuracy %.3f" % (epoch, loss, eval_loss, eval_accuracy))
-print("eval predictions", train_model.predict(eval_features[:10]).numpy())
+print("eval predictions", eval_model.predict(eval_features[:10]).numpy())

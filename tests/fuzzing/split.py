@@ -470,9 +470,24 @@ class _EvaluationReads(cst.CSTTransformer):
             return updated_node
         reads = {a.attr.value for a in _nodes(updated_node, cst.Attribute)
                  if isinstance(a, cst.Attribute) and _code(a.value) == self.instance}
-        if not reads or reads & self.training or ("feed" in text and "{" not in text) or self.rng.random() < 0.5:
+        if not reads or reads & self.training or _feeds_by_name(updated_node) or self.rng.random() < 0.5:
             return updated_node
         names = {self.instance: cst.Name(self.twin)}
         renamed = updated_node.visit(_Rename(names))
         assert isinstance(renamed, cst.SimpleStatementLine)
         return renamed
+
+
+def _feeds_by_name(line: cst.SimpleStatementLine) -> bool:
+    """A run in `line` fed a dict built elsewhere (`feed_dict=feed`), keyed by the first model."""
+    for call in _nodes(line, cst.Call):
+        assert isinstance(call, cst.Call)
+        if not (isinstance(call.func, cst.Attribute) and call.func.attr.value in ("run", "eval")):
+            continue
+        positional = [a for a in call.args if a.keyword is None]
+        feeds = [a.value for a in call.args if a.keyword is not None and a.keyword.value == "feed_dict"]
+        feeds += [positional[1].value] if call.func.attr.value == "run" and len(positional) > 1 else []
+        feeds += [positional[0].value] if call.func.attr.value == "eval" and positional else []
+        if any(not isinstance(feed, cst.Dict) for feed in feeds):
+            return True
+    return False
