@@ -13,8 +13,9 @@ per seed:
 * `__init__` takes the optimizer's learning rate or an input width as arguments;
 * runs with a literal feed dict go through step functions that close over `sess`
   (`def train_step(x_batch): feed_dict = {...}; return sess.run(..., feed_dict)`);
-* (drawn from a generator of its own, so other seeds split as before) the model is built a
-  second time over the same variables, under `with tf.variable_scope(tf.get_variable_scope(),
+* (drawn from a generator of its own, so other seeds split as before; not where a `tf.layers`
+  layer has no name, which TF1 does not reuse) the model is built a second time over the same
+  variables, under `with tf.variable_scope(tf.get_variable_scope(),
   reuse=True):` with `is_training=False`, which skips the optimizer's statements (`if
   is_training:` in `__init__`), and some runs that train nothing read that evaluation model.
 
@@ -358,7 +359,13 @@ def split_source(source: str, rng: random.Random, twin: random.Random | None = N
         n: cst.Attribute(cst.Name(instance), cst.Name(n)) for n in attributes
     }
     session = _renamed(parts.session, model_names)
-    twin_instance = _fresh("eval_model", taken) if twin is not None and twin.random() < 0.4 else None
+    # TF1 names a layer without a name apart in each construction: reuse finds no variables for it.
+    unnamed = any(
+        _code(c.func).startswith("tf.layers.") and not any(a.keyword and a.keyword.value == "name" for a in c.args)
+        for statement in init_body for c in _nodes(statement, cst.Call) if isinstance(c, cst.Call)
+    )
+    drawn = twin is not None and twin.random() < 0.4
+    twin_instance = _fresh("eval_model", taken) if drawn and not unnamed else None
     if twin is not None and twin_instance is not None:
         body, training = _guarded_training(list(init.body.body))
         init = init.with_changes(
