@@ -317,6 +317,18 @@ def _global_names(code: str) -> set[str] | None:
     return names
 
 
+def _assigned_globals(code: str) -> frozenset[str]:
+    """The names `code` binds by module-level `name = value` statements."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return frozenset()
+    return frozenset(
+        target.id for statement in tree.body if isinstance(statement, ast.Assign)
+        for target in statement.targets if isinstance(target, ast.Name)
+    )
+
+
 def _bindings(tree: ast.Module, *, skip_line: int, same: frozenset[str]) -> set[str]:
     """The names the script binds at module level, or declares global in a function, but for
     its import line `skip_line` and the import statements in `same`. Over-counts (the names
@@ -412,7 +424,8 @@ def _joint(importer: JointImporter, library: _Library, rewrite: Callable[[str], 
     if begin[0] >= end[0]:
         return None
     expected = [library.definitions[index] for index in reached]
-    cut = _converted(converted[begin[0] + 1 : end[0]], expected, library, result.code)
+    outside = "".join([*converted[: begin[0]], *converted[end[0] + 1 :]])
+    cut = _converted(converted[begin[0] + 1 : end[0]], expected, library, result.code, _assigned_globals(outside))
     if cut is None:
         return None
     found, generated = cut
@@ -459,24 +472,27 @@ def _joint(importer: JointImporter, library: _Library, rewrite: Callable[[str], 
 
 
 def _converted(
-    region: list[str], expected: list[_Definition], library: _Library, code: str
+    region: list[str], expected: list[_Definition], library: _Library, code: str, script_bound: frozenset[str]
 ) -> tuple[list[tuple[str, str]], str] | None:
     """The name and text of each converted definition, and the text of the statements the
     rewrite wrote after them (functions it generated for the script's runs), when the lines
     between the markers start with definitions of the module's shape, one for each spliced (a
-    function may have become a class of another name, when the old name is gone from the code),
-    reading no name of the script's."""
+    function may have become a class of another name, when the old name is gone from the code
+    or is a global the script binds itself, `encoder = Encoder()`), reading no name of the
+    script's."""
     try:
         module = parsing.parse_module("".join(region))
         tree = ast.parse(code)
     except (cst.ParserSyntaxError, SyntaxError, ValueError):
         return None
     # An old name may stay as a local of the script's functions (`generator = Generator()` in
-    # `main`), never as a global or an attribute (`layers.neuron_layer`) the script reads.
+    # `main`) or a global the script binds (its reads are of that binding), never as another
+    # global or an attribute (`layers.neuron_layer`) the script reads.
     global_names = _global_names(code)
     if global_names is None:
         return None
-    identifiers = global_names | {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    identifiers = global_names - script_bound
+    identifiers |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
     identifiers |= {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
     if len(module.body) < len(expected):
         return None
