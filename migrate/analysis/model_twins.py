@@ -103,7 +103,7 @@ def check_twin(
     for name, value in arguments:
         mine, theirs = syntax.code_of(value), syntax.code_of(given[name])
         if mine == theirs:
-            _check_same_value(name, value, between)
+            _check_same_value(name, value, between, twin)
             continue
         left, right = literal_value(given[name]), literal_value(value)
         if left is constant_branches.UNKNOWN or right is constant_branches.UNKNOWN:
@@ -111,8 +111,9 @@ def check_twin(
                            f"{name}={theirs}: only literals that choose branches or reuse may differ", twin.line)
         differing[name] = (left, right)
     block = cst.IndentedBlock(body=list(body))
-    # The module's names __init__ reads have the same values at both constructions.
-    globals_read = syntax.free_reads(block) - set(given) - {"self"}
+    # The module's names __init__ reads have the same values at both constructions (the modules
+    # it imports aside: a call of `np.random.seed` changes no name it reads).
+    globals_read = syntax.free_reads(block) - set(given) - {"self"} - _imported(module)
     for statement in between:
         changed = sorted(globals_read & _changed(statement))
         if changed:
@@ -145,16 +146,20 @@ def check_twin(
     return frozenset(syntax.self_targets(built))
 
 
-def _check_same_value(name: str, value: cst.BaseExpression, between: Sequence[cst.BaseStatement]) -> None:
+def _check_same_value(
+    name: str, value: cst.BaseExpression, between: Sequence[cst.BaseStatement], twin: Twin
+) -> None:
     """An argument both constructions give by the same text has the same value: a literal, or
-    names the statements between them neither rebind nor change (`config.batch_size = 1`)."""
+    names the statements between them neither rebind nor may change (`config.batch_size = 1`,
+    `config.update(...)`)."""
     if literal_value(value) is not constant_branches.UNKNOWN:
         return
     root = value
     while isinstance(root, cst.Attribute):
         root = root.value
     if not isinstance(root, cst.Name):
-        raise Declined(DECLINED, f"both constructions compute argument {name} ({syntax.code_of(value)}) anew")
+        raise Declined(DECLINED, f"both constructions compute argument {name} ({syntax.code_of(value)}) anew",
+                       twin.line)
     for statement in between:
         if root.value in _changed(statement):
             raise Declined(DECLINED, f"argument {name} ({syntax.code_of(value)}) changes between the two "
@@ -162,8 +167,16 @@ def _check_same_value(name: str, value: cst.BaseExpression, between: Sequence[cs
 
 
 def _changed(statement: cst.BaseStatement) -> set[str]:
-    """The names `statement` rebinds, or changes an attribute or item of (`config.batch_size = 1`)."""
+    """The names `statement` rebinds, changes an attribute or item of (`config.batch_size = 1`),
+    calls a method of (`config.update(...)`) or passes to a call, which may change them."""
     changed = set(syntax.assigned_names(statement))
+    for call in syntax.calls_in(statement):
+        receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
+        for node in [receiver, *(arg.value for arg in call.args)]:
+            while isinstance(node, (cst.Attribute, cst.Subscript)):
+                node = node.value
+            if isinstance(node, cst.Name):
+                changed.add(node.value)
     for target in syntax.nodes_of(statement, cst.AssignTarget, cst.AugAssign):
         assert isinstance(target, (cst.AssignTarget, cst.AugAssign))
         root: cst.BaseExpression = target.target
@@ -172,6 +185,20 @@ def _changed(statement: cst.BaseStatement) -> set[str]:
         if isinstance(root, cst.Name):
             changed.add(root.value)
     return changed
+
+
+def _imported(module: cst.Module) -> set[str]:
+    names: set[str] = set()
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Import):  # modules; `from` imports may bind objects a call changes
+                    names.update(
+                        syntax.code_of(alias.asname.name) if alias.asname is not None
+                        else syntax.code_of(alias.name).split(".")[0]
+                        for alias in small.names
+                    )
+    return names
 
 
 def _reuses(value: cst.BaseExpression, known: Mapping[str, object], resolve: Resolver) -> bool:
