@@ -154,6 +154,18 @@ def test_steps_cut_epoch_batch_and_while_loops_alike(tmp_path: Path, steps: int,
     assert f"migrated stopped after call {steps} of train_step" in " ".join(report.notes)
 
 
+def test_steps_count_the_tf_function_methods_of_the_projects_modules(tmp_path: Path) -> None:
+    # The converted class keeps its train step in model.py; `--steps` stops the migrated script
+    # at the same call as the legacy one, and the evaluation runs are compared.
+    root = Path(__file__).parent.parent
+    project = Path("shared_weights_project") / "train.py"
+    options = HarnessOptions(timeout=120, steps=4)
+    report = _compare(root / "legacy_examples" / project, root / "migrated_examples" / project, tmp_path, options)
+    assert report.outcome is Outcome.PARITY, report.format_table()
+    assert report.legacy.status == report.migrated.status == "stopped"
+    assert "migrated stopped after call 4 of train_step" in " ".join(report.notes)
+
+
 def test_verify_totals_each_outcome(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source, output = tmp_path / "src", tmp_path / "out"
     pairs = {

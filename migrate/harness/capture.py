@@ -2,14 +2,16 @@
 
 Legacy side: `Session.run` is wrapped; a call made from the program file (directly, through
 `Tensor.eval` or `Operation.run`) is a run site named by its source line. Migrated side:
-`tf.function` is wrapped for functions defined in the program file; each eager call is a run site
-named by the function's name. Values are flattened with None dropped (TF1 op fetches give None,
+`tf.function` is wrapped for functions defined in the program's project (the program file and
+the modules beside it and below, where a converted model class keeps its `tf.function`
+methods); each eager call is a run site named by the function's name. Values are flattened with None dropped (TF1 op fetches give None,
 the migrated functions do not return them) and kept as numpy arrays.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import time
 from collections.abc import Collection
@@ -322,7 +324,7 @@ class MigratedCapture:
                 return lambda f: function(f, *args, **kwargs)
             compiled = raw_function(func, *args, **kwargs)
             code = getattr(func, "__code__", None)
-            if code is None or code.co_filename != capture._program:
+            if code is None or not capture._in_project(code.co_filename):
                 return compiled
             return _RecordedFunction(compiled, func.__name__, capture)
 
@@ -331,6 +333,15 @@ class MigratedCapture:
         self._scope = self.tf.variable_creator_scope(self.injector.creator)
         self._scope.__enter__()
         self._record_sessions()
+
+    def _in_project(self, filename: str) -> bool:
+        """The program file, or a module of its directory tree (not an environment linked into it)."""
+        if filename == self._program:
+            return True
+        root = os.path.dirname(self._program)
+        relative = os.path.relpath(filename, root) if os.path.isabs(filename) else os.pardir
+        parts = relative.split(os.sep)
+        return parts[0] != os.pardir and not any(p.startswith(".") or p == "site-packages" for p in parts[:-1])
 
     def _record_sessions(self) -> None:
         """A migration that kept graph mode runs sessions: its runs are sites named by line, as

@@ -276,7 +276,7 @@ def _strip_markers(module: cst.Module, token: str) -> cst.Module:
     unused = cst.parse_statement(f"{record.instance} = None")
     result = module.visit(_Regions(token, [], region_of(module, token), instance=[unused]))
     assert isinstance(result, cst.Module)
-    stripped = result.visit(_TwinNames(None))
+    stripped = result.visit(_TwinNames(record, rename=False))
     assert isinstance(stripped, cst.Module)
     return stripped
 
@@ -342,7 +342,7 @@ class _Fold:
         assert isinstance(module, cst.Module)
         renamed = module.visit(_ScriptRenamer(script_names, new_class, record))
         assert isinstance(renamed, cst.Module)
-        named = renamed.visit(_TwinNames(record.instance))
+        named = renamed.visit(_TwinNames(record, rename=True))
         assert isinstance(named, cst.Module)
         return named
 
@@ -649,22 +649,24 @@ def _member_names(node: cst.ClassDef) -> set[str]:
 
 
 class _TwinNames(cst.CSTTransformer):
-    """A line noted as reading only a twin reads the model by the twin's name again
-    (`eval_model.compute_loss(...)`, the same object as `train_model`); the notes go. Without
-    `instance`, only the notes go."""
+    """A line noted as reading only a twin of `record`'s model reads the model by the twin's
+    name again (`eval_model.compute_loss(...)`, the same object as `train_model`), unless
+    `rename` is off; the notes of its twins go (those of other models' twins stay theirs)."""
 
-    def __init__(self, instance: str | None) -> None:
+    def __init__(self, record: ModelRecord, rename: bool) -> None:
         super().__init__()
-        self.instance = instance
+        self.instance = record.instance
+        self.twins = {twin.instance for twin in record.twins}
+        self.rename = rename
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> cst.SimpleStatementLine:
         twin = twin_note(updated_node)
-        if twin is None:
+        if twin is None or twin not in self.twins:
             return updated_node
         line = without_twin_note(updated_node)
-        if self.instance is None:
+        if not self.rename:
             return line
         renamed = line.visit(syntax.SelfNameSubstitution({self.instance: cst.Name(twin)}))
         assert isinstance(renamed, cst.SimpleStatementLine)
