@@ -99,17 +99,16 @@ def check_twin(
     statements `between` the two constructions; Declined when the twin is not proved to build
     the first's graph over its variables."""
     given = dict(first)
-    differing: dict[str, tuple[object, object]] = {}
+    differing: set[str] = set()
     for name, value in arguments:
         mine, theirs = syntax.code_of(value), syntax.code_of(given[name])
         if mine == theirs:
             _check_same_value(name, value, between, twin)
             continue
-        left, right = literal_value(given[name]), literal_value(value)
-        if left is constant_branches.UNKNOWN or right is constant_branches.UNKNOWN:
+        if constant_branches.UNKNOWN in (literal_value(given[name]), literal_value(value)):
             raise Declined(DECLINED, f"{twin.instance} is built with {name}={mine}, the first model with "
                            f"{name}={theirs}: only literals that choose branches or reuse may differ", twin.line)
-        differing[name] = (left, right)
+        differing.add(name)
     block = cst.IndentedBlock(body=list(body))
     # The module's names __init__ reads have the same values at both constructions (the modules
     # it imports aside: a call of `np.random.seed` changes no name it reads).
@@ -121,7 +120,7 @@ def check_twin(
                            f"the first model and {twin.instance}", statement)
     constants_first = constant_branches.constants(first, block)
     constants_twin = constant_branches.constants(arguments, block)
-    reads = _DifferingReads(set(differing), constants_first, constants_twin, resolve)
+    reads = _DifferingReads(differing, constants_first, constants_twin, resolve)
     block.visit(reads)
     if reads.stray is not None:
         name = reads.stray.value
@@ -215,7 +214,7 @@ class _DifferingReads(cst.CSTVisitor):
     variable scope; `first_only` has each branch only the first model takes."""
 
     def __init__(
-        self, differing: Collection[str], first: Mapping[str, object], twin: Mapping[str, object], resolve: Resolver
+        self, differing: set[str], first: Mapping[str, object], twin: Mapping[str, object], resolve: Resolver
     ) -> None:
         self.differing = differing
         self.first = first
@@ -227,7 +226,7 @@ class _DifferingReads(cst.CSTVisitor):
 
     def visit_If(self, node: cst.If) -> bool:
         test_names = {n.value for n in syntax.nodes_of(node.test, cst.Name) if isinstance(n, cst.Name)}
-        if not test_names & set(self.differing):
+        if not test_names & self.differing:
             return True
         first, twin = constant_branches.outcome(node.test, self.first), constant_branches.outcome(node.test, self.twin)
         if first is None or twin is None:
