@@ -692,13 +692,18 @@ def _between(module: cst.Module, first: cst.BaseStatement, last: cst.BaseStateme
     return body[start + 1 : end]
 
 
-def _check_twin_uses(module: cst.Module, twin: Twin, readable: Collection[str]) -> None:
-    """The twin is used only to read attributes its own construction builds as the first did."""
-    attributes = {id(a.value): a for a in syntax.nodes_of(module, cst.Attribute) if isinstance(a, cst.Attribute)}
-    stores = {
+def _stored_targets(module: cst.Module) -> set[int]:
+    """The ids of the expressions `module` assigns, augments or deletes."""
+    return {
         id(t.target) for t in syntax.nodes_of(module, cst.AssignTarget, cst.AugAssign, cst.Del)
         if isinstance(t, (cst.AssignTarget, cst.AugAssign, cst.Del))
     }
+
+
+def _check_twin_uses(module: cst.Module, twin: Twin, readable: Collection[str]) -> None:
+    """The twin is used only to read attributes its own construction builds as the first did."""
+    attributes = {id(a.value): a for a in syntax.nodes_of(module, cst.Attribute) if isinstance(a, cst.Attribute)}
+    stores = _stored_targets(module)
     small = twin.line.body[0]
     assert isinstance(small, cst.Assign)
     not_reads = {id(small.targets[0].target)}
@@ -768,10 +773,7 @@ def _check_uses(
         assert isinstance(attribute, cst.Attribute)
         if isinstance(attribute.value, cst.Name) and attribute.value.value == instance:
             as_object[id(attribute.value)] = attribute
-    stores = {
-        id(t.target) for t in syntax.nodes_of(module, cst.AssignTarget, cst.AugAssign, cst.Del)
-        if isinstance(t, (cst.AssignTarget, cst.AugAssign, cst.Del))
-    }
+    stores = _stored_targets(module)
     inside = {id(n) for n in syntax.nodes_of(node, cst.Name)}
     inside.update(id(n) for line in expansion.script_calls for n in syntax.nodes_of(line, cst.Name))
     inside.update(id(arg.value) for call in syntax.calls_in(module) for arg in call.args
