@@ -5,6 +5,7 @@ transform (placeholders, training ops, run sites, generated functions and shared
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -121,6 +122,15 @@ STATEFUL_INPUT_APIS = (
 )
 STATEFUL_INPUT_METHODS = frozenset(
     {"make_one_shot_iterator", "make_initializable_iterator", "make_initializer", "get_next"}
+)
+# What makes a TF call other than a function of its inputs: state, randomness, input,
+# graph-wide bookkeeping, or an op that gives no value. A tensor built in a loop or branch from
+# Python values with none of these computes, eagerly, what TF1 computed when a run fetched it.
+NOT_PURE_API = re.compile(
+    r"random|shuffle|multinomial|categorical|dropout|[Vv]ariable|placeholder|assign|scatter|py_func"
+    r"|numpy_function|[Pp]rint|[Qq]ueue|[Rr]eader|file|[Ii]terator|[Tt]able|summary|group|no_op"
+    r"|control_dependencies|gradients|collection|graph|[Ss]ession|stateful|^tf\.(?:train|data|layers|keras"
+    r"|contrib|estimator|compat|io|saved_model|distributions|lookup|initializers)\b"
 )
 # Iterators over a dataset made once, which a TF 2 program makes with `iter(dataset)`.
 ITERATOR_METHODS = frozenset({"make_one_shot_iterator", "make_initializable_iterator"})

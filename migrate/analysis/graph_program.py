@@ -517,7 +517,7 @@ def _functions_for_runs(
     train_index = {s.defines[0]: i for i, s in enumerate(statements) if s.kind is Kind.TRAIN}
     for site in sites:
         leaves = state.leaves(site.fetches)
-        if all(leaf.role is Role.VARIABLE for leaf in leaves):
+        if all(leaf.role in (Role.VARIABLE, Role.EAGER) for leaf in leaves):
             continue
         index = site_index[id(site.call)]
         function = _function_for(site, leaves, state, statements, function_uses, definitions_before, index, train_index)

@@ -17,8 +17,10 @@ from migrate.analysis.graph_model import (
     GRAPH_COLLECTIONS,
     GRAPH_IN_CONTROL_FLOW,
     INITIALIZER_APIS,
+    NOT_PURE_API,
     SESSION_ESCAPES,
     STATEFUL_INPUT,
+    STATEFUL_INPUT_METHODS,
     TENSOR_OUTSIDE_RUN,
     UNSUPPORTED_RUN,
     Placeholder,
@@ -28,7 +30,16 @@ from migrate.analysis.graph_model import (
     TrainOp,
 )
 from migrate.analysis.graph_statements import has_tf_call
-from migrate.analysis.syntax import api_under, bound_names, call_argument, local_names, names_in, tf_apis_in
+from migrate.analysis.syntax import (
+    api_under,
+    bound_names,
+    call_argument,
+    calls_in,
+    code_of,
+    local_names,
+    names_in,
+    tf_apis_in,
+)
 
 # --- run sites ---------------------------------------------------------------------------
 
@@ -82,6 +93,7 @@ class Role(enum.Enum):
     SUMMARY = "summary"  # the merged summary op
     INIT = "init"  # an initializer
     RESTART = "restart"  # `iterator.initializer`
+    EAGER = "eager"  # built in a loop or branch from Python values: a value where it stands
 
 
 @dataclass
@@ -105,6 +117,7 @@ class RunSiteFinder(cst.CSTVisitor):
         self.control_flow = 0  # loops and branches around the node being visited
         self.assigning = 0
         self.rebound: set[str] = set()  # graph names Python code bound anew
+        self.symbolic: set[str] = set()  # names that hold what a loop or branch built, as of here
         self.initialised: frozenset[str] | None = frozenset()  # None: every variable
         self.restarts: dict[int, tuple[str, cst.BaseExpression]] = {}  # iterator starts: call -> iterator, dataset
         self.static_shapes: list[StaticShape] = []
@@ -166,7 +179,7 @@ class RunSiteFinder(cst.CSTVisitor):
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value == "add_summary":
             writer = func.value.value
             if writer in self.plan.writers:
-                if len(node.args) != 2 or any(a.keyword or a.star for a in node.args):
+                if not _summary_and_step(node):
                     raise Declined(UNSUPPORTED_RUN, "add_summary without a value and a step", node)
                 self.summary_writes[id(node)] = node
         site = self.plan.run_site(node)
@@ -197,13 +210,11 @@ class RunSiteFinder(cst.CSTVisitor):
             return None
         for arg in node.args:
             value = arg.value
-            if (
-                arg.keyword is None
-                and isinstance(value, cst.Name)
-                and value.value in self.plan.graph_only
-                and not self._is_local(value.value)
-                and value.value not in self.rebound
-            ):
+            if arg.keyword is not None or not isinstance(value, cst.Name) or self._is_local(value.value):
+                continue
+            if value.value in self.symbolic:
+                return value
+            if value.value in self.plan.graph_only and value.value not in self.rebound:
                 return value
         return None
 
@@ -241,20 +252,43 @@ class RunSiteFinder(cst.CSTVisitor):
             for element in found[1].elements:
                 walk.visit(element.value, self)
             return False
+        sites = len(self.sites)
         walk.visit(node.value, self)
-        # What a TF call builds, or what is computed from graph built so.
-        builds = bool(self.control_flow) and (
-            has_tf_call(node.value, self.plan.resolve) or bool(names_in(node.value) & set(self.plan.built_in_control_flow))
+        built = self.plan.built_in_control_flow
+        # What a TF call builds, or what is computed from graph built so; a run's value is not.
+        ran = any(site.call is node.value for site in self.sites[sites:])
+        builds = bool(self.control_flow) and not ran and (
+            has_tf_call(node.value, self.plan.resolve) or bool(names_in(node.value) & set(built))
         )
+        eager = builds and self._pure(node.value)
         for target in node.targets:
             bound = bound_names(target.target)
             if not bound:
                 walk.visit(target.target, self)
             # `X, Y = data.T`: from here on the names hold Python values.
             self.rebound.update(bound)
-            if builds:
-                self.plan.built_in_control_flow.update(dict.fromkeys(bound, node))
+            for name in bound:
+                if builds:
+                    built[name] = node
+                    self.symbolic.add(name)
+                else:
+                    self.symbolic.discard(name)
+                if eager:
+                    self.plan.eager_in_control_flow.add(name)
+                elif builds:
+                    self.plan.eager_in_control_flow.discard(name)
         return False
+
+    def _pure(self, value: cst.BaseExpression) -> bool:
+        """Whether `value` is a function of Python values and of tensors built so: no state,
+        randomness or input, and no method that changes or reads such state."""
+        built = set(self.plan.built_in_control_flow)
+        if not names_in(value) & built <= self.plan.eager_in_control_flow:
+            return False
+        if any(NOT_PURE_API.search(api) for api, _ in tf_apis_in(value, self.plan.resolve)):
+            return False
+        methods = (call.func.attr.value for call in calls_in(value) if isinstance(call.func, cst.Attribute))
+        return not any(NOT_PURE_API.search(method) or method in STATEFUL_INPUT_METHODS for method in methods)
 
     def visit_Name(self, node: cst.Name) -> None:
         if self._is_local(node.value) or node.value in self.rebound:
@@ -298,6 +332,14 @@ class RunSiteFinder(cst.CSTVisitor):
         return False
 
 
+def _summary_and_step(call: cst.Call) -> bool:
+    """`add_summary(value, step)` or `add_summary(value, global_step=step)`: what TF 2 writes."""
+    if len(call.args) != 2 or any(a.star for a in call.args) or call.args[0].keyword is not None:
+        return False
+    step = call.args[1].keyword
+    return step is None or step.value == "global_step"
+
+
 @dataclass
 class RunContext:
     resolve: Resolver
@@ -327,6 +369,9 @@ class RunContext:
     # Names Python code inside a loop or branch binds to what a TF call builds: graph the
     # analysis did not take in, which a run may fetch.
     built_in_control_flow: dict[str, cst.Assign] = field(default_factory=dict)
+    # Those of them built from Python values by pure TF calls only: TF 2 computes each where it
+    # stands, and a run of it reads the value.
+    eager_in_control_flow: set[str] = field(default_factory=set)
 
     def feed_dict_assignment(self, node: cst.Assign) -> tuple[str, cst.Dict] | None:
         """`feed = {x: xs, y: ys}` with placeholder keys (or keys of tensors a run may feed
@@ -390,6 +435,16 @@ class RunContext:
             return InitializerRun(self._initialised_by(leaves))
         if any(leaf.role is Role.INIT for leaf in leaves):
             raise Declined(UNSUPPORTED_RUN, "initializer fetched together with other values", call)
+        eager = [leaf for leaf in leaves if leaf.role is Role.EAGER]
+        if eager and (feed is not None or any(leaf.role not in (Role.EAGER, Role.VARIABLE) for leaf in leaves)):
+            # The eager value is computed where it stands: no function could take a feed for it
+            # or compute it together with graph tensors.
+            raise Declined(
+                GRAPH_IN_CONTROL_FLOW,
+                f"graph built inside a loop or branch (`{code_of(eager[0].expression)}`) is run"
+                + (" with a feed" if feed is not None else " together with graph tensors"),
+                call,
+            )
         return RunSite(call, fetches, self.feeds(feed, call))
 
     def _restart(self, expression: cst.BaseExpression, call: cst.Call) -> IteratorRestart:
@@ -445,7 +500,13 @@ class RunContext:
         if self._variable_initializer(node) or self._iterator_initializer(node):
             return True
         if isinstance(node, cst.Name):
-            return node.value in self.graph_defs or node.value in self.train_ops or node.value in self.initializers or node.value in self.variables
+            return (
+                node.value in self.graph_defs
+                or node.value in self.train_ops
+                or node.value in self.initializers
+                or node.value in self.variables
+                or node.value in self.built_in_control_flow
+            )
         return isinstance(node, cst.Call) and self.resolve(node.func) in INITIALIZER_APIS
 
     def leaves(self, fetches: cst.BaseExpression) -> list[Leaf]:
@@ -476,6 +537,8 @@ class RunContext:
                 raise Declined(UNSUPPORTED_RUN, f"fetching the placeholder `{name}`", fetches)
             if name in self.graph_defs:
                 return [Leaf(fetches, Role.TENSOR)]
+            if name in self.eager_in_control_flow:
+                return [Leaf(fetches, Role.EAGER)]
             if name in self.built_in_control_flow:
                 raise Declined(
                     GRAPH_IN_CONTROL_FLOW,

@@ -590,9 +590,12 @@ class _ScopeWriter:
     def summary_write(self, call: cst.Call) -> cst.Call:
         """`writer.add_summary(summary, step)` becomes `write_summaries(writer, summary, step)`."""
         assert isinstance(call.func, cst.Attribute)
+        value, step = call.args
+        if step.keyword is not None:  # `global_step=step`: the helper's parameter is `step`
+            step = step.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
         return cst.Call(
             cst.Name(self.summary_helper_name),
-            [cst.Arg(call.func.value, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), *call.args],
+            [cst.Arg(call.func.value, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), value, step],
         )
 
     def _def(self, header: str, body: list[cst.BaseStatement]) -> cst.FunctionDef:

@@ -42,6 +42,11 @@ class UnportedSymbols(MigrationTransform):
             None,
             "unused-contrib-import-reported",
         ),
+        Example(
+            "import tensorflow as tf\nimport tf.contrib.layers as layers\n\nx = tf.ones([2])\n",
+            None,
+            "contrib-imported-through-the-alias-reported",
+        ),
     )
 
     def visit_Module(self, node: cst.Module) -> bool:
@@ -77,13 +82,17 @@ class UnportedSymbols(MigrationTransform):
                 elif isinstance(small, cst.Import):
                     modules = [syntax.code_of(alias.name) for alias in small.names]
                 for module_name in modules:
-                    if not module_name.startswith("tensorflow.contrib"):
+                    if module_name.startswith("tensorflow.contrib"):
+                        why = f"{module_name} does not exist in TF 2: the import fails even where nothing uses it"
+                    elif module_name.startswith("tf.contrib"):
+                        # `import tf.contrib.layers as layers`: the alias taken for a package name.
+                        why = (
+                            f"{module_name} names no module (TensorFlow's package is `tensorflow`, and"
+                            " tensorflow.contrib does not exist in TF 2): the import fails"
+                        )
+                    else:
                         continue
                     line = self.line_of(small)
                     if line not in reported_lines:
                         reported_lines.add(line)
-                        self.report(
-                            small,
-                            f"{module_name} does not exist in TF 2: the import fails even where nothing uses it",
-                            severity=Severity.ERROR,
-                        )
+                        self.report(small, why, severity=Severity.ERROR)
