@@ -53,6 +53,7 @@ DYNAMIC_COLLECTION = "TFM309"
 
 GET_VARIABLE = "tf.get_variable"
 VARIABLE_SCOPE = "tf.variable_scope"
+NAME_SCOPE = "tf.name_scope"
 VARIABLE = "tf.Variable"
 AUTO_REUSE = "tf.AUTO_REUSE"
 # tf.get_variable(name, shape, dtype, initializer, regularizer, trainable, collections, ...)
@@ -436,7 +437,43 @@ class _ScopeRewriter:
                     raise Declined(
                         UNSUPPORTED_FORM, "variable_scope used other than as a `with` block at scope level", node
                     )
-            out.append(Flat(statement, prefix, reuse, init))
+            for hoisted in self._out_of_name_scope(statement):
+                out.append(Flat(hoisted, prefix, reuse, init))
+        return out
+
+    def _out_of_name_scope(self, statement: cst.BaseStatement) -> list[cst.BaseStatement]:
+        """`w = tf.get_variable(...)` lines of a `with tf.name_scope(...):` block go before it:
+        get_variable names its variable by the variable scopes alone, and a TF 2 variable made
+        inside the block would take the name scope into its name. A line that reads what the
+        block computed before it stays, and is declined with the block."""
+        if not (isinstance(statement, cst.With) and len(statement.items) == 1):
+            return [statement]
+        call = statement.items[0].item
+        if not (isinstance(call, cst.Call) and self.t.tf_api(call.func) == NAME_SCOPE):
+            return [statement]
+        assert isinstance(statement.body, cst.IndentedBlock)
+        hoisted: list[cst.BaseStatement] = []
+        kept: list[cst.BaseStatement] = []
+        asname = statement.items[0].asname
+        bound = set(syntax.bound_names(asname.name)) if asname is not None else set()
+        for inner in statement.body.body:
+            for part in self._out_of_name_scope(inner):
+                assigned = syntax.assigned_call(part)
+                if (
+                    assigned is not None
+                    and self.t.tf_api(assigned[1].func) == GET_VARIABLE
+                    and not (syntax.names_in(part) - {assigned[0]}) & bound
+                ):
+                    hoisted.append(part)
+                    continue
+                kept.append(part)
+                bound |= syntax.assigned_names(part)
+        if not hoisted:
+            return [statement]
+        out = list(hoisted)
+        if kept:
+            out.append(statement.with_changes(leading_lines=[], body=statement.body.with_changes(body=kept)))
+        out[0] = syntax.with_leading_lines(out[0], [*statement.leading_lines, *syntax.leading_lines(out[0])])
         return out
 
     def _layers_only(self, statement: cst.With, prefix: str, reuse: Reuse) -> bool:
