@@ -24,7 +24,7 @@ ACTIVATIONS = ("tf.nn.relu", "tf.nn.sigmoid", "tf.nn.tanh", "tf.nn.softplus", "t
 # programs of earlier runs, seed for seed.
 REAL_CODE_SHAPES = (
     "session_graph", "functions", "shape_reads", "placeholder_forms", "datasets", "random_ops", "layer_functions",
-    "scoped_layers", "exhausted_datasets",
+    "scoped_layers", "exhausted_datasets", "loop_evaluation",
 )
 
 
@@ -78,6 +78,10 @@ class Options:
     # epoch of the training loop and run until `tf.errors.OutOfRangeError` (and before each
     # other site that runs the graph). Drawn from a generator of its own, as layer_functions.
     exhausted_datasets: bool = True
+    # Ops built in a loop after training from the NumPy values a run gave (`tf.nn.softmax(out)`),
+    # run with `sess.run` or `.eval()`; now and then with a random op, which must stay a session
+    # program. Drawn from a generator of its own, as layer_functions.
+    loop_evaluation: bool = True
 
 
 @dataclass
@@ -133,6 +137,7 @@ class _State:
     scope_rng: random.Random | None = None  # draws of the scoped_layers shape
     epoch_rng: random.Random | None = None  # draws of the exhausted_datasets shape
     exhausted: bool = False  # the iterator is read to its end (the exhausted_datasets shape)
+    loop_rng: random.Random | None = None  # draws of the loop_evaluation shape
 
     def fresh(self, stem: str) -> str:
         n = 0
@@ -1043,6 +1048,35 @@ class _Session:
             self.line(f"{result} = sess.run({name}{feed})")
             self.line(_print(value, result, rng))
 
+    def loop_evaluation_site(self, rng: random.Random) -> None:
+        """Ops built in a loop from the values a run gave, then run: TF 2 computes them where
+        they stand. A random op among them draws anew at each run: not such a value."""
+        state = self.state
+        candidates = [
+            v for v in state.values
+            if v.dtype == "float32" and v.shape and not v.mutates and not (v.feeds and len(v.shape) == 4)
+            and not (len(v.feeds) == 1 and v.name in v.feeds)
+        ]
+        if not candidates:
+            return
+        source = rng.choice(candidates)
+        fetched, scores, total = state.fresh("fetched"), state.fresh("scores"), state.fresh("total")
+        self.line(f"for i in range({rng.randint(1, 3)}):")
+        self.restart(1)
+        feed = self.feed_argument(source.feeds)
+        if self.style != "explicit" and rng.random() < 0.3:
+            self.line(f"{fetched} = {source.name}.eval({feed.lstrip(', ')})", 1)
+        else:
+            self.line(f"{fetched} = sess.run({source.name}{feed})", 1)
+        noise = f" + tf.random_normal({list(source.shape[1:]) or []})" if rng.random() < 0.15 else ""
+        self.line(f"{scores} = tf.nn.softmax({fetched} * (i + 1)){noise}", 1)
+        reduce = rng.choice(("tf.reduce_sum", "tf.reduce_max", "tf.reduce_mean"))
+        self.line(f"{total} = {reduce}(tf.square({scores}))", 1)
+        if self.style != "explicit" and rng.random() < 0.4:
+            self.line(f'print("{total}", "%.5f" % {total}.eval())', 1)
+        else:
+            self.line(f'print("{total}", "%.5f" % sess.run({total}))', 1)
+
     def counter_site(self) -> None:
         state, training = self.state, self.training
         rng = state.rng
@@ -1064,7 +1098,9 @@ def generate(seed: int, options: Options = Options()) -> str:
         state.scope_rng = random.Random(f"scoped layers {seed}")
     if options.exhausted_datasets and options.datasets:
         state.epoch_rng = random.Random(f"exhausted datasets {seed}")
-    state.used.update({"np", "tf", "rng", "sess", "init", "res", "step", "start", "repeat", "_"})
+    if options.loop_evaluation:
+        state.loop_rng = random.Random(f"loop evaluation {seed}")
+    state.used.update({"np", "tf", "rng", "sess", "init", "res", "step", "start", "repeat", "i", "_"})
     state.used.update({"weights", "shape", "st_dev", "weight"})  # the tutorial shapes' own names
     state.emit("import numpy as np")
     state.emit("import tensorflow as tf")
@@ -1090,6 +1126,8 @@ def generate(seed: int, options: Options = Options()) -> str:
             session.counter_site()
     if options.session_graph and rng.random() < 0.4:
         session.evaluation_site()
+    if state.loop_rng is not None and state.loop_rng.random() < 0.35:
+        session.loop_evaluation_site(state.loop_rng)
     if options.tutorial_shapes and rng.random() < 0.3:
         session.rebind_site()
     session.close()
