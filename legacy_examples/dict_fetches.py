@@ -28,7 +28,8 @@ penalty = l2_scale * tf.reduce_sum(tf.square(w))
 total_loss = data_loss + penalty
 train_op = tf.train.AdamOptimizer(0.05).minimize(total_loss)
 
-metrics = {"data_loss": data_loss, "penalty": penalty, "w_norm": tf.norm(w)}
+# Values the loss is computed from: a training run reads them before it updates the weights.
+metrics = {"data_loss": data_loss, "penalty": penalty, "mean_abs_residual": tf.reduce_mean(tf.abs(residual))}
 
 with tf.Session() as sess:
     sess.run(tf.global_variables_initializer())
@@ -37,8 +38,8 @@ with tf.Session() as sess:
         feed = {inputs: features[batch], outputs: targets[batch]}
         _, values = sess.run((train_op, metrics), feed_dict=feed)
         if step % 50 == 0 or step == 1:
-            print("step %3d  data_loss %.6f  penalty %.6f  |w| %.4f"
-                  % (step, values["data_loss"], values["penalty"], values["w_norm"]))
+            print("step %3d  data_loss %.6f  penalty %.6f  |residual| %.4f"
+                  % (step, values["data_loss"], values["penalty"], values["mean_abs_residual"]))
 
     # Evaluate the objective on all the data for a few other L2 strengths
     for scale in (0.0, 0.05, 0.5):

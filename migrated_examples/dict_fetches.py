@@ -27,7 +27,7 @@ def forward(inputs, outputs, l2_scale):
     data_loss = tf.reduce_mean(tf.square(residual))
     penalty = l2_scale * tf.reduce_sum(tf.square(w))
     total_loss = data_loss + penalty
-    return data_loss, penalty, total_loss
+    return residual, data_loss, penalty, total_loss
 
 
 @tf.function(
@@ -39,8 +39,9 @@ def forward(inputs, outputs, l2_scale):
 )
 def train_step(inputs, outputs, l2_scale):
     with tf.GradientTape() as tape:
-        data_loss, penalty, total_loss = forward(inputs, outputs, l2_scale)
-        metrics = {"data_loss": data_loss, "penalty": penalty, "w_norm": tf.norm(w)}
+        residual, data_loss, penalty, total_loss = forward(inputs, outputs, l2_scale)
+        # Values the loss is computed from: a training run reads them before it updates the weights.
+        metrics = {"data_loss": data_loss, "penalty": penalty, "mean_abs_residual": tf.reduce_mean(tf.abs(residual))}
     variables = [w, b]
     gradients = tape.gradient(total_loss, variables)
     optimizer.apply_gradients(zip(gradients, variables))
@@ -55,7 +56,7 @@ def train_step(inputs, outputs, l2_scale):
     ]
 )
 def compute_total_loss(inputs, outputs, l2_scale):
-    data_loss, penalty, total_loss = forward(inputs, outputs, l2_scale)
+    residual, data_loss, penalty, total_loss = forward(inputs, outputs, l2_scale)
     return total_loss
 
 
@@ -64,8 +65,8 @@ for step in range(1, 201):
     feed = {"inputs": features[batch], "outputs": targets[batch]}
     values = tf.nest.map_structure(lambda t: t.numpy(), train_step(feed["inputs"], feed["outputs"], 0.05))
     if step % 50 == 0 or step == 1:
-        print("step %3d  data_loss %.6f  penalty %.6f  |w| %.4f"
-              % (step, values["data_loss"], values["penalty"], values["w_norm"]))
+        print("step %3d  data_loss %.6f  penalty %.6f  |residual| %.4f"
+              % (step, values["data_loss"], values["penalty"], values["mean_abs_residual"]))
 
 # Evaluate the objective on all the data for a few other L2 strengths
 for scale in (0.0, 0.05, 0.5):

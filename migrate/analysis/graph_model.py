@@ -384,16 +384,21 @@ class ScopePlan:
     threaded: dict[str, tuple[str, ...]]  # module function -> the placeholders it reads as globals
     feed_dict_nodes: dict[int, cst.Dict]  # `feed = {x: ...}` dicts built ahead of their runs
     structured: set[str]  # graph names bound to a dict / list / tuple of tensors
-    summaries: list[Summary]  # what the one merged summary op collects, in TF1's order
+    # The summary ops a run may fetch -> what each collects, in TF1's order: the merged op, and
+    # each summary op bound to a name.
+    summary_groups: dict[str, list[Summary]]
     writers: dict[str, cst.BaseExpression]  # FileWriter name -> its log directory
-    summary_writes: dict[int, cst.Call]  # `writer.add_summary(value, step)` calls
-    merged: set[str]
+    # `writer.add_summary(value, step)` calls -> the summary op whose value they write
+    summary_writes: dict[int, str]
+    merged: set[str]  # the names of summary_groups
     graph_defs: dict[str, Statement]  # tensor name -> its last definition
     ops: set[str]  # fetched names that give no value: training ops, groups, no_ops
     # iterator -> its dataset (None: made from a structure, it has a dataset once started)
     iterators: dict[str, cst.BaseExpression | None] = field(default_factory=dict)
     # `sess.run(it.initializer)` call -> the iterator and the dataset it starts over
     restarts: dict[int, tuple[str, cst.BaseExpression]] = field(default_factory=dict)
+    # `tf.summary.FileWriter(...)` calls made in loops and branches -> their log directories
+    writer_calls: dict[int, cst.BaseExpression] = field(default_factory=dict)
     # `t.shape.as_list()` calls outside the runs -> the placeholder or function giving the shape
     static_shapes: dict[int, Function | Placeholder] = field(default_factory=dict)
     # `tf.SparseTensorValue(...)` calls made only to be fed to sparse placeholders -> the

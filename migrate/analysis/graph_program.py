@@ -70,6 +70,7 @@ from migrate.analysis.syntax import (
     api_under,
     assigned_names,
     calls_in,
+    code_of,
     local_names,
     names_in,
     nodes_of,
@@ -210,14 +211,15 @@ def analyze_scope(
         threaded=state.threaded,
         feed_dict_nodes=state.feed_dict_nodes,
         structured={name for name, statement in graph.graph_defs.items() if binds_container(statement, resolve)},
-        summaries=graph.summaries,
+        summary_groups=graph.summary_groups(),
         writers=graph.writers,
         summary_writes=finder.summary_writes,
-        merged=graph.merged,
+        merged=set(graph.summary_groups()),
         graph_defs=graph.graph_defs,
         ops=state.ops,
         iterators=graph.iterators,
         restarts=finder.restarts,
+        writer_calls=finder.writer_calls,
         static_shapes=static_shapes,
         sparse_values=sparse,
     )
@@ -349,6 +351,13 @@ class _Graph:
     writers: dict[str, cst.BaseExpression] = field(default_factory=dict)  # FileWriter name -> log directory
     seeded: bool = False  # the program sets a global seed, which fixes what TF1's shuffles draw
 
+    def summary_groups(self) -> dict[str, list[Summary]]:
+        """The summary ops a run may fetch -> what each collects: the merged op, and each
+        summary op bound to a name (fetched alone, it gives its own serialized summary)."""
+        groups = {name: self.summaries for name in sorted(self.merged)}
+        groups.update((name, [summary]) for name, summary in self.named_summaries.items())
+        return groups
+
 
 def _collect_graph(
     statements: Sequence[Statement],
@@ -461,7 +470,9 @@ def _run_context(statements: Sequence[Statement], handles: set[str], graph: _Gra
         graph_only,
         threaded_placeholders(statements, graph.placeholders),
     )
+    groups = graph.summary_groups()
     state.merged = graph.merged
+    state.summary_ops = set(groups)
     state.iterators, state.starts = graph.iterators, graph.starts
     state.structured = {name for name, statement in graph.graph_defs.items() if binds_container(statement, resolve)}
     state.ops = set(graph.train_ops) | {
@@ -469,8 +480,9 @@ def _run_context(statements: Sequence[Statement], handles: set[str], graph: _Gra
         for name, statement in graph.graph_defs.items()
         if statement.call is not None and resolve(statement.call.func) in OP_APIS
     }
-    summaries = graph.summaries
-    state.summary_roots = frozenset().union(*(names_in(s.value) for s in summaries)) if summaries else frozenset()
+    state.summary_roots = {
+        name: frozenset().union(*(names_in(s.value) for s in summaries)) for name, summaries in groups.items()
+    }
     state.writers = set(graph.writers)
     state.initializer_calls = {
         s.defines[0]: s.call for s in statements if s.kind is Kind.INITIALIZER and s.call is not None and s.defines
@@ -937,7 +949,8 @@ def _function_for(
         if leaf.role in (Role.TENSOR, Role.VARIABLE):
             roots |= _expand(names_in(leaf.expression), function_uses)
         elif leaf.role is Role.SUMMARY:
-            roots |= _expand(state.summary_roots, function_uses)
+            assert isinstance(leaf.expression, cst.Name)
+            roots |= _expand(state.summary_roots[leaf.expression.value], function_uses)
         elif (
             leaf.role is Role.OP
             and isinstance(leaf.expression, cst.Name)
@@ -963,7 +976,9 @@ def _function_for(
     needed = backward_slice(roots, at_site, overridden)
     if train is not None:
         at_train = reaching.before(train_index.get(train.name, index))
-        needed += [s for s in backward_slice(train_roots, at_train, overridden) if s not in needed]
+        loss_slice = backward_slice(train_roots, at_train, overridden)
+        _check_trained_reads(site, leaves, state, needed, loss_slice, train, train_roots)
+        needed += [s for s in loss_slice if s not in needed]
         if any(at_site.get(name) is not at_train.get(name) for name in roots & train_roots):
             raise Declined(UNSUPPORTED_RUN, "a run fetches a name the training op meant otherwise", site.call)
         roots |= train_roots
@@ -983,7 +998,61 @@ def _function_for(
     # The same fetch text after a name was bound to a new tensor is another function.
     meant = sorted(order[id(at_site[name])] for name in roots if name in at_site)
     key = f"{fetch_code}|{','.join(p.name for p in params)}|{meant}"
-    return Function(_name_for(leaves, train), params, site.fetches, train, needed, key, frozenset(roots))
+    name = _name_for(leaves, train, state.merged)
+    return Function(name, params, site.fetches, train, needed, key, frozenset(roots))
+
+
+def _check_trained_reads(
+    site: RunSite,
+    leaves: Sequence[Leaf],
+    state: RunContext,
+    fetched: Sequence[Statement],
+    loss_slice: Sequence[Statement],
+    train: TrainOp,
+    train_roots: Collection[str],
+) -> None:
+    """Refuse a training run that fetches a value reading a variable the run trains other than
+    through the loss (`tf.summary.histogram("w", tf.squeeze(w))`, `tf.reduce_mean(w)`): TF1 ran
+    that read and the update in an order it leaves open, and gave either value. (A variable
+    fetched itself is read after the update, as TF1's fetch of it gave.)"""
+    in_loss = {id(s) for s in loss_slice}
+    reached = set(train_roots).union(*(s.uses for s in loss_slice))
+    trained: set[str]
+    if train.var_list is not None:
+        trained = set(names_in(train.var_list)) & set(state.variables)
+    else:
+        trained = {
+            name for name, statement in state.variables.items()
+            if name in reached and statement.holds not in (Holding.NOTHING, Holding.GLOBAL_STEP)
+            and not _untrainable(statement)
+        }
+    reads: list[tuple[str, set[str]]] = [
+        (statement.defines[0] if statement.defines else "a value", set(statement.uses & trained))
+        for statement in fetched
+        if id(statement) not in in_loss
+    ]
+    for leaf in leaves:
+        if leaf.role is Role.TENSOR and not isinstance(leaf.expression, cst.Name):
+            reads.append((code_of(leaf.expression), set(names_in(leaf.expression)) & trained))
+        elif leaf.role is Role.SUMMARY and isinstance(leaf.expression, cst.Name):
+            reads.append((leaf.expression.value, set(state.summary_roots[leaf.expression.value] & trained)))
+    for what, variables in reads:
+        if variables:
+            raise Declined(
+                UNSUPPORTED_RUN,
+                f"`{what}` reads `{min(variables)}`, which the same run trains: TF1 leaves the order of"
+                " that read and the update open",
+                site.call,
+            )
+
+
+def _untrainable(statement: Statement) -> bool:
+    """`tf.Variable(..., trainable=False)`."""
+    return statement.call is not None and any(
+        a.keyword is not None and a.keyword.value == "trainable" and isinstance(a.value, cst.Name)
+        and a.value.value == "False"
+        for a in statement.call.args
+    )
 
 
 def _is_alias(node: cst.CSTNode) -> bool:
@@ -1063,7 +1132,7 @@ def _share_slices(
     return helpers
 
 
-def _name_for(leaves: list[Leaf], train: TrainOp | None) -> str:
+def _name_for(leaves: list[Leaf], train: TrainOp | None, merge_ops: Collection[str]) -> str:
     if train is not None:
         stem = train.name.removesuffix("_op")
         if stem in {"train", "train_step", "optimizer", "optim", "opt", "minimize", "update", "step", "training"}:
@@ -1074,7 +1143,9 @@ def _name_for(leaves: list[Leaf], train: TrainOp | None) -> str:
         if leaf.role is Role.OP:
             continue
         expression = leaf.expression
-        if leaf.role is Role.SUMMARY:
+        if leaf.role is Role.SUMMARY and isinstance(expression, cst.Name) and expression.value not in merge_ops:
+            words.append(expression.value)  # a summary op bound to a name: its own summary
+        elif leaf.role is Role.SUMMARY:
             words.append("summaries")
         elif isinstance(expression, cst.Name):
             words.append(expression.value)

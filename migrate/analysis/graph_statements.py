@@ -564,7 +564,10 @@ def classify(
         return Statement(statement, Kind.VARIABLE, targets, uses, None, holds)
     _refuse_stateful_input(statement, resolve, iterators)
     apis = tf_apis_in(statement, resolve)
+    writers = {id(call.func) for call in nested_writers(statement, resolve)}
     for api, node in apis:
+        if id(node) in writers:
+            continue  # converted where it stands, as the runs are
         if api_under(api, COLLECTION_APIS):
             raise Declined(GRAPH_COLLECTIONS, f"uses graph collections ({api})", node)
         if api_under(api, VARIABLE_FAMILY_APIS):
@@ -959,9 +962,28 @@ def _default_summary_collection(merge_all: cst.Call, resolve: Resolver) -> bool:
     )
 
 
+def nested_writers(statement: cst.BaseStatement, resolve: Resolver) -> list[cst.Call]:
+    """The `writer = tf.summary.FileWriter(logdir)` lines of a loop or branch: a writer made at
+    each pass, as TF 2 makes one with `tf.summary.create_file_writer(logdir)`."""
+    if isinstance(statement, cst.SimpleStatementLine):
+        return []
+    found = []
+    for line in nodes_of(statement, cst.SimpleStatementLine):
+        assert isinstance(line, cst.SimpleStatementLine)
+        targets, call, _small = single_call(line)
+        if call is not None and len(targets) == 1 and resolve(call.func) == SUMMARY_WRITER:
+            found.append(call)
+    return found
+
+
 def writer_logdir(statement: Statement) -> cst.BaseExpression:
     call = statement.call
     assert call is not None
+    return call_logdir(call)
+
+
+def call_logdir(call: cst.Call) -> cst.BaseExpression:
+    """The log directory of `tf.summary.FileWriter(logdir[, graph])`; other arguments decline."""
     logdir = call_argument(call, 0, "logdir")
     extra = [
         a for a in call.args[1:] if not (a.keyword is None or a.keyword.value == "graph")

@@ -21,6 +21,7 @@ from migrate.analysis.graph_model import (
     SESSION_ESCAPES,
     STATEFUL_INPUT,
     STATEFUL_INPUT_METHODS,
+    SUMMARY_WRITER,
     TENSOR_OUTSIDE_RUN,
     UNSUPPORTED_RUN,
     Placeholder,
@@ -29,7 +30,7 @@ from migrate.analysis.graph_model import (
     Statement,
     TrainOp,
 )
-from migrate.analysis.graph_statements import has_tf_call
+from migrate.analysis.graph_statements import call_logdir, has_tf_call
 from migrate.analysis.syntax import (
     api_under,
     bound_names,
@@ -113,7 +114,9 @@ class RunSiteFinder(cst.CSTVisitor):
         self.local_names: list[frozenset[str]] = []  # parameters and locals of enclosing defs
         self.function_names: list[str] = []  # the enclosing defs
         self.test_cases = 0  # enclosing tf.test.TestCase classes
-        self.summary_writes: dict[int, cst.Call] = {}
+        self.summary_writes: dict[int, str] = {}  # add_summary call -> the summary op it writes
+        self.summaries_held: dict[str, str] = {}  # Python name -> the summary op a run gave it
+        self.writer_calls: dict[int, cst.BaseExpression] = {}  # FileWriters made in Python code -> logdir
         self.control_flow = 0  # loops and branches around the node being visited
         self.assigning = 0
         self.rebound: set[str] = set()  # graph names Python code bound anew
@@ -181,7 +184,7 @@ class RunSiteFinder(cst.CSTVisitor):
             if writer in self.plan.writers:
                 if not _summary_and_step(node):
                     raise Declined(UNSUPPORTED_RUN, "add_summary without a value and a step", node)
-                self.summary_writes[id(node)] = node
+                self.summary_writes[id(node)] = self._summary_written(node)
         site = self.plan.run_site(node)
         if site is None:
             return True
@@ -247,6 +250,16 @@ class RunSiteFinder(cst.CSTVisitor):
 
     def visit_Assign(self, node: cst.Assign) -> bool:
         self.assigning += 1
+        value = node.value
+        if isinstance(value, cst.Call) and self.plan.resolve(value.func) == SUMMARY_WRITER:
+            # `writer = tf.summary.FileWriter(logdir, sess.graph)` in a loop or branch: the graph
+            # argument names the session, which the TF 2 writer no longer takes.
+            writer = node.targets[0].target if len(node.targets) == 1 else None
+            if not isinstance(writer, cst.Name):
+                raise Declined(UNSUPPORTED_RUN, "a FileWriter bound other than to a name", node)
+            self.plan.writers.add(writer.value)
+            self.writer_calls[id(value)] = call_logdir(value)
+            return False
         found = self.plan.feed_dict_assignment(node)
         if found is not None:
             for element in found[1].elements:
@@ -261,6 +274,9 @@ class RunSiteFinder(cst.CSTVisitor):
             has_tf_call(node.value, self.plan.resolve) or bool(names_in(node.value) & set(built))
         )
         eager = builds and self._pure(node.value)
+        for site in self.sites[sites:]:
+            if site.call is node.value:
+                self._hold_summaries(node, site.fetches)
         for target in node.targets:
             bound = bound_names(target.target)
             if not bound:
@@ -278,6 +294,37 @@ class RunSiteFinder(cst.CSTVisitor):
                 elif builds:
                     self.plan.eager_in_control_flow.discard(name)
         return False
+
+    def _hold_summaries(self, node: cst.Assign, fetches: cst.BaseExpression) -> None:
+        """Which names the run `node` assigns get a summary op's serialized summary: `s = sess.run(
+        merged)`, `_, l, s = sess.run([train, loss, merged])`."""
+        pairs: list[tuple[cst.BaseExpression, cst.BaseExpression]] = []
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                pairs.append((target.target, fetches))
+            elif (
+                isinstance(target.target, (cst.Tuple, cst.List))
+                and isinstance(fetches, (cst.Tuple, cst.List))
+                and len(target.target.elements) == len(fetches.elements)
+            ):
+                pairs.extend((t.value, f.value) for t, f in zip(target.target.elements, fetches.elements))
+        for bound, fetched in pairs:
+            if not isinstance(bound, cst.Name):
+                continue
+            if isinstance(fetched, cst.Name) and fetched.value in self.plan.summary_ops:
+                self.summaries_held[bound.value] = fetched.value
+            else:
+                self.summaries_held.pop(bound.value, None)
+
+    def _summary_written(self, call: cst.Call) -> str:
+        """The summary op whose serialized summary `writer.add_summary(value, step)` writes."""
+        value = call.args[0].value
+        if isinstance(value, cst.Name) and value.value in self.summaries_held:
+            return self.summaries_held[value.value]
+        for ops in (self.plan.merged, self.plan.summary_ops):
+            if len(ops) == 1:
+                return next(iter(ops))
+        raise Declined(UNSUPPORTED_RUN, "add_summary of a value no run of one summary op gave", call)
 
     def _pure(self, value: cst.BaseExpression) -> bool:
         """Whether `value` is a function of Python values and of tensors built so: no state,
@@ -355,9 +402,10 @@ class RunContext:
     feed_dicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     feed_dict_nodes: dict[int, cst.Dict] = field(default_factory=dict)
     structured: set[str] = field(default_factory=set)
-    merged: set[str] = field(default_factory=set)
+    merged: set[str] = field(default_factory=set)  # merge ops
+    summary_ops: set[str] = field(default_factory=set)  # what a run may fetch a summary of: merge ops and named summaries
     ops: set[str] = field(default_factory=set)  # training ops and value-less graph ops
-    summary_roots: frozenset[str] = frozenset()
+    summary_roots: dict[str, frozenset[str]] = field(default_factory=dict)  # summary op -> what it reads
     writers: set[str] = field(default_factory=set)
     # Whether any run can change a variable (training or assign ops): only then does running
     # an initializer again reset something.
@@ -506,6 +554,7 @@ class RunContext:
                 or node.value in self.initializers
                 or node.value in self.variables
                 or node.value in self.built_in_control_flow
+                or node.value in self.summary_ops
             )
         return isinstance(node, cst.Call) and self.resolve(node.func) in INITIALIZER_APIS
 
@@ -529,7 +578,7 @@ class RunContext:
                 return [Leaf(fetches, Role.INIT)]
             if name in self.starts:
                 return [Leaf(fetches, Role.RESTART)]
-            if name in self.merged:
+            if name in self.summary_ops:
                 return [Leaf(fetches, Role.SUMMARY)]
             if name in self.variables:
                 return [Leaf(fetches, Role.VARIABLE)]

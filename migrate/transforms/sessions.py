@@ -558,8 +558,8 @@ class _ScopeWriter:
     def _functions(self) -> list[cst.BaseStatement]:
         written: list[cst.BaseStatement] = [self._helper(h) for h in self.plan.helpers]
         written.extend(self._function(f) for f in self.plan.functions)
-        if self.plan.summary_writes:
-            written.append(self._summary_helper())
+        for group in dict.fromkeys(self.plan.summary_writes.values()):
+            written.append(self._summary_helper(group))
         return written
 
     # --- summaries ---------------------------------------------------------------------
@@ -570,31 +570,34 @@ class _ScopeWriter:
         call = cst.Call(self.t.tf_expr("summary.create_file_writer"), [cst.Arg(logdir)])
         return _replace_value(statement.node, call)
 
-    @property
-    def summary_helper_name(self) -> str:
-        if not hasattr(self, "_summary_helper_name"):
-            self._summary_helper_name = self._new_name("write_summaries")
-        return self._summary_helper_name
+    def summary_helper_name(self, group: str) -> str:
+        """`write_summaries` when the scope writes one summary op's values, else one helper per
+        op named after it: `write_merged`, `write_image_summary`."""
+        names: dict[str, str] = self.__dict__.setdefault("_summary_helper_names", {})
+        if group not in names:
+            alone = len(set(self.plan.summary_writes.values())) == 1
+            names[group] = self._new_name("write_summaries" if alone else f"write_{group}")
+        return names[group]
 
-    def _summary_helper(self) -> cst.FunctionDef:
-        """Writes what the merged summary op collected, as `writer.add_summary` wrote it."""
+    def _summary_helper(self, group: str) -> cst.FunctionDef:
+        """Writes what a summary op collected, as `writer.add_summary` wrote it."""
         lines = []
-        for index, summary in enumerate(self.plan.summaries):
+        for index, summary in enumerate(self.plan.summary_groups[group]):
             extra = "".join(f", {syntax.code_of(arg)}" for arg in summary.extra)
             lines.append(
                 f"        {self.tf}.summary.{summary.kind}({syntax.code_of(summary.tag)}, values[{index}], step=step{extra})\n"
             )
         body = cst.parse_statement(f"with writer.as_default():\n{''.join(lines)}")
-        return self._def(f"def {self.summary_helper_name}(writer, values, step):\n", [body])
+        return self._def(f"def {self.summary_helper_name(group)}(writer, values, step):\n", [body])
 
-    def summary_write(self, call: cst.Call) -> cst.Call:
+    def summary_write(self, call: cst.Call, group: str) -> cst.Call:
         """`writer.add_summary(summary, step)` becomes `write_summaries(writer, summary, step)`."""
         assert isinstance(call.func, cst.Attribute)
         value, step = call.args
         if step.keyword is not None:  # `global_step=step`: the helper's parameter is `step`
             step = step.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
         return cst.Call(
-            cst.Name(self.summary_helper_name),
+            cst.Name(self.summary_helper_name(group)),
             [cst.Arg(call.func.value, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), value, step],
         )
 
@@ -956,9 +959,10 @@ class _SummaryValues(cst.CSTTransformer):
         return result
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
-        if updated_node.value not in self.plan.merged:
+        summaries = self.plan.summary_groups.get(updated_node.value)
+        if summaries is None:
             return updated_node
-        return cst.Tuple([cst.Element(s.value) for s in self.plan.summaries] or [])
+        return cst.Tuple([cst.Element(s.value) for s in summaries] or [])
 
 
 def _dot_numpy(node: cst.BaseExpression) -> cst.Call:
@@ -1067,8 +1071,12 @@ class _SiteReplacer(cst.CSTTransformer):
         return id(node) not in self.sites
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        if id(original_node) in self.writer.plan.summary_writes:
-            return self.writer.summary_write(updated_node)
+        group = self.writer.plan.summary_writes.get(id(original_node))
+        if group is not None:
+            return self.writer.summary_write(updated_node, group)
+        logdir = self.writer.plan.writer_calls.get(id(original_node))
+        if logdir is not None:
+            return cst.Call(self.writer.t.tf_expr("summary.create_file_writer"), [cst.Arg(logdir)])
         dtype = self.writer.plan.sparse_values.get(id(original_node))
         if dtype is not None:
             return self.writer.sparse_tensor(updated_node, dtype)
