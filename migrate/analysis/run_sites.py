@@ -91,7 +91,7 @@ class Role(enum.Enum):
     OP = "op"  # a training op, group or no_op: fetched, it gives None
     TENSOR = "tensor"
     VARIABLE = "variable"
-    SUMMARY = "summary"  # the merged summary op
+    SUMMARY = "summary"  # a summary op: the merged one, or one bound to a name
     INIT = "init"  # an initializer
     RESTART = "restart"  # `iterator.initializer`
     EAGER = "eager"  # built in a loop or branch from Python values: a value where it stands

@@ -303,6 +303,7 @@ class _ScopeWriter:
         )
         self.taken |= set(self.elements.values())
         self.helper_reads: dict[str, iterator_elements.Reads] = {}  # helper -> the iterators it reads
+        self.summary_helpers: dict[str, str] = {}  # summary op -> the helper writing its values
 
     def write(self) -> list[cst.BaseStatement]:
         plan = self.plan
@@ -573,11 +574,10 @@ class _ScopeWriter:
     def summary_helper_name(self, group: str) -> str:
         """`write_summaries` when the scope writes one summary op's values, else one helper per
         op named after it: `write_merged`, `write_image_summary`."""
-        names: dict[str, str] = self.__dict__.setdefault("_summary_helper_names", {})
-        if group not in names:
+        if group not in self.summary_helpers:
             alone = len(set(self.plan.summary_writes.values())) == 1
-            names[group] = self._new_name("write_summaries" if alone else f"write_{group}")
-        return names[group]
+            self.summary_helpers[group] = self._new_name("write_summaries" if alone else f"write_{group}")
+        return self.summary_helpers[group]
 
     def _summary_helper(self, group: str) -> cst.FunctionDef:
         """Writes what a summary op collected, as `writer.add_summary` wrote it."""

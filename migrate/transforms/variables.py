@@ -449,13 +449,17 @@ class _ScopeRewriter:
         if not (isinstance(statement, cst.With) and len(statement.items) == 1):
             return [statement]
         call = statement.items[0].item
-        if not (isinstance(call, cst.Call) and self.t.tf_api(call.func) == NAME_SCOPE):
+        if not (
+            isinstance(call, cst.Call)
+            and self.t.tf_api(call.func) == NAME_SCOPE
+            and isinstance(statement.body, cst.IndentedBlock)
+        ):
             return [statement]
-        assert isinstance(statement.body, cst.IndentedBlock)
         hoisted: list[cst.BaseStatement] = []
         kept: list[cst.BaseStatement] = []
         asname = statement.items[0].asname
         bound = set(syntax.bound_names(asname.name)) if asname is not None else set()
+        seen: set[str] = set()  # what the lines kept so far read or bind
         for inner in statement.body.body:
             for part in self._out_of_name_scope(inner):
                 assigned = syntax.assigned_call(part)
@@ -463,11 +467,13 @@ class _ScopeRewriter:
                     assigned is not None
                     and self.t.tf_api(assigned[1].func) == GET_VARIABLE
                     and not (syntax.names_in(part) - {assigned[0]}) & bound
+                    and assigned[0] not in seen
                 ):
                     hoisted.append(part)
                     continue
                 kept.append(part)
                 bound |= syntax.assigned_names(part)
+                seen |= syntax.names_in(part)
         if not hoisted:
             return [statement]
         out = list(hoisted)
