@@ -432,20 +432,24 @@ class _ScopeRewriter:
                         )
                     out.extend(inner)
                     continue
+            parts = self._out_of_name_scope(statement)
+            if parts != [statement]:
+                out.extend(self.flatten(parts, prefix, reuse, init, in_function=in_function, later=later))
+                continue
             for api, node in syntax.tf_apis_in(statement, self.t.tf_api):
                 if api == VARIABLE_SCOPE:
                     raise Declined(
                         UNSUPPORTED_FORM, "variable_scope used other than as a `with` block at scope level", node
                     )
-            for hoisted in self._out_of_name_scope(statement):
-                out.append(Flat(hoisted, prefix, reuse, init))
+            out.append(Flat(statement, prefix, reuse, init))
         return out
 
     def _out_of_name_scope(self, statement: cst.BaseStatement) -> list[cst.BaseStatement]:
-        """`w = tf.get_variable(...)` lines of a `with tf.name_scope(...):` block go before it:
-        get_variable names its variable by the variable scopes alone, and a TF 2 variable made
-        inside the block would take the name scope into its name. A line that reads what the
-        block computed before it stays, and is declined with the block."""
+        """`w = tf.get_variable(...)` lines of a `with tf.name_scope(...):` block, and variable
+        scope blocks of such lines, go before it: get_variable names its variable by the
+        variable scopes alone, and a TF 2 variable made inside the block would take the name
+        scope into its name. A line that reads what the block computed before it stays, and is
+        declined with the block."""
         if not (isinstance(statement, cst.With) and len(statement.items) == 1):
             return [statement]
         call = statement.items[0].item
@@ -462,13 +466,8 @@ class _ScopeRewriter:
         seen: set[str] = set()  # what the lines kept so far read or bind
         for inner in statement.body.body:
             for part in self._out_of_name_scope(inner):
-                assigned = syntax.assigned_call(part)
-                if (
-                    assigned is not None
-                    and self.t.tf_api(assigned[1].func) == GET_VARIABLE
-                    and not (syntax.names_in(part) - {assigned[0]}) & bound
-                    and assigned[0] not in seen
-                ):
+                made = self._variables_made(part)
+                if made and not (syntax.names_in(part) - made) & bound and not made & seen:
                     hoisted.append(part)
                     continue
                 kept.append(part)
@@ -481,6 +480,29 @@ class _ScopeRewriter:
             out.append(statement.with_changes(leading_lines=[], body=statement.body.with_changes(body=kept)))
         out[0] = syntax.with_leading_lines(out[0], [*statement.leading_lines, *syntax.leading_lines(out[0])])
         return out
+
+    def _variables_made(self, statement: cst.BaseStatement) -> set[str]:
+        """The names `w = tf.get_variable(...)` binds, or a `with tf.variable_scope("s"):` block
+        of such lines and nothing else; empty for any other statement."""
+        assigned = syntax.assigned_call(statement) if isinstance(statement, cst.SimpleStatementLine) else None
+        if assigned is not None:
+            return {assigned[0]} if self.t.tf_api(assigned[1].func) == GET_VARIABLE else set()
+        if not (
+            isinstance(statement, cst.With)
+            and len(statement.items) == 1
+            and statement.items[0].asname is None
+            and isinstance(statement.items[0].item, cst.Call)
+            and self.t.tf_api(statement.items[0].item.func) == VARIABLE_SCOPE
+            and isinstance(statement.body, cst.IndentedBlock)
+        ):
+            return set()
+        made: set[str] = set()
+        for line in statement.body.body:
+            names = self._variables_made(line)
+            if not names:
+                return set()
+            made |= names
+        return made
 
     def _layers_only(self, statement: cst.With, prefix: str, reuse: Reuse) -> bool:
         """A `with tf.variable_scope("name"):` block outside any other variable scope, whose
