@@ -24,7 +24,7 @@ ACTIVATIONS = ("tf.nn.relu", "tf.nn.sigmoid", "tf.nn.tanh", "tf.nn.softplus", "t
 # programs of earlier runs, seed for seed.
 REAL_CODE_SHAPES = (
     "session_graph", "functions", "shape_reads", "placeholder_forms", "datasets", "random_ops", "layer_functions",
-    "scoped_layers", "exhausted_datasets", "loop_evaluation",
+    "scoped_layers", "exhausted_datasets", "loop_evaluation", "summaries",
 )
 
 
@@ -82,6 +82,12 @@ class Options:
     # run with `sess.run` or `.eval()`; now and then with a random op, which must stay a session
     # program. Drawn from a generator of its own, as layer_functions.
     loop_evaluation: bool = True
+    # TensorBoard summaries: the loss's scalar and a histogram merged with `merge_all` and
+    # fetched with the training op, a summary op of its own run apart, written by a FileWriter
+    # (now and then one made at each step) with `add_summary`; now and then a histogram of a
+    # trained variable, which the training run reads in an order TF1 leaves open and must stay
+    # a session program. Drawn from a generator of its own, as layer_functions.
+    summaries: bool = True
 
 
 @dataclass
@@ -138,6 +144,8 @@ class _State:
     epoch_rng: random.Random | None = None  # draws of the exhausted_datasets shape
     exhausted: bool = False  # the iterator is read to its end (the exhausted_datasets shape)
     loop_rng: random.Random | None = None  # draws of the loop_evaluation shape
+    summary_rng: random.Random | None = None  # draws of the summaries shape
+    summary_ops: tuple[str, str] | None = None  # the merged op and the op run apart, once made
 
     def fresh(self, stem: str) -> str:
         n = 0
@@ -759,6 +767,23 @@ def _loss(state: _State, output: Value) -> tuple[Value, Value | None, Value]:
     return state.add(Value(loss, (), "float32", feeds)), metric, compared
 
 
+def _summaries(state: _State, training: _Training, rng: random.Random) -> None:
+    """Summary ops of the loss and the output, merged; one of the output's mean run apart."""
+    output = training.output
+    if output is None or state.exhausted:
+        return
+    state.lines.insert(2, "import tempfile")  # after numpy and tensorflow
+    state.emit(f'tf.summary.scalar("{training.loss.name}", {training.loss.name})')
+    state.emit(f'tf.summary.histogram("{output.name}", {output.name})')
+    trained = [v for v in state.trained if v.variable and v.trainable and v.name.isidentifier()]
+    if trained and training.train is not None and rng.random() < 0.15:
+        state.emit(f'tf.summary.histogram("weights", {rng.choice(trained).name})')
+    merged, apart = state.fresh("merged"), state.fresh(f"{output.name}_summary")
+    state.emit(f"{merged} = tf.summary.merge_all()")
+    state.emit(f'{apart} = tf.summary.scalar("mean_{output.name}", tf.reduce_mean({output.name}))')
+    state.summary_ops = (merged, apart)
+
+
 def _optimizer(state: _State) -> str:
     rng = state.rng
     kind = rng.choice(OPTIMIZERS)
@@ -1077,6 +1102,37 @@ class _Session:
         else:
             self.line(f'print("{total}", "%.5f" % sess.run({total}))', 1)
 
+    def summary_site(self, rng: random.Random) -> None:
+        """Summaries written at each step: the merged ones from the training run, the other
+        from a run of its own."""
+        state, training = self.state, self.training
+        assert state.summary_ops is not None
+        merged, apart = state.summary_ops
+        logdir, writer = state.fresh("logdir"), state.fresh("writer")
+        self.line(f"{logdir} = tempfile.mkdtemp()")
+        self.line(f"{writer} = tf.summary.FileWriter({logdir}, sess.graph)")
+        self.line(f"for step in range({rng.randint(1, 3)}):")
+        if rng.random() < 0.3:
+            self.line(f"{writer} = tf.summary.FileWriter({logdir})", 1)
+        summary = state.fresh("summary")
+        if training.train is not None:
+            feed = self.feed_argument(training.loss.feeds, training=True)
+            self.line(f"_, {summary} = sess.run([{training.train}, {merged}]{feed})", 1)
+        else:
+            self.line(f"{summary} = sess.run({merged}{self.feed_argument(training.loss.feeds)})", 1)
+        step = "global_step=step" if rng.random() < 0.3 else "step"
+        self.line(f"{writer}.add_summary({summary}, {step})", 1)
+        output = training.output
+        assert output is not None
+        alone = state.fresh("alone")
+        feed = self.feed_argument(output.feeds)
+        if self.style != "explicit" and rng.random() < 0.3:
+            self.line(f"{alone} = {apart}.eval({feed.lstrip(', ')})", 1)
+        else:
+            self.line(f"{alone} = sess.run({apart}{feed})", 1)
+        self.line(f"{writer}.add_summary({alone}, step)", 1)
+        self.line(f"{writer}.close()")
+
     def counter_site(self) -> None:
         state, training = self.state, self.training
         rng = state.rng
@@ -1100,6 +1156,8 @@ def generate(seed: int, options: Options = Options()) -> str:
         state.epoch_rng = random.Random(f"exhausted datasets {seed}")
     if options.loop_evaluation:
         state.loop_rng = random.Random(f"loop evaluation {seed}")
+    if options.summaries:
+        state.summary_rng = random.Random(f"summaries {seed}")
     state.used.update({"np", "tf", "rng", "sess", "init", "res", "step", "start", "repeat", "i", "_"})
     state.used.update({"weights", "shape", "st_dev", "weight"})  # the tutorial shapes' own names
     state.emit("import numpy as np")
@@ -1110,6 +1168,8 @@ def generate(seed: int, options: Options = Options()) -> str:
     _placeholders(state)
     output = _graph_ops(state)
     training = _training(state, output)
+    if state.summary_rng is not None and state.summary_rng.random() < 0.3:
+        _summaries(state, training, state.summary_rng)
     session = _Session(state, training)
     session.prebuilt_feeds()
     session.open()
@@ -1126,6 +1186,8 @@ def generate(seed: int, options: Options = Options()) -> str:
             session.counter_site()
     if options.session_graph and rng.random() < 0.4:
         session.evaluation_site()
+    if state.summary_ops is not None and state.summary_rng is not None:
+        session.summary_site(state.summary_rng)
     if state.loop_rng is not None and state.loop_rng.random() < 0.35:
         session.loop_evaluation_site(state.loop_rng)
     if options.tutorial_shapes and rng.random() < 0.3:
