@@ -509,6 +509,8 @@ def _find_runs(statements: Sequence[Statement], state: RunContext) -> tuple[RunS
             if first_run_index < 0 and len(finder.sites) + len(finder.static_shapes) > before:
                 first_run_index = index
             site_index.update((id(site.call), index) for site in finder.sites if id(site.call) not in site_index)
+        else:
+            state.symbolic.difference_update(statement.defines)  # bound again by graph code
     return finder, first_run_index, site_index
 
 

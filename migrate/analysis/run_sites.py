@@ -33,12 +33,14 @@ from migrate.analysis.graph_model import (
 from migrate.analysis.graph_statements import call_logdir, has_tf_call
 from migrate.analysis.syntax import (
     api_under,
+    assigned_names,
     bound_names,
     call_argument,
     calls_in,
     code_of,
     local_names,
     names_in,
+    nodes_of,
     tf_apis_in,
 )
 
@@ -118,9 +120,9 @@ class RunSiteFinder(cst.CSTVisitor):
         self.summaries_held: dict[str, str] = {}  # Python name -> the summary op a run gave it
         self.writer_calls: dict[int, cst.BaseExpression] = {}  # FileWriters made in Python code -> logdir
         self.control_flow = 0  # loops and branches around the node being visited
+        self.loops: list[int] = []  # for each enclosing loop, how many sites were found before it
         self.assigning = 0
         self.rebound: set[str] = set()  # graph names Python code bound anew
-        self.symbolic: set[str] = set()  # names that hold what a loop or branch built, as of here
         self.initialised: frozenset[str] | None = frozenset()  # None: every variable
         self.restarts: dict[int, tuple[str, cst.BaseExpression]] = {}  # iterator starts: call -> iterator, dataset
         self.static_shapes: list[StaticShape] = []
@@ -128,15 +130,30 @@ class RunSiteFinder(cst.CSTVisitor):
 
     def visit_For(self, node: cst.For) -> None:
         self.control_flow += 1
+        self.loops.append(len(self.sites))
 
     def leave_For(self, original_node: cst.For) -> None:
         self.control_flow -= 1
+        self._check_loop_runs(original_node)
 
     def visit_While(self, node: cst.While) -> None:
         self.control_flow += 1
+        self.loops.append(len(self.sites))
 
     def leave_While(self, original_node: cst.While) -> None:
         self.control_flow -= 1
+        self._check_loop_runs(original_node)
+
+    def _check_loop_runs(self, loop: cst.For | cst.While) -> None:
+        """A run in a loop fetching a graph name the loop binds again: from the second pass on,
+        TF1 ran what the name was bound to then, not the graph tensor the run was read as."""
+        bound = assigned_names(loop)
+        for site in self.sites[self.loops.pop():]:
+            for name in names_in(site.fetches) & bound:
+                leaves = [n for n in nodes_of(site.fetches, cst.Name) if isinstance(n, cst.Name) and n.value == name]
+                if any(self.plan.decided.get(id(n)) is Role.TENSOR for n in leaves):
+                    why = f"a run in a loop fetches `{name}`, which the loop binds again"
+                    raise Declined(UNSUPPORTED_RUN, why, site.call)
 
     def visit_If(self, node: cst.If) -> None:
         self.control_flow += 1
@@ -215,7 +232,7 @@ class RunSiteFinder(cst.CSTVisitor):
             value = arg.value
             if arg.keyword is not None or not isinstance(value, cst.Name) or self._is_local(value.value):
                 continue
-            if value.value in self.symbolic:
+            if value.value in self.plan.symbolic:
                 return value
             if value.value in self.plan.graph_only and value.value not in self.rebound:
                 return value
@@ -286,9 +303,9 @@ class RunSiteFinder(cst.CSTVisitor):
             for name in bound:
                 if builds:
                     built[name] = node
-                    self.symbolic.add(name)
+                    self.plan.symbolic.add(name)
                 else:
-                    self.symbolic.discard(name)
+                    self.plan.symbolic.discard(name)
                 if eager:
                     self.plan.eager_in_control_flow.add(name)
                 elif builds:
@@ -420,6 +437,12 @@ class RunContext:
     # Those of them built from Python values by pure TF calls only: TF 2 computes each where it
     # stands, and a run of it reads the value.
     eager_in_control_flow: set[str] = field(default_factory=set)
+    # The names that hold, at the statement being read, what a loop or branch built (a graph
+    # name rebuilt in a loop included); kept up to date as the scope is read in order.
+    symbolic: set[str] = field(default_factory=set)
+    # What each fetched name was where its run stands, decided when the run was read: later
+    # statements may bind the name again.
+    decided: dict[int, Role] = field(default_factory=dict)
 
     def feed_dict_assignment(self, node: cst.Assign) -> tuple[str, cst.Dict] | None:
         """`feed = {x: xs, y: ys}` with placeholder keys (or keys of tensors a run may feed
@@ -571,30 +594,10 @@ class RunContext:
         if isinstance(fetches, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
             raise Declined(FETCH_BY_NAME, "a fetch by tensor-name string", fetches)
         if isinstance(fetches, cst.Name):
-            name = fetches.value
-            if name in self.train_ops or name in self.ops:
-                return [Leaf(fetches, Role.OP)]
-            if name in self.initializers:
-                return [Leaf(fetches, Role.INIT)]
-            if name in self.starts:
-                return [Leaf(fetches, Role.RESTART)]
-            if name in self.summary_ops:
-                return [Leaf(fetches, Role.SUMMARY)]
-            if name in self.variables:
-                return [Leaf(fetches, Role.VARIABLE)]
-            if name in self.placeholders:
-                raise Declined(UNSUPPORTED_RUN, f"fetching the placeholder `{name}`", fetches)
-            if name in self.graph_defs:
-                return [Leaf(fetches, Role.TENSOR)]
-            if name in self.eager_in_control_flow:
-                return [Leaf(fetches, Role.EAGER)]
-            if name in self.built_in_control_flow:
-                raise Declined(
-                    GRAPH_IN_CONTROL_FLOW,
-                    f"graph built inside a loop or branch (`{name}`)",
-                    self.built_in_control_flow[name],
-                )
-            raise Declined(UNSUPPORTED_RUN, f"fetch `{name}` is not a tensor this tool can trace", fetches)
+            role = self.decided.get(id(fetches))
+            if role is None:
+                role = self.decided[id(fetches)] = self._name_role(fetches)
+            return [Leaf(fetches, role)]
         if isinstance(fetches, cst.Call) and self.resolve(fetches.func) in INITIALIZER_APIS:
             return [Leaf(fetches, Role.INIT)]
         if self._variable_initializer(fetches):
@@ -610,7 +613,43 @@ class RunContext:
         for api, node in tf_apis_in(fetches, self.resolve):
             if api_under(api, COLLECTION_APIS):
                 raise Declined(GRAPH_COLLECTIONS, f"fetches through {api}", node)
+        rebuilt = sorted(names_in(fetches) & self.symbolic)
+        if rebuilt:
+            why = f"graph built inside a loop or branch (`{rebuilt[0]}`) is run in an expression"
+            raise Declined(GRAPH_IN_CONTROL_FLOW, why, fetches)
         return [Leaf(fetches, Role.TENSOR)]
+
+    def _name_role(self, fetches: cst.Name) -> Role:
+        """What a fetched name is where its run stands."""
+        name = fetches.value
+        if name in self.symbolic:
+            # Bound, before this run, to what a loop or branch built: that tensor is run.
+            if name in self.eager_in_control_flow:
+                return Role.EAGER
+            raise Declined(
+                GRAPH_IN_CONTROL_FLOW, f"graph built inside a loop or branch (`{name}`)", self.built_in_control_flow[name]
+            )
+        if name in self.train_ops or name in self.ops:
+            return Role.OP
+        if name in self.initializers:
+            return Role.INIT
+        if name in self.starts:
+            return Role.RESTART
+        if name in self.summary_ops:
+            return Role.SUMMARY
+        if name in self.variables:
+            return Role.VARIABLE
+        if name in self.placeholders:
+            raise Declined(UNSUPPORTED_RUN, f"fetching the placeholder `{name}`", fetches)
+        if name in self.graph_defs:
+            return Role.TENSOR
+        if name in self.eager_in_control_flow:
+            return Role.EAGER
+        if name in self.built_in_control_flow:
+            raise Declined(
+                GRAPH_IN_CONTROL_FLOW, f"graph built inside a loop or branch (`{name}`)", self.built_in_control_flow[name]
+            )
+        raise Declined(UNSUPPORTED_RUN, f"fetch `{name}` is not a tensor this tool can trace", fetches)
 
     def feeds(self, feed: cst.BaseExpression | None, call: cst.Call) -> list[tuple[str, cst.BaseExpression]]:
         if feed is None:
