@@ -13,7 +13,7 @@ import pytest
 
 from migrate.commands.options import add_harness_options, harness_options
 from migrate.findings import RunSite
-from migrate.harness import HarnessOptions, Tolerance, compare, mnist
+from migrate.harness import HarnessOptions, Tolerance, api, compare, mnist
 from migrate.harness.capture import Recorder, _summary_values
 from migrate.harness.observables import compare_stdout, difference, pair_sites
 from migrate.harness.records import HISTOGRAM, Call, SideResult, histogram_statistics
@@ -226,3 +226,18 @@ def test_migrated_steps_count_only_functions_some_legacy_run_became() -> None:
     assert not recorder.record("train_step", [])
     assert recorder.record("train_step", [])
     assert recorder.stop_reason == "stopped after call 2 of train_step (--steps 2)"
+
+
+def test_sites_keep_the_methods_of_project_modules_the_program_imports(tmp_path: Path) -> None:
+    """The harness records the calls of a converted model class's methods in `model.py`: the
+    sites that became them stay paired (else pairing falls back to order of first use, which a
+    plain variable read between two runs throws off)."""
+    (tmp_path / "model.py").write_text(
+        "import tensorflow as tf\n\nclass Model(tf.Module):\n    @tf.function\n    def compute_loss(self):\n"
+        "        return 1.0\n"
+    )
+    script = "from model import Model\nimport numpy\n\nmodel = Model()\nprint(model.compute_loss())\n"
+    sites = (RunSite(5, "compute_loss"), RunSite(6, ""), RunSite(7, "helper_of_a_package"))
+    kept = api.sites_defined_in(sites, script, tmp_path)
+    assert [site.function for site in kept] == ["compute_loss", "", ""]
+    assert [site.function for site in api.sites_defined_in(sites, script)] == ["", "", ""]

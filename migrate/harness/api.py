@@ -44,17 +44,38 @@ def legacy_run_sites(legacy: Path, migrated: Path | None = None) -> tuple[RunSit
     if links is None or migrated is None:
         return sites
     try:
-        return sites_defined_in(sites, migrated.read_text(encoding="utf-8"))
+        return sites_defined_in(sites, migrated.read_text(encoding="utf-8"), migrated.parent)
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return sites
 
 
-def sites_defined_in(sites: Sequence[RunSite], migrated: str) -> tuple[RunSite, ...]:
-    """`sites`, those whose function `migrated` does not define left unpaired: the harness
-    records the calls of the program's own functions only, not the methods of a module it
-    imports (the printed numbers and final variables are compared still)."""
-    defined = {node.name for node in ast.walk(ast.parse(migrated)) if isinstance(node, ast.FunctionDef)}
+def sites_defined_in(sites: Sequence[RunSite], migrated: str, directory: Path | None = None) -> tuple[RunSite, ...]:
+    """`sites`, those whose function neither `migrated` nor a module of `directory` it imports
+    defines left unpaired: the harness records the calls of the functions of the program and of
+    its project's modules (the methods of a converted model class among them), not those of
+    installed packages."""
+    tree = ast.parse(migrated)
+    trees = [tree]
+    for module in _imported_modules(tree):
+        path = directory / Path(*module.split(".")) if directory is not None else None
+        for candidate in (path.with_suffix(".py"), path / "__init__.py") if path is not None else ():
+            try:
+                trees.append(ast.parse(candidate.read_text(encoding="utf-8")))
+            except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+                continue
+    defined = {node.name for t in trees for node in ast.walk(t) if isinstance(node, ast.FunctionDef)}
     return tuple(site if site.function in defined else replace(site, function="") for site in sites)
+
+
+def _imported_modules(tree: ast.Module) -> list[str]:
+    """The absolute module names a program imports."""
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module)
+    return names
 
 
 def compare(

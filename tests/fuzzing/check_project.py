@@ -101,19 +101,19 @@ def _still_graph(findings: list[Finding]) -> bool:
     return any(f.code == STILL_GRAPH for f in findings)
 
 
-def script_run_sites(directory: Path, migrated_script: str) -> tuple[RunSite, ...]:
+def script_run_sites(directory: Path, migrated: Path) -> tuple[RunSite, ...]:
     """The run sites of the script's rewrite in its project, as the directory run made it (the
     directory run's report keeps no run sites).
 
-    The harness records the calls of the functions defined in the program file only, not the
-    methods of the model module it imports: a site whose function the migrated script does not
-    define is left unpaired (not compared; the printed numbers and final variables still are),
-    rather than reported as a function never called.
+    The harness records the calls of the functions of the program file and of the project
+    modules it imports (the methods of the converted model class); a site whose function none of
+    them defines is left unpaired (not compared; the printed numbers and final variables still
+    are), rather than reported as a function never called.
     """
     script = directory / SCRIPT
     links = joint_links(script) or project_imports(directory).links(SCRIPT)
     sites = rewrite_code(script.read_text(encoding="utf-8"), path=str(script), project=links).run_sites
-    return harness.sites_defined_in(sites, migrated_script)
+    return harness.sites_defined_in(sites, (migrated / SCRIPT).read_text(encoding="utf-8"), migrated)
 
 
 def check_project(
@@ -153,7 +153,7 @@ def _check(files: dict[str, str], options: HarnessOptions, directory: Path, pari
                 (target / name).write_text(text, encoding="utf-8")
         return target / SCRIPT
 
-    rewrite = Rewrite(script_run_sites(legacy, outputs[SCRIPT]), reasons, declined, joined(outputs))
+    rewrite = Rewrite(script_run_sites(legacy, migrated), reasons, declined, joined(outputs))
     outcome = run_parity(legacy / SCRIPT, migrated / SCRIPT, rewrite, tf1_optimizers, options, directory / "harness")
     if outcome.kind == DECLINED_BROKEN and "not available with Keras 3" in outcome.detail:
         kept = [name for name, code in outputs.items() if "compat.v1.layers." in code]
