@@ -57,6 +57,7 @@ from migrate.analysis.graph_statements import (
     module_definitions,
     outer_state,
     placeholder_of,
+    structured_names,
     summary_of,
     train_op_of,
     writer_logdir,
@@ -210,7 +211,7 @@ def analyze_scope(
         helpers=helpers,
         threaded=state.threaded,
         feed_dict_nodes=state.feed_dict_nodes,
-        structured={name for name, statement in graph.graph_defs.items() if binds_container(statement, resolve)},
+        structured=state.structured,
         summary_groups=graph.summary_groups(),
         writers=graph.writers,
         summary_writes=finder.summary_writes,
@@ -474,7 +475,7 @@ def _run_context(statements: Sequence[Statement], handles: set[str], graph: _Gra
     state.merged = graph.merged
     state.summary_ops = set(groups)
     state.iterators, state.starts = graph.iterators, graph.starts
-    state.structured = {name for name, statement in graph.graph_defs.items() if binds_container(statement, resolve)}
+    state.structured = structured_names(statements, resolve) & set(graph.graph_defs)
     state.ops = set(graph.train_ops) | {
         name
         for name, statement in graph.graph_defs.items()
@@ -1078,11 +1079,17 @@ def _share_slices(
     for function in functions:
         for statement in function.statements:
             users.setdefault(id(statement), set()).add(function.name)
+    # Gradients, and what is computed from them, stay in each function: a tape there records the
+    # forward pass, which a helper's own statements would compute out of its sight.
+    differentiated: set[str] = set()
+    for statement in statements:
+        if statement.gradients is not None or statement.uses & differentiated:
+            differentiated.update(statement.defines)
     runs: list[tuple[frozenset[str], list[Statement]]] = []
     for statement in statements:
         if id(statement) not in users:
             continue
-        owners = frozenset(users[id(statement)])
+        owners = frozenset(users[id(statement)]) if not set(statement.defines) & differentiated else frozenset()
         if runs and runs[-1][0] == owners:
             runs[-1][1].append(statement)
         else:

@@ -67,6 +67,7 @@ from migrate.analysis.syntax import (
     bound_names,
     call_argument,
     calls_in,
+    code_of,
     defined_names,
     is_docstring,
     leading_lines,
@@ -851,8 +852,6 @@ def placeholder_of(statement: Statement, resolve: Resolver) -> Placeholder:
 
 def _gradients_of(call: cst.Call, pairs: bool) -> Gradients:
     loss = call_argument(call, 0, "loss" if pairs else "ys")
-    if not isinstance(loss, cst.Name):
-        raise Declined(UNSUPPORTED_RUN, "gradients of an expression rather than a named loss", call)
     allowed = {None, "loss", "var_list", "ys", "xs", "name"}
     for arg in call.args:
         keyword = arg.keyword.value if arg.keyword else None
@@ -861,7 +860,13 @@ def _gradients_of(call: cst.Call, pairs: bool) -> Gradients:
     targets = call_argument(call, 1, "var_list" if pairs else "xs")
     if not pairs and targets is None:
         raise Declined(UNSUPPORTED_RUN, "tf.gradients without xs", call)
-    return Gradients(loss.value, targets, pairs)
+    if isinstance(loss, cst.Name):
+        return Gradients(loss.value, targets, pairs)
+    # `tf.gradients(jacobians[0], [x, y])`: the expression is differentiated as it stands; which
+    # variables it reaches is not traced, so the targets must be given.
+    if loss is None or targets is None or not isinstance(loss, (cst.Subscript, cst.Attribute)):
+        raise Declined(UNSUPPORTED_RUN, "gradients of an expression rather than a named loss", call)
+    return Gradients(code_of(loss), targets, pairs)
 
 
 def train_op_of(statement: Statement, optimizers: set[str], resolve: Resolver) -> TrainOp:
@@ -1084,6 +1089,28 @@ def binds_container(statement: Statement, resolve: Resolver) -> bool:
     if not (isinstance(node, cst.SimpleStatementLine) and isinstance(node.body[0], cst.Assign)):
         return False
     return gives_structure(node.body[0].value, resolve)
+
+
+def structured_names(statements: Sequence[Statement], resolve: Resolver) -> set[str]:
+    """The graph names whose last definition binds a structure of tensors: those that bind a
+    container, and a call of a function of the program on such a structure
+    (`hessians = replace_none_with_zero(hessians)`), which gives one back as far as can be told."""
+    structured: set[str] = set()
+    for statement in statements:
+        if statement.kind is not Kind.GRAPH:
+            continue
+        small = statement.node.body[0] if isinstance(statement.node, cst.SimpleStatementLine) else None
+        value = small.value if isinstance(small, cst.Assign) else None
+        passed = (
+            isinstance(value, cst.Call)
+            and resolve(value.func) is None
+            and any(isinstance(arg.value, cst.Name) and arg.value.value in structured for arg in value.args)
+        )
+        if binds_container(statement, resolve) or passed:
+            structured.update(statement.defines)
+        else:
+            structured.difference_update(statement.defines)
+    return structured
 
 
 def gives_structure(value: cst.BaseExpression, resolve: Resolver) -> bool:

@@ -700,6 +700,11 @@ class _ScopeWriter:
         train = function.train
         if train is None and not gradient_steps:
             return self._steps(function.steps)
+        orders = _gradient_orders(function.statements)
+        if any(orders[id(s)] > 1 for s in gradient_steps):
+            if train is not None:
+                raise Declined(model.UNSUPPORTED_RUN, "gradients of gradients in a training run")
+            return self._nested_tapes(function, orders)
         dependent: set[str] = set()
         for statement in function.statements:
             if statement.gradients is not None or statement.uses & dependent:
@@ -747,21 +752,47 @@ class _ScopeWriter:
             body.extend(cst.parse_module(lines).body)
         return body
 
-    def _gradient_statement(self, statement: model.Statement) -> cst.BaseStatement:
+    def _nested_tapes(self, function: model.Function, orders: dict[int, int]) -> list[cst.BaseStatement]:
+        """Gradients of gradients (`tf.gradients(jacobians[0], [x, y])`): one tape per order,
+        each recording the ones inside it, so that the outer one differentiates what the inner
+        one computed: `tape` for the first order, `tape_2` around it for the second, ..."""
+        levels: dict[int, list[model.Statement]] = {}
+        for step in function.steps:
+            inner = step.statements if isinstance(step, model.Helper) else [step]
+            level = max(orders[id(s)] for s in inner)
+            if level and isinstance(step, model.Helper):
+                raise Declined(model.UNSUPPORTED_RUN, "gradients computed in code shared by several runs")
+            levels.setdefault(level, []).extend(inner)
+        body = self._steps([s for s in function.steps if not isinstance(s, model.Statement) or orders[id(s)] == 0])
+        for level in range(1, max(levels) + 1):
+            name = "tape" if level == 1 else f"tape_{level}"
+            steps = levels.get(level, [])
+            gradients = [s for s in steps if s.gradients is not None]
+            persistent = "persistent=True" if len(gradients) > 1 else ""
+            tape = cst.parse_statement(f"with {self.tf}.GradientTape({persistent}) as {name}:\n    pass\n")
+            assert isinstance(tape, cst.With) and isinstance(tape.body, cst.IndentedBlock)
+            inside = self._watched(gradients, name) + body
+            tape = tape.with_changes(body=tape.body.with_changes(body=inside or [cst.SimpleStatementLine([cst.Pass()])]))
+            body = [tape]
+            body.extend(self._gradient_statement(s, name) for s in gradients)
+            body.extend(self._moved(s) for s in steps if s.gradients is None)
+        return body
+
+    def _gradient_statement(self, statement: model.Statement, tape: str = "tape") -> cst.BaseStatement:
         """`gv = opt.compute_gradients(loss, vl)` -> pairs from the tape; `g = tf.gradients(loss,
         xs)` -> `g = tape.gradient(loss, xs)`."""
         gradients = statement.gradients
         assert gradients is not None and isinstance(statement.node, cst.SimpleStatementLine)
         targets = self._variables_reaching({gradients.loss}, gradients.targets, gradients.loss)
         if gradients.pairs:
-            value = f"list(zip(tape.gradient({gradients.loss}, {targets}), {targets}))"
+            value = f"list(zip({tape}.gradient({gradients.loss}, {targets}), {targets}))"
         else:
-            value = f"tape.gradient({gradients.loss}, {targets})"
+            value = f"{tape}.gradient({gradients.loss}, {targets})"
         line = _strip_blank(statement.node)
         assert isinstance(line, cst.SimpleStatementLine)
         return _replace_value(line, cst.parse_expression(value))
 
-    def _watched(self, gradient_steps: list[model.Statement]) -> list[cst.BaseStatement]:
+    def _watched(self, gradient_steps: list[model.Statement], tape: str = "tape") -> list[cst.BaseStatement]:
         """Gradients with respect to fed inputs need the tape to watch them (variables it watches)."""
         watched = [
             name
@@ -770,7 +801,7 @@ class _ScopeWriter:
             for name in syntax.names_in(s.gradients.targets)
             if name in self.plan.placeholders
         ]
-        return [cst.parse_statement(f"tape.watch({name})\n") for name in dict.fromkeys(watched)]
+        return [cst.parse_statement(f"{tape}.watch({name})\n") for name in dict.fromkeys(watched)]
 
     # --- call sites --------------------------------------------------------------------
     def call_for(self, site: model.RunSite) -> cst.BaseExpression:
@@ -963,6 +994,19 @@ class _SummaryValues(cst.CSTTransformer):
         if summaries is None:
             return updated_node
         return cst.Tuple([cst.Element(s.value) for s in summaries] or [])
+
+
+def _gradient_orders(statements: Sequence[model.Statement]) -> dict[int, int]:
+    """How many gradient computations each statement's value went through: 0 for the forward
+    pass, 1 for `tf.gradients(f, xs)` and what is computed from it, 2 for a gradient of that."""
+    orders: dict[int, int] = {}
+    by_name: dict[str, int] = {}
+    for statement in statements:
+        upstream = max((by_name[name] for name in statement.uses if name in by_name), default=0)
+        order = upstream + 1 if statement.gradients is not None else upstream
+        orders[id(statement)] = order
+        by_name.update(dict.fromkeys(statement.defines, order))
+    return orders
 
 
 def _dot_numpy(node: cst.BaseExpression) -> cst.Call:
