@@ -1027,7 +1027,7 @@ def _check_trained_reads(
         trained = {
             name for name, statement in state.variables.items()
             if name in reached and statement.holds not in (Holding.NOTHING, Holding.GLOBAL_STEP)
-            and not _untrainable(statement)
+            and not untrainable(statement)
         }
     reads: list[tuple[str, set[str]]] = [
         (statement.defines[0] if statement.defines else "a value", set(statement.uses & trained))
@@ -1049,7 +1049,7 @@ def _check_trained_reads(
             )
 
 
-def _untrainable(statement: Statement) -> bool:
+def untrainable(statement: Statement) -> bool:
     """`tf.Variable(..., trainable=False)`."""
     return statement.call is not None and any(
         a.keyword is not None and a.keyword.value == "trainable" and isinstance(a.value, cst.Name)

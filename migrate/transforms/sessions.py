@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 import libcst as cst
-import libcst.matchers as m
 
 from migrate.analysis import graph_model as model
 from migrate.analysis import graph_program as gp
@@ -508,7 +507,7 @@ class _ScopeWriter:
             for name, statement in self.plan.variables.items()
             if name in used
             and statement.holds not in (model.Holding.NOTHING, model.Holding.GLOBAL_STEP)
-            and not _is_untrainable(statement)
+            and not gp.untrainable(statement)
         ]
         if not trainable:
             raise Declined(model.UNSUPPORTED_RUN, *self._no_trainable_variable(roots, loss))
@@ -1039,14 +1038,6 @@ def _variable_refs(name: str, statement: model.Statement) -> str:
         model.Holding.MODULE: f"*{name}.trainable_variables",
         model.Holding.GLOBAL_STEP: name,
     }[statement.holds]
-
-
-def _is_untrainable(statement: model.Statement) -> bool:
-    call = statement.call
-    return call is not None and any(
-        a.keyword is not None and a.keyword.value == "trainable" and m.matches(a.value, m.Name("False"))
-        for a in call.args
-    )
 
 
 def _tidy(lines: Sequence[cst.EmptyLine], most_blank: int) -> list[cst.EmptyLine]:
