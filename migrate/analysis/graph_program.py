@@ -215,7 +215,7 @@ def analyze_scope(
         summary_groups=graph.summary_groups(),
         writers=graph.writers,
         summary_writes=finder.summary_writes,
-        merged=set(graph.summary_groups()),
+        merged=state.summary_ops,
         graph_defs=graph.graph_defs,
         ops=state.ops,
         iterators=graph.iterators,

@@ -576,7 +576,7 @@ class RunContext:
                 or node.value in self.train_ops
                 or node.value in self.initializers
                 or node.value in self.variables
-                or node.value in self.built_in_control_flow
+                or node.value in self.symbolic
                 or node.value in self.summary_ops
             )
         return isinstance(node, cst.Call) and self.resolve(node.func) in INITIALIZER_APIS
@@ -643,9 +643,7 @@ class RunContext:
             raise Declined(UNSUPPORTED_RUN, f"fetching the placeholder `{name}`", fetches)
         if name in self.graph_defs:
             return Role.TENSOR
-        if name in self.eager_in_control_flow:
-            return Role.EAGER
-        if name in self.built_in_control_flow:
+        if name in self.built_in_control_flow:  # built there once, bound to something else since
             raise Declined(
                 GRAPH_IN_CONTROL_FLOW, f"graph built inside a loop or branch (`{name}`)", self.built_in_control_flow[name]
             )
