@@ -37,6 +37,7 @@ from fuzzing.check import (
     first_difference,
     reasons_of,
     run_parity,
+    unsupported_runs,
 )
 from fuzzing.optimizer_rounding import with_tf1_optimizers
 from fuzzing.split import SCRIPT, Project
@@ -153,7 +154,10 @@ def _check(files: dict[str, str], options: HarnessOptions, directory: Path, pari
                 (target / name).write_text(text, encoding="utf-8")
         return target / SCRIPT
 
-    rewrite = Rewrite(script_run_sites(legacy, migrated), reasons, declined, joined(outputs))
+    script_findings = [f for f in findings if f.path is not None and Path(f.path).name == SCRIPT]
+    rewrite = Rewrite(
+        script_run_sites(legacy, migrated), reasons, declined, joined(outputs), unsupported_runs(script_findings)
+    )
     outcome = run_parity(legacy / SCRIPT, migrated / SCRIPT, rewrite, tf1_optimizers, options, directory / "harness")
     if outcome.kind == DECLINED_BROKEN and "not available with Keras 3" in outcome.detail:
         kept = [name for name, code in outputs.items() if "compat.v1.layers." in code]
