@@ -96,6 +96,22 @@ def test_wrong_dropout_rate_is_caught(capsys: pytest.CaptureFixture[str]) -> Non
     assert "line 24 ~ compute_order #0  0            0            pass" in table
 
 
+def test_nce_negative_classes_are_drawn_alike(tmp_path: Path) -> None:
+    report = _compare(CASES / "nce_legacy.py", CASES / "nce_migrated.py", tmp_path)
+    assert report.outcome is Outcome.PARITY, report.format_table()
+    # Two random initial weights and the negative classes of each of the 12 steps: all aligned.
+    assert report.random.replayed == report.random.draws == 14
+    fetches = [o for o in report.observables if o.kind == "fetch"]
+    assert fetches and all(o.max_abs == 0 for o in fetches)
+
+
+def test_nce_loss_computed_otherwise_on_the_same_negatives_is_caught(tmp_path: Path) -> None:
+    report = _compare(CASES / "nce_legacy.py", CASES / "nce_accidental_hits_migrated.py", tmp_path)
+    assert report.outcome is Outcome.DIFFERENT, report.format_table()
+    assert report.random.replayed == 14
+    assert {"printed numbers", "variable nce_weights:0"} <= {o.name for o in report.failures}
+
+
 def test_dataset_shuffles_are_pinned_to_one_order_on_both_sides(tmp_path: Path) -> None:
     # Unpinned, the TF1 iterator started at each epoch and the TF 2 one would each draw orders
     # of their own; pinned, a faithful migration agrees to the last bit.

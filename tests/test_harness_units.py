@@ -16,6 +16,7 @@ from migrate.findings import RunSite
 from migrate.harness import HarnessOptions, Tolerance, api, compare, mnist
 from migrate.harness.capture import Recorder, _summary_values
 from migrate.harness.observables import compare_stdout, difference, pair_sites
+from migrate.harness.random_ops import LOG_UNIFORM_CANDIDATES, UNIFORM_CANDIDATES, sample_candidates
 from migrate.harness.records import HISTOGRAM, Call, SideResult, histogram_statistics
 from migrate.harness.runner import _needs_legacy_keras
 from migrate.harness.site_map import SiteMap
@@ -241,3 +242,49 @@ def test_sites_keep_the_methods_of_project_modules_the_program_imports(tmp_path:
     kept = api.sites_defined_in(sites, script, tmp_path)
     assert [site.function for site in kept] == ["compute_loss", "", ""]
     assert [site.function for site in api.sites_defined_in(sites, script)] == ["", "", ""]
+
+
+@pytest.mark.tensorflow
+@pytest.mark.parametrize("unique", [True, False], ids=["unique", "with-repeats"])
+@pytest.mark.parametrize("kind", [LOG_UNIFORM_CANDIDATES, UNIFORM_CANDIDATES])
+def test_candidate_sampler_counts_as_tensorflows_kernel(kind: str, unique: bool) -> None:
+    """The expected counts of the harness's sampler follow TensorFlow's formulas: TensorFlow's
+    own draw, read back through them, gives one whole number of tries for every class."""
+    import tensorflow as tf
+
+    true_classes = np.array([[3], [7]], np.int64)
+    ours = sample_candidates(kind, np.array([5, 9]), true_classes, 20, unique, 50)
+    sampler = tf.random.log_uniform_candidate_sampler
+    if kind == UNIFORM_CANDIDATES:
+        sampler = tf.random.uniform_candidate_sampler
+    theirs = sampler(true_classes, 1, 20, unique, 50)
+    for sampled, true_expected, sampled_expected in (ours, [t.numpy() for t in theirs]):
+        assert sampled.shape == (20,) and true_expected.shape == (2, 1) and sampled_expected.shape == (20,)
+        assert ((0 <= sampled) & (sampled < 50)).all()
+        if unique:
+            assert len(set(sampled.tolist())) == 20
+        classes = np.concatenate([sampled, true_classes.ravel()]).astype(np.float64)
+        counts = np.concatenate([sampled_expected, true_expected.ravel()]).astype(np.float64)
+        if kind == LOG_UNIFORM_CANDIDATES:
+            probability = np.log((classes + 2) / (classes + 1)) / np.log(51)
+        else:
+            probability = np.full(classes.shape, 1 / 50)
+        tries = np.log1p(-counts) / np.log1p(-probability) if unique else counts / probability
+        assert np.allclose(tries, np.round(tries[0]), atol=1e-3) and np.round(tries[0]) >= 20
+
+
+def test_log_uniform_candidates_follow_their_distribution() -> None:
+    no_classes = np.zeros((1, 1), np.int64)
+    first = [
+        sample_candidates(LOG_UNIFORM_CANDIDATES, np.array([i, 1]), no_classes, 1, False, 50)[0][0]
+        for i in range(4000)
+    ]
+    frequencies = np.bincount(first, minlength=50) / len(first)
+    probability = np.log((np.arange(50) + 2) / (np.arange(50) + 1)) / np.log(51)
+    assert np.abs(frequencies - probability).max() < 0.03
+    # Another seed, another draw; the same seed, the same one.
+    draw, again, other = (
+        sample_candidates(LOG_UNIFORM_CANDIDATES, np.array(seed), no_classes, 10, True, 50)[0]
+        for seed in ([1, 2], [1, 2], [1, 3])
+    )
+    assert (draw == again).all() and not (draw == other).all()

@@ -14,13 +14,19 @@ times the op has run. TensorFlow's `DeterministicRandomTestTool` (tf-keras) give
 by creation order and leaves the advancing to the stateful kernel; that cannot follow one TF1 op
 into the several traced copies a migration makes of it, nor reach Keras 3's stateless draws.
 
+Candidate samplers (`tf.nn.nce_loss` and `tf.nn.sampled_softmax_loss` sample their negative
+classes with the log-uniform one by default) have no stateless op: the uniform and log-uniform
+samplers are replaced by a NumPy version of TensorFlow's kernel (`range_sampler.cc`: the same
+distribution, the same draw-until-unique loop and expected counts) drawing from the harness's
+seed.
+
 `tf.data` shuffles are pinned rather than replaced: the k-th `Dataset.shuffle` a process makes
 shuffles with the seeds (harness seed, k) and the same order at every pass. Unpinned, a TF1
 iterator initialised again and a TF 2 iterator passing again each draw an order of their own;
 pinned, both sides see the same batches, and a rewrite that dropped or moved a shuffle still
 shows in the numbers.
 
-Not covered (left to the program's own generator): `RandomGamma`, `RandomPoisson`,
+Not covered (left to the program's own generator): the unigram candidate samplers, `RandomGamma`, `RandomPoisson`,
 `ParameterizedTruncatedNormal`, `tf.random.Generator`, queue input pipelines
 (`tf.train.shuffle_batch`), and Keras 3's `gamma`, `binomial` and `beta`.
 """
@@ -47,6 +53,8 @@ NORMAL = "normal"
 TRUNCATED_NORMAL = "truncated_normal"
 SHUFFLE = "shuffle"
 MULTINOMIAL = "multinomial"
+UNIFORM_CANDIDATES = "uniform_candidates"
+LOG_UNIFORM_CANDIDATES = "log_uniform_candidates"
 
 EAGER = "eager"
 FUNCTION = "function"
@@ -142,16 +150,19 @@ class RandomOps:
 
     # --- TensorFlow --------------------------------------------------------------------------
     def install(self) -> None:
-        from tensorflow.python.ops import gen_random_ops
+        from tensorflow.python.ops import gen_candidate_sampling_ops, gen_random_ops
 
-        replacements = self._tensorflow_replacements()
-        originals = {name: getattr(gen_random_ops, name) for name in replacements}
-        for module in list(sys.modules.values()):
-            if not isinstance(module, types.ModuleType) or not module.__name__.startswith("tensorflow.python.ops"):
-                continue
-            for name, original in originals.items():
-                if module.__dict__.get(name) is original:
-                    setattr(module, name, replacements[name])
+        for generated, replacements in (
+            (gen_random_ops, self._tensorflow_replacements()),
+            (gen_candidate_sampling_ops, self._candidate_samplers()),
+        ):
+            originals = {name: getattr(generated, name) for name in replacements}
+            for module in list(sys.modules.values()):
+                if not isinstance(module, types.ModuleType) or not module.__name__.startswith("tensorflow.python.ops"):
+                    continue
+                for name, original in originals.items():
+                    if module.__dict__.get(name) is original:
+                        setattr(module, name, replacements[name])
         self._pin_dataset_shuffles()
         if _KERAS_RANDOM in sys.modules:
             self._patch_keras(sys.modules[_KERAS_RANDOM])
@@ -207,6 +218,41 @@ class RandomOps:
             "random_uniform_int": random_uniform_int,
             "random_shuffle": random_shuffle,
             "multinomial": multinomial,
+        }
+
+    def _candidate_samplers(self) -> dict[str, Callable[..., Any]]:
+        tf = self._tf
+
+        def sampler(kind: str) -> Callable[..., Any]:
+            def sample(
+                true_classes: Any,
+                num_true: int,
+                num_sampled: int,
+                unique: bool,
+                range_max: int,
+                seed: int = 0,
+                seed2: int = 0,
+                name: Any = None,
+            ) -> Any:
+                true_classes = tf.convert_to_tensor(true_classes, tf.int64)
+                seeds = self.seed_tensor(kind, tf.int64, [num_sampled])
+
+                def draw(seed_value: Any, classes: Any) -> tuple[Any, Any, Any]:
+                    return sample_candidates(kind, seed_value, classes, num_sampled, unique, range_max)
+
+                sampled, true_expected, sampled_expected = tf.numpy_function(
+                    draw, [seeds, true_classes], [tf.int64, tf.float32, tf.float32], stateful=True, name=name
+                )
+                sampled.set_shape([num_sampled])
+                true_expected.set_shape(true_classes.shape)
+                sampled_expected.set_shape([num_sampled])
+                return sampled, true_expected, sampled_expected
+
+            return sample
+
+        return {
+            "uniform_candidate_sampler": sampler(UNIFORM_CANDIDATES),
+            "log_uniform_candidate_sampler": sampler(LOG_UNIFORM_CANDIDATES),
         }
 
     def _pin_dataset_shuffles(self) -> None:
@@ -295,6 +341,49 @@ class RandomOps:
                 pending.request = None
 
         return wrapper
+
+
+def sample_candidates(
+    kind: str, seed: Any, true_classes: Any, num_sampled: int, unique: bool, range_max: int
+) -> tuple[Any, Any, Any]:
+    """One draw of a candidate sampler, as TensorFlow's `RangeSampler` makes it: `num_sampled`
+    classes in [0, range_max) (distinct ones if `unique`, drawn until that many are found), and
+    the expected count of each true and each sampled class among the draws."""
+    rng = np.random.default_rng([int(s) % 2**63 for s in np.ravel(seed)])
+    log_range = np.log1p(range_max)
+
+    def one() -> int:
+        if kind == UNIFORM_CANDIDATES:
+            return int(rng.integers(range_max))
+        return min(int(np.exp(rng.random() * log_range)) - 1, range_max - 1)
+
+    def probability(values: Any) -> Any:
+        values = np.asarray(values, np.float64)
+        if kind == UNIFORM_CANDIDATES:
+            return np.full(values.shape, 1.0 / range_max)
+        return np.log((values + 2.0) / (values + 1.0)) / log_range
+
+    picked: list[int] = []
+    tries = 0
+    if unique:
+        seen: set[int] = set()
+        while len(picked) < num_sampled:
+            tries += 1
+            value = one()
+            if value not in seen:
+                seen.add(value)
+                picked.append(value)
+    else:
+        picked = [one() for _ in range(num_sampled)]
+        tries = num_sampled
+
+    def expected(values: Any) -> Any:
+        p = probability(values)
+        if tries == num_sampled:
+            return (p * num_sampled).astype(np.float32)
+        return (-np.expm1(tries * np.log1p(-p))).astype(np.float32)
+
+    return np.asarray(picked, np.int64), expected(true_classes), expected(picked)
 
 
 def _outermost_function_graph(graph: Any) -> Any:
