@@ -310,14 +310,20 @@ def _line_map(new: str, old: str) -> dict[int, int]:
     mapping: dict[int, int] = {}
     old_lines, new_lines = old.splitlines(), new.splitlines()
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+    opcodes = matcher.get_opcodes()
+    moved = _moved_lines(old_lines, new_lines, opcodes)
+    for tag, old_start, old_end, new_start, new_end in opcodes:
         old_size, new_size = old_end - old_start, new_end - new_start
-        # Where a pass removed, added or split lines, a line it kept or edited is placed at the
-        # replaced line most like it; otherwise lines are placed by their position.
+        # A line a pass moved unchanged (indentation aside) from a part of the file it replaced
+        # or removed is placed at that line; where it removed, added or split lines, a line it
+        # kept or edited, at the replaced line most like it; otherwise lines are placed by their
+        # position.
         by_likeness = tag == "replace" and old_size != new_size and old_size * new_size <= _MOST_ALIKE_PAIRS
         for offset in range(new_size):
             if tag == "equal":
                 source_line = old_start + offset
+            elif new_start + offset in moved:
+                source_line = moved[new_start + offset]
             elif by_likeness and new_lines[new_start + offset].strip():
                 source_line = _most_like(new_lines[new_start + offset], old_lines[old_start:old_end]) + old_start
             else:
@@ -325,6 +331,33 @@ def _line_map(new: str, old: str) -> dict[int, int]:
             mapping[new_start + offset + 1] = source_line + 1
     mapping.setdefault(len(new_lines) + 1, len(old_lines) + 1)
     return mapping
+
+
+def _moved_lines(
+    old_lines: list[str], new_lines: list[str], opcodes: Sequence[tuple[str, int, int, int, int]]
+) -> dict[int, int]:
+    """The added lines that are old lines the pass removed or replaced, indentation aside (a
+    model class's method body written into the script): the k-th copy of a text among the added
+    lines is placed at its k-th copy among the removed ones (or the last)."""
+    places: dict[str, list[int]] = {}
+    for tag, old_start, old_end, _, _ in opcodes:
+        if tag in ("delete", "replace"):
+            for index in range(old_start, old_end):
+                text = old_lines[index].strip()
+                if text and not text.startswith("#"):
+                    places.setdefault(text, []).append(index)
+    seen: dict[str, int] = {}
+    moved: dict[int, int] = {}
+    for tag, _, _, new_start, new_end in opcodes:
+        if tag not in ("insert", "replace"):
+            continue
+        for index in range(new_start, new_end):
+            text = new_lines[index].strip()
+            if text in places:
+                copy = seen.get(text, 0)
+                seen[text] = copy + 1
+                moved[index] = places[text][min(copy, len(places[text]) - 1)]
+    return moved
 
 
 # Line pairs compared in one replaced block at most: a larger block is a rewrite of a whole

@@ -53,9 +53,19 @@ class PassAnalysis:
         self._text: ModuleText | None = None
 
     def start(self, node: cst.CSTNode) -> tuple[int, int] | None:
+        """Where `node` starts in the module; for a node a rule rebuilt (a statement given the
+        comment lines of one it removed), where its first part that is still in the module does."""
         if self._text is None:
             self._text = text_of(self.module)
-        return self._text.start(node)
+        found = self._text.start(node)
+        if found is None:
+            for child in node.children:
+                if isinstance(child, cst.EmptyLine):
+                    continue  # a comment line it was given: it stood elsewhere
+                found = self.start(child)
+                if found is not None:
+                    break
+        return found
 
 
 @dataclass(frozen=True)
