@@ -399,6 +399,7 @@ class ScopePlan:
     restarts: dict[int, tuple[str, cst.BaseExpression]] = field(default_factory=dict)
     # `tf.summary.FileWriter(...)` calls made in loops and branches -> their log directories
     writer_calls: dict[int, cst.BaseExpression] = field(default_factory=dict)
+    trailing: list[cst.EmptyLine] = field(default_factory=list)  # Flattened.trailing
     # `t.shape.as_list()` calls outside the runs -> the placeholder or function giving the shape
     static_shapes: dict[int, Function | Placeholder] = field(default_factory=dict)
     # `tf.SparseTensorValue(...)` calls made only to be fed to sparse placeholders -> the

@@ -207,6 +207,7 @@ def analyze_scope(
         functions=functions,
         first_run_index=first_run_index,
         dropped_config=flat.dropped,
+        trailing=flat.trailing,
         init_calls=finder.init_calls,
         helpers=helpers,
         threaded=state.threaded,

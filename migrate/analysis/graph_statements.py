@@ -8,6 +8,7 @@ gradient computation or summary statement says.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Sequence
 from typing import NamedTuple
 
@@ -92,6 +93,20 @@ def _session_call(node: cst.BaseExpression, resolve: Resolver) -> bool:
     return isinstance(node, cst.Call) and resolve(node.func) in SESSION_APIS
 
 
+# A device of this process: `/cpu:0`, `/GPU:1`, `/device:CPU:0`. A job or task names a cluster.
+_LOCAL_DEVICE = re.compile(r"/(?:device:)?(?:cpu|gpu):\d+", re.IGNORECASE)
+
+
+def local_device_scope(item: cst.WithItem, resolve: Resolver) -> bool:
+    """`with tf.device("/cpu:0"):`: where TF1 placed the block's ops and variables. TF 2 places
+    each op itself, and computes the same numbers wherever it runs."""
+    call = item.item
+    if item.asname is not None or not (isinstance(call, cst.Call) and resolve(call.func) == "tf.device"):
+        return False
+    spec = string_literal(call_argument(call, 0, "device_name"))
+    return spec is not None and _LOCAL_DEVICE.fullmatch(spec) is not None
+
+
 def _is_graph_as_default(item: cst.WithItem, resolve: Resolver, graphs: set[str]) -> bool:
     """`with tf.Graph().as_default():` or `with graph.as_default():` for a `graph = tf.Graph()`."""
     call = item.item
@@ -111,8 +126,11 @@ class Flattened(NamedTuple):
     statements: list[cst.BaseStatement]
     handles: set[str]  # names of the sessions and graphs
     sessions: frozenset[str]  # names of the sessions alone
-    dropped: list[cst.CSTNode]  # session configuration arguments
+    dropped: list[cst.CSTNode]  # session configuration arguments and device scopes
     opened: dict[str, int]  # each session's name -> the index of the first statement it is open for
+    # The comment lines no statement follows: those that ended an unwrapped block (its footer)
+    # or stood before a dropped line, at the end of the body.
+    trailing: list[cst.EmptyLine]
 
 
 def flatten(
@@ -121,8 +139,9 @@ def flatten(
     prefixes: dict[int, str],
     factories: Collection[str] = (),
 ) -> Flattened:
-    """Unwrap `with tf.Graph().as_default():`, `with tf.Session() as sess:` and
-    `with tf.name_scope(...):` blocks and drop session creation / closing lines. `prefixes`
+    """Unwrap `with tf.Graph().as_default():`, `with tf.Session() as sess:`,
+    `with tf.name_scope(...):` and `with tf.device("/cpu:0"):` blocks and drop session creation /
+    closing lines. `prefixes`
     receives the name-scope prefix of each statement that had one."""
     statements: list[cst.BaseStatement] = []
     sessions: set[str] = set()
@@ -174,6 +193,7 @@ def flatten(
                         dropped.extend(_configuration(item.item))
                 carried = [*carried, *leading_lines(statement)]
                 walk(statement.body.body)
+                carried = [*carried, *statement.body.footer]
                 continue
             if isinstance(statement, cst.With) and len(statement.items) == 1:
                 item = statement.items[0]
@@ -184,6 +204,9 @@ def flatten(
                     unwrap = True
                 elif _is_graph_as_default(item, resolve, graphs | sessions):
                     unwrap = True
+                elif local_device_scope(item, resolve):
+                    dropped.append(item.item)
+                    unwrap = True
                 elif (scope := _name_scope(item, resolve, statement.body)) is not None:
                     if isinstance(statement.body, cst.IndentedBlock):
                         carried = [*carried, *leading_lines(statement)]
@@ -192,6 +215,7 @@ def flatten(
                         reopened.append(path in opened_scopes)
                         opened_scopes.add(path)
                         walk(statement.body.body)
+                        carried = [*carried, *statement.body.footer]
                         reopened.pop()
                         scopes.pop()
                         continue
@@ -200,6 +224,7 @@ def flatten(
                 if unwrap and isinstance(statement.body, cst.IndentedBlock):
                     carried = [*carried, *leading_lines(statement)]
                     walk(statement.body.body)
+                    carried = [*carried, *statement.body.footer]
                     continue
             if _sets_config(statement, configs):
                 carried = [*carried, *leading_lines(statement)]
@@ -225,7 +250,7 @@ def flatten(
     configs = session_only_configs(body, resolve)
     walk(body)
     # A graph object is only ever entered or handed to a session; any other use is declined.
-    return Flattened(statements, sessions | graphs, frozenset(sessions), dropped, opened)
+    return Flattened(statements, sessions | graphs, frozenset(sessions), dropped, opened, carried)
 
 
 def session_only_configs(body: Sequence[cst.BaseStatement], resolve: Resolver) -> frozenset[str]:

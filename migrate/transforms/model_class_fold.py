@@ -130,7 +130,9 @@ class _Regions(cst.CSTTransformer):
 
     def _replace(
         self, original: Sequence[cst.BaseStatement], body: Sequence[cst.BaseStatement], blank: int = 2
-    ) -> list[cst.BaseStatement]:
+    ) -> tuple[list[cst.BaseStatement], Sequence[cst.EmptyLine]]:
+        """The block's statements with the markers replaced, and the comment lines left after its
+        last statement (for its footer)."""
         out: list[cst.BaseStatement] = []
         inside = False
         dropped = False
@@ -184,17 +186,23 @@ class _Regions(cst.CSTTransformer):
                                             syntax.leading_lines(statement)))
             elif role.startswith("twin "):
                 pending = syntax.leading_lines(statement)
+            elif role == "closed" and self.opened is None:
+                # The comments that ended the opened method's body: they end the code it left.
+                inside = False
+                pending = [*pending, *syntax.leading_lines(statement)]
             else:
                 inside = False
-        return out
+        return out, pending if any(line.comment is not None for line in pending) else ()
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        return updated_node.with_changes(body=self._replace(original_node.body, updated_node.body))
+        body, trailing = self._replace(original_node.body, updated_node.body)
+        return updated_node.with_changes(body=body, footer=[*trailing, *updated_node.footer])
 
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
     ) -> cst.IndentedBlock:
-        return updated_node.with_changes(body=self._replace(original_node.body, updated_node.body, blank=1))
+        body, trailing = self._replace(original_node.body, updated_node.body, blank=1)
+        return updated_node.with_changes(body=body, footer=[*trailing, *updated_node.footer])
 
 
 def _restore(module: cst.Module, token: str, record: ModelRecord) -> cst.Module:

@@ -62,7 +62,7 @@ class SessionsToFunctions(MigrationTransform):
         model.STATEFUL_INPUT: "a dataset iterator, queue, reader or lookup table feeds the runs: left as a session",
         model.UNBUILT_LAYER: "a layer called only by graph code no run fetches (its variables would not exist): left as a session",
         model.UNSUPPORTED_OPTIMIZER: "an optimizer or learning-rate schedule not converted: left as a session",
-        CONFIG_DROPPED: "session configuration (ConfigProto) dropped; set tf.config options if needed",
+        CONFIG_DROPPED: "session configuration (ConfigProto) or a device scope dropped; set tf.config options if needed",
         UNUSED_GRAPH: "graph code that no run fetched is removed",
         OPTIMIZER_DEFAULTS: "TF1 optimizer mapped to Keras with TF1's differing defaults made explicit",
         OPTIMIZER_ROUNDING: "the Keras optimizer computes the same update in another order: long runs drift apart slightly",
@@ -114,7 +114,8 @@ class SessionsToFunctions(MigrationTransform):
         if outcomes[0].status == "declined":
             segmented = self._convert_segments(original_node)
             if isinstance(segmented, list):
-                return self._converted(updated_node, [s for outcome in segmented for s in outcome.body], segmented)
+                body, trailing = _joined(segmented)
+                return self._converted(updated_node, body, segmented, trailing)
             if segmented is not None:
                 # Taken whole, a file of several programs often declines over what they share
                 # only by name; the program that declines on its own says what stops the file.
@@ -148,18 +149,27 @@ class SessionsToFunctions(MigrationTransform):
                     )
             return updated_node
         if scopes[0][0] is None:
-            return self._converted(updated_node, converted[0].body, converted)
+            return self._converted(updated_node, converted[0].body, converted, converted[0].trailing)
         body = list(original_node.body)
         for (position, _, owner), outcome in zip(scopes, outcomes):
             assert position is not None and isinstance(owner, cst.FunctionDef)
             assert isinstance(owner.body, cst.IndentedBlock)
-            body[position] = owner.with_changes(body=owner.body.with_changes(body=outcome.body))
+            block = owner.body.with_changes(body=outcome.body, footer=[*outcome.trailing, *owner.body.footer])
+            body[position] = owner.with_changes(body=block)
         return self._converted(updated_node, body, converted)
 
-    def _converted(self, module: cst.Module, body: Sequence[cst.BaseStatement], outcomes: list[_Outcome]) -> cst.Module:
+    def _converted(
+        self,
+        module: cst.Module,
+        body: Sequence[cst.BaseStatement],
+        outcomes: list[_Outcome],
+        trailing: Sequence[cst.EmptyLine] = (),
+    ) -> cst.Module:
         for outcome in outcomes:
             self._keep(outcome)
-        return module.with_changes(body=_without_unused_framework_ops(body))
+        return module.with_changes(
+            body=_without_unused_framework_ops(body), footer=[*trailing, *module.footer]
+        )
 
     def _convert_segments(self, module: cst.Module) -> list[_Outcome] | _Outcome | None:
         """The module converted as independent graph programs (migrate.analysis.graph_segments),
@@ -254,7 +264,8 @@ class SessionsToFunctions(MigrationTransform):
                 outcome = _Outcome("none")
             else:
                 self._refuse_graph_state_of_imports(plan)
-                outcome = _Outcome("converted", _ScopeWriter(self, plan, top_level).write())
+                writer = _ScopeWriter(self, plan, top_level)
+                outcome = _Outcome("converted", writer.write(), trailing=writer.trailing)
         except Declined as declined:
             self.report(
                 declined.node or owner,
@@ -270,6 +281,22 @@ class SessionsToFunctions(MigrationTransform):
         return outcome
 
 
+def _joined(outcomes: Sequence[_Outcome]) -> tuple[list[cst.BaseStatement], list[cst.EmptyLine]]:
+    """The bodies of consecutive scopes as one, each one's trailing comments before the next
+    one's first statement; and the last one's trailing comments."""
+    body: list[cst.BaseStatement] = []
+    trailing: list[cst.EmptyLine] = []
+    for outcome in outcomes:
+        statements = list(outcome.body)
+        if trailing and statements:
+            lines = [*trailing, *syntax.leading_lines(statements[0])]
+            statements[0] = syntax.with_leading_lines(statements[0], lines)
+            trailing = []
+        body.extend(statements)
+        trailing = [*trailing, *outcome.trailing]
+    return body, trailing
+
+
 # What planning one scope came to: "none" when it has no session.
 _Status = Literal["none", "converted", "declined"]
 
@@ -280,6 +307,7 @@ class _Outcome:
     body: list[cst.BaseStatement] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     run_sites: list[RunSite] = field(default_factory=list)
+    trailing: list[cst.EmptyLine] = field(default_factory=list)  # _ScopeWriter.trailing
 
 
 class _ScopeWriter:
@@ -303,11 +331,17 @@ class _ScopeWriter:
         self.taken |= set(self.elements.values())
         self.helper_reads: dict[str, iterator_elements.Reads] = {}  # helper -> the iterators it reads
         self.summary_helpers: dict[str, str] = {}  # summary op -> the helper writing its values
+        # The comment lines after the last statement written, for the footer of its block.
+        self.trailing: list[cst.EmptyLine] = []
 
     def write(self) -> list[cst.BaseStatement]:
         plan = self.plan
         for config in plan.dropped_config:
-            self.t.report(config, "session configuration dropped", code=CONFIG_DROPPED, severity=Severity.INFO)
+            if isinstance(config, cst.Call) and self.t.tf_api(config.func) == "tf.device":
+                what = f"device placement `{syntax.code_of(config)}` dropped: TF 2 places each op itself"
+            else:
+                what = "session configuration dropped"
+            self.t.report(config, what, code=CONFIG_DROPPED, severity=Severity.INFO)
         self._check_optimizers()
         out: list[cst.BaseStatement] = []
         carried: list[cst.EmptyLine] = []
@@ -360,6 +394,8 @@ class _ScopeWriter:
         out[len(out) if functions_at is None else functions_at : functions_at] = self._functions()
         if not out:
             out.append(cst.SimpleStatementLine([cst.Pass()]))
+        left = [*carried, *plan.trailing]
+        self.trailing = left if any(line.comment is not None for line in left) else []
         for site in plan.run_sites:
             self.t.record_run_site(site.call, site.function.name if site.function else "")
         for call in plan.init_calls:
