@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
-from migrate.analysis import step_functions, walk
+from migrate.analysis import step_functions, syntax, walk
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import (
     DEFAULT_SESSION_API,
@@ -793,9 +793,10 @@ def _python_values(statements: Sequence[Statement]) -> frozenset[str]:
 
 def _nested_session(statements: Sequence[cst.BaseStatement], resolve: Resolver) -> cst.CSTNode | None:
     """A session made below the scope's own statements (in a loop, a branch or a class; a
-    function defined here is a scope of its own), which this analysis does not follow."""
+    function defined here, and a script's `if __name__ == "__main__":` block, are scopes of their
+    own), which this analysis does not follow."""
     for statement in statements:
-        if isinstance(statement, cst.FunctionDef):
+        if isinstance(statement, cst.FunctionDef) or syntax.is_main_guard(statement):
             continue
         for api, node in tf_apis_in(statement, resolve):
             if api in SESSION_APIS:

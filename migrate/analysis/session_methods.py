@@ -78,11 +78,12 @@ def served_methods(
     methods = {s.name.value: s for s in node.body.body if isinstance(s, cst.FunctionDef)}
     _check_not_called_inside(node, names)
     session, default = script_session(module, construction, resolve, min(names))
+    unread = _unread_attributes(module, instance)
     served = []
     for name in sorted(names):
         function = methods[name]
         # An attribute __init__ sets hides the method of its name (`def loss(self): self.loss = ...`).
-        own, index, fill = method_shape(function, resolve, attributes, set(methods) - set(attributes))
+        own, index, fill = method_shape(function, resolve, attributes, set(methods) - set(attributes), unread)
         if session in syntax.local_names(function) - {own}:
             raise Declined(DECLINED, f"method {name} binds {session}, the name of the script's session", function)
         form = _call_form(uses_of(module, instance, receivers), instance, function, index, session)
@@ -101,11 +102,29 @@ def _check_not_called_inside(node: cst.ClassDef, names: Collection[str]) -> None
                            "class (a method that runs the session is converted where the script calls it)", attribute)
 
 
+def _unread_attributes(module: cst.Module, instance: str) -> frozenset[str]:
+    """The attributes of the model only ever assigned: read as `self.a` nowhere in the file, nor
+    as `instance.a` (a flag such as `self.training = False` the built graph never saw)."""
+    stored = {
+        id(t.target) for t in syntax.nodes_of(module, cst.AssignTarget) if isinstance(t, cst.AssignTarget)
+    }
+    assigned: set[str] = set()
+    read: set[str] = set()
+    for attribute in syntax.nodes_of(module, cst.Attribute):
+        assert isinstance(attribute, cst.Attribute)
+        if not (isinstance(attribute.value, cst.Name) and attribute.value.value in ("self", instance)):
+            continue
+        (assigned if id(attribute) in stored else read).add(attribute.attr.value)
+    return frozenset(assigned - read)
+
+
 def method_shape(
     function: cst.FunctionDef, resolve: Resolver, attributes: Collection[str], methods: Collection[str],
+    unread: Collection[str] = (),
 ) -> tuple[str | None, int, cst.BaseStatement | None]:
     """The session a method runs (its parameter or local), that parameter's position after self
-    (-1: none) and the line that fills it from the default session."""
+    (-1: none) and the line that fills it from the default session. Its body may assign the
+    attributes in `unread` (read nowhere), and no other."""
     name = function.name.value
     if function.decorators:
         raise Declined(DECLINED, f"method {name} runs the session and is decorated", function.decorators[0])
@@ -136,7 +155,7 @@ def method_shape(
         if not (isinstance(receiver, cst.Name) and receiver.value == session):
             raise Declined(DECLINED, f"method {name} runs {syntax.code_of(receiver)}, not the session it is given",
                            call)
-    _check_body(function, [s for s in statements if s is not fill], session, attributes, methods)
+    _check_body(function, [s for s in statements if s is not fill], session, attributes, methods, unread)
     index = positional.index(session) if session in positional else -1
     return session, index, fill
 
@@ -167,7 +186,7 @@ def _fill(
 
 def _check_body(
     function: cst.FunctionDef, statements: Sequence[cst.BaseStatement], session: str | None,
-    attributes: Collection[str], methods: Collection[str],
+    attributes: Collection[str], methods: Collection[str], unread: Collection[str],
 ) -> None:
     name = function.name.value
     body = cst.IndentedBlock(body=list(statements))
@@ -196,7 +215,7 @@ def _check_body(
             raise Declined(DECLINED, f"method {name} calls method {read.attr.value}", read)
         if read.attr.value not in attributes:
             raise Declined(DECLINED, f"method {name} reads self.{read.attr.value}, which __init__ does not set", read)
-        if id(read) in stores:
+        if id(read) in stores and read.attr.value not in unread:
             raise Declined(DECLINED, f"method {name} changes self.{read.attr.value}", read)
 
 

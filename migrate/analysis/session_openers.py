@@ -130,8 +130,9 @@ def _opened_function(
 
 
 def _after(module: cst.Module, construction: cst.SimpleStatementLine) -> list[cst.BaseStatement]:
-    """The statements after the construction in the block that holds it: the module's or a
-    function's own, the scopes whose sessions the session rule converts."""
+    """The statements after the construction in the block that holds it: the module's, a
+    function's or the script's `if __name__ == "__main__":` block's own, the scopes whose
+    sessions the session rule converts."""
     blocks: list[tuple[cst.CSTNode, Sequence[cst.BaseStatement]]] = [(module, module.body)]
     for owner in syntax.nodes_of(module, cst.FunctionDef, cst.If, cst.With, cst.For, cst.While, cst.Try):
         body = getattr(owner, "body", None)
@@ -141,11 +142,12 @@ def _after(module: cst.Module, construction: cst.SimpleStatementLine) -> list[cs
         at = next((i for i, s in enumerate(statements) if s is construction), None)
         if at is None:
             continue
-        if not isinstance(owner, (cst.Module, cst.FunctionDef)):
-            where = "`if __name__ == \"__main__\":`" if syntax.is_main_guard(owner) else "a loop, branch or with block"
-            raise Declined(DECLINED, f"the model is built under {where}, where the session its methods (or the "
-                           "functions given it) open would be opened too, and a session there is not converted "
-                           "(the script's session code is converted at the module's level or in a function)",
+        script = syntax.is_main_guard(owner) and any(owner is statement for statement in module.body)
+        if not isinstance(owner, (cst.Module, cst.FunctionDef)) and not script:
+            raise Declined(DECLINED, "the model is built under a loop, branch or with block, where the session its "
+                           "methods (or the functions given it) open would be opened too, and a session there is "
+                           "not converted (the script's session code is converted at the module's level, in a "
+                           "function or in its `if __name__ == \"__main__\":` block)",
                            construction)
         return list(statements[at + 1 :])
     return []

@@ -401,10 +401,12 @@ class _Fold:
 
     def _generated_functions(self) -> dict[str, cst.FunctionDef]:
         found: dict[str, cst.FunctionDef] = {}
+        # The scopes the session rule converts: the module, its functions and its
+        # `if __name__ == "__main__":` block.
         bodies: list[Sequence[cst.BaseStatement]] = [self.module.body]
         bodies.extend(
             s.body.body for s in self.module.body
-            if isinstance(s, cst.FunctionDef) and isinstance(s.body, cst.IndentedBlock)
+            if (isinstance(s, cst.FunctionDef) or syntax.is_main_guard(s)) and isinstance(s.body, cst.IndentedBlock)
         )
         for body in bodies:
             for statement in body:
@@ -519,6 +521,10 @@ class _Fold:
     ) -> cst.FunctionDef:
         """A generated function as a method; `own_name` names each method by its function's name."""
         local = syntax.local_names(function)
+        if function.name.value in self.record.served:
+            # Its `self.a = value` lines were flattened to `a = value` with the model's names,
+            # which no local of its own takes: they set the attribute again.
+            local = local - set(attribute_of)
         mapping: dict[str, cst.BaseExpression] = {
             flat: cst.Attribute(cst.Name("self"), cst.Name(attribute))
             for flat, attribute in attribute_of.items() if flat not in local

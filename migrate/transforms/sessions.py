@@ -121,9 +121,13 @@ class SessionsToFunctions(MigrationTransform):
                 # only by name; the program that declines on its own says what stops the file.
                 outcomes[0] = segmented
         if outcomes[0].status == "none":
+            # Each function is a scope of its own, and so is the block a script runs only as a
+            # program (`if __name__ == "__main__":`).
             scopes, outcomes = [], []
             for index, statement in enumerate(original_node.body):
-                if isinstance(statement, cst.FunctionDef) and isinstance(statement.body, cst.IndentedBlock):
+                if isinstance(statement, (cst.FunctionDef, cst.If)) and isinstance(statement.body, cst.IndentedBlock):
+                    if isinstance(statement, cst.If) and not syntax.is_main_guard(statement):
+                        continue
                     outcome = self._convert_scope(
                         statement.body.body, statement, top_level=False, enclosing=original_node.body
                     )
@@ -152,7 +156,7 @@ class SessionsToFunctions(MigrationTransform):
             return self._converted(updated_node, converted[0].body, converted, converted[0].trailing)
         body = list(original_node.body)
         for (position, _, owner), outcome in zip(scopes, outcomes):
-            assert position is not None and isinstance(owner, cst.FunctionDef)
+            assert position is not None and isinstance(owner, (cst.FunctionDef, cst.If))
             assert isinstance(owner.body, cst.IndentedBlock)
             block = owner.body.with_changes(body=outcome.body, footer=[*outcome.trailing, *owner.body.footer])
             body[position] = owner.with_changes(body=block)
