@@ -141,8 +141,7 @@ def flatten(
 ) -> Flattened:
     """Unwrap `with tf.Graph().as_default():`, `with tf.Session() as sess:`,
     `with tf.name_scope(...):` and `with tf.device("/cpu:0"):` blocks and drop session creation /
-    closing lines. `prefixes`
-    receives the name-scope prefix of each statement that had one."""
+    closing lines. `prefixes` receives the name-scope prefix of each statement that had one."""
     statements: list[cst.BaseStatement] = []
     sessions: set[str] = set()
     opened: dict[str, int] = {}

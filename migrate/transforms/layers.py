@@ -293,6 +293,7 @@ class LayersToKeras(MigrationTransform):
 
     # --- walking scopes ---------------------------------------------------------------
     def _module_body(self, body: Sequence[cst.BaseStatement], state: _State) -> list[cst.BaseStatement]:
+        self._module_statements = list(body)
         out: list[cst.BaseStatement] = []
         walked: dict[str, cst.FunctionDef] = {}
         generations = graph_generations(body, self.tf_api)
@@ -345,6 +346,7 @@ class LayersToKeras(MigrationTransform):
 
     _converted_defs: dict[str, cst.FunctionDef]
     _graph_resets: set[int]  # top-level statements that reset the default graph
+    _module_statements: list[cst.BaseStatement]  # the module's own statements
 
     def _block(
         self,
@@ -367,6 +369,15 @@ class LayersToKeras(MigrationTransform):
                 if statement.name.value not in self._defs and self._has_layer(statement):
                     raise Declined(LAYER_IN_CONTROL_FLOW, "a layer built inside a nested function", statement)
                 out.append(statement)
+            elif (
+                isinstance(statement, cst.If)
+                and syntax.is_main_guard(statement)
+                and isinstance(statement.body, cst.IndentedBlock)
+                and any(s is statement for s in self._module_statements)
+            ):
+                # The script's `if __name__ == "__main__":` block runs where it stands, once.
+                inner = self._block(statement.body.body, state, params, hoist)
+                out.append(statement.with_changes(body=statement.body.with_changes(body=inner)))
             else:
                 if self._has_layer(statement) or self._calls_model_def(statement):
                     raise Declined(LAYER_IN_CONTROL_FLOW, "a layer built inside a loop or branch", statement)

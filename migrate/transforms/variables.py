@@ -282,23 +282,28 @@ class VariablesToModules(MigrationTransform):
         models = {s.name.value: s for s in body if isinstance(s, cst.FunctionDef) and self._is_model(s)}
         # A module-level function called from one function's scope (`main`) is converted
         # there: its instance is created in that scope, its class replaces it here.
+        # The script's `if __name__ == "__main__":` block is a scope of its own, as a function's
+        # body is.
+        scopes = {
+            id(s): s.name.value if isinstance(s, cst.FunctionDef) else "__main__"
+            for s in body
+            if (isinstance(s, cst.FunctionDef) and s.name.value not in models) or syntax.is_main_guard(s)
+        }
         callers: dict[str, list[str]] = {}
         for statement in body:
-            if isinstance(statement, cst.FunctionDef) and statement.name.value not in models:
+            if id(statement) in scopes and isinstance(statement, (cst.FunctionDef, cst.If)):
                 for name in sorted(set(models) & syntax.names_in(statement.body)):
-                    callers.setdefault(name, []).append(statement.name.value)
-        module_level_names = set().union(*(syntax.names_in(s) for s in body if not isinstance(s, cst.FunctionDef)))
+                    callers.setdefault(name, []).append(scopes[id(statement)])
+        module_level_names = set().union(
+            *(syntax.names_in(s) for s in body if id(s) not in scopes and not isinstance(s, cst.FunctionDef))
+        )
         external = {n for n, found in callers.items() if len(found) == 1 and n not in module_level_names}
         classes: dict[str, cst.BaseStatement] = {}
         changed = False
         out: list[cst.BaseStatement] = []
         for statement in body:
-            if (
-                isinstance(statement, cst.FunctionDef)
-                and statement.name.value not in models
-                and isinstance(statement.body, cst.IndentedBlock)
-            ):
-                mine = {n: models[n] for n in external if callers[n] == [statement.name.value]}
+            if id(statement) in scopes and isinstance(statement.body, cst.IndentedBlock):
+                mine = {n: models[n] for n in external if callers[n] == [scopes[id(statement)]]}
                 inner = self._scope(list(statement.body.body), statement, top=False, external=mine, classes=classes)
                 if inner is not None:
                     statement = statement.with_changes(body=statement.body.with_changes(body=inner))

@@ -24,7 +24,7 @@ ACTIVATIONS = ("tf.nn.relu", "tf.nn.sigmoid", "tf.nn.tanh", "tf.nn.softplus", "t
 # programs of earlier runs, seed for seed.
 REAL_CODE_SHAPES = (
     "session_graph", "functions", "shape_reads", "placeholder_forms", "datasets", "random_ops", "layer_functions",
-    "scoped_layers", "exhausted_datasets", "loop_evaluation", "summaries",
+    "scoped_layers", "exhausted_datasets", "loop_evaluation", "summaries", "script_blocks",
 )
 
 
@@ -88,6 +88,10 @@ class Options:
     # trained variable, which the training run reads in an order TF1 leaves open and must stay
     # a session program. Drawn from a generator of its own, as layer_functions.
     summaries: bool = True
+    # Graph statements under `with tf.device("/cpu:0"):` blocks, and the whole program under
+    # `if __name__ == "__main__":` with no function around it. Drawn from a generator of its own,
+    # as layer_functions.
+    script_blocks: bool = True
 
 
 @dataclass
@@ -1193,9 +1197,53 @@ def generate(seed: int, options: Options = Options()) -> str:
     if options.tutorial_shapes and rng.random() < 0.3:
         session.rebind_site()
     session.close()
+    blocks = random.Random(f"script blocks {seed}") if options.script_blocks else None
+    if blocks is not None and blocks.random() < 0.3:
+        _on_the_cpu(state, blocks)
     if options.functions and rng.random() < 0.2:
         _in_main(state)
+    elif blocks is not None and blocks.random() < 0.2:
+        _in_main_guard(state)
     return "\n".join(state.lines) + "\n"
+
+
+_BLOCK_STARTS = ("with ", "for ", "while ", "if ", "elif ", "else", "def ", "class ", "try", "except", "finally", "#")
+
+
+def _on_the_cpu(state: _State, rng: random.Random) -> None:
+    """A run of the graph statements between the placeholders and the session moved under
+    `with tf.device("/cpu:0"):`, as tutorials pinned embeddings and optimizers."""
+    lines = state.lines
+    end = next((i for i, line in enumerate(lines) if "tf.Session()" in line or "tf.InteractiveSession()" in line), 0)
+    candidates = [
+        i for i in range(end)
+        if lines[i][:1].isalpha()
+        and not lines[i].startswith(_BLOCK_STARTS) and "tf." in lines[i] and "tf.placeholder" not in lines[i]
+        and not lines[i].startswith(("import ", "tf.set_random_seed", "rng ="))
+        and (i + 1 >= len(lines) or not lines[i + 1].startswith(" "))
+    ]
+    if not candidates:
+        return
+    first = rng.choice(candidates)
+    last = first
+    while last + 1 in candidates and rng.random() < 0.7:
+        last += 1
+    device = rng.choice(('"/cpu:0"', "'/device:CPU:0'"))
+    lines[first : last + 1] = [f"with tf.device({device}):", *(f"    {line}" for line in lines[first : last + 1])]
+
+
+def _in_main_guard(state: _State) -> None:
+    """Everything below the imports but the functions run under `if __name__ == "__main__":`, in
+    no function; the functions stay before it, at module level."""
+    head = state.lines.index("") + 1
+    functions: list[str] = []
+    script: list[str] = []
+    in_function = False
+    for line in state.lines[head:]:
+        in_function = line.startswith("def ") or (in_function and line.startswith((" ", "\t")))
+        (functions if in_function else script).append(line)
+    guard = ['if __name__ == "__main__":', *(f"    {line}" if line else "" for line in script)]
+    state.lines[head:] = [*functions, *([""] if functions else []), *guard]
 
 
 def _in_main(state: _State) -> None:
