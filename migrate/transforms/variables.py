@@ -35,7 +35,7 @@ from migrate.analysis import layer_arguments as la
 from migrate.analysis import syntax
 from migrate.analysis.call_arguments import UnknownKeywords, values_or_declined
 from migrate.analysis.declined import Declined
-from migrate.analysis.graph_statements import opens_session
+from migrate.analysis.graph_statements import local_device_scope, opens_session
 from migrate.analysis.imports import head_name
 from migrate.analysis.project import PROJECT_KEY, ModuleLinks
 from migrate.findings import Severity
@@ -50,6 +50,7 @@ REGULARIZER = "TFM306"
 OPTIMIZER_SLOTS = "TFM307"
 MODULE_CREATED = "TFM308"
 DYNAMIC_COLLECTION = "TFM309"
+DEVICE_DROPPED = "TFM320"
 
 GET_VARIABLE = "tf.get_variable"
 VARIABLE_SCOPE = "tf.variable_scope"
@@ -166,7 +167,11 @@ class VariablesToModules(MigrationTransform):
         DYNAMIC_COLLECTION: (
             "a variable collection filtered by a scope that is not a string literal: left as tf.compat.v1"
         ),
+        DEVICE_DROPPED: "a device scope around variable scopes dropped (TF 2 places each op itself)",
     }
+    # The module's classes whose code makes variables: built inside a variable scope, they take
+    # its name into theirs, which this rule does not follow.
+    variable_classes: frozenset[str] = frozenset()
     TRIGGERS = (
         "get_variable",
         "variable_scope",
@@ -280,6 +285,9 @@ class VariablesToModules(MigrationTransform):
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         body = list(original_node.body)
         models = {s.name.value: s for s in body if isinstance(s, cst.FunctionDef) and self._is_model(s)}
+        self.variable_classes = frozenset(
+            s.name.value for s in body if isinstance(s, cst.ClassDef) and self._makes_variables(s)
+        )
         # A module-level function called from one function's scope (`main`) is converted
         # there: its instance is created in that scope, its class replaces it here.
         # The script's `if __name__ == "__main__":` block is a scope of its own, as a function's
@@ -352,6 +360,12 @@ class VariablesToModules(MigrationTransform):
                 return True
         return False
 
+    def _makes_variables(self, node: cst.CSTNode) -> bool:
+        return any(
+            api in (GET_VARIABLE, VARIABLE, VARIABLE_SCOPE) or syntax.api_under(api, UNTRACKED_CREATORS)
+            for api, _ in syntax.tf_apis_in(node, self.tf_api)
+        )
+
     def _is_model(self, node: cst.FunctionDef) -> bool:
         return any(
             api in (GET_VARIABLE, VARIABLE_SCOPE) for api, _ in syntax.tf_apis_in(node, self.tf_api)
@@ -406,6 +420,32 @@ class _ScopeRewriter:
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and not in_function:
                 out.append(Flat(statement, prefix, reuse, init))
                 continue
+            if (
+                isinstance(statement, cst.With)
+                and len(statement.items) == 1
+                and local_device_scope(statement.items[0], self.t.tf_api)
+                and isinstance(statement.body, cst.IndentedBlock)
+                and any(api in (VARIABLE_SCOPE, GET_VARIABLE) for api, _ in syntax.tf_apis_in(statement, self.t.tf_api))
+            ):
+                # `with tf.device("/cpu:0"):` around variable scopes: TF1 placed them there; the
+                # scopes are unwrapped as everywhere else, and TF 2 places each op itself.
+                device = statement.items[0].item
+                self.t.report(
+                    device,
+                    f"device placement `{syntax.code_of(device)}` dropped: TF 2 places each op itself",
+                    code=DEVICE_DROPPED,
+                    severity=Severity.INFO,
+                )
+                inner = self.flatten(
+                    statement.body.body, prefix, reuse, init, in_function=in_function,
+                    later=[*nodes[position + 1 :], *later],
+                )
+                if inner:
+                    inner[0].node = inner[0].node.with_changes(
+                        leading_lines=[*statement.leading_lines, *syntax.leading_lines(inner[0].node)]
+                    )
+                out.extend(inner)
+                continue
             if isinstance(statement, cst.With) and len(statement.items) == 1:
                 item = statement.items[0]
                 call = item.item
@@ -415,6 +455,14 @@ class _ScopeRewriter:
                         out.append(Flat(statement, prefix, reuse, init))
                         continue
                     name, new_reuse, new_init = self._scope_args(call, reuse, init, in_function=in_function)
+                    for made in syntax.calls_in(statement.body):
+                        maker = made.func.value if isinstance(made.func, cst.Name) else None
+                        if maker in self.t.variable_classes or maker in self.stateful_names:
+                            raise Declined(
+                                UNSUPPORTED_FORM,
+                                f"`{maker}` makes variables inside a variable scope, which names them",
+                                made,
+                            )
                     for api, node in syntax.tf_apis_in(statement.body, self.t.tf_api):
                         if syntax.api_under(api, UNTRACKED_CREATORS):
                             raise Declined(
