@@ -25,7 +25,6 @@ def batch_gen():
 def word2vec(dataset):
     """ Build the graph for word2vec model and train it """
     # Step 1: get input, output from the dataset
-    iterator = iter(dataset)
 
     # Step 2 + 3: define weights and embedding lookup (get_variable ignores name scopes)
     embed_matrix = tf.Variable(tf.keras.initializers.RandomUniform(minval=0.0, maxval=1.0, seed=1)(shape=[VOCAB_SIZE, EMBED_SIZE], dtype=tf.float32), name="embed_matrix")

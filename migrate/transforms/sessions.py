@@ -285,6 +285,12 @@ class SessionsToFunctions(MigrationTransform):
         return outcome
 
 
+# The kinds of statements a scope keeps where they stand (graph code goes into the functions).
+_KEPT_IN_PLACE = frozenset(
+    {model.Kind.PYTHON, model.Kind.VARIABLE, model.Kind.OPTIMIZER, model.Kind.TRAIN, model.Kind.WRITER, model.Kind.ITERATOR}
+)
+
+
 def _joined(outcomes: Sequence[_Outcome]) -> tuple[list[cst.BaseStatement], list[cst.EmptyLine]]:
     """The bodies of consecutive scopes as one, each one's trailing comments before the next
     one's first statement; and the last one's trailing comments."""
@@ -373,7 +379,8 @@ class _ScopeWriter:
                 produced = [self._summary_writer(statement)]
             elif kind is model.Kind.ITERATOR and (dataset := plan.iterators[statement.defines[0]]) is not None:
                 assert isinstance(statement.node, cst.SimpleStatementLine)
-                produced = [_replace_value(statement.node, _iterator_over(dataset))]
+                if not self._started_before_use(index):
+                    produced = [_replace_value(statement.node, _iterator_over(dataset))]
             elif kind is model.Kind.PYTHON:
                 rewritten = _replace_sites(statement.node, sites, self)
                 if isinstance(rewritten, cst.FunctionDef) and plan.threaded:
@@ -405,6 +412,23 @@ class _ScopeWriter:
         for call in plan.init_calls:
             self.t.record_run_site(call, "")  # gone: the harness pairs no function with it
         return out
+
+    def _started_before_use(self, index: int) -> bool:
+        """Whether the iterator statement `index` makes is started (`sess.run(it.initializer)`)
+        by the first later statement of the scope that names it, before anything reads it: that
+        start makes the TF 2 iterator, and one made here would never be read."""
+        name = self.plan.statements[index].defines[0]
+        for later in self.plan.statements[index + 1 :]:
+            node = later.node
+            if later.kind not in _KEPT_IN_PLACE or name not in syntax.names_in(node):
+                continue  # graph code goes into the functions, which take the elements read
+            return (
+                isinstance(node, cst.SimpleStatementLine)
+                and len(node.body) == 1
+                and isinstance(node.body[0], cst.Expr)
+                and self.plan.restarts.get(id(node.body[0].value), ("",))[0] == name
+            )
+        return False
 
     # --- optimizers --------------------------------------------------------------------
     def _check_optimizers(self) -> None:
