@@ -268,6 +268,8 @@ class SessionsToFunctions(MigrationTransform):
                 outcome = _Outcome("none")
             else:
                 self._refuse_graph_state_of_imports(plan)
+                if syntax.is_main_guard(owner):
+                    _refuse_globals_read_elsewhere(plan, enclosing)
                 writer = _ScopeWriter(self, plan, top_level)
                 outcome = _Outcome("converted", writer.write(), trailing=writer.trailing)
         except Declined as declined:
@@ -289,6 +291,27 @@ class SessionsToFunctions(MigrationTransform):
 _KEPT_IN_PLACE = frozenset(
     {model.Kind.PYTHON, model.Kind.VARIABLE, model.Kind.OPTIMIZER, model.Kind.TRAIN, model.Kind.WRITER, model.Kind.ITERATOR}
 )
+
+
+def _refuse_globals_read_elsewhere(plan: model.ScopePlan, module: Sequence[cst.BaseStatement]) -> None:
+    """The names the `if __name__ == "__main__":` block binds are the module's globals, which
+    the module's functions and classes may read: one that reads a placeholder or graph tensor
+    the conversion takes out of the block would read a name no longer bound."""
+    gone = set(plan.placeholders) | {
+        name for statement in plan.statements if statement.kind not in _KEPT_IN_PLACE for name in statement.defines
+    }
+    functions = [(s.name.value, s) for s in module if isinstance(s, cst.FunctionDef)]
+    for owner in module:
+        if isinstance(owner, cst.ClassDef) and isinstance(owner.body, cst.IndentedBlock):
+            functions.extend(
+                (f"{owner.name.value}.{s.name.value}", s) for s in owner.body.body if isinstance(s, cst.FunctionDef)
+            )
+    for name, function in functions:
+        read = sorted((syntax.names_in(function.body) - syntax.local_names(function)) & gone)
+        if read:
+            raise Declined(
+                model.TENSOR_OUTSIDE_RUN, f"graph tensor `{read[0]}` is read as a global by the function `{name}`", function
+            )
 
 
 def _joined(outcomes: Sequence[_Outcome]) -> tuple[list[cst.BaseStatement], list[cst.EmptyLine]]:

@@ -83,6 +83,12 @@ RANDOM_MAKERS = (
 )
 
 
+# Initializers that draw no random numbers.
+_CONSTANT_INITIALIZERS = frozenset(
+    {"tf.zeros_initializer", "tf.ones_initializer", "tf.constant_initializer", "tf.constant", "tf.zeros", "tf.ones"}
+)
+
+
 class Reuse(enum.Enum):
     """Whether a variable scope creates its variables or finds those created before."""
 
@@ -517,15 +523,20 @@ class _ScopeRewriter:
         asname = statement.items[0].asname
         bound = set(syntax.bound_names(asname.name)) if asname is not None else set()
         seen: set[str] = set()  # what the lines kept so far read or bind
+        drawn = False  # whether a line kept so far may draw random numbers
         for inner in statement.body.body:
             for part in self._out_of_name_scope(inner):
                 made = self._variables_made(part)
-                if made and not (syntax.names_in(part) - made) & bound and not made & seen:
+                # A random initial value moved before another draw would take that draw's
+                # numbers: the graph's random ops draw in the order they were made.
+                crosses = drawn and self._may_draw(part, initializers_only=True)
+                if made and not (syntax.names_in(part) - made) & bound and not made & seen and not crosses:
                     hoisted.append(part)
                     continue
                 kept.append(part)
                 bound |= syntax.assigned_names(part)
                 seen |= syntax.names_in(part)
+                drawn = drawn or self._may_draw(part)
         if not hoisted:
             return [statement]
         out = list(hoisted)
@@ -533,6 +544,29 @@ class _ScopeRewriter:
             out.append(statement.with_changes(leading_lines=[], body=statement.body.with_changes(body=kept)))
         out[0] = syntax.with_leading_lines(out[0], [*statement.leading_lines, *syntax.leading_lines(out[0])])
         return out
+
+    def _may_draw(self, statement: cst.BaseStatement, *, initializers_only: bool = False) -> bool:
+        """Whether `statement` may draw random numbers: a random op, a variable or a layer, or a
+        call of a Python function (which may make any of them). With `initializers_only`, for
+        get_variable lines: whether some initial value is not a constant."""
+        if initializers_only:
+            for call in syntax.calls_in(statement):
+                if self.t.tf_api(call.func) != GET_VARIABLE:
+                    continue
+                initializer = syntax.call_argument(call, 3, "initializer")
+                api = self.t.tf_api(initializer.func) if isinstance(initializer, cst.Call) else None
+                if api not in _CONSTANT_INITIALIZERS:
+                    return True
+            return False
+        for call in syntax.calls_in(statement):
+            api = self.t.tf_api(call.func)
+            if api is None:
+                if isinstance(call.func, cst.Name):
+                    return True  # a function of the program
+                continue
+            if api in (GET_VARIABLE, VARIABLE) or syntax.api_under(api, RANDOM_MAKERS):
+                return True
+        return False
 
     def _variables_made(self, statement: cst.BaseStatement) -> set[str]:
         """The names `w = tf.get_variable(...)` binds, or a `with tf.variable_scope("s"):` block
