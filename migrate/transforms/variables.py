@@ -529,7 +529,7 @@ class _ScopeRewriter:
                 made = self._variables_made(part)
                 # A random initial value moved before another draw would take that draw's
                 # numbers: the graph's random ops draw in the order they were made.
-                crosses = drawn and self._may_draw(part, initializers_only=True)
+                crosses = drawn and self._draws_initial_values(part)
                 if made and not (syntax.names_in(part) - made) & bound and not made & seen and not crosses:
                     hoisted.append(part)
                     continue
@@ -545,19 +545,21 @@ class _ScopeRewriter:
         out[0] = syntax.with_leading_lines(out[0], [*statement.leading_lines, *syntax.leading_lines(out[0])])
         return out
 
-    def _may_draw(self, statement: cst.BaseStatement, *, initializers_only: bool = False) -> bool:
+    def _draws_initial_values(self, statement: cst.BaseStatement) -> bool:
+        """Whether some get_variable of `statement` draws its initial value (its initializer is
+        not a constant one, or TF1's default)."""
+        for call in syntax.calls_in(statement):
+            if self.t.tf_api(call.func) != GET_VARIABLE:
+                continue
+            initializer = syntax.call_argument(call, 3, "initializer")
+            api = self.t.tf_api(initializer.func) if isinstance(initializer, cst.Call) else None
+            if api not in _CONSTANT_INITIALIZERS:
+                return True
+        return False
+
+    def _may_draw(self, statement: cst.BaseStatement) -> bool:
         """Whether `statement` may draw random numbers: a random op, a variable or a layer, or a
-        call of a Python function (which may make any of them). With `initializers_only`, for
-        get_variable lines: whether some initial value is not a constant."""
-        if initializers_only:
-            for call in syntax.calls_in(statement):
-                if self.t.tf_api(call.func) != GET_VARIABLE:
-                    continue
-                initializer = syntax.call_argument(call, 3, "initializer")
-                api = self.t.tf_api(initializer.func) if isinstance(initializer, cst.Call) else None
-                if api not in _CONSTANT_INITIALIZERS:
-                    return True
-            return False
+        call of a Python function (which may make any of them)."""
         for call in syntax.calls_in(statement):
             api = self.t.tf_api(call.func)
             if api is None:
