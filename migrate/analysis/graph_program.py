@@ -153,7 +153,7 @@ def analyze_scope(
     prefixes: dict[int, str] = {}
     flat = flatten(body, resolve, prefixes, module_definitions([*enclosing, *body], resolve).factories)
     if not flat.handles:
-        nested = _nested_session(flat.statements, resolve)
+        nested = _nested_session(flat.statements, resolve, module or [*enclosing, *body])
         if nested is not None:
             raise Declined(GRAPH_IN_CONTROL_FLOW, "a session opened inside a loop, branch or class", nested)
         return None
@@ -791,12 +791,14 @@ def _python_values(statements: Sequence[Statement]) -> frozenset[str]:
     return frozenset(names)
 
 
-def _nested_session(statements: Sequence[cst.BaseStatement], resolve: Resolver) -> cst.CSTNode | None:
+def _nested_session(
+    statements: Sequence[cst.BaseStatement], resolve: Resolver, module: Sequence[cst.BaseStatement]
+) -> cst.CSTNode | None:
     """A session made below the scope's own statements (in a loop, a branch or a class; a
     function defined here, and a script's `if __name__ == "__main__":` block, are scopes of their
     own), which this analysis does not follow."""
     for statement in statements:
-        if isinstance(statement, cst.FunctionDef) or syntax.is_main_guard(statement):
+        if isinstance(statement, cst.FunctionDef) or syntax.is_script_block(statement, module):
             continue
         for api, node in tf_apis_in(statement, resolve):
             if api in SESSION_APIS:

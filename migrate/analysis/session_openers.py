@@ -142,8 +142,7 @@ def _after(module: cst.Module, construction: cst.SimpleStatementLine) -> list[cs
         at = next((i for i, s in enumerate(statements) if s is construction), None)
         if at is None:
             continue
-        script = syntax.is_main_guard(owner) and any(owner is statement for statement in module.body)
-        if not isinstance(owner, (cst.Module, cst.FunctionDef)) and not script:
+        if not isinstance(owner, (cst.Module, cst.FunctionDef)) and not syntax.is_script_block(owner, module.body):
             raise Declined(DECLINED, "the model is built under a loop, branch or with block, where the session its "
                            "methods (or the functions given it) open would be opened too, and a session there is "
                            "not converted (the script's session code is converted at the module's level, in a "

@@ -175,6 +175,19 @@ def is_main_guard(statement: cst.CSTNode) -> bool:
     return names == ["__name__"] and strings == ["__main__"]
 
 
+def is_script_block(statement: cst.CSTNode, module_body: Sequence[cst.BaseStatement]) -> bool:
+    """The module's own `if __name__ == "__main__":` block, without an else: code that runs
+    once, where it stands, when the file runs as a program; the rules convert it as a scope of
+    its own, as a function's body."""
+    return (
+        isinstance(statement, cst.If)
+        and statement.orelse is None
+        and isinstance(statement.body, cst.IndentedBlock)
+        and is_main_guard(statement)
+        and any(statement is own for own in module_body)
+    )
+
+
 def single_call(statement: cst.BaseStatement) -> tuple[tuple[str, ...], cst.Call | None, cst.BaseSmallStatement | None]:
     """For `a = f(...)`/`f(...)` lines: (targets, the call, the small statement)."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:

@@ -369,13 +369,8 @@ class LayersToKeras(MigrationTransform):
                 if statement.name.value not in self._defs and self._has_layer(statement):
                     raise Declined(LAYER_IN_CONTROL_FLOW, "a layer built inside a nested function", statement)
                 out.append(statement)
-            elif (
-                isinstance(statement, cst.If)
-                and syntax.is_main_guard(statement)
-                and isinstance(statement.body, cst.IndentedBlock)
-                and any(s is statement for s in self._module_statements)
-            ):
-                # The script's `if __name__ == "__main__":` block runs where it stands, once.
+            elif isinstance(statement, cst.If) and syntax.is_script_block(statement, self._module_statements):
+                assert isinstance(statement.body, cst.IndentedBlock)
                 inner = self._block(statement.body.body, state, params, hoist)
                 out.append(statement.with_changes(body=statement.body.with_changes(body=inner)))
             else:

@@ -406,7 +406,8 @@ class _Fold:
         bodies: list[Sequence[cst.BaseStatement]] = [self.module.body]
         bodies.extend(
             s.body.body for s in self.module.body
-            if (isinstance(s, cst.FunctionDef) or syntax.is_main_guard(s)) and isinstance(s.body, cst.IndentedBlock)
+            if (isinstance(s, cst.FunctionDef) or syntax.is_script_block(s, self.module.body))
+            and isinstance(s.body, cst.IndentedBlock)
         )
         for body in bodies:
             for statement in body:

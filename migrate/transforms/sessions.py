@@ -125,9 +125,9 @@ class SessionsToFunctions(MigrationTransform):
             # program (`if __name__ == "__main__":`).
             scopes, outcomes = [], []
             for index, statement in enumerate(original_node.body):
-                if isinstance(statement, (cst.FunctionDef, cst.If)) and isinstance(statement.body, cst.IndentedBlock):
-                    if isinstance(statement, cst.If) and not syntax.is_main_guard(statement):
-                        continue
+                if (
+                    isinstance(statement, cst.FunctionDef) or syntax.is_script_block(statement, original_node.body)
+                ) and isinstance(statement.body, cst.IndentedBlock):
                     outcome = self._convert_scope(
                         statement.body.body, statement, top_level=False, enclosing=original_node.body
                     )
@@ -268,7 +268,7 @@ class SessionsToFunctions(MigrationTransform):
                 outcome = _Outcome("none")
             else:
                 self._refuse_graph_state_of_imports(plan)
-                if syntax.is_main_guard(owner):
+                if syntax.is_script_block(owner, enclosing):
                     _refuse_globals_read_elsewhere(plan, enclosing)
                 writer = _ScopeWriter(self, plan, top_level)
                 outcome = _Outcome("converted", writer.write(), trailing=writer.trailing)

@@ -301,7 +301,7 @@ class VariablesToModules(MigrationTransform):
         scopes = {
             id(s): s.name.value if isinstance(s, cst.FunctionDef) else "__main__"
             for s in body
-            if (isinstance(s, cst.FunctionDef) and s.name.value not in models) or syntax.is_main_guard(s)
+            if (isinstance(s, cst.FunctionDef) and s.name.value not in models) or syntax.is_script_block(s, body)
         }
         callers: dict[str, list[str]] = {}
         for statement in body:
