@@ -60,6 +60,7 @@ from migrate.analysis.graph_statements import (
     structured_names,
     summary_of,
     train_op_of,
+    updated_in_place,
     writer_logdir,
 )
 from migrate.analysis.placeholder_helpers import placeholder_helpers
@@ -318,6 +319,10 @@ def _classify_statements(
         if statement.kind is Kind.ITERATOR:
             iterator_names.update(statement.defines)
         if statement.kind is Kind.GRAPH:
+            for index, name in _started_in_python(statements, statement):
+                statements[index] = replace(statements[index], kind=Kind.GRAPH)
+                graph_names.add(name)
+                tensors.add(name)
             tensors.update(statement.defines)
         else:
             tensors.difference_update(statement.defines)
@@ -334,6 +339,34 @@ def _classify_statements(
             graph_names.difference_update(statement.defines)
         statements.append(statement)
     return _Classified(statements, outer_statements, outer_variables, rebound)
+
+
+def _started_in_python(statements: Sequence[Statement], graph: Statement) -> list[tuple[int, str]]:
+    """For graph code that builds up a name in place (`loss += t`, `losses.append(t)`,
+    `d[k] = t`), the Python lines that gave the name its first value, by index: `loss = 0`,
+    `losses = []`. Moved with the graph code into the generated functions, each call starts
+    from a fresh value, as the graph was built once; left behind, a function would add to a
+    global (or find `loss` unbound). Refused when that value is not a plain literal."""
+    found: list[tuple[int, str]] = []
+    for name in sorted(updated_in_place(graph.node)):
+        index = next((i for i in reversed(range(len(statements))) if name in statements[i].defines), None)
+        if index is None or statements[index].kind is not Kind.PYTHON:
+            continue
+        start = statements[index]
+        if not _literal_start(start.node, name):
+            raise Declined(
+                GRAPH_IN_CONTROL_FLOW,
+                f"graph code builds up `{name}`, which Python code made before it from other values",
+                graph.node,
+            )
+        found.append((index, name))
+    return found
+
+
+def _literal_start(node: cst.BaseStatement, name: str) -> bool:
+    """`name = 0`, `name = []`, `name = {}`: a value that reads nothing."""
+    assigned = single_assignment(node)
+    return assigned is not None and assigned[0] == name and not names_in(assigned[1]) and not calls_in(assigned[1])
 
 
 @dataclass
@@ -871,12 +904,13 @@ def _refuse_seeded_shuffle(statement: Statement, seeded: bool) -> None:
 
 
 def _function_uses(statements: Sequence[Statement]) -> dict[str, frozenset[str]]:
-    """Names each module-level function reads, so a graph statement that calls a model-building
-    function depends on the variables that function reads."""
+    """Names each module-level function reads from the scope, so a graph statement that calls a
+    model-building function depends on the variables that function reads (not on the scope's
+    names its own locals shadow)."""
     uses: dict[str, frozenset[str]] = {}
     for statement in statements:
         if isinstance(statement.node, cst.FunctionDef):
-            uses[statement.node.name.value] = names_in(statement.node.body)
+            uses[statement.node.name.value] = names_in(statement.node.body) - own_names(statement.node)
     return uses
 
 

@@ -439,9 +439,22 @@ class _OutsideRuns(NameCollector):
             owner = func.value.value
             if owner in self.sessions and func.attr.value == "run":
                 return False
-            if owner in self.graph_names and func.attr.value in {"eval", "run"}:
+        if isinstance(func, cst.Attribute) and func.attr.value in {"eval", "run"}:
+            # `t.eval()`, and `t[i].eval()` of a dict or list of tensors: the run reads them.
+            receiver = func.value
+            while isinstance(receiver, cst.Subscript):
+                receiver = receiver.value
+            if isinstance(receiver, cst.Name) and receiver.value in self.graph_names:
+                self._read_indexes(func.value)
                 return False
         return True
+
+    def _read_indexes(self, node: cst.BaseExpression) -> None:
+        """The indexes of `t[i][j]` are Python values read outside the run."""
+        while isinstance(node, cst.Subscript):
+            for element in node.slice:
+                element.visit(self)
+            node = node.value
 
 
 def _variable_container(value: cst.BaseExpression, resolve: Resolver) -> bool:
@@ -612,10 +625,11 @@ def classify(
     if (
         isinstance(small, cst.AugAssign)
         and isinstance(small.target, cst.Name)
-        and small.target.value in graph_names
+        and (small.target.value in graph_names or calls_tf or names_in(small.value) & graph_names)
         and not _has_run(statement, sessions, graph_names)
     ):
-        # `l2_loss += tf.nn.l2_loss(W)`: a new tensor from the one the name held.
+        # `l2_loss += tf.nn.l2_loss(W)`: a new tensor from the one the name held (a Python
+        # number it started from, `l2_loss = 0`, moves with it).
         return Statement(statement, Kind.GRAPH, defines, uses, call)
     return Statement(statement, Kind.PYTHON, defines, uses, call)
 
@@ -725,14 +739,49 @@ def _control_dependencies_block(statement: cst.BaseStatement, resolve: Resolver)
     return _plain_tensor_lines(statement.body.body, resolve, allow_python=False)
 
 
+# Methods that add to a Python list: `losses.append(t)` builds up the list a loop fills.
+_GROWING_METHODS = frozenset({"append", "extend", "insert"})
+
+
+def _grown_list(small: cst.BaseSmallStatement | None) -> str | None:
+    """`name.append(...)` (or extend, insert) as a statement: the list's name."""
+    if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)):
+        return None
+    func = small.value.func
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in _GROWING_METHODS:
+        return func.value.value
+    return None
+
+
+def updated_in_place(statement: cst.BaseStatement) -> frozenset[str]:
+    """The names the lines of a statement change without binding them anew (`total += t`,
+    `d[k] = t`, `ts.append(t)`): what they held is built up there."""
+    found: set[str] = set()
+    for line in nodes_of(statement, cst.SimpleStatementLine):
+        assert isinstance(line, cst.SimpleStatementLine)
+        for small in line.body:
+            if isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name):
+                found.add(small.target.value)
+            elif isinstance(small, cst.Assign):
+                found.update(
+                    t.target.value.value
+                    for t in small.targets
+                    if isinstance(t.target, cst.Subscript) and isinstance(t.target.value, cst.Name)
+                )
+            elif (grown := _grown_list(small)) is not None:
+                found.add(grown)
+    return frozenset(found)
+
+
 def _plain_tensor_lines(lines: Sequence[cst.BaseStatement], resolve: Resolver, *, allow_python: bool) -> bool:
     """Lines that only assign tensors (or, with `allow_python`, plain values): no training,
     variables or placeholders, which must be made once rather than per function call."""
     for line in lines:
         targets, call, small = single_call(line)
         assigns = isinstance(small, cst.Assign) and bool(targets)
-        if allow_python:  # also `loss += ...` and `d["k"] = ...`
+        if allow_python:  # also `loss += ...`, `d["k"] = ...` and `losses.append(...)`
             assigns = assigns or isinstance(small, (cst.Assign, cst.AugAssign)) and bool(defined_names(line))
+            assigns = assigns or _grown_list(small) is not None
         if not assigns:
             return False
         if call is not None and isinstance(call.func, cst.Attribute) and call.func.attr.value in (
@@ -811,7 +860,9 @@ def _graph_block(
         return None
     if not any(has_tf_call(line, resolve) or names_in(line) & graph_names for line in computes):
         return None
-    defines = tuple(dict.fromkeys(name for line in computes for name in defined_names(line)))
+    defines = tuple(
+        dict.fromkeys(name for line in computes for name in (*defined_names(line), *updated_in_place(line)))
+    )
     if isinstance(statement, cst.For):
         defines += tuple(bound_names(statement.target))
     return defines

@@ -570,6 +570,9 @@ class RunContext:
     def _is_graph_object(self, node: cst.BaseExpression) -> bool:
         if self._variable_initializer(node) or self._iterator_initializer(node):
             return True
+        if isinstance(node, cst.Subscript):
+            # `vgg[layer].eval(...)`: an element of a dict or list of tensors, or a slice of one.
+            return self._is_graph_object(node.value)
         if isinstance(node, cst.Name):
             return (
                 node.value in self.graph_defs

@@ -235,7 +235,7 @@ class LegacyCapture:
 
         @functools.wraps(raw_apply)
         def apply_gradients(optimizer: Any, *args: Any, **kwargs: Any) -> Any:
-            capture.variables.track_optimizer(optimizer)
+            capture.variables.track_optimizer(optimizer, capture._v1.get_default_graph())
             return raw_apply(optimizer, *args, **kwargs)
 
         optimizer_cls.apply_gradients = apply_gradients

@@ -38,7 +38,7 @@ class LegacyVariables:
         self._records: dict[str, VariableRecord] = {}
         self._checks: dict[str, Any] = {}
         self._seen_count: dict[int, int] = {}
-        self._optimizers: list[Any] = []
+        self._optimizers: list[tuple[Any, Any]] = []  # (optimizer, the graph it built its slots in)
         self._graph_prefixes: dict[int, tuple[Any, str]] = {}
         self.notes: list[str] = []
 
@@ -53,9 +53,9 @@ class LegacyVariables:
             self._graph_prefixes[id(graph)] = entry
         return f"{entry[1]}{variable.name}"
 
-    def track_optimizer(self, optimizer: Any) -> None:
-        if not any(existing is optimizer for existing in self._optimizers):
-            self._optimizers.append(optimizer)
+    def track_optimizer(self, optimizer: Any, graph: Any) -> None:
+        if not any(known is optimizer and built is graph for known, built in self._optimizers):
+            self._optimizers.append((optimizer, graph))
 
     @property
     def records(self) -> list[VariableRecord]:
@@ -122,9 +122,12 @@ class LegacyVariables:
 
     def mark_optimizer_state(self) -> None:
         names: set[str] = set()
-        for optimizer in self._optimizers:
+        for optimizer, graph in self._optimizers:
             try:
-                names.update(self.key(v) for v in optimizer.variables())
+                # TF1's Optimizer.variables() lists those of the default graph only: a program
+                # may have built its model under `with tf.Graph().as_default():`.
+                with graph.as_default():
+                    names.update(self.key(v) for v in optimizer.variables())
             except Exception as error:  # noqa: BLE001  # an optimizer that never built its slots
                 self.notes.append(f"optimizer variables unknown: {error}")
         for record in self._records.values():

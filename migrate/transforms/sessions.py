@@ -711,6 +711,10 @@ class _ScopeWriter:
                 body.append(self._moved(step))
         return body
 
+    def _fed_value(self, name: str, dtype: str) -> cst.BaseStatement:
+        tf = self.tf
+        return cst.parse_statement(f"{name} = {tf}.cast({tf}.convert_to_tensor({name}, dtype_hint={dtype}), {dtype})\n")
+
     def _default_dtype(self, default: cst.BaseExpression) -> str:
         """The dtype TF1 gave a `placeholder_with_default`: that of its default value."""
         literal = default.expression if isinstance(default, cst.UnaryOperation) else default
@@ -757,18 +761,19 @@ class _ScopeWriter:
                 decorator = f"@{tf}.function(\n    input_signature=[\n{listed}    ]\n)"
         params = ", ".join(p.name for p in function.params)
         # A tensor the run fed over arrives as whatever was fed (a list, a NumPy array); without
-        # an input signature a placeholder's value still takes its dtype, as a TF1 feed did.
+        # an input signature a placeholder's value still takes its dtype, as a TF1 feed did:
+        # TF1 cast the fed value NumPy's way (`np.asarray(value, dtype)`), float64 arrays to
+        # float32 included. Traced, a NumPy argument is already a tensor of its own dtype, which
+        # `convert_to_tensor` would refuse to change; the hint keeps Python numbers exact.
         body: list[cst.BaseStatement] = []
         for p in function.params:
             if p.dtype is None and p.default is None:
                 body.append(cst.parse_statement(f"{p.name} = {tf}.convert_to_tensor({p.name})\n"))
             elif not specs and p.dtype is not None and p.default is None and not p.sparse:
-                dtype = syntax.code_of(p.dtype)
-                body.append(cst.parse_statement(f"{p.name} = {tf}.convert_to_tensor({p.name}, dtype={dtype})\n"))
+                body.append(self._fed_value(p.name, syntax.code_of(p.dtype)))
             elif not specs and p.default is not None and not (p.python_value or p.iterator):
                 # A placeholder_with_default was a tensor, fed or not: `tf.cond` takes no Python bool.
-                dtype = self._default_dtype(p.default)
-                body.append(cst.parse_statement(f"{p.name} = {tf}.convert_to_tensor({p.name}, dtype={dtype})\n"))
+                body.append(self._fed_value(p.name, self._default_dtype(p.default)))
         body += self._differentiated(function)
         returns = _returned(function.fetches, self.plan)
         if returns is not None:
