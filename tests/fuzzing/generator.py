@@ -24,7 +24,7 @@ ACTIVATIONS = ("tf.nn.relu", "tf.nn.sigmoid", "tf.nn.tanh", "tf.nn.softplus", "t
 # programs of earlier runs, seed for seed.
 REAL_CODE_SHAPES = (
     "session_graph", "functions", "shape_reads", "placeholder_forms", "datasets", "random_ops", "layer_functions",
-    "scoped_layers", "exhausted_datasets", "loop_evaluation", "summaries", "script_blocks",
+    "scoped_layers", "exhausted_datasets", "loop_evaluation", "summaries", "script_blocks", "accumulated_losses",
 )
 
 
@@ -92,6 +92,10 @@ class Options:
     # `if __name__ == "__main__":` with no function around it. Drawn from a generator of its own,
     # as layer_functions.
     script_blocks: bool = True
+    # A penalty summed up from a Python start in a loop over the trained weights (`penalty = 0`
+    # and `penalty += ...`, or `penalties = []`, `penalties.append(...)` and `tf.add_n`), added
+    # to the loss. Drawn from a generator of its own, as layer_functions.
+    accumulated_losses: bool = True
 
 
 @dataclass
@@ -150,6 +154,7 @@ class _State:
     loop_rng: random.Random | None = None  # draws of the loop_evaluation shape
     summary_rng: random.Random | None = None  # draws of the summaries shape
     summary_ops: tuple[str, str] | None = None  # the merged op and the op run apart, once made
+    accumulate_rng: random.Random | None = None  # draws of the accumulated_losses shape
 
     def fresh(self, stem: str) -> str:
         n = 0
@@ -768,7 +773,28 @@ def _loss(state: _State, output: Value) -> tuple[Value, Value | None, Value]:
         listed = ", ".join(v.name for v in state.trained)
         state.emit(f"for weights in [{listed}]:")
         state.emit(f"    {loss} += {_float(rng, 0.001, 0.05)} * tf.nn.l2_loss(weights)")
+    accumulate = state.accumulate_rng
+    if state.trained and accumulate is not None and accumulate.random() < 0.35:
+        _accumulated_penalty(state, accumulate, loss)
     return state.add(Value(loss, (), "float32", feeds)), metric, compared
+
+
+def _accumulated_penalty(state: _State, rng: random.Random, loss: str) -> None:
+    """An L2 penalty summed up from a Python start (`0` or `[]`) in a loop, added to the loss."""
+    listed = ", ".join(v.name for v in state.trained)
+    scale = _float(rng, 0.001, 0.05)
+    if rng.random() < 0.5:
+        penalty = state.fresh("penalty")
+        state.emit(f"{penalty} = 0")
+        state.emit(f"for weights in [{listed}]:")
+        state.emit(f"    {penalty} += {scale} * tf.nn.l2_loss(weights)")
+        state.emit(f"{loss} = {loss} + {penalty}")
+    else:
+        penalties = state.fresh("penalties")
+        state.emit(f"{penalties} = []")
+        state.emit(f"for weights in [{listed}]:")
+        state.emit(f"    {penalties}.append({scale} * tf.nn.l2_loss(weights))")
+        state.emit(f"{loss} = {loss} + tf.add_n({penalties})")
 
 
 def _summaries(state: _State, training: _Training, rng: random.Random) -> None:
@@ -1162,6 +1188,8 @@ def generate(seed: int, options: Options = Options()) -> str:
         state.loop_rng = random.Random(f"loop evaluation {seed}")
     if options.summaries:
         state.summary_rng = random.Random(f"summaries {seed}")
+    if options.accumulated_losses:
+        state.accumulate_rng = random.Random(f"accumulated losses {seed}")
     state.used.update({"np", "tf", "rng", "sess", "init", "res", "step", "start", "repeat", "i", "_"})
     state.used.update({"weights", "shape", "st_dev", "weight"})  # the tutorial shapes' own names
     state.emit("import numpy as np")
