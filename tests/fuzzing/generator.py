@@ -25,6 +25,7 @@ ACTIVATIONS = ("tf.nn.relu", "tf.nn.sigmoid", "tf.nn.tanh", "tf.nn.softplus", "t
 REAL_CODE_SHAPES = (
     "session_graph", "functions", "shape_reads", "placeholder_forms", "datasets", "random_ops", "layer_functions",
     "scoped_layers", "exhausted_datasets", "loop_evaluation", "summaries", "script_blocks", "accumulated_losses",
+    "float64_feeds",
 )
 
 
@@ -96,6 +97,9 @@ class Options:
     # and `penalty += ...`, or `penalties = []`, `penalties.append(...)` and `tf.add_n`), added
     # to the loss. Drawn from a generator of its own, as layer_functions.
     accumulated_losses: bool = True
+    # Data fed to a float32 placeholder left as NumPy's float64 (`rng.rand(4, 3)`), which TF1
+    # cast at the feed. Drawn from a generator of its own, as layer_functions.
+    float64_feeds: bool = True
 
 
 @dataclass
@@ -155,6 +159,7 @@ class _State:
     summary_rng: random.Random | None = None  # draws of the summaries shape
     summary_ops: tuple[str, str] | None = None  # the merged op and the op run apart, once made
     accumulate_rng: random.Random | None = None  # draws of the accumulated_losses shape
+    float64_rng: random.Random | None = None  # draws of the float64_feeds shape
 
     def fresh(self, stem: str) -> str:
         n = 0
@@ -325,7 +330,9 @@ def _add_placeholder(
     else:
         data = state.fresh(f"{name}_data")
         if dtype == "float32":
-            state.emit(f"{data} = rng.rand({', '.join(str(d) for d in shape)}).astype(np.float32)")
+            as_float32 = state.float64_rng is None or state.float64_rng.random() >= 0.3
+            cast = ".astype(np.float32)" if as_float32 else ""
+            state.emit(f"{data} = rng.rand({', '.join(str(d) for d in shape)}){cast}")
         else:
             state.emit(f"{data} = rng.randint(0, {classes}, size={shape[0]}).astype(np.{dtype})")
     expression = f"tf.placeholder(tf.{dtype}, shape={shape_text}{named})"
@@ -1190,6 +1197,8 @@ def generate(seed: int, options: Options = Options()) -> str:
         state.summary_rng = random.Random(f"summaries {seed}")
     if options.accumulated_losses:
         state.accumulate_rng = random.Random(f"accumulated losses {seed}")
+    if options.float64_feeds:
+        state.float64_rng = random.Random(f"float64 feeds {seed}")
     state.used.update({"np", "tf", "rng", "sess", "init", "res", "step", "start", "repeat", "i", "_"})
     state.used.update({"weights", "shape", "st_dev", "weight"})  # the tutorial shapes' own names
     state.emit("import numpy as np")
