@@ -625,7 +625,7 @@ def classify(
     if (
         isinstance(small, cst.AugAssign)
         and isinstance(small.target, cst.Name)
-        and (small.target.value in graph_names or calls_tf or names_in(small.value) & graph_names)
+        and (small.target.value in graph_names or names_in(small.value) & graph_names)
         and not _has_run(statement, sessions, graph_names)
     ):
         # `l2_loss += tf.nn.l2_loss(W)`: a new tensor from the one the name held (a Python
