@@ -25,7 +25,7 @@ ACTIVATIONS = ("tf.nn.relu", "tf.nn.sigmoid", "tf.nn.tanh", "tf.nn.softplus", "t
 REAL_CODE_SHAPES = (
     "session_graph", "functions", "shape_reads", "placeholder_forms", "datasets", "random_ops", "layer_functions",
     "scoped_layers", "exhausted_datasets", "loop_evaluation", "summaries", "script_blocks", "accumulated_losses",
-    "float64_feeds",
+    "float64_feeds", "entry_evaluation",
 )
 
 
@@ -100,6 +100,10 @@ class Options:
     # Data fed to a float32 placeholder left as NumPy's float64 (`rng.rand(4, 3)`), which TF1
     # cast at the feed. Drawn from a generator of its own, as layer_functions.
     float64_feeds: bool = True
+    # Statistics of a value kept in a dict while the graph is built (`stats = {"mean": ...,
+    # "max": ...}`), run entry by entry in a loop after training (`stats[key].eval(feed)` or
+    # `sess.run(stats[key], feed)`). Drawn from a generator of its own, as layer_functions.
+    entry_evaluation: bool = True
 
 
 @dataclass
@@ -160,6 +164,8 @@ class _State:
     summary_ops: tuple[str, str] | None = None  # the merged op and the op run apart, once made
     accumulate_rng: random.Random | None = None  # draws of the accumulated_losses shape
     float64_rng: random.Random | None = None  # draws of the float64_feeds shape
+    entry_rng: random.Random | None = None  # draws of the entry_evaluation shape
+    entries: tuple[str, Value] | None = None  # the dict of statistics and their value, once made
 
     def fresh(self, stem: str) -> str:
         n = 0
@@ -804,6 +810,17 @@ def _accumulated_penalty(state: _State, rng: random.Random, loss: str) -> None:
         state.emit(f"{loss} = {loss} + tf.add_n({penalties})")
 
 
+def _statistics(state: _State, rng: random.Random) -> None:
+    """Statistics of a float value kept in a dict of tensors, run entry by entry later."""
+    candidates = [v for v in state.values if v.dtype == "float32" and not v.mutates and not v.variable]
+    if not candidates:
+        return
+    value = rng.choice(candidates)
+    stats = state.fresh(rng.choice(("stats", "metrics", "summary_values")))
+    state.emit(f'{stats} = {{"mean": tf.reduce_mean({value.name}), "max": tf.reduce_max({value.name})}}')
+    state.entries = (stats, value)
+
+
 def _summaries(state: _State, training: _Training, rng: random.Random) -> None:
     """Summary ops of the loss and the output, merged; one of the output's mean run apart."""
     output = training.output
@@ -1139,6 +1156,18 @@ class _Session:
         else:
             self.line(f'print("{total}", "%.5f" % sess.run({total}))', 1)
 
+    def entry_site(self, rng: random.Random) -> None:
+        """The dict's statistics run one entry at a time, in a loop over its keys."""
+        assert self.state.entries is not None
+        stats, value = self.state.entries
+        self.restart()
+        feed = self.feed_argument(value.feeds)
+        self.line('for key in ["mean", "max"]:')
+        if self.style != "explicit" and rng.random() < 0.5:
+            self.line(f'print(key, "%.5f" % {stats}[key].eval({feed.lstrip(", ")}))', 1)
+        else:
+            self.line(f'print(key, "%.5f" % sess.run({stats}[key]{feed}))', 1)
+
     def summary_site(self, rng: random.Random) -> None:
         """Summaries written at each step: the merged ones from the training run, the other
         from a run of its own."""
@@ -1199,8 +1228,10 @@ def generate(seed: int, options: Options = Options()) -> str:
         state.accumulate_rng = random.Random(f"accumulated losses {seed}")
     if options.float64_feeds:
         state.float64_rng = random.Random(f"float64 feeds {seed}")
+    if options.entry_evaluation:
+        state.entry_rng = random.Random(f"entry evaluation {seed}")
     state.used.update({"np", "tf", "rng", "sess", "init", "res", "step", "start", "repeat", "i", "_"})
-    state.used.update({"weights", "shape", "st_dev", "weight"})  # the tutorial shapes' own names
+    state.used.update({"weights", "shape", "st_dev", "weight", "key"})  # the shapes' own names
     state.emit("import numpy as np")
     state.emit("import tensorflow as tf")
     state.emit("")
@@ -1211,6 +1242,8 @@ def generate(seed: int, options: Options = Options()) -> str:
     training = _training(state, output)
     if state.summary_rng is not None and state.summary_rng.random() < 0.3:
         _summaries(state, training, state.summary_rng)
+    if state.entry_rng is not None and state.entry_rng.random() < 0.3:
+        _statistics(state, state.entry_rng)
     session = _Session(state, training)
     session.prebuilt_feeds()
     session.open()
@@ -1231,6 +1264,8 @@ def generate(seed: int, options: Options = Options()) -> str:
         session.summary_site(state.summary_rng)
     if state.loop_rng is not None and state.loop_rng.random() < 0.35:
         session.loop_evaluation_site(state.loop_rng)
+    if state.entries is not None and state.entry_rng is not None:
+        session.entry_site(state.entry_rng)
     if options.tutorial_shapes and rng.random() < 0.3:
         session.rebind_site()
     session.close()
