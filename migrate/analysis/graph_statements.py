@@ -440,12 +440,17 @@ class _OutsideRuns(NameCollector):
             if owner in self.sessions and func.attr.value == "run":
                 return False
         if isinstance(func, cst.Attribute) and func.attr.value in {"eval", "run"}:
-            # `t.eval()`, and `t[i].eval()` of a dict or list of tensors: the run reads them.
+            # `t.eval()`, `t[i].eval()` of a dict or list of tensors, `tf.argmax(t, 1).eval()`:
+            # the run reads the graph values.
             receiver = func.value
             while isinstance(receiver, cst.Subscript):
                 receiver = receiver.value
             if isinstance(receiver, cst.Name) and receiver.value in self.graph_names:
                 self._read_indexes(func.value)
+                return False
+            if isinstance(receiver, (cst.Call, cst.BinaryOperation, cst.UnaryOperation)) and (
+                names_in(receiver) & self.graph_names
+            ):
                 return False
         return True
 

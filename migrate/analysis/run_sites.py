@@ -582,7 +582,15 @@ class RunContext:
                 or node.value in self.symbolic
                 or node.value in self.summary_ops
             )
-        return isinstance(node, cst.Call) and self.resolve(node.func) in INITIALIZER_APIS
+        if isinstance(node, cst.Call) and self.resolve(node.func) in INITIALIZER_APIS:
+            return True
+        if isinstance(node, (cst.BinaryOperation, cst.UnaryOperation)) or (
+            isinstance(node, cst.Call) and (self.resolve(node.func) or "").startswith("tf.")
+        ):
+            # `(y * 2.0).eval()`, `tf.argmax(y, 1).eval(feed)`: graph built in the run's own
+            # expression from graph values, fetched as `sess.run(tf.argmax(y, 1))` fetches it.
+            return any(self._is_graph_object(cst.Name(name)) for name in names_in(node))
+        return False
 
     def leaves(self, fetches: cst.BaseExpression) -> list[Leaf]:
         if isinstance(fetches, (cst.List, cst.Tuple)):

@@ -102,7 +102,8 @@ class Options:
     float64_feeds: bool = True
     # Statistics of a value kept in a dict while the graph is built (`stats = {"mean": ...,
     # "max": ...}`), run entry by entry in a loop after training (`stats[key].eval(feed)` or
-    # `sess.run(stats[key], feed)`). Drawn from a generator of its own, as layer_functions.
+    # `sess.run(stats[key], feed)`), then an expression of them run whole (`(stats["max"] -
+    # stats["mean"]).eval(feed)`). Drawn from a generator of its own, as layer_functions.
     entry_evaluation: bool = True
 
 
@@ -1167,6 +1168,12 @@ class _Session:
             self.line(f'print(key, "%.5f" % {stats}[key].eval({feed.lstrip(", ")}))', 1)
         else:
             self.line(f'print(key, "%.5f" % sess.run({stats}[key]{feed}))', 1)
+        # An expression of graph values run whole: `(a - b).eval()`, `tf.reduce_min(t).eval()`.
+        expression = rng.choice((f'({stats}["max"] - {stats}["mean"])', f"tf.reduce_min({value.name})"))
+        if self.style != "explicit" and rng.random() < 0.5:
+            self.line(f'print("spread", "%.5f" % {expression}.eval({feed.lstrip(", ")}))')
+        else:
+            self.line(f'print("spread", "%.5f" % sess.run({expression}{feed}))')
 
     def summary_site(self, rng: random.Random) -> None:
         """Summaries written at each step: the merged ones from the training run, the other
