@@ -1161,15 +1161,16 @@ class _Session:
         """The dict's statistics run one entry at a time, in a loop over its keys."""
         assert self.state.entries is not None
         stats, value = self.state.entries
-        self.restart()
         feed = self.feed_argument(value.feeds)
         self.line('for key in ["mean", "max"]:')
+        self.restart(1)
         if self.style != "explicit" and rng.random() < 0.5:
             self.line(f'print(key, "%.5f" % {stats}[key].eval({feed.lstrip(", ")}))', 1)
         else:
             self.line(f'print(key, "%.5f" % sess.run({stats}[key]{feed}))', 1)
         # An expression of graph values run whole: `(a - b).eval()`, `tf.reduce_min(t).eval()`.
         expression = rng.choice((f'({stats}["max"] - {stats}["mean"])', f"tf.reduce_min({value.name})"))
+        self.restart()
         if self.style != "explicit" and rng.random() < 0.5:
             self.line(f'print("spread", "%.5f" % {expression}.eval({feed.lstrip(", ")}))')
         else:
