@@ -81,6 +81,11 @@ SHAPE_PATTERNS = {
     "noise in the graph": r"\+ tf\.random_normal\(tf\.shape\(",
     "layer function with a scope named by a parameter": r"\n    with tf\.variable_scope\(name\):\n",
     "static dimension read with .value": r"n_in = x\.(get_shape\(\)\[1\]|shape\[-1\])\.value",
+    "penalty summed up from 0": r"\npenalty\w* = 0\nfor weights in \[",
+    "penalties appended to a list": r"\n    penalties\w*\.append\(",
+    "float64 array fed to a float32 placeholder": r"_data = rng\.rand\([\d, ]+\)\n",
+    "dict entry run in a loop": r"\w+\[key\]\.eval\(|sess\.run\(\w+\[key\]",
+    "expression run whole": r'\(\w+\["max"\] - \w+\["mean"\]\)|sess\.run\(tf\.reduce_min\(|tf\.reduce_min\(\w+\)\.eval',
 }
 WITHOUT_REAL_CODE_SHAPES = replace(Options(), **dict.fromkeys(REAL_CODE_SHAPES, False))
 
