@@ -483,7 +483,9 @@ class RunContext:
             extra = [a for a in call.args if a.keyword and a.keyword.value not in {"fetches", "feed_dict"}]
             if fetches is None or extra or len([a for a in call.args if a.keyword is None]) > 2:
                 raise Declined(UNSUPPORTED_RUN, "session run with options or run metadata", call)
-        elif method in {"eval", "run"} and self._is_graph_object(target):
+        elif (method in {"eval", "run"} and self._is_graph_object(target)) or (
+            method == "eval" and self._tf_made(target)
+        ):
             fetches = target
             feed = call_argument(call, 0, "feed_dict")
             for arg in call.args:
@@ -591,6 +593,11 @@ class RunContext:
             # expression from graph values, fetched as `sess.run(tf.argmax(y, 1))` fetches it.
             return any(self._is_graph_object(cst.Name(name)) for name in names_in(node))
         return False
+
+    def _tf_made(self, node: cst.BaseExpression) -> bool:
+        """`tf.constant(3.0).eval()`: only a tensor has `eval`, here one built in the run's own
+        expression from Python values."""
+        return isinstance(node, cst.Call) and (self.resolve(node.func) or "").startswith("tf.")
 
     def leaves(self, fetches: cst.BaseExpression) -> list[Leaf]:
         if isinstance(fetches, (cst.List, cst.Tuple)):
