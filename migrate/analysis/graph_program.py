@@ -73,7 +73,7 @@ from migrate.analysis.syntax import (
     assigned_names,
     calls_in,
     code_of,
-    local_names,
+    free_names,
     names_in,
     nodes_of,
     own_names,
@@ -100,8 +100,7 @@ def threaded_placeholders(
     }
     reads: dict[str, set[str]] = {}
     for name, node in defs.items():
-        free = names_in(node.body) - local_names(node)
-        reads[name] = {n for n in free if n in placeholders or n in defs}
+        reads[name] = {n for n in free_names(node) if n in placeholders or n in defs}
     threaded: dict[str, set[str]] = {name: {n for n in r if n in placeholders} for name, r in reads.items()}
     changed = True
     while changed:
@@ -910,7 +909,7 @@ def _function_uses(statements: Sequence[Statement]) -> dict[str, frozenset[str]]
     uses: dict[str, frozenset[str]] = {}
     for statement in statements:
         if isinstance(statement.node, cst.FunctionDef):
-            uses[statement.node.name.value] = names_in(statement.node.body) - own_names(statement.node)
+            uses[statement.node.name.value] = free_names(statement.node)
     return uses
 
 

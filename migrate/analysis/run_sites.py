@@ -586,17 +586,15 @@ class RunContext:
             )
         if isinstance(node, cst.Call) and self.resolve(node.func) in INITIALIZER_APIS:
             return True
-        if isinstance(node, (cst.BinaryOperation, cst.UnaryOperation)) or (
-            isinstance(node, cst.Call) and (self.resolve(node.func) or "").startswith("tf.")
-        ):
+        if isinstance(node, (cst.BinaryOperation, cst.UnaryOperation)) or self._tf_made(node):
             # `(y * 2.0).eval()`, `tf.argmax(y, 1).eval(feed)`: graph built in the run's own
             # expression from graph values, fetched as `sess.run(tf.argmax(y, 1))` fetches it.
             return any(self._is_graph_object(cst.Name(name)) for name in names_in(node))
         return False
 
     def _tf_made(self, node: cst.BaseExpression) -> bool:
-        """`tf.constant(3.0).eval()`: only a tensor has `eval`, here one built in the run's own
-        expression from Python values."""
+        """A tf call's result, such as the tensor of `tf.constant(3.0).eval()`: only a tensor has
+        `eval`, so one evaluated is built in the run's own expression."""
         return isinstance(node, cst.Call) and (self.resolve(node.func) or "").startswith("tf.")
 
     def leaves(self, fetches: cst.BaseExpression) -> list[Leaf]:

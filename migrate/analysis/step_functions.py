@@ -30,7 +30,7 @@ from migrate.analysis import walk
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import PYTHON_VALUED_APIS, SESSION_ESCAPES, Kind, Resolver, Statement
 from migrate.analysis.run_sites import RunContext, RunSiteFinder
-from migrate.analysis.syntax import NameCollector, api_under, calls_in, local_names, names_in, nodes_of
+from migrate.analysis.syntax import NameCollector, api_under, calls_in, free_names, names_in, nodes_of
 
 RUN_METHODS = ("eval", "run")
 
@@ -49,11 +49,6 @@ def _definitions(statements: Sequence[Statement], steps: Collection[str]) -> dic
                 raise _refuse(node, "is defined twice")
             found[node.name.value] = (index, node)
     return found
-
-
-def free_names(function: cst.FunctionDef) -> frozenset[str]:
-    """The names a function reads from its scope."""
-    return names_in(function.body) - local_names(function)
 
 
 class _Uses(NameCollector):

@@ -339,6 +339,12 @@ def local_names(node: cst.FunctionDef) -> frozenset[str]:
     return frozenset((local | assigned_names(node.body)) - declared)
 
 
+def free_names(function: cst.FunctionDef) -> frozenset[str]:
+    """The names a function's body reads from the scope around it: not its parameters or
+    locals, whatever names of the scope they shadow."""
+    return names_in(function.body) - local_names(function)
+
+
 def unique_name(name: str, taken: set[str]) -> str:
     if name not in taken:
         return name

@@ -307,7 +307,7 @@ def _refuse_globals_read_elsewhere(plan: model.ScopePlan, module: Sequence[cst.B
                 (f"{owner.name.value}.{s.name.value}", s) for s in owner.body.body if isinstance(s, cst.FunctionDef)
             )
     for name, function in functions:
-        read = sorted((syntax.names_in(function.body) - syntax.local_names(function)) & gone)
+        read = sorted(syntax.free_names(function) & gone)
         if read:
             raise Declined(
                 model.TENSOR_OUTSIDE_RUN, f"graph tensor `{read[0]}` is read as a global by the function `{name}`", function
