@@ -70,6 +70,9 @@ class _Library:
     tail: str  # the blank and comment lines after them
     imports: frozenset[str]  # the import statements, as `ast.unparse` writes them
     imported: frozenset[str]  # the names they bind
+    # The file's last line has no line break: the library is cut from the text with one added
+    # (spliced into a script, the last definition must end its line), and gives it back without.
+    unterminated: bool = False
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -90,7 +93,8 @@ class _Library:
     def text(self, bodies: Sequence[str]) -> str:
         """The module with these texts in place of its definitions' texts."""
         parts = (d.lead + body for d, body in zip(self.definitions, bodies, strict=True))
-        return self.header + "".join(parts) + self.tail
+        text = self.header + "".join(parts) + self.tail
+        return text[:-1] if self.unterminated and text.endswith("\n") else text
 
 
 @dataclass(frozen=True)
@@ -234,8 +238,11 @@ def _qualified(source: str, qualifier: str, names: Iterable[str]) -> str:
 
 def _library(source: str) -> _Library | None:
     """The module cut into its definitions, when it is of the plain shape."""
-    if "\r" in source or not source.endswith("\n"):
+    if "\r" in source or not source:
         return None
+    unterminated = not source.endswith("\n")
+    if unterminated:
+        source += "\n"
     try:
         module = parsing.parse_module(source)
         tree = ast.parse(source)
@@ -272,6 +279,7 @@ def _library(source: str) -> _Library | None:
         source[offset:],
         frozenset(ast.unparse(s) for s in imports),
         frozenset(_import_names(imports)),
+        unterminated,
     )
 
 

@@ -167,3 +167,11 @@ def test_a_definition_no_script_uses_converts_nothing() -> None:
     group = partners(scan_sources(sources), sources)["model.py"]
     for path in ("model.py", "train.py"):
         assert rewrite_joint(sources[path], path, ModuleLinks(path, partner=group), rewrite_code) is None
+
+
+def test_a_module_without_a_final_line_break_converts_with_its_script_and_keeps_it_so(tmp_path: Path) -> None:
+    out = _run(tmp_path, {"model.py": MODEL.rstrip("\n"), "train.py": TRAIN})
+    model, findings = out["model.py"]
+    assert "class Model(tf.Module):" in model and (4, "TFM230") in findings
+    assert not model.endswith("\n")
+    assert "model.train_step(xs, ys)" in out["train.py"][0]
