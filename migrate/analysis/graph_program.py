@@ -782,26 +782,50 @@ def _hoist_eager_values(
     train_ops: dict[str, TrainOp],
 ) -> None:
     """Graph statements that variables, optimizers or var_lists are built from stay where they
-    are: they are computed once, eagerly, as TF1 computed them once per initialisation."""
-    needed: set[str] = set()
-    for statement in statements:
+    are: they are computed once, eagerly, as TF1 computed them once per initialisation. Each
+    name a builder reads is the definition reaching it (scripts reuse `n_in` and `h` from layer
+    to layer), and so on through what those read."""
+    position = {id(statement): index for index, statement in enumerate(statements)}
+    pending: list[tuple[str, int]] = []
+    for index, statement in enumerate(statements):
         if statement.kind in (Kind.VARIABLE, Kind.OPTIMIZER):
-            needed |= statement.uses & set(graph_defs)
-    for train in train_ops.values():
-        for argument in (train.var_list, train.global_step):
-            if argument is not None:
-                needed |= names_in(argument) & set(graph_defs)
-    while needed:
-        name = needed.pop()
-        if name not in graph_defs:
+            pending.extend((name, index) for name in statement.uses)
+        elif statement.kind is Kind.TRAIN:
+            for name in statement.defines:
+                train = train_ops.get(name)
+                for argument in (train.var_list, train.global_step) if train is not None else ():
+                    if argument is not None:
+                        pending.extend((used, index) for used in names_in(argument))
+    hoisted: list[Statement] = []
+    while pending:
+        name, index = pending.pop()
+        statement = _reaching_graph_definition(statements, name, index)
+        if statement is None:
             continue
-        statement = graph_defs.pop(name)
         if statement.uses & set(placeholders):
             raise Declined(UNSUPPORTED_RUN, f"`{name}` feeds a variable but depends on a placeholder", statement.node)
         statement.kind = Kind.PYTHON
-        for other in statement.defines:
-            graph_defs.pop(other, None)
-        needed |= statement.uses & set(graph_defs)
+        hoisted.append(statement)
+        pending.extend((used, position[id(statement)]) for used in statement.uses)
+    for statement in hoisted:
+        for name in statement.defines:
+            if graph_defs.get(name) is statement:
+                del graph_defs[name]
+            elif name in graph_defs:
+                raise Declined(
+                    UNSUPPORTED_RUN,
+                    f"`{name}` is both a value variables are built from and, bound again, a graph tensor",
+                    statement.node,
+                )
+
+
+def _reaching_graph_definition(statements: Sequence[Statement], name: str, index: int) -> Statement | None:
+    """The graph statement whose binding of `name` reaches statement `index`; None when the
+    binding reaching it is not graph code (a Python value, or none in this scope)."""
+    for statement in reversed(statements[:index]):
+        if name in statement.defines:
+            return statement if statement.kind is Kind.GRAPH else None
+    return None
 
 
 def _python_values(statements: Sequence[Statement]) -> frozenset[str]:
