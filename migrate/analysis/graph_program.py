@@ -799,14 +799,14 @@ def _hoist_eager_values(
     hoisted: list[Statement] = []
     while pending:
         name, index = pending.pop()
-        statement = _reaching_graph_definition(statements, name, index)
-        if statement is None:
+        reaching = _reaching_graph_definition(statements, name, index)
+        if reaching is None:
             continue
-        if statement.uses & set(placeholders):
-            raise Declined(UNSUPPORTED_RUN, f"`{name}` feeds a variable but depends on a placeholder", statement.node)
-        statement.kind = Kind.PYTHON
-        hoisted.append(statement)
-        pending.extend((used, position[id(statement)]) for used in statement.uses)
+        if reaching.uses & set(placeholders):
+            raise Declined(UNSUPPORTED_RUN, f"`{name}` feeds a variable but depends on a placeholder", reaching.node)
+        reaching.kind = Kind.PYTHON
+        hoisted.append(reaching)
+        pending.extend((used, position[id(reaching)]) for used in reaching.uses)
     for statement in hoisted:
         for name in statement.defines:
             if graph_defs.get(name) is statement:
