@@ -25,6 +25,13 @@ GRAPH_ONLY: Final = MappingProxyType(
         "tf.summary.merge_all": "merges the graph's summary collection",
         "tf.layers.": "v1 layers create graph variables (and need legacy Keras)",
         "tf.losses.": "v1 losses add to the graph's loss collection",
+        # Eager code neither tracks nor trains the variables these make for their cells.
+        "tf.nn.static_rnn": "v1 RNN functions make their cells' variables in the graph's variable store",
+        "tf.nn.static_bidirectional_rnn": "v1 RNN functions make their cells' variables in the graph's variable store",
+        "tf.nn.static_state_saving_rnn": "v1 RNN functions make their cells' variables in the graph's variable store",
+        "tf.nn.dynamic_rnn": "v1 RNN functions make their cells' variables in the graph's variable store",
+        "tf.nn.bidirectional_dynamic_rnn": "v1 RNN functions make their cells' variables in the graph's variable store",
+        "tf.nn.raw_rnn": "v1 RNN functions make their cells' variables in the graph's variable store",
     }
 )
 # Every `tf.train.*Optimizer` builds update ops that a session runs.

@@ -249,7 +249,8 @@ class RNNPlanner:
                 out.append(statement.with_changes(body=statement.body.with_changes(body=inner)))
             else:
                 if self._has_rnn(statement):
-                    raise Declined(RNN_IN_CONTROL_FLOW, "an RNN built inside a loop or branch", statement)
+                    where = "a class" if isinstance(statement, cst.ClassDef) else "a loop or branch"
+                    raise Declined(RNN_IN_CONTROL_FLOW, f"an RNN built inside {where}", statement)
                 out.append(statement)
         for name, cell in context.scope.cells.items():
             raise Declined(CELL_USED_ELSEWHERE, f"cell `{name}` is not run by dynamic_rnn / static_rnn", cell.statement)
