@@ -124,6 +124,14 @@ def test_conversion(body: str, expected: list[str]) -> None:
             "cell = tf.nn.rnn_cell.GRUCell(4)\no, s = tf.nn.dynamic_rnn(cell, x, time_major=True, dtype=tf.float32)\n",
             "TFM329",
         ),
+        (
+            (
+                "def encode(inputs, units):\n    cell = tf.nn.rnn_cell.GRUCell(units)\n"
+                "    o, s = tf.nn.dynamic_rnn(cell, inputs, dtype=tf.float32)\n    return o\n\n"
+                "units = 7\ny = encode(x, 4)\n"
+            ),
+            "TFM324",
+        ),
     ],
     ids=[
         "loop",
@@ -134,6 +142,7 @@ def test_conversion(body: str, expected: list[str]) -> None:
         "result-unpacked",
         "initial-state",
         "time-major",
+        "layer-made-from-a-function-local",
     ],
 )
 def test_declined_file_is_left_whole(body: str, code: str) -> None:

@@ -205,6 +205,15 @@ class RNNPlanner:
             inner = self._block(definition.body.body, plan, counts, None if in_place else hoisted)
             converted[name] = definition.with_changes(body=definition.body.with_changes(body=inner))
             if hoisted:
+                # Made once, outside the function, a layer can read only the module's names.
+                local = sorted(set().union(*(syntax.names_in(s) for s in hoisted)) & syntax.local_names(definition))
+                if local:
+                    raise Declined(
+                        UNSUPPORTED_CELL_ARGUMENT,
+                        f"function `{name}`'s RNN layer would be made once, outside it, from `{local[0]}`, "
+                        "which the function binds",
+                        definition,
+                    )
                 plan.hoisted[name] = hoisted
         top = self._block(module.body, plan, counts, None, defs=converted)
         result: list[cst.BaseStatement] = []
