@@ -29,6 +29,7 @@ from migrate.analysis.module_text import forget_statements, text_of
 from migrate.analysis.project import PROJECT_KEY, ModuleLinks
 from migrate.analysis.requirements import merged, requirements_of
 from migrate.analysis.tf_names import mentions_tensorflow
+from migrate.analysis.undefined_names import introduced_undefined_names
 from migrate.collector import fewer_collections
 from migrate.findings import SUPPRESSION_WORD, Finding, RewriteResult, RunSite, Severity, SupportFile, suppressed_on
 from migrate.joint_modules import rewrite_joint
@@ -47,6 +48,7 @@ from migrate.transforms.base import (
 
 PARSE_ERROR = "TFM901"
 TRANSFORM_ERROR = "TFM902"
+UNDEFINED_NAME = "TFM903"
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,17 @@ def _rewrite(
         return outcome
     graph_mode_codes = {code for transform in transforms for code in transform.GRAPH_MODE_FINDINGS}
     in_graph_mode = outcome.count(graph_mode_codes) > 0
+    undefined = None if in_graph_mode else _undefined_read(outcome, source, path)
+    if undefined is not None:
+        # A rule's defect must not cost the user a working program: the file stays in graph
+        # mode, as the rules that keep it there write it.
+        kept_whole = [t for t in transforms if not t.EAGER_ONLY and not t.LEAVES_GRAPH_MODE]
+        start = _Progress.start(module, source)
+        fallback = _apply(kept_whole, start, source, path, share_traversals, project, graph_mode=True)
+        if isinstance(fallback, RewriteResult):
+            return fallback
+        fallback.findings.append(undefined)
+        return fallback.result(source)
     variant = in_graph_mode and any(
         word in outcome.text() for transform in transforms[:split] for word in transform.GRAPH_MODE_TRIGGERS
     )
@@ -159,6 +172,19 @@ def _rewrite(
             )
             outcome = kept
     return outcome.result(source)
+
+
+def _undefined_read(outcome: _Progress, source: str, path: str | None) -> Finding | None:
+    """TFM903 when the conversion reads a name it never binds that the input bound."""
+    introduced = introduced_undefined_names(source, outcome.text())
+    if not introduced:
+        return None
+    name, line = min(introduced.items(), key=lambda item: (item[1], item[0]))
+    message = (
+        f"the conversion would read `{name}`, which it does not define: left in graph mode "
+        "(a defect of this tool's rules)"
+    )
+    return Finding(outcome.to_original.get(line, line), 0, UNDEFINED_NAME, message, Severity.WARNING, path)
 
 
 @dataclass

@@ -9,6 +9,7 @@ import pytest
 from rewrite_cases import changing_case
 
 import migrate
+import migrate.pipeline
 from migrate import FileResult, PathsReport, Status, rewrite_paths
 from migrate.api import PathError, all_rules, rule_examples, tensorflow_programs
 
@@ -100,3 +101,18 @@ def test_a_bad_layout_raises_before_writing(tmp_path: Path) -> None:
     with pytest.raises(PathError):
         rewrite_paths([tmp_path / "x" / "a.py", tmp_path / "y" / "a.py"], output=tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_conversion_reading_a_name_it_never_binds_stays_in_graph_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Stands in for a rule's defect: the check finds `w_init` read undefined in the conversion.
+    def reads_undefined(original: str, rewritten: str) -> dict[str, int]:
+        return {"w_init": 3} if "compat.v1" not in rewritten else {}
+
+    monkeypatch.setattr(migrate.pipeline, "introduced_undefined_names", reads_undefined)
+    source = (
+        "import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 2])\ny = x * 2.0\n"
+        "with tf.Session() as sess:\n    print(sess.run(y, {x: [[1.0, 2.0]]}))\n"
+    )
+    result = migrate.rewrite_source(source)
+    assert "tf.compat.v1.Session()" in result.code and "tf.compat.v1.disable_v2_behavior()" in result.code
+    assert ("TFM903", 3) in {(f.code, f.line) for f in result.findings}

@@ -96,6 +96,10 @@ class MigrationTransform(VisitorBasedCodemodCommand):
     # What this transform writes (Keras 3 layers, `tf.train.Checkpoint`) only works eagerly: in a
     # file that stays in TF1 graph mode the pipeline runs again without it (migrate.pipeline).
     EAGER_ONLY: ClassVar[bool] = False
+    # What this transform writes takes the file out of TF1 graph mode (session code becomes
+    # functions). When a conversion's output reads a name it never binds (TFM903), the pipeline
+    # rewrites the file once more without these transforms and the EAGER_ONLY ones.
+    LEAVES_GRAPH_MODE: ClassVar[bool] = False
     # Finding codes by which this transform says the file stays in TF1 graph mode. When one is
     # reported and an EAGER_ONLY transform changed the file, the pipeline rewrites it once more
     # without the EAGER_ONLY transforms (migrate.pipeline).

@@ -61,6 +61,7 @@ class ScopeStatements(MigrationTransform):
 
 class EagerPrograms(ScopeStatements):
     CODE = CONVERTED
+    LEAVES_GRAPH_MODE = True
     DESCRIPTION = "TF1 eager programs: implicit gradient functions and stepped optimizers become TF 2 code"
     FINDINGS: ClassVar[dict[str, str]] = {
         KEPT: "a TF1 optimizer in an eager program used other than by apply_gradients(pairs): left as tf.compat.v1",

@@ -100,6 +100,7 @@ _EXAMPLE_CLASS_AFTER = (
 
 class ModelClasses(MigrationTransform):
     CODE = CONVERTED
+    LEAVES_GRAPH_MODE = True
     DESCRIPTION = "a class whose __init__ builds the graph becomes a tf.Module with tf.function methods"
     FINDINGS: ClassVar[dict[str, str]] = {
         DECLINED: "a model class not converted (its shape, its construction or its uses): left as it is",

@@ -41,6 +41,7 @@ OPTIMIZER_ROUNDING = "TFM403"
 
 class SessionsToFunctions(MigrationTransform):
     CODE = "TFM201"
+    LEAVES_GRAPH_MODE = True
     DESCRIPTION = "placeholders, feed_dict and Session.run become tf.function calls"
     DECLINE_FINDINGS = frozenset(
         {
