@@ -1,7 +1,8 @@
 """Module aliasing inside a child process, so a program's `import tensorflow` finds what it needs.
 
 Legacy side: `import tensorflow as tf` resolves to `tf.compat.v1` with v2 behaviour disabled,
-`tf.contrib.*` members resolve to their TF 2 homes (`tf_slim`, `tf.compat.v1.nn.rnn_cell`), and
+`tf.contrib.*` members resolve to their TF 2 homes (`tf_slim`, `tf.compat.v1.nn.rnn_cell`, the text
+preprocessing tf-migrate writes beside a program), and
 `tf.compat` stays the real one. Both sides: `tensorflow.examples.tutorials.mnist.input_data` is
 the deterministic stand-in in `migrate.harness.mnist`; on the migrated side
 `tf.keras.datasets.mnist.load_data` (and fashion_mnist's, through which the MNIST module tf-migrate
@@ -64,6 +65,7 @@ class _ContribModule(types.ModuleType):
             "metrics": lambda: v1.metrics,
             "distributions": lambda: v1.distributions,
             "eager": lambda: _eager_module(self._real),
+            "learn": _learn_module,
         }
         if name not in homes:
             raise ContribUnavailable(f"tf.contrib.{name} has no TensorFlow 2 home; the legacy program cannot run")
@@ -83,6 +85,18 @@ def _eager_module(real: types.ModuleType) -> types.ModuleType:
         implicit_value_and_gradients=backprop.implicit_val_and_grad,
         implicit_gradients=backprop.implicit_grad,
     )
+    return module
+
+
+def _learn_module() -> types.ModuleType:
+    """`tf.contrib.learn` as far as tf-migrate has its members: the text preprocessing that the
+    rewrite writes beside a program (migrate.support, whose tests pin it to TF1's results), under
+    both of TF1's paths to it."""
+    preprocessing = importlib.import_module("migrate.support.vocabulary_processor")
+    module = types.ModuleType("tensorflow.contrib.learn")
+    inner = types.ModuleType("tensorflow.contrib.learn.python")
+    inner.learn = types.SimpleNamespace(preprocessing=preprocessing)  # type: ignore[attr-defined]
+    module.__dict__.update(preprocessing=preprocessing, python=inner)
     return module
 
 

@@ -29,6 +29,7 @@ from migrate.analysis.declined import Declined
 from migrate.analysis.keras_weights import LAYER_WEIGHTS, WEIGHTLESS_LAYERS
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
+from migrate.transforms.contrib_table import makes_no_variables
 from migrate.transforms.layers import LAYER_SCOPES_KEY
 
 UNTRACKED_VARIABLES = "TFM502"
@@ -279,8 +280,8 @@ class SaverToCheckpoint(MigrationTransform):
             for api, node in syntax.tf_apis_in(statement, self.tf_api):
                 if id(node) in layers:
                     continue
-                if api in ("tf.get_variable", "tf.variable_scope") or api.startswith(
-                    ("tf.layers", "tf.keras.layers", "tf.contrib")
+                if api in ("tf.get_variable", "tf.variable_scope") or (
+                    api.startswith(("tf.layers", "tf.keras.layers", "tf.contrib")) and not makes_no_variables(api)
                 ):
                     found.append(_Made(None, "", anywhere, (f"{api} creates variables this rule cannot name", node)))
             for assign in _assignments(statement):

@@ -85,3 +85,11 @@ def slim_member(name: str) -> str | None:
             if member in SLIM_ANYWHERE or member in SLIM_IN_GRAPH_MODE:
                 return member
     return None
+
+
+def makes_no_variables(name: str) -> bool:
+    """Whether the contrib member `name` (or an attribute of it) is known to make no variables:
+    pure Python written beside the program, or a tf_slim member that makes none."""
+    if any(name == member or name.startswith(member + ".") for member in IN_SUPPORT_MODULES):
+        return True
+    return slim_member(name) in SLIM_ANYWHERE
