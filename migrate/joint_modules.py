@@ -34,10 +34,13 @@ import libcst as cst
 from migrate.analysis import parsing, syntax
 from migrate.analysis.project import ImportSite, JointImporter, JointModule, ModuleLinks, Project
 from migrate.analysis.tf_names import mentions_tensorflow
-from migrate.findings import Finding, RewriteResult, RunSite
+from migrate.findings import Finding, RewriteResult, RunSite, Severity
 
 STILL_GRAPH = "TFM003"
+KEPT_AS_COMPAT_V1 = "TFM005"
 RUN_ELSEWHERE = "TFM006"
+# Warnings of a joint rewrite that do not say why it stays in graph mode.
+_NOT_REASONS = frozenset({STILL_GRAPH, KEPT_AS_COMPAT_V1, RUN_ELSEWHERE})
 # Each file of a group makes every importer's joint rewrite: the work grows with their square.
 MAX_IMPORTERS = 4
 BEGIN = "# >>> definitions of the imported module begin here"
@@ -95,6 +98,23 @@ class _Library:
         parts = (d.lead + body for d, body in zip(self.definitions, bodies, strict=True))
         text = self.header + "".join(parts) + self.tail
         return text[:-1] if self.unterminated and text.endswith("\n") else text
+
+
+@dataclass(frozen=True)
+class JointDeclined:
+    """A group that does not convert, and why, for the file asked about: the warnings the joint
+    rewrites that stayed in graph mode gave at this file's lines (none when the group failed
+    for its shape: definitions no script reaches, or scripts converting them differently)."""
+
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Blocked:
+    """One importer's joint rewrite that stays in graph mode: its warnings, each in its own file
+    (True: the module's)."""
+
+    findings: tuple[tuple[bool, Finding], ...]
 
 
 @dataclass(frozen=True)
@@ -370,28 +390,34 @@ def _import_names(statements: Iterable[ast.Import | ast.ImportFrom]) -> Iterable
 
 def rewrite_joint(
     source: str, path: str | None, links: ModuleLinks, rewrite: Callable[[str], RewriteResult]
-) -> RewriteResult | None:
-    """This file's part of its group's joint rewrites, or None when the group does not convert."""
+) -> RewriteResult | JointDeclined:
+    """This file's part of its group's joint rewrites, or why the group does not convert."""
     group = links.partner
     if group is None:
-        return None
+        return JointDeclined()
     own = group.source if links.path == group.path else next(
         (i.source for i in group.importers if i.path == links.path), None
     )
     library = _library(group.source)
     if own != source or library is None:
-        return None
+        return JointDeclined()
     joints: list[_Joint] = []
+    blocked: list[tuple[JointImporter, _Blocked]] = []
     for importer in group.importers:
         joint = _joint(importer, library, rewrite)
-        if joint is None:
-            return None
-        joints.append(joint)
+        if isinstance(joint, _Blocked):
+            blocked.append((importer, joint))
+        elif joint is None:
+            return JointDeclined()
+        else:
+            joints.append(joint)
+    if blocked:
+        return JointDeclined(_reasons_here(links.path, group, blocked, path))
     bodies: list[str] = []
     for index in range(len(library.definitions)):
         texts = {joint.bodies[index] for joint in joints if index in joint.bodies}
         if len(texts) != 1:
-            return None  # a definition no script reaches, or two scripts convert differently
+            return JointDeclined()  # a definition no script reaches, or two scripts convert differently
         bodies.append(texts.pop())
     if links.path == group.path:
         findings = sorted({replace(f, path=path) for joint in joints for f in joint.module_findings})
@@ -403,7 +429,25 @@ def rewrite_joint(
     return replace(script, original=source, findings=tuple(replace(f, path=path) for f in script.findings))
 
 
-def _joint(importer: JointImporter, library: _Library, rewrite: Callable[[str], RewriteResult]) -> _Joint | None:
+def _reasons_here(
+    here: str, group: JointModule, blocked: Sequence[tuple[JointImporter, _Blocked]], path: str | None
+) -> tuple[Finding, ...]:
+    """The warnings of the joint rewrites that stayed in graph mode that lie in file `here`,
+    each saying which rewrite gave it: what keeps the group from converting, at its place."""
+    found: dict[tuple[int, str], Finding] = {}
+    for importer, joint in blocked:
+        for in_module, finding in joint.findings:
+            if (group.path if in_module else importer.path) != here:
+                continue
+            partner = f"{importer.path}, which imports it" if in_module else f"{group.path}, which it imports"
+            message = f"{finding.message} (rewritten together with {partner})"
+            found.setdefault((finding.line, finding.code), replace(finding, message=message, path=path))
+    return tuple(found[key] for key in sorted(found))
+
+
+def _joint(
+    importer: JointImporter, library: _Library, rewrite: Callable[[str], RewriteResult]
+) -> _Joint | _Blocked | None:
     """The importer rewritten with the definitions it reaches in place of its import line."""
     source = importer.source
     if importer.qualifier:
@@ -421,9 +465,21 @@ def _joint(importer: JointImporter, library: _Library, rewrite: Callable[[str], 
         spliced.extend((lead + definition.text).splitlines(keepends=True))
         origins.extend(range(definition.line - lead.count("\n"), definition.line + definition.text.count("\n")))
     size = len(spliced)
+
+    def place(line: int) -> tuple[bool, int]:
+        """Whether joint line `line` is the module's, and its line in its own file."""
+        if at < line <= at + size:
+            return True, origins[line - at - 1]
+        if line <= at:
+            return False, line
+        return False, max(at, line - size - 1)
+
     result = rewrite("".join([*lines[: at - 1], BEGIN + "\n", *spliced, END + "\n", *lines[at:]]))
-    if result.error is not None or any(f.code in (STILL_GRAPH, RUN_ELSEWHERE) for f in result.findings):
+    if result.error is not None:
         return None
+    if any(f.code in (STILL_GRAPH, RUN_ELSEWHERE) for f in result.findings):
+        warnings = [f for f in result.findings if f.severity is Severity.WARNING and f.code not in _NOT_REASONS]
+        return _Blocked(tuple((where, replace(f, line=line)) for f in warnings for where, line in [place(f.line)]))
     converted = result.code.splitlines(keepends=True)
     begin = [index for index, line in enumerate(converted) if line.rstrip("\n") == BEGIN]
     end = [index for index, line in enumerate(converted) if line.rstrip("\n") == END]
@@ -457,14 +513,6 @@ def _joint(importer: JointImporter, library: _Library, rewrite: Callable[[str], 
         return None  # a module import the rewrite changed, or a definition it moved out
     if importer.qualifier:
         script_code = _qualified(script_code, importer.qualifier, names)
-
-    def place(line: int) -> tuple[bool, int]:
-        """Whether joint line `line` is the module's, and its line in its own file."""
-        if at < line <= at + size:
-            return True, origins[line - at - 1]
-        if line <= at:
-            return False, line
-        return False, max(at, line - size - 1)
 
     placed = [(place(f.line), f) for f in result.findings]
     if any(place(site.legacy_line)[0] for site in result.run_sites):

@@ -101,9 +101,14 @@ def rewrite_code(
             source, path, project,
             lambda text: rewrite_code(text, path=path, selection=selection, share_traversals=share_traversals),
         )
-        if joint is not None:
+        if isinstance(joint, RewriteResult):
             return joint
-        project = replace(project, partner=None)
+        with fewer_collections():
+            alone = _rewrite(source, path, selection, share_traversals, replace(project, partner=None))
+        # Why the group stays in graph mode, where the file's own rewrite does not say it.
+        said = {(f.line, f.code) for f in alone.findings}
+        extra = tuple(f for f in joint.findings if (f.line, f.code) not in said)
+        return replace(alone, findings=tuple(sorted({*alone.findings, *extra}))) if extra else alone
     with fewer_collections():  # many short-lived objects, few cycles: see migrate.collector
         return _rewrite(source, path, selection, share_traversals, project)
 

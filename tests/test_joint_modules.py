@@ -9,7 +9,7 @@ from pathlib import Path
 from migrate.analysis.project import ModuleLinks, scan_sources
 from migrate.api import rewrite_paths
 from migrate.findings import RewriteResult
-from migrate.joint_modules import BEGIN, END, partners, rewrite_joint
+from migrate.joint_modules import BEGIN, END, JointDeclined, partners, rewrite_joint
 from migrate.pipeline import rewrite_code
 
 MODEL = '''import tensorflow as tf
@@ -100,9 +100,9 @@ def test_importers_that_disagree_on_the_module_convert_nothing() -> None:
 
     for path in ("model.py", "train.py", "eval.py"):
         assert rewrite_code(sources[path]).code != sources[path] or path == "model.py"
-        assert rewrite_joint(sources[path], path, ModuleLinks(path, partner=group), rewrite) is None
+        assert isinstance(rewrite_joint(sources[path], path, ModuleLinks(path, partner=group), rewrite), JointDeclined)
     agreed = rewrite_joint(MODEL, "model.py", ModuleLinks("model.py", partner=group), rewrite_code)
-    assert agreed is not None and "class Model(tf.Module):" in agreed.code
+    assert isinstance(agreed, RewriteResult) and "class Model(tf.Module):" in agreed.code
 
 
 def _spliced() -> str:
@@ -121,8 +121,9 @@ def test_marked_region_moved_by_the_rewrite_declines() -> None:
         return replace(result, code="".join(lines))
 
     assert sum(line.startswith(BEGIN) for line in rewrite_code(_spliced()).code.splitlines()) == 1
-    assert rewrite_joint(TRAIN, "train.py", ModuleLinks("train.py", partner=group), moved) is None
-    assert rewrite_joint(TRAIN, "train.py", ModuleLinks("train.py", partner=group), rewrite_code) is not None
+    links = ModuleLinks("train.py", partner=group)
+    assert isinstance(rewrite_joint(TRAIN, "train.py", links, moved), JointDeclined)
+    assert isinstance(rewrite_joint(TRAIN, "train.py", links, rewrite_code), RewriteResult)
 
 
 def test_a_module_with_a_statement_besides_definitions_takes_no_part() -> None:
@@ -160,13 +161,30 @@ def test_a_pair_that_does_not_convert_is_left_as_before(tmp_path: Path) -> None:
     assert not any(code == "TFM230" for _, code in train_findings)
 
 
+def test_a_pair_that_does_not_convert_says_why_where_the_reason_lies(tmp_path: Path) -> None:
+    # Rewritten alone, train.py only learns that model.py is graph code; together, the second
+    # construction of the class is what declines.
+    built_twice = TRAIN.replace("model = Model(3)\n", "model = Model(3)\nother = Model(3)\n")
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "model.py").write_text(MODEL)
+    (source / "train.py").write_text(built_twice)
+    report = rewrite_paths([source], jobs=1)
+    findings = {Path(r.path).name: r.findings for r in report.files}
+    reason = next(f for f in findings["train.py"] if f.code == "TFM231")
+    assert reason.line == 8 and "other is another construction" in reason.message
+    assert reason.message.endswith("(rewritten together with model.py, which it imports)")
+    assert not any(f.code == "TFM231" for f in rewrite_code(built_twice).findings)
+
+
 def test_a_definition_no_script_uses_converts_nothing() -> None:
     # No joint rewrite converts `unused`: the module cannot be written without it.
     module = MODEL + "\n\ndef unused():\n    return tf.zeros([1])\n"
     sources = {"model.py": module, "train.py": TRAIN}
     group = partners(scan_sources(sources), sources)["model.py"]
     for path in ("model.py", "train.py"):
-        assert rewrite_joint(sources[path], path, ModuleLinks(path, partner=group), rewrite_code) is None
+        outcome = rewrite_joint(sources[path], path, ModuleLinks(path, partner=group), rewrite_code)
+        assert isinstance(outcome, JointDeclined) and not outcome.findings
 
 
 def test_a_module_without_a_final_line_break_converts_with_its_script_and_keeps_it_so(tmp_path: Path) -> None:
