@@ -25,7 +25,7 @@ ACTIVATIONS = ("tf.nn.relu", "tf.nn.sigmoid", "tf.nn.tanh", "tf.nn.softplus", "t
 REAL_CODE_SHAPES = (
     "session_graph", "functions", "shape_reads", "placeholder_forms", "datasets", "random_ops", "layer_functions",
     "scoped_layers", "exhausted_datasets", "loop_evaluation", "summaries", "script_blocks", "accumulated_losses",
-    "float64_feeds", "entry_evaluation",
+    "float64_feeds", "entry_evaluation", "reused_names",
 )
 
 
@@ -105,6 +105,11 @@ class Options:
     # `sess.run(stats[key], feed)`), then an expression of them run whole (`(stats["max"] -
     # stats["mean"]).eval(feed)`). Drawn from a generator of its own, as layer_functions.
     entry_evaluation: bool = True
+    # Two dense layers written as scripts write them, binding the same Python names layer after
+    # layer: `init_value` for each initial value, `w` for each weight matrix, `h` for each
+    # output, `n_in` for an input width read off the graph. Drawn from a generator of its own,
+    # as layer_functions.
+    reused_names: bool = True
 
 
 @dataclass
@@ -166,6 +171,7 @@ class _State:
     accumulate_rng: random.Random | None = None  # draws of the accumulated_losses shape
     float64_rng: random.Random | None = None  # draws of the float64_feeds shape
     entry_rng: random.Random | None = None  # draws of the entry_evaluation shape
+    reuse_rng: random.Random | None = None  # draws of the reused_names shape
     entries: tuple[str, Value] | None = None  # the dict of statistics and their value, once made
 
     def fresh(self, stem: str) -> str:
@@ -417,6 +423,10 @@ def _dense(state: _State, source: Value, width: int | None = None) -> Value:
     width = rng.randint(1, 4) if width is None else width
     if state.layer_rng is not None and not state.in_function and state.layer_rng.random() < 0.2:
         return _layer_function_call(state, source, width)
+    if state.reuse_rng is not None and not state.in_function and state.reuse_rng.random() < 0.25:
+        block = _reused_names_block(state, source, width)
+        if block is not None:
+            return block
     if state.options.variable_family and rng.random() < 0.25:
         name = state.fresh("dense")
         act = rng.choice(("None", "tf.nn.relu", "tf.nn.tanh"))
@@ -500,6 +510,48 @@ def _layer_function_call(state: _State, source: Value, width: int) -> Value:
     scope = state.fresh("fc")
     name = state.fresh(rng.choice(("h", "hidden", "logits")))
     state.emit(f'{name} = {state.layer_function}({source.name}, {width}, "{scope}")')
+    state.hidden_trained += 2
+    return state.add(Value(name, (source.shape[0], width), "float32", source.feeds, batch=source.batch))
+
+
+_REUSED_NAMES = frozenset({"init_value", "w", "h", "n_in"})
+
+
+def _reused_names_block(state: _State, source: Value, width: int) -> Value | None:
+    """Two dense layers reusing `init_value`, `w`, `h` and `n_in` from one to the next, as real
+    scripts do; None when one of those names is taken. The first weights are out of reach by
+    name once `w` is bound again, so the block's variables count as hidden."""
+    rng = state.reuse_rng
+    assert rng is not None
+    if state.used & _REUSED_NAMES:
+        return None
+    state.used.update(_REUSED_NAMES)
+    block = state.fresh("block")
+    hidden = rng.randint(1, 4)
+    state.emit(f"h = {source.name}")
+    for layer, (n_in, n_out) in enumerate(((source.shape[1], hidden), (hidden, width))):
+        dims = f"[{n_in}, {n_out}]"
+        if rng.random() < 0.4:
+            state.emit(rng.choice(("n_in = int(h.shape[1])", "n_in = h.get_shape().as_list()[1]")))
+            dims = f"[n_in, {n_out}]"
+        stddev = round(rng.uniform(0.05, 0.5), 2)
+        state.emit(
+            "init_value = "
+            + rng.choice(
+                (
+                    f"tf.truncated_normal({dims}, stddev={stddev})",
+                    f"tf.random_uniform({dims}, -{stddev}, {stddev})",
+                    f"tf.zeros({dims}) + {stddev}",
+                    f"tf.fill({dims}, {stddev})",
+                )
+            )
+        )
+        named = f', name="{block}_w{layer}"' if rng.random() < 0.5 else ""
+        state.emit(f"w = tf.Variable(init_value{named})")
+        activation = rng.choice((*ACTIVATIONS, ""))
+        state.emit(f"h = {activation}(tf.matmul(h, w))" if activation else "h = tf.matmul(h, w)")
+    name = state.fresh("block_out")
+    state.emit(f"{name} = h")
     state.hidden_trained += 2
     return state.add(Value(name, (source.shape[0], width), "float32", source.feeds, batch=source.batch))
 
@@ -1238,6 +1290,8 @@ def generate(seed: int, options: Options = Options()) -> str:
         state.float64_rng = random.Random(f"float64 feeds {seed}")
     if options.entry_evaluation:
         state.entry_rng = random.Random(f"entry evaluation {seed}")
+    if options.reused_names:
+        state.reuse_rng = random.Random(f"reused names {seed}")
     state.used.update({"np", "tf", "rng", "sess", "init", "res", "step", "start", "repeat", "i", "_"})
     state.used.update({"weights", "shape", "st_dev", "weight", "key"})  # the shapes' own names
     state.emit("import numpy as np")
