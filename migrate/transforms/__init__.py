@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from migrate.transforms.absl_flags import AbslFlags
 from migrate.transforms.api_renames import ApiRenames
+from migrate.transforms.argument_runs import ArgumentRunsToCallers
 from migrate.transforms.base import MigrationTransform
 from migrate.transforms.checkpoints import SaverToCheckpoint
 from migrate.transforms.compat_imports import CompatImports
@@ -56,6 +57,7 @@ ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = (
     LayersToKeras,
     RNNToKeras,
     SaverToCheckpoint,
+    ArgumentRunsToCallers,
     SessionsToFunctions,
     ModelClassesFold,
     EagerPrograms,
