@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from migrate.analysis import syntax
+from migrate.analysis.constant_branches import UNKNOWN, literal_value
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import DEFAULT_SESSION_API, SESSION_APIS, Resolver
 from migrate.analysis.graph_statements import opens_session
@@ -78,7 +79,7 @@ def served_methods(
     methods = {s.name.value: s for s in node.body.body if isinstance(s, cst.FunctionDef)}
     _check_not_called_inside(node, names)
     session, default = script_session(module, construction, resolve, min(names))
-    unread = _unread_attributes(module, instance)
+    unread = _unread_attributes(module, instance) | _build_flags(node, instance, module, names)
     served = []
     for name in sorted(names):
         function = methods[name]
@@ -116,6 +117,62 @@ def _unread_attributes(module: cst.Module, instance: str) -> frozenset[str]:
             continue
         (assigned if id(attribute) in stored else read).add(attribute.attr.value)
     return frozenset(assigned - read)
+
+
+def _build_flags(node: cst.ClassDef, instance: str, module: cst.Module, served: Collection[str]) -> frozenset[str]:
+    """Attributes the graph read only while it was built, as `__init__` set them to a literal
+    (`self.training = False` read by `tf.layers.dropout(..., training=self.training)`): set
+    again only by methods that run the session, which the built graph never sees, and read by
+    neither those methods nor the script."""
+    assert isinstance(node.body, cst.IndentedBlock)
+    methods = {s.name.value: s for s in node.body.body if isinstance(s, cst.FunctionDef)}
+    init = methods.get("__init__")
+    if init is None or not isinstance(init.body, cst.IndentedBlock):
+        return frozenset()
+    literal = {
+        assigned[0] for statement in init.body.body
+        if (assigned := _self_assignment(statement)) is not None and literal_value(assigned[1]) is not UNKNOWN
+    }
+    stored = {id(t.target) for t in syntax.nodes_of(module, cst.AssignTarget) if isinstance(t, cst.AssignTarget)}
+    init_stores: dict[str, int] = {}
+    flags = set(literal)
+    for attribute in syntax.nodes_of(module, cst.Attribute):
+        assert isinstance(attribute, cst.Attribute)
+        name = attribute.attr.value
+        if name not in flags or not isinstance(attribute.value, cst.Name):
+            continue
+        owner = _method_around(methods, attribute)
+        if attribute.value.value == instance and owner is None:
+            flags.discard(name)  # the script reads or sets it
+        elif attribute.value.value != "self" or owner is None:
+            continue
+        elif id(attribute) in stored:
+            init_stores[name] = init_stores.get(name, 0) + (owner == "__init__")
+            if owner != "__init__" and owner not in served:
+                flags.discard(name)  # set while the graph is built
+        elif owner in served:
+            flags.discard(name)  # read while the session runs: the new value counts there
+    return frozenset(name for name in flags if init_stores.get(name) == 1)
+
+
+def _self_assignment(statement: cst.BaseStatement) -> tuple[str, cst.BaseExpression] | None:
+    """(attribute, value) for a statement line `self.attribute = value`."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+        return None
+    target = small.targets[0].target
+    if isinstance(target, cst.Attribute) and syntax.is_self(target.value):
+        return target.attr.value, small.value
+    return None
+
+
+def _method_around(methods: Mapping[str, cst.FunctionDef], node: cst.CSTNode) -> str | None:
+    for name, method in methods.items():
+        if any(inner is node for inner in syntax.nodes_of(method, cst.Attribute)):
+            return name
+    return None
 
 
 def method_shape(

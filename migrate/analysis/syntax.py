@@ -262,12 +262,21 @@ def read_names(statement: cst.BaseStatement) -> frozenset[str]:
     return names_in(statement)
 
 
+_BINDERS = (
+    cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For, cst.WithItem, cst.FunctionDef, cst.ClassDef, cst.ImportAlias,
+    cst.NamedExpr,
+)
+
+
 def assigned_names(node: cst.CSTNode) -> frozenset[str]:
     """Every name a piece of code binds anywhere inside it: assignments, loop targets, `with`
     targets, definitions and imports."""
+    return _bound_by(nodes_of(node, *_BINDERS))
+
+
+def _bound_by(binders: Iterable[cst.CSTNode]) -> frozenset[str]:
     names: set[str] = set()
-    for inner in nodes_of(node, cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For, cst.WithItem, cst.FunctionDef,
-                          cst.ClassDef, cst.ImportAlias, cst.NamedExpr):
+    for inner in binders:
         if isinstance(inner, cst.Assign):
             names.update(n for target in inner.targets for n in bound_names(target.target))
         elif isinstance(inner, (cst.AugAssign, cst.AnnAssign, cst.For, cst.NamedExpr)):
@@ -283,6 +292,22 @@ def assigned_names(node: cst.CSTNode) -> frozenset[str]:
             if isinstance(alias, cst.Name):
                 names.add(alias.value)
     return frozenset(names)
+
+
+def _scope_bindings(statement: cst.BaseStatement) -> frozenset[str]:
+    """The names a statement binds in the scope it runs in: the locals of the functions and
+    classes it defines are theirs, unless a function declares them `global`."""
+    inside: set[int] = set()
+    declared: set[str] = set()
+    for definition in nodes_of(statement, cst.FunctionDef, cst.ClassDef):
+        assert isinstance(definition, (cst.FunctionDef, cst.ClassDef))
+        inside.update(id(inner) for inner in nodes_of(definition.body, *_BINDERS))
+        declared.update(
+            item.name.value for node in nodes_of(definition.body, cst.Global)
+            if isinstance(node, cst.Global) for item in node.names
+        )
+    own = _bound_by(inner for inner in nodes_of(statement, *_BINDERS) if id(inner) not in inside)
+    return own | (assigned_names(statement) & declared)
 
 
 def _block_reads(block: cst.IndentedBlock) -> frozenset[str]:
@@ -433,7 +458,7 @@ def literal_flags(body: Sequence[cst.BaseStatement]) -> dict[str, bool | None]:
     wherever it is read after that binding."""
     binders: dict[str, int] = {}  # name -> statements of `body` that bind it, at any depth
     for statement in body:
-        for name in assigned_names(statement):
+        for name in _scope_bindings(statement):
             binders[name] = binders.get(name, 0) + 1
     literals = {"True": True, "False": False, "None": None}
     flags: dict[str, bool | None] = {}

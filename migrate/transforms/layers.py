@@ -96,12 +96,30 @@ class _State:
     taken: set[str] = field(default_factory=set)  # Python names in the file
     layers: list[_Layer] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)  # names bound to boolean placeholders
+    # Names the module's own code (or its script block) binds once, to True, False or None.
+    constants: dict[str, bool | None] = field(default_factory=dict)
     ranks: dict[str, int] = field(default_factory=dict)
     update_ops: set[str] = field(default_factory=set)  # names holding the UPDATE_OPS collection
     # slim.arg_scope defaults in force: canonical layer API -> keyword -> value.
     arg_scopes: list[dict[str, dict[str, cst.BaseExpression]]] = field(default_factory=list)
     batch_norms: int = 0
     scope: str = ""  # the variable scope the walk is in: "policy/"
+
+
+def _module_constants(module: cst.Module) -> dict[str, bool | None]:
+    """The names bound once to True, False or None by the module's statements, or by those of
+    its `if __name__ == "__main__":` block (where a model flattened into the script is built)
+    and nowhere else in the module's scope."""
+    found = syntax.literal_flags(module.body)
+    for statement in module.body:
+        if syntax.is_main_guard(statement) and isinstance(statement, cst.If):
+            block = statement.body
+            if isinstance(block, cst.IndentedBlock):
+                inner = syntax.literal_flags(block.body)
+                outside = {name for other in module.body if other is not statement
+                           for name in syntax.assigned_names(other)}
+                found.update({name: value for name, value in inner.items() if name not in outside})
+    return found
 
 
 def _is_none_or_false(value: cst.BaseExpression) -> bool:
@@ -232,6 +250,7 @@ class LayersToKeras(MigrationTransform):
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         state = _State(taken=set(syntax.names_in(original_node)))
+        state.constants = _module_constants(original_node)
         self._defs = {
             s.name.value: s for s in original_node.body if isinstance(s, cst.FunctionDef)
         }
@@ -802,6 +821,10 @@ class _CallRewriter(cst.CSTTransformer):
                 args.append(keyword_arg("training", flag))
             return cst.Call(cst.Name(layer), args)
 
+        if isinstance(training, cst.Name) and training.value in self.state.constants:
+            # `training = False` bound once (a flattened model's flag): the value TF1 built with.
+            constant = self.state.constants[training.value]
+            training = None if constant is None else cst.Name(str(constant))
         if training is None or (isinstance(training, cst.Name) and training.value == "False"):
             return call(None)
         if isinstance(training, cst.Name) and training.value == "True":
