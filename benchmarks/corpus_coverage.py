@@ -84,7 +84,7 @@ LEFT_OVER = {
 DECLINE_BANDS = ("TFM2", "TFM3", "TFM4", "TFM5")
 NOT_DECLINES = frozenset({"TFM201", "TFM220", "TFM221", "TFM301", "TFM308", "TFM311", "TFM319", "TFM321",
                           "TFM401", "TFM403", "TFM404", "TFM501", "TFM503"})
-EXTRA_DECLINES = frozenset({"TFM006", "TFM104", "TFM112", "TFM141", "TFM161", "TFM801", "TFM903"})
+EXTRA_DECLINES = frozenset({"TFM006", "TFM104", "TFM112", "TFM141", "TFM161", "TFM801", "TFM903", "TFM904"})
 # A file that no longer needs graph mode but keeps a symbol with no TF 2 equivalent says so here.
 KEPT_SYMBOL = "TFM005"
 FAILURE_CODES = frozenset({"TFM901", "TFM902"})

@@ -17,7 +17,7 @@ from migrate.analysis.project import ImportSite, ModuleLinks, Project
 from migrate.analysis.tf_names import mentions_tensorflow
 from migrate.checkpoint_convert import ConversionResult, convert_checkpoint
 from migrate.findings import Finding, RewriteResult, Severity
-from migrate.pipeline import PARSE_ERROR, TRANSFORM_ERROR, UNDEFINED_NAME, Selection, rewrite_code
+from migrate.pipeline import MIXED_MODES, PARSE_ERROR, TRANSFORM_ERROR, UNDEFINED_NAME, Selection, rewrite_code
 from migrate.sources import (
     REQUIREMENTS_FILE,
     FileResult,
@@ -59,6 +59,8 @@ TOOL_FINDINGS = {
     PARSE_ERROR: "the file does not parse as Python 3; it is left untouched",
     TRANSFORM_ERROR: "a transform failed on this file; it is left untouched",
     UNDEFINED_NAME: "the conversion would read a name it does not define; the file is left in graph mode",
+    MIXED_MODES: "the session code would convert, but other code of the file needs graph mode; the file stays a "
+    "session program",
 }
 
 

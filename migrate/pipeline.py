@@ -49,6 +49,8 @@ from migrate.transforms.base import (
 PARSE_ERROR = "TFM901"
 TRANSFORM_ERROR = "TFM902"
 UNDEFINED_NAME = "TFM903"
+MIXED_MODES = "TFM904"
+STILL_GRAPH = "TFM003"  # V1Behavior's finding that the file still needs graph mode
 
 
 @dataclass(frozen=True)
@@ -140,9 +142,7 @@ def _rewrite(
     if undefined is not None:
         # A rule's defect must not cost the user a working program: the file stays in graph
         # mode, as the rules that keep it there write it.
-        kept_whole = [t for t in transforms if not t.EAGER_ONLY and not t.LEAVES_GRAPH_MODE]
-        start = _Progress.start(module, source)
-        fallback = _apply(kept_whole, start, source, path, share_traversals, project, graph_mode=True)
+        fallback = _kept_whole(transforms, module, source, path, share_traversals, project)
         if isinstance(fallback, RewriteResult):
             return fallback
         fallback.findings.append(undefined)
@@ -176,7 +176,45 @@ def _rewrite(
                 if f.code in reasons and f.severity is Severity.WARNING and f not in kept.findings
             )
             outcome = kept
+    if in_graph_mode and outcome.left_graph_mode:
+        # Session code converted beside code that keeps the file in graph mode would run as
+        # neither: the file stays a session program whole.
+        whole = _kept_whole(transforms, module, source, path, share_traversals, project)
+        if isinstance(whole, RewriteResult) or whole.text() == outcome.text():
+            return whole if isinstance(whole, RewriteResult) else outcome.result(source)
+        whole.findings.append(_mixed(outcome, path))
+        reasons = {code for transform in transforms for code in transform.DECLINE_FINDINGS}
+        whole.findings.extend(
+            f for f in outcome.findings
+            if f.code in reasons and f.severity is Severity.WARNING and f not in whole.findings
+        )
+        return whole.result(source)
     return outcome.result(source)
+
+
+def _kept_whole(
+    transforms: Sequence[type[MigrationTransform]],
+    module: cst.Module,
+    source: str,
+    path: str | None,
+    share_traversals: bool,
+    project: ModuleLinks | None,
+) -> _Progress | RewriteResult:
+    """The file rewritten by the rules that keep it in graph mode: neither those that take
+    session code out of it (LEAVES_GRAPH_MODE) nor those that need eager code (EAGER_ONLY)."""
+    kept = [t for t in transforms if not t.EAGER_ONLY and not t.LEAVES_GRAPH_MODE]
+    return _apply(kept, _Progress.start(module, source), source, path, share_traversals, project, graph_mode=True)
+
+
+def _mixed(outcome: _Progress, path: str | None) -> Finding:
+    """TFM904 for a conversion that took session code out of graph mode while other code the
+    file keeps needs it (the first TFM003 finding names it)."""
+    still = min((f for f in outcome.findings if f.code == STILL_GRAPH), key=lambda f: (f.line, f.column))
+    message = (
+        f"the session code would convert, but {still.message.split(': ', 1)[-1]} needs graph mode: "
+        "the file stays a session program"
+    )
+    return Finding(still.line, still.column, MIXED_MODES, message, Severity.WARNING, path)
 
 
 def _undefined_read(outcome: _Progress, source: str, path: str | None) -> Finding | None:
@@ -204,6 +242,7 @@ class _Progress:
     to_original: dict[int, int]  # line of `code` -> line of the input
     support_files: list[SupportFile] = field(default_factory=list)
     eager_only_changed: bool = False
+    left_graph_mode: bool = False  # a LEAVES_GRAPH_MODE transform changed the text
     analysis: PassAnalysis | None = None  # of `module`, or of the tree before it
 
     @classmethod
@@ -293,10 +332,12 @@ def _apply(
         progress.support_files.extend(context.scratch[SUPPORT_FILES_KEY])
         if new_module is progress.module:
             continue  # nothing rebuilt, so nothing changed
-        if any(transform.EAGER_ONLY for transform in group):
+        if any(transform.EAGER_ONLY or transform.LEAVES_GRAPH_MODE for transform in group):
             before = progress.text()
             progress.module = new_module
-            progress.eager_only_changed |= progress.text() != before
+            changed = progress.text() != before
+            progress.eager_only_changed |= changed and any(transform.EAGER_ONLY for transform in group)
+            progress.left_graph_mode |= changed and any(transform.LEAVES_GRAPH_MODE for transform in group)
         else:
             progress.module = new_module
     analysis = context.scratch.get(PASS_ANALYSIS_KEY)

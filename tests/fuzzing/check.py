@@ -71,8 +71,15 @@ def decline_reasons(result: RewriteResult) -> tuple[str, ...]:
 
 
 def reasons_of(findings: Iterable[Finding]) -> tuple[str, ...]:
+    # TFM904 (session code that would convert beside code needing graph mode) is a reason;
+    # TFM903 (a conversion reading an undefined name) is a rule's defect, left for the fuzzer to show.
     return tuple(
-        sorted({f.code for f in findings if f.severity is not Severity.INFO and f.code[:4] in ("TFM2", "TFM3", "TFM4")})
+        sorted(
+            {
+                f.code for f in findings
+                if f.severity is not Severity.INFO and (f.code[:4] in ("TFM2", "TFM3", "TFM4") or f.code == "TFM904")
+            }
+        )
     )
 
 
