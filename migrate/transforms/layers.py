@@ -394,7 +394,8 @@ class LayersToKeras(MigrationTransform):
                 out.append(statement.with_changes(body=statement.body.with_changes(body=inner)))
             else:
                 if self._has_layer(statement) or self._calls_model_def(statement):
-                    raise Declined(LAYER_IN_CONTROL_FLOW, "a layer built inside a loop or branch", statement)
+                    where = "a class" if isinstance(statement, cst.ClassDef) else "a loop or branch"
+                    raise Declined(LAYER_IN_CONTROL_FLOW, f"a layer built inside {where}", statement)
                 out.append(statement)
         return out
 
