@@ -142,3 +142,23 @@ def test_graph_mode_program_keeps_contrib_code_through_tf_slim(tmp_path: Path) -
     (tmp_path / "legacy.py").write_text(GRAPH_PROGRAM)
     (tmp_path / "migrated.py").write_text(result.code)
     assert main(["diff", str(tmp_path / "legacy.py"), str(tmp_path / "migrated.py"), "--failures-only"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "makes_none"),
+    [
+        ("tf.contrib.learn.preprocessing.VocabularyProcessor", True),
+        ("tf.contrib.learn.preprocessing.VocabularyProcessor.restore", True),
+        ("tf.contrib.layers.l2_regularizer", True),
+        ("tf.contrib.layers.xavier_initializer", True),
+        ("tf.contrib.rnn.DropoutWrapper", True),
+        ("tf.contrib.framework.get_global_step", True),
+        ("tf.contrib.layers.fully_connected", False),
+        ("tf.contrib.rnn.BasicLSTMCell", False),
+        ("tf.contrib.framework.get_or_create_global_step", False),
+        ("tf.contrib.learn.DNNClassifier", False),
+    ],
+    ids=lambda value: str(value),
+)
+def test_members_known_to_make_no_variables(name: str, makes_none: bool) -> None:
+    assert table.makes_no_variables(name) is makes_none

@@ -87,9 +87,19 @@ def slim_member(name: str) -> str | None:
     return None
 
 
+# Aliases of core members that make no variables: the RNN cell wrappers (the cell they wrap
+# makes its own) and the lookup of an existing global step.
+_ALIASES_WITHOUT_VARIABLES: Final = frozenset({
+    "tf.contrib.rnn.DropoutWrapper", "tf.contrib.rnn.ResidualWrapper", "tf.contrib.rnn.DeviceWrapper",
+    "tf.contrib.framework.get_global_step",
+})
+
+
 def makes_no_variables(name: str) -> bool:
     """Whether the contrib member `name` (or an attribute of it) is known to make no variables:
-    pure Python written beside the program, or a tf_slim member that makes none."""
-    if any(name == member or name.startswith(member + ".") for member in IN_SUPPORT_MODULES):
+    pure Python written beside the program, a tf_slim member that makes none, or a core alias
+    that makes none."""
+    known = (*IN_SUPPORT_MODULES, *_ALIASES_WITHOUT_VARIABLES)
+    if any(name == member or name.startswith(member + ".") for member in known):
         return True
     return slim_member(name) in SLIM_ANYWHERE
