@@ -23,6 +23,7 @@ in a file that stays in graph mode it is not applied.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -30,8 +31,12 @@ import libcst as cst
 
 from migrate.analysis import syntax, walk
 from migrate.analysis.graph_model import SESSION_APIS
+from migrate.analysis.imports import LOCAL, module_bindings
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
+
+_BUILTINS = frozenset(dir(builtins))
+_TENSORFLOW_ROOTS = frozenset({"tensorflow", "tf_slim", "keras", "tf_keras"})
 
 
 @dataclass
@@ -81,9 +86,13 @@ class ArgumentRunsToCallers(MigrationTransform):
         if not sessions:
             return updated_node
         plan = _Plan()
+        inert = frozenset(
+            name for name, bound in module_bindings(original_node).items()
+            if LOCAL not in bound and not any(path.split(".")[0] in _TENSORFLOW_ROOTS for path in bound)
+        )
         for function in syntax.nodes_of(original_node, cst.FunctionDef):
             assert isinstance(function, cst.FunctionDef)
-            found = self._first_run(function, sessions)
+            found = self._first_run(function, sessions, inert)
             if found is not None:
                 plan.runs[function.name.value] = found
         if not plan.runs:
@@ -127,31 +136,36 @@ class ArgumentRunsToCallers(MigrationTransform):
                 found.add(target.value)
         return frozenset(found)
 
-    def _first_run(self, function: cst.FunctionDef, sessions: frozenset[str]) -> tuple[str, str] | None:
-        """(parameter, session) when the function's first statement is `session.run(parameter)`
-        and it reads the parameter nowhere else."""
+    def _first_run(
+        self, function: cst.FunctionDef, sessions: frozenset[str], inert: frozenset[str]
+    ) -> tuple[str, str] | None:
+        """(parameter, session) when the function starts by running a parameter it reads nowhere
+        else (`sess.run(init)`), after nothing but statements that cannot touch the graph or the
+        session: they call only builtins and functions of `inert` modules (`time.time()`)."""
         if function.decorators or function.asynchronous is not None:
             return None
         if not isinstance(function.body, cst.IndentedBlock):
             return None
-        statements = list(function.body.body)
-        first = 1 if statements and syntax.is_docstring(statements[0]) else 0
-        if len(statements) <= first:
-            return None
-        run = _run_statement(statements[first])
-        if run is None:
-            return None
-        session, parameter = run
         params = function.params
-        plain = [p.name.value for p in params.params if p.default is None and p.star == ""]
-        if session not in sessions or parameter not in plain or session in syntax.local_names(function):
-            return None
         if params.star_arg is not cst.MaybeSentinel.DEFAULT or params.star_kwarg is not None or params.posonly_params:
             return None
-        reads = [n for n in syntax.nodes_of(function.body, cst.Name) if getattr(n, "value", None) == parameter]
-        if len(reads) != 1 or parameter in syntax.assigned_names(function.body):
-            return None
-        return parameter, session
+        plain = [p.name.value for p in params.params if p.default is None and p.star == ""]
+        statements = list(function.body.body)
+        start = 1 if statements and syntax.is_docstring(statements[0]) else 0
+        for index in range(start, len(statements)):
+            run = _run_statement(statements[index])
+            if run is None:
+                if not _inert(statements[index], inert, sessions, plain):
+                    return None
+                continue
+            session, parameter = run
+            if session not in sessions or parameter not in plain or session in syntax.local_names(function):
+                return None
+            reads = [n for n in syntax.nodes_of(function.body, cst.Name) if getattr(n, "value", None) == parameter]
+            if len(reads) != 1 or parameter in syntax.assigned_names(function.body):
+                return None
+            return parameter, session
+        return None
 
     def _calls_movable(self, module: cst.Module, name: str, parameter: str, position: int) -> bool:
         """Every use of `name` is the callee of a call that is a statement's whole value, in a
@@ -169,6 +183,25 @@ class ArgumentRunsToCallers(MigrationTransform):
         uses = [n for n in syntax.nodes_of(module, cst.Name) if isinstance(n, cst.Name) and n.value == name]
         defined = {id(f.name) for f in syntax.nodes_of(module, cst.FunctionDef) if isinstance(f, cst.FunctionDef)}
         return bool(callees) and all(id(use) in callees or id(use) in defined for use in uses)
+
+
+def _inert(statement: cst.BaseStatement, inert: frozenset[str], sessions: frozenset[str], params: list[str]) -> bool:
+    """A statement line that reads neither a session nor the parameters and calls only builtins
+    and functions of the `inert` modules: moving a run across it changes nothing it does."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    names = syntax.names_in(statement)
+    if names & sessions or names & set(params):
+        return False
+    for call in syntax.calls_in(statement):
+        head = call.func
+        while isinstance(head, cst.Attribute):
+            head = head.value
+        if not isinstance(head, cst.Name):
+            return False
+        if head.value not in inert and not (head is call.func and head.value in _BUILTINS):
+            return False
+    return True
 
 
 def _run_statement(statement: cst.BaseStatement) -> tuple[str, str] | None:
@@ -220,15 +253,22 @@ class _Move(cst.CSTTransformer):
         planned = self.plan.runs.get(original_node.name.value)
         if planned is None:
             return updated_node
-        parameter, _ = planned
+        parameter, session = planned
         params = [p for p in updated_node.params.params if p.name.value != parameter]
         if params:
             params[-1] = params[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         body = updated_node.body
         assert isinstance(body, cst.IndentedBlock)
-        statements = list(body.body)
-        first = 1 if statements and syntax.is_docstring(statements[0]) else 0
-        del statements[first]
+        statements: list[cst.BaseStatement] = []
+        comments: list[cst.EmptyLine] = []
+        for statement in body.body:
+            if _run_statement(statement) == (session, parameter):
+                comments = [line for line in syntax.leading_lines(statement) if line.comment is not None]
+                continue
+            if comments:  # the comments above the run stay with the statement after it
+                statement = syntax.with_leading_lines(statement, [*syntax.leading_lines(statement), *comments])
+                comments = []
+            statements.append(statement)
         if not statements:
             statements = [cst.SimpleStatementLine([cst.Pass()])]
         return updated_node.with_changes(
