@@ -739,6 +739,30 @@ def _check_python_values_kept(
                 raise Declined(UNSUPPORTED_RUN, reason, node)
         if statement.kind is not Kind.PYTHON:
             graph_names.update(statement.defines)
+    _check_variables_kept(statements, moved)
+
+
+def _check_variables_kept(statements: Sequence[Statement], moved: Collection[int]) -> None:
+    """The generated functions read the variables by their names when traced: a name that a
+    later variable takes (`w = tf.Variable(...)` layer after layer) would give them the last
+    variable where TF1's graph code read the one bound before it. (Python values bound to such
+    a name after the runs are the run sites' to check.)"""
+    variables: set[str] = set()
+    read: dict[str, Statement] = {}  # variable name -> a moved graph statement that read it
+    for statement in statements:
+        if statement.kind is Kind.VARIABLE:
+            again = sorted(set(statement.defines) & set(read))
+            if again:
+                raise Declined(
+                    UNSUPPORTED_RUN,
+                    f"`{again[0]}` is bound to another variable after graph code reads it: TF1 kept the first, "
+                    "a tf.function would read the new one",
+                    read[again[0]].node,
+                )
+            variables.update(statement.defines)
+        elif id(statement) in moved:
+            for name in sorted(statement.uses & variables):
+                read.setdefault(name, statement)
 
 
 def _bound_in_functions(node: cst.CSTNode) -> set[str]:
