@@ -75,6 +75,7 @@ from migrate.analysis.syntax import (
     names_in,
     nodes_of,
     own_names,
+    read_names,
     single_call,
     string_literal,
     tf_apis_in,
@@ -543,7 +544,8 @@ def classify(
         return Statement(statement, Kind.GRAPH, defines, names_in(statement))
     block_defines = _graph_block(statement, resolve, graph_names, sessions, containers)
     if block_defines is not None:
-        return Statement(statement, Kind.GRAPH, block_defines, names_in(statement))
+        # A loop's target is its own: `for i in ...` reads no `i` an earlier loop bound.
+        return Statement(statement, Kind.GRAPH, block_defines, read_names(statement))
     targets, call, small = single_call(statement)
     outside = _OutsideRuns(sessions, graph_names)
     walk.visit(statement, outside)
