@@ -10,8 +10,12 @@ When the file ends up still in graph mode (a rule reports one of its GRAPH_MODE_
 transforms from the first EAGER_ONLY one on run again without the eager-only ones, from the tree
 the transforms before them left (or, when the rewrite holds code that a transform before them
 writes otherwise in graph mode, its GRAPH_MODE_TRIGGERS, from a rewrite of those transforms in
-their graph-mode form). Rules declare these roles on their class (transforms.base); the pipeline
-names no rule.
+their graph-mode form). Two outcomes are never given: an eager conversion that reads a name
+it never binds where the input bound it (pyflakes; TFM903), and session code converted beside
+code that keeps the file in graph mode (TFM904). Either way the file is rewritten whole by the
+rules that neither take session code out of graph mode (LEAVES_GRAPH_MODE) nor need eager code
+(EAGER_ONLY). Rules declare these roles on their class (transforms.base); the pipeline names no
+rule.
 """
 
 from __future__ import annotations
@@ -50,7 +54,6 @@ PARSE_ERROR = "TFM901"
 TRANSFORM_ERROR = "TFM902"
 UNDEFINED_NAME = "TFM903"
 MIXED_MODES = "TFM904"
-STILL_GRAPH = "TFM003"  # V1Behavior's finding that the file still needs graph mode
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,7 @@ def _rewrite(
         whole = _kept_whole(transforms, module, source, path, share_traversals, project)
         if isinstance(whole, RewriteResult) or whole.text() == outcome.text():
             return whole if isinstance(whole, RewriteResult) else outcome.result(source)
-        whole.findings.append(_mixed(outcome, path))
+        whole.findings.append(_mixed(outcome, graph_mode_codes, path))
         reasons = {code for transform in transforms for code in transform.DECLINE_FINDINGS}
         whole.findings.extend(
             f for f in outcome.findings
@@ -206,10 +209,10 @@ def _kept_whole(
     return _apply(kept, _Progress.start(module, source), source, path, share_traversals, project, graph_mode=True)
 
 
-def _mixed(outcome: _Progress, path: str | None) -> Finding:
+def _mixed(outcome: _Progress, graph_mode_codes: Collection[str], path: str | None) -> Finding:
     """TFM904 for a conversion that took session code out of graph mode while other code the
-    file keeps needs it (the first TFM003 finding names it)."""
-    still = min((f for f in outcome.findings if f.code == STILL_GRAPH), key=lambda f: (f.line, f.column))
+    file keeps needs it (the first graph-mode finding names it)."""
+    still = min((f for f in outcome.findings if f.code in graph_mode_codes), key=lambda f: (f.line, f.column))
     message = (
         f"the session code would convert, but {still.message.split(': ', 1)[-1]} needs graph mode: "
         "the file stays a session program"
