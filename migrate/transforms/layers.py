@@ -537,7 +537,14 @@ class LayersToKeras(MigrationTransform):
         params = _parameter_values(definition, call)
         self._done_defs.add(name)
         before = len(state.layers)
-        inner = self._block(definition.body.body, state, params, hoist=True)
+        module_constants = state.constants
+        # Inside the function, its parameters and locals are not the module's constants.
+        local = syntax.local_names(definition)
+        state.constants = {constant: value for constant, value in module_constants.items() if constant not in local}
+        try:
+            inner = self._block(definition.body.body, state, params, hoist=True)
+        finally:
+            state.constants = module_constants
         self._converted_defs[name] = definition.with_changes(body=definition.body.with_changes(body=inner))
         self._hoisted[name] = [layer.construction for layer in state.layers[before:]]
         if not self._hoisted[name]:
