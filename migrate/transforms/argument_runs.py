@@ -12,10 +12,12 @@ The sessions transform reads such a method as a step function of the script, and
 given a graph value declines (TFM211): the value would have no TF 2 counterpart inside it. TF1
 ran the initializer first thing in the call; running it right before the call statement is the
 same program, and then the run is one of the script's own (an iterator started over its dataset,
-`iterator = iter(train_data)`). So when a function's first statement is `sess.run(p)` for a
-parameter `p` it reads nowhere else, `sess` is a session the module opens, and every call of the
-function is a statement of its own scope (`f(...)` or `x = f(...)`) whose arguments call
-nothing, the run moves before each call, with the argument given for `p`, and `p` goes.
+`iterator = iter(train_data)`). So when a function runs `sess.run(p)` for a parameter `p` it
+reads nowhere else, with nothing before it but statements that touch neither the graph nor the
+session (`start_time = time.time()`: they call only builtins and modules other than TensorFlow),
+`sess` is a session the module opens, and every call of the function is a statement of the
+module's own blocks (`f(...)` or `x = f(...)`) whose arguments call nothing, the run moves
+before each call, with the argument given for `p`, and `p` goes.
 
 The rule serves the sessions transform (TFM201) and writes what only an eager conversion needs:
 in a file that stays in graph mode it is not applied.
@@ -48,7 +50,7 @@ class _Plan:
 
 class ArgumentRunsToCallers(MigrationTransform):
     CODE = "TFM202"
-    DESCRIPTION = "a step function whose first statement runs an argument has that run made before each call"
+    DESCRIPTION = "a step function that starts by running an argument has that run made before each call"
     EAGER_ONLY = True
     TRIGGERS = (".run(",)
     EXAMPLES = (
