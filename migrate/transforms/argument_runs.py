@@ -14,7 +14,7 @@ ran the initializer first thing in the call; running it right before the call st
 same program, and then the run is one of the script's own (an iterator started over its dataset,
 `iterator = iter(train_data)`). So when a function runs `sess.run(p)` for a parameter `p` it
 reads nowhere else, with nothing before it but statements that touch neither the graph nor the
-session (`start_time = time.time()`: they call only builtins and modules other than TensorFlow),
+session (`start_time = time.time()`: they call only builtins, the standard library and NumPy),
 `sess` is a session the module opens, and every call of the function is a statement of the
 module's own blocks (`f(...)` or `x = f(...)`) whose arguments call nothing, the run moves
 before each call, with the argument given for `p`, and `p` goes.
@@ -26,6 +26,7 @@ in a file that stays in graph mode it is not applied.
 from __future__ import annotations
 
 import builtins
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -38,7 +39,9 @@ from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
 _BUILTINS = frozenset(dir(builtins))
-_TENSORFLOW_ROOTS = frozenset({"tensorflow", "tf_slim", "keras", "tf_keras"})
+# Modules whose functions cannot touch TensorFlow's graph or session: the standard library's and
+# NumPy's (a module of the program's own could run the default session).
+_INERT_ROOTS = frozenset(sys.stdlib_module_names | {"numpy"})
 
 
 @dataclass
@@ -90,7 +93,7 @@ class ArgumentRunsToCallers(MigrationTransform):
         plan = _Plan()
         inert = frozenset(
             name for name, bound in module_bindings(original_node).items()
-            if LOCAL not in bound and not any(path.split(".")[0] in _TENSORFLOW_ROOTS for path in bound)
+            if LOCAL not in bound and all(path.split(".")[0] in _INERT_ROOTS for path in bound)
         )
         for function in syntax.nodes_of(original_node, cst.FunctionDef):
             assert isinstance(function, cst.FunctionDef)
