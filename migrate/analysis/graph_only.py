@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Final
 
+_V1_RNN: Final = "v1 RNN functions make their cells' variables in the graph's variable store"
 # APIs that need TF1 graph mode, with the reason each one does.
 GRAPH_ONLY: Final = MappingProxyType(
     {
@@ -26,12 +27,12 @@ GRAPH_ONLY: Final = MappingProxyType(
         "tf.layers.": "v1 layers create graph variables (and need legacy Keras)",
         "tf.losses.": "v1 losses add to the graph's loss collection",
         # Eager code neither tracks nor trains the variables these make for their cells.
-        "tf.nn.static_rnn": "v1 RNN functions make their cells' variables in the graph's variable store",
-        "tf.nn.static_bidirectional_rnn": "v1 RNN functions make their cells' variables in the graph's variable store",
-        "tf.nn.static_state_saving_rnn": "v1 RNN functions make their cells' variables in the graph's variable store",
-        "tf.nn.dynamic_rnn": "v1 RNN functions make their cells' variables in the graph's variable store",
-        "tf.nn.bidirectional_dynamic_rnn": "v1 RNN functions make their cells' variables in the graph's variable store",
-        "tf.nn.raw_rnn": "v1 RNN functions make their cells' variables in the graph's variable store",
+        "tf.nn.static_rnn": _V1_RNN,
+        "tf.nn.static_bidirectional_rnn": _V1_RNN,
+        "tf.nn.static_state_saving_rnn": _V1_RNN,
+        "tf.nn.dynamic_rnn": _V1_RNN,
+        "tf.nn.bidirectional_dynamic_rnn": _V1_RNN,
+        "tf.nn.raw_rnn": _V1_RNN,
     }
 )
 # Every `tf.train.*Optimizer` builds update ops that a session runs.
