@@ -103,7 +103,7 @@ def main():
         if (index + 1) % SKIP_STEP == 0:
             print('Average loss at step {}: {:5.3f}'.format(index, total_loss / SKIP_STEP))
             total_loss = 0.0
-            saver.write("{}-{}".format(os.path.join(log_dir, 'skip-gram'), int(index)))
+            tf.train.CheckpointManager(saver, log_dir, max_to_keep=5, checkpoint_name='skip-gram').save(checkpoint_number=int(index))
     writer.close()
 
     # code to visualize the embeddings: uncomment the below

@@ -3,9 +3,15 @@
 `saver = tf.train.Saver()` becomes a `tf.train.Checkpoint` of every variable the scope creates,
 each under the name TF1 gave it (`"layer/w"`), so the names survive and `tf-migrate checkpoint
 convert` can turn a TF1 checkpoint into one the program reads. `saver.save(sess, path)` becomes
-`checkpoint.write(path)` (the same file prefix TF1 wrote, `path-<step>` with a global step) and
-`saver.restore(sess, path)` becomes a `read` that fails, as TF1's restore did, when a variable
-is missing from the file. The variables must be plain named `tf.Variable`s, the attributes of
+`checkpoint.write(path)`, the same file prefix TF1 wrote, and `saver.restore(sess, path)` becomes
+a `read` that fails, as TF1's restore did, when a variable is missing from the file. A save with
+a global step goes through a `tf.train.CheckpointManager` of the save path's directory: it writes
+`path-<step>`, records it in the directory's `checkpoint` state file (which
+`tf.train.latest_checkpoint` and `get_checkpoint_state` read) and deletes all but the last
+`max_to_keep`, as TF1's Saver did. A save without a step writes the file only (TFM505); where the
+program reads the checkpoint state itself, the Saver is declined.
+
+The variables must be plain named `tf.Variable`s, the attributes of
 tf.Module subclasses of the file as the variables rule (TFM301) writes them, or be held by an
 object the Checkpoint saves whole under its TF1 name: a Keras layer the layer rule (TFM311)
 wrote (`"hidden1": hidden1_layer`), or an instance of a function made at each call (TFM301,
@@ -16,12 +22,14 @@ the layer rules, so it reads the layers as they were written.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
 import libcst as cst
 import libcst.matchers as m
+from libcst.codemod.visitors import AddImportsVisitor
 
 from migrate.analysis import syntax, walk
 from migrate.analysis.call_arguments import UnknownKeywords, values_or_declined
@@ -35,11 +43,15 @@ from migrate.transforms.layers import LAYER_SCOPES_KEY
 UNTRACKED_VARIABLES = "TFM502"
 SLOTS_NOT_SAVED = "TFM503"
 UNSUPPORTED_SAVER = "TFM504"
+STATE_NOT_RECORDED = "TFM505"
 
 SAVER = "tf.train.Saver"
 # tf.train.Saver(var_list=None, reshape=False, sharded=False, max_to_keep=5, ...)
 SAVER_PARAMS = ("var_list", "reshape", "sharded", "max_to_keep", "keep_checkpoint_every_n_hours")
 SAVER_ARGS_DROPPED = frozenset({"max_to_keep", "keep_checkpoint_every_n_hours", "sharded"})
+TF1_MAX_TO_KEEP = "5"
+# Calls that read a directory's checkpoint state file, which TF1's Saver.save updated.
+STATE_READERS = ("tf.train.latest_checkpoint", "tf.train.get_checkpoint_state", "tf.train.checkpoint_exists")
 # Saver.save(sess, save_path, global_step=None, latest_filename=None, meta_graph_suffix="meta",
 # write_meta_graph=True, write_state=True, strip_default_attrs=False, save_debug_info=False)
 SAVE_PARAMS = (
@@ -100,6 +112,7 @@ class SaverToCheckpoint(MigrationTransform):
         UNTRACKED_VARIABLES: "a Saver next to variables without a static name: left as tf.compat.v1",
         SLOTS_NOT_SAVED: "the checkpoint holds the model variables, not the optimizer's slot variables",
         UNSUPPORTED_SAVER: "a Saver used in a form this rule does not convert: left as tf.compat.v1",
+        STATE_NOT_RECORDED: "a save without a step writes the checkpoint, not the directory's checkpoint state",
     }
     TRIGGERS = ("Saver",)
     EXAMPLES = (
@@ -137,6 +150,7 @@ class SaverToCheckpoint(MigrationTransform):
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         classes = self._module_classes(original_node)
+        self._reads_state = any(api in STATE_READERS for api, _ in syntax.tf_apis_in(original_node, self.tf_api))
         body: list[cst.BaseStatement] = list(original_node.body)
         changed = False
         top = self._scope(body, classes)
@@ -206,7 +220,9 @@ class SaverToCheckpoint(MigrationTransform):
             return None
         try:
             variables = self._variables(body, classes)
-            rewriter = _SaverRewriter(self, {id(a): (a, n, i) for a, n, i in savers}, variables)
+            rewriter = _SaverRewriter(
+                self, {id(a): (a, n, i) for a, n, i in savers}, variables, reads_state=self._reads_state
+            )
             # A statement that names no saver has nothing for the rewriter.
             out = [
                 walk.transform(s, rewriter, code_only=True) if syntax.names_in(s) & rewriter.names else s for s in body
@@ -223,6 +239,14 @@ class SaverToCheckpoint(MigrationTransform):
         except Declined as declined:
             self.report(declined.node or savers[0][0], f"{declined.message}; left as tf.compat.v1", code=declined.code)
             return None
+        for line in rewriter.unrecorded:
+            self.report(
+                line,
+                "this save writes the checkpoint but not the directory's `checkpoint` state, which TF1's Saver "
+                "updated: tf.train.latest_checkpoint does not see it",
+                code=STATE_NOT_RECORDED,
+                severity=Severity.INFO,
+            )
         if self._has_optimizer(body):
             self.report(
                 savers[0][0],
@@ -311,6 +335,27 @@ class SaverToCheckpoint(MigrationTransform):
         return found
 
 
+def _kept_checkpoints(call: cst.BaseExpression) -> str:
+    """The CheckpointManager arguments that keep the checkpoints TF1's `Saver(...)` kept: its
+    `max_to_keep` (5 unless given; 0 or None kept all, which is None to the manager) and its
+    `keep_checkpoint_every_n_hours`."""
+    assert isinstance(call, cst.Call)
+    bound = _bind(call, SAVER_PARAMS)
+    keep = bound.get("max_to_keep")
+    if keep is None:
+        kept = f"max_to_keep={TF1_MAX_TO_KEEP}"
+    elif m.matches(keep, m.Integer("0") | m.Name("None")):
+        kept = "max_to_keep=None"
+    elif isinstance(keep, cst.Integer):
+        kept = f"max_to_keep={keep.value}"
+    else:
+        kept = f"max_to_keep={syntax.code_of(keep)} or None"
+    hours = bound.get("keep_checkpoint_every_n_hours")
+    if hours is not None:
+        kept += f", keep_checkpoint_every_n_hours={syntax.code_of(hours)}"
+    return kept
+
+
 def _scope_suffix(node: cst.BaseExpression | None) -> str | None:
     """`"/kernel"` for `self.scope + "/kernel"`, the name a per-call class (TFM301, TFM331) gives
     a variable under the variable scope its instance was made for."""
@@ -389,12 +434,17 @@ class _SaverRewriter(cst.CSTTransformer):
         t: SaverToCheckpoint,
         savers: dict[int, tuple[cst.Assign, str, _Position]],
         variables: list[_Made],
+        *,
+        reads_state: bool,
     ) -> None:
         self.t = t
         self.savers = savers
         self.variables = variables
+        self.reads_state = reads_state
         self.names = {name for _, name, _ in savers.values()}
         self.handled = {name: 0 for name in self.names}
+        self.unrecorded: list[cst.Call] = []  # saves that write no checkpoint state
+        self.kept = {name: _kept_checkpoints(assign.value) for assign, name, _ in savers.values()}
 
     def _checkpoint(self, call: cst.Call, position: _Position) -> cst.Call:
         """The Checkpoint for `Saver(...)` at statement `position`: with no var_list, of the
@@ -442,6 +492,40 @@ class _SaverRewriter(cst.CSTTransformer):
         assert isinstance(built, cst.Call)
         return built
 
+    def _managed_save(self, name: str, path: cst.BaseExpression, step: cst.BaseExpression) -> cst.BaseExpression:
+        """`saver.save(sess, "dir/model", global_step=step)`: TF1 wrote `dir/model-<step>`, recorded
+        it in `dir/checkpoint` and kept the last `max_to_keep`; a CheckpointManager of `dir` named
+        `model` does the same."""
+        joined = self._joined(path)
+        if isinstance(path, cst.SimpleString) and not path.prefix:
+            quote = path.quote
+            directory = f"{quote}{posixpath.dirname(path.raw_value)}{quote}"
+            base = f"{quote}{posixpath.basename(path.raw_value)}{quote}"
+        elif joined is not None:
+            directory, base = joined
+        else:
+            AddImportsVisitor.add_needed_import(self.t.context, "os")
+            code = syntax.code_of(path)
+            directory, base = f"os.path.dirname({code})", f"os.path.basename({code})"
+        manager = (
+            f"{self.t.tf_alias()}.train.CheckpointManager({name}, {directory}, {self.kept[name]}, "
+            f"checkpoint_name={base})"
+        )
+        return cst.parse_expression(f"{manager}.save(checkpoint_number=int({syntax.code_of(step)}))")
+
+    def _joined(self, path: cst.BaseExpression) -> tuple[str, str] | None:
+        """`os.path.join(directory, "name")`: the directory and the file name, as written."""
+        if not (isinstance(path, cst.Call) and len(path.args) == 2 and not any(a.keyword or a.star for a in path.args)):
+            return None
+        # The spelling alone, as for the `os.path` calls this rule writes otherwise.
+        if syntax.code_of(path.func) != "os.path.join":
+            return None
+        name = path.args[1].value
+        literal = syntax.string_literal(name)
+        if literal is None or "/" in literal:
+            return None
+        return syntax.code_of(path.args[0].value), syntax.code_of(name)
+
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> cst.SimpleStatementLine:
@@ -465,11 +549,18 @@ class _SaverRewriter(cst.CSTTransformer):
             bound = _bind(original_node, SAVE_PARAMS)
             if set(bound) - {"sess", "save_path", "global_step"} - SAVE_ARGS_DROPPED or "save_path" not in bound:
                 raise Declined(UNSUPPORTED_SAVER, "Saver.save with options this rule does not convert", original_node)
-            path = syntax.code_of(bound["save_path"])
-            if "global_step" in bound:
-                path = f'"{{}}-{{}}".format({path}, int({syntax.code_of(bound["global_step"])}))'
             self.handled[name] += 1
-            return cst.parse_expression(f"{name}.write({path})")
+            if "global_step" in bound:
+                return self._managed_save(name, bound["save_path"], bound["global_step"])
+            if self.reads_state:
+                raise Declined(
+                    UNSUPPORTED_SAVER,
+                    "a save without a step in a program that reads the checkpoint state: tf.train.Checkpoint.write "
+                    "does not record the checkpoint there as TF1's Saver did",
+                    original_node,
+                )
+            self.unrecorded.append(original_node)
+            return cst.parse_expression(f"{name}.write({syntax.code_of(bound['save_path'])})")
         if func.attr.value == "restore":
             bound = _bind(original_node, RESTORE_PARAMS)
             if set(bound) != {"sess", "save_path"}:
