@@ -2,7 +2,11 @@
 `from_structure` with an initializer per dataset, dropout built with `training=self.training`
 (a flag `__init__` sets and the epoch methods set again, which the built graph never sees), and
 epoch methods that start the iterator they are given (`sess.run(init)`) before running it to
-`tf.errors.OutOfRangeError`."""
+`tf.errors.OutOfRangeError`. The training method saves the model with the Saver it is given,
+numbered by the global step; the next run resumes from the last checkpoint the directory's state
+records."""
+import os
+
 import numpy as np
 import tensorflow as tf
 
@@ -52,7 +56,7 @@ class Net(object):
         self.optimize()
         self.eval()
 
-    def train_one_epoch(self, sess, init, epoch, step):
+    def train_one_epoch(self, sess, saver, init, epoch, step):
         sess.run(init)
         self.training = True
         total_loss = 0
@@ -63,6 +67,7 @@ class Net(object):
                 total_loss += l
         except tf.errors.OutOfRangeError:
             pass
+        saver.save(sess, 'checkpoints/net/model', step)
         print('epoch', epoch, 'loss', total_loss)
         return step
 
@@ -78,11 +83,17 @@ class Net(object):
         print('epoch', epoch, 'accuracy', total)
 
     def train(self, n_epochs):
+        if not os.path.isdir('checkpoints/net'):
+            os.makedirs('checkpoints/net')
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
+            saver = tf.train.Saver()
+            ckpt = tf.train.get_checkpoint_state(os.path.dirname('checkpoints/net/checkpoint'))
+            if ckpt and ckpt.model_checkpoint_path:
+                saver.restore(sess, ckpt.model_checkpoint_path)
             step = self.gstep.eval()
             for epoch in range(n_epochs):
-                step = self.train_one_epoch(sess, self.train_init, epoch, step)
+                step = self.train_one_epoch(sess, saver, self.train_init, epoch, step)
                 self.eval_once(sess, self.test_init, epoch, step)
 
 

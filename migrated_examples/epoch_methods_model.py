@@ -2,7 +2,11 @@
 `from_structure` with an initializer per dataset, dropout built with `training=self.training`
 (a flag `__init__` sets and the epoch methods set again, which the built graph never sees), and
 epoch methods that start the iterator they are given (`sess.run(init)`) before running it to
-`tf.errors.OutOfRangeError`."""
+`tf.errors.OutOfRangeError`. The training method saves the model with the Saver it is given,
+numbered by the global step; the next run resumes from the last checkpoint the directory's state
+records."""
+import os
+
 import numpy as np
 import tensorflow as tf
 
@@ -29,7 +33,7 @@ class Net(tf.Module):
         self.test_data = test_data
         self.train_data = train_data
 
-    def train_one_epoch(self, epoch, step):
+    def train_one_epoch(self, saver, epoch, step):
         self.training = True
         total_loss = 0
         try:
@@ -39,6 +43,7 @@ class Net(tf.Module):
                 total_loss += l
         except tf.errors.OutOfRangeError:
             pass
+        tf.train.CheckpointManager(saver, 'checkpoints/net', max_to_keep=5, checkpoint_name='model').save(checkpoint_number=int(step))
         print('epoch', epoch, 'loss', total_loss)
         return step
 
@@ -82,9 +87,15 @@ class Net(tf.Module):
 if __name__ == '__main__':
     model = Net()
     n_epochs = 2
+    if not os.path.isdir('checkpoints/net'):
+        os.makedirs('checkpoints/net')
+    saver = tf.train.Checkpoint(**{"global_step": model.gstep, "hidden": model.hidden_layer, "logits": model.logits_layer})
+    ckpt = tf.train.get_checkpoint_state(os.path.dirname('checkpoints/net/checkpoint'))
+    if ckpt and ckpt.model_checkpoint_path:
+        saver.read(ckpt.model_checkpoint_path).assert_existing_objects_matched()
     step = model.gstep.numpy()
     for epoch in range(n_epochs):
         iterator = iter(model.train_data)
-        step = model.train_one_epoch(epoch, step)
+        step = model.train_one_epoch(saver, epoch, step)
         iterator = iter(model.test_data)
         model.eval_once(epoch, step)

@@ -251,6 +251,7 @@ def _check_body(
         raise Declined(DECLINED, f"method {name} runs the session and defines functions, yields or declares "
                        "global names", inner)
     receivers = {id(r) for call in syntax.calls_in(body) if (r := _run_receiver(call)) is not None}
+    receivers |= _saver_sessions(function, body, session)
     under_attribute: dict[int, cst.Attribute] = {}
     for attribute in syntax.nodes_of(body, cst.Attribute):
         assert isinstance(attribute, cst.Attribute)
@@ -274,6 +275,24 @@ def _check_body(
             raise Declined(DECLINED, f"method {name} reads self.{read.attr.value}, which __init__ does not set", read)
         if id(read) in stores and read.attr.value not in unread:
             raise Declined(DECLINED, f"method {name} changes self.{read.attr.value}", read)
+
+
+def _saver_sessions(function: cst.FunctionDef, body: cst.CSTNode, session: str | None) -> set[int]:
+    """The session handed to a Saver the method is given (`saver.save(sess, path, step)`,
+    `saver.restore(sess, path)`): the checkpoints rule (TFM501) converts those calls with the
+    Saver the script makes; a Saver it leaves keeps the program a session program (TFM216)."""
+    parameters = {p.name.value for p in function.params.params[1:]} - {session}
+    found = set()
+    for call in syntax.calls_in(body):
+        func = call.func
+        if (
+            isinstance(func, cst.Attribute) and func.attr.value in ("save", "restore")
+            and isinstance(func.value, cst.Name) and func.value.value in parameters
+            and call.args and call.args[0].keyword is None
+            and isinstance(call.args[0].value, cst.Name) and call.args[0].value.value == session
+        ):
+            found.add(id(call.args[0].value))
+    return found
 
 
 def script_session(

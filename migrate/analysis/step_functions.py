@@ -29,6 +29,10 @@ import libcst as cst
 from migrate.analysis import walk
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import PYTHON_VALUED_APIS, SESSION_ESCAPES, Kind, Resolver, Statement
+
+# The checkpoints rule's save of a Saver a step function is given (TFM501): a Python object made
+# at the save, as TF1's Saver.save was a Python call, not graph.
+CHECKPOINT_SAVES = ("tf.train.CheckpointManager",)
 from migrate.analysis.run_sites import RunContext, RunSiteFinder
 from migrate.analysis.syntax import NameCollector, api_under, calls_in, free_names, names_in, nodes_of
 
@@ -160,7 +164,7 @@ class _GraphCalls(cst.CSTVisitor):
         if isinstance(node.func, cst.Attribute) and node.func.attr.value in RUN_METHODS:
             return False
         api = self._resolve(node.func)
-        if api is not None and not api_under(api, PYTHON_VALUED_APIS):
+        if api is not None and not api_under(api, PYTHON_VALUED_APIS) and not api_under(api, CHECKPOINT_SAVES):
             self.found = True
         return not self.found
 

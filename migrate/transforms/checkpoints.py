@@ -221,7 +221,11 @@ class SaverToCheckpoint(MigrationTransform):
         try:
             variables = self._variables(body, classes)
             rewriter = _SaverRewriter(
-                self, {id(a): (a, n, i) for a, n, i in savers}, variables, reads_state=self._reads_state
+                self,
+                {id(a): (a, n, i) for a, n, i in savers},
+                variables,
+                _saver_parameters(body, {name for _, name, _ in savers}),
+                reads_state=self._reads_state,
             )
             # A statement that names no saver has nothing for the rewriter.
             out = [
@@ -257,11 +261,9 @@ class SaverToCheckpoint(MigrationTransform):
         return kept
 
     def _has_optimizer(self, body: list[cst.BaseStatement]) -> bool:
-        return any(
-            api.startswith("tf.train.") and api.endswith("Optimizer")
-            for s in body
-            for api, _ in syntax.tf_apis_in(s, self.tf_api)
-        )
+        """Whether the scope makes an optimizer that keeps slot variables, TF1's Saver saved
+        with the model (`tf.train.AdamOptimizer(lr).minimize(loss)` reads as one chain)."""
+        return any(_keeps_slots(api) for s in body for api, _ in syntax.tf_apis_in(s, self.tf_api))
 
     def _keras_layers(self, statement: cst.BaseStatement) -> dict[int, str | None]:
         """`name = tf.keras.layers.Dense(..., name="hidden1")` lines, as the layer rule (TFM311)
@@ -333,6 +335,52 @@ class SaverToCheckpoint(MigrationTransform):
                 if isinstance(call, cst.Call) and self.tf_api(call.func) == "tf.Variable" and id(call) not in bound:
                     found.append(_Made(None, "", anywhere, ("a tf.Variable not bound to a name", call)))
         return found
+
+
+@dataclass
+class _SaverParameters:
+    """Parameters of the scope's functions that every call gives one of the scope's Savers
+    (`train_one_epoch(sess, saver, ...)`, a model class's method the script calls with its
+    Saver): parameter -> the Saver; `references` counts the names of such passings (the argument
+    and the parameter) as uses of the Saver."""
+
+    savers: dict[str, str]
+    references: dict[str, int]
+
+
+def _saver_parameters(body: Sequence[cst.BaseStatement], savers: set[str]) -> _SaverParameters:
+    found = _SaverParameters({}, {})
+    functions: dict[str, list[cst.FunctionDef]] = {}
+    for statement in body:
+        for function in syntax.nodes_of(statement, cst.FunctionDef):
+            assert isinstance(function, cst.FunctionDef)
+            functions.setdefault(function.name.value, []).append(function)
+    for name, definitions in functions.items():
+        if len(definitions) != 1:
+            continue
+        function = definitions[0]
+        params = function.params.params
+        calls = [c for s in body for c in syntax.calls_in(s) if m.matches(c.func, m.Name(name))]
+        for position, param in enumerate(params):
+            given = [syntax.call_argument(call, position, param.name.value) for call in calls]
+            if not given or not all(isinstance(g, cst.Name) and g.value in savers for g in given):
+                continue
+            passed = {g.value for g in given if isinstance(g, cst.Name)}
+            if len(passed) != 1 or param.default is not None:
+                continue
+            saver = passed.pop()
+            found.savers[param.name.value] = saver
+            found.references[saver] = found.references.get(saver, 0) + len(given)
+            found.references[param.name.value] = found.references.get(param.name.value, 0) + 1
+    return found
+
+
+def _keeps_slots(api: str) -> bool:
+    parts = api.split(".")
+    if api.startswith("tf.train."):
+        optimizer = parts[2]
+        return optimizer.endswith("Optimizer") and optimizer != "GradientDescentOptimizer"
+    return api.startswith("tf.keras.optimizers.") and parts[3] != "SGD"
 
 
 def _kept_checkpoints(call: cst.BaseExpression) -> str:
@@ -434,6 +482,7 @@ class _SaverRewriter(cst.CSTTransformer):
         t: SaverToCheckpoint,
         savers: dict[int, tuple[cst.Assign, str, _Position]],
         variables: list[_Made],
+        parameters: _SaverParameters,
         *,
         reads_state: bool,
     ) -> None:
@@ -441,10 +490,17 @@ class _SaverRewriter(cst.CSTTransformer):
         self.savers = savers
         self.variables = variables
         self.reads_state = reads_state
-        self.names = {name for _, name, _ in savers.values()}
-        self.handled = {name: 0 for name in self.names}
-        self.unrecorded: list[cst.Call] = []  # saves that write no checkpoint state
         self.kept = {name: _kept_checkpoints(assign.value) for assign, name, _ in savers.values()}
+        for parameter, saver in parameters.savers.items():
+            if self.kept.setdefault(parameter, self.kept[saver]) != self.kept[saver]:
+                raise Declined(UNSUPPORTED_SAVER, f"`{parameter}` is given Savers that keep different checkpoints")
+        self.names = set(self.kept)
+        # Each reference of a saver name is the assignment, a save or restore, or a passing to a
+        # function's parameter (`parameters.references`).
+        self.handled = dict.fromkeys(self.names, 0)
+        for name, count in parameters.references.items():
+            self.handled[name] += count
+        self.unrecorded: list[cst.Call] = []  # saves that write no checkpoint state
 
     def _checkpoint(self, call: cst.Call, position: _Position) -> cst.Call:
         """The Checkpoint for `Saver(...)` at statement `position`: with no var_list, of the
