@@ -139,6 +139,7 @@ class CallSite:
     prefix: str  # the variable scope around the call
     instance: str = ""
     infos: list[VarInfo] = field(default_factory=list)
+    shared: bool = False  # calls an earlier call's instance (its variables, reused by AUTO_REUSE)
 
 
 @dataclass
@@ -690,6 +691,8 @@ class _ScopeRewriter:
             if model.per_call is not None:
                 for site in model.sites if model.per_call.attributes else ():
                     per_site.setdefault(site.index, []).append(site)
+                    if site.shared:
+                        continue
                     made = model.per_call.construction(model.class_name, site)
                     instances.setdefault(site.index, []).append(made)
                     for info in site.infos:
@@ -973,7 +976,10 @@ class _ScopeRewriter:
             return node.with_changes(body=node.body.with_changes(body=_plan_module(self, model)[0].body))
         if model.per_call is not None:
             built = model.per_call.class_node(model.class_name, node, self.tf)
-            how = f", one instance per call ({len(model.sites)})"
+            instances = len([site for site in model.sites if not site.shared])
+            how = f", one instance per call ({instances})"
+            if instances < len(model.sites):
+                how = f", one instance per variable scope it is called in ({instances} for {len(model.sites)} calls)"
         else:
             built = build_module(self, model)
             how = ""
@@ -1423,13 +1429,18 @@ def _plan_per_call(scope: _ScopeRewriter, model: ModelFunction, taken: set[str])
         scope.scope_params = frozenset()
     scoped = any(site.prefix for site in model.sites)
     created: dict[int, tuple[str, str, cst.Call, bool]] = {}  # position -> target, TF1 name, value, trainable
+    # `tf.variable_scope(name, reuse=tf.AUTO_REUSE)`: a call in a scope no call made before
+    # creates its variables, a call in the same scope as an earlier one finds that one's.
+    auto_reuse = False
     for position, entry in enumerate(flat):
         assigned = syntax.assigned_call(entry.node)
         api = scope.t.tf_api(assigned[1].func) if assigned is not None else None
         apis = [a for a, _ in syntax.tf_apis_in(entry.node, scope.t.tf_api)]
         if assigned is not None and api == GET_VARIABLE:
             target, call = assigned
-            if entry.reuse is not Reuse.NEW:
+            if entry.reuse is Reuse.AUTO:
+                auto_reuse = True
+            elif entry.reuse is not Reuse.NEW:
                 raise Declined(
                     UNSHARABLE_FUNCTION, "a variable scope that reuses variables in a function made at each call", call
                 )
@@ -1447,6 +1458,18 @@ def _plan_per_call(scope: _ScopeRewriter, model: ModelFunction, taken: set[str])
             raise Declined(UNSHARABLE_FUNCTION, "a variable created inside control flow or an expression", entry.node)
         elif any(a in COLLECTION_CALLS or a == "tf.get_collection" for a in apis):
             raise Declined(UNSHARABLE_FUNCTION, "a variable collection read inside a function", entry.node)
+    # The TF1 names each call makes, and the earlier call whose instance it calls (AUTO_REUSE).
+    calls: list[tuple[CallSite, tuple[str, ...], dict[str, str], CallSite | None]] = []
+    first_in_scope: dict[tuple[str, ...], CallSite] = {}
+    for site in model.sites:
+        values = _scope_values(node, site, {p for made in created.values() for p in _scope_parameters(made[1])})
+        names = tuple(site.prefix + _substituted(made[1], values) for made in created.values())
+        earlier = first_in_scope.get(names) if auto_reuse else None
+        if auto_reuse and earlier is None and any(set(names) & set(other) for other in first_in_scope):
+            raise Declined(UNSHARABLE_FUNCTION, f"calls of `{name}` reuse some of each other's variables and make "
+                           "others", site.call)
+        first_in_scope.setdefault(names, site)
+        calls.append((site, names, values, earlier))
     if created:
         if scope.t.context.scratch.get(GRAPH_MODE_KEY):
             # TF1's initializers of shapes known only at the call have no seeded op of their own here
@@ -1479,15 +1502,16 @@ def _plan_per_call(scope: _ScopeRewriter, model: ModelFunction, taken: set[str])
         )
         body.append(syntax.with_leading_lines(made, syntax.leading_lines(entry.node)))
         body.append(cst.parse_statement(f"{target} = self.{attribute}\n"))
-    for site in model.sites:
-        values = _scope_values(node, site, {p for made in created.values() for p in _scope_parameters(made[1])})
+    for site, names, values, earlier in calls:
+        if earlier is not None:
+            site.instance, site.shared = earlier.instance, True
+            continue
         first = next(iter(values.values()), None)
         segment = first if first is not None else site.prefix.rstrip("/").rpartition("/")[2]
         stem = re.sub(r"\W", "_", f"{name}_{segment}") if segment else name
         site.instance = syntax.unique_name(stem, taken)
         taken.add(site.instance)
-        for position, (_, relative, _, trainable) in created.items():
-            full = site.prefix + _substituted(relative, values)
+        for full, (position, (_, _, _, trainable)) in zip(names, created.items()):
             site.infos.append(VarInfo(full, f"{site.instance}.{attributes[position]}", trainable, site.index,
                                       at_first_call=True))
     return _PerCallPlan(list(attributes.values()), body, scoped)
