@@ -162,6 +162,9 @@ class _State:
     iterator: str = ""  # an initializable iterator, run at the session's start
     layer_rng: random.Random | None = None  # draws of the layer_functions shape
     layer_function: str = ""  # the layer function, once defined
+    # Its scope opens with reuse=tf.AUTO_REUSE: the scopes of its calls and their sizes, which a
+    # later call of the same sizes may name again to find the same variables.
+    layer_scopes: list[tuple[str, int, int]] | None = None
     scope_rng: random.Random | None = None  # draws of the scoped_layers shape
     epoch_rng: random.Random | None = None  # draws of the exhausted_datasets shape
     exhausted: bool = False  # the iterator is read to its end (the exhausted_datasets shape)
@@ -501,16 +504,30 @@ def _layer_function_call(state: _State, source: Value, width: int) -> Value:
         init = rng.choice(
             ("tf.truncated_normal_initializer(stddev=0.1)", "tf.glorot_uniform_initializer()", "None")
         )
+        state.layer_scopes = [] if rng.random() < 0.4 else None
+        reuse = "" if state.layer_scopes is None else ", reuse=tf.AUTO_REUSE"
         state.emit(f"def {state.layer_function}(x, n_out, name):")
         state.emit(f"    n_in = {read}")
-        state.emit("    with tf.variable_scope(name):")
+        state.emit(f"    with tf.variable_scope(name{reuse}):")
         state.emit(f'        w = tf.get_variable("w", [n_in, n_out], initializer={init})')
         state.emit('        b = tf.get_variable("b", [n_out], initializer=tf.zeros_initializer())')
         state.emit("        return tf.matmul(x, w) + b")
-    scope = state.fresh("fc")
+    again = [(scope, n_out) for scope, n_in, n_out in state.layer_scopes or () if n_in == source.shape[1]]
+    if again and rng.random() < 0.5:
+        scope, width = rng.choice(again)  # the variables of that call, shared
+    else:
+        sizes = (source.shape[1], width)
+        scope = state.fresh("fc")
+        state.hidden_trained += 2
+        if state.layer_scopes is not None:
+            state.layer_scopes.append((scope, *sizes))
     name = state.fresh(rng.choice(("h", "hidden", "logits")))
     state.emit(f'{name} = {state.layer_function}({source.name}, {width}, "{scope}")')
-    state.hidden_trained += 2
+    if state.layer_scopes and rng.random() < 0.4:
+        # The same scope named again at once: the layer applied twice, with one set of weights.
+        twin = state.fresh(f"{name}_twin")
+        state.emit(f'{twin} = {state.layer_function}(tf.nn.relu({source.name}), {width}, "{scope}")')
+        state.emit(f"{name} = {name} + {twin}")
     return state.add(Value(name, (source.shape[0], width), "float32", source.feeds, batch=source.batch))
 
 
