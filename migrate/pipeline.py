@@ -21,6 +21,7 @@ rule.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -413,14 +414,18 @@ def _moved_lines(
 ) -> dict[int, int]:
     """The added lines that are old lines the pass removed or replaced, indentation aside (a
     model class's method body written into the script): the k-th copy of a text among the added
-    lines is placed at its k-th copy among the removed ones (or the last)."""
+    lines is placed at its k-th copy among the removed ones (or the last). A method's line that
+    read the model's attributes (`self.accuracy`) is matched with them read as the script's
+    names (`accuracy`) where no line matches it whole."""
     places: dict[str, list[int]] = {}
+    unqualified: dict[str, list[int]] = {}
     for tag, old_start, old_end, _, _ in opcodes:
         if tag in ("delete", "replace"):
             for index in range(old_start, old_end):
                 text = old_lines[index].strip()
                 if text and not text.startswith("#"):
                     places.setdefault(text, []).append(index)
+                    unqualified.setdefault(_SELF.sub("", text), []).append(index)
     seen: dict[str, int] = {}
     moved: dict[int, int] = {}
     for tag, _, _, new_start, new_end in opcodes:
@@ -428,11 +433,16 @@ def _moved_lines(
             continue
         for index in range(new_start, new_end):
             text = new_lines[index].strip()
-            if text in places:
-                copy = seen.get(text, 0)
-                seen[text] = copy + 1
-                moved[index] = places[text][min(copy, len(places[text]) - 1)]
+            found, key = (places, text) if text in places else (unqualified, f"\0{text}")
+            candidates = found.get(text)
+            if candidates:
+                copy = seen.get(key, 0)
+                seen[key] = copy + 1
+                moved[index] = candidates[min(copy, len(candidates) - 1)]
     return moved
+
+
+_SELF = re.compile(r"\bself\.")
 
 
 # Line pairs compared in one replaced block at most: a larger block is a rewrite of a whole

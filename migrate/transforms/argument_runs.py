@@ -95,14 +95,24 @@ class ArgumentRunsToCallers(MigrationTransform):
             name for name, bound in module_bindings(original_node).items()
             if LOCAL not in bound and all(path.split(".")[0] in _INERT_ROOTS for path in bound)
         )
-        for function in syntax.nodes_of(original_node, cst.FunctionDef):
-            assert isinstance(function, cst.FunctionDef)
+        # Functions called by their name: methods (of the per-call classes the variables rule
+        # wrote, `__call__`) are not.
+        methods = {
+            id(statement)
+            for node in syntax.nodes_of(original_node, cst.ClassDef)
+            if isinstance(node, cst.ClassDef) and isinstance(node.body, cst.IndentedBlock)
+            for statement in node.body.body
+        }
+        definitions = [
+            f for f in syntax.nodes_of(original_node, cst.FunctionDef)
+            if isinstance(f, cst.FunctionDef) and id(f) not in methods
+        ]
+        for function in definitions:
             found = self._first_run(function, sessions, inert)
             if found is not None:
                 plan.runs[function.name.value] = found
         if not plan.runs:
             return updated_node
-        definitions = [f for f in syntax.nodes_of(original_node, cst.FunctionDef) if isinstance(f, cst.FunctionDef)]
         if len({f.name.value for f in definitions}) != len(definitions):
             return updated_node  # a name defined twice: its calls cannot be told apart
         positions = {

@@ -398,6 +398,9 @@ class _ScopeRewriter:
         # While a function made one instance per call is planned: its parameters, which may
         # name its variable scopes.
         self.scope_params: frozenset[str] = frozenset()
+        # Statements after a `with tf.variable_scope(...) as scope:` block that name ops after
+        # it (`name=scope.name`): id -> the scope object's name and the block's full prefix.
+        self.scope_name_after: dict[int, tuple[str, str]] = {}
         # Reuse flags the scope binds once to a literal (a flattened constructor's `reuse=False`).
         self.flags = syntax.literal_flags(body) if top else {}
         # Reported once the whole scope is converted.
@@ -479,8 +482,10 @@ class _ScopeRewriter:
                     if item.asname is not None:
                         if not isinstance(item.asname.name, cst.Name):
                             raise Declined(UNSUPPORTED_FORM, "variable_scope bound to a pattern", call)
-                        _check_scope_object_dropped(item.asname.name.value, [*nodes[position + 1 :], *later])
-                        inner_names.add(item.asname.name.value)
+                        bound_as = item.asname.name.value
+                        for reader in _check_scope_object_dropped(bound_as, [*nodes[position + 1 :], *later]):
+                            self.scope_name_after[id(reader)] = (bound_as, f"{prefix}{name}/")
+                        inner_names.add(bound_as)
                     assert isinstance(statement.body, cst.IndentedBlock)
                     inner = self._flatten_block(
                         statement.body.body, f"{prefix}{name}/", new_reuse, new_init, inner_names, in_function
@@ -501,6 +506,9 @@ class _ScopeRewriter:
                     raise Declined(
                         UNSUPPORTED_FORM, "variable_scope used other than as a `with` block at scope level", node
                     )
+            if id(statement) in self.scope_name_after:
+                bound_as, block = self.scope_name_after[id(statement)]
+                statement = _scope_name_read(statement, bound_as, block)
             out.append(Flat(statement, prefix, reuse, init))
         return out
 
@@ -1054,38 +1062,70 @@ class _DropReuse(cst.CSTTransformer):
         return updated_node.with_changes(args=args)
 
 
-def _check_scope_object_dropped(name: str, later: Sequence[cst.BaseStatement]) -> None:
+def _check_scope_object_dropped(name: str, later: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement]:
     """A variable scope bound by `with ... as name` goes with its block: `later`, the statements
-    after the block, must not read it."""
+    after the block, may read it only to name an op after it (`name=scope.name`, TF1's full scope
+    name, which the rule writes out); those statements are returned."""
+    readers: list[cst.BaseStatement] = []
     for statement in later:
         if isinstance(statement, cst.With) and any(
             item.asname is not None and m.matches(item.asname.name, m.Name(name)) for item in statement.items
         ):
-            return  # bound again by the next block (`with tf.variable_scope("pool1") as scope:`)
+            break  # bound again by the next block (`with tf.variable_scope("pool1") as scope:`)
         if isinstance(statement, cst.FunctionDef) and name in syntax.local_names(statement):
             continue  # the function's own
-        if name in syntax.names_in(statement):
+        if name not in syntax.names_in(statement):
+            continue
+        if name in syntax.names_in(syntax.visit_statement(statement, _ScopeNameReads(name, _OP_NAME, op_names=True))):
             raise Declined(UNSUPPORTED_FORM, f"the variable scope object `{name}` is used after its block", statement)
+        readers.append(statement)
+    return readers
+
+
+# Stands for a scope's name in a check that only op names read it.
+_OP_NAME = cst.SimpleString('""')
 
 
 def _scope_name_read(statement: cst.BaseStatement, name: str, prefix: str) -> cst.BaseStatement:
     """`statement` with the variable scope object `name` read only as `name.name` (an op or
-    summary named after the scope, `tf.nn.relu(x, name=scope.name)`): TF1's full scope name."""
-    if not any(c in prefix for c in (_PARAMETER_SCOPE, '"', "\\")):
-        full = cst.SimpleString(f'"{prefix.rstrip("/")}"')
-        statement = syntax.visit_statement(statement, _ScopeNameReads(name, full))
+    summary named after the scope, `tf.nn.relu(x, name=scope.name)`): TF1's full scope name. A
+    scope named by a parameter of a function made one instance per call is written as that
+    parameter, only where it names an op (`name=`): the name of an op TF 2 runs does not reach
+    the program's values, where a summary's tag would."""
+    full = prefix.rstrip("/")
+    if not any(c in full for c in ('"', "\\")):
+        pieces = [
+            part if i % 2 else cst.SimpleString(f'"{part}"').value
+            for i, part in enumerate(full.split(_PARAMETER_SCOPE))
+            if part or i % 2
+        ]
+        value = cst.parse_expression(" + ".join(pieces))
+        reads = _ScopeNameReads(name, value, op_names=_PARAMETER_SCOPE in full)
+        statement = syntax.visit_statement(statement, reads)
     if name in syntax.names_in(statement):
         raise Declined(UNSUPPORTED_FORM, f"the variable scope object `{name}` is used", statement)
     return statement
 
 
 class _ScopeNameReads(cst.CSTTransformer):
-    def __init__(self, name: str, full: cst.SimpleString) -> None:
+    """`scope.name` as `full`; with `op_names`, only as the `name=` of a call."""
+
+    def __init__(self, name: str, full: cst.BaseExpression, *, op_names: bool = False) -> None:
         self.name = name
         self.full = full
+        self.op_names = op_names
+
+    def _is_read(self, node: cst.BaseExpression) -> bool:
+        return m.matches(node, m.Attribute(value=m.Name(self.name), attr=m.Name("name")))
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        if self.op_names and original_node.keyword is not None and original_node.keyword.value == "name" \
+                and self._is_read(original_node.value):
+            return updated_node.with_changes(value=self.full)
+        return updated_node
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
-        if m.matches(original_node, m.Attribute(value=m.Name(self.name), attr=m.Name("name"))):
+        if not self.op_names and self._is_read(original_node):
             return self.full
         return updated_node
 
