@@ -50,8 +50,7 @@ def checkpoint_keys(source: str) -> list[str]:
 def checkpoint_entries(source: str) -> list[CheckpointEntry]:
     """Each TF1 variable the program's Checkpoints save, with its path in the checkpoint."""
     tree = ast.parse(source)
-    scoped = _per_call_instances(tree)
-    layers = _keras_layers(tree)
+    made = _Definitions(tree)
     entries: dict[str, CheckpointEntry] = {}
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and _called_name(node.func) == "Checkpoint"):
@@ -67,13 +66,15 @@ def checkpoint_entries(source: str) -> list[CheckpointEntry]:
                     if isinstance(k, ast.Constant) and isinstance(k.value, str)
                 )
         for key, value in pairs:
-            name = value.id if isinstance(value, ast.Name) else ""
-            if name in scoped:
-                scope, variables = scoped[name]
+            call = made.call_of(value)
+            layer = _keras_layer(call)
+            per_call = made.per_call_variables(call, key)
+            if per_call is not None:
+                scope, variables = per_call
                 for suffix, attribute in variables:
                     entries.setdefault(scope + suffix, CheckpointEntry(scope + suffix, (key, attribute)))
-            elif name in layers:
-                for weight in LAYER_WEIGHTS[layers[name]]:
+            elif layer is not None:
+                for weight in LAYER_WEIGHTS[layer]:
                     tf1_name = f"{key}/{weight.tf1_name}"
                     alias = f"{key}/{weight.contrib_name}" if weight.contrib_name else ""
                     entry = CheckpointEntry(tf1_name, (key, weight.attribute), weight.required, alias)
@@ -83,68 +84,96 @@ def checkpoint_entries(source: str) -> list[CheckpointEntry]:
     return list(entries.values())
 
 
-def _keras_layers(tree: ast.Module) -> dict[str, str]:
-    """`name = tf.keras.layers.Dense(...)` of the program: name -> layer class, for the classes
-    whose variables migrate.analysis.keras_weights knows."""
-    found: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-            and isinstance(node.value, ast.Call)
-            and isinstance(node.value.func, ast.Attribute)
-            and ast.unparse(node.value.func.value).endswith("keras.layers")
-            and node.value.func.attr in LAYER_WEIGHTS
-        ):
-            found[node.targets[0].id] = node.value.func.attr
-    return found
+def _keras_layer(call: ast.Call | None) -> str | None:
+    """The layer class of `tf.keras.layers.Dense(...)`, for the classes whose variables
+    migrate.analysis.keras_weights knows."""
+    if (
+        call is not None
+        and isinstance(call.func, ast.Attribute)
+        and ast.unparse(call.func.value).endswith("keras.layers")
+        and call.func.attr in LAYER_WEIGHTS
+    ):
+        return call.func.attr
+    return None
 
 
-def _per_call_instances(tree: ast.Module) -> dict[str, tuple[str, list[tuple[str, str]]]]:
-    """`name = Class("scope")` of the program, for classes whose variables are named
-    `self.scope + "suffix"`: name -> (scope, [(suffix, attribute)])."""
-    classes: dict[str, list[tuple[str, str]]] = {}
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.ClassDef):
-            continue
-        found = []
-        for assign in ast.walk(node):
-            if not (isinstance(assign, ast.Assign) and len(assign.targets) == 1 and isinstance(assign.value, ast.Call)):
-                continue
-            target = assign.targets[0]
-            name = next((k.value for k in assign.value.keywords if k.arg == "name"), None)
-            if (
-                isinstance(target, ast.Attribute)
-                and isinstance(target.value, ast.Name)
-                and target.value.id == "self"
-                and _called_name(assign.value.func) == "Variable"
-                and isinstance(name, ast.BinOp)
-                and isinstance(name.op, ast.Add)
-                and ast.unparse(name.left) == "self.scope"
-                and isinstance(name.right, ast.Constant)
-                and isinstance(name.right.value, str)
+class _Definitions:
+    """What the program's names and its objects' attributes are made by: `name = Call(...)`, and
+    `self.attribute = Call(...)` in a class, read through `instance.attribute` of an instance of
+    it (a model class the model-class rule wrote). And its per-call classes (TFM301, TFM331),
+    whose variables are named `self.scope + "/kernel"` (the scope the instance was made for) or
+    `scope_name + "/kernel"` (the scope its calls name, which the Checkpoint's key is)."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.names: dict[str, ast.Call] = {}
+        self.attributes: dict[str, dict[str, ast.Call]] = {}
+        self.by_scope: dict[str, list[tuple[str, str]]] = {}  # class -> [(suffix, attribute)]
+        self.by_call: dict[str, list[tuple[str, str]]] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                self._read_class(node)
+            elif (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Call)
             ):
-                found.append((name.right.value, target.attr))
-        if found:
-            classes[node.name] = found
-    instances: dict[str, tuple[str, list[tuple[str, str]]]] = {}
-    for node in ast.walk(tree):
-        if not (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-            and isinstance(node.value, ast.Call)
-            and isinstance(node.value.func, ast.Name)
-            and node.value.func.id in classes
-        ):
-            continue
-        target, call = node.targets[0], node.value
-        assert isinstance(target, ast.Name) and isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+                self.names.setdefault(node.targets[0].id, node.value)
+
+    def _read_class(self, node: ast.ClassDef) -> None:
+        attributes = self.attributes.setdefault(node.name, {})
+        for method in node.body:
+            if not isinstance(method, ast.FunctionDef):
+                continue
+            parameters = {a.arg for a in method.args.args[1:]}
+            for assign in ast.walk(method):
+                if not (
+                    isinstance(assign, ast.Assign)
+                    and len(assign.targets) == 1
+                    and isinstance(assign.value, ast.Call)
+                    and isinstance(assign.targets[0], ast.Attribute)
+                    and isinstance(assign.targets[0].value, ast.Name)
+                    and assign.targets[0].value.id == "self"
+                ):
+                    continue
+                target = assign.targets[0]
+                attributes.setdefault(target.attr, assign.value)
+                name = next((k.value for k in assign.value.keywords if k.arg == "name"), None)
+                if not (
+                    _called_name(assign.value.func) == "Variable"
+                    and isinstance(name, ast.BinOp)
+                    and isinstance(name.op, ast.Add)
+                    and isinstance(name.right, ast.Constant)
+                    and isinstance(name.right.value, str)
+                ):
+                    continue
+                if ast.unparse(name.left) == "self.scope":
+                    self.by_scope.setdefault(node.name, []).append((name.right.value, target.attr))
+                elif isinstance(name.left, ast.Name) and name.left.id in parameters:
+                    self.by_call.setdefault(node.name, []).append((name.right.value, target.attr))
+
+    def call_of(self, value: ast.expr) -> ast.Call | None:
+        """The call that made `value`: a name's, or an attribute's of an instance of a class."""
+        if isinstance(value, ast.Name):
+            return self.names.get(value.id)
+        if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
+            owner = self.names.get(value.value.id)
+            if owner is not None and isinstance(owner.func, ast.Name):
+                return self.attributes.get(owner.func.id, {}).get(value.attr)
+        return None
+
+    def per_call_variables(self, call: ast.Call | None, key: str) -> tuple[str, list[tuple[str, str]]] | None:
+        """(scope, [(suffix, attribute)]) of an instance of a per-call class, held under `key`."""
+        if call is None or not isinstance(call.func, ast.Name):
+            return None
+        if call.func.id in self.by_call:
+            return key, self.by_call[call.func.id]
+        if call.func.id not in self.by_scope:
+            return None
         scope = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "scope"), None)
         if isinstance(scope, ast.Constant) and isinstance(scope.value, str):
-            instances[target.id] = (scope.value, classes[call.func.id])
-    return instances
+            return scope.value, self.by_scope[call.func.id]
+        return None
 
 
 def _called_name(func: ast.expr) -> str | None:

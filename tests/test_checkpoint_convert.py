@@ -41,8 +41,32 @@ LEGACY = Path(__file__).parent.parent / "legacy_examples" / "save_restore.py"
             ),
             ["hidden1/kernel", "hidden1/bias"],
         ),
+        (
+            (
+                "class FullyConnected(tf.Module):\n"
+                "    def __call__(self, x, out_dim, scope_name='fc'):\n"
+                '        self.w = tf.Variable(x, name=scope_name + "/weights")\n'
+                "fully_connected_fc1 = FullyConnected()\n"
+                'ck = tf.train.Checkpoint(**{"fc1": fully_connected_fc1})\n'
+            ),
+            ["fc1/weights"],
+        ),
+        (
+            (
+                "class Net(tf.Module):\n"
+                "    def __init__(self):\n"
+                '        self.gstep = tf.Variable(0, name="global_step")\n'
+                '        self.hidden_layer = tf.keras.layers.Dense(5, name="hidden")\n'
+                "model = Net()\n"
+                'ck = tf.train.Checkpoint(**{"global_step": model.gstep, "hidden": model.hidden_layer})\n'
+            ),
+            ["global_step", "hidden/kernel", "hidden/bias"],
+        ),
     ],
-    ids=["dict-keys", "keywords", "not-a-checkpoint", "per-call-instance", "keras-layer"],
+    ids=[
+        "dict-keys", "keywords", "not-a-checkpoint", "per-call-instance", "keras-layer",
+        "per-call-instance-scoped-by-its-calls", "model-class-attributes",
+    ],
 )
 def test_checkpoint_keys(source: str, keys: list[str]) -> None:
     assert checkpoint_keys(source) == keys

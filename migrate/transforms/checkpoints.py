@@ -176,6 +176,12 @@ class SaverToCheckpoint(MigrationTransform):
                 continue
             pairs: list[tuple[str, str]] = []
             suffixes: list[tuple[str, str]] = []
+            called: set[str] = set()  # parameters of `__call__` that name the variables' scope
+            call_method = next(
+                (s for s in statement.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__call__"),
+                None,
+            )
+            call_params = [p.name.value for p in call_method.params.params[1:]] if call_method is not None else []
             problem = None
             for assign in _assignments(statement, self_attributes=True):
                 assert isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call)
@@ -189,17 +195,26 @@ class SaverToCheckpoint(MigrationTransform):
                 name_node = syntax.call_argument(assign.value, 6, "name")
                 name = syntax.string_literal(name_node)
                 suffix = _scope_suffix(name_node)
+                by_call = _scope_suffix(name_node, call_params)
                 if name is not None:
                     pairs.append((name, target.attr.value))
                 elif suffix is not None:
                     suffixes.append((suffix, target.attr.value))
+                elif by_call is not None and isinstance(name_node, cst.BinaryOperation):
+                    assert isinstance(name_node.left, cst.Name)
+                    called.add(name_node.left.value)
                 else:
                     problem = f"class {statement.name.value} names its variables at each call"
-            if pairs and suffixes:
-                problem = f"class {statement.name.value} names its variables both by literals and by its scope"
+            if sum(map(bool, (pairs, suffixes, called))) > 1 or len(called) > 1:
+                problem = f"class {statement.name.value} names its variables in more than one way"
             if suffixes and not _takes_scope(statement):
                 problem = f"class {statement.name.value} reads a scope it is not given"
-            found[statement.name.value] = _ModuleClass(pairs, scoped=bool(suffixes), problem=problem)
+            found[statement.name.value] = _ModuleClass(
+                pairs,
+                scoped=bool(suffixes),
+                problem=problem,
+                called_scope=(call_params.index(next(iter(called))), next(iter(called))) if called else None,
+            )
         return found
 
     def _scope(
@@ -325,7 +340,10 @@ class SaverToCheckpoint(MigrationTransform):
                     problem = None if name is not None else ("a tf.Variable without a literal name", assign)
                     found.append(_Made(name, target.value, position, problem))
                 elif isinstance(func, cst.Name) and func.value in classes:
-                    found.extend(classes[func.value].instance(assign.value, target.value, position))
+                    calls = [
+                        c for s in body for c in syntax.calls_in(s) if m.matches(c.func, m.Name(target.value))
+                    ]
+                    found.extend(classes[func.value].instance(assign.value, target.value, position, calls))
             bound = {
                 id(a.value)
                 for a in syntax.nodes_of(statement, cst.Assign)
@@ -404,13 +422,17 @@ def _kept_checkpoints(call: cst.BaseExpression) -> str:
     return kept
 
 
-def _scope_suffix(node: cst.BaseExpression | None) -> str | None:
+def _scope_suffix(node: cst.BaseExpression | None, parameters: Sequence[str] = ()) -> str | None:
     """`"/kernel"` for `self.scope + "/kernel"`, the name a per-call class (TFM301, TFM331) gives
-    a variable under the variable scope its instance was made for."""
+    a variable under the variable scope its instance was made for; with `parameters`, for
+    `scope_name + "/kernel"`, under the scope its calls name (`fc(x, 8, "fc1")`, TFM301)."""
     if not (isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add)):
         return None
     left = node.left
-    if not (isinstance(left, cst.Attribute) and syntax.is_self(left.value) and left.attr.value == "scope"):
+    if parameters:
+        if not (isinstance(left, cst.Name) and left.value in parameters):
+            return None
+    elif not (isinstance(left, cst.Attribute) and syntax.is_self(left.value) and left.attr.value == "scope"):
         return None
     return syntax.string_literal(node.right)
 
@@ -460,13 +482,27 @@ class _ModuleClass:
     pairs: list[tuple[str, str]]
     scoped: bool = False
     problem: str | None = None
+    # The `__call__` parameter (position after self, name) that names the variables' scope.
+    called_scope: tuple[int, str] | None = None
 
-    def instance(self, call: cst.Call, target: str, position: _Position) -> list[_Made]:
+    def instance(
+        self, call: cst.Call, target: str, position: _Position, calls: Sequence[cst.Call] = ()
+    ) -> list[_Made]:
         """The variables `target = Class(...)` makes. A per-call instance is checkpointed whole,
         under its scope name: its variables do not exist before its first call, and a Checkpoint
-        of the object restores them when they are made (TF 2's deferred restoration)."""
+        of the object restores them when they are made (TF 2's deferred restoration). An
+        instance whose calls name the scope (`calls`, each `target(...)` of the scope) takes the
+        one literal they all give."""
         if self.problem is not None:
             return [_Made(None, "", position, (self.problem, call))]
+        if self.called_scope is not None:
+            index, parameter = self.called_scope
+            given = {syntax.string_literal(syntax.call_argument(c, index, parameter)) for c in calls}
+            scope = given.pop() if len(given) == 1 else None
+            if not scope or not scope.rstrip("/"):
+                problem = ("a per-call module whose calls do not all name one scope by a string literal", call)
+                return [_Made(None, "", position, problem)]
+            return [_Made(scope.rstrip("/"), target, position)]
         if not self.scoped:
             return [_Made(name, f"{target}.{attr}", position) for name, attr in self.pairs]
         scope = syntax.string_literal(syntax.call_argument(call, 0, "scope"))
