@@ -379,6 +379,9 @@ def _saver_parameters(body: Sequence[cst.BaseStatement], savers: set[str]) -> _S
         function = definitions[0]
         params = function.params.params
         calls = [c for s in body for c in syntax.calls_in(s) if m.matches(c.func, m.Name(name))]
+        references = sum(1 for s in body for n in syntax.nodes_of(s, cst.Name) if m.matches(n, m.Name(name)))
+        if references != len(calls) + 1:
+            continue  # used other than called (a callback): what it is given is not known
         for position, param in enumerate(params):
             given = [syntax.call_argument(call, position, param.name.value) for call in calls]
             if not given or not all(isinstance(g, cst.Name) and g.value in savers for g in given):
