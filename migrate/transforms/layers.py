@@ -328,6 +328,9 @@ class LayersToKeras(MigrationTransform):
                 and statement.name.value in self._defs
                 and _contains_session(statement, self.tf_api)
                 and isinstance(statement.body, cst.IndentedBlock)
+                # A function with layers is converted at its one call (or declined): walked here
+                # too, its layers would take TF1's names and the names after them twice.
+                and not self._has_layer(statement)
             ):
                 inner = self._block(statement.body.body, state, params={})
                 walked[statement.name.value] = statement.with_changes(
@@ -777,10 +780,17 @@ class _CallRewriter(cst.CSTTransformer):
             if layer_name is None:
                 raise Declined(UNSUPPORTED_ARGUMENT, f"{api} named by an expression", original)
         else:
-            count = self.state.counts.get(scope + spec.base_name, 0)
+            # TF1's Graph.unique_name: the base name counts its uses, and a numbered name skips
+            # the names taken (`dense`, then `dense_2` given explicitly, then `dense_1`, `dense_3`).
+            base = scope + spec.base_name
+            count = self.state.counts.get(base, 0)
+            self.state.counts[base] = count + 1
+            while count and f"{base}_{count}" in self.state.counts:
+                count += 1
             layer_name = spec.base_name if count == 0 else f"{spec.base_name}_{count}"
         tf1_name = scope + layer_name
-        self.state.counts[tf1_name] = self.state.counts.get(tf1_name, 0) + 1
+        if explicit_name is not None or tf1_name != scope + spec.base_name:
+            self.state.counts[tf1_name] = self.state.counts.get(tf1_name, 0) + 1
         if explicit_name is not None and self.state.counts[tf1_name] > 1:
             raise Declined(UNSUPPORTED_ARGUMENT, f"layer name {tf1_name!r} used twice", original)
         python_name = self.t.fresh(_identifier(tf1_name), self.state)
