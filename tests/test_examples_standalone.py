@@ -7,6 +7,7 @@ fills."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -75,9 +76,14 @@ def test_migrated_examples_run_with_only_their_requirements(tmp_path: Path) -> N
     listed = _listed(MIGRATED / REQUIREMENTS_FILE)
     write_tf1_files(tmp_path / "mnist", train=5500 + 5000, test=200)
     arguments = {"mnist_tutorial.py": [f"--data_dir={tmp_path / 'mnist'}", "--steps=30"]}
+    # Each program runs in a copy of the directory of its own: what it writes (checkpoints
+    # beside it) stays out of the checkout and out of the others' way.
+    copies = tmp_path / "programs"
 
     def run(name: str) -> str:
-        return run_standalone(MIGRATED / name, listed, *arguments.get(name, []))
+        directory = copies / name.removesuffix(".py")
+        shutil.copytree(MIGRATED, directory)
+        return run_standalone(directory / name, listed, *arguments.get(name, []))
 
     with ThreadPoolExecutor(2) as pool:  # a child is mostly TensorFlow's start-up
         printed = dict(zip(PROGRAMS, pool.map(run, PROGRAMS)))
