@@ -29,12 +29,12 @@ import libcst as cst
 from migrate.analysis import walk
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import PYTHON_VALUED_APIS, SESSION_ESCAPES, Kind, Resolver, Statement
+from migrate.analysis.run_sites import RunContext, RunSiteFinder
+from migrate.analysis.syntax import NameCollector, api_under, calls_in, free_names, names_in, nodes_of
 
 # The checkpoints rule's save of a Saver a step function is given (TFM501): a Python object made
 # at the save, as TF1's Saver.save was a Python call, not graph.
 CHECKPOINT_SAVES = ("tf.train.CheckpointManager",)
-from migrate.analysis.run_sites import RunContext, RunSiteFinder
-from migrate.analysis.syntax import NameCollector, api_under, calls_in, free_names, names_in, nodes_of
 
 RUN_METHODS = ("eval", "run")
 
