@@ -195,14 +195,13 @@ class SaverToCheckpoint(MigrationTransform):
                 name_node = syntax.call_argument(assign.value, 6, "name")
                 name = syntax.string_literal(name_node)
                 suffix = _scope_suffix(name_node)
-                by_call = _scope_suffix(name_node, call_params)
+                parameter = _naming_parameter(name_node, call_params)
                 if name is not None:
                     pairs.append((name, target.attr.value))
                 elif suffix is not None:
                     suffixes.append((suffix, target.attr.value))
-                elif by_call is not None and isinstance(name_node, cst.BinaryOperation):
-                    assert isinstance(name_node.left, cst.Name)
-                    called.add(name_node.left.value)
+                elif parameter is not None:
+                    called.add(parameter)
                 else:
                     problem = f"class {statement.name.value} names its variables at each call"
             if sum(map(bool, (pairs, suffixes, called))) > 1 or len(called) > 1:
@@ -425,19 +424,26 @@ def _kept_checkpoints(call: cst.BaseExpression) -> str:
     return kept
 
 
-def _scope_suffix(node: cst.BaseExpression | None, parameters: Sequence[str] = ()) -> str | None:
+def _scope_suffix(node: cst.BaseExpression | None) -> str | None:
     """`"/kernel"` for `self.scope + "/kernel"`, the name a per-call class (TFM301, TFM331) gives
-    a variable under the variable scope its instance was made for; with `parameters`, for
-    `scope_name + "/kernel"`, under the scope its calls name (`fc(x, 8, "fc1")`, TFM301)."""
+    a variable under the variable scope its instance was made for."""
     if not (isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add)):
         return None
     left = node.left
-    if parameters:
-        if not (isinstance(left, cst.Name) and left.value in parameters):
-            return None
-    elif not (isinstance(left, cst.Attribute) and syntax.is_self(left.value) and left.attr.value == "scope"):
+    if not (isinstance(left, cst.Attribute) and syntax.is_self(left.value) and left.attr.value == "scope"):
         return None
     return syntax.string_literal(node.right)
+
+
+def _naming_parameter(node: cst.BaseExpression | None, parameters: Sequence[str]) -> str | None:
+    """`scope_name` for `scope_name + "/kernel"`, the name a per-call class (TFM301) gives a
+    variable under the scope its calls name (`fc(x, 8, "fc1")`), one of its `parameters`."""
+    if not (isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add)):
+        return None
+    left = node.left
+    if isinstance(left, cst.Name) and left.value in parameters and syntax.string_literal(node.right) is not None:
+        return left.value
+    return None
 
 
 def _takes_scope(node: cst.ClassDef) -> bool:
