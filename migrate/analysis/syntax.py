@@ -92,6 +92,21 @@ def names_in(node: cst.CSTNode) -> frozenset[str]:
     return _remembered(_NAMES, node, compute)
 
 
+def name_count(node: cst.CSTNode, name: str) -> int:
+    """How many times `node` reads or binds `name` (attribute and keyword names do not count)."""
+    hidden: set[int] = set()
+    count = 0
+    for inner in nodes_of(node, cst.Name, cst.Attribute, cst.Arg):
+        if isinstance(inner, cst.Attribute):
+            hidden.add(id(inner.attr))
+        elif isinstance(inner, cst.Arg):
+            if inner.keyword is not None:
+                hidden.add(id(inner.keyword))
+        elif isinstance(inner, cst.Name) and inner.value == name and id(inner) not in hidden:
+            count += 1
+    return count
+
+
 def tf_apis_in(node: cst.CSTNode, resolve: Resolver) -> tuple[tuple[str, cst.CSTNode], ...]:
     """The TensorFlow references in a tree, outermost chains only, with their API paths.
     Remembered per subtree for the same resolver (the names a file's imports bind can change

@@ -71,6 +71,13 @@ COLLECTION_CALLS = {"tf.trainable_variables": True, "tf.global_variables": False
 COLLECTION_KEYS = {"tf.GraphKeys.TRAINABLE_VARIABLES": True, "tf.GraphKeys.GLOBAL_VARIABLES": False}
 # Variable creators this transform does not track: a collection read next to them stays.
 UNTRACKED_CREATORS = ("tf.layers", "tf.contrib", "tf.keras.layers", "tf.keras.Sequential", "tf.keras.Model")
+# APIs whose calls may make variables beside the ones `_makes_variables` names.
+_MAY_MAKE_VARIABLES = ("tf.compat", "tf.estimator", "tf.make_template", "tf.train", "tf.metrics", "tf.summary")
+# Python's own functions and tensor methods, which make no variable.
+_PYTHON_FUNCTIONS = frozenset(
+    {"len", "int", "float", "bool", "str", "range", "list", "tuple", "zip", "print", "isinstance", "type"}
+)
+_TENSOR_METHODS = frozenset({"get_shape", "as_list", "set_shape", "format"})
 # What draws random numbers in a TF1 graph besides the variables' own initial values.
 RANDOM_MAKERS = (
     *UNTRACKED_CREATORS,
@@ -312,7 +319,16 @@ class VariablesToModules(MigrationTransform):
         module_level_names = set().union(
             *(syntax.names_in(s) for s in body if id(s) not in scopes and not isinstance(s, cst.FunctionDef))
         )
-        external = {n for n, found in callers.items() if len(found) == 1 and n not in module_level_names}
+        # Its instances are made at each run of that scope: a scope run more than once, or in a
+        # variable scope, would give each run new variables where TF1 shared them or named
+        # them under the outer scope.
+        external = {
+            n
+            for n, found in callers.items()
+            if len(found) == 1
+            and n not in module_level_names
+            and (found[0] == "__main__" or _runs_at_most_once(body, found[0]))
+        }
         classes: dict[str, cst.BaseStatement] = {}
         changed = False
         out: list[cst.BaseStatement] = []
@@ -765,6 +781,14 @@ class _ScopeRewriter:
             for name in sorted(names & syntax.names_in(entry.node)):
                 calls = [c for c in syntax.calls_in(entry.node) if m.matches(c.func, m.Name(name))]
                 references = [n for n in syntax.nodes_of(entry.node, cst.Name) if m.matches(n, m.Name(name))]
+                if isinstance(entry.node, cst.FunctionDef) and calls:
+                    raise Declined(
+                        UNSHARABLE_FUNCTION,
+                        f"`{name}` is called from `{entry.node.name.value}`, which the rule converts with it only "
+                        f"when that is the one function calling `{name}` and runs once, outside loops and "
+                        "variable scopes (its instances are made at each run)",
+                        entry.node,
+                    )
                 if len(references) != len(calls) or not isinstance(entry.node, cst.SimpleStatementLine):
                     raise Declined(
                         UNSHARABLE_FUNCTION, f"`{name}` is used other than called on a line of its own", entry.node
@@ -795,6 +819,43 @@ class _ScopeRewriter:
             return False
         plan, infos = _plan_module(self, model)
         return not infos and not plan.init_lines
+
+    def _uncalled_scopes_only(self, model: ModelFunction) -> list[cst.BaseStatement] | None:
+        """The body of `model`, a function this scope never calls (a library module's helper),
+        with its variable scopes gone, when they only name ops: no call in it can make a
+        variable, so the scopes' names, the only thing they give, reach no variable. None
+        where a call might make one (the scope's name would be part of that variable's)."""
+        node = model.node
+        assert isinstance(node.body, cst.IndentedBlock)
+        if any(api in (GET_VARIABLE, VARIABLE) for api, _ in syntax.tf_apis_in(node.body, self.t.tf_api)):
+            return None
+        for block in syntax.nodes_of(node.body, cst.With):
+            assert isinstance(block, cst.With)
+            scoped = any(
+                isinstance(item.item, cst.Call) and self.t.tf_api(item.item.func) == VARIABLE_SCOPE
+                for item in block.items
+            )
+            calls = syntax.nodes_of(block.body, cst.Call)
+            if scoped and not all(isinstance(c, cst.Call) and self._makes_no_variable(c) for c in calls):
+                return None
+        self.scope_params = frozenset(p.name.value for p in node.params.params)
+        try:
+            flat = self.flatten(node.body.body, "", Reuse.NEW, None, in_function=True)
+        except Declined:
+            return None
+        finally:
+            self.scope_params = frozenset()
+        return [entry.node for entry in flat]
+
+    def _makes_no_variable(self, call: cst.Call) -> bool:
+        api = self.t.tf_api(call.func)
+        if api is not None:
+            return api == VARIABLE_SCOPE or not (
+                self.t._makes_variables(call.func) or syntax.api_under(api, _MAY_MAKE_VARIABLES)
+            )
+        if isinstance(call.func, cst.Name):
+            return call.func.value in _PYTHON_FUNCTIONS
+        return isinstance(call.func, cst.Attribute) and call.func.attr.value in _TENSOR_METHODS
 
     def _one_per_call(self, model: ModelFunction) -> bool:
         """Whether `model` is made one instance per call: when it makes new variables at each
@@ -973,6 +1034,9 @@ class _ScopeRewriter:
     # --- shared functions --------------------------------------------------------------
     def _module_class(self, model: ModelFunction, node: cst.FunctionDef) -> cst.BaseStatement:
         if not model.calls:
+            body = self._uncalled_scopes_only(model)
+            if body is not None:
+                return node.with_changes(body=node.body.with_changes(body=body))
             raise Declined(
                 UNSHARABLE_FUNCTION, f"`{node.name.value}` creates variables but is not called in this scope", node
             )
@@ -993,6 +1057,22 @@ class _ScopeRewriter:
             how = ""
         self.modules_made.append((node, f"`{node.name.value}` becomes tf.Module subclass `{model.class_name}`{how}"))
         return built
+
+
+def _runs_at_most_once(body: Sequence[cst.BaseStatement], name: str) -> bool:
+    """Whether the module-level function `name` runs at most once: called from no more than one
+    simple statement, at module level or in the script block (outside loops, functions and
+    `with` blocks), and named nowhere else."""
+    places: list[tuple[cst.BaseStatement, int]] = []
+    for statement in body:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
+            continue
+        inner = statement.body.body if syntax.is_script_block(statement, body) else [statement]  # type: ignore[attr-defined]
+        for part in inner:
+            count = syntax.name_count(part, name)
+            if count:
+                places.append((part, count))
+    return not places or (len(places) == 1 and places[0][1] == 1 and isinstance(places[0][0], cst.SimpleStatementLine))
 
 
 def _graph_code_first(scope: _ScopeRewriter, model: ModelFunction, flat: Sequence[Flat], made: set[int]) -> None:
