@@ -82,6 +82,7 @@ SHAPE_PATTERNS = {
     "layer function with a scope named by a parameter": r"\n    with tf\.variable_scope\(name\):\n",
     "layer function reusing its scope's variables": r"\n    with tf\.variable_scope\(name, reuse=tf\.AUTO_REUSE\):\n",
     "layer applied again in the scope of an earlier call": r"_twin\w* = fc_layer\w*\(tf\.nn\.relu\(",
+    "layer function called by a helper run twice": r"\n\w+ = (apply_fc\w*)\(\w+\) \+ \1\(tf\.nn\.relu\(",
     "static dimension read with .value": r"n_in = x\.(get_shape\(\)\[1\]|shape\[-1\])\.value",
     "penalty summed up from 0": r"\npenalty\w* = 0\nfor weights in \[",
     "penalties appended to a list": r"\n    penalties\w*\.append\(",

@@ -522,6 +522,14 @@ def _layer_function_call(state: _State, source: Value, width: int) -> Value:
         if state.layer_scopes is not None:
             state.layer_scopes.append((scope, *sizes))
     name = state.fresh(rng.choice(("h", "hidden", "logits")))
+    if state.layer_scopes is not None and rng.random() < 0.5:
+        # A helper calling the layer function, run twice: AUTO_REUSE shares one set of weights
+        # between its runs.
+        helper = state.fresh("apply_fc")
+        state.emit(f"def {helper}(x):")
+        state.emit(f'    return {state.layer_function}(x, {width}, "{scope}")')
+        state.emit(f"{name} = {helper}({source.name}) + {helper}(tf.nn.relu({source.name}))")
+        return state.add(Value(name, (source.shape[0], width), "float32", source.feeds, batch=source.batch))
     state.emit(f'{name} = {state.layer_function}({source.name}, {width}, "{scope}")')
     if state.layer_scopes and rng.random() < 0.4:
         # The same scope named again at once: the layer applied twice, with one set of weights.
