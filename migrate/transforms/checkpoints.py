@@ -265,7 +265,7 @@ class SaverToCheckpoint(MigrationTransform):
                 code=STATE_NOT_RECORDED,
                 severity=Severity.INFO,
             )
-        if self._has_optimizer(body):
+        if any(self._saves_every_variable(assign.value) for assign, _, _ in savers) and self._has_optimizer(body):
             self.report(
                 savers[0][0],
                 "optimizer slot variables are not in the checkpoint",
@@ -273,6 +273,13 @@ class SaverToCheckpoint(MigrationTransform):
                 severity=Severity.INFO,
             )
         return kept
+
+    def _saves_every_variable(self, saver: cst.BaseExpression) -> bool:
+        """Whether a `tf.train.Saver(...)` call saves every global variable, optimizer slots
+        included: no var_list, or `tf.global_variables()`. An explicit list saves only those."""
+        assert isinstance(saver, cst.Call)
+        var_list = _bind(saver, SAVER_PARAMS).get("var_list")
+        return var_list is None or m.matches(var_list, m.Name("None")) or saves_every_variable(self, var_list)
 
     def _has_optimizer(self, body: list[cst.BaseStatement]) -> bool:
         """Whether the scope makes an optimizer that keeps slot variables, TF1's Saver saved
