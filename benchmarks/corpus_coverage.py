@@ -22,7 +22,10 @@ for a file that no longer needs graph mode but keeps a symbol TF 2 has no equiva
 file declined with neither is counted as "no reason": a defect).
 
 Every output is also checked with pyflakes: an undefined name the input did not have is a
-broken output (it would die with NameError).
+broken output (it would die with NameError). So is a TensorFlow name (`tf.a.b`, looked up in the
+installed TensorFlow) that a converted output reads, TF 2 lacks and the input did not read: it
+would die with AttributeError. (Declined outputs keep `tf.compat.v1.layers` and RNN cells, which
+need the tf-keras package as their inputs did.)
 
 For reference, TensorFlow's `tf_upgrade_v2` is run over the same unique files and judged by the
 same rule.
@@ -57,7 +60,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from static_checks import new_undefined_names
+from static_checks import new_missing_tensorflow_names, new_undefined_names
 
 from migrate import rewrite_paths
 from migrate.api import project_imports
@@ -108,6 +111,7 @@ class Outcome:
     left_over: dict[str, int] = field(default_factory=dict)
     new_undefined: list[str] = field(default_factory=list)
     detail: str = ""
+    new_missing_tf: list[str] = field(default_factory=list)
 
 
 def notebook_code(text: str) -> str | None:
@@ -224,8 +228,10 @@ def classify(source: SourceFile, result: FileResult | None, output: Path) -> Out
     remaining = left_over(code)
     undefined = sorted(new_undefined_names(source.code, code))
     status = DECLINED if remaining else CONVERTED
+    # A declined output keeps tf.compat.v1.layers and cells, which need tf-keras (as the input did).
+    missing = sorted(new_missing_tensorflow_names(source.code, code)) if status == CONVERTED else []
     reasons = decline_reasons(result) if remaining else []
-    return Outcome(name, source.kind, status, reasons, remaining, undefined)
+    return Outcome(name, source.kind, status, reasons, remaining, undefined, new_missing_tf=missing)
 
 
 def rewrite_corpus(corpus: Path, out: Path, jobs: int | None) -> tuple[dict[str, FileResult], float]:
@@ -355,6 +361,10 @@ def print_report(outcomes: list[Outcome], not_python3: list[SourceFile], duplica
     print(f"outputs with an undefined name their input did not have: {len(broken)}")
     for outcome in broken:
         print(f"  {outcome.path}: {', '.join(outcome.new_undefined)}")
+    lacking = [o for o in outcomes if o.new_missing_tf]
+    print(f"outputs reading a TensorFlow name TF 2 lacks that their input did not read: {len(lacking)}")
+    for outcome in lacking:
+        print(f"  {outcome.path}: {', '.join(outcome.new_missing_tf)}")
     failed = [o for o in outcomes if o.status == FAILED]
     if failed:
         print("failed:")

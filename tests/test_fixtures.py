@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from static_checks import new_undefined_names
+from static_checks import new_missing_tensorflow_names, new_undefined_names
 
 from migrate import rewrite_source
 
@@ -31,6 +31,8 @@ def test_fixture(source: Path) -> None:
     assert result.code == expected_path.read_text(encoding="utf-8")
     assert rewrite_source(result.code).code == result.code, "second rewrite changed the output"
     assert not new_undefined_names(original, result.code), "the output reads a name it does not define"
+    if "compat.v1" not in result.code:  # compat.v1 layers and cells need tf-keras, as their inputs did
+        assert not new_missing_tensorflow_names(original, result.code), "the output reads a name TF 2 lacks"
 
     findings_path = source.with_name(source.name.replace(".in.py", ".findings"))
     if findings_path.exists():
