@@ -173,3 +173,18 @@ def test_a_rewritten_module_reuses_the_walks_of_its_kept_statements() -> None:
     assert [id(node) for node in done.nodes[start : done.ends[start]]] == [id(node) for node in nodes]
     assert [done.ends[start + i] - start for i in range(len(nodes))] == ends
     assert subtree_index.subtree(rest[0])[0] is not done  # kept statements keep their own walk
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("train()\n", 1),
+        ("tf.train.Saver(train)\n", 1),
+        ("run(train=1, model=train)\n", 1),
+        ("x = self.train + train(train)\n", 2),
+        ("def train():\n    pass\n", 1),
+    ],
+    ids=["call", "attribute-not-counted", "keyword-not-counted", "reads", "definition-binds"],
+)
+def test_name_count(code: str, expected: int) -> None:
+    assert syntax.name_count(cst.parse_module(code), "train") == expected
