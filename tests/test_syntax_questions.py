@@ -186,5 +186,5 @@ def test_a_rewritten_module_reuses_the_walks_of_its_kept_statements() -> None:
     ],
     ids=["call", "attribute-not-counted", "keyword-not-counted", "reads", "definition-binds"],
 )
-def test_name_count(code: str, expected: int) -> None:
-    assert syntax.name_count(cst.parse_module(code), "train") == expected
+def test_name_uses(code: str, expected: int) -> None:
+    assert len(syntax.name_uses(cst.parse_module(code)).get("train", [])) == expected

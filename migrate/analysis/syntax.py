@@ -92,19 +92,20 @@ def names_in(node: cst.CSTNode) -> frozenset[str]:
     return _remembered(_NAMES, node, compute)
 
 
-def name_count(node: cst.CSTNode, name: str) -> int:
-    """How many times `node` reads or binds `name` (attribute and keyword names do not count)."""
+def name_uses(node: cst.CSTNode) -> dict[str, list[cst.Name]]:
+    """Every Name node in `node` that reads or binds a variable, by name (not attribute or
+    keyword names)."""
     hidden: set[int] = set()
-    count = 0
-    for inner in nodes_of(node, cst.Name, cst.Attribute, cst.Arg):
+    for inner in nodes_of(node, cst.Attribute, cst.Arg):
         if isinstance(inner, cst.Attribute):
             hidden.add(id(inner.attr))
-        elif isinstance(inner, cst.Arg):
-            if inner.keyword is not None:
-                hidden.add(id(inner.keyword))
-        elif isinstance(inner, cst.Name) and inner.value == name and id(inner) not in hidden:
-            count += 1
-    return count
+        elif isinstance(inner, cst.Arg) and inner.keyword is not None:
+            hidden.add(id(inner.keyword))
+    uses: dict[str, list[cst.Name]] = {}
+    for inner in nodes_of(node, cst.Name):
+        if isinstance(inner, cst.Name) and id(inner) not in hidden:
+            uses.setdefault(inner.value, []).append(inner)
+    return uses
 
 
 def tf_apis_in(node: cst.CSTNode, resolve: Resolver) -> tuple[tuple[str, cst.CSTNode], ...]:

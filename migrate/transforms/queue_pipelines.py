@@ -116,21 +116,6 @@ def _method_call(node: cst.CSTNode, owner: str, method: str) -> bool:
     )
 
 
-def _name_uses(module: cst.Module) -> dict[str, list[cst.Name]]:
-    """Every Name node that reads or binds a variable, by name (not attribute or keyword names)."""
-    hidden: set[int] = set()
-    for node in syntax.nodes_of(module, cst.Attribute, cst.Arg):
-        if isinstance(node, cst.Attribute):
-            hidden.add(id(node.attr))
-        elif isinstance(node, cst.Arg) and node.keyword is not None:
-            hidden.add(id(node.keyword))
-    uses: dict[str, list[cst.Name]] = {}
-    for node in syntax.nodes_of(module, cst.Name):
-        if isinstance(node, cst.Name) and id(node) not in hidden:
-            uses.setdefault(node.value, []).append(node)
-    return uses
-
-
 class _Scopes(cst.CSTVisitor):
     """The innermost function or class around each call, and the loops around it."""
 
@@ -317,7 +302,7 @@ class QueuePipelines(MigrationTransform):
         if not (producer_line.index < read_index and reader_line.index < read_index < batch_line.index):
             raise Declined(DECLINED, "the queue, reader, read and batch are not written in that order", producer)
 
-        uses = _name_uses(module)
+        uses = syntax.name_uses(module)
         if len(uses.get(queue, ())) != 2 or len(uses.get(reader_name, ())) != 2:
             raise Declined(DECLINED, "the queue or reader is used for more than one read", producer)
         if key != "_" and len(uses.get(key, ())) != 1:

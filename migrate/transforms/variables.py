@@ -1069,7 +1069,7 @@ def _runs_at_most_once(body: Sequence[cst.BaseStatement], name: str) -> bool:
             continue
         inner = statement.body.body if syntax.is_script_block(statement, body) else [statement]  # type: ignore[attr-defined]
         for part in inner:
-            count = syntax.name_count(part, name)
+            count = len(syntax.name_uses(part).get(name, ()))
             if count:
                 places.append((part, count))
     return not places or (len(places) == 1 and places[0][1] == 1 and isinstance(places[0][0], cst.SimpleStatementLine))
