@@ -319,9 +319,9 @@ class VariablesToModules(MigrationTransform):
         module_level_names = set().union(
             *(syntax.names_in(s) for s in body if id(s) not in scopes and not isinstance(s, cst.FunctionDef))
         )
-        # Its instances are made at each run of that scope: a scope run more than once, or in a
-        # variable scope, would give each run new variables where TF1 shared them or named
-        # them under the outer scope.
+        # A function converted in its one caller's scope has its instances made at each run of
+        # that caller: a caller run more than once, or in a variable scope, would give each run
+        # new variables where TF1 shared them or named them under the outer scope.
         external = {
             n
             for n, found in callers.items()
@@ -1067,7 +1067,10 @@ def _runs_at_most_once(body: Sequence[cst.BaseStatement], name: str) -> bool:
     for statement in body:
         if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
             continue
-        inner = statement.body.body if syntax.is_script_block(statement, body) else [statement]  # type: ignore[attr-defined]
+        inner: Sequence[cst.BaseStatement] = [statement]
+        if syntax.is_script_block(statement, body):
+            assert isinstance(statement, cst.If) and isinstance(statement.body, cst.IndentedBlock)
+            inner = statement.body.body
         for part in inner:
             count = len(syntax.name_uses(part).get(name, ()))
             if count:
