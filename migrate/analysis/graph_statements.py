@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Sequence
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import libcst as cst
 import libcst.matchers as m
@@ -1109,14 +1109,16 @@ def module_definitions(nodes: Sequence[cst.BaseStatement], resolve: Resolver) ->
             for base in node.bases
         ):
             classes.add(node.name.value)
-        elif isinstance(node, cst.FunctionDef) and _is_variable_factory(node, resolve):
+        elif isinstance(node, cst.FunctionDef) and is_variable_factory(node, resolve):
             factories.add(node.name.value)
     return ModuleDefinitions(frozenset(classes), frozenset(factories))
 
 
-def _is_variable_factory(node: cst.FunctionDef, resolve: Resolver) -> bool:
+def is_variable_factory(node: cst.FunctionDef, resolve: Resolver) -> bool:
     """`def f(...):` whose body makes one `tf.Variable` from its parameters and returns it,
-    reading nothing else from the module but TensorFlow (so no placeholder or tensor)."""
+    reading nothing else from the module but TensorFlow (so no placeholder or tensor). Its value
+    may be computed into locals first, as TensorFlow's own tutorial wrote it: `initial =
+    tf.truncated_normal(shape, stddev=0.1)` then `return tf.Variable(initial)`."""
     if not isinstance(node.body, cst.IndentedBlock) or node.asynchronous or node.decorators:
         return False
     lines = [s for s in node.body.body if not is_docstring(s)]
@@ -1125,25 +1127,39 @@ def _is_variable_factory(node: cst.FunctionDef, resolve: Resolver) -> bool:
     *setup, last = [line.body[0] for line in lines if isinstance(line, cst.SimpleStatementLine)]
     if not isinstance(last, cst.Return) or last.value is None:
         return False
-    made: cst.BaseExpression | None = last.value
-    if isinstance(made, cst.Name) and setup:
-        assignment = setup.pop()
-        if not (
-            isinstance(assignment, cst.Assign)
-            and len(assignment.targets) == 1
-            and isinstance(assignment.targets[0].target, cst.Name)
-            and assignment.targets[0].target.value == made.value
-        ):
-            return False
-        made = assignment.value
-    if setup or not (isinstance(made, cst.Call) and resolve(made.func) == "tf.Variable"):
+    made: cst.BaseExpression = last.value
+    if isinstance(made, cst.Name) and setup and _assigned_name(setup[-1]) == made.value:
+        made = cast(cst.Assign, setup.pop()).value
+    if not (isinstance(made, cst.Call) and resolve(made.func) == "tf.Variable"):
         return False
-    parameters = {p.name.value for p in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params)}
-    free = names_in(made) - parameters - {"None", "True", "False"}
-    references = [n for n in nodes_of(made, cst.Name) if isinstance(n, cst.Name) and n.value in free]
-    return all(resolve(reference) is not None for reference in references) and not any(
-        api in PLACEHOLDER_APIS for api, _ in tf_apis_in(made, resolve)
-    )
+    bound = {p.name.value for p in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params)}
+    for statement in [*setup, made]:
+        value = statement.value if isinstance(statement, cst.Assign) else statement
+        if isinstance(statement, cst.Assign) and _assigned_name(statement) is None:
+            return False
+        apis = [api for api, _ in tf_apis_in(value, resolve)]
+        if statement is not made and "tf.Variable" in apis:
+            return False  # a second variable
+        if any(api in _NOT_IN_GRAPH_FUNCTIONS and api != "tf.Variable" for api in apis):
+            return False
+        free = names_in(value) - bound - {"None", "True", "False"}
+        references = [n for n in nodes_of(value, cst.Name) if isinstance(n, cst.Name) and n.value in free]
+        if not all(resolve(reference) is not None for reference in references):
+            return False
+        if isinstance(statement, cst.Assign):
+            bound.add(cast(str, _assigned_name(statement)))
+    return True
+
+
+def _assigned_name(statement: cst.BaseSmallStatement) -> str | None:
+    """`name` of `name = value`; None for any other statement."""
+    if (
+        isinstance(statement, cst.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0].target, cst.Name)
+    ):
+        return statement.targets[0].target.value
+    return None
 
 
 def is_feed_dict(statement: Statement, feedable: Callable[[str], bool]) -> bool:

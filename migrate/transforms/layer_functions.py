@@ -41,7 +41,7 @@ import libcst.matchers as m
 from migrate.analysis import syntax
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_segments import graph_generations
-from migrate.analysis.graph_statements import opens_session
+from migrate.analysis.graph_statements import is_variable_factory, opens_session
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -150,7 +150,9 @@ class LayerFunctionsToModules(MigrationTransform):
             try:
                 plans[statement.name.value] = self._plan(statement)
             except Declined as declined:
-                self.report(declined.node or statement, f"{declined.message}; left as it is", code=DECLINED)
+                if not is_variable_factory(statement, self.tf_api):
+                    # A factory's one variable is made where each line calls it (the sessions rule).
+                    self.report(declined.node or statement, f"{declined.message}; left as it is", code=DECLINED)
         if not plans:
             return updated_node
         try:
