@@ -131,6 +131,46 @@ def _check_module_classes(
                 raise Declined(VARIABLE_FAMILY, f"{api} is left for the variables-and-layers conversion", node)
 
 
+def _check_variable_makers(
+    statements: Sequence[Statement],
+    definitions: Sequence[cst.BaseStatement],
+    resolve: Resolver,
+    factories: Collection[str],
+) -> None:
+    """A function of the file that makes variables where it is called (`def deepnn(x)` through
+    `weight_variable(shape)` factories) cannot be called by graph code: moved into the
+    generated functions, it would make them at each trace. (The layer-function rule first turns
+    those whose variables it can name into tf.Module classes.)"""
+    functions = {s.name.value: s for s in definitions if isinstance(s, cst.FunctionDef)}
+
+    def called(node: cst.CSTNode) -> set[str]:
+        return {c.func.value for c in calls_in(node) if isinstance(c.func, cst.Name)}
+
+    makers = {
+        name
+        for name, node in functions.items()
+        if name not in factories
+        and (
+            called(node) & set(factories)
+            or any(api == "tf.Variable" or api_under(api, VARIABLE_FAMILY_APIS) for api, _ in tf_apis_in(node, resolve))
+        )
+    }
+    grown = True
+    while grown:  # and the functions calling those
+        grown = False
+        for name, node in functions.items():
+            if name not in makers and called(node) & makers:
+                makers.add(name)
+                grown = True
+    for statement in statements:
+        if statement.kind is Kind.GRAPH and (found := sorted(called(statement.node) & makers)):
+            raise Declined(
+                VARIABLE_FAMILY,
+                f"`{found[0]}` makes variables where it is called, which graph code would do at each run",
+                statement.node,
+            )
+
+
 # --- the plan ----------------------------------------------------------------------------
 
 
@@ -151,7 +191,8 @@ def analyze_scope(
     graph statement to what it reads, find the session runs, refuse what one TF 2 program
     cannot keep, and build one function per distinct run."""
     prefixes: dict[int, str] = {}
-    flat = flatten(body, resolve, prefixes, module_definitions([*enclosing, *body], resolve).factories)
+    factories = module_definitions([*enclosing, *body], resolve).factories
+    flat = flatten(body, resolve, prefixes, factories)
     if not flat.handles:
         nested = _nested_session(flat.statements, resolve, module or [*enclosing, *body])
         if nested is not None:
@@ -162,6 +203,7 @@ def analyze_scope(
     scope = _classify_statements(flat.statements, flat.handles, enclosing, resolve)
     statements = scope.statements
     _check_module_classes(statements, [*enclosing, *body], resolve)
+    _check_variable_makers(statements, [*enclosing, *body], resolve, factories)
     _check_block_headers(statements)
     graph = _collect_graph(statements, scope.outer_variables, prefixes, resolve)
     graph.seeded = any(api in GLOBAL_SEED_APIS for node in [*enclosing, *body] for api, _ in tf_apis_in(node, resolve))

@@ -1119,36 +1119,42 @@ def is_variable_factory(node: cst.FunctionDef, resolve: Resolver) -> bool:
     reading nothing else from the module but TensorFlow (so no placeholder or tensor). Its value
     may be computed into locals first, as TensorFlow's own tutorial wrote it: `initial =
     tf.truncated_normal(shape, stddev=0.1)` then `return tf.Variable(initial)`."""
+    return factory_variable(node, resolve) is not None
+
+
+def factory_variable(node: cst.FunctionDef, resolve: Resolver) -> cst.Call | None:
+    """The `tf.Variable(...)` call of a variable factory (`is_variable_factory`); None for any
+    other function."""
     if not isinstance(node.body, cst.IndentedBlock) or node.asynchronous or node.decorators:
-        return False
+        return None
     lines = [s for s in node.body.body if not is_docstring(s)]
     if not lines or not all(isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 for line in lines):
-        return False
+        return None
     *setup, last = [line.body[0] for line in lines if isinstance(line, cst.SimpleStatementLine)]
     if not isinstance(last, cst.Return) or last.value is None:
-        return False
+        return None
     made: cst.BaseExpression = last.value
     if isinstance(made, cst.Name) and setup and _assigned_name(setup[-1]) == made.value:
         made = cast(cst.Assign, setup.pop()).value
     if not (isinstance(made, cst.Call) and resolve(made.func) == "tf.Variable"):
-        return False
+        return None
     bound = {p.name.value for p in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params)}
     for statement in [*setup, made]:
         value = statement.value if isinstance(statement, cst.Assign) else statement
         if isinstance(statement, cst.Assign) and _assigned_name(statement) is None:
-            return False
+            return None
         apis = [api for api, _ in tf_apis_in(value, resolve)]
         if statement is not made and "tf.Variable" in apis:
-            return False  # a second variable
+            return None  # a second variable
         if any(api in _NOT_IN_GRAPH_FUNCTIONS and api != "tf.Variable" for api in apis):
-            return False
+            return None
         free = names_in(value) - bound - {"None", "True", "False"}
         references = [n for n in nodes_of(value, cst.Name) if isinstance(n, cst.Name) and n.value in free]
         if not all(resolve(reference) is not None for reference in references):
-            return False
+            return None
         if isinstance(statement, cst.Assign):
             bound.add(cast(str, _assigned_name(statement)))
-    return True
+    return made
 
 
 def _assigned_name(statement: cst.BaseSmallStatement) -> str | None:

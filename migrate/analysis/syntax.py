@@ -204,6 +204,25 @@ def is_script_block(statement: cst.CSTNode, module_body: Sequence[cst.BaseStatem
     )
 
 
+def runs_at_most_once(body: Sequence[cst.BaseStatement], name: str) -> bool:
+    """Whether the module-level function `name` runs at most once: called from no more than one
+    simple statement, at module level or in the script block (outside loops, functions and
+    `with` blocks), and named nowhere else."""
+    places: list[tuple[cst.BaseStatement, int]] = []
+    for statement in body:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
+            continue
+        inner: Sequence[cst.BaseStatement] = [statement]
+        if is_script_block(statement, body):
+            assert isinstance(statement, cst.If) and isinstance(statement.body, cst.IndentedBlock)
+            inner = statement.body.body
+        for part in inner:
+            count = len(name_uses(part).get(name, ()))
+            if count:
+                places.append((part, count))
+    return not places or (len(places) == 1 and places[0][1] == 1 and isinstance(places[0][0], cst.SimpleStatementLine))
+
+
 def single_call(statement: cst.BaseStatement) -> tuple[tuple[str, ...], cst.Call | None, cst.BaseSmallStatement | None]:
     """For `a = f(...)`/`f(...)` lines: (targets, the call, the small statement)."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:

@@ -19,29 +19,46 @@ with the statements only their initial values need; the sessions transform moves
 the generated `tf.function`s, which allow variables made at their first trace. Name scopes inside
 the function only named ops and go.
 
+The function's body may open name scopes of its own, one layer each, and make its variables
+through the module's variable factories, as TensorFlow's mnist_deep.py tutorial does:
+
+    def deepnn(x):
+        with tf.name_scope("fc1"):
+            W_fc1 = weight_variable([784, 1024])
+            ...
+
+The variables keep the names of those scopes (`fc1/W`; `fc1/Variable`, `fc1/Variable_1` for
+unnamed ones, which TF1 numbered). A factory is called in a `tf.name_scope("fc1/")` block, an
+absolute scope, since its variable takes no name from the caller. A function called once,
+outside any name scope, with every variable in a scope of its own gets a class without a scope
+parameter, and its instance the function's name (`deepnn = Deepnn()`).
+
 Converted only when every name is known: each call is `target = f(...)` at module level (or
-under module-level `tf.name_scope("literal")` blocks), the scope name is a string literal at each
+under module-level `tf.name_scope("literal")` blocks), or in a function that runs once (`main`)
+or the script block, where the instance is made; the scope name is a string literal at each
 call, no two calls or other scopes give the same name (TF1 would have numbered them), and the
-variables are made by `name = tf.Variable(...)` lines at the function's own level. Anything else
-is left as it was, with a TFM332 finding naming the reason. Files that stay in TF1 graph mode
-keep the function: there, a variable made at the first call would be named inside the caller's
-scopes.
+variables are made by `name = tf.Variable(...)` or `name = factory(...)` lines at the level of
+the function or of its name scopes. Anything else is left as it was, with a TFM332 finding
+naming the reason. Files that stay in TF1 graph mode keep the function: there, a variable made
+at the first call would be named inside the caller's scopes.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, cast
 
 import libcst as cst
 import libcst.matchers as m
 
 from migrate.analysis import syntax
 from migrate.analysis.declined import Declined
+from migrate.analysis.graph_model import Resolver
 from migrate.analysis.graph_segments import graph_generations
-from migrate.analysis.graph_statements import is_variable_factory, opens_session
+from migrate.analysis.graph_statements import factory_variable, is_variable_factory, opens_session
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -51,6 +68,7 @@ NAME_SCOPE = "tf.name_scope"
 # Scopes and creators whose names this rule does not work out: a function using one is left.
 UNTRACKED = ("tf.get_variable", "tf.variable_scope", "tf.layers", "tf.contrib", "tf.keras", "tf.compat.v1.layers")
 VARIABLE_KEYWORDS = frozenset({"name", "dtype", "trainable"})
+UNNAMED = "Variable"  # the name TF1 gave a variable made without one
 
 
 @dataclass
@@ -68,11 +86,23 @@ class _Plan:
     node: cst.FunctionDef
     scope_param: str | None  # the parameter naming the function's own name scope
     scope_literal: str | None  # or the literal it names
-    body: list[cst.BaseStatement]  # the body without its name scope
-    variables: dict[int, tuple[str, str]]  # body position -> (target, TF1 short name)
+    body: list[cst.BaseStatement]  # the body without its name scopes
+    # body position -> (target, TF1 name under the call's scope: "kernel", "fc1/Variable_1")
+    variables: dict[int, tuple[str, str]]
     build: list[int]  # body positions made at the first call, variables included
+    # Variables a factory makes (`W = weight_variable(shape)`), by body position: the name scope
+    # their line stood in ("fc1/", or "" for the function's own scope).
+    factory_made: dict[int, str] = field(default_factory=dict)
+    scopes: frozenset[str] = frozenset()  # the name scopes opened in the body: "fc1", "fc1/w"
+    factories_called: frozenset[str] = frozenset()
     calls: list[_Call] = field(default_factory=list)
     class_name: str = ""
+
+    @property
+    def unscoped(self) -> bool:
+        """Called once outside any name scope, with every variable in a name scope of the
+        function's own: the variables' names are those scopes' alone."""
+        return len(self.calls) == 1 and not self.calls[0].scope
 
 
 class LayerFunctionsToModules(MigrationTransform):
@@ -137,22 +167,83 @@ class LayerFunctionsToModules(MigrationTransform):
                 "    out = layer(h)\n"
             ),
         ),
+        Example(
+            name="factories-in-name-scopes",
+            before=(
+                "import tensorflow as tf\n"
+                "\n"
+                "def weight_variable(shape):\n"
+                "    initial = tf.random.truncated_normal(shape, stddev=0.1)\n"
+                "    return tf.Variable(initial)\n"
+                "\n"
+                "def deepnn(x):\n"
+                '    with tf.name_scope("fc1"):\n'
+                "        W_fc1 = weight_variable([2, 3])\n"
+                "        h_fc1 = tf.nn.relu(tf.matmul(x, W_fc1))\n"
+                '    with tf.name_scope("fc2"):\n'
+                "        W_fc2 = weight_variable([3, 1])\n"
+                "        return tf.matmul(h_fc1, W_fc2)\n"
+                "\n"
+                "def main():\n"
+                "    y = deepnn(tf.ones([1, 2]))\n"
+                "\n"
+                "main()\n"
+            ),
+            after=(
+                "import tensorflow as tf\n"
+                "\n"
+                "def weight_variable(shape):\n"
+                "    initial = tf.random.truncated_normal(shape, stddev=0.1)\n"
+                "    return tf.Variable(initial)\n"
+                "\n"
+                "class Deepnn(tf.Module):\n"
+                "    def __init__(self):\n"
+                "        super().__init__()\n"
+                "        self.built = False\n"
+                "\n"
+                "    def __call__(self, x):\n"
+                "        if not self.built:\n"
+                '            with tf.name_scope("fc1/"):\n'
+                "                self.W_fc1 = weight_variable([2, 3])\n"
+                '            with tf.name_scope("fc2/"):\n'
+                "                self.W_fc2 = weight_variable([3, 1])\n"
+                "            self.built = True\n"
+                "        h_fc1 = tf.nn.relu(tf.matmul(x, self.W_fc1))\n"
+                "        return tf.matmul(h_fc1, self.W_fc2)\n"
+                "\n"
+                "def main():\n"
+                "    deepnn = Deepnn()\n"
+                "    y = deepnn(tf.ones([1, 2]))\n"
+                "\n"
+                "main()\n"
+            ),
+        ),
     )
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         body = list(original_node.body)
+        self.factories = _unnamed_factories(body, self.tf_api)
+        self.variable_makers = frozenset(
+            s.name.value for s in body if isinstance(s, cst.FunctionDef) and self._makes_variables(s)
+        )
+        candidates = [
+            s for s in body
+            if isinstance(s, cst.FunctionDef)
+            and self._makes_variables(s)
+            and not self.is_suppressed_at(s)
+            and not opens_session(s, self.tf_api)  # runs its own graph: the sessions transform's
+        ]
         plans: dict[str, _Plan] = {}
-        for statement in body:
-            if not isinstance(statement, cst.FunctionDef) or not self._makes_variables(statement):
-                continue
-            if self.is_suppressed_at(statement) or opens_session(statement, self.tf_api):
-                continue  # a function that runs its own graph: the sessions transform's to convert
-            try:
-                plans[statement.name.value] = self._plan(statement)
-            except Declined as declined:
-                if not is_variable_factory(statement, self.tf_api):
-                    # A factory's one variable is made where each line calls it (the sessions rule).
-                    self.report(declined.node or statement, f"{declined.message}; left as it is", code=DECLINED)
+        for statement in candidates:
+            if statement.name.value not in self.factories:
+                self._add_plan(statement, plans)
+        # A factory the converted functions call stays a function, which their classes call.
+        called = {name for plan in plans.values() for name in plan.factories_called}
+        for statement in candidates:
+            if statement.name.value in self.factories and statement.name.value not in called:
+                self._add_plan(statement, plans)
+        order = [s.name.value for s in candidates]
+        plans = {name: plans[name] for name in order if name in plans}
         if not plans:
             return updated_node
         try:
@@ -167,7 +258,9 @@ class LayerFunctionsToModules(MigrationTransform):
             plan.class_name = syntax.unique_name("".join(p.capitalize() or "_" for p in name.split("_")), taken)
             taken.add(plan.class_name)
             for call in plan.calls:
-                call.instance = syntax.unique_name(re.sub(r"\W", "_", call.scope), taken)
+                # Called once, outside any scope (`y = deepnn(x)`): the instance takes the
+                # function's name, which the class frees, and the calling line stays as it was.
+                call.instance = name if plan.unscoped else syntax.unique_name(re.sub(r"\W", "_", call.scope), taken)
                 taken.add(call.instance)
         by_statement = {id(c.statement): (name, c) for name, plan in plans.items() for c in plan.calls}
         out = _Rebuild(self, plans, by_statement).block(body)
@@ -179,9 +272,20 @@ class LayerFunctionsToModules(MigrationTransform):
             )
         return updated_node.with_changes(body=out)
 
+    def _add_plan(self, statement: cst.FunctionDef, plans: dict[str, _Plan]) -> None:
+        try:
+            plans[statement.name.value] = self._plan(statement)
+        except Declined as declined:
+            if not is_variable_factory(statement, self.tf_api):
+                # A factory's one variable is made where each line calls it (the sessions rule).
+                self.report(declined.node or statement, f"{declined.message}; left as it is", code=DECLINED)
+
     # --- which functions ------------------------------------------------------------------
     def _makes_variables(self, node: cst.FunctionDef) -> bool:
-        return any(api == VARIABLE for api, _ in syntax.tf_apis_in(node, self.tf_api))
+        """Makes a `tf.Variable`, or calls a factory that makes one."""
+        return any(api == VARIABLE for api, _ in syntax.tf_apis_in(node, self.tf_api)) or any(
+            _callee(call) in self.factories for call in syntax.calls_in(node)
+        )
 
     def _plan(self, node: cst.FunctionDef) -> _Plan:
         if node.decorators or node.asynchronous or not isinstance(node.body, cst.IndentedBlock):
@@ -220,18 +324,40 @@ class LayerFunctionsToModules(MigrationTransform):
                 else:
                     raise Declined(DECLINED, "a name scope named by an expression", call)
                 statements = list(block.body.body)
+        scoped = self._open_name_scopes(statements, "")
+        statements = [statement for statement, _ in scoped]
         variables: dict[int, tuple[str, str]] = {}
-        for position, statement in enumerate(statements):
+        factory_made: dict[int, str] = {}
+        factories_called: set[str] = set()
+        unnamed: Counter[str] = Counter()
+        for position, (statement, path) in enumerate(scoped):
             assigned = syntax.assigned_call(statement)
             if assigned is not None and self.tf_api(assigned[1].func) == VARIABLE:
                 target, call = assigned
-                variables[position] = (target, self._variable_name(call))
+                short = self._variable_name(call)
+            elif assigned is not None and (factory := _callee(assigned[1])) in self.factories:
+                assert factory is not None
+                target, short = assigned[0], UNNAMED
+                factory_made[position] = path
+                factories_called.add(factory)
             elif any(api == VARIABLE for api, _ in syntax.tf_apis_in(statement, self.tf_api)):
                 raise Declined(
                     DECLINED, "tf.Variable other than `name = tf.Variable(...)` at the function's level", statement
                 )
             elif any(api == NAME_SCOPE for api, _ in syntax.tf_apis_in(statement, self.tf_api)):
                 raise Declined(DECLINED, "a name scope around part of the function", statement)
+            else:
+                makers = sorted(self.variable_makers & {_callee(c) for c in syntax.calls_in(statement)})
+                if makers:
+                    message = f"`{makers[0]}` makes variables other than on a line of its own"
+                    raise Declined(DECLINED, message, statement)
+                continue
+            if short == UNNAMED:
+                # TF1 numbered the unnamed variables of one name scope: `Variable`, `Variable_1`.
+                count = unnamed[path]
+                unnamed[path] += 1
+                short = f"{UNNAMED}_{count}" if count else UNNAMED
+            variables[position] = (target, path + short)
         targets = [t for t, _ in variables.values()]
         short_names = [n for _, n in variables.values()]
         if len(set(targets)) != len(targets) or len(set(short_names)) != len(short_names):
@@ -243,13 +369,55 @@ class LayerFunctionsToModules(MigrationTransform):
         if parameters & set(targets):
             raise Declined(DECLINED, "a variable bound to a parameter's name", node)
         build = _build_positions(statements, variables)
-        return _Plan(node, scope_param, scope_literal, statements, variables, build)
+        paths = frozenset(path.rstrip("/") for _, path in scoped if path)
+        return _Plan(
+            node, scope_param, scope_literal, statements, variables, build, factory_made, paths,
+            frozenset(factories_called),
+        )
+
+    def _open_name_scopes(self, nodes: Sequence[cst.BaseStatement], path: str) -> list[tuple[cst.BaseStatement, str]]:
+        """The statements of `nodes` with the name-scope blocks among them opened, each with the
+        path of the blocks it stood in ("fc1/"): those scopes named only the ops and variables
+        made in them, and the variables keep the names in full."""
+        out: list[tuple[cst.BaseStatement, str]] = []
+        carried: list[cst.EmptyLine] = []
+        for statement in nodes:
+            literal = self._inner_scope(statement)
+            if literal is None:
+                if carried:
+                    statement = syntax.with_leading_lines(statement, [*carried, *syntax.leading_lines(statement)])
+                    carried = []
+                out.append((statement, path))
+                continue
+            assert isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock)
+            inner = self._open_name_scopes(statement.body.body, f"{path}{literal}/")
+            first, first_path = inner[0]
+            lines = [*carried, *syntax.leading_lines(statement), *syntax.leading_lines(first)]
+            inner[0] = (syntax.with_leading_lines(first, lines), first_path)
+            out.extend(inner)
+            carried = list(statement.body.footer)
+        if any(line.comment is not None for line in carried):
+            raise Declined(DECLINED, "a comment closing the function's last name scope", nodes[-1])
+        return out
+
+    def _inner_scope(self, statement: cst.BaseStatement) -> str | None:
+        """"fc1" of `with tf.name_scope("fc1"):` opened in the function's body."""
+        if not (isinstance(statement, cst.With) and len(statement.items) == 1):
+            return None
+        item = statement.items[0]
+        call = item.item
+        if not (isinstance(call, cst.Call) and self.tf_api(call.func) == NAME_SCOPE) or item.asname is not None:
+            return None
+        if len(call.args) != 1 or not isinstance(statement.body, cst.IndentedBlock):
+            return None
+        literal = syntax.string_literal(call.args[0].value)
+        return literal if literal and "/" not in literal else None
 
     def _variable_name(self, call: cst.Call) -> str:
         positional = [a for a in call.args if a.keyword is None]
         if len(positional) != 1 or positional[0].star:
             raise Declined(DECLINED, "tf.Variable with arguments other than the initial value by position", call)
-        name = "Variable"
+        name = UNNAMED
         for argument in call.args:
             if argument.keyword is None:
                 continue
@@ -273,15 +441,27 @@ class LayerFunctionsToModules(MigrationTransform):
         opened: list[tuple[int, str, cst.CSTNode]] = []
         failed: dict[str, Declined] = {}
         generations = graph_generations(body, self.tf_api)
+        # A function that runs at most once (`main`) and the script block are scopes of their
+        # own: a call there makes its instance there, once, as TF1 made the variables once.
+        owners = [s for s in body if self._runs_once(s, body, plans)]
         for statement in body:
-            self._walk([statement], "", generations[id(statement)], plans, opened, failed)
-        for statement in body:
-            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-                own = statement.name.value
-                for name in sorted(set(plans) & syntax.names_in(statement.body)):
-                    failed.setdefault(name, Declined(DECLINED, f"`{name}` is used inside a definition", statement))
+            if any(statement is owner for owner in owners):
+                assert isinstance(statement, (cst.FunctionDef, cst.If))
+                inner = list(cast(cst.IndentedBlock, statement.body).body)
+                inner_generations = graph_generations(inner, self.tf_api)
+                for part in inner:
+                    self._walk([part], "", inner_generations[id(part)], plans, opened, failed)
+                definitions = [n for part in inner for n in syntax.nodes_of(part, cst.FunctionDef, cst.ClassDef)]
+            else:
+                self._walk([statement], "", generations[id(statement)], plans, opened, failed)
+                definitions = [statement] if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) else []
+            for definition in definitions:
+                assert isinstance(definition, (cst.FunctionDef, cst.ClassDef))
+                own = definition.name.value
+                for name in sorted(set(plans) & syntax.names_in(definition.body)):
+                    failed.setdefault(name, Declined(DECLINED, f"`{name}` is used inside a definition", definition))
                     if own in plans:
-                        failed.setdefault(own, Declined(DECLINED, f"`{own}` calls `{name}`", statement))
+                        failed.setdefault(own, Declined(DECLINED, f"`{own}` calls `{name}`", definition))
         for name, plan in plans.items():
             if name in failed:
                 continue
@@ -289,8 +469,9 @@ class LayerFunctionsToModules(MigrationTransform):
                 if not plan.calls:
                     raise Declined(DECLINED, f"`{name}` makes variables but no module-level line calls it", plan.node)
                 for call in plan.calls:
-                    call.scope = call.prefix + self._call_scope(plan, call)
-                    if not call.scope:
+                    own_scope = self._call_scope(plan, call)
+                    call.scope = call.prefix + own_scope if own_scope else call.prefix.rstrip("/")
+                    if not call.scope and not (len(plan.calls) == 1 and _all_in_own_scopes(plan)):
                         # TF1 numbered such names against every other variable of the graph.
                         raise Declined(DECLINED, "variables made outside any name scope", call.statement)
             except Declined as declined:
@@ -298,7 +479,18 @@ class LayerFunctionsToModules(MigrationTransform):
         for name, reason in sorted(failed.items()):
             self.report(reason.node or plans[name].node, f"{reason.message}; left as it is", code=DECLINED)
             del plans[name]
-        opened.extend((call.generation, call.scope, call.statement) for plan in plans.values() for call in plan.calls)
+        made: set[tuple[int, str]] = set()
+        for plan in plans.values():
+            for call in plan.calls:
+                under = f"{call.scope}/" if call.scope else ""
+                for _, short in plan.variables.values():
+                    if (call.generation, under + short) in made:
+                        message = f"two calls make `{under + short}`: TF1 numbered the second"
+                        raise Declined(DECLINED, message, call.statement)
+                    made.add((call.generation, under + short))
+                opened.extend((call.generation, under + path, call.statement) for path in sorted(plan.scopes))
+                if plan.scope_param is not None or plan.scope_literal is not None:
+                    opened.append((call.generation, call.scope, call.statement))
         # Name scopes opened elsewhere (in other helpers, loops) could take one of these names first.
         walked = {id(node) for _, _, node in opened}
         others = {
@@ -313,6 +505,20 @@ class LayerFunctionsToModules(MigrationTransform):
             if (generation, path) in seen or path.rsplit("/", 1)[-1] in others:
                 raise Declined(DECLINED, f"the name scope `{path}` is opened twice: TF1 numbered the second", node)
             seen.add((generation, path))
+
+    def _runs_once(
+        self, statement: cst.BaseStatement, body: Sequence[cst.BaseStatement], plans: dict[str, _Plan]
+    ) -> bool:
+        if syntax.is_script_block(statement, body):
+            return True
+        return (
+            isinstance(statement, cst.FunctionDef)
+            and statement.name.value not in plans
+            and statement.name.value not in self.variable_makers
+            and not statement.decorators
+            and isinstance(statement.body, cst.IndentedBlock)
+            and syntax.runs_at_most_once(body, statement.name.value)
+        )
 
     def _walk(
         self,
@@ -370,6 +576,28 @@ class LayerFunctionsToModules(MigrationTransform):
         if literal is None or not literal or "/" in literal:
             raise Declined(DECLINED, "a scope name that is not a plain string literal at this call", call.statement)
         return literal
+
+
+def _all_in_own_scopes(plan: _Plan) -> bool:
+    """Every variable of the function is made in a name scope the function opens."""
+    return all("/" in short for _, short in plan.variables.values())
+
+
+def _callee(call: cst.Call) -> str | None:
+    """`f` of `f(...)`; None for a call of anything but a plain name."""
+    return call.func.value if isinstance(call.func, cst.Name) else None
+
+
+def _unnamed_factories(body: Sequence[cst.BaseStatement], resolve: Resolver) -> frozenset[str]:
+    """The module's variable factories (migrate.analysis.graph_statements) whose variable has
+    no name given: TF1 named it `Variable` in the name scope the factory was called in."""
+    found = set()
+    for statement in body:
+        if isinstance(statement, cst.FunctionDef):
+            made = factory_variable(statement, resolve)
+            if made is not None and syntax.call_argument(made, 5, "name") is None:
+                found.add(statement.name.value)
+    return frozenset(found)
 
 
 def _bound_argument(node: cst.FunctionDef, call: cst.Call, param: str) -> cst.BaseExpression | None:
@@ -454,13 +682,17 @@ class _Rebuild:
             if found is not None:
                 name, call = found
                 plan = self.plans[name]
-                made = cst.parse_statement(f'{call.instance} = {plan.class_name}("{call.scope}")\n')
+                arguments = "" if plan.unscoped else f'"{call.scope}"'
+                made = cst.parse_statement(f"{call.instance} = {plan.class_name}({arguments})\n")
                 out.append(made.with_changes(leading_lines=syntax.leading_lines(statement)))
                 renamed = statement.visit(_Callee(call.call, call.instance))
                 assert isinstance(renamed, cst.SimpleStatementLine)
                 out.append(renamed.with_changes(leading_lines=[]))
                 continue
-            if isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock):
+            if isinstance(statement, (cst.With, cst.FunctionDef, cst.If)) and isinstance(
+                statement.body, cst.IndentedBlock
+            ):
+                # Name-scope blocks, and the scopes that run once (`main`, the script block).
                 inner = self.block(statement.body.body)
                 if inner != list(statement.body.body):
                     statement = statement.with_changes(body=statement.body.with_changes(body=inner))
@@ -485,10 +717,15 @@ class _Rebuild:
                 assert isinstance(statement, cst.SimpleStatementLine)
                 small = statement.body[0]
                 assert isinstance(small, cst.Assign) and isinstance(small.value, cst.Call)
-                value = _with_name(small.value, short)
-                statement = statement.with_changes(
-                    body=[cst.Assign([cst.AssignTarget(cst.Attribute(cst.Name("self"), cst.Name(target)))], value)]
-                )
+                made = cst.Attribute(cst.Name("self"), cst.Name(target))
+                if position in plan.factory_made:
+                    statement = self._in_name_scope(
+                        statement.with_changes(body=[small.with_changes(targets=[cst.AssignTarget(made)])]),
+                        _scoped_name(plan, plan.factory_made[position]),
+                    )
+                else:
+                    value = _with_name(small.value, _scoped_name(plan, short))
+                    statement = statement.with_changes(body=[cst.Assign([cst.AssignTarget(made)], value)])
                 build.append(statement)
             elif position in plan.build:
                 build.append(statement)
@@ -496,19 +733,60 @@ class _Rebuild:
                 rest.append(statement)
         leading = syntax.leading_lines(plan.body[min(plan.build)])
         build = [s.with_changes(leading_lines=[]) if i == 0 else s for i, s in enumerate(build)]
+        build = _merge_name_scopes(build)
         build.append(cst.parse_statement("self.built = True\n"))
         guard = cst.parse_statement("if not self.built:\n    pass\n")
         assert isinstance(guard, cst.If) and isinstance(guard.body, cst.IndentedBlock)
         rest.insert(guard_at, guard.with_changes(body=guard.body.with_changes(body=build), leading_lines=leading))
         return syntax.module_class(
             plan.class_name, self.t.tf_alias(), node.params, rest,
-            init_params="self, scope", init_lines=["self.scope = scope", "self.built = False"],
+            init_params="self" if plan.unscoped else "self, scope",
+            init_lines=["self.built = False"] if plan.unscoped else ["self.scope = scope", "self.built = False"],
             leading_lines=node.leading_lines,
         )
 
+    def _in_name_scope(self, statement: cst.SimpleStatementLine, scope: cst.BaseExpression) -> cst.BaseStatement:
+        """`statement` in a `with tf.name_scope(scope):` block, whose absolute scope (ending in
+        "/") names the variable a factory makes in it as TF1 did."""
+        block = cst.parse_statement(f"with {self.t.tf_alias()}.name_scope(scope):\n    pass\n")
+        assert isinstance(block, cst.With) and isinstance(block.body, cst.IndentedBlock)
+        item = block.items[0].with_changes(item=cast(cst.Call, block.items[0].item).with_changes(args=[cst.Arg(scope)]))
+        return block.with_changes(
+            items=[item],
+            body=block.body.with_changes(body=[statement.with_changes(leading_lines=[])]),
+            leading_lines=statement.leading_lines,
+        )
 
-def _with_name(call: cst.Call, short: str) -> cst.Call:
-    value = cst.parse_expression(f'self.scope + "/{short}"')
+
+def _merge_name_scopes(statements: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    """Neighbouring `with tf.name_scope(s):` blocks of one scope `s` as one block."""
+    out: list[cst.BaseStatement] = []
+    for statement in statements:
+        previous = out[-1] if out else None
+        if (
+            isinstance(statement, cst.With)
+            and isinstance(previous, cst.With)
+            and isinstance(statement.body, cst.IndentedBlock)
+            and isinstance(previous.body, cst.IndentedBlock)
+            and previous.items[0].deep_equals(statement.items[0])
+            and not statement.leading_lines
+        ):
+            body = [*previous.body.body, *statement.body.body]
+            out[-1] = previous.with_changes(body=previous.body.with_changes(body=body))
+            continue
+        out.append(statement)
+    return out
+
+
+def _scoped_name(plan: _Plan, name: str) -> cst.BaseExpression:
+    """The full TF1 name of `name` ("fc1/W", or "fc1/" for a scope) under the scope of the
+    instance: `self.scope + "/fc1/W"`, or the literal where the one call had no scope."""
+    if plan.unscoped:
+        return cst.SimpleString(f'"{name}"')
+    return cst.parse_expression(f'self.scope + "/{name}"')
+
+
+def _with_name(call: cst.Call, value: cst.BaseExpression) -> cst.Call:
     args = [a for a in call.args if not (a.keyword is not None and a.keyword.value == "name")]
     named = cst.Arg(
         value, keyword=cst.Name("name"), equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))

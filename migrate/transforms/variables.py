@@ -327,7 +327,7 @@ class VariablesToModules(MigrationTransform):
             for n, found in callers.items()
             if len(found) == 1
             and n not in module_level_names
-            and (found[0] == "__main__" or _runs_at_most_once(body, found[0]))
+            and (found[0] == "__main__" or syntax.runs_at_most_once(body, found[0]))
         }
         classes: dict[str, cst.BaseStatement] = {}
         changed = False
@@ -1057,25 +1057,6 @@ class _ScopeRewriter:
             how = ""
         self.modules_made.append((node, f"`{node.name.value}` becomes tf.Module subclass `{model.class_name}`{how}"))
         return built
-
-
-def _runs_at_most_once(body: Sequence[cst.BaseStatement], name: str) -> bool:
-    """Whether the module-level function `name` runs at most once: called from no more than one
-    simple statement, at module level or in the script block (outside loops, functions and
-    `with` blocks), and named nowhere else."""
-    places: list[tuple[cst.BaseStatement, int]] = []
-    for statement in body:
-        if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
-            continue
-        inner: Sequence[cst.BaseStatement] = [statement]
-        if syntax.is_script_block(statement, body):
-            assert isinstance(statement, cst.If) and isinstance(statement.body, cst.IndentedBlock)
-            inner = statement.body.body
-        for part in inner:
-            count = len(syntax.name_uses(part).get(name, ()))
-            if count:
-                places.append((part, count))
-    return not places or (len(places) == 1 and places[0][1] == 1 and isinstance(places[0][0], cst.SimpleStatementLine))
 
 
 def _graph_code_first(scope: _ScopeRewriter, model: ModelFunction, flat: Sequence[Flat], made: set[int]) -> None:
