@@ -91,6 +91,8 @@ SHAPE_PATTERNS = {
     "expression run whole": r'\(\w+\["max"\] - \w+\["mean"\]\)|sess\.run\(tf\.reduce_min\(|tf\.reduce_min\(\w+\)\.eval',
     "weights bound again to the same name": r"\nw = tf\.Variable\(init_value.*\n(.*\n)+w = tf\.Variable\(init_value",
     "input width read again into the same name": r"\nn_in = int\(h\.shape\[1\]\)|\nn_in = h\.get_shape\(\)",
+    "variable factory computing its initial value into a local": r"\n    initial = tf\.truncated_normal\(shape, "
+    r"stddev=st_dev\)\n    return tf\.Variable\(initial\)\n",
 }
 WITHOUT_REAL_CODE_SHAPES = replace(Options(), **dict.fromkeys(REAL_CODE_SHAPES, False))
 

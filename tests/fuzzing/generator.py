@@ -25,7 +25,7 @@ ACTIVATIONS = ("tf.nn.relu", "tf.nn.sigmoid", "tf.nn.tanh", "tf.nn.softplus", "t
 REAL_CODE_SHAPES = (
     "session_graph", "functions", "shape_reads", "placeholder_forms", "datasets", "random_ops", "layer_functions",
     "scoped_layers", "exhausted_datasets", "loop_evaluation", "summaries", "script_blocks", "accumulated_losses",
-    "float64_feeds", "entry_evaluation", "reused_names",
+    "float64_feeds", "entry_evaluation", "reused_names", "tutorial_factories",
 )
 
 
@@ -110,6 +110,10 @@ class Options:
     # output, `n_in` for an input width read off the graph. Drawn from a generator of its own,
     # as layer_functions.
     reused_names: bool = True
+    # The variable factory written as TensorFlow's tutorials wrote theirs: its initial value
+    # computed into a local (`initial = tf.truncated_normal(...)`, `return tf.Variable(initial)`).
+    # Drawn from a generator of its own, as layer_functions.
+    tutorial_factories: bool = True
 
 
 @dataclass
@@ -175,6 +179,7 @@ class _State:
     float64_rng: random.Random | None = None  # draws of the float64_feeds shape
     entry_rng: random.Random | None = None  # draws of the entry_evaluation shape
     reuse_rng: random.Random | None = None  # draws of the reused_names shape
+    factory_rng: random.Random | None = None  # draws of the tutorial_factories shape
     entries: tuple[str, Value] | None = None  # the dict of statistics and their value, once made
 
     def fresh(self, stem: str) -> str:
@@ -267,8 +272,12 @@ def _variable(
         if not state.factory:
             state.factory = state.fresh("init_weight")
             state.emit(f"def {state.factory}(shape, st_dev):")
-            state.emit("    weight = tf.Variable(tf.random_normal(shape, stddev=st_dev))")
-            state.emit("    return weight")
+            if state.factory_rng is not None and state.factory_rng.random() < 0.5:
+                state.emit("    initial = tf.truncated_normal(shape, stddev=st_dev)")
+                state.emit("    return tf.Variable(initial)")
+            else:
+                state.emit("    weight = tf.Variable(tf.random_normal(shape, stddev=st_dev))")
+                state.emit("    return weight")
         dims = "[" + ", ".join(_dim_texts(shape, sizes)) + "]"
         state.emit(f"{name} = {state.factory}(shape={dims}, st_dev={_float(rng, 0.05, 0.5)})")
         return state.add(Value(name, shape, "float32", frozenset(), variable=True))
@@ -1317,6 +1326,8 @@ def generate(seed: int, options: Options = Options()) -> str:
         state.entry_rng = random.Random(f"entry evaluation {seed}")
     if options.reused_names:
         state.reuse_rng = random.Random(f"reused names {seed}")
+    if options.tutorial_factories and options.tutorial_shapes:
+        state.factory_rng = random.Random(f"tutorial factories {seed}")
     state.used.update({"np", "tf", "rng", "sess", "init", "res", "step", "start", "repeat", "i", "_"})
     state.used.update({"weights", "shape", "st_dev", "weight", "key"})  # the shapes' own names
     state.emit("import numpy as np")
