@@ -2,9 +2,10 @@
 
 `deepnn(x)` builds the network layer by layer, each under a `tf.name_scope` of its own, with
 the tutorial's helpers: `weight_variable` / `bias_variable` compute the initial value into a
-local and return one unnamed `tf.Variable`, `conv2d` and `max_pool_2x2` wrap the ops. `main()`
-calls it once, trains with `AdamOptimizer` through `train_step.run(feed_dict=...)` and reports
-accuracy with `accuracy.eval(feed_dict=...)`, on 8x8 synthetic images.
+local and return one unnamed `tf.Variable`, `conv2d` and `max_pool_2x2` wrap the ops. It makes
+the dropout's `keep_prob` placeholder itself and returns it with the logits. `main()` calls it
+once, trains with `AdamOptimizer` through `train_step.run(feed_dict=...)` with `keep_prob` 0.5,
+and reports accuracy with `accuracy.eval(feed_dict=...)` with 1.0, on 8x8 synthetic images.
 """
 import numpy as np
 import tensorflow as tf
@@ -34,12 +35,18 @@ def deepnn(x):
         h_pool1_flat = tf.reshape(h_pool1, [-1, 4 * 4 * 4])
         h_fc1 = tf.nn.relu(tf.matmul(h_pool1_flat, W_fc1) + b_fc1)
 
+    # Dropout - controls the complexity of the model, prevents co-adaptation of
+    # features.
+    with tf.name_scope('dropout'):
+        keep_prob = tf.placeholder(tf.float32)
+        h_fc1_drop = tf.nn.dropout(h_fc1, keep_prob)
+
     # Map the 16 features to 3 classes, one for each digit
     with tf.name_scope('fc2'):
         W_fc2 = weight_variable([16, 3])
         b_fc2 = bias_variable([3])
-        y_conv = tf.matmul(h_fc1, W_fc2) + b_fc2
-    return y_conv
+        y_conv = tf.matmul(h_fc1_drop, W_fc2) + b_fc2
+    return y_conv, keep_prob
 
 
 def conv2d(x, W):
@@ -77,7 +84,7 @@ def main():
     y_ = tf.placeholder(tf.float32, [None, 3])
 
     # Build the graph for the deep net
-    y_conv = deepnn(x)
+    y_conv, keep_prob = deepnn(x)
 
     with tf.name_scope('loss'):
         cross_entropy = tf.nn.softmax_cross_entropy_with_logits(labels=y_, logits=y_conv)
@@ -97,12 +104,12 @@ def main():
             start = (i * 16) % 96
             batch = images[start:start + 16], labels[start:start + 16]
             if i % 10 == 0:
-                train_accuracy = accuracy.eval(feed_dict={x: batch[0], y_: batch[1]})
+                train_accuracy = accuracy.eval(feed_dict={x: batch[0], y_: batch[1], keep_prob: 1.0})
                 print('step %d, training accuracy %g' % (i, train_accuracy))
-            train_step.run(feed_dict={x: batch[0], y_: batch[1]})
-            print('loss %.6f' % cross_entropy.eval(feed_dict={x: batch[0], y_: batch[1]}))
+            train_step.run(feed_dict={x: batch[0], y_: batch[1], keep_prob: 0.5})
+            print('loss %.6f' % cross_entropy.eval(feed_dict={x: batch[0], y_: batch[1], keep_prob: 1.0}))
 
-        print('test accuracy %g' % accuracy.eval(feed_dict={x: images, y_: labels}))
+        print('test accuracy %g' % accuracy.eval(feed_dict={x: images, y_: labels, keep_prob: 1.0}))
 
 
 if __name__ == '__main__':

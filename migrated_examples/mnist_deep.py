@@ -2,9 +2,10 @@
 
 `deepnn(x)` builds the network layer by layer, each under a `tf.name_scope` of its own, with
 the tutorial's helpers: `weight_variable` / `bias_variable` compute the initial value into a
-local and return one unnamed `tf.Variable`, `conv2d` and `max_pool_2x2` wrap the ops. `main()`
-calls it once, trains with `AdamOptimizer` through `train_step.run(feed_dict=...)` and reports
-accuracy with `accuracy.eval(feed_dict=...)`, on 8x8 synthetic images.
+local and return one unnamed `tf.Variable`, `conv2d` and `max_pool_2x2` wrap the ops. It makes
+the dropout's `keep_prob` placeholder itself and returns it with the logits. `main()` calls it
+once, trains with `AdamOptimizer` through `train_step.run(feed_dict=...)` with `keep_prob` 0.5,
+and reports accuracy with `accuracy.eval(feed_dict=...)` with 1.0, on 8x8 synthetic images.
 """
 import numpy as np
 import tensorflow as tf
@@ -15,7 +16,7 @@ class Deepnn(tf.Module):
         super().__init__()
         self.built = False
 
-    def __call__(self, x):
+    def __call__(self, x, keep_prob):
         """Builds the graph of a small convolutional network classifying 8x8 images."""
         # Reshape to use within a convolutional neural net.
         x_image = tf.reshape(x, [-1, 8, 8, 1])
@@ -43,7 +44,11 @@ class Deepnn(tf.Module):
         h_pool1 = max_pool_2x2(h_conv1)
         h_pool1_flat = tf.reshape(h_pool1, [-1, 4 * 4 * 4])
         h_fc1 = tf.nn.relu(tf.matmul(h_pool1_flat, self.W_fc1) + self.b_fc1)
-        y_conv = tf.matmul(h_fc1, self.W_fc2) + self.b_fc2
+
+        # Dropout - controls the complexity of the model, prevents co-adaptation of
+        # features.
+        h_fc1_drop = tf.nn.dropout(h_fc1, rate=1 - keep_prob)
+        y_conv = tf.matmul(h_fc1_drop, self.W_fc2) + self.b_fc2
         return y_conv
 
 
@@ -84,8 +89,8 @@ def main():
 
     optimizer = tf.keras.optimizers.Adam(learning_rate=1e-3, beta_1=0.8999999761581421, beta_2=0.9990000128746033, epsilon=1e-08)
 
-    def y_conv_fn(x):
-        y_conv = deepnn(x)
+    def y_conv_fn(x, keep_prob):
+        y_conv = deepnn(x, keep_prob)
         return y_conv
 
     def cross_entropy_fn(y_, y_conv):
@@ -97,10 +102,11 @@ def main():
         input_signature=[
             tf.TensorSpec(shape=[None, 64], dtype=tf.float32),
             tf.TensorSpec(shape=[None, 3], dtype=tf.float32),
+            tf.TensorSpec(shape=None, dtype=tf.float32),
         ]
     )
-    def compute_accuracy(x, y_):
-        y_conv = y_conv_fn(x)
+    def compute_accuracy(x, y_, keep_prob):
+        y_conv = y_conv_fn(x, keep_prob)
         correct_prediction = tf.equal(tf.argmax(y_conv, 1), tf.argmax(y_, 1))
         correct_prediction = tf.cast(correct_prediction, tf.float32)
         accuracy = tf.reduce_mean(correct_prediction)
@@ -110,11 +116,12 @@ def main():
         input_signature=[
             tf.TensorSpec(shape=[None, 64], dtype=tf.float32),
             tf.TensorSpec(shape=[None, 3], dtype=tf.float32),
+            tf.TensorSpec(shape=None, dtype=tf.float32),
         ]
     )
-    def train_step(x, y_):
+    def train_step(x, y_, keep_prob):
         with tf.GradientTape() as tape:
-            y_conv = y_conv_fn(x)
+            y_conv = y_conv_fn(x, keep_prob)
             cross_entropy = cross_entropy_fn(y_, y_conv)
         variables = deepnn.trainable_variables
         gradients = tape.gradient(cross_entropy, variables)
@@ -124,10 +131,11 @@ def main():
         input_signature=[
             tf.TensorSpec(shape=[None, 64], dtype=tf.float32),
             tf.TensorSpec(shape=[None, 3], dtype=tf.float32),
+            tf.TensorSpec(shape=None, dtype=tf.float32),
         ]
     )
-    def compute_cross_entropy(x, y_):
-        y_conv = y_conv_fn(x)
+    def compute_cross_entropy(x, y_, keep_prob):
+        y_conv = y_conv_fn(x, keep_prob)
         cross_entropy = cross_entropy_fn(y_, y_conv)
         return cross_entropy
 
@@ -135,12 +143,12 @@ def main():
         start = (i * 16) % 96
         batch = images[start:start + 16], labels[start:start + 16]
         if i % 10 == 0:
-            train_accuracy = compute_accuracy(batch[0], batch[1]).numpy()
+            train_accuracy = compute_accuracy(batch[0], batch[1], 1.0).numpy()
             print('step %d, training accuracy %g' % (i, train_accuracy))
-        train_step(batch[0], batch[1])
-        print('loss %.6f' % compute_cross_entropy(batch[0], batch[1]).numpy())
+        train_step(batch[0], batch[1], 0.5)
+        print('loss %.6f' % compute_cross_entropy(batch[0], batch[1], 1.0).numpy())
 
-    print('test accuracy %g' % compute_accuracy(images, labels).numpy())
+    print('test accuracy %g' % compute_accuracy(images, labels, 1.0).numpy())
 
 
 if __name__ == '__main__':

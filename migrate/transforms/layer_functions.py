@@ -31,7 +31,10 @@ The variables keep the names of those scopes (`fc1/W`; `fc1/Variable`, `fc1/Vari
 unnamed ones, which TF1 numbered). A factory is called in a `tf.name_scope("fc1/")` block, an
 absolute scope, since its variable takes no name from the caller. A function called once,
 outside any name scope, with every variable in a scope of its own gets a class without a scope
-parameter, and its instance the function's name (`deepnn = Deepnn()`).
+parameter, and its instance the function's name (`deepnn = Deepnn()`). A placeholder the
+function makes and returns with its result (`return y_conv, keep_prob`, the tutorial's dropout
+probability) is made by the caller instead, where the call bound it, and passed in: `__call__`
+takes it after the function's own parameters and returns the rest.
 
 Converted only when every name is known: each call is `target = f(...)` at module level (or
 under module-level `tf.name_scope("literal")` blocks), or in a function that runs once (`main`)
@@ -49,14 +52,14 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar, cast
+from typing import ClassVar, TypeVar, cast
 
 import libcst as cst
 import libcst.matchers as m
 
 from migrate.analysis import syntax
 from migrate.analysis.declined import Declined
-from migrate.analysis.graph_model import Resolver
+from migrate.analysis.graph_model import PLACEHOLDER_APIS, Resolver
 from migrate.analysis.graph_segments import graph_generations
 from migrate.analysis.graph_statements import factory_variable, is_variable_factory, opens_session
 from migrate.findings import Severity
@@ -79,6 +82,7 @@ class _Call:
     generation: int  # which default graph the call builds in (migrate.analysis.graph_segments)
     scope: str = ""  # the TF1 name scope of this call's variables: "dnn/hidden1"
     instance: str = ""
+    targets: tuple[str, ...] = ()  # `y, keep_prob = f(x)`: the names the call binds
 
 
 @dataclass
@@ -95,6 +99,10 @@ class _Plan:
     factory_made: dict[int, str] = field(default_factory=dict)
     scopes: frozenset[str] = frozenset()  # the name scopes opened in the body: "fc1", "fc1/w"
     factories_called: frozenset[str] = frozenset()
+    # Placeholders the function made and returned (`return y_conv, keep_prob`), by their place
+    # in what it returns: made by the caller instead and passed in, as the class's parameters.
+    hoisted: dict[int, cst.SimpleStatementLine] = field(default_factory=dict)
+    returned: int = 1  # how many values the function returns
     calls: list[_Call] = field(default_factory=list)
     class_name: str = ""
 
@@ -325,6 +333,7 @@ class LayerFunctionsToModules(MigrationTransform):
                     raise Declined(DECLINED, "a name scope named by an expression", call)
                 statements = list(block.body.body)
         scoped = self._open_name_scopes(statements, "")
+        scoped, hoisted, returned = self._hoist_placeholders(node, scoped)
         statements = [statement for statement, _ in scoped]
         variables: dict[int, tuple[str, str]] = {}
         factory_made: dict[int, str] = {}
@@ -372,8 +381,70 @@ class LayerFunctionsToModules(MigrationTransform):
         paths = frozenset(path.rstrip("/") for _, path in scoped if path)
         return _Plan(
             node, scope_param, scope_literal, statements, variables, build, factory_made, paths,
-            frozenset(factories_called),
+            frozenset(factories_called), hoisted, returned,
         )
+
+    def _hoist_placeholders(
+        self, node: cst.FunctionDef, scoped: list[tuple[cst.BaseStatement, str]]
+    ) -> tuple[list[tuple[cst.BaseStatement, str]], dict[int, cst.SimpleStatementLine], int]:
+        """The body without the placeholders the function makes and returns, as TensorFlow's
+        mnist_deep.py makes `keep_prob` in `deepnn(x)` and returns `y_conv, keep_prob`: their
+        lines, by their place in the returned tuple, and how many values it returns. A
+        placeholder made otherwise declines."""
+        made = {
+            position: assigned
+            for position, (statement, _) in enumerate(scoped)
+            if (assigned := syntax.assigned_call(statement)) is not None
+            and self.tf_api(assigned[1].func) in PLACEHOLDER_APIS
+        }
+        for statement, _ in scoped:
+            for api, found in syntax.tf_apis_in(statement, self.tf_api):
+                if api in PLACEHOLDER_APIS and not any(found is a[1].func for a in made.values()):
+                    raise Declined(DECLINED, f"{api} in a function making variables at each call", found)
+        last = scoped[-1][0] if scoped else None
+        final = last.body[0] if isinstance(last, cst.SimpleStatementLine) else None
+        value = final.value if isinstance(final, cst.Return) else None
+        returned = len(value.elements) if isinstance(value, cst.Tuple) else 1
+        if not made:
+            return scoped, {}, returned
+        unreturned = "a placeholder made other than to be returned with the function's result"
+        params = node.params
+        if (
+            not isinstance(value, cst.Tuple)
+            or len(syntax.nodes_of(node.body, cst.Return)) != 1
+            or any(p.default is not None for p in params.params)
+            or params.kwonly_params
+        ):
+            raise Declined(DECLINED, unreturned, node)
+        names = [e.value.value if isinstance(e.value, cst.Name) else None for e in value.elements]
+        hoisted: dict[int, cst.SimpleStatementLine] = {}
+        for position, (name, call) in made.items():
+            line = scoped[position][0]
+            assert isinstance(line, cst.SimpleStatementLine)
+            outside = [n for found in syntax.name_uses(call).values() for n in found if self.tf_api(n) is None]
+            bound_again = sum(name in syntax.defined_names(s) for s, _ in scoped) > 1
+            if outside or bound_again or names.count(name) != 1:
+                raise Declined(DECLINED, unreturned, line)
+            hoisted[names.index(name)] = line.with_changes(leading_lines=[])
+        if len(hoisted) == len(names):
+            raise Declined(DECLINED, unreturned, node)
+        kept: list[tuple[cst.BaseStatement, str]] = []
+        carried: list[cst.EmptyLine] = []
+        for position, (statement, path) in enumerate(scoped):
+            if position in made:
+                carried.extend(syntax.leading_lines(statement))  # the comments stay in the function
+                continue
+            if carried:
+                statement = syntax.with_leading_lines(statement, [*carried, *syntax.leading_lines(statement)])
+                carried = []
+            kept.append((statement, path))
+        # `return y_conv, keep_prob` returns what is left: `return y_conv`.
+        rest = [e for i, e in enumerate(value.elements) if i not in hoisted]
+        left: cst.BaseExpression = rest[0].value if len(rest) == 1 else value.with_changes(elements=_listed(rest))
+        returning, path = kept[-1]
+        assert isinstance(returning, cst.SimpleStatementLine)
+        kept[-1] = (returning.with_changes(body=[cst.Return(left)]), path)
+        return kept, hoisted, returned
 
     def _open_name_scopes(self, nodes: Sequence[cst.BaseStatement], path: str) -> list[tuple[cst.BaseStatement, str]]:
         """The statements of `nodes` with the name-scope blocks among them opened, each with the
@@ -541,19 +612,21 @@ class LayerFunctionsToModules(MigrationTransform):
                 self._walk(statement.body.body, f"{prefix}{scope}/", generation, plans, opened, failed)
                 continue
             used = sorted(set(plans) & syntax.names_in(statement))
-            assigned = syntax.assigned_call(statement)
+            assigned = _called_into(statement)
             for name in used:
                 references = [n for n in syntax.nodes_of(statement, cst.Name) if m.matches(n, m.Name(name))]
+                targets = 1 if not plans[name].hoisted else plans[name].returned
                 if (
                     assigned is None
                     or len(used) != 1
                     or not m.matches(assigned[1].func, m.Name(name))
                     or len(references) != 1
+                    or len(assigned[0]) != targets
                 ):
                     message = f"`{name}` is used other than as `target = {name}(...)` at module level"
                     failed.setdefault(name, Declined(DECLINED, message, statement))
                 elif isinstance(statement, cst.SimpleStatementLine):
-                    plans[name].calls.append(_Call(statement, assigned[1], prefix, generation))
+                    plans[name].calls.append(_Call(statement, assigned[1], prefix, generation, targets=assigned[0]))
 
     def _module_scope(self, statement: cst.BaseStatement) -> str | None:
         if not (isinstance(statement, cst.With) and len(statement.items) == 1):
@@ -578,9 +651,43 @@ class LayerFunctionsToModules(MigrationTransform):
         return literal
 
 
+_Listed = TypeVar("_Listed", cst.Arg, cst.Param, cst.Element)
+
+
+def _listed(items: Sequence[_Listed]) -> list[_Listed]:
+    """`items` separated by ", " as in `a, b`, with no comma after the last."""
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    return [
+        item.with_changes(comma=comma if i < len(items) - 1 else cst.MaybeSentinel.DEFAULT)
+        for i, item in enumerate(items)
+    ]
+
+
+def _assigned_target(statement: cst.SimpleStatementLine) -> str:
+    assigned = syntax.assigned_call(statement)
+    assert assigned is not None
+    return assigned[0]
+
+
 def _all_in_own_scopes(plan: _Plan) -> bool:
     """Every variable of the function is made in a name scope the function opens."""
     return all("/" in short for _, short in plan.variables.values())
+
+
+def _called_into(statement: cst.BaseStatement) -> tuple[tuple[str, ...], cst.Call] | None:
+    """`y = f(...)` or `y, keep_prob = f(...)` on a line of its own: the names and the call."""
+    assigned = syntax.assigned_call(statement)
+    if assigned is not None:
+        return (assigned[0],), assigned[1]
+    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+        return None
+    small = statement.body[0]
+    if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.value, cst.Call)):
+        return None
+    target = small.targets[0].target
+    if not isinstance(target, (cst.Tuple, cst.List)) or not all(isinstance(e.value, cst.Name) for e in target.elements):
+        return None
+    return tuple(cast(cst.Name, e.value).value for e in target.elements), small.value
 
 
 def _callee(call: cst.Call) -> str | None:
@@ -684,9 +791,21 @@ class _Rebuild:
                 plan = self.plans[name]
                 arguments = "" if plan.unscoped else f'"{call.scope}"'
                 made = cst.parse_statement(f"{call.instance} = {plan.class_name}({arguments})\n")
-                out.append(made.with_changes(leading_lines=syntax.leading_lines(statement)))
-                renamed = statement.visit(_Callee(call.call, call.instance))
+                leading = syntax.leading_lines(statement)
+                passed = [call.targets[i] for i in sorted(plan.hoisted)]
+                for i in sorted(plan.hoisted):
+                    # The placeholder, made here under the name the call gave it.
+                    line = plan.hoisted[i]
+                    small = line.body[0]
+                    assert isinstance(small, cst.Assign)
+                    target = cst.AssignTarget(cst.Name(call.targets[i]))
+                    out.append(line.with_changes(body=[small.with_changes(targets=[target])], leading_lines=leading))
+                    leading = []
+                out.append(made.with_changes(leading_lines=leading))
+                renamed = statement.visit(_Callee(call.call, call.instance, passed))
                 assert isinstance(renamed, cst.SimpleStatementLine)
+                if plan.hoisted:
+                    renamed = _without_targets(renamed, passed)
                 out.append(renamed.with_changes(leading_lines=[]))
                 continue
             if isinstance(statement, (cst.With, cst.FunctionDef, cst.If)) and isinstance(
@@ -738,8 +857,13 @@ class _Rebuild:
         guard = cst.parse_statement("if not self.built:\n    pass\n")
         assert isinstance(guard, cst.If) and isinstance(guard.body, cst.IndentedBlock)
         rest.insert(guard_at, guard.with_changes(body=guard.body.with_changes(body=build), leading_lines=leading))
+        params = node.params
+        if plan.hoisted:
+            # The placeholders it made come in after the function's own parameters.
+            names = [_assigned_target(plan.hoisted[i]) for i in sorted(plan.hoisted)]
+            params = params.with_changes(params=_listed([*params.params, *(cst.Param(cst.Name(n)) for n in names)]))
         return syntax.module_class(
-            plan.class_name, self.t.tf_alias(), node.params, rest,
+            plan.class_name, self.t.tf_alias(), params, rest,
             init_params="self" if plan.unscoped else "self, scope",
             init_lines=["self.built = False"] if plan.unscoped else ["self.scope = scope", "self.built = False"],
             leading_lines=node.leading_lines,
@@ -797,11 +921,27 @@ def _with_name(call: cst.Call, value: cst.BaseExpression) -> cst.Call:
 
 
 class _Callee(cst.CSTTransformer):
-    def __init__(self, call: cst.Call, instance: str) -> None:
+    """The call of the function as a call of its instance, given the placeholders `passed`."""
+
+    def __init__(self, call: cst.Call, instance: str, passed: Sequence[str] = ()) -> None:
         self.call = call
         self.instance = instance
+        self.passed = passed
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
-        if original_node is self.call:
-            return updated_node.with_changes(func=cst.Name(self.instance))
-        return updated_node
+        if original_node is not self.call:
+            return updated_node
+        args = updated_node.args
+        if self.passed:
+            args = _listed([*args, *(cst.Arg(cst.Name(n)) for n in self.passed)])
+        return updated_node.with_changes(func=cst.Name(self.instance), args=args)
+
+
+def _without_targets(statement: cst.SimpleStatementLine, names: Sequence[str]) -> cst.SimpleStatementLine:
+    """`y, keep_prob = f(x)` binding only what is left: `y = f(x)`."""
+    small = statement.body[0]
+    assert isinstance(small, cst.Assign) and isinstance(small.targets[0].target, (cst.Tuple, cst.List))
+    bound = small.targets[0].target
+    rest = [e for e in bound.elements if not (isinstance(e.value, cst.Name) and e.value.value in names)]
+    target = cast(cst.Name, rest[0].value) if len(rest) == 1 else bound.with_changes(elements=_listed(rest))
+    return statement.with_changes(body=[small.with_changes(targets=[small.targets[0].with_changes(target=target)])])
