@@ -293,10 +293,10 @@ def _check_default_session(
     }
     users = {name for name, node in definitions.items() if any(_runs_implicitly(call, resolve) for call in calls_in(node))}
     grown = True
-    while grown:  # and the definitions that use those
+    while grown:  # and the definitions that use those (a parameter of the same name is not one)
         grown = False
         for name, node in definitions.items():
-            if name not in users and names_in(node) & users:
+            if name not in users and (free_names(node) if isinstance(node, cst.FunctionDef) else names_in(node)) & users:
                 users.add(name)
                 grown = True
     own = {s.name.value for s in body if isinstance(s, cst.FunctionDef)}
