@@ -311,7 +311,8 @@ class LayerFunctionsToModules(MigrationTransform):
         statements = list(node.body.body)
         scope_param: str | None = None
         scope_literal: str | None = None
-        if len(statements) == 1 and isinstance(statements[0], cst.With):
+        if isinstance(statements[0], cst.With) and (len(statements) == 1 or _returns_names(statements[1:])):
+            # The function's own scope: its whole body, or all of it but `return h, keep`.
             block = statements[0]
             item = block.items[0]
             call = item.item
@@ -331,7 +332,7 @@ class LayerFunctionsToModules(MigrationTransform):
                     scope_literal = literal
                 else:
                     raise Declined(DECLINED, "a name scope named by an expression", call)
-                statements = list(block.body.body)
+                statements = [*block.body.body, *statements[1:]]
         scoped = self._open_name_scopes(statements, "")
         scoped, hoisted, returned = self._hoist_placeholders(node, scoped)
         statements = [statement for statement, _ in scoped]
@@ -667,6 +668,18 @@ def _assigned_target(statement: cst.SimpleStatementLine) -> str:
     assigned = syntax.assigned_call(statement)
     assert assigned is not None
     return assigned[0]
+
+
+def _returns_names(statements: Sequence[cst.BaseStatement]) -> bool:
+    """`return h` or `return h, keep`: a return of names alone, which reads no scope."""
+    if len(statements) != 1 or not isinstance(statements[0], cst.SimpleStatementLine):
+        return False
+    returned = statements[0].body[0]
+    if not isinstance(returned, cst.Return) or returned.value is None:
+        return False
+    value = returned.value
+    values = [e.value for e in value.elements] if isinstance(value, cst.Tuple) else [value]
+    return all(isinstance(v, cst.Name) for v in values)
 
 
 def _all_in_own_scopes(plan: _Plan) -> bool:
