@@ -63,7 +63,7 @@ from migrate.analysis.graph_statements import (
     updated_in_place,
     writer_logdir,
 )
-from migrate.analysis.placeholder_helpers import placeholder_helpers
+from migrate.analysis.placeholder_helpers import helper_placeholders, placeholder_helpers
 from migrate.analysis.run_sites import Leaf, Role, RunContext, RunSiteFinder
 from migrate.analysis.sparse_feeds import sparse_values
 from migrate.analysis.static_shapes import check_signatures, static_shape_sources
@@ -347,6 +347,17 @@ def _classify_statements(
     iterator_names: set[str] = set()
     tensors: set[str] = set()
     for node in nodes:
+        made = helper_placeholders(node, definitions.placeholder_helpers, resolve)
+        if made is not None and len(made) > 1:
+            # `images, labels = placeholder_inputs(100)`: one placeholder statement a target.
+            unpacked = syntax.unpacked_call(node)
+            assert unpacked is not None
+            names = unpacked[0]
+            for name, call in zip(names, made, strict=True):
+                statements.append(Statement(node, Kind.PLACEHOLDER, (name,), names_in(call), call))
+            graph_names.update(names)
+            tensors.difference_update(names)
+            continue
         statement = classify(
             node,
             resolve,

@@ -61,7 +61,7 @@ from migrate.analysis.graph_model import (
     TrainOp,
 )
 from migrate.analysis.optimizers import OPTIMIZERS
-from migrate.analysis.placeholder_helpers import helper_placeholder
+from migrate.analysis.placeholder_helpers import helper_placeholders
 from migrate.analysis.syntax import (
     NameCollector,
     api_under,
@@ -555,9 +555,9 @@ def classify(
         scaled = _scaled_placeholder(small.value, resolve)
         if scaled is not None:
             return Statement(statement, Kind.PLACEHOLDER, targets, uses, scaled)
-    made = helper_placeholder(statement, definitions.placeholder_helpers, resolve)
-    if made is not None:
-        return Statement(statement, Kind.PLACEHOLDER, targets, uses, made)
+    made = helper_placeholders(statement, definitions.placeholder_helpers, resolve)
+    if made is not None and len(made) == 1:
+        return Statement(statement, Kind.PLACEHOLDER, targets, uses, made[0])
     if call is not None:
         api = resolve(call.func)
         if api in PLACEHOLDER_APIS and len(targets) == 1:

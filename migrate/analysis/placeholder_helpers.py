@@ -1,23 +1,31 @@
-"""Functions that only make a placeholder: `def new_input(dims, name=None): return
-tf.placeholder(tf.float32, shape=dims, name=name)`.
+"""Functions that only make placeholders: `def new_input(dims, name=None): return
+tf.placeholder(tf.float32, shape=dims, name=name)`, or several, as TensorFlow's
+fully_connected_feed.py makes its inputs:
 
-Each call of one makes a placeholder, as the call written in its place would, so a call at the
-scope's own level (`x = new_input([None, 3])`) is a placeholder whose dtype, shape and name are
-the helper's returned call with the call's arguments put in for the parameters. The conversion
-then leaves no use of the helper, and it goes with the placeholders. Only helpers every use of
-which is such a call of the same scope take part: any other use keeps the helper, and the scope
-declines as before (a placeholder inside a compound statement).
+    def placeholder_inputs(batch_size):
+        images_placeholder = tf.placeholder(tf.float32, shape=(batch_size, IMAGE_PIXELS))
+        labels_placeholder = tf.placeholder(tf.int32, shape=(batch_size))
+        return images_placeholder, labels_placeholder
+
+Each call of one makes its placeholders, as the calls written in its place would, so a call at
+the scope's own level (`x = new_input([None, 3])`, `images, labels = placeholder_inputs(100)`)
+stands for placeholders whose dtype, shape and name are the helper's calls with the call's
+arguments put in for the parameters. The conversion then leaves no use of the helper, and it
+goes with the placeholders. Only helpers every use of which is such a call of the same scope
+take part: any other use keeps the helper, and the scope declines as before (a placeholder
+inside a compound statement).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import libcst as cst
 
 from migrate.analysis.call_arguments import UnknownKeywords, bind_arguments_or_none
 from migrate.analysis.graph_model import Resolver
-from migrate.analysis.syntax import NameSubstitution, assigned_call, is_docstring, nodes_of
+from migrate.analysis.syntax import NameSubstitution, assigned_call, is_docstring, names_in, nodes_of, unpacked_call
 
 PLAIN_PLACEHOLDER = "tf.placeholder"
 # Defaults put in for a parameter the call leaves out: values that mean the same wherever the
@@ -27,16 +35,18 @@ _CONSTANT_NAMES = frozenset({"None", "True", "False"})
 
 
 def placeholder_helpers(nodes: Sequence[cst.BaseStatement], resolve: Resolver) -> tuple[cst.FunctionDef, ...]:
-    """The helpers among `nodes` whose every use in them is `target = helper(...)` at their level."""
+    """The helpers among `nodes` whose every use in them is `target = helper(...)` (one name for
+    each placeholder it returns) at their level."""
     found: list[cst.FunctionDef] = []
     for node in nodes:
-        if not isinstance(node, cst.FunctionDef) or _returned_placeholder(node, resolve) is None:
+        returned = _returned_placeholders(node, resolve) if isinstance(node, cst.FunctionDef) else None
+        if not isinstance(node, cst.FunctionDef) or returned is None:
             continue
         name = node.name.value
         # Only calls whose arguments bind: a helper a call of which stayed would be gone.
         calls = sum(
             1 for statement in nodes
-            if (call := _helper_call(statement, name)) is not None and _bind(node, call) is not None
+            if (call := _helper_call(statement, name, len(returned))) is not None and _bind(node, call) is not None
         )
         references = sum(_references(statement, name) for statement in nodes)
         if calls and references == calls + 1:  # the calls' callees and the def's own name
@@ -44,27 +54,30 @@ def placeholder_helpers(nodes: Sequence[cst.BaseStatement], resolve: Resolver) -
     return tuple(found)
 
 
-def helper_placeholder(
+def helper_placeholders(
     statement: cst.BaseStatement, helpers: Sequence[cst.FunctionDef], resolve: Resolver
-) -> cst.Call | None:
-    """The placeholder call `target = helper(args)` stands for, its arguments put in; None when
-    `statement` is no such line or its arguments do not bind."""
+) -> list[cst.Call] | None:
+    """The placeholder calls `target = helper(args)` (or `a, b = helper(args)`) stands for, in
+    the order of its targets, their arguments put in; None when `statement` is no such line or
+    its arguments do not bind."""
     for helper in helpers:
-        call = _helper_call(statement, helper.name.value)
+        returned = _returned_placeholders(helper, resolve)
+        if returned is None:
+            continue
+        call = _helper_call(statement, helper.name.value, len(returned))
         if call is None:
             continue
-        returned = _returned_placeholder(helper, resolve)
         bound = _bind(helper, call)
-        if returned is None or bound is None:
+        if bound is None:
             return None
-        substituted = returned.visit(NameSubstitution(bound))
-        assert isinstance(substituted, cst.Call)
-        return substituted
+        substituted = [made.visit(NameSubstitution(bound)) for made in returned]
+        return [cast(cst.Call, made) for made in substituted]
     return None
 
 
-def _returned_placeholder(node: cst.FunctionDef, resolve: Resolver) -> cst.Call | None:
-    """The `tf.placeholder(...)` call a helper returns, when returning it is all it does."""
+def _returned_placeholders(node: cst.FunctionDef, resolve: Resolver) -> list[cst.Call] | None:
+    """The `tf.placeholder(...)` calls a helper returns, when making and returning them is all
+    it does: `return tf.placeholder(...)`, or `a = tf.placeholder(...)` lines and `return a, b`."""
     if not isinstance(node.body, cst.IndentedBlock) or node.asynchronous or node.decorators:
         return None
     params = node.params
@@ -77,15 +90,32 @@ def _returned_placeholder(node: cst.FunctionDef, resolve: Resolver) -> cst.Call 
     lines = list(node.body.body)
     if lines and is_docstring(lines[0]):
         lines = lines[1:]
-    if len(lines) != 1 or not isinstance(lines[0], cst.SimpleStatementLine) or len(lines[0].body) != 1:
+    if not lines or not all(isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 for line in lines):
         return None
-    returned = lines[0].body[0]
-    if not isinstance(returned, cst.Return) or not isinstance(returned.value, cst.Call):
+    *made, last = [cast(cst.SimpleStatementLine, line) for line in lines]
+    returned = last.body[0]
+    if not isinstance(returned, cst.Return) or returned.value is None:
         return None
-    call = returned.value
-    if resolve(call.func) != PLAIN_PLACEHOLDER or any(arg.star for arg in call.args):
+    if not made and isinstance(returned.value, cst.Call):
+        calls = [returned.value]
+    else:
+        assigned = [assigned_call(line) for line in made]
+        locals_ = {a[0]: a[1] for a in assigned if a is not None}
+        names = [e.value for e in returned.value.elements] if isinstance(returned.value, cst.Tuple) else []
+        if (
+            len(locals_) != len(made)
+            or len(names) != len(made)
+            or not all(isinstance(n, cst.Name) and n.value in locals_ for n in names)
+            or len({cast(cst.Name, n).value for n in names}) != len(names)
+        ):
+            return None
+        calls = [locals_[cast(cst.Name, n).value] for n in names]
+        # A placeholder's arguments read the helper's parameters only, not the others it made.
+        if any(names_in(call) & set(locals_) for call in calls):
+            return None
+    if any(resolve(call.func) != PLAIN_PLACEHOLDER or any(arg.star for arg in call.args) for call in calls):
         return None
-    return call
+    return calls
 
 
 def _constant(default: cst.BaseExpression) -> bool:
@@ -94,11 +124,11 @@ def _constant(default: cst.BaseExpression) -> bool:
     return isinstance(default, _CONSTANT_DEFAULTS)
 
 
-def _helper_call(statement: cst.BaseStatement, name: str) -> cst.Call | None:
-    assigned = assigned_call(statement)
+def _helper_call(statement: cst.BaseStatement, name: str, targets: int) -> cst.Call | None:
+    assigned = unpacked_call(statement)
     if assigned is None or not (isinstance(assigned[1].func, cst.Name) and assigned[1].func.value == name):
         return None
-    return assigned[1]
+    return assigned[1] if len(assigned[0]) == targets else None
 
 
 def _references(node: cst.CSTNode, name: str) -> int:

@@ -158,6 +158,23 @@ def assigned_call(statement: cst.BaseStatement) -> tuple[str, cst.Call] | None:
     return None
 
 
+def unpacked_call(statement: cst.BaseStatement) -> tuple[tuple[str, ...], cst.Call] | None:
+    """`y = f(...)` or `y, keep_prob = f(...)` on a line of its own: the names and the call."""
+    assigned = assigned_call(statement)
+    if assigned is not None:
+        return (assigned[0],), assigned[1]
+    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+        return None
+    small = statement.body[0]
+    if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.value, cst.Call)):
+        return None
+    target = small.targets[0].target
+    if not isinstance(target, (cst.Tuple, cst.List)):
+        return None
+    names = [e.value.value for e in target.elements if isinstance(e.value, cst.Name)]
+    return (tuple(names), small.value) if len(names) == len(target.elements) else None
+
+
 def single_assignment(statement: cst.BaseStatement) -> tuple[str, cst.BaseExpression] | None:
     """`name = value` on a line of its own: the name and the value."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:

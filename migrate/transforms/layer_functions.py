@@ -613,7 +613,7 @@ class LayerFunctionsToModules(MigrationTransform):
                 self._walk(statement.body.body, f"{prefix}{scope}/", generation, plans, opened, failed)
                 continue
             used = sorted(set(plans) & syntax.names_in(statement))
-            assigned = _called_into(statement)
+            assigned = syntax.unpacked_call(statement)
             for name in used:
                 references = [n for n in syntax.nodes_of(statement, cst.Name) if m.matches(n, m.Name(name))]
                 targets = 1 if not plans[name].hoisted else plans[name].returned
@@ -685,22 +685,6 @@ def _returns_names(statements: Sequence[cst.BaseStatement]) -> bool:
 def _all_in_own_scopes(plan: _Plan) -> bool:
     """Every variable of the function is made in a name scope the function opens."""
     return all("/" in short for _, short in plan.variables.values())
-
-
-def _called_into(statement: cst.BaseStatement) -> tuple[tuple[str, ...], cst.Call] | None:
-    """`y = f(...)` or `y, keep_prob = f(...)` on a line of its own: the names and the call."""
-    assigned = syntax.assigned_call(statement)
-    if assigned is not None:
-        return (assigned[0],), assigned[1]
-    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
-        return None
-    small = statement.body[0]
-    if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.value, cst.Call)):
-        return None
-    target = small.targets[0].target
-    if not isinstance(target, (cst.Tuple, cst.List)) or not all(isinstance(e.value, cst.Name) for e in target.elements):
-        return None
-    return tuple(cast(cst.Name, e.value).value for e in target.elements), small.value
 
 
 def _callee(call: cst.Call) -> str | None:
