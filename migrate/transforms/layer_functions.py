@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, TypeVar, cast
 
@@ -308,10 +308,15 @@ class LayerFunctionsToModules(MigrationTransform):
             inner = [n for n in syntax.nodes_of(node.body, kind)]
             if inner:
                 raise Declined(DECLINED, "a nested definition, lambda, generator or global in the function", inner[0])
-        statements = list(node.body.body)
+        docstring = [s for s in node.body.body[:1] if syntax.is_docstring(s)]
+        statements = list(node.body.body[len(docstring):])
         scope_param: str | None = None
         scope_literal: str | None = None
-        if isinstance(statements[0], cst.With) and (len(statements) == 1 or _returns_names(statements[1:])):
+        if (
+            statements
+            and isinstance(statements[0], cst.With)
+            and (len(statements) == 1 or _returns_names(statements[1:]))
+        ):
             # The function's own scope: its whole body, or all of it but `return h, keep`.
             block = statements[0]
             item = block.items[0]
@@ -333,7 +338,7 @@ class LayerFunctionsToModules(MigrationTransform):
                 else:
                     raise Declined(DECLINED, "a name scope named by an expression", call)
                 statements = [*block.body.body, *statements[1:]]
-        scoped = self._open_name_scopes(statements, "")
+        scoped = self._open_name_scopes([*docstring, *statements], "")
         scoped, hoisted, returned = self._hoist_placeholders(node, scoped)
         statements = [statement for statement, _ in scoped]
         variables: dict[int, tuple[str, str]] = {}
@@ -789,7 +794,7 @@ class _Rebuild:
                 arguments = "" if plan.unscoped else f'"{call.scope}"'
                 made = cst.parse_statement(f"{call.instance} = {plan.class_name}({arguments})\n")
                 leading = syntax.leading_lines(statement)
-                passed = [call.targets[i] for i in sorted(plan.hoisted)]
+                passed = [(_assigned_target(plan.hoisted[i]), call.targets[i]) for i in sorted(plan.hoisted)]
                 for i in sorted(plan.hoisted):
                     # The placeholder, made here under the name the call gave it.
                     line = plan.hoisted[i]
@@ -802,7 +807,7 @@ class _Rebuild:
                 renamed = statement.visit(_Callee(call.call, call.instance, passed))
                 assert isinstance(renamed, cst.SimpleStatementLine)
                 if plan.hoisted:
-                    renamed = _without_targets(renamed, passed)
+                    renamed = _without_targets(renamed, plan.hoisted)
                 out.append(renamed.with_changes(leading_lines=[]))
                 continue
             if isinstance(statement, (cst.With, cst.FunctionDef, cst.If)) and isinstance(
@@ -918,9 +923,10 @@ def _with_name(call: cst.Call, value: cst.BaseExpression) -> cst.Call:
 
 
 class _Callee(cst.CSTTransformer):
-    """The call of the function as a call of its instance, given the placeholders `passed`."""
+    """The call of the function as a call of its instance, given the placeholders `passed`:
+    (parameter, name at the call) pairs, by position, or by keyword after keyword arguments."""
 
-    def __init__(self, call: cst.Call, instance: str, passed: Sequence[str] = ()) -> None:
+    def __init__(self, call: cst.Call, instance: str, passed: Sequence[tuple[str, str]] = ()) -> None:
         self.call = call
         self.instance = instance
         self.passed = passed
@@ -930,15 +936,25 @@ class _Callee(cst.CSTTransformer):
             return updated_node
         args = updated_node.args
         if self.passed:
-            args = _listed([*args, *(cst.Arg(cst.Name(n)) for n in self.passed)])
+            by_keyword = any(a.keyword is not None or a.star for a in args)
+            added = [_argument(value, param if by_keyword else None) for param, value in self.passed]
+            args = _listed([*args, *added])
         return updated_node.with_changes(func=cst.Name(self.instance), args=args)
 
 
-def _without_targets(statement: cst.SimpleStatementLine, names: Sequence[str]) -> cst.SimpleStatementLine:
-    """`y, keep_prob = f(x)` binding only what is left: `y = f(x)`."""
+def _argument(value: str, keyword: str | None) -> cst.Arg:
+    """`value`, or `keyword=value`."""
+    if keyword is None:
+        return cst.Arg(cst.Name(value))
+    equal = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
+    return cst.Arg(cst.Name(value), keyword=cst.Name(keyword), equal=equal)
+
+
+def _without_targets(statement: cst.SimpleStatementLine, hoisted: Collection[int]) -> cst.SimpleStatementLine:
+    """`y, keep_prob = f(x)` binding only what is left, the `hoisted` places gone: `y = f(x)`."""
     small = statement.body[0]
     assert isinstance(small, cst.Assign) and isinstance(small.targets[0].target, (cst.Tuple, cst.List))
     bound = small.targets[0].target
-    rest = [e for e in bound.elements if not (isinstance(e.value, cst.Name) and e.value.value in names)]
+    rest = [e for i, e in enumerate(bound.elements) if i not in hoisted]
     target = cast(cst.Name, rest[0].value) if len(rest) == 1 else bound.with_changes(elements=_listed(rest))
     return statement.with_changes(body=[small.with_changes(targets=[small.targets[0].with_changes(target=target)])])
