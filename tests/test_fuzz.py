@@ -93,6 +93,9 @@ SHAPE_PATTERNS = {
     "input width read again into the same name": r"\nn_in = int\(h\.shape\[1\]\)|\nn_in = h\.get_shape\(\)",
     "variable factory computing its initial value into a local": r"\n    initial = tf\.truncated_normal\(shape, "
     r"stddev=st_dev\)\n    return tf\.Variable\(initial\)\n",
+    "layer scopes in the function building the graph": r"\ndef (build_model|inference|forward)\w*\(\w+\):\n"
+    r"(    .*\n)*?    with tf\.name_scope\(\"layer",
+    "keep probability made in that function and returned": r"\n    return \w+, keep_prob\w*\n",
 }
 WITHOUT_REAL_CODE_SHAPES = replace(Options(), **dict.fromkeys(REAL_CODE_SHAPES, False))
 

@@ -25,7 +25,7 @@ ACTIVATIONS = ("tf.nn.relu", "tf.nn.sigmoid", "tf.nn.tanh", "tf.nn.softplus", "t
 REAL_CODE_SHAPES = (
     "session_graph", "functions", "shape_reads", "placeholder_forms", "datasets", "random_ops", "layer_functions",
     "scoped_layers", "exhausted_datasets", "loop_evaluation", "summaries", "script_blocks", "accumulated_losses",
-    "float64_feeds", "entry_evaluation", "reused_names", "tutorial_factories",
+    "float64_feeds", "entry_evaluation", "reused_names", "tutorial_factories", "scoped_functions",
 )
 
 
@@ -114,6 +114,12 @@ class Options:
     # computed into a local (`initial = tf.truncated_normal(...)`, `return tf.Variable(initial)`).
     # Drawn from a generator of its own, as layer_functions.
     tutorial_factories: bool = True
+    # The function that builds part of the graph written as TensorFlow's mnist_deep.py writes
+    # `deepnn(x)`: every dense layer in a name scope of its own (its variables unnamed now and
+    # then), and at times the dropout's keep-probability placeholder made inside and returned
+    # with the output (`logits, keep_prob = build_model(x)`). Drawn from a generator of its own,
+    # as layer_functions.
+    scoped_functions: bool = True
 
 
 @dataclass
@@ -158,6 +164,10 @@ class _State:
     setting: str = ""  # the Python setting `if` chains test, once defined
     # Inside a function's body: no placeholder may be made there, its feed would not reach it.
     in_function: bool = False
+    scoped_rng: random.Random | None = None  # draws of the scoped_functions shape
+    function_scoped: bool = False  # the open function puts each dense layer in a name scope
+    function_keep: bool = False  # ... and may make the keep-probability placeholder itself
+    keep_inside: bool = False  # ... and has made it
     hidden_trained: int = 0  # trainable variables made inside a function, out of reach by name
     keep_prob: str = ""  # the dropout keep-probability placeholder, once made
     input_helper: str = ""  # the function that makes placeholders, once defined
@@ -444,7 +454,9 @@ def _dense(state: _State, source: Value, width: int | None = None) -> Value:
         act = rng.choice(("None", "tf.nn.relu", "tf.nn.tanh"))
         _emit_layer(state, f"{name} = tf.layers.dense({source.name}, {width}, activation={act})")
         return state.add(Value(name, (source.shape[0], width), "float32", source.feeds, batch=source.batch))
-    scoped = state.options.name_scopes and rng.random() < 0.25
+    scoped = (state.options.name_scopes and rng.random() < 0.25) or state.function_scoped
+    # mnist_deep.py's layers take unnamed variables in their scopes (`conv1/Variable`).
+    unnamed = state.function_scoped and state.scoped_rng is not None and state.scoped_rng.random() < 0.5
     sizes: tuple[str, ...] | None = None
     if state.options.shape_reads and rng.random() < 0.25:
         n_in = state.fresh("n_in")
@@ -458,13 +470,15 @@ def _dense(state: _State, source: Value, width: int | None = None) -> Value:
         )
         state.emit(f"{n_in} = {read}")
         sizes = (n_in, str(width))
-    keep = _keep_probability(state) if state.options.random_ops and rng.random() < 0.2 else None
+    # The function that makes the keep probability itself applies dropout at its first layer.
+    dropout = state.options.random_ops and (rng.random() < 0.2 or (state.function_keep and not state.keep_prob))
+    keep = _keep_probability(state) if dropout else None
     start = len(state.lines)
-    weights = _variable(state, "W", (source.shape[1], width), named=scoped, sizes=sizes)
+    weights = _variable(state, "W", (source.shape[1], width), named=scoped and not unnamed, sizes=sizes)
     state.trained.append(weights)
     expression = f"tf.matmul({source.name}, {weights.name})"
     if rng.random() < 0.7:
-        bias = _variable(state, "b", (width,), named=scoped)
+        bias = _variable(state, "b", (width,), named=scoped and not unnamed)
         state.trained.append(bias)
         expression = rng.choice(
             (
@@ -592,8 +606,10 @@ def _reused_names_block(state: _State, source: Value, width: int) -> Value | Non
 
 def _keep_probability(state: _State) -> str | None:
     """The dropout keep-probability placeholder, fed below 1 in training and 1.0 elsewhere; made
-    once, at module level (None inside a function that cannot make it)."""
-    if not state.keep_prob and not state.in_function:
+    once, at module level, or inside the function building the graph that returns it with its
+    output as mnist_deep.py's `deepnn` does (None inside a function that cannot make it)."""
+    if not state.keep_prob and (not state.in_function or state.function_keep):
+        state.keep_inside = state.in_function
         state.keep_prob = state.fresh("keep_prob")
         state.emit(f"{state.keep_prob} = tf.placeholder(tf.float32)")
         train = state.rng.choice(("0.5", "0.75", "0.9"))
@@ -798,16 +814,20 @@ class _Function:
         self.trained = len(state.trained)
         self.factory, self.setting = state.factory, state.setting
         state.in_function = True
+        scoped = state.scoped_rng
+        state.function_scoped = scoped is not None and scoped.random() < 0.5
+        state.function_keep = state.function_scoped and scoped is not None and scoped.random() < 0.5
 
     def close(self, result: Value) -> Value:
         state, rng = self.state, self.state.rng
         state.in_function = False
+        returned = f"{result.name}, {state.keep_prob}" if state.keep_inside else result.name
         name = state.fresh(rng.choice(("build_model", "inference", "forward")))
         body = state.lines[self.start :]
         state.lines[self.start :] = [
             f"def {name}({self.source.name}):",
             *(f"    {line}" for line in body),
-            f"    return {result.name}",
+            f"    return {returned}",
         ]
         del state.values[self.values :]
         state.hidden_trained += len(state.trained) - self.trained
@@ -815,7 +835,9 @@ class _Function:
         # A factory or a setting first defined in the body is the function's own.
         state.factory, state.setting = self.factory, self.setting
         output = state.fresh(rng.choice(("logits", "prediction", "model_output")))
-        state.emit(f"{output} = {name}({self.source.name})")
+        bound = f"{output}, {state.keep_prob}" if state.keep_inside else output
+        state.emit(f"{bound} = {name}({self.source.name})")
+        state.function_scoped = state.function_keep = state.keep_inside = False
         return state.add(Value(output, result.shape, "float32", result.feeds, batch=result.batch))
 
 
@@ -1328,6 +1350,8 @@ def generate(seed: int, options: Options = Options()) -> str:
         state.reuse_rng = random.Random(f"reused names {seed}")
     if options.tutorial_factories and options.tutorial_shapes:
         state.factory_rng = random.Random(f"tutorial factories {seed}")
+    if options.scoped_functions and options.name_scopes:
+        state.scoped_rng = random.Random(f"scoped functions {seed}")
     state.used.update({"np", "tf", "rng", "sess", "init", "res", "step", "start", "repeat", "i", "_"})
     state.used.update({"weights", "shape", "st_dev", "weight", "key"})  # the shapes' own names
     state.emit("import numpy as np")
