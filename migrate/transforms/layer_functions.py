@@ -59,10 +59,11 @@ import libcst.matchers as m
 
 from migrate.analysis import syntax
 from migrate.analysis.declined import Declined
+from migrate.analysis.deferred_calls import pure_functions, stateful_call
 from migrate.analysis.graph_model import PLACEHOLDER_APIS, Resolver
 from migrate.analysis.graph_segments import graph_generations
 from migrate.analysis.graph_statements import factory_variable, is_variable_factory, opens_session
-from migrate.analysis.imports import head_name, module_bindings
+from migrate.analysis.imports import module_bindings
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -73,8 +74,6 @@ NAME_SCOPE = "tf.name_scope"
 UNTRACKED = ("tf.get_variable", "tf.variable_scope", "tf.layers", "tf.contrib", "tf.keras", "tf.compat.v1.layers")
 VARIABLE_KEYWORDS = frozenset({"name", "dtype", "trainable"})
 UNNAMED = "Variable"  # the name TF1 gave a variable made without one
-# Builtins a variable's initial value may call at the first call as well as where TF1 ran it.
-_PURE_BUILTINS = frozenset({"int", "float", "len", "min", "max", "abs", "round", "list", "tuple", "range", "sum"})
 
 
 @dataclass
@@ -234,6 +233,7 @@ class LayerFunctionsToModules(MigrationTransform):
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         body = list(original_node.body)
         self.module_names = module_bindings(original_node)
+        self.pure_functions = pure_functions(body, self.tf_api, self.module_names)
         self.factories = _unnamed_factories(body, self.tf_api)
         self.variable_makers = frozenset(
             s.name.value for s in body if isinstance(s, cst.FunctionDef) and self._makes_variables(s)
@@ -388,35 +388,19 @@ class LayerFunctionsToModules(MigrationTransform):
         if parameters & set(targets):
             raise Declined(DECLINED, "a variable bound to a parameter's name", node)
         build = _build_positions(statements, variables)
-        self._check_deferred_calls(node, [statements[p] for p in build])
+        stateful = stateful_call(node, statements, self.tf_api, self.module_names, self.pure_functions)
+        if stateful is not None:
+            raise Declined(
+                DECLINED,
+                f"`{syntax.code_of(stateful.func)}` would run at the instance's first call, inside the first run, "
+                "later than TF1 ran it",
+                stateful,
+            )
         paths = frozenset(path.rstrip("/") for _, path in scoped if path)
         return _Plan(
             node, scope_param, scope_literal, statements, variables, build, factory_made, paths,
             frozenset(factories_called), hoisted, returned,
         )
-
-    def _check_deferred_calls(self, node: cst.FunctionDef, build: Sequence[cst.BaseStatement]) -> None:
-        """The variables and what their initial values need are made at the first call, which
-        comes later than TF1's call did (inside the first run): a call there of Python code with
-        state (`rng.uniform(...)`, `np.random.randn(...)`, a function of the module) would draw
-        its numbers in another order. TensorFlow ops, the variable factories, pure NumPy and
-        builtins, and methods of the function's own values are made alike either way."""
-        local = syntax.local_names(node)
-        for statement in build:
-            for call in syntax.calls_in(statement):
-                head = head_name(call.func)
-                if head is None or head.value in local or self.tf_api(call.func) is not None:
-                    continue
-                if head.value in self.factories or head.value in _PURE_BUILTINS:
-                    continue
-                if "numpy" in self.module_names.get(head.value, ()) and not _under_random(call.func):
-                    continue
-                raise Declined(
-                    DECLINED,
-                    f"`{syntax.code_of(call.func)}` in a variable's initial value would run at the first call, "
-                    "later than TF1 ran it",
-                    call,
-                )
 
     def _hoist_placeholders(
         self, node: cst.FunctionDef, scoped: list[tuple[cst.BaseStatement, str]]
@@ -718,12 +702,6 @@ def _returns_names(statements: Sequence[cst.BaseStatement]) -> bool:
 def _all_in_own_scopes(plan: _Plan) -> bool:
     """Every variable of the function is made in a name scope the function opens."""
     return all("/" in short for _, short in plan.variables.values())
-
-
-def _under_random(func: cst.BaseExpression) -> bool:
-    """`np.random.randn`: a function of NumPy's random module, which draws from its state."""
-    owner = func.value if isinstance(func, cst.Attribute) else None
-    return isinstance(owner, cst.Attribute) and owner.attr.value == "random"
 
 
 def _callee(call: cst.Call) -> str | None:

@@ -35,8 +35,9 @@ from migrate.analysis import layer_arguments as la
 from migrate.analysis import syntax
 from migrate.analysis.call_arguments import UnknownKeywords, values_or_declined
 from migrate.analysis.declined import Declined
+from migrate.analysis.deferred_calls import pure_functions, stateful_call
 from migrate.analysis.graph_statements import local_device_scope, opens_session
-from migrate.analysis.imports import head_name
+from migrate.analysis.imports import head_name, module_bindings
 from migrate.analysis.project import PROJECT_KEY, ModuleLinks
 from migrate.findings import Severity
 from migrate.transforms.base import GRAPH_MODE_KEY, Example, MigrationTransform
@@ -298,6 +299,8 @@ class VariablesToModules(MigrationTransform):
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         body = list(original_node.body)
+        self.module_names = module_bindings(original_node)
+        self.pure_functions = pure_functions(body, self.tf_api, self.module_names)
         models = {s.name.value: s for s in body if isinstance(s, cst.FunctionDef) and self._is_model(s)}
         self.variable_classes = frozenset(
             s.name.value for s in body if isinstance(s, cst.ClassDef) and self._makes_variables(s)
@@ -1525,6 +1528,14 @@ def _plan_per_call(scope: _ScopeRewriter, model: ModelFunction, taken: set[str])
                 UNSHARABLE_FUNCTION, f"`{name}` is called by `{other.node.name.value}`, which creates variables too",
                 other.node,
             )
+    stateful = stateful_call(node, [node], scope.t.tf_api, scope.t.module_names, scope.t.pure_functions)
+    if stateful is not None:
+        raise Declined(
+            UNSHARABLE_FUNCTION,
+            f"`{syntax.code_of(stateful.func)}` in `{name}` would run at an instance's first call, inside the "
+            "first run, later than TF1 ran it",
+            stateful,
+        )
     params = [p.name.value for p in node.params.params]
     scope.scope_params = frozenset(params)
     try:
