@@ -490,17 +490,13 @@ class LayerFunctionsToModules(MigrationTransform):
         return out
 
     def _inner_scope(self, statement: cst.BaseStatement) -> str | None:
-        """"fc1" of `with tf.name_scope("fc1"):` opened in the function's body."""
-        if not (isinstance(statement, cst.With) and len(statement.items) == 1):
+        """"fc1" of `with tf.name_scope("fc1"):` opened in the function's body: one name, no
+        other argument."""
+        literal = self._module_scope(statement)
+        if not literal or "/" in literal:
             return None
-        item = statement.items[0]
-        call = item.item
-        if not (isinstance(call, cst.Call) and self.tf_api(call.func) == NAME_SCOPE) or item.asname is not None:
-            return None
-        if len(call.args) != 1 or not isinstance(statement.body, cst.IndentedBlock):
-            return None
-        literal = syntax.string_literal(call.args[0].value)
-        return literal if literal and "/" not in literal else None
+        assert isinstance(statement, cst.With)
+        return literal if len(cast(cst.Call, statement.items[0].item).args) == 1 else None
 
     def _variable_name(self, call: cst.Call) -> str:
         positional = [a for a in call.args if a.keyword is None]
