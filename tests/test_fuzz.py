@@ -96,6 +96,8 @@ SHAPE_PATTERNS = {
     "layer scopes in the function building the graph": r"\ndef (build_model|inference|forward)\w*\(\w+\):\n"
     r"(    .*\n)*?    with tf\.name_scope\(\"layer",
     "keep probability made in that function and returned": r"\n    return \w+, keep_prob\w*\n",
+    "feed helper reading the placeholders as globals": r"\ndef fill_feed_dict\w*\(\):\n    return \{",
+    "feed helper given the placeholders": r"\ndef fill_feed_dict\w*\(\w+_pl.*\):\n    feed_dict\w* = \{\w+_pl\w*: ",
 }
 WITHOUT_REAL_CODE_SHAPES = replace(Options(), **dict.fromkeys(REAL_CODE_SHAPES, False))
 

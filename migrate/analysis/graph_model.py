@@ -8,9 +8,12 @@ import enum
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import libcst as cst
+
+if TYPE_CHECKING:  # feed_helpers reads syntax trees with the syntax module, which imports this one
+    from migrate.analysis.feed_helpers import FeedHelper
 
 Resolver = Callable[[cst.CSTNode], "str | None"]
 
@@ -383,6 +386,9 @@ class ScopePlan:
     helpers: list[Helper]
     threaded: dict[str, tuple[str, ...]]  # module function -> the placeholders it reads as globals
     feed_dict_nodes: dict[int, cst.Dict]  # `feed = {x: ...}` dicts built ahead of their runs
+    feed_helpers: dict[str, FeedHelper]  # functions building such dicts, by name
+    feed_name: str  # what a helper's dict is bound to on the line before a run it feeds
+    hoisted_feeds: dict[int, cst.Call]  # statement line -> the helper call that goes on a line before it
     structured: set[str]  # graph names bound to a dict / list / tuple of tensors
     # The summary ops a run may fetch -> what each collects, in TF1's order: the merged op, and
     # each summary op bound to a name.

@@ -10,13 +10,14 @@ of graph statements it needs and the placeholders it is fed. Whatever it cannot 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
 from migrate.analysis import step_functions, syntax, walk
 from migrate.analysis.declined import Declined
+from migrate.analysis.feed_helpers import FeedHelper, feed_helpers, helper_call
 from migrate.analysis.graph_model import (
     DEFAULT_SESSION_API,
     FEED_OVERRIDE,
@@ -84,19 +85,20 @@ from migrate.analysis.syntax import (
 
 
 def threaded_placeholders(
-    statements: Sequence[Statement], placeholders: dict[str, Placeholder]
+    statements: Sequence[Statement], placeholders: dict[str, Placeholder], feeders: Collection[str] = ()
 ) -> dict[str, tuple[str, ...]]:
     """Module functions that read placeholders as globals, with those placeholders.
 
     Such a function (`def mlp(x): ... tf.nn.dropout(h, keep_prob)`) is given the placeholders
     as extra parameters, and its calls pass them on, since placeholders become parameters of
-    the generated functions rather than globals."""
+    the generated functions rather than globals. The feed helpers (`feeders`) read them as
+    the keys of the dicts they build, which become the placeholders' names."""
     # Functions that are graph code move into the generated functions, where they read the
     # parameters themselves.
     defs = {
         s.node.name.value: s.node
         for s in statements
-        if isinstance(s.node, cst.FunctionDef) and s.kind is Kind.PYTHON
+        if isinstance(s.node, cst.FunctionDef) and s.kind is Kind.PYTHON and s.node.name.value not in feeders
     }
     reads: dict[str, set[str]] = {}
     for name, node in defs.items():
@@ -205,10 +207,11 @@ def analyze_scope(
     _check_module_classes(statements, [*enclosing, *body], resolve)
     _check_variable_makers(statements, [*enclosing, *body], resolve, factories)
     _check_block_headers(statements)
-    graph = _collect_graph(statements, scope.outer_variables, prefixes, resolve)
+    candidates = feed_helpers(body)
+    graph = _collect_graph(statements, scope.outer_variables, prefixes, resolve, candidates)
     graph.seeded = any(api in GLOBAL_SEED_APIS for node in [*enclosing, *body] for api, _ in tf_apis_in(node, resolve))
     function_uses = _link_statements(statements, scope.outer_statements, graph)
-    state = _run_context(statements, flat.handles, graph, resolve)
+    state = _run_context(statements, flat.handles, graph, resolve, candidates)
     # A step function reads placeholders only as the keys of what its runs feed.
     state.threaded = {name: found for name, found in state.threaded.items() if name not in steps}
     if len(flat.sessions) > 1 and state.changes_variables:
@@ -230,7 +233,7 @@ def analyze_scope(
         # could fail where TF1 only built it (a tensor used as a dict key, say).
         session = next((call for node in body for call in calls_in(node) if resolve(call.func) in SESSION_APIS), None)
         raise Declined(UNSUPPORTED_RUN, "the session runs nothing: the graph code built for it is never run", session)
-    taken = names_kept(statements) | set(reserved)
+    taken = names_kept(statements) | set(reserved) | ({state.feed_name} if state.hoisted else set())
     functions = _functions_for_runs(finder.sites, state, statements, function_uses, site_index, scope.rebound, taken)
     _check_layers_built(statements, functions, resolve)
     helpers = _share_slices(functions, statements, graph.placeholders, taken)
@@ -254,6 +257,9 @@ def analyze_scope(
         helpers=helpers,
         threaded=state.threaded,
         feed_dict_nodes=state.feed_dict_nodes,
+        feed_helpers=state.feed_helpers,
+        feed_name=state.feed_name,
+        hoisted_feeds=state.hoisted,
         structured=state.structured,
         summary_groups=graph.summary_groups(),
         writers=graph.writers,
@@ -446,11 +452,30 @@ class _Graph:
         return groups
 
 
+def _feedable(graph: _Graph, resolve: Resolver) -> Callable[[str], bool]:
+    """Whether a name is a tensor a run may feed: a placeholder, or a tensor it feeds over."""
+    return lambda name: name in graph.placeholders or (
+        name in graph.graph_defs and not binds_container(graph.graph_defs[name], resolve)
+    )
+
+
+def _builds_feed_dict(
+    statement: Statement, graph: _Graph, resolve: Resolver, candidates: Mapping[str, FeedHelper]
+) -> bool:
+    """`feed = {x: xs}`, or `feed = helper(...)` of a feed helper, keyed by what a run may feed."""
+    feedable = _feedable(graph, resolve)
+    if is_feed_dict(statement, feedable):
+        return True
+    built = helper_call(statement.node, candidates)
+    return built is not None and all(feedable(key) for key in built[1].keys)
+
+
 def _collect_graph(
     statements: Sequence[Statement],
     outer_variables: Mapping[str, Statement],
     prefixes: Mapping[int, str],
     resolve: Resolver,
+    candidates: Mapping[str, FeedHelper],
 ) -> _Graph:
     graph = _Graph(variables=dict(outer_variables))
     placeholders, variables, graph_defs = graph.placeholders, graph.variables, graph.graph_defs
@@ -474,11 +499,7 @@ def _collect_graph(
             graph.train_ops[statement.defines[0]] = train
         elif statement.kind is Kind.INITIALIZER:
             graph.initializers.update(statement.defines)
-        elif statement.kind is Kind.GRAPH and is_feed_dict(
-            statement,
-            lambda name: name in placeholders
-            or (name in graph_defs and not binds_container(graph_defs[name], resolve)),
-        ):
+        elif statement.kind is Kind.GRAPH and _builds_feed_dict(statement, graph, resolve, candidates):
             statement.kind = Kind.PYTHON  # a feed dict built ahead of its runs: see feed_dict_assignment
         elif statement.kind is Kind.GRAPH:
             _refuse_start_in_graph(statement, graph)
@@ -542,8 +563,21 @@ def _link_statements(
     return function_uses
 
 
-def _run_context(statements: Sequence[Statement], handles: set[str], graph: _Graph, resolve: Resolver) -> RunContext:
+def _run_context(
+    statements: Sequence[Statement],
+    handles: set[str],
+    graph: _Graph,
+    resolve: Resolver,
+    candidates: Mapping[str, FeedHelper],
+) -> RunContext:
     """What finding and checking the session runs needs to know of the graph."""
+    feedable = _feedable(graph, resolve)
+    python_defs = {s.defines[0] for s in statements if isinstance(s.node, cst.FunctionDef) and s.kind is Kind.PYTHON}
+    feeders = {
+        name: helper
+        for name, helper in candidates.items()
+        if name in python_defs and all(feedable(key) for key in helper.keys)
+    }
     graph_only = set(graph.placeholders) | set(graph.graph_defs) | set(graph.train_ops) | graph.initializers
     graph_only |= set(graph.named_summaries) | graph.merged | set(graph.starts)
     state = RunContext(
@@ -555,8 +589,10 @@ def _run_context(statements: Sequence[Statement], handles: set[str], graph: _Gra
         graph.initializers,
         graph.graph_defs,
         graph_only,
-        threaded_placeholders(statements, graph.placeholders),
+        threaded_placeholders(statements, graph.placeholders, feeders),
     )
+    state.add_feed_helpers(feeders)
+    state.feed_name = unique_name("feed", set().union(*(names_in(s.node) for s in statements)))
     groups = graph.summary_groups()
     state.merged = graph.merged
     state.summary_ops = set(groups)

@@ -4,12 +4,15 @@ what it feeds; any other use of the session or of a graph tensor from Python is 
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 import libcst as cst
 
 from migrate.analysis import walk
 from migrate.analysis.declined import Declined
+from migrate.analysis.feed_helpers import FeedHelper, helper_call
 from migrate.analysis.graph_model import (
     COLLECTION_APIS,
     FEED_OVERRIDE,
@@ -127,6 +130,7 @@ class RunSiteFinder(cst.CSTVisitor):
         self.restarts: dict[int, tuple[str, cst.BaseExpression]] = {}  # iterator starts: call -> iterator, dataset
         self.static_shapes: list[StaticShape] = []
         self.statement_index = 0  # of the statement being visited
+        self.lines: list[cst.SimpleStatementLine] = []  # the statement line being visited
 
     def visit_For(self, node: cst.For) -> None:
         self.control_flow += 1
@@ -212,6 +216,9 @@ class RunSiteFinder(cst.CSTVisitor):
                 raise Declined(STATEFUL_INPUT, why, node)
             self.restarts[id(node)] = (site.iterator, site.dataset)
             return False
+        helper = self.plan.helper_feeds.get(id(node))
+        if helper is not None:
+            self._hoist(node, helper)
         if isinstance(site, InitializerRun):
             again = self.control_flow or self.local_names or site.overlaps(self.initialised)
             if again and self.plan.changes_variables:
@@ -223,6 +230,31 @@ class RunSiteFinder(cst.CSTVisitor):
         else:
             self.sites.append(site)
         return False
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self.lines.append(node)
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine) -> None:
+        self.lines.pop()
+
+    def _hoist(self, run: cst.Call, helper: cst.Call) -> None:
+        """Put the feed helper's call `helper` that feeds `run` on a line of its own before the
+        run's line: only where the line calls nothing else than the run and the calls around it
+        (`print(sess.run(...))`), so that nothing the line calls ran before the helper in TF1."""
+        line = self.lines[-1] if self.lines else None
+        if line is None or len(line.body) != 1:
+            why = f"a run fed by `{code_of(helper.func)}(...)` in a compound statement's header or a line of several statements"
+            raise Declined(UNSUPPORTED_RUN, why, helper)
+        inner = {id(call) for call in calls_in(run)}
+        for call in calls_in(line):
+            if id(call) not in inner and not any(inner_call is run for inner_call in calls_in(call)):
+                why = f"a run fed by `{code_of(helper.func)}(...)` on a line that also calls `{code_of(call.func)}`"
+                raise Declined(UNSUPPORTED_RUN, why, helper)
+        dropped = self.plan.feed_helpers[cast(cst.Name, helper.func).value].dropped_args
+        for arg in helper.args:
+            if id(arg) not in dropped:
+                walk.visit(arg.value, self)
+        self.plan.hoisted[id(line)] = helper
 
     def _printed_tensor(self, node: cst.Call) -> cst.Name | None:
         """The graph tensor `print(t)` prints, if any (a run's value printed is not one)."""
@@ -279,8 +311,8 @@ class RunSiteFinder(cst.CSTVisitor):
             return False
         found = self.plan.feed_dict_assignment(node)
         if found is not None:
-            for element in found[1].elements:
-                walk.visit(element.value, self)
+            for value in found:
+                walk.visit(value, self)
             return False
         sites = len(self.sites)
         walk.visit(node.value, self)
@@ -355,7 +387,7 @@ class RunSiteFinder(cst.CSTVisitor):
         return not any(NOT_PURE_API.search(method) or method in STATEFUL_INPUT_METHODS for method in methods)
 
     def visit_Name(self, node: cst.Name) -> None:
-        if self._is_local(node.value) or node.value in self.rebound:
+        if self._is_local(node.value) or node.value in self.rebound or id(node) in self.plan.feed_keys:
             return
         if node.value in self.plan.sessions:
             raise Declined(
@@ -396,6 +428,11 @@ class RunSiteFinder(cst.CSTVisitor):
         return False
 
 
+def _item(feed: cst.Name, key: str) -> cst.Subscript:
+    """`feed["key"]`: a feed dict's value for the tensor named `key`."""
+    return cst.Subscript(feed, [cst.SubscriptElement(cst.Index(cst.SimpleString(f'"{key}"')))])
+
+
 def _summary_and_step(call: cst.Call) -> bool:
     """`add_summary(value, step)` or `add_summary(value, global_step=step)`: what TF 2 writes."""
     if len(call.args) != 2 or any(a.star for a in call.args) or call.args[0].keyword is not None:
@@ -418,6 +455,15 @@ class RunContext:
     # `feed = {x: ..., y: ...}` dicts: name -> placeholders, and the dict nodes to re-key.
     feed_dicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     feed_dict_nodes: dict[int, cst.Dict] = field(default_factory=dict)
+    # The scope's feed helpers (migrate.analysis.feed_helpers), and the Name nodes of their
+    # keys and of the placeholders passed to them, which Python code no longer reads.
+    feed_helpers: dict[str, FeedHelper] = field(default_factory=dict)
+    feed_keys: set[int] = field(default_factory=set)
+    # A run fed by a feed helper's call itself (`sess.run(t, feed_dict=fill(True))`): the call
+    # is bound to `feed_name` on a line of its own before the run's line, which reads it.
+    feed_name: str = "feed"
+    helper_feeds: dict[int, cst.Call] = field(default_factory=dict)  # run call -> the helper call it is fed by
+    hoisted: dict[int, cst.Call] = field(default_factory=dict)  # statement line -> the helper call put before it
     structured: set[str] = field(default_factory=set)
     merged: set[str] = field(default_factory=set)  # merge ops
     summary_ops: set[str] = field(default_factory=set)  # what a run may fetch a summary of: merge ops and named summaries
@@ -444,12 +490,25 @@ class RunContext:
     # statements may bind the name again.
     decided: dict[int, Role] = field(default_factory=dict)
 
-    def feed_dict_assignment(self, node: cst.Assign) -> tuple[str, cst.Dict] | None:
+    def add_feed_helpers(self, helpers: Mapping[str, FeedHelper]) -> None:
+        self.feed_helpers.update(helpers)
+        for helper in helpers.values():
+            self.feed_keys.update(helper.renamed)
+            self.feed_dict_nodes.update((id(d), d) for d in helper.dicts)
+
+    def feed_dict_assignment(self, node: cst.Assign) -> list[cst.BaseExpression] | None:
         """`feed = {x: xs, y: ys}` with placeholder keys (or keys of tensors a run may feed
         over): the dict is kept with their names as string keys, and each run reads its
-        arguments from it."""
+        arguments from it. The same for `feed = helper(...)` of a feed helper. The Python
+        expressions left in the statement, if it is one."""
         if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
             return None
+        built = helper_call(node, self.feed_helpers)
+        if built is not None:
+            name, helper = built
+            self.feed_dicts[name] = helper.keys
+            assert isinstance(node.value, cst.Call)
+            return [arg.value for arg in node.value.args if id(arg) not in helper.dropped_args]
         value = node.value
         if not isinstance(value, cst.Dict) or not value.elements:
             return None
@@ -463,7 +522,7 @@ class RunContext:
         name = node.targets[0].target.value
         self.feed_dicts[name] = tuple(keys)
         self.feed_dict_nodes[id(value)] = value
-        return name, value
+        return [element.value for element in value.elements]
 
     def feedable(self, name: str) -> bool:
         """A placeholder, or a computed tensor: feeding one overrides it for that run, and the
@@ -669,10 +728,10 @@ class RunContext:
         if feed is None:
             return []
         if isinstance(feed, cst.Name) and feed.value in self.feed_dicts:
-            return [
-                (key, cst.Subscript(feed, [cst.SubscriptElement(cst.Index(cst.SimpleString(f'"{key}"')))]))
-                for key in self.feed_dicts[feed.value]
-            ]
+            return [(key, _item(feed, key)) for key in self.feed_dicts[feed.value]]
+        if isinstance(feed, cst.Call) and isinstance(feed.func, cst.Name) and feed.func.value in self.feed_helpers:
+            self.helper_feeds[id(call)] = feed
+            return [(key, _item(cst.Name(self.feed_name), key)) for key in self.feed_helpers[feed.func.value].keys]
         if not isinstance(feed, cst.Dict):
             raise Declined(UNSUPPORTED_RUN, "a feed_dict built elsewhere", call)
         pairs: list[tuple[str, cst.BaseExpression]] = []

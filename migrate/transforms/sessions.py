@@ -406,10 +406,9 @@ class _ScopeWriter:
                 if not self._started_before_use(index):
                     produced = [_replace_value(statement.node, _iterator_over(dataset))]
             elif kind is model.Kind.PYTHON:
-                rewritten = _replace_sites(statement.node, sites, self)
-                if isinstance(rewritten, cst.FunctionDef) and plan.threaded:
-                    rewritten = _thread(rewritten, plan.threaded)
-                produced = [rewritten] if rewritten is not None else []
+                produced = _replace_sites(statement.node, sites, self)
+                if plan.threaded:
+                    produced = [_thread(s, plan.threaded) if isinstance(s, cst.FunctionDef) else s for s in produced]
             elif kind is model.Kind.GRAPH and id(statement) in used_graph:
                 # Its comments moved with it into the functions; the spacing stays here.
                 carried.extend(line for line in syntax.leading_lines(statement.node) if line.comment is None)
@@ -1199,6 +1198,16 @@ class _SiteReplacer(cst.CSTTransformer):
         return id(node) not in self.sites
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        func = original_node.func
+        helper = self.writer.plan.feed_helpers.get(func.value) if isinstance(func, cst.Name) else None
+        if helper is not None and helper.dropped_args:
+            # The placeholders it was passed for its keys are gone: their names key its dict.
+            kept = [
+                arg
+                for original, arg in zip(original_node.args, updated_node.args, strict=True)
+                if id(original) not in helper.dropped_args
+            ]
+            return updated_node.with_changes(args=syntax.without_last_comma(kept))
         group = self.writer.plan.summary_writes.get(id(original_node))
         if group is not None:
             return self.writer.summary_write(updated_node, group)
@@ -1237,22 +1246,43 @@ class _SiteReplacer(cst.CSTTransformer):
     def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.Dict:
         if id(original_node) not in self.writer.plan.feed_dict_nodes:
             return updated_node
-        # A feed dict keeps its shape, keyed by placeholder names: runs read their arguments from it.
-        return updated_node.with_changes(
-            elements=[
-                e.with_changes(key=cst.SimpleString(f'"{e.key.value}"'))
-                if isinstance(e, cst.DictElement) and isinstance(e.key, cst.Name)
-                else e
-                for e in updated_node.elements
-            ]
-        )
+        # A feed dict keeps its shape, keyed by placeholder names: runs read their arguments
+        # from it. A feed helper's key may be a parameter, which stood for the placeholder passed.
+        renamed = {key: name for helper in self.writer.plan.feed_helpers.values() for key, name in helper.renamed.items()}
+        elements = []
+        for original, element in zip(original_node.elements, updated_node.elements, strict=True):
+            if isinstance(original, cst.DictElement) and isinstance(original.key, cst.Name):
+                key = renamed.get(id(original.key), original.key.value)
+                element = element.with_changes(key=cst.SimpleString(f'"{key}"'))
+            elements.append(element)
+        return updated_node.with_changes(elements=elements)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        helper = self.writer.plan.feed_helpers.get(original_node.name.value)
+        if helper is None or helper.function is not original_node or not helper.dropped:
+            return updated_node
+        params = updated_node.params
+        kept = [p for p in params.params if p.name.value not in helper.dropped]
+        return updated_node.with_changes(params=params.with_changes(params=syntax.without_last_comma(kept)))
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+    ) -> cst.SimpleStatementLine | cst.FlattenSentinel[cst.SimpleStatementLine] | cst.RemovalSentinel:
         if not updated_node.body:
             return cst.RemoveFromParent()
-        return updated_node
+        helper = self.writer.plan.hoisted_feeds.get(id(original_node))
+        if helper is None:
+            return updated_node
+        # `feed = fill(True)` on a line of its own, which the run's arguments read.
+        call = helper.visit(self)
+        assert isinstance(call, cst.BaseExpression)
+        feed = cst.Assign([cst.AssignTarget(cst.Name(self.writer.plan.feed_name))], call)
+        return cst.FlattenSentinel(
+            [
+                cst.SimpleStatementLine([feed], leading_lines=updated_node.leading_lines),
+                updated_node.with_changes(leading_lines=[]),
+            ]
+        )
 
     def leave_Expr(
         self, original_node: cst.Expr, updated_node: cst.Expr
@@ -1283,12 +1313,16 @@ class _SparseValues(cst.CSTTransformer):
 
 def _replace_sites(
     statement: cst.BaseStatement, sites: dict[int, model.RunSite], writer: _ScopeWriter
-) -> cst.BaseStatement | None:
+) -> list[cst.BaseStatement]:
+    """The statement with its runs replaced: none if it went, two for a run whose feed helper's
+    call goes on a line before it."""
     replacer = _SiteReplacer(sites, writer)
     result = statement.visit(replacer)
     for call in syntax.calls_in(statement):
         if id(call) in writer.plan.restarts and id(call) not in replacer.restarted:
             raise Declined(model.STATEFUL_INPUT, "an iterator started inside an expression", call)
-    if isinstance(result, (cst.RemovalSentinel, cst.FlattenSentinel)):
-        return None
-    return result
+    if isinstance(result, cst.RemovalSentinel):
+        return []
+    if isinstance(result, cst.FlattenSentinel):
+        return list(result.nodes)
+    return [result]

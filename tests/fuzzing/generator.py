@@ -26,6 +26,7 @@ REAL_CODE_SHAPES = (
     "session_graph", "functions", "shape_reads", "placeholder_forms", "datasets", "random_ops", "layer_functions",
     "scoped_layers", "exhausted_datasets", "loop_evaluation", "summaries", "script_blocks", "accumulated_losses",
     "float64_feeds", "entry_evaluation", "reused_names", "tutorial_factories", "scoped_functions",
+    "feed_helpers",
 )
 
 
@@ -120,6 +121,11 @@ class Options:
     # with the output (`logits, keep_prob = build_model(x)`). Drawn from a generator of its own,
     # as layer_functions.
     scoped_functions: bool = True
+    # Feed dicts built by helper functions, as TensorFlow's MNIST tutorials build theirs: one
+    # reading the placeholders as globals (`def feed_dict(): return {x: xs, ...}`), or one given
+    # them (`def fill_feed_dict(x_pl, ...)`, its dict in a local), called in each run's feed.
+    # Drawn from a generator of its own, as layer_functions.
+    feed_helpers: bool = True
 
 
 @dataclass
@@ -190,6 +196,7 @@ class _State:
     entry_rng: random.Random | None = None  # draws of the entry_evaluation shape
     reuse_rng: random.Random | None = None  # draws of the reused_names shape
     factory_rng: random.Random | None = None  # draws of the tutorial_factories shape
+    feeder_rng: random.Random | None = None  # draws of the feed_helpers shape
     entries: tuple[str, Value] | None = None  # the dict of statistics and their value, once made
 
     def fresh(self, stem: str) -> str:
@@ -1019,7 +1026,14 @@ def _training(state: _State, output: Value) -> _Training:
 
 
 # --- the session --------------------------------------------------------------------------------
-def _feed(state: _State, feeds: frozenset[str], sliced: str | None = None, training: bool = False) -> str:
+def _feed(
+    state: _State,
+    feeds: frozenset[str],
+    sliced: str | None = None,
+    training: bool = False,
+    keys: dict[str, str] | None = None,
+) -> str:
+    """A feed dict's text; `keys` names the key of a placeholder by another name (a parameter)."""
     items = []
     for p in state.placeholders:
         if p.name not in feeds:
@@ -1029,7 +1043,7 @@ def _feed(state: _State, feeds: frozenset[str], sliced: str | None = None, train
         data = p.train_data if training and p.train_data else p.data
         if sliced and p.batch:
             data = f"{data}[{sliced}]"
-        items.append(f"{p.name}: {data}")
+        items.append(f"{(keys or {}).get(p.name, p.name)}: {data}")
     return "{" + ", ".join(items) + "}"
 
 
@@ -1083,11 +1097,32 @@ class _Session:
         needed = {self.training.loss.feeds}
         needed |= {v.feeds for v in self.state.values if v.feeds and not v.variable}
         needed.discard(frozenset())  # a loss on a dataset's batches needs no feed
+        helpers = self.state.feeder_rng
         for feeds in sorted(needed, key=sorted):
             if rng.random() < 0.35:
+                if helpers is not None and helpers.random() < 0.5:
+                    self.feed_names[feeds] = self._feed_helper(feeds, helpers)
+                    continue
                 name = self.state.fresh("feed")
                 self.state.emit(f"{name} = {_feed(self.state, feeds)}")
                 self.feed_names[feeds] = name
+
+    def _feed_helper(self, feeds: frozenset[str], rng: random.Random) -> str:
+        """A function building the feed dict of `feeds`; the call that builds it."""
+        state = self.state
+        name = state.fresh("fill_feed_dict")
+        if rng.random() < 0.5:
+            state.emit(f"def {name}():")
+            state.emit(f"    return {_feed(state, feeds)}")
+            state.emit("")
+            return f"{name}()"
+        params = {p.name: state.fresh(f"{p.name}_pl") for p in state.placeholders if p.name in feeds}
+        local = state.fresh("feed_dict")
+        state.emit(f"def {name}({', '.join(params.values())}):")
+        state.emit(f"    {local} = {_feed(state, feeds, keys=params)}")
+        state.emit(f"    return {local}")
+        state.emit("")
+        return f"{name}({', '.join(params)})"
 
     def feed_argument(self, feeds: frozenset[str], sliced: str | None = None, training: bool = False) -> str:
         if not feeds or not any(p.name in feeds for p in self.state.placeholders):
@@ -1350,6 +1385,8 @@ def generate(seed: int, options: Options = Options()) -> str:
         state.reuse_rng = random.Random(f"reused names {seed}")
     if options.tutorial_factories and options.tutorial_shapes:
         state.factory_rng = random.Random(f"tutorial factories {seed}")
+    if options.feed_helpers:
+        state.feeder_rng = random.Random(f"feed helpers {seed}")
     if options.scoped_functions and options.name_scopes:
         state.scoped_rng = random.Random(f"scoped functions {seed}")
     state.used.update({"np", "tf", "rng", "sess", "init", "res", "step", "start", "repeat", "i", "_"})
