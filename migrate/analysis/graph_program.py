@@ -207,7 +207,7 @@ def analyze_scope(
     _check_module_classes(statements, [*enclosing, *body], resolve)
     _check_variable_makers(statements, [*enclosing, *body], resolve, factories)
     _check_block_headers(statements)
-    candidates = feed_helpers(body)
+    candidates = feed_helpers(flat.statements)
     graph = _collect_graph(statements, scope.outer_variables, prefixes, resolve, candidates)
     graph.seeded = any(api in GLOBAL_SEED_APIS for node in [*enclosing, *body] for api, _ in tf_apis_in(node, resolve))
     function_uses = _link_statements(statements, scope.outer_statements, graph)
