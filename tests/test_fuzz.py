@@ -97,6 +97,8 @@ SHAPE_PATTERNS = {
     r"(    .*\n)*?    with tf\.name_scope\(\"layer",
     "keep probability made in that function and returned": r"\n    return \w+, keep_prob\w*\n",
     "feed helper reading the placeholders as globals": r"\ndef fill_feed_dict\w*\(\):\n    return \{",
+    "unnamed variable under a module-level name scope": r"\nwith tf\.name_scope\(\"layer\w*\"\):\n"
+    r"(    .*\n)*?    \w+ = tf\.Variable\((?![^\n]*name=)",
     "feed helper given the placeholders": r"\ndef fill_feed_dict\w*\(\w+_pl.*\):\n    feed_dict\w* = \{\w+_pl\w*: ",
 }
 WITHOUT_REAL_CODE_SHAPES = replace(Options(), **dict.fromkeys(REAL_CODE_SHAPES, False))

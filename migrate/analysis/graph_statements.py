@@ -80,6 +80,7 @@ from migrate.analysis.syntax import (
     string_literal,
     tf_apis_in,
     with_leading_lines,
+    without_last_comma,
 )
 
 # --- flattening --------------------------------------------------------------------------
@@ -151,12 +152,13 @@ def flatten(
     scopes: list[str] = []
     opened_scopes: set[str] = set()
     reopened: list[bool] = []  # per open name scope: whether TF1 numbered it (`loss_1`)
+    given: dict[str, set[str]] = {}  # per name scope path: the names its variables took
     carried: list[cst.EmptyLine] = []
 
     def emit(statement: cst.BaseStatement) -> None:
         nonlocal carried
         if scopes and _creates_variables(statement, resolve):
-            statement = _variable_in_name_scope(statement, scopes, any(reopened), resolve)
+            statement = _variable_in_name_scope(statement, scopes, any(reopened), resolve, given)
         elif scopes and (factory := _factory_called(statement, factories)) is not None:
             raise Declined(
                 VARIABLE_FAMILY,
@@ -380,13 +382,32 @@ def _factory_called(statement: cst.BaseStatement, factories: Collection[str]) ->
 
 
 def _variable_in_name_scope(
-    statement: cst.BaseStatement, scopes: Sequence[str], reopened: bool, resolve: Resolver
+    statement: cst.BaseStatement,
+    scopes: Sequence[str],
+    reopened: bool,
+    resolve: Resolver,
+    given: dict[str, set[str]],
 ) -> cst.BaseStatement:
     """`w = tf.Variable(..., name="w")` under `with tf.name_scope("s"):`, with the name TF1 gave
     it ("s/w") spelt out: the unwrapped scope no longer names it, and checkpoints and printed
-    names must still read "s/w"."""
+    names must still read "s/w". An unnamed one is named as TF1 numbered them in the scope
+    ("s/Variable", "s/Variable_1"); `given` holds the names each scope gave so far."""
     targets, call, _small = single_call(statement)
     name = None if call is None else next((a for a in call.args if a.keyword and a.keyword.value == "name"), None)
+    if (
+        call is not None
+        and name is None
+        and resolve(call.func) == "tf.Variable"
+        and len([a for a in call.args if a.keyword is None]) <= _VARIABLE_NAME_POSITION
+        and not any(a.star for a in call.args)
+    ):
+        numbered = _numbered_name(given.get("/".join(scopes), set()))
+        renamed = statement.deep_replace(call, call.with_changes(args=[*without_last_comma(call.args), numbered]))
+        assert isinstance(renamed, cst.BaseStatement)
+        statement = renamed
+        targets, call, _small = single_call(statement)
+        assert call is not None
+        name = call.args[-1]
     if reopened:
         raise Declined(
             VARIABLE_FAMILY,
@@ -409,12 +430,31 @@ def _variable_in_name_scope(
             statement,
         )
     literal = name.value
+    taken = given.setdefault("/".join(scopes), set())
+    if literal.raw_value in taken:
+        path = "/".join(scopes)
+        why = f"two variables named `{literal.raw_value}` in the name scope `{path}`: TF1 numbered the second"
+        raise Declined(VARIABLE_FAMILY, why, statement)
+    taken.add(literal.raw_value)
     scoped = "/".join([*scopes, literal.raw_value])
     spelt = f"{literal.prefix}{literal.quote}{scoped}{literal.quote}"
     named = name.with_changes(value=literal.with_changes(value=spelt))
     replaced = statement.deep_replace(name, named)
     assert isinstance(replaced, cst.BaseStatement)
     return replaced
+
+
+# `tf.Variable(initial_value, trainable, collections, validate_shape, caching_device, name, ...)`
+_VARIABLE_NAME_POSITION = 5
+
+
+def _numbered_name(taken: set[str]) -> cst.Arg:
+    """`name="Variable"`, or the first of `Variable_1`, `Variable_2`, ... not `taken` in the
+    scope: what TF1 named an unnamed variable there."""
+    count = 0
+    while (name := f"Variable_{count}" if count else "Variable") in taken:
+        count += 1
+    return keyword_arg("name", cst.SimpleString(f'"{name}"'))
 
 
 def _configuration(session_call: cst.BaseExpression) -> list[cst.CSTNode]:

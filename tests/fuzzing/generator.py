@@ -26,7 +26,7 @@ REAL_CODE_SHAPES = (
     "session_graph", "functions", "shape_reads", "placeholder_forms", "datasets", "random_ops", "layer_functions",
     "scoped_layers", "exhausted_datasets", "loop_evaluation", "summaries", "script_blocks", "accumulated_losses",
     "float64_feeds", "entry_evaluation", "reused_names", "tutorial_factories", "scoped_functions",
-    "feed_helpers",
+    "feed_helpers", "unnamed_scoped_variables",
 )
 
 
@@ -126,6 +126,10 @@ class Options:
     # them (`def fill_feed_dict(x_pl, ...)`, its dict in a local), called in each run's feed.
     # Drawn from a generator of its own, as layer_functions.
     feed_helpers: bool = True
+    # Layers under a module-level name scope whose variables are unnamed at times, as tutorial
+    # scripts write them (TF1 named them `layer/Variable`, `layer/Variable_1`). Drawn from a
+    # generator of its own, as layer_functions.
+    unnamed_scoped_variables: bool = True
 
 
 @dataclass
@@ -197,6 +201,7 @@ class _State:
     reuse_rng: random.Random | None = None  # draws of the reused_names shape
     factory_rng: random.Random | None = None  # draws of the tutorial_factories shape
     feeder_rng: random.Random | None = None  # draws of the feed_helpers shape
+    unnamed_rng: random.Random | None = None  # draws of the unnamed_scoped_variables shape
     entries: tuple[str, Value] | None = None  # the dict of statistics and their value, once made
 
     def fresh(self, stem: str) -> str:
@@ -464,6 +469,8 @@ def _dense(state: _State, source: Value, width: int | None = None) -> Value:
     scoped = (state.options.name_scopes and rng.random() < 0.25) or state.function_scoped
     # mnist_deep.py's layers take unnamed variables in their scopes (`conv1/Variable`).
     unnamed = state.function_scoped and state.scoped_rng is not None and state.scoped_rng.random() < 0.5
+    if scoped and not state.function_scoped and state.unnamed_rng is not None:
+        unnamed = state.unnamed_rng.random() < 0.5
     sizes: tuple[str, ...] | None = None
     if state.options.shape_reads and rng.random() < 0.25:
         n_in = state.fresh("n_in")
@@ -1385,6 +1392,8 @@ def generate(seed: int, options: Options = Options()) -> str:
         state.reuse_rng = random.Random(f"reused names {seed}")
     if options.tutorial_factories and options.tutorial_shapes:
         state.factory_rng = random.Random(f"tutorial factories {seed}")
+    if options.unnamed_scoped_variables and options.name_scopes:
+        state.unnamed_rng = random.Random(f"unnamed scoped variables {seed}")
     if options.feed_helpers:
         state.feeder_rng = random.Random(f"feed helpers {seed}")
     if options.scoped_functions and options.name_scopes:
