@@ -35,6 +35,7 @@ from migrate.analysis.graph_model import (
 )
 from migrate.analysis.graph_statements import call_logdir, has_tf_call
 from migrate.analysis.syntax import (
+    COMPREHENSIONS,
     api_under,
     assigned_names,
     bound_names,
@@ -245,6 +246,12 @@ class RunSiteFinder(cst.CSTVisitor):
         if line is None or len(line.body) != 1:
             why = f"a run fed by `{code_of(helper.func)}(...)` in a compound statement's header or a line of several statements"
             raise Declined(UNSUPPORTED_RUN, why, helper)
+        for node in nodes_of(line, cst.Lambda, cst.IfExp, cst.BooleanOperation, *COMPREHENSIONS):
+            if any(call is run for call in calls_in(node)):
+                # Its feed would be built once before the line, where TF1 built it at each
+                # evaluation, or only when the branch was taken.
+                why = f"a run fed by `{code_of(helper.func)}(...)` inside a lambda, comprehension or conditional"
+                raise Declined(UNSUPPORTED_RUN, why, helper)
         inner = {id(call) for call in calls_in(run)}
         for call in calls_in(line):
             if id(call) not in inner and not any(inner_call is run for inner_call in calls_in(call)):
@@ -456,7 +463,7 @@ class RunContext:
     feed_dicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     feed_dict_nodes: dict[int, cst.Dict] = field(default_factory=dict)
     # The scope's feed helpers (migrate.analysis.feed_helpers), and the Name nodes of their
-    # keys and of the placeholders passed to them, which Python code no longer reads.
+    # keys, which their dicts no longer read as tensors.
     feed_helpers: dict[str, FeedHelper] = field(default_factory=dict)
     feed_keys: set[int] = field(default_factory=set)
     # A run fed by a feed helper's call itself (`sess.run(t, feed_dict=fill(True))`): the call
@@ -491,6 +498,7 @@ class RunContext:
     decided: dict[int, Role] = field(default_factory=dict)
 
     def add_feed_helpers(self, helpers: Mapping[str, FeedHelper]) -> None:
+        """Take the scope's feed helpers: their dicts are re-keyed as dicts built ahead are."""
         self.feed_helpers.update(helpers)
         for helper in helpers.values():
             self.feed_keys.update(helper.renamed)
