@@ -518,9 +518,23 @@ def _dense(state: _State, source: Value, width: int | None = None) -> Value:
         )
         feeds = feeds | {keep}
     if scoped:
-        body = state.lines[start:]
-        state.lines[start:] = [f'with tf.name_scope("{state.fresh("layer")}"):', *(f"    {line}" for line in body)]
+        # A factory defined for the layer goes before its scope, as scripts define them.
+        defined, body = _definitions_apart(state.lines[start:])
+        state.lines[start:] = [
+            *defined, f'with tf.name_scope("{state.fresh("layer")}"):', *(f"    {line}" for line in body)
+        ]
     return state.add(Value(name, (source.shape[0], width), "float32", feeds, batch=source.batch))
+
+
+def _definitions_apart(lines: list[str]) -> tuple[list[str], list[str]]:
+    """The `def` blocks among `lines` (a def line and the indented lines after it), and the rest."""
+    defined: list[str] = []
+    rest: list[str] = []
+    in_def = False
+    for line in lines:
+        in_def = line.startswith("def ") or (in_def and line.startswith(" "))
+        (defined if in_def else rest).append(line)
+    return defined, rest
 
 
 def _emit_layer(state: _State, line: str) -> None:
