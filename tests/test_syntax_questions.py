@@ -188,3 +188,20 @@ def test_a_rewritten_module_reuses_the_walks_of_its_kept_statements() -> None:
 )
 def test_name_uses(code: str, expected: int) -> None:
     assert len(syntax.name_uses(cst.parse_module(code)).get("train", [])) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "kept", "expected"),
+    [
+        ("f(a, b, c)\n", [0, 1], "f(a, b)\n"),
+        ("f(a, b, c)\n", [0, 2], "f(a, c)\n"),
+        ("f(a, b,)\n", [0, 1], "f(a, b)\n"),
+        ("f(a)\n", [], "f()\n"),
+    ],
+    ids=["last-dropped", "middle-dropped", "trailing-comma", "none-left"],
+)
+def test_without_last_comma(code: str, kept: list[int], expected: str) -> None:
+    module = cst.parse_module(code)
+    call = syntax.calls_in(module)[0]
+    args = syntax.without_last_comma([call.args[i] for i in kept])
+    assert module.deep_replace(call, call.with_changes(args=args)).code == expected

@@ -491,12 +491,12 @@ def calls_in(node: cst.CSTNode) -> tuple[cst.Call, ...]:
     return _remembered(_CALLS, node, compute)
 
 
-_Separated = TypeVar("_Separated", cst.Arg, cst.Param, cst.Element, cst.ImportAlias)
+_Separated = TypeVar("_Separated", cst.Arg, cst.Param)
 
 
 def without_last_comma(items: Sequence[_Separated]) -> list[_Separated]:
-    """What is left of a list of arguments, parameters or elements once some went: the last
-    loses the comma that separated it from one that followed."""
+    """What is left of a list of arguments or parameters once some went: the last loses the
+    comma that separated it from one that followed."""
     kept = list(items)
     if kept:
         kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
