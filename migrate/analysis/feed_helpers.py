@@ -78,7 +78,8 @@ def _helper(function: cst.FunctionDef, scope: Sequence[cst.BaseStatement]) -> Fe
     last = function.body.body[-1]
     if not (isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], cst.Return)):
         return None  # a path falling off the end would feed None
-    dicts = _returned_dicts(function)
+    uses = name_uses(function.body)
+    dicts = _returned_dicts(function, uses)
     if dicts is None:
         return None
     slots = [tuple(key.value for key in _keys(d)) for d in dicts]
@@ -86,7 +87,6 @@ def _helper(function: cst.FunctionDef, scope: Sequence[cst.BaseStatement]) -> Fe
         return None
     parameters = [p.name.value for p in params.params]
     local = local_names(function)
-    uses = name_uses(function.body)
     key_nodes = {id(key) for d in dicts for key in _keys(d)}
     carried: dict[str, str | None] = {}  # parameter key -> the name every call passes
     for slot in slots[0]:
@@ -113,9 +113,9 @@ def _keys(node: cst.Dict) -> list[cst.Name]:
     return [cast(cst.Name, cast(cst.DictElement, e).key) for e in node.elements]
 
 
-def _returned_dicts(function: cst.FunctionDef) -> list[cst.Dict] | None:
-    """The dict literal each return returns, all keyed by names; None if one returns anything else."""
-    uses = name_uses(function.body)
+def _returned_dicts(function: cst.FunctionDef, uses: Mapping[str, list[cst.Name]]) -> list[cst.Dict] | None:
+    """The dict literal each return returns, all keyed by names; None if one returns anything
+    else. `uses` are the Name nodes of the function's body, by name."""
     assigned: dict[str, list[cst.Assign]] = {}
     for node in nodes_of(function.body, cst.Assign):
         assert isinstance(node, cst.Assign)
