@@ -244,7 +244,10 @@ class RunSiteFinder(cst.CSTVisitor):
         (`print(sess.run(...))`), so that nothing the line calls ran before the helper in TF1."""
         line = self.lines[-1] if self.lines else None
         if line is None or len(line.body) != 1:
-            why = f"a run fed by `{code_of(helper.func)}(...)` in a compound statement's header or a line of several statements"
+            why = (
+                f"a run fed by `{code_of(helper.func)}(...)` in a compound statement's header or one-line "
+                "body, or on a line of several statements"
+            )
             raise Declined(UNSUPPORTED_RUN, why, helper)
         for node in nodes_of(line, cst.Lambda, cst.IfExp, cst.BooleanOperation, *COMPREHENSIONS):
             if any(call is run for call in calls_in(node)):
