@@ -34,6 +34,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from migrate.analysis import syntax, walk
 from migrate.analysis.call_arguments import UnknownKeywords, values_or_declined
 from migrate.analysis.declined import Declined
+from migrate.analysis.graph_segments import graph_generations
 from migrate.analysis.keras_weights import LAYER_WEIGHTS, WEIGHTLESS_LAYERS
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
@@ -234,10 +235,12 @@ class SaverToCheckpoint(MigrationTransform):
             return None
         try:
             variables = self._variables(body, classes)
+            generations = graph_generations(body, self.tf_api)
             rewriter = _SaverRewriter(
                 self,
                 {id(a): (a, n, i) for a, n, i in savers},
                 variables,
+                [generations[id(statement)] for statement in body],
                 _saver_parameters(body, {name for _, name, _ in savers}),
                 reads_state=self._reads_state,
             )
@@ -534,6 +537,7 @@ class _SaverRewriter(cst.CSTTransformer):
         t: SaverToCheckpoint,
         savers: dict[int, tuple[cst.Assign, str, _Position]],
         variables: list[_Made],
+        generations: list[int],
         parameters: _SaverParameters,
         *,
         reads_state: bool,
@@ -541,6 +545,7 @@ class _SaverRewriter(cst.CSTTransformer):
         self.t = t
         self.savers = savers
         self.variables = variables
+        self.generations = generations  # of each statement of the scope, by index
         self.reads_state = reads_state
         self.kept = {name: _kept_checkpoints(assign.value) for assign, name, _ in savers.values()}
         for parameter, saver in parameters.savers.items():
@@ -561,13 +566,19 @@ class _SaverRewriter(cst.CSTTransformer):
         for key in bound:
             if key != "var_list" and key not in SAVER_ARGS_DROPPED:
                 raise Declined(UNSUPPORTED_SAVER, f"Saver({key}=...) is not converted", call)
-        by_ref = {made.reference: made.name for made in self.variables if made.name is not None}
+        # TF1's Saver took the variables of the default graph: none made before a reset of it.
+        generation = self.generations[position[0]]
+        existing = [
+            made
+            for made in self.variables
+            if made.position < position and self.generations[made.position[0]] == generation
+        ]
+        by_ref = {made.reference: made.name for made in existing if made.name is not None}
         var_list = bound.get("var_list")
         if var_list is not None and saves_every_variable(self.t, var_list):
             var_list = None
         entries: list[tuple[str, str]]
         if var_list is None:
-            existing = [made for made in self.variables if made.position < position]
             for made in existing:
                 if made.problem is not None:
                     raise Declined(UNTRACKED_VARIABLES, made.problem[0], made.problem[1])

@@ -4,7 +4,10 @@ Runs last. If any reference left in the file is a graph-only TF1 API, the file m
 TF 2 behaviour off: a `tf.compat.v1.disable_v2_behavior()` call is ensured right after the
 imports and TFM003 says why. Otherwise the calls that switched behaviour
 (`disable_v2_behavior`, `disable_eager_execution`, `enable_eager_execution`) are removed: TF 2's
-defaults are what the migrated code wants.
+defaults are what the migrated code wants. So are the calls that reset the default graph
+(`tf.reset_default_graph()`, often in a notebook's `reset_graph()` helper) once the file spells
+no other tf.compat.v1 symbol: eager code keeps nothing in that graph, and the function that
+reset it goes on setting its seeds.
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ from collections.abc import Mapping, Sequence
 from typing import ClassVar, Final
 
 import libcst as cst
+from libcst.codemod.visitors import RemoveImportsVisitor
 
 from migrate.analysis import syntax, tf_names
+from migrate.analysis.graph_model import RESET_GRAPH_APIS
 from migrate.analysis.graph_only import graph_only_reason
 from migrate.analysis.project import PROJECT_KEY, ImportSite, ModuleLinks, relative_to
 from migrate.findings import Severity
@@ -59,7 +64,8 @@ class V1Behavior(MigrationTransform):
     DESCRIPTION = "graph-only code keeps `tf.compat.v1.disable_v2_behavior()`; otherwise behaviour switches are removed"
     FINDINGS: ClassVar[Mapping[str, str]] = {
         STILL_GRAPH: "the file still runs in TF1 graph mode through tf.compat.v1",
-        SWITCH_REMOVED: "a v1/v2 behaviour switch was removed: nothing in the file needs graph mode",
+        SWITCH_REMOVED: "a v1/v2 behaviour switch or a reset of the default graph was removed: nothing in the "
+        "file needs graph mode",
         KEPT_AS_COMPAT_V1: "a TF1 symbol left as tf.compat.v1 in the output (info, once per symbol)",
         RUN_ELSEWHERE: "graph code in a module that opens no session (another module runs it): left as graph "
         "code; in a directory run, the finding names the modules of the tree that import it",
@@ -91,6 +97,18 @@ class V1Behavior(MigrationTransform):
             None,
             "already-switched",
         ),
+        Example(
+            "import tensorflow as tf\n\n\ndef reset_graph(seed=42):\n    tf.compat.v1.reset_default_graph()\n"
+            "    tf.random.set_seed(seed)\n",
+            "import tensorflow as tf\n\n\ndef reset_graph(seed=42):\n    tf.random.set_seed(seed)\n",
+            "eager-ready-drops-graph-reset",
+        ),
+        Example(
+            "import tensorflow as tf\n\n\ndef reset_graph():\n    tf.compat.v1.reset_default_graph()\n\n\n"
+            "reset_graph()\ng = tf.compat.v1.get_default_graph()\n",
+            None,
+            "graph-reset-kept-beside-default-graph",
+        ),
     )
 
     def __init__(self, context: cst.codemod.CodemodContext) -> None:
@@ -100,6 +118,7 @@ class V1Behavior(MigrationTransform):
         self._module_disables = False
         self._keeps_eager_switch = False
         self._switches: list[cst.SimpleStatementLine] = []
+        self._drops_resets = False
         self._v1_forms: dict[int, str] = {}  # `tf.summary.scalar` reference -> its symbol
 
     def visit_Module(self, node: cst.Module) -> bool:
@@ -124,14 +143,24 @@ class V1Behavior(MigrationTransform):
             # switch then stays, so that a second rewrite still sees an eager program.
             self._keeps_eager_switch = self._first_graph_only is not None
             self._first_graph_only = None
-        self._report_compat_v1(references.nodes)
+        spelled = self._compat_v1_symbols(references.nodes)
+        resets = {id(call.func) for call in map(self._graph_reset, references.lines) if call is not None}
+        self._drops_resets = (
+            self._first_graph_only is None
+            and not self._keeps_eager_switch
+            and all(symbol in RESET_GRAPH_APIS and id(reference) in resets for reference, symbol in spelled)
+        )
+        self._report_compat_v1(spelled)
         if self._first_graph_only is not None:
             # TF1 summary ops and variables in graph code are tf.compat.v1's (_V1_FORMS): TF 2's
             # `tf.summary.scalar` is another op, which writes nothing without a default writer
             # (merge_all finds none).
             return bool(self._v1_forms)
-        # Without a switch to remove, the traversal below would change nothing: skip it.
-        return any(self._switch(line) is not None for line in references.lines)
+        # Without a switch or a reset to remove, the traversal below would change nothing: skip it.
+        return any(
+            self._switch(line) is not None or (self._drops_resets and self._graph_reset(line) is not None)
+            for line in references.lines
+        )
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
         name = self._v1_forms.get(id(original_node))
@@ -139,11 +168,11 @@ class V1Behavior(MigrationTransform):
             return updated_node
         return self.tf_expr("compat.v1." + name.removeprefix("tf."))
 
-    def _report_compat_v1(self, references: Sequence[cst.Attribute | cst.Name]) -> None:
-        """What the output still spells `tf.compat.v1.X`, once per symbol: reported here, at the
-        end, since earlier transforms (sessions) convert many such symbols away."""
+    def _compat_v1_symbols(self, references: Sequence[cst.Attribute | cst.Name]) -> list[tuple[cst.Attribute, str]]:
+        """The references the output spells `tf.compat.v1.X`, each with its TF1 symbol (`tf.X`),
+        behaviour switches left out (removed here, or kept on purpose and reported as TFM003)."""
+        found: list[tuple[cst.Attribute, str]] = []
         covered: set[int] = set()
-        reported: set[str] = set()
         for reference in references:  # outer attribute chains come before their parts
             if id(reference) in covered or not isinstance(reference, cst.Attribute):
                 continue
@@ -157,9 +186,19 @@ class V1Behavior(MigrationTransform):
             while isinstance(part, cst.Attribute):
                 covered.add(id(part))
                 part = part.value
-            symbol = "tf.compat.v1." + spelled[0][len("tensorflow.compat.v1.") :]
-            if "tf." + symbol[len("tf.compat.v1.") :] in BEHAVIOUR_SWITCHES:
-                continue  # removed here, or kept on purpose and reported as TFM003
+            symbol = "tf." + spelled[0][len("tensorflow.compat.v1.") :]
+            if symbol not in BEHAVIOUR_SWITCHES:
+                found.append((reference, symbol))
+        return found
+
+    def _report_compat_v1(self, spelled: Sequence[tuple[cst.Attribute, str]]) -> None:
+        """What the output still spells `tf.compat.v1.X`, once per symbol: reported here, at the
+        end, since earlier transforms (sessions) convert many such symbols away."""
+        reported: set[str] = set()
+        for reference, name in spelled:
+            if self._drops_resets and name in RESET_GRAPH_APIS:
+                continue
+            symbol = "tf.compat.v1." + name.removeprefix("tf.")
             if symbol not in reported:
                 reported.add(symbol)
                 self.report(
@@ -184,9 +223,29 @@ class V1Behavior(MigrationTransform):
         name = self.tf_api(expr.value.func)
         return name if name in BEHAVIOUR_SWITCHES else None
 
+    def _graph_reset(self, statement: cst.SimpleStatementLine) -> cst.Call | None:
+        """The call of a statement line that only resets the default graph."""
+        expr = statement.body[0] if len(statement.body) == 1 else None
+        if not isinstance(expr, cst.Expr) or not isinstance(expr.value, cst.Call) or expr.value.args:
+            return None
+        return expr.value if self.tf_api(expr.value.func) in RESET_GRAPH_APIS else None
+
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        reset = self._graph_reset(original_node) if self._drops_resets else None
+        if reset is not None and not self.is_suppressed_at(original_node):
+            self.report(
+                original_node,
+                "removed the reset of the default graph: nothing in this file builds a graph",
+                code=SWITCH_REMOVED,
+                severity=Severity.INFO,
+            )
+            if isinstance(reset.func, cst.Attribute) and isinstance(reset.func.value, cst.Name):
+                holder = reset.func.value.value  # `ops` of `from tensorflow.python.framework import ops`
+                if holder != self.tf_alias():
+                    RemoveImportsVisitor.remove_unused_import(self.context, "tensorflow.python.framework", holder)
+            return cst.RemovalSentinel.REMOVE
         if self._first_graph_only is not None or self._keeps_eager_switch or original_node not in self._switches:
             return updated_node
         if self.is_suppressed_at(original_node):
