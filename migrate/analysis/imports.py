@@ -3,8 +3,9 @@ dropping the import of a name a rewrite no longer reads."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Protocol
+import sys
+from collections.abc import Collection, Mapping, Sequence
+from typing import Final, Protocol
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -14,6 +15,24 @@ from migrate.analysis import tf_names
 from migrate.analysis.bindings import ImportStatement
 
 LOCAL = "<local>"  # what `module_bindings` records for a name bound by the file's own code
+# Modules whose functions cannot touch TensorFlow's graph or session: the standard library's,
+# NumPy's and those of the scientific libraries TF1 scripts plot and load data with (a module of
+# the program's own could make variables or run the default session).
+INERT_ROOTS: Final = frozenset(
+    sys.stdlib_module_names | {"numpy", "scipy", "pandas", "matplotlib", "sklearn", "PIL"}
+)
+
+
+def inert_import(bound: Collection[str]) -> bool:
+    """Whether a name bound to `bound` (a `module_bindings` entry) is imported from modules of
+    INERT_ROOTS only."""
+    return bool(bound) and LOCAL not in bound and all(path.split(".")[0] in INERT_ROOTS for path in bound)
+
+
+def foreign_import(bound: Collection[str]) -> bool:
+    """Whether a name bound to `bound` is imported, from a module that may touch TensorFlow's
+    graph (another module of the program, a library): code the rules of this file cannot read."""
+    return bool(bound) and LOCAL not in bound and not inert_import(bound)
 
 
 class ImportResolver(Protocol):

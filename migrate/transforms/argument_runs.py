@@ -26,7 +26,6 @@ in a file that stays in graph mode it is not applied.
 from __future__ import annotations
 
 import builtins
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -34,14 +33,11 @@ import libcst as cst
 
 from migrate.analysis import syntax, walk
 from migrate.analysis.graph_model import SESSION_APIS
-from migrate.analysis.imports import LOCAL, module_bindings
+from migrate.analysis.imports import inert_import, module_bindings
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
 _BUILTINS = frozenset(dir(builtins))
-# Modules whose functions cannot touch TensorFlow's graph or session: the standard library's and
-# NumPy's (a module of the program's own could run the default session).
-_INERT_ROOTS = frozenset(sys.stdlib_module_names | {"numpy"})
 
 
 @dataclass
@@ -91,10 +87,7 @@ class ArgumentRunsToCallers(MigrationTransform):
         if not sessions:
             return updated_node
         plan = _Plan()
-        inert = frozenset(
-            name for name, bound in module_bindings(original_node).items()
-            if LOCAL not in bound and all(path.split(".")[0] in _INERT_ROOTS for path in bound)
-        )
+        inert = frozenset(name for name, bound in module_bindings(original_node).items() if inert_import(bound))
         # Functions called by their name: methods (of the per-call classes the variables rule
         # wrote, `__call__`) are not.
         methods = {

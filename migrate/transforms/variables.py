@@ -37,7 +37,7 @@ from migrate.analysis.call_arguments import UnknownKeywords, values_or_declined
 from migrate.analysis.declined import Declined
 from migrate.analysis.deferred_calls import pure_functions, stateful_call
 from migrate.analysis.graph_statements import local_device_scope, opens_session
-from migrate.analysis.imports import head_name, module_bindings
+from migrate.analysis.imports import foreign_import, head_name, module_bindings
 from migrate.analysis.project import PROJECT_KEY, ModuleLinks
 from migrate.findings import Severity
 from migrate.transforms.base import GRAPH_MODE_KEY, Example, MigrationTransform
@@ -492,6 +492,13 @@ class _ScopeRewriter:
                                 f"`{maker}` makes variables inside a variable scope, which names them",
                                 made,
                             )
+                        if self._imported_code(made):
+                            raise Declined(
+                                UNSUPPORTED_FORM,
+                                f"`{syntax.code_of(made.func)}`, code of another module, may make variables "
+                                "inside a variable scope, which names them",
+                                made,
+                            )
                     for api, node in syntax.tf_apis_in(statement.body, self.t.tf_api):
                         if syntax.api_under(api, UNTRACKED_CREATORS):
                             raise Declined(
@@ -530,6 +537,15 @@ class _ScopeRewriter:
                 statement = _scope_name_read(statement, bound_as, block)
             out.append(Flat(statement, prefix, reuse, init))
         return out
+
+    def _imported_code(self, call: cst.Call) -> bool:
+        """Whether `call` runs code of another module than TensorFlow, the standard library and
+        NumPy (`tools.weight(...)`, `from layers import conv`): a `tf.get_variable` there takes
+        the names of the variable scopes around the call."""
+        if self.t.tf_api(call.func) is not None:
+            return False
+        head = head_name(call.func)
+        return head is not None and foreign_import(self.t.module_names.get(head.value, ()))
 
     def _out_of_name_scope(self, statement: cst.BaseStatement) -> list[cst.BaseStatement]:
         """`w = tf.get_variable(...)` lines of a `with tf.name_scope(...):` block, and variable
