@@ -60,6 +60,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from stand_in_data import STAND_INS, stand_in_directory
 from static_checks import new_missing_tensorflow_names, new_undefined_names
 
 from migrate import rewrite_paths
@@ -385,7 +386,9 @@ def print_report(outcomes: list[Outcome], not_python3: list[SourceFile], duplica
 # The list holds TF1 scripts of the corpus that run offline on today's TensorFlow through
 # tf.compat.v1, one per line: the path relative to the corpus root, then how the harness runs it
 # (`--steps N`: loops cut after N calls; `--cwd DIR`: working directory, relative to the corpus
-# root, default the script's own directory; `--timeout S`). The corpus is rewritten as one
+# root, default the script's own directory; `--stand-in NAME`: instead, a working directory
+# holding data the script would download, from benchmarks/stand_in_data.py; `--timeout S`;
+# `--ignore-stdout REGEX`). The corpus is rewritten as one
 # directory run, then `tf-migrate diff` compares every script with its output. A converted
 # script that does not compute the same numbers is a silent mismatch: the rewriter must decline
 # it instead. Declined outputs are compared too (they must still run alike). The scripts import
@@ -402,6 +405,7 @@ class RunnableEntry:
     cwd: str | None = None
     timeout: float = RUNNABLE_TIMEOUT
     ignore_stdout: tuple[str, ...] = ()  # printed lines not compared (wall-clock durations)
+    stand_in: str | None = None  # data the script downloads, written for it (stand_in_data.py)
 
 
 @dataclass
@@ -422,6 +426,7 @@ def read_runnable(list_path: Path) -> list[RunnableEntry]:
     options.add_argument("--cwd")
     options.add_argument("--timeout", type=float, default=RUNNABLE_TIMEOUT)
     options.add_argument("--ignore-stdout", action="append", default=[])
+    options.add_argument("--stand-in", choices=sorted(STAND_INS))
     entries = []
     for number, line in enumerate(list_path.read_text(encoding="utf-8").splitlines(), 1):
         words = shlex.split(line, comments=True)
@@ -431,8 +436,12 @@ def read_runnable(list_path: Path) -> list[RunnableEntry]:
             parsed = options.parse_args(words)
         except (argparse.ArgumentError, SystemExit) as error:
             raise ValueError(f"{list_path}:{number}: {line.strip()!r}: {error}") from None
+        if parsed.cwd and parsed.stand_in:
+            raise ValueError(f"{list_path}:{number}: {line.strip()!r}: --cwd and --stand-in both name the working directory")
         entries.append(
-            RunnableEntry(parsed.path, parsed.steps, parsed.cwd, parsed.timeout, tuple(parsed.ignore_stdout))
+            RunnableEntry(
+                parsed.path, parsed.steps, parsed.cwd, parsed.timeout, tuple(parsed.ignore_stdout), parsed.stand_in
+            )
         )
     return entries
 
@@ -455,10 +464,14 @@ def compare_runnable(corpus: Path, out: Path, entry: RunnableEntry, result: File
     started = time.perf_counter()
     if rewrite.status == FAILED:
         return RunnableOutcome(entry.path, FAILED, rewrite.reasons, "", rewrite.detail, 0.0)
+    if entry.stand_in:
+        cwd = stand_in_directory(entry.stand_in, scratch)
+    else:
+        cwd = corpus / entry.cwd if entry.cwd else legacy.parent
     options = HarnessOptions(
         timeout=entry.timeout,
         steps=entry.steps,
-        cwd=corpus / entry.cwd if entry.cwd else legacy.parent,
+        cwd=cwd,
         ignore_stdout=entry.ignore_stdout,
     )
     report = compare(legacy, out / entry.path, options=options, workdir=scratch / "harness" / entry.path)

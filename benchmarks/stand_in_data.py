@@ -1,0 +1,58 @@
+"""Data files that scripts of the runnable set download at run time, written instead.
+
+The runnable set runs offline. A script that downloads its data when a file is missing reads the
+stand-in here instead, from the working directory the harness gives both programs
+(`--stand-in NAME` in benchmarks/corpus/runnable.txt). Each stand-in is written in the format
+the script's own loader reads, from data the project makes itself:
+
+- `mnist-idx`: MNIST as the four uncompressed IDX files of `data/mnist/` that CS 20's
+  `utils.download_mnist` looks for before it downloads, holding the harness's synthetic digits
+  (migrate.harness.mnist).
+- `cat-jpg`: the 360x300 RGB photo `cat.jpg` that the VGG tutorial's `tool_show_size.py` reads,
+  as seeded noise.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from migrate.harness import mnist
+
+_IMAGES_MAGIC = 2051  # the IDX header of a uint8 array of rank 3
+_LABELS_MAGIC = 2049  # and of rank 1
+
+
+def _write_idx(path: Path, magic: int, array: np.ndarray) -> None:
+    path.write_bytes(struct.pack(f">{1 + array.ndim}I", magic, *array.shape) + array.astype(np.uint8).tobytes())
+
+
+def mnist_idx(directory: Path) -> None:
+    folder = directory / "data" / "mnist"
+    folder.mkdir(parents=True, exist_ok=True)
+    (train_images, train_labels), (test_images, test_labels) = mnist.load_arrays()
+    for prefix, images, labels in (("train", train_images, train_labels), ("t10k", test_images, test_labels)):
+        _write_idx(folder / f"{prefix}-images-idx3-ubyte", _IMAGES_MAGIC, images)
+        _write_idx(folder / f"{prefix}-labels-idx1-ubyte", _LABELS_MAGIC, labels)
+
+
+def cat_jpg(directory: Path) -> None:
+    from PIL import Image  # a corpus extra, as the scripts that read images need it
+
+    directory.mkdir(parents=True, exist_ok=True)
+    pixels = np.random.RandomState(360).randint(0, 256, size=(360, 300, 3)).astype(np.uint8)
+    Image.fromarray(pixels).save(directory / "cat.jpg", quality=90)
+
+
+STAND_INS: dict[str, Callable[[Path], None]] = {"mnist-idx": mnist_idx, "cat-jpg": cat_jpg}
+
+
+def stand_in_directory(name: str, scratch: Path) -> Path:
+    """The directory holding stand-in `name`, written under `scratch` on first use."""
+    directory = scratch / "stand-ins" / name
+    if not directory.is_dir():
+        STAND_INS[name](directory)
+    return directory
