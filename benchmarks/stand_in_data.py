@@ -10,6 +10,7 @@ the script's own loader reads, from data the project makes itself:
   (migrate.harness.mnist).
 - `cat-jpg`: the 360x300 RGB photo `cat.jpg` that the VGG tutorial's `tool_show_size.py` reads,
   as seeded noise.
+- `friday-jpg`: CS 20's `data/friday.jpg`, which `07_run_kernels.py` filters, as seeded noise.
 """
 
 from __future__ import annotations
@@ -39,15 +40,23 @@ def mnist_idx(directory: Path) -> None:
         _write_idx(folder / f"{prefix}-labels-idx1-ubyte", _LABELS_MAGIC, labels)
 
 
-def cat_jpg(directory: Path) -> None:
+def _photo(path: Path, height: int, width: int, seed: int) -> None:
     from PIL import Image  # a corpus extra, as the scripts that read images need it
 
-    directory.mkdir(parents=True, exist_ok=True)
-    pixels = np.random.RandomState(360).randint(0, 256, size=(360, 300, 3)).astype(np.uint8)
-    Image.fromarray(pixels).save(directory / "cat.jpg", quality=90)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pixels = np.random.RandomState(seed).randint(0, 256, size=(height, width, 3)).astype(np.uint8)
+    Image.fromarray(pixels).save(path, quality=90)
 
 
-STAND_INS: dict[str, Callable[[Path], None]] = {"mnist-idx": mnist_idx, "cat-jpg": cat_jpg}
+def cat_jpg(directory: Path) -> None:
+    _photo(directory / "cat.jpg", 360, 300, seed=360)
+
+
+def friday_jpg(directory: Path) -> None:
+    _photo(directory / "data" / "friday.jpg", 120, 160, seed=5)
+
+
+STAND_INS: dict[str, Callable[[Path], None]] = {"mnist-idx": mnist_idx, "cat-jpg": cat_jpg, "friday-jpg": friday_jpg}
 
 
 def stand_in_directory(name: str, scratch: Path) -> Path:

@@ -205,3 +205,23 @@ def test_without_last_comma(code: str, kept: list[int], expected: str) -> None:
     call = syntax.calls_in(module)[0]
     args = syntax.without_last_comma([call.args[i] for i in kept])
     assert module.deep_replace(call, call.with_changes(args=args)).code == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("image = f(image)\n", {"f", "image"}),
+        ("image = f(x)\ny = g(image)\n", {"f", "g", "x"}),
+        ("x[i] = 1\n", {"x", "i"}),
+        ("n += 1\n", {"n"}),
+        ("if a:\n    loss = f(x)\nelse:\n    pass\nloss += 1\n", {"a", "f", "x"}),
+        ("if a:\n    b = 1\nelif c:\n    b = b + 1\n", {"a", "b", "c"}),
+        ("for w in ws:\n    total = total + w\n", {"ws", "total"}),
+        ("with open(p) as f:\n    text = f.read()\n", {"open", "p"}),
+        ("def h():\n    return k\n", {"k"}),
+    ],
+    ids=["reads-then-binds", "binds-then-reads", "subscript-target", "augmented", "one-branch-binds",
+         "elif-reads-the-outer", "loop-target-bound", "with-target-bound", "function-free-names"],
+)
+def test_reads_before_binding(code: str, expected: set[str]) -> None:
+    assert syntax.reads_before_binding(cst.parse_module(code).body) == expected

@@ -78,6 +78,7 @@ from migrate.analysis.syntax import (
     names_in,
     nodes_of,
     own_names,
+    reads_before_binding,
     single_assignment,
     tf_apis_in,
     unique_name,
@@ -211,7 +212,8 @@ def analyze_scope(
     graph = _collect_graph(statements, scope.outer_variables, prefixes, resolve, candidates)
     graph.seeded = any(api in GLOBAL_SEED_APIS for node in [*enclosing, *body] for api, _ in tf_apis_in(node, resolve))
     function_uses = _link_statements(statements, scope.outer_statements, graph)
-    state = _run_context(statements, flat.handles, graph, resolve, candidates)
+    definitions = {s.name.value: s for s in [*enclosing, *body] if isinstance(s, cst.FunctionDef)}
+    state = _run_context(statements, flat.handles, graph, resolve, candidates, definitions)
     # A step function reads placeholders only as the keys of what its runs feed.
     state.threaded = {name: found for name, found in state.threaded.items() if name not in steps}
     if len(flat.sessions) > 1 and state.changes_variables:
@@ -569,8 +571,10 @@ def _run_context(
     graph: _Graph,
     resolve: Resolver,
     candidates: Mapping[str, FeedHelper],
+    definitions: Mapping[str, cst.FunctionDef],
 ) -> RunContext:
-    """What finding and checking the session runs needs to know of the graph."""
+    """What finding and checking the session runs needs to know of the graph; `definitions` are
+    the program's functions, by name."""
     feedable = _feedable(graph, resolve)
     python_defs = {s.defines[0] for s in statements if isinstance(s.node, cst.FunctionDef) and s.kind is Kind.PYTHON}
     feeders = {
@@ -597,7 +601,7 @@ def _run_context(
     state.merged = graph.merged
     state.summary_ops = set(groups)
     state.iterators, state.starts = graph.iterators, graph.starts
-    state.structured = structured_names(statements, resolve) & set(graph.graph_defs)
+    state.structured = structured_names(statements, resolve, definitions) & set(graph.graph_defs)
     state.ops = set(graph.train_ops) | {
         name
         for name, statement in graph.graph_defs.items()
@@ -1170,6 +1174,7 @@ def _function_for(
             raise Declined(UNFED_PLACEHOLDER, f"placeholder `{placeholder.name}` is not fed here", site.call)
     params += [Placeholder(name, None, None, None, None) for name in overridden if name in used]
     read_in_run = (names_in(site.fetches) & state.python_values) - {p.name for p in params}
+    read_in_run |= _rebound_inside(needed, statements) - {p.name for p in params}
     params += [Placeholder(name, None, None, None, cst.Name(name), python_value=True) for name in sorted(read_in_run)]
     fetch_code = cst.Module([]).code_for_node(site.fetches)
     # The same fetch text after a name was bound to a new tensor is another function.
@@ -1177,6 +1182,17 @@ def _function_for(
     key = f"{fetch_code}|{','.join(p.name for p in params)}|{meant}"
     name = _name_for(leaves, train, state.merged)
     return Function(name, params, site.fetches, train, needed, key, frozenset(roots))
+
+
+def _rebound_inside(needed: Sequence[Statement], statements: Sequence[Statement]) -> set[str]:
+    """Names the function body reads from the scope's own code and binds again (`if not rgb:
+    image = tf.image.rgb_to_grayscale(image)` after an `image` the scope computed eagerly):
+    bound in the body, Python makes them local to the whole function, so the outer value is
+    passed in."""
+    inside = {name for statement in needed for name in statement.defines}
+    moved = {id(statement) for statement in needed}
+    outside = {name for statement in statements if id(statement) not in moved for name in statement.defines}
+    return reads_before_binding([statement.node for statement in needed]) & inside & outside
 
 
 def _check_trained_reads(

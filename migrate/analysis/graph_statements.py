@@ -9,7 +9,7 @@ gradient computation or summary statement says.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import NamedTuple, cast
 
 import libcst as cst
@@ -1235,10 +1235,13 @@ def binds_container(statement: Statement, resolve: Resolver) -> bool:
     return gives_structure(node.body[0].value, resolve)
 
 
-def structured_names(statements: Sequence[Statement], resolve: Resolver) -> set[str]:
+def structured_names(
+    statements: Sequence[Statement], resolve: Resolver, functions: Mapping[str, cst.FunctionDef]
+) -> set[str]:
     """The graph names whose last definition binds a structure of tensors: those that bind a
-    container, and a call of a function of the program on such a structure
-    (`hessians = replace_none_with_zero(hessians)`), which gives one back as far as can be told."""
+    container, a call of a function of the program on such a structure
+    (`hessians = replace_none_with_zero(hessians)`), which gives one back as far as can be told,
+    and a call of one of `functions` (the program's, by name) that returns a container."""
     structured: set[str] = set()
     for statement in statements:
         if statement.kind is not Kind.GRAPH:
@@ -1250,11 +1253,46 @@ def structured_names(statements: Sequence[Statement], resolve: Resolver) -> set[
             and resolve(value.func) is None
             and any(isinstance(arg.value, cst.Name) and arg.value.value in structured for arg in value.args)
         )
-        if binds_container(statement, resolve) or passed:
+        built = (
+            isinstance(value, cst.Call)
+            and isinstance(value.func, cst.Name)
+            and value.func.value in functions
+            and returns_container(functions[value.func.value])
+        )
+        if binds_container(statement, resolve) or passed or built:
             structured.update(statement.defines)
         else:
             structured.difference_update(statement.defines)
     return structured
+
+
+_CONTAINERS = (cst.List, cst.Tuple, cst.Dict, cst.ListComp, cst.DictComp)
+
+
+def returns_container(function: cst.FunctionDef) -> bool:
+    """Whether every `return` of `function` gives a list, tuple or dict: a literal or
+    comprehension, or a name the function binds only to such (`images = [image[0]]`, appended
+    to in a loop, then `return images`)."""
+    assigned: dict[str, list[cst.BaseExpression | None]] = {}  # None: bound other than by `=`
+    for node in nodes_of(function.body, cst.Assign, cst.AugAssign, cst.AnnAssign):
+        assert isinstance(node, (cst.Assign, cst.AugAssign, cst.AnnAssign))
+        targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+        for target in targets:
+            if isinstance(target, cst.Name):
+                assigned.setdefault(target.value, []).append(node.value if isinstance(node, cst.Assign) else None)
+    nested = nodes_of(function.body, cst.FunctionDef, cst.Lambda)
+    returns = [r for r in nodes_of(function.body, cst.Return) if isinstance(r, cst.Return)]
+    if not returns or nested:
+        return False
+    for returned in returns:
+        value = returned.value
+        if isinstance(value, cst.Name):
+            bindings = assigned.get(value.value, [])
+            if not bindings or not all(isinstance(b, _CONTAINERS) for b in bindings):
+                return False
+        elif not isinstance(value, _CONTAINERS):
+            return False
+    return True
 
 
 def gives_structure(value: cst.BaseExpression, resolve: Resolver) -> bool:

@@ -314,6 +314,77 @@ def read_names(statement: cst.BaseStatement) -> frozenset[str]:
     return names_in(statement)
 
 
+def reads_before_binding(statements: Sequence[cst.BaseStatement], bound: set[str] | None = None) -> set[str]:
+    """The names a block reads before it binds them itself, in the order Python runs it: what it
+    reads from the scope around it (`image = tf.expand_dims(image, 0)` reads `image`). `bound`,
+    the names bound before the block, grows with what the block binds; a name one branch of an
+    `if` binds counts as bound after it."""
+    bound = set() if bound is None else bound
+    read: set[str] = set()
+
+    def expression(node: cst.CSTNode | None) -> None:
+        if node is not None:
+            read.update(names_in(node) - bound)
+
+    def target(node: cst.BaseExpression) -> None:
+        names = bound_names(node)
+        read.update(names_in(node) - set(names) - bound)  # `x[i] = ...` reads x and i
+        bound.update(names)
+
+    def block(body: cst.BaseSuite, names: set[str]) -> None:
+        if isinstance(body, cst.IndentedBlock):
+            read.update(reads_before_binding(body.body, names))
+        elif isinstance(body, cst.SimpleStatementSuite):
+            read.update(reads_before_binding([cst.SimpleStatementLine(body.body)], names))
+
+    for statement in statements:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Assign):
+                    expression(small.value)
+                    for assign_target in small.targets:
+                        target(assign_target.target)
+                elif isinstance(small, cst.AugAssign):
+                    expression(small.target)
+                    expression(small.value)
+                    bound.update(bound_names(small.target))
+                elif isinstance(small, cst.AnnAssign):
+                    expression(small.value)
+                    target(small.target)
+                else:
+                    expression(small)
+        elif isinstance(statement, cst.If):
+            expression(statement.test)
+            in_body, in_else = set(bound), set(bound)
+            block(statement.body, in_body)
+            if isinstance(statement.orelse, cst.If):
+                read.update(reads_before_binding([statement.orelse], in_else))
+            elif isinstance(statement.orelse, cst.Else):
+                block(statement.orelse.body, in_else)
+            bound.update(in_body | in_else)
+        elif isinstance(statement, (cst.For, cst.While)):
+            if isinstance(statement, cst.For):
+                expression(statement.iter)
+                target(statement.target)
+            else:
+                expression(statement.test)
+            block(statement.body, bound)
+            if statement.orelse is not None:
+                block(statement.orelse.body, bound)
+        elif isinstance(statement, cst.With):
+            for item in statement.items:
+                expression(item.item)
+                if item.asname is not None:
+                    target(item.asname.name)
+            block(statement.body, bound)
+        elif isinstance(statement, cst.FunctionDef):
+            read.update(free_names(statement) - bound)
+            bound.add(statement.name.value)
+        else:
+            expression(statement)
+    return read
+
+
 _BINDERS = (
     cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For, cst.WithItem, cst.FunctionDef, cst.ClassDef, cst.ImportAlias,
     cst.NamedExpr,
