@@ -460,7 +460,8 @@ def compare_runnable(corpus: Path, out: Path, entry: RunnableEntry, result: File
                      scratch: Path) -> RunnableOutcome:
     legacy = corpus / entry.path
     code = read_code(legacy) or ""
-    rewrite = classify(SourceFile(Path(entry.path), "py", code, is_python3(code)), result, out / entry.path)
+    kind = "ipynb" if entry.path.endswith(".ipynb") else "py"
+    rewrite = classify(SourceFile(Path(entry.path), kind, code, is_python3(code)), result, out / entry.path)
     started = time.perf_counter()
     if rewrite.status == FAILED:
         return RunnableOutcome(entry.path, FAILED, rewrite.reasons, "", rewrite.detail, 0.0)

@@ -14,28 +14,13 @@ from __future__ import annotations
 
 import ast
 import json
-import re
 from dataclasses import dataclass
 
 from migrate.analysis.requirements import merged
 from migrate.analysis.tf_names import mentions_tensorflow
 from migrate.findings import Finding, RewriteResult, Severity, SupportFile
+from migrate.notebook_cells import CELL_MAGIC, IPYTHON_LINE, PYTHON_CELL_MAGICS, source_text
 from migrate.pipeline import PARSE_ERROR, TRANSFORM_ERROR, Selection, rewrite_code
-
-# Cell magics whose body is Python run by IPython; other cell magics (%%bash, %%html,
-# %%writefile, ...) hold something else, and such cells are left alone.
-PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "tensorflow_version"})
-
-_IPYTHON_LINE = re.compile(
-    r"""^\s*(?:
-        [%!]                                 # %magic, !shell
-      | [A-Za-z_][\w.,\s]*=\s*[%!]           # x = !ls, x = %time f()
-      | \?                                   # ?name
-      | [\w.]+\?{1,2}\s*$                    # name? / name??
-    )""",
-    re.VERBOSE,
-)
-_CELL_MAGIC = re.compile(r"^%%(\w+)")
 
 
 @dataclass(frozen=True)
@@ -84,10 +69,10 @@ def rewrite_notebook(
     for index, cell in enumerate(cells):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        source = _source_text(cell.get("source", ""))
+        source = source_text(cell.get("source", ""))
         if source is None or not source.strip():
             continue
-        magic = _CELL_MAGIC.match(source)
+        magic = CELL_MAGIC.match(source)
         if magic and magic.group(1) not in PYTHON_CELL_MAGICS:
             continue
         masked = _mask(source, f"{mask_name}_{index}")
@@ -119,7 +104,7 @@ def rewrite_notebook(
         if not cell.had_final_newline and restored.endswith("\n"):
             restored = restored[:-1]
         raw = cells[cell.number - 1]
-        if restored == _source_text(raw.get("source", "")):
+        if restored == source_text(raw.get("source", "")):
             continue
         raw["source"] = _as_source(restored, raw.get("source"))
         changed = True
@@ -149,14 +134,6 @@ def _cell_path(path: str | None, number: int) -> str:
     return f"{path or '<notebook>'}:cell {number}"
 
 
-def _source_text(source: object) -> str | None:
-    if isinstance(source, str):
-        return source
-    if isinstance(source, list) and all(isinstance(line, str) for line in source):
-        return "".join(source)
-    return None
-
-
 def _as_source(text: str, like: object) -> str | list[str]:
     return text if isinstance(like, str) else text.splitlines(keepends=True)
 
@@ -180,7 +157,7 @@ def _mask(source: str, stem: str) -> tuple[str, dict[str, str]]:
     index = 0
     while index < len(lines):
         line = lines[index]
-        if (index == 0 and line.startswith("%%")) or _IPYTHON_LINE.match(line):
+        if (index == 0 and line.startswith("%%")) or IPYTHON_LINE.match(line):
             block = [line]
             # A magic or shell line continues over lines ending in a backslash.
             while block[-1].rstrip("\r\n").endswith("\\") and index + 1 < len(lines):

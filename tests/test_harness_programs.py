@@ -203,3 +203,32 @@ def test_verify_totals_each_outcome(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert (
         "4 program pairs: 1 parity, 1 legacy does not run, 1 nothing compared, 1 different" in captured.err
     ), captured.err
+
+
+def _notebook(script: Path, destination: Path) -> Path:
+    """`script` as a notebook: a markdown cell, a magic, and its lines split over two code cells."""
+    lines = script.read_text().splitlines(keepends=True)
+    half = len(lines) // 2
+    while lines[half].startswith((" ", "\t")):  # not inside a block
+        half += 1
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# A model\n"]},
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+         "source": ["%matplotlib inline\n", *lines[:half]]},
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": lines[half:]},
+    ]
+    destination.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 4}))
+    return destination
+
+
+@pytest.mark.parametrize(
+    ("migrated", "outcome"),
+    [("linear_migrated.py", Outcome.PARITY), ("linear_wrong_lr_migrated.py", Outcome.DIFFERENT)],
+    ids=["same-numbers", "another-learning-rate"],
+)
+def test_notebooks_run_as_the_script_of_their_cells(tmp_path: Path, migrated: str, outcome: Outcome) -> None:
+    legacy = _notebook(CASES / "linear_legacy.py", tmp_path / "legacy.ipynb")
+    rewritten = _notebook(CASES / migrated, tmp_path / "migrated.ipynb")
+    report = _compare(legacy, rewritten, tmp_path)
+    assert report.outcome is outcome, report.format_table()
+    assert report.legacy.status == "finished"

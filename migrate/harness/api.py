@@ -10,6 +10,7 @@ from pathlib import Path
 
 from migrate.findings import RunSite
 from migrate.harness import records
+from migrate.harness.notebook_scripts import NOTEBOOK_SUFFIX, notebook_script
 from migrate.harness.observables import (
     PROGRAM,
     Observable,
@@ -36,8 +37,12 @@ def legacy_run_sites(legacy: Path, migrated: Path | None = None) -> tuple[RunSit
     from migrate.pipeline import rewrite_code
 
     try:
-        source = legacy.read_text(encoding="utf-8")
+        text = legacy.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
+        return ()
+    # A notebook's sites are lines of the script it runs as, which the legacy child reports.
+    source = notebook_script(text) if legacy.suffix == NOTEBOOK_SUFFIX else text
+    if source is None:
         return ()
     links = joint_links(legacy)
     sites = rewrite_code(source, path=str(legacy), project=links).run_sites

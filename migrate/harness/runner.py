@@ -21,6 +21,7 @@ from typing import Final, Literal, TypeGuard, get_args
 import migrate
 from migrate.analysis import project, tf_names
 from migrate.harness import workspace
+from migrate.harness.notebook_scripts import script_for
 from migrate.harness.options import HarnessOptions
 from migrate.harness.records import RESULT_FILE, VALUES_FILE
 from migrate.harness.site_map import SiteMap
@@ -113,7 +114,8 @@ def run_side(
     if view_root.exists():
         shutil.rmtree(view_root)
     layers = workspace.view_layers(program, options.cwd, invoked_from or Path.cwd(), fallback=fallback_dirs)
-    view = workspace.build_view(view_root, program, layers)
+    # A notebook runs as the script of its code cells, in the view of its own directory.
+    view = workspace.build_view(view_root, script_for(program, results / "script"), layers)
     config = {
         "side": side,
         "program": str(view.program),
