@@ -11,10 +11,13 @@ the script's own loader reads, from data the project makes itself:
 - `cat-jpg`: the 360x300 RGB photo `cat.jpg` that the VGG tutorial's `tool_show_size.py` reads,
   as seeded noise.
 - `friday-jpg`: CS 20's `data/friday.jpg`, which `07_run_kernels.py` filters, as seeded noise.
+- `birth-weight`: the cookbook's `birth_weight.csv` (the header of the low birth weight study's
+  nine columns, then 189 rows of floats), drawn from a seeded model of its columns.
 """
 
 from __future__ import annotations
 
+import csv
 import struct
 from collections.abc import Callable
 from pathlib import Path
@@ -56,7 +59,28 @@ def friday_jpg(directory: Path) -> None:
     _photo(directory / "data" / "friday.jpg", 120, 160, seed=5)
 
 
-STAND_INS: dict[str, Callable[[Path], None]] = {"mnist-idx": mnist_idx, "cat-jpg": cat_jpg, "friday-jpg": friday_jpg}
+def birth_weight(directory: Path) -> None:
+    rng = np.random.RandomState(189)
+    rows = 189
+    age, weight = rng.randint(14, 45, rows), rng.randint(80, 250, rows)
+    race, smoke, ptl = rng.randint(1, 4, rows), rng.randint(0, 2, rows), rng.randint(0, 3, rows)
+    ht, ui = rng.randint(0, 2, rows), rng.randint(0, 2, rows)
+    grams = np.clip(3000 + 8 * (weight - 130) - 250 * smoke - 300 * ht + rng.normal(0, 500, rows), 700, 5000).round()
+    low = (grams < 2500).astype(int)
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / "birth_weight.csv", "w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["LOW", "AGE", "LWT", "RACE", "SMOKE", "PTL", "HT", "UI", "BWT"])
+        columns = (low, age, weight, race, smoke, ptl, ht, ui, grams)
+        writer.writerows([float(value) for value in row] for row in zip(*columns))
+
+
+STAND_INS: dict[str, Callable[[Path], None]] = {
+    "mnist-idx": mnist_idx,
+    "cat-jpg": cat_jpg,
+    "friday-jpg": friday_jpg,
+    "birth-weight": birth_weight,
+}
 
 
 def stand_in_directory(name: str, scratch: Path) -> Path:
