@@ -232,3 +232,9 @@ def test_notebooks_run_as_the_script_of_their_cells(tmp_path: Path, migrated: st
     report = _compare(legacy, rewritten, tmp_path)
     assert report.outcome is outcome, report.format_table()
     assert report.legacy.status == "finished"
+
+
+def test_variables_made_after_a_kept_graph_reset_are_matched(tmp_path: Path) -> None:
+    report = _compare(CASES / "reset_legacy.py", CASES / "reset_migrated.py", tmp_path)
+    assert report.outcome is Outcome.PARITY, report.format_table()
+    assert {(v.migrated, v.legacy, v.how) for v in report.variables if v.kind == "model"} == {("w", "w:0", "name")}

@@ -332,7 +332,26 @@ class MigratedCapture:
         self.tf.function = function
         self._scope = self.tf.variable_creator_scope(self.injector.creator)
         self._scope.__enter__()
+        self._follow_graph_resets()
         self._record_sessions()
+
+    def _follow_graph_resets(self) -> None:
+        """The creator scope lives on the default graph, which `reset_default_graph` replaces (a
+        migration may keep the reset of a notebook's `reset_graph()`): entered again on the new
+        graph, it goes on seeing the variables made after the reset."""
+        from tensorflow.python.framework import ops
+
+        capture = self
+        raw_reset = ops.reset_default_graph
+
+        @functools.wraps(raw_reset)
+        def reset_default_graph() -> None:
+            raw_reset()
+            capture._scope = capture.tf.variable_creator_scope(capture.injector.creator)
+            capture._scope.__enter__()
+
+        ops.reset_default_graph = reset_default_graph
+        self.tf.compat.v1.reset_default_graph = reset_default_graph
 
     def _in_project(self, filename: str) -> bool:
         """The program file, or a module of its directory tree (not an environment linked into it)."""
