@@ -100,6 +100,8 @@ SHAPE_PATTERNS = {
     "unnamed variable under a module-level name scope": r"\nwith tf\.name_scope\(\"layer\w*\"\):\n"
     r"(    .*\n)*?    \w+ = tf\.Variable\((?![^\n]*name=)",
     "feed helper given the placeholders": r"\ndef fill_feed_dict\w*\(\w+_pl.*\):\n    feed_dict\w* = \{\w+_pl\w*: ",
+    "list of tensors a helper gives, fetched whole": r"\n    return values\n(.*\n)*?\w+_values = sess\.run\(listed\w*",
+    "value made before the graph bound again on a setting": r"\nif rescale\w*:\n    scale\w* = scale\w* \* ",
 }
 WITHOUT_REAL_CODE_SHAPES = replace(Options(), **dict.fromkeys(REAL_CODE_SHAPES, False))
 

@@ -26,7 +26,7 @@ REAL_CODE_SHAPES = (
     "session_graph", "functions", "shape_reads", "placeholder_forms", "datasets", "random_ops", "layer_functions",
     "scoped_layers", "exhausted_datasets", "loop_evaluation", "summaries", "script_blocks", "accumulated_losses",
     "float64_feeds", "entry_evaluation", "reused_names", "tutorial_factories", "scoped_functions",
-    "feed_helpers", "unnamed_scoped_variables",
+    "feed_helpers", "unnamed_scoped_variables", "list_helpers",
 )
 
 
@@ -130,6 +130,11 @@ class Options:
     # scripts write them (TF1 named them `layer/Variable`, `layer/Variable_1`). Drawn from a
     # generator of its own, as layer_functions.
     unnamed_scoped_variables: bool = True
+    # A helper that gives back a list of tensors, fetched whole by one run, of a value scaled by
+    # a tensor a Python helper made before the graph and an `if` on a Python setting binds
+    # again (`scale = make_scale()`, `if rescale: scale = scale * 2.0`), as CS 20's
+    # 07_run_kernels.py filters its image. Drawn from a generator of its own, as layer_functions.
+    list_helpers: bool = True
 
 
 @dataclass
@@ -202,6 +207,8 @@ class _State:
     factory_rng: random.Random | None = None  # draws of the tutorial_factories shape
     feeder_rng: random.Random | None = None  # draws of the feed_helpers shape
     unnamed_rng: random.Random | None = None  # draws of the unnamed_scoped_variables shape
+    listing_rng: random.Random | None = None  # draws of the list_helpers shape
+    listed: tuple[str, Value] | None = None  # the list a helper gave and the value it lists, once made
     entries: tuple[str, Value] | None = None  # the dict of statistics and their value, once made
 
     def fresh(self, stem: str) -> str:
@@ -958,6 +965,35 @@ def _statistics(state: _State, rng: random.Random) -> None:
     state.entries = (stats, value)
 
 
+def _listed(state: _State, rng: random.Random) -> None:
+    """A list of tensors a helper gives back, of a value scaled by a tensor made before the
+    graph and bound again on a Python setting."""
+    candidates = [v for v in state.values if v.dtype == "float32" and not v.mutates and not v.variable]
+    if not candidates:
+        return
+    value = rng.choice(candidates)
+    make, spread = state.fresh("make_scale"), state.fresh("spread_of")
+    scale, rescale, listed = state.fresh("scale"), state.fresh("rescale"), state.fresh("listed")
+    state.emit("")
+    state.emit("")
+    state.emit(f"def {make}():")
+    state.emit(f"    return tf.constant({_float(rng, 0.5, 1.5)})")
+    state.emit("")
+    state.emit("")
+    state.emit(f"def {spread}(t):")
+    state.emit("    values = [tf.reduce_mean(t)]")
+    state.emit("    values.append(tf.reduce_max(t) - tf.reduce_min(t))")
+    state.emit("    return values")
+    state.emit("")
+    state.emit("")
+    state.emit(f"{scale} = {make}()")
+    state.emit(f"{rescale} = {rng.choice(('True', 'False'))}")
+    state.emit(f"if {rescale}:")
+    state.emit(f"    {scale} = {scale} * {_float(rng, 1.5, 2.5)}")
+    state.emit(f"{listed} = {spread}({value.name} * {scale})")
+    state.listed = (listed, value)
+
+
 def _summaries(state: _State, training: _Training, rng: random.Random) -> None:
     """Summary ops of the loss and the output, merged; one of the output's mean run apart."""
     output = training.output
@@ -1340,6 +1376,16 @@ class _Session:
         else:
             self.line(f'print("spread", "%.5f" % sess.run({expression}{feed}))')
 
+    def listed_site(self) -> None:
+        """The helper's list run whole, its values printed one by one."""
+        assert self.state.listed is not None
+        listed, value = self.state.listed
+        values = self.state.fresh(f"{listed}_values")
+        self.restart()
+        self.line(f"{values} = sess.run({listed}{self.feed_argument(value.feeds)})")
+        self.line(f"for each in {values}:")
+        self.line('print("listed %.5f" % each)', 1)
+
     def summary_site(self, rng: random.Random) -> None:
         """Summaries written at each step: the merged ones from the training run, the other
         from a run of its own."""
@@ -1412,8 +1458,10 @@ def generate(seed: int, options: Options = Options()) -> str:
         state.feeder_rng = random.Random(f"feed helpers {seed}")
     if options.scoped_functions and options.name_scopes:
         state.scoped_rng = random.Random(f"scoped functions {seed}")
+    if options.list_helpers:
+        state.listing_rng = random.Random(f"list helpers {seed}")
     state.used.update({"np", "tf", "rng", "sess", "init", "res", "step", "start", "repeat", "i", "_"})
-    state.used.update({"weights", "shape", "st_dev", "weight", "key"})  # the shapes' own names
+    state.used.update({"weights", "shape", "st_dev", "weight", "key", "t", "values", "each"})  # the shapes' own names
     state.emit("import numpy as np")
     state.emit("import tensorflow as tf")
     state.emit("")
@@ -1426,6 +1474,8 @@ def generate(seed: int, options: Options = Options()) -> str:
         _summaries(state, training, state.summary_rng)
     if state.entry_rng is not None and state.entry_rng.random() < 0.3:
         _statistics(state, state.entry_rng)
+    if state.listing_rng is not None and state.listing_rng.random() < 0.3:
+        _listed(state, state.listing_rng)
     session = _Session(state, training)
     session.prebuilt_feeds()
     session.open()
@@ -1448,6 +1498,8 @@ def generate(seed: int, options: Options = Options()) -> str:
         session.loop_evaluation_site(state.loop_rng)
     if state.entries is not None and state.entry_rng is not None:
         session.entry_site(state.entry_rng)
+    if state.listed is not None:
+        session.listed_site()
     if options.tutorial_shapes and rng.random() < 0.3:
         session.rebind_site()
     session.close()
