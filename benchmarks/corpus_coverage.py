@@ -67,6 +67,7 @@ from migrate import rewrite_paths
 from migrate.api import project_imports
 from migrate.harness import EquivalenceReport, HarnessOptions, compare
 from migrate.harness import Outcome as PairOutcome
+from migrate.notebook_cells import code_cells
 from migrate.sources import FileResult, Status
 
 # Names whose presence in code marks a file as TF1 code (the rule in the module docstring).
@@ -117,22 +118,14 @@ class Outcome:
 
 def notebook_code(text: str) -> str | None:
     """The code cells of a notebook, joined, with IPython-only lines and cells dropped."""
-    try:
-        notebook = json.loads(text)
-    except ValueError:
-        return None
-    cells = notebook.get("cells") if isinstance(notebook, dict) else None
-    if not isinstance(cells, list):
+    cells = code_cells(text)
+    if cells is None:
         return None
     parts = []
     for cell in cells:
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+        if cell.lstrip().startswith("%%"):
             continue
-        source = cell.get("source", "")
-        text = "".join(source) if isinstance(source, list) else str(source)
-        if text.lstrip().startswith("%%"):
-            continue
-        lines = [_pass_for_ipython(line) for line in text.splitlines()]
+        lines = [_pass_for_ipython(line) for line in cell.splitlines()]
         cell_code = "\n".join(lines) + "\n"
         if is_python3(cell_code):  # a Python 2 cell is left as it is by any tool: not counted
             parts.append(cell_code)
