@@ -14,10 +14,11 @@ ran the initializer first thing in the call; running it right before the call st
 same program, and then the run is one of the script's own (an iterator started over its dataset,
 `iterator = iter(train_data)`). So when a function runs `sess.run(p)` for a parameter `p` it
 reads nowhere else, with nothing before it but statements that touch neither the graph nor the
-session (`start_time = time.time()`: they call only builtins, the standard library and NumPy),
-`sess` is a session the module opens, and every call of the function is a statement of the
-module's own blocks (`f(...)` or `x = f(...)`) whose arguments call nothing, the run moves
-before each call, with the argument given for `p`, and `p` goes.
+session (`start_time = time.time()`: they call only builtins and the modules of
+imports.INERT_ROOTS, the standard library, NumPy and the scientific libraries), `sess` is a
+session the module opens, and every call of the function is a statement of the module's own
+blocks (`f(...)` or `x = f(...)`) whose arguments call nothing, the run moves before each call,
+with the argument given for `p`, and `p` goes.
 
 The rule serves the sessions transform (TFM201) and writes what only an eager conversion needs:
 in a file that stays in graph mode it is not applied.
