@@ -213,22 +213,25 @@ class V1Behavior(MigrationTransform):
             self._switches.append(node)
         return True
 
-    def _switch(self, statement: cst.BaseStatement) -> str | None:
-        """The behaviour switch a statement line calls, if that is all it does."""
+    def _sole_call(self, statement: cst.BaseStatement) -> tuple[cst.Call, str] | None:
+        """The argument-less TensorFlow call a statement line is, with its API, if that is all it does."""
         if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
             return None
         expr = statement.body[0]
         if not isinstance(expr, cst.Expr) or not isinstance(expr.value, cst.Call) or expr.value.args:
             return None
-        name = self.tf_api(expr.value.func)
-        return name if name in BEHAVIOUR_SWITCHES else None
+        api = self.tf_api(expr.value.func)
+        return (expr.value, api) if api is not None else None
+
+    def _switch(self, statement: cst.BaseStatement) -> str | None:
+        """The behaviour switch a statement line calls, if that is all it does."""
+        found = self._sole_call(statement)
+        return found[1] if found is not None and found[1] in BEHAVIOUR_SWITCHES else None
 
     def _graph_reset(self, statement: cst.SimpleStatementLine) -> cst.Call | None:
         """The call of a statement line that only resets the default graph."""
-        expr = statement.body[0] if len(statement.body) == 1 else None
-        if not isinstance(expr, cst.Expr) or not isinstance(expr.value, cst.Call) or expr.value.args:
-            return None
-        return expr.value if self.tf_api(expr.value.func) in RESET_GRAPH_APIS else None
+        found = self._sole_call(statement)
+        return found[0] if found is not None and found[1] in RESET_GRAPH_APIS else None
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
