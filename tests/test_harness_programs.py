@@ -238,3 +238,15 @@ def test_variables_made_after_a_kept_graph_reset_are_matched(tmp_path: Path) -> 
     report = _compare(CASES / "reset_legacy.py", CASES / "reset_migrated.py", tmp_path)
     assert report.outcome is Outcome.PARITY, report.format_table()
     assert {(v.migrated, v.legacy, v.how) for v in report.variables if v.kind == "model"} == {("w", "w:0", "name")}
+
+
+@pytest.mark.parametrize("side", ["legacy", "migrated"])
+def test_sessions_run_their_ops_in_the_callers_thread(tmp_path: Path, side: str) -> None:
+    # On a thread pool, a run fetching a summary of a variable with the op training it read the
+    # variable before or after the update, from one process to the next.
+    legacy = api.run_legacy(CASES / "session_threads_legacy.py", tmp_path / "legacy", OPTIONS)
+    migrated = CASES / "session_threads_migrated.py"
+    run = legacy if side == "legacy" else api.run_migrated(migrated, tmp_path / "migrated", OPTIONS, legacy)
+    assert run.ok, run.stderr[-2000:]
+    threads = [line.split()[-1] for line in run.stdout.splitlines() if line.startswith("inter-op threads")]
+    assert threads == ["-1", "-1", "2"]

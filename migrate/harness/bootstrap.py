@@ -90,7 +90,7 @@ def _setup(config: dict[str, Any]) -> tuple[Any, Any]:
     """Install the side's shim and hooks; returns (capture or None, numpy)."""
     import numpy as np
 
-    from migrate.harness import records, shim
+    from migrate.harness import records, sequential_sessions, shim
     from migrate.harness.site_map import SiteMap
 
     seed = int(config["seed"])
@@ -100,6 +100,7 @@ def _setup(config: dict[str, Any]) -> tuple[Any, Any]:
     capture: Any = None
     if config["side"] == "legacy":
         v1 = shim.install_legacy(eager=_switches_eager_on(Path(program)))
+        sequential_sessions.install()
         v1.set_random_seed(seed)
         streams = _aligned_random(config, v1)
         if config.get("capture", True):
@@ -110,6 +111,7 @@ def _setup(config: dict[str, Any]) -> tuple[Any, Any]:
     else:
         import tensorflow as tf
 
+        sequential_sessions.install()
         shim.install_examples()
         tf.random.set_seed(seed)
         streams = _aligned_random(config, tf)
