@@ -5,6 +5,9 @@ in TF1 and 1e-7 in Keras; RMSProp's `decay` is Keras' `rho`, its epsilon 1e-10 a
 TF1 starts the mean-square accumulator at one where Keras starts at zero; Momentum is SGD with
 `momentum`; Adagrad has no epsilon in TF1.
 
+Momentum and RMSProp given the gradient of a looked-up table (the rows an embedding lookup read)
+update only those rows in TF1, and every row in Keras: such training is not converted.
+
 TF1 also holds its hyperparameters as float32 tensors and computes `1 - beta` in float32, where
 Keras computes it from a Python float: for Adam's betas and RMSProp's rho the two differ in the
 last bits, and over hundreds of steps that difference grows past float32 round-off. Those
@@ -32,6 +35,9 @@ class OptimizerMapping:
     float32_parameters: tuple[str, ...] = ()
     # A difference no argument can remove, reported where this optimizer is mapped.
     caveat: str = ""
+    # How TF1's sparse kernel, which a gradient holding only the rows a lookup read runs, updates
+    # otherwise than Keras' dense step; such training declines (migrate.analysis.row_lookups).
+    rows_caveat: str = ""
 
 
 def float32_literal(value: float) -> str:
@@ -58,6 +64,10 @@ OPTIMIZERS: Mapping[str, OptimizerMapping] = {
             "Keras' momentum update (m = momentum * m - lr * g; w += m) rounds differently from "
             "TF1's (a = momentum * a + g; w -= lr * a): long runs drift apart in the last bits, "
             "more where batch normalization amplifies small differences"
+        ),
+        rows_caveat=(
+            "TF1's momentum moves only the rows the gradient holds, where Keras' moves every row "
+            "with what it accumulated"
         ),
     ),
     "tf.train.AdamOptimizer": OptimizerMapping(
@@ -91,6 +101,10 @@ OPTIMIZERS: Mapping[str, OptimizerMapping] = {
         tf1_defaults={"rho": "0.9", "epsilon": "1e-10"},
         slots_start_at_one="_velocity",
         float32_parameters=("rho",),
+        rows_caveat=(
+            "TF1's RMSProp updates the mean squares and weights of only the rows the gradient "
+            "holds, where Keras' decays every row's mean square"
+        ),
     ),
     "tf.train.AdagradOptimizer": OptimizerMapping(
         "Adagrad",

@@ -21,6 +21,7 @@ import libcst as cst
 from migrate.analysis import syntax
 from migrate.analysis.optimizer_calls import UnmappedArgument, defaults_note, keras_arguments
 from migrate.analysis.optimizers import OPTIMIZERS
+from migrate.analysis.row_lookups import row_lookups
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 
@@ -189,6 +190,10 @@ def keras_optimizer(transform: MigrationTransform, call: cst.Call, api: str, cod
     mapping = OPTIMIZERS[api]
     if mapping.slots_start_at_one:
         return "its accumulators start at one in TF1 and at zero in Keras"
+    if mapping.rows_caveat:
+        lookups = row_lookups(transform.pass_analysis().module.body, transform.tf_api, ())
+        if lookups:
+            return f"it may train a table that {syntax.code_of(lookups[0].func)} reads rows of: {mapping.rows_caveat}"
     try:
         args = keras_arguments(call, api)
     except UnmappedArgument as unmapped:

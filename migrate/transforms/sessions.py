@@ -24,6 +24,7 @@ from migrate.analysis.imports import LOCAL, head_name, module_bindings
 from migrate.analysis.optimizer_calls import UnmappedArgument, defaults_note, keras_arguments
 from migrate.analysis.optimizers import OPTIMIZERS
 from migrate.analysis.project import PROJECT_KEY, ModuleLinks, relative_to
+from migrate.analysis.row_lookups import row_lookups
 from migrate.findings import Finding, RunSite, Severity
 from migrate.transforms.base import (
     FINDINGS_KEY,
@@ -475,6 +476,17 @@ class _ScopeWriter:
         for statement in self.plan.statements:
             if statement.kind is model.Kind.OPTIMIZER and statement.uses & graph:
                 raise Declined(model.UNSUPPORTED_OPTIMIZER, "a learning rate computed in the graph", statement.node)
+        for train in self.plan.train_ops.values():
+            call = train.optimizer if isinstance(train.optimizer, cst.Call) else made.get(syntax.code_of(train.optimizer))
+            mapping = OPTIMIZERS.get(self.t.tf_api(call.func) or "") if call is not None else None
+            if mapping is None or not mapping.rows_caveat:
+                continue
+            tensors = graph - set(self.plan.variables)
+            lookups = row_lookups(self.t.module_body, self.t.tf_api, tensors)
+            if lookups:
+                lookup = syntax.code_of(lookups[0].func)
+                why = f"`{train.name}` trains a table that {lookup} reads rows of: {mapping.rows_caveat}"
+                raise Declined(model.UNSUPPORTED_OPTIMIZER, why, lookups[0])
 
     def _global_step(self, statement: model.Statement) -> cst.BaseStatement:
         """`tf.train.get_or_create_global_step()` is the int64 variable TF1 made for it."""
