@@ -13,6 +13,10 @@ the script's own loader reads, from data the project makes itself:
 - `friday-jpg`: CS 20's `data/friday.jpg`, which `07_run_kernels.py` filters, as seeded noise.
 - `birth-weight`: the cookbook's `birth_weight.csv` (the header of the low birth weight study's
   nine columns, then 189 rows of floats), drawn from a seeded model of its columns.
+- `sms-spam`: the SMS Spam Collection as the cookbook's text chapters cache it, `label<TAB>text`
+  lines in `temp/text_data.txt` and `label,text` rows in `temp/temp_spam_data.csv`: 600 seeded
+  messages, the spam ones drawn mostly from words of their own, with digits and punctuation
+  for the scripts' cleaning to remove.
 """
 
 from __future__ import annotations
@@ -75,11 +79,46 @@ def birth_weight(directory: Path) -> None:
         writer.writerows([float(value) for value in row] for row in zip(*columns))
 
 
+_HAM_WORDS = (
+    "i", "am", "going", "home", "now", "ok", "see", "you", "later", "call", "me", "when", "get",
+    "there", "sorry", "cant", "talk", "lunch", "tomorrow", "love", "it", "was", "good", "dinner",
+    "tonight", "where", "are", "u", "meet", "at", "the", "station", "thanks", "for", "today",
+)
+_SPAM_WORDS = (
+    "free", "win", "prize", "claim", "now", "urgent", "cash", "award", "txt", "reply", "stop",
+    "mobile", "offer", "guaranteed", "call", "customer", "service", "voucher", "ringtone",
+    "selected", "draw",
+)
+
+
+def _message(rng: np.random.RandomState, spam: bool) -> str:
+    own, other = (_SPAM_WORDS, _HAM_WORDS) if spam else (_HAM_WORDS, _SPAM_WORDS)
+    words = [
+        str(rng.choice(own if rng.rand() < 0.8 else other)) for _ in range(rng.randint(3, 30))
+    ]
+    if spam:
+        words.insert(rng.randint(len(words)), f"{rng.randint(10000, 99999)}!")
+    return " ".join(words).capitalize() + rng.choice([".", "!", "?", "..."])
+
+
+def sms_spam(directory: Path) -> None:
+    rng = np.random.RandomState(5574)
+    labels = ["spam" if rng.rand() < 0.15 else "ham" for _ in range(600)]
+    rows = [[label, _message(rng, label == "spam")] for label in labels]
+    folder = directory / "temp"
+    folder.mkdir(parents=True, exist_ok=True)
+    # As the scripts write it from the collection: a last empty line, which their reader drops.
+    (folder / "text_data.txt").write_text("".join(f"{label}\t{text}\n" for label, text in rows) + "\n")
+    with open(folder / "temp_spam_data.csv", "w", newline="") as file:
+        csv.writer(file).writerows(rows)
+
+
 STAND_INS: dict[str, Callable[[Path], None]] = {
     "mnist-idx": mnist_idx,
     "cat-jpg": cat_jpg,
     "friday-jpg": friday_jpg,
     "birth-weight": birth_weight,
+    "sms-spam": sms_spam,
 }
 
 

@@ -250,3 +250,9 @@ def test_sessions_run_their_ops_in_the_callers_thread(tmp_path: Path, side: str)
     assert run.ok, run.stderr[-2000:]
     threads = [line.split()[-1] for line in run.stdout.splitlines() if line.startswith("inter-op threads")]
     assert threads == ["-1", "-1", "2"]
+
+
+def test_legacy_contrib_rnn_cells_come_from_the_v1_rnn_cell_module(tmp_path: Path) -> None:
+    run = api.run_legacy(CASES / "contrib_rnn_legacy.py", tmp_path, OPTIONS)
+    assert run.ok, run.error
+    assert "BasicRNNCell (2, 5)" in run.stdout

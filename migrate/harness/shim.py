@@ -60,7 +60,7 @@ class _ContribModule(types.ModuleType):
             "slim": self._slim,
             "layers": self._slim,
             "framework": self._slim,
-            "rnn": lambda: _merged("tensorflow.contrib.rnn", v1.nn.rnn_cell, v1.nn),
+            "rnn": lambda: _Merged("tensorflow.contrib.rnn", v1.nn.rnn_cell, v1.nn),
             "losses": lambda: v1.losses,
             "metrics": lambda: v1.metrics,
             "distributions": lambda: v1.distributions,
@@ -100,11 +100,22 @@ def _learn_module() -> types.ModuleType:
     return module
 
 
-def _merged(name: str, *sources: Any) -> types.ModuleType:
-    module = types.ModuleType(name)
-    for source in reversed(sources):
-        module.__dict__.update({k: v for k, v in vars(source).items() if not k.startswith("_")})
-    return module
+class _Merged(types.ModuleType):
+    """A module whose members are those of `sources`, the first that has a name giving it. They
+    are looked up when read: `tf.compat.v1.nn.rnn_cell` is a lazy loader, empty until then."""
+
+    def __init__(self, name: str, *sources: Any) -> None:
+        super().__init__(name)
+        self._sources = sources
+
+    def __getattr__(self, name: str) -> Any:
+        if not name.startswith("__"):
+            for source in self._sources:
+                try:
+                    return getattr(source, name)
+                except AttributeError:
+                    continue
+        raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
 
 
 class _LegacyTensorflow(types.ModuleType):
