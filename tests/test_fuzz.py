@@ -102,6 +102,8 @@ SHAPE_PATTERNS = {
     "feed helper given the placeholders": r"\ndef fill_feed_dict\w*\(\w+_pl.*\):\n    feed_dict\w* = \{\w+_pl\w*: ",
     "list of tensors a helper gives, fetched whole": r"\n    return values\n(.*\n)*?\w+_values = sess\.run\(listed\w*",
     "value made before the graph bound again on a setting": r"\nif rescale\w*:\n    scale\w* = scale\w* \* ",
+    "rows of a trained table looked up by fed ids": r"\nlooked_up\w* = (tf\.nn\.embedding_lookup|tf\.gather)\("
+    r"(embeddings|table|embedding_matrix)\w*, ids\w*\)\n",
 }
 WITHOUT_REAL_CODE_SHAPES = replace(Options(), **dict.fromkeys(REAL_CODE_SHAPES, False))
 

@@ -5,8 +5,11 @@ in TF1 and 1e-7 in Keras; RMSProp's `decay` is Keras' `rho`, its epsilon 1e-10 a
 TF1 starts the mean-square accumulator at one where Keras starts at zero; Momentum is SGD with
 `momentum`; Adagrad has no epsilon in TF1.
 
-Momentum and RMSProp given the gradient of a looked-up table (the rows an embedding lookup read)
-update only those rows in TF1, and every row in Keras: such training is not converted.
+Given the gradient of a looked-up table (the rows an embedding lookup read), TF1's Momentum and
+RMSProp update only those rows and Keras' every row: such training is not converted. For a row
+read twice, TF1's Adam and Adagrad square the sum of its gradients where Keras' sum their squares:
+their training step makes such gradients dense, which Keras updates as TF1 did. Gradient descent
+updates alike.
 
 TF1 also holds its hyperparameters as float32 tensors and computes `1 - beta` in float32, where
 Keras computes it from a Python float: for Adam's betas and RMSProp's rho the two differ in the
@@ -36,8 +39,11 @@ class OptimizerMapping:
     # A difference no argument can remove, reported where this optimizer is mapped.
     caveat: str = ""
     # How TF1's sparse kernel, which a gradient holding only the rows a lookup read runs, updates
-    # otherwise than Keras' dense step; such training declines (migrate.analysis.row_lookups).
+    # otherwise than Keras' optimizer (migrate.analysis.row_lookups): such training declines.
     rows_caveat: str = ""
+    # How TF1 and Keras differ on such a gradient only where it holds a row more than once: TF1
+    # adds those up first, as a dense gradient does, which the training step then passes Keras.
+    repeated_rows: str = ""
 
 
 def float32_literal(value: float) -> str:
@@ -86,6 +92,10 @@ OPTIMIZERS: Mapping[str, OptimizerMapping] = {
             "Keras' Adam computes beta ** step with a power where TF1 multiplies its beta powers "
             "step by step: long runs drift apart in the last bits"
         ),
+        repeated_rows=(
+            "for a row looked up more than once in a batch, Keras' Adam adds the square of each of "
+            "its gradients, TF1's the square of their sum"
+        ),
     ),
     "tf.train.RMSPropOptimizer": OptimizerMapping(
         "RMSprop",
@@ -115,5 +125,9 @@ OPTIMIZERS: Mapping[str, OptimizerMapping] = {
             ("name", None),
         ),
         tf1_defaults={"epsilon": "0.0"},
+        repeated_rows=(
+            "for a row looked up more than once in a batch, Keras' Adagrad adds the square of each "
+            "of its gradients, TF1's the square of their sum"
+        ),
     ),
 }

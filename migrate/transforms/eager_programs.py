@@ -190,10 +190,10 @@ def keras_optimizer(transform: MigrationTransform, call: cst.Call, api: str, cod
     mapping = OPTIMIZERS[api]
     if mapping.slots_start_at_one:
         return "its accumulators start at one in TF1 and at zero in Keras"
-    if mapping.rows_caveat:
-        lookups = row_lookups(transform.pass_analysis().module.body, transform.tf_api, ())
-        if lookups:
-            return f"it may train a table that {syntax.code_of(lookups[0].func)} reads rows of: {mapping.rows_caveat}"
+    caveat = mapping.rows_caveat or mapping.repeated_rows
+    lookups = row_lookups(transform.pass_analysis().module.body, transform.tf_api, ()) if caveat else []
+    if lookups:
+        return f"it may train a table that {syntax.code_of(lookups[0].func)} reads rows of: {caveat}"
     try:
         args = keras_arguments(call, api)
     except UnmappedArgument as unmapped:

@@ -358,6 +358,8 @@ class _ScopeWriter:
         }
         self.optimizer_names: dict[str, str] = {}  # train op -> module-level optimizer name
         self.shared_optimizers: dict[str, cst.Call] = {}  # a stateless TF1 optimizer of several train ops
+        # Train ops whose gradients of looked-up rows are made dense (OptimizerMapping.repeated_rows)
+        self.dense_gradients: set[str] = set()
         self.optimizer_kinds: dict[str, str] = {}  # optimizer name -> TF1 API
         self.init_calls = {id(call) for call in plan.init_calls}
         self.elements = iterator_elements.element_names(
@@ -476,17 +478,18 @@ class _ScopeWriter:
         for statement in self.plan.statements:
             if statement.kind is model.Kind.OPTIMIZER and statement.uses & graph:
                 raise Declined(model.UNSUPPORTED_OPTIMIZER, "a learning rate computed in the graph", statement.node)
-        for train in self.plan.train_ops.values():
+        lookups = row_lookups(self.t.module_body, self.t.tf_api, graph - set(self.plan.variables))
+        for train in self.plan.train_ops.values() if lookups else ():
             call = train.optimizer if isinstance(train.optimizer, cst.Call) else made.get(syntax.code_of(train.optimizer))
             mapping = OPTIMIZERS.get(self.t.tf_api(call.func) or "") if call is not None else None
-            if mapping is None or not mapping.rows_caveat:
+            if mapping is None:
                 continue
-            tensors = graph - set(self.plan.variables)
-            lookups = row_lookups(self.t.module_body, self.t.tf_api, tensors)
-            if lookups:
-                lookup = syntax.code_of(lookups[0].func)
-                why = f"`{train.name}` trains a table that {lookup} reads rows of: {mapping.rows_caveat}"
+            caveat = mapping.rows_caveat or (mapping.repeated_rows if train.applied is not None else "")
+            if caveat:
+                why = f"`{train.name}` trains a table that {syntax.code_of(lookups[0].func)} reads rows of: {caveat}"
                 raise Declined(model.UNSUPPORTED_OPTIMIZER, why, lookups[0])
+            if mapping.repeated_rows:
+                self.dense_gradients.add(train.name)
 
     def _global_step(self, statement: model.Statement) -> cst.BaseStatement:
         """`tf.train.get_or_create_global_step()` is the int64 variable TF1 made for it."""
@@ -846,10 +849,14 @@ class _ScopeWriter:
                 lines = ""
                 if not var_list.isidentifier() and "variables" not in self.taken:
                     lines, var_list = f"variables = {var_list}\n", "variables"
-                lines += (
-                    f"gradients = tape.gradient({train.loss}, {var_list})\n"
-                    f"{optimizer}.apply_gradients(zip(gradients, {var_list}))\n"
-                )
+                lines += f"gradients = tape.gradient({train.loss}, {var_list})\n"
+                if train.name in self.dense_gradients:
+                    lines += (
+                        "# TF1 adds up the gradients of a row looked up more than once before squaring them.\n"
+                        f"gradients = [{tf}.convert_to_tensor(g) if isinstance(g, {tf}.IndexedSlices) else g"
+                        " for g in gradients]\n"
+                    )
+                lines += f"{optimizer}.apply_gradients(zip(gradients, {var_list}))\n"
             if train.global_step is not None:
                 lines += f"{syntax.code_of(train.global_step)}.assign_add(1)\n"
             body.extend(cst.parse_module(lines).body)

@@ -26,7 +26,7 @@ REAL_CODE_SHAPES = (
     "session_graph", "functions", "shape_reads", "placeholder_forms", "datasets", "random_ops", "layer_functions",
     "scoped_layers", "exhausted_datasets", "loop_evaluation", "summaries", "script_blocks", "accumulated_losses",
     "float64_feeds", "entry_evaluation", "reused_names", "tutorial_factories", "scoped_functions",
-    "feed_helpers", "unnamed_scoped_variables", "list_helpers",
+    "feed_helpers", "unnamed_scoped_variables", "list_helpers", "looked_up_tables",
 )
 
 
@@ -135,6 +135,11 @@ class Options:
     # again (`scale = make_scale()`, `if rescale: scale = scale * 2.0`), as CS 20's
     # 07_run_kernels.py filters its image. Drawn from a generator of its own, as layer_functions.
     list_helpers: bool = True
+    # A table of rows looked up by fed ids and added to the model's output, as word embeddings
+    # are (`tf.nn.embedding_lookup(embeddings, ids)`, `tf.gather(table, ids)`): its gradient is
+    # the rows looked up, which TF1's RMSProp and Momentum apply to those rows alone. Drawn from
+    # a generator of its own, as layer_functions.
+    looked_up_tables: bool = True
 
 
 @dataclass
@@ -208,6 +213,7 @@ class _State:
     feeder_rng: random.Random | None = None  # draws of the feed_helpers shape
     unnamed_rng: random.Random | None = None  # draws of the unnamed_scoped_variables shape
     listing_rng: random.Random | None = None  # draws of the list_helpers shape
+    lookup_rng: random.Random | None = None  # draws of the looked_up_tables shape
     listed: tuple[str, Value] | None = None  # the list a helper gave and the value it lists, once made
     entries: tuple[str, Value] | None = None  # the dict of statistics and their value, once made
 
@@ -801,11 +807,32 @@ def _graph_ops(state: _State) -> Value:
         current = _noise(state, current)
     if function is not None:
         current = function.close(current)
+    if state.lookup_rng is not None and state.target is None and state.lookup_rng.random() < 0.3:
+        current = _looked_up(state, current, state.lookup_rng)
     if rng.random() < 0.6:
         _reduction(state, current)
     if state.options.shape_reads and rng.random() < 0.4:
         _print_shape(state, rng.choice([v for v in state.values if v.dtype == "float32" and v.shape]))
     return current
+
+
+def _looked_up(state: _State, current: Value, rng: random.Random) -> Value:
+    """`current` plus the rows of a trained table that fed ids pick."""
+    n, width = current.shape
+    rows = rng.randint(4, 9)
+    ids, table = state.fresh("ids"), state.fresh(rng.choice(("embeddings", "table", "embedding_matrix")))
+    data, looked, combined = state.fresh(f"{ids}_data"), state.fresh("looked_up"), state.fresh("combined")
+    state.emit(f"{data} = rng.randint(0, {rows}, size={n}).astype(np.int32)")
+    state.emit(f"{ids} = tf.placeholder(tf.int32, shape={_shape_text((n,), True, state.fixed_batch)})")
+    state.placeholders.append(_Placeholder(ids, (n,), "int32", data, True))
+    state.add(Value(ids, (n,), "int32", frozenset({ids}), batch=True))
+    state.emit(f"{table} = tf.Variable(tf.random_uniform([{rows}, {width}], -1.0, 1.0))")
+    state.trained.append(state.add(Value(table, (rows, width), "float32", frozenset(), variable=True)))
+    lookup = rng.choice(("tf.nn.embedding_lookup", "tf.gather"))
+    state.emit(f"{looked} = {lookup}({table}, {ids})")
+    state.emit(f"{combined} = {current.name} + {looked}")
+    feeds = current.feeds | {ids}
+    return state.add(Value(combined, (n, width), "float32", feeds, batch=current.batch))
 
 
 def _noise(state: _State, a: Value) -> Value:
@@ -1460,6 +1487,8 @@ def generate(seed: int, options: Options = Options()) -> str:
         state.scoped_rng = random.Random(f"scoped functions {seed}")
     if options.list_helpers:
         state.listing_rng = random.Random(f"list helpers {seed}")
+    if options.looked_up_tables:
+        state.lookup_rng = random.Random(f"looked up tables {seed}")
     state.used.update({"np", "tf", "rng", "sess", "init", "res", "step", "start", "repeat", "i", "_"})
     state.used.update({"weights", "shape", "st_dev", "weight", "key", "t", "values", "each"})  # the shapes' own names
     state.emit("import numpy as np")
