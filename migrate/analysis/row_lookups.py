@@ -2,9 +2,9 @@
 
 `tf.nn.embedding_lookup(params, ids)` and `tf.gather(params, ids)` give the gradient of `params`
 as the rows they read, and so do the losses and layers built on them. Given such a gradient, a
-TF1 optimizer runs its sparse kernel; for some optimizers that is another update than the dense
-one Keras runs (migrate.analysis.optimizers, `OptimizerMapping.rows_caveat`). Where the looked-up
-tensor is computed from others, the gradient reaching a variable is dense again.
+TF1 optimizer runs its sparse kernel, which for most optimizers updates otherwise than Keras'
+(migrate.analysis.optimizers: `rows_caveat`, `repeated_rows`). Where the looked-up tensor is
+computed from others, the gradient reaching a variable is dense again.
 """
 
 from __future__ import annotations
@@ -28,8 +28,6 @@ LOOKUPS: Mapping[str, tuple[int, str]] = {
 LOOKUP_LAYERS = frozenset(
     {"tf.keras.layers.Embedding", "tf.contrib.layers.embed_sequence", "tf.contrib.layers.embedding_lookup_unique"}
 )
-
-
 # Ops whose gradient hands the rows on as they came: a lookup of their result reads the rows of
 # their input.
 PASS_ROWS_ON = frozenset(
