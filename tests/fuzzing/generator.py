@@ -137,8 +137,9 @@ class Options:
     list_helpers: bool = True
     # A table of rows looked up by fed ids and added to the model's output, as word embeddings
     # are (`tf.nn.embedding_lookup(embeddings, ids)`, `tf.gather(table, ids)`): its gradient is
-    # the rows looked up, which TF1's RMSProp and Momentum apply to those rows alone. Drawn from
-    # a generator of its own, as layer_functions.
+    # the rows looked up, which TF1's RMSProp and Momentum apply to those rows alone, and its Adam
+    # and Adagrad once per row, the gradients of a row drawn twice added up. Drawn from a
+    # generator of its own, as layer_functions.
     looked_up_tables: bool = True
 
 
