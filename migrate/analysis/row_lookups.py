@@ -28,8 +28,8 @@ LOOKUPS: Mapping[str, tuple[int, str]] = {
 LOOKUP_LAYERS = frozenset(
     {"tf.keras.layers.Embedding", "tf.contrib.layers.embed_sequence", "tf.contrib.layers.embedding_lookup_unique"}
 )
-# Ops whose gradient hands the rows on as they came: a lookup of their result reads the rows of
-# their input.
+# Calls whose result is a variable (`tf.Variable(...)` made inline) or hands the rows of a
+# gradient on to their input unchanged: a lookup of their result reads rows of a variable.
 PASS_ROWS_ON = frozenset(
     {"tf.identity", "tf.cast", "tf.convert_to_tensor", "tf.Variable", "tf.get_variable", "tf.stop_gradient"}
 )
