@@ -256,3 +256,11 @@ def test_legacy_contrib_rnn_cells_come_from_the_v1_rnn_cell_module(tmp_path: Pat
     run = api.run_legacy(CASES / "contrib_rnn_legacy.py", tmp_path, OPTIONS)
     assert run.ok, run.error
     assert "BasicRNNCell (2, 5)" in run.stdout
+
+
+def test_kept_tf1_optimizer_of_a_keras_model_runs_on_legacy_keras(tmp_path: Path) -> None:
+    # Keras 3 takes no TF1 optimizer: an output that keeps one for `compile` (TFM407) runs with
+    # tf_keras, as the legacy program does, and computes its numbers.
+    case = Path(__file__).parent / "fixtures" / "TFM406" / "compile_embedding_rmsprop_kept"
+    report = _compare(case.with_name(case.name + ".in.py"), case.with_name(case.name + ".out.py"), tmp_path)
+    assert report.outcome is Outcome.PARITY, report.format_table()

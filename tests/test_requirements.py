@@ -33,6 +33,21 @@ from migrate.sources import REQUIREMENTS_FILE
         pytest.param(
             "import tensorflow as tf\nc = tf.compat.v1.nn.rnn_cell.BasicLSTMCell(4)\n", ("tf-keras",), id="v1-rnn-cell"
         ),
+        pytest.param(
+            "import tensorflow as tf\nmodel.compile(tf.compat.v1.train.RMSPropOptimizer(0.01), 'mse')\n",
+            ("tf-keras",),
+            id="v1-optimizer-compiled",
+        ),
+        pytest.param(
+            "import tensorflow.compat.v1 as tf\nopt = tf.train.AdamOptimizer()\nm.compile(optimizer=opt)\n",
+            ("tf-keras",),
+            id="v1-optimizer-compiled-by-name",
+        ),
+        pytest.param(
+            "import tensorflow as tf\nop = tf.compat.v1.train.AdamOptimizer().minimize(loss)\n",
+            (),
+            id="v1-optimizer-in-graph",
+        ),
         pytest.param("import numpy as np\nimport matplotlib\n", (), id="outside-the-family"),
         pytest.param("import tensorflow as tf\nprint 'x'\n", (), id="not-python-3"),
     ],

@@ -4,7 +4,8 @@ Read from the program's own text (`ast`, no TensorFlow import): the packages it 
 TensorFlow family (`absl` is absl-py, `tf_slim` is tf-slim), `tensorboard` when it writes TF 2
 summaries (TF 2's `tf.summary.scalar` and its siblings live in the tensorboard package, which
 `tensorflow-cpu` does not install), and `tf-keras` when it keeps a `tf.compat.v1` module that
-TF 2 serves only with legacy Keras (`tf.compat.v1.layers`). Packages outside the TensorFlow
+TF 2 serves only with legacy Keras (`tf.compat.v1.layers`) or hands a `tf.compat.v1.train`
+optimizer to Keras' `compile`, which only legacy Keras takes. Packages outside the TensorFlow
 family (numpy, matplotlib) are the program's own business and are not listed.
 """
 
@@ -49,7 +50,11 @@ NOTES: Final = MappingProxyType(
 _MAY_NEED = re.compile(
     r"\b(?:absl|tf_slim|tf_keras|tensorboard|tensorflow_\w+|rnn_cell)\b"
     r"|\bsummary\.(?:scalar|histogram|image|audio|text)\b|(?<!keras\.)\blayers\.|\bv1\.keras\b"
+    r"|\btrain\.\w+Optimizer\b"
 )
+# A Keras model compiled in the code; with a TF1 optimizer, only legacy Keras takes it.
+_KERAS_COMPILE = re.compile(r"\.compile\(")
+_V1_OPTIMIZER = re.compile(r"tensorflow\.compat\.v1\.train\.\w+Optimizer")
 
 
 def requirements_of(code: str) -> tuple[str, ...]:
@@ -75,9 +80,13 @@ def requirements_of(code: str) -> tuple[str, ...]:
             if node.module == "tensorflow" or node.module.startswith("tensorflow."):
                 for alias in node.names:
                     tensorflow_aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    compiles = _KERAS_COMPILE.search(code) is not None
     for head, parts in chains:
         if head in tensorflow_aliases:
-            needed.update(_needs(".".join([tensorflow_aliases[head], *parts])))
+            path = ".".join([tensorflow_aliases[head], *parts])
+            needed.update(_needs(path))
+            if compiles and _V1_OPTIMIZER.fullmatch(path):
+                needed.add(TF_KERAS)
     return tuple(sorted(needed))
 
 

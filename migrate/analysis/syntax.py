@@ -11,6 +11,7 @@ import libcst as cst
 
 from migrate.analysis import subtree_index, walk
 from migrate.analysis.graph_model import Resolver
+from migrate.analysis.tf_names import dotted
 
 
 class NameCollector(cst.CSTVisitor):
@@ -777,3 +778,38 @@ def module_class(
         decorators=decorators,
     )
     return template.with_changes(body=template.body.with_changes(body=[init, call]), leading_lines=leading_lines)
+
+
+def after_imports(module: cst.Module, alias: str) -> int:
+    """Index of the first statement after the leading docstring, imports and `__future__`, and
+    after the statement that binds `alias` to TensorFlow (scripts often run statements before
+    it)."""
+    leading = _after_leading_imports(module)
+    for index, statement in enumerate(module.body[leading:], start=leading):
+        if any(_binds_tensorflow(node, alias) for node in nodes_of(statement, cst.Import)):
+            return index + 1
+    return leading
+
+
+def _binds_tensorflow(node: cst.CSTNode, alias: str) -> bool:
+    """`import tensorflow as <alias>` (or `import tensorflow` when the alias is `tensorflow`)."""
+    assert isinstance(node, cst.Import)
+    for name in node.names:
+        bound = name.asname.name if name.asname is not None else name.name
+        if dotted(name.name) == "tensorflow" and isinstance(bound, cst.Name) and bound.value == alias:
+            return True
+    return False
+
+
+def _after_leading_imports(module: cst.Module) -> int:
+    index = 0
+    for index, statement in enumerate(module.body):
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return index
+        if not all(
+            isinstance(small, (cst.Import, cst.ImportFrom))
+            or (isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString))
+            for small in statement.body
+        ):
+            return index
+    return index + 1

@@ -20,6 +20,7 @@ from typing import Final, Literal, TypeGuard, get_args
 
 import migrate
 from migrate.analysis import project, tf_names
+from migrate.analysis.requirements import TF_KERAS, requirements_of
 from migrate.harness import workspace
 from migrate.harness.notebook_scripts import script_for
 from migrate.harness.options import HarnessOptions
@@ -139,7 +140,7 @@ def run_side(
 
 def _needs_legacy_keras(program: Path) -> bool:
     """Whether the program, or a module of its directory it imports (a model module left in
-    graph mode), uses an API only `tf_keras` serves."""
+    graph mode), uses an API only `tf_keras` serves (migrate.analysis.requirements)."""
     directory = program.parent
     packages = [child for child in directory.iterdir() if (child / "__init__.py").is_file()]
     siblings = [*directory.glob("*.py"), *(path for package in packages for path in package.rglob("*.py"))]
@@ -151,6 +152,8 @@ def _needs_legacy_keras(program: Path) -> bool:
             continue
         # Spelled `tf.compat.v1.layers.dense`, `tensorflow.compat.v1.layers` or `v1.layers` alike.
         if any(prefix.removeprefix("tf.compat.") in source for prefix in tf_names.NEEDS_LEGACY_KERAS):
+            return True
+        if TF_KERAS in requirements_of(source):  # a TF1 optimizer handed to Keras' compile, say
             return True
     return False
 

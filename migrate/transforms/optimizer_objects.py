@@ -5,7 +5,11 @@ A program with no session can still make `tf.train` optimizers: to hand one to a
 `apply_gradients(pairs)` in eager code that computes its gradients with `tf.GradientTape` (or
 TF1's eager API). Nothing of such a file needs graph mode, and Keras 3 takes no TF1 optimizer:
 the optimizer becomes its Keras equivalent with TF1's defaults made explicit
-(migrate.analysis.optimizers). An optimizer whose name is used otherwise (`minimize`,
+(migrate.analysis.optimizers). TF1's RMSProp starts its mean squares at one where Keras' starts
+at zero: it becomes a subclass of Keras' RMSprop, defined after the imports, that starts them at
+one. One with no exact Keras twin (it trains a table that a lookup reads rows of, say) stays TF1's
+when handed to `compile` (TFM407): only legacy Keras takes it, so the file needs tf-keras and
+TF_USE_LEGACY_KERAS=1. An optimizer whose name is used otherwise (`minimize`,
 `compute_gradients`, bound twice) stays, and so does one stepped where the file takes graph
 gradients (`tf.gradients`) or shows no eager code. What this writes only works eagerly: in a
 file that stays in graph mode the pipeline drops it (EAGER_ONLY). Programs that switch eager
@@ -21,6 +25,7 @@ import libcst as cst
 
 from migrate.analysis import syntax
 from migrate.analysis.optimizers import OPTIMIZERS
+from migrate.findings import Severity
 from migrate.transforms.base import Example
 from migrate.transforms.eager_programs import (
     EAGER_SWITCHES,
@@ -32,6 +37,7 @@ from migrate.transforms.eager_programs import (
 )
 
 CONVERTED = "TFM406"
+KEPT_FOR_KERAS = "TFM407"
 # Eager code in a program that does not switch eager execution on: TF 2's tape, TF1's eager API.
 _EAGER_APIS = ("tf.GradientTape", "tf.contrib.eager")
 _GRAPH_GRADIENTS = "tf.gradients"
@@ -40,7 +46,11 @@ _GRAPH_GRADIENTS = "tf.gradients"
 class OptimizerObjects(ScopeStatements):
     CODE = CONVERTED
     DESCRIPTION = "TF1 optimizers only handed to Keras compile or stepped eagerly become Keras optimizers"
-    FINDINGS: ClassVar[dict[str, str]] = {}
+    FINDINGS: ClassVar[dict[str, str]] = {
+        KEPT_FOR_KERAS: "a TF1 optimizer handed to Keras compile that has no exact Keras twin: kept, which "
+        "Keras 3 does not take (the file needs tf-keras and TF_USE_LEGACY_KERAS=1)",
+    }
+    DECLINE_FINDINGS = frozenset({KEPT_FOR_KERAS})
     TRIGGERS = ("Optimizer",)
     EAGER_ONLY = True
     EXAMPLES = (
@@ -57,6 +67,45 @@ class OptimizerObjects(ScopeStatements):
                 "\n"
                 "model = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n"
                 "model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.01), loss='mse')\n"
+            ),
+        ),
+        Example(
+            name="keras-compile-rmsprop",
+            before=(
+                "import tensorflow as tf\n"
+                "\n"
+                "model = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n"
+                "model.compile(optimizer=tf.train.RMSPropOptimizer(0.01), loss='mse')\n"
+            ),
+            after=(
+                "import tensorflow as tf\n"
+                "\n"
+                "\n"
+                "class RMSpropStartingAtOne(tf.keras.optimizers.RMSprop):\n"
+                '    """Keras\' RMSprop with its accumulators starting at one, as in TF1."""\n'
+                "\n"
+                "    def build(self, var_list):\n"
+                "        if self.built:\n"
+                "            return\n"
+                "        super().build(var_list)\n"
+                "        with tf.init_scope():\n"
+                "            for slot in self.variables:\n"
+                "                if slot.name.endswith('_velocity'):\n"
+                "                    slot.assign(tf.ones(slot.shape, slot.dtype))\n"
+                "\n"
+                "\n"
+                "model = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n"
+                "model.compile(optimizer=RMSpropStartingAtOne(learning_rate=0.01, rho=0.8999999761581421, "
+                "epsilon=1e-10), loss='mse')\n"
+            ),
+        ),
+        Example(
+            name="keras-compile-embedding-momentum-kept",
+            before=(
+                "import tensorflow as tf\n"
+                "\n"
+                "model = tf.keras.Sequential([tf.keras.layers.Embedding(10, 2), tf.keras.layers.Dense(1)])\n"
+                "model.compile(optimizer=tf.train.MomentumOptimizer(0.1, 0.9), loss='mse')\n"
             ),
         ),
         Example(
@@ -93,6 +142,7 @@ class OptimizerObjects(ScopeStatements):
         assert isinstance(optimizer, cst.Call)
         keras = keras_optimizer(self, optimizer, api, CONVERTED)
         if isinstance(keras, str):
+            self._report_kept(optimizer, api, keras)
             return updated_node
         args = [
             arg.with_changes(value=keras) if original.value is optimizer else arg
@@ -119,5 +169,14 @@ class OptimizerObjects(ScopeStatements):
                 out.append(statement)
                 continue
             keras = keras_optimizer(self, target_call[1], api, CONVERTED)
+            if isinstance(keras, str) and uses.compiled:
+                self._report_kept(target_call[1], api, keras)
             out.append(statement if isinstance(keras, str) else replace_assigned(statement, keras))
         return out
+
+    def _report_kept(self, call: cst.Call, api: str, why: str) -> None:
+        message = (
+            f"{api} handed to Keras compile is kept: {why}; Keras 3 takes no TF1 optimizer, so the file "
+            "needs the tf-keras package and TF_USE_LEGACY_KERAS=1 set before TensorFlow is imported"
+        )
+        self.report(call, message, code=KEPT_FOR_KERAS, severity=Severity.WARNING)

@@ -21,9 +21,11 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 from migrate.analysis import syntax, tf_names
 from migrate.analysis.graph_model import RESET_GRAPH_APIS
 from migrate.analysis.graph_only import graph_only_reason
+from migrate.analysis.optimizers import OPTIMIZERS
 from migrate.analysis.project import PROJECT_KEY, ImportSite, ModuleLinks, relative_to
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
+from migrate.transforms.eager_programs import NameUses, compiled_optimizer
 
 STILL_GRAPH = "TFM003"
 SWITCH_REMOVED = "TFM004"
@@ -115,6 +117,8 @@ class V1Behavior(MigrationTransform):
         super().__init__(context)
         self._first_graph_only: tuple[str, cst.CSTNode] | None = None
         self._opens_session = False
+        # Every graph-only symbol is a TF1 optimizer made for Keras' compile, which runs it.
+        self._only_keras_optimizers = False
         self._module_disables = False
         self._keeps_eager_switch = False
         self._switches: list[cst.SimpleStatementLine] = []
@@ -127,13 +131,16 @@ class V1Behavior(MigrationTransform):
         # Decided before any switch is left: a graph-only use may come after the switch.
         references = syntax.references_in(node)
         called = {id(call.func) for call in syntax.calls_in(node)}
+        graph_only: list[cst.Attribute | cst.Name] = []
         for reference in references.nodes:
             if tf_names.dotted(reference) is None:
                 continue  # an attribute of what an expression gives: its own reference is next
             name = self.tf_api(reference)
             self._opens_session |= name in _SESSION_APIS or name in _EAGER_SWITCHES
-            if name is not None and self._first_graph_only is None and graph_only_reason(name) is not None:
-                self._first_graph_only = (name, reference)
+            if name is not None and graph_only_reason(name) is not None:
+                graph_only.append(reference)
+                if self._first_graph_only is None:
+                    self._first_graph_only = (name, reference)
             if name is None or ".compat.v1." in (tf_names.dotted(reference) or ""):
                 continue
             if name in _V1_FORMS or (name in _V1_CONSTRUCTORS and id(reference) in called):
@@ -143,6 +150,7 @@ class V1Behavior(MigrationTransform):
             # switch then stays, so that a second rewrite still sees an eager program.
             self._keeps_eager_switch = self._first_graph_only is not None
             self._first_graph_only = None
+        self._only_keras_optimizers = self._made_for_keras(node, graph_only)
         spelled = self._compat_v1_symbols(references.nodes)
         resets = {id(call.func) for call in map(self._graph_reset, references.lines) if call is not None}
         self._drops_resets = (
@@ -161,6 +169,31 @@ class V1Behavior(MigrationTransform):
             self._switch(line) is not None or (self._drops_resets and self._graph_reset(line) is not None)
             for line in references.lines
         )
+
+    def _made_for_keras(self, node: cst.Module, graph_only: Sequence[cst.Attribute | cst.Name]) -> bool:
+        """Whether the graph-only references are all TF1 optimizers made for Keras' `compile`:
+        handed to it where they are made, or bound once to a name that only `compile` reads.
+        Keras runs such a file's graph (TFM407 says what the kept optimizer needs)."""
+        calls = {id(call.func): call for call in syntax.calls_in(node)}
+        compiled = {id(optimizer) for call in calls.values() if (optimizer := compiled_optimizer(call)) is not None}
+        bound = {
+            id(assign.value): assign.targets[0].target
+            for assign in syntax.nodes_of(node, cst.Assign)
+            if isinstance(assign, cst.Assign) and len(assign.targets) == 1
+        }
+        for reference in graph_only:
+            call = calls.get(id(reference))
+            if call is None or self.tf_api(call.func) not in OPTIMIZERS:
+                return False
+            if id(call) in compiled:
+                continue
+            target = bound.get(id(call))
+            if not isinstance(target, cst.Name):
+                return False
+            uses = NameUses.of(target.value, node)
+            if uses.bindings != 1 or uses.other or uses.stepped or not uses.compiled:
+                return False
+        return bool(graph_only)
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
         name = self._v1_forms.get(id(original_node))
@@ -271,7 +304,7 @@ class V1Behavior(MigrationTransform):
             f"still runs in graph mode through tf.compat.v1: {name} at line {line}",
             code=STILL_GRAPH,
         )
-        if not self._opens_session:
+        if not self._opens_session and not self._only_keras_optimizers:
             links = self.context.scratch.get(PROJECT_KEY)
             self.report(
                 node,
@@ -282,7 +315,7 @@ class V1Behavior(MigrationTransform):
         if self._module_disables:
             return updated_node
         call = cst.SimpleStatementLine([cst.Expr(cst.Call(self.tf_expr("compat.v1.disable_v2_behavior")))])
-        index = _after_imports(original_node, self.tf_alias())  # nothing is removed from a file in graph mode
+        index = syntax.after_imports(original_node, self.tf_alias())  # nothing is removed from a file in graph mode
         return updated_node.with_changes(body=[*updated_node.body[:index], call, *updated_node.body[index:]])
 
 
@@ -297,38 +330,3 @@ def runs_graph_of_message(site: ImportSite) -> str:
     """TFM007's message at `site`, an import of a module that reported TFM006."""
     module = relative_to(site.module, site.importer)
     return f"{site.statement}: {module} builds graph code and opens no session (TFM006); the two are rewritten apart"
-
-
-def _after_imports(module: cst.Module, alias: str) -> int:
-    """Index of the first statement after the leading docstring, imports and `__future__`, and
-    after the statement that binds `alias` to TensorFlow (scripts often run statements before
-    it)."""
-    leading = _after_leading_imports(module)
-    for index, statement in enumerate(module.body[leading:], start=leading):
-        if any(_binds_tensorflow(node, alias) for node in syntax.nodes_of(statement, cst.Import)):
-            return index + 1
-    return leading
-
-
-def _binds_tensorflow(node: cst.CSTNode, alias: str) -> bool:
-    """`import tensorflow as <alias>` (or `import tensorflow` when the alias is `tensorflow`)."""
-    assert isinstance(node, cst.Import)
-    for name in node.names:
-        bound = name.asname.name if name.asname is not None else name.name
-        if tf_names.dotted(name.name) == "tensorflow" and isinstance(bound, cst.Name) and bound.value == alias:
-            return True
-    return False
-
-
-def _after_leading_imports(module: cst.Module) -> int:
-    index = 0
-    for index, statement in enumerate(module.body):
-        if not isinstance(statement, cst.SimpleStatementLine):
-            return index
-        if not all(
-            isinstance(small, (cst.Import, cst.ImportFrom))
-            or (isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString))
-            for small in statement.body
-        ):
-            return index
-    return index + 1
