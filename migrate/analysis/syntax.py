@@ -786,6 +786,8 @@ def after_imports(module: cst.Module, alias: str) -> int:
     it)."""
     leading = _after_leading_imports(module)
     for index, statement in enumerate(module.body[leading:], start=leading):
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            continue  # an import there binds a name of its own scope
         if any(_binds_tensorflow(node, alias) for node in nodes_of(statement, cst.Import)):
             return index + 1
     return leading
