@@ -1,7 +1,7 @@
 """Differential fuzzing: generated TF1 programs through rewrite, idempotency and parity.
 
     python benchmarks/fuzz.py --n 1000 [--seed S] [--jobs N] [--static] [--no-variable-family]
-                              [--no-real-code-shapes] [--split] [--failures DIR]
+                              [--no-real-code-shapes] [--split | --keras] [--failures DIR]
     python benchmarks/fuzz.py --shrink seedN.in.py [--static] [--split]
 
 Program i uses seed S + i. Prints one line per failing program as it is found, then the counts
@@ -18,6 +18,8 @@ and runs the session, sometimes through step functions. The project is rewritten
 directory run and counts as converted only when no file keeps graph mode; parity is checked on
 train.py. A failing project's files are saved under seedN/; --shrink --split shrinks its
 single-file program (seedN.in.py), splitting each candidate the way the seed split it.
+With --keras, the programs are Keras models of the TF 1.x era compiled with `tf.train`
+optimizers (tests/fuzzing/keras_programs.py) instead of session programs.
 """
 
 from __future__ import annotations
@@ -85,10 +87,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--split", action="store_true", help="split each program into a model class and a script (a project)"
     )
+    parser.add_argument(
+        "--keras", action="store_true", help="Keras models compiled with TF1 optimizers instead of session programs"
+    )
     parser.add_argument("--failures", type=Path, default=Path("fuzz-failures"), help="where failing cases go")
     parser.add_argument("--log", type=Path, help="append one JSON line per program (seed, outcome) as it finishes")
     parser.add_argument("--shrink", type=Path, metavar="PROGRAM", help="shrink one failing program instead")
     args = parser.parse_args(argv)
+    if args.split and args.keras:
+        parser.error("--split and --keras are other kinds of program: choose one")
     if args.shrink:
         return shrink_file(args.shrink, parity=not args.static, projects=args.split)
 
@@ -121,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         jobs=args.jobs,
         progress=progress,
         projects=args.split,
+        keras=args.keras,
     )
     wall = time.perf_counter() - start
     counts = tally(cases)

@@ -28,12 +28,14 @@ from fuzzing.check import (
 )
 from fuzzing.check_project import check_project, split_changes_output
 from fuzzing.generator import REAL_CODE_SHAPES, Options, generate
+from fuzzing.keras_programs import generate_keras
 from fuzzing.optimizer_rounding import with_tf1_optimizers
 from fuzzing.runner import run_seeds, tally
 from fuzzing.shrink import shrink
 from fuzzing.split import MODULE, SCRIPT, split
 
 from migrate import rewrite_source
+from migrate.analysis.optimizers import OPTIMIZERS as OPTIMIZER_MAPPINGS
 
 QUICK_SEEDS = range(30)
 # Split into projects: two-file and one-file model classes, step functions, constructor arguments.
@@ -163,6 +165,39 @@ def test_quick_run_converts_with_parity_or_declines_with_a_reason() -> None:
     assert all(c.outcome.reasons for c in cases if c.outcome.kind == DECLINED)
     # Both ends are exercised: some programs convert and pass parity, some are declined.
     assert any(c.outcome.kind == CONVERTED for c in cases), dict(counts)
+
+
+# Keras programs (fuzzing.keras_programs): RMSProp with momentum and plain, Adam at a high rate,
+# gradient descent on an Embedding; RMSProp and Adam on an Embedding (kept: TFM407).
+KERAS_SEEDS = (7, 11, 23, 22, 2, 10)
+
+
+def test_keras_programs_cover_each_optimizer_both_ways_and_embeddings() -> None:
+    sources = [generate_keras(seed) for seed in range(40)]
+    assert generate_keras(3) == sources[3]
+    for name in OPTIMIZER_MAPPINGS:
+        assert any(f"{name}(" in source for source in sources), name
+    assert any("optimizer = tf.train." in source for source in sources)
+    assert any("compile(optimizer=tf.train." in source for source in sources)
+    assert any("Embedding(" in source for source in sources)
+    assert any("Embedding(" not in source for source in sources)
+
+
+@pytest.mark.parametrize("seed", range(20), ids=lambda s: f"seed{s}")
+def test_keras_program_rewrite_parses_and_is_idempotent(seed: int) -> None:
+    failure, result = static_check(generate_keras(seed))
+    assert failure is None, f"{failure.kind}: {failure.detail}\n{failure.output}"
+    assert result.changed
+
+
+@pytest.mark.tensorflow
+@pytest.mark.slow
+def test_keras_programs_convert_with_parity_or_keep_their_optimizer_with_a_reason() -> None:
+    cases = run_seeds(KERAS_SEEDS, jobs=2, keras=True)
+    described = "\n".join(f"seed {c.seed}: {c.outcome.kind}: {c.outcome.detail}" for c in cases)
+    assert [c.outcome.kind for c in cases] == [CONVERTED] * 4 + [DECLINED] * 2, described
+    assert [c.outcome.reasons for c in cases[4:]] == [("TFM407",)] * 2, described
+    assert "RMSpropStartingAtOne(" in cases[0].outcome.output
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,7 @@ from fuzzing.check import (
 )
 from fuzzing.check_project import check_project
 from fuzzing.generator import Options, generate
+from fuzzing.keras_programs import generate_keras
 from fuzzing.split import split
 from migrate.harness import HarnessOptions
 
@@ -46,14 +47,17 @@ class Case:
         return self.outcome.kind
 
 
-def check_seed(seed: int, options: Options, harness: HarnessOptions, parity: bool, projects: bool = False) -> Case:
-    """One seed's case; with `projects`, its program split into a model class and a script."""
+def check_seed(
+    seed: int, options: Options, harness: HarnessOptions, parity: bool, projects: bool = False, keras: bool = False
+) -> Case:
+    """One seed's case; with `projects`, its program split into a model class and a script; with
+    `keras`, a Keras program of its own (fuzzing.keras_programs)."""
     with tempfile.TemporaryDirectory(prefix=f"tfm-fuzz-{seed}-") as directory:
         if projects:
             project = split(seed, options)
             outcome = check_project(project.files, options=harness, workdir=Path(directory), parity=parity)
             return Case(seed, project.single, outcome, project.files)
-        source = generate(seed, options)
+        source = generate_keras(seed) if keras else generate(seed, options)
         outcome = check(source, options=harness, workdir=Path(directory), parity=parity)
     return Case(seed, source, outcome)
 
@@ -67,20 +71,21 @@ def run_seeds(
     jobs: int = 2,
     progress: Callable[[Case, int], None] | None = None,
     projects: bool = False,
+    keras: bool = False,
 ) -> list[Case]:
-    """Check every seed's program (split into a project with `projects`); cases come back in
-    seed order."""
+    """Check every seed's program (split into a project with `projects`, a Keras program with
+    `keras`); cases come back in seed order."""
     seeds = list(seeds)
     options = options or Options()
     cases: list[Case] = []
     if jobs <= 1:
         for seed in seeds:
-            cases.append(check_seed(seed, options, harness, parity, projects))
+            cases.append(check_seed(seed, options, harness, parity, projects, keras))
             if progress:
                 progress(cases[-1], len(cases))
         return cases
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(check_seed, seed, options, harness, parity, projects) for seed in seeds]
+        futures = [pool.submit(check_seed, seed, options, harness, parity, projects, keras) for seed in seeds]
         for future in futures:
             cases.append(future.result())
             if progress:

@@ -1,0 +1,89 @@
+"""Random Keras programs of the TF 1.x era: a `tf.keras.Sequential` model compiled with a
+`tf.train` optimizer, as TF 1.x's Keras tutorials wrote them, trained with `fit`, then evaluated
+and used to predict.
+
+Keras 3 takes no TF1 optimizer: the rewriter makes each one its Keras twin (TFM406), or keeps it
+with a reason (TFM407) when no twin computes the same. The programs cover every optimizer of
+migrate.analysis.optimizers with TF1's defaults and with arguments of their own, handed to
+`compile` where made or by name, over dense networks and over Embedding layers (tables whose
+rows a batch looks up). Their weights start from NumPy values (`Constant` initializers) and
+`fit` keeps the data's order, so that both programs start and train alike: Keras 2 and Keras 3
+draw other random numbers.
+"""
+
+from __future__ import annotations
+
+import random
+
+# Each optimizer with arguments it may be given beyond the learning rate.
+_OPTIMIZERS = {
+    "GradientDescentOptimizer": ("",),
+    "MomentumOptimizer": (", 0.9", ", momentum=0.5", ", 0.9, use_nesterov=True"),
+    "AdamOptimizer": ("", ", beta1=0.8", ", epsilon=1e-6"),
+    "RMSPropOptimizer": ("", ", decay=0.8", ", momentum=0.5", ", centered=True", ", epsilon=1e-6"),
+    "AdagradOptimizer": ("", ", initial_accumulator_value=0.5"),
+}
+_ACTIVATIONS = ("None", '"relu"', '"tanh"', "tf.nn.sigmoid")
+
+
+def generate_keras(seed: int) -> str:
+    rng = random.Random(seed)
+    lines = ["import numpy as np", "import tensorflow as tf", "", f"rng = np.random.RandomState({seed % 1000})"]
+    samples = rng.choice((12, 16, 24))
+    looked_up = rng.random() < 0.3  # integer ids into an Embedding table
+    classes = rng.choice((0, 2, 3))  # 0: regression
+    if looked_up:
+        features, ids = rng.randint(2, 4), rng.randint(6, 12)
+        lines.append(f"x = rng.randint(0, {ids}, ({samples}, {features}))")
+    else:
+        features = rng.randint(2, 5)
+        lines.append(f"x = rng.rand({samples}, {features}).astype(np.float32)")
+    if classes:
+        lines.append(f"y = rng.randint(0, {classes}, {samples})")
+    else:
+        lines.append(f"y = rng.rand({samples}, 1).astype(np.float32)")
+    layers = []
+    width = features
+    if looked_up:
+        size = rng.randint(2, 4)
+        lines.append(f"table = rng.normal(0.0, 0.5, ({ids}, {size})).astype(np.float32)")
+        layers.append(
+            f"tf.keras.layers.Embedding({ids}, {size}, input_length={features}, "
+            "embeddings_initializer=tf.keras.initializers.Constant(table))"
+        )
+        layers.append("tf.keras.layers.Flatten()")
+        width = features * size
+    for index in range(rng.randint(0, 2)):
+        units = rng.randint(2, 6)
+        lines.append(f"kernel_{index} = rng.normal(0.0, 0.5, ({width}, {units})).astype(np.float32)")
+        activation = rng.choice(_ACTIVATIONS)
+        layers.append(
+            f"tf.keras.layers.Dense({units}, activation={activation}, "
+            f"kernel_initializer=tf.keras.initializers.Constant(kernel_{index}))"
+        )
+        width = units
+    outputs = classes or 1
+    lines.append(f"kernel_out = rng.normal(0.0, 0.5, ({width}, {outputs})).astype(np.float32)")
+    activation = ', activation="softmax"' if classes else ""
+    layers.append(
+        f"tf.keras.layers.Dense({outputs}{activation}, kernel_initializer=tf.keras.initializers.Constant(kernel_out))"
+    )
+    lines.append("model = tf.keras.Sequential([")
+    lines.extend(f"    {layer}," for layer in layers)
+    lines.append("])")
+    kind = rng.choice(sorted(_OPTIMIZERS))
+    learning_rate = rng.choice(("0.001", "0.01", "0.05"))
+    optimizer = f"tf.train.{kind}({learning_rate}{rng.choice(_OPTIMIZERS[kind])})"
+    loss = '"sparse_categorical_crossentropy"' if classes else rng.choice(('"mse"', '"mae"'))
+    metrics = ', metrics=["accuracy"]' if classes and rng.random() < 0.5 else ""
+    if rng.random() < 0.5:
+        lines.append(f"optimizer = {optimizer}")
+        optimizer = "optimizer"
+    lines.append(f"model.compile(optimizer={optimizer}, loss={loss}{metrics})")
+    epochs, batch = rng.randint(1, 3), rng.choice((4, 8))
+    lines.append(f"history = model.fit(x, y, epochs={epochs}, batch_size={batch}, shuffle=False, verbose=0)")
+    lines.append('print(["%.6f" % value for value in history.history["loss"]])')
+    # TF1's Keras returns NumPy scalars, Keras 3 Python floats: printed alike through a format.
+    lines.append('print(["%.6f" % value for value in np.atleast_1d(model.evaluate(x, y, verbose=0))])')
+    lines.append("print(model.predict(x[:3], verbose=0))")
+    return "\n".join(lines) + "\n"
