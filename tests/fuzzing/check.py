@@ -25,6 +25,7 @@ from static_checks import new_undefined_names
 from fuzzing.optimizer_rounding import with_tf1_optimizers
 from migrate import RewriteResult, rewrite_source
 from migrate.analysis.graph_model import UNSUPPORTED_RUN
+from migrate.analysis.optimizers import OPTIMIZERS
 from migrate.findings import Finding, RunSite, Severity
 from migrate.harness import EquivalenceReport, HarnessOptions
 from migrate.harness import api as harness
@@ -34,6 +35,9 @@ CONVERTED = "converted+parity"
 # program with the TF1 optimizer it came from matches (fuzzing.optimizer_rounding).
 CONVERTED_ROUNDING = "converted+parity with TF1's optimizer (TFM403 rounding)"
 OPTIMIZER_ROUNDING = "TFM403"
+# The rounding caveats as reported: under TFM403 in session programs, under the rule that made
+# the Keras optimizer (TFM404, TFM406) in eager and Keras code.
+ROUNDING_CAVEATS = frozenset(mapping.caveat for mapping in OPTIMIZERS.values() if mapping.caveat)
 DECLINED = "declined"
 CRASH = "crash"
 UNPARSABLE = "unparsable"
@@ -149,7 +153,7 @@ def parity_outcome(
     migrated_path.write_text(result.code, encoding="utf-8")
 
     def tf1_optimizers() -> Path | None:
-        if not any(finding.code == OPTIMIZER_ROUNDING for finding in result.findings):
+        if not reports_rounding(result.findings):
             return None
         counterfactual = with_tf1_optimizers(result.code)
         if counterfactual is None:
@@ -215,6 +219,11 @@ def run_parity(
                 return Outcome(CONVERTED_ROUNDING, (), _describe(report), output, report.to_json())
         return Outcome(MISMATCH, (), _describe(report), output, report.to_json())
     return Outcome(CONVERTED, (), "", output)
+
+
+def reports_rounding(findings: Iterable[Finding]) -> bool:
+    """Whether a rewrite made a Keras optimizer whose update TF1 rounds otherwise."""
+    return any(f.code == OPTIMIZER_ROUNDING or f.message in ROUNDING_CAVEATS for f in findings)
 
 
 def unsupported_runs(findings: Iterable[Finding]) -> frozenset[int]:

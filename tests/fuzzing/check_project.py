@@ -27,7 +27,6 @@ from fuzzing.check import (
     DEFAULT_OPTIONS,
     NO_REASON,
     NOT_IDEMPOTENT,
-    OPTIMIZER_ROUNDING,
     STILL_GRAPH,
     UNCHECKED,
     UNDEFINED_NAME,
@@ -36,6 +35,7 @@ from fuzzing.check import (
     Rewrite,
     first_difference,
     reasons_of,
+    reports_rounding,
     run_parity,
     unsupported_runs,
 )
@@ -142,7 +142,7 @@ def _check(files: dict[str, str], options: HarnessOptions, directory: Path, pari
     legacy, migrated = directory / "legacy", directory / "migrated"
 
     def tf1_optimizers() -> Path | None:
-        if not any(f.code == OPTIMIZER_ROUNDING for f in findings):
+        if not reports_rounding(findings):
             return None
         counterfactuals = {name: with_tf1_optimizers(code) for name, code in outputs.items()}
         if all(text is None for text in counterfactuals.values()):
