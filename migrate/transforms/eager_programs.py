@@ -44,12 +44,6 @@ class ScopeStatements(MigrationTransform):
     def __init__(self, context: cst.codemod.CodemodContext) -> None:
         super().__init__(context)
         self._slot_classes: dict[str, str] = {}  # Keras optimizer name -> its subclass's name
-        self._module_names: frozenset[str] = frozenset()
-
-    def visit_Module(self, node: cst.Module) -> bool:
-        super().visit_Module(node)
-        self._module_names = syntax.names_in(node)
-        return True
 
     def rewrites_scopes(self) -> bool:
         return True
@@ -59,7 +53,7 @@ class ScopeStatements(MigrationTransform):
         TF1's do, defined once per module."""
         if mapping.keras_name not in self._slot_classes:
             stem = f"{mapping.keras_name}StartingAtOne"
-            taken = self._module_names | set(self._slot_classes.values())
+            taken = syntax.names_in(self.pass_analysis().module) | set(self._slot_classes.values())
             name = next(f"{stem}{n or ''}" for n in range(len(taken) + 1) if f"{stem}{n or ''}" not in taken)
             self._slot_classes[mapping.keras_name] = name
         return self._slot_classes[mapping.keras_name]
