@@ -13,7 +13,6 @@ with TFM002 once nothing needs graph mode.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -25,6 +24,7 @@ from migrate.analysis.optimizers import OPTIMIZERS, OptimizerMapping
 from migrate.analysis.row_lookups import row_lookups
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
+from migrate.transforms.optimizer_subclasses import Subclass, Subclasses, updates_rows
 
 CONVERTED = "TFM404"
 KEPT = "TFM405"
@@ -43,39 +43,21 @@ class ScopeStatements(MigrationTransform):
 
     def __init__(self, context: cst.codemod.CodemodContext) -> None:
         super().__init__(context)
-        self._slot_classes: dict[str, str] = {}  # Keras optimizer name -> its subclass's name
+        self._subclasses = Subclasses()
 
     def rewrites_scopes(self) -> bool:
         return True
 
-    def slot_class(self, mapping: OptimizerMapping) -> str:
-        """The name of the subclass of Keras' `mapping` optimizer whose slots start at one, as
-        TF1's do, defined once per module."""
-        if mapping.keras_name not in self._slot_classes:
-            stem = f"{mapping.keras_name}StartingAtOne"
-            taken = syntax.names_in(self.pass_analysis().module) | set(self._slot_classes.values())
-            name = next(f"{stem}{n or ''}" for n in range(len(taken) + 1) if f"{stem}{n or ''}" not in taken)
-            self._slot_classes[mapping.keras_name] = name
-        return self._slot_classes[mapping.keras_name]
+    def slot_class(self, mapping: OptimizerMapping, rows: bool = False) -> str:
+        """The name of the subclass of Keras' `mapping` optimizer that updates as TF1's
+        (migrate.transforms.optimizer_subclasses), defined once per module."""
+        return self._subclasses.name(Subclass(mapping, rows), syntax.names_in(self.pass_analysis().module))
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         if self.rewrites_scopes():
             body = self._scope_body(original_node.body, updated_node.body, original_node)
             updated_node = updated_node.with_changes(body=body)
-        if not self._slot_classes:
-            return updated_node
-        classes = [
-            _slot_class_definition(self.tf_alias(), name, mapping)
-            for mapping in OPTIMIZERS.values()
-            if (name := self._slot_classes.get(mapping.keras_name)) is not None
-        ]
-        index = syntax.after_imports(updated_node, self.tf_alias())
-        after = list(updated_node.body[index:])
-        if after:  # two blank lines after a class, as before it
-            blanks = len(list(itertools.takewhile(lambda line: line.comment is None, after[0].leading_lines)))
-            extra = [cst.EmptyLine(whitespace=cst.SimpleWhitespace(""))] * max(0, 2 - blanks)
-            after[0] = after[0].with_changes(leading_lines=[*extra, *after[0].leading_lines])
-        return updated_node.with_changes(body=[*updated_node.body[:index], *classes, *after])
+        return self._subclasses.defined_in(updated_node, self.tf_alias())
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
         if not self.rewrites_scopes() or not isinstance(updated_node.body, cst.IndentedBlock):
@@ -220,8 +202,9 @@ def keras_optimizer(transform: ScopeStatements, call: cst.Call, api: str, code: 
     transform's subclass of it that does the same (ScopeStatements.slot_class)."""
     mapping = OPTIMIZERS[api]
     caveat = mapping.rows_caveat or mapping.repeated_rows
-    lookups = row_lookups(transform.pass_analysis().module.body, transform.tf_api, ()) if caveat else []
-    if lookups:
+    rows = updates_rows(mapping)
+    lookups = row_lookups(transform.pass_analysis().module.body, transform.tf_api, ()) if caveat or rows else []
+    if lookups and not rows:
         return f"it may train a table that {syntax.code_of(lookups[0].func)} reads rows of: {caveat}"
     try:
         args = keras_arguments(call, api)
@@ -232,35 +215,20 @@ def keras_optimizer(transform: ScopeStatements, call: cst.Call, api: str, code: 
     transform.report(call, message, code=code, severity=Severity.INFO)
     if mapping.caveat:
         transform.report(call, mapping.caveat, code=code, severity=Severity.INFO)
+    if lookups:
+        name = transform.slot_class(mapping, rows=True)
+        message = (
+            f"{name}: Keras' {mapping.keras_name} updating as TF1's, which updates only the rows of a table that "
+            f"{syntax.code_of(lookups[0].func)} reads"
+        )
+        transform.report(call, message, code=code, severity=Severity.INFO)
+        return cst.Call(func=cst.Name(name), args=args)
     if mapping.slots_start_at_one:
         name = transform.slot_class(mapping)
         message = f"{name}: Keras' {mapping.keras_name} with the accumulators TF1 starts at one (Keras at zero)"
         transform.report(call, message, code=code, severity=Severity.INFO)
         return cst.Call(func=cst.Name(name), args=args)
     return cst.Call(func=transform.tf_expr(f"keras.optimizers.{mapping.keras_name}"), args=args)
-
-
-def _slot_class_definition(tf: str, name: str, mapping: OptimizerMapping) -> cst.ClassDef:
-    """`class name(tf.keras.optimizers.X)` whose slots named `*{slots_start_at_one}` start at
-    one. Keras builds an optimizer on its first step, inside the traced training function
-    (`model.fit`), where an assignment would be a graph op: `init_scope` makes it now."""
-    text = (
-        f"class {name}({tf}.keras.optimizers.{mapping.keras_name}):\n"
-        f'    """Keras\' {mapping.keras_name} with its accumulators starting at one, as in TF1."""\n'
-        "\n"
-        "    def build(self, var_list):\n"
-        "        if self.built:\n"
-        "            return\n"
-        "        super().build(var_list)\n"
-        f"        with {tf}.init_scope():\n"
-        "            for slot in self.variables:\n"
-        f"                if slot.name.endswith({mapping.slots_start_at_one!r}):\n"
-        f"                    slot.assign({tf}.ones(slot.shape, slot.dtype))\n"
-    )
-    definition = cst.parse_statement(text)
-    assert isinstance(definition, cst.ClassDef)
-    blank = cst.EmptyLine(whitespace=cst.SimpleWhitespace(""))
-    return definition.with_changes(leading_lines=[blank, blank])
 
 
 def replace_assigned(statement: cst.BaseStatement, value: cst.BaseExpression) -> cst.BaseStatement:

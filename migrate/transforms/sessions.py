@@ -32,6 +32,7 @@ from migrate.transforms.base import (
     Example,
     MigrationTransform,
 )
+from migrate.transforms.optimizer_subclasses import Subclass, Subclasses, updates_rows, used_in
 
 _STATELESS_OPTIMIZER = "tf.train.GradientDescentOptimizer"
 CONFIG_DROPPED = "TFM220"
@@ -102,6 +103,8 @@ class SessionsToFunctions(MigrationTransform):
 
     module_imports: dict[str, set[str]]  # what each module-level name of the file is bound to
     module_body: Sequence[cst.BaseStatement]
+    module_names: frozenset[str]
+    subclasses: Subclasses  # optimizer subclasses the converted scopes may use
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         # A file is converted whole or not at all: one scope converted to eager code next to
@@ -109,6 +112,8 @@ class SessionsToFunctions(MigrationTransform):
         # declined one) and break the converted one.
         self.module_imports = module_bindings(original_node)
         self.module_body = original_node.body
+        self.module_names = syntax.names_in(original_node)
+        self.subclasses = Subclasses()
         scopes: list[tuple[int | None, Sequence[cst.BaseStatement], cst.CSTNode]] = [
             (None, original_node.body, original_node)
         ]
@@ -173,9 +178,13 @@ class SessionsToFunctions(MigrationTransform):
     ) -> cst.Module:
         for outcome in outcomes:
             self._keep(outcome)
-        return module.with_changes(
-            body=_without_unused_framework_ops(body), footer=[*trailing, *module.footer]
-        )
+        module = module.with_changes(body=_without_unused_framework_ops(body), footer=[*trailing, *module.footer])
+        return self.subclasses.defined_in(module, self.tf_alias(), only=used_in(self.subclasses.names, body))
+
+    def optimizer_subclass(self, subclass: Subclass) -> str:
+        """The name of the Keras optimizer subclass that updates as TF1's (defined after the
+        imports once a scope using it is converted)."""
+        return self.subclasses.name(subclass, self.module_names)
 
     def _convert_segments(self, module: cst.Module) -> list[_Outcome] | _Outcome | None:
         """The module converted as independent graph programs (migrate.analysis.graph_segments),
@@ -360,6 +369,10 @@ class _ScopeWriter:
         self.shared_optimizers: dict[str, cst.Call] = {}  # a stateless TF1 optimizer of several train ops
         # Train ops whose gradients of looked-up rows are made dense (OptimizerMapping.repeated_rows)
         self.dense_gradients: set[str] = set()
+        # Optimizer calls that become the subclass updating looked-up rows as TF1 (their names
+        # in `subclassed`), whose slots it starts as TF1's.
+        self.row_updates: set[int] = set()
+        self.subclassed: set[str] = set()
         self.optimizer_kinds: dict[str, str] = {}  # optimizer name -> TF1 API
         self.init_calls = {id(call) for call in plan.init_calls}
         self.elements = iterator_elements.element_names(
@@ -484,6 +497,10 @@ class _ScopeWriter:
             mapping = OPTIMIZERS.get(self.t.tf_api(call.func) or "") if call is not None else None
             if mapping is None:
                 continue
+            if updates_rows(mapping):
+                assert call is not None
+                self.row_updates.add(id(call))
+                continue
             caveat = mapping.rows_caveat or (mapping.repeated_rows if train.applied is not None else "")
             if caveat:
                 why = f"`{train.name}` trains a table that {syntax.code_of(lookups[0].func)} reads rows of: {caveat}"
@@ -512,11 +529,18 @@ class _ScopeWriter:
             self.t.report(call, note, code=OPTIMIZER_DEFAULTS, severity=Severity.INFO)
         if mapping.caveat:
             self.t.report(call, mapping.caveat, code=OPTIMIZER_ROUNDING, severity=Severity.INFO)
+        if id(call) in self.row_updates:
+            name = self.t.optimizer_subclass(Subclass(mapping, rows=True))
+            message = f"{name}: Keras' {mapping.keras_name} updating as TF1's, which updates only the looked-up rows of a table"
+            self.t.report(call, message, code=OPTIMIZER_DEFAULTS, severity=Severity.INFO)
+            return cst.Call(func=cst.Name(name), args=args)
         return cst.Call(func=self.t.tf_expr(f"keras.optimizers.{mapping.keras_name}"), args=args)
 
     def _keras_optimizer(self, statement: model.Statement) -> cst.BaseStatement:
         assert statement.call is not None and isinstance(statement.node, cst.SimpleStatementLine)
         self.optimizer_kinds[statement.defines[0]] = self.t.tf_api(statement.call.func) or ""
+        if id(statement.call) in self.row_updates:
+            self.subclassed.add(statement.defines[0])
         return _replace_value(statement.node, self._keras_call(statement.call))
 
     def _train_setup(self, statement: model.Statement) -> list[cst.BaseStatement]:
@@ -546,6 +570,8 @@ class _ScopeWriter:
                 self.taken.discard(stem)
             name = self._new_name(stem)
             self.optimizer_kinds[name] = self.t.tf_api(train.optimizer.func) or ""
+            if id(train.optimizer) in self.row_updates:
+                self.subclassed.add(name)
             produced.append(
                 statement.node.with_changes(
                     body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(name))], value=self._keras_call(train.optimizer))]
@@ -559,7 +585,11 @@ class _ScopeWriter:
         return produced
 
     def _slots_start_at_one(self, train: model.TrainOp) -> str | None:
+        """The suffix of the slots TF1 starts at one that the training step sets, unless the
+        optimizer's subclass does."""
         name = self.optimizer_names[train.name]
+        if name in self.subclassed:
+            return None
         mapping = OPTIMIZERS.get(self.optimizer_kinds.get(name, ""))
         return mapping.slots_start_at_one if mapping is not None else None
 

@@ -1,0 +1,144 @@
+"""Subclasses of Keras optimizers that update as TF1's optimizers did, defined by the rewritten
+module after its imports.
+
+TF1's RMSProp starts its mean squares at one, Keras' at zero (`slots_start_at_one` in
+migrate.analysis.optimizers): the subclass sets them to one when Keras builds it. Given the
+gradient of a looked-up table (a `tf.IndexedSlices`, migrate.analysis.row_lookups), TF1 first
+added up the gradients of a row read more than once, then ran its sparse kernel, which updates
+only the rows the gradient holds: where such a lookup trains the variables, the subclass also
+overrides `update_step` to do that (`updates_rows`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from migrate.analysis import syntax
+from migrate.analysis.optimizers import OptimizerMapping
+
+# `update_step` of a gradient holding rows, as TF1's sparse kernel computes it, by Keras
+# optimizer. The alias `tf` is the module's TensorFlow alias.
+_ROW_UPDATES: Mapping[str, str] = {
+    "RMSprop": (
+        "def update_step(self, gradient, variable, learning_rate):\n"
+        "    if not isinstance(gradient, tf.IndexedSlices):\n"
+        "        return super().update_step(gradient, variable, learning_rate)\n"
+        "    # TF1 adds up the gradients of a row looked up more than once, then updates only the\n"
+        "    # rows the gradient holds, where Keras decays every row's mean square.\n"
+        "    rows, position = tf.unique(gradient.indices)\n"
+        "    grad = tf.math.unsorted_segment_sum(gradient.values, position, tf.size(rows))\n"
+        "    grad = tf.cast(grad, variable.dtype)\n"
+        "    lr = tf.cast(learning_rate, variable.dtype)\n"
+        "    index = self._get_variable_index(variable)\n"
+        "    ms = tf.gather(self._velocities[index], rows)\n"
+        "    ms += (tf.square(grad) - ms) * (1 - self.rho)\n"
+        "    self.assign(self._velocities[index], tf.IndexedSlices(ms, rows))\n"
+        "    denominator = ms + self.epsilon\n"
+        "    if self.centered:\n"
+        "        mg = tf.gather(self._average_gradients[index], rows)\n"
+        "        mg += (grad - mg) * (1 - self.rho)\n"
+        "        self.assign(self._average_gradients[index], tf.IndexedSlices(mg, rows))\n"
+        "        denominator -= tf.square(mg)\n"
+        "    step = lr * grad / tf.sqrt(denominator)\n"
+        "    if self.momentum > 0:\n"
+        "        step += self.momentum * tf.gather(self._momentums[index], rows)\n"
+        "        self.assign(self._momentums[index], tf.IndexedSlices(step, rows))\n"
+        "    self.assign_sub(variable, tf.IndexedSlices(step, rows))\n"
+    ),
+}
+
+
+def updates_rows(mapping: OptimizerMapping) -> bool:
+    """Whether the subclass of `mapping`'s Keras optimizer can update a looked-up table's rows
+    as TF1 did."""
+    return mapping.keras_name in _ROW_UPDATES
+
+
+@dataclass(frozen=True)
+class Subclass:
+    mapping: OptimizerMapping = field(compare=False)
+    rows: bool  # it also updates looked-up rows as TF1 (updates_rows)
+    keras_name: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keras_name", self.mapping.keras_name)
+
+    @property
+    def stem(self) -> str:
+        suffix = "AsInTF1" if self.rows else "StartingAtOne"
+        return f"{self.mapping.keras_name}{suffix}"
+
+
+class Subclasses:
+    """The optimizer subclasses one module defines, each named once, apart from the names the
+    module binds."""
+
+    def __init__(self) -> None:
+        self.names: dict[Subclass, str] = {}
+
+    def name(self, subclass: Subclass, taken: Collection[str]) -> str:
+        if subclass not in self.names:
+            used = set(taken) | set(self.names.values())
+            stem = subclass.stem
+            self.names[subclass] = next(f"{stem}{n or ''}" for n in itertools.count() if f"{stem}{n or ''}" not in used)
+        return self.names[subclass]
+
+    def defined_in(self, module: cst.Module, tf: str, only: Collection[Subclass] | None = None) -> cst.Module:
+        """`module` with the subclasses (those in `only`, when given) defined after its imports."""
+        chosen = [(s, n) for s, n in self.names.items() if only is None or s in only]
+        if not chosen:
+            return module
+        classes = [definition(tf, name, subclass) for subclass, name in chosen]
+        index = syntax.after_imports(module, tf)
+        after = list(module.body[index:])
+        if after:  # two blank lines after a class, as before it
+            blanks = len(list(itertools.takewhile(lambda line: line.comment is None, after[0].leading_lines)))
+            extra = [cst.EmptyLine(whitespace=cst.SimpleWhitespace(""))] * max(0, 2 - blanks)
+            after[0] = after[0].with_changes(leading_lines=[*extra, *after[0].leading_lines])
+        return module.with_changes(body=[*module.body[:index], *classes, *after])
+
+
+def definition(tf: str, name: str, subclass: Subclass) -> cst.ClassDef:
+    """`class name(tf.keras.optimizers.X)` whose slots named `*{slots_start_at_one}` start at
+    one, and which updates looked-up rows as TF1 when `subclass.rows`. Keras builds an optimizer
+    on its first step, inside the traced training function (`model.fit`), where an assignment
+    would be a graph op: `init_scope` makes it now."""
+    mapping = subclass.mapping
+    if subclass.rows:
+        doc = (
+            f"Keras' {mapping.keras_name} updating as TF1's: its accumulators start at one, and the\n"
+            "    gradient of a looked-up table updates only the rows it holds."
+        )
+    else:
+        doc = f"Keras' {mapping.keras_name} with its accumulators starting at one, as in TF1."
+    text = f"class {name}({tf}.keras.optimizers.{mapping.keras_name}):\n" f'    """{doc}"""\n'
+    if mapping.slots_start_at_one:
+        text += (
+            "\n"
+            "    def build(self, var_list):\n"
+            "        if self.built:\n"
+            "            return\n"
+            "        super().build(var_list)\n"
+            f"        with {tf}.init_scope():\n"
+            "            for slot in self.variables:\n"
+            f"                if slot.name.endswith({mapping.slots_start_at_one!r}):\n"
+            f"                    slot.assign({tf}.ones(slot.shape, slot.dtype))\n"
+        )
+    if subclass.rows:
+        method = re.sub(r"\btf\.", f"{tf}.", _ROW_UPDATES[mapping.keras_name])
+        text += "\n" + "".join(f"    {line}\n" if line else "\n" for line in method.splitlines())
+    statement = cst.parse_statement(text)
+    assert isinstance(statement, cst.ClassDef)
+    blank = cst.EmptyLine(whitespace=cst.SimpleWhitespace(""))
+    return statement.with_changes(leading_lines=[blank, blank])
+
+
+def used_in(names: Mapping[Subclass, str], statements: Sequence[cst.CSTNode]) -> set[Subclass]:
+    """The subclasses whose names `statements` read."""
+    read = set().union(*(syntax.names_in(s) for s in statements)) if statements else set()
+    return {subclass for subclass, name in names.items() if name in read}
