@@ -261,16 +261,26 @@ def test_legacy_contrib_rnn_cells_come_from_the_v1_rnn_cell_module(tmp_path: Pat
 def test_kept_tf1_optimizer_of_a_keras_model_runs_on_legacy_keras(tmp_path: Path) -> None:
     # Keras 3 takes no TF1 optimizer: an output that keeps one for `compile` (TFM407) runs with
     # tf_keras, as the legacy program does, and computes its numbers.
-    case = Path(__file__).parent / "fixtures" / "TFM406" / "compile_embedding_momentum_kept"
+    case = Path(__file__).parent / "fixtures" / "TFM406" / "compile_unpacked_arguments_kept"
     report = _compare(case.with_name(case.name + ".in.py"), case.with_name(case.name + ".out.py"), tmp_path)
     assert report.outcome is Outcome.PARITY, report.format_table()
 
 
-@pytest.mark.parametrize("case", ["TFM201/embedding_rmsprop", "TFM406/compile_embedding_rmsprop"])
-def test_rmsprop_subclass_updates_looked_up_rows_as_tf1(tmp_path: Path, case: str) -> None:
-    # TF1's RMSProp updates only the rows of a table a batch looked up. The subclass it becomes
-    # does the same, in a session program and in a Keras model alike; without its update_step,
-    # Keras' own decays every row's mean square and the weights come out different.
+@pytest.mark.parametrize(
+    "case",
+    [
+        "TFM201/embedding_rmsprop",
+        "TFM201/embedding_momentum",
+        "TFM406/compile_embedding_rmsprop",
+        "TFM406/compile_embedding_momentum",
+        "TFM406/compile_embedding_adam",
+    ],
+)
+def test_optimizer_subclass_updates_looked_up_rows_as_tf1(tmp_path: Path, case: str) -> None:
+    # TF1's RMSProp and Momentum update only the rows of a table a batch looked up, and its Adam
+    # squares the sum of a row's gradients. The subclass the optimizer becomes does the same, in
+    # a session program and in a Keras model alike; without its update_step, Keras' own updates
+    # every row, or squares each gradient, and the weights come out different.
     fixture = Path(__file__).parent / "fixtures" / case
     legacy, migrated = fixture.with_name(fixture.name + ".in.py"), fixture.with_name(fixture.name + ".out.py")
     report = _compare(legacy, migrated, tmp_path / "subclass")

@@ -6,11 +6,11 @@ TF1 starts the mean-square accumulator at one where Keras starts at zero; Moment
 `momentum`; Adagrad has no epsilon in TF1.
 
 Given the gradient of a looked-up table (the rows an embedding lookup read), TF1's Momentum and
-RMSProp update only those rows and Keras' every row: RMSProp becomes a subclass of Keras' that
-updates them as TF1 (migrate.transforms.optimizer_subclasses), and Momentum's training is not
-converted. For a row read twice, TF1's Adam and Adagrad square the sum of its gradients where
-Keras' sum their squares: their training step makes such gradients dense, which Keras updates as
-TF1 did. Gradient descent updates alike.
+RMSProp update only those rows and Keras' every row. For a row read twice, TF1's Adam and Adagrad
+square the sum of its gradients where Keras' sum their squares: a training step the rewrite
+writes makes such gradients dense, which Keras updates as TF1 did. Otherwise the optimizer
+becomes a subclass of Keras' that updates such gradients as TF1
+(migrate.transforms.optimizer_subclasses). Gradient descent updates alike.
 
 TF1 also holds its hyperparameters as float32 tensors and computes `1 - beta` in float32, where
 Keras computes it from a Python float: for Adam's betas and RMSProp's rho the two differ in the
@@ -40,8 +40,8 @@ class OptimizerMapping:
     # A difference no argument can remove, reported where this optimizer is mapped.
     caveat: str = ""
     # How TF1's sparse kernel, which a gradient holding only the rows a lookup read runs, updates
-    # otherwise than Keras' optimizer (migrate.analysis.row_lookups), where no subclass of it
-    # updates them as TF1 (migrate.transforms.optimizer_subclasses): such training declines.
+    # otherwise than Keras' optimizer (migrate.analysis.row_lookups): a subclass of it updates
+    # them as TF1 (migrate.transforms.optimizer_subclasses).
     rows_caveat: str = ""
     # How TF1 and Keras differ on such a gradient only where it holds a row more than once: TF1
     # adds those up first, as a dense gradient does, which the training step then passes Keras.
@@ -113,6 +113,10 @@ OPTIMIZERS: Mapping[str, OptimizerMapping] = {
         tf1_defaults={"rho": "0.9", "epsilon": "1e-10"},
         slots_start_at_one="_velocity",
         float32_parameters=("rho",),
+        rows_caveat=(
+            "TF1's RMSProp updates the mean squares and weights of only the rows the gradient "
+            "holds, where Keras' decays every row's mean square"
+        ),
     ),
     "tf.train.AdagradOptimizer": OptimizerMapping(
         "Adagrad",

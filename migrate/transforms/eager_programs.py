@@ -202,9 +202,8 @@ def keras_optimizer(transform: ScopeStatements, call: cst.Call, api: str, code: 
     transform's subclass of it that does the same (ScopeStatements.slot_class)."""
     mapping = OPTIMIZERS[api]
     caveat = mapping.rows_caveat or mapping.repeated_rows
-    rows = updates_rows(mapping)
-    lookups = row_lookups(transform.pass_analysis().module.body, transform.tf_api, ()) if caveat or rows else []
-    if lookups and not rows:
+    lookups = row_lookups(transform.pass_analysis().module.body, transform.tf_api, ()) if caveat else []
+    if lookups and not updates_rows(mapping):
         return f"it may train a table that {syntax.code_of(lookups[0].func)} reads rows of: {caveat}"
     try:
         args = keras_arguments(call, api)
@@ -218,8 +217,8 @@ def keras_optimizer(transform: ScopeStatements, call: cst.Call, api: str, code: 
     if lookups:
         name = transform.slot_class(mapping, rows=True)
         message = (
-            f"{name}: Keras' {mapping.keras_name} updating as TF1's, which updates only the rows of a table that "
-            f"{syntax.code_of(lookups[0].func)} reads"
+            f"{name}: Keras' {mapping.keras_name} updating the rows {syntax.code_of(lookups[0].func)} reads as "
+            f"TF1's: {caveat}"
         )
         transform.report(call, message, code=code, severity=Severity.INFO)
         return cst.Call(func=cst.Name(name), args=args)

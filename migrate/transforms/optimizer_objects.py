@@ -7,13 +7,15 @@ TF1's eager API). Nothing of such a file needs graph mode, and Keras 3 takes no 
 the optimizer becomes its Keras equivalent with TF1's defaults made explicit
 (migrate.analysis.optimizers). TF1's RMSProp starts its mean squares at one where Keras' starts
 at zero: it becomes a subclass of Keras' RMSprop, defined after the imports, that starts them at
-one. One with no exact Keras twin (it trains a table that a lookup reads rows of, say) stays TF1's
-when handed to `compile` (TFM407): only legacy Keras takes it, so the file needs tf-keras and
-TF_USE_LEGACY_KERAS=1. An optimizer whose name is used otherwise (`minimize`,
-`compute_gradients`, bound twice) stays, and so does one stepped where the file takes graph
-gradients (`tf.gradients`) or shows no eager code. What this writes only works eagerly: in a
-file that stays in graph mode the pipeline drops it (EAGER_ONLY). Programs that switch eager
-execution on have their stepped optimizers converted by TFM404.
+one. In a file that looks rows of a table up (an Embedding layer), RMSProp, Momentum, Adam and
+Adagrad become subclasses that update those rows as TF1's sparse kernels did
+(migrate.transforms.optimizer_subclasses). One whose arguments Keras has no place for
+(`**settings`) stays TF1's when handed to `compile` (TFM407): only legacy Keras takes it, so the
+file needs tf-keras and TF_USE_LEGACY_KERAS=1. An optimizer whose name is used otherwise
+(`minimize`, `compute_gradients`, bound twice) stays, and so does one stepped where the file
+takes graph gradients (`tf.gradients`) or shows no eager code. What this writes only works
+eagerly: in a file that stays in graph mode the pipeline drops it (EAGER_ONLY). Programs that
+switch eager execution on have their stepped optimizers converted by TFM404.
 """
 
 from __future__ import annotations
@@ -47,8 +49,8 @@ class OptimizerObjects(ScopeStatements):
     CODE = CONVERTED
     DESCRIPTION = "TF1 optimizers only handed to Keras compile or stepped eagerly become Keras optimizers"
     FINDINGS: ClassVar[dict[str, str]] = {
-        KEPT_FOR_KERAS: "a TF1 optimizer handed to Keras compile that has no exact Keras twin: kept, which "
-        "Keras 3 does not take (the file needs tf-keras and TF_USE_LEGACY_KERAS=1)",
+        KEPT_FOR_KERAS: "a TF1 optimizer handed to Keras compile with arguments Keras has no place for: kept, "
+        "which Keras 3 does not take (the file needs tf-keras and TF_USE_LEGACY_KERAS=1)",
     }
     DECLINE_FINDINGS = frozenset({KEPT_FOR_KERAS})
     TRIGGERS = ("Optimizer",)
@@ -100,12 +102,13 @@ class OptimizerObjects(ScopeStatements):
             ),
         ),
         Example(
-            name="keras-compile-embedding-momentum-kept",
+            name="keras-compile-unpacked-arguments-kept",
             before=(
                 "import tensorflow as tf\n"
                 "\n"
-                "model = tf.keras.Sequential([tf.keras.layers.Embedding(10, 2), tf.keras.layers.Dense(1)])\n"
-                "model.compile(optimizer=tf.train.MomentumOptimizer(0.1, 0.9), loss='mse')\n"
+                "settings = {'learning_rate': 0.1, 'momentum': 0.9}\n"
+                "model = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n"
+                "model.compile(optimizer=tf.train.MomentumOptimizer(**settings), loss='mse')\n"
             ),
         ),
         Example(

@@ -4,9 +4,10 @@ module after its imports.
 TF1's RMSProp starts its mean squares at one, Keras' at zero (`slots_start_at_one` in
 migrate.analysis.optimizers): the subclass sets them to one when Keras builds it. Given the
 gradient of a looked-up table (a `tf.IndexedSlices`, migrate.analysis.row_lookups), TF1 first
-added up the gradients of a row read more than once, then ran its sparse kernel, which updates
-only the rows the gradient holds: where such a lookup trains the variables, the subclass also
-overrides `update_step` to do that (`updates_rows`).
+added up the gradients of a row read more than once, then ran its sparse kernel: RMSProp's and
+Momentum's update only the rows the gradient holds, Adam's and Adagrad's compute what their dense
+kernels would. Where such a lookup may train the variables, the subclass also overrides
+`update_step` to do the same (`updates_rows`).
 """
 
 from __future__ import annotations
@@ -21,20 +22,38 @@ import libcst as cst
 from migrate.analysis import syntax
 from migrate.analysis.optimizers import OptimizerMapping
 
-# `update_step` of a gradient holding rows, as TF1's sparse kernel computes it, by Keras
-# optimizer. The alias `tf` is the module's TensorFlow alias.
-_ROW_UPDATES: Mapping[str, str] = {
-    "RMSprop": (
+
+@dataclass(frozen=True)
+class _RowUpdate:
+    what: str  # what the subclass does, for its docstring
+    method: str  # its `update_step`; the alias `tf` is the module's TensorFlow alias
+
+
+# How each Keras optimizer's subclass updates a gradient holding rows as TF1 did.
+_SPARSE_KERNEL = (
+    "    rows, position = tf.unique(gradient.indices)\n"
+    "    grad = tf.math.unsorted_segment_sum(gradient.values, position, tf.size(rows))\n"
+    "    grad = tf.cast(grad, variable.dtype)\n"
+    "    lr = tf.cast(learning_rate, variable.dtype)\n"
+    "    index = self._get_variable_index(variable)\n"
+)
+_DENSE_ROWS = _RowUpdate(
+    "the gradient of a looked-up table is made dense first, which\n"
+    "    adds up the gradients of a row looked up more than once before squaring them",
+    "def update_step(self, gradient, variable, learning_rate):\n"
+    "    if isinstance(gradient, tf.IndexedSlices):\n"
+    "        gradient = tf.convert_to_tensor(gradient)\n"
+    "    return super().update_step(gradient, variable, learning_rate)\n",
+)
+_ROW_UPDATES: Mapping[str, _RowUpdate] = {
+    "RMSprop": _RowUpdate(
+        "its accumulators start at one, and the gradient of a looked-up\n    table updates only the rows it holds",
         "def update_step(self, gradient, variable, learning_rate):\n"
         "    if not isinstance(gradient, tf.IndexedSlices):\n"
         "        return super().update_step(gradient, variable, learning_rate)\n"
         "    # TF1 adds up the gradients of a row looked up more than once, then updates only the\n"
         "    # rows the gradient holds, where Keras decays every row's mean square.\n"
-        "    rows, position = tf.unique(gradient.indices)\n"
-        "    grad = tf.math.unsorted_segment_sum(gradient.values, position, tf.size(rows))\n"
-        "    grad = tf.cast(grad, variable.dtype)\n"
-        "    lr = tf.cast(learning_rate, variable.dtype)\n"
-        "    index = self._get_variable_index(variable)\n"
+        f"{_SPARSE_KERNEL}"
         "    ms = tf.gather(self._velocities[index], rows)\n"
         "    ms += (tf.square(grad) - ms) * (1 - self.rho)\n"
         "    self.assign(self._velocities[index], tf.IndexedSlices(ms, rows))\n"
@@ -48,15 +67,31 @@ _ROW_UPDATES: Mapping[str, str] = {
         "    if self.momentum > 0:\n"
         "        step += self.momentum * tf.gather(self._momentums[index], rows)\n"
         "        self.assign(self._momentums[index], tf.IndexedSlices(step, rows))\n"
-        "    self.assign_sub(variable, tf.IndexedSlices(step, rows))\n"
+        "    self.assign_sub(variable, tf.IndexedSlices(step, rows))\n",
     ),
+    "SGD": _RowUpdate(
+        "the gradient of a looked-up table moves only the rows it holds",
+        "def update_step(self, gradient, variable, learning_rate):\n"
+        "    if not isinstance(gradient, tf.IndexedSlices) or not self.momentum:\n"
+        "        return super().update_step(gradient, variable, learning_rate)\n"
+        "    # TF1 adds up the gradients of a row looked up more than once, then moves only the\n"
+        "    # rows the gradient holds, where Keras moves every row with what it accumulated.\n"
+        f"{_SPARSE_KERNEL}"
+        "    m = self.momentum * tf.gather(self.momentums[index], rows) - lr * grad\n"
+        "    self.assign(self.momentums[index], tf.IndexedSlices(m, rows))\n"
+        "    if self.nesterov:\n"
+        "        m = self.momentum * m - lr * grad\n"
+        "    self.assign_add(variable, tf.IndexedSlices(m, rows))\n",
+    ),
+    "Adam": _DENSE_ROWS,
+    "Adagrad": _DENSE_ROWS,
 }
 
 
 def updates_rows(mapping: OptimizerMapping) -> bool:
-    """Whether the subclass of `mapping`'s Keras optimizer can update a looked-up table's rows
-    as TF1 did."""
-    return mapping.keras_name in _ROW_UPDATES
+    """Whether TF1's optimizer updates a looked-up table's rows otherwise than Keras', and the
+    subclass of Keras' updates them as TF1 did."""
+    return bool(mapping.rows_caveat or mapping.repeated_rows) and mapping.keras_name in _ROW_UPDATES
 
 
 @dataclass(frozen=True)
@@ -110,10 +145,7 @@ def definition(tf: str, name: str, subclass: Subclass) -> cst.ClassDef:
     would be a graph op: `init_scope` makes it now."""
     mapping = subclass.mapping
     if subclass.rows:
-        doc = (
-            f"Keras' {mapping.keras_name} updating as TF1's: its accumulators start at one, and the\n"
-            "    gradient of a looked-up table updates only the rows it holds."
-        )
+        doc = f"Keras' {mapping.keras_name} updating as TF1's: {_ROW_UPDATES[mapping.keras_name].what}."
     else:
         doc = f"Keras' {mapping.keras_name} with its accumulators starting at one, as in TF1."
     text = f"class {name}({tf}.keras.optimizers.{mapping.keras_name}):\n" f'    """{doc}"""\n'
@@ -130,7 +162,7 @@ def definition(tf: str, name: str, subclass: Subclass) -> cst.ClassDef:
             f"                    slot.assign({tf}.ones(slot.shape, slot.dtype))\n"
         )
     if subclass.rows:
-        method = re.sub(r"\btf\.", f"{tf}.", _ROW_UPDATES[mapping.keras_name])
+        method = re.sub(r"\btf\.", f"{tf}.", _ROW_UPDATES[mapping.keras_name].method)
         text += "\n" + "".join(f"    {line}\n" if line else "\n" for line in method.splitlines())
     statement = cst.parse_statement(text)
     assert isinstance(statement, cst.ClassDef)

@@ -497,15 +497,16 @@ class _ScopeWriter:
             mapping = OPTIMIZERS.get(self.t.tf_api(call.func) or "") if call is not None else None
             if mapping is None:
                 continue
-            if updates_rows(mapping):
+            # The training step makes the gradients of the program's own `minimize` dense; a
+            # subclass updates the rest as TF1.
+            caveat = mapping.rows_caveat or (mapping.repeated_rows if train.applied is not None else "")
+            if caveat and updates_rows(mapping):
                 assert call is not None
                 self.row_updates.add(id(call))
-                continue
-            caveat = mapping.rows_caveat or (mapping.repeated_rows if train.applied is not None else "")
-            if caveat:
+            elif caveat:
                 why = f"`{train.name}` trains a table that {syntax.code_of(lookups[0].func)} reads rows of: {caveat}"
                 raise Declined(model.UNSUPPORTED_OPTIMIZER, why, lookups[0])
-            if mapping.repeated_rows:
+            elif mapping.repeated_rows:
                 self.dense_gradients.add(train.name)
 
     def _global_step(self, statement: model.Statement) -> cst.BaseStatement:
@@ -531,7 +532,7 @@ class _ScopeWriter:
             self.t.report(call, mapping.caveat, code=OPTIMIZER_ROUNDING, severity=Severity.INFO)
         if id(call) in self.row_updates:
             name = self.t.optimizer_subclass(Subclass(mapping, rows=True))
-            message = f"{name}: Keras' {mapping.keras_name} updating as TF1's, which updates only the looked-up rows of a table"
+            message = f"{name}: Keras' {mapping.keras_name} updating the rows a lookup reads as TF1's: {mapping.rows_caveat or mapping.repeated_rows}"
             self.t.report(call, message, code=OPTIMIZER_DEFAULTS, severity=Severity.INFO)
             return cst.Call(func=cst.Name(name), args=args)
         return cst.Call(func=self.t.tf_expr(f"keras.optimizers.{mapping.keras_name}"), args=args)
