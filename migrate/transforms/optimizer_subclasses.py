@@ -38,8 +38,9 @@ _SPARSE_KERNEL = (
     "    index = self._get_variable_index(variable)\n"
 )
 _DENSE_ROWS = _RowUpdate(
-    "the gradient of a looked-up table is made dense first, which\n"
-    "    adds up the gradients of a row looked up more than once before squaring them",
+    "the gradient of a looked-up table is made dense\n"
+    "    first, which adds up the gradients of a row looked up more than once before squaring\n"
+    "    them",
     "def update_step(self, gradient, variable, learning_rate):\n"
     "    if isinstance(gradient, tf.IndexedSlices):\n"
     "        gradient = tf.convert_to_tensor(gradient)\n"
@@ -47,7 +48,7 @@ _DENSE_ROWS = _RowUpdate(
 )
 _ROW_UPDATES: Mapping[str, _RowUpdate] = {
     "RMSprop": _RowUpdate(
-        "its accumulators start at one, and the gradient of a looked-up\n    table updates only the rows it holds",
+        "its accumulators start at one, and the\n    gradient of a looked-up table updates only the rows it holds",
         "def update_step(self, gradient, variable, learning_rate):\n"
         "    if not isinstance(gradient, tf.IndexedSlices):\n"
         "        return super().update_step(gradient, variable, learning_rate)\n"
@@ -70,7 +71,7 @@ _ROW_UPDATES: Mapping[str, _RowUpdate] = {
         "    self.assign_sub(variable, tf.IndexedSlices(step, rows))\n",
     ),
     "SGD": _RowUpdate(
-        "the gradient of a looked-up table moves only the rows it holds",
+        "the gradient of a looked-up table moves only\n    the rows it holds",
         "def update_step(self, gradient, variable, learning_rate):\n"
         "    if not isinstance(gradient, tf.IndexedSlices) or not self.momentum:\n"
         "        return super().update_step(gradient, variable, learning_rate)\n"
