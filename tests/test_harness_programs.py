@@ -286,6 +286,7 @@ def test_optimizer_subclass_updates_looked_up_rows_as_tf1(tmp_path: Path, case: 
     report = _compare(legacy, migrated, tmp_path / "subclass")
     assert report.outcome is Outcome.PARITY, report.format_table()
     dense = tmp_path / "dense_rows.py"
-    dense.write_text(migrated.read_text(encoding="utf-8").replace("def update_step(", "def unused_step("), encoding="utf-8")
+    without_update_step = migrated.read_text(encoding="utf-8").replace("def update_step(", "def unused_step(")
+    dense.write_text(without_update_step, encoding="utf-8")
     report = _compare(legacy, dense, tmp_path / "dense")
     assert report.outcome is Outcome.DIFFERENT, report.format_table()
