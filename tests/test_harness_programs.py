@@ -271,6 +271,7 @@ def test_kept_tf1_optimizer_of_a_keras_model_runs_on_legacy_keras(tmp_path: Path
     [
         "TFM201/embedding_rmsprop",
         "TFM201/embedding_momentum",
+        "TFM201/embedding_adam_applied_gradients",
         "TFM406/compile_embedding_rmsprop",
         "TFM406/compile_embedding_momentum",
         "TFM406/compile_embedding_adam",
