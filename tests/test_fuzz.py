@@ -167,10 +167,22 @@ def test_quick_run_converts_with_parity_or_declines_with_a_reason() -> None:
     assert any(c.outcome.kind == CONVERTED for c in cases), dict(counts)
 
 
-# Keras programs (fuzzing.keras_programs): RMSProp with momentum and plain, Adam at a high rate,
-# gradient descent on an Embedding; RMSProp and Adam on an Embedding (kept: TFM407).
-# RMSProp (twice) and Adam on dense layers, gradient descent, RMSProp, Adam, Momentum and Adagrad
-# over an Embedding.
+# Session programs training a table they look rows up in with RMSProp and with Momentum, whose
+# optimizers become the subclasses that update those rows as TF1's.
+ROW_SUBCLASS_SEEDS = {31009: "RMSpropAsInTF1(", 31082: "SGDAsInTF1("}
+
+
+@pytest.mark.tensorflow
+@pytest.mark.slow
+def test_looked_up_tables_train_through_the_optimizer_subclasses_with_parity() -> None:
+    cases = run_seeds(ROW_SUBCLASS_SEEDS, jobs=2)
+    described = "\n".join(f"seed {c.seed}: {c.outcome.kind}: {c.outcome.detail}" for c in cases)
+    assert [c.outcome.kind for c in cases] == [CONVERTED] * len(cases), described
+    assert [name in c.outcome.output for c, name in zip(cases, ROW_SUBCLASS_SEEDS.values())] == [True] * len(cases)
+
+
+# Keras programs (fuzzing.keras_programs): RMSProp with momentum and plain, Adam at a high rate
+# on dense layers; gradient descent, RMSProp, Adam, Momentum and Adagrad over an Embedding.
 KERAS_SEEDS = (7, 11, 23, 22, 2, 10, 12, 5)
 
 
