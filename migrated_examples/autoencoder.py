@@ -6,6 +6,20 @@ The inputs are 16-dimensional vectors in [0, 1] generated from 3 hidden factors,
 import numpy as np
 import tensorflow as tf
 
+
+class RMSpropStartingAtOne(tf.keras.optimizers.RMSprop):
+    """Keras' RMSprop with its accumulators starting at one, as in TF1."""
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        with tf.init_scope():
+            for slot in self.variables:
+                if slot.name.endswith('_velocity'):
+                    slot.assign(tf.ones(slot.shape, slot.dtype))
+
+
 # Training parameters
 learning_rate = 0.01
 num_steps = 400
@@ -60,12 +74,7 @@ def decoder(x):
     return layer_2
 
 
-optimizer = tf.keras.optimizers.RMSprop(learning_rate=learning_rate, rho=0.8999999761581421, epsilon=1e-10)
-optimizer.build([*weights.values(), *biases.values()])
-# TF1 starts these accumulators at one, Keras at zero.
-for slot in optimizer.variables:
-    if slot.name.endswith('_velocity'):
-        slot.assign(tf.ones_like(slot))
+optimizer = RMSpropStartingAtOne(learning_rate=learning_rate, rho=0.8999999761581421, epsilon=1e-10)
 
 # Initialize the variables (i.e. assign their default value)
 

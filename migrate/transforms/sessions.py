@@ -369,11 +369,8 @@ class _ScopeWriter:
         self.shared_optimizers: dict[str, cst.Call] = {}  # a stateless TF1 optimizer of several train ops
         # Train ops whose gradients of looked-up rows are made dense (OptimizerMapping.repeated_rows)
         self.dense_gradients: set[str] = set()
-        # Optimizer calls that become the subclass updating looked-up rows as TF1 (their names
-        # in `subclassed`), whose slots it starts as TF1's.
+        # Optimizer calls that become the subclass updating looked-up rows as TF1's.
         self.row_updates: set[int] = set()
-        self.subclassed: set[str] = set()
-        self.optimizer_kinds: dict[str, str] = {}  # optimizer name -> TF1 API
         self.init_calls = {id(call) for call in plan.init_calls}
         self.elements = iterator_elements.element_names(
             [name for name, p in plan.placeholders.items() if p.iterator], self.taken
@@ -530,23 +527,24 @@ class _ScopeWriter:
             self.t.report(call, note, code=OPTIMIZER_DEFAULTS, severity=Severity.INFO)
         if mapping.caveat:
             self.t.report(call, mapping.caveat, code=OPTIMIZER_ROUNDING, severity=Severity.INFO)
-        if id(call) in self.row_updates:
-            name = self.t.optimizer_subclass(Subclass(mapping, rows=True))
-            message = f"{name}: Keras' {mapping.keras_name} updating the rows a lookup reads as TF1's: {mapping.rows_caveat or mapping.repeated_rows}"
-            self.t.report(call, message, code=OPTIMIZER_DEFAULTS, severity=Severity.INFO)
-            return cst.Call(func=cst.Name(name), args=args)
-        return cst.Call(func=self.t.tf_expr(f"keras.optimizers.{mapping.keras_name}"), args=args)
+        rows = id(call) in self.row_updates
+        if not rows and not mapping.slots_start_at_one:
+            return cst.Call(func=self.t.tf_expr(f"keras.optimizers.{mapping.keras_name}"), args=args)
+        name = self.t.optimizer_subclass(Subclass(mapping, rows=rows))
+        if rows:
+            why = f"updating the rows a lookup reads as TF1's: {mapping.rows_caveat or mapping.repeated_rows}"
+        else:
+            why = "with the accumulators TF1 starts at one (Keras at zero)"
+        self.t.report(call, f"{name}: Keras' {mapping.keras_name} {why}", code=OPTIMIZER_DEFAULTS, severity=Severity.INFO)
+        return cst.Call(func=cst.Name(name), args=args)
 
     def _keras_optimizer(self, statement: model.Statement) -> cst.BaseStatement:
         assert statement.call is not None and isinstance(statement.node, cst.SimpleStatementLine)
-        self.optimizer_kinds[statement.defines[0]] = self.t.tf_api(statement.call.func) or ""
-        if id(statement.call) in self.row_updates:
-            self.subclassed.add(statement.defines[0])
         return _replace_value(statement.node, self._keras_call(statement.call))
 
     def _train_setup(self, statement: model.Statement) -> list[cst.BaseStatement]:
         """What stays at the place of `train_op = opt.minimize(loss)`: the optimizer, if it was
-        created inline, and the TF1 slot initial values Keras does not share."""
+        created inline."""
         train = self.plan.train_ops[statement.defines[0]]
         produced: list[cst.BaseStatement] = []
         if isinstance(train.optimizer, cst.Name) and train.optimizer.value in self.shared_optimizers:
@@ -556,7 +554,6 @@ class _ScopeWriter:
             else:
                 name = shared
             if name != shared:
-                self.optimizer_kinds[name] = self.optimizer_kinds[shared]
                 call = self._keras_call(self.shared_optimizers[shared])
                 produced.append(cst.parse_statement(f"{name} = {syntax.code_of(call)}\n"))
         elif isinstance(train.optimizer, cst.Name):
@@ -570,9 +567,6 @@ class _ScopeWriter:
                 stem = train.name
                 self.taken.discard(stem)
             name = self._new_name(stem)
-            self.optimizer_kinds[name] = self.t.tf_api(train.optimizer.func) or ""
-            if id(train.optimizer) in self.row_updates:
-                self.subclassed.add(name)
             produced.append(
                 statement.node.with_changes(
                     body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(name))], value=self._keras_call(train.optimizer))]
@@ -581,41 +575,7 @@ class _ScopeWriter:
                 else statement.node
             )
         self.optimizer_names[train.name] = name
-        if self._slots_start_at_one(train) and not self._built_lazily(train):
-            produced.extend(cst.parse_module(self._slot_setup(train)).body)
         return produced
-
-    def _slots_start_at_one(self, train: model.TrainOp) -> str | None:
-        """The suffix of the slots TF1 starts at one that the training step sets, unless the
-        optimizer's subclass does."""
-        name = self.optimizer_names[train.name]
-        if name in self.subclassed:
-            return None
-        mapping = OPTIMIZERS.get(self.optimizer_kinds.get(name, ""))
-        return mapping.slots_start_at_one if mapping is not None else None
-
-    def _built_lazily(self, train: model.TrainOp) -> bool:
-        """Whether the trained variables belong to layers, which create them on first call."""
-        return ".trainable_variables" in self._var_list_code(train)
-
-    def _slot_setup(self, train: model.TrainOp) -> str:
-        """Builds the optimizer and gives its slots TF1's initial value (one, where Keras uses
-        zero), as source lines."""
-        name = self.optimizer_names[train.name]
-        return (
-            f"{name}.build({self._var_list_code(train)})\n"
-            "# TF1 starts these accumulators at one, Keras at zero.\n"
-            f"for slot in {name}.variables:\n"
-            f"    if slot.name.endswith({self._slots_start_at_one(train)!r}):\n"
-            f"        slot.assign({self.tf}.ones_like(slot))\n"
-        )
-
-    def _lazy_slot_setup(self, train: model.TrainOp) -> str:
-        """`_slot_setup` inside the training step, for layers that exist only once called:
-        `init_scope` runs it once, eagerly, when the step is first traced."""
-        name = self.optimizer_names[train.name]
-        body = "".join(f"        {line}\n" for line in self._slot_setup(train).splitlines())
-        return f"if not {name}.built:\n    with {self.tf}.init_scope():\n{body}"
 
     def _var_list_code(self, train: model.TrainOp) -> str:
         if train.loss_expression is not None:
@@ -871,8 +831,6 @@ class _ScopeWriter:
             body.append(self._gradient_statement(step) if step.gradients is not None else self._moved(step))
         if train is not None:
             optimizer = self.optimizer_names[train.name]
-            if self._slots_start_at_one(train) and self._built_lazily(train):
-                body.extend(cst.parse_module(self._lazy_slot_setup(train)).body)
             if train.applied is not None:
                 lines = f"{optimizer}.apply_gradients({syntax.code_of(train.applied)})\n"
             else:
