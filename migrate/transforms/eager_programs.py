@@ -20,7 +20,7 @@ import libcst as cst
 
 from migrate.analysis import syntax
 from migrate.analysis.optimizer_calls import UnmappedArgument, defaults_note, keras_arguments
-from migrate.analysis.optimizers import OPTIMIZERS, OptimizerMapping
+from migrate.analysis.optimizers import OPTIMIZERS
 from migrate.analysis.row_lookups import row_lookups
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
@@ -39,7 +39,8 @@ _GRADIENT_FUNCTIONS = {
 class ScopeStatements(MigrationTransform):
     """A transform that rewrites the statements of the module and of each function, a scope at
     a time (`_scope_body`), with the scope's original statements beside the updated ones. The
-    Keras optimizer classes its optimizers need (`slot_class`) go after the module's imports."""
+    Keras optimizer subclasses its optimizers need (`optimizer_subclass`) go after the module's
+    imports."""
 
     def __init__(self, context: cst.codemod.CodemodContext) -> None:
         super().__init__(context)
@@ -48,10 +49,10 @@ class ScopeStatements(MigrationTransform):
     def rewrites_scopes(self) -> bool:
         return True
 
-    def slot_class(self, mapping: OptimizerMapping, rows: bool = False) -> str:
-        """The name of the subclass of Keras' `mapping` optimizer that updates as TF1's
+    def optimizer_subclass(self, subclass: Subclass) -> str:
+        """The name of the Keras optimizer subclass that updates as TF1's
         (migrate.transforms.optimizer_subclasses), defined once per module."""
-        return self._subclasses.name(Subclass(mapping, rows), syntax.names_in(self.pass_analysis().module))
+        return self._subclasses.name(subclass, syntax.names_in(self.pass_analysis().module))
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         if self.rewrites_scopes():
@@ -199,7 +200,8 @@ class EagerPrograms(ScopeStatements):
 def keras_optimizer(transform: ScopeStatements, call: cst.Call, api: str, code: str) -> cst.Call | str:
     """The Keras optimizer a TF1 optimizer call becomes, reported with `code` and TF1's defaults
     made explicit; or why it cannot become one. One whose slots TF1 starts at one becomes the
-    transform's subclass of it that does the same (ScopeStatements.slot_class)."""
+    transform's subclass of it that does the same (ScopeStatements.optimizer_subclass), and so
+    does one whose update of a looked-up table's rows differs from TF1's."""
     mapping = OPTIMIZERS[api]
     caveat = mapping.rows_caveat or mapping.repeated_rows
     lookups = row_lookups(transform.pass_analysis().module.body, transform.tf_api, ()) if caveat else []
@@ -215,7 +217,7 @@ def keras_optimizer(transform: ScopeStatements, call: cst.Call, api: str, code: 
     if mapping.caveat:
         transform.report(call, mapping.caveat, code=code, severity=Severity.INFO)
     if lookups:
-        name = transform.slot_class(mapping, rows=True)
+        name = transform.optimizer_subclass(Subclass(mapping, rows=True))
         message = (
             f"{name}: Keras' {mapping.keras_name} updating the rows {syntax.code_of(lookups[0].func)} reads as "
             f"TF1's: {caveat}"
@@ -223,7 +225,7 @@ def keras_optimizer(transform: ScopeStatements, call: cst.Call, api: str, code: 
         transform.report(call, message, code=code, severity=Severity.INFO)
         return cst.Call(func=cst.Name(name), args=args)
     if mapping.slots_start_at_one:
-        name = transform.slot_class(mapping)
+        name = transform.optimizer_subclass(Subclass(mapping, rows=False))
         message = f"{name}: Keras' {mapping.keras_name} with the accumulators TF1 starts at one (Keras at zero)"
         transform.report(call, message, code=code, severity=Severity.INFO)
         return cst.Call(func=cst.Name(name), args=args)

@@ -97,7 +97,9 @@ def updates_rows(mapping: OptimizerMapping) -> bool:
 
 @dataclass(frozen=True)
 class Subclass:
-    mapping: OptimizerMapping = field(compare=False)
+    """A subclass of `mapping`'s Keras optimizer, told apart by that optimizer's name."""
+
+    mapping: OptimizerMapping = field(compare=False)  # not hashable
     rows: bool  # it also updates looked-up rows as TF1 (updates_rows)
     keras_name: str = field(init=False)
 
