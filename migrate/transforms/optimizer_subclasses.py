@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import libcst as cst
 
@@ -97,14 +97,10 @@ def updates_rows(mapping: OptimizerMapping) -> bool:
 
 @dataclass(frozen=True)
 class Subclass:
-    """A subclass of `mapping`'s Keras optimizer, told apart by that optimizer's name."""
+    """A subclass of `mapping`'s Keras optimizer."""
 
-    mapping: OptimizerMapping = field(compare=False)  # not hashable
+    mapping: OptimizerMapping
     rows: bool  # it also updates looked-up rows as TF1 (updates_rows)
-    keras_name: str = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "keras_name", self.mapping.keras_name)
 
     @property
     def stem(self) -> str:
@@ -113,25 +109,30 @@ class Subclass:
 
 
 class Subclasses:
-    """The optimizer subclasses one module defines, each named once, apart from the names the
-    module binds."""
+    """The optimizer subclasses one module defines, each named once (one per Keras optimizer and
+    kind), apart from the names the module binds."""
 
     def __init__(self) -> None:
-        self.names: dict[Subclass, str] = {}
+        self._named: dict[tuple[str, bool], tuple[Subclass, str]] = {}
 
     def name(self, subclass: Subclass, taken: Collection[str]) -> str:
-        if subclass not in self.names:
-            used = set(taken) | set(self.names.values())
+        key = (subclass.mapping.keras_name, subclass.rows)
+        if key not in self._named:
+            used = set(taken) | {name for _, name in self._named.values()}
             stem = subclass.stem
-            self.names[subclass] = next(f"{stem}{n or ''}" for n in itertools.count() if f"{stem}{n or ''}" not in used)
-        return self.names[subclass]
+            name = next(f"{stem}{n or ''}" for n in itertools.count() if f"{stem}{n or ''}" not in used)
+            self._named[key] = (subclass, name)
+        return self._named[key][1]
 
-    def defined_in(self, module: cst.Module, tf: str, only: Collection[Subclass] | None = None) -> cst.Module:
-        """`module` with the subclasses (those in `only`, when given) defined after its imports."""
-        chosen = [(s, n) for s, n in self.names.items() if only is None or s in only]
-        if not chosen:
+    def defined_in(self, module: cst.Module, tf: str, only_read_by: Sequence[cst.CSTNode] | None = None) -> cst.Module:
+        """`module` with the subclasses (those `only_read_by` reads, when given) defined after its
+        imports."""
+        read = set().union(*map(syntax.names_in, only_read_by)) if only_read_by is not None else None
+        classes = [
+            definition(tf, name, subclass) for subclass, name in self._named.values() if read is None or name in read
+        ]
+        if not classes:
             return module
-        classes = [definition(tf, name, subclass) for subclass, name in chosen]
         index = syntax.after_imports(module, tf)
         after = list(module.body[index:])
         if after:  # two blank lines after a class, as before it
@@ -171,9 +172,3 @@ def definition(tf: str, name: str, subclass: Subclass) -> cst.ClassDef:
     assert isinstance(statement, cst.ClassDef)
     blank = cst.EmptyLine(whitespace=cst.SimpleWhitespace(""))
     return statement.with_changes(leading_lines=[blank, blank])
-
-
-def used_in(names: Mapping[Subclass, str], statements: Sequence[cst.CSTNode]) -> set[Subclass]:
-    """The subclasses whose names `statements` read."""
-    read = set().union(*(syntax.names_in(s) for s in statements)) if statements else set()
-    return {subclass for subclass, name in names.items() if name in read}

@@ -32,7 +32,7 @@ from migrate.transforms.base import (
     Example,
     MigrationTransform,
 )
-from migrate.transforms.optimizer_subclasses import Subclass, Subclasses, updates_rows, used_in
+from migrate.transforms.optimizer_subclasses import Subclass, Subclasses, updates_rows
 
 _STATELESS_OPTIMIZER = "tf.train.GradientDescentOptimizer"
 CONFIG_DROPPED = "TFM220"
@@ -179,7 +179,7 @@ class SessionsToFunctions(MigrationTransform):
         for outcome in outcomes:
             self._keep(outcome)
         module = module.with_changes(body=_without_unused_framework_ops(body), footer=[*trailing, *module.footer])
-        return self.subclasses.defined_in(module, self.tf_alias(), only=used_in(self.subclasses.names, body))
+        return self.subclasses.defined_in(module, self.tf_alias(), only_read_by=body)
 
     def optimizer_subclass(self, subclass: Subclass) -> str:
         """The name of the Keras optimizer subclass that updates as TF1's (defined after the
