@@ -216,18 +216,10 @@ def keras_optimizer(transform: ScopeStatements, call: cst.Call, api: str, code: 
     transform.report(call, message, code=code, severity=Severity.INFO)
     if mapping.caveat:
         transform.report(call, mapping.caveat, code=code, severity=Severity.INFO)
-    if lookups:
-        name = transform.optimizer_subclass(Subclass(mapping, rows=True))
-        message = (
-            f"{name}: Keras' {mapping.keras_name} updating the rows {syntax.code_of(lookups[0].func)} reads as "
-            f"TF1's: {caveat}"
-        )
-        transform.report(call, message, code=code, severity=Severity.INFO)
-        return cst.Call(func=cst.Name(name), args=args)
-    if mapping.slots_start_at_one:
-        name = transform.optimizer_subclass(Subclass(mapping, rows=False))
-        message = f"{name}: Keras' {mapping.keras_name} with the accumulators TF1 starts at one (Keras at zero)"
-        transform.report(call, message, code=code, severity=Severity.INFO)
+    if lookups or mapping.slots_start_at_one:
+        subclass = Subclass(mapping, rows=bool(lookups))
+        name = transform.optimizer_subclass(subclass)
+        transform.report(call, subclass.described(name), code=code, severity=Severity.INFO)
         return cst.Call(func=cst.Name(name), args=args)
     return cst.Call(func=transform.tf_expr(f"keras.optimizers.{mapping.keras_name}"), args=args)
 

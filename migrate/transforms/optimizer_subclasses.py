@@ -107,6 +107,14 @@ class Subclass:
         suffix = "AsInTF1" if self.rows else "StartingAtOne"
         return f"{self.mapping.keras_name}{suffix}"
 
+    def described(self, name: str) -> str:
+        """What the subclass called `name` does, for the finding that reports it."""
+        keras = self.mapping.keras_name
+        if self.rows:
+            caveat = self.mapping.rows_caveat or self.mapping.repeated_rows
+            return f"{name}: Keras' {keras} updating the rows a lookup reads as TF1's: {caveat}"
+        return f"{name}: Keras' {keras} with the accumulators TF1 starts at one (Keras at zero)"
+
 
 class Subclasses:
     """The optimizer subclasses one module defines, each named once (one per Keras optimizer and

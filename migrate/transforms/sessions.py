@@ -530,12 +530,9 @@ class _ScopeWriter:
         rows = id(call) in self.row_updates
         if not rows and not mapping.slots_start_at_one:
             return cst.Call(func=self.t.tf_expr(f"keras.optimizers.{mapping.keras_name}"), args=args)
-        name = self.t.optimizer_subclass(Subclass(mapping, rows=rows))
-        if rows:
-            why = f"updating the rows a lookup reads as TF1's: {mapping.rows_caveat or mapping.repeated_rows}"
-        else:
-            why = "with the accumulators TF1 starts at one (Keras at zero)"
-        self.t.report(call, f"{name}: Keras' {mapping.keras_name} {why}", code=OPTIMIZER_DEFAULTS, severity=Severity.INFO)
+        subclass = Subclass(mapping, rows=rows)
+        name = self.t.optimizer_subclass(subclass)
+        self.t.report(call, subclass.described(name), code=OPTIMIZER_DEFAULTS, severity=Severity.INFO)
         return cst.Call(func=cst.Name(name), args=args)
 
     def _keras_optimizer(self, statement: model.Statement) -> cst.BaseStatement:
