@@ -291,3 +291,22 @@ def test_optimizer_subclass_updates_looked_up_rows_as_tf1(tmp_path: Path, case: 
     dense.write_text(without_update_step, encoding="utf-8")
     report = _compare(legacy, dense, tmp_path / "dense")
     assert report.outcome is Outcome.DIFFERENT, report.format_table()
+
+
+def test_assignment_from_a_read_the_other_assign_waits_for_reads_the_old_value(tmp_path: Path) -> None:
+    # `labels.assign(nearest)` and `centroids.assign(means)` in one run: `nearest` reads the
+    # centroids, and `means` needs `nearest`, so TF1 gives `labels` the groups of the old
+    # centroids. The converted function does the same; one that read the centroids again
+    # after assigning them would give the groups of the new ones.
+    fixture = Path(__file__).parent / "fixtures" / "TFM201" / "assignments_tied_by_their_reads"
+    legacy, migrated = fixture.with_name(fixture.name + ".in.py"), fixture.with_name(fixture.name + ".out.py")
+    report = _compare(legacy, migrated, tmp_path / "tied")
+    assert report.outcome is Outcome.PARITY, report.format_table()
+    distances = "tf.reduce_sum(tf.square(tf.expand_dims(points, 1) - tf.expand_dims(centroids, 0)), axis=2)"
+    read_again = f"labels.assign(tf.argmin({distances}, 1))"
+    source = migrated.read_text(encoding="utf-8")
+    assert "labels.assign(nearest)" in source
+    after = tmp_path / "read_after_assign.py"
+    after.write_text(source.replace("labels.assign(nearest)", read_again), encoding="utf-8")
+    report = _compare(legacy, after, tmp_path / "after")
+    assert report.outcome is Outcome.DIFFERENT, report.format_table()

@@ -760,17 +760,37 @@ def _check_assignment_order(
     if len(assigns) < 2:
         return
     written = {variable for variable, _ in assigns}
-    for variable, value in assigns:
+    slices = [backward_slice(names_in(value), definitions) for _, value in assigns]
+    for (variable, value), needed in zip(assigns, slices, strict=True):
         names = set(names_in(value))
-        for statement in backward_slice(names, definitions):
+        for statement in needed:
             names |= statement.uses
-        others = (names & written) - {variable}
-        if others:
-            raise Declined(
-                UNSUPPORTED_RUN,
-                f"`{variable}` is assigned from `{min(others)}`, which the same run assigns: TF1 leaves their order open",
-                site.call,
-            )
+        for other in sorted((names & written) - {variable}):
+            feeding = [{id(s) for s in slices[i]} for i, (target, _) in enumerate(assigns) if target == other]
+            if not _read_before_assigned(other, value, needed, feeding):
+                raise Declined(
+                    UNSUPPORTED_RUN,
+                    f"`{variable}` is assigned from `{other}`, which the same run assigns: TF1 leaves their order open",
+                    site.call,
+                )
+
+
+def _read_before_assigned(
+    variable: str, value: cst.BaseExpression, needed: Sequence[Statement], feeding: Sequence[Collection[int]]
+) -> bool:
+    """Whether every read of `variable` that `value` needs is made by a tensor each assign of
+    `variable` in the run also needs (`centroids.assign(means)` with `means` computed from the
+    same reading of `centroids` as the value): the assign waits for that read, so TF1 reads
+    the old value whatever order it takes, as the TF 2 code does in its order. A read in
+    `value` itself, or in a statement other than `name = value`, is not tied so."""
+    if variable in names_in(value):
+        return False
+    for statement in needed:
+        if variable not in statement.uses:
+            continue
+        if syntax.single_assignment(statement.node) is None or any(id(statement) not in ids for ids in feeding):
+            return False
+    return True
 
 
 def _check_block_headers(statements: Sequence[Statement]) -> None:
