@@ -8,14 +8,10 @@ import tensorflow as tf
 class RMSpropStartingAtOne(tf.keras.optimizers.RMSprop):
     """Keras' RMSprop with its accumulators starting at one, as in TF1."""
 
-    def build(self, var_list):
-        if self.built:
-            return
-        super().build(var_list)
-        with tf.init_scope():
-            for slot in self.variables:
-                if slot.name.endswith('_velocity'):
-                    slot.assign(tf.ones(slot.shape, slot.dtype))
+    def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
+        if name == "velocity":
+            initializer = "ones"
+        return super().add_variable_from_reference(reference_variable, name, initializer)
 
 
 rng = np.random.RandomState(0)

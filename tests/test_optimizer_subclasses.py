@@ -113,3 +113,29 @@ def test_subclass_updates_looked_up_rows_as_tf1_and_keras_alone_does_not(case: s
     # Within Keras' documented rounding (Adam's beta powers, Momentum's order of operations).
     np.testing.assert_allclose(train(_subclass(api, rows=True)(**keras_arguments)), expected, rtol=1e-5, atol=1e-5)
     assert not np.allclose(train(_subclass(api, rows=False)(**keras_arguments)), expected, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.tensorflow
+@pytest.mark.parametrize("rows", [False, True], ids=["starting-at-one", "rows-as-in-tf1"])
+def test_rmsprop_mean_squares_start_at_one_and_a_checkpoint_restores_them_when_made(tmp_path: Any, rows: bool) -> None:
+    # A checkpoint restores an optimizer's slots as they are made (a model loaded before its first
+    # step, as TF1's Keras and tf.train.Checkpoint do): the mean squares must start at one without
+    # overwriting what the checkpoint restores into them.
+    import numpy as np
+    import tensorflow as tf
+
+    arguments = {"learning_rate": 0.05, "rho": RHO, "epsilon": 1e-10}
+    optimizer_class = _subclass("tf.train.RMSPropOptimizer", rows)
+    weights = tf.Variable([1.0, -2.0])
+    optimizer = optimizer_class(**arguments)
+    optimizer.build([weights])
+    assert [v.numpy().tolist() for v in optimizer._velocities] == [[1.0, 1.0]]
+    optimizer.apply_gradients([(tf.constant([0.5, 2.0]), weights)])
+    saved = [v.numpy() for v in optimizer._velocities]
+    path = tf.train.Checkpoint(weights=weights, optimizer=optimizer).write(str(tmp_path / "ckpt"))
+
+    twin_weights = tf.Variable([0.0, 0.0])
+    twin = optimizer_class(**arguments)
+    tf.train.Checkpoint(weights=twin_weights, optimizer=twin).read(path)
+    twin.build([twin_weights])
+    np.testing.assert_array_equal([v.numpy() for v in twin._velocities], saved)

@@ -33,7 +33,8 @@ class OptimizerMapping:
     parameters: tuple[tuple[str, str | None], ...]
     # TF1 defaults that Keras does not share, as Keras keyword -> source text of the TF1 value.
     tf1_defaults: Mapping[str, str] = field(default_factory=dict)
-    # Keras optimizer slots that TF1 starts at one rather than zero (by slot-name suffix).
+    # The Keras optimizer's slots that TF1 starts at one rather than zero (the name Keras makes
+    # them under: add_variable_from_reference(variable, name)).
     slots_start_at_one: str | None = None
     # Keras keywords whose value TF1 uses as a float32 (see the module docstring).
     float32_parameters: tuple[str, ...] = ()
@@ -111,7 +112,7 @@ OPTIMIZERS: Mapping[str, OptimizerMapping] = {
             ("name", None),
         ),
         tf1_defaults={"rho": "0.9", "epsilon": "1e-10"},
-        slots_start_at_one="_velocity",
+        slots_start_at_one="velocity",
         float32_parameters=("rho",),
         rows_caveat=(
             "TF1's RMSProp updates the mean squares and weights of only the rows the gradient "

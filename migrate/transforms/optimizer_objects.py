@@ -86,14 +86,10 @@ class OptimizerObjects(ScopeStatements):
                 "class RMSpropStartingAtOne(tf.keras.optimizers.RMSprop):\n"
                 '    """Keras\' RMSprop with its accumulators starting at one, as in TF1."""\n'
                 "\n"
-                "    def build(self, var_list):\n"
-                "        if self.built:\n"
-                "            return\n"
-                "        super().build(var_list)\n"
-                "        with tf.init_scope():\n"
-                "            for slot in self.variables:\n"
-                "                if slot.name.endswith('_velocity'):\n"
-                "                    slot.assign(tf.ones(slot.shape, slot.dtype))\n"
+                '    def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):\n'
+                '        if name == "velocity":\n'
+                '            initializer = "ones"\n'
+                "        return super().add_variable_from_reference(reference_variable, name, initializer)\n"
                 "\n"
                 "\n"
                 "model = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n"

@@ -2,7 +2,8 @@
 module after its imports.
 
 TF1's RMSProp starts its mean squares at one, Keras' at zero (`slots_start_at_one` in
-migrate.analysis.optimizers): the subclass sets them to one when Keras builds it. Given the
+migrate.analysis.optimizers): the subclass makes them with ones, so that a checkpoint restoring
+them as they are made (TF1's and tf.train.Checkpoint's deferred restore) still sets them. Given the
 gradient of a looked-up table (a `tf.IndexedSlices`, migrate.analysis.row_lookups), TF1 first
 added up the gradients of a row read more than once, then ran its sparse kernel: RMSProp's and
 Momentum's update only the rows the gradient holds, Adam's and Adagrad's compute what their dense
@@ -151,10 +152,8 @@ class Subclasses:
 
 
 def definition(tf: str, name: str, subclass: Subclass) -> cst.ClassDef:
-    """`class name(tf.keras.optimizers.X)` whose slots named `*{slots_start_at_one}` start at
-    one, and which updates looked-up rows as TF1 when `subclass.rows`. Keras builds an optimizer
-    on its first step, inside the traced training function (`model.fit`), where an assignment
-    would be a graph op: `init_scope` makes it now."""
+    """`class name(tf.keras.optimizers.X)` whose slots `slots_start_at_one` start at one, and
+    which updates looked-up rows as TF1 when `subclass.rows`."""
     mapping = subclass.mapping
     if subclass.rows:
         doc = f"Keras' {mapping.keras_name} updating as TF1's: {_ROW_UPDATES[mapping.keras_name].what}."
@@ -164,14 +163,10 @@ def definition(tf: str, name: str, subclass: Subclass) -> cst.ClassDef:
     if mapping.slots_start_at_one:
         text += (
             "\n"
-            "    def build(self, var_list):\n"
-            "        if self.built:\n"
-            "            return\n"
-            "        super().build(var_list)\n"
-            f"        with {tf}.init_scope():\n"
-            "            for slot in self.variables:\n"
-            f"                if slot.name.endswith({mapping.slots_start_at_one!r}):\n"
-            f"                    slot.assign({tf}.ones(slot.shape, slot.dtype))\n"
+            '    def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):\n'
+            f'        if name == "{mapping.slots_start_at_one}":\n'
+            '            initializer = "ones"\n'
+            "        return super().add_variable_from_reference(reference_variable, name, initializer)\n"
         )
     if subclass.rows:
         method = re.sub(r"\btf\.", f"{tf}.", _ROW_UPDATES[mapping.keras_name].method)
