@@ -195,6 +195,10 @@ def test_keras_programs_cover_each_optimizer_both_ways_and_embeddings() -> None:
     assert any("compile(optimizer=tf.train." in source for source in sources)
     assert any("Embedding(" in source for source in sources)
     assert any("Embedding(" not in source for source in sources)
+    saving = [source for source in sources if "model.save_weights(checkpoint)" in source]
+    assert any("def make_model():" in source for source in saving)  # restored into a twin not yet built
+    assert any("def make_model():" not in source for source in saving)  # restored into the trained model
+    assert any("save_weights" not in source for source in sources)
 
 
 @pytest.mark.parametrize("seed", range(20), ids=lambda s: f"seed{s}")

@@ -310,3 +310,26 @@ def test_assignment_from_a_read_the_other_assign_waits_for_reads_the_old_value(t
     after.write_text(source.replace("labels.assign(nearest)", read_again), encoding="utf-8")
     report = _compare(legacy, after, tmp_path / "after")
     assert report.outcome is Outcome.DIFFERENT, report.format_table()
+
+
+@pytest.mark.parametrize(
+    ("case", "restore"),
+    [
+        ("checkpoint_save_and_load", "tf.train.Checkpoint(model).read("),
+        ("subclassed_model", "tf.train.Checkpoint(self).read("),
+    ],
+)
+def test_keras_checkpoint_restores_weights_and_optimizer_state_as_tf1(tmp_path: Path, case: str, restore: str) -> None:
+    # TF1's Keras saved a model's weights and its optimizer's state to a checkpoint path, and
+    # restored both, into a trained model or one not yet built. tf.train.Checkpoint of the
+    # Keras 3 model does the same; without the restore, the training that follows it differs.
+    fixture = Path(__file__).parent / "fixtures" / "TFM506" / case
+    legacy, migrated = fixture.with_name(fixture.name + ".in.py"), fixture.with_name(fixture.name + ".out.py")
+    report = _compare(legacy, migrated, tmp_path / "restored")
+    assert report.outcome is Outcome.PARITY, report.format_table()
+    source = migrated.read_text(encoding="utf-8")
+    assert restore in source
+    skipped = tmp_path / "not_restored.py"
+    skipped.write_text(source.replace(restore, "(lambda path: None)("), encoding="utf-8")
+    report = _compare(legacy, skipped, tmp_path / "skipped")
+    assert report.outcome is Outcome.DIFFERENT, report.format_table()

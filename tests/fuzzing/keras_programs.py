@@ -9,6 +9,13 @@ migrate.analysis.optimizers with TF1's defaults and with arguments of their own,
 rows a batch looks up). Their weights start from NumPy values (`Constant` initializers) and
 `fit` keeps the data's order, so that both programs start and train alike: Keras 2 and Keras 3
 draw other random numbers.
+
+Some save the model's weights to a checkpoint path with `save_weights` (TF1's Keras wrote its
+weights and its optimizer's state there), train on, restore them with `load_weights`, into the
+trained model or into a twin not yet built, and train again: the rewrite must write and read
+them through `tf.train.Checkpoint` (TFM506), which restores both. Whether and how a program
+saves is drawn apart, so the programs that do not save are those of seeds before saving was
+generated.
 """
 
 from __future__ import annotations
@@ -68,14 +75,23 @@ def generate_keras(seed: int) -> str:
     layers.append(
         f"tf.keras.layers.Dense({outputs}{activation}, kernel_initializer=tf.keras.initializers.Constant(kernel_out))"
     )
-    lines.append("model = tf.keras.Sequential([")
-    lines.extend(f"    {layer}," for layer in layers)
-    lines.append("])")
+    saving = random.Random(f"saving-{seed}").choice((None, None, "same", "twin"))
+    if saving == "twin":  # a twin model to restore into: a function builds each
+        lines.append("def make_model():")
+        lines.append("    return tf.keras.Sequential([")
+        lines.extend(f"        {layer}," for layer in layers)
+        lines.append("    ])")
+        lines.append("model = make_model()")
+    else:
+        lines.append("model = tf.keras.Sequential([")
+        lines.extend(f"    {layer}," for layer in layers)
+        lines.append("])")
     kind = rng.choice(sorted(_OPTIMIZERS))
     learning_rate = rng.choice(("0.001", "0.01", "0.05"))
     optimizer = f"tf.train.{kind}({learning_rate}{rng.choice(_OPTIMIZERS[kind])})"
     loss = '"sparse_categorical_crossentropy"' if classes else rng.choice(('"mse"', '"mae"'))
     metrics = ', metrics=["accuracy"]' if classes and rng.random() < 0.5 else ""
+    made = optimizer  # a twin gets an optimizer of its own: Keras 3's is built for one model's variables
     if rng.random() < 0.5:
         lines.append(f"optimizer = {optimizer}")
         optimizer = "optimizer"
@@ -83,6 +99,17 @@ def generate_keras(seed: int) -> str:
     epochs, batch = rng.randint(1, 3), rng.choice((4, 8))
     lines.append(f"history = model.fit(x, y, epochs={epochs}, batch_size={batch}, shuffle=False, verbose=0)")
     lines.append('print(["%.6f" % value for value in history.history["loss"]])')
+    if saving is not None:
+        lines[1:1] = ["import os", "import tempfile"]
+        lines.append('checkpoint = os.path.join(tempfile.mkdtemp(), "model")')
+        lines.append("model.save_weights(checkpoint)")
+        lines.append(f"model.fit(x, y, epochs=1, batch_size={batch}, shuffle=False, verbose=0)")
+        if saving == "twin":
+            lines.append("model = make_model()")
+            lines.append(f"model.compile(optimizer={made}, loss={loss}{metrics})")
+        lines.append("model.load_weights(checkpoint)")
+        lines.append(f"history = model.fit(x, y, epochs=1, batch_size={batch}, shuffle=False, verbose=0)")
+        lines.append('print(["%.6f" % value for value in history.history["loss"]])')
     # TF1's Keras returns NumPy scalars, Keras 3 Python floats: printed alike through a format.
     lines.append('print(["%.6f" % value for value in np.atleast_1d(model.evaluate(x, y, verbose=0))])')
     lines.append("print(model.predict(x[:3], verbose=0))")
