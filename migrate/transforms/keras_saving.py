@@ -21,6 +21,14 @@ ending the code does not spell (a parameter, a function's result), a checkpoint 
 that reads the checkpoint state TF1's save also wrote (`tf.train.latest_checkpoint`), an
 argument Keras 3 has no place for, a save whose result is used, and a receiver not known to
 hold a Keras model (migrate.analysis.keras_models).
+
+Whole models have no such form: TF1's Keras saved `model.save(path)` (and
+`tf.keras.models.save_model`) as a SavedModel directory or an HDF5 file, and its
+`ModelCheckpoint` callback wrote checkpoints or HDF5 files at any path, where Keras 3 saves and
+loads models only at `.keras`, `.h5` and `.hdf5` paths, and its ModelCheckpoint writes only
+`.weights.h5` (weights) or `.keras` / `.h5` files. Such a call, or `load_model` of such a path,
+stays as it is with a warning (TFM507) where the path's ending is one Keras 3 refuses or one the
+code does not spell.
 """
 
 from __future__ import annotations
@@ -46,6 +54,12 @@ _KERAS3_WEIGHTS = ".weights.h5"
 _SAVE_PARAMS = ("filepath", "overwrite", "save_format", "options")
 # load_weights(filepath, by_name=False, skip_mismatch=False, options=None)
 _LOAD_PARAMS = ("filepath", "by_name", "skip_mismatch", "options")
+# Keras 3 saves and loads whole models only at these endings (its ModelCheckpoint at the first
+# two), and the APIs that do.
+_MODEL_FILES: tuple[str, ...] = (".keras", ".h5", ".hdf5")
+_MODEL_SAVES = frozenset({"tf.keras.models.save_model"})
+_MODEL_LOADS = frozenset({"tf.keras.models.load_model"})
+_CHECKPOINT_CALLBACKS = frozenset({"tf.keras.callbacks.ModelCheckpoint"})
 # Arguments that may stay only with the value that is their default in TF1's Keras.
 _DEFAULTS = {"overwrite": "True", "by_name": "False", "skip_mismatch": "False"}
 
@@ -77,9 +91,9 @@ class KerasSaving(MigrationTransform):
     CODE = CONVERTED
     DESCRIPTION = "Keras save_weights/load_weights of a TF checkpoint path go through tf.train.Checkpoint"
     EAGER_ONLY = True
-    TRIGGERS = ("save_weights", "load_weights")
+    TRIGGERS = ("save_weights", "load_weights", ".save(", "save_model", "load_model", "ModelCheckpoint")
     FINDINGS: ClassVar[dict[str, str]] = {
-        KEPT: "a Keras save_weights/load_weights this rule cannot convert: left as it is, which Keras 3 may refuse",
+        KEPT: "a Keras model save or load at a path Keras 3 may refuse, not converted: left as it is",
     }
     EXAMPLES: ClassVar = (
         Example(
@@ -122,7 +136,8 @@ class KerasSaving(MigrationTransform):
             "    model.save_weights(path)\n\n"
             "net = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n"
             "net.save_weights(checkpoint_path)\n"
-            'net.save_weights("net.h5")\n',
+            'net.save_weights("net.h5")\n'
+            'net.save("exported/net")\n',
             None,
             "kept",
         ),
@@ -141,12 +156,12 @@ class KerasSaving(MigrationTransform):
         plan = self._plans.get(id(original_node))
         if plan is None:
             return updated_node
+        if plan != _CHECKPOINT:
+            self.report(original_node, f"`{syntax.code_of(original_node.func)}` {plan}; left as it is", code=KEPT)
+            return updated_node
         func = original_node.func
         assert isinstance(func, cst.Attribute)
         method = func.attr.value
-        if plan != _CHECKPOINT:
-            self.report(original_node, f"`{method}` {plan}; left as it is", code=KEPT)
-            return updated_node
         path_arg = original_node.args[0]
         checkpoint = cst.Call(self.tf_expr("train.Checkpoint"), [cst.Arg(func.value)])
         verb = "write" if method == "save_weights" else "read"
@@ -174,18 +189,51 @@ class _Planner:
 
     def __init__(self, module: cst.Module, resolve: Resolver) -> None:
         self._module = module
+        self._resolve = resolve
         self._names = KerasModels(module, resolve)
         self._reads_state = any(api in STATE_READERS for api, _ in syntax.tf_apis_in(module, resolve))
         self._statement_calls = {id(n.value) for n in syntax.nodes_of(module, cst.Expr) if isinstance(n, cst.Expr)}
 
     def plans(self) -> dict[int, str]:
-        calls = [c for c in syntax.calls_in(self._module) if _method(c) is not None]
         plans: dict[int, str] = {}
-        for call in calls:
-            plan = self._plan(call)
+        for call in syntax.calls_in(self._module):
+            plan = self._plan(call) if _method(call) is not None else self._refused(call)
             if plan is not None:
                 plans[id(call)] = plan
         return plans
+
+    def _refused(self, call: cst.Call) -> str | None:
+        """Why Keras 3 may refuse a model save, load or checkpoint callback TF1's Keras took, or
+        None: those stay as they are, reported (Keras 3 has no format for TF1's SavedModel
+        directories and checkpoint paths that this rule could write)."""
+        func = call.func
+        api = self._resolve(func)
+        if api in _MODEL_SAVES or (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "save"
+            and isinstance(func.value, cst.Name)
+            and self._names.holds_model(func.value)
+        ):
+            position = 1 if api in _MODEL_SAVES else 0
+            what, endings = "Keras 3 saves a model only to", _MODEL_FILES
+        elif api in _MODEL_LOADS:
+            position, what, endings = 0, "Keras 3 loads a model only from", _MODEL_FILES
+        elif api in _CHECKPOINT_CALLBACKS:
+            # ModelCheckpoint(filepath, monitor, verbose, save_best_only, save_weights_only, ...)
+            weights_only = syntax.call_argument(call, 4, "save_weights_only")
+            position, what = 0, "Keras 3's ModelCheckpoint writes only to"
+            by_weights = weights_only is not None and syntax.code_of(weights_only) != "False"
+            endings = (_KERAS3_WEIGHTS,) if by_weights else _MODEL_FILES[:2]
+        else:
+            return None
+        path = syntax.call_argument(call, position, "filepath")
+        spelt = self._names.bound_value(path) if isinstance(path, cst.Name) else path
+        ending = _path_ending(spelt) if spelt is not None else None
+        if ending is not None and ending.endswith(endings):
+            return None
+        files = " or ".join(endings)
+        where = f"ending in {ending!r}" if ending is not None else "whose ending the code does not spell"
+        return f"with a path {where}: {what} files ending in {files}"
 
     def _plan(self, call: cst.Call) -> str | None:
         method = _method(call)
