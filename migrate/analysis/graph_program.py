@@ -782,13 +782,17 @@ def _read_before_assigned(
     `variable` in the run also needs (`centroids.assign(means)` with `means` computed from the
     same reading of `centroids` as the value): the assign waits for that read, so TF1 reads
     the old value whatever order it takes, as the TF 2 code does in its order. A read in
-    `value` itself, or in a statement other than `name = value`, is not tied so."""
+    `value` itself, or in a statement other than `name = op(...)`, is not tied so (`alias =
+    variable` reads nothing: the ops that use `alias` read it, later)."""
     if variable in names_in(value):
         return False
     for statement in needed:
         if variable not in statement.uses:
             continue
-        if syntax.single_assignment(statement.node) is None or any(id(statement) not in ids for ids in feeding):
+        assignment = syntax.single_assignment(statement.node)
+        if assignment is None or isinstance(assignment[1], cst.Name):
+            return False
+        if any(id(statement) not in ids for ids in feeding):
             return False
     return True
 
