@@ -193,6 +193,13 @@ class _Planner:
         self._names = KerasModels(module, resolve)
         self._reads_state = any(api in STATE_READERS for api, _ in syntax.tf_apis_in(module, resolve))
         self._statement_calls = {id(n.value) for n in syntax.nodes_of(module, cst.Expr) if isinstance(n, cst.Expr)}
+        self._overridden = {
+            method.name.value
+            for node in syntax.nodes_of(module, cst.ClassDef)
+            if isinstance(node, cst.ClassDef)
+            for method in node.body.body
+            if isinstance(method, cst.FunctionDef) and _method_name(method.name.value) is not None
+        }
 
     def plans(self) -> dict[int, str]:
         plans: dict[int, str] = {}
@@ -241,6 +248,8 @@ class _Planner:
         assert method is not None and isinstance(func, cst.Attribute)
         if not (isinstance(func.value, cst.Name) and self._names.holds_model(func.value)):
             return "of an object not known to be a Keras model (Keras 3 saves weights only to .weights.h5 files)"
+        if method in self._overridden:
+            return f"of a model whose class may be one of the file's, which defines its own {method}"
         params = _SAVE_PARAMS if method == "save_weights" else _LOAD_PARAMS
         bound = bind_arguments_or_none(call, params, unknown_keywords=UnknownKeywords.REFUSE)
         if bound is None or "filepath" not in bound or bound["filepath"] is not call.args[0]:
@@ -278,7 +287,10 @@ class _Planner:
 
 
 def _method(call: cst.Call) -> str | None:
+    """`save_weights` or `load_weights` for a call of that method, else None."""
     func = call.func
-    if isinstance(func, cst.Attribute) and func.attr.value in ("save_weights", "load_weights"):
-        return func.attr.value
-    return None
+    return _method_name(func.attr.value) if isinstance(func, cst.Attribute) else None
+
+
+def _method_name(name: str) -> str | None:
+    return name if name in ("save_weights", "load_weights") else None
