@@ -193,12 +193,13 @@ class _Planner:
         self._names = KerasModels(module, resolve)
         self._reads_state = any(api in STATE_READERS for api, _ in syntax.tf_apis_in(module, resolve))
         self._statement_calls = {id(n.value) for n in syntax.nodes_of(module, cst.Expr) if isinstance(n, cst.Expr)}
+        # Methods a class of the file defines: a model of the file may be calling its own.
         self._overridden = {
             method.name.value
             for node in syntax.nodes_of(module, cst.ClassDef)
             if isinstance(node, cst.ClassDef)
             for method in node.body.body
-            if isinstance(method, cst.FunctionDef) and _method_name(method.name.value) is not None
+            if isinstance(method, cst.FunctionDef)
         }
 
     def plans(self) -> dict[int, str]:
@@ -218,6 +219,7 @@ class _Planner:
         if api in _MODEL_SAVES or (
             isinstance(func, cst.Attribute)
             and func.attr.value == "save"
+            and "save" not in self._overridden
             and isinstance(func.value, cst.Name)
             and self._names.holds_model(func.value)
         ):
@@ -289,8 +291,6 @@ class _Planner:
 def _method(call: cst.Call) -> str | None:
     """`save_weights` or `load_weights` for a call of that method, else None."""
     func = call.func
-    return _method_name(func.attr.value) if isinstance(func, cst.Attribute) else None
-
-
-def _method_name(name: str) -> str | None:
-    return name if name in ("save_weights", "load_weights") else None
+    if isinstance(func, cst.Attribute) and func.attr.value in ("save_weights", "load_weights"):
+        return func.attr.value
+    return None
