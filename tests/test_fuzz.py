@@ -182,8 +182,9 @@ def test_looked_up_tables_train_through_the_optimizer_subclasses_with_parity() -
 
 
 # Keras programs (fuzzing.keras_programs): RMSProp with momentum and plain, Adam at a high rate
-# on dense layers; gradient descent, RMSProp, Adam, Momentum and Adagrad over an Embedding.
-KERAS_SEEDS = (7, 11, 23, 22, 2, 10, 12, 5)
+# on dense layers; gradient descent, RMSProp, Adam, Momentum and Adagrad over an Embedding; TF 1.x
+# Keras' AMSGrad Adam given lr= and decay=, saved to a checkpoint and restored into a twin.
+KERAS_SEEDS = (7, 11, 41, 22, 2, 10, 12, 5, 37)
 
 
 def test_keras_programs_cover_each_optimizer_both_ways_and_embeddings() -> None:
@@ -199,6 +200,7 @@ def test_keras_programs_cover_each_optimizer_both_ways_and_embeddings() -> None:
     assert any("def make_model():" in source for source in saving)  # restored into a twin not yet built
     assert any("def make_model():" not in source for source in saving)  # restored into the trained model
     assert any("save_weights" not in source for source in sources)
+    assert any("tf.keras.optimizers." in source and "(lr=" in source and "decay=0.01" in source for source in sources)
 
 
 @pytest.mark.parametrize("seed", range(20), ids=lambda s: f"seed{s}")
@@ -218,6 +220,7 @@ def test_keras_programs_convert_with_parity() -> None:
     # Over an Embedding, each optimizer but gradient descent updates the looked-up rows as TF1.
     subclasses = ["RMSpropAsInTF1(", "AdamAsInTF1(", "SGDAsInTF1(", "AdagradAsInTF1("]
     assert [name in case.outcome.output for case, name in zip(cases[4:], subclasses)] == [True] * 4
+    assert "InverseTimeDecay(" in cases[-1].outcome.output and "tf.train.Checkpoint(" in cases[-1].outcome.output
 
 
 @pytest.mark.parametrize(

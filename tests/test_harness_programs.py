@@ -333,3 +333,19 @@ def test_keras_checkpoint_restores_weights_and_optimizer_state_as_tf1(tmp_path: 
     skipped.write_text(source.replace(restore, "(lambda path: None)("), encoding="utf-8")
     report = _compare(legacy, skipped, tmp_path / "skipped")
     assert report.outcome is Outcome.DIFFERENT, report.format_table()
+
+
+def test_keras_1x_decay_becomes_the_schedule_that_computes_its_rate(tmp_path: Path) -> None:
+    # TF 1.x's Keras optimizers took lr= and decayed it by step (decay=); Keras 3 takes neither.
+    # The schedule they become trains as they did; the bare learning rate does not.
+    fixture = Path(__file__).parent / "fixtures" / "TFM408" / "keras_1x_arguments"
+    legacy, migrated = fixture.with_name(fixture.name + ".in.py"), fixture.with_name(fixture.name + ".out.py")
+    report = _compare(legacy, migrated, tmp_path / "schedule")
+    assert report.outcome is Outcome.PARITY, report.format_table()
+    source = migrated.read_text(encoding="utf-8")
+    schedule = "tf.keras.optimizers.schedules.InverseTimeDecay(0.05, decay_steps=1, decay_rate=0.01)"
+    assert schedule in source
+    undecayed = tmp_path / "undecayed.py"
+    undecayed.write_text(source.replace(schedule, "0.05"), encoding="utf-8")
+    report = _compare(legacy, undecayed, tmp_path / "undecayed")
+    assert report.outcome is Outcome.DIFFERENT, report.format_table()

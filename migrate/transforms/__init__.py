@@ -23,6 +23,7 @@ from migrate.transforms.dataset_methods import DatasetMethods
 from migrate.transforms.dimension_values import DimensionValues
 from migrate.transforms.eager_programs import EagerPrograms
 from migrate.transforms.flags_parse import FlagsParse
+from migrate.transforms.keras_optimizer_arguments import KerasOptimizerArguments
 from migrate.transforms.keras_saving import KerasSaving
 from migrate.transforms.keyword_arguments import KeywordArguments
 from migrate.transforms.layer_functions import LayerFunctionsToModules
@@ -63,6 +64,7 @@ ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = (
     ModelClassesFold,
     EagerPrograms,
     OptimizerObjects,
+    KerasOptimizerArguments,
     KerasSaving,
     DimensionValues,
     TutorialInput,

@@ -3,12 +3,13 @@
 and used to predict.
 
 Keras 3 takes no TF1 optimizer: the rewriter makes each one its Keras twin (TFM406), or keeps it
-with a reason (TFM407) when no twin computes the same. The programs cover every optimizer of
-migrate.analysis.optimizers with TF1's defaults and with arguments of their own, handed to
-`compile` where made or by name, over dense networks and over Embedding layers (tables whose
-rows a batch looks up). Their weights start from NumPy values (`Constant` initializers) and
-`fit` keeps the data's order, so that both programs start and train alike: Keras 2 and Keras 3
-draw other random numbers.
+with a reason (TFM407) when no twin computes the same. Some programs use TF 1.x Keras' own
+optimizers instead, given `lr=` and sometimes `decay=`, which Keras 3 does not take (TFM408).
+The programs cover every optimizer of migrate.analysis.optimizers with TF1's defaults and with
+arguments of their own, handed to `compile` where made or by name, over dense networks and over
+Embedding layers (tables whose rows a batch looks up). Their weights start from NumPy values
+(`Constant` initializers) and `fit` keeps the data's order, so that both programs start and
+train alike: Keras 2 and Keras 3 draw other random numbers.
 
 Some save the model's weights to a checkpoint path with `save_weights` (TF1's Keras wrote its
 weights and its optimizer's state there), train on, restore them with `load_weights`, into the
@@ -29,6 +30,13 @@ _OPTIMIZERS = {
     "AdamOptimizer": ("", ", beta1=0.8", ", epsilon=1e-6"),
     "RMSPropOptimizer": ("", ", decay=0.8", ", momentum=0.5", ", centered=True", ", epsilon=1e-6"),
     "AdagradOptimizer": ("", ", initial_accumulator_value=0.5"),
+}
+# TF 1.x Keras' own optimizers, given `lr=` (and `decay=`), with arguments they may also take.
+_KERAS_1X_OPTIMIZERS = {
+    "SGD": ("", ", momentum=0.9", ", momentum=0.9, nesterov=True"),
+    "Adam": ("", ", epsilon=None", ", amsgrad=True"),
+    "RMSprop": ("", ", rho=0.8", ", epsilon=None"),
+    "Adagrad": ("",),
 }
 _ACTIVATIONS = ("None", '"relu"', '"tanh"', "tf.nn.sigmoid")
 
@@ -89,6 +97,11 @@ def generate_keras(seed: int) -> str:
     kind = rng.choice(sorted(_OPTIMIZERS))
     learning_rate = rng.choice(("0.001", "0.01", "0.05"))
     optimizer = f"tf.train.{kind}({learning_rate}{rng.choice(_OPTIMIZERS[kind])})"
+    keras_1x = random.Random(f"keras-1x-{seed}")  # drawn apart: the other programs stay as they were
+    if keras_1x.random() < 0.3:
+        name, extra = keras_1x.choice(sorted(_KERAS_1X_OPTIMIZERS.items()))
+        decay = keras_1x.choice(("", ", decay=0.0", ", decay=0.01", ", decay=1e-3"))
+        optimizer = f"tf.keras.optimizers.{name}(lr={learning_rate}{keras_1x.choice(extra)}{decay})"
     loss = '"sparse_categorical_crossentropy"' if classes else rng.choice(('"mse"', '"mae"'))
     metrics = ', metrics=["accuracy"]' if classes and rng.random() < 0.5 else ""
     made = optimizer  # a twin gets an optimizer of its own: Keras 3's is built for one model's variables
