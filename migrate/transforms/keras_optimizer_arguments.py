@@ -16,7 +16,8 @@ accumulator, TF 1.x's Keras after it: a difference below float32 rounding for ac
 TF's default start, 0.1, which is reported). RMSprop without momentum added epsilon after the
 square root too, over mean squares that start at zero, where the difference is not small; and
 TF 1.x's Keras updated a looked-up table's rows (an Embedding) with sparse kernels, which Keras 3
-does not: in a file that looks rows up, only plain SGD converts.
+does not: in a file that looks rows up, only plain SGD converts. The others (Nadam, Adadelta,
+Adamax, Ftrl) are not converted.
 
 Kept as TF 1.x Keras' own optimizer, `tf.compat.v1.keras.optimizers.X` with its arguments as they
 were, with a warning (TFM409): those, a call passing `*args` / `**kwargs`, both `lr` and
@@ -50,10 +51,9 @@ _OPTIMIZERS: Mapping[str, tuple[tuple[str, ...], str]] = {
 # Why Keras 3's twin of each other one computes otherwise.
 _OTHERWISE: Mapping[str, str] = {
     "RMSprop": "TF 1.x's Keras added epsilon after the square root of the mean squares, Keras 3 under it",
-    "Adadelta": "this rule has not compared Keras 3's Adadelta with TF 1.x Keras'",
-    "Adamax": "this rule has not compared Keras 3's Adamax with TF 1.x Keras'",
     "Nadam": "TF 1.x Keras' Nadam scheduled its momentum otherwise",
 }
+_NOT_COMPARED = "this rule has not compared Keras 3's {kind} with TF 1.x Keras'"
 _ADAGRAD_EPSILON = (
     "Keras 3's Adagrad adds epsilon under the square root of the accumulator, TF 1.x Keras' after it: "
     "the updates differ below float32 rounding from TF's initial accumulator value, 0.1"
@@ -113,10 +113,11 @@ class KerasOptimizerArguments(MigrationTransform):
         kind = api.removeprefix("tf.keras.optimizers.") if api is not None else None
         if kind is None or not any(_is_tf1_argument(arg) for arg in original_node.args):
             return updated_node
-        if kind in _OTHERWISE:
-            return self._kept(original_node, updated_node, kind, f"{kind} of TF 1.x's Keras: {_OTHERWISE[kind]}")
+        if "." in kind or not kind[:1].isupper():
+            return updated_node  # not an optimizer class (a schedule, a function)
         if kind not in _OPTIMIZERS:
-            return updated_node
+            otherwise = _OTHERWISE.get(kind, _NOT_COMPARED.format(kind=kind))
+            return self._kept(original_node, updated_node, kind, f"{kind} of TF 1.x's Keras: {otherwise}")
         if self._lookups is None:
             self._lookups = row_lookups(self.pass_analysis().module.body, self.tf_api, ())
         if self._lookups and not (kind == "SGD" and _plain(original_node)):
