@@ -266,6 +266,21 @@ def test_kept_tf1_optimizer_of_a_keras_model_runs_on_legacy_keras(tmp_path: Path
     assert report.outcome is Outcome.PARITY, report.format_table()
 
 
+def _parity_and_caught(tmp_path: Path, case: str, change: str, changed: str) -> None:
+    """The fixture `case`'s pair has parity, and its output with `change` replaced by `changed`
+    (what a rewrite that missed the point would write) is caught as DIFFERENT."""
+    fixture = Path(__file__).parent / "fixtures" / case
+    legacy, migrated = fixture.with_name(fixture.name + ".in.py"), fixture.with_name(fixture.name + ".out.py")
+    report = _compare(legacy, migrated, tmp_path / "migrated")
+    assert report.outcome is Outcome.PARITY, report.format_table()
+    source = migrated.read_text(encoding="utf-8")
+    assert change in source
+    altered = tmp_path / "altered.py"
+    altered.write_text(source.replace(change, changed), encoding="utf-8")
+    report = _compare(legacy, altered, tmp_path / "altered")
+    assert report.outcome is Outcome.DIFFERENT, report.format_table()
+
+
 @pytest.mark.parametrize(
     "case",
     [
@@ -282,15 +297,7 @@ def test_optimizer_subclass_updates_looked_up_rows_as_tf1(tmp_path: Path, case: 
     # squares the sum of a row's gradients. The subclass the optimizer becomes does the same, in
     # a session program and in a Keras model alike; without its update_step, Keras' own updates
     # every row, or squares each gradient, and the weights come out different.
-    fixture = Path(__file__).parent / "fixtures" / case
-    legacy, migrated = fixture.with_name(fixture.name + ".in.py"), fixture.with_name(fixture.name + ".out.py")
-    report = _compare(legacy, migrated, tmp_path / "subclass")
-    assert report.outcome is Outcome.PARITY, report.format_table()
-    dense = tmp_path / "dense_rows.py"
-    without_update_step = migrated.read_text(encoding="utf-8").replace("def update_step(", "def unused_step(")
-    dense.write_text(without_update_step, encoding="utf-8")
-    report = _compare(legacy, dense, tmp_path / "dense")
-    assert report.outcome is Outcome.DIFFERENT, report.format_table()
+    _parity_and_caught(tmp_path, case, "def update_step(", "def unused_step(")
 
 
 def test_assignment_from_a_read_the_other_assign_waits_for_reads_the_old_value(tmp_path: Path) -> None:
@@ -298,18 +305,9 @@ def test_assignment_from_a_read_the_other_assign_waits_for_reads_the_old_value(t
     # centroids, and `means` needs `nearest`, so TF1 gives `labels` the groups of the old
     # centroids. The converted function does the same; one that read the centroids again
     # after assigning them would give the groups of the new ones.
-    fixture = Path(__file__).parent / "fixtures" / "TFM201" / "assignments_tied_by_their_reads"
-    legacy, migrated = fixture.with_name(fixture.name + ".in.py"), fixture.with_name(fixture.name + ".out.py")
-    report = _compare(legacy, migrated, tmp_path / "tied")
-    assert report.outcome is Outcome.PARITY, report.format_table()
     distances = "tf.reduce_sum(tf.square(tf.expand_dims(points, 1) - tf.expand_dims(centroids, 0)), axis=2)"
     read_again = f"labels.assign(tf.argmin({distances}, 1))"
-    source = migrated.read_text(encoding="utf-8")
-    assert "labels.assign(nearest)" in source
-    after = tmp_path / "read_after_assign.py"
-    after.write_text(source.replace("labels.assign(nearest)", read_again), encoding="utf-8")
-    report = _compare(legacy, after, tmp_path / "after")
-    assert report.outcome is Outcome.DIFFERENT, report.format_table()
+    _parity_and_caught(tmp_path, "TFM201/assignments_tied_by_their_reads", "labels.assign(nearest)", read_again)
 
 
 @pytest.mark.parametrize(
@@ -323,29 +321,11 @@ def test_keras_checkpoint_restores_weights_and_optimizer_state_as_tf1(tmp_path: 
     # TF1's Keras saved a model's weights and its optimizer's state to a checkpoint path, and
     # restored both, into a trained model or one not yet built. tf.train.Checkpoint of the
     # Keras 3 model does the same; without the restore, the training that follows it differs.
-    fixture = Path(__file__).parent / "fixtures" / "TFM506" / case
-    legacy, migrated = fixture.with_name(fixture.name + ".in.py"), fixture.with_name(fixture.name + ".out.py")
-    report = _compare(legacy, migrated, tmp_path / "restored")
-    assert report.outcome is Outcome.PARITY, report.format_table()
-    source = migrated.read_text(encoding="utf-8")
-    assert restore in source
-    skipped = tmp_path / "not_restored.py"
-    skipped.write_text(source.replace(restore, "(lambda path: None)("), encoding="utf-8")
-    report = _compare(legacy, skipped, tmp_path / "skipped")
-    assert report.outcome is Outcome.DIFFERENT, report.format_table()
+    _parity_and_caught(tmp_path, f"TFM506/{case}", restore, "(lambda path: None)(")
 
 
 def test_keras_1x_decay_becomes_the_schedule_that_computes_its_rate(tmp_path: Path) -> None:
     # TF 1.x's Keras optimizers took lr= and decayed it by step (decay=); Keras 3 takes neither.
     # The schedule they become trains as they did; the bare learning rate does not.
-    fixture = Path(__file__).parent / "fixtures" / "TFM408" / "keras_1x_arguments"
-    legacy, migrated = fixture.with_name(fixture.name + ".in.py"), fixture.with_name(fixture.name + ".out.py")
-    report = _compare(legacy, migrated, tmp_path / "schedule")
-    assert report.outcome is Outcome.PARITY, report.format_table()
-    source = migrated.read_text(encoding="utf-8")
     schedule = "tf.keras.optimizers.schedules.InverseTimeDecay(0.05, decay_steps=1, decay_rate=0.01)"
-    assert schedule in source
-    undecayed = tmp_path / "undecayed.py"
-    undecayed.write_text(source.replace(schedule, "0.05"), encoding="utf-8")
-    report = _compare(legacy, undecayed, tmp_path / "undecayed")
-    assert report.outcome is Outcome.DIFFERENT, report.format_table()
+    _parity_and_caught(tmp_path, "TFM408/keras_1x_arguments", schedule, "0.05")
