@@ -185,7 +185,7 @@ _CHECKPOINT = "checkpoint"
 
 
 class _Planner:
-    """How each save_weights / load_weights call of a module is rewritten, or why it stays."""
+    """How each Keras save or load call of a module is rewritten, or why it stays as it is."""
 
     def __init__(self, module: cst.Module, resolve: Resolver) -> None:
         self._module = module
