@@ -12,6 +12,7 @@ import pytest
 from migrate.cli import main
 from migrate.harness import HarnessOptions, Outcome, api
 from migrate.harness.report import EquivalenceReport
+from migrate.support import text_of
 
 CASES = Path(__file__).parent / "harness_cases"
 FILES = CASES / "files"
@@ -329,3 +330,31 @@ def test_keras_1x_decay_becomes_the_schedule_that_computes_its_rate(tmp_path: Pa
     # The schedule they become trains as they did; the bare learning rate does not.
     schedule = "tf.keras.optimizers.schedules.InverseTimeDecay(0.05, decay_steps=1, decay_rate=0.01)"
     _parity_and_caught(tmp_path, "TFM408/keras_1x_arguments", schedule, "0.05")
+
+
+@pytest.mark.parametrize(
+    ("case", "change", "changed"),
+    [
+        ("legacy_sequence_loss", "sequence_losses.sequence_loss_by_example(", "sequence_losses.sequence_loss("),
+        ("dense_sequence_loss", "dense_sequence_loss(logits, targets, weights)",
+         "dense_sequence_loss(logits, targets, weights, average_across_batch=False)"),
+    ],
+)
+def test_contrib_sequence_losses_become_the_module_written_beside(
+    tmp_path: Path, case: str, change: str, changed: str
+) -> None:
+    # The legacy side's tf.contrib losses are the same module (whose own tests pin it to TF1's
+    # formulas); the pair proves the rest of the conversion around it, and a loss reduced
+    # otherwise is caught.
+    fixture = Path(__file__).parent / "fixtures" / "TFM150" / case
+    beside = tmp_path / "migrated"
+    beside.mkdir()
+    (beside / "sequence_losses.py").write_text(text_of("sequence_losses.py"), encoding="utf-8")
+    source = fixture.with_name(case + ".out.py").read_text(encoding="utf-8")
+    assert change in source
+    altered = source.replace(change, changed)
+    for name, text, outcome in (("same", source, Outcome.PARITY), ("altered", altered, Outcome.DIFFERENT)):
+        migrated = beside / f"{name}.py"
+        migrated.write_text(text, encoding="utf-8")
+        report = _compare(fixture.with_name(case + ".in.py"), migrated, tmp_path / name)
+        assert report.outcome is outcome, report.format_table()

@@ -2,7 +2,7 @@
 
 Legacy side: `import tensorflow as tf` resolves to `tf.compat.v1` with v2 behaviour disabled,
 `tf.contrib.*` members resolve to their TF 2 homes (`tf_slim`, `tf.compat.v1.nn.rnn_cell`, the text
-preprocessing tf-migrate writes beside a program), and
+preprocessing and sequence losses tf-migrate writes beside a program), and
 `tf.compat` stays the real one. Both sides: `tensorflow.examples.tutorials.mnist.input_data` is
 the deterministic stand-in in `migrate.harness.mnist`; on the migrated side
 `tf.keras.datasets.mnist.load_data` (and fashion_mnist's, through which the MNIST module tf-migrate
@@ -52,6 +52,22 @@ class _ContribModule(types.ModuleType):
     def _slim(self) -> Any:
         return _with_real_tensorflow(self._real, lambda: importlib.import_module("tf_slim"))
 
+    def _sequence_losses(self, name: str) -> types.ModuleType:
+        """`tf.contrib.legacy_seq2seq` / `tf.contrib.seq2seq` as far as tf-migrate has their
+        members: the sequence losses that the rewrite writes beside a program (migrate.support,
+        whose tests pin them to TF1's formulas)."""
+        losses = _with_real_tensorflow(
+            self._real, lambda: importlib.import_module("migrate.support.sequence_losses")
+        )
+        module = types.ModuleType(f"tensorflow.contrib.{name}")
+        if name == "legacy_seq2seq":
+            module.__dict__.update(
+                sequence_loss_by_example=losses.sequence_loss_by_example, sequence_loss=losses.sequence_loss
+            )
+        else:
+            module.__dict__.update(sequence_loss=losses.dense_sequence_loss)
+        return module
+
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
@@ -66,6 +82,8 @@ class _ContribModule(types.ModuleType):
             "distributions": lambda: v1.distributions,
             "eager": lambda: _eager_module(self._real),
             "learn": _learn_module,
+            "legacy_seq2seq": lambda: self._sequence_losses("legacy_seq2seq"),
+            "seq2seq": lambda: self._sequence_losses("seq2seq"),
         }
         if name not in homes:
             raise ContribUnavailable(f"tf.contrib.{name} has no TensorFlow 2 home; the legacy program cannot run")

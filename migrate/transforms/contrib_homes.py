@@ -6,9 +6,10 @@ contrib.framework's layers, regularizers, initializers, arg scopes and variable 
 and a few members were aliases of core symbols (`tf.contrib.framework.get_global_step` is
 `tf.compat.v1.train.get_global_step`, `tf.contrib.rnn.DropoutWrapper` is
 `tf.compat.v1.nn.rnn_cell.DropoutWrapper`, `tf.contrib.keras.datasets` is `tf.keras.datasets`,
-`tfe.Iterator(dataset)` is `iter(dataset)`). contrib.learn's text `VocabularyProcessor`, which
-TF 2 has nothing like, becomes a module written next to the program with the same behaviour
-(migrate/support/vocabulary_processor.py). An import of a contrib module that nothing in the
+`tfe.Iterator(dataset)` is `iter(dataset)`). contrib.learn's text `VocabularyProcessor` and the
+sequence losses of contrib.legacy_seq2seq and contrib.seq2seq, which TF 2 has nothing like, become
+modules written next to the program with the same behaviour (migrate/support/vocabulary_processor.py,
+migrate/support/sequence_losses.py). An import of a contrib module that nothing in the
 file uses goes: TF 2 cannot import it, and it did nothing but bind the name. Runs after the
 layer transforms, so it sees only what they left; in a file that keeps TF1 graph mode those are
 the slim layers themselves, which create graph variables exactly as contrib did. In TF 2 code
@@ -40,7 +41,8 @@ class ContribHomes(MigrationTransform):
     CODE = "TFM150"
     DESCRIPTION = (
         "tf.contrib members that moved (to tf_slim or core TensorFlow) use their new home, the same code;"
-        " contrib.learn's VocabularyProcessor becomes a module written beside; unused contrib imports go"
+        " contrib.learn's VocabularyProcessor and contrib's sequence losses become modules written beside;"
+        " unused contrib imports go"
     )
     TRIGGERS = ("contrib",)
     EXAMPLES: ClassVar = (
@@ -71,6 +73,13 @@ class ContribHomes(MigrationTransform):
             "processor = vocabulary_processor.VocabularyProcessor(20, min_frequency=1)\n"
             "ids = list(processor.fit_transform(texts))\n",
             "vocabulary-processor-in-a-module-beside",
+        ),
+        Example(
+            "import tensorflow as tf\n\n"
+            "loss = tf.contrib.legacy_seq2seq.sequence_loss_by_example(logits, targets, weights)\n",
+            "import tensorflow as tf\nimport sequence_losses\n\n"
+            "loss = sequence_losses.sequence_loss_by_example(logits, targets, weights)\n",
+            "sequence-loss-in-a-module-beside",
         ),
         Example(
             "import tensorflow as tf\n\nx = tf.compat.v1.placeholder(tf.float32, [None, 4])\n"

@@ -45,9 +45,15 @@ EAGER_ITERATOR: Final = "tf.contrib.eager.Iterator"
 _TEXT_PREPROCESSING = ("tf.contrib.learn.preprocessing.", "tf.contrib.learn.python.learn.preprocessing.")
 IN_SUPPORT_MODULES: Final = MappingProxyType(
     {
-        f"{prefix}{member}": ("vocabulary_processor", member)
-        for prefix in _TEXT_PREPROCESSING
-        for member in ("VocabularyProcessor", "CategoricalVocabulary")
+        **{
+            f"{prefix}{member}": ("vocabulary_processor", member)
+            for prefix in _TEXT_PREPROCESSING
+            for member in ("VocabularyProcessor", "CategoricalVocabulary")
+        },
+        "tf.contrib.legacy_seq2seq.sequence_loss_by_example": ("sequence_losses", "sequence_loss_by_example"),
+        "tf.contrib.legacy_seq2seq.sequence_loss": ("sequence_losses", "sequence_loss"),
+        # contrib.seq2seq's loss of the same name takes [batch, time] tensors, not lists of steps.
+        "tf.contrib.seq2seq.sequence_loss": ("sequence_losses", "dense_sequence_loss"),
     }
 )
 
