@@ -333,23 +333,25 @@ def test_keras_1x_decay_becomes_the_schedule_that_computes_its_rate(tmp_path: Pa
 
 
 @pytest.mark.parametrize(
-    ("case", "change", "changed"),
+    ("case", "module", "change", "changed"),
     [
-        ("legacy_sequence_loss", "sequence_losses.sequence_loss_by_example(", "sequence_losses.sequence_loss("),
-        ("dense_sequence_loss", "dense_sequence_loss(logits, targets, weights)",
+        ("legacy_sequence_loss", "sequence_losses", "sequence_losses.sequence_loss_by_example(",
+         "sequence_losses.sequence_loss("),
+        ("dense_sequence_loss", "sequence_losses", "dense_sequence_loss(logits, targets, weights)",
          "dense_sequence_loss(logits, targets, weights, average_across_batch=False)"),
+        ("hparams_from_strings", "hyperparameters", "hidden=[3]", "hidden=[2]"),
     ],
 )
-def test_contrib_sequence_losses_become_the_module_written_beside(
-    tmp_path: Path, case: str, change: str, changed: str
+def test_contrib_members_become_the_modules_written_beside(
+    tmp_path: Path, case: str, module: str, change: str, changed: str
 ) -> None:
-    # The legacy side's tf.contrib losses are the same module (whose own tests pin it to TF1's
-    # formulas); the pair proves the rest of the conversion around it, and a loss reduced
-    # otherwise is caught.
+    # The legacy side's tf.contrib members are the same modules (whose own tests pin them to
+    # TF1's behaviour); the pair proves the rest of the conversion around them, and an output
+    # that used them otherwise is caught.
     fixture = Path(__file__).parent / "fixtures" / "TFM150" / case
     beside = tmp_path / "migrated"
     beside.mkdir()
-    (beside / "sequence_losses.py").write_text(text_of("sequence_losses.py"), encoding="utf-8")
+    (beside / f"{module}.py").write_text(text_of(f"{module}.py"), encoding="utf-8")
     source = fixture.with_name(case + ".out.py").read_text(encoding="utf-8")
     assert change in source
     altered = source.replace(change, changed)

@@ -2,7 +2,7 @@
 
 Legacy side: `import tensorflow as tf` resolves to `tf.compat.v1` with v2 behaviour disabled,
 `tf.contrib.*` members resolve to their TF 2 homes (`tf_slim`, `tf.compat.v1.nn.rnn_cell`, the text
-preprocessing and sequence losses tf-migrate writes beside a program), and
+preprocessing, sequence losses and `HParams` tf-migrate writes beside a program), and
 `tf.compat` stays the real one. Both sides: `tensorflow.examples.tutorials.mnist.input_data` is
 the deterministic stand-in in `migrate.harness.mnist`; on the migrated side
 `tf.keras.datasets.mnist.load_data` (and fashion_mnist's, through which the MNIST module tf-migrate
@@ -84,6 +84,7 @@ class _ContribModule(types.ModuleType):
             "learn": _learn_module,
             "legacy_seq2seq": lambda: self._sequence_losses("legacy_seq2seq"),
             "seq2seq": lambda: self._sequence_losses("seq2seq"),
+            "training": _training_module,
         }
         if name not in homes:
             raise ContribUnavailable(f"tf.contrib.{name} has no TensorFlow 2 home; the legacy program cannot run")
@@ -115,6 +116,14 @@ def _learn_module() -> types.ModuleType:
     inner = types.ModuleType("tensorflow.contrib.learn.python")
     inner.learn = types.SimpleNamespace(preprocessing=preprocessing)  # type: ignore[attr-defined]
     module.__dict__.update(preprocessing=preprocessing, python=inner)
+    return module
+
+
+def _training_module() -> types.ModuleType:
+    """`tf.contrib.training` as far as tf-migrate has its members: the `HParams` class that the
+    rewrite writes beside a program (migrate.support)."""
+    module = types.ModuleType("tensorflow.contrib.training")
+    module.__dict__.update(HParams=importlib.import_module("migrate.support.hyperparameters").HParams)
     return module
 
 

@@ -6,15 +6,15 @@ contrib.framework's layers, regularizers, initializers, arg scopes and variable 
 and a few members were aliases of core symbols (`tf.contrib.framework.get_global_step` is
 `tf.compat.v1.train.get_global_step`, `tf.contrib.rnn.DropoutWrapper` is
 `tf.compat.v1.nn.rnn_cell.DropoutWrapper`, `tf.contrib.keras.datasets` is `tf.keras.datasets`,
-`tfe.Iterator(dataset)` is `iter(dataset)`). contrib.learn's text `VocabularyProcessor` and the
-sequence losses of contrib.legacy_seq2seq and contrib.seq2seq, which TF 2 has nothing like, become
-modules written next to the program with the same behaviour (migrate/support/vocabulary_processor.py,
-migrate/support/sequence_losses.py). An import of a contrib module that nothing in the
-file uses goes: TF 2 cannot import it, and it did nothing but bind the name. Runs after the
-layer transforms, so it sees only what they left; in a file that keeps TF1 graph mode those are
-the slim layers themselves, which create graph variables exactly as contrib did. In TF 2 code
-(no graph-only symbol left) only the members that create no variables move; the others stay
-for TFM801 to report.
+`tfe.Iterator(dataset)` is `iter(dataset)`). contrib.learn's text `VocabularyProcessor`, the
+sequence losses of contrib.legacy_seq2seq and contrib.seq2seq and contrib.training's `HParams`,
+which TF 2 has nothing like, become modules written next to the program with the same behaviour
+(migrate/support: vocabulary_processor.py, sequence_losses.py, hyperparameters.py). An import
+of a contrib module that nothing in the file uses goes: TF 2 cannot import it, and it did nothing
+but bind the name. Runs after the layer transforms, so it sees only what they left; in a file
+that keeps TF1 graph mode those are the slim layers themselves, which create graph variables
+exactly as contrib did. In TF 2 code (no graph-only symbol left) only the members that create no
+variables move; the others stay for TFM801 to report.
 The tables are in migrate.transforms.contrib_table.
 """
 
@@ -41,7 +41,8 @@ class ContribHomes(MigrationTransform):
     CODE = "TFM150"
     DESCRIPTION = (
         "tf.contrib members that moved (to tf_slim or core TensorFlow) use their new home, the same code;"
-        " contrib.learn's VocabularyProcessor and contrib's sequence losses become modules written beside;"
+        " contrib.learn's VocabularyProcessor, contrib's sequence losses and HParams become modules"
+        " written beside;"
         " unused contrib imports go"
     )
     TRIGGERS = ("contrib",)

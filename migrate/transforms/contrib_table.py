@@ -54,6 +54,7 @@ IN_SUPPORT_MODULES: Final = MappingProxyType(
         "tf.contrib.legacy_seq2seq.sequence_loss": ("sequence_losses", "sequence_loss"),
         # contrib.seq2seq's loss of the same name takes [batch, time] tensors, not lists of steps.
         "tf.contrib.seq2seq.sequence_loss": ("sequence_losses", "dense_sequence_loss"),
+        "tf.contrib.training.HParams": ("hyperparameters", "HParams"),
     }
 )
 
