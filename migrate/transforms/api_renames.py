@@ -23,10 +23,12 @@ A few TF 2 names are themselves TF1 names of something else (`tf.nn.max_pool_v2`
 make a second run rename it again, so those symbols become `tf.compat.v1.X` instead.
 
 Findings, at most one per symbol and file: TFM103 for TensorFlow's notes on changed
-behaviour, TFM104 for members of modules TF 2 no longer has (`tf.flags`, `tf.app.flags`; the
-`tf.contrib` modules TFM801 reports with a replacement are left to it), symbols
-left as `tf.compat.v1` are reported by TFM002 at the end (TFM005), once later transforms (the
-sessions transform) have converted what they can.
+behaviour (its note that `partition_strategy` is gone from `embedding_lookup`, `nce_loss` and
+`sampled_softmax_loss` only where the table may be a list of shards: with one tensor, which
+migrate.analysis.shard_lists tells, TF 2 computes the same), TFM104 for members of modules TF 2
+no longer has (`tf.flags`, `tf.app.flags`; the `tf.contrib` modules TFM801 reports with a
+replacement are left to it), symbols left as `tf.compat.v1` are reported by TFM002 at the end
+(TFM005), once later transforms (the sessions transform) have converted what they can.
 """
 
 from __future__ import annotations
@@ -37,10 +39,12 @@ from typing import ClassVar, Final
 import libcst as cst
 
 from migrate.analysis import rename_tables
+from migrate.analysis.call_arguments import UnknownKeywords, bind_arguments_or_none
 from migrate.analysis.graph_model import SUMMARY_OPS
 from migrate.analysis.graph_only import graph_only_reason
 from migrate.analysis.imports import forget_import, through_v1_alias
 from migrate.analysis.rename_tables import SEVERITIES, RenameTables
+from migrate.analysis.shard_lists import OneTensor
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 from migrate.transforms.native_table import NATIVE_TF2_NAMES
@@ -57,6 +61,16 @@ _NOT_DEPRECATED_ROOTS = ("tf_slim",)
 # Modules TF 2 dropped whole, whose members TF 2.21's tables no longer all list (Keras 3 took
 # tf.compat.v1.layers out of TensorFlow's own API; tf-keras serves it): they keep their v1 path.
 V1_ONLY_MODULES: Final = ("tf.layers.",)
+# Functions whose table TF1 split among its shards by `partition_strategy` (see
+# migrate.analysis.shard_lists): their TF1 parameters, the table first.
+_SAMPLED_LOSS = ("weights", "biases", "labels", "inputs", "num_sampled", "num_classes", "num_true", "sampled_values",
+                 "remove_accidental_hits", "partition_strategy", "name")
+_SHARDED_TABLES: Final = {
+    "tf.nn.embedding_lookup": ("params", "ids", "partition_strategy", "name", "validate_indices", "max_norm"),
+    "tf.nn.nce_loss": _SAMPLED_LOSS,
+    "tf.nn.sampled_softmax_loss": (*_SAMPLED_LOSS, "seed"),
+}
+_PARTITION_STRATEGY = "partition_strategy"
 
 
 def effective_target(tables: RenameTables, name: str) -> str | None:
@@ -157,6 +171,7 @@ class ApiRenames(MigrationTransform):
         self._covered: set[int] = set()
         self._calls: dict[int, cst.Call] = {}
         self._reported: set[tuple[str, str]] = set()
+        self._one_tensor = OneTensor(node, self.tf_api)
         return super().visit_Module(node)
 
     # Names inside import statements are bindings, not references.
@@ -269,6 +284,18 @@ class ApiRenames(MigrationTransform):
             return False
         return not any(a.keyword is not None and a.keyword.value in added for a in call.args)
 
+    def _one_shard(self, node: cst.CSTNode, name: str) -> bool:
+        """A call of a `_SHARDED_TABLES` function whose table is one tensor, with no
+        `partition_strategy`: TF 2's change of strategy makes no difference to it."""
+        parameters = _SHARDED_TABLES.get(name)
+        call = self._calls.get(id(node))
+        if parameters is None or call is None:
+            return False
+        bound = bind_arguments_or_none(call, parameters, unknown_keywords=UnknownKeywords.REFUSE)
+        if bound is None or _PARTITION_STRATEGY in bound or parameters[0] not in bound:
+            return False
+        return self._one_tensor.holds_one(bound[parameters[0]].value)
+
     def _qualified(self, node: cst.CSTNode) -> set[str]:
         return {q.name for q in self.qualified_names(node)}
 
@@ -287,7 +314,7 @@ class ApiRenames(MigrationTransform):
         forget_import(self, node, self._tf_alias)
     def _note(self, node: cst.CSTNode, name: str) -> None:
         warning = self._tables.function_warnings.get(name)
-        if warning is not None and not converted_later(name):
+        if warning is not None and not converted_later(name) and not self._one_shard(node, name):
             message = f"{name} requires manual check: {rename_tables.condense(warning.message, name)}"
             self._once(
                 node,
