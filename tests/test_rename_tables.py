@@ -345,3 +345,21 @@ def test_unreadable_shipped_tables_are_a_clear_error(monkeypatch: pytest.MonkeyP
     problem = rename_tables.tables_problem()
     assert problem is not None
     assert problem.startswith("TensorFlow is not installed, and the upgrade tables shipped with tf-migrate")
+
+
+@pytest.mark.tensorflow
+def test_initializer_parameters_are_tf1s(tables: RenameTables) -> None:
+    import inspect
+
+    import tensorflow as tf
+
+    from migrate.transforms.initializer_table import DTYPE, V1_INITIALIZER_PARAMETERS
+
+    for name, parameters in V1_INITIALIZER_PARAMETERS.items():
+        symbol: Any = tf.compat.v1
+        for part in name.split(".")[1:]:
+            symbol = getattr(symbol, part)
+        signature = inspect.signature(symbol.__init__)
+        assert tuple(p for p in signature.parameters if p != "self") == parameters, name
+        # Each is one TensorFlow notes, for the dtype its constructor takes.
+        assert name in tables.function_warnings and DTYPE in parameters, name

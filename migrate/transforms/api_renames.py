@@ -25,10 +25,11 @@ make a second run rename it again, so those symbols become `tf.compat.v1.X` inst
 Findings, at most one per symbol and file: TFM103 for TensorFlow's notes on changed
 behaviour (its note that `partition_strategy` is gone from `embedding_lookup`, `nce_loss` and
 `sampled_softmax_loss` only where the table may be a list of shards: with one tensor, which
-migrate.analysis.shard_lists tells, TF 2 computes the same), TFM104 for members of modules TF 2
-no longer has (`tf.flags`, `tf.app.flags`; the `tf.contrib` modules TFM801 reports with a
-replacement are left to it), symbols left as `tf.compat.v1` are reported by TFM002 at the end
-(TFM005), once later transforms (the sessions transform) have converted what they can.
+migrate.analysis.shard_lists tells, TF 2 computes the same; its note that initializers take no
+`dtype` when made only where one is given), TFM104 for members of modules TF 2 no longer has
+(`tf.flags`, `tf.app.flags`; the `tf.contrib` modules TFM801 reports with a replacement are
+left to it), symbols left as `tf.compat.v1` are reported by TFM002 at the end (TFM005), once
+later transforms (the sessions transform) have converted what they can.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from migrate.analysis.rename_tables import SEVERITIES, RenameTables
 from migrate.analysis.shard_lists import OneTensor
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
+from migrate.transforms.initializer_table import DTYPE, V1_INITIALIZER_PARAMETERS
 from migrate.transforms.native_table import NATIVE_TF2_NAMES
 from migrate.transforms.native_table import SOURCE_NAMES as NATIVE_SOURCE_NAMES
 from migrate.transforms.unported_table import lookup as unported
@@ -284,12 +286,19 @@ class ApiRenames(MigrationTransform):
             return False
         return not any(a.keyword is not None and a.keyword.value in added for a in call.args)
 
-    def _one_shard(self, node: cst.CSTNode, name: str) -> bool:
-        """A call of a `_SHARDED_TABLES` function whose table is one tensor, with no
-        `partition_strategy`: TF 2's change of strategy makes no difference to it."""
-        parameters = _SHARDED_TABLES.get(name)
+    def _same_in_tf2(self, node: cst.CSTNode, name: str) -> bool:
+        """A call that TensorFlow's note on `name` does not concern: a `_SHARDED_TABLES`
+        function given one tensor as its table and no `partition_strategy` (TF 2's change of
+        strategy makes no difference to it), or an initializer made without a `dtype`."""
         call = self._calls.get(id(node))
-        if parameters is None or call is None:
+        if call is None:
+            return False
+        if name in V1_INITIALIZER_PARAMETERS:
+            signature = V1_INITIALIZER_PARAMETERS[name]
+            made = bind_arguments_or_none(call, signature, unknown_keywords=UnknownKeywords.REFUSE)
+            return made is not None and DTYPE not in made
+        parameters = _SHARDED_TABLES.get(name)
+        if parameters is None:
             return False
         bound = bind_arguments_or_none(call, parameters, unknown_keywords=UnknownKeywords.REFUSE)
         if bound is None or _PARTITION_STRATEGY in bound or parameters[0] not in bound:
@@ -314,7 +323,7 @@ class ApiRenames(MigrationTransform):
         forget_import(self, node, self._tf_alias)
     def _note(self, node: cst.CSTNode, name: str) -> None:
         warning = self._tables.function_warnings.get(name)
-        if warning is not None and not converted_later(name) and not self._one_shard(node, name):
+        if warning is not None and not converted_later(name) and not self._same_in_tf2(node, name):
             message = f"{name} requires manual check: {rename_tables.condense(warning.message, name)}"
             self._once(
                 node,
