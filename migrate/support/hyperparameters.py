@@ -7,7 +7,8 @@ place. It is plain Python and yours to keep.
 It behaves as TF 1.15's class: values given to the constructor or `add_hparam` become
 attributes, and the type of each (or of a list's first element) is kept; `set_hparam`,
 `override_from_dict`, `parse_json` and `parse` change values, casting them to that type where
-TF1 did (an int to a float, never a float to an int, a string to a number or a number to a bool);
+TF1 did (an int to a float; never a float to an int, a string to a number, a number to a string
+or a bool);
 `values()`, `get`, `in`, `to_json`, `str` and `repr` read them. `parse` takes TF1's
 `"name=value,other=[1,2]"` strings (booleans as true / false, True / False or integers); TF1's
 `name[index]=value` form and the protocol-buffer forms (`hparam_def=`, `to_proto`) are not kept.

@@ -2,8 +2,9 @@
 
 tf-migrate wrote this module next to a program that used `tf.contrib.legacy_seq2seq`'s
 `sequence_loss_by_example` / `sequence_loss` or `tf.contrib.seq2seq.sequence_loss`, which
-TensorFlow 2 no longer has; the program calls the functions of the same names here. They are
-plain TF 2 code, yours to keep, and compute what TF1's did, step for step:
+TensorFlow 2 no longer has; the program calls the functions here in their place (contrib.seq2seq's
+as `dense_sequence_loss`). They are plain TF 2 code, yours to keep, and compute what TF1's did,
+step for step:
 
 * `sequence_loss_by_example(logits, targets, weights)` takes lists with one entry per time step
   (logits `[batch, classes]`, integer targets, float weights `[batch]`) and returns, for each

@@ -42,8 +42,7 @@ class ContribHomes(MigrationTransform):
     DESCRIPTION = (
         "tf.contrib members that moved (to tf_slim or core TensorFlow) use their new home, the same code;"
         " contrib.learn's VocabularyProcessor, contrib's sequence losses and HParams become modules"
-        " written beside;"
-        " unused contrib imports go"
+        " written beside; unused contrib imports go"
     )
     TRIGGERS = ("contrib",)
     EXAMPLES: ClassVar = (
