@@ -33,7 +33,7 @@ _PARTITIONER = "partitioner"
 Resolver = Callable[[cst.BaseExpression], "str | None"]
 
 
-class Bindings(cst.CSTVisitor):
+class _Assignments(cst.CSTVisitor):
     """Every value a name or `self.attribute` is given by `target = value`, and the names that
     some other statement binds (parameters, loops, unpacking, `with ... as`, imports, `+=`)."""
 
@@ -98,11 +98,14 @@ class OneTensor:
     """Answers `holds_one(argument)` for the expressions of one module."""
 
     def __init__(self, module: cst.Module, resolve: Resolver) -> None:
-        self._bindings = Bindings()
-        module.visit(self._bindings)
+        self._module = module
         self._resolve = resolve
+        self._assignments: _Assignments | None = None  # read on the first question: most files ask none
 
     def holds_one(self, expression: cst.BaseExpression) -> bool:
+        if self._assignments is None:
+            self._assignments = _Assignments()
+            self._module.visit(self._assignments)
         return self._holds_one(expression, frozenset())
 
     def _holds_one(self, expression: cst.BaseExpression, seen: frozenset[str]) -> bool:
@@ -118,8 +121,9 @@ class OneTensor:
                 api is not None and api.startswith("tf.") and api not in _LISTS
                 and not any(arg.keyword is not None and arg.keyword.value == _PARTITIONER for arg in expression.args)
             )
+        assert self._assignments is not None
         text = _text(expression)
-        if text is None or text in seen or text in self._bindings.other:
+        if text is None or text in seen or text in self._assignments.other:
             return False
-        values = self._bindings.values.get(text, [])
+        values = self._assignments.values.get(text, [])
         return bool(values) and all(self._holds_one(value, seen | {text}) for value in values)
