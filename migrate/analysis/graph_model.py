@@ -370,6 +370,17 @@ class Function:
     steps: list[Statement | Helper] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ShapeSource:
+    """Where TF 2 reads a static shape TF1 inferred: a placeholder's declared shape, or the
+    output of a generated function, traced for its input signature (`path` picks the tensor
+    from what the function returns: `""`, `"[1]"`, `'["loss"]'`)."""
+
+    origin: Function | Placeholder
+    path: str = ""
+    as_text: bool = False  # written out as text, where TF 2 writes `None` for TF1's `?`
+
+
 @dataclass(kw_only=True)
 class ScopePlan:
     """What the sessions transform writes for one scope, as graph_program.analyze_scope planned it."""
@@ -406,8 +417,8 @@ class ScopePlan:
     # `tf.summary.FileWriter(...)` calls made in loops and branches -> their log directories
     writer_calls: dict[int, cst.BaseExpression] = field(default_factory=dict)
     trailing: list[cst.EmptyLine] = field(default_factory=list)  # Flattened.trailing
-    # `t.shape.as_list()` calls outside the runs -> the placeholder or function giving the shape
-    static_shapes: dict[int, Function | Placeholder] = field(default_factory=dict)
+    # `t.shape` / `t.get_shape()` read outside the runs -> where TF 2 reads the shape
+    static_shapes: dict[int, ShapeSource] = field(default_factory=dict)
     # `tf.SparseTensorValue(...)` calls made only to be fed to sparse placeholders -> the
     # placeholder's dtype: they become `tf.SparseTensor`s of that dtype.
     sparse_values: dict[int, cst.BaseExpression] = field(default_factory=dict)

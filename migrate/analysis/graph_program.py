@@ -242,7 +242,13 @@ def analyze_scope(
     _check_python_values_kept(statements, functions, helpers)
     check_signatures(functions, statements, first_run_index)
     static_shapes = static_shape_sources(
-        finder.static_shapes, finder.sites, site_index, graph.placeholders, statements, _ReachingDefinitions(statements).before
+        finder.static_shapes,
+        finder.sites,
+        site_index,
+        graph.placeholders,
+        statements,
+        _ReachingDefinitions(statements).before,
+        state.ops,
     )
     sparse = sparse_values(body, module or [*body, *enclosing], finder.sites, graph.placeholders, resolve)
     return ScopePlan(

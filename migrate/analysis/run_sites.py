@@ -75,11 +75,15 @@ class InitializerRun:
 
 @dataclass(frozen=True)
 class StaticShape:
-    """`t.shape.as_list()` outside the runs: the static shape TF1 inferred for `t`."""
+    """`t.shape` or `t.get_shape()` read outside the runs, where TF1 and TF 2 give the same
+    value from the same static shape: `.as_list()`, `len(...)`, `.ndims` / `.rank`, or the shape
+    written out as text (printed or formatted: TF 2 writes an unknown dimension `None` where
+    TF1 wrote `?`)."""
 
-    call: cst.Call
+    shape: cst.BaseExpression  # the `t.shape` / `t.get_shape()` expression
     tensor: str
     index: int  # of the statement that reads it
+    as_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,7 @@ class RunSiteFinder(cst.CSTVisitor):
         self.initialised: frozenset[str] | None = frozenset()  # None: every variable
         self.restarts: dict[int, tuple[str, cst.BaseExpression]] = {}  # iterator starts: call -> iterator, dataset
         self.static_shapes: list[StaticShape] = []
+        self.shapes_read: set[int] = set()  # the shape expressions of static_shapes
         self.statement_index = 0  # of the statement being visited
         self.lines: list[cst.SimpleStatementLine] = []  # the statement line being visited
 
@@ -188,9 +193,11 @@ class RunSiteFinder(cst.CSTVisitor):
         return any(name in scope for scope in self.local_names)
 
     def visit_Call(self, node: cst.Call) -> bool:
-        tensor = self._static_shape_of(node)
-        if tensor is not None:
-            self.static_shapes.append(StaticShape(node, tensor, self.statement_index))
+        if id(node) in self.shapes_read:
+            return False
+        for shape, as_text in self._shapes_read_by(node):
+            self._read_shape(shape, as_text=as_text)
+        if id(node) in self.shapes_read:
             return False
         printed = self._printed_tensor(node)
         if printed is not None:
@@ -280,13 +287,35 @@ class RunSiteFinder(cst.CSTVisitor):
                 return value
         return None
 
-    def _static_shape_of(self, node: cst.Call) -> str | None:
-        """The tensor of `t.shape.as_list()` / `t.get_shape().as_list()`, a placeholder or a
-        computed tensor: TF1's static shape, which TF 2 knows without running anything."""
+    def _read_shape(self, shape: cst.BaseExpression, *, as_text: bool) -> None:
+        tensor = self._shape_owner(shape)
+        if tensor is not None:
+            self.static_shapes.append(StaticShape(shape, tensor, self.statement_index, as_text))
+            self.shapes_read.add(id(shape))
+
+    def _shapes_read_by(self, node: cst.Call) -> list[tuple[cst.BaseExpression, bool]]:
+        """The shape expressions `node` reads in a way TF1 and TF 2 agree on, each with whether
+        it is written out as text: `s.as_list()`, `len(s)`, and the arguments of `print(...)`
+        and of `"...".format(...)`."""
         func = node.func
-        if node.args or not (isinstance(func, cst.Attribute) and func.attr.value == "as_list"):
-            return None
-        shape = func.value
+        if isinstance(func, cst.Attribute) and func.attr.value == "as_list" and not node.args:
+            return [(func.value, False)]
+        if isinstance(func, cst.Name) and func.value == "len" and len(node.args) == 1 and not node.args[0].star:
+            return [(node.args[0].value, False)]
+        formats = isinstance(func, cst.Attribute) and func.attr.value == "format" and isinstance(
+            func.value, (cst.SimpleString, cst.ConcatenatedString)
+        )
+        if (isinstance(func, cst.Name) and func.value == "print") or formats:
+            return [(arg.value, True) for arg in node.args if not arg.star and arg.keyword is None]
+        return []
+
+    def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression) -> None:
+        if node.conversion is None and node.format_spec is None:
+            self._read_shape(node.expression, as_text=True)
+
+    def _shape_owner(self, shape: cst.BaseExpression) -> str | None:
+        """The tensor of `t.shape` / `t.get_shape()`, a placeholder or a computed tensor:
+        TF1's static shape, which TF 2 knows without running anything."""
         if isinstance(shape, cst.Attribute) and shape.attr.value == "shape":
             owner = shape.value
         elif (
@@ -430,7 +459,10 @@ class RunSiteFinder(cst.CSTVisitor):
             self.test_cases -= 1
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        walk.visit(node.value, self)
+        if node.attr.value in ("ndims", "rank"):
+            self._read_shape(node.value, as_text=False)
+        if id(node) not in self.shapes_read:
+            walk.visit(node.value, self)
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:

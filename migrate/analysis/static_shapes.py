@@ -3,13 +3,16 @@
 TF1 infers a tensor's static shape while it builds the graph; a `tf.function` traced for the
 same input signature builds the same ops with the same shape functions, so its concrete
 function's output shape is the shape TF1 printed. A placeholder's static shape is the shape it
-was declared with. `as_list()` gives the same Python list in TF1 and TF 2 (ints, None for an
-unknown dimension), where printing a `TensorShape` or a `Dimension` would not (`?` against
-`None`), so only that form is taken."""
+was declared with. Only the reads TF1 and TF 2 answer alike are taken (see
+`run_sites.StaticShape`): `as_list()` (ints, None for an unknown dimension), `len(...)`,
+`.ndims` / `.rank`, and the shape written out as text, where TF 2 writes an unknown dimension
+`None` and TF1 wrote `?` (reported). A `Dimension` (`t.shape[0]`) is not: TF1's `?` is not None,
+and its `.value` is gone."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 
 import libcst as cst
 
@@ -21,6 +24,7 @@ from migrate.analysis.graph_model import (
     Kind,
     Placeholder,
     RunSite,
+    ShapeSource,
     Statement,
 )
 from migrate.analysis.run_sites import StaticShape
@@ -34,42 +38,66 @@ def static_shape_sources(
     placeholders: Mapping[str, Placeholder],
     statements: Sequence[Statement],
     reaching: Callable[[int], Mapping[str, Statement]],
-) -> dict[int, Function | Placeholder]:
-    """For each read, by its `as_list()` call: the placeholder whose declared shape it is, or
-    the generated function that returns exactly that tensor, as the read saw it."""
-    found: dict[int, Function | Placeholder] = {}
+    ops: AbstractSet[str],
+) -> dict[int, ShapeSource]:
+    """For each read, by its shape expression: the placeholder whose declared shape it is, or
+    the generated function that returns that tensor, as the read saw it, alone or in a
+    structure of values."""
+    found: dict[int, ShapeSource] = {}
     for read in reads:
         placeholder = placeholders.get(read.tensor)
         if placeholder is not None:
             _check_shape_unchanged(placeholder, statements, read)
-            found[id(read.call)] = placeholder
+            found[id(read.shape)] = ShapeSource(placeholder, as_text=read.as_text)
             continue
         meant = reaching(read.index).get(read.tensor)
-        function = next(
-            (
-                site.function
-                for site in sites
-                if site.function is not None
-                and isinstance(site.fetches, cst.Name)
-                and site.fetches.value == read.tensor
-                and reaching(site_index[id(site.call)]).get(read.tensor) is meant
-            ),
-            None,
-        )
-        if function is None:
+        returning = [
+            (path, site.function)
+            for site in sites
+            if site.function is not None
+            and (path := _path_to(read.tensor, site.function.fetches, ops)) is not None
+            and reaching(site_index[id(site.call)]).get(read.tensor) is meant
+        ]
+        if not returning:
             raise Declined(
                 TENSOR_OUTSIDE_RUN,
-                f"the static shape of `{read.tensor}`, which no run fetches alone: no function to read it from",
-                read.call,
+                f"the static shape of `{read.tensor}`, which no run returns: no function to read it from",
+                read.shape,
             )
+        path, function = min(returning, key=lambda found: len(found[0]))  # fetched alone first
         if any(p.iterator or p.python_value or (p.dtype is None and p.default is None) for p in function.params):
             raise Declined(
                 TENSOR_OUTSIDE_RUN,
                 f"the static shape of `{read.tensor}`, whose function has no input signature to trace it for",
-                read.call,
+                read.shape,
             )
-        found[id(read.call)] = function
+        found[id(read.shape)] = ShapeSource(function, path, read.as_text)
     return found
+
+
+def _path_to(tensor: str, fetches: cst.BaseExpression, ops: AbstractSet[str]) -> str | None:
+    """Where a function generated for `fetches` returns `tensor` (as the sessions transform's
+    `_returned` writes it): `""` alone, `"[i]"` or `'["key"]'` in a structure of values; None
+    elsewhere. A run's training ops are not returned: the values after them move up, and one
+    value fetched with them is returned alone."""
+    if isinstance(fetches, cst.Name):
+        return "" if fetches.value == tensor else None
+    if isinstance(fetches, (cst.List, cst.Tuple)):
+        values = [e.value for e in fetches.elements if not (isinstance(e.value, cst.Name) and e.value.value in ops)]
+        position = next((i for i, v in enumerate(values) if isinstance(v, cst.Name) and v.value == tensor), None)
+        if position is None:
+            return None
+        return "" if len(values) == 1 and len(fetches.elements) > 1 else f"[{position}]"
+    if isinstance(fetches, cst.Dict):
+        for item in fetches.elements:
+            if not isinstance(item, cst.DictElement) or (isinstance(item.value, cst.Name) and item.value.value in ops):
+                return None  # a dict fetching an op is not converted as a value
+        for item in fetches.elements:
+            assert isinstance(item, cst.DictElement)
+            value, key = item.value, item.key
+            if isinstance(value, cst.Name) and value.value == tensor and isinstance(key, cst.SimpleString):
+                return f"[{key.value}]"
+    return None
 
 
 def _check_shape_unchanged(placeholder: Placeholder, statements: Sequence[Statement], read: StaticShape) -> None:
@@ -81,7 +109,7 @@ def _check_shape_unchanged(placeholder: Placeholder, statements: Sequence[Statem
             TENSOR_OUTSIDE_RUN,
             f"the static shape of `{placeholder.name}`: `{changed}`, which its declared shape reads, changes"
             " before it is read",
-            read.call,
+            read.shape,
         )
 
 

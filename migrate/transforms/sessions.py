@@ -37,6 +37,8 @@ from migrate.transforms.optimizer_subclasses import Subclass, Subclasses, update
 _STATELESS_OPTIMIZER = "tf.train.GradientDescentOptimizer"
 CONFIG_DROPPED = "TFM220"
 UNUSED_GRAPH = "TFM221"
+SHAPE_AS_TEXT = "TFM223"
+SHAPE_AS_TEXT_NOTE = "a static shape written out as text: TF 2 writes an unknown dimension `None` where TF1 wrote `?`"
 OPTIMIZER_DEFAULTS = "TFM401"
 OPTIMIZER_ROUNDING = "TFM403"
 
@@ -67,6 +69,7 @@ class SessionsToFunctions(MigrationTransform):
         model.UNSUPPORTED_OPTIMIZER: "an optimizer or learning-rate schedule not converted: left as a session",
         CONFIG_DROPPED: "session configuration (ConfigProto) or a device scope dropped; set tf.config options if needed",
         UNUSED_GRAPH: "graph code that no run fetched is removed",
+        SHAPE_AS_TEXT: "a static shape printed or formatted: TF 2 writes `None` for a dimension TF1 wrote `?`",
         OPTIMIZER_DEFAULTS: "TF1 optimizer mapped to Keras with TF1's differing defaults made explicit",
         OPTIMIZER_ROUNDING: "the Keras optimizer computes the same update in another order: long runs drift apart slightly",
     }
@@ -933,13 +936,19 @@ class _ScopeWriter:
             args.append(arg)
         return call.with_changes(func=func, args=args)
 
-    def static_shape(self, source: model.Function | model.Placeholder) -> cst.BaseExpression:
-        """TF1's static shape as a list: a placeholder's declared shape, or the output shape of
-        the function computing the tensor, traced for its input signature as TF1 built it."""
-        if isinstance(source, model.Placeholder):
-            shape = syntax.code_of(source.shape) if source.shape is not None else "None"
-            return cst.parse_expression(f"{self.tf}.TensorShape({shape}).as_list()")
-        return cst.parse_expression(f"{source.name}.get_concrete_function().structured_outputs.shape.as_list()")
+    def static_shape(self, read: cst.BaseExpression, source: model.ShapeSource) -> cst.BaseExpression:
+        """TF1's static shape as a TensorShape: a placeholder's declared shape, or the output
+        shape of the function computing the tensor, traced for its input signature as TF1
+        built it."""
+        origin = source.origin
+        if isinstance(origin, model.Placeholder):
+            shape = syntax.code_of(origin.shape) if origin.shape is not None else "None"
+            if source.as_text and not _fully_known(origin.shape):
+                self.t.report(read, SHAPE_AS_TEXT_NOTE, code=SHAPE_AS_TEXT, severity=Severity.INFO)
+            return cst.parse_expression(f"{self.tf}.TensorShape({shape})")
+        if source.as_text:
+            self.t.report(read, SHAPE_AS_TEXT_NOTE, code=SHAPE_AS_TEXT, severity=Severity.INFO)
+        return cst.parse_expression(f"{origin.name}.get_concrete_function().structured_outputs{source.path}.shape")
 
     def destructure(self, site: model.RunSite, target: cst.BaseExpression) -> cst.Assign | None:
         """`_, l = sess.run([train_op, loss])` becomes `l = train_step(...).numpy()`."""
@@ -1105,6 +1114,13 @@ def _gradient_orders(statements: Sequence[model.Statement]) -> dict[int, int]:
     return orders
 
 
+def _fully_known(shape: cst.BaseExpression | None) -> bool:
+    """A declared shape of integer literals only: written out, TF1 and TF 2 give the same text."""
+    return isinstance(shape, (cst.List, cst.Tuple)) and all(
+        isinstance(element.value, cst.Integer) for element in shape.elements
+    )
+
+
 def _dot_numpy(node: cst.BaseExpression) -> cst.Call:
     return cst.Call(cst.Attribute(node, cst.Name("numpy")))
 
@@ -1224,7 +1240,7 @@ class _SiteReplacer(cst.CSTTransformer):
             return self.writer.sparse_tensor(updated_node, dtype)
         shape_source = self.writer.plan.static_shapes.get(id(original_node))
         if shape_source is not None:
-            return self.writer.static_shape(shape_source)
+            return self.writer.static_shape(original_node, shape_source)
         site = self.sites.get(id(original_node))
         if site is None:
             return updated_node
@@ -1234,6 +1250,12 @@ class _SiteReplacer(cst.CSTTransformer):
         with_tensors = replaced.visit(_SparseValues(self.writer))  # the feeds, inside the call
         assert isinstance(with_tensors, cst.BaseExpression)
         return with_tensors
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        shape_source = self.writer.plan.static_shapes.get(id(original_node))
+        if shape_source is not None:
+            return self.writer.static_shape(original_node, shape_source)
+        return updated_node
 
     def visit_Assign(self, node: cst.Assign) -> bool:
         site = self.sites.get(id(node.value))

@@ -1,0 +1,85 @@
+"""Static shapes read outside the runs (migrate.analysis.static_shapes): which reads convert, and
+what TF 2 reads each one from."""
+
+from __future__ import annotations
+
+import pytest
+
+from migrate import rewrite_source
+
+PROGRAM = """\
+import numpy as np
+import tensorflow as tf
+
+x = tf.placeholder(tf.float32, shape=[None, 3])
+w = tf.Variable(tf.ones([3, 2]))
+h = tf.matmul(x, w)
+loss = tf.reduce_sum(h)
+train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+{read}
+sess = tf.Session()
+sess.run(tf.global_variables_initializer())
+{run}
+"""
+FEED = "feed_dict={x: np.ones([2, 3])}"
+ALONE = f"print(sess.run(h, {FEED}))"
+LISTED = f"print(sess.run([loss, h], {FEED}))"
+KEYED = f'print(sess.run({{"h": h}}, {FEED}))'
+TRAINED = f"_, value = sess.run([train, h], {FEED})"
+TRAINED_TWO = f"_, a, b = sess.run([train, loss, h], {FEED})"
+
+FUNCTION = ".get_concrete_function().structured_outputs"
+CONVERTED = [
+    pytest.param("print(h.shape.as_list())", ALONE, f"print(compute_h{FUNCTION}.shape.as_list())", id="as-list-alone"),
+    pytest.param("print(len(h.get_shape()))", LISTED, f"len(compute_loss_and_h{FUNCTION}[1].shape)", id="len-in-list"),
+    pytest.param("print(h.shape.ndims)", KEYED, f'compute_h{FUNCTION}["h"].shape.ndims', id="ndims-in-dict"),
+    pytest.param("print(h.shape.rank)", TRAINED, f"train_step{FUNCTION}.shape.rank", id="rank-beside-training-op"),
+    pytest.param("print(h.shape)", TRAINED_TWO, f"print(train_step{FUNCTION}[1].shape)", id="after-training-op"),
+    pytest.param(
+        'print("{}".format(x.get_shape()))', ALONE, 'print("{}".format(tf.TensorShape([None, 3])))', id="format"
+    ),
+    pytest.param('print(f"{h.shape}")', ALONE, f'print(f"{{compute_h{FUNCTION}.shape}}")', id="f-string"),
+]
+DECLINED = [
+    pytest.param("print(h.shape[0])", ALONE, id="dimension"),
+    pytest.param("print(h.get_shape()[1].value)", ALONE, id="dimension-value"),
+    pytest.param('print(f"{h.shape!r}")', ALONE, id="f-string-repr"),
+    pytest.param("print(h.shape == x.shape)", ALONE, id="compared"),
+    pytest.param("print(h.shape.as_list())", f"print(sess.run(loss, {FEED}))", id="not-returned"),
+    pytest.param("print(h.shape.as_list())", f'sess.run({{"t": train, "h": h}}, {FEED})', id="dict-with-training-op"),
+]
+
+
+@pytest.mark.parametrize(("read", "run", "expected"), CONVERTED)
+def test_shape_read_converts(read: str, run: str, expected: str) -> None:
+    result = rewrite_source(PROGRAM.format(read=read, run=run))
+    assert "Session" not in result.code, [f.message for f in result.findings]
+    assert expected in result.code
+
+
+@pytest.mark.parametrize(("read", "run"), DECLINED)
+def test_shape_read_declines(read: str, run: str) -> None:
+    result = rewrite_source(PROGRAM.format(read=read, run=run))
+    assert "Session" in result.code
+    assert "TFM214" in {f.code for f in result.findings}
+
+
+@pytest.mark.parametrize(
+    ("read", "noted"),
+    [
+        pytest.param("print(x.shape)", True, id="unknown-dimension"),
+        pytest.param("print(w.shape, tf.ones([2]).shape)", False, id="not-a-graph-tensor"),
+        pytest.param("print(h.shape)", True, id="computed"),
+    ],
+)
+def test_shapes_written_as_text_are_noted(read: str, noted: bool) -> None:
+    result = rewrite_source(PROGRAM.format(read=read, run=ALONE))
+    assert "Session" not in result.code
+    assert ("TFM223" in {f.code for f in result.findings}) is noted
+
+
+def test_fully_known_placeholder_shape_is_not_noted() -> None:
+    source = PROGRAM.replace("shape=[None, 3]", "shape=[2, 3]")
+    result = rewrite_source(source.format(read="print(x.shape)", run=ALONE))
+    assert "print(tf.TensorShape([2, 3]))" in result.code
+    assert "TFM223" not in {f.code for f in result.findings}
