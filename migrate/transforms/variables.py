@@ -93,7 +93,11 @@ RANDOM_MAKERS = (
 
 # Initializers that draw no random numbers.
 _CONSTANT_INITIALIZERS = frozenset(
-    {"tf.zeros_initializer", "tf.ones_initializer", "tf.constant_initializer", "tf.constant", "tf.zeros", "tf.ones"}
+    {
+        "tf.zeros_initializer", "tf.ones_initializer", "tf.constant_initializer", "tf.constant", "tf.zeros", "tf.ones",
+        # What the native-equivalents rule (TFM110) writes for the first three, before this rule runs.
+        "tf.keras.initializers.Zeros", "tf.keras.initializers.Ones", "tf.keras.initializers.Constant",
+    }
 )
 
 
