@@ -372,3 +372,14 @@ def test_static_shapes_come_from_the_structure_a_function_returns(tmp_path: Path
         "structured_outputs[1].shape.ndims",
         "structured_outputs[0].shape.ndims",
     )
+
+
+def test_loops_over_written_out_lists_of_graph_values_move_into_the_function(tmp_path: Path) -> None:
+    # `for w in [W1, W2_again]:` builds graph from each element, whatever graph value it is; the
+    # loop moves into the training function whole, and a changed term is caught.
+    _parity_and_caught(
+        tmp_path,
+        "TFM201/loop_over_listed_graph_values",
+        "0.001 * tf.reduce_mean(tf.abs(activity))",
+        "0.002 * tf.reduce_mean(tf.abs(activity))",
+    )

@@ -892,9 +892,13 @@ def _graph_block(
     else:
         return None
     # A condition on a tensor is not Python control flow (and `==` on tensors changed meaning);
-    # a loop may run over variables and Python lists of graph values.
+    # a loop may run over variables and Python lists of graph values, named or written out
+    # (`for w in [W1, W2_again]:`, whatever graph values they are).
     header_graph = graph_block_header(statement) & graph_names
-    if header_graph - (containers if isinstance(statement, cst.For) else frozenset()):
+    iterable = containers
+    if isinstance(statement, cst.For) and isinstance(statement.iter, (cst.List, cst.Tuple)):
+        iterable = containers | header_graph
+    if header_graph - (iterable if isinstance(statement, cst.For) else frozenset()):
         return None
     lines = [line for block in blocks if isinstance(block, cst.IndentedBlock) for line in block.body]
     if len(lines) != sum(len(block.body) if isinstance(block, cst.IndentedBlock) else 1 for block in blocks):
