@@ -1564,28 +1564,40 @@ def _plan_per_call(scope: _ScopeRewriter, model: ModelFunction, taken: set[str])
         scope.scope_params = frozenset()
     scoped = any(site.prefix for site in model.sites)
     created: dict[int, tuple[str, str, cst.Call, bool]] = {}  # position -> target, TF1 name, value, trainable
+    created_calls: dict[int, cst.Call] = {}  # position -> the get_variable call
     # `tf.variable_scope(name, reuse=tf.AUTO_REUSE)`: a call in a scope no call made before
     # creates its variables, a call in the same scope as an earlier one finds that one's.
     auto_reuse = False
+    # A get_variable in a reusing scope that finds a variable the same call made before it:
+    # its position -> the name it binds and the position that made the variable.
+    found_again: dict[int, tuple[str, int]] = {}
     for position, entry in enumerate(flat):
         assigned = syntax.assigned_call(entry.node)
         api = scope.t.tf_api(assigned[1].func) if assigned is not None else None
         apis = [a for a, _ in syntax.tf_apis_in(entry.node, scope.t.tf_api)]
         if assigned is not None and api == GET_VARIABLE:
             target, call = assigned
+            literal = syntax.string_literal(syntax.call_argument(call, 0, "name"))
+            asked = entry.prefix + literal if literal is not None else None
+            maker = next((made for made, (_, name, _, _) in created.items() if name == asked), None)
+            if maker is not None and asked is not None and entry.reuse is not Reuse.NEW:
+                _check_same_variable(call, created_calls[maker], asked)
+                found_again[position] = (target, maker)
+                continue
+            relative, value, trainable = variable_call(
+                scope.t, call, entry.prefix, entry.initializer, set(scope.initializer_names)
+            )
             if entry.reuse is Reuse.AUTO:
                 auto_reuse = True
             elif entry.reuse is not Reuse.NEW:
                 raise Declined(
                     UNSHARABLE_FUNCTION, "a variable scope that reuses variables in a function made at each call", call
                 )
-            relative, value, trainable = variable_call(
-                scope.t, call, entry.prefix, entry.initializer, set(scope.initializer_names)
-            )
-            if any(relative == made[1] for made in created.values()):
+            if maker is not None:
                 readable = relative.replace(_PARAMETER_SCOPE, "")
                 raise Declined(UNSUPPORTED_FORM, f"`{readable}` is requested twice outside a reusing scope", call)
             created[position] = (target, relative, value, trainable)
+            created_calls[position] = call
         elif assigned is not None and api == VARIABLE:
             raise Declined(UNSHARABLE_FUNCTION, "tf.Variable in a function that makes new variables at each call",
                            assigned[1])
@@ -1621,6 +1633,11 @@ def _plan_per_call(scope: _ScopeRewriter, model: ModelFunction, taken: set[str])
         attributes[position] = attribute
     body: list[cst.BaseStatement] = []
     for position, entry in enumerate(flat):
+        if position in found_again:
+            target, maker = found_again[position]
+            found = cst.parse_statement(f"{target} = self.{attributes[maker]}\n")
+            body.append(syntax.with_leading_lines(found, syntax.leading_lines(entry.node)))
+            continue
         if position not in created:
             body.append(entry.node)
             continue
@@ -1650,6 +1667,17 @@ def _plan_per_call(scope: _ScopeRewriter, model: ModelFunction, taken: set[str])
             site.infos.append(VarInfo(full, f"{site.instance}.{attributes[position]}", trainable, site.index,
                                       at_first_call=True))
     return _PerCallPlan(list(attributes.values()), body, scoped)
+
+
+def _check_same_variable(again: cst.Call, made: cst.Call, relative: str) -> None:
+    """A variable requested again must be asked for with the shape and dtype it was made with,
+    or without them: TF1 refused another one (the other arguments it ignored)."""
+    for position, keyword in ((1, "shape"), (2, "dtype")):
+        asked = syntax.call_argument(again, position, keyword)
+        given = syntax.call_argument(made, position, keyword)
+        if asked is not None and (given is None or syntax.code_of(asked) != syntax.code_of(given)):
+            readable = relative.replace(_PARAMETER_SCOPE, "")
+            raise Declined(UNSUPPORTED_FORM, f"`{readable}` is requested again with another {keyword}", again)
 
 
 def _check_not_imported(scope: _ScopeRewriter, name: str, node: cst.FunctionDef) -> None:
