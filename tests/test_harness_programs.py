@@ -383,3 +383,14 @@ def test_loops_over_written_out_lists_of_graph_values_move_into_the_function(tmp
         "0.001 * tf.reduce_mean(tf.abs(activity))",
         "0.002 * tf.reduce_mean(tf.abs(activity))",
     )
+
+
+def test_step_functions_given_the_session_close_over_it(tmp_path: Path) -> None:
+    # `def train(sess, X, Y)` called as `train(sess, ...)`: the parameter goes and the helper's
+    # runs become calls of the generated functions; a run fed otherwise is caught.
+    _parity_and_caught(
+        tmp_path,
+        "TFM201/step_functions_given_the_session",
+        "value = train_step(X, Y).numpy()",
+        "value = train_step(X, Y * 0.5).numpy()",
+    )

@@ -66,6 +66,7 @@ from migrate.analysis.graph_statements import (
 )
 from migrate.analysis.placeholder_helpers import helper_placeholders, placeholder_helpers
 from migrate.analysis.run_sites import Leaf, Role, RunContext, RunSiteFinder
+from migrate.analysis.session_parameters import without_session_parameters
 from migrate.analysis.sparse_feeds import sparse_values
 from migrate.analysis.static_shapes import check_signatures, static_shape_sources
 from migrate.analysis.syntax import (
@@ -202,6 +203,7 @@ def analyze_scope(
             raise Declined(GRAPH_IN_CONTROL_FLOW, "a session opened inside a loop, branch or class", nested)
         return None
     steps = _check_default_session(flat.statements, enclosing, resolve)
+    flat = flat._replace(statements=without_session_parameters(flat.statements, steps, flat.sessions))
     step_functions.check_sessions(flat.statements, steps, flat.handles)
     scope = _classify_statements(flat.statements, flat.handles, enclosing, resolve)
     statements = scope.statements
