@@ -1,52 +1,68 @@
 """Step functions given the session as an argument: the parameter goes, and the function reads
 the scope's session as the ones that close over it do (migrate.analysis.step_functions).
 
-    def train(sess, X, Y):
-        _, l = sess.run([train_op, loss], {x: X, y: Y})
+    def run_epoch(session, X, Y):
+        _, l = session.run([train_op, loss], {x: X, y: Y})
 
     with tf.Session() as sess:
-        train(sess, data, labels)
+        run_epoch(sess, data, labels)
 
-The parameter is named as the session, and every call of `train` in the scope (from the scope
-itself or from another such function) gives it that session by that name: inside `train` it
-always held the session the scope opened. `train` becomes `def train(X, Y):`, reading `sess`,
-and its calls drop the argument. The function must be called only by name, with no unpacked
-arguments, and must not bind the name itself; otherwise nothing changes here, and the step
-function rules refuse it as before."""
+Every call of `run_epoch` in the scope gives the parameter the same session: the scope's `sess`,
+or, from another such function, its own parameter that holds it. Inside `run_epoch` the
+parameter always held that session, so it becomes `def run_epoch(X, Y):` reading `sess` where
+it read `session`, and its calls drop the argument. The function must be called only by name,
+with no unpacked arguments, must not bind the parameter or the session's name itself, and must
+define no functions, lambdas or comprehensions that could bind them; otherwise nothing changes
+here, and the step function rules refuse it as before."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 
 import libcst as cst
 
 from migrate.analysis import walk
-from migrate.analysis.syntax import assigned_names, nodes_of
+from migrate.analysis.syntax import COMPREHENSIONS, assigned_names, local_names, nodes_of
+
+
+@dataclass(frozen=True)
+class _Parameter:
+    name: str
+    position: int  # among the positional parameters
+    session: str  # the scope's session every call gives it
 
 
 def without_session_parameters(
     statements: Sequence[cst.BaseStatement], steps: Collection[str], sessions: Collection[str]
 ) -> list[cst.BaseStatement]:
     """`statements` with the session parameters of the step functions `steps` taken out, where
-    every call gives them the session of that name; as they were otherwise."""
+    every call gives them one session of `sessions`; as they were otherwise."""
     functions = {
         s.name.value: s for s in statements if isinstance(s, cst.FunctionDef) and s.name.value in steps
     }
-    calls = [
-        call
-        for statement in statements
-        for call in nodes_of(statement, cst.Call)
-        if isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value in functions
-    ]
-    found: dict[str, tuple[int, str]] = {}
-    for name, function in functions.items():
-        parameter = _session_parameter(function, [c for c in calls if _called(c) == name], sessions)
-        if parameter is not None:
-            found[name] = parameter
+    # Each call of those functions, with the function of the scope it is made in (None: the scope).
+    calls: list[tuple[cst.Call, str | None]] = []
+    for statement in statements:
+        within = statement.name.value if isinstance(statement, cst.FunctionDef) else None
+        for call in nodes_of(statement, cst.Call):
+            assert isinstance(call, cst.Call)
+            if isinstance(call.func, cst.Name) and call.func.value in functions:
+                calls.append((call, within))
+    found: dict[str, _Parameter] = {}
+    grown = True
+    while grown:  # a function passes its own parameter on: settled once its callers' are
+        grown = False
+        for name, function in functions.items():
+            if name not in found:
+                mine = [(call, within) for call, within in calls if _called(call) == name]
+                parameter = _session_parameter(function, mine, sessions, functions, found)
+                if parameter is not None:
+                    found[name] = parameter
+                    grown = True
     if not found:
         return list(statements)
-    rewriter = _DropSessionParameters(found)
-    return [walk.transform(statement, rewriter) for statement in statements]
+    return [walk.transform(statement, _DropSessionParameters(found)) for statement in statements]
 
 
 def _called(call: cst.Call) -> str:
@@ -55,27 +71,42 @@ def _called(call: cst.Call) -> str:
 
 
 def _session_parameter(
-    function: cst.FunctionDef, calls: Sequence[cst.Call], sessions: Collection[str]
-) -> tuple[int, str] | None:
-    """The position and name of the parameter named as a session that every call gives that
-    session, None if there is none."""
+    function: cst.FunctionDef,
+    calls: Sequence[tuple[cst.Call, str | None]],
+    sessions: Collection[str],
+    functions: Mapping[str, cst.FunctionDef],
+    found: Mapping[str, _Parameter],
+) -> _Parameter | None:
+    """The positional parameter every call gives the same session, None if there is no such
+    one parameter or the function could not read the session in its place."""
     params = function.params
     if not calls or params.star_arg is not cst.MaybeSentinel.DEFAULT or params.posonly_params:
         return None
-    named = [(i, p) for i, p in enumerate(params.params) if p.name.value in sessions]
-    if len(named) != 1:
-        return None
-    position, param = named[0]
-    name = param.name.value
-    if param.default is not None or name in assigned_names(function.body):
-        return None
-    for call in calls:
+    names = [p.name.value for p in params.params]
+    given: list[set[str | None]] = [set() for _ in names]
+    for call, within in calls:
         if any(arg.star for arg in call.args):
             return None
-        value = _argument(call, position, name)
-        if not (isinstance(value, cst.Name) and value.value == name):
-            return None
-    return position, name
+        for position, name in enumerate(names):
+            value = _argument(call, position, name)
+            given[position].add(_session_held(value, within, sessions, functions, found))
+    chosen = [i for i, held in enumerate(given) if len(held) == 1 and None not in held]
+    if len(chosen) != 1:
+        return None
+    position = chosen[0]
+    name, (session,) = names[position], given[position]
+    assert session is not None
+    if params.params[position].default is not None or name in assigned_names(function.body):
+        return None
+    if session != name and (session in local_names(function) or _nested_scopes(function)):
+        return None
+    if any(isinstance(s, (cst.Global, cst.Nonlocal)) for s in nodes_of(function.body, cst.Global, cst.Nonlocal)):
+        return None
+    return _Parameter(name, position, session)
+
+
+def _nested_scopes(function: cst.FunctionDef) -> bool:
+    return bool(nodes_of(function.body, cst.FunctionDef, cst.ClassDef, cst.Lambda, *COMPREHENSIONS))
 
 
 def _argument(call: cst.Call, position: int, name: str) -> cst.BaseExpression | None:
@@ -87,30 +118,75 @@ def _argument(call: cst.Call, position: int, name: str) -> cst.BaseExpression | 
     return None
 
 
+def _session_held(
+    value: cst.BaseExpression | None,
+    within: str | None,
+    sessions: Collection[str],
+    functions: Mapping[str, cst.FunctionDef],
+    found: Mapping[str, _Parameter],
+) -> str | None:
+    """The scope's session a call argument holds: a session's name read in the scope, or in a
+    function, its session parameter (once settled) or a session it does not bind itself."""
+    if not isinstance(value, cst.Name):
+        return None
+    if within is None:
+        return value.value if value.value in sessions else None
+    own = found.get(within)
+    if own is not None and value.value == own.name:
+        return own.session
+    if value.value in local_names(functions[within]):
+        return None
+    return value.value if value.value in sessions else None
+
+
 class _DropSessionParameters(cst.CSTTransformer):
-    def __init__(self, found: Mapping[str, tuple[int, str]]) -> None:
+    """Takes the parameters out of the functions and the arguments out of their calls, and
+    renames a parameter named otherwise than its session where the function reads it."""
+
+    def __init__(self, found: Mapping[str, _Parameter]) -> None:
         self.found = found
+        self.renaming: _Parameter | None = None
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        parameter = self.found.get(node.name.value)
+        if parameter is not None and parameter.name != parameter.session:
+            self.renaming = parameter
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
         parameter = self.found.get(original_node.name.value)
         if parameter is None:
             return updated_node
-        params = [p for p in updated_node.params.params if p.name.value != parameter[1]]
-        if params:
-            params[-1] = params[-1].with_changes(comma=updated_node.params.params[-1].comma)
-        return updated_node.with_changes(params=updated_node.params.with_changes(params=params))
+        self.renaming = None
+        kept = [p for i, p in enumerate(updated_node.params.params) if i != parameter.position]
+        if kept:
+            kept[-1] = kept[-1].with_changes(comma=updated_node.params.params[-1].comma)
+        return updated_node.with_changes(params=updated_node.params.with_changes(params=kept))
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        if self.renaming is not None and original_node.value == self.renaming.name:
+            return updated_node.with_changes(value=self.renaming.session)
+        return updated_node
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.Attribute:
+        if updated_node.attr is original_node.attr:
+            return updated_node
+        return updated_node.with_changes(attr=original_node.attr)  # `x.session` names no variable
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        if updated_node.keyword is original_node.keyword:
+            return updated_node
+        return updated_node.with_changes(keyword=original_node.keyword)  # nor does `f(session=...)`
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         func = original_node.func
         parameter = self.found.get(func.value) if isinstance(func, cst.Name) else None
         if parameter is None:
             return updated_node
-        position, name = parameter
         args = [
             arg
             for index, arg in enumerate(updated_node.args)
-            if not (arg.keyword is None and index == position)
-            and not (arg.keyword is not None and arg.keyword.value == name)
+            if not (arg.keyword is None and index == parameter.position)
+            and not (arg.keyword is not None and arg.keyword.value == parameter.name)
         ]
         if args:
             args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
