@@ -209,7 +209,7 @@ def analyze_scope(
     statements = scope.statements
     _check_module_classes(statements, [*enclosing, *body], resolve)
     _check_variable_makers(statements, [*enclosing, *body], resolve, factories)
-    _check_block_headers(statements)
+    _check_block_headers(statements, scope.rebound)
     candidates = feed_helpers(flat.statements)
     graph = _collect_graph(statements, scope.outer_variables, prefixes, resolve, candidates)
     graph.seeded = any(api in GLOBAL_SEED_APIS for node in [*enclosing, *body] for api, _ in tf_apis_in(node, resolve))
@@ -805,18 +805,23 @@ def _read_before_assigned(
     return True
 
 
-def _check_block_headers(statements: Sequence[Statement]) -> None:
+def _check_block_headers(statements: Sequence[Statement], rebound: Mapping[str, int]) -> None:
     """A graph-building `if` / `for` block moves into the generated functions, which evaluate
     its header when first traced: what the header reads must keep the value it had where TF1
-    built the graph."""
+    built the graph. A graph name Python binds again (`W = sess.run(W)`) is left to the runs:
+    each function a run after that first calls is refused there (`_check_not_rebound`)."""
     for index, statement in enumerate(statements):
         if statement.kind is not Kind.GRAPH or not isinstance(statement.node, (cst.If, cst.For)):
             continue
         header = graph_block_header(statement.node)
-        for later in statements[index + 1 :]:
-            rebound = header & assigned_names(later.node)
-            if rebound:
-                name = min(rebound)
+        for later_index in range(index + 1, len(statements)):
+            changed = {
+                name
+                for name in header & assigned_names(statements[later_index].node)
+                if not (name in rebound and rebound[name] <= later_index)
+            }
+            if changed:
+                name = min(changed)
                 raise Declined(
                     GRAPH_IN_CONTROL_FLOW, f"graph built under a condition on `{name}`, which changes later", statement.node
                 )
