@@ -394,3 +394,14 @@ def test_step_functions_given_the_session_close_over_it(tmp_path: Path) -> None:
         "value = train_step(X, Y).numpy()",
         "value = train_step(X, Y * 0.5).numpy()",
     )
+
+
+def test_training_ops_fetched_first_give_none_in_their_places(tmp_path: Path) -> None:
+    # `res = sess.run([train_op, loss, acc])`: TF1 gave None for the op; the function returns
+    # the values, and the list is built around them. A value in the op's place is caught.
+    _parity_and_caught(
+        tmp_path,
+        "TFM201/training_ops_first_in_used_structures",
+        "res = [None, *(value.numpy()",
+        "res = [0.0, *(value.numpy()",
+    )

@@ -39,6 +39,10 @@ CONVERTED = [
         'print("{}".format(x.get_shape()))', ALONE, 'print("{}".format(tf.TensorShape([None, 3])))', id="format"
     ),
     pytest.param('print(f"{h.shape}")', ALONE, f'print(f"{{compute_h{FUNCTION}.shape}}")', id="f-string"),
+    pytest.param(
+        "print(h.shape.as_list())", f'sess.run({{"t": train, "h": h}}, {FEED})', f'train_step{FUNCTION}["h"]',
+        id="dict-beside-training-op",
+    ),
 ]
 DECLINED = [
     pytest.param("print(h.shape[0])", ALONE, id="dimension"),
@@ -46,7 +50,6 @@ DECLINED = [
     pytest.param('print(f"{h.shape!r}")', ALONE, id="f-string-repr"),
     pytest.param("print(h.shape == x.shape)", ALONE, id="compared"),
     pytest.param("print(h.shape.as_list())", f"print(sess.run(loss, {FEED}))", id="not-returned"),
-    pytest.param("print(h.shape.as_list())", f'sess.run({{"t": train, "h": h}}, {FEED})', id="dict-with-training-op"),
 ]
 
 

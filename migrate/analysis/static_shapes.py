@@ -78,8 +78,8 @@ def static_shape_sources(
 def _path_to(tensor: str, fetches: cst.BaseExpression, ops: AbstractSet[str]) -> str | None:
     """Where a function generated for `fetches` returns `tensor` (as the sessions transform's
     `_returned` writes it): `""` alone, `"[i]"` or `'["key"]'` in a structure of values; None
-    elsewhere. A run's training ops are not returned: the values after them move up, and one
-    value fetched with them is returned alone."""
+    elsewhere. A run's training ops are not returned: the values after them in a list move up,
+    one value fetched with them is returned alone, and a dict keeps the other keys."""
     if isinstance(fetches, cst.Name):
         return "" if fetches.value == tensor else None
     if isinstance(fetches, (cst.List, cst.Tuple)):
@@ -90,10 +90,8 @@ def _path_to(tensor: str, fetches: cst.BaseExpression, ops: AbstractSet[str]) ->
         return "" if len(values) == 1 and len(fetches.elements) > 1 else f"[{position}]"
     if isinstance(fetches, cst.Dict):
         for item in fetches.elements:
-            if not isinstance(item, cst.DictElement) or (isinstance(item.value, cst.Name) and item.value.value in ops):
-                return None  # a dict fetching an op is not converted as a value
-        for item in fetches.elements:
-            assert isinstance(item, cst.DictElement)
+            if not isinstance(item, cst.DictElement):
+                return None
             value, key = item.value, item.key
             if isinstance(value, cst.Name) and value.value == tensor and isinstance(key, cst.SimpleString):
                 return f"[{key.value}]"

@@ -907,17 +907,47 @@ class _ScopeWriter:
         """The expression that replaces a run site, NumPy values as sess.run gave them."""
         if site.function is None:
             return _numpy_leaves(site.fetches)
-        call = self._call(site)
+        call = self.function_call(site)
         if not self._value_leaves(site.fetches):
             return call
-        if isinstance(site.fetches, (cst.List, cst.Tuple, cst.Dict)) and any(
-            self._is_op(e) for e in _elements(site.fetches)
-        ):
-            raise Declined(model.UNSUPPORTED_RUN, "a training op fetched inside a structure used as a value", site.call)
         fetches = site.fetches
         if isinstance(fetches, (cst.List, cst.Tuple, cst.Dict)):
+            if any(self.has_op(e) for e in _elements(fetches)):
+                return self._ops_first(site, call, fetches)
             return self._numpy(call, _elements(fetches), type(fetches).__name__.lower())
         return self._numpy(call, [fetches], "single")
+
+    def _ops_first(self, site: model.RunSite, call: cst.Call, fetches: cst.List | cst.Tuple | cst.Dict) -> cst.BaseExpression:
+        """`sess.run([train_op, loss, acc])` used as a value, where TF1 gave None for each op:
+        the function returns the values alone (`_returned`), and the structure is built
+        around them with None in the ops' places. Only for ops that come first (`[train_op,
+        ...]`, `{"train": train_op, ...}`): the values then keep their order."""
+        elements = _elements(fetches)
+        leading = next(i for i, element in enumerate(elements) if not self._is_op(element))
+        values = elements[leading:]
+        if any(self.has_op(value) for value in values):
+            raise Declined(
+                model.UNSUPPORTED_RUN, "a training op fetched after a value, inside a structure used as a value", site.call
+            )
+        none = cst.Name("None")
+        if isinstance(fetches, cst.Dict):
+            computed = cst.parse_expression(f"{self.tf}.nest.map_structure(lambda t: t.numpy(), {syntax.code_of(call)})")
+            ops = [e.with_changes(value=none, comma=cst.MaybeSentinel.DEFAULT) for e in fetches.elements[:leading]]
+            return cst.Dict([*ops, cst.StarredDictElement(computed)])
+        if len(values) == 1:
+            rest: list[cst.BaseElement] = [cst.Element(self._numpy(call, values, "single"))]
+        elif any(self._is_structure(value) or isinstance(value, (cst.List, cst.Tuple, cst.Dict)) for value in values):
+            computed = cst.parse_expression(f"{self.tf}.nest.map_structure(lambda t: t.numpy(), {syntax.code_of(call)})")
+            rest = [cst.StarredElement(computed)]
+        else:
+            rest = [cst.StarredElement(cst.parse_expression(f"(value.numpy() for value in {syntax.code_of(call)})"))]
+        ops_none = [cst.Element(none) for _ in range(leading)]
+        return type(fetches)([*ops_none, *rest])
+
+    def has_op(self, fetch: cst.BaseExpression) -> bool:
+        if isinstance(fetch, (cst.List, cst.Tuple, cst.Dict)):
+            return any(self.has_op(e) for e in _elements(fetch))
+        return self._is_op(fetch)
 
     def sparse_tensor(self, call: cst.Call, dtype: cst.BaseExpression) -> cst.Call:
         """`tf.SparseTensorValue(indices, values, shape)` fed to a sparse placeholder: a
@@ -967,7 +997,7 @@ class _ScopeWriter:
             fetched.append(fetch.value)
         if not kept:
             return None
-        call = self._call(site)
+        call = self.function_call(site)
         if len(kept) == 1:
             single = kept[0]
             assert isinstance(single, cst.BaseAssignTargetExpression)
@@ -993,7 +1023,7 @@ class _ScopeWriter:
             fetch.value in self.plan.structured or fetch.value in self.plan.merged
         )
 
-    def _call(self, site: model.RunSite) -> cst.Call:
+    def function_call(self, site: model.RunSite) -> cst.Call:
         assert site.function is not None
         fed = dict(site.feeds)
         args = []
@@ -1080,6 +1110,14 @@ def _returned(fetches: cst.BaseExpression, plan: model.ScopePlan) -> cst.BaseExp
         if isinstance(fetches, cst.List) and len(values) == len(fetches.elements):
             return cst.List([cst.Element(v) for v in values])  # sess.run gave a list back
         return cst.Tuple([cst.Element(v) for v in values], lpar=[], rpar=[])
+    if isinstance(fetches, cst.Dict):
+        kept = [e for e in fetches.elements if not (isinstance(e, cst.DictElement) and is_op(e.value))]
+        if not kept:
+            return None
+        if len(kept) < len(fetches.elements):
+            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            return fetches.with_changes(elements=kept)
+        return fetches
     if is_op(fetches):
         return None
     return fetches
@@ -1214,6 +1252,7 @@ class _SiteReplacer(cst.CSTTransformer):
         self.writer = writer
         self.assignments: dict[int, cst.Assign] = {}  # destructuring assignments rewritten whole
         self.restarted: set[int] = set()  # iterator initializer runs made a new iterator
+        self.discarded: set[int] = set()  # runs of ops and values on lines of their own
 
     def visit_Call(self, node: cst.Call) -> bool:
         return id(node) not in self.sites
@@ -1244,7 +1283,7 @@ class _SiteReplacer(cst.CSTTransformer):
         site = self.sites.get(id(original_node))
         if site is None:
             return updated_node
-        replaced = self.writer.call_for(site)
+        replaced = self.writer.function_call(site) if id(original_node) in self.discarded else self.writer.call_for(site)
         if not self.writer.plan.sparse_values:
             return replaced
         with_tensors = replaced.visit(_SparseValues(self.writer))  # the feeds, inside the call
@@ -1325,6 +1364,12 @@ class _SiteReplacer(cst.CSTTransformer):
             iterator, dataset = self.writer.plan.restarts[id(call)]
             return cst.Assign([cst.AssignTarget(cst.Name(iterator))], _iterator_over(dataset))
         return updated_node
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        site = self.sites.get(id(node.value))
+        if site is not None and site.function is not None and self.writer.has_op(site.fetches):
+            # `sess.run([train_op, loss])` on a line of its own: what it gave is not kept.
+            self.discarded.add(id(node.value))
 
 
 class _SparseValues(cst.CSTTransformer):
