@@ -194,11 +194,9 @@ class RunSiteFinder(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> bool:
         if id(node) in self.shapes_read:
-            return False
+            return False  # `t.get_shape()`, read as a static shape by the call around it
         for shape, as_text in self._shapes_read_by(node):
             self._read_shape(shape, as_text=as_text)
-        if id(node) in self.shapes_read:
-            return False
         printed = self._printed_tensor(node)
         if printed is not None:
             raise Declined(

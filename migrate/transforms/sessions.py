@@ -917,7 +917,9 @@ class _ScopeWriter:
             return self._numpy(call, _elements(fetches), type(fetches).__name__.lower())
         return self._numpy(call, [fetches], "single")
 
-    def _ops_first(self, site: model.RunSite, call: cst.Call, fetches: cst.List | cst.Tuple | cst.Dict) -> cst.BaseExpression:
+    def _ops_first(
+        self, site: model.RunSite, call: cst.Call, fetches: cst.List | cst.Tuple | cst.Dict
+    ) -> cst.BaseExpression:
         """`sess.run([train_op, loss, acc])` used as a value, where TF1 gave None for each op:
         the function returns the values alone (`_returned`), and the structure is built
         around them with None in the ops' places. Only for ops that come first (`[train_op,
@@ -925,7 +927,8 @@ class _ScopeWriter:
         elements = _elements(fetches)
         leading = next(i for i, element in enumerate(elements) if not self._is_op(element))
         values = elements[leading:]
-        if any(self.has_op(value) for value in values):
+        unpacked = isinstance(fetches, cst.Dict) and len(elements) < len(fetches.elements)  # `**more`
+        if unpacked or any(self.has_op(value) for value in values):
             raise Declined(
                 model.UNSUPPORTED_RUN, "a training op fetched after a value, inside a structure used as a value", site.call
             )
