@@ -9,5 +9,5 @@ loss = tf.reduce_sum(tf.square(x * w))
 train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
 with tf.Session() as sess:
     sess.run(tf.global_variables_initializer())
-    out = sess.run({"train": train_op, "loss": loss}, feed_dict={x: np.ones((1, 2), np.float32)})
+    out = sess.run({"loss": loss, "train": train_op}, feed_dict={x: np.ones((1, 2), np.float32)})
     print("%.6f" % out["loss"])

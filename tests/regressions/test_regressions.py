@@ -30,7 +30,8 @@ CASES = [
     # initializer into an unseeded Keras 3 initializer, and the file then stays in graph mode
     # (TFM218), where the harness cannot inject initial values: the declined program drew other
     # (and on every run different) numbers than TF1's seeded initializer. TFM301 now writes the
-    # `tf.random` op TF1's initializer calls, which follows the graph seed.
+    # `tf.random` op TF1's initializer calls, which follows the graph seed. (The program declines
+    # for its dict of a value and then a training op, TFM218.)
     pytest.param(
         "declined_get_variable_random_initializer.py",
         DECLINED,
@@ -40,7 +41,8 @@ CASES = [
     # Fuzz seeds 7002, 7015 (--variable-family): TFM311 made a Keras 3 Dense in a file that stays
     # in graph mode, where it draws unseeded weights. Such a file now keeps tf.compat.v1.layers
     # (which need tf-keras, as the legacy program does) and reproduces TF1's numbers. TFM218 is why
-    # the eager attempt declined (a training op fetched in a dict), kept with the graph-mode rewrite.
+    # the eager attempt declines (a training op fetched after a value in a dict whose values are
+    # used; fetched first, it would convert), kept with the graph-mode rewrite.
     pytest.param("declined_layers_dense.py", DECLINED, ("TFM216", "TFM218"), id="declined-layers-dense"),
     # Fuzz seed 20159: three Adam steps at learning rate 0.1 leave the kernel 7e-7 apart, past the
     # default tolerance: Keras' pow(beta2, step) and TF1's running product differ in the last bit,
