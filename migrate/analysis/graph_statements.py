@@ -895,10 +895,10 @@ def _graph_block(
     # a loop may run over variables and Python lists of graph values, named or written out
     # (`for w in [W1, W2_again]:`, whatever graph values they are).
     header_graph = graph_block_header(statement) & graph_names
-    iterable = containers
-    if isinstance(statement, cst.For) and isinstance(statement.iter, (cst.List, cst.Tuple)):
-        iterable = containers | header_graph
-    if header_graph - (iterable if isinstance(statement, cst.For) else frozenset()):
+    if isinstance(statement, cst.For):
+        if not isinstance(statement.iter, (cst.List, cst.Tuple)) and header_graph - containers:
+            return None
+    elif header_graph:
         return None
     lines = [line for block in blocks if isinstance(block, cst.IndentedBlock) for line in block.body]
     if len(lines) != sum(len(block.body) if isinstance(block, cst.IndentedBlock) else 1 for block in blocks):
