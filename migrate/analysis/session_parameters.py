@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from migrate.analysis import walk
-from migrate.analysis.syntax import COMPREHENSIONS, assigned_names, local_names, nodes_of
+from migrate.analysis.syntax import COMPREHENSIONS, assigned_names, call_argument, local_names, nodes_of
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def _session_parameter(
         if any(arg.star for arg in call.args):
             return None
         for position, name in enumerate(names):
-            value = _argument(call, position, name)
+            value = call_argument(call, position, name)
             given[position].add(_session_held(value, within, sessions, functions, found))
     chosen = [i for i, held in enumerate(given) if len(held) == 1 and None not in held]
     if len(chosen) != 1:
@@ -107,15 +107,6 @@ def _session_parameter(
 
 def _nested_scopes(function: cst.FunctionDef) -> bool:
     return bool(nodes_of(function.body, cst.FunctionDef, cst.ClassDef, cst.Lambda, *COMPREHENSIONS))
-
-
-def _argument(call: cst.Call, position: int, name: str) -> cst.BaseExpression | None:
-    for index, arg in enumerate(call.args):
-        if arg.keyword is None and index == position:
-            return arg.value
-        if arg.keyword is not None and arg.keyword.value == name:
-            return arg.value
-    return None
 
 
 def _session_held(
