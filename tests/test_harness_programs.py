@@ -374,6 +374,28 @@ def test_static_shapes_come_from_the_structure_a_function_returns(tmp_path: Path
     )
 
 
+def test_static_shapes_that_size_variables_are_traced_where_they_are_read(tmp_path: Path) -> None:
+    # `dim = reshape.get_shape()[1].value` sizes the next layer's weights: a function returning
+    # the tensor is traced there for its shape (a wrong size would not take the legacy initial
+    # values); a changed layer is caught.
+    _parity_and_caught(
+        tmp_path,
+        "TFM201/static_shapes_size_variables",
+        "tf.reshape(pool, [-1, 2 * 2 * 3])",
+        "tf.reshape(pool[:, ::-1], [-1, 2 * 2 * 3])",
+    )
+
+
+def test_static_shape_of_a_tensor_no_run_fetches(tmp_path: Path) -> None:
+    # No run returns `hidden`: a function returning it alone gives its shape.
+    _parity_and_caught(
+        tmp_path,
+        "TFM201/static_shape_of_unfetched_tensor",
+        "print(compute_hidden.get_concrete_function().structured_outputs.shape.as_list())",
+        "print(compute_hidden.get_concrete_function().structured_outputs.shape.rank)",
+    )
+
+
 def test_loops_over_written_out_lists_of_graph_values_move_into_the_function(tmp_path: Path) -> None:
     # `for w in [W1, W2_again]:` builds graph from each element, whatever graph value it is; the
     # loop moves into the training function whole, and a changed term is caught.

@@ -43,13 +43,20 @@ CONVERTED = [
         "print(h.shape.as_list())", f'sess.run({{"t": train, "h": h}}, {FEED})', f'train_step{FUNCTION}["h"]',
         id="dict-beside-training-op",
     ),
+    # A Dimension's `.value` and `int(...)` are TF 2's int (TFM106 drops `.value`).
+    pytest.param("print(h.get_shape()[1].value)", ALONE, f"print(compute_h{FUNCTION}.shape[1])", id="dimension-value"),
+    pytest.param("print(int(h.shape[-1]))", ALONE, f"print(int(compute_h{FUNCTION}.shape[-1]))", id="dimension-int"),
+    # No run returns `h`: a function returning it alone is traced for the shape.
+    pytest.param(
+        "print(h.shape.as_list())", f"print(sess.run(loss, {FEED}))", f"print(compute_h{FUNCTION}.shape.as_list())",
+        id="not-returned",
+    ),
 ]
 DECLINED = [
     pytest.param("print(h.shape[0])", ALONE, id="dimension"),
-    pytest.param("print(h.get_shape()[1].value)", ALONE, id="dimension-value"),
+    pytest.param("print(h.get_shape()[1:].as_list())", ALONE, id="dimension-slice"),
     pytest.param('print(f"{h.shape!r}")', ALONE, id="f-string-repr"),
     pytest.param("print(h.shape == x.shape)", ALONE, id="compared"),
-    pytest.param("print(h.shape.as_list())", f"print(sess.run(loss, {FEED}))", id="not-returned"),
 ]
 
 
@@ -86,3 +93,53 @@ def test_fully_known_placeholder_shape_is_not_noted() -> None:
     result = rewrite_source(source.format(read="print(x.shape)", run=ALONE))
     assert "print(tf.TensorShape([2, 3]))" in result.code
     assert "TFM223" not in {f.code for f in result.findings}
+
+
+SIZED = """\
+import numpy as np
+import tensorflow as tf
+
+x = tf.placeholder(tf.float32, shape=[None, 3])
+w = tf.Variable(tf.ones([3, 2]))
+h = tf.nn.relu(tf.matmul(x, w))
+{read}
+v = tf.get_variable("v", [n, 4], initializer=tf.ones_initializer())
+y = tf.matmul(h, v)
+train = tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(y))
+sess = tf.Session()
+sess.run(tf.global_variables_initializer())
+print(sess.run(y, feed_dict={{x: np.ones([2, 3])}}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [
+        pytest.param("n = x.shape.as_list()[-1]", "n = tf.TensorShape([None, 3]).as_list()[-1]", id="placeholder"),
+        pytest.param("n = x.get_shape()[1].value", "n = tf.TensorShape([None, 3])[1]\n", id="placeholder-value"),
+        pytest.param("n = int(h.shape[1])", f"n = int(compute_h{FUNCTION}.shape[1])", id="computed-int"),
+        pytest.param("n = h.get_shape().as_list()[1]", f"n = compute_h{FUNCTION}.shape.as_list()[1]", id="computed"),
+    ],
+)
+def test_static_shapes_that_size_variables_are_read_before_them(read: str, expected: str) -> None:
+    # The value stays where it is, before the variable it sizes; a function traced for it goes
+    # before it, the others before the first run.
+    result = rewrite_source(SIZED.format(read=read))
+    assert "Session" not in result.code, [f.message for f in result.findings]
+    code = result.code
+    assert expected in code
+    assert code.index(expected) < code.index("v = tf.Variable(") < code.index("def compute_y")
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        pytest.param("n = h.shape[1]", id="dimension"),
+        pytest.param("n = int(tf.shape(h)[1])", id="dynamic-shape"),
+        pytest.param("n = 2 if h is None else 2", id="tensor-value"),
+    ],
+)
+def test_static_shapes_that_size_variables_decline_otherwise(read: str) -> None:
+    result = rewrite_source(SIZED.format(read=read))
+    assert "Session" in result.code
+    assert {"TFM214", "TFM218"} & {f.code for f in result.findings}

@@ -419,6 +419,11 @@ class ScopePlan:
     trailing: list[cst.EmptyLine] = field(default_factory=list)  # Flattened.trailing
     # `t.shape` / `t.get_shape()` read outside the runs -> where TF 2 reads the shape
     static_shapes: dict[int, ShapeSource] = field(default_factory=dict)
+    # A static shape read before the first run (`n_in = int(h.shape[1])` sizing the next layer)
+    # traces functions then: they go, with the helpers they call, before the first such read,
+    # `shape_read_index` (-1: none); the other functions before the first run.
+    shape_read_index: int = -1
+    traced_first: frozenset[str] = frozenset()
     # `tf.SparseTensorValue(...)` calls made only to be fed to sparse placeholders -> the
     # placeholder's dtype: they become `tf.SparseTensor`s of that dtype.
     sparse_values: dict[int, cst.BaseExpression] = field(default_factory=dict)

@@ -41,6 +41,7 @@ from migrate.analysis.graph_model import (
     Resolver,
     RunSite,
     ScopePlan,
+    ShapeSource,
     Statement,
     Summary,
     TrainOp,
@@ -65,10 +66,10 @@ from migrate.analysis.graph_statements import (
     writer_logdir,
 )
 from migrate.analysis.placeholder_helpers import helper_placeholders, placeholder_helpers
-from migrate.analysis.run_sites import Leaf, Role, RunContext, RunSiteFinder
+from migrate.analysis.run_sites import Leaf, Role, RunContext, RunSiteFinder, StaticShape
 from migrate.analysis.session_parameters import without_session_parameters
 from migrate.analysis.sparse_feeds import sparse_values
-from migrate.analysis.static_shapes import check_signatures, static_shape_sources
+from migrate.analysis.static_shapes import check_signatures, read_for_shape_only, static_shape_sources
 from migrate.analysis.syntax import (
     COMPREHENSIONS,
     api_under,
@@ -239,10 +240,6 @@ def analyze_scope(
         raise Declined(UNSUPPORTED_RUN, "the session runs nothing: the graph code built for it is never run", session)
     taken = names_kept(statements) | set(reserved) | ({state.feed_name} if state.hoisted else set())
     functions = _functions_for_runs(finder.sites, state, statements, function_uses, site_index, scope.rebound, taken)
-    _check_layers_built(statements, functions, resolve)
-    helpers = _share_slices(functions, statements, graph.placeholders, taken)
-    _check_python_values_kept(statements, functions, helpers)
-    check_signatures(functions, statements, first_run_index)
     static_shapes = static_shape_sources(
         finder.static_shapes,
         finder.sites,
@@ -251,7 +248,14 @@ def analyze_scope(
         statements,
         _ReachingDefinitions(statements).before,
         state.ops,
+        lambda read: _shape_probe(read, functions, state, statements, function_uses, scope.rebound, taken),
     )
+    shape_read_index, traced_first = _traced_first(static_shapes, finder.static_shapes, first_run_index)
+    _check_layers_built(statements, functions, resolve)
+    helpers = _share_slices(functions, statements, graph.placeholders, taken)
+    _check_python_values_kept(statements, functions, helpers)
+    check_signatures([f for f in functions if f.name in traced_first], statements, shape_read_index)
+    check_signatures([f for f in functions if f.name not in traced_first], statements, first_run_index)
     sparse = sparse_values(body, module or [*body, *enclosing], finder.sites, graph.placeholders, resolve)
     return ScopePlan(
         statements=statements,
@@ -281,6 +285,8 @@ def analyze_scope(
         restarts=finder.restarts,
         writer_calls=finder.writer_calls,
         static_shapes=static_shapes,
+        shape_read_index=shape_read_index,
+        traced_first=traced_first,
         sparse_values=sparse,
     )
 
@@ -636,17 +642,30 @@ def _find_runs(statements: Sequence[Statement], state: RunContext) -> tuple[RunS
     site_index: dict[int, int] = {}
     for index, statement in enumerate(statements):
         if statement.kind is Kind.PYTHON:
-            before = len(finder.sites) + len(finder.static_shapes)
+            before = len(finder.sites)
             finder.statement_index = index
             walk.visit(statement.node, finder)
             # Not at an initializer run: the optimizers the functions use may come after it.
-            # A static shape read traces a function: the functions go before it too.
-            if first_run_index < 0 and len(finder.sites) + len(finder.static_shapes) > before:
+            if first_run_index < 0 and len(finder.sites) > before:
                 first_run_index = index
             site_index.update((id(site.call), index) for site in finder.sites if id(site.call) not in site_index)
         else:
             state.symbolic.difference_update(statement.defines)  # bound again by graph code
     return finder, first_run_index, site_index
+
+
+def _traced_first(
+    static_shapes: Mapping[int, ShapeSource], reads: Sequence[StaticShape], first_run_index: int
+) -> tuple[int, frozenset[str]]:
+    """The first static shape read that traces a function before the first run (-1: none),
+    and the functions such reads trace (a placeholder's shape is the one it was declared with)."""
+    early = [
+        (read.index, origin.name)
+        for read in reads
+        if isinstance(origin := static_shapes[id(read.shape)].origin, Function)
+        and (read.index < first_run_index or first_run_index < 0)
+    ]
+    return min((index for index, _ in early), default=-1), frozenset(name for _, name in early)
 
 
 def _functions_for_runs(
@@ -681,6 +700,40 @@ def _functions_for_runs(
         _check_not_rebound(site, existing, rebound, index)
         _check_assignment_order(site, existing, state, definitions_before.before(index))
     return functions
+
+
+def _shape_probe(
+    read: StaticShape,
+    functions: list[Function],
+    state: RunContext,
+    statements: list[Statement],
+    function_uses: dict[str, frozenset[str]],
+    rebound: Mapping[str, int],
+    taken: set[str],
+) -> Function:
+    """The generated function returning the tensor whose static shape `read` reads, where no
+    run returns it: the graph slice a run fetching it alone there would take, fed every
+    placeholder. It is traced for its input signature only, never called, unless a run shares it."""
+    probe = RunSite(
+        cst.Call(cst.Name("probe")),  # stands for the read, which calls nothing
+        cst.Name(read.tensor),
+        [(name, cst.Name(name)) for name in state.placeholders],
+    )
+    leaves = state.leaves(probe.fetches)
+    train_index = {s.defines[0]: i for i, s in enumerate(statements) if s.kind is Kind.TRAIN}
+    reaching = _ReachingDefinitions(statements)
+    try:
+        function = _function_for(probe, leaves, state, statements, function_uses, reaching, read.index, train_index)
+        existing = next((f for f in functions if f.key == function.key), None)
+        if existing is None:
+            function.name = unique_name(function.name, taken)
+            taken.add(function.name)
+            functions.append(function)
+            existing = function
+        _check_not_rebound(probe, existing, rebound, read.index)
+    except Declined as declined:
+        raise Declined(declined.code, f"the static shape of `{read.tensor}`: {declined.message}", read.shape) from None
+    return existing
 
 
 def _check_layers_built(statements: Sequence[Statement], functions: Sequence[Function], resolve: Resolver) -> None:
@@ -956,11 +1009,13 @@ def _hoist_eager_values(
         reaching = _reaching_graph_definition(statements, name, index)
         if reaching is None:
             continue
-        if reaching.uses & set(placeholders):
+        # `n_in = int(h.shape[1])` needs h's static shape only, read without computing h.
+        values_read = reaching.uses - read_for_shape_only(reaching.node)
+        if values_read & set(placeholders):
             raise Declined(UNSUPPORTED_RUN, f"`{name}` feeds a variable but depends on a placeholder", reaching.node)
         reaching.kind = Kind.PYTHON
         hoisted.append(reaching)
-        pending.extend((used, position[id(reaching)]) for used in reaching.uses)
+        pending.extend((used, position[id(reaching)]) for used in values_read)
     for statement in hoisted:
         for name in statement.defines:
             if graph_defs.get(name) is statement:

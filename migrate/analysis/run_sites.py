@@ -76,9 +76,9 @@ class InitializerRun:
 @dataclass(frozen=True)
 class StaticShape:
     """`t.shape` or `t.get_shape()` read outside the runs, where TF1 and TF 2 give the same
-    value from the same static shape: `.as_list()`, `len(...)`, `.ndims` / `.rank`, or the shape
-    written out as text (printed or formatted: TF 2 writes an unknown dimension `None` where
-    TF1 wrote `?`)."""
+    value from the same static shape: `.as_list()`, `len(...)`, `.ndims` / `.rank`, `s[i].value`,
+    `int(s[i])`, or the shape written out as text (printed or formatted: TF 2 writes an unknown
+    dimension `None` where TF1 wrote `?`)."""
 
     shape: cst.BaseExpression  # the `t.shape` / `t.get_shape()` expression
     tensor: str
@@ -293,13 +293,17 @@ class RunSiteFinder(cst.CSTVisitor):
 
     def _shapes_read_by(self, node: cst.Call) -> list[tuple[cst.BaseExpression, bool]]:
         """The shape expressions `node` reads in a way TF1 and TF 2 agree on, each with whether
-        it is written out as text: `s.as_list()`, `len(s)`, and the arguments of `print(...)`
-        and of `"...".format(...)`."""
+        it is written out as text: `s.as_list()`, `len(s)`, `int(s[i])`, and the arguments of
+        `print(...)` and of `"...".format(...)`."""
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value == "as_list" and not node.args:
             return [(func.value, False)]
         if isinstance(func, cst.Name) and func.value == "len" and len(node.args) == 1 and not node.args[0].star:
             return [(node.args[0].value, False)]
+        if isinstance(func, cst.Name) and func.value == "int" and len(node.args) == 1 and not node.args[0].star:
+            # TF1's Dimension and TF 2's int (or None) give the same int, or both fail.
+            indexed = _indexed_shape(node.args[0].value)
+            return [] if indexed is None else [(indexed, False)]
         formats = isinstance(func, cst.Attribute) and func.attr.value == "format" and isinstance(
             func.value, (cst.SimpleString, cst.ConcatenatedString)
         )
@@ -459,6 +463,9 @@ class RunSiteFinder(cst.CSTVisitor):
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         if node.attr.value in ("ndims", "rank"):
             self._read_shape(node.value, as_text=False)
+        elif node.attr.value == "value" and (indexed := _indexed_shape(node.value)) is not None:
+            # `s[i].value`: TF1's Dimension's int or None, TF 2's element as it is (TFM106 drops `.value`).
+            self._read_shape(indexed, as_text=False)
         if id(node) not in self.shapes_read:
             walk.visit(node.value, self)
         return False
@@ -466,6 +473,28 @@ class RunSiteFinder(cst.CSTVisitor):
     def visit_Arg(self, node: cst.Arg) -> bool:
         walk.visit(node.value, self)
         return False
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        indexed = _indexed_shape(node)
+        if indexed is not None and id(indexed) not in self.shapes_read and self._shape_owner(indexed) is not None:
+            raise Declined(
+                TENSOR_OUTSIDE_RUN,
+                f"the static dimension `{code_of(node)}`: TF1 gives a Dimension, TF 2 an int (None where"
+                " unknown), which print otherwise and have no `.value`; `int(...)` or `.value` of it is read alike",
+                node,
+            )
+
+
+def _indexed_shape(node: cst.BaseExpression) -> cst.BaseExpression | None:
+    """`s` of `s[i]`, one dimension of a shape indexed with a plain index (not a slice)."""
+    if (
+        isinstance(node, cst.Subscript)
+        and len(node.slice) == 1
+        and isinstance(node.slice[0].slice, cst.Index)
+        and node.slice[0].slice.star is None
+    ):
+        return node.value
+    return None
 
 
 def _item(feed: cst.Name, key: str) -> cst.Subscript:

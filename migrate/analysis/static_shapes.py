@@ -5,9 +5,13 @@ same input signature builds the same ops with the same shape functions, so its c
 function's output shape is the shape TF1 printed. A placeholder's static shape is the shape it
 was declared with. Only the reads TF1 and TF 2 answer alike are taken (see
 `run_sites.StaticShape`): `as_list()` (ints, None for an unknown dimension), `len(...)`,
-`.ndims` / `.rank`, and the shape written out as text, where TF 2 writes an unknown dimension
-`None` and TF1 wrote `?` (reported). A `Dimension` (`t.shape[0]`) is not: TF1's `?` is not None,
-and its `.value` is gone."""
+`.ndims` / `.rank`, one dimension's `.value` or `int(...)`, and the shape written out as text,
+where TF 2 writes an unknown dimension `None` and TF1 wrote `?` (reported). A bare `Dimension`
+(`t.shape[0]`) is not: TF1's `?` is not None, and TF 2's int has no `.value`.
+
+A read may size the variables of the next layer (`dim = reshape.get_shape()[1].value`): the
+value stays where it is, computed from the shape alone, and the function traced for it goes
+before it (graph_program places it)."""
 
 from __future__ import annotations
 
@@ -28,7 +32,7 @@ from migrate.analysis.graph_model import (
     Statement,
 )
 from migrate.analysis.run_sites import StaticShape
-from migrate.analysis.syntax import assigned_names, names_in, nodes_of
+from migrate.analysis.syntax import assigned_names, name_uses, names_in, nodes_of
 
 
 def static_shape_sources(
@@ -39,10 +43,12 @@ def static_shape_sources(
     statements: Sequence[Statement],
     reaching: Callable[[int], Mapping[str, Statement]],
     ops: AbstractSet[str],
+    probe: Callable[[StaticShape], Function],
 ) -> dict[int, ShapeSource]:
     """For each read, by its shape expression: the placeholder whose declared shape it is, or
     the generated function that returns that tensor, as the read saw it, alone or in a
-    structure of values."""
+    structure of values; for a tensor no run returns, the function `probe` makes to return it
+    alone (`n_in = int(h.shape[1])` read to size the next layer's weights)."""
     found: dict[int, ShapeSource] = {}
     for read in reads:
         placeholder = placeholders.get(read.tensor)
@@ -59,11 +65,7 @@ def static_shape_sources(
             and reaching(site_index[id(site.call)]).get(read.tensor) is meant
         ]
         if not returning:
-            raise Declined(
-                TENSOR_OUTSIDE_RUN,
-                f"the static shape of `{read.tensor}`, which no run returns: no function to read it from",
-                read.shape,
-            )
+            returning = [("", probe(read))]
         path, function = min(returning, key=lambda found: len(found[0]))  # fetched alone first
         if any(p.iterator or p.python_value or (p.dtype is None and p.default is None) for p in function.params):
             raise Declined(
@@ -73,6 +75,20 @@ def static_shape_sources(
             )
         found[id(read.shape)] = ShapeSource(function, path, read.as_text)
     return found
+
+
+def read_for_shape_only(node: cst.CSTNode) -> frozenset[str]:
+    """The names `node` reads only as the tensor of `t.shape` / `t.get_shape()`: a Python value
+    computed from a static shape (`n_in = int(h.shape[1])`) needs no value of `t`, only its
+    shape, which TF 2 reads without running anything (whether the read as a whole is one TF1
+    and TF 2 agree on, the run-site finder decides)."""
+    owners: dict[str, int] = {}
+    for inner in nodes_of(node, cst.Attribute):
+        assert isinstance(inner, cst.Attribute)
+        if inner.attr.value in ("shape", "get_shape") and isinstance(inner.value, cst.Name):
+            owners[inner.value.value] = owners.get(inner.value.value, 0) + 1
+    uses = name_uses(node)
+    return frozenset(name for name, count in owners.items() if len(uses.get(name, ())) == count)
 
 
 def _path_to(tensor: str, fetches: cst.BaseExpression, ops: AbstractSet[str]) -> str | None:

@@ -23,15 +23,15 @@ from migrate.transforms.base import Example, MigrationTransform
 
 
 def _is_shape(node: cst.BaseExpression) -> bool:
-    """`x.shape` or `x.get_shape()`."""
+    """`x.shape`, `x.get_shape()`, or `tf.TensorShape(...)` (a placeholder's static shape
+    as the sessions rule writes it out)."""
     if isinstance(node, cst.Attribute):
         return node.attr.value == "shape"
-    return (
-        isinstance(node, cst.Call)
-        and not node.args
-        and isinstance(node.func, cst.Attribute)
-        and node.func.attr.value == "get_shape"
-    )
+    if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Attribute):
+        return False
+    if node.func.attr.value == "TensorShape":
+        return len(node.args) == 1
+    return not node.args and node.func.attr.value == "get_shape"
 
 
 # Nodes that bind their `target`.

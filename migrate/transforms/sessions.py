@@ -395,16 +395,26 @@ class _ScopeWriter:
         self._check_optimizers()
         out: list[cst.BaseStatement] = []
         carried: list[cst.EmptyLine] = []
-        # The functions go before the first run; they are written last, once every optimizer
-        # they use has its name (an optimizer may come after the first run of something else).
+        # The functions go before the first run (those a static shape read traces before it,
+        # before that read); they are written last, once every optimizer they use has its name
+        # (an optimizer may come after the first run of something else).
         functions_at: int | None = None
+        traced_at: int | None = None
         after_functions = False
         sites = {id(site.call): site for site in plan.run_sites}
         used_graph = {id(s) for f in plan.functions for s in f.statements}
+        first_helpers = self._helpers_traced_first()
         for index, statement in enumerate(plan.statements):
+            if index == plan.shape_read_index and traced_at is None:
+                traced_at = len(out)
+                after_functions = bool(plan.traced_first)
             if index == plan.first_run_index and functions_at is None:
                 functions_at = len(out)
-                after_functions = bool(plan.functions or plan.helpers or plan.summary_writes)
+                after_functions = after_functions or bool(
+                    {f.name for f in plan.functions} - plan.traced_first
+                    or len(plan.helpers) > len(first_helpers)
+                    or plan.summary_writes
+                )
             kind = statement.kind
             produced: list[cst.BaseStatement] = []
             if kind is model.Kind.OPTIMIZER:
@@ -441,7 +451,9 @@ class _ScopeWriter:
                 after_functions = False
             produced[0] = syntax.with_leading_lines(produced[0], _tidy(lines, 2 if self.top_level else 1))
             out.extend(produced)
-        out[len(out) if functions_at is None else functions_at : functions_at] = self._functions()
+        first, rest = self._functions(first_helpers)
+        out[len(out) if functions_at is None else functions_at : functions_at] = rest
+        out[len(out) if traced_at is None else traced_at : traced_at] = first
         if not out:
             out.append(cst.SimpleStatementLine([cst.Pass()]))
         left = [*carried, *plan.trailing]
@@ -648,12 +660,23 @@ class _ScopeWriter:
         return name
 
     # --- generated functions -----------------------------------------------------------
-    def _functions(self) -> list[cst.BaseStatement]:
-        written: list[cst.BaseStatement] = [self._helper(h) for h in self.plan.helpers]
-        written.extend(self._function(f) for f in self.plan.functions)
-        for group in dict.fromkeys(self.plan.summary_writes.values()):
-            written.append(self._summary_helper(group))
-        return written
+    def _helpers_traced_first(self) -> set[int]:
+        """The helpers the functions a static shape read traces before the first run call."""
+        traced = [f for f in self.plan.functions if f.name in self.plan.traced_first]
+        return {id(step) for f in traced for step in f.steps if isinstance(step, model.Helper)}
+
+    def _functions(self, called: set[int]) -> tuple[list[cst.BaseStatement], list[cst.BaseStatement]]:
+        """The generated functions a static shape read traces before the first run, with the
+        helpers they call (`called`); and the others."""
+        plan = self.plan
+        first = [f for f in plan.functions if f.name in plan.traced_first]
+        written: list[cst.BaseStatement] = [self._helper(h) for h in plan.helpers if id(h) in called]
+        written.extend(self._function(f) for f in first)
+        rest: list[cst.BaseStatement] = [self._helper(h) for h in plan.helpers if id(h) not in called]
+        rest.extend(self._function(f) for f in plan.functions if f.name not in plan.traced_first)
+        for group in dict.fromkeys(plan.summary_writes.values()):
+            rest.append(self._summary_helper(group))
+        return written, rest
 
     # --- summaries ---------------------------------------------------------------------
     def _summary_writer(self, statement: model.Statement) -> cst.BaseStatement:
