@@ -396,6 +396,17 @@ def test_static_shape_of_a_tensor_no_run_fetches(tmp_path: Path) -> None:
     )
 
 
+def test_static_shapes_of_iterator_elements_come_from_the_element_spec(tmp_path: Path) -> None:
+    # A function taking a dataset element has no input signature: it is traced for the
+    # dataset's element spec (TF1's output_shapes) and the placeholders' declared shapes.
+    _parity_and_caught(
+        tmp_path,
+        "TFM201/static_shape_of_iterator_elements",
+        "tf.float32)).structured_outputs.shape.as_list())",
+        "tf.float32)).structured_outputs.shape.rank)",
+    )
+
+
 def test_loops_over_written_out_lists_of_graph_values_move_into_the_function(tmp_path: Path) -> None:
     # `for w in [W1, W2_again]:` builds graph from each element, whatever graph value it is; the
     # loop moves into the training function whole, and a changed term is caught.

@@ -143,3 +143,39 @@ def test_static_shapes_that_size_variables_decline_otherwise(read: str) -> None:
     result = rewrite_source(SIZED.format(read=read))
     assert "Session" in result.code
     assert {"TFM214", "TFM218"} & {f.code for f in result.findings}
+
+
+ITERATED = """\
+import numpy as np
+import tensorflow as tf
+
+dataset = tf.data.Dataset.from_tensor_slices(np.ones([4, 3], np.float32)).batch(2)
+iterator = {iterator}.make_one_shot_iterator()
+x = iterator.get_next()
+{between}
+n = int(x.shape[1])
+w = tf.Variable(tf.ones([n, 2]))
+y = tf.matmul(x, w)
+sess = tf.Session()
+sess.run(tf.global_variables_initializer())
+print(sess.run(y))
+"""
+
+
+def test_iterator_element_shapes_are_traced_for_the_element_spec() -> None:
+    result = rewrite_source(ITERATED.format(iterator="dataset", between=""))
+    assert "Session" not in result.code, [f.message for f in result.findings]
+    assert "n = int(compute_x.get_concrete_function(dataset.element_spec).structured_outputs.shape[1])" in result.code
+
+
+@pytest.mark.parametrize(
+    ("iterator", "between"),
+    [
+        pytest.param("dataset", "dataset = None", id="dataset-rebound"),
+        pytest.param("dataset.repeat(2)", "", id="dataset-not-a-name"),
+    ],
+)
+def test_iterator_element_shapes_decline_without_the_dataset(iterator: str, between: str) -> None:
+    result = rewrite_source(ITERATED.format(iterator=iterator, between=between))
+    assert "Session" in result.code
+    assert "TFM214" in {f.code for f in result.findings}, [f.message for f in result.findings]

@@ -249,6 +249,7 @@ def analyze_scope(
         _ReachingDefinitions(statements).before,
         state.ops,
         lambda read: _shape_probe(read, functions, state, statements, function_uses, scope.rebound, taken),
+        graph.iterators,
     )
     shape_read_index, traced_first = _traced_first(static_shapes, finder.static_shapes, first_run_index)
     _check_layers_built(statements, functions, resolve)

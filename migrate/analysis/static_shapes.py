@@ -11,7 +11,8 @@ where TF 2 writes an unknown dimension `None` and TF1 wrote `?` (reported). A ba
 
 A read may size the variables of the next layer (`dim = reshape.get_shape()[1].value`): the
 value stays where it is, computed from the shape alone, and the function traced for it goes
-before it (graph_program places it)."""
+before it (graph_program places it). A function taking a dataset iterator's element has no
+input signature: it is traced for the dataset's `element_spec`, TF1's `output_shapes`."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ def static_shape_sources(
     reaching: Callable[[int], Mapping[str, Statement]],
     ops: AbstractSet[str],
     probe: Callable[[StaticShape], Function],
+    iterators: Mapping[str, cst.BaseExpression | None],
 ) -> dict[int, ShapeSource]:
     """For each read, by its shape expression: the placeholder whose declared shape it is, or
     the generated function that returns that tensor, as the read saw it, alone or in a
@@ -67,14 +69,44 @@ def static_shape_sources(
         if not returning:
             returning = [("", probe(read))]
         path, function = min(returning, key=lambda found: len(found[0]))  # fetched alone first
-        if any(p.iterator or p.python_value or (p.dtype is None and p.default is None) for p in function.params):
-            raise Declined(
-                TENSOR_OUTSIDE_RUN,
-                f"the static shape of `{read.tensor}`, whose function has no input signature to trace it for",
-                read.shape,
-            )
+        _check_traceable(read, function, statements, iterators)
         found[id(read.shape)] = ShapeSource(function, path, read.as_text)
     return found
+
+
+def _check_traceable(
+    read: StaticShape,
+    function: Function,
+    statements: Sequence[Statement],
+    iterators: Mapping[str, cst.BaseExpression | None],
+) -> None:
+    """The function can be traced where the shape is read: each placeholder it takes has its
+    declared dtype and shape, and each iterator element the element spec of the dataset the
+    iterator was made from (`dataset.element_spec`, TF1's `output_shapes`), a name that holds
+    that dataset still."""
+    for p in function.params:
+        if p.iterator:
+            dataset = iterators.get(p.name)
+            made = max(
+                (i for i, s in enumerate(statements[: read.index]) if s.kind is Kind.ITERATOR and p.name in s.defines),
+                default=-1,
+            )
+            rebound = any(
+                isinstance(dataset, cst.Name) and dataset.value in assigned_names(s.node)
+                for s in statements[made + 1 : read.index]
+            )
+            if isinstance(dataset, cst.Name) and made >= 0 and not rebound:
+                continue
+            why = f"the iterator `{p.name}` is not made from a dataset bound to a name that holds it still"
+        elif p.python_value or p.default is not None or p.sparse or p.dtype is None:
+            why = "a parameter with no dtype and shape of its own"
+        else:
+            continue
+        raise Declined(
+            TENSOR_OUTSIDE_RUN,
+            f"the static shape of `{read.tensor}`, whose function has no input signature to trace it for: {why}",
+            read.shape,
+        )
 
 
 def read_for_shape_only(node: cst.CSTNode) -> frozenset[str]:

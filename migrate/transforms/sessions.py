@@ -1004,7 +1004,20 @@ class _ScopeWriter:
             return cst.parse_expression(f"{self.tf}.TensorShape({shape})")
         if source.as_text:
             self.t.report(read, SHAPE_AS_TEXT_NOTE, code=SHAPE_AS_TEXT, severity=Severity.INFO)
-        return cst.parse_expression(f"{origin.name}.get_concrete_function().structured_outputs{source.path}.shape")
+        # Without an input signature (it takes an iterator's element), it is traced for the
+        # dataset's element spec and the placeholders' declared shapes.
+        args = ", ".join(self._traced_for(p) for p in origin.params) if any(p.iterator for p in origin.params) else ""
+        return cst.parse_expression(f"{origin.name}.get_concrete_function({args}).structured_outputs{source.path}.shape")
+
+    def _traced_for(self, param: model.Placeholder) -> str:
+        """What a function taking `param` is traced for, as static_shapes checked it can be."""
+        if param.iterator:
+            dataset = self.plan.iterators[param.name]
+            assert dataset is not None
+            return f"{syntax.code_of(dataset)}.element_spec"
+        assert param.dtype is not None
+        shape = syntax.code_of(param.shape) if param.shape is not None else "None"
+        return f"{self.tf}.TensorSpec(shape={shape}, dtype={syntax.code_of(param.dtype)})"
 
     def destructure(self, site: model.RunSite, target: cst.BaseExpression) -> cst.Assign | None:
         """`_, l = sess.run([train_op, loss])` becomes `l = train_step(...).numpy()`."""
