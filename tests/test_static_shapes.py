@@ -179,3 +179,20 @@ def test_iterator_element_shapes_decline_without_the_dataset(iterator: str, betw
     result = rewrite_source(ITERATED.format(iterator=iterator, between=between))
     assert "Session" in result.code
     assert "TFM214" in {f.code for f in result.findings}, [f.message for f in result.findings]
+
+
+def test_shape_read_before_later_layers_is_not_traced_from_a_run_that_needs_them() -> None:
+    # A run fetches `h` beside a loss of a layer made after the read: traced at the read, its
+    # function would read a variable not made yet; a function returning `h` alone is traced.
+    source = PROGRAM.replace("loss = tf.reduce_sum(h)", "v = tf.Variable(tf.ones([2, 1]))\nloss = tf.reduce_sum(h * v)")
+    source = source.replace("w = tf.Variable(tf.ones([3, 2]))\nh = tf.matmul(x, w)\n", "")
+    source = source.replace("x = tf.placeholder(tf.float32, shape=[None, 3])\n", (
+        "x = tf.placeholder(tf.float32, shape=[None, 3])\nw = tf.Variable(tf.ones([3, 2]))\nh = tf.matmul(x, w)\n"
+        "print(h.shape.as_list())\n"
+    ))
+    result = rewrite_source(source.format(read="", run=f"print(sess.run([h, loss], {FEED}))"))
+    assert "Session" not in result.code, [f.message for f in result.findings]
+    code = result.code
+    read = f"print(compute_h{FUNCTION}.shape.as_list())"
+    assert read in code
+    assert code.index("def compute_h(") < code.index(read) < code.index("v = tf.Variable(")

@@ -391,7 +391,7 @@ class ScopePlan:
     train_ops: dict[str, TrainOp]
     run_sites: list[RunSite]
     functions: list[Function]
-    first_run_index: int  # the statement the generated functions go before (-1: no run)
+    first_run_index: int  # the statement the generated functions go before (-1: no run; see traced_first)
     dropped_config: list[cst.CSTNode]  # session configuration arguments (reported, not kept)
     init_calls: list[cst.Call]  # initializer runs, which TF 2 needs no more
     helpers: list[Helper]

@@ -65,6 +65,7 @@ def static_shape_sources(
             if site.function is not None
             and (path := _path_to(read.tensor, site.function.fetches, ops)) is not None
             and reaching(site_index[id(site.call)]).get(read.tensor) is meant
+            and _built_before(site.function, statements, read.index)
         ]
         if not returning:
             returning = [("", probe(read))]
@@ -72,6 +73,17 @@ def static_shape_sources(
         _check_traceable(read, function, statements, iterators)
         found[id(read.shape)] = ShapeSource(function, path, read.as_text)
     return found
+
+
+def _built_before(function: Function, statements: Sequence[Statement], index: int) -> bool:
+    """Whether all the graph code `function` runs (its training op too) was built before the
+    statement `index`: traced there, it reads only variables and values made by then (a run may
+    fetch the tensor beside a loss of layers made after the read)."""
+    needed = {id(s) for s in function.statements}
+    trained = {function.train.name} if function.train is not None else set()
+    return not any(
+        id(s) in needed or (s.kind is Kind.TRAIN and trained & set(s.defines)) for s in statements[index:]
+    )
 
 
 def _check_traceable(
