@@ -240,15 +240,16 @@ def analyze_scope(
         raise Declined(UNSUPPORTED_RUN, "the session runs nothing: the graph code built for it is never run", session)
     taken = names_kept(statements) | set(reserved) | ({state.feed_name} if state.hoisted else set())
     functions = _functions_for_runs(finder.sites, state, statements, function_uses, site_index, scope.rebound, taken)
+    reaching = _ReachingDefinitions(statements)
     static_shapes = static_shape_sources(
         finder.static_shapes,
         finder.sites,
         site_index,
         graph.placeholders,
         statements,
-        _ReachingDefinitions(statements).before,
+        reaching.before,
         state.ops,
-        lambda read: _shape_probe(read, functions, state, statements, function_uses, scope.rebound, taken),
+        lambda read: _shape_probe(read, functions, state, statements, function_uses, reaching, scope.rebound, taken),
         graph.iterators,
     )
     shape_read_index, traced_first = _traced_first(static_shapes, finder.static_shapes, first_run_index)
@@ -709,6 +710,7 @@ def _shape_probe(
     state: RunContext,
     statements: list[Statement],
     function_uses: dict[str, frozenset[str]],
+    reaching: _ReachingDefinitions,
     rebound: Mapping[str, int],
     taken: set[str],
 ) -> Function:
@@ -722,7 +724,6 @@ def _shape_probe(
     )
     leaves = state.leaves(probe.fetches)
     train_index = {s.defines[0]: i for i, s in enumerate(statements) if s.kind is Kind.TRAIN}
-    reaching = _ReachingDefinitions(statements)
     try:
         function = _function_for(probe, leaves, state, statements, function_uses, reaching, read.index, train_index)
         existing = next((f for f in functions if f.key == function.key), None)
