@@ -196,3 +196,19 @@ def test_shape_read_before_later_layers_is_not_traced_from_a_run_that_needs_them
     read = f"print(compute_h{FUNCTION}.shape.as_list())"
     assert read in code
     assert code.index("def compute_h(") < code.index(read) < code.index("v = tf.Variable(")
+
+
+def test_shape_read_is_not_traced_from_a_run_that_fetches_a_variable_made_after_it() -> None:
+    # A run fetches `h` beside `step`, a variable made after the read: traced at the read, its
+    # function would return a name not bound yet; a function returning `h` alone is traced.
+    source = PROGRAM.format(
+        read="print(h.shape.as_list())\nstep = tf.Variable(0, trainable=False)",
+        run=f"print(sess.run([h, step], {FEED}))",
+    )
+    result = rewrite_source(source)
+    assert "Session" not in result.code, [f.message for f in result.findings]
+    code = result.code
+    read = f"print(compute_h{FUNCTION}.shape.as_list())"
+    assert read in code
+    assert code.index("def compute_h(") < code.index(read) < code.index("step = tf.Variable(")
+    assert code.index("step = tf.Variable(") < code.index("def compute_h_and_step(")

@@ -33,7 +33,7 @@ from migrate.analysis.graph_model import (
     Statement,
 )
 from migrate.analysis.run_sites import StaticShape
-from migrate.analysis.syntax import assigned_names, name_uses, names_in, nodes_of
+from migrate.analysis.syntax import assigned_names, name_uses, names_in, nodes_of, read_names
 
 
 def static_shape_sources(
@@ -77,12 +77,15 @@ def static_shape_sources(
 
 def _built_before(function: Function, statements: Sequence[Statement], index: int) -> bool:
     """Whether all the graph code `function` runs (its training op too) was built before the
-    statement `index`: traced there, it reads only variables and values made by then (a run may
-    fetch the tensor beside a loss of layers made after the read)."""
+    statement `index`, and nothing it reads is bound from there on: traced there, it reads only
+    variables and values made by then (a run may fetch the tensor beside a loss of layers made
+    after the read, or beside a variable made after it, `global_step`)."""
     needed = {id(s) for s in function.statements}
     trained = {function.train.name} if function.train is not None else set()
+    reads = names_in(function.fetches).union(*(read_names(s.node) for s in function.statements))
     return not any(
-        id(s) in needed or (s.kind is Kind.TRAIN and trained & set(s.defines)) for s in statements[index:]
+        id(s) in needed or (s.kind is Kind.TRAIN and trained & set(s.defines)) or reads & set(s.defines)
+        for s in statements[index:]
     )
 
 
