@@ -14,8 +14,10 @@ their graph-mode form). Two outcomes are never given: an eager conversion that r
 it never binds where the input bound it (pyflakes; TFM903), and session code converted beside
 code that keeps the file in graph mode (TFM904). Either way the file is rewritten whole by the
 rules that neither take session code out of graph mode (LEAVES_GRAPH_MODE) nor need eager code
-(EAGER_ONLY). Rules declare these roles on their class (transforms.base); the pipeline names no
-rule.
+(EAGER_ONLY). A file declined because a name was bound again after graph code read it (a rule's
+REBOUND_FINDINGS) is rewritten once more with the name's later bindings renamed
+(migrate.rebound_names), and that rewrite is taken if it leaves graph mode. Rules declare these
+roles on their class (transforms.base); the pipeline names no rule.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from migrate.collector import fewer_collections
 from migrate.findings import SUPPRESSION_WORD, Finding, RewriteResult, RunSite, Severity, SupportFile, suppressed_on
 from migrate.joint_modules import rewrite_joint
 from migrate.passes import run_pass
+from migrate.rebound_names import rename_later_bindings
 from migrate.transforms import ALL_TRANSFORMS
 from migrate.transforms.base import (
     FINDINGS_KEY,
@@ -55,6 +58,8 @@ PARSE_ERROR = "TFM901"
 TRANSFORM_ERROR = "TFM902"
 UNDEFINED_NAME = "TFM903"
 MIXED_MODES = "TFM904"
+# A rewrite with a name's later bindings renamed may stop at another name bound again.
+_RENAMING_ROUNDS = 4
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,49 @@ def rewrite_code(
 
 
 def _rewrite(
+    source: str, path: str | None, selection: Selection, share_traversals: bool, project: ModuleLinks | None
+) -> RewriteResult:
+    result = _rewrite_once(source, path, selection, share_traversals, project)
+    transforms = selection.transforms()
+    notes = {decline: note for transform in transforms for decline, note in transform.REBOUND_FINDINGS.items()}
+    graph_mode_codes = {code for transform in transforms for code in transform.GRAPH_MODE_FINDINGS}
+    names: set[str] = set()
+    said: list[Finding] = []  # the declines that named them, from each attempt
+    attempt = result
+    for _ in range(_RENAMING_ROUNDS):
+        declines = [f for f in attempt.findings if f.code in notes and _named(f) not in names]
+        found = {name for f in declines if (name := _named(f)) is not None}
+        if not found:
+            break
+        names |= found
+        said.extend(declines)
+        renamed = rename_later_bindings(parsing.parse_module(source), names)
+        if renamed is None:
+            break
+        tree, fresh = renamed
+        attempt = _rewrite_once(tree.code, path, selection, share_traversals, project)
+        if attempt.error is None and not any(f.code in graph_mode_codes for f in attempt.findings):
+            first = {name: f for f in reversed(said) if (name := _named(f)) in fresh}
+            renaming = [
+                Finding(
+                    f.line, f.column, notes[f.code],
+                    f"`{name}` is bound again after graph code reads it: its later bindings are renamed "
+                    + ", ".join(f"`{new}`" for new in fresh[name]),
+                    Severity.INFO, path,
+                )
+                for name, f in first.items()
+            ]
+            return replace(attempt, original=source, findings=tuple(sorted({*attempt.findings, *renaming})))
+    return result
+
+
+def _named(finding: Finding) -> str | None:
+    """The name a finding's message puts first in backticks."""
+    found = re.match(r"`([A-Za-z_]\w*)`", finding.message)
+    return found.group(1) if found else None
+
+
+def _rewrite_once(
     source: str, path: str | None, selection: Selection, share_traversals: bool, project: ModuleLinks | None
 ) -> RewriteResult:
     try:

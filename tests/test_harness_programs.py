@@ -438,3 +438,22 @@ def test_training_ops_fetched_first_give_none_in_their_places(tmp_path: Path) ->
         "res = [None, *(value.numpy()",
         "res = [0.0, *(value.numpy()",
     )
+
+
+def test_variables_bound_again_under_the_same_names_keep_their_layers(tmp_path: Path) -> None:
+    # `W` and `b` are bound again for the output layer after the hidden layer read them: the
+    # later bindings are renamed (`W_2`, `b_2`). The hidden layer reading the output layer's
+    # bias (which broadcasts) is caught.
+    _parity_and_caught(
+        tmp_path,
+        "TFM201/variables_bound_again_layer_after_layer",
+        "tf.matmul(x, W) + b)",
+        "tf.matmul(x, W) + b_2)",
+    )
+
+
+def test_python_value_bound_again_after_the_graph_read_it(tmp_path: Path) -> None:
+    # `scale = 3.0` after `y = x * scale`: the later binding is renamed `scale_2`, so the
+    # function multiplies by 2.0 as TF1's graph did, and the print reads 3.0. Printing the
+    # first binding is caught.
+    _parity_and_caught(tmp_path, "TFM201/python_value_bound_again", "print(scale_2)", "print(scale)")

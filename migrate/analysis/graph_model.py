@@ -228,6 +228,8 @@ UNFED_PLACEHOLDER = "TFM217"
 UNSUPPORTED_RUN = "TFM218"
 STATEFUL_INPUT = "TFM219"
 UNBUILT_LAYER = "TFM222"
+# A name bound again after graph code read it: migrate.pipeline retries with it renamed.
+REBOUND_NAME = "TFM224"
 UNSUPPORTED_OPTIMIZER = "TFM402"
 
 

@@ -25,6 +25,7 @@ from migrate.analysis.graph_model import (
     GLOBAL_STEP_GETTERS,
     GRAPH_IN_CONTROL_FLOW,
     OP_APIS,
+    REBOUND_NAME,
     SESSION_APIS,
     SESSION_ESCAPES,
     STATEFUL_INPUT,
@@ -921,7 +922,7 @@ def _check_python_values_kept(
                     else f"`{name}` is bound again after graph code reads it: TF1 kept the value it had here,"
                     " a tf.function would read the new one"
                 )
-                raise Declined(UNSUPPORTED_RUN, reason, node)
+                raise Declined(UNSUPPORTED_RUN if isinstance(node, cst.FunctionDef) else REBOUND_NAME, reason, node)
         if statement.kind is not Kind.PYTHON:
             graph_names.update(statement.defines)
     _check_variables_kept(statements, moved)
@@ -939,7 +940,7 @@ def _check_variables_kept(statements: Sequence[Statement], moved: Collection[int
             again = sorted(set(statement.defines) & set(read))
             if again:
                 raise Declined(
-                    UNSUPPORTED_RUN,
+                    REBOUND_NAME,
                     f"`{again[0]}` is bound to another variable after graph code reads it: TF1 kept the first, "
                     "a tf.function would read the new one",
                     read[again[0]].node,

@@ -112,6 +112,11 @@ class MigrationTransform(VisitorBasedCodemodCommand):
     # graph-mode attempt may stop at a construct the eager one converted (a `tf.layers` call
     # the sessions transform cannot take), which is not why the file stays in graph mode.
     DECLINE_FINDINGS: ClassVar[frozenset[str]] = frozenset()
+    # Finding codes by which this transform says it declined because a name was bound again
+    # after graph code read it (the name in backticks first in the message), each with the code
+    # of the note that reports the renaming: the pipeline rewrites the file once more with the
+    # name's later bindings renamed (migrate.rebound_names).
+    REBOUND_FINDINGS: ClassVar[Mapping[str, str]] = {}
     # Words of code this transform writes that it writes otherwise in a file that stays in graph
     # mode: when the rewrite of such a file has one, the pipeline runs it again with
     # GRAPH_MODE_KEY set.

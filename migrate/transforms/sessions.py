@@ -39,6 +39,7 @@ CONFIG_DROPPED = "TFM220"
 UNUSED_GRAPH = "TFM221"
 SHAPE_AS_TEXT = "TFM223"
 SHAPE_AS_TEXT_NOTE = "a static shape written out as text: TF 2 writes an unknown dimension `None` where TF1 wrote `?`"
+RENAMED_BINDINGS = "TFM225"
 OPTIMIZER_DEFAULTS = "TFM401"
 OPTIMIZER_ROUNDING = "TFM403"
 
@@ -52,8 +53,10 @@ class SessionsToFunctions(MigrationTransform):
             model.GRAPH_IN_CONTROL_FLOW, model.SESSION_ESCAPES, model.FETCH_BY_NAME, model.FEED_OVERRIDE,
             model.TENSOR_OUTSIDE_RUN, model.GRAPH_COLLECTIONS, model.VARIABLE_FAMILY, model.UNFED_PLACEHOLDER,
             model.UNSUPPORTED_RUN, model.STATEFUL_INPUT, model.UNBUILT_LAYER, model.UNSUPPORTED_OPTIMIZER,
+            model.REBOUND_NAME,
         }
     )
+    REBOUND_FINDINGS: ClassVar[dict[str, str]] = {model.REBOUND_NAME: RENAMED_BINDINGS}
     FINDINGS: ClassVar[dict[str, str]] = {
         model.GRAPH_IN_CONTROL_FLOW: "graph built inside a loop, branch or function: left as a session",
         model.SESSION_ESCAPES: "the session is used other than to run fetches: left as a session",
@@ -67,9 +70,11 @@ class SessionsToFunctions(MigrationTransform):
         model.STATEFUL_INPUT: "a dataset iterator, queue, reader or lookup table feeds the runs: left as a session",
         model.UNBUILT_LAYER: "a layer called only by graph code no run fetches (its variables would not exist): left as a session",
         model.UNSUPPORTED_OPTIMIZER: "an optimizer or learning-rate schedule not converted: left as a session",
+        model.REBOUND_NAME: "a name bound again after graph code read it, which cannot be renamed: left as a session",
         CONFIG_DROPPED: "session configuration (ConfigProto) or a device scope dropped; set tf.config options if needed",
         UNUSED_GRAPH: "graph code that no run fetched is removed",
         SHAPE_AS_TEXT: "a static shape printed or formatted: TF 2 writes `None` for a dimension TF1 wrote `?`",
+        RENAMED_BINDINGS: "the later bindings of a name bound again after graph code read it are renamed (`w_2`)",
         OPTIMIZER_DEFAULTS: "TF1 optimizer mapped to Keras with TF1's differing defaults made explicit",
         OPTIMIZER_ROUNDING: "the Keras optimizer computes the same update in another order: long runs drift apart slightly",
     }

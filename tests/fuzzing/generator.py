@@ -621,7 +621,7 @@ def _reused_names_block(state: _State, source: Value, width: int) -> Value | Non
     state.emit(f"h = {source.name}")
     for layer, (n_in, n_out) in enumerate(((source.shape[1], hidden), (hidden, width))):
         dims = f"[{n_in}, {n_out}]"
-        if rng.random() < 0.2:  # a graph tensor's static shape: declined (TFM218) until inferred
+        if rng.random() < 0.2:  # a graph tensor's static shape sizing the weights (traced for it)
             state.emit(rng.choice(("n_in = int(h.shape[1])", "n_in = h.get_shape().as_list()[1]")))
             dims = f"[n_in, {n_out}]"
         stddev = round(rng.uniform(0.05, 0.5), 2)
