@@ -75,7 +75,10 @@ def _binding_lines(
     `bindings`, those found before `body`), or None when the name is bound, or read, where that
     order does not hold."""
     bindings = [] if bindings is None else bindings
+    guarded = False  # bound in the main block, which may not run: nothing after it may read the name
     for statement in body:
+        if guarded and name in names_in(statement):
+            return None
         for nested in nodes_of(statement, *_NESTED_SCOPES):
             if name in names_in(nested):
                 return None
@@ -91,8 +94,10 @@ def _binding_lines(
                 return None
             if not bindings and any(name in names_in(part) for part in header):
                 return None
+            before = len(bindings)
             if _binding_lines(inner, name, bindings) is None:
                 return None
+            guarded = isinstance(statement, cst.If) and len(bindings) > before
             continue
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:

@@ -68,6 +68,10 @@ NOT_RENAMED = [
     pytest.param("def layer(t):\n    return g(t, w)\n" + LAYERS, id="read-by-a-function-when-called"),
     pytest.param(LAYERS + "scale = lambda t: t * w\n", id="read-by-a-lambda"),
     pytest.param("print(w)\n" + LAYERS, id="read-before-its-first-binding"),
+    # Imported, the module skips its main block, and the last line reads the first binding.
+    pytest.param(
+        'w = f()\nh = g(w)\nif __name__ == "__main__":\n    w = f()\nprint(w)\n', id="read-after-the-main-block"
+    ),
     pytest.param(LAYERS + "w, b = f(), f()\n", id="bound-by-a-tuple"),
     pytest.param(LAYERS + "w += 1\n", id="augmented"),
     pytest.param("def main():\n    global w\n" + "".join(f"    {line}\n" for line in LAYERS.splitlines()), id="global"),
