@@ -146,7 +146,9 @@ def _rewrite(
             break
         tree, fresh = renamed
         attempt = _rewrite_once(tree.code, path, selection, share_traversals, project)
-        if attempt.error is None and not any(f.code in graph_mode_codes for f in attempt.findings):
+        if attempt.error is not None:
+            break
+        if not any(f.code in graph_mode_codes for f in attempt.findings):
             first = {name: f for f in reversed(said) if (name := _named(f)) in fresh}
             renaming = [
                 Finding(
@@ -158,6 +160,18 @@ def _rewrite(
                 for name, f in first.items()
             ]
             return replace(attempt, original=source, findings=tuple(sorted({*attempt.findings, *renaming})))
+        # What else keeps the file in graph mode once the names are renamed: reported beside the
+        # decline the renaming answers (the lines are the same; a message naming a new name is not).
+        reasons = {code for transform in transforms for code in transform.DECLINE_FINDINGS} - set(notes)
+        said_here = {(f.line, f.code) for f in result.findings}
+        new_names = {new for names_of in fresh.values() for new in names_of}
+        further = [
+            f for f in attempt.findings
+            if f.code in reasons and f.severity is Severity.WARNING and (f.line, f.code) not in said_here
+            and not new_names & set(re.findall(r"`(\w+)`", f.message))
+        ]
+        if further:
+            result = replace(result, findings=tuple(sorted({*result.findings, *further})))
     return result
 
 

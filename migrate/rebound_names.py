@@ -11,8 +11,8 @@ A name is renamed in a scope (the module, or a function of it) only where each o
 runs once, in the order of the text: bound only by plain `name = value` lines of the scope and
 of the `with` blocks and the `if __name__ == "__main__":` block at its top level (not in loops or
 other branches); read by no function, class or lambda inside the scope (they read the name when
-called, not where they stand); declared neither `global` nor `nonlocal`; and not read before its
-first binding.
+called, not where they stand; a function may have a local of that name); declared neither
+`global` nor `nonlocal`; and not read before its first binding.
 """
 
 from __future__ import annotations
@@ -22,7 +22,16 @@ from typing import TypeVar
 
 import libcst as cst
 
-from migrate.analysis.syntax import NameSubstitution, assigned_names, is_main_guard, names_in, nodes_of, unique_name
+from migrate.analysis.syntax import (
+    NameSubstitution,
+    assigned_names,
+    free_names,
+    is_main_guard,
+    names_in,
+    nodes_of,
+    scope_bindings,
+    unique_name,
+)
 
 _NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 _Node = TypeVar("_Node", bound=cst.CSTNode)
@@ -79,9 +88,8 @@ def _binding_lines(
     for statement in body:
         if guarded and name in names_in(statement):
             return None
-        for nested in nodes_of(statement, *_NESTED_SCOPES):
-            if name in names_in(nested):
-                return None
+        if any(_reads_when_called(nested, name) for nested in nodes_of(statement, *_NESTED_SCOPES)):
+            return None
         for declared in nodes_of(statement, cst.Global, cst.Nonlocal):
             assert isinstance(declared, (cst.Global, cst.Nonlocal))
             if any(item.name.value == name for item in declared.names):
@@ -109,9 +117,24 @@ def _binding_lines(
                 elif name in assigned_names(small) or (not bindings and name in names_in(small)):
                     return None
             continue
-        if name in assigned_names(statement) or (not bindings and name in names_in(statement)):
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            if statement.name.value == name:
+                return None
+            continue  # what it reads when called is checked above
+        if name in scope_bindings(statement) or (not bindings and name in names_in(statement)):
             return None
     return bindings
+
+
+def _reads_when_called(nested: cst.CSTNode, name: str) -> bool:
+    """Whether a function, class or lambda may read the scope's `name` (a function whose own
+    local it is does not)."""
+    if name not in names_in(nested):
+        return False
+    if isinstance(nested, cst.FunctionDef):
+        header = [nested.params, *nested.decorators, *([nested.returns] if nested.returns else [])]
+        return name in free_names(nested) or any(name in names_in(part) for part in header)
+    return True
 
 
 def _straight_block(statement: cst.BaseStatement) -> Sequence[cst.BaseStatement] | None:

@@ -43,6 +43,12 @@ RENAMED = [
         {"w": ("w_2",)}, id="main-block",
     ),
     pytest.param(
+        "def layer(t):\n    w = f()\n    return g(t, w)\n\n\n" + LAYERS,
+        "def layer(t):\n    w = f()\n    return g(t, w)\n\n\n"
+        "w = tf.Variable(a)\nh = tf.matmul(x, w)\nw_2 = tf.Variable(b)\ny = tf.matmul(h, w_2)\n",
+        {"w": ("w_2",)}, id="a-function-with-a-local-of-the-name",
+    ),
+    pytest.param(
         "def main():\n    w = f()\n    h = g(w)\n    w = f()\n    return h, w\n",
         "def main():\n    w = f()\n    h = g(w)\n    w_2 = f()\n    return h, w_2\n",
         {"w": ("w_2",)}, id="function-body",
@@ -67,6 +73,7 @@ NOT_RENAMED = [
     pytest.param("w = f()\nfor i in range(2):\n    h = g(w)\n    w = f()\n", id="bound-in-a-loop"),
     pytest.param("def layer(t):\n    return g(t, w)\n" + LAYERS, id="read-by-a-function-when-called"),
     pytest.param(LAYERS + "scale = lambda t: t * w\n", id="read-by-a-lambda"),
+    pytest.param(LAYERS + "def layer(t, k=w):\n    return g(t, k)\n", id="read-by-a-parameter-default"),
     pytest.param("print(w)\n" + LAYERS, id="read-before-its-first-binding"),
     # Imported, the module skips its main block, and the last line reads the first binding.
     pytest.param(
@@ -124,4 +131,20 @@ def test_a_file_whose_name_cannot_be_renamed_keeps_the_decline_and_its_names() -
     assert "w_2" not in result.code
     codes = {f.code for f in result.findings}
     assert "TFM224" in codes
+    assert "TFM225" not in codes
+
+
+def test_what_else_keeps_the_file_a_session_program_is_reported_beside_the_decline() -> None:
+    # Renamed, the program still declines: a function of the module reads as a global the
+    # placeholder the conversion would take out of the main block.
+    body = PROGRAM.replace("import numpy as np\nimport tensorflow as tf\n\n", "")
+    source = (
+        "import numpy as np\nimport tensorflow as tf\n\n\ndef input_name():\n    return x.name\n\n\n"
+        'if __name__ == "__main__":\n' + "".join(f"    {line}\n" for line in body.splitlines())
+    )
+    result = rewrite_source(source)
+    assert "Session" in result.code
+    assert "w_2" not in result.code
+    codes = {f.code for f in result.findings}
+    assert {"TFM224", "TFM214"} <= codes, [f.message for f in result.findings]
     assert "TFM225" not in codes

@@ -418,7 +418,7 @@ def _bound_by(binders: Iterable[cst.CSTNode]) -> frozenset[str]:
     return frozenset(names)
 
 
-def _scope_bindings(statement: cst.BaseStatement) -> frozenset[str]:
+def scope_bindings(statement: cst.BaseStatement) -> frozenset[str]:
     """The names a statement binds in the scope it runs in: the locals of the functions and
     classes it defines are theirs, unless a function declares them `global`."""
     inside: set[int] = set()
@@ -594,7 +594,7 @@ def literal_flags(body: Sequence[cst.BaseStatement]) -> dict[str, bool | None]:
     wherever it is read after that binding."""
     binders: dict[str, int] = {}  # name -> statements of `body` that bind it, at any depth
     for statement in body:
-        for name in _scope_bindings(statement):
+        for name in scope_bindings(statement):
             binders[name] = binders.get(name, 0) + 1
     literals = {"True": True, "False": False, "None": None}
     flags: dict[str, bool | None] = {}
