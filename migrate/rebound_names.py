@@ -105,7 +105,7 @@ def _binding_lines(
             before = len(bindings)
             if _binding_lines(inner, name, bindings) is None:
                 return None
-            guarded = isinstance(statement, cst.If) and len(bindings) > before
+            guarded = guarded or (isinstance(statement, cst.If) and len(bindings) > before)
             continue
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:

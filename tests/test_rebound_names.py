@@ -79,6 +79,10 @@ NOT_RENAMED = [
     pytest.param(
         'w = f()\nh = g(w)\nif __name__ == "__main__":\n    w = f()\nprint(w)\n', id="read-after-the-main-block"
     ),
+    pytest.param(
+        'w = f()\nh = g(w)\nif __name__ == "__main__":\n    w = f()\nwith s:\n    pass\nprint(w)\n',
+        id="read-after-the-main-block-and-a-with-block",
+    ),
     pytest.param(LAYERS + "w, b = f(), f()\n", id="bound-by-a-tuple"),
     pytest.param(LAYERS + "w += 1\n", id="augmented"),
     pytest.param("def main():\n    global w\n" + "".join(f"    {line}\n" for line in LAYERS.splitlines()), id="global"),
