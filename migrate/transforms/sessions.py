@@ -70,7 +70,7 @@ class SessionsToFunctions(MigrationTransform):
         model.STATEFUL_INPUT: "a dataset iterator, queue, reader or lookup table feeds the runs: left as a session",
         model.UNBUILT_LAYER: "a layer called only by graph code no run fetches (its variables would not exist): left as a session",
         model.UNSUPPORTED_OPTIMIZER: "an optimizer or learning-rate schedule not converted: left as a session",
-        model.REBOUND_NAME: "a name bound again after graph code read it, which cannot be renamed: left as a session",
+        model.REBOUND_NAME: "a name bound again after graph code read it, not renamed or not enough: left as a session",
         CONFIG_DROPPED: "session configuration (ConfigProto) or a device scope dropped; set tf.config options if needed",
         UNUSED_GRAPH: "graph code that no run fetched is removed",
         SHAPE_AS_TEXT: "a static shape printed or formatted: TF 2 writes `None` for a dimension TF1 wrote `?`",
