@@ -16,8 +16,10 @@ code that keeps the file in graph mode (TFM904). Either way the file is rewritte
 rules that neither take session code out of graph mode (LEAVES_GRAPH_MODE) nor need eager code
 (EAGER_ONLY). A file declined because a name was bound again after graph code read it (a rule's
 REBOUND_FINDINGS) is rewritten once more with the name's later bindings renamed
-(migrate.rebound_names), and that rewrite is taken if it leaves graph mode. Rules declare these
-roles on their class (transforms.base); the pipeline names no rule.
+(migrate.rebound_names), and that rewrite is taken if it leaves graph mode; so is a rewrite of a
+file left in graph mode with its module-level helpers moved into the one scope calling each
+(migrate.moved_helpers), when a rule converts such helpers (its MOVED_HELPERS_NOTE). Rules
+declare these roles on their class (transforms.base); the pipeline names no rule.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from migrate.analysis.undefined_names import introduced_undefined_names
 from migrate.collector import fewer_collections
 from migrate.findings import SUPPRESSION_WORD, Finding, RewriteResult, RunSite, Severity, SupportFile, suppressed_on
 from migrate.joint_modules import rewrite_joint
+from migrate.moved_helpers import move_helpers
 from migrate.passes import run_pass
 from migrate.rebound_names import rename_later_bindings
 from migrate.transforms import ALL_TRANSFORMS
@@ -125,6 +128,50 @@ def rewrite_code(
 
 
 def _rewrite(
+    source: str, path: str | None, selection: Selection, share_traversals: bool, project: ModuleLinks | None
+) -> RewriteResult:
+    result = _rewrite_renaming(source, path, selection, share_traversals, project)
+    transforms = selection.transforms()
+    note = next((t.MOVED_HELPERS_NOTE for t in transforms if t.MOVED_HELPERS_NOTE is not None), None)
+    graph_mode_codes = {code for transform in transforms for code in transform.GRAPH_MODE_FINDINGS}
+    if note is None or result.error is not None or not any(f.code in graph_mode_codes for f in result.findings):
+        return result
+    if project is not None and project.imported_by:
+        return result  # a module of the tree imports this one, maybe the helpers
+    try:
+        moved = move_helpers(parsing.parse_module(source))
+    except (cst.ParserSyntaxError, RecursionError):
+        return result
+    if moved is None:
+        return result
+    tree, scopes = moved
+    attempt = _rewrite_renaming(tree.code, path, selection, share_traversals, project)
+    if attempt.error is not None or any(f.code in graph_mode_codes for f in attempt.findings):
+        return result
+    lines = _line_map(tree.code, source)
+    definitions = {name: _definition_line(source, name) for name in scopes}
+    moves = [
+        Finding(
+            definitions[name], 0, note,
+            f"`{name}` is called only from {'the main block' if scope == '__main__' else f'`{scope}`'}: "
+            "it is moved there and converted with it",
+            Severity.INFO, path,
+        )
+        for name, scope in scopes.items()
+    ]
+    findings = [replace(f, line=lines.get(f.line, f.line)) for f in attempt.findings]
+    sites = tuple(
+        replace(site, legacy_line=lines.get(site.legacy_line, site.legacy_line)) for site in attempt.run_sites
+    )
+    return replace(attempt, original=source, findings=tuple(sorted({*findings, *moves})), run_sites=sites)
+
+
+def _definition_line(source: str, name: str) -> int:
+    found = re.search(rf"^def {re.escape(name)}\b", source, re.MULTILINE)
+    return source.count("\n", 0, found.start()) + 1 if found else 0
+
+
+def _rewrite_renaming(
     source: str, path: str | None, selection: Selection, share_traversals: bool, project: ModuleLinks | None
 ) -> RewriteResult:
     result = _rewrite_once(source, path, selection, share_traversals, project)

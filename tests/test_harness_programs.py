@@ -457,3 +457,26 @@ def test_python_value_bound_again_after_the_graph_read_it(tmp_path: Path) -> Non
     # function multiplies by 2.0 as TF1's graph did, and the print reads 3.0. Printing the
     # first binding is caught.
     _parity_and_caught(tmp_path, "TFM201/python_value_bound_again", "print(scale_2)", "print(scale)")
+
+
+def test_helpers_of_the_module_moved_into_the_function_calling_them(tmp_path: Path) -> None:
+    # fully_connected_feed.py's layout: the placeholder helper and the feed helper are moved
+    # into run_training() and converted with it. A feed helper that fed the labels of the first
+    # batch at every step is caught.
+    _parity_and_caught(
+        tmp_path,
+        "TFM201/helpers_of_the_module_called_from_a_function",
+        '"labels_placeholder": labels[start:start + BATCH_SIZE]',
+        '"labels_placeholder": labels[:BATCH_SIZE]',
+    )
+
+
+def test_helpers_of_the_module_moved_into_the_main_block_calling_them(tmp_path: Path) -> None:
+    # The feed helper reads the placeholders as globals of the module; moved into the main
+    # block, it is keyed by their names. Testing with the training keep_prob is caught.
+    _parity_and_caught(
+        tmp_path,
+        "TFM201/helpers_of_the_module_called_from_the_main_block",
+        "k = 1.0",
+        "k = 0.5",
+    )

@@ -117,6 +117,10 @@ class MigrationTransform(VisitorBasedCodemodCommand):
     # of the note that reports the renaming: the pipeline rewrites the file once more with the
     # name's later bindings renamed (migrate.rebound_names).
     REBOUND_FINDINGS: ClassVar[Mapping[str, str]] = {}
+    # The code of the note by which this transform's conversion reports module-level helpers
+    # moved into the one scope calling them: the pipeline rewrites a file left in graph mode once
+    # more with its helpers moved (migrate.moved_helpers), for this transform to convert them.
+    MOVED_HELPERS_NOTE: ClassVar[str | None] = None
     # Words of code this transform writes that it writes otherwise in a file that stays in graph
     # mode: when the rewrite of such a file has one, the pipeline runs it again with
     # GRAPH_MODE_KEY set.

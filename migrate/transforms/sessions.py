@@ -40,6 +40,7 @@ UNUSED_GRAPH = "TFM221"
 SHAPE_AS_TEXT = "TFM223"
 SHAPE_AS_TEXT_NOTE = "a static shape written out as text: TF 2 writes an unknown dimension `None` where TF1 wrote `?`"
 RENAMED_BINDINGS = "TFM225"
+MOVED_HELPERS = "TFM226"
 OPTIMIZER_DEFAULTS = "TFM401"
 OPTIMIZER_ROUNDING = "TFM403"
 
@@ -57,6 +58,7 @@ class SessionsToFunctions(MigrationTransform):
         }
     )
     REBOUND_FINDINGS: ClassVar[dict[str, str]] = {model.REBOUND_NAME: RENAMED_BINDINGS}
+    MOVED_HELPERS_NOTE: ClassVar[str | None] = MOVED_HELPERS
     FINDINGS: ClassVar[dict[str, str]] = {
         model.GRAPH_IN_CONTROL_FLOW: "graph built inside a loop, branch or function: left as a session",
         model.SESSION_ESCAPES: "the session is used other than to run fetches: left as a session",
@@ -75,6 +77,7 @@ class SessionsToFunctions(MigrationTransform):
         UNUSED_GRAPH: "graph code that no run fetched is removed",
         SHAPE_AS_TEXT: "a static shape printed or formatted: TF 2 writes `None` for a dimension TF1 wrote `?`",
         RENAMED_BINDINGS: "the later bindings of a name bound again after graph code read it are renamed (`w_2`)",
+        MOVED_HELPERS: "a module-level placeholder or feed helper called from one function or main block is moved into it",
         OPTIMIZER_DEFAULTS: "TF1 optimizer mapped to Keras with TF1's differing defaults made explicit",
         OPTIMIZER_ROUNDING: "the Keras optimizer computes the same update in another order: long runs drift apart slightly",
     }
