@@ -562,7 +562,8 @@ class LayerFunctionsToModules(MigrationTransform):
             except Declined as declined:
                 failed[name] = declined
         for name, reason in sorted(failed.items()):
-            self.report(reason.node or plans[name].node, f"{reason.message}; left as it is", code=DECLINED)
+            if name not in self.factories:  # a factory's variable is made where each line calls it
+                self.report(reason.node or plans[name].node, f"{reason.message}; left as it is", code=DECLINED)
             del plans[name]
         made: set[tuple[int, str]] = set()
         for plan in plans.values():
