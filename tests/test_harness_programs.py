@@ -480,3 +480,14 @@ def test_helpers_of_the_module_moved_into_the_main_block_calling_them(tmp_path: 
         "k = 1.0",
         "k = 0.5",
     )
+
+
+def test_variable_factory_called_in_a_name_scope_keeps_the_tf1_name(tmp_path: Path) -> None:
+    # The factory's call is made under the absolute scope `tf.name_scope("layer/")`, so its
+    # variable is "layer/Variable" as in TF1: the harness pairs it by name, not by order.
+    case = Path(__file__).parent / "fixtures" / "TFM201" / "factory_in_name_scope"
+    migrated = case.with_name(case.name + ".out.py")
+    assert 'with tf.name_scope("layer/"):' in migrated.read_text(encoding="utf-8")
+    report = _compare(case.with_name(case.name + ".in.py"), migrated, tmp_path)
+    assert report.outcome is Outcome.PARITY, report.format_table()
+    assert "matched layer/Variable by name" in report.format_table()

@@ -63,6 +63,7 @@ from migrate.analysis.graph_statements import (
     structured_names,
     summary_of,
     train_op_of,
+    unnamed_factories,
     updated_in_place,
     writer_logdir,
 )
@@ -198,7 +199,7 @@ def analyze_scope(
     cannot keep, and build one function per distinct run."""
     prefixes: dict[int, str] = {}
     factories = module_definitions([*enclosing, *body], resolve).factories
-    flat = flatten(body, resolve, prefixes, factories)
+    flat = flatten(body, resolve, prefixes, factories, unnamed_factories([*enclosing, *body], resolve))
     if not flat.handles:
         nested = _nested_session(flat.statements, resolve, module or [*enclosing, *body])
         if nested is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import replace
 from typing import NamedTuple, cast
 
 import libcst as cst
@@ -140,16 +141,20 @@ def flatten(
     resolve: Resolver,
     prefixes: dict[int, str],
     factories: Collection[str] = (),
+    unnamed_factories: Collection[str] = (),
 ) -> Flattened:
     """Unwrap `with tf.Graph().as_default():`, `with tf.Session() as sess:`,
     `with tf.name_scope(...):` and `with tf.device("/cpu:0"):` blocks and drop session creation /
-    closing lines. `prefixes` receives the name-scope prefix of each statement that had one."""
+    closing lines. `prefixes` receives the name-scope prefix of each statement that had one.
+    A line calling one of the `unnamed_factories` keeps its name scope (see
+    `_factory_in_name_scope`)."""
     statements: list[cst.BaseStatement] = []
     sessions: set[str] = set()
     opened: dict[str, int] = {}
     graphs: set[str] = set()
     dropped: list[cst.CSTNode] = []
     scopes: list[str] = []
+    scope_calls: list[cst.Call] = []  # the `tf.name_scope(...)` call of each open scope
     opened_scopes: set[str] = set()
     reopened: list[bool] = []  # per open name scope: whether TF1 numbered it (`loss_1`)
     given: dict[str, set[str]] = {}  # per name scope path: the names its variables took
@@ -160,10 +165,8 @@ def flatten(
         if scopes and _creates_variables(statement, resolve):
             statement = _variable_in_name_scope(statement, scopes, any(reopened), resolve, given)
         elif scopes and (factory := _factory_called(statement, factories)) is not None:
-            raise Declined(
-                VARIABLE_FAMILY,
-                f"the variable factory `{factory}` called inside a name scope, which named its variable",
-                statement,
+            statement = _factory_in_name_scope(
+                statement, factory, unnamed_factories, scopes, scope_calls[-1], any(reopened), given
             )
         if carried:
             statement = with_leading_lines(statement, [*carried, *leading_lines(statement)])
@@ -213,12 +216,14 @@ def flatten(
                     if isinstance(statement.body, cst.IndentedBlock):
                         carried = [*carried, *leading_lines(statement)]
                         scopes.append(scope)
+                        scope_calls.append(cast(cst.Call, item.item))
                         path = "/".join(scopes)
                         reopened.append(path in opened_scopes)
                         opened_scopes.add(path)
                         walk(statement.body.body)
                         carried = [*carried, *statement.body.footer]
                         reopened.pop()
+                        scope_calls.pop()
                         scopes.pop()
                         continue
                     if _creates_variables(statement, resolve):
@@ -381,6 +386,68 @@ def _factory_called(statement: cst.BaseStatement, factories: Collection[str]) ->
     return next((name for name in names if name in factories), None)
 
 
+def _factory_in_name_scope(
+    statement: cst.BaseStatement,
+    factory: str,
+    unnamed_factories: Collection[str],
+    scopes: Sequence[str],
+    scope_call: cst.Call,
+    reopened: bool,
+    given: dict[str, set[str]],
+) -> cst.BaseStatement:
+    """`w = weight_variable(shape)` under `with tf.name_scope("s"):`, in a scope of its own,
+    `with tf.name_scope("s/"):` (absolute, as TF 2 names variables made eagerly under it), so
+    the factory's unnamed variable is still "s/Variable". Only the first unnamed variable of the
+    scope: TF1 numbered the next ("s/Variable_1"), which a name scope cannot give."""
+    path = "/".join(scopes)
+    targets, call, _small = single_call(statement)
+    taken = given.setdefault(path, set())
+    if _VARIABLE_NAME in taken and factory in unnamed_factories:
+        numbered = cast(cst.SimpleString, _numbered_name(taken).value).raw_value
+        why = (
+            f"the variable factory `{factory}` called in the name scope `{path}` after another unnamed "
+            f"variable: TF1 numbered its variable `{path}/{numbered}`, which no TF 2 name scope gives"
+        )
+        raise Declined(VARIABLE_FAMILY, why, statement)
+    if (
+        factory not in unnamed_factories
+        or reopened
+        or call is None
+        or len(targets) != 1
+        or not (isinstance(call.func, cst.Name) and call.func.value == factory)
+        or not isinstance(statement, cst.SimpleStatementLine)
+        or any(quote in path for quote in "\"'\\")
+    ):
+        raise Declined(
+            VARIABLE_FAMILY,
+            f"the variable factory `{factory}` called inside a name scope, which named its variable",
+            statement,
+        )
+    taken.add(_VARIABLE_NAME)
+    absolute = scope_call.with_changes(args=[cst.Arg(cst.SimpleString(f'"{path}/"'))])
+    line = statement.with_changes(leading_lines=[])
+    return cst.With(
+        items=[cst.WithItem(absolute)],
+        body=cst.IndentedBlock(body=[line]),
+        leading_lines=statement.leading_lines,
+    )
+
+
+def _factory_line_in_name_scope(
+    statement: cst.BaseStatement, factories: Collection[str]
+) -> cst.SimpleStatementLine | None:
+    """The factory line of a block `_factory_in_name_scope` wrote, None for any other statement."""
+    if not (
+        isinstance(statement, cst.With)
+        and len(statement.items) == 1
+        and isinstance(statement.body, cst.IndentedBlock)
+        and len(statement.body.body) == 1
+    ):
+        return None
+    line = statement.body.body[0]
+    return line if isinstance(line, cst.SimpleStatementLine) and _factory_called(line, factories) else None
+
+
 def _variable_in_name_scope(
     statement: cst.BaseStatement,
     scopes: Sequence[str],
@@ -448,11 +515,14 @@ def _variable_in_name_scope(
 _VARIABLE_NAME_POSITION = 5
 
 
+_VARIABLE_NAME = "Variable"  # TF1's name for an unnamed variable
+
+
 def _numbered_name(taken: set[str]) -> cst.Arg:
     """`name="Variable"`, or the first of `Variable_1`, `Variable_2`, ... not `taken` in the
     scope: what TF1 named an unnamed variable there."""
     count = 0
-    while (name := f"Variable_{count}" if count else "Variable") in taken:
+    while (name := f"{_VARIABLE_NAME}_{count}" if count else _VARIABLE_NAME) in taken:
         count += 1
     return keyword_arg("name", cst.SimpleString(f'"{name}"'))
 
@@ -576,6 +646,12 @@ def classify(
         # `def f1(): return tf.reduce_mean(x)` for `tf.cond(p, f1, f2)`: graph code run where it
         # is called, moved into the generated functions with its callers.
         return Statement(statement, Kind.GRAPH, (statement.name.value,), reads)
+    factory_line = _factory_line_in_name_scope(statement, definitions.factories)
+    if factory_line is not None:
+        # A factory's variable made in its TF1 name scope (`_factory_in_name_scope`).
+        line = classify(factory_line, resolve, graph_names, sessions, definitions, containers, iterators, tensors)
+        if line.kind is Kind.VARIABLE:
+            return replace(line, node=statement)
     if _control_dependencies_block(statement, resolve):
         # Graph code under `tf.control_dependencies`: moved into the functions whole, where the
         # dependencies mean what they meant in the graph.
@@ -1199,6 +1275,18 @@ def factory_variable(node: cst.FunctionDef, resolve: Resolver) -> cst.Call | Non
         if isinstance(statement, cst.Assign):
             bound.add(cast(str, _assigned_name(statement)))
     return made
+
+
+def unnamed_factories(body: Sequence[cst.BaseStatement], resolve: Resolver) -> frozenset[str]:
+    """The module's variable factories (`is_variable_factory`) whose variable has
+    no name given: TF1 named it `Variable` in the name scope the factory was called in."""
+    found = set()
+    for statement in body:
+        if isinstance(statement, cst.FunctionDef):
+            made = factory_variable(statement, resolve)
+            if made is not None and call_argument(made, 5, "name") is None:
+                found.add(statement.name.value)
+    return frozenset(found)
 
 
 def _assigned_name(statement: cst.BaseSmallStatement) -> str | None:

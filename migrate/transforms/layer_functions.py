@@ -60,9 +60,9 @@ import libcst.matchers as m
 from migrate.analysis import syntax
 from migrate.analysis.declined import Declined
 from migrate.analysis.deferred_calls import pure_functions, stateful_call
-from migrate.analysis.graph_model import PLACEHOLDER_APIS, Resolver
+from migrate.analysis.graph_model import PLACEHOLDER_APIS
 from migrate.analysis.graph_segments import graph_generations
-from migrate.analysis.graph_statements import factory_variable, is_variable_factory, opens_session
+from migrate.analysis.graph_statements import is_variable_factory, opens_session, unnamed_factories
 from migrate.analysis.imports import module_bindings
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
@@ -234,7 +234,7 @@ class LayerFunctionsToModules(MigrationTransform):
         body = list(original_node.body)
         self.module_names = module_bindings(original_node)
         self.pure_functions = pure_functions(body, self.tf_api, self.module_names)
-        self.factories = _unnamed_factories(body, self.tf_api)
+        self.factories = unnamed_factories(body, self.tf_api)
         self.variable_makers = frozenset(
             s.name.value for s in body if isinstance(s, cst.FunctionDef) and self._makes_variables(s)
         )
@@ -704,18 +704,6 @@ def _all_in_own_scopes(plan: _Plan) -> bool:
 def _callee(call: cst.Call) -> str | None:
     """`f` of `f(...)`; None for a call of anything but a plain name."""
     return call.func.value if isinstance(call.func, cst.Name) else None
-
-
-def _unnamed_factories(body: Sequence[cst.BaseStatement], resolve: Resolver) -> frozenset[str]:
-    """The module's variable factories (migrate.analysis.graph_statements) whose variable has
-    no name given: TF1 named it `Variable` in the name scope the factory was called in."""
-    found = set()
-    for statement in body:
-        if isinstance(statement, cst.FunctionDef):
-            made = factory_variable(statement, resolve)
-            if made is not None and syntax.call_argument(made, 5, "name") is None:
-                found.add(statement.name.value)
-    return frozenset(found)
 
 
 def _bound_argument(node: cst.FunctionDef, call: cst.Call, param: str) -> cst.BaseExpression | None:
