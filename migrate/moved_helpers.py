@@ -48,6 +48,9 @@ def move_helpers(module: cst.Module) -> tuple[cst.Module, dict[str, str]] | None
         target = _sole_caller(body, index)
         if target is not None:
             moves.setdefault(target, []).append(index)
+    # A helper read only by another helper stays: the scope it would go into moves itself.
+    moving = {i for helpers in moves.values() for i in helpers}
+    moves = {target: helpers for target, helpers in moves.items() if target not in moving}
     if not moves:
         return None
     moved: dict[str, str] = {}

@@ -38,6 +38,19 @@ MOVED = [
 ]
 
 
+def test_a_helper_read_only_by_another_moving_helper_stays_where_it_is() -> None:
+    source = (
+        "def batch(xs):\n    return {'xs': xs}\ndef fill(xs, x_pl):\n    b = batch(xs)\n    return {x_pl: b}\n"
+        'if __name__ == "__main__":\n    f = fill(data, x)\n'
+    )
+    moved = move_helpers(cst.parse_module(source))
+    assert moved is not None
+    tree, found = moved
+    assert found == {"fill": "__main__"}
+    assert tree.code.startswith("def batch(xs):\n")
+    assert tree.code.count("def batch(") == 1
+
+
 @pytest.mark.parametrize(("source", "expected", "scopes"), MOVED)
 def test_helpers_move_into_the_scope_that_calls_them(source: str, expected: str, scopes: dict[str, str]) -> None:
     moved = move_helpers(cst.parse_module(source))
