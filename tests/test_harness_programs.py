@@ -491,3 +491,15 @@ def test_variable_factory_called_in_a_name_scope_keeps_the_tf1_name(tmp_path: Pa
     report = _compare(case.with_name(case.name + ".in.py"), migrated, tmp_path)
     assert report.outcome is Outcome.PARITY, report.format_table()
     assert "matched layer/Variable by name" in report.format_table()
+
+
+def test_name_bound_again_in_each_name_scope_keeps_each_variable(tmp_path: Path) -> None:
+    # mnist.py's `weights` and `biases`, bound again in each name scope, become attributes of
+    # their own; every variable keeps its TF1 name and is paired by it.
+    case = Path(__file__).parent / "fixtures" / "TFM331" / "name_bound_again_in_each_name_scope"
+    migrated = case.with_name(case.name + ".out.py")
+    report = _compare(case.with_name(case.name + ".in.py"), migrated, tmp_path)
+    assert report.outcome is Outcome.PARITY, report.format_table()
+    table = report.format_table()
+    for name in ("hidden1/weights", "hidden1/biases", "softmax_linear/weights", "softmax_linear/biases"):
+        assert f"matched {name} by name" in table

@@ -2,7 +2,7 @@
 
 A layer function made into a `tf.Module` class (TFM331, TFM308 one instance a call) runs its body
 at the instance's first call, inside the first run of a generated `tf.function`, where TF1 ran it
-once where the program called it, while it built the graph. TensorFlow ops, pure NumPy and
+once where the program called it, while it built the graph. TensorFlow ops, pure NumPy, `math` and
 builtins compute the same values either way; Python code with state does not: a draw from the
 script's NumPy generator (`rng.uniform(...)`, `np.random.randn(...)`), or a function of the
 module that may make one, would draw after the numbers the script drew in between.
@@ -20,6 +20,8 @@ from migrate.analysis.imports import head_name
 
 # Builtins whose calls give the same values wherever they run.
 PURE_BUILTINS = frozenset({"int", "float", "len", "min", "max", "abs", "round", "list", "tuple", "range", "sum", "zip"})
+# Modules whose functions hold no state, but for `numpy.random`.
+PURE_MODULES = frozenset({"numpy", "math"})
 
 
 def stateful_call(
@@ -31,8 +33,8 @@ def stateful_call(
 ) -> cst.Call | None:
     """The first call among `statements` (of the function `node`) of Python code with state:
     anything but a TensorFlow API, a method of the function's own values, a builtin of
-    PURE_BUILTINS, a function of `pure_functions` (the module's variable factories), or a NumPy
-    function outside `numpy.random`. `module_names` are the module's bindings
+    PURE_BUILTINS, a function of `pure_functions` (the module's variable factories), or a
+    function of PURE_MODULES outside `numpy.random`. `module_names` are the module's bindings
     (migrate.analysis.imports.module_bindings)."""
     local = syntax.local_names(node)
     for statement in statements:
@@ -42,7 +44,8 @@ def stateful_call(
                 continue
             if head.value in pure_functions or (head is call.func and head.value in PURE_BUILTINS):
                 continue
-            if any(path.split(".")[0] == "numpy" for path in module_names.get(head.value, ())) and not _random(call):
+            modules = {path.split(".")[0] for path in module_names.get(head.value, ())}
+            if modules & PURE_MODULES and not _random(call):
                 continue
             return call
     return None

@@ -48,6 +48,7 @@ at the first call would be named inside the caller's scopes.
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections import Counter
 from collections.abc import Collection, Sequence
@@ -95,6 +96,7 @@ class _Plan:
     body: list[cst.BaseStatement]  # the body without its name scopes
     # body position -> (target, TF1 name under the call's scope: "kernel", "fc1/Variable_1")
     variables: dict[int, tuple[str, str]]
+    attributes: dict[int, str]  # body position -> the attribute of the class holding the variable
     build: list[int]  # body positions made at the first call, variables included
     # Variables a factory makes (`W = weight_variable(shape)`), by body position: the name scope
     # their line stood in ("fc1/", or "" for the function's own scope).
@@ -379,8 +381,13 @@ class LayerFunctionsToModules(MigrationTransform):
             variables[position] = (target, path + short)
         targets = [t for t, _ in variables.values()]
         short_names = [n for _, n in variables.values()]
-        if len(set(targets)) != len(targets) or len(set(short_names)) != len(short_names):
-            raise Declined(DECLINED, "two variables of one call share a Python or TF1 name", node)
+        if len(set(short_names)) != len(short_names):
+            raise Declined(DECLINED, "two variables of one call share a TF1 name", node)
+        attributes = _attributes(variables)
+        if len(set(attributes.values())) != len(attributes) or not all(
+            a.isidentifier() and not keyword.iskeyword(a) and a not in ("scope", "built") for a in attributes.values()
+        ):
+            raise Declined(DECLINED, "a variable's name does not make an attribute of its own", node)
         for position, statement in enumerate(statements):
             if position not in variables and set(syntax.defined_names(statement)) & set(targets):
                 raise Declined(DECLINED, "a variable's Python name is bound again", statement)
@@ -398,7 +405,7 @@ class LayerFunctionsToModules(MigrationTransform):
             )
         paths = frozenset(path.rstrip("/") for _, path in scoped if path)
         return _Plan(
-            node, scope_param, scope_literal, statements, variables, build, factory_made, paths,
+            node, scope_param, scope_literal, statements, variables, attributes, build, factory_made, paths,
             frozenset(factories_called), hoisted, returned,
         )
 
@@ -748,17 +755,33 @@ def _build_positions(statements: Sequence[cst.BaseStatement], variables: dict[in
                 build.add(position)
                 changed = True
     first = min(variables)
+    # A name bound to several variables names a different attribute at each binding: moving one
+    # binding over a line that reads the name does not change what that line reads.
+    rebound = {t for t, n in Counter(t for t, _ in variables.values()).items() if n > 1}
     for position in sorted(build):
         moved_over = range(position + 1, first) if position < first else range(first, position)
+        defined = set(syntax.defined_names(statements[position]))
+        if position in variables:
+            defined -= rebound
         for other in moved_over:
             if other in build:
                 continue
             written = set(syntax.defined_names(statements[other]))
-            if written & readers[position] or set(syntax.defined_names(statements[position])) & readers[other]:
+            if written & readers[position] or defined & readers[other]:
                 raise Declined(
                     DECLINED, "a variable's initial value reads a name the function changes", statements[position]
                 )
     return sorted(build)
+
+
+def _attributes(variables: dict[int, tuple[str, str]]) -> dict[int, str]:
+    """The class attribute of each variable: its Python name, or, for a name bound to several
+    variables, its TF1 name as an identifier ("hidden1/weights" -> `hidden1_weights`)."""
+    bound = Counter(target for target, _ in variables.values())
+    return {
+        position: target if bound[target] == 1 else re.sub(r"\W", "_", short)
+        for position, (target, short) in variables.items()
+    }
 
 
 def _plain_assignment(statement: cst.BaseStatement) -> bool:
@@ -820,7 +843,9 @@ class _Rebuild:
     def _class(self, plan: _Plan) -> cst.BaseStatement:
         node = plan.node
         assert isinstance(node.body, cst.IndentedBlock)
-        mapping = {target: target for target, _ in plan.variables.values()}
+        # A name bound to several variables (`weights` in each of mnist.py's name scopes) reads,
+        # at each line, the attribute of the variable bound last before it.
+        mapping = {target: plan.attributes[p] for p, (target, _) in sorted(plan.variables.items(), reverse=True)}
         build: list[cst.BaseStatement] = []
         rest: list[cst.BaseStatement] = []
         first = min(plan.variables)
@@ -832,10 +857,11 @@ class _Rebuild:
                 statement = statement.visit(syntax.SelfAttributes(mapping))  # type: ignore[assignment]
             if position in plan.variables:
                 target, short = plan.variables[position]
+                mapping[target] = plan.attributes[position]
                 assert isinstance(statement, cst.SimpleStatementLine)
                 small = statement.body[0]
                 assert isinstance(small, cst.Assign) and isinstance(small.value, cst.Call)
-                made = cst.Attribute(cst.Name("self"), cst.Name(target))
+                made = cst.Attribute(cst.Name("self"), cst.Name(plan.attributes[position]))
                 if position in plan.factory_made:
                     statement = self._in_name_scope(
                         statement.with_changes(body=[small.with_changes(targets=[cst.AssignTarget(made)])]),
