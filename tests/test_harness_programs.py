@@ -503,3 +503,15 @@ def test_name_bound_again_in_each_name_scope_keeps_each_variable(tmp_path: Path)
     table = report.format_table()
     for name in ("hidden1/weights", "hidden1/biases", "softmax_linear/weights", "softmax_linear/biases"):
         assert f"matched {name} by name" in table
+
+
+def test_step_function_given_graph_values_reads_them_itself(tmp_path: Path) -> None:
+    # `evaluate(sess, accuracy, x, y, xs, ys)`: every call gives the same tensor and
+    # placeholders, so the function reads them itself and keeps only the data it is given.
+    # Evaluating on the training data at every call is caught.
+    _parity_and_caught(
+        tmp_path,
+        "TFM201/step_function_given_graph_values",
+        "return compute_accuracy(xs, ys).numpy()",
+        "return compute_accuracy(train_x, train_y).numpy()",
+    )

@@ -1,5 +1,5 @@
-"""Step functions given the session as an argument (migrate.analysis.session_parameters): when the
-parameter goes and the helper converts with its scope, and when it is refused as before."""
+"""Step functions given the session or graph values as arguments (migrate.analysis.session_parameters):
+when the parameters go and the helper converts with its scope, and when it is refused as before."""
 
 from __future__ import annotations
 
@@ -50,8 +50,35 @@ CONVERTED = [
         "    return evaluate()",
         id="passed-on",
     ),
+    pytest.param(
+        "def evaluate(session, tensor, images, batch):\n    return session.run(tensor, {images: batch})",
+        "sess.run(train_op, {x: data})\n    print(evaluate(sess, loss, x, data), evaluate(sess, loss, x, data * 2))",
+        "def evaluate(batch):",
+        id="graph-values-given-by-every-call",
+    ),
+    pytest.param(
+        "def evaluate(sess, loss, x, batch):\n    return sess.run(loss, {x: batch})",
+        "print(evaluate(sess, loss, x=x, batch=data))",
+        "print(evaluate(batch=data))",
+        id="graph-values-named-as-the-parameters",
+    ),
 ]
 REFUSED = [
+    pytest.param(
+        "def evaluate(session, tensor, batch):\n    return session.run(tensor, {x: batch})",
+        "print(evaluate(sess, loss, data), evaluate(sess, train_op, data))",
+        id="two-graph-values-for-one-parameter",
+    ),
+    pytest.param(
+        "def evaluate(session, tensor, batch):\n    loss = 0\n    return session.run(tensor, {x: batch}) + loss",
+        "print(evaluate(sess, loss, data))",
+        id="graph-value-name-taken",
+    ),
+    pytest.param(
+        "def evaluate(session, tensor, batch):\n    return session.run(tensor, {x: batch})",
+        "print([evaluate(sess, loss, b) for loss in [loss] for b in [data]])",
+        id="graph-value-named-in-a-comprehension",
+    ),
     pytest.param(
         "def step(session, batch):\n    session = session\n    return session.run(loss, {x: batch})",
         "print(step(sess, data))",

@@ -69,7 +69,7 @@ from migrate.analysis.graph_statements import (
 )
 from migrate.analysis.placeholder_helpers import helper_placeholders, placeholder_helpers
 from migrate.analysis.run_sites import Leaf, Role, RunContext, RunSiteFinder, StaticShape
-from migrate.analysis.session_parameters import without_session_parameters
+from migrate.analysis.session_parameters import without_graph_parameters, without_session_parameters
 from migrate.analysis.sparse_feeds import sparse_values
 from migrate.analysis.static_shapes import check_signatures, read_for_shape_only, static_shape_sources
 from migrate.analysis.syntax import (
@@ -209,6 +209,14 @@ def analyze_scope(
     flat = flat._replace(statements=without_session_parameters(flat.statements, steps, flat.sessions))
     step_functions.check_sessions(flat.statements, steps, flat.handles)
     scope = _classify_statements(flat.statements, flat.handles, enclosing, resolve)
+    # Not iterators and their starts: a step function given one is read by the iterator rules.
+    kept = (Kind.PYTHON, Kind.DROP, Kind.ITERATOR, Kind.ITERATOR_START)
+    graph_values = {name for s in scope.statements if s.kind not in kept for name in s.defines}
+    closing = without_graph_parameters(flat.statements, steps, graph_values)
+    if closing is not None:
+        # The step functions now read the graph values they were given: sorted again.
+        flat = flat._replace(statements=closing)
+        scope = _classify_statements(flat.statements, flat.handles, enclosing, resolve)
     statements = scope.statements
     _check_module_classes(statements, [*enclosing, *body], resolve)
     _check_variable_makers(statements, [*enclosing, *body], resolve, factories)

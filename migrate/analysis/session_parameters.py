@@ -13,7 +13,19 @@ parameter always held that session, so it becomes `def run_epoch(X, Y):` reading
 it read `session`, and its calls drop the argument. The function must be called only by name,
 with no unpacked arguments, must not bind the parameter or the session's name itself, and must
 define no functions, lambdas or comprehensions that could bind them; otherwise nothing changes
-here, and the step function rules refuse it as before."""
+here, and the step function rules refuse it as before.
+
+The graph values a step function is given go the same way, as TensorFlow's
+fully_connected_feed.py gives its evaluation helper the tensor and placeholders it runs:
+
+    def do_eval(sess, eval_correct, images_placeholder, labels_placeholder, data_set):
+        ...
+        true_count += sess.run(eval_correct, feed_dict=fill_feed_dict(data_set, ...))
+
+    do_eval(sess, eval_correct, images_placeholder, labels_placeholder, train_set)
+
+A parameter that every call, made in the scope, gives the same graph value of the scope reads
+that value itself: the function closes over it, as it would had it been written so."""
 
 from __future__ import annotations
 
@@ -23,14 +35,21 @@ from dataclasses import dataclass
 import libcst as cst
 
 from migrate.analysis import walk
-from migrate.analysis.syntax import COMPREHENSIONS, assigned_names, call_argument, local_names, nodes_of
+from migrate.analysis.syntax import (
+    COMPREHENSIONS,
+    assigned_names,
+    call_argument,
+    local_names,
+    nodes_of,
+    scope_bindings,
+)
 
 
 @dataclass(frozen=True)
 class _Parameter:
     name: str
     position: int  # among the positional parameters
-    session: str  # the scope's session every call gives it
+    value: str  # the scope's name (a session, a graph value) every call gives it
 
 
 def without_session_parameters(
@@ -62,7 +81,77 @@ def without_session_parameters(
                     grown = True
     if not found:
         return list(statements)
-    return [walk.transform(statement, _DropSessionParameters(found)) for statement in statements]
+    return [walk.transform(statement, _DropParameters({k: [v] for k, v in found.items()})) for statement in statements]
+
+
+def without_graph_parameters(
+    statements: Sequence[cst.BaseStatement], steps: Collection[str], graph_values: Collection[str]
+) -> list[cst.BaseStatement] | None:
+    """`statements` with the parameters of the step functions `steps` that every call gives
+    the same one of the scope's `graph_values` taken out, the functions reading the value
+    itself; None when there is no such parameter."""
+    functions = {
+        s.name.value: s for s in statements if isinstance(s, cst.FunctionDef) and s.name.value in steps
+    }
+    calls: dict[str, list[cst.Call]] = {name: [] for name in functions}
+    for statement in statements:
+        # A call made in a scope of its own may pass a name of that scope: a function's, a
+        # lambda's, a comprehension's.
+        nested = nodes_of(statement, cst.FunctionDef, cst.ClassDef, cst.Lambda, *COMPREHENSIONS)
+        inner = {id(call) for node in nested for call in nodes_of(node, cst.Call)}
+        for call in nodes_of(statement, cst.Call):
+            assert isinstance(call, cst.Call)
+            if isinstance(call.func, cst.Name) and call.func.value in functions:
+                if id(call) in inner:
+                    return None
+                calls[call.func.value].append(call)
+    found: dict[str, list[_Parameter]] = {}
+    for name, function in functions.items():
+        # Only values bound before the definition: the function must not read graph built after it.
+        index = next(i for i, s in enumerate(statements) if s is function)
+        before = frozenset().union(*(scope_bindings(s) for s in statements[:index])) & set(graph_values)
+        parameters = _graph_parameters(function, calls[name], before)
+        if parameters:
+            found[name] = parameters
+    if not found:
+        return None
+    return [walk.transform(statement, _DropParameters(found)) for statement in statements]
+
+
+def _graph_parameters(
+    function: cst.FunctionDef, calls: Sequence[cst.Call], graph_values: Collection[str]
+) -> list[_Parameter]:
+    """The positional parameters every call of `function` gives the same graph value, where the
+    function can read the value in their place."""
+    params = function.params
+    if not calls or params.star_arg is not cst.MaybeSentinel.DEFAULT or params.posonly_params:
+        return []
+    if any(arg.star for call in calls for arg in call.args):
+        return []
+    if nodes_of(function.body, cst.Global, cst.Nonlocal):
+        return []
+    assigned = assigned_names(function.body)
+    locals_ = local_names(function)
+    names = [p.name.value for p in params.params]
+    found: list[_Parameter] = []
+    for position, (name, param) in enumerate(zip(names, params.params, strict=True)):
+        given = {_name_of(call_argument(call, position, name)) for call in calls}
+        if len(given) != 1 or param.default is not None or name in assigned:
+            continue
+        (value,) = given
+        if value is None or value not in graph_values:
+            continue
+        if value != name and (value in locals_ or _nested_scopes(function)):
+            continue
+        found.append(_Parameter(name, position, value))
+    values = [p.value for p in found]
+    if len(set(values)) != len(values):
+        return []  # two parameters given one value: one would be renamed to the other's name
+    return found
+
+
+def _name_of(value: cst.BaseExpression | None) -> str | None:
+    return value.value if isinstance(value, cst.Name) else None
 
 
 def _called(call: cst.Call) -> str:
@@ -124,38 +213,38 @@ def _session_held(
         return value.value if value.value in sessions else None
     own = found.get(within)
     if own is not None and value.value == own.name:
-        return own.session
+        return own.value
     if value.value in local_names(functions[within]):
         return None
     return value.value if value.value in sessions else None
 
 
-class _DropSessionParameters(cst.CSTTransformer):
+class _DropParameters(cst.CSTTransformer):
     """Takes the parameters out of the functions and the arguments out of their calls, and
-    renames a parameter named otherwise than its session where the function reads it."""
+    renames a parameter named otherwise than its value where the function reads it."""
 
-    def __init__(self, found: Mapping[str, _Parameter]) -> None:
+    def __init__(self, found: Mapping[str, Sequence[_Parameter]]) -> None:
         self.found = found
-        self.renaming: _Parameter | None = None
+        self.renaming: dict[str, str] = {}
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        parameter = self.found.get(node.name.value)
-        if parameter is not None and parameter.name != parameter.session:
-            self.renaming = parameter
+        parameters = self.found.get(node.name.value, ())
+        self.renaming = {p.name: p.value for p in parameters if p.name != p.value}
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
-        parameter = self.found.get(original_node.name.value)
-        if parameter is None:
+        parameters = self.found.get(original_node.name.value)
+        if parameters is None:
             return updated_node
-        self.renaming = None
-        kept = [p for i, p in enumerate(updated_node.params.params) if i != parameter.position]
+        self.renaming = {}
+        gone = {p.position for p in parameters}
+        kept = [p for i, p in enumerate(updated_node.params.params) if i not in gone]
         if kept:
             kept[-1] = kept[-1].with_changes(comma=updated_node.params.params[-1].comma)
         return updated_node.with_changes(params=updated_node.params.with_changes(params=kept))
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
-        if self.renaming is not None and original_node.value == self.renaming.name:
-            return updated_node.with_changes(value=self.renaming.session)
+        if original_node.value in self.renaming:
+            return updated_node.with_changes(value=self.renaming[original_node.value])
         return updated_node
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.Attribute:
@@ -170,14 +259,16 @@ class _DropSessionParameters(cst.CSTTransformer):
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         func = original_node.func
-        parameter = self.found.get(func.value) if isinstance(func, cst.Name) else None
-        if parameter is None:
+        parameters = self.found.get(func.value) if isinstance(func, cst.Name) else None
+        if parameters is None:
             return updated_node
+        positions = {p.position for p in parameters}
+        names = {p.name for p in parameters}
         args = [
             arg
             for index, arg in enumerate(updated_node.args)
-            if not (arg.keyword is None and index == parameter.position)
-            and not (arg.keyword is not None and arg.keyword.value == parameter.name)
+            if not (arg.keyword is None and index in positions)
+            and not (arg.keyword is not None and arg.keyword.value in names)
         ]
         if args:
             args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
