@@ -515,3 +515,14 @@ def test_step_function_given_graph_values_reads_them_itself(tmp_path: Path) -> N
         "return compute_accuracy(xs, ys).numpy()",
         "return compute_accuracy(train_x, train_y).numpy()",
     )
+
+
+def test_session_helper_of_the_module_moved_after_the_graph_it_runs(tmp_path: Path) -> None:
+    # fully_connected_feed.py's `do_eval(sess, eval_correct, images_placeholder, ...)`, moved into
+    # `run_training` before the loop calling it. Counting only the last batch is caught.
+    _parity_and_caught(
+        tmp_path,
+        "TFM201/session_helper_of_the_module_called_from_a_function",
+        "true_count += compute_eval_correct(",
+        "true_count = compute_eval_correct(",
+    )

@@ -38,6 +38,41 @@ MOVED = [
 ]
 
 
+SESSION_HELPER = "def evaluate(sess, data):\n    return sess.run(acc, {x: data})\n"
+
+
+def test_a_session_helper_goes_before_the_first_statement_calling_it() -> None:
+    # Inside the `with` block holding every call, after the graph it runs; the feed helper it
+    # shares with the scope moves with it.
+    source = (
+        FEED_HELPER + "def evaluate(sess, acc, data):\n    return sess.run(acc, fill_feed_dict(data, x))\n"
+        "def main():\n    with graph.as_default():\n        acc = build()\n        f = fill_feed_dict(d, x)\n"
+        "        for step in range(3):\n            print(evaluate(sess, acc, d))\n"
+    )
+    moved = move_helpers(cst.parse_module(source))
+    assert moved is not None
+    tree, found = moved
+    assert found == {"fill_feed_dict": "main", "evaluate": "main"}
+    assert tree.code == (
+        "def main():\n    def fill_feed_dict(xs, x_pl):\n        feed = {x_pl: xs}\n        return feed\n"
+        "    with graph.as_default():\n        acc = build()\n        f = fill_feed_dict(d, x)\n"
+        "        def evaluate(sess, acc, data):\n            return sess.run(acc, fill_feed_dict(data, x))\n"
+        "        for step in range(3):\n            print(evaluate(sess, acc, d))\n"
+    )
+
+
+def test_a_helper_read_by_a_helper_going_elsewhere_stays_where_it_is() -> None:
+    source = (
+        FEED_HELPER + "def evaluate(sess, acc, data):\n    return sess.run(acc, fill_feed_dict(data, x))\n"
+        "def main():\n    f = fill_feed_dict(d, x)\ndef run():\n    evaluate(s, acc, d)\n"
+    )
+    moved = move_helpers(cst.parse_module(source))
+    assert moved is not None
+    tree, found = moved
+    assert found == {"evaluate": "run"}
+    assert tree.code.startswith(FEED_HELPER + "def main():\n")
+
+
 def test_a_helper_read_only_by_another_moving_helper_stays_where_it_is() -> None:
     source = (
         "def batch(xs):\n    return {'xs': xs}\ndef fill(xs, x_pl):\n    b = batch(xs)\n    return {x_pl: b}\n"
@@ -97,6 +132,10 @@ KEPT = [
         id="placeholders-made-in-a-branch",
     ),
     pytest.param(PLACEHOLDER_HELPER + "if mode:\n    x = new_input([3])\n", id="called-from-another-block"),
+    pytest.param(
+        SESSION_HELPER + "def main():\n    acc = build()\n    evaluate(s, d)\n",
+        id="session-helper-reading-a-global-the-function-binds",
+    ),
 ]
 
 

@@ -77,7 +77,7 @@ class SessionsToFunctions(MigrationTransform):
         UNUSED_GRAPH: "graph code that no run fetched is removed",
         SHAPE_AS_TEXT: "a static shape printed or formatted: TF 2 writes `None` for a dimension TF1 wrote `?`",
         RENAMED_BINDINGS: "the later bindings of a name bound again after graph code read it are renamed (`w_2`)",
-        MOVED_HELPERS: "a module-level placeholder or feed helper called from one function or main block is moved into it",
+        MOVED_HELPERS: "a module-level placeholder, feed or session helper called from one function or main block is moved into it",
         OPTIMIZER_DEFAULTS: "TF1 optimizer mapped to Keras with TF1's differing defaults made explicit",
         OPTIMIZER_ROUNDING: "the Keras optimizer computes the same update in another order: long runs drift apart slightly",
     }
