@@ -526,3 +526,15 @@ def test_session_helper_of_the_module_moved_after_the_graph_it_runs(tmp_path: Pa
         "true_count += compute_eval_correct(",
         "true_count = compute_eval_correct(",
     )
+
+
+def test_layer_function_called_in_a_graph_block_of_a_function(tmp_path: Path) -> None:
+    # mnist.py's `inference` made one instance in `run_training()`'s graph block, with the
+    # variables' TF1 names; the evaluation helper moved in. Evaluating the training set twice
+    # is caught.
+    _parity_and_caught(
+        tmp_path,
+        "TFM331/layer_function_called_in_a_graph_block_of_a_function",
+        "do_eval(test_set)",
+        "do_eval(train_set)",
+    )

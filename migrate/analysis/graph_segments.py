@@ -40,13 +40,13 @@ def segments(body: Sequence[cst.BaseStatement], resolve: Resolver) -> list[list[
     pieces: list[list[cst.BaseStatement]] = [[]]
     sessions: set[str] = set()
     for statement in body:
-        if _resets_graph(statement, resolve, resetting) or _enters_new_graph(statement, resolve):
+        if _resets_graph(statement, resolve, resetting) or enters_new_graph(statement, resolve):
             _cut(pieces)
         pieces[-1].append(statement)
         session = _session_name(statement, resolve)
         if session is not None:
             sessions.add(session)
-        if _ends_session(statement, resolve, sessions) or _enters_new_graph(statement, resolve):
+        if _ends_session(statement, resolve, sessions) or enters_new_graph(statement, resolve):
             _cut(pieces)
     pieces = [piece for piece in pieces if piece]
     return _joined(pieces, resolve, functions)
@@ -85,7 +85,7 @@ def _resets_graph(statement: cst.BaseStatement, resolve: Resolver, resetting: se
     return isinstance(call.func, cst.Name) and call.func.value in resetting
 
 
-def _enters_new_graph(statement: cst.BaseStatement, resolve: Resolver) -> bool:
+def enters_new_graph(statement: cst.BaseStatement, resolve: Resolver) -> bool:
     """`with tf.Graph().as_default():` at the top level."""
     if not isinstance(statement, cst.With) or len(statement.items) != 1:
         return False

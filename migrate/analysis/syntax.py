@@ -222,10 +222,11 @@ def is_script_block(statement: cst.CSTNode, module_body: Sequence[cst.BaseStatem
     )
 
 
-def runs_at_most_once(body: Sequence[cst.BaseStatement], name: str) -> bool:
+def runs_at_most_once(body: Sequence[cst.BaseStatement], name: str, _seen: frozenset[str] = frozenset()) -> bool:
     """Whether the module-level function `name` runs at most once: called from no more than one
-    simple statement, at module level or in the script block (outside loops, functions and
-    `with` blocks), and named nowhere else."""
+    simple statement, at module level, in the script block or at the top level of another
+    undecorated module function that runs at most once (`main()` calling `run_training()`;
+    outside loops, nested functions and `with` blocks), and named nowhere else."""
     places: list[tuple[cst.BaseStatement, int]] = []
     for statement in body:
         if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
@@ -238,7 +239,23 @@ def runs_at_most_once(body: Sequence[cst.BaseStatement], name: str) -> bool:
             count = len(name_uses(part).get(name, ()))
             if count:
                 places.append((part, count))
-    return not places or (len(places) == 1 and places[0][1] == 1 and isinstance(places[0][0], cst.SimpleStatementLine))
+    if not places:
+        return True
+    if len(places) != 1 or places[0][1] != 1:
+        return False
+    place = places[0][0]
+    if isinstance(place, cst.SimpleStatementLine):
+        return True
+    caller = place.name.value if isinstance(place, cst.FunctionDef) else None
+    if caller is None or caller in _seen or name in _seen:
+        return False
+    assert isinstance(place, cst.FunctionDef)
+    return (
+        not place.decorators
+        and isinstance(place.body, cst.IndentedBlock)
+        and any(isinstance(s, cst.SimpleStatementLine) and name in name_uses(s) for s in place.body.body)
+        and runs_at_most_once(body, caller, _seen | {name})
+    )
 
 
 def single_call(statement: cst.BaseStatement) -> tuple[tuple[str, ...], cst.Call | None, cst.BaseSmallStatement | None]:

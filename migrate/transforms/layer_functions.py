@@ -37,8 +37,10 @@ probability) is made by the caller instead, where the call bound it, and passed 
 takes it after the function's own parameters and returns the rest.
 
 Converted only when every name is known: each call is `target = f(...)` at module level (or
-under module-level `tf.name_scope("literal")` blocks), or in a function that runs once (`main`)
-or the script block, where the instance is made; the scope name is a string literal at each
+under module-level `tf.name_scope("literal")` blocks), or in a function that runs once (`main`,
+or fully_connected_feed.py's `run_training()` that `main` calls, which may build its graph in a
+`with tf.Graph().as_default():` block and run it) or the script block, where the instance is
+made; the scope name is a string literal at each
 call, no two calls or other scopes give the same name (TF1 would have numbered them), and the
 variables are made by `name = tf.Variable(...)` or `name = factory(...)` lines at the level of
 the function or of its name scopes. Anything else is left as it was, with a TFM332 finding
@@ -62,7 +64,7 @@ from migrate.analysis import syntax
 from migrate.analysis.declined import Declined
 from migrate.analysis.deferred_calls import pure_functions, stateful_call
 from migrate.analysis.graph_model import PLACEHOLDER_APIS
-from migrate.analysis.graph_segments import graph_generations
+from migrate.analysis.graph_segments import enters_new_graph, graph_generations
 from migrate.analysis.graph_statements import is_variable_factory, opens_session, unnamed_factories
 from migrate.analysis.imports import module_bindings
 from migrate.findings import Severity
@@ -607,7 +609,8 @@ class LayerFunctionsToModules(MigrationTransform):
         return (
             isinstance(statement, cst.FunctionDef)
             and statement.name.value not in plans
-            and statement.name.value not in self.variable_makers
+            # One making variables of its own is a layer function, unless it runs its graph too.
+            and (statement.name.value not in self.variable_makers or opens_session(statement, self.tf_api))
             and not statement.decorators
             and isinstance(statement.body, cst.IndentedBlock)
             and syntax.runs_at_most_once(body, statement.name.value)
@@ -632,6 +635,12 @@ class LayerFunctionsToModules(MigrationTransform):
                 assert isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock)
                 opened.append((generation, prefix + scope, statement.items[0].item))
                 self._walk(statement.body.body, f"{prefix}{scope}/", generation, plans, opened, failed)
+                continue
+            if not prefix and enters_new_graph(statement, self.tf_api) and isinstance(statement, cst.With):
+                # fully_connected_feed.py's `with tf.Graph().as_default():` in `run_training()`: a
+                # graph of its own, where TF1 named everything afresh.
+                assert isinstance(statement.body, cst.IndentedBlock)
+                self._walk(statement.body.body, "", _new_graph(statement), plans, opened, failed)
                 continue
             used = sorted(set(plans) & syntax.names_in(statement))
             assigned = syntax.unpacked_call(statement)
@@ -731,6 +740,12 @@ def _bound_argument(node: cst.FunctionDef, call: cst.Call, param: str) -> cst.Ba
         if p.name.value == param:
             return p.default
     return None
+
+
+def _new_graph(block: cst.With) -> int:
+    """The generation of the graph a `with tf.Graph().as_default():` block builds: one of its
+    own, apart from the default graph's (migrate.analysis.graph_segments counts those up)."""
+    return -id(block)
 
 
 def _build_positions(statements: Sequence[cst.BaseStatement], variables: dict[int, tuple[str, str]]) -> list[int]:
