@@ -18,7 +18,9 @@ rules that neither take session code out of graph mode (LEAVES_GRAPH_MODE) nor n
 REBOUND_FINDINGS) is rewritten once more with the name's later bindings renamed
 (migrate.rebound_names), and that rewrite is taken if it leaves graph mode; so is a rewrite of a
 file left in graph mode with its module-level helpers moved into the one scope calling each
-(migrate.moved_helpers), when a rule converts such helpers (its MOVED_HELPERS_NOTE). Rules
+(migrate.moved_helpers), when a rule converts such helpers (its MOVED_HELPERS_NOTE), and the
+functions building its training state written in place of their one call (migrate.inlined_calls,
+INLINED_CALLS_NOTE). Rules
 declare these roles on their class (transforms.base); the pipeline names no rule.
 """
 
@@ -41,6 +43,7 @@ from migrate.analysis.tf_names import mentions_tensorflow
 from migrate.analysis.undefined_names import introduced_undefined_names
 from migrate.collector import fewer_collections
 from migrate.findings import SUPPRESSION_WORD, Finding, RewriteResult, RunSite, Severity, SupportFile, suppressed_on
+from migrate.inlined_calls import inline_calls
 from migrate.joint_modules import rewrite_joint
 from migrate.moved_helpers import move_helpers
 from migrate.passes import run_pass
@@ -138,32 +141,52 @@ def _rewrite(
         return result
     if project is not None and project.imported_by:
         return result  # a module of the tree imports this one, maybe the helpers
+    inlining = next((t.INLINED_CALLS_NOTE for t in transforms if t.INLINED_CALLS_NOTE is not None), None)
     try:
-        moved = move_helpers(parsing.parse_module(source))
+        tree = parsing.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError):
         return result
-    if moved is None:
+    moved = move_helpers(tree)
+    scopes: dict[str, str] = {}
+    if moved is not None:
+        tree, scopes = moved
+    inlined = inline_calls(tree) if inlining is not None else None
+    calls: dict[str, str] = {}
+    if inlined is not None:
+        tree, calls = inlined
+    if moved is None and inlined is None:
         return result
-    tree, scopes = moved
     attempt = _rewrite_renaming(tree.code, path, selection, share_traversals, project)
     if attempt.error is not None or any(f.code in graph_mode_codes for f in attempt.findings):
         return result
     lines = _line_map(tree.code, source)
-    definitions = {name: _definition_line(source, name) for name in scopes}
     moves = [
         Finding(
-            definitions[name], 0, note,
-            f"`{name}` is called only from {'the main block' if scope == '__main__' else f'`{scope}`'}: "
-            "it is moved there and converted with it",
+            _definition_line(source, name), 0, note,
+            f"`{name}` is called only from {_scope_words(scope)}: it is moved there and converted with it",
             Severity.INFO, path,
         )
         for name, scope in scopes.items()
+    ]
+    moves += [
+        Finding(
+            _definition_line(source, name), 0, inlining,
+            f"`{name}` makes training state and is called once, from {_scope_words(scope)}: "
+            "its body is written in place of the call",
+            Severity.INFO, path,
+        )
+        for name, scope in calls.items()
+        if inlining is not None
     ]
     findings = [replace(f, line=lines.get(f.line, f.line)) for f in attempt.findings]
     sites = tuple(
         replace(site, legacy_line=lines.get(site.legacy_line, site.legacy_line)) for site in attempt.run_sites
     )
     return replace(attempt, original=source, findings=tuple(sorted({*findings, *moves})), run_sites=sites)
+
+
+def _scope_words(scope: str) -> str:
+    return {"__main__": "the main block", "<module>": "module-level code"}.get(scope, f"`{scope}`")
 
 
 def _definition_line(source: str, name: str) -> int:

@@ -121,6 +121,9 @@ class MigrationTransform(VisitorBasedCodemodCommand):
     # moved into the one scope calling them: the pipeline rewrites a file left in graph mode once
     # more with its helpers moved (migrate.moved_helpers), for this transform to convert them.
     MOVED_HELPERS_NOTE: ClassVar[str | None] = None
+    # The code of its note for module functions building training state written in place of
+    # their one call, in that same rewrite (migrate.inlined_calls).
+    INLINED_CALLS_NOTE: ClassVar[str | None] = None
     # Words of code this transform writes that it writes otherwise in a file that stays in graph
     # mode: when the rewrite of such a file has one, the pipeline runs it again with
     # GRAPH_MODE_KEY set.

@@ -41,6 +41,7 @@ SHAPE_AS_TEXT = "TFM223"
 SHAPE_AS_TEXT_NOTE = "a static shape written out as text: TF 2 writes an unknown dimension `None` where TF1 wrote `?`"
 RENAMED_BINDINGS = "TFM225"
 MOVED_HELPERS = "TFM226"
+INLINED_CALLS = "TFM227"
 OPTIMIZER_DEFAULTS = "TFM401"
 OPTIMIZER_ROUNDING = "TFM403"
 
@@ -59,6 +60,7 @@ class SessionsToFunctions(MigrationTransform):
     )
     REBOUND_FINDINGS: ClassVar[dict[str, str]] = {model.REBOUND_NAME: RENAMED_BINDINGS}
     MOVED_HELPERS_NOTE: ClassVar[str | None] = MOVED_HELPERS
+    INLINED_CALLS_NOTE: ClassVar[str | None] = INLINED_CALLS
     FINDINGS: ClassVar[dict[str, str]] = {
         model.GRAPH_IN_CONTROL_FLOW: "graph built inside a loop, branch or function: left as a session",
         model.SESSION_ESCAPES: "the session is used other than to run fetches: left as a session",
@@ -78,6 +80,7 @@ class SessionsToFunctions(MigrationTransform):
         SHAPE_AS_TEXT: "a static shape printed or formatted: TF 2 writes `None` for a dimension TF1 wrote `?`",
         RENAMED_BINDINGS: "the later bindings of a name bound again after graph code read it are renamed (`w_2`)",
         MOVED_HELPERS: "a module-level placeholder, feed or session helper called from one function or main block is moved into it",
+        INLINED_CALLS: "a module function making the training variables or ops, called once, is written in place of its call",
         OPTIMIZER_DEFAULTS: "TF1 optimizer mapped to Keras with TF1's differing defaults made explicit",
         OPTIMIZER_ROUNDING: "the Keras optimizer computes the same update in another order: long runs drift apart slightly",
     }
@@ -403,6 +406,7 @@ class _ScopeWriter:
         self._check_optimizers()
         out: list[cst.BaseStatement] = []
         carried: list[cst.EmptyLine] = []
+        gone: set[int] = set()  # statements dropped, whose leading lines were carried
         # The functions go before the first run (those a static shape read traces before it,
         # before that read); they are written last, once every optimizer they use has its name
         # (an optimizer may come after the first run of something else).
@@ -450,7 +454,10 @@ class _ScopeWriter:
             elif kind is model.Kind.GRAPH:
                 self.t.report(statement.node, "graph code that no run fetches is removed", code=UNUSED_GRAPH, severity=Severity.INFO)
             if not produced:
-                carried.extend(syntax.leading_lines(statement.node))
+                # `x, y = placeholder_inputs(n)` is one statement a placeholder: its lines once.
+                if id(statement.node) not in gone:
+                    carried.extend(syntax.leading_lines(statement.node))
+                gone.add(id(statement.node))
                 continue
             lines = [*carried, *syntax.leading_lines(produced[0])]
             carried = []
