@@ -183,6 +183,12 @@ class SaverToCheckpoint(MigrationTransform):
                 None,
             )
             call_params = [p.name.value for p in call_method.params.params[1:]] if call_method is not None else []
+            init = next(
+                (s for s in statement.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"),
+                None,
+            )
+            made_at_init = {id(a) for a in _assignments(init, self_attributes=True)} if init is not None else set()
+            lazy = False
             problem = None
             for assign in _assignments(statement, self_attributes=True):
                 assert isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call)
@@ -199,6 +205,7 @@ class SaverToCheckpoint(MigrationTransform):
                 parameter = _naming_parameter(name_node, call_params)
                 if name is not None:
                     pairs.append((name, target.attr.value))
+                    lazy = lazy or id(assign) not in made_at_init
                 elif suffix is not None:
                     suffixes.append((suffix, target.attr.value))
                 elif parameter is not None:
@@ -209,6 +216,10 @@ class SaverToCheckpoint(MigrationTransform):
                 problem = f"class {statement.name.value} names its variables in more than one way"
             if suffixes and not _takes_scope(statement):
                 problem = f"class {statement.name.value} reads a scope it is not given"
+            if lazy and not suffixes and not called:
+                # TFM331's class of a function called once: its `self.hidden1_weights` do not exist
+                # before the instance's first call, which comes after the Saver is made.
+                problem = f"class {statement.name.value} makes its variables at its first call, after the Saver"
             found[statement.name.value] = _ModuleClass(
                 pairs,
                 scoped=bool(suffixes),
