@@ -127,12 +127,12 @@ def _inline_into(
     if isinstance(owner, cst.FunctionDef):
         if not isinstance(owner.body, cst.IndentedBlock) or nodes_of(owner.body, cst.Global, cst.Nonlocal):
             return None
-        inliner = _Inliner(function, names_in(owner), local_names(owner))
+        inliner = _Inliner(function, names_in(owner), local_names(owner), depth=0)
     elif isinstance(owner, cst.SimpleStatementLine) or is_script_block(owner, module):
         # Module code: the names the function binds would be globals, seen by every statement;
         # those it reads are the globals it read.
         seen = frozenset().union(*(names_in(s) for s in module if s is not function))
-        inliner = _Inliner(function, seen, frozenset())
+        inliner = _Inliner(function, seen, frozenset(), depth=1)
     else:
         return None
     if isinstance(owner, cst.SimpleStatementLine):
@@ -155,16 +155,18 @@ class _Inliner(cst.CSTTransformer):
     """Writes the function's body in place of the statement calling it, in the blocks of the
     scope (not inside nested definitions)."""
 
-    def __init__(self, function: cst.FunctionDef, seen: frozenset[str], locals_: frozenset[str]) -> None:
+    def __init__(
+        self, function: cst.FunctionDef, seen: frozenset[str], locals_: frozenset[str], *, depth: int
+    ) -> None:
         self.function = function
         self.seen = seen
         self.locals = locals_
         self.done = False
-        self.depth = 0
+        self.depth = depth  # 0 when the owner is a function, which is entered; 1 for module code
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self.depth += 1
-        return self.depth == 1  # the owner itself, when it is a function
+        return self.depth == 1  # the owner itself, not the functions defined in it
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
         self.depth -= 1

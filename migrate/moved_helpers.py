@@ -109,11 +109,17 @@ def _name(statement: cst.BaseStatement) -> str:
 def _before_first_use(block: cst.IndentedBlock, definition: cst.FunctionDef) -> cst.IndentedBlock:
     """`block` with `definition` just before its first statement reading the function, inside
     the `with` block that holds every such statement."""
+    name = definition.name.value
     lines = list(block.body)
-    uses = [i for i, line in enumerate(lines) if definition.name.value in names_in(line)]
+    uses = [i for i, line in enumerate(lines) if name in names_in(line)]
     assert uses
     line = lines[uses[0]]
-    if len(uses) == 1 and isinstance(line, cst.With) and isinstance(line.body, cst.IndentedBlock):
+    if (
+        len(uses) == 1
+        and isinstance(line, cst.With)
+        and isinstance(line.body, cst.IndentedBlock)
+        and not any(name in names_in(item) for item in line.items)
+    ):
         lines[uses[0]] = line.with_changes(body=_before_first_use(line.body, definition))
     else:
         lines.insert(uses[0], definition.with_changes(leading_lines=[]))

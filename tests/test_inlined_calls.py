@@ -90,6 +90,10 @@ KEPT = [
         "def helper(x):\n    y = x * 2\n    return y\ndef run():\n    a = helper(x)\n", id="builds-no-training-state"
     ),
     pytest.param("@once\n" + TRAINING + "def run():\n    a = training(x, r)\n", id="decorated"),
+    pytest.param(
+        TRAINING + 'if __name__ == "__main__":\n    def inner():\n        a = training(x, r)\n    inner()\n',
+        id="call-in-a-def-of-the-main-block",
+    ),
     pytest.param(TRAINING + "def run():\n    a = training(x)\n", id="argument-missing"),
     pytest.param(
         TRAINING + "def run():\n    learning_rate = 1\n    a = training(x, FLAGS.rate)\n",

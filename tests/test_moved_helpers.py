@@ -61,6 +61,17 @@ def test_a_session_helper_goes_before_the_first_statement_calling_it() -> None:
     )
 
 
+def test_a_session_helper_called_in_a_with_header_goes_before_the_block() -> None:
+    source = "def evaluate(sess, acc, data):\n    return sess.run(acc, {x: data})\n"
+    source += "def main():\n    with evaluate(s, a, d):\n        pass\n"
+    moved = move_helpers(cst.parse_module(source))
+    assert moved is not None
+    assert moved[0].code == (
+        "def main():\n    def evaluate(sess, acc, data):\n        return sess.run(acc, {x: data})\n"
+        "    with evaluate(s, a, d):\n        pass\n"
+    )
+
+
 def test_a_helper_read_by_a_helper_going_elsewhere_stays_where_it_is() -> None:
     source = (
         FEED_HELPER + "def evaluate(sess, acc, data):\n    return sess.run(acc, fill_feed_dict(data, x))\n"

@@ -43,7 +43,9 @@ or fully_connected_feed.py's `run_training()` that `main` calls, which may build
 made; the scope name is a string literal at each
 call, no two calls or other scopes give the same name (TF1 would have numbered them), and the
 variables are made by `name = tf.Variable(...)` or `name = factory(...)` lines at the level of
-the function or of its name scopes. Anything else is left as it was, with a TFM332 finding
+the function or of its name scopes; a name bound to a variable in each of those scopes (mnist.py's
+`weights`) gives each variable an attribute named after its TF1 name (`self.hidden1_weights`).
+Anything else is left as it was, with a TFM332 finding
 naming the reason. Files that stay in TF1 graph mode keep the function: there, a variable made
 at the first call would be named inside the caller's scopes.
 """
