@@ -75,7 +75,10 @@ def run_standalone(program: Path, listed: set[str], *argv: str, env: dict[str, s
 def test_migrated_examples_run_with_only_their_requirements(tmp_path: Path) -> None:
     listed = _listed(MIGRATED / REQUIREMENTS_FILE)
     write_tf1_files(tmp_path / "mnist", train=5500 + 5000, test=200)
-    arguments = {"mnist_tutorial.py": [f"--data_dir={tmp_path / 'mnist'}", "--steps=30"]}
+    arguments = {
+        "mnist_tutorial.py": [f"--data_dir={tmp_path / 'mnist'}", "--steps=30"],
+        "fully_connected_feed.py": [f"--input_data_dir={tmp_path / 'mnist'}", "--max_steps=30"],
+    }
     # Each program runs in a copy of the directory of its own: what it writes (checkpoints
     # beside it) stays out of the checkout and out of the others' way.
     copies = tmp_path / "programs"
