@@ -24,7 +24,8 @@ written where it was called, its parameters replaced by the names the call gave 
 
 A function is written in place only when that computes the same: a module-level `def` with no
 decorators, `*`/`**` parameters, or nested definitions, whose body is straight-line code ending
-in its only `return` (or with none); it makes a variable or an optimizer, or minimizes; its name
+in its only `return` (or with none); it makes a variable or an optimizer, or minimizes, and does
+not return a variable it made (a factory, which the sessions rule converts as such); its name
 is read once in the module, by `target = f(...)` (or `f(...)` for a function returning nothing)
 standing as a statement of the module, the main block or a function, outside nested
 definitions; every parameter is given (a name or a literal stands for it; another expression,
@@ -102,7 +103,33 @@ def _builds_training(function: cst.FunctionDef) -> bool:
     returns = nodes_of(function.body, cst.Return)
     if returns and (len(returns) != 1 or _small(lines[-1]) is not returns[0]):
         return False
+    if returns and _returns_a_variable(lines):
+        return False  # a variable factory (`weight_variable(shape)`): the sessions rule names its variable
     return any(_training_call(call) for call in nodes_of(function.body, cst.Call))
+
+
+def _returns_a_variable(lines: Sequence[cst.BaseStatement]) -> bool:
+    """`return tf.Variable(...)`, or the return of a name a `tf.Variable(...)` line bound."""
+    made = {
+        small.targets[0].target.value
+        for line in lines
+        if isinstance(small := _small(line), cst.Assign)
+        and len(small.targets) == 1
+        and isinstance(small.targets[0].target, cst.Name)
+        and _variable_call(small.value)
+    }
+    last = _small(lines[-1])
+    assert isinstance(last, cst.Return)
+    value = last.value
+    return (value is not None and _variable_call(value)) or (isinstance(value, cst.Name) and value.value in made)
+
+
+def _variable_call(value: cst.BaseExpression) -> bool:
+    return (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Attribute)
+        and value.func.attr.value in ("Variable", "get_variable")
+    )
 
 
 def _small(line: cst.BaseStatement) -> cst.BaseSmallStatement | None:

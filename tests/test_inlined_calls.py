@@ -47,8 +47,9 @@ INLINED = [
         id="into-the-main-block-return-of-the-target",
     ),
     pytest.param(
-        "def make(shape):\n    w = tf.Variable(tf.zeros(shape))\n    return w\nw = make(dims)\n",
-        "w = tf.Variable(tf.zeros(dims))\n",
+        "def make(shape):\n    w = tf.Variable(tf.zeros(shape))\n    v = tf.Variable(w)\n    return v + 1\n"
+        "y = make(dims)\n",
+        "w = tf.Variable(tf.zeros(dims))\nv = tf.Variable(w)\ny = v + 1\n",
         {"make": "<module>"},
         id="module-level-call",
     ),
@@ -90,6 +91,10 @@ KEPT = [
         "def helper(x):\n    y = x * 2\n    return y\ndef run():\n    a = helper(x)\n", id="builds-no-training-state"
     ),
     pytest.param("@once\n" + TRAINING + "def run():\n    a = training(x, r)\n", id="decorated"),
+    pytest.param(
+        "def weight(shape):\n    w = tf.Variable(tf.zeros(shape))\n    return w\ndef run():\n    a = weight(s)\n",
+        id="variable-factory",
+    ),
     pytest.param(
         TRAINING + 'if __name__ == "__main__":\n    def inner():\n        a = training(x, r)\n    inner()\n',
         id="call-in-a-def-of-the-main-block",
