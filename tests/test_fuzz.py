@@ -106,6 +106,7 @@ SHAPE_PATTERNS = {
     "value made before the graph bound again on a setting": r"\nif rescale\w*:\n    scale\w* = scale\w* \* ",
     "rows of a trained table looked up by fed ids": r"\nlooked_up\w* = (tf\.nn\.embedding_lookup|tf\.gather)\("
     r"(embeddings|table|embedding_matrix)\w*, ids\w*\)\n",
+    "loss written with a TF1 loss function": r"\n\w+ = tf\.losses\.\w+\(",
 }
 WITHOUT_REAL_CODE_SHAPES = replace(Options(), **dict.fromkeys(REAL_CODE_SHAPES, False))
 

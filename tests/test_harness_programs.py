@@ -538,3 +538,21 @@ def test_layer_function_called_in_a_graph_block_of_a_function(tmp_path: Path) ->
         "do_eval(test_set)",
         "do_eval(train_set)",
     )
+
+
+@pytest.mark.parametrize(
+    ("case", "change", "changed"),
+    [
+        (
+            "TFM113/student_of_a_teacher",
+            "labels=tf.stop_gradient(tf.nn.softmax(teacher_logits))",
+            "labels=tf.nn.softmax(teacher_logits)",
+        ),
+        ("TFM113/integer_counts_regressed", "tf.reduce_mean(tf.abs", "tf.reduce_sum(tf.abs"),
+    ],
+    ids=["no-gradient-into-soft-labels", "mean-of-the-elements"],
+)
+def test_tf1_losses_become_the_operations_computing_them(tmp_path: Path, case: str, change: str, changed: str) -> None:
+    # TF1's softmax_cross_entropy trains nothing through its labels: without the stop_gradient
+    # the student's loss trains the teacher too. Its losses average over every element.
+    _parity_and_caught(tmp_path, case, change, changed)

@@ -35,6 +35,19 @@ GRAPH_ONLY: Final = MappingProxyType(
         "tf.nn.raw_rnn": _V1_RNN,
     }
 )
+# What runs a graph; a graph-mode module that names none of these (nor an eager switch) is run
+# from another module.
+GRAPH_RUNNERS: Final = frozenset(
+    {
+        "tf.Session",
+        "tf.InteractiveSession",
+        "tf.train.MonitoredSession",
+        "tf.train.MonitoredTrainingSession",
+        "tf.train.SingularMonitoredSession",
+    }
+)
+# TF1 programs that switched eager execution on run their own code, with or without a session.
+EAGER_SWITCHES: Final = frozenset({"tf.enable_eager_execution", "tf.contrib.eager.enable_eager_execution"})
 # Every `tf.train.*Optimizer` builds update ops that a session runs.
 _OPTIMIZER_PREFIX: Final = "tf.train."
 _OPTIMIZER_SUFFIX: Final = "Optimizer"

@@ -625,6 +625,12 @@ def literal_flags(body: Sequence[cst.BaseStatement]) -> dict[str, bool | None]:
     return flags
 
 
+def has_own_scope(statement: cst.BaseStatement) -> bool:
+    """Whether names in `statement` may be local to a function, class, lambda or comprehension."""
+    scoped = (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.FunctionDef, cst.ClassDef)
+    return bool(nodes_of(statement, *scoped))
+
+
 def nodes_of(node: cst.CSTNode, *types: type[cst.CSTNode]) -> list[cst.CSTNode]:
     """Every code node (not whitespace, comments or brackets) of the given types in a tree, in
     visiting order (`matchers.findall` for plain type tests, without matcher overhead or

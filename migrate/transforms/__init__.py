@@ -28,6 +28,7 @@ from migrate.transforms.keras_saving import KerasSaving
 from migrate.transforms.keyword_arguments import KeywordArguments
 from migrate.transforms.layer_functions import LayerFunctionsToModules
 from migrate.transforms.layers import LayersToKeras
+from migrate.transforms.loss_functions import LossFunctions
 from migrate.transforms.model_class_fold import ModelClassesFold
 from migrate.transforms.model_classes import ModelClasses
 from migrate.transforms.native_equivalents import NativeEquivalents
@@ -48,6 +49,7 @@ ALL_TRANSFORMS: tuple[type[MigrationTransform], ...] = (
     QueuePipelines,
     FlagsParse,
     NativeEquivalents,
+    LossFunctions,
     AbslFlags,
     SlimImport,
     KeywordArguments,

@@ -19,6 +19,7 @@ from typing import ClassVar
 import libcst as cst
 
 from migrate.analysis import syntax
+from migrate.analysis.graph_only import EAGER_SWITCHES
 from migrate.analysis.optimizer_calls import UnmappedArgument, defaults_note, keras_arguments
 from migrate.analysis.optimizers import OPTIMIZERS
 from migrate.analysis.row_lookups import row_lookups
@@ -28,7 +29,6 @@ from migrate.transforms.optimizer_subclasses import Subclass, Subclasses, update
 
 CONVERTED = "TFM404"
 KEPT = "TFM405"
-EAGER_SWITCHES = frozenset({"tf.enable_eager_execution", "tf.contrib.eager.enable_eager_execution"})
 # TF1 gradient functions -> whether they also return the value.
 _GRADIENT_FUNCTIONS = {
     "tf.contrib.eager.implicit_value_and_gradients": True,

@@ -126,7 +126,7 @@ class NativeEquivalents(MigrationTransform):
         self._values: ModuleValues | None = None
         self._statement_of: dict[int, int] = {}  # tf.div call -> index of its module-level statement
         for index, statement in enumerate(node.body):
-            if _has_own_scope(statement):
+            if syntax.has_own_scope(statement):
                 continue  # names there may be local: they are not the module's values
             for call in syntax.calls_in(statement):
                 if self.tf_api(call.func) == table.DIV:
@@ -304,12 +304,6 @@ class NativeEquivalents(MigrationTransform):
         # The original node carries the metadata that resolves the dtype's name.
         dtype = (_bound(original, params) or {}).get("dtype")
         return dtype is None or self.tf_api(dtype.value) == "tf.float32"
-
-
-def _has_own_scope(statement: cst.BaseStatement) -> bool:
-    """Whether names in `statement` may be local to a function, class, lambda or comprehension."""
-    scoped = (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.FunctionDef, cst.ClassDef)
-    return bool(syntax.nodes_of(statement, *scoped))
 
 
 def _contrib_truncated_scale(factor: cst.BaseExpression | None) -> cst.BaseExpression:

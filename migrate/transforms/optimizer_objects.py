@@ -26,11 +26,11 @@ from typing import ClassVar
 import libcst as cst
 
 from migrate.analysis import syntax
+from migrate.analysis.graph_only import EAGER_SWITCHES
 from migrate.analysis.optimizers import OPTIMIZERS
 from migrate.findings import Severity
 from migrate.transforms.base import Example
 from migrate.transforms.eager_programs import (
-    EAGER_SWITCHES,
     NameUses,
     ScopeStatements,
     compiled_optimizer,

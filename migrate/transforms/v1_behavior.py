@@ -20,7 +20,7 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 
 from migrate.analysis import syntax, tf_names
 from migrate.analysis.graph_model import RESET_GRAPH_APIS
-from migrate.analysis.graph_only import graph_only_reason
+from migrate.analysis.graph_only import EAGER_SWITCHES, GRAPH_RUNNERS, graph_only_reason
 from migrate.analysis.optimizers import OPTIMIZERS
 from migrate.analysis.project import PROJECT_KEY, ImportSite, ModuleLinks, relative_to
 from migrate.findings import Severity
@@ -40,11 +40,6 @@ _V1_FORMS = frozenset(
     {"tf.summary.scalar", "tf.summary.histogram", "tf.summary.image", "tf.summary.audio", "tf.summary.text"}
 )
 _V1_CONSTRUCTORS = frozenset({"tf.Variable"})
-# TF1 programs that switched eager execution on run their own code, with or without a session.
-_EAGER_SWITCHES = frozenset({"tf.enable_eager_execution", "tf.contrib.eager.enable_eager_execution"})
-# What runs a graph; a graph-mode module that names none of these is run from another module.
-_SESSION_APIS = frozenset({"tf.Session", "tf.InteractiveSession", "tf.train.MonitoredSession",
-                           "tf.train.MonitoredTrainingSession", "tf.train.SingularMonitoredSession"})
 
 BEHAVIOUR_SWITCHES: Final = frozenset(
     {"tf.disable_v2_behavior", "tf.disable_eager_execution", "tf.enable_eager_execution"}
@@ -136,7 +131,7 @@ class V1Behavior(MigrationTransform):
             if tf_names.dotted(reference) is None:
                 continue  # an attribute of what an expression gives: its own reference is next
             name = self.tf_api(reference)
-            self._opens_session |= name in _SESSION_APIS or name in _EAGER_SWITCHES
+            self._opens_session |= name in GRAPH_RUNNERS or name in EAGER_SWITCHES
             if name is not None and graph_only_reason(name) is not None:
                 graph_only.append(reference)
                 if self._first_graph_only is None:
@@ -145,7 +140,7 @@ class V1Behavior(MigrationTransform):
                 continue
             if name in _V1_FORMS or (name in _V1_CONSTRUCTORS and id(reference) in called):
                 self._v1_forms[id(reference)] = name
-        if any(self.tf_api(reference) in _EAGER_SWITCHES for reference in references.nodes):
+        if any(self.tf_api(reference) in EAGER_SWITCHES for reference in references.nodes):
             # The program ran eagerly in TF1 too: what it keeps of tf.compat.v1 runs eagerly. Its
             # switch then stays, so that a second rewrite still sees an eager program.
             self._keeps_eager_switch = self._first_graph_only is not None

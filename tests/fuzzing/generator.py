@@ -26,7 +26,7 @@ REAL_CODE_SHAPES = (
     "session_graph", "functions", "shape_reads", "placeholder_forms", "datasets", "random_ops", "layer_functions",
     "scoped_layers", "exhausted_datasets", "loop_evaluation", "summaries", "script_blocks", "accumulated_losses",
     "float64_feeds", "entry_evaluation", "reused_names", "tutorial_factories", "scoped_functions",
-    "feed_helpers", "unnamed_scoped_variables", "list_helpers", "looked_up_tables",
+    "feed_helpers", "unnamed_scoped_variables", "list_helpers", "looked_up_tables", "loss_functions",
 )
 
 
@@ -98,6 +98,11 @@ class Options:
     # and `penalty += ...`, or `penalties = []`, `penalties.append(...)` and `tf.add_n`), added
     # to the loss. Drawn from a generator of its own, as layer_functions.
     accumulated_losses: bool = True
+    # The loss written with TF1's loss functions (`tf.losses.sparse_softmax_cross_entropy`,
+    # `mean_squared_error`, `absolute_difference`, `sigmoid_cross_entropy`,
+    # `softmax_cross_entropy`) in place of the `tf.nn` / `tf.reduce_mean` form. Drawn from a
+    # generator of its own, as layer_functions.
+    loss_functions: bool = True
     # Data fed to a float32 placeholder left as NumPy's float64 (`rng.rand(4, 3)`), which TF1
     # cast at the feed. Drawn from a generator of its own, as layer_functions.
     float64_feeds: bool = True
@@ -207,6 +212,7 @@ class _State:
     summary_rng: random.Random | None = None  # draws of the summaries shape
     summary_ops: tuple[str, str] | None = None  # the merged op and the op run apart, once made
     accumulate_rng: random.Random | None = None  # draws of the accumulated_losses shape
+    loss_function_rng: random.Random | None = None  # draws of the loss_functions shape
     float64_rng: random.Random | None = None  # draws of the float64_feeds shape
     entry_rng: random.Random | None = None  # draws of the entry_evaluation shape
     reuse_rng: random.Random | None = None  # draws of the reused_names shape
@@ -927,10 +933,13 @@ def _loss(state: _State, output: Value) -> tuple[Value, Value | None, Value]:
         dtype = preset.dtype if preset is not None else rng.choice(("int32", "int64"))
         labels = preset or _add_placeholder(state, state.fresh("labels"), (n,), dtype, batch=True, classes=width)
         # The data line was emitted after the graph code; that is still before the session.
-        state.emit(
-            f"{loss} = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels={labels.name}, "
-            f"logits={output.name}))"
-        )
+        if _loss_function(state) is not None:
+            state.emit(f"{loss} = tf.losses.sparse_softmax_cross_entropy(labels={labels.name}, logits={output.name})")
+        else:
+            state.emit(
+                f"{loss} = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels={labels.name}, "
+                f"logits={output.name}))"
+            )
         feeds = output.feeds | labels.feeds
         if rng.random() < 0.6:
             correct = state.fresh("correct")
@@ -949,6 +958,7 @@ def _loss(state: _State, output: Value) -> tuple[Value, Value | None, Value]:
                 "tf.reduce_mean(tf.abs({o} - {t}))",
             )
         )
+        form = _loss_function(state) or form
         state.emit(f"{loss} = {form.format(o=output.name, t=compared.name, n=n)}")
         feeds = output.feeds | compared.feeds
     if state.trained and rng.random() < 0.3:
@@ -962,6 +972,23 @@ def _loss(state: _State, output: Value) -> tuple[Value, Value | None, Value]:
     if state.trained and accumulate is not None and accumulate.random() < 0.35:
         _accumulated_penalty(state, accumulate, loss)
     return state.add(Value(loss, (), "float32", feeds)), metric, compared
+
+
+_LOSS_FUNCTIONS = (
+    "tf.losses.mean_squared_error({t}, {o})",
+    "tf.losses.absolute_difference(labels={t}, predictions={o})",
+    "tf.losses.sigmoid_cross_entropy({t}, {o})",
+    "tf.losses.softmax_cross_entropy({t}, {o})",
+)
+
+
+def _loss_function(state: _State) -> str | None:
+    """A TF1 loss function's call to write the loss with (of targets `{t}` and outputs `{o}`),
+    or None for the form the main generator drew."""
+    rng = state.loss_function_rng
+    if rng is None or rng.random() >= 0.35:
+        return None
+    return rng.choice(_LOSS_FUNCTIONS)
 
 
 def _accumulated_penalty(state: _State, rng: random.Random, loss: str) -> None:
@@ -1472,6 +1499,8 @@ def generate(seed: int, options: Options = Options()) -> str:
         state.summary_rng = random.Random(f"summaries {seed}")
     if options.accumulated_losses:
         state.accumulate_rng = random.Random(f"accumulated losses {seed}")
+    if options.loss_functions:
+        state.loss_function_rng = random.Random(f"loss functions {seed}")
     if options.float64_feeds:
         state.float64_rng = random.Random(f"float64 feeds {seed}")
     if options.entry_evaluation:

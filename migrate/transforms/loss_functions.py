@@ -1,0 +1,276 @@
+"""TFM113: `tf.losses.*` calls become the TF 2 operations that compute the same loss.
+
+`tf.losses.softmax_cross_entropy(y, logits)` becomes
+`tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits))`: TF1's loss
+functions compute a loss per element and, with their default weight and reduction, average it
+(the table: migrate.transforms.loss_table). What else TF1 did is written out where it matters:
+
+- `mean_squared_error` and `absolute_difference` cast both tensors to float32, and the cross
+  entropies cast the labels to the logits' dtype: the cast is written unless the operand is seen
+  to have that dtype already (migrate.analysis.operand_kinds, in a module that names no other
+  float dtype).
+- `softmax_cross_entropy` lets no gradient into its labels: `tf.stop_gradient` is written unless
+  the labels are a placeholder (or its one-hot encoding), which no gradient reaches anyway.
+- `sparse_softmax_cross_entropy` squeezes labels of the logits' rank; the call converts when the
+  labels are a placeholder declared one dimension wide, whose rank is the one TF 2 takes.
+
+TF1 divides the sum by the number of elements with `div_no_nan`: the mean of no elements is 0
+there and NaN in TF 2. Calls with weights, label smoothing, a reduction, a scope or a loss
+collection of their own are left as they are (TFM114), and so are all losses of a module that
+reads the loss collection (`tf.losses.get_total_loss()`) or opens no session (the module running
+its graph may read it). In a file that stays in graph mode the losses keep their TF1 form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar, cast
+
+import libcst as cst
+
+from migrate.analysis import syntax, tf_names
+from migrate.analysis.call_arguments import UnknownKeywords, bind_arguments_or_none, keyword_arg
+from migrate.analysis.graph_only import EAGER_SWITCHES, GRAPH_RUNNERS
+from migrate.analysis.imports import forget_import
+from migrate.analysis.operand_kinds import Kind, ModuleValues, kind_of
+from migrate.transforms import loss_table as table
+from migrate.transforms.base import GRAPH_MODE_KEY, Example, MigrationTransform
+from migrate.transforms.native_equivalents import finish_args, positional_arg
+
+NOT_CONVERTED = "TFM114"
+
+_TWO_PLACEHOLDERS = (
+    "import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 3])\ny = tf.placeholder(tf.float32, [None, 2])\n"
+    "logits = tf.matmul(x, tf.ones([3, 2]))\n"
+)
+
+
+class LossFunctions(MigrationTransform):
+    CODE = "TFM113"
+    DESCRIPTION = "tf.losses.* become the TF 2 operations computing the same loss (tf.reduce_mean of tf.nn.*)"
+    FINDINGS: ClassVar[Mapping[str, str]] = {
+        NOT_CONVERTED: "a tf.losses call left as tf.compat.v1 (weights, reduction, scope, the loss collection read)",
+    }
+    DECLINE_FINDINGS = frozenset({NOT_CONVERTED})
+    TRAVERSAL_GROUP = "modules"
+    TRIGGERS = ("losses",)
+    GRAPH_MODE_TRIGGERS = ("_cross_entropy_with_logits(", "squared_difference(", ".subtract(")
+    EXAMPLES = (
+        Example(
+            f"{_TWO_PLACEHOLDERS}loss = tf.losses.softmax_cross_entropy(y, logits)\nsess = tf.Session()\n",
+            f"{_TWO_PLACEHOLDERS}loss = tf.reduce_mean("
+            "tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits))\nsess = tf.Session()\n",
+            "float32-placeholder-labels",
+        ),
+        Example(
+            "import tensorflow as tf\n\ntf.enable_eager_execution()\n"
+            "loss = tf.losses.softmax_cross_entropy(tf.nn.softmax(teacher), logits)\n",
+            "import tensorflow as tf\n\ntf.enable_eager_execution()\n"
+            "loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits("
+            "labels=tf.stop_gradient(tf.cast(tf.nn.softmax(teacher), logits.dtype)), logits=logits))\n",
+            "computed-labels-get-no-gradient",
+        ),
+        Example(
+            "import tensorflow as tf\n\ntf.enable_eager_execution()\n"
+            "loss = tf.losses.mean_squared_error(labels, predictions)\n",
+            "import tensorflow as tf\n\ntf.enable_eager_execution()\n"
+            "loss = tf.reduce_mean(tf.math.squared_difference("
+            "tf.cast(labels, tf.float32), tf.cast(predictions, tf.float32)))\n",
+            "operands-of-unseen-dtype-cast",
+        ),
+        Example(
+            "import tensorflow as tf\n\nlabels = tf.placeholder(tf.int64, [None])\n"
+            "loss = tf.losses.sparse_softmax_cross_entropy(labels, logits)\nsess = tf.Session()\n",
+            "import tensorflow as tf\n\nlabels = tf.placeholder(tf.int64, [None])\n"
+            "loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))\n"
+            "sess = tf.Session()\n",
+            "class-indices-of-visible-rank",
+        ),
+        Example(
+            "import tensorflow as tf\n\ntf.enable_eager_execution()\n"
+            "loss = tf.losses.mean_squared_error(labels, predictions, weights=mask)\n",
+            None,
+            "weighted-loss-left",
+        ),
+        Example(
+            "import tensorflow as tf\n\n\ndef loss(labels, logits):\n"
+            "    return tf.losses.sigmoid_cross_entropy(labels, logits)\n",
+            None,
+            "module-opening-no-session-left",
+        ),
+    )
+
+    def visit_Module(self, node: cst.Module) -> bool:
+        super().visit_Module(node)
+        self._values = ModuleValues(node.body)
+        self._statement_of: dict[int, int] = {}  # call -> index of its module-level statement
+        for index, statement in enumerate(node.body):
+            if not syntax.has_own_scope(statement):
+                for call in syntax.calls_in(statement):
+                    self._statement_of[id(call)] = index
+        self._collection_read = _reads_loss_collection(node)
+        references = syntax.references_in(node).nodes
+        self._runs_itself = any(
+            self.tf_api(reference) in GRAPH_RUNNERS | EAGER_SWITCHES
+            for reference in references
+            if tf_names.dotted(reference) is not None
+        )
+        self._other_floats = _names_other_floats(node)
+        return True
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        name = self.tf_api(original_node.func)
+        loss = table.LOSSES.get(name) if name is not None else None
+        if loss is None or self.context.scratch.get(GRAPH_MODE_KEY) or self.is_suppressed_at(original_node):
+            return updated_node
+        converted = self._convert(loss, original_node, updated_node)
+        if isinstance(converted, str):
+            self.report(original_node, f"{name}: {converted}; left as tf.compat.v1", code=NOT_CONVERTED)
+            return updated_node
+        forget_import(self, original_node.func, self._tf_alias)
+        return converted
+
+    def _convert(self, loss: table.Loss, original: cst.Call, updated: cst.Call) -> cst.Call | str:
+        """The TF 2 form of the call, or why it is left."""
+        if self._collection_read:
+            return "the module reads the loss collection TF1's losses add to"
+        if not self._runs_itself:
+            return "the module opens no session: the module running its graph may read the loss collection"
+        given = bind_arguments_or_none(original, loss.params, unknown_keywords=UnknownKeywords.REFUSE)
+        bound = bind_arguments_or_none(updated, loss.params, unknown_keywords=UnknownKeywords.REFUSE)
+        if given is None or bound is None:
+            return "arguments this rule cannot match to the TF1 signature"
+        if loss.labels not in bound or loss.predictions not in bound:
+            return f"no {loss.labels} or {loss.predictions} given"
+        for param in given:
+            if param in (loss.labels, loss.predictions):
+                continue
+            if param not in table.DEFAULTS or _number(given[param].value) != table.DEFAULTS[param]:
+                return f"{param}= given: only calls leaving weights, smoothing, reduction, scope and collection convert"
+        index = self._statement_of.get(id(original))
+        labels, predictions = given[loss.labels].value, given[loss.predictions].value
+        new_labels = self._labels(loss, labels, predictions, bound[loss.labels].value, index)
+        if isinstance(new_labels, str):
+            return new_labels
+        new_predictions = bound[loss.predictions].value
+        if loss.operands is table.Operands.FLOAT32 and not self._float32(predictions, index):
+            new_predictions = self._cast(new_predictions, self.tf_expr(table.FLOAT32))
+        args: list[cst.Arg] = []
+        for param, arg in bound.items():  # in the order the call wrote them
+            if param == loss.labels:
+                value = new_labels
+            elif param == loss.predictions:
+                value = new_predictions
+            else:
+                continue
+            if loss.keywords:
+                args.append(keyword_arg("labels" if param == loss.labels else "logits", value, arg))
+            else:
+                # Squared and absolute differences are symmetric: the operands keep their order.
+                args.append(positional_arg(arg.with_changes(value=value)))
+        elementwise = updated.with_changes(
+            func=self.tf_expr(table.SUBTRACT if loss.target == "abs" else loss.target),
+            args=finish_args(args),
+            lpar=[],
+            rpar=[],
+        )
+        if loss.target == "abs":
+            elementwise = cst.Call(self.tf_expr("abs"), [cst.Arg(elementwise)])
+        return cst.Call(self.tf_expr(table.MEAN), [cst.Arg(elementwise)], lpar=updated.lpar, rpar=updated.rpar)
+
+    def _labels(
+        self,
+        loss: table.Loss,
+        labels: cst.BaseExpression,
+        logits: cst.BaseExpression,
+        written: cst.BaseExpression,
+        index: int | None,
+    ) -> cst.BaseExpression | str:
+        """The labels as TF 2's operation takes them (`written` is the argument as rewritten so
+        far), or why the call is left."""
+        if loss.operands is table.Operands.CLASS_INDICES:
+            if self._placeholder_rank(labels, index) != 1:
+                return "the labels' rank is not visible (TF1 squeezes labels of the logits' rank)"
+            return written
+        if loss.operands is table.Operands.FLOAT32:
+            return written if self._float32(labels, index) else self._cast(written, self.tf_expr(table.FLOAT32))
+        if not (self._float32(labels, index) and self._float32(logits, index)):
+            if self._float32(logits, index):
+                written = self._cast(written, self.tf_expr(table.FLOAT32))
+            elif isinstance(logits, (cst.Name, cst.Attribute)):
+                written = self._cast(written, cst.Attribute(logits.deep_clone(), cst.Name("dtype")))
+            else:
+                return "the logits' dtype, which TF1 casts the labels to, is not visible"
+        if loss.operands is table.Operands.LOGITS_DTYPE_NO_GRADIENT and not self._without_gradient(labels, index):
+            written = cst.Call(self.tf_expr(table.STOP_GRADIENT), [cst.Arg(written)])
+        return written
+
+    def _cast(self, value: cst.BaseExpression, dtype: cst.BaseExpression) -> cst.Call:
+        return cst.Call(self.tf_expr(table.CAST), [cst.Arg(value), cst.Arg(dtype)])
+
+    def _float32(self, expression: cst.BaseExpression, index: int | None) -> bool:
+        if self._other_floats:
+            return False
+        values = self._values if index is not None else None
+        return kind_of(expression, self.tf_api, values, index or 0) is Kind.FLOATING
+
+    def _placeholder(self, expression: cst.BaseExpression, index: int | None) -> cst.Call | None:
+        """The `tf.placeholder` call a module-level name read at statement `index` holds."""
+        if index is None:
+            return None
+        if isinstance(expression, cst.Call) and self.tf_api(expression.func) == "tf.placeholder":
+            return expression
+        if not isinstance(expression, cst.Name):
+            return None
+        binding = self._values.before(expression.value, index)
+        if binding is None or binding.output is not None or not isinstance(binding.value, cst.Call):
+            return None
+        return binding.value if self.tf_api(binding.value.func) == "tf.placeholder" else None
+
+    def _placeholder_rank(self, expression: cst.BaseExpression, index: int | None) -> int | None:
+        placeholder = self._placeholder(expression, index)
+        if placeholder is None:
+            return None
+        shape = syntax.call_argument(placeholder, 1, "shape")
+        if isinstance(shape, (cst.List, cst.Tuple)) and not any(
+            isinstance(element, cst.StarredElement) for element in shape.elements
+        ):
+            return len(shape.elements)
+        return None
+
+    def _without_gradient(self, labels: cst.BaseExpression, index: int | None) -> bool:
+        """Whether no gradient can reach `labels`: a placeholder or its one-hot encoding."""
+        if isinstance(labels, cst.Call) and self.tf_api(labels.func) == "tf.one_hot":
+            indices = syntax.call_argument(labels, 0, "indices")
+            return indices is not None and self._placeholder(indices, index) is not None
+        return self._placeholder(labels, index) is not None
+
+
+def _number(value: cst.BaseExpression) -> float | None:
+    if isinstance(value, (cst.Integer, cst.Float)) and not value.lpar:
+        return float(value.value.replace("_", ""))
+    return None
+
+
+def _reads_loss_collection(module: cst.Module) -> bool:
+    """Whether the module names the loss collection or a function reading or writing it."""
+    for node in syntax.nodes_of(module, cst.Name):
+        if isinstance(node, cst.Name) and node.value in table.COLLECTION_NAMES:
+            return True
+    for call in syntax.calls_in(module):
+        function = call.func.attr if isinstance(call.func, cst.Attribute) else call.func
+        if (
+            isinstance(function, cst.Name)
+            and "collection" in function.value
+            and any(syntax.string_literal(arg.value) == table.COLLECTION_KEY for arg in call.args)
+        ):
+            return True
+    return False
+
+
+def _names_other_floats(module: cst.Module) -> bool:
+    for node in syntax.nodes_of(module, cst.Name, cst.SimpleString):
+        text = node.value if isinstance(node, cst.Name) else syntax.string_literal(cast(cst.SimpleString, node))
+        if isinstance(text, str) and any(word in text for word in table.OTHER_FLOAT_WORDS):
+            return True
+    return False

@@ -1,0 +1,108 @@
+"""TF1's `tf.losses.*` functions and the TF 2 operations that compute the same loss.
+
+Keys are canonical TF1 paths; each entry gives the TF1 parameters in positional order, which of
+them hold the labels and the predictions (or logits), and the TF 2 function (relative to the
+root package) computing the loss of each element. TF1 averages those with its default reduction,
+`SUM_BY_NONZERO_WEIGHTS`, which for the default weight 1.0 is the mean over all elements: the
+TF 2 form is `tf.reduce_mean` of the elementwise loss. A test checks every target against the
+installed TF 2 API and every signature against TF1's.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final
+
+
+class Operands(enum.Enum):
+    """How TF1 prepares the two tensors before the elementwise loss."""
+
+    # Both cast to float32: absolute_difference, mean_squared_error.
+    FLOAT32 = "float32"
+    # The labels cast to the logits' dtype: sigmoid_cross_entropy.
+    LOGITS_DTYPE = "logits dtype"
+    # The labels cast to the logits' dtype, and no gradient flows into them: softmax_cross_entropy.
+    LOGITS_DTYPE_NO_GRADIENT = "logits dtype, no gradient"
+    # Integer class labels, one rank below the logits (TF1 squeezes labels of equal rank).
+    CLASS_INDICES = "class indices"
+
+
+@dataclass(frozen=True)
+class Loss:
+    params: tuple[str, ...]
+    labels: str
+    predictions: str
+    operands: Operands
+    # The elementwise loss: called with (predictions, labels) positionally, or with the keywords
+    # `labels=` and `logits=` when `keywords` is true.
+    target: str
+    keywords: bool
+
+
+# Arguments that may be written with their default value: the call still converts.
+DEFAULTS: Final = MappingProxyType({"weights": 1.0, "label_smoothing": 0.0})
+
+_COMMON: Final = ("weights", "scope", "loss_collection", "reduction")
+
+LOSSES: Final = MappingProxyType(
+    {
+        "tf.losses.absolute_difference": Loss(
+            ("labels", "predictions", *_COMMON), "labels", "predictions", Operands.FLOAT32, "abs", False
+        ),
+        "tf.losses.mean_squared_error": Loss(
+            ("labels", "predictions", *_COMMON),
+            "labels",
+            "predictions",
+            Operands.FLOAT32,
+            "math.squared_difference",
+            False,
+        ),
+        "tf.losses.sigmoid_cross_entropy": Loss(
+            ("multi_class_labels", "logits", "weights", "label_smoothing", "scope", "loss_collection", "reduction"),
+            "multi_class_labels",
+            "logits",
+            Operands.LOGITS_DTYPE,
+            "nn.sigmoid_cross_entropy_with_logits",
+            True,
+        ),
+        "tf.losses.softmax_cross_entropy": Loss(
+            ("onehot_labels", "logits", "weights", "label_smoothing", "scope", "loss_collection", "reduction"),
+            "onehot_labels",
+            "logits",
+            Operands.LOGITS_DTYPE_NO_GRADIENT,
+            "nn.softmax_cross_entropy_with_logits",
+            True,
+        ),
+        "tf.losses.sparse_softmax_cross_entropy": Loss(
+            ("labels", "logits", *_COMMON),
+            "labels",
+            "logits",
+            Operands.CLASS_INDICES,
+            "nn.sparse_softmax_cross_entropy_with_logits",
+            True,
+        ),
+    }
+)
+
+# `absolute_difference` is `abs(predictions - labels)`: the difference is this function's.
+SUBTRACT: Final = "subtract"
+MEAN: Final = "reduce_mean"
+CAST: Final = "cast"
+FLOAT32: Final = "float32"
+STOP_GRADIENT: Final = "stop_gradient"
+
+# Readers and writers of the graph's loss collection, to which every TF1 loss adds itself: a
+# module naming one keeps its losses as they are (TF 2 code adds to no collection).
+COLLECTION_NAMES: Final = frozenset({"get_total_loss", "get_losses", "add_loss", "LOSSES"})
+COLLECTION_KEY: Final = "losses"
+
+# Float dtypes other than float32: a module naming one may hold tensors whose dtype TF1's casts
+# change, so only operands seen to be float32 go without the cast.
+OTHER_FLOAT_WORDS: Final = ("float64", "double", "float16", "half", "bfloat16")
+
+
+def all_targets() -> set[str]:
+    """Every root-relative path this table emits, for the test that they exist in TF 2."""
+    return {loss.target for loss in LOSSES.values()} | {SUBTRACT, MEAN, CAST, FLOAT32, STOP_GRADIENT}

@@ -1,0 +1,79 @@
+"""TFM113's table against the installed TensorFlow: TF1 signatures as written, TF 2 targets that
+exist and that the table-driven rules leave alone, and the losses computing TF1's numbers."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+import numpy as np
+import pytest
+
+from migrate import rewrite_source
+from migrate.transforms import loss_table
+
+pytestmark = pytest.mark.tensorflow
+
+
+@pytest.mark.parametrize("target", sorted(loss_table.all_targets()))
+def test_target_exists_in_tf2(target: str) -> None:
+    obj: object = importlib.import_module("tensorflow")
+    for part in target.split("."):
+        obj = getattr(obj, part)
+    assert obj is not None
+
+
+@pytest.mark.parametrize("target", sorted(loss_table.all_targets()))
+def test_target_is_a_fixed_point_of_the_table_rules(target: str) -> None:
+    source = f"import tensorflow as tf\n\ny = tf.{target}\n"
+    result = rewrite_source(source, select=["TFM101", "TFM102"])
+    assert result.error is None and result.code == source
+
+
+@pytest.mark.parametrize("name", sorted(loss_table.LOSSES))
+def test_parameters_are_tf1s(name: str) -> None:
+    tf = importlib.import_module("tensorflow")
+    function = getattr(tf.compat.v1.losses, name.rsplit(".", 1)[1])
+    loss = loss_table.LOSSES[name]
+    assert tuple(inspect.signature(function).parameters) == loss.params
+    assert {loss.labels, loss.predictions} <= set(loss.params)
+    defaults = {p.name: p.default for p in inspect.signature(function).parameters.values()}
+    for param, value in loss_table.DEFAULTS.items():
+        if param in defaults:
+            assert defaults[param] == value
+
+
+# Sparse labels convert when their rank is visible: a placeholder declared one dimension wide.
+_CLASSES = "classes = tf.placeholder(tf.int32, [None])\n"
+_CASES = {
+    "tf.losses.absolute_difference": "",
+    "tf.losses.mean_squared_error": "",
+    "tf.losses.sigmoid_cross_entropy": "",
+    "tf.losses.softmax_cross_entropy": "",
+    "tf.losses.sparse_softmax_cross_entropy": _CLASSES,
+}
+
+
+@pytest.mark.parametrize("name", sorted(loss_table.LOSSES))
+def test_converted_call_computes_tf1s_loss_and_gradient(name: str) -> None:
+    # The rewrite of `loss = <TF1 loss>(labels, predictions)` in an eager program, run on the
+    # same tensors as TF1's own function: the loss and its gradient agree.
+    tf = importlib.import_module("tensorflow")
+    first = "classes" if "sparse" in name else "labels"
+    source = f"import tensorflow as tf\n\ntf.enable_eager_execution()\n{_CASES[name]}"
+    source += f"loss = {name}({first}, predictions)\n"
+    result = rewrite_source(source, select=["TFM113"])
+    assert result.error is None and "losses" not in result.code, result.code
+    expression = result.code.splitlines()[-1].split(" = ", 1)[1]
+    random = np.random.default_rng(0)
+    predictions = tf.Variable(random.normal(size=(6, 4)).astype(np.float32))
+    labels = tf.constant(random.uniform(size=(6, 4)).astype(np.float32))
+    classes = tf.constant(random.integers(0, 4, size=6).astype(np.int32))
+    tf1 = getattr(tf.compat.v1.losses, name.rsplit(".", 1)[1])
+    with tf.GradientTape(persistent=True) as tape:
+        expected = tf1(classes if first == "classes" else labels, predictions)
+        actual = eval(expression, {"tf": tf, "labels": labels, "classes": classes, "predictions": predictions})
+    np.testing.assert_allclose(actual.numpy(), expected.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(
+        tape.gradient(actual, predictions).numpy(), tape.gradient(expected, predictions).numpy(), rtol=1e-5, atol=1e-7
+    )
