@@ -23,7 +23,8 @@ its graph may read it). In a file that stays in graph mode the losses keep their
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import ClassVar, cast
 
 import libcst as cst
@@ -102,12 +103,13 @@ class LossFunctions(MigrationTransform):
 
     def visit_Module(self, node: cst.Module) -> bool:
         super().visit_Module(node)
-        self._values = ModuleValues(node.body)
-        self._statement_of: dict[int, int] = {}  # call -> index of its module-level statement
-        for index, statement in enumerate(node.body):
-            if not syntax.has_own_scope(statement):
-                for call in syntax.calls_in(statement):
-                    self._statement_of[id(call)] = index
+        # call -> the straight-line body it is read in (the module's, or a function's at its
+        # level), with the index of its statement there: names stand for what that body bound.
+        self._where: dict[int, _Where] = {}
+        self._index_calls(node.body)
+        for statement in node.body:
+            if isinstance(statement, cst.FunctionDef) and isinstance(statement.body, cst.IndentedBlock):
+                self._index_calls(statement.body.body)
         self._collection_read = _reads_loss_collection(node)
         references = syntax.references_in(node).nodes
         self._runs_itself = any(
@@ -117,6 +119,13 @@ class LossFunctions(MigrationTransform):
         )
         self._other_floats = _names_other_floats(node)
         return True
+
+    def _index_calls(self, body: Sequence[cst.BaseStatement]) -> None:
+        values = ModuleValues(body)
+        for index, statement in enumerate(body):
+            if not syntax.has_own_scope(statement):
+                for call in syntax.calls_in(statement):
+                    self._where[id(call)] = _Where(values, index)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         name = self.tf_api(original_node.func)
@@ -147,13 +156,13 @@ class LossFunctions(MigrationTransform):
                 continue
             if param not in table.DEFAULTS or _number(given[param].value) != table.DEFAULTS[param]:
                 return f"{param}= given: only calls leaving weights, smoothing, reduction, scope and collection convert"
-        index = self._statement_of.get(id(original))
+        where = self._where.get(id(original))
         labels, predictions = given[loss.labels].value, given[loss.predictions].value
-        new_labels = self._labels(loss, labels, predictions, bound[loss.labels].value, index)
+        new_labels = self._labels(loss, labels, predictions, bound[loss.labels].value, where)
         if isinstance(new_labels, str):
             return new_labels
         new_predictions = bound[loss.predictions].value
-        if loss.operands is table.Operands.FLOAT32 and not self._float32(predictions, index):
+        if loss.operands is table.Operands.FLOAT32 and not self._float32(predictions, where):
             new_predictions = self._cast(new_predictions, self.tf_expr(table.FLOAT32))
         args: list[cst.Arg] = []
         for param, arg in bound.items():  # in the order the call wrote them
@@ -184,51 +193,52 @@ class LossFunctions(MigrationTransform):
         labels: cst.BaseExpression,
         logits: cst.BaseExpression,
         written: cst.BaseExpression,
-        index: int | None,
+        where: _Where | None,
     ) -> cst.BaseExpression | str:
         """The labels as TF 2's operation takes them (`written` is the argument as rewritten so
         far), or why the call is left."""
         if loss.operands is table.Operands.CLASS_INDICES:
-            if self._placeholder_rank(labels, index) != 1:
+            if self._placeholder_rank(labels, where) != 1:
                 return "the labels' rank is not visible (TF1 squeezes labels of the logits' rank)"
             return written
         if loss.operands is table.Operands.FLOAT32:
-            return written if self._float32(labels, index) else self._cast(written, self.tf_expr(table.FLOAT32))
-        if not (self._float32(labels, index) and self._float32(logits, index)):
-            if self._float32(logits, index):
+            return written if self._float32(labels, where) else self._cast(written, self.tf_expr(table.FLOAT32))
+        if not (self._float32(labels, where) and self._float32(logits, where)):
+            if self._float32(logits, where):
                 written = self._cast(written, self.tf_expr(table.FLOAT32))
             elif isinstance(logits, (cst.Name, cst.Attribute)):
                 written = self._cast(written, cst.Attribute(logits.deep_clone(), cst.Name("dtype")))
             else:
                 return "the logits' dtype, which TF1 casts the labels to, is not visible"
-        if loss.operands is table.Operands.LOGITS_DTYPE_NO_GRADIENT and not self._without_gradient(labels, index):
+        if loss.operands is table.Operands.LOGITS_DTYPE_NO_GRADIENT and not self._without_gradient(labels, where):
             written = cst.Call(self.tf_expr(table.STOP_GRADIENT), [cst.Arg(written)])
         return written
 
     def _cast(self, value: cst.BaseExpression, dtype: cst.BaseExpression) -> cst.Call:
         return cst.Call(self.tf_expr(table.CAST), [cst.Arg(value), cst.Arg(dtype)])
 
-    def _float32(self, expression: cst.BaseExpression, index: int | None) -> bool:
+    def _float32(self, expression: cst.BaseExpression, where: _Where | None) -> bool:
         if self._other_floats:
             return False
-        values = self._values if index is not None else None
-        return kind_of(expression, self.tf_api, values, index or 0) is Kind.FLOATING
+        if where is None:
+            return kind_of(expression, self.tf_api) is Kind.FLOATING
+        return kind_of(expression, self.tf_api, where.values, where.index) is Kind.FLOATING
 
-    def _placeholder(self, expression: cst.BaseExpression, index: int | None) -> cst.Call | None:
-        """The `tf.placeholder` call a module-level name read at statement `index` holds."""
-        if index is None:
+    def _placeholder(self, expression: cst.BaseExpression, where: _Where | None) -> cst.Call | None:
+        """The `tf.placeholder` call `expression` is, or a name read `where` holds."""
+        if where is None:
             return None
         if isinstance(expression, cst.Call) and self.tf_api(expression.func) == "tf.placeholder":
             return expression
         if not isinstance(expression, cst.Name):
             return None
-        binding = self._values.before(expression.value, index)
+        binding = where.values.before(expression.value, where.index)
         if binding is None or binding.output is not None or not isinstance(binding.value, cst.Call):
             return None
         return binding.value if self.tf_api(binding.value.func) == "tf.placeholder" else None
 
-    def _placeholder_rank(self, expression: cst.BaseExpression, index: int | None) -> int | None:
-        placeholder = self._placeholder(expression, index)
+    def _placeholder_rank(self, expression: cst.BaseExpression, where: _Where | None) -> int | None:
+        placeholder = self._placeholder(expression, where)
         if placeholder is None:
             return None
         shape = syntax.call_argument(placeholder, 1, "shape")
@@ -238,12 +248,20 @@ class LossFunctions(MigrationTransform):
             return len(shape.elements)
         return None
 
-    def _without_gradient(self, labels: cst.BaseExpression, index: int | None) -> bool:
+    def _without_gradient(self, labels: cst.BaseExpression, where: _Where | None) -> bool:
         """Whether no gradient can reach `labels`: a placeholder or its one-hot encoding."""
         if isinstance(labels, cst.Call) and self.tf_api(labels.func) == "tf.one_hot":
             indices = syntax.call_argument(labels, 0, "indices")
-            return indices is not None and self._placeholder(indices, index) is not None
-        return self._placeholder(labels, index) is not None
+            return indices is not None and self._placeholder(indices, where) is not None
+        return self._placeholder(labels, where) is not None
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where a call is read: the straight-line body holding it and its statement's index there."""
+
+    values: ModuleValues
+    index: int
 
 
 def _number(value: cst.BaseExpression) -> float | None:

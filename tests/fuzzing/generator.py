@@ -213,6 +213,9 @@ class _State:
     summary_ops: tuple[str, str] | None = None  # the merged op and the op run apart, once made
     accumulate_rng: random.Random | None = None  # draws of the accumulated_losses shape
     loss_function_rng: random.Random | None = None  # draws of the loss_functions shape
+    # Placeholders made in an expression and fed as it: graph rewrites of TF1's loss functions
+    # read the placeholder below, which such a feed leaves unfed.
+    placeholder_forms: set[str] = field(default_factory=set)
     float64_rng: random.Random | None = None  # draws of the float64_feeds shape
     entry_rng: random.Random | None = None  # draws of the entry_evaluation shape
     reuse_rng: random.Random | None = None  # draws of the reused_names shape
@@ -413,6 +416,7 @@ def _add_placeholder(
         and rng.random() < 0.35
     ):
         expression = _placeholder_form(state, shape_text, named)
+        state.placeholder_forms.add(name)
     state.emit(f"{name} = {expression}")
     state.placeholders.append(_Placeholder(name, shape, dtype, data, batch))
     return state.add(Value(name, shape, dtype, frozenset({name}), batch=batch))
@@ -958,7 +962,8 @@ def _loss(state: _State, output: Value) -> tuple[Value, Value | None, Value]:
                 "tf.reduce_mean(tf.abs({o} - {t}))",
             )
         )
-        form = _loss_function(state) or form
+        if compared.name not in state.placeholder_forms:
+            form = _loss_function(state) or form
         state.emit(f"{loss} = {form.format(o=output.name, t=compared.name, n=n)}")
         feeds = output.feeds | compared.feeds
     if state.trained and rng.random() < 0.3:
