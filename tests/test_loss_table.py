@@ -77,3 +77,28 @@ def test_converted_call_computes_tf1s_loss_and_gradient(name: str) -> None:
     np.testing.assert_allclose(
         tape.gradient(actual, predictions).numpy(), tape.gradient(expected, predictions).numpy(), rtol=1e-5, atol=1e-7
     )
+
+
+@pytest.mark.parametrize(
+    ("labels", "converted"),
+    [
+        ("tf.placeholder(tf.int64, [None])", True),
+        ("tf.placeholder(tf.int32, shape=(batch,))", True),
+        ("tf.argmax(tf.placeholder(tf.float32, [None, 10]), 1)", True),
+        ("tf.argmax(tf.placeholder(tf.float32, [None, 10]), axis=1)", True),
+        ("tf.placeholder(tf.int64, [None, 1])", False),  # TF1 squeezes it; TF 2 would raise
+        ("tf.placeholder(tf.int64)", False),
+        ("tf.argmax(scores, 1)", False),
+        ("iterator.get_next()", False),
+    ],
+    ids=["rank-1", "rank-1-tuple", "argmax-of-rank-2", "argmax-axis-keyword", "rank-2", "unknown-shape",
+         "argmax-of-unknown", "not-a-placeholder"],
+)
+def test_sparse_labels_convert_when_their_rank_is_seen_to_be_1(labels: str, converted: bool) -> None:
+    body = f"labels = {labels}\nloss = tf.losses.sparse_softmax_cross_entropy(labels, logits)\nsess = tf.Session()\n"
+    for source in (f"import tensorflow as tf\n\n{body}", "import tensorflow as tf\n\n\ndef main():\n" + "".join(
+        f"    {line}\n" for line in body.splitlines()
+    )):
+        result = rewrite_source(source, select=["TFM113"])
+        assert ("sparse_softmax_cross_entropy_with_logits(labels=labels" in result.code) is converted, result.code
+        assert [f.code for f in result.findings] == ([] if converted else ["TFM114"])

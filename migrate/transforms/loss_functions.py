@@ -12,7 +12,8 @@ functions compute a loss per element and, with their default weight and reductio
 - `softmax_cross_entropy` lets no gradient into its labels: `tf.stop_gradient` is written unless
   the labels are a placeholder (or its one-hot encoding), which no gradient reaches anyway.
 - `sparse_softmax_cross_entropy` squeezes labels of the logits' rank; the call converts when the
-  labels are a placeholder declared one dimension wide, whose rank is the one TF 2 takes.
+  labels are seen to be of rank 1 (a placeholder declared one dimension wide, `tf.argmax` of a
+  placeholder declared two wide), the rank TF 2 takes for 2-D logits.
 
 TF1 divides the sum by the number of elements with `div_no_nan`: the mean of no elements is 0
 there and NaN in TF 2. Calls with weights, label smoothing, a reduction, a scope or a loss
@@ -39,6 +40,8 @@ from migrate.transforms.base import GRAPH_MODE_KEY, Example, MigrationTransform
 from migrate.transforms.native_equivalents import finish_args, positional_arg
 
 NOT_CONVERTED = "TFM114"
+# Reduce their input's rank by one, whichever axis they take.
+_ARGMAX = frozenset({"tf.argmax", "tf.math.argmax"})
 
 _TWO_PLACEHOLDERS = (
     "import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 3])\ny = tf.placeholder(tf.float32, [None, 2])\n"
@@ -198,7 +201,7 @@ class LossFunctions(MigrationTransform):
         """The labels as TF 2's operation takes them (`written` is the argument as rewritten so
         far), or why the call is left."""
         if loss.operands is table.Operands.CLASS_INDICES:
-            if self._placeholder_rank(labels, where) != 1:
+            if self._rank(labels, where) != 1:
                 return "the labels' rank is not visible (TF1 squeezes labels of the logits' rank)"
             return written
         if loss.operands is table.Operands.FLOAT32:
@@ -237,11 +240,24 @@ class LossFunctions(MigrationTransform):
             return None
         return binding.value if self.tf_api(binding.value.func) == "tf.placeholder" else None
 
-    def _placeholder_rank(self, expression: cst.BaseExpression, where: _Where | None) -> int | None:
-        placeholder = self._placeholder(expression, where)
-        if placeholder is None:
+    def _rank(self, expression: cst.BaseExpression, where: _Where | None) -> int | None:
+        """The rank of `expression` where the source shows it: a placeholder declared with a
+        literal shape, or `tf.argmax` of a value of known rank (one rank less)."""
+        if where is None:
             return None
-        shape = syntax.call_argument(placeholder, 1, "shape")
+        if isinstance(expression, cst.Name):
+            binding = where.values.before(expression.value, where.index)
+            if binding is None or binding.output is not None or binding.value is None:
+                return None
+            return self._rank(binding.value, _Where(where.values, binding.index))
+        if not isinstance(expression, cst.Call):
+            return None
+        api = self.tf_api(expression.func)
+        if api in _ARGMAX:
+            reduced = syntax.call_argument(expression, 0, "input")
+            rank = self._rank(reduced, where) if reduced is not None else None
+            return rank - 1 if rank is not None else None
+        shape = syntax.call_argument(expression, 1, "shape") if api == "tf.placeholder" else None
         if isinstance(shape, (cst.List, cst.Tuple)) and not any(
             isinstance(element, cst.StarredElement) for element in shape.elements
         ):
