@@ -102,3 +102,21 @@ def test_sparse_labels_convert_when_their_rank_is_seen_to_be_1(labels: str, conv
         result = rewrite_source(source, select=["TFM113"])
         assert ("sparse_softmax_cross_entropy_with_logits(labels=labels" in result.code) is converted, result.code
         assert [f.code for f in result.findings] == ([] if converted else ["TFM114"])
+
+
+@pytest.mark.parametrize(
+    ("extra", "casts"),
+    [("", 0), ("z = tf.constant(1.0, tf.float64)\n", 2), ("z = np.zeros(3, dtype='float64')\n", 2),
+     ("half = 0.5\n", 2), ('"""Half of the data."""\n', 0)],
+    ids=["float32-only", "tf-float64", "numpy-float64-string", "a-name-half", "a-docstring-word"],
+)
+def test_operands_seen_float32_go_without_casts_unless_another_float_dtype_is_named(extra: str, casts: int) -> None:
+    # TF1 casts mean_squared_error's operands to float32: a cast is left out only where the
+    # operand is seen to be float32 already, in a module that names no other float dtype.
+    source = (
+        f"import tensorflow as tf\n\n{extra}x = tf.placeholder(tf.float32, [None, 2])\n"
+        "y = tf.placeholder(tf.float32, [None, 2])\nloss = tf.losses.mean_squared_error(y, x)\nsess = tf.Session()\n"
+    )
+    result = rewrite_source(source, select=["TFM113"])
+    assert "tf.math.squared_difference(" in result.code
+    assert result.code.count("tf.cast(") == casts, result.code

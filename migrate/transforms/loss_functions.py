@@ -305,6 +305,6 @@ def _reads_loss_collection(module: cst.Module) -> bool:
 def _names_other_floats(module: cst.Module) -> bool:
     for node in syntax.nodes_of(module, cst.Name, cst.SimpleString):
         text = node.value if isinstance(node, cst.Name) else syntax.string_literal(cast(cst.SimpleString, node))
-        if isinstance(text, str) and any(word in text for word in table.OTHER_FLOAT_WORDS):
+        if text in table.OTHER_FLOAT_WORDS:
             return True
     return False

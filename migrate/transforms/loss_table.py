@@ -100,7 +100,7 @@ COLLECTION_KEY: Final = "losses"
 
 # Float dtypes other than float32: a module naming one may hold tensors whose dtype TF1's casts
 # change, so only operands seen to be float32 go without the cast.
-OTHER_FLOAT_WORDS: Final = ("float64", "double", "float16", "half", "bfloat16")
+OTHER_FLOAT_WORDS: Final = frozenset({"float64", "double", "float16", "half", "bfloat16"})
 
 
 def all_targets() -> set[str]:
