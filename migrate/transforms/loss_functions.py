@@ -106,29 +106,31 @@ class LossFunctions(MigrationTransform):
 
     def visit_Module(self, node: cst.Module) -> bool:
         super().visit_Module(node)
-        # call -> the straight-line body it is read in (the module's, or a function's at its
-        # level), with the index of its statement there: names stand for what that body bound.
-        self._where: dict[int, _Where] = {}
-        self._index_calls(node.body)
-        for statement in node.body:
-            if isinstance(statement, cst.FunctionDef) and isinstance(statement.body, cst.IndentedBlock):
-                self._index_calls(statement.body.body)
-        self._collection_read = _reads_loss_collection(node)
-        references = syntax.references_in(node).nodes
-        self._runs_itself = any(
-            self.tf_api(reference) in GRAPH_RUNNERS | EAGER_SWITCHES
-            for reference in references
-            if tf_names.dotted(reference) is not None
-        )
-        self._other_floats = _names_other_floats(node)
+        self._module = node
+        self._facts: _ModuleFacts | None = None  # read at the first loss call: most files have none
         return True
 
-    def _index_calls(self, body: Sequence[cst.BaseStatement]) -> None:
-        values = ModuleValues(body)
-        for index, statement in enumerate(body):
-            if not syntax.has_own_scope(statement):
-                for call in syntax.calls_in(statement):
-                    self._where[id(call)] = _Where(values, index)
+    def _module_facts(self) -> _ModuleFacts:
+        if self._facts is None:
+            module = self._module
+            facts = _ModuleFacts(
+                where={},
+                collection_read=_reads_loss_collection(module),
+                runs_itself=any(
+                    self.tf_api(reference) in GRAPH_RUNNERS | EAGER_SWITCHES
+                    for reference in syntax.references_in(module).nodes
+                    if tf_names.dotted(reference) is not None
+                ),
+                other_floats=_names_other_floats(module),
+            )
+            # Names stand for what the straight-line body reading them bound: the module's, or a
+            # function's at its own level.
+            _index_calls(module.body, facts.where)
+            for statement in module.body:
+                if isinstance(statement, cst.FunctionDef) and isinstance(statement.body, cst.IndentedBlock):
+                    _index_calls(statement.body.body, facts.where)
+            self._facts = facts
+        return self._facts
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         name = self.tf_api(original_node.func)
@@ -144,9 +146,10 @@ class LossFunctions(MigrationTransform):
 
     def _convert(self, loss: table.Loss, original: cst.Call, updated: cst.Call) -> cst.Call | str:
         """The TF 2 form of the call, or why it is left."""
-        if self._collection_read:
+        facts = self._module_facts()
+        if facts.collection_read:
             return "the module reads the loss collection TF1's losses add to"
-        if not self._runs_itself:
+        if not facts.runs_itself:
             return "the module opens no session: the module running its graph may read the loss collection"
         given = bind_arguments_or_none(original, loss.params, unknown_keywords=UnknownKeywords.REFUSE)
         bound = bind_arguments_or_none(updated, loss.params, unknown_keywords=UnknownKeywords.REFUSE)
@@ -159,7 +162,7 @@ class LossFunctions(MigrationTransform):
                 continue
             if param not in table.DEFAULTS or _number(given[param].value) != table.DEFAULTS[param]:
                 return f"{param}= given: only calls leaving weights, smoothing, reduction, scope and collection convert"
-        where = self._where.get(id(original))
+        where = facts.where.get(id(original))
         labels, predictions = given[loss.labels].value, given[loss.predictions].value
         new_labels = self._labels(loss, labels, predictions, bound[loss.labels].value, where)
         if isinstance(new_labels, str):
@@ -221,7 +224,7 @@ class LossFunctions(MigrationTransform):
         return cst.Call(self.tf_expr(table.CAST), [cst.Arg(value), cst.Arg(dtype)])
 
     def _float32(self, expression: cst.BaseExpression, where: _Where | None) -> bool:
-        if self._other_floats:
+        if self._module_facts().other_floats:
             return False
         if where is None:
             return kind_of(expression, self.tf_api) is Kind.FLOATING
@@ -270,6 +273,22 @@ class LossFunctions(MigrationTransform):
             indices = syntax.call_argument(labels, 0, "indices")
             return indices is not None and self._placeholder(indices, where) is not None
         return self._placeholder(labels, where) is not None
+
+
+@dataclass(frozen=True)
+class _ModuleFacts:
+    where: dict[int, _Where]  # each call -> the body it is read in
+    collection_read: bool  # the module names the loss collection or a function using it
+    runs_itself: bool  # it opens a session or switches eager execution on
+    other_floats: bool  # it names a float dtype other than float32
+
+
+def _index_calls(body: Sequence[cst.BaseStatement], where: dict[int, _Where]) -> None:
+    values = ModuleValues(body)
+    for index, statement in enumerate(body):
+        if not syntax.has_own_scope(statement):
+            for call in syntax.calls_in(statement):
+                where[id(call)] = _Where(values, index)
 
 
 @dataclass(frozen=True)
