@@ -120,3 +120,30 @@ def test_operands_seen_float32_go_without_casts_unless_another_float_dtype_is_na
     result = rewrite_source(source, select=["TFM113"])
     assert "tf.math.squared_difference(" in result.code
     assert result.code.count("tf.cast(") == casts, result.code
+
+
+_AGAIN = "labels = tf.placeholder(tf.int64, [None])\n{block}\n    labels = tf.placeholder(tf.int64)\n    {{loss}}\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "converted"),
+    [
+        ("labels = tf.placeholder(tf.int64, [None])\nwith tf.name_scope('loss'):\n    {loss}\n", True),
+        ("with tf.Graph().as_default():\n    labels = tf.placeholder(tf.int64, [None])\n    {loss}\n", True),
+        ("if __name__ == '__main__':\n    labels = tf.placeholder(tf.int64, [None])\n    {loss}\n", True),
+        ("labels = tf.placeholder(tf.int64, [None])\nif __name__ == '__main__':\n    {loss}\n", True),
+        ("labels = tf.placeholder(tf.int64, [None])\nfor step in range(2):\n    {loss}\n", True),
+        (_AGAIN.format(block="for step in range(2):"), False),
+        (_AGAIN.format(block="with tf.name_scope('loss'):"), False),
+        ("labels = tf.placeholder(tf.int64, [None])\nif train:\n    {loss}\n", True),
+        (_AGAIN.format(block="if train:"), False),
+    ],
+    ids=["with-block-reads-the-module", "with-block-binds", "main-guard-binds", "main-guard-reads-the-module",
+         "loop-reads-the-module", "bound-again-in-the-loop", "bound-again-in-the-block", "branch-reads-the-module",
+         "bound-again-in-the-branch"],
+)
+def test_blocks_run_once_read_their_own_bindings_then_the_enclosing_ones(source: str, converted: bool) -> None:
+    loss = "loss = tf.losses.sparse_softmax_cross_entropy(labels, logits)"
+    full = "import tensorflow as tf\n\n" + source.format(loss=loss) + "sess = tf.Session()\n"
+    result = rewrite_source(full, select=["TFM113"])
+    assert ("sparse_softmax_cross_entropy_with_logits(labels=labels" in result.code) is converted, result.code

@@ -123,12 +123,12 @@ class LossFunctions(MigrationTransform):
                 ),
                 other_floats=_names_other_floats(module),
             )
-            # Names stand for what the straight-line body reading them bound: the module's, or a
-            # function's at its own level.
-            _index_calls(module.body, facts.where)
+            # Names stand for what the straight-line body reading them bound: the module's or a
+            # function's at its own level, and the `with` blocks and main guard inside them.
+            _index_calls(module.body, facts.where, None)
             for statement in module.body:
                 if isinstance(statement, cst.FunctionDef) and isinstance(statement.body, cst.IndentedBlock):
-                    _index_calls(statement.body.body, facts.where)
+                    _index_calls(statement.body.body, facts.where, None)
             self._facts = facts
         return self._facts
 
@@ -228,6 +228,8 @@ class LossFunctions(MigrationTransform):
             return False
         if where is None:
             return kind_of(expression, self.tf_api) is Kind.FLOATING
+        if syntax.names_in(expression) & where.rebound:
+            return False
         return kind_of(expression, self.tf_api, where.values, where.index) is Kind.FLOATING
 
     def _placeholder(self, expression: cst.BaseExpression, where: _Where | None) -> cst.Call | None:
@@ -238,10 +240,10 @@ class LossFunctions(MigrationTransform):
             return expression
         if not isinstance(expression, cst.Name):
             return None
-        binding = where.values.before(expression.value, where.index)
-        if binding is None or binding.output is not None or not isinstance(binding.value, cst.Call):
+        binding = where.binding(expression.value)
+        if binding is None or not isinstance(binding[0], cst.Call):
             return None
-        return binding.value if self.tf_api(binding.value.func) == "tf.placeholder" else None
+        return binding[0] if self.tf_api(binding[0].func) == "tf.placeholder" else None
 
     def _rank(self, expression: cst.BaseExpression, where: _Where | None) -> int | None:
         """The rank of `expression` where the source shows it: a placeholder declared with a
@@ -249,10 +251,8 @@ class LossFunctions(MigrationTransform):
         if where is None:
             return None
         if isinstance(expression, cst.Name):
-            binding = where.values.before(expression.value, where.index)
-            if binding is None or binding.output is not None or binding.value is None:
-                return None
-            return self._rank(binding.value, _Where(where.values, binding.index))
+            binding = where.binding(expression.value)
+            return self._rank(*binding) if binding is not None else None
         if not isinstance(expression, cst.Call):
             return None
         api = self.tf_api(expression.func)
@@ -283,20 +283,53 @@ class _ModuleFacts:
     other_floats: bool  # it names a float dtype other than float32
 
 
-def _index_calls(body: Sequence[cst.BaseStatement], where: dict[int, _Where]) -> None:
+def _index_calls(body: Sequence[cst.BaseStatement], where: dict[int, _Where], outer: _Where | None) -> None:
+    """Map each call of `body` to where it is read. The body of a `with` block or of the main
+    guard runs once, straight after what its statement's body ran before it: its calls are
+    read in it, then (`outer`) where the block stands."""
     values = ModuleValues(body)
     for index, statement in enumerate(body):
+        here = _Where(values, index, outer)
+        block = statement.body if isinstance(statement, (cst.With, cst.If)) else None
+        runs_once = isinstance(statement, cst.With) or syntax.is_main_guard(statement)
+        if runs_once and isinstance(block, cst.IndentedBlock):
+            _index_calls(block.body, where, here)
+            if isinstance(statement, cst.With):
+                for item in statement.items:
+                    for call in syntax.calls_in(item):
+                        where[id(call)] = here
+            continue
         if not syntax.has_own_scope(statement):
+            if not isinstance(statement, cst.SimpleStatementLine):
+                # A loop or branch may bind a name again before its call reads it.
+                here = _Where(values, index, outer, syntax.assigned_names(statement))
             for call in syntax.calls_in(statement):
-                where[id(call)] = _Where(values, index)
+                where[id(call)] = here
 
 
 @dataclass(frozen=True)
 class _Where:
-    """Where a call is read: the straight-line body holding it and its statement's index there."""
+    """Where a call is read: the straight-line body holding it and its statement's index there,
+    and for a block's body, where the block stands."""
 
     values: ModuleValues
     index: int
+    outer: _Where | None = None
+    # Names the compound statement holding the call binds: what they hold there is not known.
+    rebound: frozenset[str] = frozenset()
+
+    def binding(self, name: str) -> tuple[cst.BaseExpression, _Where] | None:
+        """What `name = value` last bound `name` before this point, and where it did; None for
+        another binding or none seen."""
+        if name in self.rebound:
+            return None
+        found = self.values.before(name, self.index)
+        if found is None:
+            # Unbound in this body so far: the block reads what stood where it stands.
+            return self.outer.binding(name) if self.outer is not None else None
+        if found.value is None or found.output is not None:
+            return None
+        return found.value, _Where(self.values, found.index, self.outer)
 
 
 def _number(value: cst.BaseExpression) -> float | None:
