@@ -115,6 +115,12 @@ class NativeEquivalents(MigrationTransform):
             "already-native",
         ),
         Example(
+            "import tensorflow as tf\n\nx = tf.constant(7)\nif scaled:\n"
+            "    x = tf.constant(7.0)\n    y = tf.div(x, 2)\n",
+            None,
+            "div-of-a-name-bound-again-in-its-branch",
+        ),
+        Example(
             "from tensorflow import gfile\n\nif gfile.Exists(path):\n    gfile.MakeDirs(path)\n",
             "import tensorflow as tf\n\nif tf.io.gfile.exists(path):\n    tf.io.gfile.makedirs(path)\n",
             "from-import-removed",
@@ -125,12 +131,17 @@ class NativeEquivalents(MigrationTransform):
         super().visit_Module(node)
         self._values: ModuleValues | None = None
         self._statement_of: dict[int, int] = {}  # tf.div call -> index of its module-level statement
+        # tf.div call -> names the loop, branch or block holding it binds, which it may read
+        # bound again before it
+        self._rebound: dict[int, frozenset[str]] = {}
         for index, statement in enumerate(node.body):
             if syntax.has_own_scope(statement):
                 continue  # names there may be local: they are not the module's values
             for call in syntax.calls_in(statement):
                 if self.tf_api(call.func) == table.DIV:
                     self._statement_of[id(call)] = index
+                    if not isinstance(statement, cst.SimpleStatementLine):
+                        self._rebound[id(call)] = syntax.assigned_names(statement)
         if self._statement_of:
             self._values = ModuleValues(node.body)
         return True
@@ -210,6 +221,8 @@ class NativeEquivalents(MigrationTransform):
         if bound is None or "x" not in bound or "y" not in bound:
             return call
         index = self._statement_of.get(id(original))
+        if syntax.names_in(bound["x"].value) & self._rebound.get(id(original), frozenset()):
+            index = None  # what the module bound before the block may not be what it reads
         values = self._values if index is not None else None
         kind = kind_of(bound["x"].value, self.tf_api, values, index or 0)
         if kind is None:
