@@ -135,11 +135,14 @@ _AGAIN = "labels = tf.placeholder(tf.int64, [None])\n{block}\n    labels = tf.pl
         ("labels = tf.placeholder(tf.int64, [None])\nfor step in range(2):\n    {loss}\n", True),
         (_AGAIN.format(block="for step in range(2):"), False),
         (_AGAIN.format(block="with tf.name_scope('loss'):"), False),
+        ("labels = tf.placeholder(tf.int64, [None])\nwith tf.name_scope('loss') as scope:\n    {loss}\n", True),
+        ("labels = tf.placeholder(tf.int64, [None])\nwith open_labels() as labels:\n    {loss}\n", False),
         ("labels = tf.placeholder(tf.int64, [None])\nif train:\n    {loss}\n", True),
         (_AGAIN.format(block="if train:"), False),
     ],
     ids=["with-block-reads-the-module", "with-block-binds", "main-guard-binds", "main-guard-reads-the-module",
-         "loop-reads-the-module", "bound-again-in-the-loop", "bound-again-in-the-block", "branch-reads-the-module",
+         "loop-reads-the-module", "bound-again-in-the-loop", "bound-again-in-the-block", "scope-bound-by-with",
+         "bound-by-with", "branch-reads-the-module",
          "bound-again-in-the-branch"],
 )
 def test_blocks_run_once_read_their_own_bindings_then_the_enclosing_ones(source: str, converted: bool) -> None:

@@ -293,11 +293,14 @@ def _index_calls(body: Sequence[cst.BaseStatement], where: dict[int, _Where], ou
         block = statement.body if isinstance(statement, (cst.With, cst.If)) else None
         runs_once = isinstance(statement, cst.With) or syntax.is_main_guard(statement)
         if runs_once and isinstance(block, cst.IndentedBlock):
-            _index_calls(block.body, where, here)
             if isinstance(statement, cst.With):
                 for item in statement.items:
                     for call in syntax.calls_in(item):
                         where[id(call)] = here
+                # What `with ... as name` binds, the block reads from the context manager.
+                targets = [item.asname.name for item in statement.items if item.asname is not None]
+                here = _Where(values, index, outer, frozenset(n for t in targets for n in syntax.bound_names(t)))
+            _index_calls(block.body, where, here)
             continue
         if not syntax.has_own_scope(statement):
             if not isinstance(statement, cst.SimpleStatementLine):
