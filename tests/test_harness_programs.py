@@ -549,10 +549,13 @@ def test_layer_function_called_in_a_graph_block_of_a_function(tmp_path: Path) ->
             "labels=tf.nn.softmax(teacher_logits)",
         ),
         ("TFM113/integer_counts_regressed", "tf.reduce_mean(tf.abs", "tf.reduce_sum(tf.abs"),
+        ("TFM113/q_values_fitted_with_huber", "delta=0.5", "delta=1.0"),
+        ("TFM113/probabilities_scored_by_log_and_hinge_losses", "(1 - (2 * y - 1) * logits)", "(1 - y * logits)"),
     ],
-    ids=["no-gradient-into-soft-labels", "mean-of-the-elements"],
+    ids=["no-gradient-into-soft-labels", "mean-of-the-elements", "huber-delta", "hinge-labels-of-minus-one-and-one"],
 )
 def test_tf1_losses_become_the_operations_computing_them(tmp_path: Path, case: str, change: str, changed: str) -> None:
     # TF1's softmax_cross_entropy trains nothing through its labels: without the stop_gradient
-    # the student's loss trains the teacher too. Its losses average over every element.
+    # the student's loss trains the teacher too. Its losses average over every element. The Huber
+    # loss keeps its delta, and the hinge loss reads 0/1 labels as -1/1.
     _parity_and_caught(tmp_path, case, change, changed)

@@ -43,40 +43,80 @@ def test_parameters_are_tf1s(name: str) -> None:
             assert defaults[param] == value
 
 
-# Sparse labels convert when their rank is visible: a placeholder declared one dimension wide.
+# Each case: the lines before the call and its arguments. Sparse labels convert when their rank
+# is visible (a placeholder declared one dimension wide), and so does the Huber loss (an operand
+# of rank 1 or more); log_loss reads probabilities.
 _CLASSES = "classes = tf.placeholder(tf.int32, [None])\n"
+_RANK_2 = "labels = tf.placeholder(tf.float32, [None, 4])\n"
 _CASES = {
-    "tf.losses.absolute_difference": "",
-    "tf.losses.mean_squared_error": "",
-    "tf.losses.sigmoid_cross_entropy": "",
-    "tf.losses.softmax_cross_entropy": "",
-    "tf.losses.sparse_softmax_cross_entropy": _CLASSES,
+    "absolute_difference": ("", "labels, predictions"),
+    "hinge_loss": ("", "labels, predictions"),
+    "hinge_loss-binary-labels": ("", "binary, predictions"),
+    "huber_loss": (_RANK_2, "labels, predictions"),
+    "huber_loss-delta": (_RANK_2, "labels, predictions, delta=0.3"),
+    "huber_loss-keywords-reversed": (_RANK_2, "predictions=predictions, labels=labels, delta=2.5"),
+    "log_loss": ("", "labels, probabilities"),
+    "log_loss-epsilon": ("", "binary, probabilities, epsilon=1e-3"),
+    "mean_squared_error": ("", "labels, predictions"),
+    "sigmoid_cross_entropy": ("", "labels, predictions"),
+    "softmax_cross_entropy": ("", "labels, predictions"),
+    "sparse_softmax_cross_entropy": (_CLASSES, "classes, predictions"),
 }
 
 
-@pytest.mark.parametrize("name", sorted(loss_table.LOSSES))
-def test_converted_call_computes_tf1s_loss_and_gradient(name: str) -> None:
-    # The rewrite of `loss = <TF1 loss>(labels, predictions)` in an eager program, run on the
-    # same tensors as TF1's own function: the loss and its gradient agree.
+def test_every_loss_has_a_computed_case() -> None:
+    assert {name.rsplit(".", 1)[1] for name in loss_table.LOSSES} == {case.split("-")[0] for case in _CASES}
+
+
+@pytest.mark.parametrize("case", sorted(_CASES))
+def test_converted_call_computes_tf1s_loss_and_gradient(case: str) -> None:
+    # The rewrite of `loss = <TF1 loss>(...)` in an eager program, run on the same tensors as
+    # TF1's own function: the loss and its gradient agree.
     tf = importlib.import_module("tensorflow")
-    first = "classes" if "sparse" in name else "labels"
-    source = f"import tensorflow as tf\n\ntf.enable_eager_execution()\n{_CASES[name]}"
-    source += f"loss = {name}({first}, predictions)\n"
+    function = case.split("-")[0]
+    setup, arguments = _CASES[case]
+    source = f"import tensorflow as tf\n\ntf.enable_eager_execution()\n{setup}"
+    source += f"loss = tf.losses.{function}({arguments})\n"
     result = rewrite_source(source, select=["TFM113"])
-    assert result.error is None and "losses" not in result.code, result.code
+    assert result.error is None and "losses." not in result.code.replace("keras.losses.", ""), result.code
     expression = result.code.splitlines()[-1].split(" = ", 1)[1]
     random = np.random.default_rng(0)
     predictions = tf.Variable(random.normal(size=(6, 4)).astype(np.float32))
-    labels = tf.constant(random.uniform(size=(6, 4)).astype(np.float32))
-    classes = tf.constant(random.integers(0, 4, size=6).astype(np.int32))
-    tf1 = getattr(tf.compat.v1.losses, name.rsplit(".", 1)[1])
+    values = {
+        "labels": tf.constant(random.uniform(size=(6, 4)).astype(np.float32)),
+        "binary": tf.constant(random.integers(0, 2, size=(6, 4)).astype(np.float32)),
+        "classes": tf.constant(random.integers(0, 4, size=6).astype(np.int32)),
+    }
+    tf1 = getattr(tf.compat.v1.losses, function)
     with tf.GradientTape(persistent=True) as tape:
-        expected = tf1(classes if first == "classes" else labels, predictions)
-        actual = eval(expression, {"tf": tf, "labels": labels, "classes": classes, "predictions": predictions})
+        values["predictions"] = predictions
+        values["probabilities"] = tf.sigmoid(predictions)
+        expected = eval(f"tf1({arguments})", {"tf1": tf1, **values})
+        actual = eval(expression, {"tf": tf, **values})
     np.testing.assert_allclose(actual.numpy(), expected.numpy(), rtol=1e-6)
     np.testing.assert_allclose(
         tape.gradient(actual, predictions).numpy(), tape.gradient(expected, predictions).numpy(), rtol=1e-5, atol=1e-7
     )
+
+
+@pytest.mark.parametrize(
+    ("call", "reason"),
+    [
+        ("tf.losses.log_loss(labels, tf.sigmoid(logits))", "reads twice"),
+        ("tf.losses.log_loss(labels, probabilities, epsilon=small())", "reads twice"),
+        ("tf.losses.huber_loss(labels, predictions)", "rank 1 or more"),
+        ("tf.losses.hinge_loss(labels, logits, scope=name)", "scope= given"),
+        ("tf.losses.huber_loss(rows, predictions, weights=mask)", "weights= given"),
+    ],
+    ids=["log-loss-of-an-expression", "log-loss-computed-epsilon", "huber-of-unseen-rank", "scope-not-a-string",
+         "weights"],
+)
+def test_calls_the_forms_cannot_take_are_left_with_why(call: str, reason: str) -> None:
+    rows = "rows = tf.placeholder(tf.float32, [None])\n"
+    source = f"import tensorflow as tf\n\n{rows}loss = {call}\nsess = tf.Session()\n"
+    result = rewrite_source(source, select=["TFM113"])
+    assert f"loss = {call}\n" in result.code
+    assert [f.code for f in result.findings] == ["TFM114"] and reason in result.findings[0].message
 
 
 @pytest.mark.parametrize(

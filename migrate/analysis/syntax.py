@@ -597,6 +597,14 @@ def code_of(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
 
 
+def parenthesized(value: cst.BaseExpression) -> cst.BaseExpression:
+    """`value` as an operand of any operator: in parentheses unless it is an atom or a primary
+    (a name, a number, an attribute, a call or a subscript)."""
+    if isinstance(value, (cst.Name, cst.Integer, cst.Float, cst.Attribute, cst.Call, cst.Subscript)):
+        return value
+    return value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+
+
 def string_literal(node: cst.BaseExpression | None) -> str | None:
     """The value of a plain string literal, None for anything else."""
     if isinstance(node, cst.SimpleString):

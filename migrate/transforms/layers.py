@@ -132,7 +132,7 @@ def _one_minus(value: cst.BaseExpression) -> cst.BaseExpression:
             return cst.Float(str(Decimal(1) - Decimal(value.value)))
         except InvalidOperation:
             pass
-    operand = _parenthesized(value)
+    operand = syntax.parenthesized(value)
     return cst.BinaryOperation(left=cst.Integer("1"), operator=cst.Subtract(), right=operand)
 
 
@@ -142,14 +142,8 @@ def _half(value: cst.BaseExpression) -> cst.BaseExpression:
             return cst.Float(str(Decimal(value.value) / 2))
         except InvalidOperation:
             pass
-    operand = _parenthesized(value)
+    operand = syntax.parenthesized(value)
     return cst.BinaryOperation(left=operand, operator=cst.Divide(), right=cst.Integer("2"))
-
-
-def _parenthesized(value: cst.BaseExpression) -> cst.BaseExpression:
-    if isinstance(value, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)):
-        return value
-    return value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
 
 
 def _prepend_lines(statement: cst.BaseStatement, lines: Sequence[cst.EmptyLine]) -> cst.BaseStatement:

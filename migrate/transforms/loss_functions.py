@@ -5,21 +5,27 @@
 functions compute a loss per element and, with their default weight and reduction, average it
 (the table: migrate.transforms.loss_table). What else TF1 did is written out where it matters:
 
-- `mean_squared_error` and `absolute_difference` cast both tensors to float32, and the cross
-  entropies cast the labels to the logits' dtype: the cast is written unless the operand is seen
-  to have that dtype already (migrate.analysis.operand_kinds, in a module that names no other
-  float dtype).
+- `mean_squared_error`, `absolute_difference`, `log_loss`, `hinge_loss` and `huber_loss` cast
+  both tensors to float32, and the cross entropies cast the labels to the logits' dtype: the cast
+  is written unless the operand is seen to have that dtype already
+  (migrate.analysis.operand_kinds, in a module that names no other float dtype).
 - `softmax_cross_entropy` lets no gradient into its labels: `tf.stop_gradient` is written unless
   the labels are a placeholder (or its one-hot encoding), which no gradient reaches anyway.
 - `sparse_softmax_cross_entropy` squeezes labels of the logits' rank; the call converts when the
   labels are seen to be of rank 1 (a placeholder declared one dimension wide, `tf.argmax` of a
   placeholder declared two wide), the rank TF 2 takes for 2-D logits.
+- `log_loss` and `hinge_loss` have no TF 2 operation: their formulas are written as TF1's source
+  has them, and `log_loss`'s reads each operand twice, so it converts when both are names.
+- `huber_loss` becomes `tf.keras.losses.huber`, whose mean over the last axis is undefined for
+  scalars: the call converts when an operand is seen to have rank 1 or more (TF1 requires the
+  two shapes to agree).
 
-TF1 divides the sum by the number of elements with `div_no_nan`: the mean of no elements is 0
-there and NaN in TF 2. Calls with weights, label smoothing, a reduction, a scope or a loss
-collection of their own are left as they are (TFM114), and so are all losses of a module that
-reads the loss collection (`tf.losses.get_total_loss()`) or opens no session (the module running
-its graph may read it). In a file that stays in graph mode the losses keep their TF1 form.
+A `scope=` string only names the loss's operations, and goes. TF1 divides the sum by the number
+of elements with `div_no_nan`: the mean of no elements is 0 there and NaN in TF 2. Calls with
+weights, label smoothing, a reduction or a loss collection of their own are left as they are
+(TFM114), and so are all losses of a module that reads the loss collection
+(`tf.losses.get_total_loss()`) or opens no session (the module running its graph may read it).
+In a file that stays in graph mode the losses keep their TF1 form.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from dataclasses import dataclass
 from typing import ClassVar, cast
 
 import libcst as cst
+from libcst.helpers import parse_template_expression
 
 from migrate.analysis import syntax, tf_names
 from migrate.analysis.call_arguments import UnknownKeywords, bind_arguments_or_none, keyword_arg
@@ -43,6 +50,7 @@ NOT_CONVERTED = "TFM114"
 # Reduce their input's rank by one, whichever axis they take.
 _ARGMAX = frozenset({"tf.argmax", "tf.math.argmax"})
 
+_PROBABILITIES = "y = tf.placeholder(tf.float32, [None, 1])\np = tf.placeholder(tf.float32, [None, 1])\n"
 _TWO_PLACEHOLDERS = (
     "import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 3])\ny = tf.placeholder(tf.float32, [None, 2])\n"
     "logits = tf.matmul(x, tf.ones([3, 2]))\n"
@@ -58,7 +66,14 @@ class LossFunctions(MigrationTransform):
     DECLINE_FINDINGS = frozenset({NOT_CONVERTED})
     TRAVERSAL_GROUP = "modules"
     TRIGGERS = ("losses",)
-    GRAPH_MODE_TRIGGERS = ("_cross_entropy_with_logits(", "squared_difference(", ".subtract(")
+    GRAPH_MODE_TRIGGERS = (
+        "_cross_entropy_with_logits(",
+        "squared_difference(",
+        ".subtract(",
+        "math.log(1 - ",
+        "nn.relu(1 - (2 * ",
+        "losses.huber(",
+    )
     EXAMPLES = (
         Example(
             f"{_TWO_PLACEHOLDERS}loss = tf.losses.softmax_cross_entropy(y, logits)\nsess = tf.Session()\n",
@@ -89,6 +104,27 @@ class LossFunctions(MigrationTransform):
             "loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))\n"
             "sess = tf.Session()\n",
             "class-indices-of-visible-rank",
+        ),
+        Example(
+            f"import tensorflow as tf\n\n{_PROBABILITIES}"
+            'loss = tf.losses.log_loss(y, p, scope="loss")\nsess = tf.Session()\n',
+            f"import tensorflow as tf\n\n{_PROBABILITIES}"
+            "loss = tf.reduce_mean(-y * tf.math.log(p + 1e-07) - (1 - y) * tf.math.log(1 - p + 1e-07))\n"
+            "sess = tf.Session()\n",
+            "log-loss-as-tf1-writes-it",
+        ),
+        Example(
+            "import tensorflow as tf\n\ntarget = tf.placeholder(tf.float32, [None])\n"
+            "loss = tf.losses.huber_loss(target, q_value, delta=2.0)\nsess = tf.Session()\n",
+            "import tensorflow as tf\n\ntarget = tf.placeholder(tf.float32, [None])\n"
+            "loss = tf.reduce_mean(tf.keras.losses.huber(target, tf.cast(q_value, tf.float32), delta=2.0))\n"
+            "sess = tf.Session()\n",
+            "huber-loss-of-a-batch",
+        ),
+        Example(
+            "import tensorflow as tf\n\ntf.enable_eager_execution()\nloss = tf.losses.huber_loss(target, q_value)\n",
+            None,
+            "huber-loss-of-unseen-rank-left",
         ),
         Example(
             "import tensorflow as tf\n\ntf.enable_eager_execution()\n"
@@ -157,41 +193,88 @@ class LossFunctions(MigrationTransform):
             return "arguments this rule cannot match to the TF1 signature"
         if loss.labels not in bound or loss.predictions not in bound:
             return f"no {loss.labels} or {loss.predictions} given"
+        carried = loss.carried[0] if loss.carried is not None else None
         for param in given:
-            if param in (loss.labels, loss.predictions):
+            if param in (loss.labels, loss.predictions, carried):
                 continue
+            if param == "scope" and _names_nothing(given[param].value):
+                continue  # it names the loss's operations, which TF 2 code does not look up
             if param not in table.DEFAULTS or _number(given[param].value) != table.DEFAULTS[param]:
-                return f"{param}= given: only calls leaving weights, smoothing, reduction, scope and collection convert"
+                return f"{param}= given: only calls leaving weights, smoothing, reduction and collection convert"
         where = facts.where.get(id(original))
         labels, predictions = given[loss.labels].value, given[loss.predictions].value
+        if loss.form is table.Form.LOG and not all(
+            tf_names.dotted(operand) is not None for operand in (labels, predictions)
+        ):
+            return "an operand other than a name, which the TF 2 form reads twice"
+        if loss.form is table.Form.ROW_MEAN and not any(
+            (self._rank(operand, where) or 0) >= 1 for operand in (labels, predictions)
+        ):
+            return "no operand seen to have rank 1 or more (TF 2's form averages over the last axis)"
         new_labels = self._labels(loss, labels, predictions, bound[loss.labels].value, where)
         if isinstance(new_labels, str):
             return new_labels
         new_predictions = bound[loss.predictions].value
         if loss.operands is table.Operands.FLOAT32 and not self._float32(predictions, where):
             new_predictions = self._cast(new_predictions, self.tf_expr(table.FLOAT32))
+        extra = bound[carried].value if carried is not None and carried in bound else None
+        if loss.form is table.Form.LOG and extra is not None and not _plain(extra):
+            return f"{carried}= other than a number or a name, which the TF 2 form reads twice"
+        elementwise = self._elementwise(loss, updated, bound, new_labels, new_predictions, extra)
+        return cst.Call(self.tf_expr(table.MEAN), [cst.Arg(elementwise)], lpar=updated.lpar, rpar=updated.rpar)
+
+    def _elementwise(
+        self,
+        loss: table.Loss,
+        updated: cst.Call,
+        bound: Mapping[str, cst.Arg],
+        labels: cst.BaseExpression,
+        predictions: cst.BaseExpression,
+        carried: cst.BaseExpression | None,
+    ) -> cst.BaseExpression:
+        """The loss of each element, in `loss`'s form."""
+        target = self.tf_expr(loss.target)
+        if loss.form is table.Form.LOG:
+            assert loss.carried is not None
+            epsilon = carried if carried is not None else cst.parse_expression(loss.carried[1])
+            return parse_template_expression(
+                "-{y} * {log}({p} + {e}) - (1 - {y}) * {log}(1 - {p} + {e})",
+                y=syntax.parenthesized(labels),
+                p=syntax.parenthesized(predictions),
+                e=syntax.parenthesized(epsilon),
+                log=target,
+            )
+        if loss.form is table.Form.HINGE:
+            return parse_template_expression(
+                "{relu}(1 - (2 * {y} - 1) * {logits})",
+                relu=target,
+                y=syntax.parenthesized(labels),
+                logits=syntax.parenthesized(predictions),
+            )
         args: list[cst.Arg] = []
-        for param, arg in bound.items():  # in the order the call wrote them
+        written = list(bound.items())  # in the order the call wrote them
+        if loss.form is table.Form.ROW_MEAN:
+            written.sort(key=lambda item: item[0] != loss.labels)  # Keras' y_true, then y_pred
+        for param, arg in written:
             if param == loss.labels:
-                value = new_labels
+                value = labels
             elif param == loss.predictions:
-                value = new_predictions
+                value = predictions
             else:
                 continue
             if loss.keywords:
                 args.append(keyword_arg("labels" if param == loss.labels else "logits", value, arg))
             else:
-                # Squared and absolute differences are symmetric: the operands keep their order.
+                # The differences are symmetric: the operands keep their order.
                 args.append(positional_arg(arg.with_changes(value=value)))
-        elementwise = updated.with_changes(
-            func=self.tf_expr(table.SUBTRACT if loss.target == "abs" else loss.target),
-            args=finish_args(args),
-            lpar=[],
-            rpar=[],
-        )
-        if loss.target == "abs":
-            elementwise = cst.Call(self.tf_expr("abs"), [cst.Arg(elementwise)])
-        return cst.Call(self.tf_expr(table.MEAN), [cst.Arg(elementwise)], lpar=updated.lpar, rpar=updated.rpar)
+        if loss.form is table.Form.ROW_MEAN and carried is not None:
+            assert loss.carried is not None
+            args.append(keyword_arg(loss.carried[0], carried))
+        function = self.tf_expr(table.SUBTRACT) if loss.form is table.Form.DIFFERENCE else target
+        elementwise = updated.with_changes(func=function, args=finish_args(args), lpar=[], rpar=[])
+        if loss.form is table.Form.DIFFERENCE:
+            return cst.Call(target, [cst.Arg(elementwise)])
+        return elementwise
 
     def _labels(
         self,
@@ -333,6 +416,16 @@ class _Where:
         if found.value is None or found.output is not None:
             return None
         return found.value, _Where(self.values, found.index, self.outer)
+
+
+def _names_nothing(value: cst.BaseExpression) -> bool:
+    """A `scope=` argument that is a string or None: dropped, it leaves nothing unevaluated."""
+    return syntax.string_literal(value) is not None or (isinstance(value, cst.Name) and value.value == "None")
+
+
+def _plain(value: cst.BaseExpression) -> bool:
+    """A number or a name: read twice, it stands for the same value."""
+    return _number(value) is not None or isinstance(value, cst.Name)
 
 
 def _number(value: cst.BaseExpression) -> float | None:

@@ -2,7 +2,8 @@
 
 Keys are canonical TF1 paths; each entry gives the TF1 parameters in positional order, which of
 them hold the labels and the predictions (or logits), and the TF 2 function (relative to the
-root package) computing the loss of each element. TF1 averages those with its default reduction,
+root package) computing the loss of each element, and the form it is written in. TF1 averages
+those with its default reduction,
 `SUM_BY_NONZERO_WEIGHTS`, which for the default weight 1.0 is the mean over all elements: the
 TF 2 form is `tf.reduce_mean` of the elementwise loss. A test checks every target against the
 installed TF 2 API and every signature against TF1's.
@@ -29,16 +30,34 @@ class Operands(enum.Enum):
     CLASS_INDICES = "class indices"
 
 
+class Form(enum.Enum):
+    """How the TF 2 expression computes the loss of each element from `target`."""
+
+    # `target(labels, predictions)`, or `target(labels=..., logits=...)` with `keywords`.
+    CALL = "call"
+    # `target(tf.subtract(labels, predictions))`: absolute_difference.
+    DIFFERENCE = "difference"
+    # `-labels * target(predictions + epsilon) - (1 - labels) * target(1 - predictions + epsilon)`,
+    # TF1's log_loss as written; it reads each operand twice.
+    LOG = "log"
+    # `target(1 - (2 * labels - 1) * logits)`: hinge_loss turns 0/1 labels into -1/1.
+    HINGE = "hinge"
+    # `target(labels, predictions, delta=delta)`: Keras' Huber loss of each row, its mean over the
+    # last axis (the same mean over all elements, for operands of rank 1 or more).
+    ROW_MEAN = "row mean"
+
+
 @dataclass(frozen=True)
 class Loss:
     params: tuple[str, ...]
     labels: str
     predictions: str
     operands: Operands
-    # The elementwise loss: called with (predictions, labels) positionally, or with the keywords
-    # `labels=` and `logits=` when `keywords` is true.
     target: str
-    keywords: bool
+    keywords: bool = False
+    form: Form = Form.CALL
+    # A TF1 parameter the TF 2 form writes, and TF1's default for it.
+    carried: tuple[str, str] | None = None
 
 
 # Arguments that may be written with their default value: the call still converts.
@@ -49,7 +68,28 @@ _COMMON: Final = ("weights", "scope", "loss_collection", "reduction")
 LOSSES: Final = MappingProxyType(
     {
         "tf.losses.absolute_difference": Loss(
-            ("labels", "predictions", *_COMMON), "labels", "predictions", Operands.FLOAT32, "abs", False
+            ("labels", "predictions", *_COMMON), "labels", "predictions", Operands.FLOAT32, "abs", form=Form.DIFFERENCE
+        ),
+        "tf.losses.hinge_loss": Loss(
+            ("labels", "logits", *_COMMON), "labels", "logits", Operands.FLOAT32, "nn.relu", form=Form.HINGE
+        ),
+        "tf.losses.huber_loss": Loss(
+            ("labels", "predictions", "weights", "delta", "scope", "loss_collection", "reduction"),
+            "labels",
+            "predictions",
+            Operands.FLOAT32,
+            "keras.losses.huber",
+            form=Form.ROW_MEAN,
+            carried=("delta", "1.0"),
+        ),
+        "tf.losses.log_loss": Loss(
+            ("labels", "predictions", "weights", "epsilon", "scope", "loss_collection", "reduction"),
+            "labels",
+            "predictions",
+            Operands.FLOAT32,
+            "math.log",
+            form=Form.LOG,
+            carried=("epsilon", "1e-07"),
         ),
         "tf.losses.mean_squared_error": Loss(
             ("labels", "predictions", *_COMMON),
@@ -57,7 +97,6 @@ LOSSES: Final = MappingProxyType(
             "predictions",
             Operands.FLOAT32,
             "math.squared_difference",
-            False,
         ),
         "tf.losses.sigmoid_cross_entropy": Loss(
             ("multi_class_labels", "logits", "weights", "label_smoothing", "scope", "loss_collection", "reduction"),
@@ -65,7 +104,7 @@ LOSSES: Final = MappingProxyType(
             "logits",
             Operands.LOGITS_DTYPE,
             "nn.sigmoid_cross_entropy_with_logits",
-            True,
+            keywords=True,
         ),
         "tf.losses.softmax_cross_entropy": Loss(
             ("onehot_labels", "logits", "weights", "label_smoothing", "scope", "loss_collection", "reduction"),
@@ -73,7 +112,7 @@ LOSSES: Final = MappingProxyType(
             "logits",
             Operands.LOGITS_DTYPE_NO_GRADIENT,
             "nn.softmax_cross_entropy_with_logits",
-            True,
+            keywords=True,
         ),
         "tf.losses.sparse_softmax_cross_entropy": Loss(
             ("labels", "logits", *_COMMON),
@@ -81,12 +120,11 @@ LOSSES: Final = MappingProxyType(
             "logits",
             Operands.CLASS_INDICES,
             "nn.sparse_softmax_cross_entropy_with_logits",
-            True,
+            keywords=True,
         ),
     }
 )
 
-# `absolute_difference` is `abs(predictions - labels)`: the difference is this function's.
 SUBTRACT: Final = "subtract"
 MEAN: Final = "reduce_mean"
 CAST: Final = "cast"
