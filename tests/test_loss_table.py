@@ -30,6 +30,14 @@ def test_target_is_a_fixed_point_of_the_table_rules(target: str) -> None:
     assert result.error is None and result.code == source
 
 
+@pytest.mark.parametrize("name", sorted(loss_table.PURE_FUNCTIONS))
+def test_pure_functions_are_tf1_functions(name: str) -> None:
+    obj: object = importlib.import_module("tensorflow").compat.v1
+    for part in name.split(".")[1:]:
+        obj = getattr(obj, part)
+    assert callable(obj)
+
+
 @pytest.mark.parametrize("name", sorted(loss_table.LOSSES))
 def test_parameters_are_tf1s(name: str) -> None:
     tf = importlib.import_module("tensorflow")
@@ -57,6 +65,7 @@ _CASES = {
     "huber_loss-keywords-reversed": (_RANK_2, "predictions=predictions, labels=labels, delta=2.5"),
     "log_loss": ("", "labels, probabilities"),
     "log_loss-epsilon": ("", "binary, probabilities, epsilon=1e-3"),
+    "log_loss-of-a-sigmoid": ("", "labels, tf.sigmoid(predictions * 2.0)"),
     "mean_squared_error": ("", "labels, predictions"),
     "sigmoid_cross_entropy": ("", "labels, predictions"),
     "softmax_cross_entropy": ("", "labels, predictions"),
@@ -91,7 +100,7 @@ def test_converted_call_computes_tf1s_loss_and_gradient(case: str) -> None:
     with tf.GradientTape(persistent=True) as tape:
         values["predictions"] = predictions
         values["probabilities"] = tf.sigmoid(predictions)
-        expected = eval(f"tf1({arguments})", {"tf1": tf1, **values})
+        expected = eval(f"tf1({arguments})", {"tf1": tf1, "tf": tf, **values})
         actual = eval(expression, {"tf": tf, **values})
     np.testing.assert_allclose(actual.numpy(), expected.numpy(), rtol=1e-6)
     np.testing.assert_allclose(
@@ -102,13 +111,13 @@ def test_converted_call_computes_tf1s_loss_and_gradient(case: str) -> None:
 @pytest.mark.parametrize(
     ("call", "reason"),
     [
-        ("tf.losses.log_loss(labels, tf.sigmoid(logits))", "reads twice"),
+        ("tf.losses.log_loss(labels, tf.random_uniform([4]))", "reads twice"),
         ("tf.losses.log_loss(labels, probabilities, epsilon=small())", "reads twice"),
         ("tf.losses.huber_loss(labels, predictions)", "rank 1 or more"),
         ("tf.losses.hinge_loss(labels, logits, scope=name)", "scope= given"),
         ("tf.losses.huber_loss(rows, predictions, weights=mask)", "weights= given"),
     ],
-    ids=["log-loss-of-an-expression", "log-loss-computed-epsilon", "huber-of-unseen-rank", "scope-not-a-string",
+    ids=["log-loss-of-a-random-draw", "log-loss-computed-epsilon", "huber-of-unseen-rank", "scope-not-a-string",
          "weights"],
 )
 def test_calls_the_forms_cannot_take_are_left_with_why(call: str, reason: str) -> None:

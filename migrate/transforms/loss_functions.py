@@ -15,7 +15,8 @@ functions compute a loss per element and, with their default weight and reductio
   labels are seen to be of rank 1 (a placeholder declared one dimension wide, `tf.argmax` of a
   placeholder declared two wide), the rank TF 2 takes for 2-D logits.
 - `log_loss` and `hinge_loss` have no TF 2 operation: their formulas are written as TF1's source
-  has them, and `log_loss`'s reads each operand twice, so it converts when both are names.
+  has them. `log_loss`'s reads each operand twice, so it converts when both are names or pure
+  functions of names (`tf.sigmoid(logits)`), which compute the same tensor twice.
 - `huber_loss` becomes `tf.keras.losses.huber`, whose mean over the last axis is undefined for
   scalars: the call converts when an operand is seen to have rank 1 or more (TF1 requires the
   two shapes to agree).
@@ -203,10 +204,8 @@ class LossFunctions(MigrationTransform):
                 return f"{param}= given: only calls leaving weights, smoothing, reduction and collection convert"
         where = facts.where.get(id(original))
         labels, predictions = given[loss.labels].value, given[loss.predictions].value
-        if loss.form is table.Form.LOG and not all(
-            tf_names.dotted(operand) is not None for operand in (labels, predictions)
-        ):
-            return "an operand other than a name, which the TF 2 form reads twice"
+        if loss.form is table.Form.LOG and not all(self._same_when_read_twice(o) for o in (labels, predictions)):
+            return "an operand other than a name or a pure function of names, which the TF 2 form reads twice"
         if loss.form is table.Form.ROW_MEAN and not any(
             (self._rank(operand, where) or 0) >= 1 for operand in (labels, predictions)
         ):
@@ -302,6 +301,19 @@ class LossFunctions(MigrationTransform):
         if loss.operands is table.Operands.LOGITS_DTYPE_NO_GRADIENT and not self._without_gradient(labels, where):
             written = cst.Call(self.tf_expr(table.STOP_GRADIENT), [cst.Arg(written)])
         return written
+
+    def _same_when_read_twice(self, expression: cst.BaseExpression) -> bool:
+        """Whether `expression`, written twice, computes the same tensor twice: names, numbers,
+        and arithmetic and deterministic elementwise functions (`tf.sigmoid`) of them."""
+        if tf_names.dotted(expression) is not None or _number(expression) is not None:
+            return True
+        if isinstance(expression, cst.UnaryOperation):
+            return self._same_when_read_twice(expression.expression)
+        if isinstance(expression, cst.BinaryOperation):
+            return self._same_when_read_twice(expression.left) and self._same_when_read_twice(expression.right)
+        if isinstance(expression, cst.Call) and self.tf_api(expression.func) in table.PURE_FUNCTIONS:
+            return all(arg.star == "" and self._same_when_read_twice(arg.value) for arg in expression.args)
+        return False
 
     def _cast(self, value: cst.BaseExpression, dtype: cst.BaseExpression) -> cst.Call:
         return cst.Call(self.tf_expr(table.CAST), [cst.Arg(value), cst.Arg(dtype)])

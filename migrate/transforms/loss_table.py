@@ -131,6 +131,15 @@ CAST: Final = "cast"
 FLOAT32: Final = "float32"
 STOP_GRADIENT: Final = "stop_gradient"
 
+# Deterministic elementwise functions: an operand made by one of them from names can be written
+# twice (log_loss's formula reads each operand twice) and computes the same tensor each time.
+PURE_FUNCTIONS: Final = frozenset(
+    {
+        "tf.sigmoid", "tf.nn.sigmoid", "tf.math.sigmoid", "tf.nn.softmax", "tf.math.softmax", "tf.exp",
+        "tf.math.exp", "tf.tanh", "tf.nn.tanh", "tf.math.tanh", "tf.clip_by_value", "tf.cast", "tf.to_float",
+    }
+)  # fmt: skip
+
 # Readers and writers of the graph's loss collection, to which every TF1 loss adds itself: a
 # module naming one keeps its losses as they are (TF 2 code adds to no collection).
 COLLECTION_NAMES: Final = frozenset({"get_total_loss", "get_losses", "add_loss", "LOSSES"})
