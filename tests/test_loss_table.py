@@ -30,6 +30,34 @@ def test_target_is_a_fixed_point_of_the_table_rules(target: str) -> None:
     assert result.error is None and result.code == source
 
 
+def test_reductions_are_tf1s() -> None:
+    reduction = importlib.import_module("tensorflow").compat.v1.losses.Reduction
+    members = {name: getattr(reduction, name) for name in dir(reduction) if name.isupper()}
+    assert members == dict(loss_table.REDUCTION_VALUES)
+
+
+@pytest.mark.parametrize(
+    ("reduction", "converted"),
+    [
+        ("tf.losses.Reduction.NONE", "loss = tf.math.squared_difference("),
+        ("tf.compat.v1.losses.Reduction.SUM", "loss = tf.reduce_sum(tf.math.squared_difference("),
+        ("tf.losses.Reduction.SUM_OVER_NONZERO_WEIGHTS", "loss = tf.reduce_mean(tf.math.squared_difference("),
+        ("reduction", None),
+    ],
+    ids=["none", "sum-through-compat-v1", "mean-by-nonzero-weights", "unknown"],
+)
+def test_reductions_read_by_name(reduction: str, converted: str | None) -> None:
+    source = (
+        "import tensorflow as tf\n\ntf.enable_eager_execution()\n"
+        f"loss = tf.losses.mean_squared_error(labels, predictions, reduction={reduction})\n"
+    )
+    result = rewrite_source(source, select=["TFM113"])
+    if converted is None:
+        assert [f.code for f in result.findings] == ["TFM114"]
+    else:
+        assert converted in result.code and not result.findings, result.code
+
+
 @pytest.mark.parametrize("name", sorted(loss_table.PURE_FUNCTIONS))
 def test_pure_functions_are_tf1_functions(name: str) -> None:
     obj: object = importlib.import_module("tensorflow").compat.v1
@@ -67,6 +95,10 @@ _CASES = {
     "log_loss-epsilon": ("", "binary, probabilities, epsilon=1e-3"),
     "log_loss-of-a-sigmoid": ("", "labels, tf.sigmoid(predictions * 2.0)"),
     "mean_squared_error": ("", "labels, predictions"),
+    "mean_squared_error-summed": ("", "labels, predictions, reduction='weighted_sum'"),
+    "sigmoid_cross_entropy-not-reduced": ("", "labels, predictions, reduction='none'"),
+    "huber_loss-weighted-mean": (_RANK_2, "labels, predictions, reduction='weighted_mean'"),
+    "absolute_difference-over-batch-size": ("", "labels, predictions, reduction='weighted_sum_over_batch_size'"),
     "sigmoid_cross_entropy": ("", "labels, predictions"),
     "softmax_cross_entropy": ("", "labels, predictions"),
     "sparse_softmax_cross_entropy": (_CLASSES, "classes, predictions"),
@@ -102,6 +134,7 @@ def test_converted_call_computes_tf1s_loss_and_gradient(case: str) -> None:
         values["probabilities"] = tf.sigmoid(predictions)
         expected = eval(f"tf1({arguments})", {"tf1": tf1, "tf": tf, **values})
         actual = eval(expression, {"tf": tf, **values})
+    assert actual.shape == expected.shape
     np.testing.assert_allclose(actual.numpy(), expected.numpy(), rtol=1e-6)
     np.testing.assert_allclose(
         tape.gradient(actual, predictions).numpy(), tape.gradient(expected, predictions).numpy(), rtol=1e-5, atol=1e-7

@@ -21,9 +21,11 @@ functions compute a loss per element and, with their default weight and reductio
   scalars: the call converts when an operand is seen to have rank 1 or more (TF1 requires the
   two shapes to agree).
 
-A `scope=` string only names the loss's operations, and goes. TF1 divides the sum by the number
-of elements with `div_no_nan`: the mean of no elements is 0 there and NaN in TF 2. Calls with
-weights, label smoothing, a reduction or a loss collection of their own are left as they are
+A `scope=` string only names the loss's operations, and goes. A `reduction=` TF1 names
+(`tf.losses.Reduction.SUM`, or the string it holds) is written as what it does with unit
+weights: `tf.reduce_sum`, no reduction at all, or the mean (every weighted mean). TF1 divides the
+sum by the number of elements with `div_no_nan`: the mean of no elements is 0 there and NaN in
+TF 2. Calls with weights, label smoothing or a loss collection of their own are left as they are
 (TFM114), and so are all losses of a module that reads the loss collection
 (`tf.losses.get_total_loss()`) or opens no session (the module running its graph may read it).
 In a file that stays in graph mode the losses keep their TF1 form.
@@ -62,7 +64,7 @@ class LossFunctions(MigrationTransform):
     CODE = "TFM113"
     DESCRIPTION = "tf.losses.* become the TF 2 operations computing the same loss (tf.reduce_mean of tf.nn.*)"
     FINDINGS: ClassVar[Mapping[str, str]] = {
-        NOT_CONVERTED: "a tf.losses call left as tf.compat.v1 (weights, reduction, scope, the loss collection read)",
+        NOT_CONVERTED: "a tf.losses call left as tf.compat.v1 (weights, label smoothing, the loss collection read)",
     }
     DECLINE_FINDINGS = frozenset({NOT_CONVERTED})
     TRAVERSAL_GROUP = "modules"
@@ -123,6 +125,13 @@ class LossFunctions(MigrationTransform):
             "huber-loss-of-a-batch",
         ),
         Example(
+            "import tensorflow as tf\n\ntf.enable_eager_execution()\n"
+            "errors = tf.losses.absolute_difference(y, p, reduction=tf.losses.Reduction.NONE)\n",
+            "import tensorflow as tf\n\ntf.enable_eager_execution()\n"
+            "errors = tf.abs(tf.subtract(tf.cast(y, tf.float32), tf.cast(p, tf.float32)))\n",
+            "no-reduction-leaves-the-loss-of-each-element",
+        ),
+        Example(
             "import tensorflow as tf\n\ntf.enable_eager_execution()\nloss = tf.losses.huber_loss(target, q_value)\n",
             None,
             "huber-loss-of-unseen-rank-left",
@@ -181,7 +190,7 @@ class LossFunctions(MigrationTransform):
         forget_import(self, original_node.func, self._tf_alias)
         return converted
 
-    def _convert(self, loss: table.Loss, original: cst.Call, updated: cst.Call) -> cst.Call | str:
+    def _convert(self, loss: table.Loss, original: cst.Call, updated: cst.Call) -> cst.BaseExpression | str:
         """The TF 2 form of the call, or why it is left."""
         facts = self._module_facts()
         if facts.collection_read:
@@ -195,13 +204,23 @@ class LossFunctions(MigrationTransform):
         if loss.labels not in bound or loss.predictions not in bound:
             return f"no {loss.labels} or {loss.predictions} given"
         carried = loss.carried[0] if loss.carried is not None else None
+        reduce: str | None = table.MEAN
         for param in given:
             if param in (loss.labels, loss.predictions, carried):
+                continue
+            if param == "reduction":
+                value = given[param].value
+                key = syntax.string_literal(value) or self.tf_api(value)
+                if key is None or key not in table.REDUCTIONS:
+                    return "a reduction this rule does not read"
+                reduce = table.REDUCTIONS[key]
+                if loss.form is table.Form.ROW_MEAN and reduce != table.MEAN:
+                    return "a reduction other than the mean (TF 2's form averages each row)"
                 continue
             if param == "scope" and _names_nothing(given[param].value):
                 continue  # it names the loss's operations, which TF 2 code does not look up
             if param not in table.DEFAULTS or _number(given[param].value) != table.DEFAULTS[param]:
-                return f"{param}= given: only calls leaving weights, smoothing, reduction and collection convert"
+                return f"{param}= given: only calls leaving weights, smoothing and collection convert"
         where = facts.where.get(id(original))
         labels, predictions = given[loss.labels].value, given[loss.predictions].value
         if loss.form is table.Form.LOG and not all(self._same_when_read_twice(o) for o in (labels, predictions)):
@@ -220,7 +239,9 @@ class LossFunctions(MigrationTransform):
         if loss.form is table.Form.LOG and extra is not None and not _plain(extra):
             return f"{carried}= other than a number or a name, which the TF 2 form reads twice"
         elementwise = self._elementwise(loss, updated, bound, new_labels, new_predictions, extra)
-        return cst.Call(self.tf_expr(table.MEAN), [cst.Arg(elementwise)], lpar=updated.lpar, rpar=updated.rpar)
+        if reduce is None:
+            return elementwise.with_changes(lpar=updated.lpar, rpar=updated.rpar)
+        return cst.Call(self.tf_expr(reduce), [cst.Arg(elementwise)], lpar=updated.lpar, rpar=updated.rpar)
 
     def _elementwise(
         self,

@@ -127,6 +127,28 @@ LOSSES: Final = MappingProxyType(
 
 SUBTRACT: Final = "subtract"
 MEAN: Final = "reduce_mean"
+SUM: Final = "reduce_sum"
+
+# TF1's reductions (`tf.losses.Reduction.*`, or the strings they hold) -> the TF 2 function that
+# reduces the losses of the elements with weight 1.0 as TF1 does, or None for no reduction. With
+# unit weights every weighted mean is the plain mean: MEAN divides by the sum of the weights,
+# SUM_OVER_BATCH_SIZE by the number of elements, SUM_BY_NONZERO_WEIGHTS by those weighted.
+_REDUCTIONS: Final = {
+    "NONE": ("none", None),
+    "SUM": ("weighted_sum", SUM),
+    "MEAN": ("weighted_mean", MEAN),
+    "SUM_OVER_BATCH_SIZE": ("weighted_sum_over_batch_size", MEAN),
+    "SUM_BY_NONZERO_WEIGHTS": ("weighted_sum_by_nonzero_weights", MEAN),
+    "SUM_OVER_NONZERO_WEIGHTS": ("weighted_sum_by_nonzero_weights", MEAN),
+}
+REDUCTIONS: Final = MappingProxyType(
+    {
+        **{f"tf.losses.Reduction.{name}": function for name, (_, function) in _REDUCTIONS.items()},
+        **{value: function for value, function in _REDUCTIONS.values()},
+    }
+)
+# The value of each `tf.losses.Reduction` member, for the test against TF1's.
+REDUCTION_VALUES: Final = MappingProxyType({name: value for name, (value, _) in _REDUCTIONS.items()})
 CAST: Final = "cast"
 FLOAT32: Final = "float32"
 STOP_GRADIENT: Final = "stop_gradient"
@@ -152,4 +174,4 @@ OTHER_FLOAT_WORDS: Final = frozenset({"float64", "double", "float16", "half", "b
 
 def all_targets() -> set[str]:
     """Every root-relative path this table emits, for the test that they exist in TF 2."""
-    return {loss.target for loss in LOSSES.values()} | {SUBTRACT, MEAN, CAST, FLOAT32, STOP_GRADIENT}
+    return {loss.target for loss in LOSSES.values()} | {SUBTRACT, MEAN, SUM, CAST, FLOAT32, STOP_GRADIENT}
