@@ -377,7 +377,7 @@ def makes_global_step(call: cst.Call, resolve: Resolver) -> bool:
     or a `tf.Variable` named "global_step" (TF1 looked it up as the tensor "global_step:0")."""
     api = resolve(call.func)
     return api in GLOBAL_STEP_MAKERS or (
-        api == "tf.Variable" and string_literal(call_argument(call, 5, "name")) == "global_step"
+        api == "tf.Variable" and string_literal(call_argument(call, VARIABLE_NAME_POSITION, "name")) == "global_step"
     )
 
 
@@ -465,7 +465,7 @@ def _variable_in_name_scope(
         call is not None
         and name is None
         and resolve(call.func) == "tf.Variable"
-        and len([a for a in call.args if a.keyword is None]) <= _VARIABLE_NAME_POSITION
+        and len([a for a in call.args if a.keyword is None]) <= VARIABLE_NAME_POSITION
         and not any(a.star for a in call.args)
     ):
         numbered = _numbered_name(given.get("/".join(scopes), set()))
@@ -512,7 +512,7 @@ def _variable_in_name_scope(
 
 
 # `tf.Variable(initial_value, trainable, collections, validate_shape, caching_device, name, ...)`
-_VARIABLE_NAME_POSITION = 5
+VARIABLE_NAME_POSITION = 5
 
 
 _VARIABLE_NAME = "Variable"  # TF1's name for an unnamed variable
@@ -1284,7 +1284,7 @@ def unnamed_factories(body: Sequence[cst.BaseStatement], resolve: Resolver) -> f
     for statement in body:
         if isinstance(statement, cst.FunctionDef):
             made = factory_variable(statement, resolve)
-            if made is not None and call_argument(made, 5, "name") is None:
+            if made is not None and call_argument(made, VARIABLE_NAME_POSITION, "name") is None:
                 found.add(statement.name.value)
     return frozenset(found)
 

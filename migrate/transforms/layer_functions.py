@@ -67,7 +67,12 @@ from migrate.analysis.declined import Declined
 from migrate.analysis.deferred_calls import pure_functions, stateful_call
 from migrate.analysis.graph_model import PLACEHOLDER_APIS
 from migrate.analysis.graph_segments import enters_new_graph, graph_generations
-from migrate.analysis.graph_statements import is_variable_factory, opens_session, unnamed_factories
+from migrate.analysis.graph_statements import (
+    VARIABLE_NAME_POSITION,
+    is_variable_factory,
+    opens_session,
+    unnamed_factories,
+)
 from migrate.analysis.imports import module_bindings
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
@@ -79,6 +84,7 @@ NAME_SCOPE = "tf.name_scope"
 UNTRACKED = ("tf.get_variable", "tf.variable_scope", "tf.layers", "tf.contrib", "tf.keras", "tf.compat.v1.layers")
 VARIABLE_KEYWORDS = frozenset({"name", "dtype", "trainable"})
 UNNAMED = "Variable"  # the name TF1 gave a variable made without one
+_ANY_NAME = "*"  # a variable's name not written as a literal
 
 
 @dataclass
@@ -536,6 +542,8 @@ class LayerFunctionsToModules(MigrationTransform):
         # Every module-level name scope path with the graph it is opened in, by its call.
         opened: list[tuple[int, str, cst.CSTNode]] = []
         failed: dict[str, Declined] = {}
+        # The names of the variables module-level lines make (in name scopes or not), by graph.
+        self._scoped_variables: dict[int, set[str]] = {}
         generations = graph_generations(body, self.tf_api)
         # A function that runs at most once (`main`) and the script block are scopes of their
         # own: a call there makes its instance there, once, as TF1 made the variables once.
@@ -577,14 +585,24 @@ class LayerFunctionsToModules(MigrationTransform):
                 self.report(reason.node or plans[name].node, f"{reason.message}; left as it is", code=DECLINED)
             del plans[name]
         made: set[tuple[int, str]] = set()
-        for plan in plans.values():
+        for name, plan in list(plans.items()):
             for call in plan.calls:
                 under = f"{call.scope}/" if call.scope else ""
                 for _, short in plan.variables.values():
+                    if self._named_with(call.generation, under, short):
+                        # TF1 numbered the call's variable and the line's together, in the order
+                        # the graph made them; the instance would take the name the line takes.
+                        if name not in self.factories:
+                            message = f"`{under + short}` is also the name of a variable a line of the scope makes"
+                            self.report(call.statement, f"{message}; left as it is", code=DECLINED)
+                        del plans[name]
+                        break
                     if (call.generation, under + short) in made:
                         message = f"two calls make `{under + short}`: TF1 numbered the second"
                         raise Declined(DECLINED, message, call.statement)
                     made.add((call.generation, under + short))
+                if name not in plans:
+                    break
                 opened.extend((call.generation, under + path, call.statement) for path in sorted(plan.scopes))
                 if plan.scope_param is not None or plan.scope_literal is not None:
                     opened.append((call.generation, call.scope, call.statement))
@@ -644,6 +662,7 @@ class LayerFunctionsToModules(MigrationTransform):
                 assert isinstance(statement.body, cst.IndentedBlock)
                 self._walk(statement.body.body, "", _new_graph(statement), plans, opened, failed)
                 continue
+            self._record_variables(statement, prefix, generation)
             used = sorted(set(plans) & syntax.names_in(statement))
             assigned = syntax.unpacked_call(statement)
             for name in used:
@@ -660,6 +679,25 @@ class LayerFunctionsToModules(MigrationTransform):
                     failed.setdefault(name, Declined(DECLINED, message, statement))
                 elif isinstance(statement, cst.SimpleStatementLine):
                     plans[name].calls.append(_Call(statement, assigned[1], prefix, generation, targets=assigned[0]))
+
+    def _named_with(self, generation: int, under: str, short: str) -> bool:
+        """Whether a module-level line of graph `generation` makes a variable TF1 named with
+        `under + short` (the name itself or one numbered from it, `layer/Variable_1`), or one
+        in the name scope `under` whose name is not written."""
+        made = self._scoped_variables.get(generation, set())
+        numbered = re.compile(re.escape(under + short) + r"(_\d+)?")
+        return any(numbered.fullmatch(name) for name in made) or bool(under and under + _ANY_NAME in made)
+
+    def _record_variables(self, statement: cst.BaseStatement, prefix: str, generation: int) -> None:
+        """Note the names of the `tf.Variable`s a line in the name scope `prefix` makes:
+        `prefix` + its `name=`, or `Variable`, the name TF1 numbered from."""
+        for call in syntax.calls_in(statement):
+            if self.tf_api(call.func) != VARIABLE:
+                continue
+            given = syntax.call_argument(call, VARIABLE_NAME_POSITION, "name")
+            literal = syntax.string_literal(given) if given is not None else UNNAMED
+            # A name not written as a literal may be any name of the scope.
+            self._scoped_variables.setdefault(generation, set()).add(prefix + (literal or _ANY_NAME))
 
     def _module_scope(self, statement: cst.BaseStatement) -> str | None:
         if not (isinstance(statement, cst.With) and len(statement.items) == 1):

@@ -23,7 +23,7 @@ from __future__ import annotations
 import enum
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -191,6 +191,10 @@ class VariablesToModules(MigrationTransform):
     # The module's classes whose code makes variables: built inside a variable scope, they take
     # its name into theirs, which this rule does not follow.
     variable_classes: frozenset[str] = frozenset()
+    # The module's functions that make variables (themselves or through others of them) with
+    # `tf.Variable`, which the rule does not turn into modules: the variables of their calls are
+    # in no list the rule keeps, so no collection read after one is answered.
+    variable_functions: frozenset[str] = frozenset()
     TRIGGERS = (
         "get_variable",
         "variable_scope",
@@ -202,6 +206,17 @@ class VariablesToModules(MigrationTransform):
     # A tf.Module made in a file that stays in graph mode is checked again there (_graph_code_first).
     GRAPH_MODE_TRIGGERS = ("(tf.Module):",)
     EXAMPLES = (
+        Example(
+            name="variable-list-after-untracked-variables-left",
+            before=(
+                "import tensorflow as tf\n"
+                "\n"
+                'with tf.name_scope("layer"):\n'
+                "    w = tf.Variable(tf.zeros([3, 2]))\n"
+                "params = tf.trainable_variables()\n"
+            ),
+            after=None,
+        ),
         Example(
             name="scoped-get-variable",
             before=(
@@ -308,6 +323,10 @@ class VariablesToModules(MigrationTransform):
         models = {s.name.value: s for s in body if isinstance(s, cst.FunctionDef) and self._is_model(s)}
         self.variable_classes = frozenset(
             s.name.value for s in body if isinstance(s, cst.ClassDef) and self._makes_variables(s)
+        )
+        self.variable_functions = _making_variables(
+            {s.name.value: s for s in body if isinstance(s, cst.FunctionDef) and s.name.value not in models},
+            self._makes_variables,
         )
         # A module-level function called from one function's scope (`main`) is converted
         # there: its instance is created in that scope, its class replaces it here.
@@ -928,9 +947,9 @@ class _ScopeRewriter:
                 self.untracked = True
             if syntax.api_under(api, ("tf.train",)) and api.endswith("Optimizer"):
                 self.optimizer_seen = True
-        if self.stateful_names and any(
-            (head := head_name(call.func)) is not None and head.value in self.stateful_names
-            for call in syntax.calls_in(statement)
+        makers = self.t.variable_functions | self.t.variable_classes | frozenset(self.stateful_names)
+        if makers and any(
+            (head := head_name(call.func)) is not None and head.value in makers for call in syntax.calls_in(statement)
         ):
             self.untracked = True
         if any(
@@ -958,7 +977,10 @@ class _ScopeRewriter:
                 return statement
             if created_by is not None and inits.is_initializer_api(created_by):
                 self.initializer_names.add(target)
-        self._containers(index, statement)
+        tracked = self._containers(index, statement)
+        if sum(api == VARIABLE for api, _ in apis) > tracked:
+            # Made inside a block (`with tf.name_scope(...)`, a loop) or an expression.
+            self.untracked = True
         if any(api == GET_VARIABLE for api, _ in apis):
             raise Declined(UNSUPPORTED_FORM, "get_variable used other than as `name = tf.get_variable(...)`", statement)
         for name, model in self.models.items():
@@ -966,14 +988,16 @@ class _ScopeRewriter:
                 statement = statement.visit(_DropReuse(name, model))  # type: ignore[assignment]
         return self._collections(index, statement)
 
-    def _containers(self, index: int, statement: cst.BaseStatement) -> None:
+    def _containers(self, index: int, statement: cst.BaseStatement) -> int:
+        """Track the variables a dict, list or tuple literal makes (`weights = {"h1":
+        tf.Variable(...)}`); how many."""
         if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-            return
+            return 0
         small = statement.body[0]
         if not (
             isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)
         ):
-            return
+            return 0
         owner = small.targets[0].target.value
         value = small.value
         items: list[tuple[str, cst.BaseExpression]] = []
@@ -983,10 +1007,13 @@ class _ScopeRewriter:
                     items.append((f"{owner}[{element.key.value}]", element.value))
         elif isinstance(value, (cst.List, cst.Tuple)):
             items = [(f"{owner}[{i}]", e.value) for i, e in enumerate(value.elements)]
+        tracked = 0
         for ref, item in items:
             if isinstance(item, cst.Call) and self.t.tf_api(item.func) == VARIABLE:
                 name = syntax.string_literal(syntax.call_argument(item, 6, "name")) or "Variable"
                 self._add(VarInfo(name, ref, True, index), statement, uniquify=True)
+                tracked += 1
+        return tracked
 
     def _check_rebinding(self, target: str, node: cst.CSTNode) -> None:
         if any(v.ref == target for v in self.variables):
@@ -1265,6 +1292,21 @@ class _Collections(cst.CSTTransformer):
             part = syntax.string_literal(test.left) or ""
             return self._list([v for v in infos if part in v.full_name + ":0"])
         return updated_node
+
+
+def _making_variables(
+    functions: Mapping[str, cst.FunctionDef], makes_variables: Callable[[cst.CSTNode], bool]
+) -> frozenset[str]:
+    """The names of `functions` that make variables, themselves or by calling one that does."""
+    making = {name for name, node in functions.items() if makes_variables(node)}
+    changed = True
+    while changed:
+        changed = False
+        for name, node in functions.items():
+            if name not in making and syntax.names_in(node.body) & making:
+                making.add(name)
+                changed = True
+    return frozenset(making)
 
 
 # --- get_variable -------------------------------------------------------------------------

@@ -101,7 +101,8 @@ class Options:
     # The loss written with TF1's loss functions (`tf.losses.sparse_softmax_cross_entropy`,
     # `mean_squared_error`, `absolute_difference`, `sigmoid_cross_entropy`,
     # `softmax_cross_entropy`, `huber_loss`, `hinge_loss`, `log_loss` of a sigmoid, a summed
-    # `mean_squared_error`) in place of the `tf.nn` / `tf.reduce_mean` form. Drawn from a generator of its own, as layer_functions.
+    # `mean_squared_error`) in place of the `tf.nn` / `tf.reduce_mean` form. Drawn from a
+    # generator of its own, as layer_functions.
     loss_functions: bool = True
     # Data fed to a float32 placeholder left as NumPy's float64 (`rng.rand(4, 3)`), which TF1
     # cast at the feed. Drawn from a generator of its own, as layer_functions.

@@ -62,6 +62,19 @@ CASES = [
     pytest.param(
         "declined_glorot_initializer_renamed.py", CONVERTED, (), id="declined-glorot-initializer-renamed"
     ),
+    # Fuzz seed 51194: TFM331 made the factory's one instance name its variable "layer/Variable",
+    # and the sessions rule named the plain variable after it in the same name scope
+    # "layer/Variable" too, where TF1 numbered it "layer/Variable_1": the two variables' names
+    # swapped their values. TFM331 now leaves such a factory to the sessions rule, which numbers
+    # the two as TF1 did.
+    pytest.param("factory_and_variable_in_one_name_scope.py", CONVERTED, (), id="factory-and-variable-in-a-name-scope"),
+    # Found beside seed 51194: TFM301 answered `tf.trainable_variables()` with the variables it
+    # tracks, and it tracks none made inside a `with tf.name_scope(...)` block (nor by a function
+    # or class of the module): the list came out empty, and the declined output raised "No
+    # variables provided". Such a read is now left, with TFM304.
+    pytest.param(
+        "variable_list_after_a_name_scope.py", DECLINED, ("TFM215", "TFM304"), id="variable-list-after-a-name-scope"
+    ),
 ]
 
 
