@@ -248,3 +248,19 @@ def test_convert_checkpoint_of_contrib_layer(tmp_path: Path) -> None:
     layer(tf.ones([1, 3]))
     assert (layer.kernel.numpy() == kernel).all()
     assert (layer.bias.numpy() == 1.0).all()
+
+
+@pytest.mark.tensorflow
+def test_a_resumed_run_continues_from_the_saved_global_step(tmp_path: Path) -> None:
+    # TF1's Saver() saved every global variable, the step of get_or_create_global_step() too:
+    # a second run restores it and counts on (3, then 6). The Checkpoint holds it as well.
+    fixture = Path(__file__).parent / "fixtures" / "TFM501" / "global_step_saved_with_the_model.out.py"
+    program = tmp_path / "train.py"
+    program.write_text(fixture.read_text(encoding="utf-8"), encoding="utf-8")
+    printed = [
+        subprocess.run(
+            [sys.executable, str(program)], cwd=tmp_path, capture_output=True, text=True, check=True
+        ).stdout.split()[-1]
+        for _ in range(2)
+    ]
+    assert printed == ["3", "6"]

@@ -11,8 +11,10 @@ a global step goes through a `tf.train.CheckpointManager` of the save path's dir
 `max_to_keep`, as TF1's Saver did. A save without a step writes the file only (TFM505); where the
 program reads the checkpoint state itself, the Saver is declined.
 
-The variables must be plain named `tf.Variable`s, the attributes of
-tf.Module subclasses of the file as the variables rule (TFM301) writes them, or be held by an
+The variables must be plain named `tf.Variable`s (the global step of
+`tf.train.get_or_create_global_step()` is "global_step", which TF1's Saver saved too), the
+attributes of tf.Module subclasses of the file as the variables rule (TFM301) writes them, or be
+held by an
 object the Checkpoint saves whole under its TF1 name: a Keras layer the layer rule (TFM311)
 wrote (`"hidden1": hidden1_layer`), or an instance of a function made at each call (TFM301,
 TFM331: `"dnn/hidden1": dnn_hidden1`). Those objects make their variables at their first call; a
@@ -34,6 +36,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from migrate.analysis import syntax, walk
 from migrate.analysis.call_arguments import UnknownKeywords, values_or_declined
 from migrate.analysis.declined import Declined
+from migrate.analysis.graph_model import GLOBAL_STEP_MAKERS
 from migrate.analysis.graph_segments import graph_generations
 from migrate.analysis.keras_weights import LAYER_WEIGHTS, WEIGHTLESS_LAYERS
 from migrate.findings import Severity
@@ -51,6 +54,7 @@ SAVER = "tf.train.Saver"
 SAVER_PARAMS = ("var_list", "reshape", "sharded", "max_to_keep", "keep_checkpoint_every_n_hours")
 SAVER_ARGS_DROPPED = frozenset({"max_to_keep", "keep_checkpoint_every_n_hours", "sharded"})
 TF1_MAX_TO_KEEP = "5"
+GLOBAL_STEP_NAME = "global_step"  # the variable tf.train.get_or_create_global_step() made
 # Calls that read a directory's checkpoint state file, which TF1's Saver.save updated.
 STATE_READERS = ("tf.train.latest_checkpoint", "tf.train.get_checkpoint_state", "tf.train.checkpoint_exists")
 # Saver.save(sess, save_path, global_step=None, latest_filename=None, meta_graph_suffix="meta",
@@ -355,6 +359,9 @@ class SaverToCheckpoint(MigrationTransform):
                     name = layers[id(func)]
                     if name is not None:
                         found.append(_Made(name, target.value, position))
+                elif self.tf_api(func) in GLOBAL_STEP_MAKERS:
+                    # The variable "global_step", which TF1's Saver saved with the others.
+                    found.append(_Made(GLOBAL_STEP_NAME, target.value, position))
                 elif self.tf_api(func) == "tf.Variable":
                     name = syntax.string_literal(syntax.call_argument(assign.value, 6, "name"))
                     problem = None if name is not None else ("a tf.Variable without a literal name", assign)

@@ -72,6 +72,12 @@ COLLECTION_CALLS = {"tf.trainable_variables": True, "tf.global_variables": False
 COLLECTION_KEYS = {"tf.GraphKeys.TRAINABLE_VARIABLES": True, "tf.GraphKeys.GLOBAL_VARIABLES": False}
 # Variable creators this transform does not track: a collection read next to them stays.
 UNTRACKED_CREATORS = ("tf.layers", "tf.contrib", "tf.keras.layers", "tf.keras.Sequential", "tf.keras.Model")
+# APIs that make global variables no trainable list holds: the global step, moving averages.
+GLOBAL_VARIABLE_CREATORS = (
+    "tf.train.get_or_create_global_step",
+    "tf.train.create_global_step",
+    "tf.train.ExponentialMovingAverage",
+)
 # APIs whose calls may make variables beside the ones `_makes_variables` names.
 _MAY_MAKE_VARIABLES = ("tf.compat", "tf.estimator", "tf.make_template", "tf.train", "tf.metrics", "tf.summary")
 # Python's own functions and tensor methods, which make no variable.
@@ -436,6 +442,7 @@ class _ScopeRewriter:
         self.models: dict[str, ModelFunction] = {}
         self.initializer_names: set[str] = set()
         self.optimizer_seen = False
+        self.untracked_globals = False  # global variables made by GLOBAL_VARIABLE_CREATORS
         self.untracked = False
         # While a function made one instance per call is planned: its parameters, which may
         # name its variable scopes.
@@ -947,6 +954,8 @@ class _ScopeRewriter:
                 self.untracked = True
             if syntax.api_under(api, ("tf.train",)) and api.endswith("Optimizer"):
                 self.optimizer_seen = True
+            if api in GLOBAL_VARIABLE_CREATORS:
+                self.untracked_globals = True
         makers = self.t.variable_functions | self.t.variable_classes | frozenset(self.stateful_names)
         if makers and any(
             (head := head_name(call.func)) is not None and head.value in makers for call in syntax.calls_in(statement)
@@ -1061,6 +1070,8 @@ class _ScopeRewriter:
             return None
         if self.untracked:
             raise Declined(NAME_REBOUND, "a variable collection next to variables this rule does not track", call)
+        if not trainable and self.untracked_globals:
+            raise Declined(NAME_REBOUND, "all global variables, a global step or moving averages included", call)
         if not trainable and self.optimizer_seen:
             raise Declined(OPTIMIZER_SLOTS, "all global variables, optimizer slots included", call)
         pattern: str | None = None
