@@ -38,6 +38,7 @@ from migrate.analysis.call_arguments import UnknownKeywords, values_or_declined
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import GLOBAL_STEP_MAKERS
 from migrate.analysis.graph_segments import graph_generations
+from migrate.analysis.graph_statements import VARIABLE_NAME_POSITION
 from migrate.analysis.keras_weights import LAYER_WEIGHTS, WEIGHTLESS_LAYERS
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
@@ -203,7 +204,7 @@ class SaverToCheckpoint(MigrationTransform):
                     problem = f"class {statement.name.value} holds layers whose variables this rule cannot name"
                 if api != "tf.Variable":
                     continue
-                name_node = syntax.call_argument(assign.value, 6, "name")
+                name_node = syntax.call_argument(assign.value, VARIABLE_NAME_POSITION, "name")
                 name = syntax.string_literal(name_node)
                 suffix = _scope_suffix(name_node)
                 parameter = _naming_parameter(name_node, call_params)
@@ -363,7 +364,7 @@ class SaverToCheckpoint(MigrationTransform):
                     # The variable "global_step", which TF1's Saver saved with the others.
                     found.append(_Made(GLOBAL_STEP_NAME, target.value, position))
                 elif self.tf_api(func) == "tf.Variable":
-                    name = syntax.string_literal(syntax.call_argument(assign.value, 6, "name"))
+                    name = syntax.string_literal(syntax.call_argument(assign.value, VARIABLE_NAME_POSITION, "name"))
                     problem = None if name is not None else ("a tf.Variable without a literal name", assign)
                     found.append(_Made(name, target.value, position, problem))
                 elif isinstance(func, cst.Name) and func.value in classes:

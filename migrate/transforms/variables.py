@@ -36,7 +36,7 @@ from migrate.analysis import syntax
 from migrate.analysis.call_arguments import UnknownKeywords, values_or_declined
 from migrate.analysis.declined import Declined
 from migrate.analysis.deferred_calls import pure_functions, stateful_call
-from migrate.analysis.graph_statements import local_device_scope, opens_session
+from migrate.analysis.graph_statements import VARIABLE_NAME_POSITION, local_device_scope, opens_session
 from migrate.analysis.imports import foreign_import, head_name, module_bindings
 from migrate.analysis.project import PROJECT_KEY, ModuleLinks
 from migrate.findings import Severity
@@ -58,6 +58,8 @@ VARIABLE_SCOPE = "tf.variable_scope"
 NAME_SCOPE = "tf.name_scope"
 VARIABLE = "tf.Variable"
 AUTO_REUSE = "tf.AUTO_REUSE"
+# tf.Variable(initial_value, trainable, collections, validate_shape, caching_device, name, ...)
+_VARIABLE_TRAINABLE_POSITION = 1
 # tf.get_variable(name, shape, dtype, initializer, regularizer, trainable, collections, ...)
 GET_VARIABLE_PARAMS = (
     "name", "shape", "dtype", "initializer", "regularizer", "trainable", "collections",
@@ -973,11 +975,11 @@ class _ScopeRewriter:
                 return self._get_variable(index, entry, statement, target, call)
             if created_by == VARIABLE:
                 self._check_rebinding(target, call)
-                name = syntax.string_literal(syntax.call_argument(call, 6, "name"))
-                trainable = not any(
-                    a.keyword is not None and a.keyword.value == "trainable" and m.matches(a.value, m.Name("False"))
-                    for a in call.args
-                )
+                name = syntax.string_literal(syntax.call_argument(call, VARIABLE_NAME_POSITION, "name"))
+                flag = syntax.call_argument(call, _VARIABLE_TRAINABLE_POSITION, "trainable")
+                trainable = not (flag is not None and m.matches(flag, m.Name("False")))
+                if not _literal_flag(flag):
+                    self.untracked = True  # which lists hold it is decided when it runs
                 self._add(
                     VarInfo(entry.prefix + (name or "Variable"), target, trainable, index), statement, uniquify=True
                 )
@@ -1019,7 +1021,7 @@ class _ScopeRewriter:
         tracked = 0
         for ref, item in items:
             if isinstance(item, cst.Call) and self.t.tf_api(item.func) == VARIABLE:
-                name = syntax.string_literal(syntax.call_argument(item, 6, "name")) or "Variable"
+                name = syntax.string_literal(syntax.call_argument(item, VARIABLE_NAME_POSITION, "name")) or "Variable"
                 self._add(VarInfo(name, ref, True, index), statement, uniquify=True)
                 tracked += 1
         return tracked
@@ -1043,6 +1045,8 @@ class _ScopeRewriter:
         if reuse is Reuse.REUSE:
             raise Declined(UNSUPPORTED_FORM, f"`{full}` is reused before it is created", call)
         self._check_rebinding(target, call)
+        if not _literal_flag(syntax.call_argument(call, GET_VARIABLE_PARAMS.index("trainable"), "trainable")):
+            self.untracked = True  # which lists hold it is decided when it runs
         self._add(VarInfo(full, target, trainable, index), statement)
         assert isinstance(statement, cst.SimpleStatementLine)
         return statement.with_changes(body=[cst.Assign([cst.AssignTarget(cst.Name(target))], value)])
@@ -1305,6 +1309,11 @@ class _Collections(cst.CSTTransformer):
         return updated_node
 
 
+def _literal_flag(value: cst.BaseExpression | None) -> bool:
+    """An argument left out, or written as True, False or None."""
+    return value is None or m.matches(value, m.Name("True") | m.Name("False") | m.Name("None"))
+
+
 def _making_variables(
     functions: Mapping[str, cst.FunctionDef], makes_variables: Callable[[cst.CSTNode], bool]
 ) -> frozenset[str]:
@@ -1476,7 +1485,7 @@ def _plan_module(scope: _ScopeRewriter, model: ModelFunction) -> tuple[_ModulePl
                         "tf.Variable in a function called more than once creates new variables per call",
                         call,
                     )
-                name = syntax.string_literal(syntax.call_argument(call, 6, "name")) or "Variable"
+                name = syntax.string_literal(syntax.call_argument(call, VARIABLE_NAME_POSITION, "name")) or "Variable"
                 full, value = entry.prefix + name, call.visit(_Renamed(call, entry.prefix + name))  # type: ignore[assignment]
                 trainable = True
             created.append((position, target, full, VarInfo(full, "", trainable, 0), value, entry.node))
