@@ -232,3 +232,10 @@ def test_blocks_run_once_read_their_own_bindings_then_the_enclosing_ones(source:
     full = "import tensorflow as tf\n\n" + source.format(loss=loss) + "sess = tf.Session()\n"
     result = rewrite_source(full, select=["TFM113"])
     assert ("sparse_softmax_cross_entropy_with_logits(labels=labels" in result.code) is converted, result.code
+
+
+def test_an_unreduced_log_loss_keeps_its_place_in_an_expression() -> None:
+    source = "import tensorflow as tf\n\ntf.enable_eager_execution()\ny = tf.constant([1.0])\np = tf.constant([0.5])\n"
+    source += "loss = 2 * tf.losses.log_loss(y, p, reduction='none')\n"
+    result = rewrite_source(source, select=["TFM113"])
+    assert result.code.endswith("loss = 2 * (-y * tf.math.log(p + 1e-07) - (1 - y) * tf.math.log(1 - p + 1e-07))\n")

@@ -240,7 +240,9 @@ class LossFunctions(MigrationTransform):
             return f"{carried}= other than a number or a name, which the TF 2 form reads twice"
         elementwise = self._elementwise(loss, updated, bound, new_labels, new_predictions, extra)
         if reduce is None:
-            return elementwise.with_changes(lpar=updated.lpar, rpar=updated.rpar)
+            if updated.lpar:
+                return elementwise.with_changes(lpar=updated.lpar, rpar=updated.rpar)
+            return syntax.parenthesized(elementwise)  # log_loss's is a difference
         return cst.Call(self.tf_expr(reduce), [cst.Arg(elementwise)], lpar=updated.lpar, rpar=updated.rpar)
 
     def _elementwise(
