@@ -8,7 +8,8 @@ checkpoint with the same keys. A key whose value is an instance of a per-call cl
 (`NeuronLayer("dnn/hidden1")`, whose variables are `tf.Variable(..., name=self.scope + "/kernel")`)
 stands for each of those variables: `dnn/hidden1/kernel` is written as the instance's `W`; so does
 a Keras layer the layer rule wrote (`hidden1/kernel` as the Dense layer's `_kernel`,
-migrate.analysis.keras_weights). Names found on one side only are reported, not guessed.
+migrate.analysis.keras_weights), and an RNN layer the RNN rule wrote (`rnn/basic_lstm_cell/kernel`
+as its cell's `kernel`). Names found on one side only are reported, not guessed.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from migrate.analysis.keras_weights import LAYER_WEIGHTS
+from migrate.analysis.keras_weights import LAYER_WEIGHTS, RNN_CELL_ATTRIBUTE, RNN_CELL_WEIGHTS
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,8 @@ class ConversionResult:
 
 class CheckpointEntry(NamedTuple):
     """A TF1 variable a program's Checkpoint saves, and where: `(key,)` for a variable, `(key,
-    attribute)` for a variable of an object (a per-call instance, a Keras layer)."""
+    attribute)` for a variable of an object (a per-call instance, a Keras layer), `(key, "cell",
+    attribute)` for a variable of an RNN layer's cell."""
 
     tf1_name: str
     path: tuple[str, ...]
@@ -73,6 +75,13 @@ def checkpoint_entries(source: str) -> list[CheckpointEntry]:
                 scope, variables = per_call
                 for suffix, attribute in variables:
                     entries.setdefault(scope + suffix, CheckpointEntry(scope + suffix, (key, attribute)))
+            elif (cell := _rnn_cell(call)) is not None:
+                cell_class, cell_name = cell
+                for cell_weight in RNN_CELL_WEIGHTS[cell_class]:
+                    tf1_name = f"{key}/{cell_name}/{cell_weight.tf1_name}"
+                    entries.setdefault(
+                        tf1_name, CheckpointEntry(tf1_name, (key, RNN_CELL_ATTRIBUTE, cell_weight.attribute))
+                    )
             elif layer is not None:
                 for weight in LAYER_WEIGHTS[layer]:
                     tf1_name = f"{key}/{weight.tf1_name}"
@@ -82,6 +91,25 @@ def checkpoint_entries(source: str) -> list[CheckpointEntry]:
             else:
                 entries.setdefault(key, CheckpointEntry(key, (key,)))
     return list(entries.values())
+
+
+def _rnn_cell(call: ast.Call | None) -> tuple[str, str] | None:
+    """(cell class, cell name) of `tf.keras.layers.RNN(TF1LSTMCell(16, name="basic_lstm_cell"),
+    ...)`, for the cell classes the RNN rule writes (RNN_CELL_WEIGHTS)."""
+    if not (
+        call is not None
+        and isinstance(call.func, ast.Attribute)
+        and ast.unparse(call.func.value).endswith("keras.layers")
+        and call.func.attr == "RNN"
+    ):
+        return None
+    cell = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "cell"), None)
+    if not (isinstance(cell, ast.Call) and isinstance(cell.func, ast.Name) and cell.func.id in RNN_CELL_WEIGHTS):
+        return None
+    name = next((k.value for k in cell.keywords if k.arg == "name"), None)
+    if isinstance(name, ast.Constant) and isinstance(name.value, str):
+        return cell.func.id, name.value
+    return None
 
 
 def _keras_layer(call: ast.Call | None) -> str | None:
@@ -200,9 +228,15 @@ def convert_checkpoint(old: str, new: str, program: str | Path) -> ConversionRes
         values: dict[str, Any] = {}
         for name in matched:
             variable = tf.Variable(reader.get_tensor(name), name=name)
-            key, *attribute = entries[name].path
-            if attribute:
-                setattr(values.setdefault(key, tf.Module()), attribute[0], variable)
+            key, *attributes = entries[name].path
+            if attributes:
+                # Objects standing for the program's: a layer, the cell of an RNN layer.
+                owner = values.setdefault(key, tf.Module())
+                for attribute in attributes[:-1]:
+                    if not hasattr(owner, attribute):
+                        setattr(owner, attribute, tf.Module())
+                    owner = getattr(owner, attribute)
+                setattr(owner, attributes[-1], variable)
             else:
                 values[key] = variable
         path = tf.train.Checkpoint(**values).write(new)

@@ -83,7 +83,7 @@ def main():
     batch_gen_2 = batch_gen
     num_train_steps = NUM_TRAIN_STEPS
     log_dir = tempfile.mkdtemp()
-    saver = tf.train.Checkpoint(**{"global_step": model.global_step, "embed_matrix": model.embed_matrix, "nce_weight": model.nce_weight, "nce_bias": model.nce_bias})  # every variable: global_step, embed_matrix, nce_weight, nce_bias
+    saver = tf.train.Checkpoint(**{"global_step": model.global_step, "embed/embed_matrix": model.embed_matrix, "loss/nce_weight": model.nce_weight, "loss/nce_bias": model.nce_bias})  # every variable: global_step, embed_matrix, nce_weight, nce_bias
 
     total_loss = 0.0  # the average loss of the last SKIP_STEP steps
     writer = tf.summary.create_file_writer(os.path.join(log_dir, 'lr' + str(LEARNING_RATE)))

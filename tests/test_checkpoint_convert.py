@@ -62,10 +62,18 @@ LEGACY = Path(__file__).parent.parent / "legacy_examples" / "save_restore.py"
             ),
             ["global_step", "hidden/kernel", "hidden/bias"],
         ),
+        (
+            (
+                'rnn = tf.keras.layers.RNN(TF1GRUCell(5, name="gru_cell"), return_state=True, name="rnn")\n'
+                'ck = tf.train.Checkpoint(**{"rnn": rnn})\n'
+            ),
+            ["rnn/gru_cell/gates/kernel", "rnn/gru_cell/gates/bias", "rnn/gru_cell/candidate/kernel",
+             "rnn/gru_cell/candidate/bias"],
+        ),
     ],
     ids=[
         "dict-keys", "keywords", "not-a-checkpoint", "per-call-instance", "keras-layer",
-        "per-call-instance-scoped-by-its-calls", "model-class-attributes",
+        "per-call-instance-scoped-by-its-calls", "model-class-attributes", "rnn-layer",
     ],
 )
 def test_checkpoint_keys(source: str, keys: list[str]) -> None:
@@ -264,3 +272,64 @@ def test_a_resumed_run_continues_from_the_saved_global_step(tmp_path: Path) -> N
         for _ in range(2)
     ]
     assert printed == ["3", "6"]
+
+
+# Unnamed variables (TF1 numbered them), one in a name scope, and a GRU layer: run once to save,
+# then again with RESTORE set to restore and print the same numbers.
+RESTORED_RNN = textwrap.dedent(
+    """
+    import os
+    import numpy as np
+    import tensorflow as tf
+
+    X = tf.placeholder(tf.float32, shape=(None, 4, 3), name="X")
+    embedding = tf.Variable(tf.random_uniform([3, 3], -1.0, 1.0))
+    cell = tf.nn.rnn_cell.GRUCell(5)
+    outputs, state = tf.nn.dynamic_rnn(cell, tf.tensordot(X, embedding, 1), dtype=tf.float32)
+    weight = tf.Variable(tf.truncated_normal([5, 2], stddev=0.1))
+    with tf.name_scope("output"):
+        bias = tf.Variable(tf.random_normal([2]))
+    out = tf.matmul(state, weight) + bias
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        if os.environ.get("RESTORE"):
+            saver.restore(sess, os.environ["CHECKPOINT"])
+        print(sess.run(out, feed_dict={X: np.linspace(0, 1, 24, dtype=np.float32).reshape(2, 4, 3)}).tolist())
+        if not os.environ.get("RESTORE"):
+            saver.save(sess, os.environ["CHECKPOINT"])
+    """
+)
+
+
+@pytest.mark.tensorflow
+def test_converted_checkpoint_of_unnamed_variables_and_an_rnn_restores_tf1_numbers(tmp_path: Path) -> None:
+    """The migrated program, given the converted TF1 checkpoint, computes what TF1 computed
+    from it: each unnamed variable and each GRU weight found under the name TF1 gave it."""
+    legacy = tmp_path / "legacy.py"
+    legacy.write_text(RESTORED_RNN)
+    migrated_code = rewrite_source(RESTORED_RNN).code
+    assert '"Variable": embedding, "rnn": rnn, "Variable_1": weight, "output/Variable": bias' in migrated_code
+    migrated = tmp_path / "migrated.py"
+    migrated.write_text(migrated_code)
+    old = str(tmp_path / "tf1.ckpt")
+    runner = (
+        "import sys\nimport tensorflow.compat.v1 as v1\nv1.disable_v2_behavior()\n"
+        f"sys.modules['tensorflow'] = v1\nexec(open({str(legacy)!r}).read(), {{'__name__': '__main__'}})\n"
+    )
+    environment = {**os.environ, "TF_USE_LEGACY_KERAS": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "CHECKPOINT": old}
+    trained = subprocess.run(
+        [sys.executable, "-c", runner], check=True, capture_output=True, text=True, timeout=300, env=environment
+    ).stdout.split("\n")[-2]
+
+    result = convert_checkpoint(old, str(tmp_path / "converted"), migrated)
+    assert sorted(result.matched) == [
+        "Variable", "Variable_1", "output/Variable", "rnn/gru_cell/candidate/bias", "rnn/gru_cell/candidate/kernel",
+        "rnn/gru_cell/gates/bias", "rnn/gru_cell/gates/kernel",
+    ]
+    assert result.missing == () and result.unused == ()
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "RESTORE": "1", "CHECKPOINT": result.path}
+    restored = subprocess.run(
+        [sys.executable, str(migrated)], check=True, capture_output=True, text=True, timeout=300, env=environment
+    ).stdout.split("\n")[-2]
+    assert restored == trained

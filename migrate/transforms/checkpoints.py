@@ -11,15 +11,18 @@ a global step goes through a `tf.train.CheckpointManager` of the save path's dir
 `max_to_keep`, as TF1's Saver did. A save without a step writes the file only (TFM505); where the
 program reads the checkpoint state itself, the Saver is declined.
 
-The variables must be plain named `tf.Variable`s (the global step of
-`tf.train.get_or_create_global_step()` is "global_step", which TF1's Saver saved too), the
-attributes of tf.Module subclasses of the file as the variables rule (TFM301) writes them, or be
-held by an
-object the Checkpoint saves whole under its TF1 name: a Keras layer the layer rule (TFM311)
-wrote (`"hidden1": hidden1_layer`), or an instance of a function made at each call (TFM301,
-TFM331: `"dnn/hidden1": dnn_hidden1`). Those objects make their variables at their first call; a
-Checkpoint of the object writes them once made and restores them when made. The rule runs after
-the layer rules, so it reads the layers as they were written.
+The variables must be plain `tf.Variable`s whose TF1 names can be told
+(migrate.analysis.variable_names: their name scopes, and TF1's numbering, `Variable`,
+`Variable_1`, of unnamed ones), the global step of `tf.train.get_or_create_global_step()`
+("global_step", which TF1's Saver saved too), the attributes of tf.Module subclasses of the
+file as the variables rule (TFM301) writes them, or be held by an object the Checkpoint saves
+whole under its TF1 name: a Keras layer the layer rule (TFM311) wrote (`"hidden1":
+hidden1_layer`), an RNN layer the RNN rule (TFM321) wrote (`"rnn": rnn`), or an instance of a
+function made at each call (TFM301, TFM331: `"dnn/hidden1": dnn_hidden1`). Those objects make
+their variables at their first call; a Checkpoint of the object writes them once made and
+restores them when made. So a save that can come before the session first runs anything is
+declined when the Checkpoint holds such an object: TF1's Saver saved its variables from the
+start. The rule runs after the layer rules, so it reads the layers as they were written.
 """
 
 from __future__ import annotations
@@ -36,10 +39,11 @@ from libcst.codemod.visitors import AddImportsVisitor
 from migrate.analysis import syntax, walk
 from migrate.analysis.call_arguments import UnknownKeywords, values_or_declined
 from migrate.analysis.declined import Declined
-from migrate.analysis.graph_model import GLOBAL_STEP_MAKERS
+from migrate.analysis.graph_model import GLOBAL_STEP_MAKERS, INITIALIZER_APIS
 from migrate.analysis.graph_segments import graph_generations
 from migrate.analysis.graph_statements import VARIABLE_NAME_POSITION
-from migrate.analysis.keras_weights import LAYER_WEIGHTS, WEIGHTLESS_LAYERS
+from migrate.analysis.keras_weights import LAYER_WEIGHTS, WEIGHTLESS_LAYERS, rnn_cell_of
+from migrate.analysis.variable_names import tf1_variable_names
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
 from migrate.transforms.contrib_table import makes_no_variables
@@ -144,11 +148,28 @@ class SaverToCheckpoint(MigrationTransform):
             ),
         ),
         Example(
-            name="unnamed-variable",
+            name="unnamed-variables-keyed-as-tf1-numbered-them",
             before=(
                 "import tensorflow as tf\n"
                 "\n"
                 "w = tf.Variable(1.0)\n"
+                "b = tf.Variable(2.0)\n"
+                "saver = tf.train.Saver()\n"
+            ),
+            after=(
+                "import tensorflow as tf\n"
+                "\n"
+                "w = tf.Variable(1.0)\n"
+                "b = tf.Variable(2.0)\n"
+                'saver = tf.train.Checkpoint(**{"Variable": w, "Variable_1": b})\n'
+            ),
+        ),
+        Example(
+            name="variable-named-at-run-time",
+            before=(
+                "import tensorflow as tf\n"
+                "\n"
+                'w = tf.Variable(1.0, name=prefix + "w")\n'
                 "saver = tf.train.Saver()\n"
             ),
         ),
@@ -259,6 +280,7 @@ class SaverToCheckpoint(MigrationTransform):
                 [generations[id(statement)] for statement in body],
                 _saver_parameters(body, {name for _, name, _ in savers}),
                 reads_state=self._reads_state,
+                early_saves=self._early_saves(body),
             )
             # A statement that names no saver has nothing for the rewriter.
             out = [
@@ -292,6 +314,46 @@ class SaverToCheckpoint(MigrationTransform):
                 severity=Severity.INFO,
             )
         return kept
+
+    def _early_saves(self, body: Sequence[cst.BaseStatement]) -> set[int]:
+        """`x.save(...)` calls (by identity) that no session run precedes in the code of their
+        function (or of the scope): `sess.run(...)` or `t.eval(...)`, an initializer's run
+        aside. Only a run calls the layers whose variables a save must find."""
+        initializers = {
+            assign.targets[0].target.value
+            for statement in body
+            for assign in _assignments(statement)
+            if isinstance(assign.targets[0].target, cst.Name)
+            and isinstance(assign.value, cst.Call)
+            and self.tf_api(assign.value.func) in INITIALIZER_APIS
+        }
+
+        def initializer(node: cst.BaseExpression) -> bool:
+            if isinstance(node, cst.Name):
+                return node.value in initializers
+            return isinstance(node, cst.Call) and self.tf_api(node.func) in INITIALIZER_APIS
+
+        early: set[int] = set()
+
+        def visit(node: cst.CSTNode, ran: bool) -> bool:
+            if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+                for child in node.children:
+                    visit(child, False)
+                return ran
+            for child in node.children:
+                ran = visit(child, ran)
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+                method = node.func.attr.value
+                if method == "save" and not ran:
+                    early.add(id(node))
+                elif method == "eval" or (method == "run" and not (node.args and initializer(node.args[0].value))):
+                    ran = True
+            return ran
+
+        ran = False
+        for statement in body:
+            ran = visit(statement, ran)
+        return early
 
     def _saves_every_variable(self, saver: cst.BaseExpression) -> bool:
         """Whether a `tf.train.Saver(...)` call saves every global variable, optimizer slots
@@ -328,13 +390,14 @@ class SaverToCheckpoint(MigrationTransform):
             name = self.context.scratch.get(LAYER_SCOPES_KEY, {}).get(target.value, name)
             if kind in WEIGHTLESS_LAYERS:
                 found[id(assign.value.func)] = None
-            elif kind in LAYER_WEIGHTS and name:
+            elif (kind in LAYER_WEIGHTS or (kind == "RNN" and rnn_cell_of(assign.value))) and name:
                 found[id(assign.value.func)] = name
         return found
 
     def _variables(self, body: list[cst.BaseStatement], classes: dict[str, _ModuleClass]) -> list[_Made]:
         """Every variable the scope creates, in order; those this rule cannot name carry why."""
         found: list[_Made] = []
+        names = tf1_variable_names(body, self.tf_api)
         for index, statement in enumerate(body):
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                 continue
@@ -359,14 +422,16 @@ class SaverToCheckpoint(MigrationTransform):
                 if id(func) in layers:
                     name = layers[id(func)]
                     if name is not None:
-                        found.append(_Made(name, target.value, position))
+                        found.append(_Made(name, target.value, position, lazy=True))
                 elif self.tf_api(func) in GLOBAL_STEP_MAKERS:
                     # The variable "global_step", which TF1's Saver saved with the others.
                     found.append(_Made(GLOBAL_STEP_NAME, target.value, position))
                 elif self.tf_api(func) == "tf.Variable":
-                    name = syntax.string_literal(syntax.call_argument(assign.value, VARIABLE_NAME_POSITION, "name"))
-                    problem = None if name is not None else ("a tf.Variable without a literal name", assign)
-                    found.append(_Made(name, target.value, position, problem))
+                    told = names.get(id(assign.value), ValueError("a tf.Variable this rule cannot name"))
+                    if isinstance(told, str):
+                        found.append(_Made(told, target.value, position))
+                    else:
+                        found.append(_Made(None, target.value, position, (str(told), assign)))
                 elif isinstance(func, cst.Name) and func.value in classes:
                     calls = [
                         c for s in body for c in syntax.calls_in(s) if m.matches(c.func, m.Name(target.value))
@@ -509,6 +574,7 @@ class _Made:
     reference: str
     position: _Position  # where the scope creates it
     problem: tuple[str, cst.CSTNode] | None = None
+    lazy: bool = False  # held by an object that makes it at its first call (a layer, a per-call instance)
 
 
 @dataclass(frozen=True)
@@ -540,14 +606,14 @@ class _ModuleClass:
             if not scope or not scope.rstrip("/"):
                 problem = ("a per-call module whose calls do not all name one scope by a string literal", call)
                 return [_Made(None, "", position, problem)]
-            return [_Made(scope.rstrip("/"), target, position)]
+            return [_Made(scope.rstrip("/"), target, position, lazy=True)]
         if not self.scoped:
             return [_Made(name, f"{target}.{attr}", position) for name, attr in self.pairs]
         scope = syntax.string_literal(syntax.call_argument(call, 0, "scope"))
         if not scope or not scope.rstrip("/"):
             problem = ("a per-call module made for a scope that is not a string literal", call)
             return [_Made(None, "", position, problem)]
-        return [_Made(scope.rstrip("/"), target, position)]
+        return [_Made(scope.rstrip("/"), target, position, lazy=True)]
 
 
 class _SaverRewriter(cst.CSTTransformer):
@@ -560,6 +626,7 @@ class _SaverRewriter(cst.CSTTransformer):
         parameters: _SaverParameters,
         *,
         reads_state: bool,
+        early_saves: set[int],
     ) -> None:
         self.t = t
         self.savers = savers
@@ -577,8 +644,12 @@ class _SaverRewriter(cst.CSTTransformer):
         for name, count in parameters.references.items():
             self.handled[name] += count
         self.unrecorded: list[cst.Call] = []  # saves that write no checkpoint state
+        # Savers holding an object that makes its variables at its first call, and the saves
+        # that may come before any run could have called it.
+        self.lazy: set[str] = set()
+        self.early_saves = early_saves
 
-    def _checkpoint(self, call: cst.Call, position: _Position) -> cst.Call:
+    def _checkpoint(self, saver: str, call: cst.Call, position: _Position) -> cst.Call:
         """The Checkpoint for `Saver(...)` at statement `position`: with no var_list, of the
         variables that exist by then, as TF1's Saver took them."""
         bound = _bind(call, SAVER_PARAMS)
@@ -597,6 +668,7 @@ class _SaverRewriter(cst.CSTTransformer):
         if var_list is not None and saves_every_variable(self.t, var_list):
             var_list = None
         entries: list[tuple[str, str]]
+        lazy = {made.reference for made in existing if made.lazy}
         if var_list is None:
             for made in existing:
                 if made.problem is not None:
@@ -625,6 +697,8 @@ class _SaverRewriter(cst.CSTTransformer):
                 "does not follow",
                 call,
             )
+        if any(ref in lazy for _, ref in entries):
+            self.lazy.add(saver)
         mapping = ", ".join(f'"{name}": {ref}' for name, ref in entries)
         built = cst.parse_expression(f"{self.t.tf_alias()}.train.Checkpoint(**{{{mapping}}})")
         assert isinstance(built, cst.Call)
@@ -673,7 +747,7 @@ class _SaverRewriter(cst.CSTTransformer):
         assert isinstance(small.value, cst.Call)
         _, name, position = self.savers[id(small)]
         self.handled[name] += 1
-        value = self._checkpoint(small.value, position)
+        value = self._checkpoint(name, small.value, position)
         return updated_node.with_changes(body=[small.with_changes(value=value)])
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
@@ -687,6 +761,13 @@ class _SaverRewriter(cst.CSTTransformer):
             bound = _bind(original_node, SAVE_PARAMS)
             if set(bound) - {"sess", "save_path", "global_step"} - SAVE_ARGS_DROPPED or "save_path" not in bound:
                 raise Declined(UNSUPPORTED_SAVER, "Saver.save with options this rule does not convert", original_node)
+            if name in self.lazy and id(original_node) in self.early_saves:
+                raise Declined(
+                    UNSUPPORTED_SAVER,
+                    "a save that can come before the session first runs: the checkpoint holds layers that make "
+                    "their variables at their first call, which TF1's Saver saved from the start",
+                    original_node,
+                )
             self.handled[name] += 1
             if "global_step" in bound:
                 return self._managed_save(name, bound["save_path"], bound["global_step"])
