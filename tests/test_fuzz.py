@@ -107,6 +107,8 @@ SHAPE_PATTERNS = {
     "rows of a trained table looked up by fed ids": r"\nlooked_up\w* = (tf\.nn\.embedding_lookup|tf\.gather)\("
     r"(embeddings|table|embedding_matrix)\w*, ids\w*\)\n",
     "loss written with a TF1 loss function": r"\n\w+ = tf\.losses\.\w+\(",
+    "variables saved, trained on and restored": r"\n\s*saver\w*\.save\(sess, checkpoint_path\w*\)\n(.*\n)*?"
+    r"\s*saver\w*\.restore\(sess, checkpoint_path\w*\)\n",
 }
 WITHOUT_REAL_CODE_SHAPES = replace(Options(), **dict.fromkeys(REAL_CODE_SHAPES, False))
 

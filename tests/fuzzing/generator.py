@@ -26,7 +26,7 @@ REAL_CODE_SHAPES = (
     "session_graph", "functions", "shape_reads", "placeholder_forms", "datasets", "random_ops", "layer_functions",
     "scoped_layers", "exhausted_datasets", "loop_evaluation", "summaries", "script_blocks", "accumulated_losses",
     "float64_feeds", "entry_evaluation", "reused_names", "tutorial_factories", "scoped_functions",
-    "feed_helpers", "unnamed_scoped_variables", "list_helpers", "looked_up_tables", "loss_functions",
+    "feed_helpers", "unnamed_scoped_variables", "list_helpers", "looked_up_tables", "loss_functions", "checkpoints",
 )
 
 
@@ -147,6 +147,11 @@ class Options:
     # and Adagrad once per row, the gradients of a row drawn twice added up. Drawn from a
     # generator of its own, as layer_functions.
     looked_up_tables: bool = True
+    # A `tf.train.Saver()` of every variable, made before the session: at the end of the
+    # session the variables are saved, trained one more step, restored, and values that read
+    # them fetched again, which are TF1's only if the checkpoint held every variable under one
+    # name. Drawn from a generator of its own, as layer_functions.
+    checkpoints: bool = True
 
 
 @dataclass
@@ -225,6 +230,7 @@ class _State:
     unnamed_rng: random.Random | None = None  # draws of the unnamed_scoped_variables shape
     listing_rng: random.Random | None = None  # draws of the list_helpers shape
     lookup_rng: random.Random | None = None  # draws of the looked_up_tables shape
+    saver: str | None = None  # the Saver of the checkpoints shape, once made
     listed: tuple[str, Value] | None = None  # the list a helper gave and the value it lists, once made
     entries: tuple[str, Value] | None = None  # the dict of statistics and their value, once made
 
@@ -1482,6 +1488,22 @@ class _Session:
         self.line(f"{writer}.add_summary({alone}, step)", 1)
         self.line(f"{writer}.close()")
 
+    def checkpoint_site(self) -> None:
+        """The variables saved, trained on (their optimizer's slots are not in a Checkpoint: no
+        run trains after the restore), restored, and values fetched again."""
+        state, training = self.state, self.training
+        assert state.saver is not None
+        if "import tempfile" not in state.lines:
+            state.lines.insert(2, "import tempfile")  # after numpy and tensorflow
+        path = state.fresh("checkpoint_path")
+        self.line(f'{path} = tempfile.mkdtemp() + "/model.ckpt"')
+        self.line(f"{state.saver}.save(sess, {path})")
+        if training.train is not None:
+            self.restart()
+            self.line(f"sess.run({training.train}{self.feed_argument(training.loss.feeds, training=True)})")
+        self.line(f"{state.saver}.restore(sess, {path})")
+        self.fetch_site()
+
     def counter_site(self) -> None:
         state, training = self.state, self.training
         rng = state.rng
@@ -1545,6 +1567,10 @@ def generate(seed: int, options: Options = Options()) -> str:
         _statistics(state, state.entry_rng)
     if state.listing_rng is not None and state.listing_rng.random() < 0.3:
         _listed(state, state.listing_rng)
+    saving = random.Random(f"checkpoints {seed}") if options.checkpoints else None
+    if saving is not None and saving.random() < 0.3:
+        state.saver = state.fresh("saver")
+        state.emit(f"{state.saver} = tf.train.Saver()")
     session = _Session(state, training)
     session.prebuilt_feeds()
     session.open()
@@ -1571,6 +1597,8 @@ def generate(seed: int, options: Options = Options()) -> str:
         session.listed_site()
     if options.tutorial_shapes and rng.random() < 0.3:
         session.rebind_site()
+    if state.saver is not None:
+        session.checkpoint_site()
     session.close()
     blocks = random.Random(f"script blocks {seed}") if options.script_blocks else None
     if blocks is not None and blocks.random() < 0.3:
