@@ -30,7 +30,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, cast
 
 import libcst as cst
 import libcst.matchers as m
@@ -43,6 +43,7 @@ from migrate.analysis.graph_model import GLOBAL_STEP_MAKERS, INITIALIZER_APIS
 from migrate.analysis.graph_segments import graph_generations
 from migrate.analysis.graph_statements import VARIABLE_NAME_POSITION
 from migrate.analysis.keras_weights import LAYER_WEIGHTS, WEIGHTLESS_LAYERS, rnn_cell_of
+from migrate.analysis.rnn_cells import is_rnn_api
 from migrate.analysis.variable_names import tf1_variable_names
 from migrate.findings import Severity
 from migrate.transforms.base import Example, MigrationTransform
@@ -176,7 +177,8 @@ class SaverToCheckpoint(MigrationTransform):
     )
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        classes = self._module_classes(original_node)
+        classes = self._module_classes(original_node.body)
+        self._module_body: Sequence[cst.BaseStatement] = original_node.body
         self._reads_state = any(api in STATE_READERS for api, _ in syntax.tf_apis_in(original_node, self.tf_api))
         body: list[cst.BaseStatement] = list(original_node.body)
         changed = False
@@ -193,10 +195,10 @@ class SaverToCheckpoint(MigrationTransform):
             out.append(statement)
         return updated_node.with_changes(body=out) if changed else updated_node
 
-    def _module_classes(self, module: cst.Module) -> dict[str, _ModuleClass]:
-        """tf.Module subclasses of the file, with the names of the variables they hold."""
+    def _module_classes(self, body: Sequence[cst.BaseStatement]) -> dict[str, _ModuleClass]:
+        """tf.Module subclasses defined in `body`, with the names of the variables they hold."""
         found: dict[str, _ModuleClass] = {}
-        for statement in module.body:
+        for statement in body:
             if not isinstance(statement, cst.ClassDef):
                 continue
             if not any(self.tf_api(base.value) == "tf.Module" for base in statement.bases):
@@ -271,7 +273,8 @@ class SaverToCheckpoint(MigrationTransform):
         if not savers or any(self.is_suppressed_at(s) for s in body):
             return None
         try:
-            variables = self._variables(body, classes)
+            # A function's own classes too: a layer function defined in `main` became one there.
+            variables = self._variables(body, {**classes, **self._module_classes(body)})
             generations = graph_generations(body, self.tf_api)
             rewriter = _SaverRewriter(
                 self,
@@ -367,6 +370,32 @@ class SaverToCheckpoint(MigrationTransform):
         with the model (`tf.train.AdamOptimizer(lr).minimize(loss)` reads as one chain)."""
         return any(_keeps_slots(api) for s in body for api, _ in syntax.tf_apis_in(s, self.tf_api))
 
+    def _variable_makers(self, definitions: Sequence[cst.BaseStatement]) -> frozenset[str]:
+        """The functions and classes of `definitions` that make variables when called, in
+        their own code or through another of them."""
+        defined = {s.name.value: s for s in definitions if isinstance(s, (cst.FunctionDef, cst.ClassDef))}
+        making = {
+            name
+            for name, node in defined.items()
+            if any(self._makes_variable(api) for api, _ in syntax.tf_apis_in(node, self.tf_api))
+        }
+        changed = True
+        while changed:
+            changed = False
+            for name, node in defined.items():
+                if name not in making and syntax.names_in(node) & making:
+                    making.add(name)
+                    changed = True
+        return frozenset(making)
+
+    def _makes_variable(self, api: str) -> bool:
+        return (
+            api in ("tf.Variable", "tf.get_variable", "tf.variable_scope")
+            or api in GLOBAL_STEP_MAKERS
+            or is_rnn_api(api)
+            or (api.startswith(("tf.layers", "tf.keras.layers", "tf.contrib")) and not makes_no_variables(api))
+        )
+
     def _keras_layers(self, statement: cst.BaseStatement) -> dict[int, str | None]:
         """`name = tf.keras.layers.Dense(..., name="hidden1")` lines, as the layer rule (TFM311)
         writes them: the id of each class reference -> the layer's TF1 name (None for a layer
@@ -398,6 +427,7 @@ class SaverToCheckpoint(MigrationTransform):
         """Every variable the scope creates, in order; those this rule cannot name carry why."""
         found: list[_Made] = []
         names = tf1_variable_names(body, self.tf_api)
+        makers = self._variable_makers([*self._module_body, *body])
         for index, statement in enumerate(body):
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                 continue
@@ -406,6 +436,21 @@ class SaverToCheckpoint(MigrationTransform):
             # a Saver in the same statement declines, before or after it.
             anywhere = (index, -1)
             layers = self._keras_layers(statement)
+            # `x = Class(...)` of a class of `classes` is read below (its instance's variables),
+            # and so is the cell of an RNN layer read as a layer.
+            constructed = {
+                id(assign.value)
+                for assign in _assignments(statement)
+                if isinstance(made := cast(cst.Call, assign.value).func, cst.Name) and made.value in classes
+            } | {
+                id(syntax.call_argument(cast(cst.Call, assign.value), 0, "cell"))
+                for assign in _assignments(statement)
+                if id(cast(cst.Call, assign.value).func) in layers
+            }
+            for maker in syntax.calls_in(statement):
+                if isinstance(maker.func, cst.Name) and maker.func.value in makers and id(maker) not in constructed:
+                    problem = (f"`{maker.func.value}` makes variables this rule cannot name", maker)
+                    found.append(_Made(None, "", anywhere, problem))
             for api, node in syntax.tf_apis_in(statement, self.tf_api):
                 if id(node) in layers:
                     continue

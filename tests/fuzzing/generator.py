@@ -1568,7 +1568,8 @@ def generate(seed: int, options: Options = Options()) -> str:
     if state.listing_rng is not None and state.listing_rng.random() < 0.3:
         _listed(state, state.listing_rng)
     saving = random.Random(f"checkpoints {seed}") if options.checkpoints else None
-    if saving is not None and saving.random() < 0.3:
+    # TF1's Saver() refuses a graph without variables: only programs that train save.
+    if saving is not None and saving.random() < 0.3 and training.train is not None:
         state.saver = state.fresh("saver")
         state.emit(f"{state.saver} = tf.train.Saver()")
     session = _Session(state, training)

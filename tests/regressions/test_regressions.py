@@ -75,6 +75,14 @@ CASES = [
     pytest.param(
         "variable_list_after_a_name_scope.py", DECLINED, ("TFM215", "TFM304"), id="variable-list-after-a-name-scope"
     ),
+    # Fuzz seed 53043 (checkpoints): TFM501 knew the classes of the module, not those of `main`,
+    # where TFM331 had written the layer function it defines as a class: the Checkpoint held the
+    # global step alone, and the restore left the layer's weights as the last step trained them.
+    pytest.param("layer_function_defined_in_main_saved.py", CONVERTED, (), id="layer-function-defined-in-main-saved"),
+    # Found beside seed 53043: TFM501 left out of the Checkpoint a variable that a function of
+    # the module made (a factory, `v = make()`). A call of such a function is now a variable the
+    # rule cannot name, and the Saver stays (TFM502; TFM216 is the session code kept with it).
+    pytest.param("factory_variable_saved.py", DECLINED, ("TFM216",), id="factory-variable-saved"),
 ]
 
 
