@@ -18,11 +18,14 @@ The variables must be plain `tf.Variable`s whose TF1 names can be told
 file as the variables rule (TFM301) writes them, or be held by an object the Checkpoint saves
 whole under its TF1 name: a Keras layer the layer rule (TFM311) wrote (`"hidden1":
 hidden1_layer`), an RNN layer the RNN rule (TFM321) wrote (`"rnn": rnn`), or an instance of a
-function made at each call (TFM301, TFM331: `"dnn/hidden1": dnn_hidden1`). Those objects make
-their variables at their first call; a Checkpoint of the object writes them once made and
-restores them when made. So a save that can come before the session first runs anything is
-declined when the Checkpoint holds such an object: TF1's Saver saved its variables from the
-start. The rule runs after the layer rules, so it reads the layers as they were written.
+function made at each call (TFM301, TFM331: `"dnn/hidden1": dnn_hidden1`, its class defined in
+the module or in the scope). Those objects make their variables at their first call; a
+Checkpoint of the object writes them once made and restores them when made. So a save that
+can come before the session first runs anything is declined when the Checkpoint holds such an
+object: TF1's Saver saved its variables from the start. Any other call of a function or class
+of the file that makes variables (a factory, `v = make()`) keeps the Saver too: its Checkpoint
+would leave them out. The rule runs after the layer rules, so it reads the layers as they were
+written.
 """
 
 from __future__ import annotations

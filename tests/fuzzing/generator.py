@@ -1596,10 +1596,10 @@ def generate(seed: int, options: Options = Options()) -> str:
         session.entry_site(state.entry_rng)
     if state.listed is not None:
         session.listed_site()
+    if state.saver is not None:
+        session.checkpoint_site()  # before a variable's name is bound to its value
     if options.tutorial_shapes and rng.random() < 0.3:
         session.rebind_site()
-    if state.saver is not None:
-        session.checkpoint_site()
     session.close()
     blocks = random.Random(f"script blocks {seed}") if options.script_blocks else None
     if blocks is not None and blocks.random() < 0.3:
