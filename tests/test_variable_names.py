@@ -13,6 +13,7 @@ import libcst as cst
 import pytest
 
 from migrate.analysis import tf_names
+from migrate.analysis.graph_statements import factory_variable
 from migrate.analysis.variable_names import tf1_variable_names
 
 
@@ -25,7 +26,12 @@ def _resolve(node: cst.CSTNode) -> str | None:
 def _names(source: str) -> dict[str, str]:
     """Each `target = tf.Variable(...)` of `source` -> its TF1 name, or `!` and why not."""
     module = cst.parse_module(source)
-    told = tf1_variable_names(module.body, _resolve)
+    factories = {
+        node.name.value: made
+        for node in module.body
+        if isinstance(node, cst.FunctionDef) and (made := factory_variable(node, _resolve)) is not None
+    }
+    told = tf1_variable_names(module.body, _resolve, factories)
     found: dict[str, str] = {}
     for assign in _assignments(module):
         target = assign.targets[0].target
@@ -95,6 +101,23 @@ _TOLD = {
             "b = tf.Variable(2.0, name='w')\n"
         ),
         {"a": "Variable_1", "b": "w_1"},
+    ),
+    "factories-make-theirs-where-called": (
+        (
+            "def weight_variable(shape):\n"
+            "    initial = tf.truncated_normal(shape, stddev=0.1)\n"
+            "    return tf.Variable(initial)\n"
+            "def named(shape):\n"
+            "    return tf.Variable(tf.zeros(shape), name='bias')\n"
+            "a = tf.Variable(1.0)\n"
+            "with tf.name_scope('layer'):\n"
+            "    b = weight_variable([2])\n"
+            "    c = named([2])\n"
+            "d = weight_variable([2])\n"
+            "e = named([2])\n"
+            "f = named([2])\n"
+        ),
+        {"a": "Variable", "b": "layer/Variable", "c": "layer/bias", "d": "Variable_1", "e": "bias", "f": "bias_1"},
     ),
     "device-and-session-blocks-name-nothing": (
         (

@@ -10,13 +10,16 @@ made in a name scope whose name is not one, or that TF1 numbered (a scope opened
 named like something made before).
 
 Each top-level reset of the default graph, and each `with tf.Graph().as_default():` block,
-starts a graph whose names count afresh.
+starts a graph whose names count afresh. A call of a variable factory (`W =
+weight_variable(shape)`, a function returning the one `tf.Variable` it makes) makes its
+variable where it is called.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import libcst as cst
 
@@ -58,18 +61,25 @@ class _Context:
     problem: str | None = None  # why the names made here cannot be told
 
 
-def tf1_variable_names(body: Sequence[cst.BaseStatement], resolve: Resolver) -> dict[int, str | ValueError]:
+def tf1_variable_names(
+    body: Sequence[cst.BaseStatement], resolve: Resolver, factories: Mapping[str, cst.Call] = MappingProxyType({})
+) -> dict[int, str | ValueError]:
     """For each `tf.Variable(...)` call of `body` (by identity; not those of its functions and
-    classes), the name TF1 gave it, or a ValueError saying why it cannot be told."""
+    classes), and each call of one of the variable `factories` (a function's name -> the
+    `tf.Variable(...)` call it returns), the name TF1 gave the variable, or a ValueError saying
+    why it cannot be told."""
     names: dict[int, str | ValueError] = {}
     generations = graph_generations(body, resolve)
-    walker = _Walker(resolve, _bound_names(body, resolve))
+    walker = _Walker(resolve, _bound_names(body, resolve), factories)
     for statement in body:
         if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
             continue
         context = _Context(walker.graph(("generation", generations[id(statement)])), "")
         for call, where in walker.variables_in(statement, context):
-            name_node = syntax.call_argument(call, VARIABLE_NAME_POSITION, "name")
+            made = call
+            if isinstance(call.func, cst.Name) and call.func.value in factories:
+                made = factories[call.func.value]
+            name_node = syntax.call_argument(made, VARIABLE_NAME_POSITION, "name")
             name = UNNAMED if name_node is None else syntax.string_literal(name_node)
             if where.problem is not None:
                 names[id(call)] = ValueError(where.problem)
@@ -83,16 +93,18 @@ def tf1_variable_names(body: Sequence[cst.BaseStatement], resolve: Resolver) -> 
 class _Walker:
     """Walks statements in the order TF1 ran them, knowing the graphs and sessions they enter."""
 
-    def __init__(self, resolve: Resolver, bound: dict[str, str]) -> None:
+    def __init__(self, resolve: Resolver, bound: dict[str, str], factories: Mapping[str, cst.Call]) -> None:
         self.resolve = resolve
         self.bound = bound  # name -> "graph" or "session", what the body binds it to
+        self.factories = factories
         self.graphs: dict[tuple[str, object], _Graph] = {}
 
     def graph(self, key: tuple[str, object]) -> _Graph:
         return self.graphs.setdefault(key, _Graph())
 
     def variables_in(self, node: cst.CSTNode, context: _Context) -> Iterator[tuple[cst.Call, _Context]]:
-        """The `tf.Variable` calls under `node` in the order TF1 made them, each with where."""
+        """The `tf.Variable` and factory calls under `node` in the order TF1 made their
+        variables, each with where."""
         if isinstance(node, cst.With):
             inner = context
             for item in node.items:
@@ -105,7 +117,7 @@ class _Walker:
             yield from self.variables_in(child, context)
         if isinstance(node, cst.Call):
             api = self.resolve(node.func)
-            if api == VARIABLE:
+            if api == VARIABLE or (isinstance(node.func, cst.Name) and node.func.value in self.factories):
                 yield node, context
             elif api is not None and api.startswith("tf.") and api != NAME_SCOPE and context.problem is None:
                 # An op named by a literal takes its name before the variables made after it.

@@ -44,7 +44,7 @@ from migrate.analysis.call_arguments import UnknownKeywords, values_or_declined
 from migrate.analysis.declined import Declined
 from migrate.analysis.graph_model import GLOBAL_STEP_MAKERS, INITIALIZER_APIS
 from migrate.analysis.graph_segments import graph_generations
-from migrate.analysis.graph_statements import VARIABLE_NAME_POSITION
+from migrate.analysis.graph_statements import VARIABLE_NAME_POSITION, factory_variable
 from migrate.analysis.keras_weights import LAYER_WEIGHTS, WEIGHTLESS_LAYERS, rnn_cell_of
 from migrate.analysis.rnn_cells import is_rnn_api
 from migrate.analysis.variable_names import tf1_variable_names
@@ -429,8 +429,14 @@ class SaverToCheckpoint(MigrationTransform):
     def _variables(self, body: list[cst.BaseStatement], classes: dict[str, _ModuleClass]) -> list[_Made]:
         """Every variable the scope creates, in order; those this rule cannot name carry why."""
         found: list[_Made] = []
-        names = tf1_variable_names(body, self.tf_api)
-        makers = self._variable_makers([*self._module_body, *body])
+        definitions = [*self._module_body, *body]
+        factories = {
+            s.name.value: made
+            for s in definitions
+            if isinstance(s, cst.FunctionDef) and (made := factory_variable(s, self.tf_api)) is not None
+        }
+        names = tf1_variable_names(body, self.tf_api, factories)
+        makers = self._variable_makers(definitions)
         for index, statement in enumerate(body):
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                 continue
@@ -439,12 +445,13 @@ class SaverToCheckpoint(MigrationTransform):
             # a Saver in the same statement declines, before or after it.
             anywhere = (index, -1)
             layers = self._keras_layers(statement)
-            # `x = Class(...)` of a class of `classes` is read below (its instance's variables),
-            # and so is the cell of an RNN layer read as a layer.
+            # `x = Class(...)` of a class of `classes` and `w = factory(...)` are read below (the
+            # instance's variables, the variable), and so is the cell of an RNN layer read as a layer.
             constructed = {
                 id(assign.value)
                 for assign in _assignments(statement)
-                if isinstance(made := cast(cst.Call, assign.value).func, cst.Name) and made.value in classes
+                if isinstance(callee := cast(cst.Call, assign.value).func, cst.Name)
+                and (callee.value in classes or callee.value in factories)
             } | {
                 id(syntax.call_argument(cast(cst.Call, assign.value), 0, "cell"))
                 for assign in _assignments(statement)
@@ -474,7 +481,7 @@ class SaverToCheckpoint(MigrationTransform):
                 elif self.tf_api(func) in GLOBAL_STEP_MAKERS:
                     # The variable "global_step", which TF1's Saver saved with the others.
                     found.append(_Made(GLOBAL_STEP_NAME, target.value, position))
-                elif self.tf_api(func) == "tf.Variable":
+                elif self.tf_api(func) == "tf.Variable" or (isinstance(func, cst.Name) and func.value in factories):
                     told = names.get(id(assign.value), ValueError("a tf.Variable this rule cannot name"))
                     if isinstance(told, str):
                         found.append(_Made(told, target.value, position))

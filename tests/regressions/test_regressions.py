@@ -80,9 +80,9 @@ CASES = [
     # global step alone, and the restore left the layer's weights as the last step trained them.
     pytest.param("layer_function_defined_in_main_saved.py", CONVERTED, (), id="layer-function-defined-in-main-saved"),
     # Found beside seed 53043: TFM501 left out of the Checkpoint a variable that a function of
-    # the module made (a factory, `v = make()`). A call of such a function is now a variable the
-    # rule cannot name, and the Saver stays (TFM502; TFM216 is the session code kept with it).
-    pytest.param("factory_variable_saved.py", DECLINED, ("TFM216",), id="factory-variable-saved"),
+    # the module made (a factory, `v = make()`). A factory's variable is now saved under the name
+    # TF1 gave it, and a call of any other function making variables keeps the Saver (TFM502).
+    pytest.param("factory_variable_saved.py", CONVERTED, (), id="factory-variable-saved"),
 ]
 
 
