@@ -166,6 +166,12 @@ def test_names_not_told(source: str, why: str) -> None:
     assert name.startswith("! ") and why in name
 
 
+def test_a_definition_makes_no_variable_where_it_stands() -> None:
+    # The variable of `make` is made at its call, after `a`: `a` is the first `Variable`.
+    source = "if ready:\n    def make():\n        return tf.Variable(0.0)\na = tf.Variable(1.0)\nb = make()\n"
+    assert _names(source) == {"a": "Variable"}
+
+
 _TF1_NAMES = textwrap.dedent(
     """
     import json, sys

@@ -105,6 +105,8 @@ class _Walker:
     def variables_in(self, node: cst.CSTNode, context: _Context) -> Iterator[tuple[cst.Call, _Context]]:
         """The `tf.Variable` and factory calls under `node` in the order TF1 made their
         variables, each with where."""
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return  # what a definition makes, it makes where it is called
         if isinstance(node, cst.With):
             inner = context
             for item in node.items:
