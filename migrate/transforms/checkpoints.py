@@ -31,8 +31,8 @@ written.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import ClassVar, cast
 
 import libcst as cst
@@ -191,7 +191,8 @@ class SaverToCheckpoint(MigrationTransform):
         out: list[cst.BaseStatement] = []
         for statement in body:
             if isinstance(statement, cst.FunctionDef) and isinstance(statement.body, cst.IndentedBlock):
-                inner = self._scope(list(statement.body.body), classes)
+                before = self._made_before(statement.name.value, original_node.body, classes)
+                inner = self._scope(list(statement.body.body), classes, before)
                 if inner is not None:
                     statement = statement.with_changes(body=statement.body.with_changes(body=inner))
                     changed = True
@@ -259,8 +260,41 @@ class SaverToCheckpoint(MigrationTransform):
             )
         return found
 
+    def _made_before(
+        self, function: str, module_body: Sequence[cst.BaseStatement], classes: dict[str, _ModuleClass]
+    ) -> Callable[[], list[_Made]]:
+        """What the module's own statements made before it called `function` (the first
+        statement naming it; all of them when none does), as that function's Savers find it:
+        TF1 made it in the default graph, which the Saver took whole. A layer is saved whole, as
+        at module level (the layer rules move a function's layers there, to be made once); any
+        other variable keeps the Saver, since TF1 numbered its name with the function's. Worked
+        out only when the function makes a Saver."""
+
+        def made() -> list[_Made]:
+            calls = (
+                index
+                for index, statement in enumerate(module_body)
+                if not isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and function in syntax.names_in(statement)
+            )
+            first = next(calls, len(module_body))
+            found: list[_Made] = []
+            for made in self._variables(list(module_body), classes):
+                if made.position[0] >= first:
+                    continue
+                if made.lazy and made.name is not None and made.problem is None:
+                    found.append(replace(made, position=(-1, len(found))))
+                else:
+                    why = made.problem or ("variables made at module level, which TF1's Saver saved too", None)
+                    found.append(_Made(None, "", (-1, len(found)), why))
+            return found
+
+        return made
+
     def _scope(
-        self, body: list[cst.BaseStatement], classes: dict[str, _ModuleClass]
+        self,
+        body: list[cst.BaseStatement],
+        classes: dict[str, _ModuleClass],
+        made_before: Callable[[], list[_Made]] = list,
     ) -> list[cst.BaseStatement] | None:
         savers: list[tuple[cst.Assign, str, _Position]] = []  # (assignment, name, where it is)
         for index, statement in enumerate(body):
@@ -277,7 +311,7 @@ class SaverToCheckpoint(MigrationTransform):
             return None
         try:
             # A function's own classes too: a layer function defined in `main` became one there.
-            variables = self._variables(body, {**classes, **self._module_classes(body)})
+            variables = [*made_before(), *self._variables(body, {**classes, **self._module_classes(body)})]
             generations = graph_generations(body, self.tf_api)
             rewriter = _SaverRewriter(
                 self,
@@ -628,7 +662,7 @@ class _Made:
     name: str | None
     reference: str
     position: _Position  # where the scope creates it
-    problem: tuple[str, cst.CSTNode] | None = None
+    problem: tuple[str, cst.CSTNode | None] | None = None
     lazy: bool = False  # held by an object that makes it at its first call (a layer, a per-call instance)
 
 
@@ -716,7 +750,10 @@ class _SaverRewriter(cst.CSTTransformer):
         existing = [
             made
             for made in self.variables
-            if made.position < position and self.generations[made.position[0]] == generation
+            if made.position < position
+            # Made by the module before the function ran (index -1): in the graph the function
+            # starts in, unless it reset it.
+            and (self.generations[made.position[0]] == generation if made.position[0] >= 0 else generation == 0)
         ]
         by_ref = {made.reference: made.name for made in existing if made.name is not None}
         var_list = bound.get("var_list")

@@ -83,6 +83,11 @@ CASES = [
     # the module made (a factory, `v = make()`). A factory's variable is now saved under the name
     # TF1 gave it, and a call of any other function making variables keeps the Saver (TFM502).
     pytest.param("factory_variable_saved.py", CONVERTED, (), id="factory-variable-saved"),
+    # Fuzz seeds 53300, 53347 (checkpoints): the layer rule moves a layer `main` builds to module
+    # level, to be made once, and TFM501 read a function's Saver as saving the function's own
+    # variables: the layer was left out. A function's Saver now holds the layers the module made
+    # before calling it, and any other variable the module made keeps the Saver.
+    pytest.param("layer_moved_out_of_main_saved.py", CONVERTED, (), id="layer-moved-out-of-main-saved"),
 ]
 
 
