@@ -264,17 +264,22 @@ class SaverToCheckpoint(MigrationTransform):
         self, function: str, module_body: Sequence[cst.BaseStatement], classes: dict[str, _ModuleClass]
     ) -> Callable[[], list[_Made]]:
         """What the module's own statements made before it called `function` (the first
-        statement naming it; all of them when none does), as that function's Savers find it:
-        TF1 made it in the default graph, which the Saver took whole. A layer is saved whole, as
-        at module level (the layer rules move a function's layers there, to be made once); any
-        other variable keeps the Saver, since TF1 numbered its name with the function's. Worked
-        out only when the function makes a Saver."""
+        statement naming it or a function calling it; all of them when none does), as that
+        function's Savers find it: TF1 made it in the default graph, which the Saver took whole.
+        A layer is saved whole, as at module level (the layer rules move a function's layers
+        there, to be made once); any other variable keeps the Saver, since TF1 numbered its name
+        with the function's. Worked out only when the function makes a Saver."""
 
         def made() -> list[_Made]:
+            # The function, and the module's functions that call it, themselves or through another.
+            callers = {function}
+            definitions = [s for s in module_body if isinstance(s, cst.FunctionDef)]
+            while grown := {d.name.value for d in definitions if syntax.names_in(d) & callers} - callers:
+                callers |= grown
             calls = (
                 index
                 for index, statement in enumerate(module_body)
-                if not isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and function in syntax.names_in(statement)
+                if not isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and syntax.names_in(statement) & callers
             )
             first = next(calls, len(module_body))
             found: list[_Made] = []
