@@ -1488,21 +1488,26 @@ class _Session:
         self.line(f"{writer}.add_summary({alone}, step)", 1)
         self.line(f"{writer}.close()")
 
-    def checkpoint_site(self) -> None:
+    def checkpoint_site(self, rng: random.Random) -> None:
         """The variables saved, trained on (their optimizer's slots are not in a Checkpoint: no
-        run trains after the restore), restored, and values fetched again."""
+        run trains after the restore), restored, and values fetched again. Its draws come from
+        `rng`, so the rest of the program is drawn as in programs without it."""
         state, training = self.state, self.training
         assert state.saver is not None
         if "import tempfile" not in state.lines:
             state.lines.insert(2, "import tempfile")  # after numpy and tensorflow
-        path = state.fresh("checkpoint_path")
-        self.line(f'{path} = tempfile.mkdtemp() + "/model.ckpt"')
-        self.line(f"{state.saver}.save(sess, {path})")
-        if training.train is not None:
-            self.restart()
-            self.line(f"sess.run({training.train}{self.feed_argument(training.loss.feeds, training=True)})")
-        self.line(f"{state.saver}.restore(sess, {path})")
-        self.fetch_site()
+        program_rng, state.rng = state.rng, rng
+        try:
+            path = state.fresh("checkpoint_path")
+            self.line(f'{path} = tempfile.mkdtemp() + "/model.ckpt"')
+            self.line(f"{state.saver}.save(sess, {path})")
+            if training.train is not None:
+                self.restart()
+                self.line(f"sess.run({training.train}{self.feed_argument(training.loss.feeds, training=True)})")
+            self.line(f"{state.saver}.restore(sess, {path})")
+            self.fetch_site()
+        finally:
+            state.rng = program_rng
 
     def counter_site(self) -> None:
         state, training = self.state, self.training
@@ -1596,8 +1601,8 @@ def generate(seed: int, options: Options = Options()) -> str:
         session.entry_site(state.entry_rng)
     if state.listed is not None:
         session.listed_site()
-    if state.saver is not None:
-        session.checkpoint_site()  # before a variable's name is bound to its value
+    if state.saver is not None and saving is not None:
+        session.checkpoint_site(saving)  # before a variable's name is bound to its value
     if options.tutorial_shapes and rng.random() < 0.3:
         session.rebind_site()
     session.close()
